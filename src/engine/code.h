@@ -1,0 +1,193 @@
+/* code.h: the internal code that function bodies are translated into, and the interpreter runs.
+ *
+ * Design (register/slot machine, as in WAMR's fast interpreter and wasm3):
+ *  - Every value lives in an 8-byte slot of the current frame. fp[0 .. param_count) are the
+ *    parameters, fp[param_count .. local_count) the declared locals (the interpreter zeroes them
+ *    on entry), and slots from local_count up hold the operand stack: since WebAssembly's stack
+ *    height is known statically at every instruction, the operand at height h lives in slot
+ *    local_count + h. The translator may also point operands straight at locals or at slots it
+ *    chooses; the interpreter only sees slot numbers.
+ *  - Code is an array of 32-bit cells. An instruction is one opcode cell followed by its operand
+ *    cells. No LEB128 is decoded while running: all immediates are resolved at load time.
+ *  - Operands named d/a/b/c/... below are slot indices relative to fp. "imm" operands are plain
+ *    32-bit values; 64-bit immediates take two cells, low half first.
+ *  - Branch targets are signed cell offsets relative to the branching instruction's opcode cell
+ *    (target pc = address of opcode cell + (int32_t)operand). All value moves a branch needs
+ *    (block results to their destination slots) are emitted by the translator as COPY
+ *    instructions before the jump; branches themselves move nothing.
+ *  - Calls: the caller places the arguments in consecutive slots fp[base ..] and issues
+ *    CALL func base; the callee's frame starts at fp + base, so the arguments are its
+ *    parameters in place. Results come back in fp[base .. base + result_count). The translator
+ *    reserves base + max(param_count, result_count) slots and the callee checks its own
+ *    frame_slots against the end of the stack.
+ *  - Return: the translator copies the results into fp[0 .. result_count) (parallel-move safe),
+ *    then emits RETURN. At the end of the function body it does the same.
+ *  - Slots hold: i32 in the low 32 bits (upper bits unspecified), i64, f32 (low 32 bits), f64,
+ *    funcref as wh_func * (NULL = null), externref as void * (NULL = null).
+ *
+ * Every opcode is listed once in WH_OPCODES(X) as X(NAME, OPERAND_COUNT, "operands"), where
+ * OPERAND_COUNT is the number of cells after the opcode cell (-1 for BR_TABLE, variable).
+ */
+#ifndef WH_CODE_H
+#define WH_CODE_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+struct wh_module;
+
+#define WH_OPCODES(X)                                                                         \
+    /* control */                                                                             \
+    X(UNREACHABLE, 0, "")              /* trap "unreachable" */                              \
+    X(NOP, 0, "")                                                                             \
+    X(BR, 1, "target")                                                                        \
+    X(BR_IF, 2, "cond target")         /* jump when i32 fp[cond] != 0 */                     \
+    X(BR_UNLESS, 2, "cond target")     /* jump when i32 fp[cond] == 0 */                     \
+    X(BR_TABLE, -1, "index count target*(count+1)") /* fp[index] >= count picks the last */   \
+    X(RETURN, 0, "")                   /* results are already in fp[0..result_count) */      \
+    X(CALL, 2, "func base")            /* func: index into instance->funcs (imports too) */  \
+    X(CALL_INDIRECT, 4, "type table elem base") /* type: index into module types;         \
+                                          elem: slot holding the i32 table index; traps:     \
+                                          "undefined element" (index >= size),               \
+                                          "uninitialized element" (null),                    \
+                                          "indirect call type mismatch" */                   \
+    /* moves and constants */                                                                 \
+    X(COPY, 2, "d a")                  /* fp[d] = fp[a], all 64 bits */                      \
+    X(CONST32, 2, "d imm")             /* fp[d].u32 = imm (i32, f32 bits) */                  \
+    X(CONST64, 3, "d lo hi")           /* fp[d].u64 = lo | hi << 32 (i64, f64 bits, null ref = 0) */ \
+    X(SELECT, 4, "d a b cond")         /* fp[d] = fp[cond].i32 ? fp[a] : fp[b] (64 bits) */  \
+    /* variables */                                                                           \
+    X(GLOBAL_GET, 2, "d global")       /* global: index into instance->globals */            \
+    X(GLOBAL_SET, 2, "a global")                                                             \
+    /* references */                                                                          \
+    X(REF_IS_NULL, 2, "d a")                                                                 \
+    X(REF_FUNC, 2, "d func")           /* fp[d].ref = instance->funcs[func] */               \
+    /* tables (table: index into instance->tables) */                                        \
+    X(TABLE_GET, 3, "d table index")   /* trap "out of bounds table access" */               \
+    X(TABLE_SET, 3, "table index value")                                                     \
+    X(TABLE_SIZE, 2, "d table")                                                              \
+    X(TABLE_GROW, 4, "d table init delta") /* fp[d] = old size or -1 */                      \
+    X(TABLE_FILL, 4, "table start value count")                                              \
+    X(TABLE_COPY, 5, "dst_table src_table dst src count")                                    \
+    X(TABLE_INIT, 5, "table elem dst src count") /* elem: segment index */                   \
+    X(ELEM_DROP, 1, "elem")                                                                  \
+    /* memory 0 (bulk operations bounds-check explicitly; loads/stores rely on guard pages) */\
+    X(MEMORY_SIZE, 1, "d")             /* in pages */                                        \
+    X(MEMORY_GROW, 2, "d delta")       /* fp[d] = old pages or -1 */                         \
+    X(MEMORY_FILL, 3, "dst value count")                                                     \
+    X(MEMORY_COPY, 3, "dst src count")                                                       \
+    X(MEMORY_INIT, 4, "data dst src count") /* data: segment index */                        \
+    X(DATA_DROP, 1, "data")                                                                  \
+    /* loads: fp[d] = mem[(uint64)fp[addr].u32 + offset] */                                  \
+    X(I32_LOAD, 3, "d addr offset") X(I64_LOAD, 3, "d addr offset")                          \
+    X(F32_LOAD, 3, "d addr offset") X(F64_LOAD, 3, "d addr offset")                          \
+    X(I32_LOAD8_S, 3, "d addr offset") X(I32_LOAD8_U, 3, "d addr offset")                    \
+    X(I32_LOAD16_S, 3, "d addr offset") X(I32_LOAD16_U, 3, "d addr offset")                  \
+    X(I64_LOAD8_S, 3, "d addr offset") X(I64_LOAD8_U, 3, "d addr offset")                    \
+    X(I64_LOAD16_S, 3, "d addr offset") X(I64_LOAD16_U, 3, "d addr offset")                  \
+    X(I64_LOAD32_S, 3, "d addr offset") X(I64_LOAD32_U, 3, "d addr offset")                  \
+    /* stores: mem[(uint64)fp[addr].u32 + offset] = fp[value] */                             \
+    X(I32_STORE, 3, "addr value offset") X(I64_STORE, 3, "addr value offset")                \
+    X(F32_STORE, 3, "addr value offset") X(F64_STORE, 3, "addr value offset")                \
+    X(I32_STORE8, 3, "addr value offset") X(I32_STORE16, 3, "addr value offset")             \
+    X(I64_STORE8, 3, "addr value offset") X(I64_STORE16, 3, "addr value offset")             \
+    X(I64_STORE32, 3, "addr value offset")                                                   \
+    /* i32 */                                                                                 \
+    X(I32_EQZ, 2, "d a") X(I32_EQ, 3, "d a b") X(I32_NE, 3, "d a b")                          \
+    X(I32_LT_S, 3, "d a b") X(I32_LT_U, 3, "d a b") X(I32_GT_S, 3, "d a b")                  \
+    X(I32_GT_U, 3, "d a b") X(I32_LE_S, 3, "d a b") X(I32_LE_U, 3, "d a b")                  \
+    X(I32_GE_S, 3, "d a b") X(I32_GE_U, 3, "d a b")                                          \
+    X(I32_CLZ, 2, "d a") X(I32_CTZ, 2, "d a") X(I32_POPCNT, 2, "d a")                         \
+    X(I32_ADD, 3, "d a b") X(I32_SUB, 3, "d a b") X(I32_MUL, 3, "d a b")                      \
+    X(I32_DIV_S, 3, "d a b") X(I32_DIV_U, 3, "d a b") X(I32_REM_S, 3, "d a b")                \
+    X(I32_REM_U, 3, "d a b") X(I32_AND, 3, "d a b") X(I32_OR, 3, "d a b")                     \
+    X(I32_XOR, 3, "d a b") X(I32_SHL, 3, "d a b") X(I32_SHR_S, 3, "d a b")                    \
+    X(I32_SHR_U, 3, "d a b") X(I32_ROTL, 3, "d a b") X(I32_ROTR, 3, "d a b")                  \
+    /* i64 (comparisons produce i32) */                                                       \
+    X(I64_EQZ, 2, "d a") X(I64_EQ, 3, "d a b") X(I64_NE, 3, "d a b")                          \
+    X(I64_LT_S, 3, "d a b") X(I64_LT_U, 3, "d a b") X(I64_GT_S, 3, "d a b")                  \
+    X(I64_GT_U, 3, "d a b") X(I64_LE_S, 3, "d a b") X(I64_LE_U, 3, "d a b")                  \
+    X(I64_GE_S, 3, "d a b") X(I64_GE_U, 3, "d a b")                                          \
+    X(I64_CLZ, 2, "d a") X(I64_CTZ, 2, "d a") X(I64_POPCNT, 2, "d a")                         \
+    X(I64_ADD, 3, "d a b") X(I64_SUB, 3, "d a b") X(I64_MUL, 3, "d a b")                      \
+    X(I64_DIV_S, 3, "d a b") X(I64_DIV_U, 3, "d a b") X(I64_REM_S, 3, "d a b")                \
+    X(I64_REM_U, 3, "d a b") X(I64_AND, 3, "d a b") X(I64_OR, 3, "d a b")                     \
+    X(I64_XOR, 3, "d a b") X(I64_SHL, 3, "d a b") X(I64_SHR_S, 3, "d a b")                    \
+    X(I64_SHR_U, 3, "d a b") X(I64_ROTL, 3, "d a b") X(I64_ROTR, 3, "d a b")                  \
+    /* f32 */                                                                                 \
+    X(F32_EQ, 3, "d a b") X(F32_NE, 3, "d a b") X(F32_LT, 3, "d a b") X(F32_GT, 3, "d a b")   \
+    X(F32_LE, 3, "d a b") X(F32_GE, 3, "d a b")                                               \
+    X(F32_ABS, 2, "d a") X(F32_NEG, 2, "d a") X(F32_CEIL, 2, "d a") X(F32_FLOOR, 2, "d a")    \
+    X(F32_TRUNC, 2, "d a") X(F32_NEAREST, 2, "d a") X(F32_SQRT, 2, "d a")                    \
+    X(F32_ADD, 3, "d a b") X(F32_SUB, 3, "d a b") X(F32_MUL, 3, "d a b")                      \
+    X(F32_DIV, 3, "d a b") X(F32_MIN, 3, "d a b") X(F32_MAX, 3, "d a b")                      \
+    X(F32_COPYSIGN, 3, "d a b")                                                               \
+    /* f64 */                                                                                 \
+    X(F64_EQ, 3, "d a b") X(F64_NE, 3, "d a b") X(F64_LT, 3, "d a b") X(F64_GT, 3, "d a b")   \
+    X(F64_LE, 3, "d a b") X(F64_GE, 3, "d a b")                                               \
+    X(F64_ABS, 2, "d a") X(F64_NEG, 2, "d a") X(F64_CEIL, 2, "d a") X(F64_FLOOR, 2, "d a")    \
+    X(F64_TRUNC, 2, "d a") X(F64_NEAREST, 2, "d a") X(F64_SQRT, 2, "d a")                    \
+    X(F64_ADD, 3, "d a b") X(F64_SUB, 3, "d a b") X(F64_MUL, 3, "d a b")                      \
+    X(F64_DIV, 3, "d a b") X(F64_MIN, 3, "d a b") X(F64_MAX, 3, "d a b")                      \
+    X(F64_COPYSIGN, 3, "d a b")                                                               \
+    /* conversions (all "d a") */                                                             \
+    X(I32_WRAP_I64, 2, "d a")                                                                 \
+    X(I32_TRUNC_F32_S, 2, "d a") X(I32_TRUNC_F32_U, 2, "d a")                                 \
+    X(I32_TRUNC_F64_S, 2, "d a") X(I32_TRUNC_F64_U, 2, "d a")                                 \
+    X(I64_EXTEND_I32_S, 2, "d a") X(I64_EXTEND_I32_U, 2, "d a")                               \
+    X(I64_TRUNC_F32_S, 2, "d a") X(I64_TRUNC_F32_U, 2, "d a")                                 \
+    X(I64_TRUNC_F64_S, 2, "d a") X(I64_TRUNC_F64_U, 2, "d a")                                 \
+    X(F32_CONVERT_I32_S, 2, "d a") X(F32_CONVERT_I32_U, 2, "d a")                             \
+    X(F32_CONVERT_I64_S, 2, "d a") X(F32_CONVERT_I64_U, 2, "d a")                             \
+    X(F32_DEMOTE_F64, 2, "d a")                                                               \
+    X(F64_CONVERT_I32_S, 2, "d a") X(F64_CONVERT_I32_U, 2, "d a")                             \
+    X(F64_CONVERT_I64_S, 2, "d a") X(F64_CONVERT_I64_U, 2, "d a")                             \
+    X(F64_PROMOTE_F32, 2, "d a")                                                              \
+    /* reinterpretations are COPY; sign extension */                                          \
+    X(I32_EXTEND8_S, 2, "d a") X(I32_EXTEND16_S, 2, "d a")                                    \
+    X(I64_EXTEND8_S, 2, "d a") X(I64_EXTEND16_S, 2, "d a") X(I64_EXTEND32_S, 2, "d a")         \
+    /* non-trapping float-to-int */                                                           \
+    X(I32_TRUNC_SAT_F32_S, 2, "d a") X(I32_TRUNC_SAT_F32_U, 2, "d a")                         \
+    X(I32_TRUNC_SAT_F64_S, 2, "d a") X(I32_TRUNC_SAT_F64_U, 2, "d a")                         \
+    X(I64_TRUNC_SAT_F32_S, 2, "d a") X(I64_TRUNC_SAT_F32_U, 2, "d a")                         \
+    X(I64_TRUNC_SAT_F64_S, 2, "d a") X(I64_TRUNC_SAT_F64_U, 2, "d a")
+
+typedef enum wh_opcode {
+#define WH_OPCODE_ENUM(name, count, operands) WH_OP_##name,
+    WH_OPCODES(WH_OPCODE_ENUM)
+#undef WH_OPCODE_ENUM
+    WH_OP_COUNT
+} wh_opcode;
+
+/* Operand cell count per opcode (-1: variable, see BR_TABLE), and names for dumps. */
+extern const int8_t wh_opcode_operand_count[WH_OP_COUNT];
+extern const char *const wh_opcode_name[WH_OP_COUNT];
+
+/* Maps an instruction back to the wasm bytecode it came from, for backtraces. */
+typedef struct wh_code_offset {
+    uint32_t cell;        /* index of the opcode cell in wh_code.cells */
+    uint32_t byte_offset; /* offset of the wasm instruction in the module binary */
+} wh_code_offset;
+
+typedef struct wh_code {
+    uint32_t *cells;
+    uint32_t cell_count;
+    uint32_t param_count;  /* slots holding parameters */
+    uint32_t local_count;  /* params + declared locals: slots zeroed on entry are [param_count, local_count) */
+    uint32_t result_count;
+    uint32_t frame_slots;  /* every slot the frame may touch, including call areas */
+    wh_code_offset *offsets; /* sorted by cell; one per instruction that may trap or call */
+    uint32_t offset_count;
+} wh_code;
+
+/* compile.c: validates one function body and translates it. `func_index` is the index in the
+ * module's function index space. On error the message names the function, the byte offset and
+ * the reason (e.g. "function 3 at offset 0x1a2: type mismatch: expected i32, found f64"). */
+wh_error *compile_function(const struct wh_module *module, uint32_t func_index, wh_code **out);
+void code_free(wh_code *code);
+
+/* Byte offset of the wasm instruction for the instruction at `cell` (0 when unknown). */
+uint32_t code_byte_offset(const wh_code *code, uint32_t cell);
+
+#endif

@@ -1,0 +1,61 @@
+/* error.c: construction and destruction of wh_error values. */
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static wh_error out_of_memory_error = {"out of memory while reporting an error"};
+
+wh_error *wh_error_newv(const char *format, va_list args)
+{
+    va_list copy;
+    va_copy(copy, args);
+    int length = vsnprintf(NULL, 0, format, copy);
+    va_end(copy);
+    wh_error *error = malloc(sizeof *error);
+    char *message = length >= 0 ? malloc((size_t)length + 1) : NULL;
+    if (!error || !message) {
+        free(error);
+        free(message);
+        return &out_of_memory_error;
+    }
+    vsnprintf(message, (size_t)length + 1, format, args);
+    error->message = message;
+    return error;
+}
+
+wh_error *wh_error_new(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    wh_error *error = wh_error_newv(format, args);
+    va_end(args);
+    return error;
+}
+
+wh_error *wh_error_wrap(wh_error *error, const char *format, ...)
+{
+    if (error == &out_of_memory_error)
+        return error;
+    va_list args;
+    va_start(args, format);
+    wh_error *prefix = wh_error_newv(format, args);
+    va_end(args);
+    if (prefix == &out_of_memory_error)
+        return error;
+    wh_error *joined = wh_error_new("%s: %s", prefix->message, error->message);
+    wh_error_free(prefix);
+    if (joined == &out_of_memory_error)
+        return error;
+    wh_error_free(error);
+    return joined;
+}
+
+void wh_error_free(wh_error *error)
+{
+    if (!error || error == &out_of_memory_error)
+        return;
+    free(error->message);
+    free(error);
+}
