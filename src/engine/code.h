@@ -32,6 +32,7 @@
 #define WH_CODE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -189,5 +190,8 @@ void code_free(wh_code *code);
 
 /* Byte offset of the wasm instruction for the instruction at `cell` (0 when unknown). */
 uint32_t code_byte_offset(const wh_code *code, uint32_t cell);
+
+/* code.c: prints the code readably, one instruction a line (for debugging and --dump). */
+void code_dump(const wh_code *code, FILE *out);
 
 #endif

@@ -1,0 +1,49 @@
+/* cli_validate.c: `wasmhost validate FILE`: decode, validate and compile a module, report the first error. */
+#include "cli.h"
+
+#include <string.h>
+
+static const char validate_usage[] =
+    "usage: wasmhost validate FILE\n"
+    "\n"
+    "Decodes, validates and compiles the WebAssembly binary FILE. Prints nothing and exits 0\n"
+    "when it is valid; otherwise prints the first error (where it is and what is wrong) and\n"
+    "exits 1. Exit status 2: usage error.\n";
+
+int cli_validate(int argc, char **argv)
+{
+    const char *path = NULL;
+    bool options_done = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!options_done && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
+            fputs(validate_usage, stdout);
+            return CLI_OK;
+        }
+        if (!options_done && strcmp(arg, "--") == 0) {
+            options_done = true;
+        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+            fprintf(stderr, "wasmhost validate: unknown option '%s'\n\n%s", arg, validate_usage);
+            return CLI_USAGE;
+        } else if (path) {
+            fprintf(stderr, "wasmhost validate: expected one FILE, got '%s' and '%s'\n\n%s", path, arg,
+                    validate_usage);
+            return CLI_USAGE;
+        } else {
+            path = arg;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "wasmhost validate: missing FILE\n\n%s", validate_usage);
+        return CLI_USAGE;
+    }
+    wh_module *module;
+    wh_error *error = cli_load_module(path, &module);
+    if (error) {
+        fprintf(stderr, "wasmhost: %s\n", error->message);
+        wh_error_free(error);
+        return CLI_FAILED;
+    }
+    module_release(module);
+    return CLI_OK;
+}

@@ -1,0 +1,124 @@
+/* main.c: the wasmhost command-line tool: picks the command, plus file reading shared by the commands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef WASMHOST_VERSION
+#define WASMHOST_VERSION "unknown"
+#endif
+
+static const char usage[] =
+    "usage: wasmhost COMMAND [ARGS...]\n"
+    "\n"
+    "WebAssembly runtime. Commands:\n"
+    "  validate FILE                       check that FILE is a valid WebAssembly module\n"
+    "  inspect FILE                        list a module's imports, exports, types, memories, tables,\n"
+    "                                      globals and custom sections\n"
+    "  invoke [OPTIONS] FILE FUNC [ARGS...]\n"
+    "                                      call an exported function and print its results\n"
+    "  wast FILE.json...                   run spec test scripts converted by wast2json\n"
+    "\n"
+    "`wasmhost COMMAND --help` describes a command. `wasmhost --version` prints the version.\n"
+    "Exit status: 0 success, 1 failure (invalid module, trap, failed test), 2 usage error.\n";
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"validate", cli_validate},
+    {"inspect", cli_inspect},
+    {"invoke", cli_invoke},
+    {"wast", cli_wast},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return CLI_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        /* `wasmhost help COMMAND` is `wasmhost COMMAND --help`. */
+        if (strcmp(name, "help") == 0 && argc > 2) {
+            for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    char *help_argv[] = {argv[2], "--help", NULL};
+                    return commands[i].run(2, help_argv);
+                }
+            }
+            fprintf(stderr, "wasmhost: unknown command '%s'\n", argv[2]);
+            return CLI_USAGE;
+        }
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("wasmhost %s\n", WASMHOST_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "wasmhost: unknown command '%s'\n\n%s", name, usage);
+    return CLI_USAGE;
+}
+
+wh_error *cli_read_file(const char *path, uint8_t **bytes, size_t *size)
+{
+    *bytes = NULL;
+    *size = 0;
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return wh_error_new("%s: cannot open: %s", path, strerror(errno));
+    /* Read in growing chunks rather than trusting a size from fstat: works for pipes too. */
+    size_t capacity = 0, used = 0;
+    uint8_t *data = NULL;
+    for (;;) {
+        if (used == capacity) {
+            size_t new_capacity = capacity ? capacity * 2 : 65536;
+            uint8_t *grown = realloc(data, new_capacity);
+            if (!grown) {
+                free(data);
+                fclose(file);
+                return wh_error_new("%s: out of memory reading the file", path);
+            }
+            data = grown;
+            capacity = new_capacity;
+        }
+        size_t got = fread(data + used, 1, capacity - used, file);
+        used += got;
+        if (got == 0)
+            break;
+    }
+    bool failed = ferror(file);
+    int saved_errno = errno;
+    fclose(file);
+    if (failed) {
+        free(data);
+        return wh_error_new("%s: read error: %s", path, strerror(saved_errno));
+    }
+    *bytes = data;
+    *size = used;
+    return NULL;
+}
+
+wh_error *cli_load_module(const char *path, wh_module **out)
+{
+    *out = NULL;
+    uint8_t *bytes;
+    size_t size;
+    wh_error *error = cli_read_file(path, &bytes, &size);
+    if (error)
+        return error;
+    error = module_load(bytes, size, out); /* copies the bytes */
+    free(bytes);
+    if (error)
+        return wh_error_wrap(error, "%s", path);
+    return NULL;
+}

@@ -1,0 +1,306 @@
+/* values.c: parsing command-line values and printing values, types and names as text. */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define F32_SIGN 0x80000000u
+#define F32_EXPONENT 0x7f800000u
+#define F32_MANTISSA 0x007fffffu
+#define F32_QUIET 0x00400000u
+#define F64_SIGN 0x8000000000000000ull
+#define F64_EXPONENT 0x7ff0000000000000ull
+#define F64_MANTISSA 0x000fffffffffffffull
+#define F64_QUIET 0x0008000000000000ull
+
+static void set_reason(char *why, size_t why_size, const char *format, ...) __attribute__((format(printf, 3, 4)));
+static void set_reason(char *why, size_t why_size, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(why, why_size, format, args);
+    va_end(args);
+}
+
+/* Integers: optional sign, then decimal digits or 0x and hex digits. Accepts the signed and the
+ * unsigned range of a `bits`-wide integer, so both -1 and 4294967295 mean the i32 with all bits set. */
+static bool parse_integer(const char *text, unsigned bits, uint64_t *out, char *why, size_t why_size)
+{
+    const char *p = text;
+    bool negative = false;
+    if (*p == '-' || *p == '+')
+        negative = *p++ == '-';
+    int base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    /* strtoull itself would skip spaces and accept a second sign: allow digits only. */
+    if (base == 16 ? !isxdigit((unsigned char)*p) : !isdigit((unsigned char)*p)) {
+        set_reason(why, why_size, "expected a decimal or 0x-prefixed hexadecimal integer");
+        return false;
+    }
+    errno = 0;
+    char *end;
+    unsigned long long magnitude = strtoull(p, &end, base);
+    if (*end != '\0') {
+        set_reason(why, why_size, "unexpected '%c' in an integer", *end);
+        return false;
+    }
+    uint64_t unsigned_max = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+    uint64_t negative_max = UINT64_C(1) << (bits - 1); /* magnitude of the most negative value */
+    if (errno == ERANGE || magnitude > (negative ? negative_max : unsigned_max)) {
+        set_reason(why, why_size, "out of range for i%u (%s to %" PRIu64 ")", bits,
+                   bits == 64 ? "-9223372036854775808" : "-2147483648", unsigned_max);
+        return false;
+    }
+    uint64_t value = negative ? (uint64_t)0 - magnitude : magnitude;
+    *out = bits == 64 ? value : (value & unsigned_max);
+    return true;
+}
+
+/* NaN forms: "nan" (canonical), "nan:0xPAYLOAD", each with an optional sign.
+ * Returns 0 when `text` is not a NaN form, 1 when parsed, -1 on a bad payload. */
+static int parse_nan(const char *text, uint64_t mantissa_mask, uint64_t *mantissa, bool *negative, char *why,
+                     size_t why_size)
+{
+    const char *p = text;
+    *negative = false;
+    if (*p == '-' || *p == '+')
+        *negative = *p++ == '-';
+    if (strncmp(p, "nan", 3) != 0)
+        return 0;
+    p += 3;
+    if (*p == '\0') {
+        *mantissa = (mantissa_mask + 1) >> 1; /* the canonical NaN: only the quiet bit */
+        return 1;
+    }
+    if (strncmp(p, ":0x", 3) != 0 || !isxdigit((unsigned char)p[3])) {
+        set_reason(why, why_size, "expected nan, nan:0xPAYLOAD, inf or a decimal number");
+        return -1;
+    }
+    errno = 0;
+    char *end;
+    unsigned long long payload = strtoull(p + 3, &end, 16);
+    if (*end != '\0' || errno == ERANGE || payload == 0 || payload > mantissa_mask) {
+        set_reason(why, why_size, "NaN payload must be between 0x1 and 0x%" PRIx64, mantissa_mask);
+        return -1;
+    }
+    *mantissa = payload;
+    return 1;
+}
+
+static bool is_infinity_text(const char *p)
+{
+    if (*p == '-' || *p == '+')
+        p++;
+    return strcmp(p, "inf") == 0 || strcmp(p, "infinity") == 0;
+}
+
+/* Decimal (or C hexadecimal) floating-point text, inf and the NaN forms. */
+static bool parse_float(const char *text, bool is_f64, wh_slot *out, char *why, size_t why_size)
+{
+    uint64_t mantissa;
+    bool negative;
+    int nan = parse_nan(text, is_f64 ? F64_MANTISSA : F32_MANTISSA, &mantissa, &negative, why, why_size);
+    if (nan < 0)
+        return false;
+    if (nan > 0) {
+        if (is_f64)
+            out->u64 = (negative ? F64_SIGN : 0) | F64_EXPONENT | mantissa;
+        else
+            out->u64 = (negative ? F32_SIGN : 0) | F32_EXPONENT | (uint32_t)mantissa;
+        return true;
+    }
+    const char *p = text;
+    if (*p == '-' || *p == '+')
+        p++;
+    /* strtod would also take leading spaces and "nan(...)": require a digit or '.' here. */
+    bool infinity = is_infinity_text(text);
+    if (!infinity && !isdigit((unsigned char)*p) && *p != '.') {
+        set_reason(why, why_size, "expected a decimal number, inf, -inf, nan or nan:0xPAYLOAD");
+        return false;
+    }
+    errno = 0;
+    char *end;
+    /* strtof rounds the decimal straight to binary32; going through double could round twice. */
+    double value;
+    float value32 = 0;
+    if (is_f64)
+        value = strtod(text, &end);
+    else
+        value = value32 = strtof(text, &end);
+    if (*end != '\0' || end == text) {
+        set_reason(why, why_size, "unexpected '%c' in a number", *end ? *end : ' ');
+        return false;
+    }
+    if (isinf(value) && !infinity) {
+        set_reason(why, why_size, "out of range for %s (write inf for infinity)", is_f64 ? "f64" : "f32");
+        return false;
+    }
+    out->u64 = 0;
+    if (is_f64)
+        out->f64 = value;
+    else
+        out->f32 = value32;
+    return true;
+}
+
+/* References: "null", and for externref a number N standing for host reference N. */
+static bool parse_ref(const char *text, wh_valtype type, wh_slot *out, char *why, size_t why_size)
+{
+    if (strcmp(text, "null") == 0) {
+        out->ref = NULL;
+        return true;
+    }
+    if (type == WH_EXTERNREF) {
+        uint64_t number;
+        if (parse_integer(text, 32, &number, why, why_size) && text[0] != '-') {
+            /* N + 1 so that host reference 0 is not the null reference. */
+            out->ref = (void *)(uintptr_t)(number + 1);
+            return true;
+        }
+    }
+    set_reason(why, why_size, type == WH_EXTERNREF ? "expected null or a host reference number"
+                                                   : "only null can be passed as a funcref");
+    return false;
+}
+
+bool value_parse(const char *text, wh_valtype type, wh_slot *out, char *why, size_t why_size)
+{
+    uint64_t bits;
+    switch (type) {
+    case WH_I32:
+        if (!parse_integer(text, 32, &bits, why, why_size))
+            return false;
+        out->u64 = 0;
+        out->u32 = (uint32_t)bits;
+        return true;
+    case WH_I64:
+        if (!parse_integer(text, 64, &bits, why, why_size))
+            return false;
+        out->u64 = bits;
+        return true;
+    case WH_F32:
+        return parse_float(text, false, out, why, why_size);
+    case WH_F64:
+        return parse_float(text, true, out, why, why_size);
+    case WH_FUNCREF:
+    case WH_EXTERNREF:
+        return parse_ref(text, type, out, why, why_size);
+    case WH_V128:
+        break;
+    }
+    set_reason(why, why_size, "%s values cannot be given on the command line", valtype_name(type));
+    return false;
+}
+
+void f32_format(uint32_t bits, char *buf, size_t size)
+{
+    const char *sign = bits & F32_SIGN ? "-" : "";
+    uint32_t mantissa = bits & F32_MANTISSA;
+    if ((bits & F32_EXPONENT) == F32_EXPONENT) {
+        if (mantissa == 0)
+            snprintf(buf, size, "%sinf", sign);
+        else if (mantissa == F32_QUIET)
+            snprintf(buf, size, "%snan", sign);
+        else
+            snprintf(buf, size, "%snan:0x%" PRIx32, sign, mantissa);
+        return;
+    }
+    float value;
+    memcpy(&value, &bits, sizeof value);
+    /* The shortest %g text that reads back to the same bits (9 digits always do). */
+    for (int digits = 1; digits <= 9; digits++) {
+        snprintf(buf, size, "%.*g", digits, (double)value);
+        float back = strtof(buf, NULL);
+        if (memcmp(&back, &value, sizeof value) == 0)
+            return;
+    }
+}
+
+void f64_format(uint64_t bits, char *buf, size_t size)
+{
+    const char *sign = bits & F64_SIGN ? "-" : "";
+    uint64_t mantissa = bits & F64_MANTISSA;
+    if ((bits & F64_EXPONENT) == F64_EXPONENT) {
+        if (mantissa == 0)
+            snprintf(buf, size, "%sinf", sign);
+        else if (mantissa == F64_QUIET)
+            snprintf(buf, size, "%snan", sign);
+        else
+            snprintf(buf, size, "%snan:0x%" PRIx64, sign, mantissa);
+        return;
+    }
+    double value;
+    memcpy(&value, &bits, sizeof value);
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, value);
+        double back = strtod(buf, NULL);
+        if (memcmp(&back, &value, sizeof value) == 0)
+            return;
+    }
+}
+
+void value_format(wh_valtype type, wh_slot value, char *buf, size_t size)
+{
+    switch (type) {
+    case WH_I32:
+        snprintf(buf, size, "%" PRId32, value.i32);
+        return;
+    case WH_I64:
+        snprintf(buf, size, "%" PRId64, value.i64);
+        return;
+    case WH_F32:
+        f32_format(value.u32, buf, size);
+        return;
+    case WH_F64:
+        f64_format(value.u64, buf, size);
+        return;
+    case WH_FUNCREF:
+    case WH_EXTERNREF:
+        snprintf(buf, size, "%s", value.ref ? "ref" : "null");
+        return;
+    case WH_V128:
+        break;
+    }
+    snprintf(buf, size, "(%s value)", valtype_name(type));
+}
+
+void functype_format(const wh_functype *type, char *buf, size_t size)
+{
+    size_t used = 0;
+#define APPEND(...)                                                                                       \
+    do {                                                                                                  \
+        if (used < size) {                                                                                \
+            int n = snprintf(buf + used, size - used, __VA_ARGS__);                                       \
+            used = n < 0 ? size : used + (size_t)n;                                                       \
+        }                                                                                                 \
+    } while (0)
+    APPEND("func [");
+    for (uint32_t i = 0; i < type->param_count; i++)
+        APPEND("%s%s", i ? " " : "", valtype_name(functype_params(type)[i]));
+    APPEND("] -> [");
+    for (uint32_t i = 0; i < type->result_count; i++)
+        APPEND("%s%s", i ? " " : "", valtype_name(functype_results(type)[i]));
+    APPEND("]");
+#undef APPEND
+}
+
+void name_print(FILE *out, const char *data, size_t length)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+            fprintf(out, "\\%02x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}

@@ -1,0 +1,1745 @@
+/* compile.c: validates one function body and translates it, in a single pass, into the slot code of code.h. */
+#include "code.h"
+#include "module.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Validation follows the algorithm in the appendix of the WebAssembly specification: a stack
+ * of operand types (with an "unknown" type that the polymorphic stack yields in unreachable
+ * code) and a stack of control frames. Translation happens at the same time.
+ *
+ * Where values live. The operand at stack height h has a home slot, local_count + h. The
+ * translator keeps a virtual stack recording, for each operand, the slot that holds it right
+ * now: its home slot, or the slot of a local when the operand came from a `local.get` that
+ * has not been copied yet ("pending"). Instructions read their operands wherever they are, so
+ * `local.get` costs nothing. A pending operand is copied home ("materialized") before its local
+ * is overwritten, and wherever control flow merges, since a merge point needs one agreed
+ * location per value: on entry to every block/loop/if all pending operands are materialized,
+ * so operands below a label's height are always home. Branches copy the label's values to the
+ * label's home slots; calls, to consecutive slots starting at the first argument's home.
+ *
+ * An instruction writes its result to the result's home slot; when the very next instruction
+ * is `local.set x`/`local.tee x` (or a return of that single value) and no label lies between,
+ * the translator rewrites the instruction's destination to x (or fp[0]) instead of copying.
+ *
+ * Code is emitted only while the current point is reachable ("live"); unreachable code is
+ * validated and dropped.
+ *
+ * Errors: decoding errors ("malformed") and validation errors are both found in this pass. The
+ * reference decodes a whole body before validating it, so after a validation error the rest of
+ * the body is scanned for a decoding error, which then takes precedence.
+ */
+
+#define NONE UINT32_MAX
+#define TYPE_UNKNOWN 0 /* the bottom type of the polymorphic stack */
+
+enum frame_kind { FRAME_FUNCTION, FRAME_BLOCK, FRAME_LOOP, FRAME_IF, FRAME_ELSE };
+
+typedef struct operand {
+    uint32_t slot; /* where the value is now: its home slot, or a local's slot (pending) */
+    uint8_t type;  /* a wh_valtype, or TYPE_UNKNOWN */
+    uint32_t next; /* pending: height of the next lower operand reading the same local, or NONE */
+} operand;
+
+typedef struct frame {
+    uint8_t kind;
+    bool unreachable;  /* the spec's flag: the rest of this frame's operand stack is polymorphic */
+    bool dead;         /* nothing reaches this point at run time: emit no code */
+    bool entered_dead; /* the frame began in dead code, so all of it is dead */
+    bool label_used;   /* a forward branch to this frame's label was emitted */
+    uint32_t param_count, result_count;
+    const wh_valtype *params, *results;
+    uint32_t height;        /* operand stack height at entry, parameters excluded */
+    uint32_t label_cell;    /* loop: the cell its label points at */
+    uint32_t patch_head;    /* forward branches waiting for the label (index into patches) */
+    uint32_t else_opcode;   /* if: the BR_UNLESS that jumps to the else branch or the end */
+    /* br_table bookkeeping, valid while the fields' serial equals the table's */
+    uint32_t table_serial;  /* label already checked against the operands */
+    uint32_t stub_serial;   /* needs_stub and stub_cell computed */
+    bool needs_stub;        /* the values must be copied: jump to a stub at stub_cell */
+    uint32_t stub_cell;
+} frame;
+
+typedef struct patch {
+    uint32_t operand_cell; /* cell holding the branch target */
+    uint32_t opcode_cell;  /* the branch instruction, which targets are relative to */
+    uint32_t next;
+} patch;
+
+typedef struct blocktype {
+    uint32_t param_count, result_count;
+    const wh_valtype *params, *results;
+} blocktype;
+
+typedef struct compiler {
+    jmp_buf on_error;
+    wh_error *error;
+    bool malformed; /* the error is a decoding error, not a validation error */
+    bool scanning;  /* decoding only: looking for a decoding error after a validation error */
+    wh_error *invalid; /* the validation error, while scanning */
+
+    const wh_module *module;
+    uint32_t func_index;
+    const wh_func_def *def;
+    const wh_functype *type;
+
+    const uint8_t *body, *pos, *end;
+    const uint8_t *instr; /* start of the instruction being compiled, for messages and backtraces */
+
+    uint32_t local_count;
+    /* Pending operands, per local as a list from the highest: materializing a local costs only
+     * its own readers, however deep the stack. */
+    uint32_t *local_readers; /* per local: height of the highest operand reading it, or NONE */
+    uint32_t pending_count;  /* all pending operands */
+
+    operand *stack;
+    uint32_t height, stack_capacity, max_height;
+
+    frame *frames;
+    uint32_t depth, frame_capacity;
+
+    uint32_t *cells;
+    uint32_t cell_count, cell_capacity, cell_limit;
+    wh_code_offset *offsets;
+    uint32_t offset_count, offset_capacity;
+    patch *patches;
+    uint32_t patch_count, patch_capacity;
+
+    operand *scratch; /* operands popped for a branch, call or return */
+    uint32_t scratch_capacity;
+    uint32_t *targets; /* br_table label depths; while scanning, the open blocks' opcodes */
+    uint32_t target_capacity;
+    uint32_t *sources; /* emit_return's copy sources */
+    uint32_t source_capacity;
+    uint32_t br_table_serial;
+
+    /* The last emitted instruction, when it wrote the top operand into its home slot: a
+     * following local.set/tee may redirect it (fresh_cell is its d operand). */
+    uint32_t fresh_cell, fresh_height;
+
+    uint32_t call_slots; /* highest base + max(params, results) of any call */
+} compiler;
+
+static bool is_ref(uint8_t type) { return type == WH_FUNCREF || type == WH_EXTERNREF; }
+
+static const wh_valtype single_types[] = {WH_I32, WH_I64, WH_F32, WH_F64, WH_FUNCREF, WH_EXTERNREF};
+
+/* ---- errors and memory ---- */
+
+static const char *type_name(uint8_t type)
+{
+    switch (type) {
+    case WH_I32: return "i32";
+    case WH_I64: return "i64";
+    case WH_F32: return "f32";
+    case WH_F64: return "f64";
+    case WH_V128: return "v128";
+    case WH_FUNCREF: return "funcref";
+    case WH_EXTERNREF: return "externref";
+    case TYPE_UNKNOWN: return "any value";
+    default: return "an invalid type";
+    }
+}
+
+static uint32_t instr_offset(const compiler *c)
+{
+    return c->def->body_offset + (uint32_t)(c->instr - c->body);
+}
+
+static _Noreturn void fail_with(compiler *c, bool malformed, const char *format, va_list args)
+{
+    wh_error *error = wh_error_newv(format, args);
+    c->error = wh_error_wrap(error, "function %u at offset 0x%x", c->func_index, instr_offset(c));
+    c->malformed = malformed;
+    longjmp(c->on_error, 1);
+}
+
+/* The body breaks a validation rule. */
+static _Noreturn __attribute__((format(printf, 2, 3))) void fail(compiler *c, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fail_with(c, false, format, args);
+}
+
+/* The body cannot be decoded. */
+static _Noreturn __attribute__((format(printf, 2, 3))) void malformed(compiler *c, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fail_with(c, true, format, args);
+}
+
+/* Grows *array to hold at least `needed` elements of `size` bytes. */
+static void reserve(compiler *c, void **array, uint32_t *capacity, uint64_t needed, size_t size)
+{
+    if (needed <= *capacity)
+        return;
+    uint64_t grown = *capacity ? (uint64_t)*capacity * 2 : 16;
+    if (grown < needed)
+        grown = needed;
+    if (grown > UINT32_MAX)
+        fail(c, "function too large to compile");
+    void *resized = realloc(*array, (size_t)grown * size);
+    if (!resized)
+        fail(c, "out of memory while compiling");
+    *array = resized;
+    *capacity = (uint32_t)grown;
+}
+
+/* ---- reading the body ---- */
+
+static _Noreturn void fail_end(compiler *c)
+{
+    malformed(c, "unexpected end of section or function");
+}
+
+static uint8_t read_byte(compiler *c)
+{
+    if (c->pos >= c->end)
+        fail_end(c);
+    return *c->pos++;
+}
+
+static uint32_t read_u32(compiler *c)
+{
+    uint32_t result = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t byte = read_byte(c);
+        if (shift == 28) {
+            if (byte & 0x80)
+                malformed(c, "integer representation too long");
+            if (byte & 0x70)
+                malformed(c, "integer too large");
+            return result | (uint32_t)byte << 28;
+        }
+        result |= (uint32_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return result;
+    }
+}
+
+/* Signed LEB128 of `bits` bits (32, 33 or 64). */
+static int64_t read_signed(compiler *c, int bits)
+{
+    uint64_t result = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t byte = read_byte(c);
+        if (bits - shift <= 7) {
+            /* Last possible byte: the unused high bits must all equal the sign bit. */
+            if (byte & 0x80)
+                malformed(c, "integer representation too long");
+            int used = bits - shift; /* value bits in this byte, the top one being the sign */
+            uint8_t high = (uint8_t)(byte & 0x7f) >> (used - 1);
+            if (high != 0 && high != (0x7f >> (used - 1)))
+                malformed(c, "integer too large");
+            result |= (uint64_t)(byte & 0x7f) << shift;
+            if (byte & 0x40)
+                result |= shift + 7 < 64 ? ~(uint64_t)0 << (shift + 7) : 0;
+            return (int64_t)result;
+        }
+        result |= (uint64_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80)) {
+            if (byte & 0x40)
+                result |= ~(uint64_t)0 << (shift + 7);
+            return (int64_t)result;
+        }
+    }
+}
+
+static uint32_t read_fixed(compiler *c, int bytes, uint32_t *high)
+{
+    if (c->end - c->pos < bytes)
+        fail_end(c);
+    uint64_t value = 0;
+    for (int i = 0; i < bytes; i++)
+        value |= (uint64_t)c->pos[i] << (8 * i);
+    c->pos += bytes;
+    if (high)
+        *high = (uint32_t)(value >> 32);
+    return (uint32_t)value;
+}
+
+static void read_zero_byte(compiler *c)
+{
+    if (read_byte(c) != 0)
+        malformed(c, "zero byte expected");
+}
+
+static uint8_t read_valtype(compiler *c)
+{
+    uint8_t byte = read_byte(c);
+    switch (byte) {
+    case WH_I32: case WH_I64: case WH_F32: case WH_F64: case WH_FUNCREF: case WH_EXTERNREF:
+        return byte;
+    case WH_V128:
+        malformed(c, "v128 values are not supported (SIMD is not implemented)");
+    default:
+        malformed(c, "malformed value type 0x%02x", byte);
+    }
+}
+
+static blocktype read_blocktype(compiler *c)
+{
+    blocktype bt = {0, 0, NULL, NULL};
+    if (c->pos >= c->end)
+        fail_end(c);
+    uint8_t byte = *c->pos;
+    if (byte == 0x40) {
+        c->pos++;
+        return bt;
+    }
+    for (size_t i = 0; i < sizeof single_types / sizeof single_types[0]; i++) {
+        if (byte == single_types[i]) {
+            c->pos++;
+            bt.result_count = 1;
+            bt.results = &single_types[i];
+            return bt;
+        }
+    }
+    if (byte == WH_V128)
+        malformed(c, "v128 values are not supported (SIMD is not implemented)");
+    int64_t index = read_signed(c, 33);
+    if (index < 0)
+        malformed(c, "malformed block type");
+    if (c->scanning)
+        return bt;
+    if (index >= c->module->type_count)
+        fail(c, "unknown type %lld", (long long)index);
+    const wh_functype *type = &c->module->types[index];
+    bt.param_count = type->param_count;
+    bt.result_count = type->result_count;
+    bt.params = functype_params(type);
+    bt.results = functype_results(type);
+    return bt;
+}
+
+/* ---- emitting code ---- */
+
+static frame *top_frame(compiler *c) { return &c->frames[c->depth - 1]; }
+static bool live(compiler *c) { return !top_frame(c)->dead; }
+static uint32_t home(const compiler *c, uint32_t height) { return c->local_count + height; }
+
+static uint32_t emit_opcode(compiler *c, wh_opcode opcode, int operand_count)
+{
+    if ((uint64_t)c->cell_count + 1 + (uint32_t)operand_count > c->cell_limit)
+        fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
+    reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 1 + (uint32_t)operand_count,
+            sizeof *c->cells);
+    c->fresh_cell = NONE;
+    uint32_t at = c->cell_count;
+    c->cells[c->cell_count++] = opcode;
+    return at;
+}
+
+#define CELL(value) (c->cells[c->cell_count++] = (uint32_t)(value))
+
+static uint32_t emit0(compiler *c, wh_opcode op) { return emit_opcode(c, op, 0); }
+static uint32_t emit1(compiler *c, wh_opcode op, uint32_t a)
+{
+    uint32_t at = emit_opcode(c, op, 1);
+    CELL(a);
+    return at;
+}
+static uint32_t emit2(compiler *c, wh_opcode op, uint32_t a, uint32_t b)
+{
+    uint32_t at = emit_opcode(c, op, 2);
+    CELL(a), CELL(b);
+    return at;
+}
+static uint32_t emit3(compiler *c, wh_opcode op, uint32_t a, uint32_t b, uint32_t d)
+{
+    uint32_t at = emit_opcode(c, op, 3);
+    CELL(a), CELL(b), CELL(d);
+    return at;
+}
+static uint32_t emit4(compiler *c, wh_opcode op, uint32_t a, uint32_t b, uint32_t d, uint32_t e)
+{
+    uint32_t at = emit_opcode(c, op, 4);
+    CELL(a), CELL(b), CELL(d), CELL(e);
+    return at;
+}
+static uint32_t emit5(compiler *c, wh_opcode op, uint32_t a, uint32_t b, uint32_t d, uint32_t e, uint32_t f)
+{
+    uint32_t at = emit_opcode(c, op, 5);
+    CELL(a), CELL(b), CELL(d), CELL(e), CELL(f);
+    return at;
+}
+
+/* Remembers that the instruction at `at` trapping or calling maps back to the current wasm instruction. */
+static void record_offset(compiler *c, uint32_t at)
+{
+    reserve(c, (void **)&c->offsets, &c->offset_capacity, (uint64_t)c->offset_count + 1, sizeof *c->offsets);
+    c->offsets[c->offset_count++] = (wh_code_offset){at, instr_offset(c)};
+}
+
+/* The instruction at `at` just wrote the top operand (its first operand is d). */
+static void set_fresh(compiler *c, uint32_t at)
+{
+    c->fresh_cell = at + 1;
+    c->fresh_height = c->height;
+}
+
+/* A branch may land here: the previous instruction no longer directly precedes what follows. */
+static void place_label(compiler *c) { c->fresh_cell = NONE; }
+
+static void patch_to_here(compiler *c, uint32_t opcode_cell, uint32_t operand_cell)
+{
+    c->cells[operand_cell] = c->cell_count - opcode_cell;
+}
+
+/* ---- the operand stack ---- */
+
+static void push_at(compiler *c, uint8_t type, uint32_t slot)
+{
+    reserve(c, (void **)&c->stack, &c->stack_capacity, (uint64_t)c->height + 1, sizeof *c->stack);
+    /* Values live at home or in a local; anything else (from dead code) is normalized. */
+    uint32_t next = NONE;
+    if (slot >= c->local_count || !live(c)) {
+        slot = home(c, c->height);
+    } else {
+        next = c->local_readers[slot];
+        c->local_readers[slot] = c->height;
+        c->pending_count++;
+    }
+    c->stack[c->height++] = (operand){slot, type, next};
+    if (c->height > c->max_height)
+        c->max_height = c->height;
+}
+
+/* Pushes a value into its home slot and returns the slot. */
+static uint32_t push(compiler *c, uint8_t type)
+{
+    uint32_t slot = home(c, c->height);
+    push_at(c, type, slot);
+    return slot;
+}
+
+static operand drop_top(compiler *c)
+{
+    operand value = c->stack[--c->height];
+    if (value.slot < c->local_count) {
+        /* The top operand is the highest reader of its local: the head of its list. */
+        c->local_readers[value.slot] = value.next;
+        c->pending_count--;
+    }
+    return value;
+}
+
+static operand pop(compiler *c, uint8_t expected)
+{
+    frame *f = top_frame(c);
+    c->fresh_cell = NONE;
+    if (c->height == f->height) {
+        if (f->unreachable)
+            return (operand){home(c, c->height), TYPE_UNKNOWN, NONE};
+        if (expected == TYPE_UNKNOWN)
+            fail(c, "type mismatch: expected a value, found nothing");
+        fail(c, "type mismatch: expected %s, found nothing", type_name(expected));
+    }
+    operand value = drop_top(c);
+    if (expected != TYPE_UNKNOWN && value.type != TYPE_UNKNOWN && value.type != expected)
+        fail(c, "type mismatch: expected %s, found %s", type_name(expected), type_name(value.type));
+    return value;
+}
+
+/* Pops values of `types` into c->scratch[0 .. count), deepest first. */
+static operand *pop_values(compiler *c, const wh_valtype *types, uint32_t count)
+{
+    reserve(c, (void **)&c->scratch, &c->scratch_capacity, count, sizeof *c->scratch);
+    for (uint32_t i = count; i-- > 0;)
+        c->scratch[i] = pop(c, (uint8_t)types[i]);
+    return c->scratch;
+}
+
+/* Pushes popped values back with their declared types, where they were. */
+static void push_values(compiler *c, const operand *values, const wh_valtype *types, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++)
+        push_at(c, (uint8_t)types[i], values[i].slot);
+}
+
+static void truncate_stack(compiler *c, uint32_t height)
+{
+    while (c->height > height)
+        drop_top(c);
+}
+
+/* Copies the pending operand at `height` into its home slot. The caller empties the
+ * local's list of readers: materialization always takes all of them. */
+static void materialize(compiler *c, uint32_t height)
+{
+    operand *value = &c->stack[height];
+    if (live(c))
+        emit2(c, WH_OP_COPY, home(c, height), value->slot);
+    c->pending_count--;
+    value->slot = home(c, height);
+    value->next = NONE;
+}
+
+/* Before local x changes: operands still reading it get their own copy. */
+static void materialize_local(compiler *c, uint32_t local)
+{
+    for (uint32_t h = c->local_readers[local]; h != NONE;) {
+        uint32_t next = c->stack[h].next;
+        materialize(c, h);
+        h = next;
+    }
+    c->local_readers[local] = NONE;
+}
+
+static void materialize_all(compiler *c)
+{
+    for (uint32_t h = c->height; h-- > 0 && c->pending_count > 0;) {
+        if (c->stack[h].slot < c->local_count) {
+            c->local_readers[c->stack[h].slot] = NONE;
+            materialize(c, h);
+        }
+    }
+}
+
+/* After unreachable, br, br_table and return: the rest of the frame is polymorphic and dead. */
+static void set_unreachable(compiler *c)
+{
+    frame *f = top_frame(c);
+    truncate_stack(c, f->height);
+    f->unreachable = true;
+    f->dead = true;
+    c->fresh_cell = NONE;
+}
+
+/* ---- control ---- */
+
+static uint32_t label_arity(const frame *f) { return f->kind == FRAME_LOOP ? f->param_count : f->result_count; }
+static const wh_valtype *label_types(const frame *f) { return f->kind == FRAME_LOOP ? f->params : f->results; }
+
+static frame *read_label(compiler *c)
+{
+    uint32_t depth = read_u32(c);
+    if (depth >= c->depth)
+        fail(c, "unknown label %u", depth);
+    return &c->frames[c->depth - 1 - depth];
+}
+
+static void push_frame(compiler *c, uint8_t kind, blocktype bt)
+{
+    bool dead = c->depth > 0 && live(c) == false;
+    reserve(c, (void **)&c->frames, &c->frame_capacity, (uint64_t)c->depth + 1, sizeof *c->frames);
+    frame *f = &c->frames[c->depth++];
+    *f = (frame){
+        .kind = kind,
+        .dead = dead,
+        .entered_dead = dead,
+        .param_count = bt.param_count,
+        .result_count = bt.result_count,
+        .params = bt.params,
+        .results = bt.results,
+        .height = c->height - bt.param_count,
+        .label_cell = NONE,
+        .patch_head = NONE,
+        .else_opcode = NONE,
+        .stub_cell = NONE,
+    };
+}
+
+/* Whether the top operand was just written to its home slot by the last instruction. */
+static bool top_is_fresh(compiler *c)
+{
+    return c->fresh_cell != NONE && c->fresh_height == c->height && c->height > top_frame(c)->height &&
+           c->stack[c->height - 1].slot == home(c, c->height - 1);
+}
+
+/* The d operand cell of the last instruction when it computed the top operand, else NONE. */
+static uint32_t fresh_result(compiler *c)
+{
+    return top_is_fresh(c) ? c->fresh_cell : NONE;
+}
+
+/* Emits a jump (BR, or BR_IF/BR_UNLESS on `cond`) to the label of `target`. */
+static void emit_jump(compiler *c, wh_opcode op, uint32_t cond, frame *target)
+{
+    uint32_t at = cond == NONE ? emit1(c, op, 0) : emit2(c, op, cond, 0);
+    uint32_t operand_cell = c->cell_count - 1;
+    if (target->kind == FRAME_LOOP) {
+        c->cells[operand_cell] = target->label_cell - at;
+        return;
+    }
+    reserve(c, (void **)&c->patches, &c->patch_capacity, (uint64_t)c->patch_count + 1, sizeof *c->patches);
+    c->patches[c->patch_count] = (patch){operand_cell, at, target->patch_head};
+    target->patch_head = c->patch_count++;
+    target->label_used = true;
+}
+
+/* Copies the results (values[i] was at stack height `height` + i) into fp[0 ..) and returns.
+ * `fresh_cell`: see fresh_result(). */
+static void emit_return(compiler *c, const operand *values, uint32_t height, uint32_t fresh_cell)
+{
+    uint32_t count = c->type->result_count;
+    if (count == 1 && fresh_cell != NONE) {
+        /* The instruction that computed the only result writes it to fp[0] directly. */
+        c->cells[fresh_cell] = 0;
+        emit0(c, WH_OP_RETURN);
+        return;
+    }
+    reserve(c, (void **)&c->sources, &c->source_capacity, count, sizeof *c->sources);
+    uint32_t *sources = c->sources;
+    /* Copies go in ascending order. A home slot is never below its destination, so only a
+     * local source below its destination (e.g. returning local 1 then local 0) could be
+     * overwritten first: those go home beforehand. */
+    for (uint32_t i = 0; i < count; i++) {
+        sources[i] = values[i].slot;
+        if (sources[i] < i) {
+            emit2(c, WH_OP_COPY, home(c, height + i), sources[i]);
+            sources[i] = home(c, height + i);
+        }
+    }
+    for (uint32_t i = 0; i < count; i++)
+        if (sources[i] != i)
+            emit2(c, WH_OP_COPY, i, sources[i]);
+    emit0(c, WH_OP_RETURN);
+}
+
+/* Whether branching to `target` with `values` on top of the stack needs copies. */
+static bool branch_needs_moves(compiler *c, const frame *target, const operand *values)
+{
+    if (target->kind == FRAME_FUNCTION)
+        return true;
+    uint32_t arity = label_arity(target);
+    for (uint32_t i = 0; i < arity; i++)
+        if (values[i].slot != home(c, target->height + i))
+            return true;
+    return false;
+}
+
+/* Unconditional branch: copies the label's values (values[i] was at height `height` + i) to
+ * the target's home slots, then jumps. Ascending copies are safe: every source is a local or
+ * a home slot at or above its destination. */
+static void emit_branch(compiler *c, frame *target, const operand *values, uint32_t height, uint32_t fresh_cell)
+{
+    if (target->kind == FRAME_FUNCTION) {
+        emit_return(c, values, height, fresh_cell);
+        return;
+    }
+    uint32_t arity = label_arity(target);
+    for (uint32_t i = 0; i < arity; i++) {
+        uint32_t destination = home(c, target->height + i);
+        if (values[i].slot != destination)
+            emit2(c, WH_OP_COPY, destination, values[i].slot);
+    }
+    emit_jump(c, WH_OP_BR, NONE, target);
+}
+
+static void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond)
+{
+    operand *params = pop_values(c, bt.params, bt.param_count);
+    push_values(c, params, bt.params, bt.param_count);
+    bool was_live = live(c);
+    if (was_live)
+        materialize_all(c);
+    uint32_t else_opcode = NONE;
+    if (was_live && kind == FRAME_IF)
+        else_opcode = emit2(c, WH_OP_BR_UNLESS, cond, 0);
+    push_frame(c, kind, bt);
+    frame *f = top_frame(c);
+    f->else_opcode = else_opcode;
+    if (kind == FRAME_LOOP) {
+        f->label_cell = c->cell_count;
+        place_label(c);
+    }
+}
+
+/* Checks that the frame's stack holds exactly its results; leaves them popped in scratch. */
+static operand *pop_results(compiler *c, frame *f)
+{
+    operand *results = pop_values(c, f->results, f->result_count);
+    if (c->height != f->height)
+        fail(c, "type mismatch: %u more value%s on the stack than the block's %u result%s", c->height - f->height,
+             c->height - f->height == 1 ? "" : "s", f->result_count, f->result_count == 1 ? "" : "s");
+    return results;
+}
+
+/* Moves the frame's results (just popped, as `results`) to their home slots. */
+static void materialize_results(compiler *c, frame *f, const operand *results)
+{
+    for (uint32_t i = 0; i < f->result_count; i++)
+        if (results[i].slot != home(c, f->height + i))
+            emit2(c, WH_OP_COPY, home(c, f->height + i), results[i].slot);
+}
+
+static void compile_else(compiler *c)
+{
+    frame *f = top_frame(c);
+    if (f->kind != FRAME_IF)
+        malformed(c, "END opcode expected (else without a matching if)");
+    operand *results = pop_results(c, f);
+    if (!f->dead) {
+        materialize_results(c, f, results);
+        emit_jump(c, WH_OP_BR, NONE, f);
+    }
+    if (f->else_opcode != NONE) {
+        patch_to_here(c, f->else_opcode, f->else_opcode + 2);
+        f->else_opcode = NONE;
+    }
+    place_label(c);
+    f->kind = FRAME_ELSE;
+    f->unreachable = false;
+    f->dead = f->entered_dead;
+    /* The else branch starts from the if's parameters, which entry left in their home slots. */
+    for (uint32_t i = 0; i < f->param_count; i++)
+        push(c, (uint8_t)f->params[i]);
+}
+
+/* Returns true when the function's final `end` was compiled. */
+static bool compile_end(compiler *c)
+{
+    frame *f = top_frame(c);
+    uint32_t fresh_cell = fresh_result(c);
+    operand *results = pop_results(c, f);
+    if (f->kind == FRAME_IF) {
+        /* A missing else passes the parameters through as the results. */
+        bool same = f->param_count == f->result_count;
+        for (uint32_t i = 0; same && i < f->param_count; i++)
+            same = f->params[i] == f->results[i];
+        if (!same)
+            fail(c, "type mismatch: if without else must have the same parameter and result types");
+    }
+    bool falls_through = !f->dead;
+    if (f->kind == FRAME_FUNCTION) {
+        if (falls_through)
+            emit_return(c, results, 0, fresh_cell);
+        c->depth--;
+        return true;
+    }
+    if (falls_through)
+        materialize_results(c, f, results);
+    bool reachable = falls_through;
+    if (f->kind != FRAME_LOOP) {
+        for (uint32_t p = f->patch_head; p != NONE; p = c->patches[p].next)
+            patch_to_here(c, c->patches[p].opcode_cell, c->patches[p].operand_cell);
+        if (f->else_opcode != NONE)
+            patch_to_here(c, f->else_opcode, f->else_opcode + 2);
+        reachable = reachable || f->label_used || f->else_opcode != NONE;
+        place_label(c);
+    }
+    uint32_t result_count = f->result_count;
+    const wh_valtype *result_types = f->results;
+    c->depth--;
+    top_frame(c)->dead = !reachable;
+    for (uint32_t i = 0; i < result_count; i++)
+        push(c, (uint8_t)result_types[i]);
+    return false;
+}
+
+static void compile_br(compiler *c)
+{
+    frame *target = read_label(c);
+    uint32_t fresh_cell = fresh_result(c);
+    operand *values = pop_values(c, label_types(target), label_arity(target));
+    if (live(c))
+        emit_branch(c, target, values, c->height, fresh_cell);
+    set_unreachable(c);
+}
+
+static void compile_br_if(compiler *c)
+{
+    frame *target = read_label(c);
+    operand cond = pop(c, WH_I32);
+    uint32_t arity = label_arity(target);
+    const wh_valtype *types = label_types(target);
+    operand *values = pop_values(c, types, arity);
+    uint32_t height = c->height;
+    push_values(c, values, types, arity);
+    if (!live(c))
+        return;
+    if (branch_needs_moves(c, target, values)) {
+        uint32_t skip = emit2(c, WH_OP_BR_UNLESS, cond.slot, 0);
+        emit_branch(c, target, values, height, NONE);
+        patch_to_here(c, skip, skip + 2);
+        place_label(c);
+    } else {
+        emit_jump(c, WH_OP_BR_IF, cond.slot, target);
+    }
+}
+
+static void compile_br_table(compiler *c)
+{
+    uint32_t count = read_u32(c);
+    /* Every target takes at least one byte: check before allocating. */
+    if (count >= (uint64_t)(c->end - c->pos))
+        fail_end(c);
+    reserve(c, (void **)&c->targets, &c->target_capacity, (uint64_t)count + 1, sizeof *c->targets);
+    for (uint32_t i = 0; i <= count; i++)
+        c->targets[i] = read_u32(c);
+    operand index = pop(c, WH_I32);
+    for (uint32_t i = 0; i <= count; i++)
+        if (c->targets[i] >= c->depth)
+            fail(c, "unknown label %u", c->targets[i]);
+
+    /* Each label must accept the operands; checking a label once per table is enough. */
+    uint32_t serial = ++c->br_table_serial;
+    frame *fallback = &c->frames[c->depth - 1 - c->targets[count]];
+    uint32_t arity = label_arity(fallback);
+    for (uint32_t i = 0; i < count; i++) {
+        frame *target = &c->frames[c->depth - 1 - c->targets[i]];
+        if (target->table_serial == serial)
+            continue;
+        target->table_serial = serial;
+        if (label_arity(target) != arity)
+            fail(c, "type mismatch: br_table targets have different numbers of values (%u and %u)",
+                 label_arity(target), arity);
+        /* Pushed back as popped: an unknown operand stays unknown for the next label. */
+        operand *values = pop_values(c, label_types(target), arity);
+        for (uint32_t k = 0; k < arity; k++)
+            push_at(c, values[k].type, values[k].slot);
+    }
+    operand *values = pop_values(c, label_types(fallback), arity);
+    uint32_t height = c->height;
+
+    if (live(c)) {
+        if ((uint64_t)c->cell_count + 3 + count + 1 > c->cell_limit)
+            fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
+        uint32_t at = emit_opcode(c, WH_OP_BR_TABLE, 0);
+        reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 2 + count + 1, sizeof *c->cells);
+        CELL(index.slot);
+        CELL(count);
+        uint32_t first = c->cell_count;
+        for (uint32_t i = 0; i <= count; i++)
+            CELL(0);
+        /* Targets whose values are already in place jump directly; the others go through one
+         * stub per label, placed after the table, that copies the values and then branches. */
+        for (uint32_t i = 0; i <= count; i++) {
+            frame *target = &c->frames[c->depth - 1 - c->targets[i]];
+            if (target->stub_serial != serial) {
+                target->stub_serial = serial;
+                target->stub_cell = NONE;
+                target->needs_stub = branch_needs_moves(c, target, values);
+            }
+            if (target->needs_stub)
+                continue;
+            uint32_t operand_cell = first + i;
+            if (target->kind == FRAME_LOOP) {
+                c->cells[operand_cell] = target->label_cell - at;
+            } else {
+                reserve(c, (void **)&c->patches, &c->patch_capacity, (uint64_t)c->patch_count + 1,
+                        sizeof *c->patches);
+                c->patches[c->patch_count] = (patch){operand_cell, at, target->patch_head};
+                target->patch_head = c->patch_count++;
+                target->label_used = true;
+            }
+        }
+        for (uint32_t i = 0; i <= count; i++) {
+            frame *target = &c->frames[c->depth - 1 - c->targets[i]];
+            if (!target->needs_stub)
+                continue;
+            if (target->stub_cell == NONE) {
+                target->stub_cell = c->cell_count;
+                emit_branch(c, target, values, height, NONE);
+            }
+            c->cells[first + i] = target->stub_cell - at;
+        }
+    }
+    set_unreachable(c);
+}
+
+static void compile_return(compiler *c)
+{
+    uint32_t fresh_cell = fresh_result(c);
+    operand *values = pop_values(c, functype_results(c->type), c->type->result_count);
+    if (live(c))
+        emit_return(c, values, c->height, fresh_cell);
+    set_unreachable(c);
+}
+
+/* Pops the arguments of `type` and copies them into consecutive home slots; returns the base. */
+static uint32_t pop_arguments(compiler *c, const wh_functype *type)
+{
+    operand *args = pop_values(c, functype_params(type), type->param_count);
+    uint32_t base = home(c, c->height);
+    if (live(c)) {
+        for (uint32_t i = 0; i < type->param_count; i++)
+            if (args[i].slot != base + i)
+                emit2(c, WH_OP_COPY, base + i, args[i].slot);
+        uint32_t area = type->param_count > type->result_count ? type->param_count : type->result_count;
+        if (base + area > c->call_slots)
+            c->call_slots = base + area;
+    }
+    return base;
+}
+
+static void push_results(compiler *c, const wh_functype *type)
+{
+    for (uint32_t i = 0; i < type->result_count; i++)
+        push(c, (uint8_t)functype_results(type)[i]);
+}
+
+static void compile_call(compiler *c)
+{
+    uint32_t func = read_u32(c);
+    if (func >= c->module->func_count)
+        fail(c, "unknown function %u", func);
+    const wh_functype *type = module_func_type(c->module, func);
+    uint32_t base = pop_arguments(c, type);
+    if (live(c))
+        record_offset(c, emit2(c, WH_OP_CALL, func, base));
+    push_results(c, type);
+}
+
+static void compile_call_indirect(compiler *c)
+{
+    uint32_t type_index = read_u32(c);
+    uint32_t table = read_u32(c);
+    if (type_index >= c->module->type_count)
+        fail(c, "unknown type %u", type_index);
+    if (table >= c->module->table_count)
+        fail(c, "unknown table %u", table);
+    if (c->module->tables[table].element_type != WH_FUNCREF)
+        fail(c, "type mismatch: call_indirect needs a funcref table, table %u holds %s", table,
+             type_name((uint8_t)c->module->tables[table].element_type));
+    const wh_functype *type = &c->module->types[type_index];
+    operand elem = pop(c, WH_I32);
+    uint32_t base = pop_arguments(c, type);
+    if (live(c))
+        record_offset(c, emit4(c, WH_OP_CALL_INDIRECT, type_index, table, elem.slot, base));
+    push_results(c, type);
+}
+
+/* ---- variables ---- */
+
+static uint8_t local_type(compiler *c, uint32_t local)
+{
+    uint32_t param_count = c->type->param_count;
+    if (local < param_count)
+        return (uint8_t)functype_params(c->type)[local];
+    return (uint8_t)c->def->local_types[local - param_count];
+}
+
+static uint32_t read_local(compiler *c)
+{
+    uint32_t local = read_u32(c);
+    if (local >= c->local_count)
+        fail(c, "unknown local %u", local);
+    return local;
+}
+
+static void compile_local_set(compiler *c, bool tee)
+{
+    uint32_t local = read_local(c);
+    uint8_t type = local_type(c, local);
+    bool fresh = top_is_fresh(c);
+    uint32_t fresh_cell = c->fresh_cell;
+    operand value = pop(c, type);
+    if (!live(c)) {
+        if (tee)
+            push(c, type);
+        return;
+    }
+    if (fresh && c->local_readers[local] == NONE) {
+        /* The instruction that computed the value writes the local directly. */
+        c->cells[fresh_cell] = local;
+        if (tee)
+            push_at(c, type, local);
+        return;
+    }
+    if (value.slot != local) {
+        materialize_local(c, local);
+        emit2(c, WH_OP_COPY, local, value.slot);
+    }
+    if (tee)
+        push_at(c, type, value.slot);
+}
+
+static void compile_global(compiler *c, bool set)
+{
+    uint32_t global = read_u32(c);
+    if (global >= c->module->global_count)
+        fail(c, "unknown global %u", global);
+    const wh_globaltype *type = &c->module->global_types[global];
+    if (set) {
+        if (!type->is_mutable)
+            fail(c, "global is immutable: global.set of global %u", global);
+        operand value = pop(c, (uint8_t)type->type);
+        if (live(c))
+            emit2(c, WH_OP_GLOBAL_SET, value.slot, global);
+    } else {
+        uint32_t d = push(c, (uint8_t)type->type);
+        if (live(c))
+            set_fresh(c, emit2(c, WH_OP_GLOBAL_GET, d, global));
+    }
+}
+
+/* ---- memory and tables ---- */
+
+static void require_memory(compiler *c)
+{
+    if (c->module->memory_count == 0)
+        fail(c, "unknown memory 0");
+}
+
+/* Reads a memarg and returns its offset. */
+static uint32_t read_memarg(compiler *c, uint32_t natural_alignment_log2)
+{
+    uint32_t alignment = read_u32(c);
+    uint32_t offset = read_u32(c);
+    require_memory(c);
+    if (alignment > natural_alignment_log2)
+        fail(c, "alignment must not be larger than natural (2^%u > %u bytes)", alignment,
+             1u << natural_alignment_log2);
+    return offset;
+}
+
+typedef struct memory_op {
+    uint16_t op;
+    uint8_t alignment_log2;
+    uint8_t type;
+} memory_op;
+
+static const memory_op loads[] = {
+    /* 0x28 .. 0x35 */
+    {WH_OP_I32_LOAD, 2, WH_I32},     {WH_OP_I64_LOAD, 3, WH_I64},     {WH_OP_F32_LOAD, 2, WH_F32},
+    {WH_OP_F64_LOAD, 3, WH_F64},     {WH_OP_I32_LOAD8_S, 0, WH_I32},  {WH_OP_I32_LOAD8_U, 0, WH_I32},
+    {WH_OP_I32_LOAD16_S, 1, WH_I32}, {WH_OP_I32_LOAD16_U, 1, WH_I32}, {WH_OP_I64_LOAD8_S, 0, WH_I64},
+    {WH_OP_I64_LOAD8_U, 0, WH_I64},  {WH_OP_I64_LOAD16_S, 1, WH_I64}, {WH_OP_I64_LOAD16_U, 1, WH_I64},
+    {WH_OP_I64_LOAD32_S, 2, WH_I64}, {WH_OP_I64_LOAD32_U, 2, WH_I64},
+};
+
+static const memory_op stores[] = {
+    /* 0x36 .. 0x3e */
+    {WH_OP_I32_STORE, 2, WH_I32},   {WH_OP_I64_STORE, 3, WH_I64},   {WH_OP_F32_STORE, 2, WH_F32},
+    {WH_OP_F64_STORE, 3, WH_F64},   {WH_OP_I32_STORE8, 0, WH_I32},  {WH_OP_I32_STORE16, 1, WH_I32},
+    {WH_OP_I64_STORE8, 0, WH_I64},  {WH_OP_I64_STORE16, 1, WH_I64}, {WH_OP_I64_STORE32, 2, WH_I64},
+};
+
+static void compile_load(compiler *c, const memory_op *load)
+{
+    uint32_t offset = read_memarg(c, load->alignment_log2);
+    operand address = pop(c, WH_I32);
+    uint32_t d = push(c, load->type);
+    if (live(c)) {
+        uint32_t at = emit3(c, (wh_opcode)load->op, d, address.slot, offset);
+        record_offset(c, at);
+        set_fresh(c, at);
+    }
+}
+
+static void compile_store(compiler *c, const memory_op *store)
+{
+    uint32_t offset = read_memarg(c, store->alignment_log2);
+    operand value = pop(c, store->type);
+    operand address = pop(c, WH_I32);
+    if (live(c))
+        record_offset(c, emit3(c, (wh_opcode)store->op, address.slot, value.slot, offset));
+}
+
+static uint32_t read_table(compiler *c)
+{
+    uint32_t table = read_u32(c);
+    if (table >= c->module->table_count)
+        fail(c, "unknown table %u", table);
+    return table;
+}
+
+static uint8_t table_type(compiler *c, uint32_t table) { return (uint8_t)c->module->tables[table].element_type; }
+
+static uint32_t read_elem_segment(compiler *c)
+{
+    uint32_t segment = read_u32(c);
+    if (segment >= c->module->elem_count)
+        fail(c, "unknown elem segment %u", segment);
+    return segment;
+}
+
+/* The data count section lets one-pass validators check data indices before the data section:
+ * memory.init and data.drop need it when the module has data segments. (A module without any
+ * data segments just has no segment to name: that is a validation error below.) */
+static void require_data_count(compiler *c)
+{
+    if (!c->module->has_data_count && c->module->data_segment_count > 0)
+        malformed(c, "data count section required");
+}
+
+static void check_data_segment(compiler *c, uint32_t segment)
+{
+    uint32_t count = c->module->has_data_count ? c->module->data_count : 0;
+    if (segment >= count)
+        fail(c, "unknown data segment %u", segment);
+}
+
+/* ---- numeric instructions ---- */
+
+typedef struct numeric_op {
+    uint16_t op;
+    uint8_t a, b;   /* operand types; b == 0 for unary instructions */
+    uint8_t result; /* 0: reinterpretation (same bits, new type) */
+    bool traps;
+} numeric_op;
+
+#define UNARY(code, name, in, out) [code - 0x45] = {WH_OP_##name, in, 0, out, false}
+#define UNARY_TRAP(code, name, in, out) [code - 0x45] = {WH_OP_##name, in, 0, out, true}
+#define BINARY(code, name, in, out) [code - 0x45] = {WH_OP_##name, in, in, out, false}
+#define BINARY_TRAP(code, name, in, out) [code - 0x45] = {WH_OP_##name, in, in, out, true}
+#define REINTERPRET(code, in, out) [code - 0x45] = {WH_OP_NOP, in, 0, out, false}
+
+static const numeric_op numeric_ops[0xc5 - 0x45] = {
+    UNARY(0x45, I32_EQZ, WH_I32, WH_I32),
+    BINARY(0x46, I32_EQ, WH_I32, WH_I32), BINARY(0x47, I32_NE, WH_I32, WH_I32),
+    BINARY(0x48, I32_LT_S, WH_I32, WH_I32), BINARY(0x49, I32_LT_U, WH_I32, WH_I32),
+    BINARY(0x4a, I32_GT_S, WH_I32, WH_I32), BINARY(0x4b, I32_GT_U, WH_I32, WH_I32),
+    BINARY(0x4c, I32_LE_S, WH_I32, WH_I32), BINARY(0x4d, I32_LE_U, WH_I32, WH_I32),
+    BINARY(0x4e, I32_GE_S, WH_I32, WH_I32), BINARY(0x4f, I32_GE_U, WH_I32, WH_I32),
+    UNARY(0x50, I64_EQZ, WH_I64, WH_I32),
+    BINARY(0x51, I64_EQ, WH_I64, WH_I32), BINARY(0x52, I64_NE, WH_I64, WH_I32),
+    BINARY(0x53, I64_LT_S, WH_I64, WH_I32), BINARY(0x54, I64_LT_U, WH_I64, WH_I32),
+    BINARY(0x55, I64_GT_S, WH_I64, WH_I32), BINARY(0x56, I64_GT_U, WH_I64, WH_I32),
+    BINARY(0x57, I64_LE_S, WH_I64, WH_I32), BINARY(0x58, I64_LE_U, WH_I64, WH_I32),
+    BINARY(0x59, I64_GE_S, WH_I64, WH_I32), BINARY(0x5a, I64_GE_U, WH_I64, WH_I32),
+    BINARY(0x5b, F32_EQ, WH_F32, WH_I32), BINARY(0x5c, F32_NE, WH_F32, WH_I32),
+    BINARY(0x5d, F32_LT, WH_F32, WH_I32), BINARY(0x5e, F32_GT, WH_F32, WH_I32),
+    BINARY(0x5f, F32_LE, WH_F32, WH_I32), BINARY(0x60, F32_GE, WH_F32, WH_I32),
+    BINARY(0x61, F64_EQ, WH_F64, WH_I32), BINARY(0x62, F64_NE, WH_F64, WH_I32),
+    BINARY(0x63, F64_LT, WH_F64, WH_I32), BINARY(0x64, F64_GT, WH_F64, WH_I32),
+    BINARY(0x65, F64_LE, WH_F64, WH_I32), BINARY(0x66, F64_GE, WH_F64, WH_I32),
+    UNARY(0x67, I32_CLZ, WH_I32, WH_I32), UNARY(0x68, I32_CTZ, WH_I32, WH_I32),
+    UNARY(0x69, I32_POPCNT, WH_I32, WH_I32),
+    BINARY(0x6a, I32_ADD, WH_I32, WH_I32), BINARY(0x6b, I32_SUB, WH_I32, WH_I32),
+    BINARY(0x6c, I32_MUL, WH_I32, WH_I32), BINARY_TRAP(0x6d, I32_DIV_S, WH_I32, WH_I32),
+    BINARY_TRAP(0x6e, I32_DIV_U, WH_I32, WH_I32), BINARY_TRAP(0x6f, I32_REM_S, WH_I32, WH_I32),
+    BINARY_TRAP(0x70, I32_REM_U, WH_I32, WH_I32), BINARY(0x71, I32_AND, WH_I32, WH_I32),
+    BINARY(0x72, I32_OR, WH_I32, WH_I32), BINARY(0x73, I32_XOR, WH_I32, WH_I32),
+    BINARY(0x74, I32_SHL, WH_I32, WH_I32), BINARY(0x75, I32_SHR_S, WH_I32, WH_I32),
+    BINARY(0x76, I32_SHR_U, WH_I32, WH_I32), BINARY(0x77, I32_ROTL, WH_I32, WH_I32),
+    BINARY(0x78, I32_ROTR, WH_I32, WH_I32),
+    UNARY(0x79, I64_CLZ, WH_I64, WH_I64), UNARY(0x7a, I64_CTZ, WH_I64, WH_I64),
+    UNARY(0x7b, I64_POPCNT, WH_I64, WH_I64),
+    BINARY(0x7c, I64_ADD, WH_I64, WH_I64), BINARY(0x7d, I64_SUB, WH_I64, WH_I64),
+    BINARY(0x7e, I64_MUL, WH_I64, WH_I64), BINARY_TRAP(0x7f, I64_DIV_S, WH_I64, WH_I64),
+    BINARY_TRAP(0x80, I64_DIV_U, WH_I64, WH_I64), BINARY_TRAP(0x81, I64_REM_S, WH_I64, WH_I64),
+    BINARY_TRAP(0x82, I64_REM_U, WH_I64, WH_I64), BINARY(0x83, I64_AND, WH_I64, WH_I64),
+    BINARY(0x84, I64_OR, WH_I64, WH_I64), BINARY(0x85, I64_XOR, WH_I64, WH_I64),
+    BINARY(0x86, I64_SHL, WH_I64, WH_I64), BINARY(0x87, I64_SHR_S, WH_I64, WH_I64),
+    BINARY(0x88, I64_SHR_U, WH_I64, WH_I64), BINARY(0x89, I64_ROTL, WH_I64, WH_I64),
+    BINARY(0x8a, I64_ROTR, WH_I64, WH_I64),
+    UNARY(0x8b, F32_ABS, WH_F32, WH_F32), UNARY(0x8c, F32_NEG, WH_F32, WH_F32),
+    UNARY(0x8d, F32_CEIL, WH_F32, WH_F32), UNARY(0x8e, F32_FLOOR, WH_F32, WH_F32),
+    UNARY(0x8f, F32_TRUNC, WH_F32, WH_F32), UNARY(0x90, F32_NEAREST, WH_F32, WH_F32),
+    UNARY(0x91, F32_SQRT, WH_F32, WH_F32),
+    BINARY(0x92, F32_ADD, WH_F32, WH_F32), BINARY(0x93, F32_SUB, WH_F32, WH_F32),
+    BINARY(0x94, F32_MUL, WH_F32, WH_F32), BINARY(0x95, F32_DIV, WH_F32, WH_F32),
+    BINARY(0x96, F32_MIN, WH_F32, WH_F32), BINARY(0x97, F32_MAX, WH_F32, WH_F32),
+    BINARY(0x98, F32_COPYSIGN, WH_F32, WH_F32),
+    UNARY(0x99, F64_ABS, WH_F64, WH_F64), UNARY(0x9a, F64_NEG, WH_F64, WH_F64),
+    UNARY(0x9b, F64_CEIL, WH_F64, WH_F64), UNARY(0x9c, F64_FLOOR, WH_F64, WH_F64),
+    UNARY(0x9d, F64_TRUNC, WH_F64, WH_F64), UNARY(0x9e, F64_NEAREST, WH_F64, WH_F64),
+    UNARY(0x9f, F64_SQRT, WH_F64, WH_F64),
+    BINARY(0xa0, F64_ADD, WH_F64, WH_F64), BINARY(0xa1, F64_SUB, WH_F64, WH_F64),
+    BINARY(0xa2, F64_MUL, WH_F64, WH_F64), BINARY(0xa3, F64_DIV, WH_F64, WH_F64),
+    BINARY(0xa4, F64_MIN, WH_F64, WH_F64), BINARY(0xa5, F64_MAX, WH_F64, WH_F64),
+    BINARY(0xa6, F64_COPYSIGN, WH_F64, WH_F64),
+    UNARY(0xa7, I32_WRAP_I64, WH_I64, WH_I32),
+    UNARY_TRAP(0xa8, I32_TRUNC_F32_S, WH_F32, WH_I32), UNARY_TRAP(0xa9, I32_TRUNC_F32_U, WH_F32, WH_I32),
+    UNARY_TRAP(0xaa, I32_TRUNC_F64_S, WH_F64, WH_I32), UNARY_TRAP(0xab, I32_TRUNC_F64_U, WH_F64, WH_I32),
+    UNARY(0xac, I64_EXTEND_I32_S, WH_I32, WH_I64), UNARY(0xad, I64_EXTEND_I32_U, WH_I32, WH_I64),
+    UNARY_TRAP(0xae, I64_TRUNC_F32_S, WH_F32, WH_I64), UNARY_TRAP(0xaf, I64_TRUNC_F32_U, WH_F32, WH_I64),
+    UNARY_TRAP(0xb0, I64_TRUNC_F64_S, WH_F64, WH_I64), UNARY_TRAP(0xb1, I64_TRUNC_F64_U, WH_F64, WH_I64),
+    UNARY(0xb2, F32_CONVERT_I32_S, WH_I32, WH_F32), UNARY(0xb3, F32_CONVERT_I32_U, WH_I32, WH_F32),
+    UNARY(0xb4, F32_CONVERT_I64_S, WH_I64, WH_F32), UNARY(0xb5, F32_CONVERT_I64_U, WH_I64, WH_F32),
+    UNARY(0xb6, F32_DEMOTE_F64, WH_F64, WH_F32),
+    UNARY(0xb7, F64_CONVERT_I32_S, WH_I32, WH_F64), UNARY(0xb8, F64_CONVERT_I32_U, WH_I32, WH_F64),
+    UNARY(0xb9, F64_CONVERT_I64_S, WH_I64, WH_F64), UNARY(0xba, F64_CONVERT_I64_U, WH_I64, WH_F64),
+    UNARY(0xbb, F64_PROMOTE_F32, WH_F32, WH_F64),
+    REINTERPRET(0xbc, WH_F32, WH_I32), REINTERPRET(0xbd, WH_F64, WH_I64),
+    REINTERPRET(0xbe, WH_I32, WH_F32), REINTERPRET(0xbf, WH_I64, WH_F64),
+    UNARY(0xc0, I32_EXTEND8_S, WH_I32, WH_I32), UNARY(0xc1, I32_EXTEND16_S, WH_I32, WH_I32),
+    UNARY(0xc2, I64_EXTEND8_S, WH_I64, WH_I64), UNARY(0xc3, I64_EXTEND16_S, WH_I64, WH_I64),
+    UNARY(0xc4, I64_EXTEND32_S, WH_I64, WH_I64),
+};
+
+static void compile_numeric(compiler *c, const numeric_op *n)
+{
+    if (n->op == WH_OP_NOP) {
+        /* Reinterpretation keeps the bits: retype the operand where it is. A fresh result
+         * stays fresh, so `f32.add; i32.reinterpret_f32; local.set` still writes the local. */
+        uint32_t fresh_cell = c->fresh_cell, fresh_height = c->fresh_height;
+        operand value = pop(c, n->a);
+        push_at(c, n->result, value.slot);
+        c->fresh_cell = fresh_cell;
+        c->fresh_height = fresh_height;
+        return;
+    }
+    operand b = {0, 0, NONE};
+    if (n->b)
+        b = pop(c, n->b);
+    operand a = pop(c, n->a);
+    uint32_t d = push(c, n->result);
+    if (!live(c))
+        return;
+    uint32_t at = n->b ? emit3(c, (wh_opcode)n->op, d, a.slot, b.slot) : emit2(c, (wh_opcode)n->op, d, a.slot);
+    if (n->traps)
+        record_offset(c, at);
+    set_fresh(c, at);
+}
+
+static void compile_const(compiler *c, uint8_t type, uint32_t low, uint32_t high)
+{
+    uint32_t d = push(c, type);
+    if (!live(c))
+        return;
+    uint32_t at = type == WH_I32 || type == WH_F32 ? emit2(c, WH_OP_CONST32, d, low)
+                                                   : emit3(c, WH_OP_CONST64, d, low, high);
+    set_fresh(c, at);
+}
+
+static void compile_select(compiler *c, bool typed)
+{
+    uint8_t type = TYPE_UNKNOWN;
+    if (typed) {
+        uint32_t count = read_u32(c);
+        if (count != 1)
+            fail(c, "invalid result arity: select takes exactly one type, found %u", count);
+        type = read_valtype(c);
+    }
+    operand cond = pop(c, WH_I32);
+    operand b = pop(c, type);
+    operand a = pop(c, type);
+    if (!typed) {
+        /* Untyped select works on numbers only; unknown counts as a number. */
+        if (is_ref(a.type) || is_ref(b.type))
+            fail(c, "type mismatch: select without a type needs numeric operands, found %s",
+                 type_name(is_ref(a.type) ? a.type : b.type));
+        if (a.type != b.type && a.type != TYPE_UNKNOWN && b.type != TYPE_UNKNOWN)
+            fail(c, "type mismatch: select operands are %s and %s", type_name(a.type), type_name(b.type));
+        type = a.type == TYPE_UNKNOWN ? b.type : a.type;
+    }
+    uint32_t d = push(c, type);
+    if (live(c))
+        set_fresh(c, emit4(c, WH_OP_SELECT, d, a.slot, b.slot, cond.slot));
+}
+
+/* ---- the 0xFC prefix ---- */
+
+static void compile_prefixed(compiler *c)
+{
+    uint32_t code = read_u32(c);
+    if (code <= 7) {
+        static const uint8_t from[8] = {WH_F32, WH_F32, WH_F64, WH_F64, WH_F32, WH_F32, WH_F64, WH_F64};
+        static const uint8_t to[8] = {WH_I32, WH_I32, WH_I32, WH_I32, WH_I64, WH_I64, WH_I64, WH_I64};
+        numeric_op n = {(uint16_t)(WH_OP_I32_TRUNC_SAT_F32_S + code), from[code], 0, to[code], false};
+        compile_numeric(c, &n);
+        return;
+    }
+    switch (code) {
+    case 8: { /* memory.init */
+        uint32_t segment = read_u32(c);
+        read_zero_byte(c);
+        require_data_count(c);
+        require_memory(c);
+        check_data_segment(c, segment);
+        operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+        if (live(c))
+            record_offset(c, emit4(c, WH_OP_MEMORY_INIT, segment, destination.slot, source.slot, count.slot));
+        return;
+    }
+    case 9: { /* data.drop */
+        uint32_t segment = read_u32(c);
+        require_data_count(c);
+        check_data_segment(c, segment);
+        if (live(c))
+            emit1(c, WH_OP_DATA_DROP, segment);
+        return;
+    }
+    case 10: { /* memory.copy */
+        read_zero_byte(c);
+        read_zero_byte(c);
+        require_memory(c);
+        operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+        if (live(c))
+            record_offset(c, emit3(c, WH_OP_MEMORY_COPY, destination.slot, source.slot, count.slot));
+        return;
+    }
+    case 11: { /* memory.fill */
+        read_zero_byte(c);
+        require_memory(c);
+        operand count = pop(c, WH_I32), value = pop(c, WH_I32), destination = pop(c, WH_I32);
+        if (live(c))
+            record_offset(c, emit3(c, WH_OP_MEMORY_FILL, destination.slot, value.slot, count.slot));
+        return;
+    }
+    case 12: { /* table.init elem table */
+        uint32_t segment = read_u32(c);
+        uint32_t table = read_table(c);
+        if (segment >= c->module->elem_count)
+            fail(c, "unknown elem segment %u", segment);
+        if ((uint8_t)c->module->elems[segment].type != table_type(c, table))
+            fail(c, "type mismatch: elem segment %u holds %s, table %u holds %s", segment,
+                 type_name((uint8_t)c->module->elems[segment].type), table, type_name(table_type(c, table)));
+        operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+        if (live(c))
+            record_offset(c, emit5(c, WH_OP_TABLE_INIT, table, segment, destination.slot, source.slot, count.slot));
+        return;
+    }
+    case 13: { /* elem.drop */
+        uint32_t segment = read_elem_segment(c);
+        if (live(c))
+            emit1(c, WH_OP_ELEM_DROP, segment);
+        return;
+    }
+    case 14: { /* table.copy destination source */
+        uint32_t destination_table = read_table(c);
+        uint32_t source_table = read_table(c);
+        if (table_type(c, destination_table) != table_type(c, source_table))
+            fail(c, "type mismatch: table.copy from a %s table to a %s table",
+                 type_name(table_type(c, source_table)), type_name(table_type(c, destination_table)));
+        operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+        if (live(c))
+            record_offset(c, emit5(c, WH_OP_TABLE_COPY, destination_table, source_table, destination.slot,
+                                   source.slot, count.slot));
+        return;
+    }
+    case 15: { /* table.grow */
+        uint32_t table = read_table(c);
+        operand delta = pop(c, WH_I32);
+        operand init = pop(c, table_type(c, table));
+        uint32_t d = push(c, WH_I32);
+        if (live(c))
+            set_fresh(c, emit4(c, WH_OP_TABLE_GROW, d, table, init.slot, delta.slot));
+        return;
+    }
+    case 16: { /* table.size */
+        uint32_t table = read_table(c);
+        uint32_t d = push(c, WH_I32);
+        if (live(c))
+            set_fresh(c, emit2(c, WH_OP_TABLE_SIZE, d, table));
+        return;
+    }
+    case 17: { /* table.fill */
+        uint32_t table = read_table(c);
+        operand count = pop(c, WH_I32);
+        operand value = pop(c, table_type(c, table));
+        operand start = pop(c, WH_I32);
+        if (live(c))
+            record_offset(c, emit4(c, WH_OP_TABLE_FILL, table, start.slot, value.slot, count.slot));
+        return;
+    }
+    default:
+        malformed(c, "illegal opcode 0xfc %u", code);
+    }
+}
+
+/* ---- instructions ---- */
+
+/* Compiles one instruction; returns true after the function's final `end`. */
+static bool compile_instruction(compiler *c)
+{
+    uint8_t opcode = read_byte(c);
+    if (opcode >= 0x45 && opcode <= 0xc4) {
+        compile_numeric(c, &numeric_ops[opcode - 0x45]);
+        return false;
+    }
+    if (opcode >= 0x28 && opcode <= 0x35) {
+        compile_load(c, &loads[opcode - 0x28]);
+        return false;
+    }
+    if (opcode >= 0x36 && opcode <= 0x3e) {
+        compile_store(c, &stores[opcode - 0x36]);
+        return false;
+    }
+    switch (opcode) {
+    case 0x00: /* unreachable */
+        if (live(c))
+            record_offset(c, emit0(c, WH_OP_UNREACHABLE));
+        set_unreachable(c);
+        break;
+    case 0x01: /* nop */
+        break;
+    case 0x02: /* block */
+        enter_block(c, FRAME_BLOCK, read_blocktype(c), NONE);
+        break;
+    case 0x03: /* loop */
+        enter_block(c, FRAME_LOOP, read_blocktype(c), NONE);
+        break;
+    case 0x04: { /* if */
+        blocktype bt = read_blocktype(c);
+        operand cond = pop(c, WH_I32);
+        enter_block(c, FRAME_IF, bt, cond.slot);
+        break;
+    }
+    case 0x05:
+        compile_else(c);
+        break;
+    case 0x0b:
+        return compile_end(c);
+    case 0x0c:
+        compile_br(c);
+        break;
+    case 0x0d:
+        compile_br_if(c);
+        break;
+    case 0x0e:
+        compile_br_table(c);
+        break;
+    case 0x0f:
+        compile_return(c);
+        break;
+    case 0x10:
+        compile_call(c);
+        break;
+    case 0x11:
+        compile_call_indirect(c);
+        break;
+    case 0x1a: /* drop */
+        pop(c, TYPE_UNKNOWN);
+        break;
+    case 0x1b:
+        compile_select(c, false);
+        break;
+    case 0x1c:
+        compile_select(c, true);
+        break;
+    case 0x20: { /* local.get: no code, the operand reads the local's slot until it changes */
+        uint32_t local = read_local(c);
+        push_at(c, local_type(c, local), local);
+        break;
+    }
+    case 0x21:
+        compile_local_set(c, false);
+        break;
+    case 0x22:
+        compile_local_set(c, true);
+        break;
+    case 0x23:
+        compile_global(c, false);
+        break;
+    case 0x24:
+        compile_global(c, true);
+        break;
+    case 0x25: { /* table.get */
+        uint32_t table = read_table(c);
+        operand index = pop(c, WH_I32);
+        uint32_t d = push(c, table_type(c, table));
+        if (live(c)) {
+            uint32_t at = emit3(c, WH_OP_TABLE_GET, d, table, index.slot);
+            record_offset(c, at);
+            set_fresh(c, at);
+        }
+        break;
+    }
+    case 0x26: { /* table.set */
+        uint32_t table = read_table(c);
+        operand value = pop(c, table_type(c, table));
+        operand index = pop(c, WH_I32);
+        if (live(c))
+            record_offset(c, emit3(c, WH_OP_TABLE_SET, table, index.slot, value.slot));
+        break;
+    }
+    case 0x3f: { /* memory.size */
+        read_zero_byte(c);
+        require_memory(c);
+        uint32_t d = push(c, WH_I32);
+        if (live(c))
+            set_fresh(c, emit1(c, WH_OP_MEMORY_SIZE, d));
+        break;
+    }
+    case 0x40: { /* memory.grow */
+        read_zero_byte(c);
+        require_memory(c);
+        operand delta = pop(c, WH_I32);
+        uint32_t d = push(c, WH_I32);
+        if (live(c))
+            set_fresh(c, emit2(c, WH_OP_MEMORY_GROW, d, delta.slot));
+        break;
+    }
+    case 0x41: {
+        int32_t value = (int32_t)read_signed(c, 32);
+        compile_const(c, WH_I32, (uint32_t)value, 0);
+        break;
+    }
+    case 0x42: {
+        uint64_t value = (uint64_t)read_signed(c, 64);
+        compile_const(c, WH_I64, (uint32_t)value, (uint32_t)(value >> 32));
+        break;
+    }
+    case 0x43:
+        compile_const(c, WH_F32, read_fixed(c, 4, NULL), 0);
+        break;
+    case 0x44: {
+        uint32_t high;
+        uint32_t low = read_fixed(c, 8, &high);
+        compile_const(c, WH_F64, low, high);
+        break;
+    }
+    case 0xd0: { /* ref.null */
+        uint8_t type = read_byte(c);
+        if (type != WH_FUNCREF && type != WH_EXTERNREF)
+            malformed(c, "malformed reference type 0x%02x", type);
+        compile_const(c, type, 0, 0);
+        break;
+    }
+    case 0xd1: { /* ref.is_null */
+        operand value = pop(c, TYPE_UNKNOWN);
+        if (value.type != TYPE_UNKNOWN && !is_ref(value.type))
+            fail(c, "type mismatch: ref.is_null expects a reference, found %s", type_name(value.type));
+        uint32_t d = push(c, WH_I32);
+        if (live(c))
+            set_fresh(c, emit2(c, WH_OP_REF_IS_NULL, d, value.slot));
+        break;
+    }
+    case 0xd2: { /* ref.func */
+        uint32_t func = read_u32(c);
+        if (func >= c->module->func_count)
+            fail(c, "unknown function %u", func);
+        const uint8_t *declared = c->module->declared_funcs;
+        if (!declared || !(declared[func / 8] & (1u << (func % 8))))
+            fail(c, "undeclared function reference: function %u must appear in an element segment, export or global initializer to be used by ref.func", func);
+        uint32_t d = push(c, WH_FUNCREF);
+        if (live(c))
+            set_fresh(c, emit2(c, WH_OP_REF_FUNC, d, func));
+        break;
+    }
+    case 0xfc:
+        compile_prefixed(c);
+        break;
+    case 0xfd:
+        malformed(c, "illegal opcode 0xfd: SIMD instructions are not supported");
+    default:
+        malformed(c, "illegal opcode 0x%02x", opcode);
+    }
+    return false;
+}
+
+/* The body ran out before its final `end`. The reference decoder keeps reading past the
+ * declared size, so its message depends on what follows; mimic it for clearer reports. */
+static _Noreturn void fail_missing_end(compiler *c, uint32_t open_blocks)
+{
+    c->instr = c->end;
+    size_t after = (size_t)c->def->body_offset + c->def->body_size;
+    if (after >= c->module->size)
+        malformed(c, "unexpected end of section or function (the body has no final END opcode)");
+    if (c->module->bytes[after] == 0x0b && open_blocks == 1)
+        malformed(c, "section size mismatch (the body has no final END opcode)");
+    malformed(c, "END opcode expected at the end of the body");
+}
+
+static void compile_body(compiler *c)
+{
+    const wh_functype *type = c->type;
+    push_frame(c, FRAME_FUNCTION,
+               (blocktype){0, type->result_count, NULL, functype_results(type)});
+    for (;;) {
+        if (c->pos >= c->end)
+            fail_missing_end(c, c->depth);
+        c->instr = c->pos;
+        if (compile_instruction(c))
+            break;
+    }
+    if (c->pos != c->end) {
+        c->instr = c->pos;
+        malformed(c, "section size mismatch: bytes after the function's final END opcode");
+    }
+}
+
+/* After a validation error. The reference decodes a whole body before validating it, so a
+ * decoding error anywhere in the body is the one to report: walk the body decoding only. */
+static void scan_body(compiler *c)
+{
+    c->scanning = true;
+    c->pos = c->body;
+    uint32_t depth = 1; /* open blocks, the function's included; c->targets holds their opcodes */
+    reserve(c, (void **)&c->targets, &c->target_capacity, 1, sizeof *c->targets);
+    c->targets[0] = 0x02;
+    for (;;) {
+        if (c->pos >= c->end)
+            fail_missing_end(c, depth);
+        c->instr = c->pos;
+        uint8_t opcode = read_byte(c);
+        if ((opcode >= 0x45 && opcode <= 0xc4) || opcode <= 0x01 || opcode == 0x0f || opcode == 0x1a ||
+            opcode == 0x1b || opcode == 0xd1)
+            continue; /* no immediates */
+        switch (opcode) {
+        case 0x02: case 0x03: case 0x04:
+            read_blocktype(c);
+            reserve(c, (void **)&c->targets, &c->target_capacity, (uint64_t)depth + 1, sizeof *c->targets);
+            c->targets[depth++] = opcode;
+            break;
+        case 0x05:
+            if (c->targets[depth - 1] != 0x04)
+                malformed(c, "END opcode expected (else without a matching if)");
+            c->targets[depth - 1] = 0x05;
+            break;
+        case 0x0b:
+            if (--depth == 0) {
+                if (c->pos != c->end)
+                    malformed(c, "section size mismatch: bytes after the function's final END opcode");
+                return;
+            }
+            break;
+        case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22: case 0x23: case 0x24:
+        case 0x25: case 0x26: case 0xd2:
+            read_u32(c);
+            break;
+        case 0x0e: {
+            uint32_t count = read_u32(c);
+            if (count >= (uint64_t)(c->end - c->pos))
+                fail_end(c);
+            for (uint32_t i = 0; i <= count; i++)
+                read_u32(c);
+            break;
+        }
+        case 0x11:
+            read_u32(c);
+            read_u32(c);
+            break;
+        case 0x1c: {
+            uint32_t count = read_u32(c);
+            if (count > (uint64_t)(c->end - c->pos))
+                fail_end(c);
+            for (uint32_t i = 0; i < count; i++)
+                read_valtype(c);
+            break;
+        }
+        case 0x3f: case 0x40:
+            read_zero_byte(c);
+            break;
+        case 0x41:
+            read_signed(c, 32);
+            break;
+        case 0x42:
+            read_signed(c, 64);
+            break;
+        case 0x43:
+            read_fixed(c, 4, NULL);
+            break;
+        case 0x44:
+            read_fixed(c, 8, NULL);
+            break;
+        case 0xd0: {
+            uint8_t type = read_byte(c);
+            if (type != WH_FUNCREF && type != WH_EXTERNREF)
+                malformed(c, "malformed reference type 0x%02x", type);
+            break;
+        }
+        case 0xfc: {
+            uint32_t code = read_u32(c);
+            if (code <= 7)
+                break;
+            switch (code) {
+            case 8: read_u32(c); read_zero_byte(c); require_data_count(c); break;
+            case 9: read_u32(c); require_data_count(c); break;
+            case 10: read_zero_byte(c); read_zero_byte(c); break;
+            case 11: read_zero_byte(c); break;
+            case 12: case 14: read_u32(c); read_u32(c); break;
+            case 13: case 15: case 16: case 17: read_u32(c); break;
+            default: malformed(c, "illegal opcode 0xfc %u", code);
+            }
+            break;
+        }
+        default:
+            if (opcode >= 0x28 && opcode <= 0x3e) {
+                read_u32(c);
+                read_u32(c);
+                break;
+            }
+            if (opcode == 0xfd)
+                malformed(c, "illegal opcode 0xfd: SIMD instructions are not supported");
+            malformed(c, "illegal opcode 0x%02x", opcode);
+        }
+    }
+}
+
+static void check_types(compiler *c)
+{
+    const wh_functype *type = c->type;
+    for (uint32_t i = 0; i < type->param_count + type->result_count; i++)
+        if (type->types[i] == WH_V128)
+            malformed(c, "v128 values are not supported (SIMD is not implemented)");
+    for (uint32_t i = 0; i < c->def->local_count; i++)
+        if (c->def->local_types[i] == WH_V128)
+            malformed(c, "v128 values are not supported (SIMD is not implemented)");
+}
+
+static void release(compiler *c)
+{
+    free(c->local_readers);
+    free(c->stack);
+    free(c->frames);
+    free(c->cells);
+    free(c->offsets);
+    free(c->patches);
+    free(c->scratch);
+    free(c->targets);
+    free(c->sources);
+    free(c);
+}
+
+wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code **out)
+{
+    *out = NULL;
+    if (func_index < module->imported_func_count || func_index - module->imported_func_count >= module->func_def_count)
+        return wh_error_new("function %u is not a defined function", func_index);
+    /* Heap-allocated: setjmp/longjmp leave it intact. */
+    compiler *c = calloc(1, sizeof *c);
+    if (!c)
+        return wh_error_new("out of memory while compiling function %u", func_index);
+    c->module = module;
+    c->func_index = func_index;
+    c->def = &module->func_defs[func_index - module->imported_func_count];
+    c->type = module_func_type(module, func_index);
+    c->body = c->pos = c->instr = c->def->body;
+    c->end = c->def->body + c->def->body_size;
+    c->fresh_cell = NONE;
+    if (setjmp(c->on_error)) {
+        if (!c->malformed && !c->scanning) {
+            c->invalid = c->error;
+            c->error = NULL;
+            if (setjmp(c->on_error) == 0)
+                scan_body(c);
+            if (c->error)
+                wh_error_free(c->invalid);
+            else
+                c->error = c->invalid;
+        }
+        wh_error *error = c->error;
+        release(c);
+        return error;
+    }
+    uint64_t local_count = (uint64_t)c->type->param_count + c->def->local_count;
+    /* Slots are 32-bit: locals plus the deepest possible stack (one value per body byte) must fit. */
+    if (local_count + c->def->body_size + 16 > INT32_MAX)
+        malformed(c, "too many locals (%llu)", (unsigned long long)local_count);
+    c->local_count = (uint32_t)local_count;
+    check_types(c);
+    c->local_readers = malloc((c->local_count ? c->local_count : 1) * sizeof *c->local_readers);
+    if (!c->local_readers)
+        fail(c, "out of memory while compiling");
+    memset(c->local_readers, 0xff, c->local_count * sizeof *c->local_readers); /* all NONE */
+    /* Bounds the code a small body may expand into (through branch copies). */
+    uint64_t limit = (uint64_t)c->def->body_size * 64 + (1u << 20);
+    c->cell_limit = limit > (1u << 28) ? (1u << 28) : (uint32_t)limit;
+
+    compile_body(c);
+
+    wh_code *code = calloc(1, sizeof *code);
+    if (!code)
+        fail(c, "out of memory while compiling");
+    code->cells = c->cells;
+    code->cell_count = c->cell_count;
+    code->param_count = c->type->param_count;
+    code->local_count = c->local_count;
+    code->result_count = c->type->result_count;
+    uint32_t slots = c->local_count + c->max_height;
+    if (c->call_slots > slots)
+        slots = c->call_slots;
+    if (code->result_count > slots)
+        slots = code->result_count;
+    code->frame_slots = slots;
+    code->offsets = c->offsets;
+    code->offset_count = c->offset_count;
+    c->cells = NULL;
+    c->offsets = NULL;
+    release(c);
+    *out = code;
+    return NULL;
+}

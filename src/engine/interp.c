@@ -1,0 +1,848 @@
+/* interp.c: the interpreter for the internal code of code.h, and func_call, the way into it. */
+#include "trap_guard.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What func_call needs to build a trap after a guard fault has jumped out of run(). The
+ * interpreter keeps these in registers; it also writes them here, through volatile, so that
+ * the values are really in memory at the moment a load or store faults. */
+struct run_state {
+    wh_func *volatile func;      /* the function running now */
+    const uint32_t *volatile pc; /* its instruction that last accessed memory */
+    volatile uint32_t depth;     /* entries of store->frames in use */
+};
+
+/* Host functions may call back into wasm, and each such re-entry takes some C stack. The
+ * limit keeps a host that recurses through wasm from overflowing it. */
+#define MAX_CALL_NESTING 1000
+static _Thread_local uint32_t call_nesting;
+
+/* Byte offset of the call instruction a frame returns to: the last instruction with an offset
+ * entry before the resume point (every call has one). */
+static uint32_t call_site_offset(const wh_code *code, const uint32_t *return_pc)
+{
+    uint32_t resume_cell = (uint32_t)(return_pc - code->cells);
+    uint32_t low = 0, high = code->offset_count;
+    while (low < high) {
+        uint32_t middle = low + (high - low) / 2;
+        if (code->offsets[middle].cell < resume_cell)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low ? code->offsets[low - 1].byte_offset : 0;
+}
+
+static wh_backtrace_frame wasm_frame(const wh_func *func, uint32_t byte_offset)
+{
+    wh_backtrace_frame frame = {func->instance->module, func->func_index, byte_offset};
+    return frame;
+}
+
+/* Appends the frames of this func_call to the trap's backtrace: `func` (innermost, at
+ * `byte_offset`), then every caller saved in store->frames[entry_depth .. depth). */
+static void add_backtrace(wh_trap *trap, const wh_store *store, const wh_func *func, uint32_t byte_offset,
+                          uint32_t entry_depth, uint32_t depth)
+{
+    wh_backtrace_frame *out = trap_extend_frames(trap, 1 + depth - entry_depth);
+    if (!out)
+        return;
+    *out++ = wasm_frame(func, byte_offset);
+    for (uint32_t i = depth; i > entry_depth; i--) {
+        const wh_frame *frame = &store->frames[i - 1];
+        *out++ = wasm_frame(frame->caller, call_site_offset(frame->caller->code, frame->return_pc));
+    }
+}
+
+static uint32_t pc_byte_offset(const wh_code *code, const uint32_t *pc)
+{
+    return pc ? code_byte_offset(code, (uint32_t)(pc - code->cells)) : 0;
+}
+
+static inline uint32_t rotl32(uint32_t x, uint32_t k)
+{
+    k &= 31;
+    return (x << k) | (x >> ((32 - k) & 31));
+}
+
+static inline uint32_t rotr32(uint32_t x, uint32_t k)
+{
+    k &= 31;
+    return (x >> k) | (x << ((32 - k) & 31));
+}
+
+static inline uint64_t rotl64(uint64_t x, uint64_t k)
+{
+    k &= 63;
+    return (x << k) | (x >> ((64 - k) & 63));
+}
+
+static inline uint64_t rotr64(uint64_t x, uint64_t k)
+{
+    k &= 63;
+    return (x >> k) | (x << ((64 - k) & 63));
+}
+
+/* min/max: NaN when either operand is (a + b propagates it quieted, keeping the payload of a
+ * NaN operand as the spec allows), and -0 orders below +0, which == cannot tell apart. */
+static inline float f32_min(float a, float b)
+{
+    if (isnan(a) || isnan(b))
+        return a + b;
+    if (a == b) {
+        uint32_t x, y;
+        memcpy(&x, &a, 4);
+        memcpy(&y, &b, 4);
+        x |= y; /* equal values differ at most in the sign of zero: the negative one wins */
+        memcpy(&a, &x, 4);
+        return a;
+    }
+    return a < b ? a : b;
+}
+
+static inline float f32_max(float a, float b)
+{
+    if (isnan(a) || isnan(b))
+        return a + b;
+    if (a == b) {
+        uint32_t x, y;
+        memcpy(&x, &a, 4);
+        memcpy(&y, &b, 4);
+        x &= y;
+        memcpy(&a, &x, 4);
+        return a;
+    }
+    return a > b ? a : b;
+}
+
+static inline double f64_min(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return a + b;
+    if (a == b) {
+        uint64_t x, y;
+        memcpy(&x, &a, 8);
+        memcpy(&y, &b, 8);
+        x |= y;
+        memcpy(&a, &x, 8);
+        return a;
+    }
+    return a < b ? a : b;
+}
+
+static inline double f64_max(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return a + b;
+    if (a == b) {
+        uint64_t x, y;
+        memcpy(&x, &a, 8);
+        memcpy(&y, &b, 8);
+        x &= y;
+        memcpy(&a, &x, 8);
+        return a;
+    }
+    return a > b ? a : b;
+}
+
+/* Rounding to an integral value: libm's versions may hand a signalling NaN back unchanged
+ * (they work on the bits), but wasm requires the quieted, arithmetic NaN that x + x gives. */
+static inline float f32_ceil(float x) { return isnan(x) ? x + x : ceilf(x); }
+static inline float f32_floor(float x) { return isnan(x) ? x + x : floorf(x); }
+static inline float f32_trunc(float x) { return isnan(x) ? x + x : truncf(x); }
+/* nearbyint: the default rounding mode is round-to-nearest, ties to even, as wasm's nearest. */
+static inline float f32_nearest(float x) { return isnan(x) ? x + x : nearbyintf(x); }
+static inline double f64_ceil(double x) { return isnan(x) ? x + x : ceil(x); }
+static inline double f64_floor(double x) { return isnan(x) ? x + x : floor(x); }
+static inline double f64_trunc(double x) { return isnan(x) ? x + x : trunc(x); }
+static inline double f64_nearest(double x) { return isnan(x) ? x + x : nearbyint(x); }
+
+#define F32_SIGN 0x80000000u
+#define F64_SIGN 0x8000000000000000u
+
+/* Runs `func` (a wasm function) on the frame at `fp`, whose parameters and zeroed locals are
+ * already in place, until it returns (NULL: results in fp[0 ..]) or traps. Wasm-to-wasm calls
+ * push a wh_frame and continue in the same loop, so C recursion happens only through host
+ * functions. Kept out of line: the function calling sigsetjmp must be compiled cautiously. */
+__attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh_slot *fp, uint32_t entry_depth,
+                                              struct run_state *state)
+{
+    static const void *const labels[WH_OP_COUNT] = {
+#define LABEL_ADDRESS(name, count, operands) [WH_OP_##name] = &&op_##name,
+        WH_OPCODES(LABEL_ADDRESS)
+#undef LABEL_ADDRESS
+    };
+
+    const wh_code *code = func->code;
+    const uint32_t *pc = code->cells;
+    wh_instance *instance = func->instance;
+    uint8_t *mem = instance->memory_base;
+    wh_frame *const frames = store->frames;
+    wh_slot *const stack_end = store->stack + store->stack_slots;
+    uint32_t depth = entry_depth;
+    wh_trap_kind trap_kind;
+    /* Operands of the call being made, shared by CALL and CALL_INDIRECT. */
+    wh_func *callee;
+    wh_slot *callee_fp;
+    const uint32_t *next_pc;
+
+/* pc points at the opcode cell of the current instruction until it is done. */
+#define DISPATCH() goto *labels[*pc]
+#define NEXT(operand_count) \
+    do { \
+        pc += 1 + (operand_count); \
+        DISPATCH(); \
+    } while (0)
+#define SLOT(i) fp[pc[i]]
+#define TRAP(kind) \
+    do { \
+        trap_kind = (kind); \
+        goto trap; \
+    } while (0)
+#define SWITCH_INSTANCE(to) \
+    do { \
+        instance = (to); \
+        mem = instance->memory_base; \
+        trap_fault_guard.memory_base = mem; \
+        trap_fault_guard.memory_reserved = instance->memory0 ? instance->memory0->reserved : 0; \
+    } while (0)
+
+    DISPATCH();
+
+    /* ---- control ---- */
+op_UNREACHABLE:
+    TRAP(WH_TRAP_UNREACHABLE);
+op_NOP:
+    NEXT(0);
+op_BR:
+    pc += (int32_t)pc[1];
+    DISPATCH();
+op_BR_IF:
+    if (SLOT(1).u32)
+        pc += (int32_t)pc[2];
+    else
+        pc += 3;
+    DISPATCH();
+op_BR_UNLESS:
+    if (!SLOT(1).u32)
+        pc += (int32_t)pc[2];
+    else
+        pc += 3;
+    DISPATCH();
+op_BR_TABLE: {
+    uint32_t index = SLOT(1).u32, count = pc[2];
+    if (index > count)
+        index = count;
+    pc += (int32_t)pc[3 + index];
+    DISPATCH();
+}
+op_RETURN: {
+    if (depth == entry_depth)
+        return NULL;
+    const wh_frame *frame = &frames[--depth];
+    state->depth = depth;
+    pc = frame->return_pc;
+    fp = frame->return_fp;
+    func = frame->caller;
+    state->func = func;
+    code = func->code;
+    if (func->instance != instance)
+        SWITCH_INSTANCE(func->instance);
+    DISPATCH();
+}
+op_CALL:
+    callee = instance->funcs[pc[1]];
+    callee_fp = fp + pc[2];
+    next_pc = pc + 3;
+    goto call;
+op_CALL_INDIRECT: {
+    const wh_table *table = instance->tables[pc[2]];
+    uint32_t index = SLOT(3).u32;
+    if (index >= table->size)
+        TRAP(WH_TRAP_UNDEFINED_ELEMENT);
+    callee = table->elements[index];
+    if (!callee)
+        TRAP(WH_TRAP_UNINITIALIZED_ELEMENT);
+    const wh_functype *expected = &instance->module->types[pc[1]];
+    const wh_functype *actual = callee->type;
+    if (actual != expected && (actual->hash != expected->hash || !functype_equal(actual, expected)))
+        TRAP(WH_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+    callee_fp = fp + pc[4];
+    next_pc = pc + 5;
+    goto call;
+}
+call:
+    if (!callee->code) {
+        /* A host function may call back into wasm: that call's frames go above ours. */
+        store->frame_depth = depth;
+        store->stack_top = fp + code->frame_slots;
+        sigjmp_buf *jump = trap_fault_guard.jump;
+        trap_fault_guard.jump = NULL;
+        wh_trap *host_trap = callee->callback(callee->env, callee_fp);
+        trap_fault_guard.jump = jump;
+        if (host_trap) {
+            wh_backtrace_frame *host_frame = trap_extend_frames(host_trap, 1);
+            if (host_frame) {
+                wh_backtrace_frame frame = {NULL, 0, 0};
+                *host_frame = frame;
+                add_backtrace(host_trap, store, func, pc_byte_offset(code, pc), entry_depth, depth);
+            }
+            return host_trap;
+        }
+        pc = next_pc;
+        DISPATCH();
+    }
+    if (depth == store->max_frames || (size_t)(stack_end - callee_fp) < callee->code->frame_slots)
+        TRAP(WH_TRAP_CALL_STACK_EXHAUSTED);
+    {
+        wh_frame *frame = &frames[depth];
+        frame->return_pc = next_pc;
+        frame->return_fp = fp;
+        frame->caller = func;
+        state->depth = ++depth;
+        func = callee;
+        state->func = func;
+        code = func->code;
+        fp = callee_fp;
+        pc = code->cells;
+        if (code->local_count > code->param_count)
+            memset(fp + code->param_count, 0, (code->local_count - code->param_count) * sizeof *fp);
+        if (func->instance != instance)
+            SWITCH_INSTANCE(func->instance);
+        DISPATCH();
+    }
+
+    /* ---- moves and constants ---- */
+op_COPY:
+    SLOT(1) = SLOT(2);
+    NEXT(2);
+op_CONST32:
+    SLOT(1).u64 = pc[2];
+    NEXT(2);
+op_CONST64:
+    SLOT(1).u64 = pc[2] | (uint64_t)pc[3] << 32;
+    NEXT(3);
+op_SELECT: {
+    wh_slot chosen = SLOT(4).u32 ? SLOT(2) : SLOT(3);
+    SLOT(1) = chosen;
+    NEXT(4);
+}
+
+    /* ---- variables ---- */
+op_GLOBAL_GET:
+    SLOT(1) = instance->globals[pc[2]]->value;
+    NEXT(2);
+op_GLOBAL_SET:
+    instance->globals[pc[2]]->value = SLOT(1);
+    NEXT(2);
+
+    /* ---- references ---- */
+op_REF_IS_NULL:
+    SLOT(1).u64 = SLOT(2).ref == NULL;
+    NEXT(2);
+op_REF_FUNC:
+    SLOT(1).ref = instance->funcs[pc[2]];
+    NEXT(2);
+
+    /* ---- tables ---- */
+op_TABLE_GET: {
+    const wh_table *table = instance->tables[pc[2]];
+    uint32_t index = SLOT(3).u32;
+    if (index >= table->size)
+        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+    SLOT(1).ref = table->elements[index];
+    NEXT(3);
+}
+op_TABLE_SET: {
+    wh_table *table = instance->tables[pc[1]];
+    uint32_t index = SLOT(2).u32;
+    if (index >= table->size)
+        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+    table->elements[index] = SLOT(3).ref;
+    NEXT(3);
+}
+op_TABLE_SIZE:
+    SLOT(1).u64 = instance->tables[pc[2]]->size;
+    NEXT(2);
+op_TABLE_GROW: {
+    int64_t old_size = table_grow(instance->tables[pc[2]], SLOT(4).u32, SLOT(3).ref);
+    SLOT(1).u64 = (uint32_t)old_size; /* -1 becomes 0xffffffff, the i32 -1 */
+    NEXT(4);
+}
+op_TABLE_FILL: {
+    wh_table *table = instance->tables[pc[1]];
+    uint32_t start = SLOT(2).u32, count = SLOT(4).u32;
+    void *value = SLOT(3).ref;
+    if ((uint64_t)start + count > table->size)
+        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+    for (uint32_t i = 0; i < count; i++)
+        table->elements[start + i] = value;
+    NEXT(4);
+}
+op_TABLE_COPY: {
+    wh_table *destination = instance->tables[pc[1]];
+    const wh_table *source = instance->tables[pc[2]];
+    uint32_t to = SLOT(3).u32, from = SLOT(4).u32, count = SLOT(5).u32;
+    if ((uint64_t)to + count > destination->size || (uint64_t)from + count > source->size)
+        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+    if (count)
+        memmove(destination->elements + to, source->elements + from, (size_t)count * sizeof(void *));
+    NEXT(5);
+}
+op_TABLE_INIT: {
+    wh_table *table = instance->tables[pc[1]];
+    const wh_elem_instance *segment = &instance->elems[pc[2]];
+    uint32_t to = SLOT(3).u32, from = SLOT(4).u32, count = SLOT(5).u32;
+    if ((uint64_t)from + count > segment->count || (uint64_t)to + count > table->size)
+        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+    if (count)
+        memcpy(table->elements + to, segment->items + from, (size_t)count * sizeof(void *));
+    NEXT(5);
+}
+op_ELEM_DROP:
+    /* The items stay allocated (the instance owns them); the segment just reads as empty. */
+    instance->elems[pc[1]].count = 0;
+    NEXT(1);
+
+    /* ---- memory 0: bulk operations check bounds themselves ---- */
+op_MEMORY_SIZE:
+    SLOT(1).u64 = memory_pages(instance->memory0);
+    NEXT(1);
+op_MEMORY_GROW: {
+    int64_t old_pages = memory_grow(instance->memory0, SLOT(2).u32);
+    SLOT(1).u64 = (uint32_t)old_pages;
+    NEXT(2);
+}
+op_MEMORY_FILL: {
+    uint32_t to = SLOT(1).u32, count = SLOT(3).u32;
+    if ((uint64_t)to + count > instance->memory0->size)
+        TRAP(WH_TRAP_OUT_OF_BOUNDS_MEMORY);
+    if (count)
+        memset(mem + to, (uint8_t)SLOT(2).u32, count);
+    NEXT(3);
+}
+op_MEMORY_COPY: {
+    uint32_t to = SLOT(1).u32, from = SLOT(2).u32, count = SLOT(3).u32;
+    uint64_t size = instance->memory0->size;
+    if ((uint64_t)to + count > size || (uint64_t)from + count > size)
+        TRAP(WH_TRAP_OUT_OF_BOUNDS_MEMORY);
+    if (count)
+        memmove(mem + to, mem + from, count);
+    NEXT(3);
+}
+op_MEMORY_INIT: {
+    const wh_data_instance *segment = &instance->datas[pc[1]];
+    uint32_t to = SLOT(2).u32, from = SLOT(3).u32, count = SLOT(4).u32;
+    if ((uint64_t)from + count > segment->size || (uint64_t)to + count > instance->memory0->size)
+        TRAP(WH_TRAP_OUT_OF_BOUNDS_MEMORY);
+    if (count)
+        memcpy(mem + to, segment->bytes + from, count);
+    NEXT(4);
+}
+op_DATA_DROP:
+    instance->datas[pc[1]].size = 0;
+    NEXT(1);
+
+    /* ---- loads and stores: no bounds check, the guard region faults (see trap.c) ----
+     * The effective address (uint64)u32 + offset is below 2^33, inside the reservation. */
+#define LOAD(name, ctype, widen) \
+    op_##name: { \
+        state->pc = pc; \
+        ctype value; \
+        memcpy(&value, mem + ((uint64_t)SLOT(2).u32 + pc[3]), sizeof value); \
+        SLOT(1).u64 = widen(value); \
+        NEXT(3); \
+    }
+#define AS_U32(v) (uint32_t)(v)
+#define AS_U64(v) (uint64_t)(v)
+#define S_TO_U32(v) (uint32_t)(int32_t)(v)
+#define S_TO_U64(v) (uint64_t)(int64_t)(v)
+    LOAD(I32_LOAD, uint32_t, AS_U32)
+    LOAD(I64_LOAD, uint64_t, AS_U64)
+    LOAD(F32_LOAD, uint32_t, AS_U32)
+    LOAD(F64_LOAD, uint64_t, AS_U64)
+    LOAD(I32_LOAD8_S, int8_t, S_TO_U32)
+    LOAD(I32_LOAD8_U, uint8_t, AS_U32)
+    LOAD(I32_LOAD16_S, int16_t, S_TO_U32)
+    LOAD(I32_LOAD16_U, uint16_t, AS_U32)
+    LOAD(I64_LOAD8_S, int8_t, S_TO_U64)
+    LOAD(I64_LOAD8_U, uint8_t, AS_U64)
+    LOAD(I64_LOAD16_S, int16_t, S_TO_U64)
+    LOAD(I64_LOAD16_U, uint16_t, AS_U64)
+    LOAD(I64_LOAD32_S, int32_t, S_TO_U64)
+    LOAD(I64_LOAD32_U, uint32_t, AS_U64)
+#undef LOAD
+
+#define STORE(name, ctype) \
+    op_##name: { \
+        state->pc = pc; \
+        ctype value = (ctype)SLOT(2).u64; \
+        memcpy(mem + ((uint64_t)SLOT(1).u32 + pc[3]), &value, sizeof value); \
+        NEXT(3); \
+    }
+    STORE(I32_STORE, uint32_t)
+    STORE(I64_STORE, uint64_t)
+    STORE(F32_STORE, uint32_t)
+    STORE(F64_STORE, uint64_t)
+    STORE(I32_STORE8, uint8_t)
+    STORE(I32_STORE16, uint16_t)
+    STORE(I64_STORE8, uint8_t)
+    STORE(I64_STORE16, uint16_t)
+    STORE(I64_STORE32, uint32_t)
+#undef STORE
+
+    /* ---- integer operations: unsigned arithmetic wraps, as wasm requires ---- */
+#define UNARY(name, type, field, expr) \
+    op_##name: { \
+        type a = SLOT(2).field; \
+        SLOT(1).u64 = (expr); \
+        NEXT(2); \
+    }
+#define BINARY(name, type, field, expr) \
+    op_##name: { \
+        type a = SLOT(2).field, b = SLOT(3).field; \
+        SLOT(1).u64 = (expr); \
+        NEXT(3); \
+    }
+    UNARY(I32_EQZ, uint32_t, u32, a == 0)
+    BINARY(I32_EQ, uint32_t, u32, a == b)
+    BINARY(I32_NE, uint32_t, u32, a != b)
+    BINARY(I32_LT_S, int32_t, i32, a < b)
+    BINARY(I32_LT_U, uint32_t, u32, a < b)
+    BINARY(I32_GT_S, int32_t, i32, a > b)
+    BINARY(I32_GT_U, uint32_t, u32, a > b)
+    BINARY(I32_LE_S, int32_t, i32, a <= b)
+    BINARY(I32_LE_U, uint32_t, u32, a <= b)
+    BINARY(I32_GE_S, int32_t, i32, a >= b)
+    BINARY(I32_GE_U, uint32_t, u32, a >= b)
+    UNARY(I32_CLZ, uint32_t, u32, a ? (uint32_t)__builtin_clz(a) : 32u)
+    UNARY(I32_CTZ, uint32_t, u32, a ? (uint32_t)__builtin_ctz(a) : 32u)
+    UNARY(I32_POPCNT, uint32_t, u32, (uint32_t)__builtin_popcount(a))
+    BINARY(I32_ADD, uint32_t, u32, (uint32_t)(a + b))
+    BINARY(I32_SUB, uint32_t, u32, (uint32_t)(a - b))
+    BINARY(I32_MUL, uint32_t, u32, (uint32_t)(a * b))
+op_I32_DIV_S: {
+    int32_t a = SLOT(2).i32, b = SLOT(3).i32;
+    if (b == 0)
+        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    if (a == INT32_MIN && b == -1)
+        TRAP(WH_TRAP_INTEGER_OVERFLOW);
+    SLOT(1).u64 = (uint32_t)(a / b);
+    NEXT(3);
+}
+op_I32_DIV_U: {
+    uint32_t a = SLOT(2).u32, b = SLOT(3).u32;
+    if (b == 0)
+        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    SLOT(1).u64 = a / b;
+    NEXT(3);
+}
+op_I32_REM_S: {
+    int32_t a = SLOT(2).i32, b = SLOT(3).i32;
+    if (b == 0)
+        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    /* INT32_MIN % -1 overflows in C; the wasm result is 0, as for any x % -1. */
+    SLOT(1).u64 = b == -1 ? 0 : (uint32_t)(a % b);
+    NEXT(3);
+}
+op_I32_REM_U: {
+    uint32_t a = SLOT(2).u32, b = SLOT(3).u32;
+    if (b == 0)
+        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    SLOT(1).u64 = a % b;
+    NEXT(3);
+}
+    BINARY(I32_AND, uint32_t, u32, a & b)
+    BINARY(I32_OR, uint32_t, u32, a | b)
+    BINARY(I32_XOR, uint32_t, u32, a ^ b)
+    BINARY(I32_SHL, uint32_t, u32, (uint32_t)(a << (b & 31)))
+    BINARY(I32_SHR_S, uint32_t, u32, (uint32_t)((int32_t)a >> (b & 31))) /* gcc: arithmetic shift */
+    BINARY(I32_SHR_U, uint32_t, u32, a >> (b & 31))
+    BINARY(I32_ROTL, uint32_t, u32, rotl32(a, b))
+    BINARY(I32_ROTR, uint32_t, u32, rotr32(a, b))
+
+    UNARY(I64_EQZ, uint64_t, u64, a == 0)
+    BINARY(I64_EQ, uint64_t, u64, a == b)
+    BINARY(I64_NE, uint64_t, u64, a != b)
+    BINARY(I64_LT_S, int64_t, i64, a < b)
+    BINARY(I64_LT_U, uint64_t, u64, a < b)
+    BINARY(I64_GT_S, int64_t, i64, a > b)
+    BINARY(I64_GT_U, uint64_t, u64, a > b)
+    BINARY(I64_LE_S, int64_t, i64, a <= b)
+    BINARY(I64_LE_U, uint64_t, u64, a <= b)
+    BINARY(I64_GE_S, int64_t, i64, a >= b)
+    BINARY(I64_GE_U, uint64_t, u64, a >= b)
+    UNARY(I64_CLZ, uint64_t, u64, a ? (uint64_t)__builtin_clzll(a) : 64u)
+    UNARY(I64_CTZ, uint64_t, u64, a ? (uint64_t)__builtin_ctzll(a) : 64u)
+    UNARY(I64_POPCNT, uint64_t, u64, (uint64_t)__builtin_popcountll(a))
+    BINARY(I64_ADD, uint64_t, u64, a + b)
+    BINARY(I64_SUB, uint64_t, u64, a - b)
+    BINARY(I64_MUL, uint64_t, u64, a * b)
+op_I64_DIV_S: {
+    int64_t a = SLOT(2).i64, b = SLOT(3).i64;
+    if (b == 0)
+        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    if (a == INT64_MIN && b == -1)
+        TRAP(WH_TRAP_INTEGER_OVERFLOW);
+    SLOT(1).i64 = a / b;
+    NEXT(3);
+}
+op_I64_DIV_U: {
+    uint64_t a = SLOT(2).u64, b = SLOT(3).u64;
+    if (b == 0)
+        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    SLOT(1).u64 = a / b;
+    NEXT(3);
+}
+op_I64_REM_S: {
+    int64_t a = SLOT(2).i64, b = SLOT(3).i64;
+    if (b == 0)
+        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    SLOT(1).i64 = b == -1 ? 0 : a % b;
+    NEXT(3);
+}
+op_I64_REM_U: {
+    uint64_t a = SLOT(2).u64, b = SLOT(3).u64;
+    if (b == 0)
+        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    SLOT(1).u64 = a % b;
+    NEXT(3);
+}
+    BINARY(I64_AND, uint64_t, u64, a & b)
+    BINARY(I64_OR, uint64_t, u64, a | b)
+    BINARY(I64_XOR, uint64_t, u64, a ^ b)
+    BINARY(I64_SHL, uint64_t, u64, a << (b & 63))
+    BINARY(I64_SHR_S, uint64_t, u64, (uint64_t)((int64_t)a >> (b & 63)))
+    BINARY(I64_SHR_U, uint64_t, u64, a >> (b & 63))
+    BINARY(I64_ROTL, uint64_t, u64, rotl64(a, b))
+    BINARY(I64_ROTR, uint64_t, u64, rotr64(a, b))
+
+    /* ---- floating point: IEEE arithmetic of the host (SSE, round to nearest even);
+     * abs/neg/copysign work on the bits so that NaN payloads pass through unchanged ---- */
+#define F_UNARY(name, field, expr) \
+    op_##name: { \
+        SLOT(1).field = expr(SLOT(2).field); \
+        NEXT(2); \
+    }
+#define F_BINARY(name, field, operator) \
+    op_##name: { \
+        SLOT(1).field = SLOT(2).field operator SLOT(3).field; \
+        NEXT(3); \
+    }
+#define F_CALL2(name, field, function) \
+    op_##name: { \
+        SLOT(1).field = function(SLOT(2).field, SLOT(3).field); \
+        NEXT(3); \
+    }
+    BINARY(F32_EQ, float, f32, a == b)
+    BINARY(F32_NE, float, f32, a != b)
+    BINARY(F32_LT, float, f32, a < b)
+    BINARY(F32_GT, float, f32, a > b)
+    BINARY(F32_LE, float, f32, a <= b)
+    BINARY(F32_GE, float, f32, a >= b)
+    UNARY(F32_ABS, uint32_t, u32, a & ~F32_SIGN)
+    UNARY(F32_NEG, uint32_t, u32, a ^ F32_SIGN)
+    F_UNARY(F32_CEIL, f32, f32_ceil)
+    F_UNARY(F32_FLOOR, f32, f32_floor)
+    F_UNARY(F32_TRUNC, f32, f32_trunc)
+    F_UNARY(F32_NEAREST, f32, f32_nearest)
+    F_UNARY(F32_SQRT, f32, sqrtf)
+    F_BINARY(F32_ADD, f32, +)
+    F_BINARY(F32_SUB, f32, -)
+    F_BINARY(F32_MUL, f32, *)
+    F_BINARY(F32_DIV, f32, /)
+    F_CALL2(F32_MIN, f32, f32_min)
+    F_CALL2(F32_MAX, f32, f32_max)
+    BINARY(F32_COPYSIGN, uint32_t, u32, (a & ~F32_SIGN) | (b & F32_SIGN))
+
+    BINARY(F64_EQ, double, f64, a == b)
+    BINARY(F64_NE, double, f64, a != b)
+    BINARY(F64_LT, double, f64, a < b)
+    BINARY(F64_GT, double, f64, a > b)
+    BINARY(F64_LE, double, f64, a <= b)
+    BINARY(F64_GE, double, f64, a >= b)
+    UNARY(F64_ABS, uint64_t, u64, a & ~F64_SIGN)
+    UNARY(F64_NEG, uint64_t, u64, a ^ F64_SIGN)
+    F_UNARY(F64_CEIL, f64, f64_ceil)
+    F_UNARY(F64_FLOOR, f64, f64_floor)
+    F_UNARY(F64_TRUNC, f64, f64_trunc)
+    F_UNARY(F64_NEAREST, f64, f64_nearest)
+    F_UNARY(F64_SQRT, f64, sqrt)
+    F_BINARY(F64_ADD, f64, +)
+    F_BINARY(F64_SUB, f64, -)
+    F_BINARY(F64_MUL, f64, *)
+    F_BINARY(F64_DIV, f64, /)
+    F_CALL2(F64_MIN, f64, f64_min)
+    F_CALL2(F64_MAX, f64, f64_max)
+    BINARY(F64_COPYSIGN, uint64_t, u64, (a & ~F64_SIGN) | (b & F64_SIGN))
+
+    /* ---- conversions ---- */
+    UNARY(I32_WRAP_I64, uint64_t, u64, (uint32_t)a)
+    UNARY(I64_EXTEND_I32_S, int32_t, i32, (uint64_t)(int64_t)a)
+    UNARY(I64_EXTEND_I32_U, uint32_t, u32, (uint64_t)a)
+
+    /* Float to integer: NaN traps as an invalid conversion, values whose truncation does not
+     * fit as an overflow. Every f32 is exactly a double, so both sources are tested as doubles
+     * against bounds that are exact in double: the open interval (lower, upper) for 32-bit
+     * results, and [-2^63, 2^63) for signed 64-bit ones (-2^63 - 1 is not a double). */
+#define TRUNC(name, field, in_range, ctype, widen) \
+    op_##name: { \
+        double x = SLOT(2).field; \
+        if (isnan(x)) \
+            TRAP(WH_TRAP_INVALID_CONVERSION); \
+        if (!(in_range)) \
+            TRAP(WH_TRAP_INTEGER_OVERFLOW); \
+        SLOT(1).u64 = widen((ctype)x); \
+        NEXT(2); \
+    }
+#define I32_RANGE_S (x > -2147483649.0 && x < 2147483648.0)
+#define I32_RANGE_U (x > -1.0 && x < 4294967296.0)
+#define I64_RANGE_S (x >= -9223372036854775808.0 && x < 9223372036854775808.0)
+#define I64_RANGE_U (x > -1.0 && x < 18446744073709551616.0)
+    TRUNC(I32_TRUNC_F32_S, f32, I32_RANGE_S, int32_t, S_TO_U32)
+    TRUNC(I32_TRUNC_F32_U, f32, I32_RANGE_U, uint32_t, AS_U32)
+    TRUNC(I32_TRUNC_F64_S, f64, I32_RANGE_S, int32_t, S_TO_U32)
+    TRUNC(I32_TRUNC_F64_U, f64, I32_RANGE_U, uint32_t, AS_U32)
+    TRUNC(I64_TRUNC_F32_S, f32, I64_RANGE_S, int64_t, S_TO_U64)
+    TRUNC(I64_TRUNC_F32_U, f32, I64_RANGE_U, uint64_t, AS_U64)
+    TRUNC(I64_TRUNC_F64_S, f64, I64_RANGE_S, int64_t, S_TO_U64)
+    TRUNC(I64_TRUNC_F64_U, f64, I64_RANGE_U, uint64_t, AS_U64)
+#undef TRUNC
+
+    /* Saturating: NaN gives 0, values below/above the range the minimum/maximum. */
+#define TRUNC_SAT(name, field, lower_ok, upper_ok, ctype, minimum, maximum, widen) \
+    op_##name: { \
+        double x = SLOT(2).field; \
+        ctype result; \
+        if (isnan(x)) \
+            result = 0; \
+        else if (!(lower_ok)) \
+            result = (minimum); \
+        else if (!(upper_ok)) \
+            result = (maximum); \
+        else \
+            result = (ctype)x; \
+        SLOT(1).u64 = widen(result); \
+        NEXT(2); \
+    }
+    TRUNC_SAT(I32_TRUNC_SAT_F32_S, f32, x > -2147483649.0, x < 2147483648.0, int32_t, INT32_MIN, INT32_MAX,
+              S_TO_U32)
+    TRUNC_SAT(I32_TRUNC_SAT_F32_U, f32, x > -1.0, x < 4294967296.0, uint32_t, 0, UINT32_MAX, AS_U32)
+    TRUNC_SAT(I32_TRUNC_SAT_F64_S, f64, x > -2147483649.0, x < 2147483648.0, int32_t, INT32_MIN, INT32_MAX,
+              S_TO_U32)
+    TRUNC_SAT(I32_TRUNC_SAT_F64_U, f64, x > -1.0, x < 4294967296.0, uint32_t, 0, UINT32_MAX, AS_U32)
+    TRUNC_SAT(I64_TRUNC_SAT_F32_S, f32, x >= -9223372036854775808.0, x < 9223372036854775808.0, int64_t,
+              INT64_MIN, INT64_MAX, S_TO_U64)
+    TRUNC_SAT(I64_TRUNC_SAT_F32_U, f32, x > -1.0, x < 18446744073709551616.0, uint64_t, 0, UINT64_MAX, AS_U64)
+    TRUNC_SAT(I64_TRUNC_SAT_F64_S, f64, x >= -9223372036854775808.0, x < 9223372036854775808.0, int64_t,
+              INT64_MIN, INT64_MAX, S_TO_U64)
+    TRUNC_SAT(I64_TRUNC_SAT_F64_U, f64, x > -1.0, x < 18446744073709551616.0, uint64_t, 0, UINT64_MAX, AS_U64)
+#undef TRUNC_SAT
+
+    /* Integer to float: C's conversions round to nearest even in one step (gcc converts
+     * u64 with a sticky halving sequence that rounds correctly too). */
+#define CONVERT(name, from_field, to_field, to_type) \
+    op_##name: { \
+        SLOT(1).to_field = (to_type)SLOT(2).from_field; \
+        NEXT(2); \
+    }
+    CONVERT(F32_CONVERT_I32_S, i32, f32, float)
+    CONVERT(F32_CONVERT_I32_U, u32, f32, float)
+    CONVERT(F32_CONVERT_I64_S, i64, f32, float)
+    CONVERT(F32_CONVERT_I64_U, u64, f32, float)
+    CONVERT(F32_DEMOTE_F64, f64, f32, float)
+    CONVERT(F64_CONVERT_I32_S, i32, f64, double)
+    CONVERT(F64_CONVERT_I32_U, u32, f64, double)
+    CONVERT(F64_CONVERT_I64_S, i64, f64, double)
+    CONVERT(F64_CONVERT_I64_U, u64, f64, double)
+    CONVERT(F64_PROMOTE_F32, f32, f64, double)
+#undef CONVERT
+
+    /* ---- sign extension ---- */
+    UNARY(I32_EXTEND8_S, uint32_t, u32, (uint32_t)(int32_t)(int8_t)a)
+    UNARY(I32_EXTEND16_S, uint32_t, u32, (uint32_t)(int32_t)(int16_t)a)
+    UNARY(I64_EXTEND8_S, uint64_t, u64, (uint64_t)(int64_t)(int8_t)a)
+    UNARY(I64_EXTEND16_S, uint64_t, u64, (uint64_t)(int64_t)(int16_t)a)
+    UNARY(I64_EXTEND32_S, uint64_t, u64, (uint64_t)(int64_t)(int32_t)a)
+
+#undef UNARY
+#undef BINARY
+#undef F_UNARY
+#undef F_BINARY
+#undef F_CALL2
+
+trap: {
+    wh_trap *trap = trap_new(trap_kind, NULL);
+    add_backtrace(trap, store, func, pc_byte_offset(code, pc), entry_depth, depth);
+    return trap;
+}
+
+#undef DISPATCH
+#undef NEXT
+#undef SLOT
+#undef TRAP
+#undef SWITCH_INSTANCE
+}
+
+static wh_trap *stack_exhausted(const wh_store *store, const wh_func *func)
+{
+    wh_trap *trap = trap_new(WH_TRAP_CALL_STACK_EXHAUSTED, NULL);
+    add_backtrace(trap, store, func, 0, store->frame_depth, store->frame_depth);
+    return trap;
+}
+
+wh_trap *func_call(wh_store *store, wh_func *func, wh_slot *args_results)
+{
+    if (!func->code)
+        return func->callback(func->env, args_results);
+
+    const wh_code *code = func->code;
+    const wh_functype *type = func->type;
+    /* The call starts at the first free slot: above every frame of the calls in progress
+     * (func_call may be re-entered from a host function that wasm called). */
+    wh_slot *const fp = store->stack_top;
+    const uint32_t entry_depth = store->frame_depth;
+    size_t room = (size_t)(store->stack + store->stack_slots - fp);
+    if (call_nesting >= MAX_CALL_NESTING || room < code->frame_slots || room < type->param_count ||
+        room < type->result_count)
+        return stack_exhausted(store, func);
+
+    if (type->param_count)
+        memmove(fp, args_results, type->param_count * sizeof *fp);
+    if (code->local_count > code->param_count)
+        memset(fp + code->param_count, 0, (code->local_count - code->param_count) * sizeof *fp);
+
+    /* Everything read after a guard fault's siglongjmp is either set before sigsetjmp and not
+     * changed afterwards, or volatile (state). */
+    const struct wh_fault_guard saved_guard = trap_fault_guard;
+    wh_instance *instance = func->instance;
+    trap_fault_guard.memory_base = instance->memory_base;
+    trap_fault_guard.memory_reserved = instance->memory0 ? instance->memory0->reserved : 0;
+    struct run_state state;
+    state.func = func;
+    state.pc = NULL;
+    state.depth = entry_depth;
+    call_nesting++;
+
+    sigjmp_buf jump;
+    wh_trap *trap;
+    if (sigsetjmp(jump, 0) == 0) {
+        trap_fault_guard.jump = &jump;
+        trap = run(store, func, fp, entry_depth, &state);
+    } else {
+        /* A load or store touched the guard region of the running instance's memory. */
+        const wh_func *faulting = state.func;
+        trap = trap_new(WH_TRAP_OUT_OF_BOUNDS_MEMORY, NULL);
+        add_backtrace(trap, store, faulting, pc_byte_offset(faulting->code, state.pc), entry_depth, state.depth);
+    }
+
+    call_nesting--;
+    trap_fault_guard = saved_guard;
+    if (!trap && type->result_count)
+        memmove(args_results, fp, type->result_count * sizeof *fp);
+    store->stack_top = fp;
+    store->frame_depth = entry_depth;
+    return trap;
+}

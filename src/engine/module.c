@@ -1,0 +1,143 @@
+/* module.c: loading (decode + validate), reference counting and small helpers for wh_module. */
+#include "module.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "code.h"
+
+const char *valtype_name(wh_valtype type)
+{
+    switch (type) {
+    case WH_I32: return "i32";
+    case WH_I64: return "i64";
+    case WH_F32: return "f32";
+    case WH_F64: return "f64";
+    case WH_V128: return "v128";
+    case WH_FUNCREF: return "funcref";
+    case WH_EXTERNREF: return "externref";
+    }
+    return "unknown type";
+}
+
+bool valtype_is_ref(wh_valtype type) { return type == WH_FUNCREF || type == WH_EXTERNREF; }
+
+const char *externkind_name(wh_externkind kind)
+{
+    switch (kind) {
+    case WH_EXTERN_FUNC: return "func";
+    case WH_EXTERN_TABLE: return "table";
+    case WH_EXTERN_MEMORY: return "memory";
+    case WH_EXTERN_GLOBAL: return "global";
+    }
+    return "unknown kind";
+}
+
+/* FNV-1a over the counts and the types, so that different splits of the same list differ. */
+void functype_compute_hash(wh_functype *type)
+{
+    uint64_t hash = 0xcbf29ce484222325u;
+    uint32_t words[2] = {type->param_count, type->result_count};
+    for (int i = 0; i < 2; i++) {
+        for (int shift = 0; shift < 32; shift += 8) {
+            hash ^= (words[i] >> shift) & 0xFF;
+            hash *= 0x100000001b3u;
+        }
+    }
+    uint64_t count = (uint64_t)type->param_count + type->result_count;
+    for (uint64_t i = 0; i < count; i++) {
+        hash ^= (uint8_t)type->types[i];
+        hash *= 0x100000001b3u;
+    }
+    type->hash = hash;
+}
+
+bool functype_equal(const wh_functype *a, const wh_functype *b)
+{
+    if (a == b)
+        return true;
+    if (a->hash != b->hash || a->param_count != b->param_count || a->result_count != b->result_count)
+        return false;
+    size_t count = (size_t)a->param_count + a->result_count;
+    return count == 0 || memcmp(a->types, b->types, count * sizeof *a->types) == 0;
+}
+
+const wh_name *module_func_name(const wh_module *module, uint32_t func_index)
+{
+    const wh_name *name = NULL;
+    if (func_index < module->imported_func_count) {
+        if (module->imported_func_names)
+            name = &module->imported_func_names[func_index];
+    } else if (func_index - module->imported_func_count < module->func_def_count) {
+        name = &module->func_defs[func_index - module->imported_func_count].name;
+    }
+    return name && name->data ? name : NULL;
+}
+
+wh_error *module_load(const uint8_t *bytes, size_t size, wh_module **out)
+{
+    wh_module *module;
+    wh_error *error = module_decode(bytes, size, &module);
+    if (error) {
+        *out = NULL;
+        return error;
+    }
+    error = module_validate(module);
+    if (error) {
+        module_release(module);
+        *out = NULL;
+        return error;
+    }
+    *out = module;
+    return NULL;
+}
+
+void module_retain(wh_module *module) { module->reference_count++; }
+
+/* Also frees partially decoded modules: every array's count matches what was allocated,
+ * and entries not yet filled are zero. */
+void module_release(wh_module *module)
+{
+    if (!module || --module->reference_count > 0)
+        return;
+    for (uint32_t i = 0; i < module->type_count; i++)
+        free(module->types[i].types);
+    free(module->types);
+    for (uint32_t i = 0; i < module->import_count; i++) {
+        free(module->imports[i].module.data);
+        free(module->imports[i].name.data);
+    }
+    free(module->imports);
+    free(module->func_type_indices);
+    free(module->tables);
+    free(module->memories);
+    free(module->global_types);
+    for (uint32_t i = 0; i < module->func_def_count; i++) {
+        wh_func_def *function = &module->func_defs[i];
+        free(function->local_types);
+        free(function->name.data);
+        if (function->code)
+            code_free(function->code);
+    }
+    free(module->func_defs);
+    free(module->global_defs);
+    for (uint32_t i = 0; i < module->export_count; i++)
+        free(module->exports[i].name.data);
+    free(module->exports);
+    for (uint32_t i = 0; i < module->elem_count; i++)
+        free(module->elems[i].items);
+    free(module->elems);
+    free(module->datas);
+    for (uint32_t i = 0; i < module->custom_section_count; i++)
+        free(module->custom_sections[i].name.data);
+    free(module->custom_sections);
+    if (module->imported_func_names) {
+        for (uint32_t i = 0; i < module->imported_func_count; i++)
+            free(module->imported_func_names[i].data);
+        free(module->imported_func_names);
+    }
+    free(module->module_name.data);
+    free(module->declared_funcs);
+    free(module->bytes);
+    free(module);
+}

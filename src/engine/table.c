@@ -1,0 +1,91 @@
+/* table.c: tables of references, created at their minimum size and grown geometrically. */
+#include "runtime.h"
+
+#include <stdlib.h>
+
+/* An implementation limit on elements per table (80 MiB of pointers), as the spec permits.
+ * Without one, a module declaring (table 0xffffffff funcref) would ask for 32 GiB; refusing
+ * up front gives a clear message and keeps allocators (and sanitizers) from aborting. */
+#define TABLE_MAX_ELEMENTS 10000000u
+
+static void table_destroy(void *object)
+{
+    wh_table *table = object;
+    free(table->elements);
+    free(table);
+}
+
+wh_table *table_new(wh_store *store, const wh_tabletype *type, void *init, wh_error **error)
+{
+    *error = NULL;
+    uint64_t min = type->limits.min;
+    if (min > UINT32_MAX) {
+        *error = wh_error_new("table of %llu elements: table size must be at most 2^32-1 elements",
+                              (unsigned long long)min);
+        return NULL;
+    }
+    if (min > TABLE_MAX_ELEMENTS) {
+        *error = wh_error_new("table of %llu elements exceeds this runtime's limit of %u elements per table",
+                              (unsigned long long)min, TABLE_MAX_ELEMENTS);
+        return NULL;
+    }
+    wh_table *table = calloc(1, sizeof *table);
+    if (!table) {
+        *error = wh_error_new("out of memory allocating a table");
+        return NULL;
+    }
+    /* At least one slot even when empty: elements is then never NULL, so table operations
+     * may pass it to memcpy/memmove with a zero count without undefined behaviour. */
+    uint64_t capacity = min ? min : 1;
+    table->elements = calloc((size_t)capacity, sizeof *table->elements);
+    if (!table->elements) {
+        free(table);
+        *error = wh_error_new("out of memory allocating a table of %llu elements", (unsigned long long)min);
+        return NULL;
+    }
+    if (init)
+        for (uint64_t i = 0; i < min; i++)
+            table->elements[i] = init;
+    table->type = *type;
+    table->size = (uint32_t)min;
+    table->capacity = (uint32_t)capacity;
+    if (!store_own(store, table, table_destroy)) {
+        *error = wh_error_new("out of memory registering a table");
+        return NULL;
+    }
+    return table;
+}
+
+int64_t table_grow(wh_table *table, uint32_t delta, void *init)
+{
+    uint32_t old_size = table->size;
+    if (delta == 0)
+        return old_size;
+    uint64_t max = table->type.limits.has_max ? table->type.limits.max : UINT32_MAX;
+    if (max > TABLE_MAX_ELEMENTS)
+        max = TABLE_MAX_ELEMENTS;
+    uint64_t new_size = (uint64_t)old_size + delta;
+    if (new_size > max)
+        return -1;
+    if (new_size > table->capacity) {
+        /* Geometric growth keeps repeated table.grow 1 linear overall. */
+        uint64_t capacity = (uint64_t)table->capacity * 2;
+        if (capacity < 8)
+            capacity = 8;
+        if (capacity < new_size)
+            capacity = new_size;
+        if (capacity > max)
+            capacity = max;
+        void **elements = realloc(table->elements, (size_t)capacity * sizeof *elements);
+        if (!elements)
+            return -1;
+        table->elements = elements;
+        table->capacity = (uint32_t)capacity;
+    }
+    for (uint64_t i = old_size; i < new_size; i++)
+        table->elements[i] = init;
+    table->size = (uint32_t)new_size;
+    /* The table's type tracks its current size: imports are matched against it. */
+    table->type.limits.min = new_size;
+    return old_size;
+}

@@ -1,0 +1,25 @@
+/* trap_guard.h: what the interpreter shares with the guard-page fault handler (trap.c), internal. */
+#ifndef WH_TRAP_GUARD_H
+#define WH_TRAP_GUARD_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime.h"
+
+/* Per thread: where a fault in the running instance's memory 0 reservation jumps to.
+ * `jump` is non-NULL only while wasm code runs on this thread (NULL during host calls, so a
+ * host function's own bad access still crashes as it should). memory_base/memory_reserved
+ * describe the reservation of the instance whose code is running (NULL/0 without memory). */
+extern _Thread_local struct wh_fault_guard {
+    sigjmp_buf *jump;
+    uint8_t *memory_base;
+    size_t memory_reserved;
+} trap_fault_guard;
+
+/* Grows trap->frames by `count` entries and returns the first new one for the caller to fill,
+ * or NULL when out of memory (the trap is then left as it was). */
+wh_backtrace_frame *trap_extend_frames(wh_trap *trap, uint32_t count);
+
+#endif

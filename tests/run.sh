@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# tests/run.sh: builds wasmhost twice (Release in build/, ASan+UBSan in build-sanitize/) and runs every test in both.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jobs="${JOBS:-2}"
+
+echo "== Release build (build/)"
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release
+cmake --build "$root/build" -j"$jobs"
+ctest --test-dir "$root/build" --output-on-failure -j"$jobs"
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build (build-sanitize/)"
+cmake -S "$root" -B "$root/build-sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWASMHOST_SANITIZE=ON
+cmake --build "$root/build-sanitize" -j"$jobs"
+# The engine catches SIGSEGV in its memory guard regions: ASan must let it install its handler.
+ASAN_OPTIONS="${ASAN_OPTIONS:-allow_user_segv_handler=1:detect_leaks=1}" \
+  ctest --test-dir "$root/build-sanitize" --output-on-failure -j"$jobs"
+
+echo "== all tests passed in both builds"

@@ -1,0 +1,37 @@
+# wasmhost_check.cmake: wasmhost_check(), which adds a ctest that runs a command and checks its
+# exit status and output (see check_command.cmake).
+include_guard(GLOBAL)
+
+# wasmhost_check(NAME EXIT code [STDOUT regex] [STDERR regex] [STDOUT_NOT regex]
+#                [STDERR_NOT regex] COMMAND program args...)
+# The expectations are written to a script file so that no regex or argument needs shell quoting.
+function(wasmhost_check name)
+  cmake_parse_arguments(PARSE_ARGV 1 T "" "EXIT;STDOUT;STDERR;STDOUT_NOT;STDERR_NOT" "COMMAND")
+  if(NOT DEFINED T_EXIT OR NOT T_COMMAND)
+    message(FATAL_ERROR "wasmhost_check(${name}): EXIT and COMMAND are required")
+  endif()
+  set(script "${CMAKE_BINARY_DIR}/checks/${name}.cmake")
+  set(text "set(check_command")
+  foreach(arg IN LISTS T_COMMAND)
+    string(APPEND text " [==[${arg}]==]")
+  endforeach()
+  string(APPEND text ")\nset(check_exit ${T_EXIT})\n")
+  foreach(key STDOUT STDERR STDOUT_NOT STDERR_NOT)
+    if(DEFINED T_${key})
+      string(TOLOWER "${key}" lower)
+      string(APPEND text "set(check_${lower} [==[${T_${key}}]==])\n")
+    endif()
+  endforeach()
+  string(APPEND text "include([==[${CMAKE_SOURCE_DIR}/tests/check_command.cmake]==])\n")
+  file(WRITE "${script}" "${text}")
+  add_test(NAME ${name} COMMAND ${CMAKE_COMMAND} -P "${script}")
+  wasmhost_test_environment(${name})
+endfunction()
+
+# Tests of a sanitizer build need the engine's SIGSEGV handler (memory guard pages) to work.
+function(wasmhost_test_environment name)
+  if(WASMHOST_SANITIZE)
+    set_tests_properties(${name} PROPERTIES
+      ENVIRONMENT "ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=1;UBSAN_OPTIONS=print_stacktrace=1")
+  endif()
+endfunction()
