@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 /* Read through volatiles so that no compiler can evaluate the work at build time. */
-static volatile int fib_n = 36;
+static volatile int fib_n = 41;
 static volatile int tak_x = 24, tak_y = 16, tak_z = 8;
 
 static int fib(int n)

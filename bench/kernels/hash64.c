@@ -4,7 +4,7 @@
  * found. Returns a checksum >= 0, or -1 if the two prime counts differ. */
 #include <stdint.h>
 
-#define WINDOW 400000
+#define WINDOW 3000000
 static volatile uint32_t base_v = 4000000000u;
 static volatile uint32_t window_v = WINDOW;
 static volatile int hash_rounds_v = 8;

@@ -10,7 +10,7 @@
 
 #define DOC_MAX (4 << 20)
 static volatile int records_v = 4500;
-static volatile int passes_v = 30;
+static volatile int passes_v = 100;
 static volatile uint32_t seed_v = 0xc0ffee11u;
 
 struct counts {

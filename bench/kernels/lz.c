@@ -16,7 +16,7 @@
 static volatile int input_v = INPUT;
 static volatile uint32_t seed_v = 0x1f2e3d4cu;
 static const int depths[] = {1, 4, 16, 2, 8, 32};
-static volatile int rounds_v = 6;
+static volatile int rounds_v = 24;
 
 static uint32_t head[1 << HASH_BITS];
 static uint32_t prev[WINDOW];

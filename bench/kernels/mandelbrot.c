@@ -6,7 +6,7 @@
 
 #define W 1024
 #define H 768 /* even, so rows y and H - y mirror each other around row H/2 */
-static volatile int max_iter_v = 200;
+static volatile int max_iter_v = 800;
 static uint16_t counts[H + 1][W];
 
 static int escape(double cr, double ci, int max_iter)

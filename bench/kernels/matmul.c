@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#define N 256
-static volatile int reps_v = 6;
+#define N 512
+static volatile int reps_v = 10;
 static volatile uint32_t seed_v = 12345u;
 static double A[N * N], B[N * N], C[N * N];
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define ARENA (1 << 20)
-static volatile int ops_v = 60000;
+static volatile int ops_v = 2500000;
 static volatile int check_ops_v = 3000;
 static volatile uint32_t seed_v = 0xdeadbeefu;
 

@@ -10,7 +10,7 @@
 #define DAYS_PER_YEAR 365.24
 #define NBODIES 5
 
-static volatile int steps_v = 3000000;
+static volatile int steps_v = 4000000;
 
 struct planet {
     double x, y, z;

@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 #define LIMIT 1000000
-static volatile int passes = 40;
+static volatile int passes = 160;
 static volatile int limit_v = LIMIT;
 static uint8_t composite[LIMIT + 1];
 

@@ -6,12 +6,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#define N 1000
+#define N 2000
 #define SIGNAL 65536
 #define TAPS 32
 static volatile int n_v = N;
 static volatile int iters_v = 10;
-static volatile int fir_passes_v = 40;
+static volatile int fir_passes_v = 300;
 static volatile uint32_t seed_v = 2463534242u;
 static float u[N], v[N], tmp[N];
 static float signal[SIGNAL + TAPS], filtered[SIGNAL];

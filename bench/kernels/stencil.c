@@ -7,7 +7,7 @@
 
 #define N 512
 #define BLOCK 16
-static volatile int steps_v = 120;
+static volatile int steps_v = 900;
 static volatile uint32_t seed_v = 0x9e3779b9u;
 static uint32_t a[N * N], b[N * N], c[N * N];
 
