@@ -6,12 +6,14 @@
 #include <string.h>
 
 static const char inspect_usage[] =
-    "usage: wasmhost inspect FILE\n"
+    "usage: wasmhost inspect [--code] FILE\n"
     "\n"
     "Prints the WebAssembly module FILE's types, imports, functions, tables, memories, globals,\n"
     "exports, start function, segments and custom sections (names and sizes), then whether it\n"
     "validates. Exit status: 0 valid, 1 unreadable or invalid (the listing is still printed when\n"
-    "the binary decodes), 2 usage error.\n";
+    "the binary decodes), 2 usage error.\n"
+    "\n"
+    "  --code   also print each function's translated internal code (for engine developers)\n";
 
 static void print_limits(const wh_limits *limits, const char *unit)
 {
@@ -212,14 +214,16 @@ static void print_module(const char *path, const wh_module *module)
 int cli_inspect(int argc, char **argv)
 {
     const char *path = NULL;
-    bool options_done = false;
+    bool options_done = false, show_code = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!options_done && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
             fputs(inspect_usage, stdout);
             return CLI_OK;
         }
-        if (!options_done && strcmp(arg, "--") == 0) {
+        if (!options_done && strcmp(arg, "--code") == 0) {
+            show_code = true;
+        } else if (!options_done && strcmp(arg, "--") == 0) {
             options_done = true;
         } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
             fprintf(stderr, "wasmhost inspect: unknown option '%s'\n\n%s", arg, inspect_usage);
@@ -257,6 +261,12 @@ int cli_inspect(int argc, char **argv)
     print_module(path, module);
     fflush(stdout);
     error = module_validate(module);
+    if (!error && show_code) {
+        for (uint32_t i = 0; i < module->func_def_count; i++) {
+            printf("code of function %" PRIu32 ":\n", module->imported_func_count + i);
+            code_dump(module->func_defs[i].code, stdout);
+        }
+    }
     module_release(module);
     if (error) {
         printf("valid: no\n");

@@ -29,6 +29,7 @@ void code_free(wh_code *code)
         return;
     free(code->cells);
     free(code->offsets);
+    free(code->constants);
     free(code);
 }
 
@@ -90,6 +91,8 @@ void code_dump(const wh_code *code, FILE *out)
     fprintf(out, "params %u, locals %u (slots 0..%u), results %u, frame slots %u, %u cells, %u offsets\n",
             code->param_count, code->local_count, code->local_count ? code->local_count - 1 : 0,
             code->result_count, code->frame_slots, code->cell_count, code->offset_count);
+    for (uint32_t i = 0; i < code->constant_count; i++)
+        fprintf(out, "        constant s%u = 0x%llx\n", code->local_count + i, (unsigned long long)code->constants[i]);
     uint32_t pc = 0;
     while (pc < code->cell_count) {
         uint32_t opcode = code->cells[pc];

@@ -22,6 +22,10 @@
  *    frame_slots against the end of the stack.
  *  - Return: the translator copies the results into fp[0 .. result_count) (parallel-move safe),
  *    then emits RETURN. At the end of the function body it does the same.
+ *  - Constants: the most used constants of a function get slots of their own, right after the
+ *    locals: fp[local_count .. local_count + constant_count) are filled from code->constants on
+ *    entry (like the zeroing of locals), and instructions read them as they read locals. The
+ *    operand stack then starts at local_count + constant_count.
  *  - Slots hold: i32 in the low 32 bits (upper bits unspecified), i64, f32 (low 32 bits), f64,
  *    funcref as wh_func * (NULL = null), externref as void * (NULL = null).
  *
@@ -46,6 +50,18 @@ struct wh_module;
     X(BR_IF, 2, "cond target")         /* jump when i32 fp[cond] != 0 */                     \
     X(BR_UNLESS, 2, "cond target")     /* jump when i32 fp[cond] == 0 */                     \
     X(BR_TABLE, -1, "index count target*(count+1)") /* fp[index] >= count picks the last */   \
+    /* fused compare-and-branch: jump when the comparison of fp[a] and fp[b] holds */          \
+    X(BR_IF_I32_EQ, 3, "a b target") X(BR_IF_I32_NE, 3, "a b target")                        \
+    X(BR_IF_I32_LT_S, 3, "a b target") X(BR_IF_I32_LT_U, 3, "a b target")                    \
+    X(BR_IF_I32_GT_S, 3, "a b target") X(BR_IF_I32_GT_U, 3, "a b target")                    \
+    X(BR_IF_I32_LE_S, 3, "a b target") X(BR_IF_I32_LE_U, 3, "a b target")                    \
+    X(BR_IF_I32_GE_S, 3, "a b target") X(BR_IF_I32_GE_U, 3, "a b target")                    \
+    X(BR_IF_I64_EQ, 3, "a b target") X(BR_IF_I64_NE, 3, "a b target")                        \
+    X(BR_IF_I64_LT_S, 3, "a b target") X(BR_IF_I64_LT_U, 3, "a b target")                    \
+    X(BR_IF_I64_GT_S, 3, "a b target") X(BR_IF_I64_GT_U, 3, "a b target")                    \
+    X(BR_IF_I64_LE_S, 3, "a b target") X(BR_IF_I64_LE_U, 3, "a b target")                    \
+    X(BR_IF_I64_GE_S, 3, "a b target") X(BR_IF_I64_GE_U, 3, "a b target")                    \
+    X(BR_IF_I64_EQZ, 2, "a target") X(BR_IF_I64_NEZ, 2, "a target")                          \
     X(RETURN, 0, "")                   /* results are already in fp[0..result_count) */      \
     X(CALL, 2, "func base")            /* func: index into instance->funcs (imports too) */  \
     X(CALL_INDIRECT, 4, "type table elem base") /* type: index into module types;         \
@@ -177,6 +193,8 @@ typedef struct wh_code {
     uint32_t param_count;  /* slots holding parameters */
     uint32_t local_count;  /* params + declared locals: slots zeroed on entry are [param_count, local_count) */
     uint32_t result_count;
+    uint32_t constant_count; /* slots [local_count, local_count + constant_count) hold constants */
+    uint64_t *constants;     /* their values, copied into the frame on entry */
     uint32_t frame_slots;  /* every slot the frame may touch, including call areas */
     wh_code_offset *offsets; /* sorted by cell; one per instruction that may trap or call */
     uint32_t offset_count;

@@ -91,7 +91,13 @@ typedef struct compiler {
     const uint8_t *body, *pos, *end;
     const uint8_t *instr; /* start of the instruction being compiled, for messages and backtraces */
 
-    uint32_t local_count;
+    uint32_t local_count;          /* params + declared locals + constant slots */
+    uint32_t declared_local_count; /* params + declared locals: what local.get may name */
+    /* Constants with slots of their own (see code.h), found by a scan before compiling. */
+    uint64_t *constants;
+    uint32_t constant_count;
+    struct constant_use { uint64_t bits; uint32_t weight; } *constant_uses; /* the scan's tally */
+    uint32_t constant_use_count;
     /* Pending operands, per local as a list from the highest: materializing a local costs only
      * its own readers, however deep the stack. */
     uint32_t *local_readers; /* per local: height of the highest operand reading it, or NONE */
@@ -560,10 +566,59 @@ static uint32_t fresh_result(compiler *c)
     return top_is_fresh(c) ? c->fresh_cell : NONE;
 }
 
-/* Emits a jump (BR, or BR_IF/BR_UNLESS on `cond`) to the label of `target`. */
-static void emit_jump(compiler *c, wh_opcode op, uint32_t cond, frame *target)
+/* The fused compare-and-branch that replaces `compare` followed by a jump taken when its
+ * result is `when_true`; WH_OP_COUNT when there is none. */
+static wh_opcode fused_branch(uint32_t compare, bool when_true)
 {
-    uint32_t at = cond == NONE ? emit1(c, op, 0) : emit2(c, op, cond, 0);
+    static const struct { wh_opcode compare, if_true, if_false; } table[] = {
+#define PAIR(T, A, B) {WH_OP_##T##_##A, WH_OP_BR_IF_##T##_##A, WH_OP_BR_IF_##T##_##B}, \
+                      {WH_OP_##T##_##B, WH_OP_BR_IF_##T##_##B, WH_OP_BR_IF_##T##_##A},
+        PAIR(I32, EQ, NE) PAIR(I32, LT_S, GE_S) PAIR(I32, LT_U, GE_U) PAIR(I32, GT_S, LE_S) PAIR(I32, GT_U, LE_U)
+        PAIR(I64, EQ, NE) PAIR(I64, LT_S, GE_S) PAIR(I64, LT_U, GE_U) PAIR(I64, GT_S, LE_S) PAIR(I64, GT_U, LE_U)
+#undef PAIR
+        {WH_OP_I32_EQZ, WH_OP_BR_UNLESS, WH_OP_BR_IF},
+        {WH_OP_I64_EQZ, WH_OP_BR_IF_I64_EQZ, WH_OP_BR_IF_I64_NEZ},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].compare == compare)
+            return when_true ? table[i].if_true : table[i].if_false;
+    return WH_OP_COUNT;
+}
+
+/* Emits a jump taken when i32 fp[cond] is (when_true) or is not zero; returns its opcode cell,
+ * its target is its last cell. `fused_cell`, from fresh_result() before cond was popped: when
+ * the last instruction is the comparison that computed cond, it becomes a fused
+ * compare-and-branch (same length: its result operand gives way to the target). */
+static uint32_t emit_conditional(compiler *c, bool when_true, uint32_t cond, uint32_t fused_cell)
+{
+    if (fused_cell != NONE && c->cells[fused_cell] == cond) {
+        uint32_t at = fused_cell - 1;
+        uint32_t compare = c->cells[at];
+        int count = wh_opcode_operand_count[compare];
+        wh_opcode fused = fused_branch(compare, when_true);
+        if (fused != WH_OP_COUNT && at + 1 + (uint32_t)count == c->cell_count) {
+            for (int i = 1; i < count; i++)
+                c->cells[at + i] = c->cells[at + i + 1];
+            c->cells[at] = fused;
+            c->cells[at + (uint32_t)count] = 0;
+            c->fresh_cell = NONE;
+            return at;
+        }
+    }
+    return emit2(c, when_true ? WH_OP_BR_IF : WH_OP_BR_UNLESS, cond, 0);
+}
+
+/* The cell holding the target of the branch whose opcode is at `at` (always its last operand). */
+static uint32_t target_cell(const compiler *c, uint32_t at)
+{
+    return at + (uint32_t)wh_opcode_operand_count[c->cells[at]];
+}
+
+/* Emits a jump (BR when cond is NONE, else BR_IF on `cond`, see emit_conditional) to the
+ * label of `target`. */
+static void emit_jump(compiler *c, uint32_t cond, uint32_t fused_cell, frame *target)
+{
+    uint32_t at = cond == NONE ? emit1(c, WH_OP_BR, 0) : emit_conditional(c, true, cond, fused_cell);
     uint32_t operand_cell = c->cell_count - 1;
     if (target->kind == FRAME_LOOP) {
         c->cells[operand_cell] = target->label_cell - at;
@@ -631,10 +686,11 @@ static void emit_branch(compiler *c, frame *target, const operand *values, uint3
         if (values[i].slot != destination)
             emit2(c, WH_OP_COPY, destination, values[i].slot);
     }
-    emit_jump(c, WH_OP_BR, NONE, target);
+    emit_jump(c, NONE, NONE, target);
 }
 
-static void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond)
+/* `cond` and `fused_cell`: for if, see emit_conditional. */
+static void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, uint32_t fused_cell)
 {
     operand *params = pop_values(c, bt.params, bt.param_count);
     push_values(c, params, bt.params, bt.param_count);
@@ -643,7 +699,7 @@ static void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond)
         materialize_all(c);
     uint32_t else_opcode = NONE;
     if (was_live && kind == FRAME_IF)
-        else_opcode = emit2(c, WH_OP_BR_UNLESS, cond, 0);
+        else_opcode = emit_conditional(c, false, cond, fused_cell);
     push_frame(c, kind, bt);
     frame *f = top_frame(c);
     f->else_opcode = else_opcode;
@@ -679,10 +735,10 @@ static void compile_else(compiler *c)
     operand *results = pop_results(c, f);
     if (!f->dead) {
         materialize_results(c, f, results);
-        emit_jump(c, WH_OP_BR, NONE, f);
+        emit_jump(c, NONE, NONE, f);
     }
     if (f->else_opcode != NONE) {
-        patch_to_here(c, f->else_opcode, f->else_opcode + 2);
+        patch_to_here(c, f->else_opcode, target_cell(c, f->else_opcode));
         f->else_opcode = NONE;
     }
     place_label(c);
@@ -722,7 +778,7 @@ static bool compile_end(compiler *c)
         for (uint32_t p = f->patch_head; p != NONE; p = c->patches[p].next)
             patch_to_here(c, c->patches[p].opcode_cell, c->patches[p].operand_cell);
         if (f->else_opcode != NONE)
-            patch_to_here(c, f->else_opcode, f->else_opcode + 2);
+            patch_to_here(c, f->else_opcode, target_cell(c, f->else_opcode));
         reachable = reachable || f->label_used || f->else_opcode != NONE;
         place_label(c);
     }
@@ -748,6 +804,7 @@ static void compile_br(compiler *c)
 static void compile_br_if(compiler *c)
 {
     frame *target = read_label(c);
+    uint32_t fused_cell = fresh_result(c);
     operand cond = pop(c, WH_I32);
     uint32_t arity = label_arity(target);
     const wh_valtype *types = label_types(target);
@@ -757,12 +814,12 @@ static void compile_br_if(compiler *c)
     if (!live(c))
         return;
     if (branch_needs_moves(c, target, values)) {
-        uint32_t skip = emit2(c, WH_OP_BR_UNLESS, cond.slot, 0);
+        uint32_t skip = emit_conditional(c, false, cond.slot, fused_cell);
         emit_branch(c, target, values, height, NONE);
-        patch_to_here(c, skip, skip + 2);
+        patch_to_here(c, skip, target_cell(c, skip));
         place_label(c);
     } else {
-        emit_jump(c, WH_OP_BR_IF, cond.slot, target);
+        emit_jump(c, cond.slot, fused_cell, target);
     }
 }
 
@@ -921,7 +978,7 @@ static uint8_t local_type(compiler *c, uint32_t local)
 static uint32_t read_local(compiler *c)
 {
     uint32_t local = read_u32(c);
-    if (local >= c->local_count)
+    if (local >= c->declared_local_count)
         fail(c, "unknown local %u", local);
     return local;
 }
@@ -1185,6 +1242,14 @@ static void compile_numeric(compiler *c, const numeric_op *n)
 
 static void compile_const(compiler *c, uint8_t type, uint32_t low, uint32_t high)
 {
+    uint64_t bits = low | (uint64_t)high << 32;
+    for (uint32_t i = 0; i < c->constant_count; i++) {
+        if (c->constants[i] == bits) {
+            /* Read from its constant slot, as a local that is never written. */
+            push_at(c, type, c->declared_local_count + i);
+            return;
+        }
+    }
     uint32_t d = push(c, type);
     if (!live(c))
         return;
@@ -1356,15 +1421,16 @@ static bool compile_instruction(compiler *c)
     case 0x01: /* nop */
         break;
     case 0x02: /* block */
-        enter_block(c, FRAME_BLOCK, read_blocktype(c), NONE);
+        enter_block(c, FRAME_BLOCK, read_blocktype(c), NONE, NONE);
         break;
     case 0x03: /* loop */
-        enter_block(c, FRAME_LOOP, read_blocktype(c), NONE);
+        enter_block(c, FRAME_LOOP, read_blocktype(c), NONE, NONE);
         break;
     case 0x04: { /* if */
         blocktype bt = read_blocktype(c);
+        uint32_t fused_cell = fresh_result(c);
         operand cond = pop(c, WH_I32);
-        enter_block(c, FRAME_IF, bt, cond.slot);
+        enter_block(c, FRAME_IF, bt, cond.slot, fused_cell);
         break;
     }
     case 0x05:
@@ -1541,12 +1607,76 @@ static void compile_body(compiler *c)
     }
 }
 
+static void scan_body(compiler *c, bool collect_constants);
+
+/* Constants worth a slot: at most this many per function, as each costs a store per call. */
+#define MAX_CONSTANT_SLOTS 32
+#define MAX_CONSTANTS_TALLIED 256
+
+/* Counts a use of a constant during the scan; uses inside loops weigh more. */
+static void tally_constant(compiler *c, uint64_t bits, uint32_t loop_depth)
+{
+    uint32_t weight = loop_depth ? 16 : 1;
+    for (uint32_t i = 0; i < c->constant_use_count; i++) {
+        if (c->constant_uses[i].bits == bits) {
+            c->constant_uses[i].weight += weight;
+            return;
+        }
+    }
+    if (c->constant_use_count == MAX_CONSTANTS_TALLIED)
+        return;
+    if (!c->constant_uses) {
+        c->constant_uses = malloc(MAX_CONSTANTS_TALLIED * sizeof *c->constant_uses);
+        if (!c->constant_uses)
+            fail(c, "out of memory while compiling");
+    }
+    c->constant_uses[c->constant_use_count++] = (struct constant_use){bits, weight};
+}
+
+static int by_weight_descending(const void *a, const void *b)
+{
+    const struct constant_use *x = a, *y = b;
+    return (x->weight < y->weight) - (x->weight > y->weight);
+}
+
+/* Scans the body for its constants and gives the heaviest ones slots. A body that does not
+ * decode gets none: compiling it reports the error. */
+static void choose_constants(compiler *c)
+{
+    jmp_buf saved;
+    memcpy(saved, c->on_error, sizeof saved);
+    if (setjmp(c->on_error) == 0) {
+        scan_body(c, true);
+        qsort(c->constant_uses, c->constant_use_count, sizeof *c->constant_uses, by_weight_descending);
+        uint32_t count = c->constant_use_count < MAX_CONSTANT_SLOTS ? c->constant_use_count : MAX_CONSTANT_SLOTS;
+        if (count) {
+            c->constants = malloc(count * sizeof *c->constants);
+            if (!c->constants)
+                fail(c, "out of memory while compiling");
+            for (uint32_t i = 0; i < count; i++)
+                c->constants[i] = c->constant_uses[i].bits;
+            c->constant_count = count;
+        }
+    } else {
+        wh_error_free(c->error);
+        c->error = NULL;
+        c->malformed = false;
+        c->constant_count = 0;
+    }
+    memcpy(c->on_error, saved, sizeof saved);
+    free(c->constant_uses);
+    c->constant_uses = NULL;
+    c->constant_use_count = 0;
+    c->pos = c->instr = c->body;
+}
+
 /* After a validation error. The reference decodes a whole body before validating it, so a
  * decoding error anywhere in the body is the one to report: walk the body decoding only. */
-static void scan_body(compiler *c)
+static void scan_body(compiler *c, bool collect_constants)
 {
-    c->scanning = true;
+    c->scanning = !collect_constants;
     c->pos = c->body;
+    uint32_t loop_depth = 0;
     uint32_t depth = 1; /* open blocks, the function's included; c->targets holds their opcodes */
     reserve(c, (void **)&c->targets, &c->target_capacity, 1, sizeof *c->targets);
     c->targets[0] = 0x02;
@@ -1563,6 +1693,7 @@ static void scan_body(compiler *c)
             read_blocktype(c);
             reserve(c, (void **)&c->targets, &c->target_capacity, (uint64_t)depth + 1, sizeof *c->targets);
             c->targets[depth++] = opcode;
+            loop_depth += opcode == 0x03;
             break;
         case 0x05:
             if (c->targets[depth - 1] != 0x04)
@@ -1570,6 +1701,7 @@ static void scan_body(compiler *c)
             c->targets[depth - 1] = 0x05;
             break;
         case 0x0b:
+            loop_depth -= c->targets[depth - 1] == 0x03;
             if (--depth == 0) {
                 if (c->pos != c->end)
                     malformed(c, "section size mismatch: bytes after the function's final END opcode");
@@ -1603,18 +1735,30 @@ static void scan_body(compiler *c)
         case 0x3f: case 0x40:
             read_zero_byte(c);
             break;
-        case 0x41:
-            read_signed(c, 32);
+        case 0x41: {
+            uint32_t value = (uint32_t)read_signed(c, 32);
+            if (collect_constants)
+                tally_constant(c, value, loop_depth);
             break;
-        case 0x42:
-            read_signed(c, 64);
+        }
+        case 0x42: {
+            uint64_t value = (uint64_t)read_signed(c, 64);
+            if (collect_constants)
+                tally_constant(c, value, loop_depth);
             break;
-        case 0x43:
-            read_fixed(c, 4, NULL);
+        }
+        case 0x43: {
+            uint32_t value = read_fixed(c, 4, NULL);
+            if (collect_constants)
+                tally_constant(c, value, loop_depth);
             break;
-        case 0x44:
-            read_fixed(c, 8, NULL);
+        }
+        case 0x44: {
+            uint32_t high, low = read_fixed(c, 8, &high);
+            if (collect_constants)
+                tally_constant(c, low | (uint64_t)high << 32, loop_depth);
             break;
+        }
         case 0xd0: {
             uint8_t type = read_byte(c);
             if (type != WH_FUNCREF && type != WH_EXTERNREF)
@@ -1671,6 +1815,8 @@ static void release(compiler *c)
     free(c->scratch);
     free(c->targets);
     free(c->sources);
+    free(c->constants);
+    free(c->constant_uses);
     free(c);
 }
 
@@ -1695,7 +1841,7 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code
             c->invalid = c->error;
             c->error = NULL;
             if (setjmp(c->on_error) == 0)
-                scan_body(c);
+                scan_body(c, false);
             if (c->error)
                 wh_error_free(c->invalid);
             else
@@ -1709,8 +1855,10 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code
     /* Slots are 32-bit: locals plus the deepest possible stack (one value per body byte) must fit. */
     if (local_count + c->def->body_size + 16 > INT32_MAX)
         malformed(c, "too many locals (%llu)", (unsigned long long)local_count);
-    c->local_count = (uint32_t)local_count;
+    c->declared_local_count = (uint32_t)local_count;
     check_types(c);
+    choose_constants(c);
+    c->local_count = c->declared_local_count + c->constant_count;
     c->local_readers = malloc((c->local_count ? c->local_count : 1) * sizeof *c->local_readers);
     if (!c->local_readers)
         fail(c, "out of memory while compiling");
@@ -1727,7 +1875,9 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code
     code->cells = c->cells;
     code->cell_count = c->cell_count;
     code->param_count = c->type->param_count;
-    code->local_count = c->local_count;
+    code->local_count = c->declared_local_count;
+    code->constant_count = c->constant_count;
+    code->constants = c->constants;
     code->result_count = c->type->result_count;
     uint32_t slots = c->local_count + c->max_height;
     if (c->call_slots > slots)
@@ -1739,6 +1889,7 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code
     code->offset_count = c->offset_count;
     c->cells = NULL;
     c->offsets = NULL;
+    c->constants = NULL;
     release(c);
     *out = code;
     return NULL;

@@ -56,6 +56,17 @@ static void add_backtrace(wh_trap *trap, const wh_store *store, const wh_func *f
     }
 }
 
+/* Prepares a new frame whose parameters are in place: zeroes the locals, loads the constants. */
+static inline void frame_enter(const wh_code *code, wh_slot *fp)
+{
+    /* Plain loops: these are a handful of slots, where a call to memset/memcpy costs more. */
+    for (uint32_t i = code->param_count; i < code->local_count; i++)
+        fp[i].u64 = 0;
+    wh_slot *constants = fp + code->local_count;
+    for (uint32_t i = 0; i < code->constant_count; i++)
+        constants[i].u64 = code->constants[i];
+}
+
 static uint32_t pc_byte_offset(const wh_code *code, const uint32_t *pc)
 {
     return pc ? code_byte_offset(code, (uint32_t)(pc - code->cells)) : 0;
@@ -231,6 +242,36 @@ op_BR_UNLESS:
     else
         pc += 3;
     DISPATCH();
+#define FUSED_BRANCH(name, type, operator) \
+    op_BR_IF_##name: \
+    if (SLOT(1).type operator SLOT(2).type) \
+        pc += (int32_t)pc[3]; \
+    else \
+        pc += 4; \
+    DISPATCH();
+    FUSED_BRANCH(I32_EQ, u32, ==) FUSED_BRANCH(I32_NE, u32, !=)
+    FUSED_BRANCH(I32_LT_S, i32, <) FUSED_BRANCH(I32_LT_U, u32, <)
+    FUSED_BRANCH(I32_GT_S, i32, >) FUSED_BRANCH(I32_GT_U, u32, >)
+    FUSED_BRANCH(I32_LE_S, i32, <=) FUSED_BRANCH(I32_LE_U, u32, <=)
+    FUSED_BRANCH(I32_GE_S, i32, >=) FUSED_BRANCH(I32_GE_U, u32, >=)
+    FUSED_BRANCH(I64_EQ, u64, ==) FUSED_BRANCH(I64_NE, u64, !=)
+    FUSED_BRANCH(I64_LT_S, i64, <) FUSED_BRANCH(I64_LT_U, u64, <)
+    FUSED_BRANCH(I64_GT_S, i64, >) FUSED_BRANCH(I64_GT_U, u64, >)
+    FUSED_BRANCH(I64_LE_S, i64, <=) FUSED_BRANCH(I64_LE_U, u64, <=)
+    FUSED_BRANCH(I64_GE_S, i64, >=) FUSED_BRANCH(I64_GE_U, u64, >=)
+#undef FUSED_BRANCH
+op_BR_IF_I64_EQZ:
+    if (!SLOT(1).u64)
+        pc += (int32_t)pc[2];
+    else
+        pc += 3;
+    DISPATCH();
+op_BR_IF_I64_NEZ:
+    if (SLOT(1).u64)
+        pc += (int32_t)pc[2];
+    else
+        pc += 3;
+    DISPATCH();
 op_BR_TABLE: {
     uint32_t index = SLOT(1).u32, count = pc[2];
     if (index > count)
@@ -307,8 +348,7 @@ call:
         code = func->code;
         fp = callee_fp;
         pc = code->cells;
-        if (code->local_count > code->param_count)
-            memset(fp + code->param_count, 0, (code->local_count - code->param_count) * sizeof *fp);
+        frame_enter(code, fp);
         if (func->instance != instance)
             SWITCH_INSTANCE(func->instance);
         DISPATCH();
@@ -811,8 +851,7 @@ wh_trap *func_call(wh_store *store, wh_func *func, wh_slot *args_results)
 
     if (type->param_count)
         memmove(fp, args_results, type->param_count * sizeof *fp);
-    if (code->local_count > code->param_count)
-        memset(fp + code->param_count, 0, (code->local_count - code->param_count) * sizeof *fp);
+    frame_enter(code, fp);
 
     /* Everything read after a guard fault's siglongjmp is either set before sigsetjmp and not
      * changed afterwards, or volatile (state). */
