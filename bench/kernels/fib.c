@@ -1,9 +1,9 @@
 /* fib.c: calls and recursion. Naive doubly recursive Fibonacci plus Takeuchi's tak, checked against
- * an iterative Fibonacci and tak's known value. Returns a checksum >= 0, or -1 if a result is wrong. */
+ * an iterative Fibonacci and tak's known value. Returns a checksum >= 0, or a negative value if wrong. */
 #include <stdint.h>
 
 /* Read through volatiles so that no compiler can evaluate the work at build time. */
-static volatile int fib_n = 41;
+static volatile int fib_n = 42;
 static volatile int tak_x = 24, tak_y = 16, tak_z = 8;
 
 static int fib(int n)

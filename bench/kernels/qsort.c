@@ -1,6 +1,6 @@
 /* qsort.c: quicksort. An own quicksort (median of three, insertion sort below 16 elements, recursing
  * into the smaller side) on arrays of 32-bit integers with several distributions: random, few distinct
- * values, already sorted, reversed, and sawtooth. Each result is checked to be sorted and to hold the
+ * values, almost sorted, reversed, and sawtooth. Each result is checked to be sorted and to hold the
  * same multiset (by an order-independent hash). Returns a checksum >= 0, or a negative value. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -18,10 +18,13 @@ static const char usage[] =
     "                                      globals and custom sections\n"
     "  invoke [OPTIONS] FILE FUNC [ARGS...]\n"
     "                                      call an exported function and print its results\n"
+    "  run [OPTIONS] FILE [ARGS...]        run a WASI program (its _start) with only the directories and\n"
+    "                                      environment variables given by OPTIONS\n"
     "  wast FILE.json...                   run spec test scripts converted by wast2json\n"
     "\n"
     "`wasmhost COMMAND --help` describes a command. `wasmhost --version` prints the version.\n"
-    "Exit status: 0 success, 1 failure (invalid module, trap, failed test), 2 usage error.\n";
+    "Exit status: 0 success, 1 failure (invalid module, trap, failed test), 2 usage error;\n"
+    "`run` exits with the program's own exit code (134 when it traps).\n";
 
 typedef struct command {
     const char *name;
@@ -32,6 +35,7 @@ static const command commands[] = {
     {"validate", cli_validate},
     {"inspect", cli_inspect},
     {"invoke", cli_invoke},
+    {"run", cli_run},
     {"wast", cli_wast},
 };
 

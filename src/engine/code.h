@@ -62,6 +62,9 @@ struct wh_module;
     X(BR_IF_I64_LE_S, 3, "a b target") X(BR_IF_I64_LE_U, 3, "a b target")                    \
     X(BR_IF_I64_GE_S, 3, "a b target") X(BR_IF_I64_GE_U, 3, "a b target")                    \
     X(BR_IF_I64_EQZ, 2, "a target") X(BR_IF_I64_NEZ, 2, "a target")                          \
+    /* a loop's step and test: fp[d] = fp[a] + fp[b] (i32), then jump when fp[x] CMP fp[y] */ \
+    X(I32_ADD_BR_IF_NE, 6, "d a b x y target") X(I32_ADD_BR_IF_LT_S, 6, "d a b x y target")  \
+    X(I32_ADD_BR_IF_LT_U, 6, "d a b x y target")                                              \
     X(RETURN, 0, "")                   /* results are already in fp[0..result_count) */      \
     X(CALL, 2, "func base")            /* func: index into instance->funcs (imports too) */  \
     X(CALL_INDIRECT, 4, "type table elem base") /* type: index into module types;         \
@@ -110,7 +113,24 @@ struct wh_module;
     X(I32_STORE8, 3, "addr value offset") X(I32_STORE16, 3, "addr value offset")             \
     X(I64_STORE8, 3, "addr value offset") X(I64_STORE16, 3, "addr value offset")             \
     X(I64_STORE32, 3, "addr value offset")                                                   \
+    /* memory accesses whose address is computed in the same instruction: fp[sum] = fp[a] + fp[b] \
+       (i32), then the access at (uint64)fp[sum].u32 + offset; stores read fp[value] after   \
+       writing fp[sum] */                                                                    \
+    X(I32_LOAD_ADD, 5, "d sum a b offset") X(I64_LOAD_ADD, 5, "d sum a b offset")            \
+    X(F32_LOAD_ADD, 5, "d sum a b offset") X(F64_LOAD_ADD, 5, "d sum a b offset")            \
+    X(I32_LOAD8_S_ADD, 5, "d sum a b offset") X(I32_LOAD8_U_ADD, 5, "d sum a b offset")      \
+    X(I32_LOAD16_S_ADD, 5, "d sum a b offset") X(I32_LOAD16_U_ADD, 5, "d sum a b offset")    \
+    X(I32_STORE_ADD, 5, "sum a b value offset") X(I64_STORE_ADD, 5, "sum a b value offset")  \
+    X(F32_STORE_ADD, 5, "sum a b value offset") X(F64_STORE_ADD, 5, "sum a b value offset")  \
+    X(I32_STORE8_ADD, 5, "sum a b value offset")                                             \
+    /* arithmetic with a memory operand: fp[d] = fp[a] OP load(fp[addr].u32 + offset) */       \
+    X(I32_ADD_LOAD, 4, "d a addr offset")                                                     \
+    X(F32_ADD_LOAD, 4, "d a addr offset") X(F32_SUB_LOAD, 4, "d a addr offset")               \
+    X(F32_MUL_LOAD, 4, "d a addr offset")                                                     \
+    X(F64_ADD_LOAD, 4, "d a addr offset") X(F64_SUB_LOAD, 4, "d a addr offset")               \
+    X(F64_MUL_LOAD, 4, "d a addr offset")                                                     \
     /* i32 */                                                                                 \
+    X(I32_ADD_SHL, 4, "d a b shift")   /* fp[d] = fp[a] + (fp[b] << (fp[shift] & 31)) */      \
     X(I32_EQZ, 2, "d a") X(I32_EQ, 3, "d a b") X(I32_NE, 3, "d a b")                          \
     X(I32_LT_S, 3, "d a b") X(I32_LT_U, 3, "d a b") X(I32_GT_S, 3, "d a b")                  \
     X(I32_GT_U, 3, "d a b") X(I32_LE_S, 3, "d a b") X(I32_LE_U, 3, "d a b")                  \

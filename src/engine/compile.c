@@ -96,7 +96,7 @@ typedef struct compiler {
     /* Constants with slots of their own (see code.h), found by a scan before compiling. */
     uint64_t *constants;
     uint32_t constant_count;
-    struct constant_use { uint64_t bits; uint32_t weight; } *constant_uses; /* the scan's tally */
+    struct constant_use { uint64_t bits; uint64_t weight; } *constant_uses; /* the scan's tally */
     uint32_t constant_use_count;
     /* Pending operands, per local as a list from the highest: materializing a local costs only
      * its own readers, however deep the stack. */
@@ -127,6 +127,10 @@ typedef struct compiler {
     /* The last emitted instruction, when it wrote the top operand into its home slot: a
      * following local.set/tee may redirect it (fresh_cell is its d operand). */
     uint32_t fresh_cell, fresh_height;
+    /* The opcode cell of the last emitted instruction, NONE after a label: an instruction may
+     * absorb it (see fuse_address). */
+    uint32_t last_cell;
+    uint32_t before_last_cell; /* the instruction before it, NONE likewise */
 
     uint32_t call_slots; /* highest base + max(params, results) of any call */
 } compiler;
@@ -340,10 +344,28 @@ static uint32_t emit_opcode(compiler *c, wh_opcode opcode, int operand_count)
     c->fresh_cell = NONE;
     uint32_t at = c->cell_count;
     c->cells[c->cell_count++] = opcode;
+    c->before_last_cell = c->last_cell;
+    c->last_cell = at;
     return at;
 }
 
+/* Removes the last emitted instruction, to emit a fused one in its place. */
+static void unemit_last(compiler *c)
+{
+    c->cell_count = c->last_cell;
+    c->last_cell = c->before_last_cell;
+    c->before_last_cell = NONE;
+}
+
 #define CELL(value) (c->cells[c->cell_count++] = (uint32_t)(value))
+
+static uint32_t emit_opcode_with(compiler *c, wh_opcode op, const uint32_t *operands, int count)
+{
+    uint32_t at = emit_opcode(c, op, count);
+    for (int i = 0; i < count; i++)
+        c->cells[c->cell_count++] = operands[i];
+    return at;
+}
 
 static uint32_t emit0(compiler *c, wh_opcode op) { return emit_opcode(c, op, 0); }
 static uint32_t emit1(compiler *c, wh_opcode op, uint32_t a)
@@ -392,7 +414,12 @@ static void set_fresh(compiler *c, uint32_t at)
 }
 
 /* A branch may land here: the previous instruction no longer directly precedes what follows. */
-static void place_label(compiler *c) { c->fresh_cell = NONE; }
+static void place_label(compiler *c)
+{
+    c->fresh_cell = NONE;
+    c->last_cell = NONE;
+    c->before_last_cell = NONE;
+}
 
 static void patch_to_here(compiler *c, uint32_t opcode_cell, uint32_t operand_cell)
 {
@@ -597,6 +624,19 @@ static uint32_t emit_conditional(compiler *c, bool when_true, uint32_t cond, uin
         int count = wh_opcode_operand_count[compare];
         wh_opcode fused = fused_branch(compare, when_true);
         if (fused != WH_OP_COUNT && at + 1 + (uint32_t)count == c->cell_count) {
+            uint32_t x = c->cells[at + 2], y = c->cells[at + 3];
+            wh_opcode with_add = fused == WH_OP_BR_IF_I32_NE     ? WH_OP_I32_ADD_BR_IF_NE
+                                 : fused == WH_OP_BR_IF_I32_LT_S ? WH_OP_I32_ADD_BR_IF_LT_S
+                                 : fused == WH_OP_BR_IF_I32_LT_U ? WH_OP_I32_ADD_BR_IF_LT_U
+                                                                 : WH_OP_COUNT;
+            uint32_t step = c->before_last_cell;
+            if (with_add != WH_OP_COUNT && step != NONE && step + 4 == at && c->cells[step] == WH_OP_I32_ADD) {
+                /* The loop's step just before its test: one instruction for both. */
+                uint32_t d = c->cells[step + 1], a = c->cells[step + 2], b = c->cells[step + 3];
+                unemit_last(c);
+                unemit_last(c);
+                return emit_opcode_with(c, with_add, (uint32_t[]){d, a, b, x, y, 0}, 6);
+            }
             for (int i = 1; i < count; i++)
                 c->cells[at + i] = c->cells[at + i + 1];
             c->cells[at] = fused;
@@ -1071,13 +1111,53 @@ static const memory_op stores[] = {
     {WH_OP_I64_STORE8, 0, WH_I64},  {WH_OP_I64_STORE16, 1, WH_I64}, {WH_OP_I64_STORE32, 2, WH_I64},
 };
 
+/* The load or store that also computes its address, for an access `op`; WH_OP_COUNT if none. */
+static wh_opcode fused_access(uint32_t op)
+{
+    switch (op) {
+    case WH_OP_I32_LOAD: return WH_OP_I32_LOAD_ADD;
+    case WH_OP_I64_LOAD: return WH_OP_I64_LOAD_ADD;
+    case WH_OP_F32_LOAD: return WH_OP_F32_LOAD_ADD;
+    case WH_OP_F64_LOAD: return WH_OP_F64_LOAD_ADD;
+    case WH_OP_I32_LOAD8_S: return WH_OP_I32_LOAD8_S_ADD;
+    case WH_OP_I32_LOAD8_U: return WH_OP_I32_LOAD8_U_ADD;
+    case WH_OP_I32_LOAD16_S: return WH_OP_I32_LOAD16_S_ADD;
+    case WH_OP_I32_LOAD16_U: return WH_OP_I32_LOAD16_U_ADD;
+    case WH_OP_I32_STORE: return WH_OP_I32_STORE_ADD;
+    case WH_OP_I64_STORE: return WH_OP_I64_STORE_ADD;
+    case WH_OP_F32_STORE: return WH_OP_F32_STORE_ADD;
+    case WH_OP_F64_STORE: return WH_OP_F64_STORE_ADD;
+    case WH_OP_I32_STORE8: return WH_OP_I32_STORE8_ADD;
+    default: return WH_OP_COUNT;
+    }
+}
+
+/* When the instruction at `last` (c->last_cell before the operands were popped) is the
+ * I32_ADD that computed `address` and nothing was emitted since, removes it and returns
+ * the fused access opcode for `op`, with its sum, a and b in operands[]. The sum is still
+ * written (it may be a local set by local.tee). Else returns WH_OP_COUNT. */
+static wh_opcode fuse_address(compiler *c, uint32_t op, uint32_t last, uint32_t address, uint32_t operands[3])
+{
+    wh_opcode fused = fused_access(op);
+    if (fused == WH_OP_COUNT || last == NONE || last + 4 != c->cell_count || c->cells[last] != WH_OP_I32_ADD ||
+        c->cells[last + 1] != address)
+        return WH_OP_COUNT;
+    memcpy(operands, &c->cells[last + 1], 3 * sizeof *operands);
+    unemit_last(c);
+    return fused;
+}
+
 static void compile_load(compiler *c, const memory_op *load)
 {
     uint32_t offset = read_memarg(c, load->alignment_log2);
+    uint32_t last = c->last_cell;
     operand address = pop(c, WH_I32);
     uint32_t d = push(c, load->type);
     if (live(c)) {
-        uint32_t at = emit3(c, (wh_opcode)load->op, d, address.slot, offset);
+        uint32_t sum_a_b[3];
+        wh_opcode fused = fuse_address(c, load->op, last, address.slot, sum_a_b);
+        uint32_t at = fused == WH_OP_COUNT ? emit3(c, (wh_opcode)load->op, d, address.slot, offset)
+                                           : emit5(c, fused, d, sum_a_b[0], sum_a_b[1], sum_a_b[2], offset);
         record_offset(c, at);
         set_fresh(c, at);
     }
@@ -1086,10 +1166,17 @@ static void compile_load(compiler *c, const memory_op *load)
 static void compile_store(compiler *c, const memory_op *store)
 {
     uint32_t offset = read_memarg(c, store->alignment_log2);
+    uint32_t last = c->last_cell;
     operand value = pop(c, store->type);
     operand address = pop(c, WH_I32);
-    if (live(c))
+    if (!live(c))
+        return;
+    uint32_t sum_a_b[3];
+    wh_opcode fused = fuse_address(c, store->op, last, address.slot, sum_a_b);
+    if (fused == WH_OP_COUNT)
         record_offset(c, emit3(c, (wh_opcode)store->op, address.slot, value.slot, offset));
+    else
+        record_offset(c, emit5(c, fused, sum_a_b[0], sum_a_b[1], sum_a_b[2], value.slot, offset));
 }
 
 static uint32_t read_table(compiler *c)
@@ -1215,6 +1302,49 @@ static const numeric_op numeric_ops[0xc5 - 0x45] = {
     UNARY(0xc4, I64_EXTEND32_S, WH_I64, WH_I64),
 };
 
+/* `op` with a memory operand (see code.h), given the load it absorbs; WH_OP_COUNT if none. */
+static wh_opcode memory_operand_form(uint32_t op, uint32_t load)
+{
+    static const struct { wh_opcode op, load, fused; } table[] = {
+        {WH_OP_I32_ADD, WH_OP_I32_LOAD, WH_OP_I32_ADD_LOAD},
+        {WH_OP_F32_ADD, WH_OP_F32_LOAD, WH_OP_F32_ADD_LOAD},
+        {WH_OP_F32_SUB, WH_OP_F32_LOAD, WH_OP_F32_SUB_LOAD},
+        {WH_OP_F32_MUL, WH_OP_F32_LOAD, WH_OP_F32_MUL_LOAD},
+        {WH_OP_F64_ADD, WH_OP_F64_LOAD, WH_OP_F64_ADD_LOAD},
+        {WH_OP_F64_SUB, WH_OP_F64_LOAD, WH_OP_F64_SUB_LOAD},
+        {WH_OP_F64_MUL, WH_OP_F64_LOAD, WH_OP_F64_MUL_LOAD},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].op == op && table[i].load == load)
+            return table[i].fused;
+    return WH_OP_COUNT;
+}
+
+/* `a OP b` right after the plain load that produced b into a stack temporary (or a, for a
+ * commutative OP): one instruction reading memory directly. Returns whether it was emitted. */
+static bool fuse_memory_operand(compiler *c, uint32_t op, uint32_t last, uint32_t d, uint32_t a, uint32_t b)
+{
+    if (last == NONE || last + 4 != c->cell_count)
+        return false;
+    wh_opcode fused = memory_operand_form(op, c->cells[last]);
+    uint32_t loaded = c->cells[last + 1];
+    if (fused == WH_OP_COUNT || loaded < c->local_count || a == b)
+        return false;
+    bool commutative = op != WH_OP_F32_SUB && op != WH_OP_F64_SUB;
+    uint32_t other;
+    if (loaded == b)
+        other = a;
+    else if (loaded == a && commutative)
+        other = b;
+    else
+        return false;
+    uint32_t address = c->cells[last + 2], offset = c->cells[last + 3];
+    /* The load's offset entry (it may trap) now belongs to the fused instruction, at the same cell. */
+    unemit_last(c);
+    set_fresh(c, emit4(c, fused, d, other, address, offset));
+    return true;
+}
+
 static void compile_numeric(compiler *c, const numeric_op *n)
 {
     if (n->op == WH_OP_NOP) {
@@ -1227,6 +1357,7 @@ static void compile_numeric(compiler *c, const numeric_op *n)
         c->fresh_height = fresh_height;
         return;
     }
+    uint32_t last = c->last_cell;
     operand b = {0, 0, NONE};
     if (n->b)
         b = pop(c, n->b);
@@ -1234,6 +1365,17 @@ static void compile_numeric(compiler *c, const numeric_op *n)
     uint32_t d = push(c, n->result);
     if (!live(c))
         return;
+    if (fuse_memory_operand(c, n->op, last, d, a.slot, b.slot))
+        return;
+    if (n->op == WH_OP_I32_ADD && last != NONE && last + 4 == c->cell_count && c->cells[last] == WH_OP_I32_SHL &&
+        c->cells[last + 1] >= c->local_count && (c->cells[last + 1] == a.slot || c->cells[last + 1] == b.slot)) {
+        /* base + (x << k), the shift's result a stack temporary that dies here: one instruction. */
+        uint32_t base = c->cells[last + 1] == a.slot ? b.slot : a.slot;
+        uint32_t x = c->cells[last + 2], shift = c->cells[last + 3];
+        unemit_last(c);
+        set_fresh(c, emit4(c, WH_OP_I32_ADD_SHL, d, base, x, shift));
+        return;
+    }
     uint32_t at = n->b ? emit3(c, (wh_opcode)n->op, d, a.slot, b.slot) : emit2(c, (wh_opcode)n->op, d, a.slot);
     if (n->traps)
         record_offset(c, at);
@@ -1610,13 +1752,14 @@ static void compile_body(compiler *c)
 static void scan_body(compiler *c, bool collect_constants);
 
 /* Constants worth a slot: at most this many per function, as each costs a store per call. */
-#define MAX_CONSTANT_SLOTS 32
+#define MAX_CONSTANT_SLOTS 64
 #define MAX_CONSTANTS_TALLIED 256
 
 /* Counts a use of a constant during the scan; uses inside loops weigh more. */
 static void tally_constant(compiler *c, uint64_t bits, uint32_t loop_depth)
 {
-    uint32_t weight = loop_depth ? 16 : 1;
+    /* Inner loops run most: each level of nesting weighs 16 times the one around it. */
+    uint64_t weight = (uint64_t)1 << (4 * (loop_depth < 12 ? loop_depth : 12));
     for (uint32_t i = 0; i < c->constant_use_count; i++) {
         if (c->constant_uses[i].bits == bits) {
             c->constant_uses[i].weight += weight;
@@ -1647,7 +1790,8 @@ static void choose_constants(compiler *c)
     memcpy(saved, c->on_error, sizeof saved);
     if (setjmp(c->on_error) == 0) {
         scan_body(c, true);
-        qsort(c->constant_uses, c->constant_use_count, sizeof *c->constant_uses, by_weight_descending);
+        if (c->constant_use_count)
+            qsort(c->constant_uses, c->constant_use_count, sizeof *c->constant_uses, by_weight_descending);
         uint32_t count = c->constant_use_count < MAX_CONSTANT_SLOTS ? c->constant_use_count : MAX_CONSTANT_SLOTS;
         if (count) {
             c->constants = malloc(count * sizeof *c->constants);
@@ -1836,6 +1980,7 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code
     c->body = c->pos = c->instr = c->def->body;
     c->end = c->def->body + c->def->body_size;
     c->fresh_cell = NONE;
+    c->last_cell = c->before_last_cell = NONE;
     if (setjmp(c->on_error)) {
         if (!c->malformed && !c->scanning) {
             c->invalid = c->error;

@@ -170,6 +170,56 @@ static inline double f64_floor(double x) { return isnan(x) ? x + x : floor(x); }
 static inline double f64_trunc(double x) { return isnan(x) ? x + x : trunc(x); }
 static inline double f64_nearest(double x) { return isnan(x) ? x + x : nearbyint(x); }
 
+#ifdef WASMHOST_PROFILE_OPCODES
+/* A developer build (cmake -DWASMHOST_PROFILE_OPCODES=ON) counts executed instructions and
+ * pairs of consecutive instructions, and prints the most frequent at exit: what to fuse next. */
+#include <stdio.h>
+static uint64_t profile_single[WH_OP_COUNT], profile_pairs[WH_OP_COUNT][WH_OP_COUNT];
+static uint32_t profile_previous;
+
+static void profile_print(void)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < WH_OP_COUNT; i++)
+        total += profile_single[i];
+    fprintf(stderr, "instructions executed: %llu\n", (unsigned long long)total);
+    for (int round = 0; round < 25; round++) {
+        int best = 0;
+        for (int i = 1; i < WH_OP_COUNT; i++)
+            if (profile_single[i] > profile_single[best])
+                best = i;
+        if (!profile_single[best])
+            break;
+        fprintf(stderr, "  %5.2f%%  %s\n", 100.0 * profile_single[best] / total, wh_opcode_name[best]);
+        profile_single[best] = 0;
+    }
+    for (int round = 0; round < 40; round++) {
+        int best_a = 0, best_b = 0;
+        for (int a = 0; a < WH_OP_COUNT; a++)
+            for (int b = 0; b < WH_OP_COUNT; b++)
+                if (profile_pairs[a][b] > profile_pairs[best_a][best_b])
+                    best_a = a, best_b = b;
+        if (!profile_pairs[best_a][best_b])
+            break;
+        fprintf(stderr, "  %5.2f%%  %s -> %s\n", 100.0 * profile_pairs[best_a][best_b] / total,
+                wh_opcode_name[best_a], wh_opcode_name[best_b]);
+        profile_pairs[best_a][best_b] = 0;
+    }
+}
+
+static void profile_count(uint32_t opcode)
+{
+    static bool registered;
+    if (!registered) {
+        registered = true;
+        atexit(profile_print);
+    }
+    profile_single[opcode]++;
+    profile_pairs[profile_previous][opcode]++;
+    profile_previous = opcode;
+}
+#endif
+
 #define F32_SIGN 0x80000000u
 #define F64_SIGN 0x8000000000000000u
 
@@ -200,7 +250,15 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
     const uint32_t *next_pc;
 
 /* pc points at the opcode cell of the current instruction until it is done. */
+#ifdef WASMHOST_PROFILE_OPCODES
+#define DISPATCH() \
+    do { \
+        profile_count(*pc); \
+        goto *labels[*pc]; \
+    } while (0)
+#else
 #define DISPATCH() goto *labels[*pc]
+#endif
 #define NEXT(operand_count) \
     do { \
         pc += 1 + (operand_count); \
@@ -260,6 +318,18 @@ op_BR_UNLESS:
     FUSED_BRANCH(I64_LE_S, i64, <=) FUSED_BRANCH(I64_LE_U, u64, <=)
     FUSED_BRANCH(I64_GE_S, i64, >=) FUSED_BRANCH(I64_GE_U, u64, >=)
 #undef FUSED_BRANCH
+#define ADD_AND_BRANCH(name, type, operator) \
+    op_I32_ADD_BR_IF_##name: \
+    SLOT(1).u64 = (uint32_t)(SLOT(2).u32 + SLOT(3).u32); \
+    if (SLOT(4).type operator SLOT(5).type) \
+        pc += (int32_t)pc[6]; \
+    else \
+        pc += 7; \
+    DISPATCH();
+    ADD_AND_BRANCH(NE, u32, !=)
+    ADD_AND_BRANCH(LT_S, i32, <)
+    ADD_AND_BRANCH(LT_U, u32, <)
+#undef ADD_AND_BRANCH
 op_BR_IF_I64_EQZ:
     if (!SLOT(1).u64)
         pc += (int32_t)pc[2];
@@ -514,6 +584,63 @@ op_DATA_DROP:
     LOAD(I64_LOAD32_S, int32_t, S_TO_U64)
     LOAD(I64_LOAD32_U, uint32_t, AS_U64)
 #undef LOAD
+
+#define LOAD_ADD(name, ctype, widen) \
+    op_##name##_ADD: { \
+        state->pc = pc; \
+        uint32_t address = SLOT(3).u32 + SLOT(4).u32; \
+        SLOT(2).u64 = address; \
+        ctype value; \
+        memcpy(&value, mem + ((uint64_t)address + pc[5]), sizeof value); \
+        SLOT(1).u64 = widen(value); \
+        NEXT(5); \
+    }
+    LOAD_ADD(I32_LOAD, uint32_t, AS_U32)
+    LOAD_ADD(I64_LOAD, uint64_t, AS_U64)
+    LOAD_ADD(F32_LOAD, uint32_t, AS_U32)
+    LOAD_ADD(F64_LOAD, uint64_t, AS_U64)
+    LOAD_ADD(I32_LOAD8_S, int8_t, S_TO_U32)
+    LOAD_ADD(I32_LOAD8_U, uint8_t, AS_U32)
+    LOAD_ADD(I32_LOAD16_S, int16_t, S_TO_U32)
+    LOAD_ADD(I32_LOAD16_U, uint16_t, AS_U32)
+#undef LOAD_ADD
+
+#define STORE_ADD(name, ctype) \
+    op_##name##_ADD: { \
+        state->pc = pc; \
+        uint32_t address = SLOT(2).u32 + SLOT(3).u32; \
+        SLOT(1).u64 = address; \
+        ctype value = (ctype)SLOT(4).u64; \
+        memcpy(mem + ((uint64_t)address + pc[5]), &value, sizeof value); \
+        NEXT(5); \
+    }
+    STORE_ADD(I32_STORE, uint32_t)
+    STORE_ADD(I64_STORE, uint64_t)
+    STORE_ADD(F32_STORE, uint32_t)
+    STORE_ADD(F64_STORE, uint64_t)
+    STORE_ADD(I32_STORE8, uint8_t)
+#undef STORE_ADD
+
+#define MEMORY_OPERAND(name, field, ctype, operator) \
+    op_##name##_LOAD: { \
+        state->pc = pc; \
+        ctype loaded; \
+        memcpy(&loaded, mem + ((uint64_t)SLOT(3).u32 + pc[4]), sizeof loaded); \
+        SLOT(1).field = SLOT(2).field operator loaded; \
+        NEXT(4); \
+    }
+    MEMORY_OPERAND(I32_ADD, u32, uint32_t, +)
+    MEMORY_OPERAND(F32_ADD, f32, float, +)
+    MEMORY_OPERAND(F32_SUB, f32, float, -)
+    MEMORY_OPERAND(F32_MUL, f32, float, *)
+    MEMORY_OPERAND(F64_ADD, f64, double, +)
+    MEMORY_OPERAND(F64_SUB, f64, double, -)
+    MEMORY_OPERAND(F64_MUL, f64, double, *)
+#undef MEMORY_OPERAND
+
+op_I32_ADD_SHL:
+    SLOT(1).u64 = (uint32_t)(SLOT(2).u32 + (SLOT(3).u32 << (SLOT(4).u32 & 31)));
+    NEXT(4);
 
 #define STORE(name, ctype) \
     op_##name: { \

@@ -32,6 +32,7 @@ typedef enum wh_trap_kind {
     WH_TRAP_UNINITIALIZED_ELEMENT,
     WH_TRAP_CALL_STACK_EXHAUSTED,
     WH_TRAP_HOST, /* raised by a host function: message set */
+    WH_TRAP_EXIT, /* not an error: a host function ended the program (WASI proc_exit); see exit_code */
 } wh_trap_kind;
 
 /* "unreachable", "integer divide by zero", ... (the spec's wording). */
@@ -48,6 +49,7 @@ typedef struct wh_trap {
     char *message; /* owned: trap_kind_message() text, or the host's message */
     uint32_t frame_count;
     wh_backtrace_frame *frames; /* innermost first */
+    int exit_code;              /* WH_TRAP_EXIT only: the code the program exits with */
 } wh_trap;
 
 wh_trap *trap_new(wh_trap_kind kind, const char *host_message);

@@ -1,0 +1,98 @@
+/* check.h: tiny self-checking helpers for the WASI test programs (compiled to wasm32-wasi). */
+#ifndef WASI_TEST_CHECK_H
+#define WASI_TEST_CHECK_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wasi/api.h>
+
+static int check_count, check_failures;
+
+#define CHECK(cond)                                                                                        \
+    do {                                                                                                   \
+        check_count++;                                                                                     \
+        if (!(cond)) {                                                                                     \
+            check_failures++;                                                                              \
+            fprintf(stderr, "%s:%d: check failed: %s (errno %d: %s)\n", __FILE__, __LINE__, #cond, errno,  \
+                    strerror(errno));                                                                      \
+        }                                                                                                  \
+    } while (0)
+
+/* A __wasi_* call must return exactly `expected` (a __WASI_ERRNO_* value). */
+#define CHECK_ERRNO(call, expected)                                                                        \
+    do {                                                                                                   \
+        check_count++;                                                                                     \
+        __wasi_errno_t got_ = (call);                                                                      \
+        if (got_ != (expected)) {                                                                          \
+            check_failures++;                                                                              \
+            fprintf(stderr, "%s:%d: %s returned errno %u, expected %u (%s)\n", __FILE__, __LINE__, #call,   \
+                    (unsigned)got_, (unsigned)(expected), #expected);                                      \
+        }                                                                                                  \
+    } while (0)
+
+#define CHECK_OK(call) CHECK_ERRNO(call, __WASI_ERRNO_SUCCESS)
+
+/* Ends main: prints a summary; exit status 0 only when every check passed. */
+static inline int check_done(const char *name)
+{
+    if (check_failures) {
+        fprintf(stderr, "%s: %d of %d checks failed\n", name, check_failures, check_count);
+        return 1;
+    }
+    printf("%s: all %d checks passed\n", name, check_count);
+    return 0;
+}
+
+/* The descriptor of the preopened directory named `name`, or -1. */
+static inline int preopen_fd(const char *name)
+{
+    for (__wasi_fd_t fd = 3; fd < 64; fd++) {
+        __wasi_prestat_t prestat;
+        if (__wasi_fd_prestat_get(fd, &prestat) != __WASI_ERRNO_SUCCESS)
+            continue;
+        char buffer[256];
+        size_t length = prestat.u.dir.pr_name_len;
+        if (length >= sizeof buffer || __wasi_fd_prestat_dir_name(fd, (uint8_t *)buffer, length) != 0)
+            continue;
+        buffer[length] = '\0';
+        if (strcmp(buffer, name) == 0)
+            return (int)fd;
+    }
+    return -1;
+}
+
+/* Rights a test asks for when opening through a directory: everything the directory passes on. */
+static inline __wasi_rights_t inheriting_rights(__wasi_fd_t dir)
+{
+    __wasi_fdstat_t stat;
+    if (__wasi_fd_fdstat_get(dir, &stat) != 0)
+        return 0;
+    return stat.fs_rights_inheriting;
+}
+
+/* path_open with follow, all inherited rights. */
+static inline __wasi_errno_t open_at(__wasi_fd_t dir, const char *path, __wasi_oflags_t oflags, __wasi_fdflags_t fdflags,
+                                     __wasi_fd_t *fd)
+{
+    __wasi_rights_t rights = inheriting_rights(dir);
+    return __wasi_path_open(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, path, oflags, rights, rights, fdflags, fd);
+}
+
+/* Writes a whole string to a new file `path` beneath dir. */
+static inline __wasi_errno_t write_file_at(__wasi_fd_t dir, const char *path, const char *text)
+{
+    __wasi_fd_t fd;
+    __wasi_errno_t error = open_at(dir, path, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC, 0, &fd);
+    if (error)
+        return error;
+    __wasi_ciovec_t iov = {(const uint8_t *)text, strlen(text)};
+    __wasi_size_t written;
+    error = __wasi_fd_write(fd, &iov, 1, &written);
+    __wasi_errno_t close_error = __wasi_fd_close(fd);
+    return error ? error : close_error;
+}
+
+#endif

@@ -1,0 +1,207 @@
+/* embed_stdio.c: WASI stdio for embedders: memory buffers, callbacks, the default (empty stdin,
+ * discarded output) and the cap on output, driven through the C interface in src/wasi/wasi.h. */
+#include "wasi.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define EXPECT(cond)                                                                 \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: expectation failed: %s\n", __FILE__, __LINE__, #cond); \
+            failures++;                                                              \
+        }                                                                            \
+    } while (0)
+
+static void fail_on_error(wh_error *error)
+{
+    if (error) {
+        fprintf(stderr, "error: %s\n", error->message);
+        wh_error_free(error);
+        exit(2);
+    }
+}
+
+/* Instantiates the guest with `wasi` and runs _start; returns the exit code (-1 for a trap). */
+static int run_guest(const wh_module *module, wh_wasi *wasi)
+{
+    wh_store *store = store_new();
+    wh_extern *imports = calloc(module->import_count + 1, sizeof *imports);
+    for (uint32_t i = 0; i < module->import_count; i++) {
+        EXPECT(wasi_is_import(&module->imports[i]));
+        fail_on_error(wasi_import(wasi, store, module, i, &imports[i]));
+    }
+    wh_instance *instance;
+    wh_trap *trap = NULL;
+    fail_on_error(instance_new(store, (wh_module *)module, imports, module->import_count, &instance, &trap));
+    EXPECT(trap == NULL);
+    fail_on_error(wasi_bind(wasi, instance));
+    wh_extern start;
+    EXPECT(instance_export(instance, "_start", 6, &start) && start.kind == WH_EXTERN_FUNC);
+    wh_slot slot;
+    trap = func_call(store, start.func, &slot);
+    int code = 0;
+    if (trap) {
+        code = trap->kind == WH_TRAP_EXIT ? trap->exit_code : -1;
+        if (trap->kind != WH_TRAP_EXIT)
+            trap_print(trap, stderr);
+        trap_free(trap);
+    }
+    store_free(store);
+    free(imports);
+    return code;
+}
+
+static wh_wasi *context(const char *arg1, const char *arg2)
+{
+    wh_wasi *wasi = wasi_new();
+    const char *argv[] = {"echo_guest", arg1, arg2};
+    int argc = arg1 ? (arg2 ? 3 : 2) : 1;
+    fail_on_error(wasi_set_args(wasi, argc, argv));
+    return wasi;
+}
+
+static bool output_is(const wh_wasi *wasi, int fd, const char *expected)
+{
+    size_t size;
+    const uint8_t *data = wasi_output(wasi, fd, &size);
+    if (size != strlen(expected) || (size && memcmp(data, expected, size) != 0)) {
+        fprintf(stderr, "fd %d holds %zu bytes: '%.*s', expected '%s'\n", fd, size, (int)size,
+                data ? (const char *)data : "", expected);
+        return false;
+    }
+    return true;
+}
+
+/* Callbacks: stdin in chunks of 3 bytes, output collected into a string. */
+typedef struct feed {
+    const char *text;
+    size_t position;
+    char collected[256];
+    size_t collected_size;
+    int calls;
+} feed;
+
+static ptrdiff_t feed_read(void *user, uint8_t *buffer, size_t size)
+{
+    feed *f = user;
+    size_t left = strlen(f->text) - f->position;
+    size_t n = left < 3 ? left : 3;
+    if (n > size)
+        n = size;
+    memcpy(buffer, f->text + f->position, n);
+    f->position += n;
+    return (ptrdiff_t)n;
+}
+
+static ptrdiff_t collect_write(void *user, int fd, const uint8_t *data, size_t size)
+{
+    feed *f = user;
+    f->calls++;
+    if (fd != 1 || f->collected_size + size >= sizeof f->collected)
+        return -1;
+    memcpy(f->collected + f->collected_size, data, size);
+    f->collected_size += size;
+    return (ptrdiff_t)size;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: embed_stdio echo_guest.wasm\n");
+        return 2;
+    }
+    FILE *file = fopen(argv[1], "rb");
+    if (!file) {
+        perror(argv[1]);
+        return 2;
+    }
+    static uint8_t bytes[1 << 20];
+    size_t size = fread(bytes, 1, sizeof bytes, file);
+    fclose(file);
+    wh_module *module;
+    fail_on_error(module_load(bytes, size, &module));
+
+    /* 1. Buffers. */
+    wh_wasi *wasi = context(NULL, NULL);
+    const char *input = "hello from a buffer\n";
+    fail_on_error(wasi_stdin_buffer(wasi, input, strlen(input)));
+    fail_on_error(wasi_output_buffer(wasi, 1));
+    fail_on_error(wasi_output_buffer(wasi, 2));
+    EXPECT(run_guest(module, wasi) == 0);
+    EXPECT(output_is(wasi, 1, input));
+    EXPECT(output_is(wasi, 2, "to stderr\n"));
+    wasi_free(wasi);
+
+    /* 2. Callbacks, and the exit code through proc_exit. */
+    wasi = context("x", "y");
+    feed f = {"abcdefghij-callbacks\n", 0, "", 0, 0};
+    fail_on_error(wasi_stdin_callback(wasi, feed_read, &f));
+    fail_on_error(wasi_output_callback(wasi, 1, collect_write, &f));
+    fail_on_error(wasi_output_buffer(wasi, 2));
+    EXPECT(run_guest(module, wasi) == 3);
+    uint32_t code;
+    EXPECT(wasi_exited(wasi, &code) && code == 3);
+    EXPECT(f.collected_size == strlen(f.text) && memcmp(f.collected, f.text, f.collected_size) == 0);
+    EXPECT(f.calls >= 7); /* one per 3-byte chunk */
+    EXPECT(output_is(wasi, 2, "to stderr\n"));
+    size_t none;
+    EXPECT(wasi_output(wasi, 1, &none) == NULL && none == 0);
+    wasi_free(wasi);
+
+    /* 3. The output cap: 4096 of 100,000 bytes get through, then ENOSPC (51). */
+    wasi = context("flood", NULL);
+    fail_on_error(wasi_output_buffer(wasi, 1));
+    fail_on_error(wasi_output_buffer(wasi, 2));
+    fail_on_error(wasi_output_limit(wasi, 1, 4096));
+    EXPECT(run_guest(module, wasi) == 0);
+    size_t out_size;
+    wasi_output(wasi, 1, &out_size);
+    EXPECT(out_size == 4096);
+    EXPECT(output_is(wasi, 2, "to stderr\nflood 4096 51\n"));
+    wasi_free(wasi);
+
+    /* 4. Nothing configured: stdin is empty, output goes nowhere, and there is no cap. */
+    wasi = context("flood", NULL);
+    EXPECT(run_guest(module, wasi) == 0);
+    EXPECT(wasi_output(wasi, 1, &none) == NULL);
+    wasi_free(wasi);
+
+    /* 5. A cap on stderr with a callback on stdout that stops taking data. */
+    wasi = context("flood", NULL);
+    feed g = {"", 0, "", 0, 0};
+    fail_on_error(wasi_output_callback(wasi, 1, collect_write, &g));
+    fail_on_error(wasi_output_buffer(wasi, 2));
+    fail_on_error(wasi_output_limit(wasi, 2, 12));
+    EXPECT(run_guest(module, wasi) == 0);
+    EXPECT(output_is(wasi, 2, "to stderr\nfl"));
+    EXPECT(g.collected_size == 0); /* 1000-byte blocks never fit its 256-byte store: EIO */
+    wasi_free(wasi);
+
+    /* 6. Bad settings are errors, not crashes. */
+    wasi = wasi_new();
+    wh_error *error = wasi_output_buffer(wasi, 0);
+    EXPECT(error != NULL);
+    wh_error_free(error);
+    error = wasi_stdio_inherit(wasi, 3);
+    EXPECT(error != NULL);
+    wh_error_free(error);
+    error = wasi_add_env(wasi, "A=B", "c");
+    EXPECT(error != NULL);
+    wh_error_free(error);
+    error = wasi_preopen_dir(wasi, "/nonexistent/wasmhost/dir", "/x", false);
+    EXPECT(error != NULL && strstr(error->message, "/nonexistent/wasmhost/dir"));
+    wh_error_free(error);
+    wasi_free(wasi);
+
+    module_release(module);
+    if (failures) {
+        fprintf(stderr, "embed_stdio: %d expectations failed\n", failures);
+        return 1;
+    }
+    printf("embed_stdio: all passed\n");
+    return 0;
+}

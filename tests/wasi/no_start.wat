@@ -1,0 +1,4 @@
+;; no_start.wat: no _start: not a WASI command.
+(module
+  (memory (export "memory") 1)
+  (func (export "main")))
