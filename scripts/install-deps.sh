@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# install-deps.sh: installs what building and testing wasmhost needs on Debian 12 (apt-get; sudo when not root).
+set -euo pipefail
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update
+# clang + lld + wasi-libc + libclang-rt-14-dev-wasm32 (libclang_rt.builtins-wasm32.a) build the
+# examples, tests and benchmarks to WebAssembly; wabt converts the spec tests and builds WAT test
+# modules; jansson reads the converted spec scripts.
+$sudo apt-get install -y --no-install-recommends \
+  build-essential cmake pkg-config clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev
