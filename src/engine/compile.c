@@ -624,14 +624,14 @@ static uint32_t emit_conditional(compiler *c, bool when_true, uint32_t cond, uin
         int count = wh_opcode_operand_count[compare];
         wh_opcode fused = fused_branch(compare, when_true);
         if (fused != WH_OP_COUNT && at + 1 + (uint32_t)count == c->cell_count) {
-            uint32_t x = c->cells[at + 2], y = c->cells[at + 3];
             wh_opcode with_add = fused == WH_OP_BR_IF_I32_NE     ? WH_OP_I32_ADD_BR_IF_NE
                                  : fused == WH_OP_BR_IF_I32_LT_S ? WH_OP_I32_ADD_BR_IF_LT_S
                                  : fused == WH_OP_BR_IF_I32_LT_U ? WH_OP_I32_ADD_BR_IF_LT_U
                                                                  : WH_OP_COUNT;
             uint32_t step = c->before_last_cell;
             if (with_add != WH_OP_COUNT && step != NONE && step + 4 == at && c->cells[step] == WH_OP_I32_ADD) {
-                /* The loop's step just before its test: one instruction for both. */
+                /* The loop's step just before its test (a two-operand compare): one instruction for both. */
+                uint32_t x = c->cells[at + 2], y = c->cells[at + 3];
                 uint32_t d = c->cells[step + 1], a = c->cells[step + 2], b = c->cells[step + 3];
                 unemit_last(c);
                 unemit_last(c);
