@@ -1,5 +1,6 @@
 /* cli_invoke.c: `wasmhost invoke FILE FUNC ARGS...`: instantiate a module without imports and call an export. */
 #include "cli.h"
+#include "cli_limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,14 @@ static const char invoke_usage[] =
     "same bits, NaNs as nan/-nan (canonical) or nan:0xPAYLOAD, references as null or ref.\n"
     "\n"
     "Options (before FILE):\n"
-    "  -h, --help  show this help\n"
-    "  --          end of options\n"
+    "%s"
+    "  -h, --help                  show this help\n"
+    "  --                          end of options\n"
     "\n"
-    "Exit status: 0 success; 1 the module is invalid, needs imports, or the call trapped (the trap\n"
-    "and a backtrace go to stderr); 2 usage error (flags, unknown function, argument count or value).\n";
+    "Exit status: 0 success; 1 the module is invalid, needs imports, does not fit the limits, or the\n"
+    "call trapped, including a trap from a limit (the trap and a backtrace go to stderr, then a line\n"
+    "\"wasmhost: limit: ...\" naming the limit and its numbers); 2 usage error (flags, unknown\n"
+    "function, argument count or value).\n";
 
 static int usage_error(const char *message)
 {
@@ -72,9 +76,11 @@ static const wh_export *find_export(const wh_module *module, const char *name)
 }
 
 /* Everything after option parsing; the caller frees what it gets back through `module`. */
-static int invoke(const char *path, const char *func_name, int arg_count, char **args, wh_module **module_out)
+static int invoke(const char *path, const char *func_name, int arg_count, char **args, cli_limits *limits,
+                  wh_module **module_out)
 {
     wh_module *module;
+    cli_limits_prepare(limits);
     wh_error *error = cli_load_module(path, &module);
     if (error) {
         fprintf(stderr, "wasmhost: %s\n", error->message);
@@ -133,7 +139,15 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
     }
     int status = CLI_OK;
     wh_instance *instance;
-    wh_trap *trap;
+    wh_trap *trap = NULL;
+    error = cli_limits_apply(limits, store);
+    if (error) {
+        fprintf(stderr, "wasmhost: %s\n", error->message);
+        wh_error_free(error);
+        store_free(store);
+        free(slots);
+        return CLI_FAILED;
+    }
     error = instance_new(store, module, NULL, 0, &instance, &trap);
     if (error) {
         fprintf(stderr, "wasmhost: %s: %s\n", path, error->message);
@@ -142,6 +156,7 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
     } else if (trap) {
         fprintf(stderr, "wasmhost: %s: instantiation failed:\n", path);
         trap_print(trap, stderr);
+        cli_limits_report(limits, store, trap);
         trap_free(trap);
         status = CLI_FAILED;
     } else {
@@ -152,6 +167,7 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
         } else if ((trap = func_call(store, func.func, slots)) != NULL) {
             fflush(stdout);
             trap_print(trap, stderr);
+            cli_limits_report(limits, store, trap);
             trap_free(trap);
             status = CLI_FAILED;
         } else {
@@ -160,6 +176,8 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
                 value_format(functype_results(type)[i], slots[i], text, sizeof text);
                 printf("%s\n", text);
             }
+            fflush(stdout);
+            cli_limits_report(limits, store, NULL);
         }
     }
     store_free(store);
@@ -170,11 +188,13 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
 int cli_invoke(int argc, char **argv)
 {
     int i = 1;
+    cli_limits limits;
+    memset(&limits, 0, sizeof limits);
     /* Options come before FILE only, so that negative numbers among ARGS are not taken for flags. */
     for (; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(invoke_usage, stdout);
+            printf(invoke_usage, cli_limits_help);
             return CLI_OK;
         }
         if (strcmp(arg, "--") == 0) {
@@ -183,6 +203,11 @@ int cli_invoke(int argc, char **argv)
         }
         if (arg[0] != '-' || arg[1] == '\0')
             break;
+        int parsed = cli_limits_parse(&limits, argc, argv, &i, "invoke");
+        if (parsed < 0)
+            return CLI_USAGE;
+        if (parsed > 0)
+            continue;
         char message[256];
         snprintf(message, sizeof message, "unknown option '%s'", arg);
         return usage_error(message);
@@ -193,7 +218,7 @@ int cli_invoke(int argc, char **argv)
         return usage_error("missing FUNC (the name of an exported function)");
 
     wh_module *module = NULL;
-    int status = invoke(argv[i], argv[i + 1], argc - i - 2, argv + i + 2, &module);
+    int status = invoke(argv[i], argv[i + 1], argc - i - 2, argv + i + 2, &limits, &module);
     if (module)
         module_release(module);
     fflush(stdout);

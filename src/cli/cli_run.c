@@ -1,5 +1,6 @@
 /* cli_run.c: `wasmhost run [OPTIONS] FILE [ARGS...]`: run a WASI program with only the capabilities the command line gives it. */
 #include "cli.h"
+#include "cli_limits.h"
 #include "wasi.h"
 
 #include <stdlib.h>
@@ -27,12 +28,17 @@ static const char run_usage[] =
     "  -h, --help                       show this help\n"
     "  --                               end of options\n"
     "\n"
+    "Limits (before FILE):\n"
+    "%s"
+    "\n"
     "Paths never lead out of a directory given with --dir: `..` above it, absolute paths and\n"
     "symbolic links pointing outside are refused (ENOTCAPABLE).\n"
     "\n"
     "Exit status: the code the program gave to proc_exit (0 when _start returns; the system keeps\n"
-    "the low 8 bits); 134 when it trapped (the trap and a backtrace go to stderr); 1 when the module\n"
-    "is invalid or cannot be linked; 2 usage error (options, directories, arguments).\n";
+    "the low 8 bits); 134 when it trapped, including a trap from a limit (fuel, timeout, stack: the\n"
+    "trap and a backtrace go to stderr, then a line \"wasmhost: limit: ...\" naming the limit); 1 when\n"
+    "the module is invalid, cannot be linked or does not fit the memory or table cap; 2 usage error\n"
+    "(options, directories, arguments).\n";
 
 /* Exit status of a program that trapped: 128 + SIGABRT, as a native program that aborts. */
 #define CLI_TRAPPED 134
@@ -43,12 +49,9 @@ typedef struct run_dir {
     bool read_only;
 } run_dir;
 
-/* Resource limits (memory, fuel or time, output size, open descriptors) belong to the
- * sandbox-limits work: its flags are parsed into this structure by parse_options() and applied
- * to the store and the WASI context by apply_limits(), both below. Nothing is limited yet. */
-typedef struct run_limits {
-    int unused;
-} run_limits;
+/* Resource limits (memory, tables, stack, fuel, time): parsed by parse_options() and applied to
+ * the store by apply_limits(), both below (see cli_limits.c). */
+typedef cli_limits run_limits;
 
 typedef struct run_options {
     const char *path;
@@ -170,8 +173,11 @@ static int parse_options(int argc, char **argv, run_options *options, bool *help
         } else if (missing) {
             return usage_error("option '%s' needs a value", arg);
         } else {
-            /* The sandbox-limits flags will be recognised here, into options->limits. */
-            return usage_error("unknown option '%s'", arg);
+            int parsed = cli_limits_parse(&options->limits, argc, argv, &i, "run");
+            if (parsed < 0)
+                return CLI_USAGE;
+            if (parsed == 0)
+                return usage_error("unknown option '%s'", arg);
         }
         if (status != CLI_OK)
             return status;
@@ -184,12 +190,10 @@ static int parse_options(int argc, char **argv, run_options *options, bool *help
     return CLI_OK;
 }
 
-static wh_error *apply_limits(const run_limits *limits, wh_store *store, wh_wasi *wasi)
+static wh_error *apply_limits(run_limits *limits, wh_store *store, wh_wasi *wasi)
 {
-    (void)limits;
-    (void)store;
     (void)wasi;
-    return NULL;
+    return cli_limits_apply(limits, store);
 }
 
 /* Builds the WASI context from the options; errors are the user's (exit 2). */
@@ -269,6 +273,11 @@ static int link_imports(const char *path, const wh_module *module, wh_wasi *wasi
     return foreign ? CLI_FAILED : CLI_OK;
 }
 
+/* Set by run() for trap_status: where to look for the limit that stopped a program. */
+static const run_limits *reported_limits;
+static const wh_store *reported_store;
+static bool limits_reported;
+
 /* The exit status for a call that ended with `trap` (NULL: returned normally). */
 static int trap_status(wh_trap *trap, const wh_wasi *wasi)
 {
@@ -281,6 +290,10 @@ static int trap_status(wh_trap *trap, const wh_wasi *wasi)
     } else {
         fflush(stdout);
         trap_print(trap, stderr);
+        if (reported_store) {
+            cli_limits_report(reported_limits, reported_store, trap);
+            limits_reported = true;
+        }
         status = CLI_TRAPPED;
     }
     trap_free(trap);
@@ -348,7 +361,7 @@ static int call_and_print(const run_options *options, wh_store *store, wh_instan
     return status;
 }
 
-static int run(const run_options *options, wh_module *module, wh_wasi *wasi)
+static int run(run_options *options, wh_module *module, wh_wasi *wasi)
 {
     const char *path = options->path;
     wh_store *store = store_new();
@@ -365,6 +378,8 @@ static int run(const run_options *options, wh_module *module, wh_wasi *wasi)
         fprintf(stderr, "wasmhost run: %s\n", error->message);
         status = CLI_USAGE;
     }
+    reported_limits = &options->limits;
+    reported_store = store;
     wh_instance *instance = NULL;
     wh_trap *trap = NULL;
     if (status == CLI_OK && (error = instance_new(store, module, imports, module->import_count, &instance, &trap))) {
@@ -407,6 +422,10 @@ static int run(const run_options *options, wh_module *module, wh_wasi *wasi)
     }
     wh_error_free(error);
     fflush(stdout);
+    /* A refused memory.grow or table.grow that the program survived is worth a note too. */
+    if (!limits_reported)
+        cli_limits_report(&options->limits, store, NULL);
+    reported_store = NULL;
     store_free(store);
     free(imports);
     return status;
@@ -421,10 +440,11 @@ int cli_run(int argc, char **argv)
     if (status != CLI_OK || help) {
         free_options(&options);
         if (help)
-            fputs(run_usage, stdout);
+            printf(run_usage, cli_limits_help);
         return status;
     }
     wh_module *module = NULL;
+    cli_limits_prepare(&options.limits);
     wh_error *error = cli_load_module(options.path, &module);
     if (error) {
         fprintf(stderr, "wasmhost: %s\n", error->message);

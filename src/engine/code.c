@@ -131,7 +131,8 @@ void code_dump(const wh_code *code, FILE *out)
                 fprintf(out, " ->%u", pc + (int32_t)value);
             else if (strcmp(name, "imm") == 0 || strcmp(name, "lo") == 0 || strcmp(name, "hi") == 0)
                 fprintf(out, " %s=0x%x", name, value);
-            else if (strcmp(name, "offset") == 0 || strcmp(name, "func") == 0 || strcmp(name, "global") == 0 ||
+            else if (strcmp(name, "offset") == 0 || strcmp(name, "cost") == 0 || strcmp(name, "func") == 0 ||
+                     strcmp(name, "global") == 0 ||
                      strcmp(name, "table") == 0 || strcmp(name, "type") == 0 || strcmp(name, "elem") == 0 ||
                      strcmp(name, "data") == 0 || strcmp(name, "dst_table") == 0 ||
                      strcmp(name, "src_table") == 0)

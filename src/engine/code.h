@@ -65,6 +65,27 @@ struct wh_module;
     /* a loop's step and test: fp[d] = fp[a] + fp[b] (i32), then jump when fp[x] CMP fp[y] */ \
     X(I32_ADD_BR_IF_NE, 6, "d a b x y target") X(I32_ADD_BR_IF_LT_S, 6, "d a b x y target")  \
     X(I32_ADD_BR_IF_LT_U, 6, "d a b x y target")                                              \
+    /* sandbox limits (only in code compiled with WH_CHECK_FUEL / WH_CHECK_EPOCH, see below) */ \
+    X(FUEL, 1, "cost")                 /* charges `cost` fuel; traps "fuel exhausted" */       \
+    /* loop back-edges: the branch of the same name without _BACK, plus, when the jump is       \
+       taken, a charge of `cost` fuel and a check of the deadline (traps "fuel exhausted",      \
+       "deadline exceeded", "interrupted") */                                                 \
+    X(BR_BACK, 2, "target cost")                                                              \
+    X(BR_IF_BACK, 3, "cond target cost") X(BR_UNLESS_BACK, 3, "cond target cost")             \
+    X(BR_IF_I32_EQ_BACK, 4, "a b target cost") X(BR_IF_I32_NE_BACK, 4, "a b target cost")    \
+    X(BR_IF_I32_LT_S_BACK, 4, "a b target cost") X(BR_IF_I32_LT_U_BACK, 4, "a b target cost") \
+    X(BR_IF_I32_GT_S_BACK, 4, "a b target cost") X(BR_IF_I32_GT_U_BACK, 4, "a b target cost") \
+    X(BR_IF_I32_LE_S_BACK, 4, "a b target cost") X(BR_IF_I32_LE_U_BACK, 4, "a b target cost") \
+    X(BR_IF_I32_GE_S_BACK, 4, "a b target cost") X(BR_IF_I32_GE_U_BACK, 4, "a b target cost") \
+    X(BR_IF_I64_EQ_BACK, 4, "a b target cost") X(BR_IF_I64_NE_BACK, 4, "a b target cost")    \
+    X(BR_IF_I64_LT_S_BACK, 4, "a b target cost") X(BR_IF_I64_LT_U_BACK, 4, "a b target cost") \
+    X(BR_IF_I64_GT_S_BACK, 4, "a b target cost") X(BR_IF_I64_GT_U_BACK, 4, "a b target cost") \
+    X(BR_IF_I64_LE_S_BACK, 4, "a b target cost") X(BR_IF_I64_LE_U_BACK, 4, "a b target cost") \
+    X(BR_IF_I64_GE_S_BACK, 4, "a b target cost") X(BR_IF_I64_GE_U_BACK, 4, "a b target cost") \
+    X(BR_IF_I64_EQZ_BACK, 3, "a target cost") X(BR_IF_I64_NEZ_BACK, 3, "a target cost")      \
+    X(I32_ADD_BR_IF_NE_BACK, 7, "d a b x y target cost")                                      \
+    X(I32_ADD_BR_IF_LT_S_BACK, 7, "d a b x y target cost")                                    \
+    X(I32_ADD_BR_IF_LT_U_BACK, 7, "d a b x y target cost")                                    \
     X(RETURN, 0, "")                   /* results are already in fp[0..result_count) */      \
     X(CALL, 2, "func base")            /* func: index into instance->funcs (imports too) */  \
     X(CALL_INDIRECT, 4, "type table elem base") /* type: index into module types;         \
@@ -207,6 +228,17 @@ typedef struct wh_code_offset {
     uint32_t byte_offset; /* offset of the wasm instruction in the module binary */
 } wh_code_offset;
 
+/* Run-time checks a function can be compiled with (see "Limits" in runtime.h). Code without
+ * them runs at full speed but cannot be metered (FUEL) or stopped inside a loop (EPOCH); calls
+ * are checked either way.
+ *  - WH_CHECK_EPOCH: loop back-edges check the store's deadline and interrupt requests.
+ *  - WH_CHECK_FUEL: fuel is charged per block of straight-line code: one unit per wasm
+ *    instruction (block, loop, else, end and nop are free), the whole block when it is
+ *    entered (at function entry, a loop's back-edge, or a FUEL instruction at a label that
+ *    branches reach). Implies WH_CHECK_EPOCH: the same back-edges check the deadline. */
+#define WH_CHECK_EPOCH 1u
+#define WH_CHECK_FUEL 2u
+
 typedef struct wh_code {
     uint32_t *cells;
     uint32_t cell_count;
@@ -218,12 +250,26 @@ typedef struct wh_code {
     uint32_t frame_slots;  /* every slot the frame may touch, including call areas */
     wh_code_offset *offsets; /* sorted by cell; one per instruction that may trap or call */
     uint32_t offset_count;
+    uint32_t checks;      /* WH_CHECK_* compiled in */
+    uint32_t entry_fuel;  /* fuel charged on entry (WH_CHECK_FUEL; else 0) */
 } wh_code;
 
 /* compile.c: validates one function body and translates it. `func_index` is the index in the
  * module's function index space. On error the message names the function, the byte offset and
  * the reason (e.g. "function 3 at offset 0x1a2: type mismatch: expected i32, found f64"). */
-wh_error *compile_function(const struct wh_module *module, uint32_t func_index, wh_code **out);
+typedef struct compile_scratch compile_scratch; /* working memory reused from one function to the next */
+compile_scratch *compile_scratch_new(void);       /* NULL when out of memory */
+void compile_scratch_free(compile_scratch *scratch);
+/* `scratch` may be NULL (then each call allocates its own): passing one saves the allocations
+ * of many small functions. */
+wh_error *compile_function(const struct wh_module *module, uint32_t func_index, compile_scratch *scratch,
+                           wh_code **out);
+/* The checks compile_function emits from now on, on the calling thread (module_load compiles
+ * through compile_function, so set this before loading). Returns the previous setting. The
+ * default is WH_CHECK_EPOCH (the environment variable WASMHOST_COMPILE_CHECKS = none, epoch,
+ * fuel or all overrides it: a test hook). */
+uint32_t compile_set_checks(uint32_t checks);
+uint32_t compile_get_checks(void);
 void code_free(wh_code *code);
 
 /* Byte offset of the wasm instruction for the instruction at `cell` (0 when unknown). */

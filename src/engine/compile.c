@@ -30,6 +30,17 @@
  * Code is emitted only while the current point is reachable ("live"); unreachable code is
  * validated and dropped.
  *
+ * Limits (code.h, WH_CHECK_*). With checks on, every branch back to a loop's label becomes its
+ * _BACK form, which checks the deadline (and charges fuel) when taken; calls are checked by the
+ * interpreter whatever the code. For fuel, the code is cut into regions: straight-line code
+ * entered only at its top, at function entry, at a loop label or at a label that a forward
+ * branch reaches (leaving early through a br_if does not end a region: the whole region is paid
+ * on entry). Each region's cost, one unit per wasm instruction, goes to whatever enters it: the
+ * function's entry_fuel, a FUEL instruction at a forward label, or the cost operand of each
+ * back-edge to a loop label. A loop label reached by falling through is paid by the region that
+ * falls into it, so loops need no instruction of their own. Costs are known only when the body
+ * is done, so they are filled in then.
+ *
  * Errors: decoding errors ("malformed") and validation errors are both found in this pass. The
  * reference decodes a whole body before validating it, so after a validation error the rest of
  * the body is scanned for a decoding error, which then takes precedence.
@@ -58,6 +69,7 @@ typedef struct frame {
     uint32_t label_cell;    /* loop: the cell its label points at */
     uint32_t patch_head;    /* forward branches waiting for the label (index into patches) */
     uint32_t else_opcode;   /* if: the BR_UNLESS that jumps to the else branch or the end */
+    uint32_t region;        /* loop entered live, with fuel: the fuel region its label starts */
     /* br_table bookkeeping, valid while the fields' serial equals the table's */
     uint32_t table_serial;  /* label already checked against the operands */
     uint32_t stub_serial;   /* needs_stub and stub_cell computed */
@@ -70,6 +82,18 @@ typedef struct patch {
     uint32_t opcode_cell;  /* the branch instruction, which targets are relative to */
     uint32_t next;
 } patch;
+
+/* A fuel region (see the top of the file). */
+typedef struct region {
+    uint64_t cost;      /* its instructions; once resolved, plus what it falls into */
+    uint32_t next_loop; /* the loop region it falls into at its end, or NONE */
+} region;
+
+/* A cell that receives a region's cost when the body is done. */
+typedef struct region_use {
+    uint32_t cell;
+    uint32_t region;
+} region_use;
 
 typedef struct blocktype {
     uint32_t param_count, result_count;
@@ -101,6 +125,7 @@ typedef struct compiler {
     /* Pending operands, per local as a list from the highest: materializing a local costs only
      * its own readers, however deep the stack. */
     uint32_t *local_readers; /* per local: height of the highest operand reading it, or NONE */
+    uint32_t local_reader_capacity;
     uint32_t pending_count;  /* all pending operands */
 
     operand *stack;
@@ -133,6 +158,15 @@ typedef struct compiler {
     uint32_t before_last_cell; /* the instruction before it, NONE likewise */
 
     uint32_t call_slots; /* highest base + max(params, results) of any call */
+
+    /* Limits: the checks compiled in, and the fuel regions. */
+    uint32_t checks;
+    bool fuel;
+    region *regions;
+    uint32_t region_count, region_capacity;
+    uint32_t region; /* the region code is being added to */
+    region_use *region_uses;
+    uint32_t region_use_count, region_use_capacity;
 } compiler;
 
 static bool is_ref(uint8_t type) { return type == WH_FUNCREF || type == WH_EXTERNREF; }
@@ -359,6 +393,52 @@ static void unemit_last(compiler *c)
 
 #define CELL(value) (c->cells[c->cell_count++] = (uint32_t)(value))
 
+/* Adds one operand cell to the last emitted instruction; returns its index. */
+static uint32_t append_cell(compiler *c, uint32_t value)
+{
+    if ((uint64_t)c->cell_count + 1 > c->cell_limit)
+        fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
+    reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 1, sizeof *c->cells);
+    c->cells[c->cell_count] = value;
+    return c->cell_count++;
+}
+
+/* ---- limits: fuel regions and back-edges ---- */
+
+/* Starts a fuel region: code compiled from here on is charged to it. */
+static uint32_t open_region(compiler *c)
+{
+    reserve(c, (void **)&c->regions, &c->region_capacity, (uint64_t)c->region_count + 1, sizeof *c->regions);
+    c->regions[c->region_count] = (region){0, NONE};
+    c->region = c->region_count;
+    return c->region_count++;
+}
+
+/* Cell `cell` is to hold region `r`'s cost. */
+static void use_region(compiler *c, uint32_t cell, uint32_t r)
+{
+    reserve(c, (void **)&c->region_uses, &c->region_use_capacity, (uint64_t)c->region_use_count + 1,
+            sizeof *c->region_uses);
+    c->region_uses[c->region_use_count++] = (region_use){cell, r};
+}
+
+/* The _BACK form of a branch opcode (code.h lists both families in the same order). */
+static wh_opcode back_edge_form(uint32_t op)
+{
+    _Static_assert(WH_OP_I32_ADD_BR_IF_LT_U - WH_OP_BR_IF_I32_EQ ==
+                       WH_OP_I32_ADD_BR_IF_LT_U_BACK - WH_OP_BR_IF_I32_EQ_BACK,
+                   "the fused branches and their _BACK forms must be listed in the same order");
+    switch (op) {
+    case WH_OP_BR: return WH_OP_BR_BACK;
+    case WH_OP_BR_IF: return WH_OP_BR_IF_BACK;
+    case WH_OP_BR_UNLESS: return WH_OP_BR_UNLESS_BACK;
+    default:
+        if (op >= WH_OP_BR_IF_I32_EQ && op <= WH_OP_I32_ADD_BR_IF_LT_U)
+            return (wh_opcode)(WH_OP_BR_IF_I32_EQ_BACK + (op - WH_OP_BR_IF_I32_EQ));
+        return WH_OP_COUNT;
+    }
+}
+
 static uint32_t emit_opcode_with(compiler *c, wh_opcode op, const uint32_t *operands, int count)
 {
     uint32_t at = emit_opcode(c, op, count);
@@ -574,6 +654,7 @@ static void push_frame(compiler *c, uint8_t kind, blocktype bt)
         .results = bt.results,
         .height = c->height - bt.param_count,
         .label_cell = NONE,
+        .region = NONE,
         .patch_head = NONE,
         .else_opcode = NONE,
         .stub_cell = NONE,
@@ -662,6 +743,20 @@ static void emit_jump(compiler *c, uint32_t cond, uint32_t fused_cell, frame *ta
     uint32_t operand_cell = c->cell_count - 1;
     if (target->kind == FRAME_LOOP) {
         c->cells[operand_cell] = target->label_cell - at;
+        if (c->checks) {
+            /* A back-edge: the branch (the last instruction emitted) takes its _BACK form. */
+            wh_opcode back = back_edge_form(c->cells[at]);
+            if (back == WH_OP_COUNT)
+                fail(c, "internal error: no back-edge form of %s", wh_opcode_name[c->cells[at]]);
+            c->cells[at] = back;
+            /* It may trap (fuel, deadline): backtraces name this br. Offsets stay sorted, as
+             * nothing after `at` has one. */
+            if (c->offset_count == 0 || c->offsets[c->offset_count - 1].cell < at)
+                record_offset(c, at);
+            uint32_t cost_cell = append_cell(c, 0);
+            if (c->fuel)
+                use_region(c, cost_cell, target->region);
+        }
         return;
     }
     reserve(c, (void **)&c->patches, &c->patch_capacity, (uint64_t)c->patch_count + 1, sizeof *c->patches);
@@ -746,7 +841,23 @@ static void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, 
     if (kind == FRAME_LOOP) {
         f->label_cell = c->cell_count;
         place_label(c);
+        if (c->fuel && was_live) {
+            /* Entering by falling through is paid by the region before the label. */
+            uint32_t before = c->region;
+            f->region = open_region(c);
+            c->regions[before].next_loop = f->region;
+        }
     }
+}
+
+/* A label that branches reach starts a fuel region, paid by a FUEL instruction there. */
+static void start_branch_target_region(compiler *c)
+{
+    if (!c->fuel)
+        return;
+    uint32_t r = open_region(c);
+    record_offset(c, emit1(c, WH_OP_FUEL, 0));
+    use_region(c, c->cell_count - 1, r);
 }
 
 /* Checks that the frame's stack holds exactly its results; leaves them popped in scratch. */
@@ -777,6 +888,7 @@ static void compile_else(compiler *c)
         materialize_results(c, f, results);
         emit_jump(c, NONE, NONE, f);
     }
+    bool targeted = f->else_opcode != NONE;
     if (f->else_opcode != NONE) {
         patch_to_here(c, f->else_opcode, target_cell(c, f->else_opcode));
         f->else_opcode = NONE;
@@ -785,6 +897,8 @@ static void compile_else(compiler *c)
     f->kind = FRAME_ELSE;
     f->unreachable = false;
     f->dead = f->entered_dead;
+    if (targeted)
+        start_branch_target_region(c);
     /* The else branch starts from the if's parameters, which entry left in their home slots. */
     for (uint32_t i = 0; i < f->param_count; i++)
         push(c, (uint8_t)f->params[i]);
@@ -814,18 +928,22 @@ static bool compile_end(compiler *c)
     if (falls_through)
         materialize_results(c, f, results);
     bool reachable = falls_through;
+    bool targeted = false;
     if (f->kind != FRAME_LOOP) {
         for (uint32_t p = f->patch_head; p != NONE; p = c->patches[p].next)
             patch_to_here(c, c->patches[p].opcode_cell, c->patches[p].operand_cell);
         if (f->else_opcode != NONE)
             patch_to_here(c, f->else_opcode, target_cell(c, f->else_opcode));
-        reachable = reachable || f->label_used || f->else_opcode != NONE;
+        targeted = f->label_used || f->else_opcode != NONE;
+        reachable = reachable || targeted;
         place_label(c);
     }
     uint32_t result_count = f->result_count;
     const wh_valtype *result_types = f->results;
     c->depth--;
     top_frame(c)->dead = !reachable;
+    if (targeted)
+        start_branch_target_region(c);
     for (uint32_t i = 0; i < result_count; i++)
         push(c, (uint8_t)result_types[i]);
     return false;
@@ -914,7 +1032,9 @@ static void compile_br_table(compiler *c)
             if (target->stub_serial != serial) {
                 target->stub_serial = serial;
                 target->stub_cell = NONE;
-                target->needs_stub = branch_needs_moves(c, target, values);
+                /* With checks, a loop is entered through a back-edge instruction in a stub. */
+                target->needs_stub = branch_needs_moves(c, target, values) ||
+                                     (c->checks && target->kind == FRAME_LOOP);
             }
             if (target->needs_stub)
                 continue;
@@ -1542,6 +1662,10 @@ static void compile_prefixed(compiler *c)
 static bool compile_instruction(compiler *c)
 {
     uint8_t opcode = read_byte(c);
+    /* Fuel: one unit per instruction; structure, nop and drop are free. */
+    if (c->fuel && opcode != 0x01 && opcode != 0x02 && opcode != 0x03 && opcode != 0x05 && opcode != 0x0b &&
+        opcode != 0x1a && live(c))
+        c->regions[c->region].cost++;
     if (opcode >= 0x45 && opcode <= 0xc4) {
         compile_numeric(c, &numeric_ops[opcode - 0x45]);
         return false;
@@ -1790,8 +1914,14 @@ static void choose_constants(compiler *c)
     memcpy(saved, c->on_error, sizeof saved);
     if (setjmp(c->on_error) == 0) {
         scan_body(c, true);
-        if (c->constant_use_count)
-            qsort(c->constant_uses, c->constant_use_count, sizeof *c->constant_uses, by_weight_descending);
+        /* Insertion sort: a few entries usually, and no allocation (as qsort may make). */
+        for (uint32_t i = 1; i < c->constant_use_count; i++) {
+            struct constant_use use = c->constant_uses[i];
+            uint32_t j = i;
+            for (; j > 0 && by_weight_descending(&c->constant_uses[j - 1], &use) > 0; j--)
+                c->constant_uses[j] = c->constant_uses[j - 1];
+            c->constant_uses[j] = use;
+        }
         uint32_t count = c->constant_use_count < MAX_CONSTANT_SLOTS ? c->constant_use_count : MAX_CONSTANT_SLOTS;
         if (count) {
             c->constants = malloc(count * sizeof *c->constants);
@@ -1808,8 +1938,6 @@ static void choose_constants(compiler *c)
         c->constant_count = 0;
     }
     memcpy(c->on_error, saved, sizeof saved);
-    free(c->constant_uses);
-    c->constant_uses = NULL;
     c->constant_use_count = 0;
     c->pos = c->instr = c->body;
 }
@@ -1948,8 +2076,75 @@ static void check_types(compiler *c)
             malformed(c, "v128 values are not supported (SIMD is not implemented)");
 }
 
-static void release(compiler *c)
+/* ---- which checks to compile in ---- */
+
+#ifndef WH_DEFAULT_CHECKS
+#define WH_DEFAULT_CHECKS WH_CHECK_EPOCH
+#endif
+
+static _Thread_local uint32_t thread_checks;
+static _Thread_local bool thread_checks_set;
+
+uint32_t compile_get_checks(void)
 {
+    if (!thread_checks_set) {
+        uint32_t checks = WH_DEFAULT_CHECKS;
+        const char *setting = getenv("WASMHOST_COMPILE_CHECKS");
+        if (setting) {
+            if (strcmp(setting, "none") == 0)
+                checks = 0;
+            else if (strcmp(setting, "epoch") == 0)
+                checks = WH_CHECK_EPOCH;
+            else if (strcmp(setting, "fuel") == 0)
+                checks = WH_CHECK_FUEL;
+            else if (strcmp(setting, "all") == 0)
+                checks = WH_CHECK_EPOCH | WH_CHECK_FUEL;
+        }
+        thread_checks = checks;
+        thread_checks_set = true;
+    }
+    return thread_checks;
+}
+
+uint32_t compile_set_checks(uint32_t checks)
+{
+    uint32_t previous = compile_get_checks();
+    thread_checks = checks & (WH_CHECK_EPOCH | WH_CHECK_FUEL);
+    return previous;
+}
+
+/* Gives each region the cost of what it falls into, then fills in every cell that holds a cost. */
+static void resolve_fuel(compiler *c, wh_code *code)
+{
+    /* A region only ever falls into a later one: going backwards, that one is final. */
+    for (uint32_t r = c->region_count; r-- > 0;) {
+        uint32_t next = c->regions[r].next_loop;
+        if (next != NONE)
+            c->regions[r].cost += c->regions[next].cost;
+        if (c->regions[r].cost > UINT32_MAX)
+            c->regions[r].cost = UINT32_MAX;
+    }
+    for (uint32_t i = 0; i < c->region_use_count; i++)
+        c->cells[c->region_uses[i].cell] = (uint32_t)c->regions[c->region_uses[i].region].cost;
+    code->entry_fuel = c->region_count ? (uint32_t)c->regions[0].cost : 0;
+}
+
+/* The compiler's working arrays outlive one function: a module's functions reuse them. The
+ * compiler is heap-allocated, so setjmp/longjmp leave it intact. */
+struct compile_scratch {
+    compiler compiler;
+};
+
+compile_scratch *compile_scratch_new(void)
+{
+    return calloc(1, sizeof(compile_scratch));
+}
+
+void compile_scratch_free(compile_scratch *scratch)
+{
+    if (!scratch)
+        return;
+    compiler *c = &scratch->compiler;
     free(c->local_readers);
     free(c->stack);
     free(c->frames);
@@ -1961,18 +2156,44 @@ static void release(compiler *c)
     free(c->sources);
     free(c->constants);
     free(c->constant_uses);
-    free(c);
+    free(c->regions);
+    free(c->region_uses);
+    free(scratch);
 }
 
-wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code **out)
+/* Clears the compiler for the next function, keeping the working arrays (not the outputs:
+ * cells, offsets and constants go to each function's wh_code, or are freed on error). */
+static void compiler_reset(compiler *c)
+{
+    compiler kept = *c;
+    free(c->cells);
+    free(c->offsets);
+    free(c->constants);
+    memset(c, 0, sizeof *c);
+#define KEEP(array, capacity) (c->array = kept.array, c->capacity = kept.capacity)
+    KEEP(local_readers, local_reader_capacity);
+    KEEP(stack, stack_capacity);
+    KEEP(frames, frame_capacity);
+    KEEP(patches, patch_capacity);
+    KEEP(scratch, scratch_capacity);
+    KEEP(targets, target_capacity);
+    KEEP(sources, source_capacity);
+    KEEP(regions, region_capacity);
+    KEEP(region_uses, region_use_capacity);
+#undef KEEP
+    c->constant_uses = kept.constant_uses;
+}
+
+wh_error *compile_function(const wh_module *module, uint32_t func_index, compile_scratch *scratch, wh_code **out)
 {
     *out = NULL;
     if (func_index < module->imported_func_count || func_index - module->imported_func_count >= module->func_def_count)
         return wh_error_new("function %u is not a defined function", func_index);
-    /* Heap-allocated: setjmp/longjmp leave it intact. */
-    compiler *c = calloc(1, sizeof *c);
-    if (!c)
+    compile_scratch *const own_scratch = scratch ? NULL : compile_scratch_new();
+    if (!scratch && !own_scratch)
         return wh_error_new("out of memory while compiling function %u", func_index);
+    compiler *c = &(scratch ? scratch : own_scratch)->compiler;
+    compiler_reset(c);
     c->module = module;
     c->func_index = func_index;
     c->def = &module->func_defs[func_index - module->imported_func_count];
@@ -1981,6 +2202,11 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code
     c->end = c->def->body + c->def->body_size;
     c->fresh_cell = NONE;
     c->last_cell = c->before_last_cell = NONE;
+    c->checks = compile_get_checks();
+    c->fuel = (c->checks & WH_CHECK_FUEL) != 0;
+    if (c->fuel)
+        c->checks |= WH_CHECK_EPOCH; /* the back-edges that charge fuel check the deadline too */
+    c->region = NONE;
     if (setjmp(c->on_error)) {
         if (!c->malformed && !c->scanning) {
             c->invalid = c->error;
@@ -1993,7 +2219,9 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code
                 c->error = c->invalid;
         }
         wh_error *error = c->error;
-        release(c);
+        c->error = NULL;
+        compiler_reset(c);
+        compile_scratch_free(own_scratch);
         return error;
     }
     uint64_t local_count = (uint64_t)c->type->param_count + c->def->local_count;
@@ -2004,19 +2232,23 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code
     check_types(c);
     choose_constants(c);
     c->local_count = c->declared_local_count + c->constant_count;
-    c->local_readers = malloc((c->local_count ? c->local_count : 1) * sizeof *c->local_readers);
-    if (!c->local_readers)
-        fail(c, "out of memory while compiling");
+    reserve(c, (void **)&c->local_readers, &c->local_reader_capacity, c->local_count ? c->local_count : 1,
+            sizeof *c->local_readers);
     memset(c->local_readers, 0xff, c->local_count * sizeof *c->local_readers); /* all NONE */
     /* Bounds the code a small body may expand into (through branch copies). */
     uint64_t limit = (uint64_t)c->def->body_size * 64 + (1u << 20);
     c->cell_limit = limit > (1u << 28) ? (1u << 28) : (uint32_t)limit;
 
+    if (c->fuel)
+        open_region(c); /* region 0: paid on entry */
     compile_body(c);
 
     wh_code *code = calloc(1, sizeof *code);
     if (!code)
         fail(c, "out of memory while compiling");
+    code->checks = c->checks;
+    if (c->fuel)
+        resolve_fuel(c, code);
     code->cells = c->cells;
     code->cell_count = c->cell_count;
     code->param_count = c->type->param_count;
@@ -2035,7 +2267,7 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, wh_code
     c->cells = NULL;
     c->offsets = NULL;
     c->constants = NULL;
-    release(c);
+    compile_scratch_free(own_scratch);
     *out = code;
     return NULL;
 }

@@ -1,7 +1,11 @@
 /* interp.c: the interpreter for the internal code of code.h, and func_call, the way into it. */
+#define _GNU_SOURCE /* pthread_getattr_np */
+#include "limits.h"
 #include "trap_guard.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +19,29 @@ struct run_state {
 };
 
 /* Host functions may call back into wasm, and each such re-entry takes some C stack. The
- * limit keeps a host that recurses through wasm from overflowing it. */
-#define MAX_CALL_NESTING 1000
+ * store's max_host_nesting bounds how deep, and a re-entry also needs C_STACK_RESERVE bytes of
+ * the thread's stack still free, so that a host recursing through wasm never overflows it
+ * whatever the thread's stack size. */
+#define C_STACK_RESERVE (256u * 1024u)
 static _Thread_local uint32_t call_nesting;
+static _Thread_local uintptr_t c_stack_low; /* lowest address of this thread's stack; 1: unknown */
+
+static bool c_stack_nearly_full(void)
+{
+    if (!c_stack_low) {
+        c_stack_low = 1;
+        pthread_attr_t attributes;
+        if (pthread_getattr_np(pthread_self(), &attributes) == 0) {
+            void *address;
+            size_t size;
+            if (pthread_attr_getstack(&attributes, &address, &size) == 0)
+                c_stack_low = (uintptr_t)address;
+            pthread_attr_destroy(&attributes);
+        }
+    }
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    return c_stack_low > 1 && (here < c_stack_low || here - c_stack_low < C_STACK_RESERVE);
+}
 
 /* Byte offset of the call instruction a frame returns to: the last instruction with an offset
  * entry before the resume point (every call has one). */
@@ -70,6 +94,20 @@ static inline void frame_enter(const wh_code *code, wh_slot *fp)
 static uint32_t pc_byte_offset(const wh_code *code, const uint32_t *pc)
 {
     return pc ? code_byte_offset(code, (uint32_t)(pc - code->cells)) : 0;
+}
+
+/* The store's settings need checks that `func`'s code was compiled without: a trap that says so
+ * (running it would silently ignore the limit). */
+static wh_trap *checks_missing(const wh_store *store, const wh_func *func)
+{
+    uint32_t missing = store->required_checks & ~func->code->checks;
+    char message[320];
+    snprintf(message, sizeof message,
+             "%s is set in this store, but function %u was compiled without %s checks, so the limit could "
+             "not be enforced (call compile_set_checks with WH_CHECK_%s before loading the module)",
+             missing & WH_CHECK_FUEL ? "fuel" : "a deadline", func->func_index,
+             missing & WH_CHECK_FUEL ? "fuel" : "deadline", missing & WH_CHECK_FUEL ? "FUEL" : "EPOCH");
+    return trap_new(WH_TRAP_HOST, message);
 }
 
 static inline uint32_t rotl32(uint32_t x, uint32_t k)
@@ -241,7 +279,7 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
     wh_instance *instance = func->instance;
     uint8_t *mem = instance->memory_base;
     wh_frame *const frames = store->frames;
-    wh_slot *const stack_end = store->stack + store->stack_slots;
+    const uintptr_t stack_end = (uintptr_t)(store->stack + store->stack_slots);
     uint32_t depth = entry_depth;
     wh_trap_kind trap_kind;
     /* Operands of the call being made, shared by CALL and CALL_INDIRECT. */
@@ -270,6 +308,28 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
         trap_kind = (kind); \
         goto trap; \
     } while (0)
+/* Limits. CHARGE(cost) charges `cost` fuel and checks the deadline, at function entry and on
+ * loop back-edges; it traps at pc when a limit is reached. Fuel is counted in store->fuel (without
+ * metering it only runs down from INT64_MAX, and limits_check starts it again): kept in memory
+ * rather than in a register, which the rest of the loop, calls and returns above all, need more.
+ * Running code must stop once the epoch reaches store->interrupt->deadline (the store's deadline,
+ * or 0 when interrupted). */
+#define LIMITS_SLOW_PATH(cost) \
+    do { \
+        limit_check check_ = limits_check(store, store->fuel, (cost)); \
+        store->fuel = check_.fuel; \
+        if (check_.trap >= 0) \
+            TRAP((wh_trap_kind)check_.trap); \
+    } while (0)
+#define CHARGE(cost) \
+    do { \
+        uint32_t charged_ = (cost); \
+        if (__builtin_expect((store->fuel -= charged_) < 0 || \
+                                 atomic_load_explicit(&limits_epoch, memory_order_relaxed) >= \
+                                     atomic_load_explicit(&store->interrupt->deadline, memory_order_relaxed), \
+                             0)) \
+            LIMITS_SLOW_PATH(charged_); \
+    } while (0)
 #define SWITCH_INSTANCE(to) \
     do { \
         instance = (to); \
@@ -278,6 +338,9 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
         trap_fault_guard.memory_reserved = instance->memory0 ? instance->memory0->reserved : 0; \
     } while (0)
 
+    /* Function entry: the entry region's fuel, and the deadline. */
+    if (code->checks)
+        CHARGE(code->entry_fuel);
     DISPATCH();
 
     /* ---- control ---- */
@@ -349,6 +412,83 @@ op_BR_TABLE: {
     pc += (int32_t)pc[3 + index];
     DISPATCH();
 }
+
+    /* ---- limits: the start of a region that forward branches reach, and loop back-edges
+     * (the branches above, charging and checking when they jump back) ---- */
+op_FUEL:
+    if (__builtin_expect((store->fuel -= pc[1]) < 0, 0))
+        LIMITS_SLOW_PATH(pc[1]);
+    NEXT(1);
+op_BR_BACK:
+    CHARGE(pc[2]);
+    pc += (int32_t)pc[1];
+    DISPATCH();
+op_BR_IF_BACK:
+    if (SLOT(1).u32) {
+        CHARGE(pc[3]);
+        pc += (int32_t)pc[2];
+    } else {
+        pc += 4;
+    }
+    DISPATCH();
+op_BR_UNLESS_BACK:
+    if (!SLOT(1).u32) {
+        CHARGE(pc[3]);
+        pc += (int32_t)pc[2];
+    } else {
+        pc += 4;
+    }
+    DISPATCH();
+#define FUSED_BRANCH_BACK(name, type, operator) \
+    op_BR_IF_##name##_BACK: \
+    if (SLOT(1).type operator SLOT(2).type) { \
+        CHARGE(pc[4]); \
+        pc += (int32_t)pc[3]; \
+    } else { \
+        pc += 5; \
+    } \
+    DISPATCH();
+    FUSED_BRANCH_BACK(I32_EQ, u32, ==) FUSED_BRANCH_BACK(I32_NE, u32, !=)
+    FUSED_BRANCH_BACK(I32_LT_S, i32, <) FUSED_BRANCH_BACK(I32_LT_U, u32, <)
+    FUSED_BRANCH_BACK(I32_GT_S, i32, >) FUSED_BRANCH_BACK(I32_GT_U, u32, >)
+    FUSED_BRANCH_BACK(I32_LE_S, i32, <=) FUSED_BRANCH_BACK(I32_LE_U, u32, <=)
+    FUSED_BRANCH_BACK(I32_GE_S, i32, >=) FUSED_BRANCH_BACK(I32_GE_U, u32, >=)
+    FUSED_BRANCH_BACK(I64_EQ, u64, ==) FUSED_BRANCH_BACK(I64_NE, u64, !=)
+    FUSED_BRANCH_BACK(I64_LT_S, i64, <) FUSED_BRANCH_BACK(I64_LT_U, u64, <)
+    FUSED_BRANCH_BACK(I64_GT_S, i64, >) FUSED_BRANCH_BACK(I64_GT_U, u64, >)
+    FUSED_BRANCH_BACK(I64_LE_S, i64, <=) FUSED_BRANCH_BACK(I64_LE_U, u64, <=)
+    FUSED_BRANCH_BACK(I64_GE_S, i64, >=) FUSED_BRANCH_BACK(I64_GE_U, u64, >=)
+#undef FUSED_BRANCH_BACK
+op_BR_IF_I64_EQZ_BACK:
+    if (!SLOT(1).u64) {
+        CHARGE(pc[3]);
+        pc += (int32_t)pc[2];
+    } else {
+        pc += 4;
+    }
+    DISPATCH();
+op_BR_IF_I64_NEZ_BACK:
+    if (SLOT(1).u64) {
+        CHARGE(pc[3]);
+        pc += (int32_t)pc[2];
+    } else {
+        pc += 4;
+    }
+    DISPATCH();
+#define ADD_AND_BRANCH_BACK(name, type, operator) \
+    op_I32_ADD_BR_IF_##name##_BACK: \
+    SLOT(1).u64 = (uint32_t)(SLOT(2).u32 + SLOT(3).u32); \
+    if (SLOT(4).type operator SLOT(5).type) { \
+        CHARGE(pc[7]); \
+        pc += (int32_t)pc[6]; \
+    } else { \
+        pc += 8; \
+    } \
+    DISPATCH();
+    ADD_AND_BRANCH_BACK(NE, u32, !=)
+    ADD_AND_BRANCH_BACK(LT_S, i32, <)
+    ADD_AND_BRANCH_BACK(LT_U, u32, <)
+#undef ADD_AND_BRANCH_BACK
 op_RETURN: {
     if (depth == entry_depth)
         return NULL;
@@ -405,9 +545,20 @@ call:
         pc = next_pc;
         DISPATCH();
     }
-    if (depth == store->max_frames || (size_t)(stack_end - callee_fp) < callee->code->frame_slots)
-        TRAP(WH_TRAP_CALL_STACK_EXHAUSTED);
     {
+        const wh_code *callee_code = callee->code;
+        /* The stack limit counts the callee's slots and a record per call (see wh_store): the
+         * frame must end WH_FRAME_RECORD_SLOTS slots per record (this call's included) below
+         * the end of the stack. Addresses as integers: the sum may point past the stack. */
+        uintptr_t records = WH_FRAME_RECORD_SLOTS * ((uintptr_t)depth + 1);
+        if ((uintptr_t)callee_fp + ((uintptr_t)callee_code->frame_slots + records) * sizeof(wh_slot) > stack_end) {
+            limits_stack_exhausted(store);
+            TRAP(WH_TRAP_CALL_STACK_EXHAUSTED);
+        }
+        /* Function entry: code compiled with checks charges its entry fuel and looks at the
+         * deadline; code without them does neither (and only runs in stores that need none). */
+        if (callee_code->checks)
+            CHARGE(callee_code->entry_fuel);
         wh_frame *frame = &frames[depth];
         frame->return_pc = next_pc;
         frame->return_fp = fp;
@@ -415,12 +566,16 @@ call:
         state->depth = ++depth;
         func = callee;
         state->func = func;
-        code = func->code;
+        code = callee_code;
         fp = callee_fp;
         pc = code->cells;
         frame_enter(code, fp);
-        if (func->instance != instance)
+        if (func->instance != instance) {
+            /* Into another module: its code must have the checks the store's limits need. */
+            if ((code->checks & store->required_checks) != store->required_checks)
+                goto checks_missing;
             SWITCH_INSTANCE(func->instance);
+        }
         DISPATCH();
     }
 
@@ -940,6 +1095,12 @@ op_I64_REM_U: {
 #undef F_BINARY
 #undef F_CALL2
 
+checks_missing: {
+    wh_trap *missing = checks_missing(store, func);
+    add_backtrace(missing, store, func, 0, entry_depth, depth);
+    return missing;
+}
+
 trap: {
     wh_trap *trap = trap_new(trap_kind, NULL);
     add_backtrace(trap, store, func, pc_byte_offset(code, pc), entry_depth, depth);
@@ -950,11 +1111,14 @@ trap: {
 #undef NEXT
 #undef SLOT
 #undef TRAP
+#undef CHARGE
+#undef LIMITS_SLOW_PATH
 #undef SWITCH_INSTANCE
 }
 
-static wh_trap *stack_exhausted(const wh_store *store, const wh_func *func)
+static wh_trap *stack_exhausted(wh_store *store, const wh_func *func)
 {
+    limits_stack_exhausted(store);
     wh_trap *trap = trap_new(WH_TRAP_CALL_STACK_EXHAUSTED, NULL);
     add_backtrace(trap, store, func, 0, store->frame_depth, store->frame_depth);
     return trap;
@@ -972,9 +1136,18 @@ wh_trap *func_call(wh_store *store, wh_func *func, wh_slot *args_results)
     wh_slot *const fp = store->stack_top;
     const uint32_t entry_depth = store->frame_depth;
     size_t room = (size_t)(store->stack + store->stack_slots - fp);
-    if (call_nesting >= MAX_CALL_NESTING || room < code->frame_slots || room < type->param_count ||
-        room < type->result_count)
+    /* The frame's slots (at least its parameters and results) and the records of the calls in
+     * progress must fit in the stack limit; a re-entry from a host function also in the
+     * nesting limit and the thread's C stack. */
+    if (call_nesting >= store->limits.max_host_nesting || (call_nesting > 0 && c_stack_nearly_full()) ||
+        room < (size_t)code->frame_slots + (size_t)WH_FRAME_RECORD_SLOTS * entry_depth ||
+        room < type->param_count || room < type->result_count)
         return stack_exhausted(store, func);
+    if ((code->checks & store->required_checks) != store->required_checks) {
+        wh_trap *trap = checks_missing(store, func);
+        add_backtrace(trap, store, func, 0, entry_depth, entry_depth);
+        return trap;
+    }
 
     if (type->param_count)
         memmove(fp, args_results, type->param_count * sizeof *fp);

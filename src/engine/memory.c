@@ -1,5 +1,5 @@
-/* memory.c: linear memories as guarded address-space reservations that grow in place. */
-#include "runtime.h"
+/* memory.c: linear memories as guarded address-space reservations that grow in place, within the store's memory cap. */
+#include "limits.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -34,6 +34,17 @@ wh_memory *memory_new(wh_store *store, const wh_memtype *type, wh_error **error)
                               (unsigned long long)type->limits.min);
         return NULL;
     }
+    size_t size = (size_t)type->limits.min * WH_PAGE_SIZE;
+    if (!limits_memory_fits(store, size, false)) {
+        if (store->memory_bytes)
+            *error = wh_error_new("memory cap %llu bytes exceeded: module needs %zu more (%llu already in use)",
+                                  (unsigned long long)store->limits.max_memory_bytes, size,
+                                  (unsigned long long)store->memory_bytes);
+        else
+            *error = wh_error_new("memory cap %llu bytes exceeded: module needs %zu",
+                                  (unsigned long long)store->limits.max_memory_bytes, size);
+        return NULL;
+    }
     wh_memory *memory = calloc(1, sizeof *memory);
     if (!memory) {
         *error = wh_error_new("out of memory allocating a linear memory");
@@ -49,7 +60,6 @@ wh_memory *memory_new(wh_store *store, const wh_memtype *type, wh_error **error)
                               strerror(saved_errno));
         return NULL;
     }
-    size_t size = (size_t)type->limits.min * WH_PAGE_SIZE;
     /* Fresh anonymous pages read as zero, as a new memory must. */
     if (size && mprotect(base, size, PROT_READ | PROT_WRITE) != 0) {
         int saved_errno = errno;
@@ -63,10 +73,12 @@ wh_memory *memory_new(wh_store *store, const wh_memtype *type, wh_error **error)
     memory->size = size;
     memory->reserved = MEMORY_RESERVATION;
     memory->type = *type;
+    memory->store = store;
     if (!store_own(store, memory, memory_destroy)) {
         *error = wh_error_new("out of memory registering a linear memory");
         return NULL;
     }
+    store->memory_bytes += size;
     return memory;
 }
 
@@ -80,9 +92,13 @@ int64_t memory_grow(wh_memory *memory, uint64_t delta_pages)
         return -1;
     uint64_t new_pages = old_pages + delta_pages;
     uint64_t new_size = new_pages * WH_PAGE_SIZE;
+    if (memory->store && !limits_memory_fits(memory->store, new_size - memory->size, true))
+        return -1;
     /* The reservation already covers the whole 4 GiB: growing never moves the base. */
     if (mprotect(memory->base + memory->size, (size_t)(new_size - memory->size), PROT_READ | PROT_WRITE) != 0)
         return -1;
+    if (memory->store)
+        memory->store->memory_bytes += new_size - memory->size;
     memory->size = new_size;
     /* The memory's type tracks its current size: imports are matched against it. */
     memory->type.limits.min = new_pages;

@@ -1,5 +1,5 @@
-/* store.c: the store (value stack, call frames, owned objects), globals and host functions. */
-#include "runtime.h"
+/* store.c: the store (value stack, call frames, owned objects, limits), globals and host functions. */
+#include "limits.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -7,6 +7,47 @@
 #include <sys/mman.h>
 
 static pthread_once_t signal_handler_once = PTHREAD_ONCE_INIT;
+
+static void release_stack(wh_store *store)
+{
+    if (store->stack)
+        munmap(store->stack, store->stack_slots * sizeof(wh_slot));
+    if (store->frames)
+        munmap(store->frames, (size_t)store->max_frames * sizeof(wh_frame));
+    store->stack = store->stack_top = NULL;
+    store->frames = NULL;
+    store->stack_slots = 0;
+    store->max_frames = 0;
+}
+
+/* The stack limit counts value slots and call records together: a call may use slots up to
+ * stack_slots less WH_FRAME_RECORD_SLOTS per record in use, so no more than
+ * stack_slots / WH_FRAME_RECORD_SLOTS records can ever be in use, which is what frames[] holds.
+ * Both are reserved with mmap: untouched pages cost no memory, so a generous limit is cheap
+ * until deep recursion actually uses it. */
+bool store_allocate_stack(wh_store *store, uint64_t bytes)
+{
+    size_t slots = (size_t)(bytes / sizeof(wh_slot));
+    size_t frames = slots / WH_FRAME_RECORD_SLOTS + 1;
+    void *stack = mmap(NULL, slots * sizeof(wh_slot), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (stack == MAP_FAILED)
+        return false;
+    void *records = mmap(NULL, frames * sizeof(wh_frame), PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (records == MAP_FAILED) {
+        munmap(stack, slots * sizeof(wh_slot));
+        return false;
+    }
+    release_stack(store);
+    store->stack = stack;
+    store->stack_slots = slots;
+    store->stack_top = store->stack;
+    store->frames = records;
+    store->max_frames = (uint32_t)frames;
+    store->frame_depth = 0;
+    return true;
+}
 
 wh_store *store_new(void)
 {
@@ -16,25 +57,11 @@ wh_store *store_new(void)
     wh_store *store = calloc(1, sizeof *store);
     if (!store)
         return NULL;
-    /* mmap rather than malloc: the stack is large but most programs touch only its first
-     * pages, and untouched anonymous pages cost no memory. */
-    size_t stack_bytes = (size_t)WH_DEFAULT_STACK_SLOTS * sizeof(wh_slot);
-    void *stack = mmap(NULL, stack_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (stack == MAP_FAILED) {
+    if (!limits_store_init(store) || !store_allocate_stack(store, store->limits.max_stack_bytes)) {
+        limits_store_free(store);
         free(store);
         return NULL;
     }
-    store->stack = stack;
-    store->stack_slots = WH_DEFAULT_STACK_SLOTS;
-    store->stack_top = store->stack;
-    store->frames = malloc((size_t)WH_DEFAULT_MAX_FRAMES * sizeof(wh_frame));
-    if (!store->frames) {
-        munmap(stack, stack_bytes);
-        free(store);
-        return NULL;
-    }
-    store->max_frames = WH_DEFAULT_MAX_FRAMES;
-    store->frame_depth = 0;
     return store;
 }
 
@@ -48,8 +75,8 @@ void store_free(wh_store *store)
         store->object_destructors[i - 1](store->objects[i - 1]);
     free(store->objects);
     free(store->object_destructors);
-    free(store->frames);
-    munmap(store->stack, store->stack_slots * sizeof(wh_slot));
+    release_stack(store);
+    limits_store_free(store);
     free(store);
 }
 

@@ -1,5 +1,5 @@
-/* table.c: tables of references, created at their minimum size and grown geometrically. */
-#include "runtime.h"
+/* table.c: tables of references, created at their minimum size and grown geometrically, within the store's table cap. */
+#include "limits.h"
 
 #include <stdlib.h>
 
@@ -29,6 +29,16 @@ wh_table *table_new(wh_store *store, const wh_tabletype *type, void *init, wh_er
                               (unsigned long long)min, TABLE_MAX_ELEMENTS);
         return NULL;
     }
+    if (!limits_table_fits(store, min, false)) {
+        if (store->table_elements)
+            *error = wh_error_new("table cap %llu elements exceeded: module needs %llu more (%llu already in use)",
+                                  (unsigned long long)store->limits.max_table_elements, (unsigned long long)min,
+                                  (unsigned long long)store->table_elements);
+        else
+            *error = wh_error_new("table cap %llu elements exceeded: module needs %llu",
+                                  (unsigned long long)store->limits.max_table_elements, (unsigned long long)min);
+        return NULL;
+    }
     wh_table *table = calloc(1, sizeof *table);
     if (!table) {
         *error = wh_error_new("out of memory allocating a table");
@@ -49,10 +59,12 @@ wh_table *table_new(wh_store *store, const wh_tabletype *type, void *init, wh_er
     table->type = *type;
     table->size = (uint32_t)min;
     table->capacity = (uint32_t)capacity;
+    table->store = store;
     if (!store_own(store, table, table_destroy)) {
         *error = wh_error_new("out of memory registering a table");
         return NULL;
     }
+    store->table_elements += min;
     return table;
 }
 
@@ -62,9 +74,14 @@ int64_t table_grow(wh_table *table, uint32_t delta, void *init)
     if (delta == 0)
         return old_size;
     uint64_t max = table->type.limits.has_max ? table->type.limits.max : UINT32_MAX;
+    uint64_t new_size = (uint64_t)old_size + delta;
+    if (new_size > max)
+        return -1;
+    /* The store's cap before the implementation limit, so that reaching the cap is reported. */
+    if (table->store && !limits_table_fits(table->store, delta, true))
+        return -1;
     if (max > TABLE_MAX_ELEMENTS)
         max = TABLE_MAX_ELEMENTS;
-    uint64_t new_size = (uint64_t)old_size + delta;
     if (new_size > max)
         return -1;
     if (new_size > table->capacity) {
@@ -84,6 +101,8 @@ int64_t table_grow(wh_table *table, uint32_t delta, void *init)
     }
     for (uint64_t i = old_size; i < new_size; i++)
         table->elements[i] = init;
+    if (table->store)
+        table->store->table_elements += delta;
     table->size = (uint32_t)new_size;
     /* The table's type tracks its current size: imports are matched against it. */
     table->type.limits.min = new_size;

@@ -24,13 +24,16 @@ const char *trap_kind_message(wh_trap_kind kind)
     case WH_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
     case WH_TRAP_HOST: return "host function trapped";
     case WH_TRAP_EXIT: return "exit";
+    case WH_TRAP_FUEL_EXHAUSTED: return "fuel exhausted";
+    case WH_TRAP_DEADLINE_EXCEEDED: return "deadline exceeded";
+    case WH_TRAP_INTERRUPTED: return "interrupted";
     }
     return "unknown trap";
 }
 
 /* When memory runs out while a trap is raised, the caller still gets a trap of the right kind
  * (without backtrace): one static trap per kind, never freed or extended. */
-static wh_trap static_traps[WH_TRAP_EXIT + 1];
+static wh_trap static_traps[WH_TRAP_KIND_LAST + 1];
 
 static bool is_static_trap(const wh_trap *trap)
 {
@@ -40,7 +43,7 @@ static bool is_static_trap(const wh_trap *trap)
 
 wh_trap *trap_new(wh_trap_kind kind, const char *host_message)
 {
-    if ((unsigned)kind > WH_TRAP_EXIT)
+    if ((unsigned)kind > WH_TRAP_KIND_LAST)
         kind = WH_TRAP_HOST;
     const char *text = host_message ? host_message : trap_kind_message(kind);
     wh_trap *trap = calloc(1, sizeof *trap);

@@ -214,15 +214,17 @@ wh_error *module_validate(wh_module *m)
     wh_error *error = validate_module_fields(m);
     if (error)
         return error;
-    for (uint32_t i = 0; i < m->func_def_count; i++) {
+    compile_scratch *scratch = compile_scratch_new();
+    if (!scratch)
+        return wh_error_new("out of memory while validating a module with %u functions", m->func_count);
+    for (uint32_t i = 0; i < m->func_def_count && !error; i++) {
         wh_func_def *function = &m->func_defs[i];
         if (function->code) /* validated before */
             continue;
         wh_code *code = NULL;
-        error = compile_function(m, m->imported_func_count + i, &code);
-        if (error)
-            return error;
+        error = compile_function(m, m->imported_func_count + i, scratch, &code);
         function->code = code;
     }
-    return NULL;
+    compile_scratch_free(scratch);
+    return error;
 }

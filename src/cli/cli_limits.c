@@ -1,0 +1,246 @@
+/* cli_limits.c: the sandbox-limit options of `invoke` and `run`: parsing, applying them to the store, reporting which one stopped a program. */
+#include "cli_limits.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char cli_limits_help[] =
+    "  --max-memory BYTES          cap on all linear memories together (default 4G): memory.grow\n"
+    "                              past it returns -1, and a module whose memories do not fit fails\n"
+    "                              to instantiate. BYTES: a number, optionally with K, M or G (x1024)\n"
+    "  --max-table-elements N      cap on all table elements together (default 10000000)\n"
+    "  --max-stack BYTES           wasm stack: value slots plus 24 bytes per call (default 8M);\n"
+    "                              deeper recursion traps \"call stack exhausted\"\n"
+    "  --fuel N                    trap \"fuel exhausted\" after N units of work: one unit per wasm\n"
+    "                              instruction, charged per block of straight-line code\n"
+    "  --timeout DURATION          trap \"deadline exceeded\" after DURATION of wall-clock time, e.g.\n"
+    "                              500ms, 2s, 1.5m (units ns, us, ms, s, m, h)\n";
+
+static int bad_value(const char *command, const char *option, const char *value, const char *why)
+{
+    fprintf(stderr, "wasmhost %s: %s '%s': %s\n\nRun `wasmhost %s --help` for usage.\n", command, option, value, why,
+            command);
+    return -1;
+}
+
+/* A decimal integer without sign; false on anything else or overflow. Sets *end after it. */
+static bool parse_integer(const char *text, uint64_t *out, const char **end)
+{
+    if (*text < '0' || *text > '9')
+        return false;
+    uint64_t value = 0;
+    for (; *text >= '0' && *text <= '9'; text++) {
+        unsigned digit = (unsigned)(*text - '0');
+        if (value > (UINT64_MAX - digit) / 10)
+            return false;
+        value = value * 10 + digit;
+    }
+    *out = value;
+    *end = text;
+    return true;
+}
+
+static bool parse_bytes(const char *text, uint64_t *out)
+{
+    const char *end;
+    uint64_t value;
+    if (!parse_integer(text, &value, &end))
+        return false;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: return false;
+    }
+    if (shift && (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0 || strcmp(end, "i") == 0))
+        end += strlen(end);
+    if (*end != '\0' || (shift && value > UINT64_MAX >> shift))
+        return false;
+    *out = value << shift;
+    return true;
+}
+
+/* "500ms", "2s", "1.5m": a decimal number and a unit. */
+static bool parse_duration(const char *text, uint64_t *out_ns)
+{
+    const char *end;
+    uint64_t whole, fraction = 0, fraction_scale = 1;
+    if (!parse_integer(text, &whole, &end))
+        return false;
+    if (*end == '.') {
+        end++;
+        if (*end < '0' || *end > '9')
+            return false;
+        for (; *end >= '0' && *end <= '9'; end++) {
+            if (fraction_scale < 1000000000u) {
+                fraction = fraction * 10 + (uint64_t)(*end - '0');
+                fraction_scale *= 10;
+            }
+        }
+    }
+    static const struct { const char *unit; uint64_t ns; } units[] = {
+        {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}, {"m", 60000000000}, {"h", 3600000000000},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(end, units[i].unit) != 0)
+            continue;
+        if (whole > UINT64_MAX / units[i].ns)
+            return false;
+        *out_ns = whole * units[i].ns + (uint64_t)((double)fraction / (double)fraction_scale * (double)units[i].ns);
+        return true;
+    }
+    return false;
+}
+
+/* "--name VALUE" or "--name=VALUE": the value, or NULL when argv[*i] is not this option. */
+static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+    const char *arg = argv[*i];
+    size_t length = strlen(name);
+    if (strncmp(arg, name, length) != 0)
+        return NULL;
+    if (arg[length] == '=')
+        return arg + length + 1;
+    if (arg[length] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+int cli_limits_parse(cli_limits *limits, int argc, char **argv, int *i, const char *command)
+{
+    static const char *const names[] = {"--max-memory", "--max-table-elements", "--fuel", "--timeout",
+                                        "--max-stack"};
+    for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+        bool missing = false;
+        const char *value = option_value(argc, argv, i, names[n], &missing);
+        if (missing) {
+            fprintf(stderr, "wasmhost %s: option '%s' needs a value\n\nRun `wasmhost %s --help` for usage.\n",
+                    command, names[n], command);
+            return -1;
+        }
+        if (!value)
+            continue;
+        switch (n) {
+        case 0:
+            if (!parse_bytes(value, &limits->max_memory))
+                return bad_value(command, names[n], value, "expected a number of bytes (e.g. 1048576, 64K, 16M, 1G)");
+            limits->has_max_memory = true;
+            break;
+        case 1: {
+            const char *end;
+            if (!parse_integer(value, &limits->max_table, &end) || *end)
+                return bad_value(command, names[n], value, "expected a number of elements");
+            limits->has_max_table = true;
+            break;
+        }
+        case 2: {
+            const char *end;
+            if (!parse_integer(value, &limits->fuel, &end) || *end)
+                return bad_value(command, names[n], value, "expected a number of fuel units");
+            limits->has_fuel = true;
+            break;
+        }
+        case 3:
+            if (!parse_duration(value, &limits->timeout_ns))
+                return bad_value(command, names[n], value, "expected a duration with a unit (e.g. 500ms, 2s, 1.5m)");
+            limits->timeout_text = value;
+            limits->has_timeout = true;
+            break;
+        case 4:
+            if (!parse_bytes(value, &limits->max_stack))
+                return bad_value(command, names[n], value, "expected a number of bytes (e.g. 65536, 512K, 8M)");
+            if (limits->max_stack < WH_MIN_STACK_BYTES || limits->max_stack > WH_MAX_STACK_BYTES)
+                return bad_value(command, names[n], value, "the wasm stack must be between 1K and 4G");
+            limits->has_max_stack = true;
+            break;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+void cli_limits_prepare(const cli_limits *limits)
+{
+    compile_set_checks((limits->has_fuel ? WH_CHECK_FUEL : 0) | (limits->has_timeout ? WH_CHECK_EPOCH : 0));
+}
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+wh_error *cli_limits_apply(cli_limits *limits, wh_store *store)
+{
+    wh_store_limits settings;
+    store_get_limits(store, &settings);
+    if (limits->has_max_memory)
+        settings.max_memory_bytes = limits->max_memory;
+    if (limits->has_max_table)
+        settings.max_table_elements = limits->max_table;
+    if (limits->has_max_stack)
+        settings.max_stack_bytes = limits->max_stack;
+    wh_error *error = store_set_limits(store, &settings);
+    if (error)
+        return error;
+    if (limits->has_fuel)
+        store_set_fuel(store, limits->fuel);
+    if (limits->has_timeout) {
+        limits->deadline_set_ns = monotonic_ns();
+        store_set_deadline(store, limits->timeout_ns);
+    }
+    return NULL;
+}
+
+void cli_limits_report(const cli_limits *limits, const wh_store *store, const wh_trap *trap)
+{
+    const wh_limit_event *event = store_last_limit(store);
+    if (event->kind == WH_LIMIT_MEMORY && event->refused_grow)
+        fprintf(stderr,
+                "wasmhost: limit: memory cap %llu bytes reached: memory.grow by %llu bytes refused (%llu bytes in "
+                "use%s)\n",
+                (unsigned long long)event->limit, (unsigned long long)event->requested,
+                (unsigned long long)event->in_use, limits->has_max_memory ? ", --max-memory" : ", the default cap");
+    if (event->kind == WH_LIMIT_TABLE && event->refused_grow)
+        fprintf(stderr,
+                "wasmhost: limit: table cap %llu elements reached: table.grow by %llu elements refused (%llu in "
+                "use%s)\n",
+                (unsigned long long)event->limit, (unsigned long long)event->requested,
+                (unsigned long long)event->in_use,
+                limits->has_max_table ? ", --max-table-elements" : ", the default cap");
+    if (!trap)
+        return;
+    wh_store_limits settings;
+    store_get_limits(store, &settings);
+    switch (trap->kind) {
+    case WH_TRAP_FUEL_EXHAUSTED:
+        fprintf(stderr, "wasmhost: limit: fuel exhausted: all %llu units of --fuel used\n",
+                (unsigned long long)limits->fuel);
+        break;
+    case WH_TRAP_DEADLINE_EXCEEDED: {
+        uint64_t elapsed = monotonic_ns() - limits->deadline_set_ns;
+        fprintf(stderr, "wasmhost: limit: deadline exceeded: --timeout %s (stopped after %llu.%03llu s)\n",
+                limits->timeout_text ? limits->timeout_text : "?", (unsigned long long)(elapsed / 1000000000u),
+                (unsigned long long)(elapsed / 1000000u % 1000u));
+        break;
+    }
+    case WH_TRAP_CALL_STACK_EXHAUSTED:
+        fprintf(stderr, "wasmhost: limit: call stack exhausted: the wasm stack is %llu bytes (%s)\n",
+                (unsigned long long)settings.max_stack_bytes, limits->has_max_stack ? "--max-stack" : "the default");
+        break;
+    case WH_TRAP_INTERRUPTED:
+        fputs("wasmhost: limit: interrupted\n", stderr);
+        break;
+    default:
+        break;
+    }
+}

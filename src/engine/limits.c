@@ -1,0 +1,357 @@
+/* limits.c: store limits: memory and table caps, stack size, fuel, deadlines (the epoch timer thread) and interruption. */
+#include "limits.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+_Atomic uint64_t limits_epoch;
+
+/* ---- the epoch timer ----
+ *
+ * One thread for the whole process publishes limits_epoch, the number of WH_EPOCH_TICK_NS ticks
+ * since the timer started. It does not tick: it sleeps until the earliest deadline that has not
+ * yet fallen due (or, with none, until one is set), then publishes the epoch and looks again.
+ * Deadlines are epochs computed from the clock when they are set, rounded up, so a deadline never
+ * fires early, and fires as soon as the thread wakes. Stores with a deadline are in a list of
+ * their wh_interrupt objects, guarded by timer_lock. */
+
+static pthread_mutex_t timer_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t timer_wake; /* on CLOCK_MONOTONIC; initialised with the thread */
+static bool timer_started;
+static wh_interrupt *armed_list;   /* stores with a deadline */
+static uint64_t timer_origin_ns;   /* CLOCK_MONOTONIC at epoch 0; set once, under timer_lock */
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+static uint64_t current_epoch(void)
+{
+    return (monotonic_ns() - timer_origin_ns) / WH_EPOCH_TICK_NS;
+}
+
+static void *timer_main(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&timer_lock);
+    for (;;) {
+        uint64_t epoch = current_epoch();
+        atomic_store_explicit(&limits_epoch, epoch, memory_order_relaxed);
+        uint64_t next = UINT64_MAX;
+        for (const wh_interrupt *armed = armed_list; armed; armed = armed->next_armed)
+            if (armed->due > epoch && armed->due < next)
+                next = armed->due;
+        if (next == UINT64_MAX) {
+            pthread_cond_wait(&timer_wake, &timer_lock);
+        } else {
+            uint64_t wake = timer_origin_ns + next * WH_EPOCH_TICK_NS;
+            struct timespec until = {(time_t)(wake / 1000000000u), (long)(wake % 1000000000u)};
+            pthread_cond_timedwait(&timer_wake, &timer_lock, &until);
+        }
+    }
+    return NULL;
+}
+
+/* Starts the thread if needed; call with timer_lock held. False when it cannot be started. */
+static bool timer_start(void)
+{
+    if (timer_started)
+        return true;
+    timer_origin_ns = monotonic_ns();
+    atomic_store(&limits_epoch, 0);
+    pthread_condattr_t condition_attributes;
+    pthread_condattr_init(&condition_attributes);
+    pthread_condattr_setclock(&condition_attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(&timer_wake, &condition_attributes);
+    pthread_condattr_destroy(&condition_attributes);
+    /* The thread takes no signals: they stay with the threads that expect them. */
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attributes, 256 * 1024);
+    pthread_t thread;
+    timer_started = pthread_create(&thread, &attributes, timer_main, NULL) == 0;
+    pthread_attr_destroy(&attributes);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (!timer_started)
+        pthread_cond_destroy(&timer_wake);
+    return timer_started;
+}
+
+/* Puts the store's deadline, `timeout_ns` from now, in the timer's list (or moves it); returns
+ * its epoch, or 0 (due at once) when the timer thread cannot run. */
+static uint64_t timer_arm(wh_interrupt *interrupt, uint64_t timeout_ns)
+{
+    pthread_mutex_lock(&timer_lock);
+    uint64_t due = 0;
+    if (timer_start() && timeout_ns) {
+        /* Rounded up: the epoch reaches it only once the timeout has fully elapsed. */
+        uint64_t elapsed = monotonic_ns() - timer_origin_ns;
+        uint64_t total = timeout_ns > UINT64_MAX / 2 - elapsed ? UINT64_MAX / 2 : elapsed + timeout_ns;
+        due = total / WH_EPOCH_TICK_NS + (total % WH_EPOCH_TICK_NS != 0);
+    }
+    interrupt->due = due;
+    if (!interrupt->armed) {
+        interrupt->armed = true;
+        interrupt->previous_armed = NULL;
+        interrupt->next_armed = armed_list;
+        if (armed_list)
+            armed_list->previous_armed = interrupt;
+        armed_list = interrupt;
+    }
+    if (timer_started)
+        pthread_cond_signal(&timer_wake);
+    pthread_mutex_unlock(&timer_lock);
+    return due;
+}
+
+static void timer_disarm(wh_interrupt *interrupt)
+{
+    pthread_mutex_lock(&timer_lock);
+    if (interrupt->armed) {
+        if (interrupt->previous_armed)
+            interrupt->previous_armed->next_armed = interrupt->next_armed;
+        else
+            armed_list = interrupt->next_armed;
+        if (interrupt->next_armed)
+            interrupt->next_armed->previous_armed = interrupt->previous_armed;
+        interrupt->armed = false;
+    }
+    pthread_mutex_unlock(&timer_lock);
+}
+
+uint64_t engine_epoch(void)
+{
+    return atomic_load_explicit(&limits_epoch, memory_order_relaxed);
+}
+
+/* ---- per store ---- */
+
+void store_limits_default(wh_store_limits *out)
+{
+    out->max_memory_bytes = WH_DEFAULT_MAX_MEMORY_BYTES;
+    out->max_table_elements = WH_DEFAULT_MAX_TABLE_ELEMENTS;
+    out->max_stack_bytes = WH_DEFAULT_MAX_STACK_BYTES;
+    out->max_host_nesting = WH_DEFAULT_MAX_HOST_NESTING;
+}
+
+bool limits_store_init(wh_store *store)
+{
+    store_limits_default(&store->limits);
+    store->fuel = INT64_MAX;
+    store->fuel_enabled = false;
+    store->deadline_epoch = UINT64_MAX;
+    store->interrupt = calloc(1, sizeof *store->interrupt);
+    if (!store->interrupt)
+        return false;
+    atomic_init(&store->interrupt->deadline, UINT64_MAX);
+    atomic_init(&store->interrupt->requested, 0);
+    atomic_init(&store->interrupt->references, 1);
+    return true;
+}
+
+void limits_store_free(wh_store *store)
+{
+    if (store->interrupt) {
+        timer_disarm(store->interrupt);
+        interrupt_handle_free(store->interrupt);
+    }
+    store->interrupt = NULL;
+}
+
+wh_error *store_set_limits(wh_store *store, const wh_store_limits *limits)
+{
+    if (limits->max_stack_bytes < WH_MIN_STACK_BYTES || limits->max_stack_bytes > WH_MAX_STACK_BYTES)
+        return wh_error_new("stack limit of %llu bytes: it must be between %u bytes and %llu bytes (4 GiB)",
+                            (unsigned long long)limits->max_stack_bytes, WH_MIN_STACK_BYTES,
+                            (unsigned long long)WH_MAX_STACK_BYTES);
+    if (limits->max_stack_bytes != store->limits.max_stack_bytes) {
+        if (store->frame_depth != 0 || store->stack_top != store->stack)
+            return wh_error_new("the stack limit cannot change while a call runs in the store");
+        if (!store_allocate_stack(store, limits->max_stack_bytes))
+            return wh_error_new("cannot reserve a stack of %llu bytes (out of memory or address space)",
+                                (unsigned long long)limits->max_stack_bytes);
+    }
+    store->limits = *limits;
+    return NULL;
+}
+
+void store_get_limits(const wh_store *store, wh_store_limits *out)
+{
+    *out = store->limits;
+}
+
+/* ---- memory, tables, stack ---- */
+
+static void record(wh_store *store, wh_limit_kind kind, bool grow, uint64_t limit, uint64_t requested,
+                   uint64_t in_use)
+{
+    uint64_t count = store->last_limit.kind == kind ? store->last_limit.count + 1 : 1;
+    store->last_limit = (wh_limit_event){kind, grow, limit, requested, in_use, count};
+}
+
+bool limits_memory_fits(wh_store *store, uint64_t more, bool grow)
+{
+    uint64_t cap = store->limits.max_memory_bytes, used = store->memory_bytes;
+    if (used <= cap && more <= cap - used)
+        return true;
+    record(store, WH_LIMIT_MEMORY, grow, cap, more, used);
+    return false;
+}
+
+bool limits_table_fits(wh_store *store, uint64_t more, bool grow)
+{
+    uint64_t cap = store->limits.max_table_elements, used = store->table_elements;
+    if (used <= cap && more <= cap - used)
+        return true;
+    record(store, WH_LIMIT_TABLE, grow, cap, more, used);
+    return false;
+}
+
+void limits_stack_exhausted(wh_store *store)
+{
+    record(store, WH_LIMIT_STACK, false, store->limits.max_stack_bytes, 0, 0);
+}
+
+const wh_limit_event *store_last_limit(const wh_store *store)
+{
+    return &store->last_limit;
+}
+
+void store_clear_limit_event(wh_store *store)
+{
+    memset(&store->last_limit, 0, sizeof store->last_limit);
+}
+
+/* ---- fuel ---- */
+
+void store_set_fuel(wh_store *store, uint64_t fuel)
+{
+    store->fuel_enabled = true;
+    store->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
+    store->fuel_budget = fuel;
+    store->required_checks |= WH_CHECK_FUEL;
+}
+
+bool store_add_fuel(wh_store *store, uint64_t fuel)
+{
+    if (!store->fuel_enabled)
+        return false;
+    uint64_t remaining = store->fuel < 0 ? 0 : (uint64_t)store->fuel;
+    store->fuel = fuel > (uint64_t)INT64_MAX - remaining ? INT64_MAX : (int64_t)(remaining + fuel);
+    store->fuel_budget = fuel > UINT64_MAX - store->fuel_budget ? UINT64_MAX : store->fuel_budget + fuel;
+    return true;
+}
+
+bool store_get_fuel(const wh_store *store, uint64_t *remaining)
+{
+    if (!store->fuel_enabled)
+        return false;
+    *remaining = store->fuel < 0 ? 0 : (uint64_t)store->fuel;
+    return true;
+}
+
+void store_disable_fuel(wh_store *store)
+{
+    store->fuel_enabled = false;
+    store->fuel = INT64_MAX;
+    store->required_checks &= ~WH_CHECK_FUEL;
+}
+
+/* ---- deadlines and interruption ---- */
+
+/* Publishes the deadline to running code; a pending interrupt keeps it at 0. */
+static void publish_deadline(wh_store *store)
+{
+    wh_interrupt *interrupt = store->interrupt;
+    atomic_store(&interrupt->deadline, store->deadline_epoch);
+    if (atomic_load(&interrupt->requested))
+        atomic_store(&interrupt->deadline, 0);
+}
+
+void store_set_deadline(wh_store *store, uint64_t timeout_ns)
+{
+    /* If the timer thread cannot run, time would never pass: the deadline is then due at once
+     * (the caller asked for a bound). */
+    store->deadline_epoch = timer_arm(store->interrupt, timeout_ns);
+    store->required_checks |= WH_CHECK_EPOCH;
+    publish_deadline(store);
+}
+
+void store_clear_deadline(wh_store *store)
+{
+    timer_disarm(store->interrupt);
+    store->deadline_epoch = UINT64_MAX;
+    store->required_checks &= ~WH_CHECK_EPOCH;
+    publish_deadline(store);
+}
+
+bool store_deadline_passed(const wh_store *store)
+{
+    return store->deadline_epoch != UINT64_MAX && engine_epoch() >= store->deadline_epoch;
+}
+
+void interrupt_handle_interrupt(wh_interrupt *handle)
+{
+    /* Flag first, then the deadline: whoever sees the deadline at 0 finds the flag set. */
+    atomic_store(&handle->requested, 1);
+    atomic_store(&handle->deadline, 0);
+}
+
+void store_interrupt(wh_store *store)
+{
+    interrupt_handle_interrupt(store->interrupt);
+}
+
+wh_interrupt *store_interrupt_handle(wh_store *store)
+{
+    atomic_fetch_add(&store->interrupt->references, 1);
+    return store->interrupt;
+}
+
+void interrupt_handle_free(wh_interrupt *handle)
+{
+    if (handle && atomic_fetch_sub(&handle->references, 1) == 1)
+        free(handle);
+}
+
+limit_check limits_check(wh_store *store, int64_t fuel, uint32_t cost)
+{
+    limit_check result = {fuel, -1};
+    if (fuel < 0) {
+        if (!store->fuel_enabled) {
+            result.fuel = INT64_MAX; /* not metering: the count only ran down, start again */
+        } else {
+            /* The block that did not fit is not run, nor charged. */
+            result.fuel = fuel + cost;
+            record(store, WH_LIMIT_FUEL, false, store->fuel_budget, cost, 0);
+            result.trap = WH_TRAP_FUEL_EXHAUSTED;
+            return result;
+        }
+    }
+    wh_interrupt *interrupt = store->interrupt;
+    uint64_t epoch = atomic_load_explicit(&limits_epoch, memory_order_relaxed);
+    if (epoch >= atomic_load(&interrupt->deadline)) {
+        /* Restore the deadline before taking the request: an interrupt arriving in between
+         * sets it to 0 again, and is then seen here or at the next check. */
+        atomic_store(&interrupt->deadline, store->deadline_epoch);
+        if (atomic_exchange(&interrupt->requested, 0)) {
+            record(store, WH_LIMIT_INTERRUPT, false, 0, 0, 0);
+            result.trap = WH_TRAP_INTERRUPTED;
+        } else if (epoch >= store->deadline_epoch) {
+            record(store, WH_LIMIT_DEADLINE, false, store->deadline_epoch, 0, 0);
+            result.trap = WH_TRAP_DEADLINE_EXCEEDED;
+        }
+    }
+    return result;
+}

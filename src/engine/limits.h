@@ -1,0 +1,51 @@
+/* limits.h: what the interpreter, memories, tables and the store share about limits (internal). */
+#ifndef WH_LIMITS_H
+#define WH_LIMITS_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime.h"
+
+/* The engine-wide epoch: ticks of WH_EPOCH_TICK_NS since the timer started, published by the
+ * timer thread when a deadline falls due. Hidden, as limits_check: position-independent code
+ * then reaches them directly, not through the GOT. */
+extern _Atomic uint64_t limits_epoch __attribute__((visibility("hidden")));
+
+/* What a store shares with its interrupt handles (which may outlive it). */
+struct wh_interrupt {
+    /* The epoch at which running code must stop and look: the store's deadline, or 0 while an
+     * interrupt is pending. The interpreter compares limits_epoch against it. */
+    _Atomic uint64_t deadline;
+    _Atomic uint32_t requested; /* an interrupt is pending */
+    _Atomic uint32_t references;
+    /* The timer's list of stores with a deadline (guarded by the timer's lock). */
+    bool armed;
+    uint64_t due; /* the deadline's epoch */
+    struct wh_interrupt *next_armed, *previous_armed;
+};
+
+/* The interpreter's slow path, taken when its fuel went below zero or the epoch reached the
+ * deadline: `fuel` is the interpreter's count after charging `cost`. Returns the count to go on
+ * with and, in `trap`, a trap kind, or -1 to go on. */
+typedef struct limit_check {
+    int64_t fuel;
+    int trap;
+} limit_check;
+__attribute__((visibility("hidden"), cold)) limit_check limits_check(wh_store *store, int64_t fuel, uint32_t cost);
+
+/* Whether `more` bytes (elements) fit under the store's memory (table) cap; when they do not,
+ * records the event. `grow`: for memory.grow/table.grow (else creating one). */
+bool limits_memory_fits(wh_store *store, uint64_t more, bool grow);
+bool limits_table_fits(wh_store *store, uint64_t more, bool grow);
+/* Records a "call stack exhausted". */
+void limits_stack_exhausted(wh_store *store);
+
+/* store.c: (re)allocates the value stack and call records for a limit of `bytes`. */
+bool store_allocate_stack(wh_store *store, uint64_t bytes);
+/* limits.c: sets up and tears down the store's limit state (store_new/store_free). */
+bool limits_store_init(wh_store *store);
+void limits_store_free(wh_store *store);
+
+#endif
