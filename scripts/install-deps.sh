@@ -7,6 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update
 # clang + lld + wasi-libc + libclang-rt-14-dev-wasm32 (libclang_rt.builtins-wasm32.a) build the
 # examples, tests and benchmarks to WebAssembly; wabt converts the spec tests and builds WAT test
-# modules; jansson reads the converted spec scripts.
+# modules; jansson reads the converted spec scripts; valgrind checks the embedding examples for
+# leaks (the embed_leaks_* tests); pkg-config also builds a program against the installed library.
 $sudo apt-get install -y --no-install-recommends \
-  build-essential cmake pkg-config clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev
+  build-essential cmake pkg-config clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev valgrind

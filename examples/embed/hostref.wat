@@ -1,0 +1,15 @@
+;; hostref.wat: host references (externref) and function references held and passed by WebAssembly.
+(module
+  (import "host" "identity" (func $identity (param externref) (result externref)))
+  (table $refs (export "refs") 4 externref)
+  (table $funcs (export "funcs") 2 funcref)
+  (global $held (export "held") (mut externref) (ref.null extern))
+  (func (export "set_held") (param externref) (global.set $held (local.get 0)))
+  (func (export "get_held") (result externref) (global.get $held))
+  (func (export "table_set") (param i32 externref) (table.set $refs (local.get 0) (local.get 1)))
+  (func (export "table_get") (param i32) (result externref) (table.get $refs (local.get 0)))
+  (func (export "through_host") (param externref) (result externref) (call $identity (local.get 0)))
+  (func (export "is_null") (param externref) (result i32) (ref.is_null (local.get 0)))
+  (func (export "func_id") (param funcref) (result funcref) (local.get 0))
+  (func (export "call_func") (param i32) (param i32) (result i32)
+    (call_indirect $funcs (param i32) (result i32) (local.get 0) (local.get 1))))

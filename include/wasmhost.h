@@ -1,0 +1,200 @@
+/* wasmhost.h: wasmhost's additions to the standard WebAssembly C API (wasm.h), under the prefix wh_.
+ *
+ * What the standard leaves out and an embedder of wasmhost needs: why a call failed (messages
+ * with codes), trap kinds and exit codes, WASI for an instance, looking exports up by name,
+ * module metadata, and a one-call "bytes in, bytes out" convention for plugin-style exports.
+ * The ownership rules of wasm.h apply here too (`own` results belong to the caller).
+ */
+#ifndef WASMHOST_H
+#define WASMHOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasm.h"
+
+#ifndef WH_API
+#if defined(__GNUC__)
+#define WH_API __attribute__((visibility("default")))
+#else
+#define WH_API
+#endif
+#endif
+
+/* `own` marks ownership as in wasm.h (which undefines it at its end). */
+#ifndef own
+#define own
+#define WH_UNDEFINE_OWN_
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- version ---- */
+
+#define WH_VERSION_MAJOR 0
+#define WH_VERSION_MINOR 1
+#define WH_VERSION_PATCH 0
+
+/* The library's version, "MAJOR.MINOR.PATCH" (that of the library loaded, which may be newer
+ * than the header a program was compiled with). */
+WH_API const char *wh_version(void);
+
+/* ---- errors ----
+ * A wasm_* or wh_* function that fails (returns NULL, false, an empty result or does nothing)
+ * records why, for the calling thread: a code and a message a user can act on, e.g.
+ * "wasm_module_new: section 3 at offset 0x1a: unexpected end". Successful calls leave the record
+ * as it was, so read it right after the failing call. Traps are not errors: they are returned
+ * as wasm_trap_t values (see wh_trap_code below). */
+typedef enum wh_error_code_t {
+    WH_OK = 0,                 /* no failure recorded */
+    WH_ERROR_INVALID_ARGUMENT, /* NULL where an object was needed, wrong kind, type or arity */
+    WH_ERROR_MALFORMED,        /* the bytes are not a WebAssembly binary (decoding failed) */
+    WH_ERROR_INVALID,          /* the module does not validate */
+    WH_ERROR_LINK,             /* the imports do not match what the module needs */
+    WH_ERROR_TRAP,             /* instantiation trapped (segment out of bounds, start function) */
+    WH_ERROR_RESOURCE,         /* out of memory or address space, or an implementation limit */
+    WH_ERROR_NOT_FOUND,        /* no export, section or file of that name */
+    WH_ERROR_SERIALIZED,       /* not a module serialized by this version of wasmhost */
+    WH_ERROR_WASI,             /* a WASI setting was refused (directory cannot be opened, ...) */
+} wh_error_code_t;
+
+WH_API wh_error_code_t wh_last_error_code(void);
+/* "" when no failure is recorded. Valid until the thread's next failing call. */
+WH_API const char *wh_last_error_message(void);
+WH_API void wh_clear_error(void);
+
+/* ---- traps ---- */
+
+typedef enum wh_trap_code_t {
+    WH_TRAP_CODE_UNREACHABLE,
+    WH_TRAP_CODE_INTEGER_DIVIDE_BY_ZERO,
+    WH_TRAP_CODE_INTEGER_OVERFLOW,
+    WH_TRAP_CODE_INVALID_CONVERSION,
+    WH_TRAP_CODE_OUT_OF_BOUNDS_MEMORY,
+    WH_TRAP_CODE_OUT_OF_BOUNDS_TABLE,
+    WH_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH,
+    WH_TRAP_CODE_UNDEFINED_ELEMENT,
+    WH_TRAP_CODE_UNINITIALIZED_ELEMENT,
+    WH_TRAP_CODE_CALL_STACK_EXHAUSTED,
+    WH_TRAP_CODE_HOST, /* raised by a host function (wasm_trap_new) */
+    WH_TRAP_CODE_EXIT, /* not a failure: the guest called WASI proc_exit (see wh_trap_exit_code) */
+    WH_TRAP_CODE_API,  /* the call itself was wrong: arguments or results of the wrong kind or count */
+    WH_TRAP_CODE_OTHER, /* a kind this list does not name (yet): see the trap's message */
+} wh_trap_code_t;
+
+WH_API wh_trap_code_t wh_trap_code(const wasm_trap_t *);
+/* True when the trap is a WASI proc_exit; *exit_code is then the code the guest gave. */
+WH_API bool wh_trap_exit_code(const wasm_trap_t *, int *exit_code);
+/* The trap as text: "trap: MESSAGE" then one "  at FUNCTION (offset 0x...)" line per frame,
+ * innermost first, with function names from the module's name section when it has one. */
+WH_API void wh_trap_format(const wasm_trap_t *, own wasm_byte_vec_t *out);
+/* The name of a frame's function from the module's name section; false (and `out` empty) when
+ * the module does not name it. */
+WH_API bool wh_frame_func_name(const wasm_frame_t *, own wasm_name_t *out);
+
+/* ---- modules and instances ---- */
+
+/* The module's name from its name section; false (and `out` empty) when it has none. */
+WH_API bool wh_module_name(const wasm_module_t *, own wasm_name_t *out);
+/* The contents of the module's first custom section called `name` (a NUL-terminated string),
+ * e.g. a plugin's version or manifest; false (and `out` empty) when there is none. */
+WH_API bool wh_module_custom_section(const wasm_module_t *, const char *name, own wasm_byte_vec_t *out);
+/* The export called `name` (a NUL-terminated string); NULL when there is none. */
+WH_API own wasm_extern_t *wh_instance_export(const wasm_instance_t *, const char *name);
+
+/* ---- bytes in, bytes out ----
+ * Calls the export `name` of an instance that follows this convention:
+ *   - it exports its memory as "memory" and a function "wasmhost_alloc" (i32 size) -> (i32 ptr)
+ *     that returns a buffer of `size` bytes (0 when it cannot);
+ *   - the export takes (i32 ptr, i32 len), the input bytes the host wrote into a buffer from
+ *     wasmhost_alloc, and returns an i64: the output buffer's address in the high 32 bits and its
+ *     length in the low 32 bits;
+ *   - when it also exports "wasmhost_free" (i32 ptr, i32 size) -> (), the host gives both buffers
+ *     back through it after the call.
+ * An empty input is passed as (0, 0) without calling wasmhost_alloc. On success returns NULL and
+ * `output` owns a copy of the output bytes; otherwise returns a trap (the guest's, or one of code
+ * WH_TRAP_CODE_API saying which part of the convention was not met) and `output` is empty. */
+WH_API own wasm_trap_t *wh_call_bytes(const wasm_instance_t *, const char *name, const wasm_byte_vec_t *input,
+                                      own wasm_byte_vec_t *output);
+
+/* ---- WASI (wasi_snapshot_preview1) ----
+ * A WASI context: the arguments, environment, directories and stdio one instance may use. Deny
+ * by default: a new context gives no arguments, no variables and no directories; stdin reads as
+ * empty and what the guest writes to stdout and stderr is discarded. Each call below adds a
+ * capability and returns false (see wh_last_error_message) when it cannot.
+ *
+ * One context serves one instance. Use it either in one call:
+ *     wh_wasi_t *wasi = wh_wasi_new();  wh_wasi_set_args(wasi, ...);  ...
+ *     int exit_code;  wasm_trap_t *trap = wh_wasi_run(wasi, store, module, &exit_code);
+ * or step by step, when the module has other imports too:
+ *     wasm_extern_vec_t imports;  wh_wasi_imports(wasi, store, module, &imports);
+ *     ... put the other imports into the NULL entries ...
+ *     wasm_instance_t *instance = wasm_instance_new(store, module, &imports, &trap);
+ *     wh_wasi_bind(wasi, instance);  ... call exports ...
+ * A store that uses a context keeps it alive: wh_wasi_delete may come before or after
+ * wasm_store_delete. */
+typedef struct wh_wasi_t wh_wasi_t;
+
+WH_API own wh_wasi_t *wh_wasi_new(void);
+WH_API void wh_wasi_delete(own wh_wasi_t *);
+
+/* The guest's argv (argv[0] included), copied; replaces earlier arguments. */
+WH_API bool wh_wasi_set_args(wh_wasi_t *, int argc, const char *const argv[]);
+/* Adds NAME=VALUE to the guest's environment (copied). */
+WH_API bool wh_wasi_add_env(wh_wasi_t *, const char *name, const char *value);
+/* Gives the guest the host directory `host_path` under the name `guest_path` (e.g. "/data" or
+ * "."). Nothing outside it can be reached through it (`..`, absolute paths and symbolic links
+ * leading out are refused). With `read_only`, nothing in it can be changed. */
+WH_API bool wh_wasi_preopen_dir(wh_wasi_t *, const char *host_path, const char *guest_path, bool read_only);
+
+/* stdio: fd 0 (stdin), 1 (stdout) or 2 (stderr). Each call replaces the previous setting. */
+/* The guest's fd is the host process's descriptor of the same number. */
+WH_API bool wh_wasi_inherit_stdio(wh_wasi_t *, int fd);
+/* stdin reads these bytes (copied), then end of file. */
+WH_API bool wh_wasi_stdin_buffer(wh_wasi_t *, const void *data, size_t size);
+/* stdin reads by calling `read`: it fills up to `size` bytes and returns how many (0: end of
+ * file), or -1 for an error (the guest gets EIO). */
+typedef ptrdiff_t (*wh_wasi_read_callback_t)(void *user, uint8_t *buffer, size_t size);
+WH_API bool wh_wasi_stdin_callback(wh_wasi_t *, wh_wasi_read_callback_t read, void *user);
+/* stdout or stderr is collected in memory: read it with wh_wasi_output. */
+WH_API bool wh_wasi_output_buffer(wh_wasi_t *, int fd);
+/* stdout or stderr goes to `write`, which returns how many bytes it took or -1 (EIO). */
+typedef ptrdiff_t (*wh_wasi_write_callback_t)(void *user, int fd, const uint8_t *data, size_t size);
+WH_API bool wh_wasi_output_callback(wh_wasi_t *, int fd, wh_wasi_write_callback_t write, void *user);
+/* Caps the bytes the guest may write to stdout or stderr over the whole run: a write that would
+ * pass the cap is cut short, later ones fail with ENOSPC. UINT64_MAX (the default): no cap. */
+WH_API bool wh_wasi_output_limit(wh_wasi_t *, int fd, uint64_t max_bytes);
+/* What a buffered stdout or stderr has collected (NULL and 0 for other settings). The bytes stay
+ * valid until the context is deleted or the guest writes again. */
+WH_API const uint8_t *wh_wasi_output(const wh_wasi_t *, int fd, size_t *size);
+
+/* An own vector with one entry per import of `module`: the WASI functions for every
+ * "wasi_snapshot_preview1" import, NULL for the others (for the caller to fill in with own
+ * externs). False when a WASI import names no WASI function or is not a function. */
+WH_API bool wh_wasi_imports(wh_wasi_t *, wasm_store_t *, const wasm_module_t *, own wasm_extern_vec_t *out);
+/* After instantiation: binds the context to the instance's exported memory "memory". */
+WH_API bool wh_wasi_bind(wh_wasi_t *, const wasm_instance_t *);
+/* Instantiates a module whose imports are all WASI and binds the context to the instance; on
+ * failure returns NULL and sets *trap (when `trap` is not NULL) as wasm_instance_new does. */
+WH_API own wasm_instance_t *wh_wasi_instantiate(wh_wasi_t *, wasm_store_t *, const wasm_module_t *,
+                                                own wasm_trap_t **trap);
+/* Runs a WASI command: instantiates, binds, calls "_start". Returns NULL when the program ended
+ * normally, *exit_code being 0 or the code it gave to proc_exit; otherwise a trap (the guest's,
+ * or a link error as a trap of code WH_TRAP_CODE_API) and *exit_code is 134 (as for a native
+ * program that aborts). */
+WH_API own wasm_trap_t *wh_wasi_run(wh_wasi_t *, wasm_store_t *, const wasm_module_t *, int *exit_code);
+/* True once the guest has called proc_exit; *exit_code is then the code it gave. */
+WH_API bool wh_wasi_exited(const wh_wasi_t *, int *exit_code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#ifdef WH_UNDEFINE_OWN_
+#undef own
+#undef WH_UNDEFINE_OWN_
+#endif
+
+#endif

@@ -1,0 +1,228 @@
+/* api_internal.h: what the files of src/api share: handles, object identities, type and value conversions. */
+#ifndef WH_API_INTERNAL_H
+#define WH_API_INTERNAL_H
+
+#include "engine.h"
+#include "wasm.h"
+#include "wasmhost.h"
+
+/* ---- errors (api_error.c) ---- */
+
+/* Records the calling thread's last failure (see wh_last_error_message). */
+void api_fail(wh_error_code_t code, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* Records an engine error under `code`, prefixed with `where`, and frees it. */
+void api_fail_error(wh_error_code_t code, const char *where, wh_error *error);
+
+/* ---- object identities and handles ----
+ *
+ * Every reference handle (wasm_func_t*, wasm_extern_t*, wasm_ref_t*, ...) is a small heap
+ * block pointing to the identity of the object it refers to: an api_object, one per object,
+ * shared by all its handles. The identity holds the host info and the engine object.
+ *
+ * Store-owned identities (functions, globals, tables, memories, instances, foreign objects)
+ * live as long as their store: they are registered with the engine store and freed, finalizer
+ * first, by wasm_store_delete. Identities of modules and traps are not tied to a store: they
+ * count their handles and go with the last one. WebAssembly values of type externref are
+ * pointers to identities (NULL is null); funcref values are wh_func pointers (code.h). */
+
+typedef enum api_kind {
+    API_FUNC,
+    API_GLOBAL,
+    API_TABLE,
+    API_MEMORY,
+    API_FOREIGN,
+    API_INSTANCE,
+    API_MODULE,
+    API_TRAP,
+} api_kind;
+
+typedef struct api_object {
+    api_kind kind;
+    void *host_info;
+    void (*host_finalizer)(void *);
+    union {
+        wh_func *func;
+        wh_global *global;
+        wh_table *table;
+        wh_memory *memory;
+        wh_instance *instance;
+        wh_module *module; /* one engine reference, released with the identity */
+        wh_trap *trap;     /* owned */
+        void *engine_object;
+    };
+    /* Modules and traps only: handles (and stores holding the object as an externref). */
+    size_t reference_count;
+    wasm_store_t *pinned_in; /* the last store that took a reference (see api_pin) */
+    wh_trap_code_t trap_code; /* traps only */
+    /* Instances only: the handle wasm_frame_instance returns, owned by the identity. */
+    struct wasm_ref_t *frame_handle;
+} api_object;
+
+/* A handle: a reference to an object, as seen by the user. Every handle type of wasm.h has
+ * this layout (struct wasm_func_t { wasm_ref_t ref; } ...), so that a handle converts to
+ * wasm_ref_t* and wasm_extern_t* and back by a cast. */
+struct wasm_ref_t {
+    api_object *object;
+    wasm_store_t *store; /* the store the object lives in (NULL for a trap made without one) */
+};
+
+#define API_HANDLE(name) \
+    struct wasm_##name##_t { \
+        wasm_ref_t ref; \
+    };
+API_HANDLE(func)
+API_HANDLE(global)
+API_HANDLE(table)
+API_HANDLE(memory)
+API_HANDLE(extern)
+API_HANDLE(foreign)
+API_HANDLE(instance)
+API_HANDLE(module)
+API_HANDLE(trap)
+#undef API_HANDLE
+
+struct wasm_engine_t {
+    int unused;
+};
+
+struct wasm_config_t {
+    int unused;
+};
+
+/* Identity lookup for engine objects: open addressing, keyed by the engine pointer. */
+typedef struct api_object_map {
+    api_object **slots;
+    size_t capacity; /* a power of two, or 0 */
+    size_t count;
+} api_object_map;
+
+struct wasm_store_t {
+    wh_store *engine;
+    api_object_map objects;
+    api_object **instances; /* every instance made through the API, for wasm_frame_instance */
+    size_t instance_count, instance_capacity;
+};
+
+/* A new handle to `object` in `store`; NULL (error recorded) when out of memory. */
+wasm_ref_t *api_handle_new(wasm_store_t *store, api_object *object);
+void api_handle_delete(wasm_ref_t *handle);
+/* The identity of an engine object of the store, created on first use; NULL when out of memory. */
+api_object *api_object_for(wasm_store_t *store, api_kind kind, void *engine_object);
+/* A refcounted identity (module or trap) with one reference; NULL when out of memory. */
+api_object *api_object_new_counted(api_kind kind);
+void api_object_release(api_object *object);
+/* Makes `store` hold a reference to a module or trap identity that became a WebAssembly value
+ * (externref), so that it outlives its handles while the store may use it. */
+bool api_pin(wasm_store_t *store, api_object *object);
+/* Registers an instance made in the store (for wasm_frame_instance). */
+bool api_store_add_instance(wasm_store_t *store, api_object *object);
+
+static inline bool api_is_extern_kind(api_kind kind) { return kind <= API_MEMORY; }
+
+/* ---- types (api_types.c) ---- */
+
+struct wasm_valtype_t {
+    wasm_valkind_t kind;
+};
+
+/* The common head of the five external types. */
+struct wasm_externtype_t {
+    wasm_externkind_t kind;
+};
+
+struct wasm_functype_t {
+    wasm_externtype_t head;
+    wasm_valtype_vec_t params, results;
+};
+
+struct wasm_globaltype_t {
+    wasm_externtype_t head;
+    wasm_valtype_t *content;
+    wasm_mutability_t mutability;
+};
+
+struct wasm_tabletype_t {
+    wasm_externtype_t head;
+    wasm_valtype_t *element;
+    wasm_limits_t limits;
+};
+
+struct wasm_memorytype_t {
+    wasm_externtype_t head;
+    wasm_limits_t limits;
+};
+
+struct wasm_tagtype_t {
+    wasm_externtype_t head;
+    wasm_functype_t *functype;
+};
+
+struct wasm_importtype_t {
+    wasm_name_t module, name;
+    wasm_externtype_t *type;
+};
+
+struct wasm_exporttype_t {
+    wasm_name_t name;
+    wasm_externtype_t *type;
+};
+
+/* Engine value types <-> API kinds. api_valtype returns false for kinds the engine lacks. */
+wasm_valkind_t api_valkind(wh_valtype type);
+bool api_valtype(wasm_valkind_t kind, wh_valtype *out);
+const char *api_valkind_name(wasm_valkind_t kind); /* "i32", ..., "externref", "funcref", "kind 7" */
+wasm_externkind_t api_externkind(wh_externkind kind);
+
+/* API types from engine types (NULL when out of memory). */
+wasm_functype_t *api_functype_from(const wh_functype *type);
+wasm_globaltype_t *api_globaltype_from(const wh_globaltype *type);
+wasm_tabletype_t *api_tabletype_from(const wh_tabletype *type);
+wasm_memorytype_t *api_memorytype_from(const wh_memtype *type);
+/* Engine types from API types: false (error recorded, prefixed with `where`) when the API type
+ * cannot be one (unknown kinds, bad limits). The wh_functype's types array must be freed. */
+bool api_functype_to(const wasm_functype_t *type, wh_functype *out, const char *where);
+bool api_globaltype_to(const wasm_globaltype_t *type, wh_globaltype *out, const char *where);
+bool api_tabletype_to(const wasm_tabletype_t *type, wh_tabletype *out, const char *where);
+bool api_memorytype_to(const wasm_memorytype_t *type, wh_memtype *out, const char *where);
+/* "func [i32 i32] -> [i32]", for messages. */
+void api_format_functype(const wh_functype *type, char *buffer, size_t size);
+
+/* ---- values (api_func.c) ---- */
+
+/* A WebAssembly value of engine type `type` as an API value (references become new handles,
+ * owned by *out). False when out of memory (error recorded). */
+bool api_val_from_slot(wasm_store_t *store, wh_valtype type, wh_slot slot, wasm_val_t *out);
+/* Names a value in messages: `what`, then ` index` unless index is negative, then ` after`
+ * when not NULL ("argument 2", "result 0 of a host function"). Formatted only when there is
+ * something to say, so that calls that go well pay nothing for it. */
+typedef struct api_value_name {
+    const char *what;
+    int index;
+    const char *after;
+} api_value_name;
+
+/* An API value as a WebAssembly value of type `type`: NULL, or a message (written to
+ * `message`) saying why it cannot be one: kind mismatch, a reference of another store, a
+ * function reference that is not a function. */
+const char *api_val_to_slot(wasm_store_t *store, wh_valtype type, const wasm_val_t *val, wh_slot *out,
+                            api_value_name name, char *message, size_t message_size);
+/* A reference handle (or NULL) as a reference of type `type` (WH_FUNCREF or WH_EXTERNREF). */
+const char *api_ref_to_pointer(wasm_store_t *store, wh_valtype type, const wasm_ref_t *ref, void **out,
+                               api_value_name name, char *message, size_t message_size);
+/* The handle for a reference value of type `type` (NULL for null or when out of memory). */
+wasm_ref_t *api_ref_from_pointer(wasm_store_t *store, wh_valtype type, void *pointer);
+
+/* ---- traps (api_trap.c) ---- */
+
+/* A trap handle for an engine trap (taken over). Never NULL unless out of memory. */
+wasm_trap_t *api_trap_from(wasm_store_t *store, wh_trap *trap);
+/* A trap of code WH_TRAP_CODE_API with a printf-style message; also recorded as the last error. */
+wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* The engine trap for a trap a host function returned (taken over and deleted). */
+wh_trap *api_trap_take(wasm_trap_t *trap);
+
+/* ---- names ---- */
+
+void api_name_set(wasm_name_t *out, const char *data, size_t length); /* empty when out of memory */
+
+#endif

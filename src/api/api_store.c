@@ -1,0 +1,379 @@
+/* api_store.c: configuration, engine and store; object identities, reference handles and their common functions; foreign objects. */
+#include "api_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- configuration and engine ----
+ * The engine keeps no state of its own (everything lives in stores), so these only exist
+ * for the interface's sake. */
+
+wasm_config_t *wasm_config_new(void)
+{
+    wasm_config_t *config = calloc(1, sizeof *config);
+    if (!config)
+        api_fail(WH_ERROR_RESOURCE, "wasm_config_new: out of memory");
+    return config;
+}
+
+void wasm_config_delete(wasm_config_t *config) { free(config); }
+
+wasm_engine_t *wasm_engine_new(void)
+{
+    wasm_engine_t *engine = calloc(1, sizeof *engine);
+    if (!engine)
+        api_fail(WH_ERROR_RESOURCE, "wasm_engine_new: out of memory");
+    return engine;
+}
+
+wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *config)
+{
+    wasm_config_delete(config);
+    return wasm_engine_new();
+}
+
+void wasm_engine_delete(wasm_engine_t *engine) { free(engine); }
+
+/* ---- stores ---- */
+
+wasm_store_t *wasm_store_new(wasm_engine_t *engine)
+{
+    if (!engine) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_store_new: the engine is NULL");
+        return NULL;
+    }
+    wasm_store_t *store = calloc(1, sizeof *store);
+    if (!store) {
+        api_fail(WH_ERROR_RESOURCE, "wasm_store_new: out of memory");
+        return NULL;
+    }
+    store->engine = store_new();
+    if (!store->engine) {
+        free(store);
+        api_fail(WH_ERROR_RESOURCE, "wasm_store_new: cannot allocate the store's stack (out of memory)");
+        return NULL;
+    }
+    return store;
+}
+
+void wasm_store_delete(wasm_store_t *store)
+{
+    if (!store)
+        return;
+    /* Frees every object, identities included (their finalizers run here). */
+    store_free(store->engine);
+    free(store->objects.slots);
+    free(store->instances);
+    free(store);
+}
+
+bool api_store_add_instance(wasm_store_t *store, api_object *object)
+{
+    if (store->instance_count == store->instance_capacity) {
+        size_t capacity = store->instance_capacity ? store->instance_capacity * 2 : 8;
+        api_object **instances = realloc(store->instances, capacity * sizeof *instances);
+        if (!instances)
+            return false;
+        store->instances = instances;
+        store->instance_capacity = capacity;
+    }
+    store->instances[store->instance_count++] = object;
+    return true;
+}
+
+/* ---- identities ---- */
+
+static void store_object_destroy(void *pointer)
+{
+    api_object *object = pointer;
+    if (object->host_finalizer)
+        object->host_finalizer(object->host_info);
+    free(object->frame_handle);
+    free(object);
+}
+
+static size_t pointer_hash(const void *pointer)
+{
+    uint64_t x = (uint64_t)(uintptr_t)pointer;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdu;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+static bool map_grow(api_object_map *map)
+{
+    size_t capacity = map->capacity ? map->capacity * 2 : 64;
+    api_object **slots = calloc(capacity, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < map->capacity; i++) {
+        api_object *object = map->slots[i];
+        if (!object)
+            continue;
+        size_t k = pointer_hash(object->engine_object) & (capacity - 1);
+        while (slots[k])
+            k = (k + 1) & (capacity - 1);
+        slots[k] = object;
+    }
+    free(map->slots);
+    map->slots = slots;
+    map->capacity = capacity;
+    return true;
+}
+
+api_object *api_object_for(wasm_store_t *store, api_kind kind, void *engine_object)
+{
+    api_object_map *map = &store->objects;
+    if (map->capacity) {
+        size_t k = pointer_hash(engine_object) & (map->capacity - 1);
+        for (api_object *object; (object = map->slots[k]) != NULL; k = (k + 1) & (map->capacity - 1))
+            if (object->engine_object == engine_object)
+                return object;
+    }
+    /* Keep the table at most half full. */
+    if ((map->count + 1) * 2 > map->capacity && !map_grow(map)) {
+        api_fail(WH_ERROR_RESOURCE, "out of memory registering an object");
+        return NULL;
+    }
+    api_object *object = calloc(1, sizeof *object);
+    if (!object) {
+        api_fail(WH_ERROR_RESOURCE, "out of memory registering an object");
+        return NULL;
+    }
+    object->kind = kind;
+    object->engine_object = engine_object;
+    if (!store_own(store->engine, object, store_object_destroy)) {
+        api_fail(WH_ERROR_RESOURCE, "out of memory registering an object");
+        return NULL;
+    }
+    size_t k = pointer_hash(engine_object) & (map->capacity - 1);
+    while (map->slots[k])
+        k = (k + 1) & (map->capacity - 1);
+    map->slots[k] = object;
+    map->count++;
+    return object;
+}
+
+static bool is_counted(api_kind kind) { return kind == API_MODULE || kind == API_TRAP; }
+
+api_object *api_object_new_counted(api_kind kind)
+{
+    api_object *object = calloc(1, sizeof *object);
+    if (!object) {
+        api_fail(WH_ERROR_RESOURCE, "out of memory");
+        return NULL;
+    }
+    object->kind = kind;
+    object->reference_count = 1;
+    return object;
+}
+
+void api_object_release(api_object *object)
+{
+    if (!object || --object->reference_count > 0)
+        return;
+    if (object->host_finalizer)
+        object->host_finalizer(object->host_info);
+    if (object->kind == API_MODULE)
+        module_release(object->module);
+    else if (object->kind == API_TRAP)
+        trap_free(object->trap);
+    free(object);
+}
+
+static void release_pinned(void *object) { api_object_release(object); }
+
+bool api_pin(wasm_store_t *store, api_object *object)
+{
+    if (!is_counted(object->kind) || object->pinned_in == store)
+        return true;
+    object->reference_count++;
+    if (!store_own(store->engine, object, release_pinned))
+        return false; /* store_own released it again */
+    object->pinned_in = store;
+    return true;
+}
+
+/* ---- handles ---- */
+
+wasm_ref_t *api_handle_new(wasm_store_t *store, api_object *object)
+{
+    wasm_ref_t *handle = malloc(sizeof *handle);
+    if (!handle) {
+        api_fail(WH_ERROR_RESOURCE, "out of memory allocating a reference");
+        return NULL;
+    }
+    handle->object = object;
+    handle->store = store;
+    if (is_counted(object->kind))
+        object->reference_count++;
+    return handle;
+}
+
+void api_handle_delete(wasm_ref_t *handle)
+{
+    if (!handle)
+        return;
+    if (is_counted(handle->object->kind))
+        api_object_release(handle->object);
+    free(handle);
+}
+
+static wasm_ref_t *handle_copy(const wasm_ref_t *handle)
+{
+    return handle ? api_handle_new(handle->store, handle->object) : NULL;
+}
+
+static bool handle_same(const wasm_ref_t *a, const wasm_ref_t *b)
+{
+    return a && b && a->object == b->object;
+}
+
+static void *handle_host_info(const wasm_ref_t *handle) { return handle ? handle->object->host_info : NULL; }
+
+static void handle_set_host_info(wasm_ref_t *handle, void *info, void (*finalizer)(void *))
+{
+    if (!handle)
+        return;
+    handle->object->host_info = info;
+    handle->object->host_finalizer = finalizer;
+}
+
+/* The functions every reference type has. `matches` says whether a generic reference is of
+ * this type. */
+#define API_REF_FUNCTIONS(name, matches)                                                                    \
+    void wasm_##name##_delete(wasm_##name##_t *handle) { api_handle_delete((wasm_ref_t *)handle); }        \
+    wasm_##name##_t *wasm_##name##_copy(const wasm_##name##_t *handle)                                     \
+    {                                                                                                       \
+        return (wasm_##name##_t *)handle_copy((const wasm_ref_t *)handle);                                  \
+    }                                                                                                       \
+    bool wasm_##name##_same(const wasm_##name##_t *a, const wasm_##name##_t *b)                            \
+    {                                                                                                       \
+        return handle_same((const wasm_ref_t *)a, (const wasm_ref_t *)b);                                  \
+    }                                                                                                       \
+    void *wasm_##name##_get_host_info(const wasm_##name##_t *handle)                                       \
+    {                                                                                                       \
+        return handle_host_info((const wasm_ref_t *)handle);                                                \
+    }                                                                                                       \
+    void wasm_##name##_set_host_info(wasm_##name##_t *handle, void *info)                                  \
+    {                                                                                                       \
+        handle_set_host_info((wasm_ref_t *)handle, info, NULL);                                             \
+    }                                                                                                       \
+    void wasm_##name##_set_host_info_with_finalizer(wasm_##name##_t *handle, void *info,                   \
+                                                    void (*finalizer)(void *))                              \
+    {                                                                                                       \
+        handle_set_host_info((wasm_ref_t *)handle, info, finalizer);                                        \
+    }                                                                                                       \
+    wasm_ref_t *wasm_##name##_as_ref(wasm_##name##_t *handle) { return (wasm_ref_t *)handle; }             \
+    const wasm_ref_t *wasm_##name##_as_ref_const(const wasm_##name##_t *handle)                            \
+    {                                                                                                       \
+        return (const wasm_ref_t *)handle;                                                                  \
+    }                                                                                                       \
+    wasm_##name##_t *wasm_ref_as_##name(wasm_ref_t *ref)                                                    \
+    {                                                                                                       \
+        return ref && (matches) ? (wasm_##name##_t *)ref : NULL;                                            \
+    }                                                                                                       \
+    const wasm_##name##_t *wasm_ref_as_##name##_const(const wasm_ref_t *ref)                                \
+    {                                                                                                       \
+        return ref && (matches) ? (const wasm_##name##_t *)ref : NULL;                                      \
+    }
+
+API_REF_FUNCTIONS(func, ref->object->kind == API_FUNC)
+API_REF_FUNCTIONS(global, ref->object->kind == API_GLOBAL)
+API_REF_FUNCTIONS(table, ref->object->kind == API_TABLE)
+API_REF_FUNCTIONS(memory, ref->object->kind == API_MEMORY)
+API_REF_FUNCTIONS(extern, api_is_extern_kind(ref->object->kind))
+API_REF_FUNCTIONS(foreign, ref->object->kind == API_FOREIGN)
+API_REF_FUNCTIONS(instance, ref->object->kind == API_INSTANCE)
+API_REF_FUNCTIONS(module, ref->object->kind == API_MODULE)
+API_REF_FUNCTIONS(trap, ref->object->kind == API_TRAP)
+
+/* The generic reference: the same functions without conversions. */
+void wasm_ref_delete(wasm_ref_t *ref) { api_handle_delete(ref); }
+wasm_ref_t *wasm_ref_copy(const wasm_ref_t *ref) { return handle_copy(ref); }
+bool wasm_ref_same(const wasm_ref_t *a, const wasm_ref_t *b) { return handle_same(a, b); }
+void *wasm_ref_get_host_info(const wasm_ref_t *ref) { return handle_host_info(ref); }
+void wasm_ref_set_host_info(wasm_ref_t *ref, void *info) { handle_set_host_info(ref, info, NULL); }
+void wasm_ref_set_host_info_with_finalizer(wasm_ref_t *ref, void *info, void (*finalizer)(void *))
+{
+    handle_set_host_info(ref, info, finalizer);
+}
+
+/* ---- externals: views of functions, globals, tables and memories ---- */
+
+#define API_EXTERN_VIEWS(name, KIND)                                                                        \
+    wasm_extern_t *wasm_##name##_as_extern(wasm_##name##_t *handle) { return (wasm_extern_t *)handle; }    \
+    const wasm_extern_t *wasm_##name##_as_extern_const(const wasm_##name##_t *handle)                      \
+    {                                                                                                       \
+        return (const wasm_extern_t *)handle;                                                               \
+    }                                                                                                       \
+    wasm_##name##_t *wasm_extern_as_##name(wasm_extern_t *handle)                                           \
+    {                                                                                                       \
+        return handle && handle->ref.object->kind == KIND ? (wasm_##name##_t *)handle : NULL;               \
+    }                                                                                                       \
+    const wasm_##name##_t *wasm_extern_as_##name##_const(const wasm_extern_t *handle)                       \
+    {                                                                                                       \
+        return handle && handle->ref.object->kind == KIND ? (const wasm_##name##_t *)handle : NULL;         \
+    }
+
+API_EXTERN_VIEWS(func, API_FUNC)
+API_EXTERN_VIEWS(global, API_GLOBAL)
+API_EXTERN_VIEWS(table, API_TABLE)
+API_EXTERN_VIEWS(memory, API_MEMORY)
+
+wasm_externkind_t wasm_extern_kind(const wasm_extern_t *handle)
+{
+    if (!handle)
+        return WASM_EXTERN_FUNC;
+    switch (handle->ref.object->kind) {
+    case API_GLOBAL: return WASM_EXTERN_GLOBAL;
+    case API_TABLE: return WASM_EXTERN_TABLE;
+    case API_MEMORY: return WASM_EXTERN_MEMORY;
+    default: return WASM_EXTERN_FUNC;
+    }
+}
+
+wasm_externtype_t *wasm_extern_type(const wasm_extern_t *handle)
+{
+    if (!handle) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_extern_type: the extern is NULL");
+        return NULL;
+    }
+    const api_object *object = handle->ref.object;
+    switch (object->kind) {
+    case API_FUNC: return (wasm_externtype_t *)api_functype_from(object->func->type);
+    case API_GLOBAL: return (wasm_externtype_t *)api_globaltype_from(&object->global->type);
+    case API_TABLE: {
+        wh_tabletype type = object->table->type;
+        type.limits.min = object->table->size;
+        return (wasm_externtype_t *)api_tabletype_from(&type);
+    }
+    case API_MEMORY: {
+        wh_memtype type = object->memory->type;
+        type.limits.min = memory_pages(object->memory);
+        return (wasm_externtype_t *)api_memorytype_from(&type);
+    }
+    default: return NULL;
+    }
+}
+
+/* ---- foreign objects ---- */
+
+static void foreign_destroy(void *pointer) { store_object_destroy(pointer); }
+
+wasm_foreign_t *wasm_foreign_new(wasm_store_t *store)
+{
+    if (!store) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_foreign_new: the store is NULL");
+        return NULL;
+    }
+    api_object *object = calloc(1, sizeof *object);
+    if (!object || !store_own(store->engine, object, foreign_destroy)) {
+        api_fail(WH_ERROR_RESOURCE, "wasm_foreign_new: out of memory");
+        return NULL;
+    }
+    object->kind = API_FOREIGN;
+    object->engine_object = object; /* nothing behind it but the identity */
+    return (wasm_foreign_t *)api_handle_new(store, object);
+}

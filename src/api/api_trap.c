@@ -1,0 +1,279 @@
+/* api_trap.c: traps (messages, codes, backtraces as frames) and frames. */
+#define _GNU_SOURCE /* open_memstream */
+#include "api_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static wh_trap_code_t code_of(wh_trap_kind kind)
+{
+    switch (kind) {
+    case WH_TRAP_UNREACHABLE: return WH_TRAP_CODE_UNREACHABLE;
+    case WH_TRAP_INTEGER_DIVIDE_BY_ZERO: return WH_TRAP_CODE_INTEGER_DIVIDE_BY_ZERO;
+    case WH_TRAP_INTEGER_OVERFLOW: return WH_TRAP_CODE_INTEGER_OVERFLOW;
+    case WH_TRAP_INVALID_CONVERSION: return WH_TRAP_CODE_INVALID_CONVERSION;
+    case WH_TRAP_OUT_OF_BOUNDS_MEMORY: return WH_TRAP_CODE_OUT_OF_BOUNDS_MEMORY;
+    case WH_TRAP_OUT_OF_BOUNDS_TABLE: return WH_TRAP_CODE_OUT_OF_BOUNDS_TABLE;
+    case WH_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return WH_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH;
+    case WH_TRAP_UNDEFINED_ELEMENT: return WH_TRAP_CODE_UNDEFINED_ELEMENT;
+    case WH_TRAP_UNINITIALIZED_ELEMENT: return WH_TRAP_CODE_UNINITIALIZED_ELEMENT;
+    case WH_TRAP_CALL_STACK_EXHAUSTED: return WH_TRAP_CODE_CALL_STACK_EXHAUSTED;
+    case WH_TRAP_HOST: return WH_TRAP_CODE_HOST;
+    case WH_TRAP_EXIT: return WH_TRAP_CODE_EXIT;
+    default: break; /* kinds the engine may add later */
+    }
+    return WH_TRAP_CODE_OTHER;
+}
+
+static wasm_trap_t *trap_handle(wasm_store_t *store, wh_trap *trap, wh_trap_code_t code)
+{
+    api_object *object = api_object_new_counted(API_TRAP);
+    if (!object) {
+        trap_free(trap);
+        return NULL;
+    }
+    object->trap = trap;
+    object->trap_code = code;
+    wasm_trap_t *handle = (wasm_trap_t *)api_handle_new(store, object);
+    api_object_release(object); /* the handle holds it now (or nothing does) */
+    return handle;
+}
+
+wasm_trap_t *api_trap_from(wasm_store_t *store, wh_trap *trap) { return trap_handle(store, trap, code_of(trap->kind)); }
+
+wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...)
+{
+    char message[1024];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    api_fail(WH_ERROR_INVALID_ARGUMENT, "%s", message);
+    return trap_handle(store, trap_new(WH_TRAP_HOST, message), WH_TRAP_CODE_API);
+}
+
+/* A deep copy of a trap (for a trap handle that is still shared). */
+static wh_trap *trap_clone(const wh_trap *trap)
+{
+    wh_trap *copy = trap_new(trap->kind, trap->message);
+    if (copy->message == trap_kind_message(copy->kind))
+        return copy; /* out of memory: trap_new gave its static trap, which takes no frames */
+    copy->exit_code = trap->exit_code;
+    if (trap->frame_count) {
+        copy->frames = malloc(trap->frame_count * sizeof *copy->frames);
+        if (copy->frames) {
+            memcpy(copy->frames, trap->frames, trap->frame_count * sizeof *copy->frames);
+            copy->frame_count = trap->frame_count;
+        }
+    }
+    return copy;
+}
+
+wh_trap *api_trap_take(wasm_trap_t *handle)
+{
+    api_object *object = handle->ref.object;
+    wh_trap *trap;
+    if (object->reference_count == 1) {
+        /* The last reference: the engine trap (with the frames it already has, and its kind,
+         * e.g. a WASI exit passed on by a host function) moves on without copying. */
+        trap = object->trap;
+        object->trap = NULL;
+    } else {
+        trap = trap_clone(object->trap);
+    }
+    wasm_trap_delete(handle);
+    return trap;
+}
+
+/* The message of a wasm_message_t: its bytes up to the first NUL or its size. */
+wasm_trap_t *wasm_trap_new(wasm_store_t *store, const wasm_message_t *message)
+{
+    size_t length = 0;
+    if (message && message->data)
+        while (length < message->size && message->data[length] != '\0')
+            length++;
+    char *text = malloc(length + 1);
+    if (!text) {
+        api_fail(WH_ERROR_RESOURCE, "wasm_trap_new: out of memory");
+        return NULL;
+    }
+    if (length)
+        memcpy(text, message->data, length);
+    text[length] = '\0';
+    wh_trap *trap = trap_new(WH_TRAP_HOST, text);
+    free(text);
+    return trap_handle(store, trap, WH_TRAP_CODE_HOST);
+}
+
+void wasm_trap_message(const wasm_trap_t *handle, wasm_message_t *out)
+{
+    if (!out)
+        return;
+    if (!handle || !handle->ref.object->trap) {
+        wasm_byte_vec_new_empty(out);
+        return;
+    }
+    const char *message = handle->ref.object->trap->message;
+    wasm_byte_vec_new(out, strlen(message) + 1, message);
+}
+
+wh_trap_code_t wh_trap_code(const wasm_trap_t *handle)
+{
+    return handle ? handle->ref.object->trap_code : WH_TRAP_CODE_API;
+}
+
+bool wh_trap_exit_code(const wasm_trap_t *handle, int *exit_code)
+{
+    if (!handle || handle->ref.object->trap_code != WH_TRAP_CODE_EXIT || !handle->ref.object->trap)
+        return false;
+    if (exit_code)
+        *exit_code = handle->ref.object->trap->exit_code;
+    return true;
+}
+
+void wh_trap_format(const wasm_trap_t *handle, wasm_byte_vec_t *out)
+{
+    if (!out)
+        return;
+    wasm_byte_vec_new_empty(out);
+    if (!handle || !handle->ref.object->trap) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_trap_format: the trap is NULL");
+        return;
+    }
+    char *text = NULL;
+    size_t size = 0;
+    FILE *stream = open_memstream(&text, &size);
+    if (!stream) {
+        api_fail(WH_ERROR_RESOURCE, "wh_trap_format: out of memory");
+        return;
+    }
+    trap_print(handle->ref.object->trap, stream);
+    fclose(stream);
+    wasm_byte_vec_new(out, size, text);
+    free(text);
+}
+
+/* ---- frames ---- */
+
+struct wasm_frame_t {
+    wasm_store_t *store;
+    const wh_module *module;
+    uint32_t func_index;
+    size_t func_offset, module_offset;
+};
+
+static wasm_frame_t *frame_new(wasm_store_t *store, const wh_backtrace_frame *source)
+{
+    wasm_frame_t *frame = malloc(sizeof *frame);
+    if (!frame) {
+        api_fail(WH_ERROR_RESOURCE, "out of memory allocating a frame");
+        return NULL;
+    }
+    frame->store = store;
+    frame->module = source->module;
+    frame->func_index = source->func_index;
+    frame->module_offset = source->byte_offset;
+    frame->func_offset = 0;
+    /* Offsets within the function count from its first instruction. */
+    const wh_module *module = source->module;
+    uint32_t def = source->func_index - module->imported_func_count;
+    if (source->func_index >= module->imported_func_count && def < module->func_def_count &&
+        source->byte_offset >= module->func_defs[def].body_offset)
+        frame->func_offset = source->byte_offset - module->func_defs[def].body_offset;
+    return frame;
+}
+
+wasm_frame_t *wasm_trap_origin(const wasm_trap_t *handle)
+{
+    if (!handle || !handle->ref.object->trap)
+        return NULL;
+    const wh_trap *trap = handle->ref.object->trap;
+    /* Host functions have no frame in the standard's sense: the origin is the innermost wasm frame. */
+    for (uint32_t i = 0; i < trap->frame_count; i++)
+        if (trap->frames[i].module)
+            return frame_new(handle->ref.store, &trap->frames[i]);
+    return NULL;
+}
+
+void wasm_trap_trace(const wasm_trap_t *handle, wasm_frame_vec_t *out)
+{
+    if (!out)
+        return;
+    wasm_frame_vec_new_empty(out);
+    if (!handle || !handle->ref.object->trap)
+        return;
+    const wh_trap *trap = handle->ref.object->trap;
+    size_t count = 0;
+    for (uint32_t i = 0; i < trap->frame_count; i++)
+        count += trap->frames[i].module != NULL;
+    wasm_frame_vec_new_uninitialized(out, count);
+    if (out->size != count)
+        return;
+    size_t k = 0;
+    for (uint32_t i = 0; i < trap->frame_count; i++) {
+        if (!trap->frames[i].module)
+            continue;
+        out->data[k] = frame_new(handle->ref.store, &trap->frames[i]);
+        if (!out->data[k]) {
+            wasm_frame_vec_delete(out);
+            return;
+        }
+        k++;
+    }
+}
+
+void wasm_frame_delete(wasm_frame_t *frame) { free(frame); }
+
+wasm_frame_t *wasm_frame_copy(const wasm_frame_t *frame)
+{
+    if (!frame)
+        return NULL;
+    wasm_frame_t *copy = malloc(sizeof *copy);
+    if (copy)
+        *copy = *frame;
+    else
+        api_fail(WH_ERROR_RESOURCE, "wasm_frame_copy: out of memory");
+    return copy;
+}
+
+/* Frames record the module, not the instance: the instance is found when the store holds
+ * exactly one instance of that module made through this interface (NULL otherwise). The
+ * handle returned belongs to the instance and lives as long as the store. */
+wasm_instance_t *wasm_frame_instance(const wasm_frame_t *frame)
+{
+    if (!frame || !frame->store)
+        return NULL;
+    wasm_store_t *store = frame->store;
+    api_object *found = NULL;
+    for (size_t i = 0; i < store->instance_count; i++) {
+        api_object *object = store->instances[i];
+        if (object->instance->module != frame->module)
+            continue;
+        if (found)
+            return NULL; /* ambiguous */
+        found = object;
+    }
+    if (!found)
+        return NULL;
+    if (!found->frame_handle)
+        found->frame_handle = api_handle_new(store, found);
+    return (wasm_instance_t *)found->frame_handle;
+}
+
+uint32_t wasm_frame_func_index(const wasm_frame_t *frame) { return frame ? frame->func_index : 0; }
+size_t wasm_frame_func_offset(const wasm_frame_t *frame) { return frame ? frame->func_offset : 0; }
+size_t wasm_frame_module_offset(const wasm_frame_t *frame) { return frame ? frame->module_offset : 0; }
+
+bool wh_frame_func_name(const wasm_frame_t *frame, wasm_name_t *out)
+{
+    if (!out)
+        return false;
+    wasm_name_new_empty(out);
+    const wh_name *name = frame ? module_func_name(frame->module, frame->func_index) : NULL;
+    if (!name)
+        return false;
+    api_name_set(out, name->data, name->length);
+    return out->size == name->length;
+}
