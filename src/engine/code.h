@@ -42,6 +42,40 @@
 
 struct wh_module;
 
+/* Loop back-edges, in two forms of every branch that can jump back: NAME_BACK is NAME plus,
+ * when the jump is taken, a look at the store's stop flag (deadline passed, interrupt: traps
+ * "deadline exceeded" or "interrupted"); NAME_BACK_FUEL also charges `cost` fuel (traps "fuel
+ * exhausted"). Both families list the branches in the same order as WH_OPCODES. */
+#define WH_BACK_EDGE_OPCODES(X, SUFFIX, COST_CELLS, COST)                                       \
+    X(BR##SUFFIX, 1 + COST_CELLS, "target" COST)                                                \
+    X(BR_IF##SUFFIX, 2 + COST_CELLS, "cond target" COST)                                        \
+    X(BR_UNLESS##SUFFIX, 2 + COST_CELLS, "cond target" COST)                                    \
+    X(BR_IF_I32_EQ##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                  \
+    X(BR_IF_I32_NE##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                  \
+    X(BR_IF_I32_LT_S##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I32_LT_U##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I32_GT_S##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I32_GT_U##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I32_LE_S##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I32_LE_U##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I32_GE_S##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I32_GE_U##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I64_EQ##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                  \
+    X(BR_IF_I64_NE##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                  \
+    X(BR_IF_I64_LT_S##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I64_LT_U##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I64_GT_S##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I64_GT_U##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I64_LE_S##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I64_LE_U##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I64_GE_S##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I64_GE_U##SUFFIX, 3 + COST_CELLS, "a b target" COST)                                \
+    X(BR_IF_I64_EQZ##SUFFIX, 2 + COST_CELLS, "a target" COST)                                   \
+    X(BR_IF_I64_NEZ##SUFFIX, 2 + COST_CELLS, "a target" COST)                                   \
+    X(I32_ADD_BR_IF_NE##SUFFIX, 6 + COST_CELLS, "d a b x y target" COST)                        \
+    X(I32_ADD_BR_IF_LT_S##SUFFIX, 6 + COST_CELLS, "d a b x y target" COST)                      \
+    X(I32_ADD_BR_IF_LT_U##SUFFIX, 6 + COST_CELLS, "d a b x y target" COST)
+
 #define WH_OPCODES(X)                                                                         \
     /* control */                                                                             \
     X(UNREACHABLE, 0, "")              /* trap "unreachable" */                              \
@@ -67,25 +101,8 @@ struct wh_module;
     X(I32_ADD_BR_IF_LT_U, 6, "d a b x y target")                                              \
     /* sandbox limits (only in code compiled with WH_CHECK_FUEL / WH_CHECK_EPOCH, see below) */ \
     X(FUEL, 1, "cost")                 /* charges `cost` fuel; traps "fuel exhausted" */       \
-    /* loop back-edges: the branch of the same name without _BACK, plus, when the jump is       \
-       taken, a charge of `cost` fuel and a check of the deadline (traps "fuel exhausted",      \
-       "deadline exceeded", "interrupted") */                                                 \
-    X(BR_BACK, 2, "target cost")                                                              \
-    X(BR_IF_BACK, 3, "cond target cost") X(BR_UNLESS_BACK, 3, "cond target cost")             \
-    X(BR_IF_I32_EQ_BACK, 4, "a b target cost") X(BR_IF_I32_NE_BACK, 4, "a b target cost")    \
-    X(BR_IF_I32_LT_S_BACK, 4, "a b target cost") X(BR_IF_I32_LT_U_BACK, 4, "a b target cost") \
-    X(BR_IF_I32_GT_S_BACK, 4, "a b target cost") X(BR_IF_I32_GT_U_BACK, 4, "a b target cost") \
-    X(BR_IF_I32_LE_S_BACK, 4, "a b target cost") X(BR_IF_I32_LE_U_BACK, 4, "a b target cost") \
-    X(BR_IF_I32_GE_S_BACK, 4, "a b target cost") X(BR_IF_I32_GE_U_BACK, 4, "a b target cost") \
-    X(BR_IF_I64_EQ_BACK, 4, "a b target cost") X(BR_IF_I64_NE_BACK, 4, "a b target cost")    \
-    X(BR_IF_I64_LT_S_BACK, 4, "a b target cost") X(BR_IF_I64_LT_U_BACK, 4, "a b target cost") \
-    X(BR_IF_I64_GT_S_BACK, 4, "a b target cost") X(BR_IF_I64_GT_U_BACK, 4, "a b target cost") \
-    X(BR_IF_I64_LE_S_BACK, 4, "a b target cost") X(BR_IF_I64_LE_U_BACK, 4, "a b target cost") \
-    X(BR_IF_I64_GE_S_BACK, 4, "a b target cost") X(BR_IF_I64_GE_U_BACK, 4, "a b target cost") \
-    X(BR_IF_I64_EQZ_BACK, 3, "a target cost") X(BR_IF_I64_NEZ_BACK, 3, "a target cost")      \
-    X(I32_ADD_BR_IF_NE_BACK, 7, "d a b x y target cost")                                      \
-    X(I32_ADD_BR_IF_LT_S_BACK, 7, "d a b x y target cost")                                    \
-    X(I32_ADD_BR_IF_LT_U_BACK, 7, "d a b x y target cost")                                    \
+    WH_BACK_EDGE_OPCODES(X, _BACK, 0, "")                                                     \
+    WH_BACK_EDGE_OPCODES(X, _BACK_FUEL, 1, " cost")                                           \
     X(RETURN, 0, "")                   /* results are already in fp[0..result_count) */      \
     X(CALL, 2, "func base")            /* func: index into instance->funcs (imports too) */  \
     X(CALL_INDIRECT, 4, "type table elem base") /* type: index into module types;         \
@@ -231,11 +248,13 @@ typedef struct wh_code_offset {
 /* Run-time checks a function can be compiled with (see "Limits" in runtime.h). Code without
  * them runs at full speed but cannot be metered (FUEL) or stopped inside a loop (EPOCH); calls
  * are checked either way.
- *  - WH_CHECK_EPOCH: loop back-edges check the store's deadline and interrupt requests.
+ *  - WH_CHECK_EPOCH: function entry and loop back-edges (the _BACK branches) look at the
+ *    store's stop flag, raised when its deadline passes or it is interrupted.
  *  - WH_CHECK_FUEL: fuel is charged per block of straight-line code: one unit per wasm
- *    instruction (block, loop, else, end and nop are free), the whole block when it is
- *    entered (at function entry, a loop's back-edge, or a FUEL instruction at a label that
- *    branches reach). Implies WH_CHECK_EPOCH: the same back-edges check the deadline. */
+ *    instruction (block, loop, else, end, nop and drop are free), the whole block when it is
+ *    entered (at function entry, a loop's back-edge (the _BACK_FUEL branches), or a FUEL
+ *    instruction at a label that branches reach). Implies WH_CHECK_EPOCH: the same places
+ *    look at the stop flag. */
 #define WH_CHECK_EPOCH 1u
 #define WH_CHECK_FUEL 2u
 

@@ -31,8 +31,8 @@
  * validated and dropped.
  *
  * Limits (code.h, WH_CHECK_*). With checks on, every branch back to a loop's label becomes its
- * _BACK form, which checks the deadline (and charges fuel) when taken; calls are checked by the
- * interpreter whatever the code. For fuel, the code is cut into regions: straight-line code
+ * _BACK form, which looks at the store's stop flag when taken (_BACK_FUEL: and charges fuel);
+ * the interpreter checks function entry. For fuel, the code is cut into regions: straight-line code
  * entered only at its top, at function entry, at a loop label or at a label that a forward
  * branch reaches (leaving early through a br_if does not end a region: the whole region is paid
  * on entry). Each region's cost, one unit per wasm instruction, goes to whatever enters it: the
@@ -422,19 +422,23 @@ static void use_region(compiler *c, uint32_t cell, uint32_t r)
     c->region_uses[c->region_use_count++] = (region_use){cell, r};
 }
 
-/* The _BACK form of a branch opcode (code.h lists both families in the same order). */
-static wh_opcode back_edge_form(uint32_t op)
+/* The back-edge form of a branch opcode: _BACK_FUEL when charging fuel, else _BACK (code.h
+ * lists both families in the order of the branches). */
+static wh_opcode back_edge_form(uint32_t op, bool fuel)
 {
     _Static_assert(WH_OP_I32_ADD_BR_IF_LT_U - WH_OP_BR_IF_I32_EQ ==
-                       WH_OP_I32_ADD_BR_IF_LT_U_BACK - WH_OP_BR_IF_I32_EQ_BACK,
-                   "the fused branches and their _BACK forms must be listed in the same order");
+                           WH_OP_I32_ADD_BR_IF_LT_U_BACK - WH_OP_BR_IF_I32_EQ_BACK &&
+                       WH_OP_I32_ADD_BR_IF_LT_U - WH_OP_BR_IF_I32_EQ ==
+                           WH_OP_I32_ADD_BR_IF_LT_U_BACK_FUEL - WH_OP_BR_IF_I32_EQ_BACK_FUEL,
+                   "the fused branches and their back-edge forms must be listed in the same order");
     switch (op) {
-    case WH_OP_BR: return WH_OP_BR_BACK;
-    case WH_OP_BR_IF: return WH_OP_BR_IF_BACK;
-    case WH_OP_BR_UNLESS: return WH_OP_BR_UNLESS_BACK;
+    case WH_OP_BR: return fuel ? WH_OP_BR_BACK_FUEL : WH_OP_BR_BACK;
+    case WH_OP_BR_IF: return fuel ? WH_OP_BR_IF_BACK_FUEL : WH_OP_BR_IF_BACK;
+    case WH_OP_BR_UNLESS: return fuel ? WH_OP_BR_UNLESS_BACK_FUEL : WH_OP_BR_UNLESS_BACK;
     default:
         if (op >= WH_OP_BR_IF_I32_EQ && op <= WH_OP_I32_ADD_BR_IF_LT_U)
-            return (wh_opcode)(WH_OP_BR_IF_I32_EQ_BACK + (op - WH_OP_BR_IF_I32_EQ));
+            return (wh_opcode)((fuel ? WH_OP_BR_IF_I32_EQ_BACK_FUEL : WH_OP_BR_IF_I32_EQ_BACK) +
+                               (op - WH_OP_BR_IF_I32_EQ));
         return WH_OP_COUNT;
     }
 }
@@ -744,8 +748,9 @@ static void emit_jump(compiler *c, uint32_t cond, uint32_t fused_cell, frame *ta
     if (target->kind == FRAME_LOOP) {
         c->cells[operand_cell] = target->label_cell - at;
         if (c->checks) {
-            /* A back-edge: the branch (the last instruction emitted) takes its _BACK form. */
-            wh_opcode back = back_edge_form(c->cells[at]);
+            /* A back-edge: the branch (the last instruction emitted) takes its back-edge form,
+             * with a cost operand when charging fuel. */
+            wh_opcode back = back_edge_form(c->cells[at], c->fuel);
             if (back == WH_OP_COUNT)
                 fail(c, "internal error: no back-edge form of %s", wh_opcode_name[c->cells[at]]);
             c->cells[at] = back;
@@ -753,9 +758,8 @@ static void emit_jump(compiler *c, uint32_t cond, uint32_t fused_cell, frame *ta
              * nothing after `at` has one. */
             if (c->offset_count == 0 || c->offsets[c->offset_count - 1].cell < at)
                 record_offset(c, at);
-            uint32_t cost_cell = append_cell(c, 0);
             if (c->fuel)
-                use_region(c, cost_cell, target->region);
+                use_region(c, append_cell(c, 0), target->region);
         }
         return;
     }

@@ -308,12 +308,11 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
         trap_kind = (kind); \
         goto trap; \
     } while (0)
-/* Limits. CHARGE(cost) charges `cost` fuel and checks the deadline, at function entry and on
- * loop back-edges; it traps at pc when a limit is reached. Fuel is counted in store->fuel (without
- * metering it only runs down from INT64_MAX, and limits_check starts it again): kept in memory
- * rather than in a register, which the rest of the loop, calls and returns above all, need more.
- * Running code must stop once the epoch reaches store->interrupt->deadline (the store's deadline,
- * or 0 when interrupted). */
+/* Limits, at function entry and on loop back-edges: STOP_CHECK() looks at the store's stop flag
+ * (raised when its deadline passes or it is interrupted), CHARGE(cost) also charges `cost` fuel;
+ * both trap at pc when a limit is reached. Fuel is counted in store->fuel (without metering it
+ * only runs down from INT64_MAX, and limits_check starts it again): kept in memory rather than in
+ * a register, which the rest of the loop, calls and returns above all, need more. */
 #define LIMITS_SLOW_PATH(cost) \
     do { \
         limit_check check_ = limits_check(store, store->fuel, (cost)); \
@@ -321,14 +320,26 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
         if (check_.trap >= 0) \
             TRAP((wh_trap_kind)check_.trap); \
     } while (0)
+#define STOP_CHECK() \
+    do { \
+        if (__builtin_expect(atomic_load_explicit(&store->stop, memory_order_relaxed) != 0, 0)) \
+            LIMITS_SLOW_PATH(0); \
+    } while (0)
 #define CHARGE(cost) \
     do { \
         uint32_t charged_ = (cost); \
-        if (__builtin_expect((store->fuel -= charged_) < 0 || \
-                                 atomic_load_explicit(&limits_epoch, memory_order_relaxed) >= \
-                                     atomic_load_explicit(&store->interrupt->deadline, memory_order_relaxed), \
+        if (__builtin_expect(((store->fuel -= charged_) < 0) | \
+                                 (atomic_load_explicit(&store->stop, memory_order_relaxed) != 0), \
                              0)) \
             LIMITS_SLOW_PATH(charged_); \
+    } while (0)
+/* Entry into a function compiled with checks: its entry fuel (none without fuel checks). */
+#define ENTRY_CHECK(code) \
+    do { \
+        if ((code)->entry_fuel) \
+            CHARGE((code)->entry_fuel); \
+        else \
+            STOP_CHECK(); \
     } while (0)
 #define SWITCH_INSTANCE(to) \
     do { \
@@ -338,9 +349,8 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
         trap_fault_guard.memory_reserved = instance->memory0 ? instance->memory0->reserved : 0; \
     } while (0)
 
-    /* Function entry: the entry region's fuel, and the deadline. */
     if (code->checks)
-        CHARGE(code->entry_fuel);
+        ENTRY_CHECK(code);
     DISPATCH();
 
     /* ---- control ---- */
@@ -413,82 +423,74 @@ op_BR_TABLE: {
     DISPATCH();
 }
 
-    /* ---- limits: the start of a region that forward branches reach, and loop back-edges
-     * (the branches above, charging and checking when they jump back) ---- */
+    /* ---- limits: the start of a fuel region that forward branches reach, and loop back-edges:
+     * the branches above, looking at the stop flag (_BACK) or also charging fuel (_BACK_FUEL)
+     * when they jump back. CHECK(i) does either, i being the cost's cell; N is 1 when there is
+     * a cost cell, the instruction being one cell longer. ---- */
 op_FUEL:
     if (__builtin_expect((store->fuel -= pc[1]) < 0, 0))
         LIMITS_SLOW_PATH(pc[1]);
     NEXT(1);
-op_BR_BACK:
-    CHARGE(pc[2]);
-    pc += (int32_t)pc[1];
-    DISPATCH();
-op_BR_IF_BACK:
-    if (SLOT(1).u32) {
-        CHARGE(pc[3]);
-        pc += (int32_t)pc[2];
-    } else {
-        pc += 4;
-    }
-    DISPATCH();
-op_BR_UNLESS_BACK:
-    if (!SLOT(1).u32) {
-        CHARGE(pc[3]);
-        pc += (int32_t)pc[2];
-    } else {
-        pc += 4;
-    }
-    DISPATCH();
-#define FUSED_BRANCH_BACK(name, type, operator) \
-    op_BR_IF_##name##_BACK: \
+#define STOP_ONLY(cost_cell) STOP_CHECK()
+#define CHARGE_CELL(cost_cell) CHARGE(pc[cost_cell])
+#define BACK_FUSED(S, N, CHECK, name, type, operator) \
+    op_BR_IF_##name##S: \
     if (SLOT(1).type operator SLOT(2).type) { \
-        CHARGE(pc[4]); \
+        CHECK(4); \
         pc += (int32_t)pc[3]; \
     } else { \
-        pc += 5; \
+        pc += 4 + (N); \
     } \
     DISPATCH();
-    FUSED_BRANCH_BACK(I32_EQ, u32, ==) FUSED_BRANCH_BACK(I32_NE, u32, !=)
-    FUSED_BRANCH_BACK(I32_LT_S, i32, <) FUSED_BRANCH_BACK(I32_LT_U, u32, <)
-    FUSED_BRANCH_BACK(I32_GT_S, i32, >) FUSED_BRANCH_BACK(I32_GT_U, u32, >)
-    FUSED_BRANCH_BACK(I32_LE_S, i32, <=) FUSED_BRANCH_BACK(I32_LE_U, u32, <=)
-    FUSED_BRANCH_BACK(I32_GE_S, i32, >=) FUSED_BRANCH_BACK(I32_GE_U, u32, >=)
-    FUSED_BRANCH_BACK(I64_EQ, u64, ==) FUSED_BRANCH_BACK(I64_NE, u64, !=)
-    FUSED_BRANCH_BACK(I64_LT_S, i64, <) FUSED_BRANCH_BACK(I64_LT_U, u64, <)
-    FUSED_BRANCH_BACK(I64_GT_S, i64, >) FUSED_BRANCH_BACK(I64_GT_U, u64, >)
-    FUSED_BRANCH_BACK(I64_LE_S, i64, <=) FUSED_BRANCH_BACK(I64_LE_U, u64, <=)
-    FUSED_BRANCH_BACK(I64_GE_S, i64, >=) FUSED_BRANCH_BACK(I64_GE_U, u64, >=)
-#undef FUSED_BRANCH_BACK
-op_BR_IF_I64_EQZ_BACK:
-    if (!SLOT(1).u64) {
-        CHARGE(pc[3]);
-        pc += (int32_t)pc[2];
-    } else {
-        pc += 4;
-    }
-    DISPATCH();
-op_BR_IF_I64_NEZ_BACK:
-    if (SLOT(1).u64) {
-        CHARGE(pc[3]);
-        pc += (int32_t)pc[2];
-    } else {
-        pc += 4;
-    }
-    DISPATCH();
-#define ADD_AND_BRANCH_BACK(name, type, operator) \
-    op_I32_ADD_BR_IF_##name##_BACK: \
+#define BACK_ADD(S, N, CHECK, name, type, operator) \
+    op_I32_ADD_BR_IF_##name##S: \
     SLOT(1).u64 = (uint32_t)(SLOT(2).u32 + SLOT(3).u32); \
     if (SLOT(4).type operator SLOT(5).type) { \
-        CHARGE(pc[7]); \
+        CHECK(7); \
         pc += (int32_t)pc[6]; \
     } else { \
-        pc += 8; \
+        pc += 7 + (N); \
     } \
     DISPATCH();
-    ADD_AND_BRANCH_BACK(NE, u32, !=)
-    ADD_AND_BRANCH_BACK(LT_S, i32, <)
-    ADD_AND_BRANCH_BACK(LT_U, u32, <)
-#undef ADD_AND_BRANCH_BACK
+#define BACK_COND(S, N, CHECK, name, condition) \
+    op_##name##S: \
+    if (condition) { \
+        CHECK(3); \
+        pc += (int32_t)pc[2]; \
+    } else { \
+        pc += 3 + (N); \
+    } \
+    DISPATCH();
+#define BACK_EDGES(S, N, CHECK) \
+    op_BR##S: \
+    CHECK(2); \
+    pc += (int32_t)pc[1]; \
+    DISPATCH(); \
+    BACK_COND(S, N, CHECK, BR_IF, SLOT(1).u32) \
+    BACK_COND(S, N, CHECK, BR_UNLESS, !SLOT(1).u32) \
+    BACK_COND(S, N, CHECK, BR_IF_I64_EQZ, !SLOT(1).u64) \
+    BACK_COND(S, N, CHECK, BR_IF_I64_NEZ, SLOT(1).u64) \
+    BACK_FUSED(S, N, CHECK, I32_EQ, u32, ==) BACK_FUSED(S, N, CHECK, I32_NE, u32, !=) \
+    BACK_FUSED(S, N, CHECK, I32_LT_S, i32, <) BACK_FUSED(S, N, CHECK, I32_LT_U, u32, <) \
+    BACK_FUSED(S, N, CHECK, I32_GT_S, i32, >) BACK_FUSED(S, N, CHECK, I32_GT_U, u32, >) \
+    BACK_FUSED(S, N, CHECK, I32_LE_S, i32, <=) BACK_FUSED(S, N, CHECK, I32_LE_U, u32, <=) \
+    BACK_FUSED(S, N, CHECK, I32_GE_S, i32, >=) BACK_FUSED(S, N, CHECK, I32_GE_U, u32, >=) \
+    BACK_FUSED(S, N, CHECK, I64_EQ, u64, ==) BACK_FUSED(S, N, CHECK, I64_NE, u64, !=) \
+    BACK_FUSED(S, N, CHECK, I64_LT_S, i64, <) BACK_FUSED(S, N, CHECK, I64_LT_U, u64, <) \
+    BACK_FUSED(S, N, CHECK, I64_GT_S, i64, >) BACK_FUSED(S, N, CHECK, I64_GT_U, u64, >) \
+    BACK_FUSED(S, N, CHECK, I64_LE_S, i64, <=) BACK_FUSED(S, N, CHECK, I64_LE_U, u64, <=) \
+    BACK_FUSED(S, N, CHECK, I64_GE_S, i64, >=) BACK_FUSED(S, N, CHECK, I64_GE_U, u64, >=) \
+    BACK_ADD(S, N, CHECK, NE, u32, !=) \
+    BACK_ADD(S, N, CHECK, LT_S, i32, <) \
+    BACK_ADD(S, N, CHECK, LT_U, u32, <)
+    BACK_EDGES(_BACK, 0, STOP_ONLY)
+    BACK_EDGES(_BACK_FUEL, 1, CHARGE_CELL)
+#undef BACK_EDGES
+#undef BACK_COND
+#undef BACK_ADD
+#undef BACK_FUSED
+#undef CHARGE_CELL
+#undef STOP_ONLY
 op_RETURN: {
     if (depth == entry_depth)
         return NULL;
@@ -558,7 +560,7 @@ call:
         /* Function entry: code compiled with checks charges its entry fuel and looks at the
          * deadline; code without them does neither (and only runs in stores that need none). */
         if (callee_code->checks)
-            CHARGE(callee_code->entry_fuel);
+            ENTRY_CHECK(callee_code);
         wh_frame *frame = &frames[depth];
         frame->return_pc = next_pc;
         frame->return_fp = fp;
@@ -1112,6 +1114,8 @@ trap: {
 #undef SLOT
 #undef TRAP
 #undef CHARGE
+#undef STOP_CHECK
+#undef ENTRY_CHECK
 #undef LIMITS_SLOW_PATH
 #undef SWITCH_INSTANCE
 }

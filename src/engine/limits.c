@@ -1,7 +1,6 @@
 /* limits.c: store limits: memory and table caps, stack size, fuel, deadlines (the epoch timer thread) and interruption. */
 #include "limits.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,16 +13,17 @@ _Atomic uint64_t limits_epoch;
  *
  * One thread for the whole process publishes limits_epoch, the number of WH_EPOCH_TICK_NS ticks
  * since the timer started. It does not tick: it sleeps until the earliest deadline that has not
- * yet fallen due (or, with none, until one is set), then publishes the epoch and looks again.
- * Deadlines are epochs computed from the clock when they are set, rounded up, so a deadline never
- * fires early, and fires as soon as the thread wakes. Stores with a deadline are in a list of
- * their wh_interrupt objects, guarded by timer_lock. */
+ * yet fallen due (or, with none, until one is set), then publishes the epoch, raises the stop
+ * flag of every store whose deadline it has reached, and looks again. Deadlines are epochs
+ * computed from the clock when they are set, rounded up, so a deadline never fires early, and
+ * fires as soon as the thread wakes. Stores with a deadline are in a list of their wh_interrupt
+ * objects; limits_lock guards it, and the objects' store pointers. */
 
-static pthread_mutex_t timer_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t timer_wake; /* on CLOCK_MONOTONIC; initialised with the thread */
 static bool timer_started;
 static wh_interrupt *armed_list;   /* stores with a deadline */
-static uint64_t timer_origin_ns;   /* CLOCK_MONOTONIC at epoch 0; set once, under timer_lock */
+static uint64_t timer_origin_ns;   /* CLOCK_MONOTONIC at epoch 0; set once, under limits_lock */
 
 static uint64_t monotonic_ns(void)
 {
@@ -37,29 +37,45 @@ static uint64_t current_epoch(void)
     return (monotonic_ns() - timer_origin_ns) / WH_EPOCH_TICK_NS;
 }
 
+/* Publishes the epoch and raises the flag of each store whose deadline it reached; returns the
+ * earliest deadline still to come (UINT64_MAX: none). Called with limits_lock held. */
+static uint64_t fire_due_deadlines(void)
+{
+    uint64_t epoch = current_epoch();
+    atomic_store(&limits_epoch, epoch);
+    uint64_t next = UINT64_MAX;
+    for (wh_interrupt *armed = armed_list; armed; armed = armed->next_armed) {
+        if (armed->fired)
+            continue;
+        if (armed->due <= epoch) {
+            armed->fired = true;
+            if (armed->store)
+                atomic_store(&armed->store->stop, 1);
+        } else if (armed->due < next) {
+            next = armed->due;
+        }
+    }
+    return next;
+}
+
 static void *timer_main(void *unused)
 {
     (void)unused;
-    pthread_mutex_lock(&timer_lock);
+    pthread_mutex_lock(&limits_lock);
     for (;;) {
-        uint64_t epoch = current_epoch();
-        atomic_store_explicit(&limits_epoch, epoch, memory_order_relaxed);
-        uint64_t next = UINT64_MAX;
-        for (const wh_interrupt *armed = armed_list; armed; armed = armed->next_armed)
-            if (armed->due > epoch && armed->due < next)
-                next = armed->due;
+        uint64_t next = fire_due_deadlines();
         if (next == UINT64_MAX) {
-            pthread_cond_wait(&timer_wake, &timer_lock);
+            pthread_cond_wait(&timer_wake, &limits_lock);
         } else {
             uint64_t wake = timer_origin_ns + next * WH_EPOCH_TICK_NS;
             struct timespec until = {(time_t)(wake / 1000000000u), (long)(wake % 1000000000u)};
-            pthread_cond_timedwait(&timer_wake, &timer_lock, &until);
+            pthread_cond_timedwait(&timer_wake, &limits_lock, &until);
         }
     }
     return NULL;
 }
 
-/* Starts the thread if needed; call with timer_lock held. False when it cannot be started. */
+/* Starts the thread if needed; call with limits_lock held. False when it cannot be started. */
 static bool timer_start(void)
 {
     if (timer_started)
@@ -88,36 +104,17 @@ static bool timer_start(void)
     return timer_started;
 }
 
-/* Puts the store's deadline, `timeout_ns` from now, in the timer's list (or moves it); returns
- * its epoch, or 0 (due at once) when the timer thread cannot run. */
-static uint64_t timer_arm(wh_interrupt *interrupt, uint64_t timeout_ns)
+/* Lowers the stop flag unless an interrupt is pending (in that order, so that an interrupt
+ * arriving meanwhile keeps it up). */
+static void lower_stop_flag(wh_store *store)
 {
-    pthread_mutex_lock(&timer_lock);
-    uint64_t due = 0;
-    if (timer_start() && timeout_ns) {
-        /* Rounded up: the epoch reaches it only once the timeout has fully elapsed. */
-        uint64_t elapsed = monotonic_ns() - timer_origin_ns;
-        uint64_t total = timeout_ns > UINT64_MAX / 2 - elapsed ? UINT64_MAX / 2 : elapsed + timeout_ns;
-        due = total / WH_EPOCH_TICK_NS + (total % WH_EPOCH_TICK_NS != 0);
-    }
-    interrupt->due = due;
-    if (!interrupt->armed) {
-        interrupt->armed = true;
-        interrupt->previous_armed = NULL;
-        interrupt->next_armed = armed_list;
-        if (armed_list)
-            armed_list->previous_armed = interrupt;
-        armed_list = interrupt;
-    }
-    if (timer_started)
-        pthread_cond_signal(&timer_wake);
-    pthread_mutex_unlock(&timer_lock);
-    return due;
+    atomic_store(&store->stop, 0);
+    if (atomic_load(&store->interrupt_requested))
+        atomic_store(&store->stop, 1);
 }
 
 static void timer_disarm(wh_interrupt *interrupt)
 {
-    pthread_mutex_lock(&timer_lock);
     if (interrupt->armed) {
         if (interrupt->previous_armed)
             interrupt->previous_armed->next_armed = interrupt->next_armed;
@@ -127,7 +124,6 @@ static void timer_disarm(wh_interrupt *interrupt)
             interrupt->next_armed->previous_armed = interrupt->previous_armed;
         interrupt->armed = false;
     }
-    pthread_mutex_unlock(&timer_lock);
 }
 
 uint64_t engine_epoch(void)
@@ -151,21 +147,26 @@ bool limits_store_init(wh_store *store)
     store->fuel = INT64_MAX;
     store->fuel_enabled = false;
     store->deadline_epoch = UINT64_MAX;
+    atomic_init(&store->stop, 0);
+    atomic_init(&store->interrupt_requested, 0);
     store->interrupt = calloc(1, sizeof *store->interrupt);
     if (!store->interrupt)
         return false;
-    atomic_init(&store->interrupt->deadline, UINT64_MAX);
-    atomic_init(&store->interrupt->requested, 0);
     atomic_init(&store->interrupt->references, 1);
+    store->interrupt->store = store;
     return true;
 }
 
 void limits_store_free(wh_store *store)
 {
-    if (store->interrupt) {
-        timer_disarm(store->interrupt);
-        interrupt_handle_free(store->interrupt);
-    }
+    if (!store->interrupt)
+        return;
+    /* After this, neither the timer nor an interrupt handle reaches the store. */
+    pthread_mutex_lock(&limits_lock);
+    timer_disarm(store->interrupt);
+    store->interrupt->store = NULL;
+    pthread_mutex_unlock(&limits_lock);
+    interrupt_handle_free(store->interrupt);
     store->interrupt = NULL;
 }
 
@@ -270,30 +271,50 @@ void store_disable_fuel(wh_store *store)
 
 /* ---- deadlines and interruption ---- */
 
-/* Publishes the deadline to running code; a pending interrupt keeps it at 0. */
-static void publish_deadline(wh_store *store)
-{
-    wh_interrupt *interrupt = store->interrupt;
-    atomic_store(&interrupt->deadline, store->deadline_epoch);
-    if (atomic_load(&interrupt->requested))
-        atomic_store(&interrupt->deadline, 0);
-}
-
 void store_set_deadline(wh_store *store, uint64_t timeout_ns)
 {
-    /* If the timer thread cannot run, time would never pass: the deadline is then due at once
-     * (the caller asked for a bound). */
-    store->deadline_epoch = timer_arm(store->interrupt, timeout_ns);
+    wh_interrupt *interrupt = store->interrupt;
+    pthread_mutex_lock(&limits_lock);
+    /* Without the timer thread time would never pass: the deadline is then due at once (the
+     * caller asked for a bound). Otherwise rounded up: the epoch reaches it only once the
+     * timeout has fully elapsed. */
+    uint64_t due = 0;
+    if (timer_start() && timeout_ns) {
+        uint64_t elapsed = monotonic_ns() - timer_origin_ns;
+        uint64_t total = timeout_ns > UINT64_MAX / 2 - elapsed ? UINT64_MAX / 2 : elapsed + timeout_ns;
+        due = total / WH_EPOCH_TICK_NS + (total % WH_EPOCH_TICK_NS != 0);
+    }
+    store->deadline_epoch = due;
     store->required_checks |= WH_CHECK_EPOCH;
-    publish_deadline(store);
+    interrupt->due = due;
+    interrupt->fired = false;
+    if (!interrupt->armed) {
+        interrupt->armed = true;
+        interrupt->previous_armed = NULL;
+        interrupt->next_armed = armed_list;
+        if (armed_list)
+            armed_list->previous_armed = interrupt;
+        armed_list = interrupt;
+    }
+    lower_stop_flag(store); /* the previous deadline's, if it had passed */
+    if (timer_started) {
+        fire_due_deadlines(); /* a deadline due already is raised now */
+        pthread_cond_signal(&timer_wake);
+    } else {
+        interrupt->fired = true;
+        atomic_store(&store->stop, 1);
+    }
+    pthread_mutex_unlock(&limits_lock);
 }
 
 void store_clear_deadline(wh_store *store)
 {
+    pthread_mutex_lock(&limits_lock);
     timer_disarm(store->interrupt);
     store->deadline_epoch = UINT64_MAX;
     store->required_checks &= ~WH_CHECK_EPOCH;
-    publish_deadline(store);
+    lower_stop_flag(store);
+    pthread_mutex_unlock(&limits_lock);
 }
 
 bool store_deadline_passed(const wh_store *store)
@@ -301,16 +322,19 @@ bool store_deadline_passed(const wh_store *store)
     return store->deadline_epoch != UINT64_MAX && engine_epoch() >= store->deadline_epoch;
 }
 
-void interrupt_handle_interrupt(wh_interrupt *handle)
-{
-    /* Flag first, then the deadline: whoever sees the deadline at 0 finds the flag set. */
-    atomic_store(&handle->requested, 1);
-    atomic_store(&handle->deadline, 0);
-}
-
 void store_interrupt(wh_store *store)
 {
-    interrupt_handle_interrupt(store->interrupt);
+    /* Request first, then the flag: whoever sees the flag finds the request. */
+    atomic_store(&store->interrupt_requested, 1);
+    atomic_store(&store->stop, 1);
+}
+
+void interrupt_handle_interrupt(wh_interrupt *handle)
+{
+    pthread_mutex_lock(&limits_lock);
+    if (handle->store)
+        store_interrupt(handle->store);
+    pthread_mutex_unlock(&limits_lock);
 }
 
 wh_interrupt *store_interrupt_handle(wh_store *store)
@@ -339,16 +363,19 @@ limit_check limits_check(wh_store *store, int64_t fuel, uint32_t cost)
             return result;
         }
     }
-    wh_interrupt *interrupt = store->interrupt;
-    uint64_t epoch = atomic_load_explicit(&limits_epoch, memory_order_relaxed);
-    if (epoch >= atomic_load(&interrupt->deadline)) {
-        /* Restore the deadline before taking the request: an interrupt arriving in between
-         * sets it to 0 again, and is then seen here or at the next check. */
-        atomic_store(&interrupt->deadline, store->deadline_epoch);
-        if (atomic_exchange(&interrupt->requested, 0)) {
+    if (atomic_load(&store->stop)) {
+        /* Lower the flag, then take the request: an interrupt arriving in between raises it
+         * again, and is seen at the next check. The timer publishes the epoch before raising
+         * the flag, so a deadline it fired is seen as passed here. */
+        atomic_store(&store->stop, 0);
+        bool interrupted = atomic_exchange(&store->interrupt_requested, 0) != 0;
+        bool passed = store->deadline_epoch != UINT64_MAX && atomic_load(&limits_epoch) >= store->deadline_epoch;
+        if (passed)
+            atomic_store(&store->stop, 1); /* a passed deadline stays passed */
+        if (interrupted) {
             record(store, WH_LIMIT_INTERRUPT, false, 0, 0, 0);
             result.trap = WH_TRAP_INTERRUPTED;
-        } else if (epoch >= store->deadline_epoch) {
+        } else if (passed) {
             record(store, WH_LIMIT_DEADLINE, false, store->deadline_epoch, 0, 0);
             result.trap = WH_TRAP_DEADLINE_EXCEEDED;
         }

@@ -13,22 +13,21 @@
  * then reaches them directly, not through the GOT. */
 extern _Atomic uint64_t limits_epoch __attribute__((visibility("hidden")));
 
-/* What a store shares with its interrupt handles (which may outlive it). */
+/* What a store shares with its interrupt handles (which may outlive it) and the timer thread.
+ * Every field but `references` is guarded by the limits lock (limits.c). */
 struct wh_interrupt {
-    /* The epoch at which running code must stop and look: the store's deadline, or 0 while an
-     * interrupt is pending. The interpreter compares limits_epoch against it. */
-    _Atomic uint64_t deadline;
-    _Atomic uint32_t requested; /* an interrupt is pending */
     _Atomic uint32_t references;
-    /* The timer's list of stores with a deadline (guarded by the timer's lock). */
+    wh_store *store; /* NULL once the store is freed */
+    /* The timer's list of stores with a deadline. */
     bool armed;
+    bool fired;   /* the timer has raised the stop flag for this deadline */
     uint64_t due; /* the deadline's epoch */
     struct wh_interrupt *next_armed, *previous_armed;
 };
 
-/* The interpreter's slow path, taken when its fuel went below zero or the epoch reached the
- * deadline: `fuel` is the interpreter's count after charging `cost`. Returns the count to go on
- * with and, in `trap`, a trap kind, or -1 to go on. */
+/* The interpreter's slow path, taken when its fuel went below zero or the store's stop flag is
+ * up: `fuel` is the count after charging `cost`. Returns the count to go on with and, in
+ * `trap`, a trap kind, or -1 to go on. */
 typedef struct limit_check {
     int64_t fuel;
     int trap;

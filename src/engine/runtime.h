@@ -2,6 +2,7 @@
 #ifndef WH_RUNTIME_H
 #define WH_RUNTIME_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -162,13 +163,15 @@ typedef struct wh_frame {
  *    into wasm are bounded too (nesting depth and the thread's remaining C stack).
  *  - fuel (off by default): a budget of work, charged per block of straight-line code (see
  *    WH_CHECK_FUEL in code.h); running out traps "fuel exhausted" before the block runs.
- *  - deadline (none by default): a running call checks it at every function entry and loop
- *    back-edge and traps "deadline exceeded" once it has passed. Time is measured by an
- *    engine-wide epoch counter (ticks of WH_EPOCH_TICK_NS) that one timer thread advances: it
- *    sleeps until the earliest deadline of any store falls due, so it costs nothing between
- *    deadlines. A deadline stays passed until it is set again or cleared.
- *  - interruption: store_interrupt(), or an interrupt handle from any thread, makes the running
- *    call (or, when none runs, the next one) trap "interrupted" at its next check.
+ *  - deadline (none by default): a running call traps "deadline exceeded" at the first function
+ *    entry or loop back-edge after it has passed. Time is an engine-wide epoch counter (ticks of
+ *    WH_EPOCH_TICK_NS) that one timer thread advances: it sleeps until the earliest deadline of
+ *    any store falls due, publishes the epoch and raises the stop flag of each store whose
+ *    deadline it has reached, so it costs nothing between deadlines, and running code reads one
+ *    flag. A deadline stays passed until it is set again or cleared.
+ *  - interruption: store_interrupt(), or an interrupt handle from any thread, raises the stop
+ *    flag: the running call (or, when none runs, the next one) traps "interrupted" at its next
+ *    check.
  * Fuel and loop checks need code compiled with WH_CHECK_FUEL / WH_CHECK_EPOCH
  * (compile_set_checks before loading the module); calling code without the checks that the
  * store's settings need traps with a message that says so.
@@ -235,7 +238,10 @@ struct wh_store {
     uint64_t fuel_budget;    /* for messages: the fuel last set (store_set_fuel plus additions) */
     uint64_t deadline_epoch; /* UINT64_MAX: none */
     uint32_t required_checks; /* WH_CHECK_* the settings need in the code that runs */
-    wh_interrupt *interrupt;
+    /* Set from any thread: running code stops to look why at its next check. */
+    _Atomic uint32_t stop;
+    _Atomic uint32_t interrupt_requested;
+    wh_interrupt *interrupt;  /* the store's end of its interrupt handles and of the timer */
     wh_limit_event last_limit;
 };
 
@@ -270,7 +276,8 @@ void store_clear_deadline(wh_store *store);
 bool store_deadline_passed(const wh_store *store);
 
 /* Stops the call running in the store at its next check, from any thread; when none runs,
- * the next call stops at its first check. The request is used up by the trap. */
+ * the next call stops at its first check. The request is used up by the trap. It only stores
+ * two atomic flags, so a signal handler may call it (while the store exists). */
 void store_interrupt(wh_store *store);
 /* A handle to interrupt the store from another thread, valid even after the store is freed
  * (interrupting then does nothing). Free each with interrupt_handle_free. */
