@@ -155,7 +155,10 @@ enum wasm_valkind_enum {
     WASM_I64,
     WASM_F32,
     WASM_F64,
-    WASM_EXTERNREF = 128,
+    /* A host reference: the wasm-c-api header calls it WASM_ANYREF, WebAssembly 2.0 (and Wasmtime's
+     * header) externref. Both names are the same kind. */
+    WASM_ANYREF = 128,
+    WASM_EXTERNREF = WASM_ANYREF,
     WASM_FUNCREF,
 };
 
@@ -482,6 +485,7 @@ static inline own wasm_valtype_t *wasm_valtype_new_i64(void) { return wasm_valty
 static inline own wasm_valtype_t *wasm_valtype_new_f32(void) { return wasm_valtype_new(WASM_F32); }
 static inline own wasm_valtype_t *wasm_valtype_new_f64(void) { return wasm_valtype_new(WASM_F64); }
 static inline own wasm_valtype_t *wasm_valtype_new_externref(void) { return wasm_valtype_new(WASM_EXTERNREF); }
+static inline own wasm_valtype_t *wasm_valtype_new_anyref(void) { return wasm_valtype_new(WASM_ANYREF); }
 static inline own wasm_valtype_t *wasm_valtype_new_funcref(void) { return wasm_valtype_new(WASM_FUNCREF); }
 
 /* Function types with up to three parameters and two results: wasm_functype_new_P_R. Each

@@ -4,6 +4,12 @@
  * with codes), trap kinds and exit codes, WASI for an instance, looking exports up by name,
  * module metadata, and a one-call "bytes in, bytes out" convention for plugin-style exports.
  * The ownership rules of wasm.h apply here too (`own` results belong to the caller).
+ *
+ * Threads: an engine (wasm_engine_t) and a compiled module (wasm_module_t) may be used by any
+ * number of threads at once: compile a module once, then instantiate it in each thread's own
+ * stores; module handles may be copied and deleted from any thread. A store and everything in
+ * it (instances, functions, memories, traps it returned, ...) is used by one thread at a time,
+ * and so is a WASI context (wh_wasi_t) with the store it serves. Interrupt handles (below) may be used from any thread. The last-error record is per thread.
  */
 #ifndef WASMHOST_H
 #define WASMHOST_H
@@ -58,6 +64,8 @@ typedef enum wh_error_code_t {
     WH_ERROR_NOT_FOUND,        /* no export, section or file of that name */
     WH_ERROR_SERIALIZED,       /* not a module serialized by this version of wasmhost */
     WH_ERROR_WASI,             /* a WASI setting was refused (directory cannot be opened, ...) */
+    WH_ERROR_LIMIT,            /* a store limit refused it (memory or table cap) or is out of range */
+    WH_ERROR_CONFIG,           /* the engine's configuration does not allow it (e.g. fuel not enabled) */
 } wh_error_code_t;
 
 WH_API wh_error_code_t wh_last_error_code(void);
@@ -81,6 +89,9 @@ typedef enum wh_trap_code_t {
     WH_TRAP_CODE_HOST, /* raised by a host function (wasm_trap_new) */
     WH_TRAP_CODE_EXIT, /* not a failure: the guest called WASI proc_exit (see wh_trap_exit_code) */
     WH_TRAP_CODE_API,  /* the call itself was wrong: arguments or results of the wrong kind or count */
+    WH_TRAP_CODE_FUEL_EXHAUSTED,     /* the store's fuel ran out (wh_store_set_fuel) */
+    WH_TRAP_CODE_DEADLINE_EXCEEDED,  /* the store's deadline passed (wh_store_set_deadline) */
+    WH_TRAP_CODE_INTERRUPTED,        /* wh_interrupt_handle_interrupt was called */
     WH_TRAP_CODE_OTHER, /* a kind this list does not name (yet): see the trap's message */
 } wh_trap_code_t;
 
@@ -103,6 +114,79 @@ WH_API bool wh_module_name(const wasm_module_t *, own wasm_name_t *out);
 WH_API bool wh_module_custom_section(const wasm_module_t *, const char *name, own wasm_byte_vec_t *out);
 /* The export called `name` (a NUL-terminated string); NULL when there is none. */
 WH_API own wasm_extern_t *wh_instance_export(const wasm_instance_t *, const char *name);
+
+/* ---- limits ----
+ * Every store bounds what the code running in it may take (defaults in brackets):
+ *  - memory: all memories of the store together [4 GiB]. memory.grow past the cap returns -1;
+ *    instantiating a module whose memory minimum does not fit fails (WH_ERROR_LIMIT).
+ *  - tables: all table elements of the store together [10,000,000]; likewise.
+ *  - stack: wasm value stack plus call records [8 MiB]; past it a call traps "call stack
+ *    exhausted" (WH_TRAP_CODE_CALL_STACK_EXHAUSTED).
+ *  - fuel [off]: a budget of work, about one unit per instruction executed; running out traps
+ *    "fuel exhausted". Needs an engine made with wh_config_consume_fuel(config, true).
+ *  - deadline [none]: a running call traps "deadline exceeded" at the next function entry or
+ *    loop back-edge once the deadline has passed (within about 0.1 ms plus scheduling).
+ *  - interruption: from any thread, through an interrupt handle: the running call (or, when
+ *    none runs, the next one) traps "interrupted".
+ * Deadlines and interruption need an engine whose code checks for them: on by default, off with
+ * wh_config_interruptible(config, false) for code that runs at full speed and can only be
+ * stopped by fuel or not at all. After any trap the store, its instances and the engine stay
+ * usable. */
+
+/* Engine configuration, before wasm_engine_new_with_config. */
+WH_API void wh_config_consume_fuel(wasm_config_t *, bool enable);   /* default false */
+WH_API void wh_config_interruptible(wasm_config_t *, bool enable);  /* default true */
+
+typedef struct wh_limits_t {
+    uint64_t max_memory_bytes;   /* all memories of the store together */
+    uint64_t max_table_elements; /* all tables of the store together */
+    uint64_t max_stack_bytes;    /* value stack and call records, 1 KiB .. 4 GiB */
+} wh_limits_t;
+
+/* The store's limits (the defaults for a new store). */
+WH_API void wh_store_limits(const wasm_store_t *, wh_limits_t *out);
+/* Sets them; a cap below what the store already uses only stops further growth. False
+ * (WH_ERROR_LIMIT, naming the value) when a value is out of range, or the stack is changed
+ * while a call runs in the store. */
+WH_API bool wh_store_set_limits(wasm_store_t *, const wh_limits_t *);
+
+/* Fuel. set: turns metering on with `fuel` units (false, WH_ERROR_CONFIG, when the store's
+ * engine was not configured to consume fuel); add: adds to what remains (saturating; false when
+ * metering is off); remaining / consumed: false when metering is off. consumed counts from the
+ * last set: what was set and added since, less what remains. */
+WH_API bool wh_store_set_fuel(wasm_store_t *, uint64_t fuel);
+WH_API bool wh_store_add_fuel(wasm_store_t *, uint64_t fuel);
+WH_API bool wh_store_fuel_remaining(const wasm_store_t *, uint64_t *out);
+WH_API bool wh_store_fuel_consumed(const wasm_store_t *, uint64_t *out);
+
+/* A deadline `timeout_ns` nanoseconds from now for every call in the store (0: already passed);
+ * it stays until set again or cleared. False (WH_ERROR_CONFIG) when the store's engine is not
+ * interruptible. */
+WH_API bool wh_store_set_deadline(wasm_store_t *, uint64_t timeout_ns);
+WH_API void wh_store_clear_deadline(wasm_store_t *);
+
+/* An interrupt handle may be used from any thread, and outlives its store: interrupting after
+ * the store is deleted does nothing. Delete each handle once. NULL (WH_ERROR_CONFIG) when the
+ * store's engine is neither interruptible nor consumes fuel (its code never looks). */
+typedef struct wh_interrupt_handle_t wh_interrupt_handle_t;
+WH_API own wh_interrupt_handle_t *wh_store_interrupt_handle(wasm_store_t *);
+WH_API void wh_interrupt_handle_interrupt(const wh_interrupt_handle_t *);
+WH_API void wh_interrupt_handle_delete(own wh_interrupt_handle_t *);
+
+/* Which limit the store last ran into, for messages and metrics (a refused memory.grow does not
+ * trap, so the guest may fail later in its own way, e.g. with "unreachable" after malloc fails). */
+typedef enum wh_limit_kind_t {
+    WH_LIMIT_KIND_NONE,
+    WH_LIMIT_KIND_MEMORY,    /* a memory would have passed max_memory_bytes */
+    WH_LIMIT_KIND_TABLE,     /* a table would have passed max_table_elements */
+    WH_LIMIT_KIND_STACK,     /* call stack exhausted */
+    WH_LIMIT_KIND_FUEL,      /* fuel exhausted */
+    WH_LIMIT_KIND_DEADLINE,  /* deadline exceeded */
+    WH_LIMIT_KIND_INTERRUPT, /* interrupted */
+} wh_limit_kind_t;
+/* The kind, and in *limit (may be NULL) the limit in force: bytes (memory, stack), elements
+ * (table), fuel units (all fuel set and added), 0 (deadline, interrupt, none). */
+WH_API wh_limit_kind_t wh_store_last_limit(const wasm_store_t *, uint64_t *limit);
 
 /* ---- bytes in, bytes out ----
  * Calls the export `name` of an instance that follows this convention:

@@ -36,6 +36,57 @@ static bool holds(wasm_val_t val, const wasm_ref_t *expected)
     return same;
 }
 
+/* A module handle given to WebAssembly as an externref in one short-lived store after another
+ * (which the allocator tends to place where the last one was): each store keeps the module while
+ * it may use it, even once the embedder's handle is gone. */
+static void module_held_by_stores(wasm_engine_t *engine, const char *path)
+{
+    printf("A module held by WebAssembly in store after store...\n");
+    wasm_store_t *store = wasm_store_new(engine);
+    wasm_module_t *module = load_module(store, path);
+    wasm_module_t *payload = load_module(store, path);
+    wasm_ref_set_host_info_with_finalizer(wasm_module_as_ref(payload), (void *)0, finalize);
+    for (int round = 0; round < 3; round++) {
+        if (round > 0)
+            store = wasm_store_new(engine);
+        wasm_functype_t *identity_type =
+            wasm_functype_new_1_1(wasm_valtype_new_externref(), wasm_valtype_new_externref());
+        wasm_func_t *identity = wasm_func_new(store, identity_type, identity_callback);
+        wasm_functype_delete(identity_type);
+        wasm_extern_t *externs[] = {wasm_func_as_extern(identity)};
+        wasm_extern_vec_t imports = WASM_ARRAY_VEC(externs);
+        wasm_instance_t *instance = wasm_instance_new(store, module, &imports, NULL);
+        CHECK(instance);
+        wasm_extern_t *set_held = wh_instance_export(instance, "set_held");
+        wasm_extern_t *get_held = wh_instance_export(instance, "get_held");
+        call1(wasm_extern_as_func(set_held), (wasm_val_t)WASM_REF_VAL(wasm_module_as_ref(payload)));
+        if (round == 2) {
+            wasm_module_delete(payload); /* the store still holds it */
+            payload = NULL;
+        }
+        wasm_val_t result = WASM_INIT_VAL;
+        wasm_val_vec_t no_args = WASM_EMPTY_VEC, one_result = {1, &result};
+        CHECK(!wasm_func_call(wasm_extern_as_func(get_held), &no_args, &one_result));
+        const wasm_module_t *held = result.of.ref ? wasm_ref_as_module(result.of.ref) : NULL;
+        CHECK(held);
+        if (held) {
+            wasm_exporttype_vec_t exports;
+            wasm_module_exports(held, &exports);
+            CHECK(exports.size == 11);
+            wasm_exporttype_vec_delete(&exports);
+        }
+        wasm_val_delete(&result);
+        wasm_extern_delete(set_held);
+        wasm_extern_delete(get_held);
+        wasm_func_delete(identity);
+        wasm_instance_delete(instance);
+        CHECK(finalized[0] == 0);
+        wasm_store_delete(store);
+    }
+    CHECK(finalized[0] == 1); /* the last store let go of it */
+    wasm_module_delete(module);
+}
+
 int main(int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : "hostref.wasm";
@@ -132,6 +183,7 @@ int main(int argc, char **argv)
     CHECK(finalized[1] == 0); /* the object outlives its handles: the store and WebAssembly hold it */
     wasm_store_delete(store);
     CHECK(finalized[1] == 1);
+    module_held_by_stores(engine, path);
     wasm_engine_delete(engine);
     return example_finish("hostref");
 }

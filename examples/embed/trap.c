@@ -110,6 +110,21 @@ int main(int argc, char **argv)
     wasm_trap_delete(trap_copy);
     wasm_trap_delete(trap);
 
+    printf("A frame names its own instance among several of the same module...\n");
+    wasm_instance_t *second = wasm_instance_new(store, module, &imports, NULL);
+    CHECK(second);
+    if (second) {
+        wasm_extern_t *second_outer = wh_instance_export(second, "outer");
+        trap = expect_trap(wasm_extern_as_func(second_outer), &one_arg, "integer divide by zero");
+        origin = trap ? wasm_trap_origin(trap) : NULL;
+        wasm_instance_t *found = origin ? wasm_frame_instance(origin) : NULL;
+        CHECK(found && wasm_instance_same(found, second) && !wasm_instance_same(found, instance));
+        wasm_frame_delete(origin);
+        wasm_trap_delete(trap);
+        wasm_extern_delete(second_outer);
+        wasm_instance_delete(second);
+    }
+
     printf("A trap raised by the host...\n");
     trap = expect_trap(wasm_extern_as_func(via_host_extern), &no_args, "the host refuses");
     CHECK(wh_trap_code(trap) == WH_TRAP_CODE_HOST);

@@ -98,9 +98,10 @@ wasm_table_t *wasm_table_new(wasm_store_t *store, const wasm_tabletype_t *type, 
         return NULL;
     }
     wh_error *error = NULL;
+    api_limit_mark mark = api_limit_mark_now(store);
     wh_table *table = table_new(store->engine, &engine_type, element, &error);
     if (!table) {
-        api_fail_error(WH_ERROR_RESOURCE, "wasm_table_new", error);
+        api_fail_error(api_cap_refused(store, mark) ? WH_ERROR_LIMIT : WH_ERROR_RESOURCE, "wasm_table_new", error);
         return NULL;
     }
     api_object *object = api_object_for(store, API_TABLE, table);
@@ -173,9 +174,14 @@ bool wasm_table_grow(wasm_table_t *handle, wasm_table_size_t delta, wasm_ref_t *
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_grow: %s", message);
         return false;
     }
+    api_limit_mark mark = api_limit_mark_now(handle->ref.store);
     if (table_grow(table, delta, element) < 0) {
-        api_fail(WH_ERROR_RESOURCE, "wasm_table_grow: cannot grow the table from %u by %u elements (maximum or memory)",
-                 table->size, delta);
+        if (api_cap_refused(handle->ref.store, mark))
+            api_fail(WH_ERROR_LIMIT, "wasm_table_grow: cannot grow the table from %u by %u elements: the store's table "
+                     "cap is %llu elements", table->size, delta, (unsigned long long)table->store->limits.max_table_elements);
+        else
+            api_fail(WH_ERROR_RESOURCE, "wasm_table_grow: cannot grow the table from %u by %u elements (maximum or memory)",
+                     table->size, delta);
         return false;
     }
     return true;
@@ -193,9 +199,10 @@ wasm_memory_t *wasm_memory_new(wasm_store_t *store, const wasm_memorytype_t *typ
     if (!api_memorytype_to(type, &engine_type, "wasm_memory_new"))
         return NULL;
     wh_error *error = NULL;
+    api_limit_mark mark = api_limit_mark_now(store);
     wh_memory *memory = memory_new(store->engine, &engine_type, &error);
     if (!memory) {
-        api_fail_error(WH_ERROR_RESOURCE, "wasm_memory_new", error);
+        api_fail_error(api_cap_refused(store, mark) ? WH_ERROR_LIMIT : WH_ERROR_RESOURCE, "wasm_memory_new", error);
         return NULL;
     }
     api_object *object = api_object_for(store, API_MEMORY, memory);
@@ -233,9 +240,15 @@ bool wasm_memory_grow(wasm_memory_t *handle, wasm_memory_pages_t delta)
         return false;
     }
     wh_memory *memory = handle->ref.object->memory;
+    api_limit_mark mark = api_limit_mark_now(handle->ref.store);
     if (memory_grow(memory, delta) < 0) {
-        api_fail(WH_ERROR_RESOURCE, "wasm_memory_grow: cannot grow the memory from %llu by %u pages (maximum or memory)",
-                 (unsigned long long)memory_pages(memory), delta);
+        if (api_cap_refused(handle->ref.store, mark))
+            api_fail(WH_ERROR_LIMIT, "wasm_memory_grow: cannot grow the memory from %llu by %u pages: the store's memory "
+                     "cap is %llu bytes", (unsigned long long)memory_pages(memory), delta,
+                     (unsigned long long)memory->store->limits.max_memory_bytes);
+        else
+            api_fail(WH_ERROR_RESOURCE, "wasm_memory_grow: cannot grow the memory from %llu by %u pages (maximum or memory)",
+                     (unsigned long long)memory_pages(memory), delta);
         return false;
     }
     return true;

@@ -81,13 +81,16 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *mod
 
     wh_instance *instance = NULL;
     wh_trap *trap = NULL;
+    api_limit_mark mark = api_limit_mark_now(store);
     wh_error *error = instance_new(store->engine, module, externs, (uint32_t)given, &instance, &trap);
     free(externs);
     if (error) {
         snprintf(message, sizeof message, "%s", error->message);
         wh_error_free(error);
-        fail_instantiation(store, trap_out, strstr(message, "out of memory") ? WH_ERROR_RESOURCE : WH_ERROR_LINK,
-                           message);
+        wh_error_code_t code = api_cap_refused(store, mark)       ? WH_ERROR_LIMIT
+                               : strstr(message, "out of memory") ? WH_ERROR_RESOURCE
+                                                                  : WH_ERROR_LINK;
+        fail_instantiation(store, trap_out, code, message);
         return NULL;
     }
     if (trap) {

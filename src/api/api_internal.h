@@ -2,7 +2,11 @@
 #ifndef WH_API_INTERNAL_H
 #define WH_API_INTERNAL_H
 
+/* The engine's struct of store limits and wasmhost.h's function wh_store_limits share a name:
+ * here the engine's type is called engine_store_limits. */
+#define wh_store_limits engine_store_limits
 #include "engine.h"
+#undef wh_store_limits
 #include "wasm.h"
 #include "wasmhost.h"
 
@@ -50,9 +54,12 @@ typedef struct api_object {
         wh_trap *trap;     /* owned */
         void *engine_object;
     };
-    /* Modules and traps only: handles (and stores holding the object as an externref). */
-    size_t reference_count;
-    wasm_store_t *pinned_in; /* the last store that took a reference (see api_pin) */
+    /* Modules and traps only: handles (and stores holding the object as an externref).
+     * Atomic, as a module's handles may be copied and deleted by several threads at once. */
+    _Atomic size_t reference_count;
+    /* The serial number of the last store that took a reference (see api_pin): only saves
+     * pinning twice in a row. A number, not the store's address, which a later store may reuse. */
+    _Atomic uint64_t pinned_in;
     wh_trap_code_t trap_code; /* traps only */
     /* Instances only: the handle wasm_frame_instance returns, owned by the identity. */
     struct wasm_ref_t *frame_handle;
@@ -81,12 +88,16 @@ API_HANDLE(module)
 API_HANDLE(trap)
 #undef API_HANDLE
 
-struct wasm_engine_t {
-    int unused;
+/* The configuration (wh_config_*), copied into the engine, which keeps nothing else: everything
+ * runs in stores. */
+struct wasm_config_t {
+    bool consume_fuel;
+    bool interruptible;
 };
 
-struct wasm_config_t {
-    int unused;
+struct wasm_engine_t {
+    wasm_config_t config;
+    uint32_t checks; /* WH_CHECK_* its modules are compiled with (from the configuration) */
 };
 
 /* Identity lookup for engine objects: open addressing, keyed by the engine pointer. */
@@ -98,6 +109,11 @@ typedef struct api_object_map {
 
 struct wasm_store_t {
     wh_store *engine;
+    uint64_t serial; /* unique in the process (never reused, unlike the store's address) */
+    const wasm_engine_t *made_by; /* its engine: the configuration that decides what limits may be set */
+    /* Fuel: what was granted since wh_store_set_fuel (as the engine counts it), so that consumed
+     * = granted - remaining however often fuel is added. */
+    uint64_t fuel_granted;
     api_object_map objects;
     api_object **instances; /* every instance made through the API, for wasm_frame_instance */
     size_t instance_count, instance_capacity;
@@ -220,6 +236,17 @@ wasm_trap_t *api_trap_from(wasm_store_t *store, wh_trap *trap);
 wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* The engine trap for a trap a host function returned (taken over and deleted). */
 wh_trap *api_trap_take(wasm_trap_t *trap);
+
+/* ---- limits (api_limits.c) ---- */
+
+/* Where the store's record of limits reached stands, to tell afterwards whether an operation
+ * that failed was refused by the memory or table cap (WH_ERROR_LIMIT) or for another reason. */
+typedef struct api_limit_mark {
+    wh_limit_kind kind;
+    uint64_t count;
+} api_limit_mark;
+api_limit_mark api_limit_mark_now(const wasm_store_t *store);
+bool api_cap_refused(const wasm_store_t *store, api_limit_mark mark);
 
 /* ---- names ---- */
 

@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Decodes and validates, recording why not: malformed (decoding) or invalid (validation). */
-static wh_module *compile(const wasm_byte_vec_t *binary, const char *where)
+/* Decodes and validates, recording why not: malformed (decoding) or invalid (validation).
+ * Validation compiles, with the checks of the store's engine (fuel, interruption): the
+ * compiler takes them from a per-thread setting, set here for the call and restored after. */
+static wh_module *compile(const wasm_store_t *store, const wasm_byte_vec_t *binary, const char *where)
 {
     if (!binary || (binary->size && !binary->data)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: the binary is NULL", where);
@@ -19,7 +21,10 @@ static wh_module *compile(const wasm_byte_vec_t *binary, const char *where)
         api_fail_error(WH_ERROR_MALFORMED, where, error);
         return NULL;
     }
+    uint32_t checks = store && store->made_by ? store->made_by->checks : WH_CHECK_EPOCH;
+    uint32_t previous_checks = compile_set_checks(checks);
     error = module_validate(module);
+    compile_set_checks(previous_checks);
     if (error) {
         module_release(module);
         api_fail_error(WH_ERROR_INVALID, where, error);
@@ -43,14 +48,13 @@ static wasm_module_t *module_handle(wasm_store_t *store, wh_module *module)
 
 wasm_module_t *wasm_module_new(wasm_store_t *store, const wasm_byte_vec_t *binary)
 {
-    wh_module *module = compile(binary, "wasm_module_new");
+    wh_module *module = compile(store, binary, "wasm_module_new");
     return module ? module_handle(store, module) : NULL;
 }
 
 bool wasm_module_validate(wasm_store_t *store, const wasm_byte_vec_t *binary)
 {
-    (void)store;
-    wh_module *module = compile(binary, "wasm_module_validate");
+    wh_module *module = compile(store, binary, "wasm_module_validate");
     module_release(module);
     return module != NULL;
 }
@@ -240,7 +244,7 @@ wasm_module_t *wasm_module_deserialize(wasm_store_t *store, const wasm_byte_vec_
         return NULL;
     }
     wasm_byte_vec_t binary = {(size_t)length, (wasm_byte_t *)(bytes + SERIAL_HEADER)};
-    wh_module *module = compile(&binary, "wasm_module_deserialize");
+    wh_module *module = compile(store, &binary, "wasm_module_deserialize");
     return module ? module_handle(store, module) : NULL;
 }
 
@@ -277,7 +281,7 @@ wasm_module_t *wasm_module_obtain(wasm_store_t *store, const wasm_shared_module_
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_module_obtain: the shared module is NULL");
         return NULL;
     }
-    wh_module *module = compile(&shared->binary, "wasm_module_obtain");
+    wh_module *module = compile(store, &shared->binary, "wasm_module_obtain");
     return module ? module_handle(store, module) : NULL;
 }
 

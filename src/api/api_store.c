@@ -5,36 +5,71 @@
 #include <string.h>
 
 /* ---- configuration and engine ----
- * The engine keeps no state of its own (everything lives in stores), so these only exist
- * for the interface's sake. */
+ * The engine holds only its configuration (everything else lives in stores), so it may be
+ * shared by any number of threads. */
 
 wasm_config_t *wasm_config_new(void)
 {
     wasm_config_t *config = calloc(1, sizeof *config);
-    if (!config)
+    if (!config) {
         api_fail(WH_ERROR_RESOURCE, "wasm_config_new: out of memory");
+        return NULL;
+    }
+    config->consume_fuel = false;
+    config->interruptible = true;
     return config;
 }
 
 void wasm_config_delete(wasm_config_t *config) { free(config); }
 
-wasm_engine_t *wasm_engine_new(void)
+/* Code checks for the stop flag (deadlines, interrupts) when interruptible, and charges fuel
+ * (which looks at the same flag in the same places) when consuming fuel. */
+static uint32_t config_checks(const wasm_config_t *config)
 {
-    wasm_engine_t *engine = calloc(1, sizeof *engine);
-    if (!engine)
-        api_fail(WH_ERROR_RESOURCE, "wasm_engine_new: out of memory");
-    return engine;
+    return (config->interruptible ? WH_CHECK_EPOCH : 0) | (config->consume_fuel ? WH_CHECK_FUEL : 0);
 }
 
 wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *config)
 {
+    wasm_engine_t *engine = calloc(1, sizeof *engine);
+    if (!engine) {
+        api_fail(WH_ERROR_RESOURCE, "wasm_engine_new: out of memory");
+        wasm_config_delete(config);
+        return NULL;
+    }
+    engine->config = (wasm_config_t){.consume_fuel = false, .interruptible = true};
+    if (config)
+        engine->config = *config;
+    engine->checks = config_checks(&engine->config);
     wasm_config_delete(config);
-    return wasm_engine_new();
+    return engine;
 }
+
+wasm_engine_t *wasm_engine_new(void) { return wasm_engine_new_with_config(NULL); }
 
 void wasm_engine_delete(wasm_engine_t *engine) { free(engine); }
 
+void wh_config_consume_fuel(wasm_config_t *config, bool enable)
+{
+    if (!config) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_config_consume_fuel: the config is NULL");
+        return;
+    }
+    config->consume_fuel = enable;
+}
+
+void wh_config_interruptible(wasm_config_t *config, bool enable)
+{
+    if (!config) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_config_interruptible: the config is NULL");
+        return;
+    }
+    config->interruptible = enable;
+}
+
 /* ---- stores ---- */
+
+static _Atomic uint64_t next_store_serial = 1;
 
 wasm_store_t *wasm_store_new(wasm_engine_t *engine)
 {
@@ -53,6 +88,8 @@ wasm_store_t *wasm_store_new(wasm_engine_t *engine)
         api_fail(WH_ERROR_RESOURCE, "wasm_store_new: cannot allocate the store's stack (out of memory)");
         return NULL;
     }
+    store->made_by = engine;
+    store->serial = atomic_fetch_add_explicit(&next_store_serial, 1, memory_order_relaxed);
     return store;
 }
 
@@ -165,13 +202,14 @@ api_object *api_object_new_counted(api_kind kind)
         return NULL;
     }
     object->kind = kind;
-    object->reference_count = 1;
+    atomic_init(&object->reference_count, 1);
+    atomic_init(&object->pinned_in, 0);
     return object;
 }
 
 void api_object_release(api_object *object)
 {
-    if (!object || --object->reference_count > 0)
+    if (!object || atomic_fetch_sub_explicit(&object->reference_count, 1, memory_order_acq_rel) > 1)
         return;
     if (object->host_finalizer)
         object->host_finalizer(object->host_info);
@@ -186,12 +224,12 @@ static void release_pinned(void *object) { api_object_release(object); }
 
 bool api_pin(wasm_store_t *store, api_object *object)
 {
-    if (!is_counted(object->kind) || object->pinned_in == store)
+    if (!is_counted(object->kind) || atomic_load_explicit(&object->pinned_in, memory_order_relaxed) == store->serial)
         return true;
-    object->reference_count++;
+    atomic_fetch_add_explicit(&object->reference_count, 1, memory_order_relaxed);
     if (!store_own(store->engine, object, release_pinned))
         return false; /* store_own released it again */
-    object->pinned_in = store;
+    atomic_store_explicit(&object->pinned_in, store->serial, memory_order_relaxed);
     return true;
 }
 
@@ -207,7 +245,7 @@ wasm_ref_t *api_handle_new(wasm_store_t *store, api_object *object)
     handle->object = object;
     handle->store = store;
     if (is_counted(object->kind))
-        object->reference_count++;
+        atomic_fetch_add_explicit(&object->reference_count, 1, memory_order_relaxed);
     return handle;
 }
 

@@ -22,6 +22,9 @@ static wh_trap_code_t code_of(wh_trap_kind kind)
     case WH_TRAP_CALL_STACK_EXHAUSTED: return WH_TRAP_CODE_CALL_STACK_EXHAUSTED;
     case WH_TRAP_HOST: return WH_TRAP_CODE_HOST;
     case WH_TRAP_EXIT: return WH_TRAP_CODE_EXIT;
+    case WH_TRAP_FUEL_EXHAUSTED: return WH_TRAP_CODE_FUEL_EXHAUSTED;
+    case WH_TRAP_DEADLINE_EXCEEDED: return WH_TRAP_CODE_DEADLINE_EXCEEDED;
+    case WH_TRAP_INTERRUPTED: return WH_TRAP_CODE_INTERRUPTED;
     default: break; /* kinds the engine may add later */
     }
     return WH_TRAP_CODE_OTHER;
@@ -160,6 +163,7 @@ void wh_trap_format(const wasm_trap_t *handle, wasm_byte_vec_t *out)
 struct wasm_frame_t {
     wasm_store_t *store;
     const wh_module *module;
+    const wh_instance *instance; /* compared with the store's instances, never followed */
     uint32_t func_index;
     size_t func_offset, module_offset;
 };
@@ -173,6 +177,7 @@ static wasm_frame_t *frame_new(wasm_store_t *store, const wh_backtrace_frame *so
     }
     frame->store = store;
     frame->module = source->module;
+    frame->instance = source->instance;
     frame->func_index = source->func_index;
     frame->module_offset = source->byte_offset;
     frame->func_offset = 0;
@@ -238,23 +243,18 @@ wasm_frame_t *wasm_frame_copy(const wasm_frame_t *frame)
     return copy;
 }
 
-/* Frames record the module, not the instance: the instance is found when the store holds
- * exactly one instance of that module made through this interface (NULL otherwise). The
- * handle returned belongs to the instance and lives as long as the store. */
+/* The instance the frame ran in, when it was made through this interface in the frame's store
+ * (NULL for one whose start function trapped: it never became an instance). The handle returned
+ * belongs to the instance and lives as long as the store. */
 wasm_instance_t *wasm_frame_instance(const wasm_frame_t *frame)
 {
-    if (!frame || !frame->store)
+    if (!frame || !frame->store || !frame->instance)
         return NULL;
     wasm_store_t *store = frame->store;
     api_object *found = NULL;
-    for (size_t i = 0; i < store->instance_count; i++) {
-        api_object *object = store->instances[i];
-        if (object->instance->module != frame->module)
-            continue;
-        if (found)
-            return NULL; /* ambiguous */
-        found = object;
-    }
+    for (size_t i = 0; i < store->instance_count && !found; i++)
+        if (store->instances[i]->instance == frame->instance)
+            found = store->instances[i];
     if (!found)
         return NULL;
     if (!found->frame_handle)

@@ -11,7 +11,7 @@
 struct wh_wasi_t {
     wh_wasi *context;
     size_t reference_count;
-    wasm_store_t *pinned_in; /* the last store that took a reference */
+    uint64_t pinned_in; /* the serial number of the last store that took a reference */
 };
 
 static void release(wh_wasi_t *wasi)
@@ -171,13 +171,13 @@ bool wh_wasi_imports(wh_wasi_t *wasi, wasm_store_t *store, const wasm_module_t *
                  !wasi ? "WASI context" : !store ? "store" : !module_handle ? "module" : "output vector");
         return false;
     }
-    if (wasi->pinned_in != store) {
+    if (wasi->pinned_in != store->serial) {
         wasi->reference_count++;
         if (!store_own(store->engine, wasi, release_from_store)) {
             api_fail(WH_ERROR_RESOURCE, "wh_wasi_imports: out of memory");
             return false;
         }
-        wasi->pinned_in = store;
+        wasi->pinned_in = store->serial;
     }
     const wh_module *module = module_handle->ref.object->module;
     wasm_extern_vec_new_uninitialized(out, module->import_count);

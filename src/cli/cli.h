@@ -22,6 +22,7 @@ int cli_inspect(int argc, char **argv);
 int cli_invoke(int argc, char **argv);
 int cli_wast(int argc, char **argv);
 int cli_run(int argc, char **argv);
+int cli_serve(int argc, char **argv); /* cli_serve.c: uses only the public API (src/host/) */
 
 /* Reads a whole file (regular file or pipe). The error names the path. */
 wh_error *cli_read_file(const char *path, uint8_t **bytes, size_t *size);

@@ -21,6 +21,7 @@ static const char usage[] =
     "  run [OPTIONS] FILE [ARGS...]        run a WASI program (its _start) with only the directories and\n"
     "                                      environment variables given by OPTIONS\n"
     "  wast FILE.json...                   run spec test scripts converted by wast2json\n"
+    "  serve [OPTIONS] MANIFEST            serve the WebAssembly services of MANIFEST over HTTP\n"
     "\n"
     "`wasmhost COMMAND --help` describes a command. `wasmhost --version` prints the version.\n"
     "Exit status: 0 success, 1 failure (invalid module, trap, failed test), 2 usage error;\n"
@@ -37,6 +38,7 @@ static const command commands[] = {
     {"invoke", cli_invoke},
     {"run", cli_run},
     {"wast", cli_wast},
+    {"serve", cli_serve},
 };
 
 int main(int argc, char **argv)

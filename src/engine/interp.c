@@ -61,7 +61,7 @@ static uint32_t call_site_offset(const wh_code *code, const uint32_t *return_pc)
 
 static wh_backtrace_frame wasm_frame(const wh_func *func, uint32_t byte_offset)
 {
-    wh_backtrace_frame frame = {func->instance->module, func->func_index, byte_offset};
+    wh_backtrace_frame frame = {func->instance->module, func->func_index, byte_offset, func->instance};
     return frame;
 }
 
@@ -538,7 +538,7 @@ call:
         if (host_trap) {
             wh_backtrace_frame *host_frame = trap_extend_frames(host_trap, 1);
             if (host_frame) {
-                wh_backtrace_frame frame = {NULL, 0, 0};
+                wh_backtrace_frame frame = {NULL, 0, 0, NULL};
                 *host_frame = frame;
                 add_backtrace(host_trap, store, func, pc_byte_offset(code, pc), entry_depth, depth);
             }

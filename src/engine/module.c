@@ -92,13 +92,14 @@ wh_error *module_load(const uint8_t *bytes, size_t size, wh_module **out)
     return NULL;
 }
 
-void module_retain(wh_module *module) { module->reference_count++; }
+void module_retain(wh_module *module) { atomic_fetch_add_explicit(&module->reference_count, 1, memory_order_relaxed); }
 
 /* Also frees partially decoded modules: every array's count matches what was allocated,
  * and entries not yet filled are zero. */
 void module_release(wh_module *module)
 {
-    if (!module || --module->reference_count > 0)
+    /* acq_rel: the last releaser sees every other thread's use of the module as finished. */
+    if (!module || atomic_fetch_sub_explicit(&module->reference_count, 1, memory_order_acq_rel) > 1)
         return;
     for (uint32_t i = 0; i < module->type_count; i++)
         free(module->types[i].types);

@@ -2,6 +2,7 @@
 #ifndef WH_MODULE_H
 #define WH_MODULE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -206,7 +207,9 @@ typedef struct wh_module {
      * (those named in element segments, exports and global initialisers). func_count bits. */
     uint8_t *declared_funcs;
 
-    int reference_count; /* instances hold references: freed when it drops to zero */
+    /* Instances (and embedders) hold references: freed when it drops to zero. Atomic: a module
+     * is shared by the threads that instantiate it; nothing else in it changes after loading. */
+    _Atomic int reference_count;
 } wh_module;
 
 /* decode.c: parses the binary (copies it). On error, *out is NULL and the error names

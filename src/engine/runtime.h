@@ -51,6 +51,9 @@ typedef struct wh_backtrace_frame {
     const wh_module *module; /* NULL for host functions */
     uint32_t func_index;     /* in the module's function index space */
     uint32_t byte_offset;    /* of the wasm instruction in the module, 0 when unknown */
+    /* The instance it ran in (NULL for host functions), for the embedding API to name: compared,
+     * never followed, as the trap may outlive it. */
+    const struct wh_instance *instance;
 } wh_backtrace_frame;
 
 typedef struct wh_trap {

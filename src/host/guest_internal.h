@@ -1,0 +1,85 @@
+/* guest_internal.h: what guest.c, guest_wagi.c and guest_http.c share (plans, stores with limits, outcomes, byte buffers). */
+#ifndef WH_GUEST_INTERNAL_H
+#define WH_GUEST_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "guest.h"
+
+/* The body a guest may write when the service does not say (guest_service.max_response_bytes). */
+#define GUEST_DEFAULT_MAX_RESPONSE_BYTES (16u << 20)
+/* What one request may write to the log (stderr, WASI stdout of http guests, wasmhost_http.log):
+ * past it, writes fail (WASI: ENOSPC) or are dropped (log), so a chatty guest cannot flood it. */
+#define GUEST_LOG_LIMIT_BYTES (1u << 20)
+/* Response headers an http guest may add, in number and in bytes. */
+#define GUEST_MAX_RESPONSE_HEADERS 100
+#define GUEST_MAX_RESPONSE_HEADER_BYTES (64u << 10)
+
+/* What an import of an http-ABI module is bound to: one of the wasmhost_http functions
+ * (guest_http.c's table, by index), or WASI. */
+#define GUEST_IMPORT_WASI (-1)
+
+struct guest_plan {
+    guest_abi abi;
+    size_t import_count;
+    int *imports;        /* http: per import, a wasmhost_http function index or GUEST_IMPORT_WASI */
+    bool uses_wasi;      /* http: some import is WASI, so each instance gets a WASI context */
+    bool has_initialize; /* http: exports "_initialize" (a WASI reactor), called before "handle" */
+};
+
+/* ---- plans and checks (guest_http.c, guest_wagi.c) ---- */
+
+/* Fills `plan` (imports allocated) for an http-ABI module; false with a message otherwise. */
+bool guest_http_plan(const wasm_module_t *module, guest_plan *plan, char *error, size_t error_size);
+bool guest_wagi_check(const wasm_module_t *module, char *error, size_t error_size);
+
+/* ---- running a request (guest_http.c, guest_wagi.c) ---- */
+
+void guest_http_handle(const guest_service *service, const guest_plan *plan, const char *matched_route,
+                       const http_request *request, http_response *response, guest_outcome *outcome);
+void guest_wagi_handle(const guest_service *service, const char *matched_route, const http_request *request,
+                       http_response *response, guest_outcome *outcome);
+
+/* ---- shared by both (guest.c) ---- */
+
+/* A new store for one request, with the service's memory cap, deadline and fuel; NULL with
+ * outcome GUEST_INSTANTIATE when one cannot be made. */
+wasm_store_t *guest_store_new(const guest_service *service, guest_outcome *outcome);
+
+/* A WASI context with what the service gives every instance: its environment (entries whose
+ * name `skip_env` accepts are left out: the request's own variables win), read-only directories,
+ * and stderr into the log. NULL (outcome GUEST_INSTANTIATE) when it cannot be made. */
+typedef struct guest_log {
+    const guest_service *service;
+    const char *request_id;
+} guest_log;
+wh_wasi_t *guest_wasi_new(const guest_service *service, guest_log *log, bool (*skip_env)(const char *name,
+                          size_t name_length, const void *user), const void *user, guest_outcome *outcome);
+/* A wh_wasi_output_callback that passes what the guest writes to the service's log. */
+ptrdiff_t guest_log_write(void *guest_log_pointer, int fd, const uint8_t *data, size_t size);
+
+uint64_t guest_max_response_bytes(const guest_service *service);
+
+void guest_outcome_set(guest_outcome *outcome, guest_outcome_kind kind, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The outcome of a trap the guest raised in `store` (deadline, fuel, memory cap or other). */
+void guest_outcome_from_trap(guest_outcome *outcome, const guest_service *service, wasm_store_t *store,
+                             const wasm_trap_t *trap);
+/* The outcome of a wasm_instance_new that failed, right after it (trap: what it returned). */
+void guest_outcome_from_instantiation(guest_outcome *outcome, const guest_service *service, wasm_store_t *store,
+                                      const wasm_trap_t *trap);
+
+/* A growable byte buffer. */
+typedef struct guest_buffer {
+    uint8_t *data;
+    size_t length, capacity;
+} guest_buffer;
+bool guest_buffer_reserve(guest_buffer *buffer, size_t more);
+bool guest_buffer_append(guest_buffer *buffer, const void *data, size_t length);
+void guest_buffer_free(guest_buffer *buffer);
+
+/* RFC 9110: a header name is a token; a value has no CR, LF, NUL or other control bytes but tab. */
+bool guest_header_name_valid(const char *name, size_t length);
+bool guest_header_value_valid(const char *value, size_t length);
+
+#endif

@@ -1,0 +1,404 @@
+/* host.c: `wasmhost serve` as a library: manifest, services, workers and server; reload and shutdown. */
+#include "host.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "access_log.h"
+#include "guest.h"
+#include "manifest.h"
+#include "metrics.h"
+#include "module_cache.h"
+#include "services.h"
+#include "workers.h"
+
+#define DEFAULT_TIMEOUT_NS (30ull * 1000000000ull)
+
+struct host {
+    host_options options;
+    char *manifest_path;
+    service_defaults defaults;
+    module_cache *cache;
+    metrics *metrics;
+    access_log *log;
+    workers *workers;
+    server *server;
+    /* The services now routed; replaced whole by a reload. */
+    pthread_mutex_t table_lock;
+    service_table *table;
+    size_t service_count;
+    _Atomic bool ready;
+};
+
+/* A request on its way through a worker. */
+typedef struct request_job {
+    job base;
+    host *host;
+    server_exchange *exchange;
+    http_request *request;
+    service_table *table; /* held so that a reload does not free the service under the request */
+    const char *pattern;
+} request_job;
+
+void host_options_default(host_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->access_log = "-";
+    o->grace_ms = 10000;
+    server_limits_default(&o->limits);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* ---- built-in endpoints ---- */
+
+static bool builtin_path(const char *path)
+{
+    return strcmp(path, "/healthz") == 0 || strcmp(path, "/readyz") == 0 || strcmp(path, "/metrics") == 0;
+}
+
+static void builtin_answer(host *h, const http_request *request, http_response *response)
+{
+    if (strcmp(request->method, "GET") != 0 && strcmp(request->method, "HEAD") != 0) {
+        http_response_text(response, 405, "Method Not Allowed\n");
+        http_response_add_header(response, "allow", "GET, HEAD");
+        return;
+    }
+    if (strcmp(request->path, "/healthz") == 0) {
+        http_response_text(response, 200, "ok\n");
+    } else if (strcmp(request->path, "/readyz") == 0) {
+        if (atomic_load(&h->ready))
+            http_response_text(response, 200, "ready\n");
+        else
+            http_response_text(response, 503, "loading services\n");
+    } else {
+        pthread_mutex_lock(&h->table_lock);
+        size_t loaded = h->table ? h->service_count : 0;
+        pthread_mutex_unlock(&h->table_lock);
+        size_t length = 0;
+        char *text = metrics_render(h->metrics, loaded, &length);
+        if (!text) {
+            http_response_text(response, 500, "out of memory\n");
+            return;
+        }
+        http_response_init(response, 200);
+        http_response_add_header(response, "content-type", "text/plain; version=0.0.4; charset=utf-8");
+        http_response_append(response, text, length);
+        free(text);
+    }
+}
+
+/* ---- server callbacks ---- */
+
+static bool on_headers(void *user, http_request *request, uint64_t *max_body_bytes, http_response *early)
+{
+    host *h = user;
+    request->route = NULL;
+    if (builtin_path(request->path)) {
+        *max_body_bytes = 0; /* the built-in endpoints take no body */
+        return true;
+    }
+    const char *pattern;
+    pthread_mutex_lock(&h->table_lock);
+    service *s = h->table ? service_table_route(h->table, request->path, &pattern) : NULL;
+    if (s) {
+        *max_body_bytes = s->max_body_bytes;
+        request->route = s->metrics; /* lives as long as the host: safe for on_response */
+    }
+    bool loaded = h->table != NULL;
+    pthread_mutex_unlock(&h->table_lock);
+    if (!s) {
+        if (loaded)
+            http_response_text(early, 404, "Not Found\n");
+        else
+            http_response_text(early, 503, "Service Unavailable: loading services\n");
+        return false;
+    }
+    return true;
+}
+
+static void request_run(job *base)
+{
+    request_job *j = (request_job *)base;
+    host *h = j->host;
+    service *s = base->service;
+    http_response response;
+    http_response_init(&response, 200);
+    guest_outcome outcome;
+    memset(&outcome, 0, sizeof outcome);
+    guest_handle(&s->guest, j->pattern, j->request, &response, &outcome);
+    if (outcome.kind != GUEST_INSTANTIATE)
+        atomic_fetch_add_explicit(&s->metrics->instances_created, 1, memory_order_relaxed);
+
+    int status = 0;
+    const char *what = NULL;
+    switch (outcome.kind) {
+    case GUEST_OK:
+        break;
+    case GUEST_TRAP:
+        status = 500, what = "trap";
+        atomic_fetch_add_explicit(&s->metrics->traps, 1, memory_order_relaxed);
+        break;
+    case GUEST_INSTANTIATE:
+        status = 500, what = "instantiation failed";
+        atomic_fetch_add_explicit(&s->metrics->traps, 1, memory_order_relaxed);
+        break;
+    case GUEST_MEMORY:
+        status = 500, what = "memory limit";
+        atomic_fetch_add_explicit(&s->metrics->memory_exceeded, 1, memory_order_relaxed);
+        break;
+    case GUEST_FUEL:
+        status = 500, what = "fuel exhausted";
+        atomic_fetch_add_explicit(&s->metrics->fuel_exhausted, 1, memory_order_relaxed);
+        break;
+    case GUEST_TIMEOUT:
+        status = 504, what = "deadline exceeded";
+        atomic_fetch_add_explicit(&s->metrics->timeouts, 1, memory_order_relaxed);
+        break;
+    case GUEST_BAD_RESPONSE:
+        status = 502, what = "malformed response";
+        atomic_fetch_add_explicit(&s->metrics->bad_responses, 1, memory_order_relaxed);
+        break;
+    }
+    if (status) {
+        /* What went wrong goes to the log; the client gets the request id to quote. */
+        access_log_event(h->log, "error", s->name, j->request->request_id, "%s: %s", what, outcome.message);
+        http_response_free(&response);
+        char body[160];
+        snprintf(body, sizeof body, "%s\nrequest id: %s\n", http_status_reason(status), j->request->request_id);
+        http_response_text(&response, status, body);
+    }
+    atomic_fetch_sub_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
+    server_respond(j->exchange, &response, false);
+}
+
+static void request_finish(job *base)
+{
+    request_job *j = (request_job *)base;
+    service_table_release(j->table);
+    free(j);
+}
+
+static void on_request(void *user, server_exchange *exchange, http_request *request)
+{
+    host *h = user;
+    http_response response;
+    if (builtin_path(request->path)) {
+        builtin_answer(h, request, &response);
+        server_respond(exchange, &response, false);
+        return;
+    }
+    request_job *j = calloc(1, sizeof *j);
+    const char *pattern = NULL;
+    service *s = NULL;
+    if (j) {
+        /* Routed again: a reload may have come between the headers and the end of the body. */
+        pthread_mutex_lock(&h->table_lock);
+        s = h->table ? service_table_route(h->table, request->path, &pattern) : NULL;
+        if (s) {
+            service_table_retain(h->table);
+            j->table = h->table;
+        }
+        pthread_mutex_unlock(&h->table_lock);
+    }
+    if (!s) {
+        bool out_of_memory = j == NULL;
+        free(j);
+        http_response_text(&response, out_of_memory ? 503 : 404,
+                           out_of_memory ? "Service Unavailable\n" : "Not Found\n");
+        server_respond(exchange, &response, false);
+        return;
+    }
+    request->route = s->metrics;
+    atomic_fetch_add_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
+    j->base.service = s;
+    j->base.run = request_run;
+    j->base.finish = request_finish;
+    j->host = h;
+    j->exchange = exchange;
+    j->request = request;
+    j->pattern = pattern;
+    workers_submit(h->workers, &j->base);
+}
+
+static void on_response(void *user, const http_request *request, int status, uint64_t duration_ns)
+{
+    host *h = user;
+    service_metrics *s = request ? request->route : NULL;
+    metrics_record_request(h->metrics, s, status, duration_ns);
+    if (request)
+        access_log_request(h->log, s ? s->name : NULL, request->method, request->target, status, duration_ns,
+                           request->request_id, request->remote_address);
+    else
+        access_log_request(h->log, NULL, NULL, NULL, status, duration_ns, NULL, NULL);
+}
+
+static void log_guest_stderr(void *user, const char *service, const char *request_id, const uint8_t *data,
+                             size_t size)
+{
+    host *h = user;
+    access_log_guest_output(h->log, service, request_id, data, size);
+}
+
+/* ---- start, reload, stop ---- */
+
+static service_table *load_services(host *h, char *error, size_t error_size)
+{
+    manifest *m = manifest_load(h->manifest_path, error, error_size);
+    if (!m)
+        return NULL;
+    if (!manifest_env_overrides(m, error, error_size)) {
+        manifest_free(m);
+        return NULL;
+    }
+    service_table *table = service_table_build(m, h->cache, h->metrics, &h->defaults, log_guest_stderr, h, error,
+                                               error_size);
+    manifest_free(m);
+    return table;
+}
+
+host *host_start(const host_options *options, char *error, size_t error_size)
+{
+    host *h = calloc(1, sizeof *h);
+    if (!h) {
+        snprintf(error, error_size, "out of memory");
+        return NULL;
+    }
+    h->options = *options;
+    pthread_mutex_init(&h->table_lock, NULL);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        cores = 1;
+    unsigned worker_count = options->workers ? options->workers : (unsigned)(cores * 4 < 4 ? 4 : cores * 4);
+    h->defaults = (service_defaults){
+        .timeout_ns = DEFAULT_TIMEOUT_NS,
+        .max_body_bytes = options->limits.max_body_bytes,
+        /* Half the threads per service: a service whose guests all run to their deadline
+         * leaves the other half to the rest. */
+        .concurrency = worker_count / 2 ? worker_count / 2 : 1,
+    };
+    manifest *m = NULL;
+    if (!(h->manifest_path = strdup(options->manifest_path))) {
+        snprintf(error, error_size, "out of memory");
+        goto failed;
+    }
+    /* The manifest is read (and checked) before listening, so that a mistake in it stops the
+     * start-up at once; compiling the modules comes after, while /healthz already answers. */
+    if (!(m = manifest_load(h->manifest_path, error, error_size)) || !manifest_env_overrides(m, error, error_size))
+        goto failed;
+    char address[256];
+    uint16_t port = 8080;
+    snprintf(address, sizeof address, "127.0.0.1");
+    if (options->listen) {
+        if (!manifest_parse_listen(options->listen, address, sizeof address, &port)) {
+            snprintf(error, error_size, "--listen %s: expected HOST:PORT, [IPV6]:PORT or :PORT", options->listen);
+            goto failed;
+        }
+    } else if (m->listen_host) {
+        snprintf(address, sizeof address, "%s", m->listen_host);
+        port = m->listen_port;
+    }
+    if (!(h->log = access_log_open(options->access_log ? options->access_log : "-", error, error_size)) ||
+        !(h->metrics = metrics_new()) || !(h->cache = module_cache_new(m->cache_size))) {
+        if (!error[0])
+            snprintf(error, error_size, "out of memory");
+        goto failed;
+    }
+    if (!(h->workers = workers_start(worker_count, error, error_size)))
+        goto failed;
+    server_callbacks callbacks = {.user = h, .on_headers = on_headers, .on_request = on_request,
+                                  .on_response = on_response};
+    h->server = server_start(address, port, (int)options->loops, &options->limits, &callbacks, error, error_size);
+    if (!h->server)
+        goto failed;
+
+    service_table *table = service_table_build(m, h->cache, h->metrics, &h->defaults, log_guest_stderr, h, error,
+                                               error_size);
+    if (!table)
+        goto failed;
+    pthread_mutex_lock(&h->table_lock);
+    h->table = table;
+    h->service_count = table->service_count;
+    pthread_mutex_unlock(&h->table_lock);
+    atomic_store(&h->ready, true);
+    access_log_event(h->log, "info", NULL, NULL, "listening on http://%s%s%s:%u with %zu services, %u workers",
+                     strchr(address, ':') ? "[" : "", address, strchr(address, ':') ? "]" : "",
+                     (unsigned)server_port(h->server), table->service_count, worker_count);
+    manifest_free(m);
+    return h;
+
+failed:
+    manifest_free(m);
+    if (h->server)
+        server_shutdown(h->server, 0);
+    if (h->workers)
+        workers_stop(h->workers);
+    module_cache_free(h->cache);
+    metrics_free(h->metrics);
+    access_log_close(h->log);
+    pthread_mutex_destroy(&h->table_lock);
+    free(h->manifest_path);
+    free(h);
+    return NULL;
+}
+
+uint16_t host_port(const host *h)
+{
+    return server_port(h->server);
+}
+
+bool host_reload(host *h, char *error, size_t error_size)
+{
+    service_table *table = load_services(h, error, error_size);
+    metrics_record_reload(h->metrics, table != NULL);
+    if (!table) {
+        access_log_event(h->log, "error", NULL, NULL, "reload failed, keeping the services running: %s", error);
+        return false;
+    }
+    pthread_mutex_lock(&h->table_lock);
+    service_table *old = h->table;
+    h->table = table;
+    h->service_count = table->service_count;
+    pthread_mutex_unlock(&h->table_lock);
+    service_table_release(old); /* freed when its last request finishes */
+    size_t hits, compilations;
+    module_cache_stats(h->cache, &hits, &compilations);
+    access_log_event(h->log, "info", NULL, NULL, "reloaded %s: %zu services (module cache: %zu hits, %zu compilations)",
+                     h->manifest_path, table->service_count, hits, compilations);
+    return true;
+}
+
+uint64_t host_stop(host *h)
+{
+    server_stop_accepting(h->server);
+    uint64_t deadline = now_ns() + (uint64_t)h->options.grace_ms * 1000000ull;
+    while (server_in_flight(h->server) > 0 && now_ns() < deadline) {
+        struct timespec pause = {0, 5 * 1000000};
+        nanosleep(&pause, NULL);
+    }
+    uint64_t cut = server_in_flight(h->server);
+    /* Jobs still queued or running finish first (each bounded by its deadline): they answer
+     * through the server, which must outlive them. */
+    workers_stop(h->workers);
+    server_shutdown(h->server, 0);
+    access_log_event(h->log, "info", NULL, NULL, "stopped%s", cut ? " (grace period over)" : "");
+    service_table_release(h->table);
+    module_cache_free(h->cache);
+    metrics_free(h->metrics);
+    access_log_close(h->log);
+    pthread_mutex_destroy(&h->table_lock);
+    free(h->manifest_path);
+    free(h);
+    return cut;
+}

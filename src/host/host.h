@@ -1,0 +1,39 @@
+/* host.h: `wasmhost serve` as a library: manifest, services, workers and server; reload and shutdown. */
+#ifndef WH_HOST_H
+#define WH_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server.h"
+
+typedef struct host_options {
+    const char *manifest_path;
+    const char *listen;     /* "HOST:PORT" overriding the manifest's; NULL: the manifest's, else
+                               127.0.0.1:8080 */
+    const char *access_log; /* "-" (standard output), "off" or a file */
+    unsigned loops;         /* event-loop threads; 0: one per core */
+    unsigned workers;       /* guest threads; 0: 4 per core, at least 4 */
+    uint32_t grace_ms;      /* SIGTERM: how long requests in flight may take to finish */
+    server_limits limits;
+} host_options;
+
+/* The defaults. The environment's overrides (WASM_TIMEOUT, WASM_CACHE_SIZE) apply to the
+ * manifest, at start and at every reload (manifest_env_overrides). */
+void host_options_default(host_options *options);
+
+typedef struct host host;
+
+/* Reads the manifest, listens, then compiles the services (GET /readyz answers 503 until they
+ * are loaded). NULL with "FILE:LINE:COLUMN: ..." or another message in `error` when it cannot. */
+host *host_start(const host_options *options, char *error, size_t error_size);
+uint16_t host_port(const host *host);
+/* Reads the manifest again and swaps in its services; requests in flight finish on the old
+ * ones. On failure keeps the services it has and returns false with the reason in `error`. */
+bool host_reload(host *host, char *error, size_t error_size);
+/* Stops accepting, lets requests in flight finish (up to the grace period, then as long as their
+ * guests' deadlines), and frees everything. Returns how many requests were cut off. */
+uint64_t host_stop(host *host);
+
+#endif

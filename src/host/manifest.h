@@ -1,0 +1,83 @@
+/* manifest.h: the serve manifest (YAML, read with libcyaml): listen address and services. */
+#ifndef WH_MANIFEST_H
+#define WH_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum manifest_abi { MANIFEST_ABI_WAGI, MANIFEST_ABI_HTTP } manifest_abi;
+
+typedef struct manifest_route {
+    char *path;   /* "/health" (exact) or "/api/..." (prefix: the part before "/..."; "/" for "/...") */
+    bool prefix;  /* it ended in "/..."; `path` holds "/api" without the suffix */
+} manifest_route;
+
+typedef struct manifest_variable { char *name, *value; } manifest_variable;
+
+typedef struct manifest_dir {
+    char *host_path;  /* absolute (resolved against the manifest's folder) */
+    char *guest_path; /* where the guest sees it ("/data") */
+} manifest_dir;
+
+typedef struct manifest_service {
+    char *name;
+    char *module_path;         /* absolute (resolved against the manifest's folder) */
+    manifest_abi abi;
+    manifest_route *routes;
+    size_t route_count;
+    manifest_variable *env;
+    size_t env_count;
+    manifest_dir *dirs;        /* read-only */
+    size_t dir_count;
+    /* Limits; 0 = the host's default. */
+    uint64_t max_memory_bytes;
+    uint64_t timeout_ns;
+    uint64_t fuel;             /* 0: no fuel metering */
+    uint64_t max_body_bytes;
+    uint32_t concurrency;      /* requests run at once; more wait their turn */
+    /* Where the entry starts in the file, for later messages (e.g. an invalid module). */
+    int line, column;
+    /* The entry's own limits.timeout set timeout_ns (so WASM_TIMEOUT does not replace it). */
+    bool timeout_is_own;
+} manifest_service;
+
+typedef struct manifest {
+    char *path;        /* as given */
+    char *folder;      /* absolute folder of the file, against which paths resolve */
+    char *listen_host; /* NULL when the manifest has no listen key */
+    uint16_t listen_port;
+    manifest_service *services;
+    size_t service_count;
+    /* defaults.timeout, replaced by WASM_TIMEOUT in manifest_env_overrides; 0: none given. */
+    uint64_t default_timeout_ns;
+    /* Compiled modules kept in memory: 64, or WASM_CACHE_SIZE (manifest_env_overrides). */
+    size_t cache_size;
+} manifest;
+
+/* Reads and checks `path`: YAML syntax, unknown keys, wrong types, bad durations and sizes
+ * ("500ms", "2s", "64MiB"), duplicate service names and routes, missing module files. On failure
+ * returns NULL and writes "FILE:LINE:COLUMN: message" into `error`. Does not load modules (the
+ * caller does, reporting an invalid one at the service's line and column). */
+manifest *manifest_load(const char *path, char *error, size_t error_size);
+void manifest_free(manifest *manifest);
+
+/* Applies the environment's overrides to a loaded manifest: WASM_TIMEOUT (a duration; replaces
+ * `defaults.timeout` for every service whose entry has no limits.timeout of its own) and
+ * WASM_CACHE_SIZE (a count >= 1, into cache_size). Unset or empty variables change nothing. On
+ * an invalid value returns false with a message naming the variable in `error`. */
+bool manifest_env_overrides(manifest *manifest, char *error, size_t error_size);
+
+/* "127.0.0.1:8080", "[::1]:8080", "localhost:80", ":8080" (host "0.0.0.0") -> host (without
+ * brackets, in `host` of `host_size` bytes) and port (0 allowed: any free port). For --listen. */
+bool manifest_parse_listen(const char *text, char *host, size_t host_size, uint16_t *port);
+
+/* "500ms", "2s", "1.5s", "250us", "1m", or a bare number of seconds -> nanoseconds; false when
+ * it is not one. Used for WASM_TIMEOUT too. */
+bool manifest_parse_duration(const char *text, uint64_t *nanoseconds);
+/* "65536", "64KiB", "16MiB", "1GiB" (also KB/MB/GB as powers of 1000) -> bytes. */
+bool manifest_parse_size(const char *text, uint64_t *bytes);
+/* A whole number written in decimal digits ("100000000"), for fuel, concurrency and counts. */
+bool manifest_parse_count(const char *text, uint64_t *count);
+
+#endif

@@ -1,0 +1,247 @@
+/* metrics.c: the host's counters and latency histograms, written out in Prometheus text format. */
+#include "metrics.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Upper bounds in microseconds; the last bucket is +Inf. Fine at the low end, where a fresh
+ * instance per request answers in tens of microseconds. */
+static const uint64_t latency_bounds_us[METRICS_LATENCY_BUCKETS - 1] = {
+    50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 1000000, 10000000,
+};
+
+struct metrics {
+    pthread_mutex_t lock; /* guards the list; the counters are atomics */
+    service_metrics *services;
+    service_metrics host; /* requests the host answered itself */
+    _Atomic uint64_t reloads, reload_failures;
+};
+
+#define RELAXED memory_order_relaxed
+
+metrics *metrics_new(void)
+{
+    metrics *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    pthread_mutex_init(&m->lock, NULL);
+    return m;
+}
+
+void metrics_free(metrics *m)
+{
+    if (!m)
+        return;
+    service_metrics *next;
+    for (service_metrics *s = m->services; s; s = next) {
+        next = s->next;
+        free(s->name);
+        free(s);
+    }
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
+
+service_metrics *metrics_service(metrics *m, const char *name)
+{
+    pthread_mutex_lock(&m->lock);
+    service_metrics *found = m->services, *last = NULL;
+    for (; found; last = found, found = found->next)
+        if (strcmp(found->name, name) == 0)
+            break;
+    if (!found) {
+        found = calloc(1, sizeof *found);
+        if (found && !(found->name = strdup(name))) {
+            free(found);
+            found = NULL;
+        }
+        /* Appended, so that the exposition lists services in the order they first appeared. */
+        if (found) {
+            if (last)
+                last->next = found;
+            else
+                m->services = found;
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    return found;
+}
+
+void metrics_record_request(metrics *m, service_metrics *service, int status, uint64_t duration_ns)
+{
+    service_metrics *s = service ? service : &m->host;
+    if (status < 100 || status > 599)
+        status = 599;
+    atomic_fetch_add_explicit(&s->requests_by_status[status], 1, RELAXED);
+    uint64_t us = duration_ns / 1000;
+    size_t bucket = 0;
+    while (bucket < METRICS_LATENCY_BUCKETS - 1 && us > latency_bounds_us[bucket])
+        bucket++;
+    atomic_fetch_add_explicit(&s->latency_buckets[bucket], 1, RELAXED);
+    atomic_fetch_add_explicit(&s->latency_count, 1, RELAXED);
+    atomic_fetch_add_explicit(&s->latency_sum_us, us, RELAXED);
+}
+
+void metrics_record_reload(metrics *m, bool succeeded)
+{
+    atomic_fetch_add_explicit(succeeded ? &m->reloads : &m->reload_failures, 1, RELAXED);
+}
+
+/* ---- exposition ---- */
+
+typedef struct text {
+    char *data;
+    size_t length, capacity;
+    bool failed;
+} text;
+
+static void text_printf(text *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void text_printf(text *t, const char *format, ...)
+{
+    if (t->failed)
+        return;
+    for (;;) {
+        va_list args;
+        va_start(args, format);
+        int n = vsnprintf(t->data + t->length, t->capacity - t->length, format, args);
+        va_end(args);
+        if (n < 0) {
+            t->failed = true;
+            return;
+        }
+        if ((size_t)n < t->capacity - t->length) {
+            t->length += (size_t)n;
+            return;
+        }
+        size_t capacity = (t->capacity + (size_t)n + 1) * 2;
+        char *data = realloc(t->data, capacity);
+        if (!data) {
+            t->failed = true;
+            return;
+        }
+        t->data = data;
+        t->capacity = capacity;
+    }
+}
+
+/* Service names come from the manifest: escape what the label syntax needs escaped. */
+static void text_label(text *t, const char *value)
+{
+    for (const char *c = value; *c; c++) {
+        if (*c == '\\' || *c == '"')
+            text_printf(t, "\\%c", *c);
+        else if (*c == '\n')
+            text_printf(t, "\\n");
+        else
+            text_printf(t, "%c", *c);
+    }
+}
+
+static uint64_t load(_Atomic uint64_t *counter)
+{
+    return atomic_load_explicit(counter, RELAXED);
+}
+
+/* `name` is "" for the host's own row (label service="-"). */
+static void render_requests(text *t, service_metrics *s, const char *name)
+{
+    for (int status = 100; status < 600; status++) {
+        uint64_t count = load(&s->requests_by_status[status]);
+        if (!count)
+            continue;
+        text_printf(t, "wasmhost_requests_total{service=\"");
+        text_label(t, name);
+        text_printf(t, "\",code=\"%d\"} %llu\n", status, (unsigned long long)count);
+    }
+}
+
+static void render_latency(text *t, service_metrics *s, const char *name)
+{
+    uint64_t cumulative = 0;
+    for (size_t b = 0; b < METRICS_LATENCY_BUCKETS; b++) {
+        cumulative += load(&s->latency_buckets[b]);
+        text_printf(t, "wasmhost_request_duration_seconds_bucket{service=\"");
+        text_label(t, name);
+        if (b < METRICS_LATENCY_BUCKETS - 1)
+            text_printf(t, "\",le=\"%g\"} %llu\n", latency_bounds_us[b] / 1e6, (unsigned long long)cumulative);
+        else
+            text_printf(t, "\",le=\"+Inf\"} %llu\n", (unsigned long long)cumulative);
+    }
+    text_printf(t, "wasmhost_request_duration_seconds_sum{service=\"");
+    text_label(t, name);
+    text_printf(t, "\"} %.6f\n", load(&s->latency_sum_us) / 1e6);
+    text_printf(t, "wasmhost_request_duration_seconds_count{service=\"");
+    text_label(t, name);
+    text_printf(t, "\"} %llu\n", (unsigned long long)cumulative);
+}
+
+/* One counter family over every service. */
+static void render_service_counter(text *t, metrics *m, const char *family, const char *help, size_t offset)
+{
+    text_printf(t, "# HELP %s %s\n# TYPE %s counter\n", family, help, family);
+    for (service_metrics *s = m->services; s; s = s->next) {
+        text_printf(t, "%s{service=\"", family);
+        text_label(t, s->name);
+        text_printf(t, "\"} %llu\n", (unsigned long long)load((_Atomic uint64_t *)((char *)s + offset)));
+    }
+}
+
+char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
+{
+    text t = {0};
+    pthread_mutex_lock(&m->lock);
+    text_printf(&t, "# HELP wasmhost_requests_total HTTP requests answered, by service and status code "
+                    "(service \"-\": answered by the host itself).\n"
+                    "# TYPE wasmhost_requests_total counter\n");
+    for (service_metrics *s = m->services; s; s = s->next)
+        render_requests(&t, s, s->name);
+    render_requests(&t, &m->host, "-");
+    text_printf(&t, "# HELP wasmhost_request_duration_seconds Time from the request line to the response, by service.\n"
+                    "# TYPE wasmhost_request_duration_seconds histogram\n");
+    for (service_metrics *s = m->services; s; s = s->next)
+        render_latency(&t, s, s->name);
+    text_printf(&t, "# HELP wasmhost_requests_in_flight Requests a service is running or has queued now.\n"
+                    "# TYPE wasmhost_requests_in_flight gauge\n");
+    for (service_metrics *s = m->services; s; s = s->next) {
+        text_printf(&t, "wasmhost_requests_in_flight{service=\"");
+        text_label(&t, s->name);
+        text_printf(&t, "\"} %lld\n", (long long)atomic_load_explicit(&s->in_flight, RELAXED));
+    }
+    text_printf(&t, "# HELP wasmhost_requests_queued Requests waiting for a service's concurrency limit now.\n"
+                    "# TYPE wasmhost_requests_queued gauge\n");
+    for (service_metrics *s = m->services; s; s = s->next) {
+        text_printf(&t, "wasmhost_requests_queued{service=\"");
+        text_label(&t, s->name);
+        text_printf(&t, "\"} %llu\n", (unsigned long long)load(&s->queued));
+    }
+    render_service_counter(&t, m, "wasmhost_traps_total", "Requests whose guest trapped (500).",
+                           offsetof(service_metrics, traps));
+    render_service_counter(&t, m, "wasmhost_timeouts_total", "Requests whose guest passed its deadline (504).",
+                           offsetof(service_metrics, timeouts));
+    render_service_counter(&t, m, "wasmhost_memory_limit_total", "Requests whose guest hit its memory cap (500).",
+                           offsetof(service_metrics, memory_exceeded));
+    render_service_counter(&t, m, "wasmhost_fuel_exhausted_total", "Requests whose guest ran out of fuel (500).",
+                           offsetof(service_metrics, fuel_exhausted));
+    render_service_counter(&t, m, "wasmhost_bad_responses_total",
+                           "Requests whose guest wrote a malformed response (502).",
+                           offsetof(service_metrics, bad_responses));
+    render_service_counter(&t, m, "wasmhost_instances_created_total", "WebAssembly instances created.",
+                           offsetof(service_metrics, instances_created));
+    pthread_mutex_unlock(&m->lock);
+    text_printf(&t, "# HELP wasmhost_services Services loaded and routable.\n"
+                    "# TYPE wasmhost_services gauge\nwasmhost_services %zu\n", services_loaded);
+    text_printf(&t, "# HELP wasmhost_reloads_total Manifest reloads (SIGHUP), by result.\n"
+                    "# TYPE wasmhost_reloads_total counter\n"
+                    "wasmhost_reloads_total{result=\"ok\"} %llu\nwasmhost_reloads_total{result=\"failed\"} %llu\n",
+                (unsigned long long)load(&m->reloads), (unsigned long long)load(&m->reload_failures));
+    if (t.failed) {
+        free(t.data);
+        return NULL;
+    }
+    *length = t.length;
+    return t.data;
+}

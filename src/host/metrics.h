@@ -1,0 +1,45 @@
+/* metrics.h: the host's counters and latency histograms, written out in Prometheus text format. */
+#ifndef WH_METRICS_H
+#define WH_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Latency buckets (seconds) of wasmhost_request_duration_seconds. */
+#define METRICS_LATENCY_BUCKETS 14
+
+/* One service's counters: they outlive reloads (looked up by name), so a redeployed service
+ * keeps counting where it was. Updated with relaxed atomics from any thread. */
+typedef struct service_metrics {
+    char *name;
+    _Atomic uint64_t requests_by_status[600]; /* index: the status code (100..599) */
+    _Atomic uint64_t latency_buckets[METRICS_LATENCY_BUCKETS];
+    _Atomic uint64_t latency_count;
+    _Atomic uint64_t latency_sum_us;
+    _Atomic int64_t in_flight;
+    _Atomic uint64_t traps, timeouts, memory_exceeded, fuel_exhausted, bad_responses;
+    _Atomic uint64_t instances_created;
+    _Atomic uint64_t queued;    /* requests waiting for the service's concurrency limit now */
+    struct service_metrics *next;
+} service_metrics;
+
+typedef struct metrics metrics;
+
+metrics *metrics_new(void);
+void metrics_free(metrics *metrics);
+
+/* The counters of the service called `name`, made on first use; NULL when out of memory. */
+service_metrics *metrics_service(metrics *metrics, const char *name);
+
+/* A request answered by `service` (NULL: answered by the host itself: 404, 4xx from the server,
+ * built-in endpoints) with `status` after `duration_ns`. */
+void metrics_record_request(metrics *metrics, service_metrics *service, int status, uint64_t duration_ns);
+/* Host-wide gauges and counters. */
+void metrics_record_reload(metrics *metrics, bool succeeded);
+
+/* The whole text exposition (format 0.0.4) into a malloc'd buffer; `*length` set. NULL when out
+ * of memory. `services_loaded`: for the wasmhost_services gauge. */
+char *metrics_render(metrics *metrics, size_t services_loaded, size_t *length);
+
+#endif

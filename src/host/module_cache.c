@@ -1,0 +1,155 @@
+/* module_cache.c: compiled modules kept by content (XXH3-128 of the file), so a reload recompiles only what changed. */
+#include "module_cache.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "wasmhost.h"
+
+typedef struct cache_entry {
+    XXH128_hash_t key;
+    bool fuel;
+    wasm_module_t *module;
+    uint64_t last_used; /* the cache's clock at the last hit */
+} cache_entry;
+
+struct module_cache {
+    pthread_mutex_t lock;
+    wasm_engine_t *engines[2]; /* [fuel] */
+    cache_entry *entries;
+    size_t count, capacity;
+    uint64_t clock;
+    size_t hits, compilations;
+};
+
+module_cache *module_cache_new(size_t capacity)
+{
+    module_cache *cache = calloc(1, sizeof *cache);
+    if (!cache)
+        return NULL;
+    cache->capacity = capacity ? capacity : 1;
+    cache->entries = calloc(cache->capacity, sizeof *cache->entries);
+    pthread_mutex_init(&cache->lock, NULL);
+    for (int fuel = 0; fuel < 2; fuel++) {
+        wasm_config_t *config = wasm_config_new();
+        if (config) {
+            wh_config_consume_fuel(config, fuel);
+            cache->engines[fuel] = wasm_engine_new_with_config(config);
+        }
+    }
+    if (!cache->entries || !cache->engines[0] || !cache->engines[1]) {
+        module_cache_free(cache);
+        return NULL;
+    }
+    return cache;
+}
+
+void module_cache_free(module_cache *cache)
+{
+    if (!cache)
+        return;
+    for (size_t i = 0; i < cache->count; i++)
+        wasm_module_delete(cache->entries[i].module);
+    free(cache->entries);
+    for (int fuel = 0; fuel < 2; fuel++)
+        if (cache->engines[fuel])
+            wasm_engine_delete(cache->engines[fuel]);
+    pthread_mutex_destroy(&cache->lock);
+    free(cache);
+}
+
+static bool read_file(const char *path, wasm_byte_vec_t *out, char *error, size_t error_size)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file) {
+        snprintf(error, error_size, "cannot read module %s: %s", path, strerror(errno));
+        return false;
+    }
+    long size = -1;
+    if (fseek(file, 0, SEEK_END) == 0)
+        size = ftell(file);
+    if (size < 0 || fseek(file, 0, SEEK_SET) != 0) {
+        snprintf(error, error_size, "cannot read module %s: %s", path, strerror(errno));
+        fclose(file);
+        return false;
+    }
+    wasm_byte_vec_new_uninitialized(out, (size_t)size);
+    if (size && (!out->data || fread(out->data, 1, (size_t)size, file) != (size_t)size)) {
+        snprintf(error, error_size, "cannot read module %s: %s", path, out->data ? "short read" : "out of memory");
+        wasm_byte_vec_delete(out);
+        fclose(file);
+        return false;
+    }
+    fclose(file);
+    return true;
+}
+
+wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine,
+                                 char *error, size_t error_size)
+{
+    wasm_byte_vec_t bytes;
+    if (!read_file(path, &bytes, error, error_size))
+        return NULL;
+    XXH128_hash_t key = XXH3_128bits(bytes.data, bytes.size);
+    *engine = cache->engines[fuel];
+
+    pthread_mutex_lock(&cache->lock);
+    cache->clock++;
+    for (size_t i = 0; i < cache->count; i++) {
+        cache_entry *entry = &cache->entries[i];
+        if (entry->fuel == fuel && XXH128_isEqual(entry->key, key)) {
+            entry->last_used = cache->clock;
+            cache->hits++;
+            wasm_module_t *copy = wasm_module_copy(entry->module);
+            pthread_mutex_unlock(&cache->lock);
+            wasm_byte_vec_delete(&bytes);
+            if (!copy)
+                snprintf(error, error_size, "out of memory");
+            return copy;
+        }
+    }
+    pthread_mutex_unlock(&cache->lock);
+
+    /* Compiled outside the lock: a large module must not hold up other loads. */
+    wasm_store_t *store = wasm_store_new(*engine);
+    wasm_module_t *module = store ? wasm_module_new(store, &bytes) : NULL;
+    if (store)
+        wasm_store_delete(store);
+    wasm_byte_vec_delete(&bytes);
+    if (!module) {
+        snprintf(error, error_size, "%s is not a valid module: %s", path, wh_last_error_message());
+        return NULL;
+    }
+
+    pthread_mutex_lock(&cache->lock);
+    cache->compilations++;
+    size_t slot = cache->count;
+    if (cache->count == cache->capacity) {
+        slot = 0;
+        for (size_t i = 1; i < cache->count; i++)
+            if (cache->entries[i].last_used < cache->entries[slot].last_used)
+                slot = i;
+        wasm_module_delete(cache->entries[slot].module);
+    } else {
+        cache->count++;
+    }
+    wasm_module_t *kept = wasm_module_copy(module);
+    cache->entries[slot] = (cache_entry){.key = key, .fuel = fuel, .module = kept, .last_used = cache->clock};
+    if (!kept) /* out of memory: forget the slot rather than keep a NULL module */
+        cache->entries[slot] = cache->entries[--cache->count];
+    pthread_mutex_unlock(&cache->lock);
+    return module;
+}
+
+void module_cache_stats(module_cache *cache, size_t *hits, size_t *compilations)
+{
+    pthread_mutex_lock(&cache->lock);
+    *hits = cache->hits;
+    *compilations = cache->compilations;
+    pthread_mutex_unlock(&cache->lock);
+}

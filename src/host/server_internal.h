@@ -1,0 +1,101 @@
+/* server_internal.h: what server.c (loops, listeners, answers from other threads) and server_connection.c share. */
+#ifndef WH_SERVER_INTERNAL_H
+#define WH_SERVER_INTERNAL_H
+
+#include <stdatomic.h>
+#include <time.h>
+
+#include <llhttp.h>
+#include <uv.h>
+
+#include "server.h"
+
+typedef struct server_connection server_connection;
+typedef struct server_loop server_loop;
+
+/* Where other threads hand answered exchanges to a loop. Reference counted because it outlives
+ * the loop while the host still holds exchanges that point to it (after server_shutdown gave
+ * up on them): server_respond then finds it closed and frees the exchange itself. */
+typedef struct server_inbox {
+    uv_mutex_t mutex;
+    atomic_size_t references;      /* the loop's, plus one per exchange the host holds */
+    bool closed;                   /* the loop is gone */
+    server_exchange *first, *last; /* answered by other threads, for the loop to write */
+    bool stop_accepting, shutdown; /* commands for the loop */
+    uv_async_t *wakeup;            /* the loop's; only signalled while not closed */
+} server_inbox;
+
+typedef enum exchange_state {
+    EXCHANGE_READING,   /* headers read, body not yet complete: the server's */
+    EXCHANGE_WITH_HOST, /* handed to on_request: the host answers it from any thread */
+    EXCHANGE_ANSWERED,  /* response set, waiting for the earlier ones of its connection */
+    EXCHANGE_WRITING,   /* serialized, being written */
+} exchange_state;
+
+struct server_exchange {
+    server_connection *connection;
+    server_inbox *inbox;
+    server_exchange *next;          /* in the connection's pipeline (loop thread only) */
+    server_exchange *next_answered; /* in the inbox (under its mutex) */
+    exchange_state state;
+    bool keep_alive;       /* another request may follow on the connection */
+    bool close_requested;  /* by server_respond */
+    bool head;             /* a HEAD request: the response goes without its body */
+    bool continue_pending; /* "Expect: 100-continue" not answered yet */
+    bool counted;          /* counted in server.in_flight */
+    bool has_summary;
+    int status;            /* the response's, kept for on_response once the response is freed */
+    http_response response;
+    http_request summary;  /* for on_response: no headers nor body; its strings follow the struct */
+};
+
+struct server_loop {
+    server *server;
+    int index;
+    bool loop_ready, wakeup_ready, listener_ready; /* what loop_init got to, for loop_destroy */
+    uv_loop_t loop;
+    uv_thread_t thread;
+    bool thread_started;
+    uv_tcp_t listener;
+    bool listener_open;
+    atomic_bool listener_closed; /* read by server_stop_accepting on another thread */
+    uv_async_t wakeup;
+    server_inbox *inbox;
+    server_connection *connections; /* every connection not yet freed */
+    bool draining;                  /* stopped accepting: connections close after their last response */
+    char *read_buffer;              /* shared by the loop's connections: input is parsed as soon as read */
+    char *write_buffer;             /* small responses are serialized here, then written at once */
+    size_t write_capacity;
+    char date_line[48];             /* "Date: ...\r\n", rebuilt when the second changes */
+    time_t date_second;
+};
+
+struct server {
+    server_limits limits;
+    server_callbacks callbacks;
+    int loop_count;
+    server_loop *loops;
+    uint16_t port;
+    atomic_uint_fast64_t in_flight;
+    atomic_uint connection_count;
+    atomic_uint_fast64_t next_request_number;
+    char request_id_prefix[10]; /* random per server: ids stay unique across restarts in one log */
+    bool stopped_accepting;
+};
+
+/* The loop running on the calling thread, NULL on other threads. */
+extern _Thread_local server_loop *server_current_loop;
+
+/* server_connection.c, all on the loop's thread: */
+void connection_accept(server_loop *loop);
+/* The host answered `exchange` (popped from the inbox, or directly on the loop's thread). */
+void connection_receive_answer(server_exchange *exchange);
+/* Closes idle connections; the others close after their last response. */
+void connections_stop_accepting(server_loop *loop);
+/* Closes every connection now; exchanges the host still holds are left to it (under the inbox
+ * lock, the inbox already closed). */
+void connections_abandon(server_loop *loop);
+void server_request_id(server *server, char *out, size_t size);
+void server_exchange_release(server_exchange *exchange); /* frees an exchange on its loop's thread */
+
+#endif
