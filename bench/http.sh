@@ -46,6 +46,7 @@ trap cleanup EXIT
 
 # ---- nginx: the same body as /health, from a file, with keep-alive as wrk uses it ----
 mkdir -p "$work/nginx/html" "$work/nginx/logs"
+chmod a+rx "$work" "$work/nginx" "$work/nginx/html" # nginx workers run as nobody
 printf 'OK' >"$work/nginx/html/health"
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes auto;

@@ -26,7 +26,7 @@ static const char serve_usage[] =
     "  --access-log PATH        JSON lines, one per response: - (standard output, the default), off,\n"
     "                           or a file to append to\n"
     "  --loops N                event-loop threads (default: one per core)\n"
-    "  --workers N              threads running guests (default: 4 per core, at least 4)\n"
+    "  --workers N              threads running guests (default: 2 per core, at least 4)\n"
     "  --grace DURATION         how long requests in flight may take at SIGTERM (default 10s)\n"
     "  --max-body SIZE          request body limit for services that set none (default 1MiB): 413\n"
     "  --max-header-bytes SIZE  request line and headers (default 64KiB): 431\n"

@@ -166,6 +166,10 @@ static bool extern_is_null(const wh_extern *ext)
 static wh_error *check_import(const wh_module *module, uint32_t index, const wh_extern *ext)
 {
     const wh_import *import = &module->imports[index];
+    bool missing = (unsigned)ext->kind > WH_EXTERN_GLOBAL || extern_is_null(ext);
+    /* The common case, a match, formats nothing: instantiation is on the per-request path. */
+    if (!missing && ext->kind == import->kind && extern_matches(module, import, ext))
+        return NULL;
     char message[1024];
     size_t used = 0;
     append(message, sizeof message, &used, "import %u ", index);
@@ -173,22 +177,17 @@ static wh_error *check_import(const wh_module *module, uint32_t index, const wh_
     append(message, sizeof message, &used, ".");
     append_name(message, sizeof message, &used, &import->name);
     append(message, sizeof message, &used, ": ");
-
-    if ((unsigned)ext->kind > WH_EXTERN_GLOBAL || extern_is_null(ext)) {
+    if (missing) {
         append(message, sizeof message, &used, "no %s was given for it", externkind_name(import->kind));
-        return wh_error_new("%s", message);
-    }
-    if (ext->kind != import->kind) {
+    } else if (ext->kind != import->kind) {
         append(message, sizeof message, &used, "incompatible import type: expected %s, got %s",
                externkind_name(import->kind), externkind_name(ext->kind));
-        return wh_error_new("%s", message);
+    } else {
+        append(message, sizeof message, &used, "incompatible import type: expected ");
+        append_import_type(message, sizeof message, &used, module, index);
+        append(message, sizeof message, &used, ", got ");
+        append_extern_type(message, sizeof message, &used, ext);
     }
-    if (extern_matches(module, import, ext))
-        return NULL;
-    append(message, sizeof message, &used, "incompatible import type: expected ");
-    append_import_type(message, sizeof message, &used, module, index);
-    append(message, sizeof message, &used, ", got ");
-    append_extern_type(message, sizeof message, &used, ext);
     return wh_error_new("%s", message);
 }
 

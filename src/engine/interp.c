@@ -561,6 +561,10 @@ call:
          * deadline; code without them does neither (and only runs in stores that need none). */
         if (callee_code->checks)
             ENTRY_CHECK(callee_code);
+        if (callee_fp + callee_code->frame_slots > store->stack_high_water)
+            store->stack_high_water = callee_fp + callee_code->frame_slots;
+        if (depth + 1 > store->frame_high_water)
+            store->frame_high_water = depth + 1;
         wh_frame *frame = &frames[depth];
         frame->return_pc = next_pc;
         frame->return_fp = fp;
@@ -1156,6 +1160,8 @@ wh_trap *func_call(wh_store *store, wh_func *func, wh_slot *args_results)
     if (type->param_count)
         memmove(fp, args_results, type->param_count * sizeof *fp);
     frame_enter(code, fp);
+    if (fp + code->frame_slots > store->stack_high_water)
+        store->stack_high_water = fp + code->frame_slots;
 
     /* Everything read after a guard fault's siglongjmp is either set before sigsetjmp and not
      * changed afterwards, or volatile (state). */

@@ -24,6 +24,11 @@ static pthread_cond_t timer_wake; /* on CLOCK_MONOTONIC; initialised with the th
 static bool timer_started;
 static wh_interrupt *armed_list;   /* stores with a deadline */
 static uint64_t timer_origin_ns;   /* CLOCK_MONOTONIC at epoch 0; set once, under limits_lock */
+/* The epoch the timer sleeps until. A new deadline wakes it only when it falls earlier, so that
+ * setting one (once per request in a server) rarely costs a wake-up: with nothing armed the timer
+ * still wakes every second, and any deadline past that needs no signal. */
+static uint64_t timer_wakes_at;
+#define TIMER_IDLE_TICKS (1000000000u / WH_EPOCH_TICK_NS)
 
 static uint64_t monotonic_ns(void)
 {
@@ -64,13 +69,11 @@ static void *timer_main(void *unused)
     pthread_mutex_lock(&limits_lock);
     for (;;) {
         uint64_t next = fire_due_deadlines();
-        if (next == UINT64_MAX) {
-            pthread_cond_wait(&timer_wake, &limits_lock);
-        } else {
-            uint64_t wake = timer_origin_ns + next * WH_EPOCH_TICK_NS;
-            struct timespec until = {(time_t)(wake / 1000000000u), (long)(wake % 1000000000u)};
-            pthread_cond_timedwait(&timer_wake, &limits_lock, &until);
-        }
+        uint64_t idle = atomic_load(&limits_epoch) + TIMER_IDLE_TICKS;
+        timer_wakes_at = next < idle ? next : idle;
+        uint64_t wake = timer_origin_ns + timer_wakes_at * WH_EPOCH_TICK_NS;
+        struct timespec until = {(time_t)(wake / 1000000000u), (long)(wake % 1000000000u)};
+        pthread_cond_timedwait(&timer_wake, &limits_lock, &until);
     }
     return NULL;
 }
@@ -299,7 +302,10 @@ void store_set_deadline(wh_store *store, uint64_t timeout_ns)
     lower_stop_flag(store); /* the previous deadline's, if it had passed */
     if (timer_started) {
         fire_due_deadlines(); /* a deadline due already is raised now */
-        pthread_cond_signal(&timer_wake);
+        if (due < timer_wakes_at) {
+            timer_wakes_at = due;
+            pthread_cond_signal(&timer_wake);
+        }
     } else {
         interrupt->fired = true;
         atomic_store(&store->stop, 1);

@@ -2,6 +2,7 @@
 #include "limits.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -12,10 +13,98 @@
  * current size are PROT_NONE and the fault handler turns the fault into a trap. */
 #define MEMORY_RESERVATION ((size_t)8 << 30 | (size_t)WH_PAGE_SIZE)
 
+/* ---- reservations kept for reuse ----
+ *
+ * A server makes a fresh instance, hence a fresh memory, per request. Mapping and unmapping 8 GiB
+ * each time takes the process's address-space lock and, on unmap, interrupts every core running
+ * one of its threads to flush their TLBs: with several worker threads that costs more than the
+ * request. So a freed memory's reservation is kept (up to POOL_CAPACITY of them) with every byte
+ * zero: small memories are cleared with memset, keeping their pages (no system call); large ones
+ * are given back to the kernel with MADV_DONTNEED (pages read as zero again). A new memory takes
+ * one and only changes the protection where its size differs. */
+#define POOL_CAPACITY 64
+#define POOL_CLEAR_LIMIT ((size_t)1 << 20) /* memset up to this many bytes, madvise beyond */
+
+typedef struct pooled_reservation {
+    uint8_t *base;
+    size_t accessible; /* bytes from base that are PROT_READ|PROT_WRITE (all zero) */
+} pooled_reservation;
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pooled_reservation pool[POOL_CAPACITY];
+static size_t pool_count;
+
+/* A reservation from the pool, preferring one already `size` bytes accessible; false if none. */
+static bool pool_take(size_t size, pooled_reservation *out)
+{
+    pthread_mutex_lock(&pool_lock);
+    if (pool_count == 0) {
+        pthread_mutex_unlock(&pool_lock);
+        return false;
+    }
+    size_t chosen = pool_count - 1;
+    for (size_t i = pool_count; i-- > 0;)
+        if (pool[i].accessible == size) {
+            chosen = i;
+            break;
+        }
+    *out = pool[chosen];
+    pool[chosen] = pool[--pool_count];
+    pthread_mutex_unlock(&pool_lock);
+    return true;
+}
+
+static void pool_give(uint8_t *base, size_t accessible)
+{
+    if (accessible <= POOL_CLEAR_LIMIT)
+        memset(base, 0, accessible);
+    else if (madvise(base, accessible, MADV_DONTNEED) != 0) {
+        munmap(base, MEMORY_RESERVATION);
+        return;
+    }
+    pthread_mutex_lock(&pool_lock);
+    if (pool_count < POOL_CAPACITY) {
+        pool[pool_count++] = (pooled_reservation){base, accessible};
+        base = NULL;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (base)
+        munmap(base, MEMORY_RESERVATION);
+}
+
+/* A reservation with exactly `size` bytes accessible and zero; NULL (errno set) on failure. */
+static uint8_t *reservation_new(size_t size, const char **failed_call)
+{
+    pooled_reservation reused;
+    if (pool_take(size, &reused)) {
+        int status = 0;
+        if (reused.accessible > size)
+            status = mprotect(reused.base + size, reused.accessible - size, PROT_NONE);
+        else if (reused.accessible < size)
+            status = mprotect(reused.base + reused.accessible, size - reused.accessible, PROT_READ | PROT_WRITE);
+        if (status == 0)
+            return reused.base;
+        munmap(reused.base, MEMORY_RESERVATION);
+    }
+    *failed_call = "mmap";
+    uint8_t *base = mmap(NULL, MEMORY_RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED)
+        return NULL;
+    /* Fresh anonymous pages read as zero, as a new memory must. */
+    if (size && mprotect(base, size, PROT_READ | PROT_WRITE) != 0) {
+        int saved_errno = errno;
+        munmap(base, MEMORY_RESERVATION);
+        errno = saved_errno;
+        *failed_call = "mprotect";
+        return NULL;
+    }
+    return base;
+}
+
 static void memory_destroy(void *object)
 {
     wh_memory *memory = object;
-    munmap(memory->base, memory->reserved);
+    pool_give(memory->base, memory->size);
     free(memory);
 }
 
@@ -50,23 +139,19 @@ wh_memory *memory_new(wh_store *store, const wh_memtype *type, wh_error **error)
         *error = wh_error_new("out of memory allocating a linear memory");
         return NULL;
     }
-    void *base = mmap(NULL, MEMORY_RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED) {
+    const char *failed_call = NULL;
+    uint8_t *base = reservation_new(size, &failed_call);
+    if (!base) {
         int saved_errno = errno;
         free(memory);
-        *error = wh_error_new("cannot reserve 8 GiB of address space for a linear memory (mmap: %s); "
-                              "each memory needs that much virtual address space for its guard region, "
-                              "so raise the address-space limit (ulimit -v) or run fewer instances",
-                              strerror(saved_errno));
-        return NULL;
-    }
-    /* Fresh anonymous pages read as zero, as a new memory must. */
-    if (size && mprotect(base, size, PROT_READ | PROT_WRITE) != 0) {
-        int saved_errno = errno;
-        munmap(base, MEMORY_RESERVATION);
-        free(memory);
-        *error = wh_error_new("cannot commit %llu pages (%zu bytes) for a linear memory (mprotect: %s)",
-                              (unsigned long long)type->limits.min, size, strerror(saved_errno));
+        if (strcmp(failed_call, "mmap") == 0)
+            *error = wh_error_new("cannot reserve 8 GiB of address space for a linear memory (mmap: %s); "
+                                  "each memory needs that much virtual address space for its guard region, "
+                                  "so raise the address-space limit (ulimit -v) or run fewer instances",
+                                  strerror(saved_errno));
+        else
+            *error = wh_error_new("cannot commit %llu pages (%zu bytes) for a linear memory (mprotect: %s)",
+                                  (unsigned long long)type->limits.min, size, strerror(saved_errno));
         return NULL;
     }
     memory->base = base;

@@ -228,6 +228,10 @@ struct wh_store {
     wh_frame *frames;
     uint32_t max_frames;   /* room in frames[]: more than the stack's budget lets calls use */
     uint32_t frame_depth;
+    /* How far calls have used the stack and frames[] since it was allocated (the end of the
+     * deepest frame, the deepest depth): what must be given back before the stack is reused. */
+    wh_slot *stack_high_water;
+    uint32_t frame_high_water;
     /* Every object allocated in the store, freed with it. */
     void **objects;
     void (**object_destructors)(void *);

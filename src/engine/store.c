@@ -2,22 +2,85 @@
 #include "limits.h"
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 static pthread_once_t signal_handler_once = PTHREAD_ONCE_INIT;
 
+/* ---- value stacks kept for reuse ----
+ * As memories (memory.c), a server's per-request stores would otherwise map and unmap their
+ * stack and call records every time, serializing worker threads on the address-space lock and
+ * flushing every core's TLB. Freed stacks of the usual size are kept; what a deep call left
+ * beyond the first STACK_KEEP_BYTES is given back to the kernel first, so kept stacks stay small.
+ * Nothing needs clearing: the interpreter writes every slot and record before reading it. */
+#define STACK_POOL_CAPACITY 64
+#define STACK_KEEP_BYTES ((size_t)256 << 10)
+
+typedef struct pooled_stack {
+    void *stack, *records;
+    size_t stack_bytes, record_bytes;
+} pooled_stack;
+
+static pthread_mutex_t stack_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pooled_stack stack_pool[STACK_POOL_CAPACITY];
+static size_t stack_pool_count;
+
+/* Gives back what a deep call left beyond the first STACK_KEEP_BYTES (`used` bytes were used). */
+static void trim(void *region, size_t used)
+{
+    if (used > STACK_KEEP_BYTES)
+        madvise((uint8_t *)region + STACK_KEEP_BYTES, used - STACK_KEEP_BYTES, MADV_DONTNEED);
+}
+
 static void release_stack(wh_store *store)
 {
-    if (store->stack)
-        munmap(store->stack, store->stack_slots * sizeof(wh_slot));
-    if (store->frames)
-        munmap(store->frames, (size_t)store->max_frames * sizeof(wh_frame));
+    if (store->stack) {
+        pooled_stack freed = {store->stack, store->frames, store->stack_slots * sizeof(wh_slot),
+                              (size_t)store->max_frames * sizeof(wh_frame)};
+        bool kept = false;
+        /* The high-water marks come from the interpreter: a deep frame moves them (a deeper
+         * one would have trapped first), so nothing past them was touched. */
+        size_t stack_used = store->stack_high_water > store->stack
+                                ? (size_t)(store->stack_high_water - store->stack) * sizeof(wh_slot) : 0;
+        size_t records_used = (size_t)store->frame_high_water * sizeof(wh_frame);
+        trim(freed.stack, stack_used < freed.stack_bytes ? stack_used : freed.stack_bytes);
+        trim(freed.records, records_used < freed.record_bytes ? records_used : freed.record_bytes);
+        pthread_mutex_lock(&stack_pool_lock);
+        if (stack_pool_count < STACK_POOL_CAPACITY) {
+            stack_pool[stack_pool_count++] = freed;
+            kept = true;
+        }
+        pthread_mutex_unlock(&stack_pool_lock);
+        if (!kept) {
+            munmap(freed.stack, freed.stack_bytes);
+            munmap(freed.records, freed.record_bytes);
+        }
+    }
     store->stack = store->stack_top = NULL;
     store->frames = NULL;
     store->stack_slots = 0;
     store->max_frames = 0;
+}
+
+/* A kept stack of exactly these sizes; false if none. */
+static bool stack_pool_take(size_t stack_bytes, size_t record_bytes, void **stack, void **records)
+{
+    bool found = false;
+    pthread_mutex_lock(&stack_pool_lock);
+    for (size_t i = stack_pool_count; i-- > 0;) {
+        if (stack_pool[i].stack_bytes == stack_bytes && stack_pool[i].record_bytes == record_bytes) {
+            *stack = stack_pool[i].stack;
+            *records = stack_pool[i].records;
+            stack_pool[i] = stack_pool[--stack_pool_count];
+            found = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&stack_pool_lock);
+    return found;
 }
 
 /* The stack limit counts value slots and call records together: a call may use slots up to
@@ -29,15 +92,18 @@ bool store_allocate_stack(wh_store *store, uint64_t bytes)
 {
     size_t slots = (size_t)(bytes / sizeof(wh_slot));
     size_t frames = slots / WH_FRAME_RECORD_SLOTS + 1;
-    void *stack = mmap(NULL, slots * sizeof(wh_slot), PROT_READ | PROT_WRITE,
+    void *stack, *records;
+    if (!stack_pool_take(slots * sizeof(wh_slot), frames * sizeof(wh_frame), &stack, &records)) {
+        stack = mmap(NULL, slots * sizeof(wh_slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                     -1, 0);
+        if (stack == MAP_FAILED)
+            return false;
+        records = mmap(NULL, frames * sizeof(wh_frame), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (stack == MAP_FAILED)
-        return false;
-    void *records = mmap(NULL, frames * sizeof(wh_frame), PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (records == MAP_FAILED) {
-        munmap(stack, slots * sizeof(wh_slot));
-        return false;
+        if (records == MAP_FAILED) {
+            munmap(stack, slots * sizeof(wh_slot));
+            return false;
+        }
     }
     release_stack(store);
     store->stack = stack;
@@ -46,6 +112,8 @@ bool store_allocate_stack(wh_store *store, uint64_t bytes)
     store->frames = records;
     store->max_frames = (uint32_t)frames;
     store->frame_depth = 0;
+    store->stack_high_water = store->stack;
+    store->frame_high_water = 0;
     return true;
 }
 

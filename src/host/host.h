@@ -14,7 +14,7 @@ typedef struct host_options {
                                127.0.0.1:8080 */
     const char *access_log; /* "-" (standard output), "off" or a file */
     unsigned loops;         /* event-loop threads; 0: one per core */
-    unsigned workers;       /* guest threads; 0: 4 per core, at least 4 */
+    unsigned workers;       /* guest threads; 0: 2 per core, at least 4 */
     uint32_t grace_ms;      /* SIGTERM: how long requests in flight may take to finish */
     server_limits limits;
 } host_options;

@@ -14,7 +14,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define READ_BUFFER_SIZE 65536
 #define LISTEN_BACKLOG 1024
 #define MAX_LOOPS 256
 
@@ -89,6 +88,7 @@ void server_respond(server_exchange *exchange, http_response *response, bool clo
         /* The server gave up on this exchange at shutdown: nothing to write it to. */
         uv_mutex_unlock(&inbox->mutex);
         http_response_free(&taken);
+        http_request_free(exchange->request);
         free(exchange);
         inbox_release(inbox);
         return;
@@ -236,7 +236,7 @@ static bool loop_init(server *server, int index, int fd, char *error, size_t err
     server_loop *loop = &server->loops[index];
     loop->server = server;
     loop->index = index;
-    loop->read_buffer = malloc(READ_BUFFER_SIZE);
+    loop->read_buffer = malloc(SERVER_READ_BUFFER_SIZE);
     loop->inbox = calloc(1, sizeof *loop->inbox);
     if (!loop->read_buffer || !loop->inbox) {
         close(fd);

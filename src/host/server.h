@@ -38,8 +38,8 @@ typedef struct server_callbacks {
     void (*on_request)(void *user, server_exchange *exchange, http_request *request);
     /* On a loop thread, for every response written (including the server's own 4xx), for the
      * access log and metrics; `request` may be NULL when the request never got that far (e.g.
-     * a 408 before the request line). It is the server's copy of the request without its
-     * headers and body (method, target, path, query, remote address, request id, route, ...). */
+     * a 408 before the request line). For a request cut short after its request line (e.g. 431),
+     * it holds what was read: method, target, path, query, remote address, request id. */
     void (*on_response)(void *user, const http_request *request, int status, uint64_t duration_ns);
 } server_callbacks;
 

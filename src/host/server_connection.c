@@ -8,7 +8,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define READ_BUFFER_SIZE 65536  /* as allocated by server.c */
 #define MAX_PIPELINE 32         /* requests read ahead of their answers; reading pauses past it */
 #define LINGER_MS 2000          /* input drained after a last response, see connection_linger */
 #define SMALL_WRITE (64 * 1024) /* batches up to this size are serialized in the loop's buffer */
@@ -76,7 +75,7 @@ struct server_connection {
     bool head_start_known;
     const char *input_base;    /* the input being parsed */
 
-    http_request *request;     /* headers read, body being read */
+    http_request *request;     /* headers read, body being read (its exchange owns it) */
     server_exchange *exchange; /* its exchange, in the pipeline */
     uint64_t max_body, body_hint;
     size_t body_capacity;
@@ -116,16 +115,17 @@ void server_exchange_release(server_exchange *exchange)
     if (exchange->counted)
         atomic_fetch_sub_explicit(&exchange->connection->loop->server->in_flight, 1, memory_order_relaxed);
     http_response_free(&exchange->response);
+    http_request_free(exchange->request);
     free(exchange);
 }
 
-/* A new exchange at the end of the pipeline. Its summary (for on_response) copies `request`,
- * or, without one, `method` and `target` when known. */
-static server_exchange *exchange_create(server_connection *c, const http_request *request, const char *method,
+/* A new exchange at the end of the pipeline, owning `request`; without one (a request cut
+ * short), its summary for on_response holds `method` and `target` when they are known. */
+static server_exchange *exchange_create(server_connection *c, http_request *request, const char *method,
                                         const char *target)
 {
     if (request)
-        target = request->target;
+        target = NULL;
     size_t target_length = target ? strlen(target) : 0;
     size_t text_size = target ? 2 * (target_length + 1) + 1 : 0;
     server_exchange *exchange = calloc(1, sizeof *exchange + text_size);
@@ -134,23 +134,16 @@ static server_exchange *exchange_create(server_connection *c, const http_request
     exchange->connection = c;
     exchange->inbox = c->loop->inbox;
     exchange->keep_alive = true;
+    exchange->request = request;
     if (target) {
         http_request *summary = &exchange->summary;
-        if (request) {
-            *summary = *request;
-            summary->headers = NULL;
-            summary->header_count = 0;
-            summary->body = NULL;
-            summary->body_length = 0;
-        } else {
-            snprintf(summary->method, sizeof summary->method, "%s", method);
-            summary->http_major = llhttp_get_http_major(&c->parser);
-            summary->http_minor = llhttp_get_http_minor(&c->parser);
-            memcpy(summary->remote_address, c->remote_address, sizeof summary->remote_address);
-            summary->remote_port = c->remote_port;
-            server_request_id(c->loop->server, summary->request_id, sizeof summary->request_id);
-            summary->received_ns = c->received_ns;
-        }
+        snprintf(summary->method, sizeof summary->method, "%s", method);
+        summary->http_major = llhttp_get_http_major(&c->parser);
+        summary->http_minor = llhttp_get_http_minor(&c->parser);
+        memcpy(summary->remote_address, c->remote_address, sizeof summary->remote_address);
+        summary->remote_port = c->remote_port;
+        server_request_id(c->loop->server, summary->request_id, sizeof summary->request_id);
+        summary->received_ns = c->received_ns;
         summary->packed = true;
         char *text = (char *)(exchange + 1);
         summary->target = memcpy(text, target, target_length + 1);
@@ -200,7 +193,6 @@ static void connection_detach_pipeline(server_connection *c)
     c->first = c->last = NULL;
     c->pipeline_length = 0;
     c->exchange = NULL;
-    http_request_free(c->request);
     c->request = NULL;
 }
 
@@ -415,7 +407,7 @@ static int on_headers_complete(llhttp_t *parser)
     bool proceed = true;
     if (server->callbacks.on_headers)
         proceed = server->callbacks.on_headers(server->callbacks.user, request, &max_body, &early);
-    server_exchange *exchange = exchange_create(c, request, NULL, NULL);
+    server_exchange *exchange = exchange_create(c, request, NULL, NULL); /* owns the request from now on */
     if (!exchange) {
         http_response_free(&early);
         http_request_free(request);
@@ -441,7 +433,6 @@ static int on_headers_complete(llhttp_t *parser)
             http_response_free(&early);
             exchange_answer_locally(exchange, 413);
         }
-        http_request_free(request);
         c->flush_pending = true;
         if (!has_body)
             return 0;
@@ -512,7 +503,7 @@ static int on_message_complete(llhttp_t *parser)
     c->timer_kind = TIMER_UNSET;
     server_exchange *exchange = c->exchange;
     if (exchange) {
-        http_request *request = c->request;
+        http_request *request = exchange->request;
         c->exchange = NULL;
         c->request = NULL;
         exchange->continue_pending = false;
@@ -524,7 +515,6 @@ static int on_message_complete(llhttp_t *parser)
         if (server->callbacks.on_request) {
             server->callbacks.on_request(server->callbacks.user, exchange, request);
         } else {
-            http_request_free(request);
             http_response response;
             http_response_text(&response, 500, "no request handler\n");
             server_respond(exchange, &response, false);
@@ -568,12 +558,11 @@ static void connection_fail(server_connection *c, int status)
             return;
         }
     }
-    if (!exchange->has_summary)
+    if (!exchange->request && !exchange->has_summary)
         exchange->summary.received_ns = c->phase != PHASE_IDLE ? c->received_ns : uv_hrtime();
     exchange_answer_locally(exchange, status);
     exchange->keep_alive = false;
     c->exchange = NULL;
-    http_request_free(c->request);
     c->request = NULL;
     c->input_done = true;
     c->phase = PHASE_IDLE;
@@ -823,9 +812,13 @@ static void connection_complete(server_connection *c, unsigned count, bool close
         if (!c->first)
             c->last = NULL;
         c->pipeline_length--;
-        if (server->callbacks.on_response)
-            server->callbacks.on_response(server->callbacks.user, exchange->has_summary ? &exchange->summary : NULL,
-                                          exchange->status, now - exchange->summary.received_ns);
+        if (server->callbacks.on_response) {
+            const http_request *request = exchange->request;
+            if (!request && exchange->has_summary)
+                request = &exchange->summary;
+            uint64_t received_ns = request ? request->received_ns : exchange->summary.received_ns;
+            server->callbacks.on_response(server->callbacks.user, request, exchange->status, now - received_ns);
+        }
         server_exchange_release(exchange);
     }
     if (close_after)
@@ -1060,7 +1053,7 @@ static void on_alloc(uv_handle_t *handle, size_t suggested_size, uv_buf_t *buf)
 {
     (void)suggested_size;
     server_connection *c = handle->data;
-    *buf = uv_buf_init(c->loop->read_buffer, READ_BUFFER_SIZE);
+    *buf = uv_buf_init(c->loop->read_buffer, SERVER_READ_BUFFER_SIZE);
 }
 
 static void connection_input_ended(server_connection *c, ssize_t status)

@@ -10,6 +10,8 @@
 
 #include "server.h"
 
+#define SERVER_READ_BUFFER_SIZE 65536 /* per loop, shared by its connections */
+
 typedef struct server_connection server_connection;
 typedef struct server_loop server_loop;
 
@@ -46,7 +48,9 @@ struct server_exchange {
     bool has_summary;
     int status;            /* the response's, kept for on_response once the response is freed */
     http_response response;
-    http_request summary;  /* for on_response: no headers nor body; its strings follow the struct */
+    http_request *request; /* owned: freed once on_response for it has returned */
+    http_request summary;  /* without `request` (a request cut short): what was read of it, for
+                              on_response; its strings follow the struct */
 };
 
 struct server_loop {

@@ -28,6 +28,9 @@ typedef struct service {
     uint64_t max_body_bytes;
     uint32_t concurrency;
     service_metrics *metrics;
+    /* Until when (CLOCK_MONOTONIC) its guests run on workers only, not on the loops (host.c). */
+    _Atomic uint64_t inline_banned_until_ns;
+    _Atomic uint32_t inline_strikes; /* budget overruns in a row on the loops */
     /* Scheduling, guarded by the workers' lock. */
     uint32_t running;
     struct job *waiting_first, *waiting_last;
