@@ -1,0 +1,488 @@
+/* compile_internal.h: the compiler state, its types and the helpers shared by the compile_*.c files. */
+#ifndef WH_COMPILE_INTERNAL_H
+#define WH_COMPILE_INTERNAL_H
+
+#include "code.h"
+#include "module.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Validation follows the algorithm in the appendix of the WebAssembly specification: a stack
+ * of operand types (with an "unknown" type that the polymorphic stack yields in unreachable
+ * code) and a stack of control frames. Translation happens at the same time.
+ *
+ * Where values live. The operand at stack height h has a home slot, local_count + h. The
+ * translator keeps a virtual stack recording, for each operand, the slot that holds it right
+ * now: its home slot, or the slot of a local when the operand came from a `local.get` that
+ * has not been copied yet ("pending"). Instructions read their operands wherever they are, so
+ * `local.get` costs nothing. A pending operand is copied home ("materialized") before its local
+ * is overwritten, and wherever control flow merges, since a merge point needs one agreed
+ * location per value: on entry to every block/loop/if all pending operands are materialized,
+ * so operands below a label's height are always home. Branches copy the label's values to the
+ * label's home slots; calls, to consecutive slots starting at the first argument's home.
+ *
+ * An instruction writes its result to the result's home slot; when the very next instruction
+ * is `local.set x`/`local.tee x` (or a return of that single value) and no label lies between,
+ * the translator rewrites the instruction's destination to x (or fp[0]) instead of copying.
+ *
+ * Code is emitted only while the current point is reachable ("live"); unreachable code is
+ * validated and dropped.
+ *
+ * Limits (code.h, WH_CHECK_*). With checks on, every branch back to a loop's label becomes its
+ * _BACK form, which looks at the store's stop flag when taken (_BACK_FUEL: and charges fuel);
+ * the interpreter checks function entry. For fuel, the code is cut into regions: straight-line code
+ * entered only at its top, at function entry, at a loop label or at a label that a forward
+ * branch reaches (leaving early through a br_if does not end a region: the whole region is paid
+ * on entry). Each region's cost, one unit per wasm instruction, goes to whatever enters it: the
+ * function's entry_fuel, a FUEL instruction at a forward label, or the cost operand of each
+ * back-edge to a loop label. A loop label reached by falling through is paid by the region that
+ * falls into it, so loops need no instruction of their own. Costs are known only when the body
+ * is done, so they are filled in then.
+ *
+ * Errors: decoding errors ("malformed") and validation errors are both found in this pass. The
+ * reference decodes a whole body before validating it, so after a validation error the rest of
+ * the body is scanned for a decoding error, which then takes precedence.
+ */
+
+#define NONE UINT32_MAX
+#define TYPE_UNKNOWN 0 /* the bottom type of the polymorphic stack */
+
+enum frame_kind { FRAME_FUNCTION, FRAME_BLOCK, FRAME_LOOP, FRAME_IF, FRAME_ELSE };
+
+typedef struct operand {
+    uint32_t slot; /* where the value is now: its home slot, or a local's slot (pending) */
+    uint8_t type;  /* a wh_valtype, or TYPE_UNKNOWN */
+    uint32_t next; /* pending: height of the next lower operand reading the same local, or NONE */
+} operand;
+
+typedef struct frame {
+    uint8_t kind;
+    bool unreachable;  /* the spec's flag: the rest of this frame's operand stack is polymorphic */
+    bool dead;         /* nothing reaches this point at run time: emit no code */
+    bool entered_dead; /* the frame began in dead code, so all of it is dead */
+    bool label_used;   /* a forward branch to this frame's label was emitted */
+    uint32_t param_count, result_count;
+    const wh_valtype *params, *results;
+    uint32_t height;        /* operand stack height at entry, parameters excluded */
+    uint32_t label_cell;    /* loop: the cell its label points at */
+    uint32_t patch_head;    /* forward branches waiting for the label (index into patches) */
+    uint32_t else_opcode;   /* if: the BR_UNLESS that jumps to the else branch or the end */
+    uint32_t region;        /* loop entered live, with fuel: the fuel region its label starts */
+    /* br_table bookkeeping, valid while the fields' serial equals the table's */
+    uint32_t table_serial;  /* label already checked against the operands */
+    uint32_t stub_serial;   /* needs_stub and stub_cell computed */
+    bool needs_stub;        /* the values must be copied: jump to a stub at stub_cell */
+    uint32_t stub_cell;
+} frame;
+
+typedef struct patch {
+    uint32_t operand_cell; /* cell holding the branch target */
+    uint32_t opcode_cell;  /* the branch instruction, which targets are relative to */
+    uint32_t next;
+} patch;
+
+/* A fuel region (see the top of the file). */
+typedef struct region {
+    uint64_t cost;      /* its instructions; once resolved, plus what it falls into */
+    uint32_t next_loop; /* the loop region it falls into at its end, or NONE */
+} region;
+
+/* A cell that receives a region's cost when the body is done. */
+typedef struct region_use {
+    uint32_t cell;
+    uint32_t region;
+} region_use;
+
+typedef struct blocktype {
+    uint32_t param_count, result_count;
+    const wh_valtype *params, *results;
+} blocktype;
+
+typedef struct compiler {
+    jmp_buf on_error;
+    wh_error *error;
+    bool malformed; /* the error is a decoding error, not a validation error */
+    bool scanning;  /* decoding only: looking for a decoding error after a validation error */
+    wh_error *invalid; /* the validation error, while scanning */
+
+    const wh_module *module;
+    uint32_t func_index;
+    const wh_func_def *def;
+    const wh_functype *type;
+
+    const uint8_t *body, *pos, *end;
+    const uint8_t *instr; /* start of the instruction being compiled, for messages and backtraces */
+
+    uint32_t local_count;          /* params + declared locals + constant slots */
+    uint32_t declared_local_count; /* params + declared locals: what local.get may name */
+    /* Constants with slots of their own (see code.h), found by a scan before compiling. */
+    uint64_t *constants;
+    uint32_t constant_count;
+    struct constant_use { uint64_t bits; uint64_t weight; } *constant_uses; /* the scan's tally */
+    uint32_t constant_use_count;
+    /* Pending operands, per local as a list from the highest: materializing a local costs only
+     * its own readers, however deep the stack. */
+    uint32_t *local_readers; /* per local: height of the highest operand reading it, or NONE */
+    uint32_t local_reader_capacity;
+    uint32_t pending_count;  /* all pending operands */
+
+    operand *stack;
+    uint32_t height, stack_capacity, max_height;
+
+    frame *frames;
+    uint32_t depth, frame_capacity;
+
+    uint32_t *cells;
+    uint32_t cell_count, cell_capacity, cell_limit;
+    wh_code_offset *offsets;
+    uint32_t offset_count, offset_capacity;
+    patch *patches;
+    uint32_t patch_count, patch_capacity;
+
+    operand *scratch; /* operands popped for a branch, call or return */
+    uint32_t scratch_capacity;
+    uint32_t *targets; /* br_table label depths; while scanning, the open blocks' opcodes */
+    uint32_t target_capacity;
+    uint32_t *sources; /* emit_return's copy sources */
+    uint32_t source_capacity;
+    uint32_t br_table_serial;
+
+    /* The last emitted instruction, when it wrote the top operand into its home slot: a
+     * following local.set/tee may redirect it (fresh_cell is its d operand). */
+    uint32_t fresh_cell, fresh_height;
+    /* The opcode cell of the last emitted instruction, NONE after a label: an instruction may
+     * absorb it (see fuse_address). */
+    uint32_t last_cell;
+    uint32_t before_last_cell; /* the instruction before it, NONE likewise */
+
+    uint32_t call_slots; /* highest base + max(params, results) of any call */
+
+    /* Limits: the checks compiled in, and the fuel regions. */
+    uint32_t checks;
+    bool fuel;
+    region *regions;
+    uint32_t region_count, region_capacity;
+    uint32_t region; /* the region code is being added to */
+    region_use *region_uses;
+    uint32_t region_use_count, region_use_capacity;
+} compiler;
+
+static inline bool is_ref(uint8_t type) { return type == WH_FUNCREF || type == WH_EXTERNREF; }
+
+/* ---- errors and memory (compile_emit.c) ---- */
+
+const char *type_name(uint8_t type);
+
+static inline uint32_t instr_offset(const compiler *c)
+{
+    return c->def->body_offset + (uint32_t)(c->instr - c->body);
+}
+
+/* The body breaks a validation rule. */
+_Noreturn __attribute__((format(printf, 2, 3))) void fail(compiler *c, const char *format, ...);
+/* The body cannot be decoded. */
+_Noreturn __attribute__((format(printf, 2, 3))) void malformed(compiler *c, const char *format, ...);
+/* Grows *array to hold at least `needed` elements of `size` bytes. */
+void reserve(compiler *c, void **array, uint32_t *capacity, uint64_t needed, size_t size);
+
+/* ---- reading the body (compile_emit.c) ---- */
+
+_Noreturn void fail_end(compiler *c);
+
+static inline uint8_t read_byte(compiler *c)
+{
+    if (c->pos >= c->end)
+        fail_end(c);
+    return *c->pos++;
+}
+
+static inline uint32_t read_u32(compiler *c)
+{
+    uint32_t result = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t byte = read_byte(c);
+        if (shift == 28) {
+            if (byte & 0x80)
+                malformed(c, "integer representation too long");
+            if (byte & 0x70)
+                malformed(c, "integer too large");
+            return result | (uint32_t)byte << 28;
+        }
+        result |= (uint32_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return result;
+    }
+}
+
+/* Signed LEB128 of `bits` bits (32, 33 or 64). */
+int64_t read_signed(compiler *c, int bits);
+uint32_t read_fixed(compiler *c, int bytes, uint32_t *high);
+void read_zero_byte(compiler *c);
+uint8_t read_valtype(compiler *c);
+blocktype read_blocktype(compiler *c);
+
+/* ---- emitting code (compile_emit.c) ---- */
+
+static inline frame *top_frame(compiler *c) { return &c->frames[c->depth - 1]; }
+static inline bool live(compiler *c) { return !top_frame(c)->dead; }
+static inline uint32_t home(const compiler *c, uint32_t height) { return c->local_count + height; }
+
+static inline uint32_t emit_opcode(compiler *c, wh_opcode opcode, int operand_count)
+{
+    if ((uint64_t)c->cell_count + 1 + (uint32_t)operand_count > c->cell_limit)
+        fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
+    reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 1 + (uint32_t)operand_count,
+            sizeof *c->cells);
+    c->fresh_cell = NONE;
+    uint32_t at = c->cell_count;
+    c->cells[c->cell_count++] = opcode;
+    c->before_last_cell = c->last_cell;
+    c->last_cell = at;
+    return at;
+}
+
+/* Removes the last emitted instruction, to emit a fused one in its place. */
+static inline void unemit_last(compiler *c)
+{
+    c->cell_count = c->last_cell;
+    c->last_cell = c->before_last_cell;
+    c->before_last_cell = NONE;
+}
+
+#define CELL(value) (c->cells[c->cell_count++] = (uint32_t)(value))
+
+/* Adds one operand cell to the last emitted instruction; returns its index. */
+uint32_t append_cell(compiler *c, uint32_t value);
+
+/* ---- limits: fuel regions and back-edges (compile_emit.c) ---- */
+
+/* Starts a fuel region: code compiled from here on is charged to it. */
+uint32_t open_region(compiler *c);
+/* Cell `cell` is to hold region `r`'s cost. */
+void use_region(compiler *c, uint32_t cell, uint32_t r);
+/* The back-edge form of a branch opcode: _BACK_FUEL when charging fuel, else _BACK (code.h
+ * lists both families in the order of the branches). */
+wh_opcode back_edge_form(uint32_t op, bool fuel);
+
+uint32_t emit_opcode_with(compiler *c, wh_opcode op, const uint32_t *operands, int count);
+
+static inline uint32_t emit0(compiler *c, wh_opcode op) { return emit_opcode(c, op, 0); }
+static inline uint32_t emit1(compiler *c, wh_opcode op, uint32_t a)
+{
+    uint32_t at = emit_opcode(c, op, 1);
+    CELL(a);
+    return at;
+}
+static inline uint32_t emit2(compiler *c, wh_opcode op, uint32_t a, uint32_t b)
+{
+    uint32_t at = emit_opcode(c, op, 2);
+    CELL(a), CELL(b);
+    return at;
+}
+static inline uint32_t emit3(compiler *c, wh_opcode op, uint32_t a, uint32_t b, uint32_t d)
+{
+    uint32_t at = emit_opcode(c, op, 3);
+    CELL(a), CELL(b), CELL(d);
+    return at;
+}
+static inline uint32_t emit4(compiler *c, wh_opcode op, uint32_t a, uint32_t b, uint32_t d, uint32_t e)
+{
+    uint32_t at = emit_opcode(c, op, 4);
+    CELL(a), CELL(b), CELL(d), CELL(e);
+    return at;
+}
+static inline uint32_t emit5(compiler *c, wh_opcode op, uint32_t a, uint32_t b, uint32_t d, uint32_t e, uint32_t f)
+{
+    uint32_t at = emit_opcode(c, op, 5);
+    CELL(a), CELL(b), CELL(d), CELL(e), CELL(f);
+    return at;
+}
+
+/* Remembers that the instruction at `at` trapping or calling maps back to the current wasm instruction. */
+static inline void record_offset(compiler *c, uint32_t at)
+{
+    reserve(c, (void **)&c->offsets, &c->offset_capacity, (uint64_t)c->offset_count + 1, sizeof *c->offsets);
+    c->offsets[c->offset_count++] = (wh_code_offset){at, instr_offset(c)};
+}
+
+/* The instruction at `at` just wrote the top operand (its first operand is d). */
+static inline void set_fresh(compiler *c, uint32_t at)
+{
+    c->fresh_cell = at + 1;
+    c->fresh_height = c->height;
+}
+
+/* A branch may land here: the previous instruction no longer directly precedes what follows. */
+static inline void place_label(compiler *c)
+{
+    c->fresh_cell = NONE;
+    c->last_cell = NONE;
+    c->before_last_cell = NONE;
+}
+
+static inline void patch_to_here(compiler *c, uint32_t opcode_cell, uint32_t operand_cell)
+{
+    c->cells[operand_cell] = c->cell_count - opcode_cell;
+}
+
+/* ---- the operand stack (compile_emit.c) ---- */
+
+static inline void push_at(compiler *c, uint8_t type, uint32_t slot)
+{
+    reserve(c, (void **)&c->stack, &c->stack_capacity, (uint64_t)c->height + 1, sizeof *c->stack);
+    /* Values live at home or in a local; anything else (from dead code) is normalized. */
+    uint32_t next = NONE;
+    if (slot >= c->local_count || !live(c)) {
+        slot = home(c, c->height);
+    } else {
+        next = c->local_readers[slot];
+        c->local_readers[slot] = c->height;
+        c->pending_count++;
+    }
+    c->stack[c->height++] = (operand){slot, type, next};
+    if (c->height > c->max_height)
+        c->max_height = c->height;
+}
+
+/* Pushes a value into its home slot and returns the slot. */
+static inline uint32_t push(compiler *c, uint8_t type)
+{
+    uint32_t slot = home(c, c->height);
+    push_at(c, type, slot);
+    return slot;
+}
+
+static inline operand drop_top(compiler *c)
+{
+    operand value = c->stack[--c->height];
+    if (value.slot < c->local_count) {
+        /* The top operand is the highest reader of its local: the head of its list. */
+        c->local_readers[value.slot] = value.next;
+        c->pending_count--;
+    }
+    return value;
+}
+
+static inline operand pop(compiler *c, uint8_t expected)
+{
+    frame *f = top_frame(c);
+    c->fresh_cell = NONE;
+    if (c->height == f->height) {
+        if (f->unreachable)
+            return (operand){home(c, c->height), TYPE_UNKNOWN, NONE};
+        if (expected == TYPE_UNKNOWN)
+            fail(c, "type mismatch: expected a value, found nothing");
+        fail(c, "type mismatch: expected %s, found nothing", type_name(expected));
+    }
+    operand value = drop_top(c);
+    if (expected != TYPE_UNKNOWN && value.type != TYPE_UNKNOWN && value.type != expected)
+        fail(c, "type mismatch: expected %s, found %s", type_name(expected), type_name(value.type));
+    return value;
+}
+
+/* Pops values of `types` into c->scratch[0 .. count), deepest first. */
+operand *pop_values(compiler *c, const wh_valtype *types, uint32_t count);
+/* Pushes popped values back with their declared types, where they were. */
+void push_values(compiler *c, const operand *values, const wh_valtype *types, uint32_t count);
+void truncate_stack(compiler *c, uint32_t height);
+/* Copies the pending operand at `height` into its home slot. The caller empties the
+ * local's list of readers: materialization always takes all of them. */
+void materialize(compiler *c, uint32_t height);
+/* Before local x changes: operands still reading it get their own copy. */
+void materialize_local(compiler *c, uint32_t local);
+void materialize_all(compiler *c);
+/* After unreachable, br, br_table and return: the rest of the frame is polymorphic and dead. */
+void set_unreachable(compiler *c);
+
+/* ---- control (compile_control.c) ---- */
+
+static inline uint32_t label_arity(const frame *f) { return f->kind == FRAME_LOOP ? f->param_count : f->result_count; }
+static inline const wh_valtype *label_types(const frame *f) { return f->kind == FRAME_LOOP ? f->params : f->results; }
+
+/* Whether the top operand was just written to its home slot by the last instruction. */
+static inline bool top_is_fresh(compiler *c)
+{
+    return c->fresh_cell != NONE && c->fresh_height == c->height && c->height > top_frame(c)->height &&
+           c->stack[c->height - 1].slot == home(c, c->height - 1);
+}
+
+/* The d operand cell of the last instruction when it computed the top operand, else NONE. */
+static inline uint32_t fresh_result(compiler *c)
+{
+    return top_is_fresh(c) ? c->fresh_cell : NONE;
+}
+
+void push_frame(compiler *c, uint8_t kind, blocktype bt);
+/* `cond` and `fused_cell`: for if, see emit_conditional. */
+void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, uint32_t fused_cell);
+void compile_else(compiler *c);
+/* Returns true when the function's final `end` was compiled. */
+bool compile_end(compiler *c);
+void compile_br(compiler *c);
+void compile_br_if(compiler *c);
+void compile_br_table(compiler *c);
+void compile_return(compiler *c);
+void compile_call(compiler *c);
+void compile_call_indirect(compiler *c);
+
+/* ---- variables, memory and tables, numeric instructions, the 0xFC prefix (compile_ops.c) ---- */
+
+uint8_t local_type(compiler *c, uint32_t local);
+uint32_t read_local(compiler *c);
+void compile_local_set(compiler *c, bool tee);
+void compile_global(compiler *c, bool set);
+void require_memory(compiler *c);
+uint32_t read_table(compiler *c);
+static inline uint8_t table_type(compiler *c, uint32_t table) { return (uint8_t)c->module->tables[table].element_type; }
+
+/* memory.init and data.drop need the data count section when the module has data segments. */
+void require_data_count(compiler *c);
+
+typedef struct memory_op {
+    uint16_t op;
+    uint8_t alignment_log2;
+    uint8_t type;
+} memory_op;
+
+/* Indexed by opcode - 0x28 and opcode - 0x36. */
+extern const memory_op loads[14], stores[9];
+
+typedef struct numeric_op {
+    uint16_t op;
+    uint8_t a, b;   /* operand types; b == 0 for unary instructions */
+    uint8_t result; /* 0: reinterpretation (same bits, new type) */
+    bool traps;
+} numeric_op;
+
+/* Indexed by opcode - 0x45. */
+extern const numeric_op numeric_ops[0xc5 - 0x45];
+
+void compile_load(compiler *c, const memory_op *load);
+void compile_store(compiler *c, const memory_op *store);
+void compile_numeric(compiler *c, const numeric_op *n);
+void compile_const(compiler *c, uint8_t type, uint32_t low, uint32_t high);
+void compile_select(compiler *c, bool typed);
+void compile_prefixed(compiler *c);
+
+/* ---- the pre-scan and constant choice (compile_scan.c) ---- */
+
+/* After a validation error. The reference decodes a whole body before validating it, so a
+ * decoding error anywhere in the body is the one to report: walk the body decoding only. */
+void scan_body(compiler *c, bool collect_constants);
+/* Scans the body for its constants and gives the heaviest ones slots. A body that does not
+ * decode gets none: compiling it reports the error. */
+void choose_constants(compiler *c);
+void check_types(compiler *c);
+
+/* ---- instructions (compile.c) ---- */
+
+/* The body ran out before its final `end`. The reference decoder keeps reading past the
+ * declared size, so its message depends on what follows; mimic it for clearer reports. */
+_Noreturn void fail_missing_end(compiler *c, uint32_t open_blocks);
+
+#endif
