@@ -39,6 +39,10 @@ void guest_http_handle(const guest_service *service, const guest_plan *plan, con
                        const http_request *request, http_response *response, guest_outcome *outcome);
 void guest_wagi_handle(const guest_service *service, const char *matched_route, const http_request *request,
                        http_response *response, guest_outcome *outcome);
+/* Parses a wagi guest's stdout (CGI headers, a blank line, the body) into `response` (initialised
+ * by the caller); on bad output sets outcome GUEST_BAD_RESPONSE with why. `data` is not NULL.
+ * Not static so that tests/host/wagi_fuzz.c can feed it hostile output. */
+void guest_wagi_parse_output(const uint8_t *data, size_t length, http_response *response, guest_outcome *outcome);
 
 /* ---- shared by both (guest.c) ---- */
 

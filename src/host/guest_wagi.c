@@ -303,7 +303,7 @@ static int parse_status(const char *value, size_t length)
     return status >= 100 ? status : -1;
 }
 
-static void parse_output(const uint8_t *data, size_t length, http_response *response, guest_outcome *outcome)
+void guest_wagi_parse_output(const uint8_t *data, size_t length, http_response *response, guest_outcome *outcome)
 {
     const char *text = (const char *)data;
     size_t position = 0, header_bytes = 0;
@@ -433,7 +433,7 @@ void guest_wagi_handle(const guest_service *service, const char *matched_route, 
     else if (exit_code != 0)
         guest_outcome_set(outcome, GUEST_TRAP, "the program exited with code %d", exit_code);
     else
-        parse_output(run.output.data ? run.output.data : (const uint8_t *)"", run.output.length, response, outcome);
+        guest_wagi_parse_output(run.output.data ? run.output.data : (const uint8_t *)"", run.output.length, response, outcome);
 
 done:
     if (service->fuel)

@@ -231,7 +231,9 @@ static bool run_inline(host *h, service *s, const char *pattern, server_exchange
     guest.log_user = &output;
     http_response response;
     guest_outcome outcome;
+    atomic_fetch_add_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
     run_guest(&guest, s, pattern, request, &response, &outcome);
+    atomic_fetch_sub_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
     if (outcome.kind == GUEST_TIMEOUT && budget_binds) {
         if (atomic_fetch_add_explicit(&s->inline_strikes, 1, memory_order_relaxed) + 1 >= INLINE_STRIKES) {
             atomic_store_explicit(&s->inline_strikes, 0, memory_order_relaxed);
@@ -267,31 +269,30 @@ static void on_request(void *user, server_exchange *exchange, http_request *requ
         server_respond(exchange, &response, false);
         return;
     }
-    request_job *j = calloc(1, sizeof *j);
+    /* Routed again: a reload may have come between the headers and the end of the body. The
+     * table is held while its service runs, so a reload cannot free the service meanwhile. */
     const char *pattern = NULL;
-    service *s = NULL;
-    if (j) {
-        /* Routed again: a reload may have come between the headers and the end of the body. */
-        pthread_mutex_lock(&h->table_lock);
-        s = h->table ? service_table_route(h->table, request->path, &pattern) : NULL;
-        if (s) {
-            service_table_retain(h->table);
-            j->table = h->table;
-        }
-        pthread_mutex_unlock(&h->table_lock);
-    }
+    pthread_mutex_lock(&h->table_lock);
+    service_table *table = h->table;
+    service *s = table ? service_table_route(table, request->path, &pattern) : NULL;
+    if (s)
+        service_table_retain(table);
+    pthread_mutex_unlock(&h->table_lock);
     if (!s) {
-        bool out_of_memory = j == NULL;
-        free(j);
-        http_response_text(&response, out_of_memory ? 503 : 404,
-                           out_of_memory ? "Service Unavailable\n" : "Not Found\n");
+        http_response_text(&response, 404, "Not Found\n");
         server_respond(exchange, &response, false);
         return;
     }
     request->route = s->metrics;
     if (run_inline(h, s, pattern, exchange, request)) {
-        service_table_release(j->table);
-        free(j);
+        service_table_release(table);
+        return;
+    }
+    request_job *j = calloc(1, sizeof *j);
+    if (!j) {
+        service_table_release(table);
+        http_response_text(&response, 503, "Service Unavailable\n");
+        server_respond(exchange, &response, false);
         return;
     }
     atomic_fetch_add_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
@@ -301,6 +302,7 @@ static void on_request(void *user, server_exchange *exchange, http_request *requ
     j->host = h;
     j->exchange = exchange;
     j->request = request;
+    j->table = table;
     j->pattern = pattern;
     workers_submit(h->workers, &j->base);
 }
