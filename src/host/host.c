@@ -191,12 +191,13 @@ static void request_run(job *base)
  * Handing a request to a worker and its answer back costs two thread wake-ups, more than a
  * small guest takes to run. So a loop runs the guest itself, with a deadline of INLINE_BUDGET_NS:
  * a guest that needs longer is stopped there and its request runs again from the start on a
- * worker (a fresh instance sees the same request). After INLINE_STRIKES such overruns in a row
- * (one can be the loop thread being preempted, not the guest), the service goes to the workers
- * for INLINE_BAN_NS. A loop is thus held at most the budget per request, and a slow service costs
- * it INLINE_STRIKES budgets per ban. What a stopped run wrote to stderr is dropped with it. */
+ * worker (a fresh instance sees the same request). A second overrun of the same service within
+ * INLINE_STRIKE_WINDOW_NS (a lone one can be the loop thread being preempted, not the guest)
+ * sends the service to the workers for INLINE_BAN_NS; successes in between do not undo it, so a
+ * guest alternating fast and slow requests is caught too. A loop is thus held at most the budget
+ * per request, twice per service per ban. What a stopped run wrote to stderr is dropped with it. */
 #define INLINE_BUDGET_NS (2ull * 1000 * 1000)
-#define INLINE_STRIKES 2
+#define INLINE_STRIKE_WINDOW_NS (1000ull * 1000 * 1000)
 #define INLINE_BAN_NS (10ull * 1000 * 1000 * 1000)
 
 typedef struct inline_output {
@@ -235,16 +236,14 @@ static bool run_inline(host *h, service *s, const char *pattern, server_exchange
     run_guest(&guest, s, pattern, request, &response, &outcome);
     atomic_fetch_sub_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
     if (outcome.kind == GUEST_TIMEOUT && budget_binds) {
-        if (atomic_fetch_add_explicit(&s->inline_strikes, 1, memory_order_relaxed) + 1 >= INLINE_STRIKES) {
-            atomic_store_explicit(&s->inline_strikes, 0, memory_order_relaxed);
-            atomic_store_explicit(&s->inline_banned_until_ns, now_ns() + INLINE_BAN_NS, memory_order_relaxed);
-        }
+        uint64_t now = now_ns();
+        uint64_t previous = atomic_exchange_explicit(&s->inline_last_overrun_ns, now, memory_order_relaxed);
+        if (previous && now - previous < INLINE_STRIKE_WINDOW_NS)
+            atomic_store_explicit(&s->inline_banned_until_ns, now + INLINE_BAN_NS, memory_order_relaxed);
         http_response_free(&response);
         free(output.data);
         return false;
     }
-    if (atomic_load_explicit(&s->inline_strikes, memory_order_relaxed))
-        atomic_store_explicit(&s->inline_strikes, 0, memory_order_relaxed);
     if (output.length)
         access_log_guest_output(h->log, s->name, request->request_id, output.data, output.length);
     free(output.data);

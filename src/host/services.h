@@ -30,7 +30,7 @@ typedef struct service {
     service_metrics *metrics;
     /* Until when (CLOCK_MONOTONIC) its guests run on workers only, not on the loops (host.c). */
     _Atomic uint64_t inline_banned_until_ns;
-    _Atomic uint32_t inline_strikes; /* budget overruns in a row on the loops */
+    _Atomic uint64_t inline_last_overrun_ns; /* when a run on a loop last passed its budget */
     /* Scheduling, guarded by the workers' lock. */
     uint32_t running;
     struct job *waiting_first, *waiting_last;
