@@ -115,6 +115,16 @@ WH_API bool wh_module_custom_section(const wasm_module_t *, const char *name, ow
 /* The export called `name` (a NUL-terminated string); NULL when there is none. */
 WH_API own wasm_extern_t *wh_instance_export(const wasm_instance_t *, const char *name);
 
+/* A module as text, one line per item, for people (not a stable format to parse): what
+ * `wasmhost inspect` prints. With WH_DESCRIBE_MODULE: its name, types, imports, functions,
+ * tables, memories, globals, exports, start function, element and data segments and custom
+ * sections; with WH_DESCRIBE_CODE: each defined function's code as the engine translated it
+ * (for engine developers; left out when the module does not validate). The binary is decoded
+ * but not validated, so that a module that does not validate can still be listed (see
+ * wasm_module_validate). False (WH_ERROR_MALFORMED) when the bytes do not decode. */
+enum { WH_DESCRIBE_MODULE = 1, WH_DESCRIBE_CODE = 2 };
+WH_API bool wh_module_describe(const wasm_byte_vec_t *binary, int what, own wasm_byte_vec_t *out);
+
 /* ---- limits ----
  * Every store bounds what the code running in it may take (defaults in brackets):
  *  - memory: all memories of the store together [4 GiB]. memory.grow past the cap returns -1;
@@ -187,6 +197,10 @@ typedef enum wh_limit_kind_t {
 /* The kind, and in *limit (may be NULL) the limit in force: bytes (memory, stack), elements
  * (table), fuel units (all fuel set and added), 0 (deadline, interrupt, none). */
 WH_API wh_limit_kind_t wh_store_last_limit(const wasm_store_t *, uint64_t *limit);
+/* When that last limit was a memory.grow or table.grow the cap refused (rather than a memory or
+ * table too large to create): true, with the growth asked for and what the store already had
+ * (bytes for memories, elements for tables), either pointer may be NULL; false otherwise. */
+WH_API bool wh_store_last_refused_grow(const wasm_store_t *, uint64_t *requested, uint64_t *in_use);
 
 /* ---- bytes in, bytes out ----
  * Calls the export `name` of an instance that follows this convention:

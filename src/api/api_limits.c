@@ -193,3 +193,23 @@ wh_limit_kind_t wh_store_last_limit(const wasm_store_t *store, uint64_t *limit)
         *limit = event->limit;
     return kind;
 }
+
+bool wh_store_last_refused_grow(const wasm_store_t *store, uint64_t *requested, uint64_t *in_use)
+{
+    if (requested)
+        *requested = 0;
+    if (in_use)
+        *in_use = 0;
+    if (!store) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_store_last_refused_grow: the store is NULL");
+        return false;
+    }
+    const wh_limit_event *event = store_last_limit(store->engine);
+    if ((event->kind != WH_LIMIT_MEMORY && event->kind != WH_LIMIT_TABLE) || !event->refused_grow)
+        return false;
+    if (requested)
+        *requested = event->requested;
+    if (in_use)
+        *in_use = event->in_use;
+    return true;
+}

@@ -1,4 +1,4 @@
-/* cli.h: what the files of the wasmhost command-line tool share (commands, value text, file reading). */
+/* cli.h: what the files of the wasmhost command-line tool share (commands, value text, file and module loading). */
 #ifndef WH_CLI_H
 #define WH_CLI_H
 
@@ -7,7 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "wasm.h"
+#include "wasmhost.h"
 
 /* Exit statuses of every command. */
 enum {
@@ -22,25 +23,37 @@ int cli_inspect(int argc, char **argv);
 int cli_invoke(int argc, char **argv);
 int cli_wast(int argc, char **argv);
 int cli_run(int argc, char **argv);
-int cli_serve(int argc, char **argv); /* cli_serve.c: uses only the public API (src/host/) */
+int cli_serve(int argc, char **argv);
 
-/* Reads a whole file (regular file or pipe). The error names the path. */
-wh_error *cli_read_file(const char *path, uint8_t **bytes, size_t *size);
-
-/* Loads (decodes, validates, compiles) the module in `path`; the error names the path. */
-wh_error *cli_load_module(const char *path, wh_module **out);
+/* main.c: files and modules.
+ * Reads a whole file (regular file or pipe) into a malloc'ed buffer; on failure writes
+ * "PATH: why" to `why`. */
+bool cli_read_file(const char *path, uint8_t **bytes, size_t *size, char *why, size_t why_size);
+/* Reads and compiles the module in `path` for `store`; on failure prints "wasmhost: PATH: why"
+ * to stderr and returns NULL. */
+wasm_module_t *cli_load_module(wasm_store_t *store, const char *path);
+/* The calling thread's last API error without the name of the function that recorded it
+ * ("wasm_module_new: section 3 ..." becomes "section 3 ..."): the user did not call it. */
+const char *cli_error_message(void);
+/* Prints a trap to stderr: "trap: MESSAGE" and a backtrace (wh_trap_format). */
+void cli_print_trap(const wasm_trap_t *trap);
 
 /* values.c: text forms of values.
- * Parses a command-line argument as a value of `type` (see value_parse in values.c for the
- * accepted forms). On failure returns false and writes the reason to `why`. */
-bool value_parse(const char *text, wh_valtype type, wh_slot *out, char *why, size_t why_size);
+ * Parses a command-line argument as a value of `kind` (see value_parse in values.c for the
+ * accepted forms); a host reference (externref N) is a new foreign object of `store`. On failure
+ * returns false and writes the reason to `why`. */
+bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, wasm_val_t *out, char *why,
+                 size_t why_size);
 /* Formats a value as invoke prints it: signed decimal integers, shortest round-tripping floats,
  * "nan"/"-nan"/"nan:0x..." NaNs, "null"/"ref" references. */
-void value_format(wh_valtype type, wh_slot value, char *buf, size_t size);
+void value_format(const wasm_val_t *value, char *buf, size_t size);
 void f32_format(uint32_t bits, char *buf, size_t size);
 void f64_format(uint64_t bits, char *buf, size_t size);
+/* "i32", "funcref", ... and "func", "table", "memory", "global". */
+const char *valkind_name(wasm_valkind_t kind);
+const char *extern_kind_name(wasm_externkind_t kind);
 /* "func [i32 i32] -> [i64]" */
-void functype_format(const wh_functype *type, char *buf, size_t size);
+void functype_format(const wasm_functype_t *type, char *buf, size_t size);
 /* Writes a wasm name double-quoted, escaping control characters, quotes and backslashes as \hh. */
 void name_print(FILE *out, const char *data, size_t length);
 

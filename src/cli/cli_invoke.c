@@ -35,154 +35,178 @@ static int usage_error(const char *message)
 }
 
 /* A module with imports cannot run here: name every import so the user knows what it needs. */
-static void report_imports(const char *path, const wh_module *module)
+static void report_imports(const char *path, const wasm_importtype_vec_t *imports)
 {
-    fprintf(stderr, "wasmhost: %s needs %u import%s, but `invoke` can only run modules without imports:\n", path,
-            module->import_count, module->import_count == 1 ? "" : "s");
-    for (uint32_t i = 0; i < module->import_count; i++) {
-        const wh_import *import = &module->imports[i];
-        fprintf(stderr, "  %s ", externkind_name(import->kind));
-        name_print(stderr, import->module.data, import->module.length);
+    fprintf(stderr, "wasmhost: %s needs %zu import%s, but `invoke` can only run modules without imports:\n", path,
+            imports->size, imports->size == 1 ? "" : "s");
+    for (size_t i = 0; i < imports->size; i++) {
+        const wasm_importtype_t *import = imports->data[i];
+        const wasm_name_t *module_name = wasm_importtype_module(import), *name = wasm_importtype_name(import);
+        fprintf(stderr, "  %s ", extern_kind_name(wasm_externtype_kind(wasm_importtype_type(import))));
+        name_print(stderr, module_name->data, module_name->size);
         fputc('.', stderr);
-        name_print(stderr, import->name.data, import->name.length);
+        name_print(stderr, name->data, name->size);
         fputc('\n', stderr);
     }
 }
 
-static void report_exported_functions(const wh_module *module)
+static void report_exported_functions(const wasm_exporttype_vec_t *exports)
 {
     bool any = false;
-    for (uint32_t i = 0; i < module->export_count; i++) {
-        const wh_export *export = &module->exports[i];
-        if (export->kind != WH_EXTERN_FUNC)
+    for (size_t i = 0; i < exports->size; i++) {
+        const wasm_exporttype_t *export = exports->data[i];
+        if (wasm_externtype_kind(wasm_exporttype_type(export)) != WASM_EXTERN_FUNC)
             continue;
+        const wasm_name_t *name = wasm_exporttype_name(export);
         fprintf(stderr, "%s", any ? ", " : "exported functions: ");
-        name_print(stderr, export->name.data, export->name.length);
+        name_print(stderr, name->data, name->size);
         any = true;
     }
     fprintf(stderr, "%s\n", any ? "" : "the module exports no functions");
 }
 
 /* Finds the export named `name`; NULL when missing. */
-static const wh_export *find_export(const wh_module *module, const char *name)
+static const wasm_exporttype_t *find_export(const wasm_exporttype_vec_t *exports, const char *name)
 {
     size_t length = strlen(name);
-    for (uint32_t i = 0; i < module->export_count; i++) {
-        const wh_export *export = &module->exports[i];
-        if (export->name.length == length && memcmp(export->name.data, name, length) == 0)
-            return export;
+    for (size_t i = 0; i < exports->size; i++) {
+        const wasm_name_t *export_name = wasm_exporttype_name(exports->data[i]);
+        if (export_name->size == length && memcmp(export_name->data, name, length) == 0)
+            return exports->data[i];
     }
     return NULL;
 }
 
-/* Everything after option parsing; the caller frees what it gets back through `module`. */
-static int invoke(const char *path, const char *func_name, int arg_count, char **args, cli_limits *limits,
-                  wh_module **module_out)
+/* What invoke() makes, for the caller to delete in the right order whatever it returns. */
+typedef struct invocation {
+    wasm_engine_t *engine;
+    wasm_store_t *store;
+    wasm_module_t *module;
+    wasm_exporttype_vec_t exports;
+    wasm_importtype_vec_t imports;
+    wasm_val_vec_t args, results;
+    wasm_instance_t *instance;
+    wasm_extern_t *func;
+} invocation;
+
+static void invocation_delete(invocation *call)
 {
-    wh_module *module;
-    cli_limits_prepare(limits);
-    wh_error *error = cli_load_module(path, &module);
-    if (error) {
-        fprintf(stderr, "wasmhost: %s\n", error->message);
-        wh_error_free(error);
+    wasm_val_vec_delete(&call->args);
+    wasm_val_vec_delete(&call->results);
+    wasm_extern_delete(call->func);
+    wasm_instance_delete(call->instance);
+    wasm_importtype_vec_delete(&call->imports);
+    wasm_exporttype_vec_delete(&call->exports);
+    wasm_module_delete(call->module);
+    wasm_store_delete(call->store);
+    wasm_engine_delete(call->engine);
+}
+
+/* Everything after option parsing. */
+static int invoke(const char *path, const char *func_name, int arg_count, char **args, cli_limits *limits,
+                  invocation *call)
+{
+    call->engine = cli_limits_engine(limits);
+    if (!call->engine)
+        return CLI_FAILED;
+    call->store = wasm_store_new(call->engine);
+    if (!call->store) {
+        fprintf(stderr, "wasmhost: cannot create a store: %s\n", cli_error_message());
         return CLI_FAILED;
     }
-    *module_out = module;
+    call->module = cli_load_module(call->store, path);
+    if (!call->module)
+        return CLI_FAILED;
 
-    const wh_export *export = find_export(module, func_name);
-    if (!export || export->kind != WH_EXTERN_FUNC) {
+    wasm_module_exports(call->module, &call->exports);
+    const wasm_exporttype_t *export = find_export(&call->exports, func_name);
+    const wasm_externtype_t *export_type = export ? wasm_exporttype_type(export) : NULL;
+    if (!export || wasm_externtype_kind(export_type) != WASM_EXTERN_FUNC) {
         if (export)
             fprintf(stderr, "wasmhost invoke: export \"%s\" of %s is a %s, not a function\n", func_name, path,
-                    externkind_name(export->kind));
+                    extern_kind_name(wasm_externtype_kind(export_type)));
         else
             fprintf(stderr, "wasmhost invoke: %s has no export named \"%s\"\n", path, func_name);
-        report_exported_functions(module);
+        report_exported_functions(&call->exports);
         return CLI_USAGE;
     }
-    const wh_functype *type = module_func_type(module, export->index);
+    const wasm_functype_t *type = wasm_externtype_as_functype_const(export_type);
+    const wasm_valtype_vec_t *params = wasm_functype_params(type), *results = wasm_functype_results(type);
     char type_text[512];
     functype_format(type, type_text, sizeof type_text);
-    if ((uint32_t)arg_count != type->param_count) {
-        fprintf(stderr, "wasmhost invoke: \"%s\" takes %u argument%s (%s) but %d %s given\n", func_name,
-                type->param_count, type->param_count == 1 ? "" : "s", type_text, arg_count,
-                arg_count == 1 ? "was" : "were");
+    if ((size_t)arg_count != params->size) {
+        fprintf(stderr, "wasmhost invoke: \"%s\" takes %zu argument%s (%s) but %d %s given\n", func_name,
+                params->size, params->size == 1 ? "" : "s", type_text, arg_count, arg_count == 1 ? "was" : "were");
         return CLI_USAGE;
     }
 
-    wh_slot *slots = calloc(functype_slot_count(type) + 1, sizeof *slots);
-    if (!slots) {
+    wasm_val_vec_new_uninitialized(&call->args, params->size);
+    wasm_val_vec_new_uninitialized(&call->results, results->size);
+    if (call->args.size != params->size || call->results.size != results->size) {
         fprintf(stderr, "wasmhost: out of memory\n");
         return CLI_FAILED;
     }
+    for (size_t i = 0; i < call->args.size; i++)
+        call->args.data[i] = (wasm_val_t)WASM_INIT_VAL; /* deletable whatever happens below */
+    for (size_t i = 0; i < call->results.size; i++)
+        call->results.data[i] = (wasm_val_t)WASM_INIT_VAL;
     for (int i = 0; i < arg_count; i++) {
-        wh_valtype param_type = functype_params(type)[i];
+        wasm_valkind_t kind = wasm_valtype_kind(params->data[i]);
         char why[160];
-        if (!value_parse(args[i], param_type, &slots[i], why, sizeof why)) {
+        if (!value_parse(args[i], kind, call->store, &call->args.data[i], why, sizeof why)) {
             fprintf(stderr, "wasmhost invoke: argument %d of \"%s\" ('%s') is not a valid %s: %s\n", i + 1,
-                    func_name, args[i], valtype_name(param_type), why);
-            free(slots);
+                    func_name, args[i], valkind_name(kind), why);
             return CLI_USAGE;
         }
     }
 
-    if (module->import_count > 0) {
-        report_imports(path, module);
-        free(slots);
+    wasm_module_imports(call->module, &call->imports);
+    if (call->imports.size > 0) {
+        report_imports(path, &call->imports);
         return CLI_FAILED;
     }
 
-    wh_store *store = store_new();
-    if (!store) {
-        fprintf(stderr, "wasmhost: cannot create a store: out of memory\n");
-        free(slots);
+    if (!cli_limits_apply(limits, call->store)) {
+        fprintf(stderr, "wasmhost: %s\n", cli_error_message());
         return CLI_FAILED;
     }
-    int status = CLI_OK;
-    wh_instance *instance;
-    wh_trap *trap = NULL;
-    error = cli_limits_apply(limits, store);
-    if (error) {
-        fprintf(stderr, "wasmhost: %s\n", error->message);
-        wh_error_free(error);
-        store_free(store);
-        free(slots);
-        return CLI_FAILED;
-    }
-    error = instance_new(store, module, NULL, 0, &instance, &trap);
-    if (error) {
-        fprintf(stderr, "wasmhost: %s: %s\n", path, error->message);
-        wh_error_free(error);
-        status = CLI_FAILED;
-    } else if (trap) {
-        fprintf(stderr, "wasmhost: %s: instantiation failed:\n", path);
-        trap_print(trap, stderr);
-        cli_limits_report(limits, store, trap);
-        trap_free(trap);
-        status = CLI_FAILED;
-    } else {
-        wh_extern func;
-        if (!instance_export(instance, func_name, strlen(func_name), &func) || func.kind != WH_EXTERN_FUNC) {
-            fprintf(stderr, "wasmhost: internal error: export \"%s\" disappeared\n", func_name);
-            status = CLI_FAILED;
-        } else if ((trap = func_call(store, func.func, slots)) != NULL) {
-            fflush(stdout);
-            trap_print(trap, stderr);
-            cli_limits_report(limits, store, trap);
-            trap_free(trap);
-            status = CLI_FAILED;
+    wasm_extern_vec_t no_imports = WASM_EMPTY_VEC;
+    wasm_trap_t *trap = NULL;
+    call->instance = wasm_instance_new(call->store, call->module, &no_imports, &trap);
+    if (!call->instance) {
+        /* A trap from the start function, or a trap standing for an error (link, limit). */
+        if (trap && wh_last_error_code() == WH_ERROR_TRAP) {
+            fprintf(stderr, "wasmhost: %s: instantiation failed:\n", path);
+            cli_print_trap(trap);
+            cli_limits_report(limits, call->store, trap);
         } else {
-            for (uint32_t i = 0; i < type->result_count; i++) {
-                char text[64];
-                value_format(functype_results(type)[i], slots[i], text, sizeof text);
-                printf("%s\n", text);
-            }
-            fflush(stdout);
-            cli_limits_report(limits, store, NULL);
+            fprintf(stderr, "wasmhost: %s: %s\n", path, cli_error_message());
         }
+        wasm_trap_delete(trap);
+        return CLI_FAILED;
     }
-    store_free(store);
-    free(slots);
-    return status;
+    call->func = wh_instance_export(call->instance, func_name);
+    wasm_func_t *func = wasm_extern_as_func(call->func);
+    if (!func) {
+        fprintf(stderr, "wasmhost: internal error: export \"%s\" disappeared\n", func_name);
+        return CLI_FAILED;
+    }
+    trap = wasm_func_call(func, &call->args, &call->results);
+    if (trap) {
+        fflush(stdout);
+        cli_print_trap(trap);
+        cli_limits_report(limits, call->store, trap);
+        wasm_trap_delete(trap);
+        return CLI_FAILED;
+    }
+    for (size_t i = 0; i < call->results.size; i++) {
+        char text[64];
+        value_format(&call->results.data[i], text, sizeof text);
+        printf("%s\n", text);
+    }
+    fflush(stdout);
+    cli_limits_report(limits, call->store, NULL);
+    return CLI_OK;
 }
 
 int cli_invoke(int argc, char **argv)
@@ -217,10 +241,10 @@ int cli_invoke(int argc, char **argv)
     if (i + 1 >= argc)
         return usage_error("missing FUNC (the name of an exported function)");
 
-    wh_module *module = NULL;
-    int status = invoke(argv[i], argv[i + 1], argc - i - 2, argv + i + 2, &limits, &module);
-    if (module)
-        module_release(module);
+    invocation call;
+    memset(&call, 0, sizeof call);
+    int status = invoke(argv[i], argv[i + 1], argc - i - 2, argv + i + 2, &limits, &call);
+    invocation_delete(&call);
     fflush(stdout);
     return status;
 }

@@ -18,6 +18,10 @@ const char cli_limits_help[] =
     "  --timeout DURATION          trap \"deadline exceeded\" after DURATION of wall-clock time, e.g.\n"
     "                              500ms, 2s, 1.5m (units ns, us, ms, s, m, h)\n";
 
+/* The range wh_store_set_limits accepts for the stack (wasmhost.h): 1 KiB .. 4 GiB. */
+#define MIN_STACK_BYTES (UINT64_C(1) << 10)
+#define MAX_STACK_BYTES (UINT64_C(1) << 32)
+
 static int bad_value(const char *command, const char *option, const char *value, const char *why)
 {
     fprintf(stderr, "wasmhost %s: %s '%s': %s\n\nRun `wasmhost %s --help` for usage.\n", command, option, value, why,
@@ -157,7 +161,7 @@ int cli_limits_parse(cli_limits *limits, int argc, char **argv, int *i, const ch
         case 4:
             if (!parse_bytes(value, &limits->max_stack))
                 return bad_value(command, names[n], value, "expected a number of bytes (e.g. 65536, 512K, 8M)");
-            if (limits->max_stack < WH_MIN_STACK_BYTES || limits->max_stack > WH_MAX_STACK_BYTES)
+            if (limits->max_stack < MIN_STACK_BYTES || limits->max_stack > MAX_STACK_BYTES)
                 return bad_value(command, names[n], value, "the wasm stack must be between 1K and 4G");
             limits->has_max_stack = true;
             break;
@@ -167,9 +171,17 @@ int cli_limits_parse(cli_limits *limits, int argc, char **argv, int *i, const ch
     return 0;
 }
 
-void cli_limits_prepare(const cli_limits *limits)
+wasm_engine_t *cli_limits_engine(const cli_limits *limits)
 {
-    compile_set_checks((limits->has_fuel ? WH_CHECK_FUEL : 0) | (limits->has_timeout ? WH_CHECK_EPOCH : 0));
+    wasm_config_t *config = wasm_config_new();
+    if (config) {
+        wh_config_consume_fuel(config, limits->has_fuel);
+        wh_config_interruptible(config, limits->has_timeout);
+    }
+    wasm_engine_t *engine = config ? wasm_engine_new_with_config(config) : NULL;
+    if (!engine)
+        fprintf(stderr, "wasmhost: cannot create an engine: %s\n", cli_error_message());
+    return engine;
 }
 
 static uint64_t monotonic_ns(void)
@@ -179,65 +191,66 @@ static uint64_t monotonic_ns(void)
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
-wh_error *cli_limits_apply(cli_limits *limits, wh_store *store)
+bool cli_limits_apply(cli_limits *limits, wasm_store_t *store)
 {
-    wh_store_limits settings;
-    store_get_limits(store, &settings);
+    wh_limits_t settings;
+    wh_store_limits(store, &settings);
     if (limits->has_max_memory)
         settings.max_memory_bytes = limits->max_memory;
     if (limits->has_max_table)
         settings.max_table_elements = limits->max_table;
     if (limits->has_max_stack)
         settings.max_stack_bytes = limits->max_stack;
-    wh_error *error = store_set_limits(store, &settings);
-    if (error)
-        return error;
-    if (limits->has_fuel)
-        store_set_fuel(store, limits->fuel);
+    if (!wh_store_set_limits(store, &settings))
+        return false;
+    if (limits->has_fuel && !wh_store_set_fuel(store, limits->fuel))
+        return false;
     if (limits->has_timeout) {
         limits->deadline_set_ns = monotonic_ns();
-        store_set_deadline(store, limits->timeout_ns);
+        if (!wh_store_set_deadline(store, limits->timeout_ns))
+            return false;
     }
-    return NULL;
+    return true;
 }
 
-void cli_limits_report(const cli_limits *limits, const wh_store *store, const wh_trap *trap)
+void cli_limits_report(const cli_limits *limits, const wasm_store_t *store, const wasm_trap_t *trap)
 {
-    const wh_limit_event *event = store_last_limit(store);
-    if (event->kind == WH_LIMIT_MEMORY && event->refused_grow)
+    uint64_t limit, requested, in_use;
+    wh_limit_kind_t kind = wh_store_last_limit(store, &limit);
+    bool refused_grow = wh_store_last_refused_grow(store, &requested, &in_use);
+    if (kind == WH_LIMIT_KIND_MEMORY && refused_grow)
         fprintf(stderr,
                 "wasmhost: limit: memory cap %llu bytes reached: memory.grow by %llu bytes refused (%llu bytes in "
                 "use%s)\n",
-                (unsigned long long)event->limit, (unsigned long long)event->requested,
-                (unsigned long long)event->in_use, limits->has_max_memory ? ", --max-memory" : ", the default cap");
-    if (event->kind == WH_LIMIT_TABLE && event->refused_grow)
+                (unsigned long long)limit, (unsigned long long)requested, (unsigned long long)in_use,
+                limits->has_max_memory ? ", --max-memory" : ", the default cap");
+    if (kind == WH_LIMIT_KIND_TABLE && refused_grow)
         fprintf(stderr,
                 "wasmhost: limit: table cap %llu elements reached: table.grow by %llu elements refused (%llu in "
                 "use%s)\n",
-                (unsigned long long)event->limit, (unsigned long long)event->requested,
-                (unsigned long long)event->in_use,
+                (unsigned long long)limit, (unsigned long long)requested, (unsigned long long)in_use,
                 limits->has_max_table ? ", --max-table-elements" : ", the default cap");
     if (!trap)
         return;
-    wh_store_limits settings;
-    store_get_limits(store, &settings);
-    switch (trap->kind) {
-    case WH_TRAP_FUEL_EXHAUSTED:
+    wh_limits_t settings;
+    wh_store_limits(store, &settings);
+    switch (wh_trap_code(trap)) {
+    case WH_TRAP_CODE_FUEL_EXHAUSTED:
         fprintf(stderr, "wasmhost: limit: fuel exhausted: all %llu units of --fuel used\n",
                 (unsigned long long)limits->fuel);
         break;
-    case WH_TRAP_DEADLINE_EXCEEDED: {
+    case WH_TRAP_CODE_DEADLINE_EXCEEDED: {
         uint64_t elapsed = monotonic_ns() - limits->deadline_set_ns;
         fprintf(stderr, "wasmhost: limit: deadline exceeded: --timeout %s (stopped after %llu.%03llu s)\n",
                 limits->timeout_text ? limits->timeout_text : "?", (unsigned long long)(elapsed / 1000000000u),
                 (unsigned long long)(elapsed / 1000000u % 1000u));
         break;
     }
-    case WH_TRAP_CALL_STACK_EXHAUSTED:
+    case WH_TRAP_CODE_CALL_STACK_EXHAUSTED:
         fprintf(stderr, "wasmhost: limit: call stack exhausted: the wasm stack is %llu bytes (%s)\n",
                 (unsigned long long)settings.max_stack_bytes, limits->has_max_stack ? "--max-stack" : "the default");
         break;
-    case WH_TRAP_INTERRUPTED:
+    case WH_TRAP_CODE_INTERRUPTED:
         fputs("wasmhost: limit: interrupted\n", stderr);
         break;
     default:

@@ -23,15 +23,16 @@ extern const char cli_limits_help[];
  * "wasmhost COMMAND: ..." and returns -1. */
 int cli_limits_parse(cli_limits *limits, int argc, char **argv, int *i, const char *command);
 
-/* Before loading the module: compiles in the checks the limits need (fuel, deadline), and only
- * those, so that without limits code runs at full speed. */
-void cli_limits_prepare(const cli_limits *limits);
+/* An engine whose code has the checks the limits need (fuel, deadline), and only those, so that
+ * without limits code runs at full speed. NULL (message printed) when it cannot be made. */
+wasm_engine_t *cli_limits_engine(const cli_limits *limits);
 
-/* Applies the limits to a new store and starts the deadline clock. */
-wh_error *cli_limits_apply(cli_limits *limits, wh_store *store);
+/* Applies the limits to a new store and starts the deadline clock; false when the store refuses
+ * them (see cli_error_message). */
+bool cli_limits_apply(cli_limits *limits, wasm_store_t *store);
 
 /* Prints which limit stopped the program, with the numbers ("wasmhost: limit: ...") when the
  * trap (may be NULL) or the store's last limit event calls for it. */
-void cli_limits_report(const cli_limits *limits, const wh_store *store, const wh_trap *trap);
+void cli_limits_report(const cli_limits *limits, const wasm_store_t *store, const wasm_trap_t *trap);
 
 #endif

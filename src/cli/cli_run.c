@@ -1,7 +1,6 @@
 /* cli_run.c: `wasmhost run [OPTIONS] FILE [ARGS...]`: run a WASI program with only the capabilities the command line gives it. */
 #include "cli.h"
 #include "cli_limits.h"
-#include "wasi.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +49,7 @@ typedef struct run_dir {
 } run_dir;
 
 /* Resource limits (memory, tables, stack, fuel, time): parsed by parse_options() and applied to
- * the store by apply_limits(), both below (see cli_limits.c). */
+ * the store by cli_limits_apply() (see cli_limits.c). */
 typedef cli_limits run_limits;
 
 typedef struct run_options {
@@ -190,22 +189,18 @@ static int parse_options(int argc, char **argv, run_options *options, bool *help
     return CLI_OK;
 }
 
-static wh_error *apply_limits(run_limits *limits, wh_store *store, wh_wasi *wasi)
-{
-    (void)wasi;
-    return cli_limits_apply(limits, store);
-}
+/* The import module every WASI preview 1 function comes from. */
+static const char wasi_module_name[] = "wasi_snapshot_preview1";
 
 /* Builds the WASI context from the options; errors are the user's (exit 2). */
-static int make_context(const run_options *options, wh_wasi **out)
+static int make_context(const run_options *options, wh_wasi_t **out)
 {
-    wh_wasi *wasi = wasi_new();
+    wh_wasi_t *wasi = wh_wasi_new();
     *out = wasi;
     if (!wasi) {
         fprintf(stderr, "wasmhost: out of memory\n");
         return CLI_FAILED;
     }
-    wh_error *error = NULL;
     /* argv: FILE as written, then ARGS (with --invoke, ARGS are the function's instead). */
     int guest_argc = 1 + (options->invoke ? 0 : options->arg_count);
     const char **guest_argv = malloc((size_t)guest_argc * sizeof *guest_argv);
@@ -216,199 +211,227 @@ static int make_context(const run_options *options, wh_wasi **out)
     guest_argv[0] = options->path;
     for (int i = 1; i < guest_argc; i++)
         guest_argv[i] = options->args[i - 1];
-    error = wasi_set_args(wasi, guest_argc, guest_argv);
+    bool ok = wh_wasi_set_args(wasi, guest_argc, guest_argv);
     free(guest_argv);
-    for (int i = 0; !error && i < options->env_assignment_count; i++) {
+    for (int i = 0; ok && i < options->env_assignment_count; i++) {
         const char *assignment = options->env_assignments[i];
         const char *equals = strchr(assignment, '=');
         char *name = strndup(assignment, (size_t)(equals - assignment));
-        error = name ? wasi_add_env(wasi, name, equals + 1) : wh_error_new("out of memory");
+        if (!name) {
+            fprintf(stderr, "wasmhost: out of memory\n");
+            return CLI_FAILED;
+        }
+        ok = wh_wasi_add_env(wasi, name, equals + 1);
         free(name);
     }
-    for (int i = 0; !error && i < options->env_inherit_count; i++) {
+    for (int i = 0; ok && i < options->env_inherit_count; i++) {
         const char *value = getenv(options->env_inherits[i]);
         if (value)
-            error = wasi_add_env(wasi, options->env_inherits[i], value);
+            ok = wh_wasi_add_env(wasi, options->env_inherits[i], value);
     }
-    for (int i = 0; !error && i < options->dir_count; i++) {
+    for (int i = 0; ok && i < options->dir_count; i++) {
         const run_dir *dir = &options->dirs[i];
-        error = wasi_preopen_dir(wasi, dir->host_path, dir->guest_path, dir->read_only);
+        ok = wh_wasi_preopen_dir(wasi, dir->host_path, dir->guest_path, dir->read_only);
     }
-    for (int fd = 0; !error && fd < 3; fd++)
-        error = wasi_stdio_inherit(wasi, fd);
-    if (error) {
-        fprintf(stderr, "wasmhost run: %s\n", error->message);
-        wh_error_free(error);
+    for (int fd = 0; ok && fd < 3; fd++)
+        ok = wh_wasi_inherit_stdio(wasi, fd);
+    if (!ok) {
+        fprintf(stderr, "wasmhost run: %s\n", cli_error_message());
         return CLI_USAGE;
     }
     return CLI_OK;
 }
 
 /* Every import must be a WASI function: `run` provides nothing else. */
-static int link_imports(const char *path, const wh_module *module, wh_wasi *wasi, wh_store *store, wh_extern *imports)
+static int link_imports(const char *path, const wasm_module_t *module, wh_wasi_t *wasi, wasm_store_t *store,
+                        wasm_extern_vec_t *imports)
 {
+    wasm_importtype_vec_t types;
+    wasm_module_imports(module, &types);
     bool foreign = false;
-    for (uint32_t i = 0; i < module->import_count; i++) {
-        const wh_import *import = &module->imports[i];
-        if (!wasi_is_import(import)) {
-            if (!foreign)
-                fprintf(stderr, "wasmhost: %s imports what `wasmhost run` does not provide (it provides only "
-                                "the \"%s\" functions):\n",
-                        path, WASI_MODULE_NAME);
-            foreign = true;
-            fprintf(stderr, "  %s ", externkind_name(import->kind));
-            name_print(stderr, import->module.data, import->module.length);
-            fputc('.', stderr);
-            name_print(stderr, import->name.data, import->name.length);
-            fputc('\n', stderr);
+    for (size_t i = 0; i < types.size; i++) {
+        const wasm_importtype_t *import = types.data[i];
+        const wasm_name_t *module_name = wasm_importtype_module(import), *name = wasm_importtype_name(import);
+        if (module_name->size == strlen(wasi_module_name) &&
+            memcmp(module_name->data, wasi_module_name, module_name->size) == 0)
             continue;
-        }
-        wh_error *error = wasi_import(wasi, store, module, i, &imports[i]);
-        if (error) {
-            fprintf(stderr, "wasmhost: %s: %s\n", path, error->message);
-            wh_error_free(error);
-            return CLI_FAILED;
-        }
+        if (!foreign)
+            fprintf(stderr, "wasmhost: %s imports what `wasmhost run` does not provide (it provides only "
+                            "the \"%s\" functions):\n",
+                    path, wasi_module_name);
+        foreign = true;
+        fprintf(stderr, "  %s ", extern_kind_name(wasm_externtype_kind(wasm_importtype_type(import))));
+        name_print(stderr, module_name->data, module_name->size);
+        fputc('.', stderr);
+        name_print(stderr, name->data, name->size);
+        fputc('\n', stderr);
     }
-    return foreign ? CLI_FAILED : CLI_OK;
+    wasm_importtype_vec_delete(&types);
+    if (foreign)
+        return CLI_FAILED;
+    if (!wh_wasi_imports(wasi, store, module, imports)) {
+        fprintf(stderr, "wasmhost: %s: %s\n", path, cli_error_message());
+        return CLI_FAILED;
+    }
+    return CLI_OK;
 }
 
 /* Set by run() for trap_status: where to look for the limit that stopped a program. */
 static const run_limits *reported_limits;
-static const wh_store *reported_store;
+static const wasm_store_t *reported_store;
 static bool limits_reported;
 
-/* The exit status for a call that ended with `trap` (NULL: returned normally). */
-static int trap_status(wh_trap *trap, const wh_wasi *wasi)
+/* The exit status for a call that ended with `trap` (NULL: returned normally); deletes the trap. */
+static int trap_status(wasm_trap_t *trap, const wh_wasi_t *wasi)
 {
     if (!trap)
         return CLI_OK;
     int status;
-    uint32_t code;
-    if (trap->kind == WH_TRAP_EXIT) {
-        status = wasi_exited(wasi, &code) ? (int)code : trap->exit_code;
+    if (wh_trap_exit_code(trap, &status)) {
+        wh_wasi_exited(wasi, &status); /* the code the guest gave, when it went through this context */
     } else {
         fflush(stdout);
-        trap_print(trap, stderr);
+        cli_print_trap(trap);
         if (reported_store) {
             cli_limits_report(reported_limits, reported_store, trap);
             limits_reported = true;
         }
         status = CLI_TRAPPED;
     }
-    trap_free(trap);
+    wasm_trap_delete(trap);
     return status;
 }
 
-/* The exported function `name` of type [] -> [] ; NULL when missing (or of another type, reported). */
-static wh_func *find_nullary(const char *path, wh_instance *instance, const char *name, bool *wrong_type)
+/* The exported function `name` of type [] -> [] ; NULL when missing (or of another type,
+ * reported). The caller deletes `*holder` (the export). */
+static wasm_func_t *find_nullary(const char *path, const wasm_instance_t *instance, const char *name,
+                                 wasm_extern_t **holder, bool *wrong_type)
 {
-    wh_extern ext;
     *wrong_type = false;
-    if (!instance_export(instance, name, strlen(name), &ext))
+    *holder = wh_instance_export(instance, name);
+    if (!*holder)
         return NULL;
-    if (ext.kind != WH_EXTERN_FUNC || ext.func->type->param_count || ext.func->type->result_count) {
+    wasm_func_t *func = wasm_extern_as_func(*holder);
+    if (!func || wasm_func_param_arity(func) || wasm_func_result_arity(func)) {
         fprintf(stderr, "wasmhost: %s: export \"%s\" must be a function with no parameters and no results\n", path,
                 name);
         *wrong_type = true;
         return NULL;
     }
-    return ext.func;
+    return func;
+}
+
+static int call_nullary(wasm_func_t *func, const wh_wasi_t *wasi)
+{
+    wasm_val_vec_t none = WASM_EMPTY_VEC;
+    return trap_status(wasm_func_call(func, &none, &none), wasi);
 }
 
 /* --invoke FUNC ARGS: call like `wasmhost invoke` and print the results. */
-static int call_and_print(const run_options *options, wh_store *store, wh_instance *instance, const wh_wasi *wasi)
+static int call_and_print(const run_options *options, wasm_store_t *store, const wasm_instance_t *instance,
+                          const wh_wasi_t *wasi)
 {
-    wh_extern ext;
-    if (!instance_export(instance, options->invoke, strlen(options->invoke), &ext) || ext.kind != WH_EXTERN_FUNC) {
+    wasm_extern_t *export = wh_instance_export(instance, options->invoke);
+    wasm_func_t *func = wasm_extern_as_func(export);
+    if (!func) {
         fprintf(stderr, "wasmhost run: %s has no exported function \"%s\"\n", options->path, options->invoke);
+        wasm_extern_delete(export);
         return CLI_USAGE;
     }
-    const wh_functype *type = ext.func->type;
-    if ((uint32_t)options->arg_count != type->param_count) {
+    wasm_functype_t *type = wasm_func_type(func);
+    const wasm_valtype_vec_t *params = type ? wasm_functype_params(type) : NULL;
+    wasm_val_vec_t args = WASM_EMPTY_VEC, results = WASM_EMPTY_VEC;
+    int status = CLI_OK;
+    if (!type) {
+        fprintf(stderr, "wasmhost: out of memory\n");
+        status = CLI_FAILED;
+    } else if ((size_t)options->arg_count != params->size) {
         char text[512];
         functype_format(type, text, sizeof text);
-        fprintf(stderr, "wasmhost run: \"%s\" takes %u argument%s (%s) but %d %s given\n", options->invoke,
-                type->param_count, type->param_count == 1 ? "" : "s", text, options->arg_count,
+        fprintf(stderr, "wasmhost run: \"%s\" takes %zu argument%s (%s) but %d %s given\n", options->invoke,
+                params->size, params->size == 1 ? "" : "s", text, options->arg_count,
                 options->arg_count == 1 ? "was" : "were");
-        return CLI_USAGE;
-    }
-    wh_slot *slots = calloc(functype_slot_count(type) + 1, sizeof *slots);
-    if (!slots) {
-        fprintf(stderr, "wasmhost: out of memory\n");
-        return CLI_FAILED;
-    }
-    for (int i = 0; i < options->arg_count; i++) {
-        char why[160];
-        wh_valtype param_type = functype_params(type)[i];
-        if (!value_parse(options->args[i], param_type, &slots[i], why, sizeof why)) {
-            fprintf(stderr, "wasmhost run: argument %d of \"%s\" ('%s') is not a valid %s: %s\n", i + 1,
-                    options->invoke, options->args[i], valtype_name(param_type), why);
-            free(slots);
-            return CLI_USAGE;
+        status = CLI_USAGE;
+    } else {
+        size_t result_count = wasm_functype_results(type)->size;
+        wasm_val_vec_new_uninitialized(&args, params->size);
+        wasm_val_vec_new_uninitialized(&results, result_count);
+        if (args.size != params->size || results.size != result_count) {
+            fprintf(stderr, "wasmhost: out of memory\n");
+            status = CLI_FAILED;
+        }
+        for (size_t i = 0; i < args.size; i++)
+            args.data[i] = (wasm_val_t)WASM_INIT_VAL; /* deletable whatever happens below */
+        for (size_t i = 0; i < results.size; i++)
+            results.data[i] = (wasm_val_t)WASM_INIT_VAL;
+        for (int i = 0; status == CLI_OK && i < options->arg_count; i++) {
+            char why[160];
+            wasm_valkind_t kind = wasm_valtype_kind(params->data[i]);
+            if (!value_parse(options->args[i], kind, store, &args.data[i], why, sizeof why)) {
+                fprintf(stderr, "wasmhost run: argument %d of \"%s\" ('%s') is not a valid %s: %s\n", i + 1,
+                        options->invoke, options->args[i], valkind_name(kind), why);
+                status = CLI_USAGE;
+            }
         }
     }
-    wh_trap *trap = func_call(store, ext.func, slots);
-    int status = trap_status(trap, wasi);
-    if (!trap) {
-        for (uint32_t i = 0; i < type->result_count; i++) {
+    if (status == CLI_OK) {
+        wasm_trap_t *trap = wasm_func_call(func, &args, &results);
+        status = trap_status(trap, wasi);
+        for (size_t i = 0; !trap && i < results.size; i++) {
             char text[64];
-            value_format(functype_results(type)[i], slots[i], text, sizeof text);
+            value_format(&results.data[i], text, sizeof text);
             printf("%s\n", text);
         }
     }
-    free(slots);
+    wasm_val_vec_delete(&args);
+    wasm_val_vec_delete(&results);
+    wasm_functype_delete(type);
+    wasm_extern_delete(export);
     return status;
 }
 
-static int run(run_options *options, wh_module *module, wh_wasi *wasi)
+static int run(run_options *options, wasm_store_t *store, const wasm_module_t *module, wh_wasi_t *wasi)
 {
     const char *path = options->path;
-    wh_store *store = store_new();
-    wh_extern *imports = calloc(module->import_count + 1, sizeof *imports);
-    if (!store || !imports) {
-        fprintf(stderr, "wasmhost: out of memory\n");
-        store_free(store);
-        free(imports);
-        return CLI_FAILED;
-    }
-    int status = link_imports(path, module, wasi, store, imports);
-    wh_error *error = NULL;
-    if (status == CLI_OK && (error = apply_limits(&options->limits, store, wasi)) != NULL) {
-        fprintf(stderr, "wasmhost run: %s\n", error->message);
+    wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+    int status = link_imports(path, module, wasi, store, &imports);
+    if (status == CLI_OK && !cli_limits_apply(&options->limits, store)) {
+        fprintf(stderr, "wasmhost run: %s\n", cli_error_message());
         status = CLI_USAGE;
     }
     reported_limits = &options->limits;
     reported_store = store;
-    wh_instance *instance = NULL;
-    wh_trap *trap = NULL;
-    if (status == CLI_OK && (error = instance_new(store, module, imports, module->import_count, &instance, &trap))) {
-        fprintf(stderr, "wasmhost: %s: %s\n", path, error->message);
-        status = CLI_FAILED;
-    } else if (status == CLI_OK && trap) {
-        /* The start section ran and trapped (or called proc_exit). The memory may not be bound
-         * yet, which is fine: the program is over. */
-        status = trap_status(trap, wasi);
-    } else if (status == CLI_OK && (error = wasi_bind(wasi, instance))) {
-        fprintf(stderr, "wasmhost: %s: %s\n", path, error->message);
+    wasm_instance_t *instance = NULL;
+    wasm_trap_t *trap = NULL;
+    if (status == CLI_OK && !(instance = wasm_instance_new(store, module, &imports, &trap))) {
+        if (trap && wh_last_error_code() == WH_ERROR_TRAP) {
+            /* The start section ran and trapped (or called proc_exit). The memory may not be
+             * bound yet, which is fine: the program is over. */
+            status = trap_status(trap, wasi);
+        } else {
+            fprintf(stderr, "wasmhost: %s: %s\n", path, cli_error_message());
+            wasm_trap_delete(trap);
+            status = CLI_FAILED;
+        }
+    } else if (status == CLI_OK && !wh_wasi_bind(wasi, instance)) {
+        fprintf(stderr, "wasmhost: %s: %s\n", path, cli_error_message());
         status = CLI_FAILED;
     } else if (status == CLI_OK) {
         bool wrong_type;
+        wasm_extern_t *holder;
         if (options->invoke) {
-            wh_func *initialize = find_nullary(path, instance, "_initialize", &wrong_type);
+            wasm_func_t *initialize = find_nullary(path, instance, "_initialize", &holder, &wrong_type);
             if (wrong_type)
                 status = CLI_FAILED;
-            else if (initialize) {
-                wh_slot unused;
-                status = trap_status(func_call(store, initialize, &unused), wasi);
-            }
-            if (status == CLI_OK && !wasi_exited(wasi, NULL))
+            else if (initialize)
+                status = call_nullary(initialize, wasi);
+            wasm_extern_delete(holder);
+            if (status == CLI_OK && !wh_wasi_exited(wasi, NULL))
                 status = call_and_print(options, store, instance, wasi);
         } else {
-            wh_func *start = find_nullary(path, instance, "_start", &wrong_type);
+            wasm_func_t *start = find_nullary(path, instance, "_start", &holder, &wrong_type);
             if (start) {
-                wh_slot unused;
-                status = trap_status(func_call(store, start, &unused), wasi);
+                status = call_nullary(start, wasi);
             } else if (!wrong_type) {
                 fprintf(stderr,
                         "wasmhost: %s exports no _start function, so it is not a WASI command; to call a "
@@ -418,16 +441,16 @@ static int run(run_options *options, wh_module *module, wh_wasi *wasi)
             } else {
                 status = CLI_FAILED;
             }
+            wasm_extern_delete(holder);
         }
     }
-    wh_error_free(error);
     fflush(stdout);
     /* A refused memory.grow or table.grow that the program survived is worth a note too. */
     if (!limits_reported)
         cli_limits_report(&options->limits, store, NULL);
     reported_store = NULL;
-    store_free(store);
-    free(imports);
+    wasm_instance_delete(instance);
+    wasm_extern_vec_delete(&imports);
     return status;
 }
 
@@ -443,21 +466,19 @@ int cli_run(int argc, char **argv)
             printf(run_usage, cli_limits_help);
         return status;
     }
-    wh_module *module = NULL;
-    cli_limits_prepare(&options.limits);
-    wh_error *error = cli_load_module(options.path, &module);
-    if (error) {
-        fprintf(stderr, "wasmhost: %s\n", error->message);
-        wh_error_free(error);
-        free_options(&options);
-        return CLI_FAILED;
-    }
-    wh_wasi *wasi = NULL;
-    status = make_context(&options, &wasi);
+    wasm_engine_t *engine = cli_limits_engine(&options.limits);
+    wasm_store_t *store = engine ? wasm_store_new(engine) : NULL;
+    if (engine && !store)
+        fprintf(stderr, "wasmhost: cannot create a store: %s\n", cli_error_message());
+    wasm_module_t *module = store ? cli_load_module(store, options.path) : NULL;
+    wh_wasi_t *wasi = NULL;
+    status = module ? make_context(&options, &wasi) : CLI_FAILED;
     if (status == CLI_OK)
-        status = run(&options, module, wasi);
-    wasi_free(wasi);
-    module_release(module);
+        status = run(&options, store, module, wasi);
+    wasm_module_delete(module);
+    wasm_store_delete(store);
+    wh_wasi_delete(wasi);
+    wasm_engine_delete(engine);
     free_options(&options);
     return status;
 }

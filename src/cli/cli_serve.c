@@ -9,7 +9,7 @@
 #include "host.h"
 #include "manifest.h"
 
-/* Only the public API and src/host/ are used here: no engine internals (cli.h has those). */
+/* Only the public API and src/host/ are used here: no engine internals (cli_engine.h has those). */
 int cli_serve(int argc, char **argv);
 
 static const char serve_usage[] =

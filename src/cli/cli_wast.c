@@ -1,5 +1,5 @@
 /* cli_wast.c: `wasmhost wast FILE.json...`: runs spec test scripts converted by wast2json against the engine. */
-#include "cli.h"
+#include "cli_engine.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -97,7 +97,7 @@ static void sb_value(strbuf *sb, wh_valtype type, wh_slot value)
         sb_printf(sb, "externref:%" PRIuPTR, (uintptr_t)value.ref - 1);
         return;
     }
-    value_format(type, value, text, sizeof text);
+    engine_value_format(type, value, text, sizeof text);
     sb_printf(sb, "%s:%s", valtype_name(type), text);
 }
 
@@ -442,11 +442,12 @@ static wh_error *load_module(script *s, const char *filename, wh_module **out)
         return wh_error_new("out of memory");
     uint8_t *bytes;
     size_t size;
-    wh_error *error = cli_read_file(path.data, &bytes, &size);
+    char why[512];
+    bool read = cli_read_file(path.data, &bytes, &size, why, sizeof why);
     free(path.data);
-    if (error)
-        return error;
-    error = module_load(bytes, size, out);
+    if (!read)
+        return wh_error_new("%s", why);
+    wh_error *error = module_load(bytes, size, out);
     free(bytes);
     return error;
 }

@@ -1,4 +1,4 @@
-/* main.c: the wasmhost command-line tool: picks the command, plus file reading shared by the commands. */
+/* main.c: the wasmhost command-line tool: picks the command; file reading, module loading, error and trap text shared by the commands. */
 #include "cli.h"
 
 #include <errno.h>
@@ -75,13 +75,15 @@ int main(int argc, char **argv)
     return CLI_USAGE;
 }
 
-wh_error *cli_read_file(const char *path, uint8_t **bytes, size_t *size)
+bool cli_read_file(const char *path, uint8_t **bytes, size_t *size, char *why, size_t why_size)
 {
     *bytes = NULL;
     *size = 0;
     FILE *file = fopen(path, "rb");
-    if (!file)
-        return wh_error_new("%s: cannot open: %s", path, strerror(errno));
+    if (!file) {
+        snprintf(why, why_size, "%s: cannot open: %s", path, strerror(errno));
+        return false;
+    }
     /* Read in growing chunks rather than trusting a size from fstat: works for pipes too. */
     size_t capacity = 0, used = 0;
     uint8_t *data = NULL;
@@ -92,7 +94,8 @@ wh_error *cli_read_file(const char *path, uint8_t **bytes, size_t *size)
             if (!grown) {
                 free(data);
                 fclose(file);
-                return wh_error_new("%s: out of memory reading the file", path);
+                snprintf(why, why_size, "%s: out of memory reading the file", path);
+                return false;
             }
             data = grown;
             capacity = new_capacity;
@@ -107,24 +110,47 @@ wh_error *cli_read_file(const char *path, uint8_t **bytes, size_t *size)
     fclose(file);
     if (failed) {
         free(data);
-        return wh_error_new("%s: read error: %s", path, strerror(saved_errno));
+        snprintf(why, why_size, "%s: read error: %s", path, strerror(saved_errno));
+        return false;
     }
     *bytes = data;
     *size = used;
-    return NULL;
+    return true;
 }
 
-wh_error *cli_load_module(const char *path, wh_module **out)
+const char *cli_error_message(void)
 {
-    *out = NULL;
+    /* Messages start "function_name: " (lower case letters, digits and underscores). */
+    const char *message = wh_last_error_message();
+    const char *p = message;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')
+        p++;
+    if (p > message && p[0] == ':' && p[1] == ' ' && (strncmp(message, "wasm_", 5) == 0 || strncmp(message, "wh_", 3) == 0))
+        return p + 2;
+    return message;
+}
+
+wasm_module_t *cli_load_module(wasm_store_t *store, const char *path)
+{
     uint8_t *bytes;
     size_t size;
-    wh_error *error = cli_read_file(path, &bytes, &size);
-    if (error)
-        return error;
-    error = module_load(bytes, size, out); /* copies the bytes */
+    char why[512];
+    if (!cli_read_file(path, &bytes, &size, why, sizeof why)) {
+        fprintf(stderr, "wasmhost: %s\n", why);
+        return NULL;
+    }
+    wasm_byte_vec_t binary = {size, (wasm_byte_t *)bytes};
+    wasm_module_t *module = wasm_module_new(store, &binary); /* copies the bytes */
     free(bytes);
-    if (error)
-        return wh_error_wrap(error, "%s", path);
-    return NULL;
+    if (!module)
+        fprintf(stderr, "wasmhost: %s: %s\n", path, cli_error_message());
+    return module;
+}
+
+void cli_print_trap(const wasm_trap_t *trap)
+{
+    wasm_byte_vec_t text;
+    wh_trap_format(trap, &text);
+    fwrite(text.data, 1, text.size, stderr);
+    wasm_byte_vec_delete(&text);
 }

@@ -103,7 +103,7 @@ static bool is_infinity_text(const char *p)
 }
 
 /* Decimal (or C hexadecimal) floating-point text, inf and the NaN forms. */
-static bool parse_float(const char *text, bool is_f64, wh_slot *out, char *why, size_t why_size)
+static bool parse_float(const char *text, bool is_f64, wasm_val_t *out, char *why, size_t why_size)
 {
     uint64_t mantissa;
     bool negative;
@@ -111,10 +111,13 @@ static bool parse_float(const char *text, bool is_f64, wh_slot *out, char *why, 
     if (nan < 0)
         return false;
     if (nan > 0) {
-        if (is_f64)
-            out->u64 = (negative ? F64_SIGN : 0) | F64_EXPONENT | mantissa;
-        else
-            out->u64 = (negative ? F32_SIGN : 0) | F32_EXPONENT | (uint32_t)mantissa;
+        if (is_f64) {
+            uint64_t bits = (negative ? F64_SIGN : 0) | F64_EXPONENT | mantissa;
+            memcpy(&out->of.f64, &bits, sizeof bits);
+        } else {
+            uint32_t bits = (negative ? F32_SIGN : 0) | F32_EXPONENT | (uint32_t)mantissa;
+            memcpy(&out->of.f32, &bits, sizeof bits);
+        }
         return true;
     }
     const char *p = text;
@@ -143,60 +146,64 @@ static bool parse_float(const char *text, bool is_f64, wh_slot *out, char *why, 
         set_reason(why, why_size, "out of range for %s (write inf for infinity)", is_f64 ? "f64" : "f32");
         return false;
     }
-    out->u64 = 0;
     if (is_f64)
-        out->f64 = value;
+        out->of.f64 = value;
     else
-        out->f32 = value32;
+        out->of.f32 = value32;
     return true;
 }
 
-/* References: "null", and for externref a number N standing for host reference N. */
-static bool parse_ref(const char *text, wh_valtype type, wh_slot *out, char *why, size_t why_size)
+/* References: "null", and for externref a number N standing for host reference N (a new foreign
+ * object: invoke only tells null from non-null). */
+static bool parse_ref(const char *text, wasm_valkind_t kind, wasm_store_t *store, wasm_val_t *out, char *why,
+                      size_t why_size)
 {
-    if (strcmp(text, "null") == 0) {
-        out->ref = NULL;
+    out->of.ref = NULL;
+    if (strcmp(text, "null") == 0)
         return true;
-    }
-    if (type == WH_EXTERNREF) {
+    if (kind == WASM_EXTERNREF) {
         uint64_t number;
         if (parse_integer(text, 32, &number, why, why_size) && text[0] != '-') {
-            /* N + 1 so that host reference 0 is not the null reference. */
-            out->ref = (void *)(uintptr_t)(number + 1);
+            wasm_foreign_t *foreign = wasm_foreign_new(store);
+            out->of.ref = foreign ? wasm_foreign_as_ref(foreign) : NULL;
+            if (!out->of.ref) {
+                set_reason(why, why_size, "cannot make a host reference: %s", cli_error_message());
+                return false;
+            }
             return true;
         }
     }
-    set_reason(why, why_size, type == WH_EXTERNREF ? "expected null or a host reference number"
-                                                   : "only null can be passed as a funcref");
+    set_reason(why, why_size, kind == WASM_EXTERNREF ? "expected null or a host reference number"
+                                                     : "only null can be passed as a funcref");
     return false;
 }
 
-bool value_parse(const char *text, wh_valtype type, wh_slot *out, char *why, size_t why_size)
+bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, wasm_val_t *out, char *why,
+                 size_t why_size)
 {
     uint64_t bits;
-    switch (type) {
-    case WH_I32:
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    switch (kind) {
+    case WASM_I32:
         if (!parse_integer(text, 32, &bits, why, why_size))
             return false;
-        out->u64 = 0;
-        out->u32 = (uint32_t)bits;
+        out->of.i32 = (int32_t)(uint32_t)bits;
         return true;
-    case WH_I64:
+    case WASM_I64:
         if (!parse_integer(text, 64, &bits, why, why_size))
             return false;
-        out->u64 = bits;
+        out->of.i64 = (int64_t)bits;
         return true;
-    case WH_F32:
+    case WASM_F32:
         return parse_float(text, false, out, why, why_size);
-    case WH_F64:
+    case WASM_F64:
         return parse_float(text, true, out, why, why_size);
-    case WH_FUNCREF:
-    case WH_EXTERNREF:
-        return parse_ref(text, type, out, why, why_size);
-    case WH_V128:
-        break;
+    case WASM_FUNCREF:
+    case WASM_EXTERNREF:
+        return parse_ref(text, kind, store, out, why, why_size);
     }
-    set_reason(why, why_size, "%s values cannot be given on the command line", valtype_name(type));
+    set_reason(why, why_size, "%s values cannot be given on the command line", valkind_name(kind));
     return false;
 }
 
@@ -247,32 +254,58 @@ void f64_format(uint64_t bits, char *buf, size_t size)
     }
 }
 
-void value_format(wh_valtype type, wh_slot value, char *buf, size_t size)
+void value_format(const wasm_val_t *value, char *buf, size_t size)
 {
-    switch (type) {
-    case WH_I32:
-        snprintf(buf, size, "%" PRId32, value.i32);
+    uint32_t bits32;
+    uint64_t bits64;
+    switch (value->kind) {
+    case WASM_I32:
+        snprintf(buf, size, "%" PRId32, value->of.i32);
         return;
-    case WH_I64:
-        snprintf(buf, size, "%" PRId64, value.i64);
+    case WASM_I64:
+        snprintf(buf, size, "%" PRId64, value->of.i64);
         return;
-    case WH_F32:
-        f32_format(value.u32, buf, size);
+    case WASM_F32:
+        memcpy(&bits32, &value->of.f32, sizeof bits32);
+        f32_format(bits32, buf, size);
         return;
-    case WH_F64:
-        f64_format(value.u64, buf, size);
+    case WASM_F64:
+        memcpy(&bits64, &value->of.f64, sizeof bits64);
+        f64_format(bits64, buf, size);
         return;
-    case WH_FUNCREF:
-    case WH_EXTERNREF:
-        snprintf(buf, size, "%s", value.ref ? "ref" : "null");
+    case WASM_FUNCREF:
+    case WASM_EXTERNREF:
+        snprintf(buf, size, "%s", value->of.ref ? "ref" : "null");
         return;
-    case WH_V128:
-        break;
     }
-    snprintf(buf, size, "(%s value)", valtype_name(type));
+    snprintf(buf, size, "(%s value)", valkind_name(value->kind));
 }
 
-void functype_format(const wh_functype *type, char *buf, size_t size)
+const char *valkind_name(wasm_valkind_t kind)
+{
+    switch (kind) {
+    case WASM_I32: return "i32";
+    case WASM_I64: return "i64";
+    case WASM_F32: return "f32";
+    case WASM_F64: return "f64";
+    case WASM_EXTERNREF: return "externref";
+    case WASM_FUNCREF: return "funcref";
+    }
+    return "?";
+}
+
+const char *extern_kind_name(wasm_externkind_t kind)
+{
+    switch (kind) {
+    case WASM_EXTERN_FUNC: return "func";
+    case WASM_EXTERN_GLOBAL: return "global";
+    case WASM_EXTERN_TABLE: return "table";
+    case WASM_EXTERN_MEMORY: return "memory";
+    }
+    return "?";
+}
+
+void functype_format(const wasm_functype_t *type, char *buf, size_t size)
 {
     size_t used = 0;
 #define APPEND(...)                                                                                       \
@@ -282,12 +315,13 @@ void functype_format(const wh_functype *type, char *buf, size_t size)
             used = n < 0 ? size : used + (size_t)n;                                                       \
         }                                                                                                 \
     } while (0)
+    const wasm_valtype_vec_t *params = wasm_functype_params(type), *results = wasm_functype_results(type);
     APPEND("func [");
-    for (uint32_t i = 0; i < type->param_count; i++)
-        APPEND("%s%s", i ? " " : "", valtype_name(functype_params(type)[i]));
+    for (size_t i = 0; i < params->size; i++)
+        APPEND("%s%s", i ? " " : "", valkind_name(wasm_valtype_kind(params->data[i])));
     APPEND("] -> [");
-    for (uint32_t i = 0; i < type->result_count; i++)
-        APPEND("%s%s", i ? " " : "", valtype_name(functype_results(type)[i]));
+    for (size_t i = 0; i < results->size; i++)
+        APPEND("%s%s", i ? " " : "", valkind_name(wasm_valtype_kind(results->data[i])));
     APPEND("]");
 #undef APPEND
 }

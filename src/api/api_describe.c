@@ -1,0 +1,371 @@
+/* api_describe.c: wh_module_describe: a module's contents as text (what `wasmhost inspect` prints), including the engine's translated code. */
+#include "api_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define F32_SIGN 0x80000000u
+#define F32_EXPONENT 0x7f800000u
+#define F32_MANTISSA 0x007fffffu
+#define F32_QUIET 0x00400000u
+#define F64_SIGN 0x8000000000000000ull
+#define F64_EXPONENT 0x7ff0000000000000ull
+#define F64_MANTISSA 0x000fffffffffffffull
+#define F64_QUIET 0x0008000000000000ull
+
+/* ---- values, types and names as text ---- */
+
+/* Writes a wasm name double-quoted, escaping control characters, quotes and backslashes as \hh. */
+static void name_print(FILE *out, const char *data, size_t length)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+            fprintf(out, "\\%02x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+/* Floats in the shortest decimal that reads back to the same bits; NaNs as nan, -nan or
+ * nan:0xPAYLOAD. */
+static void f32_text(uint32_t bits, char *buf, size_t size)
+{
+    const char *sign = bits & F32_SIGN ? "-" : "";
+    uint32_t mantissa = bits & F32_MANTISSA;
+    if ((bits & F32_EXPONENT) == F32_EXPONENT) {
+        if (mantissa == 0)
+            snprintf(buf, size, "%sinf", sign);
+        else if (mantissa == F32_QUIET)
+            snprintf(buf, size, "%snan", sign);
+        else
+            snprintf(buf, size, "%snan:0x%" PRIx32, sign, mantissa);
+        return;
+    }
+    float value;
+    memcpy(&value, &bits, sizeof value);
+    for (int digits = 1; digits <= 9; digits++) {
+        snprintf(buf, size, "%.*g", digits, (double)value);
+        float back = strtof(buf, NULL);
+        if (memcmp(&back, &value, sizeof value) == 0)
+            return;
+    }
+}
+
+static void f64_text(uint64_t bits, char *buf, size_t size)
+{
+    const char *sign = bits & F64_SIGN ? "-" : "";
+    uint64_t mantissa = bits & F64_MANTISSA;
+    if ((bits & F64_EXPONENT) == F64_EXPONENT) {
+        if (mantissa == 0)
+            snprintf(buf, size, "%sinf", sign);
+        else if (mantissa == F64_QUIET)
+            snprintf(buf, size, "%snan", sign);
+        else
+            snprintf(buf, size, "%snan:0x%" PRIx64, sign, mantissa);
+        return;
+    }
+    double value;
+    memcpy(&value, &bits, sizeof value);
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, value);
+        double back = strtod(buf, NULL);
+        if (memcmp(&back, &value, sizeof value) == 0)
+            return;
+    }
+}
+
+static void value_text(wh_valtype type, wh_slot value, char *buf, size_t size)
+{
+    switch (type) {
+    case WH_I32: snprintf(buf, size, "%" PRId32, value.i32); return;
+    case WH_I64: snprintf(buf, size, "%" PRId64, value.i64); return;
+    case WH_F32: f32_text(value.u32, buf, size); return;
+    case WH_F64: f64_text(value.u64, buf, size); return;
+    case WH_FUNCREF:
+    case WH_EXTERNREF: snprintf(buf, size, "%s", value.ref ? "ref" : "null"); return;
+    case WH_V128: break;
+    }
+    snprintf(buf, size, "(%s value)", valtype_name(type));
+}
+
+/* "func [i32 i32] -> [i64]" */
+static void functype_text(const wh_functype *type, char *buf, size_t size)
+{
+    size_t used = 0;
+#define APPEND(...)                                                                                       \
+    do {                                                                                                  \
+        if (used < size) {                                                                                \
+            int n = snprintf(buf + used, size - used, __VA_ARGS__);                                       \
+            used = n < 0 ? size : used + (size_t)n;                                                       \
+        }                                                                                                 \
+    } while (0)
+    APPEND("func [");
+    for (uint32_t i = 0; i < type->param_count; i++)
+        APPEND("%s%s", i ? " " : "", valtype_name(functype_params(type)[i]));
+    APPEND("] -> [");
+    for (uint32_t i = 0; i < type->result_count; i++)
+        APPEND("%s%s", i ? " " : "", valtype_name(functype_results(type)[i]));
+    APPEND("]");
+#undef APPEND
+}
+
+/* ---- the listing ---- */
+
+static void print_limits(FILE *out, const wh_limits *limits, const char *unit)
+{
+    if (limits->has_max)
+        fprintf(out, "min %" PRIu64 ", max %" PRIu64 " %s", limits->min, limits->max, unit);
+    else
+        fprintf(out, "min %" PRIu64 " %s, no max", limits->min, unit);
+}
+
+static void print_globaltype(FILE *out, const wh_globaltype *type)
+{
+    if (type->is_mutable)
+        fprintf(out, "(mut %s)", valtype_name(type->type));
+    else
+        fprintf(out, "%s", valtype_name(type->type));
+}
+
+static void print_functype(FILE *out, const wh_functype *type)
+{
+    char text[512];
+    functype_text(type, text, sizeof text);
+    fputs(text, out);
+}
+
+static void print_function_name(FILE *out, const wh_module *module, uint32_t func_index)
+{
+    const wh_name *name = module_func_name(module, func_index);
+    if (name && name->data) {
+        fprintf(out, " ");
+        name_print(out, name->data, name->length);
+    }
+}
+
+static void print_constexpr(FILE *out, const wh_constexpr *expr)
+{
+    switch (expr->kind) {
+    case WH_CONST_VALUE: {
+        wh_slot value = {.u64 = expr->bits};
+        char text[64];
+        value_text(expr->type, value, text, sizeof text);
+        fprintf(out, "%s.const %s", valtype_name(expr->type), text);
+        break;
+    }
+    case WH_CONST_GLOBAL_GET:
+        fprintf(out, "global.get %" PRIu32, expr->index);
+        break;
+    case WH_CONST_REF_FUNC:
+        fprintf(out, "ref.func %" PRIu32, expr->index);
+        break;
+    case WH_CONST_REF_NULL:
+        fprintf(out, "ref.null %s", expr->type == WH_EXTERNREF ? "extern" : "func");
+        break;
+    }
+}
+
+static void print_import(FILE *out, const wh_module *module, const wh_import *import)
+{
+    fprintf(out, "  %s ", externkind_name(import->kind));
+    name_print(out, import->module.data, import->module.length);
+    fprintf(out, " ");
+    name_print(out, import->name.data, import->name.length);
+    fprintf(out, ": ");
+    switch (import->kind) {
+    case WH_EXTERN_FUNC:
+        if (import->type_index < module->type_count)
+            print_functype(out, &module->types[import->type_index]);
+        else
+            fprintf(out, "type %" PRIu32, import->type_index);
+        break;
+    case WH_EXTERN_TABLE:
+        fprintf(out, "%s, ", valtype_name(import->table.element_type));
+        print_limits(out, &import->table.limits, "elements");
+        break;
+    case WH_EXTERN_MEMORY:
+        print_limits(out, &import->memory.limits, "pages");
+        break;
+    case WH_EXTERN_GLOBAL:
+        print_globaltype(out, &import->global);
+        break;
+    }
+    fprintf(out, "\n");
+}
+
+static void print_module(FILE *out, const wh_module *module)
+{
+    if (module->module_name.data) {
+        fprintf(out, "name ");
+        name_print(out, module->module_name.data, module->module_name.length);
+        fprintf(out, "\n");
+    }
+
+    fprintf(out, "types: %" PRIu32 "\n", module->type_count);
+    for (uint32_t i = 0; i < module->type_count; i++) {
+        fprintf(out, "  %" PRIu32 ": ", i);
+        print_functype(out, &module->types[i]);
+        fprintf(out, "\n");
+    }
+
+    fprintf(out, "imports: %" PRIu32 "\n", module->import_count);
+    for (uint32_t i = 0; i < module->import_count; i++)
+        print_import(out, module, &module->imports[i]);
+
+    fprintf(out, "functions: %" PRIu32 " (%" PRIu32 " imported, %" PRIu32 " defined)\n", module->func_count,
+           module->imported_func_count, module->func_def_count);
+    for (uint32_t i = 0; i < module->func_def_count; i++) {
+        uint32_t func_index = module->imported_func_count + i;
+        const wh_func_def *def = &module->func_defs[i];
+        fprintf(out, "  %" PRIu32 ":", func_index);
+        print_function_name(out, module, func_index);
+        fprintf(out, " type %" PRIu32 " ", def->type_index);
+        if (def->type_index < module->type_count)
+            print_functype(out, &module->types[def->type_index]);
+        fprintf(out, ", %" PRIu32 " locals, %" PRIu32 " bytes of code at offset 0x%" PRIx32 "\n", def->local_count,
+               def->body_size, def->body_offset);
+    }
+
+    fprintf(out, "tables: %" PRIu32 "\n", module->table_count);
+    for (uint32_t i = 0; i < module->table_count; i++) {
+        fprintf(out, "  %" PRIu32 ": %s, ", i, valtype_name(module->tables[i].element_type));
+        print_limits(out, &module->tables[i].limits, "elements");
+        fprintf(out, "%s\n", i < module->imported_table_count ? " (imported)" : "");
+    }
+
+    fprintf(out, "memories: %" PRIu32 "\n", module->memory_count);
+    for (uint32_t i = 0; i < module->memory_count; i++) {
+        fprintf(out, "  %" PRIu32 ": ", i);
+        print_limits(out, &module->memories[i].limits, "pages");
+        fprintf(out, "%s\n", i < module->imported_memory_count ? " (imported)" : "");
+    }
+
+    fprintf(out, "globals: %" PRIu32 "\n", module->global_count);
+    for (uint32_t i = 0; i < module->global_count; i++) {
+        fprintf(out, "  %" PRIu32 ": ", i);
+        print_globaltype(out, &module->global_types[i]);
+        if (i < module->imported_global_count) {
+            fprintf(out, " (imported)");
+        } else if (i - module->imported_global_count < module->global_def_count) {
+            fprintf(out, " = ");
+            print_constexpr(out, &module->global_defs[i - module->imported_global_count].init);
+        }
+        fprintf(out, "\n");
+    }
+
+    fprintf(out, "exports: %" PRIu32 "\n", module->export_count);
+    for (uint32_t i = 0; i < module->export_count; i++) {
+        const wh_export *export = &module->exports[i];
+        fprintf(out, "  %s ", externkind_name(export->kind));
+        name_print(out, export->name.data, export->name.length);
+        fprintf(out, " = %s %" PRIu32, externkind_name(export->kind), export->index);
+        /* Indices are checked by validation, which has not run yet. */
+        if (export->kind == WH_EXTERN_FUNC && export->index < module->func_count &&
+            module->func_type_indices[export->index] < module->type_count) {
+            fprintf(out, ": ");
+            print_functype(out, module_func_type(module, export->index));
+        }
+        fprintf(out, "\n");
+    }
+
+    if (module->has_start)
+        fprintf(out, "start: function %" PRIu32 "\n", module->start_func);
+
+    fprintf(out, "element segments: %" PRIu32 "\n", module->elem_count);
+    for (uint32_t i = 0; i < module->elem_count; i++) {
+        const wh_elem_segment *segment = &module->elems[i];
+        fprintf(out, "  %" PRIu32 ": %" PRIu32 " %s", i, segment->item_count, valtype_name(segment->type));
+        if (segment->mode == WH_SEGMENT_ACTIVE) {
+            fprintf(out, ", active, table %" PRIu32 " at ", segment->table_index);
+            print_constexpr(out, &segment->offset);
+        } else {
+            fprintf(out, ", %s", segment->mode == WH_SEGMENT_PASSIVE ? "passive" : "declarative");
+        }
+        fprintf(out, "\n");
+    }
+
+    fprintf(out, "data segments: %" PRIu32 "\n", module->data_segment_count);
+    for (uint32_t i = 0; i < module->data_segment_count; i++) {
+        const wh_data_segment *segment = &module->datas[i];
+        fprintf(out, "  %" PRIu32 ": %" PRIu32 " bytes", i, segment->size);
+        if (segment->mode == WH_SEGMENT_ACTIVE) {
+            fprintf(out, ", active, memory %" PRIu32 " at ", segment->memory_index);
+            print_constexpr(out, &segment->offset);
+        } else {
+            fprintf(out, ", passive");
+        }
+        fprintf(out, "\n");
+    }
+
+    fprintf(out, "custom sections: %" PRIu32 "\n", module->custom_section_count);
+    for (uint32_t i = 0; i < module->custom_section_count; i++) {
+        const wh_custom_section *section = &module->custom_sections[i];
+        fprintf(out, "  ");
+        name_print(out, section->name.data, section->name.length);
+        fprintf(out, ": %" PRIu32 " bytes at offset 0x%" PRIx32 "\n", section->size, section->offset);
+    }
+}
+
+
+/* ---- the translated code ---- */
+
+/* Each defined function's internal code, when the module validates (validation translates it). */
+static void print_code(FILE *out, wh_module *module)
+{
+    wh_error *error = module_validate(module); /* with the thread's default checks, as a plain load */
+    if (error) {
+        wh_error_free(error);
+        return;
+    }
+    for (uint32_t i = 0; i < module->func_def_count; i++) {
+        fprintf(out, "code of function %" PRIu32 ":\n", module->imported_func_count + i);
+        code_dump(module->func_defs[i].code, out);
+    }
+}
+
+bool wh_module_describe(const wasm_byte_vec_t *binary, int what, wasm_byte_vec_t *out)
+{
+    if (!out)
+        return false;
+    wasm_byte_vec_new_empty(out);
+    if (!binary || (binary->size && !binary->data)) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_module_describe: the binary is NULL");
+        return false;
+    }
+    static const uint8_t nothing[1];
+    wh_module *module;
+    wh_error *error = module_decode(binary->size ? (const uint8_t *)binary->data : nothing, binary->size, &module);
+    if (error) {
+        api_fail_error(WH_ERROR_MALFORMED, "wh_module_describe", error);
+        return false;
+    }
+    char *text = NULL;
+    size_t size = 0;
+    FILE *stream = open_memstream(&text, &size);
+    if (!stream) {
+        module_release(module);
+        api_fail(WH_ERROR_RESOURCE, "wh_module_describe: out of memory");
+        return false;
+    }
+    if (what & WH_DESCRIBE_MODULE)
+        print_module(stream, module);
+    if (what & WH_DESCRIBE_CODE)
+        print_code(stream, module);
+    module_release(module);
+    bool failed = ferror(stream) != 0;
+    fclose(stream);
+    if (!failed)
+        wasm_byte_vec_new(out, size, text);
+    free(text);
+    if (failed || out->size != size) {
+        wasm_byte_vec_delete(out);
+        api_fail(WH_ERROR_RESOURCE, "wh_module_describe: out of memory");
+        return false;
+    }
+    return true;
+}
