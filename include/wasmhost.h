@@ -146,6 +146,11 @@ WH_API bool wh_module_describe(const wasm_byte_vec_t *binary, int what, own wasm
 /* Engine configuration, before wasm_engine_new_with_config. */
 WH_API void wh_config_consume_fuel(wasm_config_t *, bool enable);   /* default false */
 WH_API void wh_config_interruptible(wasm_config_t *, bool enable);  /* default true */
+/* A test hook: an engine left at these defaults (wasm_engine_new, or a configuration on which
+ * no wh_config_* function was called) also compiles fuel accounting into every function when
+ * the environment variable WASMHOST_COMPILE_CHECKS is "fuel" or "all", so that a test suite can
+ * run its code with every check compiled in. Fuel metering stays off (wh_store_set_fuel still
+ * needs wh_config_consume_fuel); other values ("none", "epoch") change nothing. */
 
 typedef struct wh_limits_t {
     uint64_t max_memory_bytes;   /* all memories of the store together */

@@ -93,6 +93,7 @@ API_HANDLE(trap)
 struct wasm_config_t {
     bool consume_fuel;
     bool interruptible;
+    bool changed; /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
 };
 
 struct wasm_engine_t {

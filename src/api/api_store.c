@@ -29,6 +29,17 @@ static uint32_t config_checks(const wasm_config_t *config)
     return (config->interruptible ? WH_CHECK_EPOCH : 0) | (config->consume_fuel ? WH_CHECK_FUEL : 0);
 }
 
+/* The test hook of wasmhost.h: WASMHOST_COMPILE_CHECKS=fuel or all adds the fuel accounting
+ * (which implies the epoch checks) to an engine left at its defaults. Only adds: a default
+ * engine is interruptible, so its code must keep the epoch checks whatever the variable says. */
+static uint32_t environment_checks(void)
+{
+    const char *setting = getenv("WASMHOST_COMPILE_CHECKS");
+    if (setting && (strcmp(setting, "fuel") == 0 || strcmp(setting, "all") == 0))
+        return WH_CHECK_EPOCH | WH_CHECK_FUEL;
+    return 0;
+}
+
 wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *config)
 {
     wasm_engine_t *engine = calloc(1, sizeof *engine);
@@ -41,6 +52,8 @@ wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *config)
     if (config)
         engine->config = *config;
     engine->checks = config_checks(&engine->config);
+    if (!config || !config->changed)
+        engine->checks |= environment_checks();
     wasm_config_delete(config);
     return engine;
 }
@@ -56,6 +69,7 @@ void wh_config_consume_fuel(wasm_config_t *config, bool enable)
         return;
     }
     config->consume_fuel = enable;
+    config->changed = true;
 }
 
 void wh_config_interruptible(wasm_config_t *config, bool enable)
@@ -65,6 +79,7 @@ void wh_config_interruptible(wasm_config_t *config, bool enable)
         return;
     }
     config->interruptible = enable;
+    config->changed = true;
 }
 
 /* ---- stores ---- */

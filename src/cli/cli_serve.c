@@ -9,7 +9,7 @@
 #include "host.h"
 #include "manifest.h"
 
-/* Only the public API and src/host/ are used here: no engine internals (cli_engine.h has those). */
+/* Only the public API and src/host/ are used here, as everywhere in src/cli: no engine internals. */
 int cli_serve(int argc, char **argv);
 
 static const char serve_usage[] =

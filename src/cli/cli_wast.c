@@ -1,5 +1,5 @@
-/* cli_wast.c: `wasmhost wast FILE.json...`: runs spec test scripts converted by wast2json against the engine. */
-#include "cli_engine.h"
+/* cli_wast.c: `wasmhost wast FILE.json...`: runs spec test scripts converted by wast2json, through wasm.h and wasmhost.h. */
+#include "cli.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -85,33 +85,126 @@ static void sb_name(strbuf *sb, const char *data, size_t length)
     sb_printf(sb, length > 80 ? "...\"" : "\"");
 }
 
-/* ---- values in the script's JSON ---- */
 
-/* Host reference N is the pointer N + 1, so that reference 0 is not null. */
-static void *extern_ref(uint64_t number) { return (void *)(uintptr_t)(number + 1); }
+/* ---- the script's state ---- */
 
-static void sb_value(strbuf *sb, wh_valtype type, wh_slot value)
+/* An instance the script made, with its exports looked up by name (in export order). */
+typedef struct instance_record {
+    wasm_instance_t *instance;
+    wasm_exporttype_vec_t export_types;
+    wasm_extern_vec_t exports;
+} instance_record;
+
+typedef struct named_instance {
+    char *name;
+    size_t name_length;
+    instance_record *record; /* NULL when the module by that name failed */
+} named_instance;
+
+/* Host reference N of the script: a foreign object made when the script first names N, so
+ * that every mention of N is the same reference (compared with wasm_ref_same). */
+typedef struct host_reference {
+    uint64_t number;
+    wasm_foreign_t *foreign;
+} host_reference;
+
+typedef struct spectest_export {
+    const char *name;
+    wasm_extern_t *value;
+} spectest_export;
+
+#define SPECTEST_EXPORTS 13 /* 7 print functions, 4 globals, table, memory */
+
+typedef struct failure_list {
+    char **lines;
+    size_t count, capacity;
+} failure_list;
+
+typedef struct options {
+    bool strict;
+    bool list_all;
+} wast_options;
+
+typedef struct script {
+    const char *path;
+    char *folder; /* with a trailing '/', or "" */
+    const wast_options *options;
+    wasm_store_t *store;
+    spectest_export spectest[SPECTEST_EXPORTS];
+    size_t spectest_count;
+
+    instance_record **instances; /* every instance made, owned */
+    size_t instance_count;
+    host_reference *host_references;
+    size_t host_reference_count;
+
+    instance_record *current; /* most recent module; NULL when it failed */
+    bool have_current;
+    int current_line; /* line of the most recent module command */
+
+    named_instance *named; /* by $name */
+    size_t named_count;
+    named_instance *registered; /* by `register` name */
+    size_t registered_count;
+
+    uint64_t passed, failed, skipped;
+    failure_list failures;
+} script;
+
+/* The reference for host reference `number`; NULL when out of memory. */
+static wasm_ref_t *host_reference_get(script *s, uint64_t number)
 {
-    char text[64];
-    if (type == WH_EXTERNREF && value.ref) {
-        sb_printf(sb, "externref:%" PRIuPTR, (uintptr_t)value.ref - 1);
-        return;
+    for (size_t i = 0; i < s->host_reference_count; i++) {
+        if (s->host_references[i].number == number)
+            return wasm_foreign_as_ref(s->host_references[i].foreign);
     }
-    engine_value_format(type, value, text, sizeof text);
-    sb_printf(sb, "%s:%s", valtype_name(type), text);
+    host_reference *grown = realloc(s->host_references, (s->host_reference_count + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    s->host_references = grown;
+    wasm_foreign_t *foreign = wasm_foreign_new(s->store);
+    if (!foreign)
+        return NULL;
+    grown[s->host_reference_count++] = (host_reference){number, foreign};
+    return wasm_foreign_as_ref(foreign);
 }
 
-static bool valtype_from_json(const char *name, wh_valtype *out)
+/* The number of a host reference the script made; false for any other reference. */
+static bool host_reference_number(const script *s, const wasm_ref_t *ref, uint64_t *number)
+{
+    for (size_t i = 0; i < s->host_reference_count; i++) {
+        if (wasm_ref_same(wasm_foreign_as_ref_const(s->host_references[i].foreign), ref)) {
+            *number = s->host_references[i].number;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- values in the script's JSON ---- */
+
+static void sb_value(const script *s, strbuf *sb, const wasm_val_t *value)
+{
+    char text[64];
+    uint64_t number;
+    if (value->kind == WASM_EXTERNREF && value->of.ref && host_reference_number(s, value->of.ref, &number)) {
+        sb_printf(sb, "externref:%" PRIu64, number);
+        return;
+    }
+    value_format(value, text, sizeof text);
+    sb_printf(sb, "%s:%s", valkind_name(value->kind), text);
+}
+
+static bool valkind_from_json(const char *name, wasm_valkind_t *out)
 {
     static const struct {
         const char *name;
-        wh_valtype type;
-    } table[] = {{"i32", WH_I32},         {"i64", WH_I64},      {"f32", WH_F32},
-                 {"f64", WH_F64},         {"v128", WH_V128},    {"funcref", WH_FUNCREF},
-                 {"externref", WH_EXTERNREF}};
+        wasm_valkind_t kind;
+    } table[] = {{"i32", WASM_I32}, {"i64", WASM_I64},         {"f32", WASM_F32},
+                 {"f64", WASM_F64}, {"funcref", WASM_FUNCREF}, {"externref", WASM_EXTERNREF}};
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (strcmp(name, table[i].name) == 0) {
-            *out = table[i].type;
+            *out = table[i].kind;
             return true;
         }
     }
@@ -120,16 +213,15 @@ static bool valtype_from_json(const char *name, wh_valtype *out)
 
 /* What an expected value accepts. */
 typedef enum expect_kind {
-    EXPECT_EXACT,      /* the same bits (ints, floats, null or host references) */
+    EXPECT_EXACT,      /* the same bits (ints, floats), null, or the same host reference */
     EXPECT_CANONICAL,  /* nan:canonical */
     EXPECT_ARITHMETIC, /* nan:arithmetic */
     EXPECT_ANY_REF,    /* a non-null reference (funcref without a value) */
 } expect_kind;
 
 typedef struct json_value {
-    wh_valtype type;
     expect_kind expect;
-    wh_slot value;
+    wasm_val_t value; /* a reference in it belongs to the script (host_reference_get) */
 } json_value;
 
 static bool parse_unsigned(const char *text, uint64_t max, uint64_t *out)
@@ -146,22 +238,23 @@ static bool parse_unsigned(const char *text, uint64_t max, uint64_t *out)
 }
 
 /* Parses {"type": ..., "value": ...}; `why` says what is wrong when it returns false. */
-static bool parse_json_value(json_t *object, bool expected, json_value *out, strbuf *why)
+static bool parse_json_value(script *s, json_t *object, bool expected, json_value *out, strbuf *why)
 {
     const char *type_name = json_string_value(json_object_get(object, "type"));
-    if (!type_name || !valtype_from_json(type_name, &out->type)) {
-        sb_printf(why, "unknown value type %s", type_name ? type_name : "(missing)");
-        return false;
-    }
-    if (out->type == WH_V128) {
+    if (type_name && strcmp(type_name, "v128") == 0) {
         sb_printf(why, "v128 values are not supported (SIMD is out of scope)");
         return false;
     }
+    if (!type_name || !valkind_from_json(type_name, &out->value.kind)) {
+        sb_printf(why, "unknown value type %s", type_name ? type_name : "(missing)");
+        return false;
+    }
+    wasm_valkind_t kind = out->value.kind;
     out->expect = EXPECT_EXACT;
-    out->value.u64 = 0;
+    memset(&out->value.of, 0, sizeof out->value.of);
     const char *text = json_string_value(json_object_get(object, "value"));
     if (!text) {
-        if (expected && valtype_is_ref(out->type)) {
+        if (expected && wasm_valkind_is_ref(kind)) {
             out->expect = EXPECT_ANY_REF;
             return true;
         }
@@ -169,211 +262,176 @@ static bool parse_json_value(json_t *object, bool expected, json_value *out, str
         return false;
     }
     if (expected && (strcmp(text, "nan:canonical") == 0 || strcmp(text, "nan:arithmetic") == 0) &&
-        (out->type == WH_F32 || out->type == WH_F64)) {
+        (kind == WASM_F32 || kind == WASM_F64)) {
         out->expect = text[4] == 'c' ? EXPECT_CANONICAL : EXPECT_ARITHMETIC;
         return true;
     }
     uint64_t number;
-    switch (out->type) {
-    case WH_I32:
-    case WH_F32:
+    switch (kind) {
+    case WASM_I32:
+    case WASM_F32:
         if (!parse_unsigned(text, UINT32_MAX, &number))
             break;
-        out->value.u32 = (uint32_t)number;
+        uint32_t bits32 = (uint32_t)number;
+        memcpy(kind == WASM_I32 ? (void *)&out->value.of.i32 : (void *)&out->value.of.f32, &bits32, sizeof bits32);
         return true;
-    case WH_I64:
-    case WH_F64:
+    case WASM_I64:
+    case WASM_F64:
         if (!parse_unsigned(text, UINT64_MAX, &number))
             break;
-        out->value.u64 = number;
+        memcpy(kind == WASM_I64 ? (void *)&out->value.of.i64 : (void *)&out->value.of.f64, &number, sizeof number);
         return true;
-    case WH_FUNCREF:
-    case WH_EXTERNREF:
-        if (strcmp(text, "null") == 0) {
-            out->value.ref = NULL;
+    case WASM_FUNCREF:
+    case WASM_EXTERNREF:
+        if (strcmp(text, "null") == 0)
+            return true;
+        if (kind == WASM_EXTERNREF && parse_unsigned(text, UINT64_MAX, &number)) {
+            out->value.of.ref = host_reference_get(s, number);
+            if (!out->value.of.ref) {
+                sb_printf(why, "cannot make host reference %s: %s", text, cli_error_message());
+                return false;
+            }
             return true;
         }
-        if (out->type == WH_EXTERNREF && parse_unsigned(text, UINTPTR_MAX - 1, &number)) {
-            out->value.ref = extern_ref(number);
-            return true;
-        }
-        break;
-    case WH_V128:
         break;
     }
     sb_printf(why, "bad %s value \"%s\"", type_name, text);
     return false;
 }
 
-static void sb_expected(strbuf *sb, const json_value *expected)
+static void sb_expected(const script *s, strbuf *sb, const json_value *expected)
 {
+    const char *type = valkind_name(expected->value.kind);
     switch (expected->expect) {
-    case EXPECT_EXACT: sb_value(sb, expected->type, expected->value); break;
-    case EXPECT_CANONICAL: sb_printf(sb, "%s:nan:canonical", valtype_name(expected->type)); break;
-    case EXPECT_ARITHMETIC: sb_printf(sb, "%s:nan:arithmetic", valtype_name(expected->type)); break;
-    case EXPECT_ANY_REF: sb_printf(sb, "%s:(any non-null)", valtype_name(expected->type)); break;
+    case EXPECT_EXACT: sb_value(s, sb, &expected->value); break;
+    case EXPECT_CANONICAL: sb_printf(sb, "%s:nan:canonical", type); break;
+    case EXPECT_ARITHMETIC: sb_printf(sb, "%s:nan:arithmetic", type); break;
+    case EXPECT_ANY_REF: sb_printf(sb, "%s:(any non-null)", type); break;
     }
 }
 
-static bool value_matches(const json_value *expected, wh_valtype type, wh_slot got)
+static bool value_matches(const json_value *expected, const wasm_val_t *got)
 {
-    if (expected->type != type)
+    if (expected->value.kind != got->kind)
         return false;
-    switch (type) {
-    case WH_I32:
-        return got.u32 == expected->value.u32;
-    case WH_I64:
-        return got.u64 == expected->value.u64;
-    case WH_F32: {
-        uint32_t magnitude = got.u32 & 0x7fffffffu;
+    uint32_t bits32, expected32;
+    uint64_t bits64, expected64;
+    switch (got->kind) {
+    case WASM_I32:
+        return got->of.i32 == expected->value.of.i32;
+    case WASM_I64:
+        return got->of.i64 == expected->value.of.i64;
+    case WASM_F32:
+        memcpy(&bits32, &got->of.f32, sizeof bits32);
+        memcpy(&expected32, &expected->value.of.f32, sizeof expected32);
         if (expected->expect == EXPECT_CANONICAL)
-            return magnitude == 0x7fc00000u;
+            return (bits32 & 0x7fffffffu) == 0x7fc00000u;
         if (expected->expect == EXPECT_ARITHMETIC)
-            return (magnitude & 0x7fc00000u) == 0x7fc00000u;
-        return got.u32 == expected->value.u32;
-    }
-    case WH_F64: {
-        uint64_t magnitude = got.u64 & 0x7fffffffffffffffull;
+            return (bits32 & 0x7fc00000u) == 0x7fc00000u;
+        return bits32 == expected32;
+    case WASM_F64:
+        memcpy(&bits64, &got->of.f64, sizeof bits64);
+        memcpy(&expected64, &expected->value.of.f64, sizeof expected64);
         if (expected->expect == EXPECT_CANONICAL)
-            return magnitude == 0x7ff8000000000000ull;
+            return (bits64 & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
         if (expected->expect == EXPECT_ARITHMETIC)
-            return (magnitude & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
-        return got.u64 == expected->value.u64;
-    }
-    case WH_FUNCREF:
-    case WH_EXTERNREF:
+            return (bits64 & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
+        return bits64 == expected64;
+    case WASM_FUNCREF:
+    case WASM_EXTERNREF:
         if (expected->expect == EXPECT_ANY_REF)
-            return got.ref != NULL;
-        return got.ref == expected->value.ref;
-    case WH_V128:
-        break;
+            return got->of.ref != NULL;
+        if (!got->of.ref || !expected->value.of.ref)
+            return got->of.ref == expected->value.of.ref;
+        return wasm_ref_same(got->of.ref, expected->value.of.ref);
     }
     return false;
 }
 
 /* ---- the spectest host module ---- */
 
-static wh_trap *spectest_print(void *env, wh_slot *args_results)
+static wasm_trap_t *spectest_print(const wasm_val_vec_t *args, wasm_val_vec_t *results)
 {
-    (void)env;
-    (void)args_results;
+    (void)args;
+    (void)results;
     return NULL; /* printing would only clutter the report */
 }
 
-typedef struct host_export {
-    const char *name;
-    wh_extern value;
-} host_export;
+static void spectest_add(script *s, const char *name, wasm_extern_t *value)
+{
+    s->spectest[s->spectest_count].name = name;
+    s->spectest[s->spectest_count].value = value;
+    s->spectest_count++;
+}
 
-#define SPECTEST_EXPORTS 13 /* 7 print functions, 4 globals, table, memory */
-
-/* Creates spectest's functions, globals, table and memory in `store`. */
-static wh_error *spectest_create(wh_store *store, host_export exports[SPECTEST_EXPORTS])
+/* Creates spectest's functions, globals, table and memory in the script's store; false (with
+ * the API's message) when it cannot. */
+static bool spectest_create(script *s)
 {
     static const struct {
         const char *name;
-        uint32_t param_count;
-        wh_valtype params[2];
+        size_t param_count;
+        wasm_valkind_t params[2];
     } prints[] = {
-        {"print", 0, {WH_I32, WH_I32}},       {"print_i32", 1, {WH_I32, WH_I32}},
-        {"print_i64", 1, {WH_I64, WH_I64}},   {"print_f32", 1, {WH_F32, WH_F32}},
-        {"print_f64", 1, {WH_F64, WH_F64}},   {"print_i32_f32", 2, {WH_I32, WH_F32}},
-        {"print_f64_f64", 2, {WH_F64, WH_F64}},
+        {"print", 0, {WASM_I32, WASM_I32}},       {"print_i32", 1, {WASM_I32, WASM_I32}},
+        {"print_i64", 1, {WASM_I64, WASM_I64}},   {"print_f32", 1, {WASM_F32, WASM_F32}},
+        {"print_f64", 1, {WASM_F64, WASM_F64}},   {"print_i32_f32", 2, {WASM_I32, WASM_F32}},
+        {"print_f64_f64", 2, {WASM_F64, WASM_F64}},
     };
-    size_t count = 0;
     for (size_t i = 0; i < sizeof prints / sizeof prints[0]; i++) {
-        wh_valtype params[2] = {prints[i].params[0], prints[i].params[1]};
-        wh_functype type = {.param_count = prints[i].param_count, .result_count = 0, .types = params};
-        functype_compute_hash(&type);
-        wh_func *func = func_new_host(store, &type, spectest_print, NULL);
+        wasm_valtype_vec_t params, results;
+        wasm_valtype_vec_new_uninitialized(&params, prints[i].param_count);
+        for (size_t j = 0; j < params.size; j++)
+            params.data[j] = wasm_valtype_new(prints[i].params[j]);
+        wasm_valtype_vec_new_empty(&results);
+        wasm_functype_t *type = wasm_functype_new(&params, &results);
+        wasm_func_t *func = type ? wasm_func_new(s->store, type, spectest_print) : NULL;
+        wasm_functype_delete(type);
         if (!func)
-            return wh_error_new("spectest: out of memory");
-        exports[count].name = prints[i].name;
-        exports[count].value.kind = WH_EXTERN_FUNC;
-        exports[count].value.func = func;
-        count++;
+            return false;
+        spectest_add(s, prints[i].name, wasm_func_as_extern(func));
     }
 
     static const struct {
         const char *name;
-        wh_valtype type;
-    } globals[] = {{"global_i32", WH_I32}, {"global_i64", WH_I64}, {"global_f32", WH_F32}, {"global_f64", WH_F64}};
+        wasm_valkind_t kind;
+    } globals[] = {{"global_i32", WASM_I32}, {"global_i64", WASM_I64},
+                   {"global_f32", WASM_F32}, {"global_f64", WASM_F64}};
     for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++) {
-        wh_globaltype type = {.type = globals[i].type, .is_mutable = false};
-        wh_slot value = {.u64 = 0};
-        switch (globals[i].type) {
-        case WH_I32: value.i32 = 666; break;
-        case WH_I64: value.i64 = 666; break;
-        case WH_F32: value.f32 = 666.6f; break;
-        default: value.f64 = 666.6; break;
+        wasm_val_t value = {.kind = globals[i].kind};
+        switch (globals[i].kind) {
+        case WASM_I32: value.of.i32 = 666; break;
+        case WASM_I64: value.of.i64 = 666; break;
+        case WASM_F32: value.of.f32 = 666.6f; break;
+        default: value.of.f64 = 666.6; break;
         }
-        wh_global *global = global_new(store, &type, value);
+        wasm_globaltype_t *type = wasm_globaltype_new(wasm_valtype_new(globals[i].kind), WASM_CONST);
+        wasm_global_t *global = type ? wasm_global_new(s->store, type, &value) : NULL;
+        wasm_globaltype_delete(type);
         if (!global)
-            return wh_error_new("spectest: out of memory");
-        exports[count].name = globals[i].name;
-        exports[count].value.kind = WH_EXTERN_GLOBAL;
-        exports[count].value.global = global;
-        count++;
+            return false;
+        spectest_add(s, globals[i].name, wasm_global_as_extern(global));
     }
 
-    wh_error *error = NULL;
-    wh_tabletype table_type = {.element_type = WH_FUNCREF, .limits = {.min = 10, .max = 20, .has_max = true}};
-    wh_table *table = table_new(store, &table_type, NULL, &error);
+    wasm_limits_t table_limits = {.min = 10, .max = 20};
+    wasm_tabletype_t *table_type = wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &table_limits);
+    wasm_table_t *table = table_type ? wasm_table_new(s->store, table_type, NULL) : NULL;
+    wasm_tabletype_delete(table_type);
     if (!table)
-        return error ? error : wh_error_new("spectest: cannot create the table");
-    exports[count].name = "table";
-    exports[count].value.kind = WH_EXTERN_TABLE;
-    exports[count].value.table = table;
-    count++;
+        return false;
+    spectest_add(s, "table", wasm_table_as_extern(table));
 
-    wh_memtype memory_type = {.limits = {.min = 1, .max = 2, .has_max = true}};
-    wh_memory *memory = memory_new(store, &memory_type, &error);
+    wasm_limits_t memory_limits = {.min = 1, .max = 2};
+    wasm_memorytype_t *memory_type = wasm_memorytype_new(&memory_limits);
+    wasm_memory_t *memory = memory_type ? wasm_memory_new(s->store, memory_type) : NULL;
+    wasm_memorytype_delete(memory_type);
     if (!memory)
-        return error ? error : wh_error_new("spectest: cannot create the memory");
-    exports[count].name = "memory";
-    exports[count].value.kind = WH_EXTERN_MEMORY;
-    exports[count].value.memory = memory;
-    count++;
-    return NULL;
+        return false;
+    spectest_add(s, "memory", wasm_memory_as_extern(memory));
+    return true;
 }
 
 /* ---- one script ---- */
-
-typedef struct named_instance {
-    char *name;
-    size_t name_length;
-    wh_instance *instance; /* NULL when the module by that name failed */
-} named_instance;
-
-typedef struct failure_list {
-    char **lines;
-    size_t count, capacity;
-} failure_list;
-
-typedef struct options {
-    bool strict;
-    bool list_all;
-} wast_options;
-
-typedef struct script {
-    const char *path;
-    char *folder; /* with a trailing '/', or "" */
-    const wast_options *options;
-    wh_store *store;
-    host_export spectest[SPECTEST_EXPORTS];
-
-    wh_instance *current; /* most recent module; NULL when it failed */
-    bool have_current;
-    int current_line; /* line of the most recent module command */
-
-    named_instance *named; /* by $name */
-    size_t named_count;
-    named_instance *registered; /* by `register` name */
-    size_t registered_count;
-
-    uint64_t passed, failed, skipped;
-    failure_list failures;
-} script;
 
 static void record_failure(script *s, int line, const char *what, const strbuf *detail)
 {
@@ -397,7 +455,7 @@ static void record_failure(script *s, int line, const char *what, const strbuf *
     s->failures.lines[s->failures.count++] = text.data;
 }
 
-static bool add_name(named_instance **list, size_t *count, const char *name, size_t length, wh_instance *instance)
+static bool add_name(named_instance **list, size_t *count, const char *name, size_t length, instance_record *record)
 {
     named_instance *grown = realloc(*list, (*count + 1) * sizeof *grown);
     if (!grown)
@@ -408,19 +466,48 @@ static bool add_name(named_instance **list, size_t *count, const char *name, siz
         return false;
     memcpy(copy, name, length);
     copy[length] = '\0';
-    grown[*count] = (named_instance){copy, length, instance};
+    grown[*count] = (named_instance){copy, length, record};
     (*count)++;
     return true;
+}
+
+/* Do the `length` bytes at a and b match? An empty wasm name may have no data (NULL). */
+static bool same_bytes(const char *a, const char *b, size_t length)
+{
+    return length == 0 || memcmp(a, b, length) == 0;
 }
 
 /* The latest entry by that name wins (a later module may reuse a name). */
 static named_instance *find_name(named_instance *list, size_t count, const char *name, size_t length)
 {
     for (size_t i = count; i > 0; i--) {
-        if (list[i - 1].name_length == length && memcmp(list[i - 1].name, name, length) == 0)
+        if (list[i - 1].name_length == length && same_bytes(list[i - 1].name, name, length))
             return &list[i - 1];
     }
     return NULL;
+}
+
+/* The export called `name` of an instance; NULL when there is none. */
+static wasm_extern_t *find_export(const instance_record *record, const char *name, size_t length,
+                                  const wasm_externtype_t **type)
+{
+    for (size_t i = 0; i < record->export_types.size && i < record->exports.size; i++) {
+        const wasm_name_t *export_name = wasm_exporttype_name(record->export_types.data[i]);
+        if (export_name->size == length && same_bytes(export_name->data, name, length)) {
+            if (type)
+                *type = wasm_exporttype_type(record->export_types.data[i]);
+            return record->exports.data[i];
+        }
+    }
+    return NULL;
+}
+
+static void instance_record_delete(instance_record *record)
+{
+    wasm_extern_vec_delete(&record->exports);
+    wasm_exporttype_vec_delete(&record->export_types);
+    wasm_instance_delete(record->instance);
+    free(record);
 }
 
 static bool json_name(json_t *value, const char **data, size_t *length)
@@ -432,65 +519,75 @@ static bool json_name(json_t *value, const char **data, size_t *length)
     return true;
 }
 
-/* Reads and loads the module file `filename` from the script's folder. */
-static wh_error *load_module(script *s, const char *filename, wh_module **out)
+/* Reads and compiles the module file `filename` from the script's folder; NULL with the reason
+ * in `message` when it cannot. */
+static wasm_module_t *load_module(script *s, const char *filename, strbuf *message)
 {
-    *out = NULL;
     strbuf path = {0};
     sb_printf(&path, "%s%s", s->folder, filename);
-    if (!path.data)
-        return wh_error_new("out of memory");
+    if (!path.data) {
+        sb_printf(message, "out of memory");
+        return NULL;
+    }
     uint8_t *bytes;
     size_t size;
     char why[512];
     bool read = cli_read_file(path.data, &bytes, &size, why, sizeof why);
     free(path.data);
-    if (!read)
-        return wh_error_new("%s", why);
-    wh_error *error = module_load(bytes, size, out);
+    if (!read) {
+        sb_printf(message, "%s", why);
+        return NULL;
+    }
+    wasm_byte_vec_t binary = {size, (wasm_byte_t *)bytes};
+    wasm_module_t *module = wasm_module_new(s->store, &binary); /* copies the bytes */
     free(bytes);
-    return error;
+    if (!module)
+        sb_printf(message, "%s", cli_error_message());
+    return module;
 }
 
-/* Finds every import among registered instances and spectest. Unknown ones are a link error. */
-static wh_error *resolve_imports(script *s, const wh_module *module, wh_extern **out)
+/* Finds every import among registered instances and spectest. Unknown ones are a link error:
+ * false, with the reason in `message`. The externs are borrowed from those instances and
+ * spectest: `out` has its own array (free it, do not delete the vector). */
+static bool resolve_imports(script *s, const wasm_module_t *module, wasm_extern_vec_t *out, strbuf *message)
 {
-    *out = NULL;
-    if (module->import_count == 0)
-        return NULL;
-    wh_extern *imports = calloc(module->import_count, sizeof *imports);
-    if (!imports)
-        return wh_error_new("out of memory");
-    for (uint32_t i = 0; i < module->import_count; i++) {
-        const wh_import *import = &module->imports[i];
-        bool found = false;
+    wasm_importtype_vec_t imports;
+    wasm_module_imports(module, &imports);
+    out->size = imports.size;
+    out->data = calloc(imports.size ? imports.size : 1, sizeof *out->data);
+    if (!out->data) {
+        wasm_importtype_vec_delete(&imports);
+        sb_printf(message, "out of memory");
+        return false;
+    }
+    bool resolved = true;
+    for (size_t i = 0; i < imports.size && resolved; i++) {
+        const wasm_name_t *module_name = wasm_importtype_module(imports.data[i]);
+        const wasm_name_t *name = wasm_importtype_name(imports.data[i]);
+        out->data[i] = NULL;
         named_instance *registered =
-            find_name(s->registered, s->registered_count, import->module.data, import->module.length);
+            find_name(s->registered, s->registered_count, module_name->data, module_name->size);
         if (registered) {
-            found = registered->instance &&
-                    instance_export(registered->instance, import->name.data, import->name.length, &imports[i]);
-        } else if (import->module.length == 8 && memcmp(import->module.data, "spectest", 8) == 0) {
-            for (size_t j = 0; j < SPECTEST_EXPORTS; j++) {
-                if (strlen(s->spectest[j].name) == import->name.length &&
-                    memcmp(s->spectest[j].name, import->name.data, import->name.length) == 0) {
-                    imports[i] = s->spectest[j].value;
-                    found = true;
-                }
+            if (registered->record)
+                out->data[i] = find_export(registered->record, name->data, name->size, NULL);
+        } else if (module_name->size == 8 && same_bytes(module_name->data, "spectest", 8)) {
+            for (size_t j = 0; j < s->spectest_count; j++) {
+                if (strlen(s->spectest[j].name) == name->size &&
+                    same_bytes(s->spectest[j].name, name->data, name->size))
+                    out->data[i] = s->spectest[j].value;
             }
         }
-        if (!found) {
-            strbuf which = {0};
-            sb_name(&which, import->module.data, import->module.length);
-            sb_printf(&which, ".");
-            sb_name(&which, import->name.data, import->name.length);
-            wh_error *error = wh_error_new("unknown import %s (%s)", sb_text(&which), externkind_name(import->kind));
-            free(which.data);
-            free(imports);
-            return error;
+        if (!out->data[i]) {
+            sb_printf(message, "unknown import ");
+            sb_name(message, module_name->data, module_name->size);
+            sb_printf(message, ".");
+            sb_name(message, name->data, name->size);
+            sb_printf(message, " (%s)", extern_kind_name(wasm_externtype_kind(wasm_importtype_type(imports.data[i]))));
+            resolved = false;
         }
     }
-    *out = imports;
-    return NULL;
+    wasm_importtype_vec_delete(&imports);
+    return resolved;
 }
 
 typedef enum instantiate_result {
@@ -500,39 +597,61 @@ typedef enum instantiate_result {
     INSTANTIATION_TRAPPED,
 } instantiate_result;
 
+static void sb_trap_message(strbuf *sb, const wasm_trap_t *trap)
+{
+    wasm_message_t message;
+    wasm_trap_message(trap, &message);
+    sb_printf(sb, "%.*s", (int)(message.size ? message.size - 1 : 0), message.size ? message.data : "");
+    wasm_byte_vec_delete(&message);
+}
+
 /* Loads, links and instantiates; `message` gets the error or trap text on failure. */
-static instantiate_result instantiate(script *s, const char *filename, wh_instance **out, strbuf *message)
+static instantiate_result instantiate(script *s, const char *filename, instance_record **out, strbuf *message)
 {
     *out = NULL;
-    wh_module *module;
-    wh_error *error = load_module(s, filename, &module);
-    if (error) {
-        sb_printf(message, "%s", error->message);
-        wh_error_free(error);
+    wasm_module_t *module = load_module(s, filename, message);
+    if (!module)
         return LOAD_FAILED;
-    }
-    wh_extern *imports;
-    error = resolve_imports(s, module, &imports);
-    if (error) {
-        sb_printf(message, "%s", error->message);
-        wh_error_free(error);
-        module_release(module);
+    wasm_extern_vec_t imports;
+    if (!resolve_imports(s, module, &imports, message)) {
+        free(imports.data);
+        wasm_module_delete(module);
         return LINK_FAILED;
     }
-    wh_trap *trap;
-    error = instance_new(s->store, module, imports, module->import_count, out, &trap);
-    free(imports);
-    module_release(module); /* a created instance holds its own reference */
-    if (error) {
-        sb_printf(message, "%s", error->message);
-        wh_error_free(error);
+    wasm_trap_t *trap = NULL;
+    wasm_instance_t *instance = wasm_instance_new(s->store, module, &imports, &trap);
+    free(imports.data);
+    instantiate_result result = INSTANTIATED;
+    if (!instance) {
+        /* A trap from the start function or a segment, or a trap standing for a link error. */
+        if (trap && wh_last_error_code() == WH_ERROR_TRAP) {
+            sb_trap_message(message, trap);
+            result = INSTANTIATION_TRAPPED;
+        } else {
+            sb_printf(message, "%s", cli_error_message());
+            result = LINK_FAILED;
+        }
+        wasm_trap_delete(trap);
+        wasm_module_delete(module);
+        return result;
+    }
+    instance_record *record = calloc(1, sizeof *record);
+    instance_record **grown = realloc(s->instances, (s->instance_count + 1) * sizeof *grown);
+    if (grown)
+        s->instances = grown;
+    if (!record || !grown) {
+        free(record);
+        wasm_instance_delete(instance);
+        wasm_module_delete(module);
+        sb_printf(message, "out of memory");
         return LINK_FAILED;
     }
-    if (trap) {
-        sb_printf(message, "%s", trap->message);
-        trap_free(trap);
-        return INSTANTIATION_TRAPPED;
-    }
+    record->instance = instance;
+    wasm_module_exports(module, &record->export_types);
+    wasm_instance_exports(instance, &record->exports);
+    wasm_module_delete(module); /* the instance keeps what it needs */
+    s->instances[s->instance_count++] = record;
+    *out = record;
     return INSTANTIATED;
 }
 
@@ -557,14 +676,13 @@ typedef enum action_status {
 
 typedef struct action_result {
     action_status status;
-    wh_trap *trap; /* ACTION_TRAPPED */
-    uint32_t count;
-    const wh_valtype *types; /* count entries: the function's result types or the global's type */
-    wh_slot *values;         /* owned */
+    wasm_trap_t *trap; /* ACTION_TRAPPED */
+    strbuf trap_message;
+    wasm_val_vec_t values; /* ACTION_RETURNED: the results, or the global's value */
 } action_result;
 
 /* Describes the action ("invoke \"f\"(i32:1)") for messages. */
-static void sb_action(strbuf *sb, json_t *action)
+static void sb_action(script *s, strbuf *sb, json_t *action)
 {
     const char *type = json_string_value(json_object_get(action, "type"));
     const char *module, *field;
@@ -580,8 +698,8 @@ static void sb_action(strbuf *sb, json_t *action)
         for (size_t i = 0; i < json_array_size(args); i++) {
             json_value value;
             strbuf ignored = {0};
-            if (parse_json_value(json_array_get(args, i), false, &value, &ignored))
-                sb_value(sb, value.type, value.value);
+            if (parse_json_value(s, json_array_get(args, i), false, &value, &ignored))
+                sb_value(s, sb, &value.value);
             else
                 sb_printf(sb, "?");
             free(ignored.data);
@@ -591,7 +709,7 @@ static void sb_action(strbuf *sb, json_t *action)
     }
 }
 
-static wh_instance *action_instance(script *s, json_t *action, strbuf *why)
+static instance_record *action_instance(script *s, json_t *action, strbuf *why)
 {
     const char *name;
     size_t length;
@@ -601,9 +719,9 @@ static wh_instance *action_instance(script *s, json_t *action, strbuf *why)
             sb_printf(why, "no module named %.*s", (int)length, name);
             return NULL;
         }
-        if (!named->instance)
+        if (!named->record)
             sb_printf(why, "module %.*s is not available (its module command failed)", (int)length, name);
-        return named->instance;
+        return named->record;
     }
     if (!s->have_current)
         sb_printf(why, "no module has been defined yet");
@@ -613,12 +731,69 @@ static wh_instance *action_instance(script *s, json_t *action, strbuf *why)
     return s->current;
 }
 
+/* A vector of `size` values, each deletable (null references) until set. */
+static bool values_new(wasm_val_vec_t *values, size_t size)
+{
+    wasm_val_vec_new_uninitialized(values, size);
+    if (values->size != size)
+        return false;
+    for (size_t i = 0; i < size; i++)
+        values->data[i] = (wasm_val_t)WASM_INIT_VAL;
+    return true;
+}
+
+/* Calls the function export `func` of type `type` with the action's arguments. */
+static void run_invoke(script *s, json_t *action, const wasm_func_t *func, const wasm_functype_t *type,
+                       action_result *result, strbuf *why)
+{
+    const wasm_valtype_vec_t *params = wasm_functype_params(type);
+    json_t *args = json_object_get(action, "args");
+    if (json_array_size(args) != params->size) {
+        sb_printf(why, "the function takes %zu arguments, the script gives %zu", params->size,
+                  json_array_size(args));
+        return;
+    }
+    /* The arguments' references are the script's host references: the array is freed, the
+     * values are not deleted. */
+    wasm_val_vec_t arguments = {params->size, calloc(params->size ? params->size : 1, sizeof(wasm_val_t))};
+    if (!arguments.data || !values_new(&result->values, wasm_functype_results(type)->size)) {
+        free(arguments.data);
+        sb_printf(why, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < params->size; i++) {
+        json_value value;
+        if (!parse_json_value(s, json_array_get(args, i), false, &value, why)) {
+            free(arguments.data);
+            return;
+        }
+        wasm_valkind_t parameter = wasm_valtype_kind(params->data[i]);
+        if (value.value.kind != parameter) {
+            sb_printf(why, "argument %zu is %s but the parameter is %s", i + 1, valkind_name(value.value.kind),
+                      valkind_name(parameter));
+            free(arguments.data);
+            return;
+        }
+        arguments.data[i] = value.value;
+    }
+    wasm_trap_t *trap = wasm_func_call(func, &arguments, &result->values);
+    free(arguments.data);
+    if (trap) {
+        result->status = ACTION_TRAPPED;
+        result->trap = trap;
+        sb_trap_message(&result->trap_message, trap);
+        return;
+    }
+    result->status = ACTION_RETURNED;
+}
+
 /* Runs an invoke or get action. On ACTION_ERROR `why` says why it could not run. */
 static action_result run_action(script *s, json_t *action, strbuf *why)
 {
     action_result result = {.status = ACTION_ERROR};
-    wh_instance *instance = action_instance(s, action, why);
-    if (!instance)
+    wasm_val_vec_new_empty(&result.values);
+    instance_record *record = action_instance(s, action, why);
+    if (!record)
         return result;
     const char *type = json_string_value(json_object_get(action, "type"));
     const char *field;
@@ -627,26 +802,24 @@ static action_result run_action(script *s, json_t *action, strbuf *why)
         sb_printf(why, "malformed action");
         return result;
     }
-    wh_extern export;
-    if (!instance_export(instance, field, field_length, &export)) {
+    const wasm_externtype_t *export_type;
+    wasm_extern_t *export = find_export(record, field, field_length, &export_type);
+    if (!export) {
         sb_printf(why, "no export ");
         sb_name(why, field, field_length);
         return result;
     }
-
+    wasm_externkind_t kind = wasm_extern_kind(export);
     if (strcmp(type, "get") == 0) {
-        if (export.kind != WH_EXTERN_GLOBAL) {
-            sb_printf(why, "export is a %s, not a global", externkind_name(export.kind));
+        if (kind != WASM_EXTERN_GLOBAL) {
+            sb_printf(why, "export is a %s, not a global", extern_kind_name(kind));
             return result;
         }
-        result.values = malloc(sizeof *result.values);
-        if (!result.values) {
+        if (!values_new(&result.values, 1)) {
             sb_printf(why, "out of memory");
             return result;
         }
-        result.values[0] = export.global->value;
-        result.types = &export.global->type.type; /* lives in the store */
-        result.count = 1;
+        wasm_global_get(wasm_extern_as_global(export), &result.values.data[0]);
         result.status = ACTION_RETURNED;
         return result;
     }
@@ -654,63 +827,27 @@ static action_result run_action(script *s, json_t *action, strbuf *why)
         sb_printf(why, "unknown action type %s", type);
         return result;
     }
-    if (export.kind != WH_EXTERN_FUNC) {
-        sb_printf(why, "export is a %s, not a function", externkind_name(export.kind));
+    if (kind != WASM_EXTERN_FUNC) {
+        sb_printf(why, "export is a %s, not a function", extern_kind_name(kind));
         return result;
     }
-    wh_func *func = export.func;
-    const wh_functype *functype = func->type;
-    json_t *args = json_object_get(action, "args");
-    if (json_array_size(args) != functype->param_count) {
-        sb_printf(why, "the function takes %u arguments, the script gives %zu", functype->param_count,
-                  json_array_size(args));
-        return result;
-    }
-    wh_slot *slots = calloc(functype_slot_count(functype) + 1, sizeof *slots);
-    if (!slots) {
-        sb_printf(why, "out of memory");
-        return result;
-    }
-    for (uint32_t i = 0; i < functype->param_count; i++) {
-        json_value value;
-        if (!parse_json_value(json_array_get(args, i), false, &value, why)) {
-            free(slots);
-            return result;
-        }
-        if (value.type != functype_params(functype)[i]) {
-            sb_printf(why, "argument %u is %s but the parameter is %s", i + 1, valtype_name(value.type),
-                      valtype_name(functype_params(functype)[i]));
-            free(slots);
-            return result;
-        }
-        slots[i] = value.value;
-    }
-    wh_trap *trap = func_call(s->store, func, slots);
-    if (trap) {
-        free(slots);
-        result.status = ACTION_TRAPPED;
-        result.trap = trap;
-        return result;
-    }
-    result.status = ACTION_RETURNED;
-    result.values = slots;
-    result.count = functype->result_count;
-    result.types = functype_results(functype);
+    run_invoke(s, action, wasm_extern_as_func(export), wasm_externtype_as_functype_const(export_type), &result, why);
     return result;
 }
 
-static void action_result_free(action_result *result)
+static void action_result_delete(action_result *result)
 {
-    free(result->values);
-    trap_free(result->trap);
+    wasm_val_vec_delete(&result->values); /* deletes the references among the results */
+    wasm_trap_delete(result->trap);
+    free(result->trap_message.data);
 }
 
-static void sb_results(strbuf *sb, const action_result *result)
+static void sb_results(const script *s, strbuf *sb, const action_result *result)
 {
     sb_printf(sb, "(");
-    for (uint32_t i = 0; i < result->count; i++) {
-        sb_value(sb, result->types[i], result->values[i]);
-        sb_printf(sb, "%s", i + 1 < result->count ? ", " : "");
+    for (size_t i = 0; i < result->values.size; i++) {
+        sb_value(s, sb, &result->values.data[i]);
+        sb_printf(sb, "%s", i + 1 < result->values.size ? ", " : "");
     }
     sb_printf(sb, ")");
 }
@@ -720,23 +857,22 @@ static bool message_matches(const char *message, const char *expected)
 {
     return !expected || strstr(message, expected) != NULL;
 }
-
 /* ---- commands ---- */
 
 static void command_module(script *s, json_t *command, int line)
 {
     const char *filename = json_string_value(json_object_get(command, "filename"));
     strbuf message = {0};
-    wh_instance *instance = NULL;
+    instance_record *record = NULL;
     instantiate_result result =
-        filename ? instantiate(s, filename, &instance, &message) : (sb_printf(&message, "no filename"), LOAD_FAILED);
-    s->current = instance;
+        filename ? instantiate(s, filename, &record, &message) : (sb_printf(&message, "no filename"), LOAD_FAILED);
+    s->current = record;
     s->have_current = true;
     s->current_line = line;
     const char *name;
     size_t length;
     if (json_name(json_object_get(command, "name"), &name, &length))
-        add_name(&s->named, &s->named_count, name, length, instance);
+        add_name(&s->named, &s->named_count, name, length, record);
     if (result != INSTANTIATED) {
         strbuf detail = {0};
         sb_printf(&detail, "%s %s: %s", filename ? filename : "?", instantiate_result_text(result),
@@ -752,23 +888,23 @@ static void command_register(script *s, json_t *command, int line)
     const char *as, *name;
     size_t as_length, name_length;
     strbuf why = {0};
-    wh_instance *instance = NULL;
+    instance_record *record = NULL;
     if (!json_name(json_object_get(command, "as"), &as, &as_length)) {
         sb_printf(&why, "no \"as\" name");
     } else if (json_name(json_object_get(command, "name"), &name, &name_length)) {
         named_instance *named = find_name(s->named, s->named_count, name, name_length);
-        instance = named ? named->instance : NULL;
-        if (!instance)
+        record = named ? named->record : NULL;
+        if (!record)
             sb_printf(&why, "module %.*s %s", (int)name_length, name,
                       named ? "is not available (its module command failed)" : "is unknown");
     } else {
-        instance = s->current;
-        if (!instance)
+        record = s->current;
+        if (!record)
             sb_printf(&why, s->have_current ? "the current module is not available (its module command failed)"
                                             : "there is no current module");
     }
-    if (instance)
-        add_name(&s->registered, &s->registered_count, as, as_length, instance);
+    if (record)
+        add_name(&s->registered, &s->registered_count, as, as_length, record);
     else
         record_failure(s, line, "register", &why);
     free(why.data);
@@ -782,29 +918,29 @@ static void command_action(script *s, json_t *command, const char *type, int lin
     action_result result = run_action(s, action, &why);
     bool passed = false;
     strbuf detail = {0};
-    sb_action(&detail, action);
+    sb_action(s, &detail, action);
 
     if (result.status == ACTION_ERROR) {
         sb_printf(&detail, ": cannot run: %s", sb_text(&why));
     } else if (strcmp(type, "action") == 0) {
         passed = result.status == ACTION_RETURNED;
         if (!passed)
-            sb_printf(&detail, ": trapped: %s", result.trap->message);
+            sb_printf(&detail, ": trapped: %s", sb_text(&result.trap_message));
     } else if (strcmp(type, "assert_return") == 0) {
         json_t *expected = json_object_get(command, "expected");
         if (result.status == ACTION_TRAPPED) {
-            sb_printf(&detail, ": expected a result, got trap: %s", result.trap->message);
+            sb_printf(&detail, ": expected a result, got trap: %s", sb_text(&result.trap_message));
         } else {
-            passed = json_array_size(expected) == result.count;
+            passed = json_array_size(expected) == result.values.size;
             strbuf expected_text = {0};
             sb_printf(&expected_text, "(");
             for (size_t i = 0; i < json_array_size(expected); i++) {
                 json_value value;
-                if (!parse_json_value(json_array_get(expected, i), true, &value, &expected_text)) {
+                if (!parse_json_value(s, json_array_get(expected, i), true, &value, &expected_text)) {
                     passed = false;
                 } else {
-                    sb_expected(&expected_text, &value);
-                    if (passed && !value_matches(&value, result.types[i], result.values[i]))
+                    sb_expected(s, &expected_text, &value);
+                    if (passed && !value_matches(&value, &result.values.data[i]))
                         passed = false;
                 }
                 sb_printf(&expected_text, "%s", i + 1 < json_array_size(expected) ? ", " : "");
@@ -812,7 +948,7 @@ static void command_action(script *s, json_t *command, const char *type, int lin
             sb_printf(&expected_text, ")");
             if (!passed) {
                 sb_printf(&detail, ": expected %s, got ", sb_text(&expected_text));
-                sb_results(&detail, &result);
+                sb_results(s, &detail, &result);
             }
             free(expected_text.data);
         }
@@ -821,11 +957,11 @@ static void command_action(script *s, json_t *command, const char *type, int lin
         bool exhaustion = strcmp(type, "assert_exhaustion") == 0;
         if (result.status == ACTION_RETURNED) {
             sb_printf(&detail, ": expected trap \"%s\", got ", text ? text : "");
-            sb_results(&detail, &result);
-        } else if (exhaustion && result.trap->kind != WH_TRAP_CALL_STACK_EXHAUSTED) {
-            sb_printf(&detail, ": expected trap \"call stack exhausted\", got trap: %s", result.trap->message);
-        } else if (s->options->strict && !message_matches(result.trap->message, text)) {
-            sb_printf(&detail, ": expected trap \"%s\", got trap: %s", text ? text : "", result.trap->message);
+            sb_results(s, &detail, &result);
+        } else if (exhaustion && wh_trap_code(result.trap) != WH_TRAP_CODE_CALL_STACK_EXHAUSTED) {
+            sb_printf(&detail, ": expected trap \"call stack exhausted\", got trap: %s", sb_text(&result.trap_message));
+        } else if (s->options->strict && !message_matches(sb_text(&result.trap_message), text)) {
+            sb_printf(&detail, ": expected trap \"%s\", got trap: %s", text ? text : "", sb_text(&result.trap_message));
         } else {
             passed = true;
         }
@@ -837,7 +973,7 @@ static void command_action(script *s, json_t *command, const char *type, int lin
         record_failure(s, line, type, &detail);
     free(detail.data);
     free(why.data);
-    action_result_free(&result);
+    action_result_delete(&result);
 }
 
 /* assert_invalid, assert_malformed, assert_unlinkable, assert_uninstantiable */
@@ -859,23 +995,23 @@ static void command_assert_module(script *s, json_t *command, const char *type, 
     if (!filename) {
         sb_printf(&detail, "no filename");
     } else if (strcmp(type, "assert_invalid") == 0 || strcmp(type, "assert_malformed") == 0) {
-        wh_module *module;
-        wh_error *error = load_module(s, filename, &module);
-        if (!error) {
+        strbuf message = {0};
+        wasm_module_t *module = load_module(s, filename, &message);
+        if (module) {
             sb_printf(&detail, "expected \"%s\", but the module loaded", text);
-            module_release(module);
-        } else if (s->options->strict && !message_matches(error->message, text)) {
-            sb_printf(&detail, "expected \"%s\", got: %s", text, error->message);
+            wasm_module_delete(module);
+        } else if (s->options->strict && !message_matches(sb_text(&message), text)) {
+            sb_printf(&detail, "expected \"%s\", got: %s", text, sb_text(&message));
         } else {
             passed = true;
         }
-        wh_error_free(error);
+        free(message.data);
     } else {
         bool unlinkable = strcmp(type, "assert_unlinkable") == 0;
         instantiate_result wanted = unlinkable ? LINK_FAILED : INSTANTIATION_TRAPPED;
         strbuf message = {0};
-        wh_instance *instance;
-        instantiate_result result = instantiate(s, filename, &instance, &message);
+        instance_record *record;
+        instantiate_result result = instantiate(s, filename, &record, &message);
         if (result != wanted) {
             sb_printf(&detail, "expected %s \"%s\", got %s", instantiate_result_text(wanted), text,
                       instantiate_result_text(result));
@@ -938,7 +1074,7 @@ typedef struct totals {
     uint64_t passed, failed, skipped;
 } wast_totals;
 
-static void run_script(const char *path, const wast_options *options, wast_totals *totals)
+static void run_script(wasm_engine_t *engine, const char *path, const wast_options *options, wast_totals *totals)
 {
     script s = {.path = path, .options = options};
     char name[256];
@@ -956,14 +1092,10 @@ static void run_script(const char *path, const wast_options *options, wast_total
         sb_printf(&setup_error, "%s:%d: %s", path, json_error.line, json_error.text);
     } else if (!json_is_array(commands)) {
         sb_printf(&setup_error, "%s: no \"commands\" array (not a wast2json file?)", path);
-    } else if (!(s.store = store_new())) {
-        sb_printf(&setup_error, "cannot create a store: out of memory");
-    } else {
-        wh_error *error = spectest_create(s.store, s.spectest);
-        if (error) {
-            sb_printf(&setup_error, "%s", error->message);
-            wh_error_free(error);
-        }
+    } else if (!(s.store = wasm_store_new(engine))) {
+        sb_printf(&setup_error, "cannot create a store: %s", cli_error_message());
+    } else if (!spectest_create(&s)) {
+        sb_printf(&setup_error, "spectest: %s", cli_error_message());
     }
 
     if (setup_error.length) {
@@ -987,7 +1119,16 @@ static void run_script(const char *path, const wast_options *options, wast_total
     }
     fflush(stdout);
 
-    store_free(s.store);
+    /* Handles first, then the store that holds the objects behind them. */
+    for (size_t i = 0; i < s.instance_count; i++)
+        instance_record_delete(s.instances[i]);
+    free(s.instances);
+    for (size_t i = 0; i < s.spectest_count; i++)
+        wasm_extern_delete(s.spectest[i].value);
+    for (size_t i = 0; i < s.host_reference_count; i++)
+        wasm_foreign_delete(s.host_references[i].foreign);
+    free(s.host_references);
+    wasm_store_delete(s.store);
     json_decref(root);
     for (size_t i = 0; i < s.named_count; i++)
         free(s.named[i].name);
@@ -1030,9 +1171,16 @@ int cli_wast(int argc, char **argv)
         fprintf(stderr, "wasmhost wast: missing FILE.json\n\n%s", wast_usage);
         return CLI_USAGE;
     }
+    /* One engine (its configuration) for every script; each script gets its own store. */
+    wasm_engine_t *engine = wasm_engine_new();
+    if (!engine) {
+        fprintf(stderr, "wasmhost: cannot create an engine: %s\n", cli_error_message());
+        return CLI_FAILED;
+    }
     wast_totals totals = {0};
     for (int i = first_file; i < argc; i++)
-        run_script(argv[i], &options, &totals);
+        run_script(engine, argv[i], &options, &totals);
+    wasm_engine_delete(engine);
     printf("%" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", totals.passed, totals.failed,
            totals.skipped);
     return totals.failed ? CLI_FAILED : CLI_OK;
