@@ -124,6 +124,11 @@ WH_API own wasm_extern_t *wh_instance_export(const wasm_instance_t *, const char
  * wasm_module_validate). False (WH_ERROR_MALFORMED) when the bytes do not decode. */
 enum { WH_DESCRIBE_MODULE = 1, WH_DESCRIBE_CODE = 2 };
 WH_API bool wh_module_describe(const wasm_byte_vec_t *binary, int what, own wasm_byte_vec_t *out);
+/* A value as text, as `wasmhost invoke` prints it: integers in signed decimal, floats in the
+ * shortest decimal that reads back to the same bits (inf, nan, nan:0xPAYLOAD for other NaNs,
+ * with a leading - when the sign is set), references as "ref" or "null". Always NUL-terminated
+ * within `size` bytes. */
+WH_API void wh_val_format(const wasm_val_t *value, char *buf, size_t size);
 
 /* ---- limits ----
  * Every store bounds what the code running in it may take (defaults in brackets):

@@ -79,6 +79,33 @@ static void f64_text(uint64_t bits, char *buf, size_t size)
     }
 }
 
+void wh_val_format(const wasm_val_t *value, char *buf, size_t size)
+{
+    if (!buf || !size)
+        return;
+    if (!value) {
+        snprintf(buf, size, "(no value)");
+        return;
+    }
+    uint32_t bits32;
+    uint64_t bits64;
+    switch (value->kind) {
+    case WASM_I32: snprintf(buf, size, "%" PRId32, value->of.i32); return;
+    case WASM_I64: snprintf(buf, size, "%" PRId64, value->of.i64); return;
+    case WASM_F32:
+        memcpy(&bits32, &value->of.f32, sizeof bits32);
+        f32_text(bits32, buf, size);
+        return;
+    case WASM_F64:
+        memcpy(&bits64, &value->of.f64, sizeof bits64);
+        f64_text(bits64, buf, size);
+        return;
+    case WASM_EXTERNREF:
+    case WASM_FUNCREF: snprintf(buf, size, "%s", value->of.ref ? "ref" : "null"); return;
+    }
+    snprintf(buf, size, "(value of kind %d)", (int)value->kind);
+}
+
 static void value_text(wh_valtype type, wh_slot value, char *buf, size_t size)
 {
     switch (type) {

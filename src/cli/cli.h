@@ -44,11 +44,7 @@ void cli_print_trap(const wasm_trap_t *trap);
  * returns false and writes the reason to `why`. */
 bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, wasm_val_t *out, char *why,
                  size_t why_size);
-/* Formats a value as invoke prints it: signed decimal integers, shortest round-tripping floats,
- * "nan"/"-nan"/"nan:0x..." NaNs, "null"/"ref" references. */
-void value_format(const wasm_val_t *value, char *buf, size_t size);
-void f32_format(uint32_t bits, char *buf, size_t size);
-void f64_format(uint64_t bits, char *buf, size_t size);
+/* (Values are printed with wh_val_format, wasmhost.h.) */
 /* "i32", "funcref", ... and "func", "table", "memory", "global". */
 const char *valkind_name(wasm_valkind_t kind);
 const char *extern_kind_name(wasm_externkind_t kind);

@@ -201,7 +201,7 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
     }
     for (size_t i = 0; i < call->results.size; i++) {
         char text[64];
-        value_format(&call->results.data[i], text, sizeof text);
+        wh_val_format(&call->results.data[i], text, sizeof text);
         printf("%s\n", text);
     }
     fflush(stdout);

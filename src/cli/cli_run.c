@@ -379,7 +379,7 @@ static int call_and_print(const run_options *options, wasm_store_t *store, const
         status = trap_status(trap, wasi);
         for (size_t i = 0; !trap && i < results.size; i++) {
             char text[64];
-            value_format(&results.data[i], text, sizeof text);
+            wh_val_format(&results.data[i], text, sizeof text);
             printf("%s\n", text);
         }
     }

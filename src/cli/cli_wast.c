@@ -191,7 +191,7 @@ static void sb_value(const script *s, strbuf *sb, const wasm_val_t *value)
         sb_printf(sb, "externref:%" PRIu64, number);
         return;
     }
-    value_format(value, text, sizeof text);
+    wh_val_format(value, text, sizeof text);
     sb_printf(sb, "%s:%s", valkind_name(value->kind), text);
 }
 

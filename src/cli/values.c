@@ -1,4 +1,4 @@
-/* values.c: parsing command-line values and printing values, types and names as text. */
+/* values.c: parsing command-line values; value kinds, types and extern kinds as text (values themselves print with wh_val_format). */
 #include "cli.h"
 
 #include <ctype.h>
@@ -205,80 +205,6 @@ bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, was
     }
     set_reason(why, why_size, "%s values cannot be given on the command line", valkind_name(kind));
     return false;
-}
-
-void f32_format(uint32_t bits, char *buf, size_t size)
-{
-    const char *sign = bits & F32_SIGN ? "-" : "";
-    uint32_t mantissa = bits & F32_MANTISSA;
-    if ((bits & F32_EXPONENT) == F32_EXPONENT) {
-        if (mantissa == 0)
-            snprintf(buf, size, "%sinf", sign);
-        else if (mantissa == F32_QUIET)
-            snprintf(buf, size, "%snan", sign);
-        else
-            snprintf(buf, size, "%snan:0x%" PRIx32, sign, mantissa);
-        return;
-    }
-    float value;
-    memcpy(&value, &bits, sizeof value);
-    /* The shortest %g text that reads back to the same bits (9 digits always do). */
-    for (int digits = 1; digits <= 9; digits++) {
-        snprintf(buf, size, "%.*g", digits, (double)value);
-        float back = strtof(buf, NULL);
-        if (memcmp(&back, &value, sizeof value) == 0)
-            return;
-    }
-}
-
-void f64_format(uint64_t bits, char *buf, size_t size)
-{
-    const char *sign = bits & F64_SIGN ? "-" : "";
-    uint64_t mantissa = bits & F64_MANTISSA;
-    if ((bits & F64_EXPONENT) == F64_EXPONENT) {
-        if (mantissa == 0)
-            snprintf(buf, size, "%sinf", sign);
-        else if (mantissa == F64_QUIET)
-            snprintf(buf, size, "%snan", sign);
-        else
-            snprintf(buf, size, "%snan:0x%" PRIx64, sign, mantissa);
-        return;
-    }
-    double value;
-    memcpy(&value, &bits, sizeof value);
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(buf, size, "%.*g", digits, value);
-        double back = strtod(buf, NULL);
-        if (memcmp(&back, &value, sizeof value) == 0)
-            return;
-    }
-}
-
-void value_format(const wasm_val_t *value, char *buf, size_t size)
-{
-    uint32_t bits32;
-    uint64_t bits64;
-    switch (value->kind) {
-    case WASM_I32:
-        snprintf(buf, size, "%" PRId32, value->of.i32);
-        return;
-    case WASM_I64:
-        snprintf(buf, size, "%" PRId64, value->of.i64);
-        return;
-    case WASM_F32:
-        memcpy(&bits32, &value->of.f32, sizeof bits32);
-        f32_format(bits32, buf, size);
-        return;
-    case WASM_F64:
-        memcpy(&bits64, &value->of.f64, sizeof bits64);
-        f64_format(bits64, buf, size);
-        return;
-    case WASM_FUNCREF:
-    case WASM_EXTERNREF:
-        snprintf(buf, size, "%s", value->of.ref ? "ref" : "null");
-        return;
-    }
-    snprintf(buf, size, "(%s value)", valkind_name(value->kind));
 }
 
 const char *valkind_name(wasm_valkind_t kind)
