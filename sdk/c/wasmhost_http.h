@@ -50,7 +50,7 @@ WH_HTTP_IMPORT(body_read) int32_t wh_http_body_read(void *buffer, uint32_t capac
 /* 100..999 (anything else answers 502); 200 unless set. */
 WH_HTTP_IMPORT(set_status) void wh_http_set_status(int32_t status);
 /* 0, or -1 when the name or value is not valid HTTP (the response then answers 502).
- * Content-Length, Connection and Date are the server's and are ignored. */
+ * Content-Length, Connection, Date and Transfer-Encoding are the server's and are ignored. */
 WH_HTTP_IMPORT(add_header)
 int32_t wh_http_add_header(const char *name, uint32_t name_length, const char *value, uint32_t value_length);
 /* Appends to the body: 0, or -1 past the service's response limit (the response answers 502). */

@@ -120,27 +120,6 @@ static void value_text(wh_valtype type, wh_slot value, char *buf, size_t size)
     snprintf(buf, size, "(%s value)", valtype_name(type));
 }
 
-/* "func [i32 i32] -> [i64]" */
-static void functype_text(const wh_functype *type, char *buf, size_t size)
-{
-    size_t used = 0;
-#define APPEND(...)                                                                                       \
-    do {                                                                                                  \
-        if (used < size) {                                                                                \
-            int n = snprintf(buf + used, size - used, __VA_ARGS__);                                       \
-            used = n < 0 ? size : used + (size_t)n;                                                       \
-        }                                                                                                 \
-    } while (0)
-    APPEND("func [");
-    for (uint32_t i = 0; i < type->param_count; i++)
-        APPEND("%s%s", i ? " " : "", valtype_name(functype_params(type)[i]));
-    APPEND("] -> [");
-    for (uint32_t i = 0; i < type->result_count; i++)
-        APPEND("%s%s", i ? " " : "", valtype_name(functype_results(type)[i]));
-    APPEND("]");
-#undef APPEND
-}
-
 /* ---- the listing ---- */
 
 static void print_limits(FILE *out, const wh_limits *limits, const char *unit)
@@ -162,7 +141,7 @@ static void print_globaltype(FILE *out, const wh_globaltype *type)
 static void print_functype(FILE *out, const wh_functype *type)
 {
     char text[512];
-    functype_text(type, text, sizeof text);
+    api_format_functype(type, text, sizeof text);
     fputs(text, out);
 }
 

@@ -42,8 +42,3 @@ const char *wh_version(void)
 #define WH_STRINGIFY(x) WH_STRINGIFY_(x)
     return WH_STRINGIFY(WH_VERSION_MAJOR) "." WH_STRINGIFY(WH_VERSION_MINOR) "." WH_STRINGIFY(WH_VERSION_PATCH);
 }
-
-void api_name_set(wasm_name_t *out, const char *data, size_t length)
-{
-    wasm_byte_vec_new(out, length, data);
-}

@@ -188,7 +188,6 @@ struct wasm_exporttype_t {
 wasm_valkind_t api_valkind(wh_valtype type);
 bool api_valtype(wasm_valkind_t kind, wh_valtype *out);
 const char *api_valkind_name(wasm_valkind_t kind); /* "i32", ..., "externref", "funcref", "kind 7" */
-wasm_externkind_t api_externkind(wh_externkind kind);
 
 /* API types from engine types (NULL when out of memory). */
 wasm_functype_t *api_functype_from(const wh_functype *type);
@@ -248,9 +247,5 @@ typedef struct api_limit_mark {
 } api_limit_mark;
 api_limit_mark api_limit_mark_now(const wasm_store_t *store);
 bool api_cap_refused(const wasm_store_t *store, api_limit_mark mark);
-
-/* ---- names ---- */
-
-void api_name_set(wasm_name_t *out, const char *data, size_t length); /* empty when out of memory */
 
 #endif

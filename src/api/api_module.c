@@ -99,8 +99,8 @@ void wasm_module_imports(const wasm_module_t *handle, wasm_importtype_vec_t *out
     for (uint32_t i = 0; i < module->import_count; i++) {
         const wh_import *import = &module->imports[i];
         wasm_name_t module_name, name;
-        api_name_set(&module_name, import->module.data, import->module.length);
-        api_name_set(&name, import->name.data, import->name.length);
+        wasm_name_new(&module_name, import->module.length, import->module.data);
+        wasm_name_new(&name, import->name.length, import->name.data);
         out->data[i] = wasm_importtype_new(&module_name, &name, import_type(module, import));
         if (!out->data[i]) {
             wasm_importtype_vec_delete(out);
@@ -125,7 +125,7 @@ void wasm_module_exports(const wasm_module_t *handle, wasm_exporttype_vec_t *out
     for (uint32_t i = 0; i < module->export_count; i++) {
         const wh_export *export = &module->exports[i];
         wasm_name_t name;
-        api_name_set(&name, export->name.data, export->name.length);
+        wasm_name_new(&name, export->name.length, export->name.data);
         out->data[i] = wasm_exporttype_new(&name, export_type(module, export));
         if (!out->data[i]) {
             wasm_exporttype_vec_delete(out);
@@ -148,7 +148,7 @@ bool wh_module_name(const wasm_module_t *handle, wasm_name_t *out)
         api_fail(WH_ERROR_NOT_FOUND, "wh_module_name: the module has no name (no name section, or no module name in it)");
         return false;
     }
-    api_name_set(out, name->data, name->length);
+    wasm_name_new(out, name->length, name->data);
     return out->size == name->length;
 }
 

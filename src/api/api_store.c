@@ -393,27 +393,16 @@ wasm_externtype_t *wasm_extern_type(const wasm_extern_t *handle)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_extern_type: the extern is NULL");
         return NULL;
     }
-    const api_object *object = handle->ref.object;
-    switch (object->kind) {
-    case API_FUNC: return (wasm_externtype_t *)api_functype_from(object->func->type);
-    case API_GLOBAL: return (wasm_externtype_t *)api_globaltype_from(&object->global->type);
-    case API_TABLE: {
-        wh_tabletype type = object->table->type;
-        type.limits.min = object->table->size;
-        return (wasm_externtype_t *)api_tabletype_from(&type);
-    }
-    case API_MEMORY: {
-        wh_memtype type = object->memory->type;
-        type.limits.min = memory_pages(object->memory);
-        return (wasm_externtype_t *)api_memorytype_from(&type);
-    }
+    switch (handle->ref.object->kind) {
+    case API_FUNC: return wasm_functype_as_externtype(wasm_func_type(wasm_extern_as_func_const(handle)));
+    case API_GLOBAL: return wasm_globaltype_as_externtype(wasm_global_type(wasm_extern_as_global_const(handle)));
+    case API_TABLE: return wasm_tabletype_as_externtype(wasm_table_type(wasm_extern_as_table_const(handle)));
+    case API_MEMORY: return wasm_memorytype_as_externtype(wasm_memory_type(wasm_extern_as_memory_const(handle)));
     default: return NULL;
     }
 }
 
 /* ---- foreign objects ---- */
-
-static void foreign_destroy(void *pointer) { store_object_destroy(pointer); }
 
 wasm_foreign_t *wasm_foreign_new(wasm_store_t *store)
 {
@@ -422,7 +411,7 @@ wasm_foreign_t *wasm_foreign_new(wasm_store_t *store)
         return NULL;
     }
     api_object *object = calloc(1, sizeof *object);
-    if (!object || !store_own(store->engine, object, foreign_destroy)) {
+    if (!object || !store_own(store->engine, object, store_object_destroy)) {
         api_fail(WH_ERROR_RESOURCE, "wasm_foreign_new: out of memory");
         return NULL;
     }

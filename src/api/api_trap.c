@@ -274,6 +274,6 @@ bool wh_frame_func_name(const wasm_frame_t *frame, wasm_name_t *out)
     const wh_name *name = frame ? module_func_name(frame->module, frame->func_index) : NULL;
     if (!name)
         return false;
-    api_name_set(out, name->data, name->length);
+    wasm_name_new(out, name->length, name->data);
     return out->size == name->length;
 }

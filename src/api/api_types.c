@@ -78,17 +78,6 @@ const char *api_valkind_name(wasm_valkind_t kind)
     return unknown;
 }
 
-wasm_externkind_t api_externkind(wh_externkind kind)
-{
-    switch (kind) {
-    case WH_EXTERN_FUNC: return WASM_EXTERN_FUNC;
-    case WH_EXTERN_TABLE: return WASM_EXTERN_TABLE;
-    case WH_EXTERN_MEMORY: return WASM_EXTERN_MEMORY;
-    case WH_EXTERN_GLOBAL: return WASM_EXTERN_GLOBAL;
-    }
-    return WASM_EXTERN_FUNC;
-}
-
 /* ---- function types ---- */
 
 /* Takes the vector's contents and leaves it empty, so that a caller who deletes it anyway

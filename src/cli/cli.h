@@ -52,5 +52,7 @@ const char *extern_kind_name(wasm_externkind_t kind);
 void functype_format(const wasm_functype_t *type, char *buf, size_t size);
 /* Writes a wasm name double-quoted, escaping control characters, quotes and backslashes as \hh. */
 void name_print(FILE *out, const char *data, size_t length);
+/* One line naming an import: `  func "env"."log"`. */
+void import_print(FILE *out, const wasm_importtype_t *import);
 
 #endif

@@ -39,15 +39,8 @@ static void report_imports(const char *path, const wasm_importtype_vec_t *import
 {
     fprintf(stderr, "wasmhost: %s needs %zu import%s, but `invoke` can only run modules without imports:\n", path,
             imports->size, imports->size == 1 ? "" : "s");
-    for (size_t i = 0; i < imports->size; i++) {
-        const wasm_importtype_t *import = imports->data[i];
-        const wasm_name_t *module_name = wasm_importtype_module(import), *name = wasm_importtype_name(import);
-        fprintf(stderr, "  %s ", extern_kind_name(wasm_externtype_kind(wasm_importtype_type(import))));
-        name_print(stderr, module_name->data, module_name->size);
-        fputc('.', stderr);
-        name_print(stderr, name->data, name->size);
-        fputc('\n', stderr);
-    }
+    for (size_t i = 0; i < imports->size; i++)
+        import_print(stderr, imports->data[i]);
 }
 
 static void report_exported_functions(const wasm_exporttype_vec_t *exports)

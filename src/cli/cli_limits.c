@@ -100,8 +100,7 @@ static bool parse_duration(const char *text, uint64_t *out_ns)
     return false;
 }
 
-/* "--name VALUE" or "--name=VALUE": the value, or NULL when argv[*i] is not this option. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
+const char *cli_option_value(int argc, char **argv, int *i, const char *name, bool *missing)
 {
     const char *arg = argv[*i];
     size_t length = strlen(name);
@@ -124,7 +123,7 @@ int cli_limits_parse(cli_limits *limits, int argc, char **argv, int *i, const ch
                                         "--max-stack"};
     for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
         bool missing = false;
-        const char *value = option_value(argc, argv, i, names[n], &missing);
+        const char *value = cli_option_value(argc, argv, i, names[n], &missing);
         if (missing) {
             fprintf(stderr, "wasmhost %s: option '%s' needs a value\n\nRun `wasmhost %s --help` for usage.\n",
                     command, names[n], command);

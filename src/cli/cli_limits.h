@@ -18,6 +18,10 @@ typedef struct cli_limits {
 /* The options' help lines, for the commands' usage texts. */
 extern const char cli_limits_help[];
 
+/* "--name VALUE" or "--name=VALUE": the value, or NULL when argv[*i] is not this option. Moves
+ * *i past a separate value; sets *missing when the value is absent. */
+const char *cli_option_value(int argc, char **argv, int *i, const char *name, bool *missing);
+
 /* If argv[*i] is a limit option ("--fuel N" or "--fuel=N", ...), parses it (moving *i past a
  * separate value) and returns 1; returns 0 when it is not one; on a bad or missing value prints
  * "wasmhost COMMAND: ..." and returns -1. */

@@ -74,25 +74,6 @@ static int usage_error(const char *format, const char *detail)
     return CLI_USAGE;
 }
 
-/* "--name VALUE" or "--name=VALUE": the value, or NULL when `arg` is not this option. Moves *i
- * past a separate value; sets *missing when the value is absent. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-    const char *arg = argv[*i];
-    size_t length = strlen(name);
-    if (strncmp(arg, name, length) != 0)
-        return NULL;
-    if (arg[length] == '=')
-        return arg + length + 1;
-    if (arg[length] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int parse_dir(run_options *options, const char *spec, bool read_only)
 {
     run_dir dir = {spec, spec, read_only};
@@ -152,20 +133,20 @@ static int parse_options(int argc, char **argv, run_options *options, bool *help
         bool missing = false;
         const char *value;
         int status = CLI_OK;
-        if ((value = option_value(argc, argv, &i, "--dir", &missing)) != NULL) {
+        if ((value = cli_option_value(argc, argv, &i, "--dir", &missing)) != NULL) {
             status = parse_dir(options, value, false);
-        } else if (!missing && (value = option_value(argc, argv, &i, "--dir-ro", &missing)) != NULL) {
+        } else if (!missing && (value = cli_option_value(argc, argv, &i, "--dir-ro", &missing)) != NULL) {
             status = parse_dir(options, value, true);
-        } else if (!missing && (value = option_value(argc, argv, &i, "--env", &missing)) != NULL) {
+        } else if (!missing && (value = cli_option_value(argc, argv, &i, "--env", &missing)) != NULL) {
             const char *equals = strchr(value, '=');
             if (!equals || equals == value)
                 return usage_error("--env '%s': expected NAME=VALUE", value);
             options->env_assignments[options->env_assignment_count++] = value;
-        } else if (!missing && (value = option_value(argc, argv, &i, "--env-inherit", &missing)) != NULL) {
+        } else if (!missing && (value = cli_option_value(argc, argv, &i, "--env-inherit", &missing)) != NULL) {
             if (value[0] == '\0' || strchr(value, '='))
                 return usage_error("--env-inherit '%s': expected a variable NAME", value);
             options->env_inherits[options->env_inherit_count++] = value;
-        } else if (!missing && (value = option_value(argc, argv, &i, "--invoke", &missing)) != NULL) {
+        } else if (!missing && (value = cli_option_value(argc, argv, &i, "--invoke", &missing)) != NULL) {
             if (value[0] == '\0')
                 return usage_error("%s", "--invoke needs a function name");
             options->invoke = value;
@@ -251,7 +232,7 @@ static int link_imports(const char *path, const wasm_module_t *module, wh_wasi_t
     bool foreign = false;
     for (size_t i = 0; i < types.size; i++) {
         const wasm_importtype_t *import = types.data[i];
-        const wasm_name_t *module_name = wasm_importtype_module(import), *name = wasm_importtype_name(import);
+        const wasm_name_t *module_name = wasm_importtype_module(import);
         if (module_name->size == strlen(wasi_module_name) &&
             memcmp(module_name->data, wasi_module_name, module_name->size) == 0)
             continue;
@@ -260,11 +241,7 @@ static int link_imports(const char *path, const wasm_module_t *module, wh_wasi_t
                             "the \"%s\" functions):\n",
                     path, wasi_module_name);
         foreign = true;
-        fprintf(stderr, "  %s ", extern_kind_name(wasm_externtype_kind(wasm_importtype_type(import))));
-        name_print(stderr, module_name->data, module_name->size);
-        fputc('.', stderr);
-        name_print(stderr, name->data, name->size);
-        fputc('\n', stderr);
+        import_print(stderr, import);
     }
     wasm_importtype_vec_delete(&types);
     if (foreign)

@@ -1,5 +1,4 @@
 /* cli_serve.c: `wasmhost serve`: runs the HTTP host on a manifest until SIGTERM; SIGHUP reloads. */
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -61,10 +60,8 @@ static bool parse_milliseconds(const char *text, uint32_t *out)
 
 static bool parse_count(const char *text, uint32_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long value = strtoul(text, &end, 10);
-    if (!*text || *end || errno || value == 0 || value > 100000 || text[0] == '-')
+    uint64_t value;
+    if (!manifest_parse_count(text, &value) || value == 0 || value > 100000)
         return false;
     *out = (uint32_t)value;
     return true;

@@ -264,3 +264,13 @@ void name_print(FILE *out, const char *data, size_t length)
     }
     fputc('"', out);
 }
+
+void import_print(FILE *out, const wasm_importtype_t *import)
+{
+    const wasm_name_t *module_name = wasm_importtype_module(import), *name = wasm_importtype_name(import);
+    fprintf(out, "  %s ", extern_kind_name(wasm_externtype_kind(wasm_importtype_type(import))));
+    name_print(out, module_name->data, module_name->size);
+    fputc('.', out);
+    name_print(out, name->data, name->size);
+    fputc('\n', out);
+}

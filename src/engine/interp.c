@@ -48,15 +48,7 @@ static bool c_stack_nearly_full(void)
 static uint32_t call_site_offset(const wh_code *code, const uint32_t *return_pc)
 {
     uint32_t resume_cell = (uint32_t)(return_pc - code->cells);
-    uint32_t low = 0, high = code->offset_count;
-    while (low < high) {
-        uint32_t middle = low + (high - low) / 2;
-        if (code->offsets[middle].cell < resume_cell)
-            low = middle + 1;
-        else
-            high = middle;
-    }
-    return low ? code->offsets[low - 1].byte_offset : 0;
+    return resume_cell ? code_byte_offset(code, resume_cell - 1) : 0;
 }
 
 static wh_backtrace_frame wasm_frame(const wh_func *func, uint32_t byte_offset)
@@ -135,66 +127,29 @@ static inline uint64_t rotr64(uint64_t x, uint64_t k)
 }
 
 /* min/max: NaN when either operand is (a + b propagates it quieted, keeping the payload of a
- * NaN operand as the spec allows), and -0 orders below +0, which == cannot tell apart. */
-static inline float f32_min(float a, float b)
-{
-    if (isnan(a) || isnan(b))
-        return a + b;
-    if (a == b) {
-        uint32_t x, y;
-        memcpy(&x, &a, 4);
-        memcpy(&y, &b, 4);
-        x |= y; /* equal values differ at most in the sign of zero: the negative one wins */
-        memcpy(&a, &x, 4);
-        return a;
+ * NaN operand as the spec allows), and -0 orders below +0, which == cannot tell apart: equal
+ * values differ at most in the sign of zero, so OR-ing their bits (min) makes the negative one
+ * win and AND-ing them (max) the positive one. */
+#define MIN_MAX(name, type, bits_type, choose, combine) \
+    static inline type name(type a, type b) \
+    { \
+        if (isnan(a) || isnan(b)) \
+            return a + b; \
+        if (a == b) { \
+            bits_type x, y; \
+            memcpy(&x, &a, sizeof x); \
+            memcpy(&y, &b, sizeof y); \
+            x combine y; \
+            memcpy(&a, &x, sizeof a); \
+            return a; \
+        } \
+        return a choose b ? a : b; \
     }
-    return a < b ? a : b;
-}
-
-static inline float f32_max(float a, float b)
-{
-    if (isnan(a) || isnan(b))
-        return a + b;
-    if (a == b) {
-        uint32_t x, y;
-        memcpy(&x, &a, 4);
-        memcpy(&y, &b, 4);
-        x &= y;
-        memcpy(&a, &x, 4);
-        return a;
-    }
-    return a > b ? a : b;
-}
-
-static inline double f64_min(double a, double b)
-{
-    if (isnan(a) || isnan(b))
-        return a + b;
-    if (a == b) {
-        uint64_t x, y;
-        memcpy(&x, &a, 8);
-        memcpy(&y, &b, 8);
-        x |= y;
-        memcpy(&a, &x, 8);
-        return a;
-    }
-    return a < b ? a : b;
-}
-
-static inline double f64_max(double a, double b)
-{
-    if (isnan(a) || isnan(b))
-        return a + b;
-    if (a == b) {
-        uint64_t x, y;
-        memcpy(&x, &a, 8);
-        memcpy(&y, &b, 8);
-        x &= y;
-        memcpy(&a, &x, 8);
-        return a;
-    }
-    return a > b ? a : b;
-}
+MIN_MAX(f32_min, float, uint32_t, <, |=)
+MIN_MAX(f32_max, float, uint32_t, >, &=)
+MIN_MAX(f64_min, double, uint64_t, <, |=)
+MIN_MAX(f64_max, double, uint64_t, >, &=)
+#undef MIN_MAX
 
 /* Rounding to an integral value: libm's versions may hand a signalling NaN back unchanged
  * (they work on the bits), but wasm requires the quieted, arithmetic NaN that x + x gives. */
@@ -211,7 +166,6 @@ static inline double f64_nearest(double x) { return isnan(x) ? x + x : nearbyint
 #ifdef WASMHOST_PROFILE_OPCODES
 /* A developer build (cmake -DWASMHOST_PROFILE_OPCODES=ON) counts executed instructions and
  * pairs of consecutive instructions, and prints the most frequent at exit: what to fuse next. */
-#include <stdio.h>
 static uint64_t profile_single[WH_OP_COUNT], profile_pairs[WH_OP_COUNT][WH_OP_COUNT];
 static uint32_t profile_previous;
 
@@ -553,7 +507,8 @@ call:
          * frame must end WH_FRAME_RECORD_SLOTS slots per record (this call's included) below
          * the end of the stack. Addresses as integers: the sum may point past the stack. */
         uintptr_t records = WH_FRAME_RECORD_SLOTS * ((uintptr_t)depth + 1);
-        if ((uintptr_t)callee_fp + ((uintptr_t)callee_code->frame_slots + records) * sizeof(wh_slot) > stack_end) {
+        uintptr_t frame_end = (uintptr_t)callee_fp + ((uintptr_t)callee_code->frame_slots + records) * sizeof(wh_slot);
+        if (frame_end > stack_end) {
             limits_stack_exhausted(store);
             TRAP(WH_TRAP_CALL_STACK_EXHAUSTED);
         }
@@ -561,10 +516,8 @@ call:
          * deadline; code without them does neither (and only runs in stores that need none). */
         if (callee_code->checks)
             ENTRY_CHECK(callee_code);
-        if (callee_fp + callee_code->frame_slots > store->stack_high_water)
-            store->stack_high_water = callee_fp + callee_code->frame_slots;
-        if (depth + 1 > store->frame_high_water)
-            store->frame_high_water = depth + 1;
+        if (frame_end > store->stack_high_water)
+            store->stack_high_water = frame_end;
         wh_frame *frame = &frames[depth];
         frame->return_pc = next_pc;
         frame->return_fp = fp;
@@ -1160,8 +1113,8 @@ wh_trap *func_call(wh_store *store, wh_func *func, wh_slot *args_results)
     if (type->param_count)
         memmove(fp, args_results, type->param_count * sizeof *fp);
     frame_enter(code, fp);
-    if (fp + code->frame_slots > store->stack_high_water)
-        store->stack_high_water = fp + code->frame_slots;
+    if ((uintptr_t)(fp + code->frame_slots) > store->stack_high_water)
+        store->stack_high_water = (uintptr_t)(fp + code->frame_slots);
 
     /* Everything read after a guard fault's siglongjmp is either set before sigsetjmp and not
      * changed afterwards, or volatile (state). */

@@ -177,13 +177,12 @@ int64_t memory_grow(wh_memory *memory, uint64_t delta_pages)
         return -1;
     uint64_t new_pages = old_pages + delta_pages;
     uint64_t new_size = new_pages * WH_PAGE_SIZE;
-    if (memory->store && !limits_memory_fits(memory->store, new_size - memory->size, true))
+    if (!limits_memory_fits(memory->store, new_size - memory->size, true))
         return -1;
     /* The reservation already covers the whole 4 GiB: growing never moves the base. */
     if (mprotect(memory->base + memory->size, (size_t)(new_size - memory->size), PROT_READ | PROT_WRITE) != 0)
         return -1;
-    if (memory->store)
-        memory->store->memory_bytes += new_size - memory->size;
+    memory->store->memory_bytes += new_size - memory->size;
     memory->size = new_size;
     /* The memory's type tracks its current size: imports are matched against it. */
     memory->type.limits.min = new_pages;

@@ -228,10 +228,11 @@ struct wh_store {
     wh_frame *frames;
     uint32_t max_frames;   /* room in frames[]: more than the stack's budget lets calls use */
     uint32_t frame_depth;
-    /* How far calls have used the stack and frames[] since it was allocated (the end of the
-     * deepest frame, the deepest depth): what must be given back before the stack is reused. */
-    wh_slot *stack_high_water;
-    uint32_t frame_high_water;
+    /* How far calls have used the stack limit since the stack was allocated: the highest
+     * address a frame plus the WH_FRAME_RECORD_SLOTS slots of each call record in use reached
+     * (as the interpreter checks it against the limit). It bounds both the slots and the
+     * records used: what must be given back before the stack is reused. */
+    uintptr_t stack_high_water;
     /* Every object allocated in the store, freed with it. */
     void **objects;
     void (**object_destructors)(void *);

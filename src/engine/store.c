@@ -41,11 +41,12 @@ static void release_stack(wh_store *store)
         pooled_stack freed = {store->stack, store->frames, store->stack_slots * sizeof(wh_slot),
                               (size_t)store->max_frames * sizeof(wh_frame)};
         bool kept = false;
-        /* The high-water marks come from the interpreter: a deep frame moves them (a deeper
-         * one would have trapped first), so nothing past them was touched. */
-        size_t stack_used = store->stack_high_water > store->stack
-                                ? (size_t)(store->stack_high_water - store->stack) * sizeof(wh_slot) : 0;
-        size_t records_used = (size_t)store->frame_high_water * sizeof(wh_frame);
+        /* The high-water mark comes from the interpreter: a deep frame moves it (a deeper one
+         * would have trapped first), so no slot past it was touched, and no more records than
+         * one per WH_FRAME_RECORD_SLOTS slots below it. */
+        size_t slots_used = (store->stack_high_water - (uintptr_t)store->stack) / sizeof(wh_slot);
+        size_t stack_used = slots_used * sizeof(wh_slot);
+        size_t records_used = slots_used / WH_FRAME_RECORD_SLOTS * sizeof(wh_frame);
         trim(freed.stack, stack_used < freed.stack_bytes ? stack_used : freed.stack_bytes);
         trim(freed.records, records_used < freed.record_bytes ? records_used : freed.record_bytes);
         pthread_mutex_lock(&stack_pool_lock);
@@ -112,8 +113,7 @@ bool store_allocate_stack(wh_store *store, uint64_t bytes)
     store->frames = records;
     store->max_frames = (uint32_t)frames;
     store->frame_depth = 0;
-    store->stack_high_water = store->stack;
-    store->frame_high_water = 0;
+    store->stack_high_water = (uintptr_t)store->stack;
     return true;
 }
 

@@ -78,7 +78,7 @@ int64_t table_grow(wh_table *table, uint32_t delta, void *init)
     if (new_size > max)
         return -1;
     /* The store's cap before the implementation limit, so that reaching the cap is reported. */
-    if (table->store && !limits_table_fits(table->store, delta, true))
+    if (!limits_table_fits(table->store, delta, true))
         return -1;
     if (max > TABLE_MAX_ELEMENTS)
         max = TABLE_MAX_ELEMENTS;
@@ -101,8 +101,7 @@ int64_t table_grow(wh_table *table, uint32_t delta, void *init)
     }
     for (uint64_t i = old_size; i < new_size; i++)
         table->elements[i] = init;
-    if (table->store)
-        table->store->table_elements += delta;
+    table->store->table_elements += delta;
     table->size = (uint32_t)new_size;
     /* The table's type tracks its current size: imports are matched against it. */
     table->type.limits.min = new_size;

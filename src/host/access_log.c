@@ -107,13 +107,18 @@ static void put_field(line *l, const char *name, const char *value)
 
 static void start(line *l, const char *type)
 {
+    /* gmtime_r takes glibc's process-wide time-zone lock: each thread converts once a second. */
+    static _Thread_local time_t second = -1;
+    static _Thread_local char date_time[32]; /* "2024-05-01T12:00:00" */
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    struct tm utc;
-    gmtime_r(&now.tv_sec, &utc);
-    l->length = (size_t)snprintf(l->text, sizeof l->text, "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ\"",
-                                 utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                                 utc.tm_sec, now.tv_nsec / 1000);
+    if (now.tv_sec != second) {
+        struct tm utc;
+        gmtime_r(&now.tv_sec, &utc);
+        strftime(date_time, sizeof date_time, "%Y-%m-%dT%H:%M:%S", &utc);
+        second = now.tv_sec;
+    }
+    l->length = (size_t)snprintf(l->text, sizeof l->text, "{\"time\":\"%s.%06ldZ\"", date_time, now.tv_nsec / 1000);
     put_field(l, "type", type);
 }
 

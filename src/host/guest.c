@@ -60,6 +60,12 @@ bool guest_check_module(guest_abi abi, const wasm_module_t *module, char *error,
     return fits;
 }
 
+bool guest_func_without_values(const wasm_externtype_t *type)
+{
+    const wasm_functype_t *func = wasm_externtype_as_functype_const(type);
+    return func && wasm_functype_params(func)->size == 0 && wasm_functype_results(func)->size == 0;
+}
+
 /* Links the module's WASI imports in a scratch store, so that a WASI function wasmhost does not
  * have is reported now rather than on every request. */
 static bool trial_link_wasi(wasm_engine_t *engine, const wasm_module_t *module, char *error, size_t error_size)
@@ -160,20 +166,9 @@ wh_wasi_t *guest_wasi_new(const guest_service *service, guest_log *log,
     wh_wasi_t *wasi = wh_wasi_new();
     bool ready = wasi != NULL;
     for (size_t i = 0; ready && i < service->env_count; i++) {
-        const char *entry = service->env[i];
-        const char *equals = strchr(entry, '=');
-        size_t name_length = equals ? (size_t)(equals - entry) : strlen(entry);
-        if (skip_env && skip_env(entry, name_length, user))
-            continue;
-        char *name = malloc(name_length + 1);
-        if (!name) {
-            ready = false;
-            break;
-        }
-        memcpy(name, entry, name_length);
-        name[name_length] = '\0';
-        ready = wh_wasi_add_env(wasi, name, equals ? equals + 1 : "");
-        free(name);
+        const char *name = service->env_names[i];
+        if (!(skip_env && skip_env(name, strlen(name), user)))
+            ready = wh_wasi_add_env(wasi, name, service->env_values[i]);
     }
     for (size_t i = 0; ready && i < service->dir_count; i++)
         ready = wh_wasi_preopen_dir(wasi, service->dir_host_paths[i], service->dir_guest_paths[i], true);
@@ -278,7 +273,23 @@ void guest_buffer_free(guest_buffer *buffer)
     *buffer = (guest_buffer){0};
 }
 
-/* ---- header syntax ---- */
+/* ---- response headers ---- */
+
+bool guest_response_add_header(http_response *response, const char *name, size_t name_length, const char *value,
+                               size_t value_length)
+{
+    /* The response keeps NUL-terminated copies; the guest's bytes are not terminated. */
+    char *copy = malloc(name_length + value_length + 2);
+    if (!copy)
+        return false;
+    memcpy(copy, name, name_length);
+    copy[name_length] = '\0';
+    memcpy(copy + name_length + 1, value, value_length);
+    copy[name_length + 1 + value_length] = '\0';
+    bool added = http_response_add_header(response, copy, copy + name_length + 1);
+    free(copy);
+    return added;
+}
 
 bool guest_header_name_valid(const char *name, size_t length)
 {

@@ -19,7 +19,8 @@ typedef struct guest_service {
     guest_abi abi;
     wasm_engine_t *engine;
     wasm_module_t *module;       /* compiled by the host with `engine` */
-    const char *const *env;      /* "NAME=value" pairs from the manifest, env_count of them */
+    const char *const *env_names; /* the manifest's variables, env_count of them */
+    const char *const *env_values;
     size_t env_count;
     const char *const *dir_host_paths; /* read-only preopens, dir_count of them */
     const char *const *dir_guest_paths;

@@ -252,17 +252,7 @@ static wasm_trap_t *import_add_header(void *env, const wasm_val_vec_t *args, was
                        GUEST_MAX_RESPONSE_HEADERS, GUEST_MAX_RESPONSE_HEADER_BYTES);
         return NULL;
     }
-    /* The response keeps NUL-terminated copies; the guest's bytes are not terminated. */
-    char *copy = malloc((size_t)name_length + value_length + 2);
-    if (!copy)
-        return call_trap(call, "wasmhost_http.add_header: out of memory");
-    memcpy(copy, name, name_length);
-    copy[name_length] = '\0';
-    memcpy(copy + name_length + 1, value, value_length);
-    copy[name_length + 1 + value_length] = '\0';
-    bool added = http_response_add_header(call->response, copy, copy + name_length + 1);
-    free(copy);
-    if (!added)
+    if (!guest_response_add_header(call->response, name, name_length, value, value_length))
         return call_trap(call, "wasmhost_http.add_header: out of memory");
     call->header_bytes += name_length + value_length;
     results->data[0].of.i32 = 0;
@@ -402,12 +392,6 @@ static bool name_is(const wasm_name_t *name, const char *text)
 
 static int name_length_for_message(const wasm_name_t *name) { return name->size > 64 ? 64 : (int)name->size; }
 
-static bool func_without_values(const wasm_externtype_t *type)
-{
-    const wasm_functype_t *func = wasm_externtype_as_functype_const(type);
-    return func && wasm_functype_params(func)->size == 0 && wasm_functype_results(func)->size == 0;
-}
-
 static bool check_exports(const wasm_module_t *module, guest_plan *plan, char *error, size_t error_size)
 {
     wasm_exporttype_vec_t exports;
@@ -418,7 +402,7 @@ static bool check_exports(const wasm_module_t *module, guest_plan *plan, char *e
         const wasm_externtype_t *type = wasm_exporttype_type(exports.data[i]);
         if (name_is(name, "handle")) {
             has_handle = true;
-            if (!func_without_values(type)) {
+            if (!guest_func_without_values(type)) {
                 snprintf(error, error_size, "the http ABI needs the export \"handle\" to be a function [] -> [] "
                                             "(it sets the status through wasmhost_http.set_status)");
                 fits = false;
@@ -426,7 +410,7 @@ static bool check_exports(const wasm_module_t *module, guest_plan *plan, char *e
         } else if (name_is(name, "memory")) {
             has_memory = wasm_externtype_kind(type) == WASM_EXTERN_MEMORY;
         } else if (name_is(name, "_initialize")) {
-            plan->has_initialize = func_without_values(type);
+            plan->has_initialize = guest_func_without_values(type);
         }
     }
     wasm_exporttype_vec_delete(&exports);

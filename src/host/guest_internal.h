@@ -32,6 +32,8 @@ struct guest_plan {
 /* Fills `plan` (imports allocated) for an http-ABI module; false with a message otherwise. */
 bool guest_http_plan(const wasm_module_t *module, guest_plan *plan, char *error, size_t error_size);
 bool guest_wagi_check(const wasm_module_t *module, char *error, size_t error_size);
+/* Whether an export's type is a function [] -> [] ("handle", "_start", "_initialize"). */
+bool guest_func_without_values(const wasm_externtype_t *type);
 
 /* ---- running a request (guest_http.c, guest_wagi.c) ---- */
 
@@ -82,6 +84,9 @@ bool guest_buffer_reserve(guest_buffer *buffer, size_t more);
 bool guest_buffer_append(guest_buffer *buffer, const void *data, size_t length);
 void guest_buffer_free(guest_buffer *buffer);
 
+/* Adds a header given as bytes that are not NUL-terminated (a guest's); false when out of memory. */
+bool guest_response_add_header(http_response *response, const char *name, size_t name_length, const char *value,
+                               size_t value_length);
 /* RFC 9110: a header name is a token; a value has no CR, LF, NUL or other control bytes but tab. */
 bool guest_header_name_valid(const char *name, size_t length);
 bool guest_header_value_valid(const char *value, size_t length);

@@ -276,21 +276,6 @@ static bool set_arguments(wh_wasi_t *wasi, const http_request *request)
 
 /* ---- the response: CGI headers, a blank line, the body ---- */
 
-static bool add_response_header(http_response *response, const char *name, size_t name_length, const char *value,
-                                size_t value_length)
-{
-    char *copy = malloc(name_length + value_length + 2);
-    if (!copy)
-        return false;
-    memcpy(copy, name, name_length);
-    copy[name_length] = '\0';
-    memcpy(copy + name_length + 1, value, value_length);
-    copy[name_length + 1 + value_length] = '\0';
-    bool added = http_response_add_header(response, copy, copy + name_length + 1);
-    free(copy);
-    return added;
-}
-
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 /* "404" or "404 Not Found": the code, or -1. */
@@ -361,7 +346,7 @@ void guest_wagi_parse_output(const uint8_t *data, size_t length, http_response *
         }
         has_type = has_type || (name_length == 12 && strncasecmp(text + start, "content-type", 12) == 0);
         has_location = has_location || (name_length == 8 && strncasecmp(text + start, "location", 8) == 0);
-        if (!add_response_header(response, text + start, name_length, value, value_length)) {
+        if (!guest_response_add_header(response, text + start, name_length, value, value_length)) {
             guest_outcome_set(outcome, GUEST_INSTANTIATE, "out of memory reading the guest's response");
             return;
         }
@@ -474,12 +459,10 @@ bool guest_wagi_check(const wasm_module_t *module, char *error, size_t error_siz
     for (size_t i = 0; i < exports.size; i++) {
         const wasm_name_t *name = wasm_exporttype_name(exports.data[i]);
         const wasm_externtype_t *type = wasm_exporttype_type(exports.data[i]);
-        if (name->size == 6 && memcmp(name->data, "_start", 6) == 0) {
-            const wasm_functype_t *func = wasm_externtype_as_functype_const(type);
-            has_start = func && wasm_functype_params(func)->size == 0 && wasm_functype_results(func)->size == 0;
-        } else if (name->size == 6 && memcmp(name->data, "memory", 6) == 0) {
+        if (name->size == 6 && memcmp(name->data, "_start", 6) == 0)
+            has_start = guest_func_without_values(type);
+        else if (name->size == 6 && memcmp(name->data, "memory", 6) == 0)
             has_memory = wasm_externtype_kind(type) == WASM_EXTERN_MEMORY;
-        }
     }
     wasm_exporttype_vec_delete(&exports);
     if (fits && !has_start) {

@@ -1,7 +1,6 @@
 /* host.c: `wasmhost serve` as a library: manifest, services, workers and server; reload and shutdown. */
 #include "host.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -21,7 +20,7 @@
 #define DEFAULT_TIMEOUT_NS (30ull * 1000000000ull)
 
 struct host {
-    host_options options;
+    uint32_t grace_ms;
     char *manifest_path;
     service_defaults defaults;
     module_cache *cache;
@@ -32,7 +31,6 @@ struct host {
     /* The services now routed; replaced whole by a reload. */
     pthread_mutex_t table_lock;
     service_table *table;
-    size_t service_count;
     _Atomic bool ready;
 };
 
@@ -84,7 +82,7 @@ static void builtin_answer(host *h, const http_request *request, http_response *
             http_response_text(response, 503, "loading services\n");
     } else {
         pthread_mutex_lock(&h->table_lock);
-        size_t loaded = h->table ? h->service_count : 0;
+        size_t loaded = h->table ? h->table->service_count : 0;
         pthread_mutex_unlock(&h->table_lock);
         size_t length = 0;
         char *text = metrics_render(h->metrics, loaded, &length);
@@ -278,6 +276,7 @@ static void on_request(void *user, server_exchange *exchange, http_request *requ
         service_table_retain(table);
     pthread_mutex_unlock(&h->table_lock);
     if (!s) {
+        request->route = NULL; /* answered by the host, not by the service on_headers found */
         http_response_text(&response, 404, "Not Found\n");
         server_respond(exchange, &response, false);
         return;
@@ -327,19 +326,20 @@ static void log_guest_stderr(void *user, const char *service, const char *reques
 
 /* ---- start, reload, stop ---- */
 
-static service_table *load_services(host *h, char *error, size_t error_size)
+/* The manifest with the environment's overrides applied, as at start and at every reload. */
+static manifest *read_manifest(host *h, char *error, size_t error_size)
 {
     manifest *m = manifest_load(h->manifest_path, error, error_size);
-    if (!m)
-        return NULL;
-    if (!manifest_env_overrides(m, error, error_size)) {
+    if (m && !manifest_env_overrides(m, error, error_size)) {
         manifest_free(m);
         return NULL;
     }
-    service_table *table = service_table_build(m, h->cache, h->metrics, &h->defaults, log_guest_stderr, h, error,
-                                               error_size);
-    manifest_free(m);
-    return table;
+    return m;
+}
+
+static service_table *build_services(host *h, const manifest *m, char *error, size_t error_size)
+{
+    return service_table_build(m, h->cache, h->metrics, &h->defaults, log_guest_stderr, h, error, error_size);
 }
 
 /* Frees what host_start made; the server and workers must be stopped already. */
@@ -360,7 +360,6 @@ static service_table *install_table(host *h, service_table *table)
     pthread_mutex_lock(&h->table_lock);
     service_table *old = h->table;
     h->table = table;
-    h->service_count = table->service_count;
     pthread_mutex_unlock(&h->table_lock);
     return old;
 }
@@ -372,14 +371,15 @@ host *host_start(const host_options *options, char *error, size_t error_size)
         snprintf(error, error_size, "out of memory");
         return NULL;
     }
-    h->options = *options;
+    h->grace_ms = options->grace_ms;
     pthread_mutex_init(&h->table_lock, NULL);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1)
         cores = 1;
     /* Two per core: enough that a guest waiting on its deadline leaves the others a core, few
-     * enough that hand-offs between threads do not cost more than the guests (measured: 4
-     * workers on 2 cores serve 84k requests/s, 8 serve 52k). */
+     * enough that hand-offs between threads do not cost more than the guests (measured with
+     * wrk on /health before quick guests ran on the loops, 2 cores: 4 workers served 84k
+     * requests/s, 8 served 52k). */
     unsigned worker_count = options->workers ? options->workers : (unsigned)(cores * 2 < 4 ? 4 : cores * 2);
     h->defaults = (service_defaults){
         .timeout_ns = DEFAULT_TIMEOUT_NS,
@@ -395,7 +395,7 @@ host *host_start(const host_options *options, char *error, size_t error_size)
     }
     /* The manifest is read (and checked) before listening, so that a mistake in it stops the
      * start-up at once; compiling the modules comes after, while /healthz already answers. */
-    if (!(m = manifest_load(h->manifest_path, error, error_size)) || !manifest_env_overrides(m, error, error_size))
+    if (!(m = read_manifest(h, error, error_size)))
         goto failed;
     char address[256];
     uint16_t port = 8080;
@@ -409,10 +409,10 @@ host *host_start(const host_options *options, char *error, size_t error_size)
         snprintf(address, sizeof address, "%s", m->listen_host);
         port = m->listen_port;
     }
-    if (!(h->log = access_log_open(options->access_log ? options->access_log : "-", error, error_size)) ||
-        !(h->metrics = metrics_new()) || !(h->cache = module_cache_new(m->cache_size))) {
-        if (!error[0])
-            snprintf(error, error_size, "out of memory");
+    if (!(h->log = access_log_open(options->access_log ? options->access_log : "-", error, error_size)))
+        goto failed;
+    if (!(h->metrics = metrics_new()) || !(h->cache = module_cache_new(m->cache_size))) {
+        snprintf(error, error_size, "out of memory");
         goto failed;
     }
     if (!(h->workers = workers_start(worker_count, error, error_size)))
@@ -423,8 +423,7 @@ host *host_start(const host_options *options, char *error, size_t error_size)
     if (!h->server)
         goto failed;
 
-    service_table *table = service_table_build(m, h->cache, h->metrics, &h->defaults, log_guest_stderr, h, error,
-                                               error_size);
+    service_table *table = build_services(h, m, error, error_size);
     if (!table)
         goto failed;
     install_table(h, table);
@@ -452,7 +451,9 @@ uint16_t host_port(const host *h)
 
 bool host_reload(host *h, char *error, size_t error_size)
 {
-    service_table *table = load_services(h, error, error_size);
+    manifest *m = read_manifest(h, error, error_size);
+    service_table *table = m ? build_services(h, m, error, error_size) : NULL;
+    manifest_free(m);
     metrics_record_reload(h->metrics, table != NULL);
     if (!table) {
         access_log_event(h->log, "error", NULL, NULL, "reload failed, keeping the services running: %s", error);
@@ -468,13 +469,7 @@ bool host_reload(host *h, char *error, size_t error_size)
 
 uint64_t host_stop(host *h)
 {
-    server_stop_accepting(h->server);
-    uint64_t deadline = now_ns() + (uint64_t)h->options.grace_ms * 1000000ull;
-    while (server_in_flight(h->server) > 0 && now_ns() < deadline) {
-        struct timespec pause = {0, 5 * 1000000};
-        nanosleep(&pause, NULL);
-    }
-    uint64_t cut = server_in_flight(h->server);
+    uint64_t cut = server_drain(h->server, h->grace_ms);
     /* Jobs still queued or running finish first (each bounded by its deadline): they answer
      * through the server, which must outlive them. */
     workers_stop(h->workers);

@@ -32,12 +32,31 @@ void http_request_free(http_request *request)
     free(request);
 }
 
+char *http_request_place_target(http_request *request, char *text, const char *target, size_t length)
+{
+    request->target = memcpy(text, target, length);
+    text[length] = '\0';
+    text += length + 1;
+    /* path and query are split from a second copy */
+    request->path = memcpy(text, target, length);
+    text[length] = '\0';
+    char *question = memchr(text, '?', length);
+    text += length + 1;
+    *text = '\0'; /* the empty query, when there is none */
+    if (question) {
+        *question = '\0';
+        request->query = question + 1;
+    } else {
+        request->query = text;
+    }
+    return text + 1;
+}
+
 http_request *http_request_create(const char *method, const char *target, const http_header *headers,
                                   size_t header_count, const void *body, size_t body_length)
 {
     size_t target_length = strlen(target);
-    /* target, then path and query split from a second copy of it, then the headers */
-    size_t text_size = 2 * (target_length + 1) + 1;
+    size_t text_size = HTTP_TARGET_TEXT_SIZE(target_length);
     for (size_t i = 0; i < header_count; i++)
         text_size += strlen(headers[i].name) + strlen(headers[i].value) + 2;
     size_t header_bytes = header_count * sizeof(http_header);
@@ -59,20 +78,7 @@ http_request *http_request_create(const char *method, const char *target, const 
     char *text = (char *)request->headers + header_bytes;
 
     snprintf(request->method, sizeof request->method, "%s", method);
-    request->target = text;
-    memcpy(text, target, target_length + 1);
-    text += target_length + 1;
-    request->path = text;
-    memcpy(text, target, target_length + 1);
-    char *question = strchr(text, '?');
-    text += target_length + 1;
-    if (question) {
-        *question = '\0';
-        request->query = question + 1;
-    } else {
-        request->query = text;
-    }
-    *text++ = '\0'; /* the empty query, when there is none */
+    text = http_request_place_target(request, text, target, target_length);
     for (size_t i = 0; i < header_count; i++) {
         size_t name_length = strlen(headers[i].name), value_length = strlen(headers[i].value);
         request->headers[i].name = memcpy(text, headers[i].name, name_length + 1);
@@ -93,7 +99,7 @@ void http_response_init(http_response *response, int status)
 
 /* Content-Length, Connection and Date are written by the server from what it knows;
  * Transfer-Encoding too, since the server always sends a Content-Length. */
-static bool header_is_servers(const char *name)
+bool http_header_is_servers(const char *name)
 {
     return strcasecmp(name, "content-length") == 0 || strcasecmp(name, "connection") == 0 ||
            strcasecmp(name, "date") == 0 || strcasecmp(name, "transfer-encoding") == 0;
@@ -101,7 +107,7 @@ static bool header_is_servers(const char *name)
 
 bool http_response_add_header(http_response *response, const char *name, const char *value)
 {
-    if (header_is_servers(name))
+    if (http_header_is_servers(name))
         return true;
     if (response->header_count == response->header_capacity) {
         size_t capacity = response->header_capacity ? 2 * response->header_capacity : 4;

@@ -49,9 +49,17 @@ void http_request_free(http_request *request);
 http_request *http_request_create(const char *method, const char *target, const http_header *headers,
                                   size_t header_count, const void *body, size_t body_length);
 
+/* Bytes http_request_place_target needs for a target of `length` bytes. */
+#define HTTP_TARGET_TEXT_SIZE(length) (2 * ((size_t)(length) + 1) + 1)
+/* For packed requests: lays out the `length` bytes at `target` in `text` as the request's target,
+ * path and query ("" when none), HTTP_TARGET_TEXT_SIZE(length) bytes; returns the byte after. */
+char *http_request_place_target(http_request *request, char *text, const char *target, size_t length);
+
 void http_response_init(http_response *response, int status);
-/* Adds a header (copies both); false when out of memory. Content-Length, Connection and Date
- * are the server's: set here, they are ignored. */
+/* Content-Length, Connection, Date and Transfer-Encoding: the server writes them itself. */
+bool http_header_is_servers(const char *name);
+/* Adds a header (copies both); false when out of memory. The server's headers (above) are
+ * ignored. */
 bool http_response_add_header(http_response *response, const char *name, const char *value);
 bool http_response_append(http_response *response, const void *data, size_t length);
 /* A short text response: status, "content-type: text/plain; charset=utf-8", body `text`. */

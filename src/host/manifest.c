@@ -578,24 +578,16 @@ static bool explain_schema_error(loader *l, cyaml_err_t code)
 
 /* ---- paths ---- */
 
-/* `path` made absolute against `folder`, with "." segments and doubled slashes removed and
- * ".." applied, for messages about files that do not exist (realpath needs the file). */
-static char *clean_join(const char *folder, const char *path)
+/* The absolute path `joined` with "." segments and doubled slashes removed and ".." applied, for
+ * messages about files that do not exist (realpath needs the file). */
+static char *clean_path(const char *joined)
 {
-    size_t size = strlen(folder) + strlen(path) + 3;
-    char *joined = malloc(size), *out = malloc(size);
-    if (!joined || !out) {
-        free(joined);
-        free(out);
+    char *out = malloc(strlen(joined) + 2);
+    if (!out)
         return NULL;
-    }
-    if (path[0] == '/')
-        snprintf(joined, size, "%s", path);
-    else
-        snprintf(joined, size, "%s/%s", folder, path);
     size_t length = 0;
-    for (char *segment = joined; *segment;) {
-        char *end = segment + strcspn(segment, "/");
+    for (const char *segment = joined; *segment;) {
+        const char *end = segment + strcspn(segment, "/");
         size_t segment_length = (size_t)(end - segment);
         if (segment_length == 0 || (segment_length == 1 && segment[0] == '.')) {
             /* nothing */
@@ -614,7 +606,6 @@ static char *clean_join(const char *folder, const char *path)
     if (length == 0)
         out[length++] = '/';
     out[length] = '\0';
-    free(joined);
     return out;
 }
 
@@ -637,13 +628,13 @@ static char *resolve(loader *l, const char *path, file_kind *kind, int *error_nu
     if (stat(joined, &info) != 0) {
         *kind = FILE_MISSING;
         *error_number = errno;
-        resolved = clean_join(l->manifest->folder, path);
+        resolved = clean_path(joined);
     } else {
         *kind = S_ISREG(info.st_mode) ? FILE_REGULAR : S_ISDIR(info.st_mode) ? FILE_DIRECTORY : FILE_OTHER;
         *error_number = 0;
         resolved = realpath(joined, NULL);
         if (!resolved)
-            resolved = clean_join(l->manifest->folder, path);
+            resolved = clean_path(joined);
     }
     free(joined);
     return resolved;

@@ -82,7 +82,6 @@ void metrics_record_request(metrics *m, service_metrics *service, int status, ui
     while (bucket < METRICS_LATENCY_BUCKETS - 1 && us > latency_bounds_us[bucket])
         bucket++;
     atomic_fetch_add_explicit(&s->latency_buckets[bucket], 1, RELAXED);
-    atomic_fetch_add_explicit(&s->latency_count, 1, RELAXED);
     atomic_fetch_add_explicit(&s->latency_sum_us, us, RELAXED);
 }
 

@@ -15,7 +15,6 @@ typedef struct service_metrics {
     char *name;
     _Atomic uint64_t requests_by_status[600]; /* index: the status code (100..599) */
     _Atomic uint64_t latency_buckets[METRICS_LATENCY_BUCKETS];
-    _Atomic uint64_t latency_count;
     _Atomic uint64_t latency_sum_us;
     _Atomic int64_t in_flight;
     _Atomic uint64_t traps, timeouts, memory_exceeded, fuel_exhausted, bad_responses;

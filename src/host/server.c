@@ -438,13 +438,18 @@ void server_stop_accepting(server *server)
     }
 }
 
-uint64_t server_shutdown(server *server, uint32_t grace_ms)
+uint64_t server_drain(server *server, uint32_t grace_ms)
 {
     server_stop_accepting(server);
     uint64_t deadline = uv_hrtime() + (uint64_t)grace_ms * 1000000u;
     while (server_in_flight(server) > 0 && uv_hrtime() < deadline)
         sleep_ms(2);
-    uint64_t remaining = server_in_flight(server);
+    return server_in_flight(server);
+}
+
+uint64_t server_shutdown(server *server, uint32_t grace_ms)
+{
+    uint64_t remaining = server_drain(server, grace_ms);
     request_shutdown(server);
     server_free(server);
     return remaining;

@@ -64,9 +64,12 @@ uint64_t server_in_flight(const server *server);
  * get their responses (then their connections close). When it returns (called from outside
  * the loops), the listening sockets are closed. */
 void server_stop_accepting(server *server);
-/* Stops accepting, waits until nothing is in flight or `grace_ms` passed, then closes every
- * connection, stops the loops and frees the server. Returns the number of requests still in
- * flight when it gave up; the host must still answer those (server_respond then frees them). */
+/* Stops accepting and waits until nothing is in flight or `grace_ms` passed (called from outside
+ * the loops). Returns the number of requests still in flight. */
+uint64_t server_drain(server *server, uint32_t grace_ms);
+/* server_drain, then closes every connection, stops the loops and frees the server. Returns the
+ * number of requests still in flight when it gave up; the host must still answer those
+ * (server_respond then frees them). */
 uint64_t server_shutdown(server *server, uint32_t grace_ms);
 
 #endif

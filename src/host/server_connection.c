@@ -127,7 +127,7 @@ static server_exchange *exchange_create(server_connection *c, http_request *requ
     if (request)
         target = NULL;
     size_t target_length = target ? strlen(target) : 0;
-    size_t text_size = target ? 2 * (target_length + 1) + 1 : 0;
+    size_t text_size = target ? HTTP_TARGET_TEXT_SIZE(target_length) : 0;
     server_exchange *exchange = calloc(1, sizeof *exchange + text_size);
     if (!exchange)
         return NULL;
@@ -145,19 +145,7 @@ static server_exchange *exchange_create(server_connection *c, http_request *requ
         server_request_id(c->loop->server, summary->request_id, sizeof summary->request_id);
         summary->received_ns = c->received_ns;
         summary->packed = true;
-        char *text = (char *)(exchange + 1);
-        summary->target = memcpy(text, target, target_length + 1);
-        text += target_length + 1;
-        summary->path = memcpy(text, target, target_length + 1);
-        char *question = strchr(text, '?');
-        text += target_length + 1;
-        *text = '\0';
-        if (question) {
-            *question = '\0';
-            summary->query = question + 1;
-        } else {
-            summary->query = text;
-        }
+        http_request_place_target(summary, (char *)(exchange + 1), target, target_length);
         exchange->has_summary = true;
     }
     if (c->last)
@@ -347,7 +335,7 @@ static int on_header_value_complete(llhttp_t *parser)
 /* The request as the host gets it: one allocation holding the header array and the strings. */
 static http_request *request_build(server_connection *c)
 {
-    size_t text_size = 2 * (c->url_length + 1) + 1;
+    size_t text_size = HTTP_TARGET_TEXT_SIZE(c->url_length);
     for (uint32_t i = 0; i < c->header_count; i++)
         text_size += c->headers[i].name_length + c->headers[i].value_length + 2;
     size_t header_bytes = c->header_count * sizeof(http_header);
@@ -367,21 +355,7 @@ static http_request *request_build(server_connection *c)
     request->headers = (http_header *)(request + 1);
     request->header_count = c->header_count;
     char *text = (char *)request->headers + header_bytes;
-    request->target = memcpy(text, c->head, c->url_length);
-    text[c->url_length] = '\0';
-    text += c->url_length + 1;
-    request->path = memcpy(text, c->head, c->url_length);
-    text[c->url_length] = '\0';
-    char *question = memchr(text, '?', c->url_length);
-    text += c->url_length + 1;
-    *text = '\0';
-    if (question) {
-        *question = '\0';
-        request->query = question + 1;
-    } else {
-        request->query = text;
-    }
-    text++;
+    text = http_request_place_target(request, text, c->head, c->url_length);
     for (uint32_t i = 0; i < c->header_count; i++) {
         const header_span *span = &c->headers[i];
         request->headers[i].name = memcpy(text, c->head + span->name_offset, span->name_length + 1);
@@ -683,9 +657,7 @@ static bool header_name_valid(const char *name)
 /* Headers the server writes itself, and headers that could split the response, are skipped. */
 static bool header_writable(const http_header *header)
 {
-    return header_name_valid(header->name) && !strpbrk(header->value, "\r\n") &&
-           strcasecmp(header->name, "content-length") != 0 && strcasecmp(header->name, "connection") != 0 &&
-           strcasecmp(header->name, "date") != 0 && strcasecmp(header->name, "transfer-encoding") != 0;
+    return header_name_valid(header->name) && !strpbrk(header->value, "\r\n") && !http_header_is_servers(header->name);
 }
 
 static size_t response_size_bound(const server_exchange *exchange, size_t date_length)

@@ -11,13 +11,16 @@ static void service_free(service *s)
         guest_plan_delete(s->plan);
     if (s->module)
         wasm_module_delete(s->module);
-    for (size_t i = 0; i < s->env_count; i++)
-        free(s->env[i]);
+    for (size_t i = 0; i < s->env_count; i++) {
+        free(s->env_names[i]);
+        free(s->env_values[i]);
+    }
     for (size_t i = 0; i < s->dir_count; i++) {
         free(s->dir_host_paths[i]);
         free(s->dir_guest_paths[i]);
     }
-    free(s->env);
+    free(s->env_names);
+    free(s->env_values);
     free(s->dir_host_paths);
     free(s->dir_guest_paths);
     free(s->name);
@@ -27,18 +30,6 @@ static void service_free(service *s)
 void service_table_retain(service_table *table)
 {
     atomic_fetch_add_explicit(&table->references, 1, memory_order_relaxed);
-}
-
-static char *join(const char *name, const char *value)
-{
-    size_t n = strlen(name), v = strlen(value);
-    char *pair = malloc(n + v + 2);
-    if (pair) {
-        memcpy(pair, name, n);
-        pair[n] = '=';
-        memcpy(pair + n + 1, value, v + 1);
-    }
-    return pair;
 }
 
 /* One service from its manifest entry; NULL with the reason in `error` (without position). */
@@ -51,12 +42,16 @@ static service *service_build(const manifest_service *entry, module_cache *cache
         return NULL;
     }
     s->name = strdup(entry->name);
-    s->env = calloc(entry->env_count + 1, sizeof *s->env);
+    s->env_names = calloc(entry->env_count + 1, sizeof *s->env_names);
+    s->env_values = calloc(entry->env_count + 1, sizeof *s->env_values);
     s->dir_host_paths = calloc(entry->dir_count + 1, sizeof *s->dir_host_paths);
     s->dir_guest_paths = calloc(entry->dir_count + 1, sizeof *s->dir_guest_paths);
-    bool ok = s->name && s->env && s->dir_host_paths && s->dir_guest_paths;
-    for (size_t i = 0; ok && i < entry->env_count; i++, s->env_count++)
-        ok = (s->env[i] = join(entry->env[i].name, entry->env[i].value)) != NULL;
+    bool ok = s->name && s->env_names && s->env_values && s->dir_host_paths && s->dir_guest_paths;
+    for (size_t i = 0; ok && i < entry->env_count; i++, s->env_count++) {
+        s->env_names[i] = strdup(entry->env[i].name);
+        s->env_values[i] = strdup(entry->env[i].value);
+        ok = s->env_names[i] && s->env_values[i];
+    }
     for (size_t i = 0; ok && i < entry->dir_count; i++, s->dir_count++) {
         s->dir_host_paths[i] = strdup(entry->dirs[i].host_path);
         s->dir_guest_paths[i] = strdup(entry->dirs[i].guest_path);
@@ -90,12 +85,13 @@ static service *service_build(const manifest_service *entry, module_cache *cache
         .engine = engine,
         .module = s->module,
         .plan = s->plan,
-        .env = (const char *const *)s->env,
+        .env_names = (const char *const *)s->env_names,
+        .env_values = (const char *const *)s->env_values,
         .env_count = s->env_count,
         .dir_host_paths = (const char *const *)s->dir_host_paths,
         .dir_guest_paths = (const char *const *)s->dir_guest_paths,
         .dir_count = s->dir_count,
-        .max_memory_bytes = entry->max_memory_bytes ? entry->max_memory_bytes : defaults->max_memory_bytes,
+        .max_memory_bytes = entry->max_memory_bytes, /* 0: the engine's */
         .timeout_ns = entry->timeout_ns ? entry->timeout_ns : defaults->timeout_ns,
         .fuel = entry->fuel,
         .max_response_bytes = 16u << 20,

@@ -22,7 +22,7 @@ typedef struct service {
     guest_service guest;        /* what guest_handle needs (points into the fields below) */
     wasm_module_t *module;      /* this service's handle on the cached module */
     guest_plan *plan;           /* its imports resolved for its ABI */
-    char **env;                 /* "NAME=value" */
+    char **env_names, **env_values;
     char **dir_host_paths, **dir_guest_paths;
     size_t env_count, dir_count;
     uint64_t max_body_bytes;
@@ -55,10 +55,9 @@ typedef struct service_table {
 
 /* The host-wide settings that services inherit when their manifest entry is silent. */
 typedef struct service_defaults {
-    uint64_t timeout_ns;      /* WASM_TIMEOUT, else 30 s */
-    uint64_t max_body_bytes;  /* 1 MiB */
-    uint64_t max_memory_bytes; /* 0: the engine's (4 GiB) */
-    uint32_t concurrency;     /* requests one service runs at once */
+    uint64_t timeout_ns;     /* when neither the entry, defaults.timeout nor WASM_TIMEOUT set one */
+    uint64_t max_body_bytes; /* --max-body */
+    uint32_t concurrency;    /* requests one service runs at once */
 } service_defaults;
 
 /* Builds every service of `manifest`: compiles (or takes from `cache`) each module, checks it

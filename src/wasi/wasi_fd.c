@@ -187,6 +187,20 @@ static void iovecs_limit(struct iovec *vec, int *count, uint64_t limit)
     }
 }
 
+/* One readv/writev (or preadv/pwritev when `offset` >= 0) on a host descriptor, retried on EINTR. */
+static int host_transfer(int host_fd, bool writing, const struct iovec *vec, int count, int64_t offset, size_t *done)
+{
+    ssize_t n;
+    do {
+        if (offset < 0)
+            n = writing ? writev(host_fd, vec, count) : readv(host_fd, vec, count);
+        else
+            n = writing ? pwritev(host_fd, vec, count, (off_t)offset) : preadv(host_fd, vec, count, (off_t)offset);
+    } while (n < 0 && errno == EINTR);
+    *done = n < 0 ? 0 : (size_t)n;
+    return n < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS;
+}
+
 /* ---- stdio streams ---- */
 
 static int stream_read(wasi_stream *stream, int host_fd, struct iovec *vec, int count, size_t *done)
@@ -220,14 +234,7 @@ static int stream_read(wasi_stream *stream, int host_fd, struct iovec *vec, int 
         }
         return WASI_ESUCCESS;
     }
-    ssize_t n;
-    do
-        n = readv(host_fd, vec, count);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return wasi_errno_from_host(errno);
-    *done = (size_t)n;
-    return WASI_ESUCCESS;
+    return host_transfer(host_fd, false, vec, count, -1, done);
 }
 
 static int stream_write(wasi_stream *stream, int host_fd, struct iovec *vec, int count, size_t *done)
@@ -246,13 +253,9 @@ static int stream_write(wasi_stream *stream, int host_fd, struct iovec *vec, int
         *done = (size_t)(total > room ? room : total);
         break;
     case WASI_STREAM_INHERIT: {
-        ssize_t n;
-        do
-            n = writev(host_fd, vec, count);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-            return wasi_errno_from_host(errno);
-        *done = (size_t)n;
+        int error = host_transfer(host_fd, true, vec, count, -1, done);
+        if (error != WASI_ESUCCESS)
+            return error;
         break;
     }
     case WASI_STREAM_BUFFER:
@@ -304,118 +307,39 @@ static bool is_virtual(const wasi_fd *entry)
 
 /* ---- read and write ---- */
 
-static int fd_read(wh_wasi *wasi, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread_ptr)
+/* What fd_read, fd_write, fd_pread and fd_pwrite share: `positioned` makes it pread/pwrite at
+ * `offset`, which stdio streams and other virtual entries cannot do. */
+static int fd_transfer(wh_wasi *wasi, uint32_t fd, bool writing, bool positioned, uint32_t iovs, uint32_t iovs_len,
+                       uint64_t offset, uint32_t done_ptr)
 {
+    uint64_t rights = (writing ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ) | (positioned ? WASI_RIGHT_FD_SEEK : 0);
     int error;
-    wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_READ, &error);
+    wasi_fd *entry = wasi_fd_get(wasi, fd, rights, &error);
     if (!entry)
         return error;
-    uint8_t *nread = wasi_memory(wasi, nread_ptr, 4);
+    uint8_t *done_out = wasi_memory(wasi, done_ptr, 4);
     struct iovec vec[WASI_MAX_IOVECS];
     int count = 0;
-    if (!nread)
+    if (!done_out)
         return WASI_EFAULT;
     if ((error = gather_iovecs(wasi, iovs, iovs_len, vec, &count)) != WASI_ESUCCESS)
         return error;
     size_t done = 0;
-    if (entry->stream) {
-        error = stream_read(entry->stream, entry->host_fd, vec, count, &done);
+    if (positioned) {
+        if (is_virtual(entry))
+            return WASI_ESPIPE;
+        if (offset > INT64_MAX)
+            return WASI_EINVAL;
+        error = host_transfer(entry->host_fd, writing, vec, count, (int64_t)offset, &done);
+    } else if (entry->stream) {
+        error = writing ? stream_write(entry->stream, entry->host_fd, vec, count, &done)
+                        : stream_read(entry->stream, entry->host_fd, vec, count, &done);
     } else {
-        ssize_t n;
-        do
-            n = readv(entry->host_fd, vec, count);
-        while (n < 0 && errno == EINTR);
-        error = n < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS;
-        done = n < 0 ? 0 : (size_t)n;
+        error = host_transfer(entry->host_fd, writing, vec, count, -1, &done);
     }
     if (error != WASI_ESUCCESS)
         return error;
-    wasi_put32(nread, (uint32_t)done);
-    return WASI_ESUCCESS;
-}
-
-static int fd_write(wh_wasi *wasi, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten_ptr)
-{
-    int error;
-    wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_WRITE, &error);
-    if (!entry)
-        return error;
-    uint8_t *nwritten = wasi_memory(wasi, nwritten_ptr, 4);
-    struct iovec vec[WASI_MAX_IOVECS];
-    int count = 0;
-    if (!nwritten)
-        return WASI_EFAULT;
-    if ((error = gather_iovecs(wasi, iovs, iovs_len, vec, &count)) != WASI_ESUCCESS)
-        return error;
-    size_t done = 0;
-    if (entry->stream) {
-        error = stream_write(entry->stream, entry->host_fd, vec, count, &done);
-    } else {
-        ssize_t n;
-        do
-            n = writev(entry->host_fd, vec, count);
-        while (n < 0 && errno == EINTR);
-        error = n < 0 ? wasi_errno_from_host(errno) : WASI_ESUCCESS;
-        done = n < 0 ? 0 : (size_t)n;
-    }
-    if (error != WASI_ESUCCESS)
-        return error;
-    wasi_put32(nwritten, (uint32_t)done);
-    return WASI_ESUCCESS;
-}
-
-static int fd_pread(wh_wasi *wasi, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset, uint32_t nread_ptr)
-{
-    int error;
-    wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK, &error);
-    if (!entry)
-        return error;
-    uint8_t *nread = wasi_memory(wasi, nread_ptr, 4);
-    struct iovec vec[WASI_MAX_IOVECS];
-    int count = 0;
-    if (!nread)
-        return WASI_EFAULT;
-    if ((error = gather_iovecs(wasi, iovs, iovs_len, vec, &count)) != WASI_ESUCCESS)
-        return error;
-    if (is_virtual(entry))
-        return WASI_ESPIPE;
-    if (offset > INT64_MAX)
-        return WASI_EINVAL;
-    ssize_t n;
-    do
-        n = preadv(entry->host_fd, vec, count, (off_t)offset);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return wasi_errno_from_host(errno);
-    wasi_put32(nread, (uint32_t)n);
-    return WASI_ESUCCESS;
-}
-
-static int fd_pwrite(wh_wasi *wasi, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset,
-                     uint32_t nwritten_ptr)
-{
-    int error;
-    wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_SEEK, &error);
-    if (!entry)
-        return error;
-    uint8_t *nwritten = wasi_memory(wasi, nwritten_ptr, 4);
-    struct iovec vec[WASI_MAX_IOVECS];
-    int count = 0;
-    if (!nwritten)
-        return WASI_EFAULT;
-    if ((error = gather_iovecs(wasi, iovs, iovs_len, vec, &count)) != WASI_ESUCCESS)
-        return error;
-    if (is_virtual(entry))
-        return WASI_ESPIPE;
-    if (offset > INT64_MAX)
-        return WASI_EINVAL;
-    ssize_t n;
-    do
-        n = pwritev(entry->host_fd, vec, count, (off_t)offset);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return wasi_errno_from_host(errno);
-    wasi_put32(nwritten, (uint32_t)n);
+    wasi_put32(done_out, (uint32_t)done);
     return WASI_ESUCCESS;
 }
 
@@ -780,15 +704,21 @@ static int fd_readdir(wh_wasi *wasi, uint32_t fd, uint32_t buf_ptr, uint32_t buf
 
 /* ---- host callbacks ---- */
 
-wh_trap *wasi_fd_read(void *env, wh_slot *a) { WASI_RETURN(fd_read(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3))); }
-wh_trap *wasi_fd_write(void *env, wh_slot *a) { WASI_RETURN(fd_write(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3))); }
+wh_trap *wasi_fd_read(void *env, wh_slot *a)
+{
+    WASI_RETURN(fd_transfer(env, WASI_ARG32(0), false, false, WASI_ARG32(1), WASI_ARG32(2), 0, WASI_ARG32(3)));
+}
+wh_trap *wasi_fd_write(void *env, wh_slot *a)
+{
+    WASI_RETURN(fd_transfer(env, WASI_ARG32(0), true, false, WASI_ARG32(1), WASI_ARG32(2), 0, WASI_ARG32(3)));
+}
 wh_trap *wasi_fd_pread(void *env, wh_slot *a)
 {
-    WASI_RETURN(fd_pread(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
+    WASI_RETURN(fd_transfer(env, WASI_ARG32(0), false, true, WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
 }
 wh_trap *wasi_fd_pwrite(void *env, wh_slot *a)
 {
-    WASI_RETURN(fd_pwrite(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
+    WASI_RETURN(fd_transfer(env, WASI_ARG32(0), true, true, WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
 }
 wh_trap *wasi_fd_seek(void *env, wh_slot *a)
 {

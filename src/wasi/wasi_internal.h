@@ -242,24 +242,6 @@ static inline void wasi_put64(uint8_t *p, uint64_t v)
     wasi_put32(p + 4, (uint32_t)(v >> 32));
 }
 
-/* Stores a u32/u64 result at guest address `ptr`: WASI_EFAULT when out of bounds. */
-static inline int wasi_store32(const wh_wasi *wasi, uint32_t ptr, uint32_t value)
-{
-    uint8_t *p = wasi_memory(wasi, ptr, 4);
-    if (!p)
-        return WASI_EFAULT;
-    wasi_put32(p, value);
-    return WASI_ESUCCESS;
-}
-static inline int wasi_store64(const wh_wasi *wasi, uint32_t ptr, uint64_t value)
-{
-    uint8_t *p = wasi_memory(wasi, ptr, 8);
-    if (!p)
-        return WASI_EFAULT;
-    wasi_put64(p, value);
-    return WASI_ESUCCESS;
-}
-
 /* Host callbacks: arguments in a[0..), the errno result goes to a[0]. */
 #define WASI_ARG32(i) (a[i].u32)
 #define WASI_ARG64(i) (a[i].u64)

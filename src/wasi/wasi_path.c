@@ -148,44 +148,29 @@ static int path_open(wh_wasi *wasi, uint32_t dirfd, uint32_t dirflags, uint32_t 
 
 /* ---- directories ---- */
 
-static int path_create_directory(wh_wasi *wasi, uint32_t fd, uint32_t path_ptr, uint32_t path_len)
-{
-    wasi_fd *dir;
-    int error = get_dir(wasi, fd, WASI_RIGHT_PATH_CREATE_DIRECTORY, &dir);
-    if (error != WASI_ESUCCESS)
-        return error;
-    wasi_resolved resolved;
-    if ((error = resolve_arg(wasi, dir, path_ptr, path_len, WASI_RESOLVE_CREATE, &resolved)) != WASI_ESUCCESS)
-        return error;
-    error = host_result(mkdirat(resolved.parent_fd, resolved.name, 0777));
-    wasi_resolved_close(&resolved);
-    return error;
-}
+/* What path_create_directory, path_remove_directory and path_unlink_file do to the name. */
+typedef enum name_operation { NAME_CREATE_DIRECTORY, NAME_REMOVE_DIRECTORY, NAME_UNLINK_FILE } name_operation;
 
-static int path_remove_directory(wh_wasi *wasi, uint32_t fd, uint32_t path_ptr, uint32_t path_len)
+/* One mkdirat or unlinkat on a name beneath the directory `fd`, with the right the operation needs. */
+static int path_name_operation(wh_wasi *wasi, name_operation operation, uint32_t fd, uint32_t path_ptr, uint32_t path_len)
 {
+    static const uint64_t rights[] = {
+        [NAME_CREATE_DIRECTORY] = WASI_RIGHT_PATH_CREATE_DIRECTORY,
+        [NAME_REMOVE_DIRECTORY] = WASI_RIGHT_PATH_REMOVE_DIRECTORY,
+        [NAME_UNLINK_FILE] = WASI_RIGHT_PATH_UNLINK_FILE,
+    };
     wasi_fd *dir;
-    int error = get_dir(wasi, fd, WASI_RIGHT_PATH_REMOVE_DIRECTORY, &dir);
+    int error = get_dir(wasi, fd, rights[operation], &dir);
     if (error != WASI_ESUCCESS)
         return error;
+    int how = operation == NAME_CREATE_DIRECTORY ? WASI_RESOLVE_CREATE : 0;
     wasi_resolved resolved;
-    if ((error = resolve_arg(wasi, dir, path_ptr, path_len, 0, &resolved)) != WASI_ESUCCESS)
+    if ((error = resolve_arg(wasi, dir, path_ptr, path_len, how, &resolved)) != WASI_ESUCCESS)
         return error;
-    error = host_result(unlinkat(resolved.parent_fd, resolved.name, AT_REMOVEDIR));
-    wasi_resolved_close(&resolved);
-    return error;
-}
-
-static int path_unlink_file(wh_wasi *wasi, uint32_t fd, uint32_t path_ptr, uint32_t path_len)
-{
-    wasi_fd *dir;
-    int error = get_dir(wasi, fd, WASI_RIGHT_PATH_UNLINK_FILE, &dir);
-    if (error != WASI_ESUCCESS)
-        return error;
-    wasi_resolved resolved;
-    if ((error = resolve_arg(wasi, dir, path_ptr, path_len, 0, &resolved)) != WASI_ESUCCESS)
-        return error;
-    error = host_result(unlinkat(resolved.parent_fd, resolved.name, 0));
+    int status = operation == NAME_CREATE_DIRECTORY
+                     ? mkdirat(resolved.parent_fd, resolved.name, 0777)
+                     : unlinkat(resolved.parent_fd, resolved.name, operation == NAME_REMOVE_DIRECTORY ? AT_REMOVEDIR : 0);
+    error = host_result(status);
     wasi_resolved_close(&resolved);
     return error;
 }
@@ -242,6 +227,35 @@ static int path_filestat_set_times(wh_wasi *wasi, uint32_t fd, uint32_t lookupfl
 
 /* ---- links and renames ---- */
 
+/* The old and new names of a link or rename, each resolved beneath its own directory (the new
+ * one to be created). On the heap: two wasi_resolved are large for the stack together. */
+typedef struct resolved_pair {
+    wasi_resolved old_name, new_name;
+} resolved_pair;
+
+static void resolved_pair_free(resolved_pair *pair)
+{
+    if (!pair)
+        return;
+    wasi_resolved_close(&pair->old_name);
+    wasi_resolved_close(&pair->new_name);
+    free(pair);
+}
+
+/* *out is to be freed with resolved_pair_free whatever the result. */
+static int resolve_pair(wh_wasi *wasi, const wasi_fd *old_dir, uint32_t old_path, uint32_t old_len, int old_how,
+                        const wasi_fd *new_dir, uint32_t new_path, uint32_t new_len, resolved_pair **out)
+{
+    resolved_pair *pair = *out = malloc(sizeof *pair);
+    if (!pair)
+        return WASI_ENOMEM;
+    pair->old_name.parent_fd = pair->new_name.parent_fd = -1;
+    int error = resolve_arg(wasi, old_dir, old_path, old_len, old_how, &pair->old_name);
+    if (error == WASI_ESUCCESS)
+        error = resolve_arg(wasi, new_dir, new_path, new_len, WASI_RESOLVE_CREATE, &pair->new_name);
+    return error;
+}
+
 static int path_link(wh_wasi *wasi, uint32_t old_fd, uint32_t old_flags, uint32_t old_path, uint32_t old_len,
                      uint32_t new_fd, uint32_t new_path, uint32_t new_len)
 {
@@ -251,26 +265,15 @@ static int path_link(wh_wasi *wasi, uint32_t old_fd, uint32_t old_flags, uint32_
         return error;
     if ((error = get_dir(wasi, new_fd, WASI_RIGHT_PATH_LINK_TARGET, &new_dir)) != WASI_ESUCCESS)
         return error;
-    wasi_resolved *old_resolved = malloc(sizeof *old_resolved), *new_resolved = malloc(sizeof *new_resolved);
-    if (!old_resolved || !new_resolved) {
-        free(old_resolved);
-        free(new_resolved);
-        return WASI_ENOMEM;
-    }
-    old_resolved->parent_fd = new_resolved->parent_fd = -1;
     int how = (old_flags & WASI_LOOKUP_SYMLINK_FOLLOW) ? WASI_RESOLVE_FOLLOW : 0;
-    error = resolve_arg(wasi, old_dir, old_path, old_len, how, old_resolved);
+    resolved_pair *names;
+    error = resolve_pair(wasi, old_dir, old_path, old_len, how, new_dir, new_path, new_len, &names);
+    if (error == WASI_ESUCCESS && names->new_name.trailing_slash)
+        error = trailing_slash_create_error(&names->new_name);
     if (error == WASI_ESUCCESS)
-        error = resolve_arg(wasi, new_dir, new_path, new_len, WASI_RESOLVE_CREATE, new_resolved);
-    if (error == WASI_ESUCCESS && new_resolved->trailing_slash)
-        error = trailing_slash_create_error(new_resolved);
-    if (error == WASI_ESUCCESS)
-        error = host_result(
-            linkat(old_resolved->parent_fd, old_resolved->name, new_resolved->parent_fd, new_resolved->name, 0));
-    wasi_resolved_close(old_resolved);
-    wasi_resolved_close(new_resolved);
-    free(old_resolved);
-    free(new_resolved);
+        error = host_result(linkat(names->old_name.parent_fd, names->old_name.name, names->new_name.parent_fd,
+                                   names->new_name.name, 0));
+    resolved_pair_free(names);
     return error;
 }
 
@@ -283,31 +286,20 @@ static int path_rename(wh_wasi *wasi, uint32_t fd, uint32_t old_path, uint32_t o
         return error;
     if ((error = get_dir(wasi, new_fd, WASI_RIGHT_PATH_RENAME_TARGET, &new_dir)) != WASI_ESUCCESS)
         return error;
-    wasi_resolved *old_resolved = malloc(sizeof *old_resolved), *new_resolved = malloc(sizeof *new_resolved);
-    if (!old_resolved || !new_resolved) {
-        free(old_resolved);
-        free(new_resolved);
-        return WASI_ENOMEM;
-    }
-    old_resolved->parent_fd = new_resolved->parent_fd = -1;
-    error = resolve_arg(wasi, old_dir, old_path, old_len, 0, old_resolved);
-    if (error == WASI_ESUCCESS)
-        error = resolve_arg(wasi, new_dir, new_path, new_len, WASI_RESOLVE_CREATE, new_resolved);
-    if (error == WASI_ESUCCESS && new_resolved->trailing_slash) {
+    resolved_pair *names;
+    error = resolve_pair(wasi, old_dir, old_path, old_len, 0, new_dir, new_path, new_len, &names);
+    if (error == WASI_ESUCCESS && names->new_name.trailing_slash) {
         /* "new/" can only be the new name of a directory. */
         struct stat st;
-        if (fstatat(old_resolved->parent_fd, old_resolved->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        if (fstatat(names->old_name.parent_fd, names->old_name.name, &st, AT_SYMLINK_NOFOLLOW) != 0)
             error = wasi_errno_from_host(errno);
         else if (!S_ISDIR(st.st_mode))
             error = WASI_ENOTDIR;
     }
     if (error == WASI_ESUCCESS)
         error = host_result(
-            renameat(old_resolved->parent_fd, old_resolved->name, new_resolved->parent_fd, new_resolved->name));
-    wasi_resolved_close(old_resolved);
-    wasi_resolved_close(new_resolved);
-    free(old_resolved);
-    free(new_resolved);
+            renameat(names->old_name.parent_fd, names->old_name.name, names->new_name.parent_fd, names->new_name.name));
+    resolved_pair_free(names);
     return error;
 }
 
@@ -376,15 +368,15 @@ wh_trap *wasi_path_open(void *env, wh_slot *a)
 }
 wh_trap *wasi_path_create_directory(void *env, wh_slot *a)
 {
-    WASI_RETURN(path_create_directory(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
+    WASI_RETURN(path_name_operation(env, NAME_CREATE_DIRECTORY, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
 }
 wh_trap *wasi_path_remove_directory(void *env, wh_slot *a)
 {
-    WASI_RETURN(path_remove_directory(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
+    WASI_RETURN(path_name_operation(env, NAME_REMOVE_DIRECTORY, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
 }
 wh_trap *wasi_path_unlink_file(void *env, wh_slot *a)
 {
-    WASI_RETURN(path_unlink_file(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
+    WASI_RETURN(path_name_operation(env, NAME_UNLINK_FILE, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
 }
 wh_trap *wasi_path_filestat_get(void *env, wh_slot *a)
 {

@@ -9,37 +9,15 @@
 #include <unistd.h>
 
 #include "manifest.h"
-
-/* Checks stay on in Release builds (assert would vanish with NDEBUG). */
-static int failures;
-#define CHECK(condition, ...)                                                                  \
-    do {                                                                                       \
-        if (!(condition)) {                                                                    \
-            if (++failures <= 20) {                                                            \
-                fprintf(stderr, "%s:%d: check failed: %s\n  ", __FILE__, __LINE__, #condition); \
-                fprintf(stderr, __VA_ARGS__);                                                  \
-                fputc('\n', stderr);                                                           \
-            }                                                                                  \
-        }                                                                                      \
-    } while (0)
+#include "test_support.h"
 
 #define CASES 5000
 
+/* One fixed seed: the same cases on every run, so a failure replays. */
+static prng random_stream = {0x2545F4914F6CDD1Dull};
+
 static char folder[PATH_MAX];
 static char manifest_path[PATH_MAX + 16];
-
-/* xorshift64*: the same sequence on every run, so a failure can be replayed. */
-static uint64_t prng_state = 0x2545F4914F6CDD1Dull;
-
-static uint64_t prng_next(void)
-{
-    prng_state ^= prng_state >> 12;
-    prng_state ^= prng_state << 25;
-    prng_state ^= prng_state >> 27;
-    return prng_state * 0x2545F4914F6CDD1Dull;
-}
-
-static size_t prng_below(size_t bound) { return bound ? (size_t)(prng_next() % bound) : 0; }
 
 /* Every key manifest.c knows; ABSOLUTE becomes an absolute module path. */
 static const char full_manifest[] =
@@ -122,14 +100,14 @@ static void insert_bytes(text *t, size_t at, const void *bytes, size_t count)
 
 static void mutate(text *t)
 {
-    size_t at = prng_below(t->length + 1);
-    switch (prng_below(7)) {
+    size_t at = prng_below(&random_stream, t->length + 1);
+    switch (prng_below(&random_stream, 7)) {
     case 0: /* bit flip */
         if (t->length)
-            t->data[prng_below(t->length)] ^= (char)(1u << prng_below(8));
+            t->data[prng_below(&random_stream, t->length)] ^= (char)(1u << prng_below(&random_stream, 8));
         break;
     case 1: /* deletion of a few bytes */ {
-        size_t count = 1 + prng_below(6);
+        size_t count = 1 + prng_below(&random_stream, 6);
         if (at + count <= t->length) {
             memmove(t->data + at, t->data + at + count, t->length - at - count);
             t->length -= count;
@@ -137,9 +115,9 @@ static void mutate(text *t)
         break;
     }
     case 2: case 3: /* YAML punctuation, a tab or a newline */ {
-        size_t count = 1 + prng_below(3);
+        size_t count = 1 + prng_below(&random_stream, 3);
         for (size_t i = 0; i < count; i++)
-            insert_bytes(t, at, &punctuation[prng_below(sizeof punctuation - 1)], 1);
+            insert_bytes(t, at, &punctuation[prng_below(&random_stream, sizeof punctuation - 1)], 1);
         break;
     }
     case 4: /* truncation */
@@ -162,7 +140,7 @@ static void mutate(text *t)
         break;
     }
     default: /* a random byte (NUL and non-UTF-8 included) */ {
-        char byte = (char)prng_next();
+        char byte = (char)prng_next(&random_stream);
         insert_bytes(t, at, &byte, 1);
         break;
     }
@@ -219,7 +197,7 @@ int main(void)
     size_t loaded = 0, with_position = 0, without_position = 0;
     for (size_t i = 0; i < CASES; i++) {
         t = seed;
-        for (size_t count = 1 + prng_below(4); count; count--)
+        for (size_t count = 1 + prng_below(&random_stream, 4); count; count--)
             mutate(&t);
         write_file("wasmhost.yaml", t.data, t.length);
         error[0] = '\0';
@@ -243,9 +221,5 @@ int main(void)
     snprintf(command, sizeof command, "rm -rf '%s'", folder);
     if (system(command) != 0)
         fprintf(stderr, "could not remove %s\n", folder);
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    return 0;
+    return checks_result();
 }

@@ -8,16 +8,7 @@
 #include <unistd.h>
 
 #include "manifest.h"
-
-/* Checks stay on in Release builds (assert would vanish with NDEBUG). */
-static int failures;
-#define CHECK(condition)                                                                \
-    do {                                                                                \
-        if (!(condition)) {                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-            failures++;                                                                 \
-        }                                                                               \
-    } while (0)
+#include "test_support.h"
 
 static char folder[PATH_MAX];      /* the temporary folder the manifests are written to */
 static char real_folder[PATH_MAX]; /* the same, with symbolic links resolved */
@@ -522,10 +513,8 @@ int main(void)
     snprintf(command, sizeof command, "rm -rf '%s'", folder);
     if (system(command) != 0)
         fprintf(stderr, "could not remove %s\n", folder);
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
+    if (checks_result())
         return 1;
-    }
     printf("manifest: all checks passed\n");
     return 0;
 }

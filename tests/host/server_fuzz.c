@@ -1,6 +1,8 @@
 /* server_fuzz.c: thousands of deterministic hostile connections to the HTTP server (mutated requests, bad framing, garbage, early closes): every answer is well-formed HTTP/1.1, and the server stays up, drains and frees everything. */
 #define _GNU_SOURCE /* memmem */
 #include "server.h"
+#include "test_support.h"
+#include "test_worker.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,52 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static atomic_int failures;
-
-#define CHECK(condition, ...)                                                                  \
-    do {                                                                                       \
-        if (!(condition)) {                                                                    \
-            if (atomic_fetch_add(&failures, 1) < 20) {                                         \
-                fprintf(stderr, "%s:%d: check failed: %s\n  ", __FILE__, __LINE__, #condition); \
-                fprintf(stderr, __VA_ARGS__);                                                  \
-                fputc('\n', stderr);                                                           \
-            }                                                                                  \
-        }                                                                                      \
-    } while (0)
-
 #define CONNECTIONS 3000
 #define CLIENT_THREADS 12
 #define SEED 0x5EED5EEDull
 #define MAX_INPUT (256u << 10)
 
-static uint64_t now_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long milliseconds)
-{
-    struct timespec pause = {milliseconds / 1000, (milliseconds % 1000) * 1000000L};
-    nanosleep(&pause, NULL);
-}
-
-/* ---- a worker thread: answers /thread and /slow from outside the loops ---- */
-
-typedef struct job {
-    server_exchange *exchange;
-    http_request *request;
-    long delay_ms;
-    struct job *next;
-} job;
-
-static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t jobs_ready = PTHREAD_COND_INITIALIZER;
-static job *jobs_first, *jobs_last;
-static bool jobs_stop;
-
-/* "METHOD PATH BODY-LENGTH": enough to show the request got through whole. */
+/* What the worker thread (test_worker.h) answers to /thread and /slow: "METHOD PATH BODY-LENGTH",
+ * enough to show the request got through whole. */
 static void echo_response(const http_request *request, http_response *response)
 {
     char line[256];
@@ -70,49 +33,6 @@ static void echo_response(const http_request *request, http_response *response)
     snprintf(line, sizeof line, "%s %s %zu\n", request->method, request->path, request->body_length);
     http_response_append(response, line, strlen(line));
     http_response_add_header(response, "content-type", "text/plain");
-}
-
-static void *worker_main(void *argument)
-{
-    (void)argument;
-    for (;;) {
-        pthread_mutex_lock(&jobs_lock);
-        while (!jobs_first && !jobs_stop)
-            pthread_cond_wait(&jobs_ready, &jobs_lock);
-        job *j = jobs_first;
-        if (!j) {
-            pthread_mutex_unlock(&jobs_lock);
-            return NULL;
-        }
-        jobs_first = j->next;
-        if (!jobs_first)
-            jobs_last = NULL;
-        pthread_mutex_unlock(&jobs_lock);
-        if (j->delay_ms)
-            sleep_ms(j->delay_ms);
-        http_response response;
-        echo_response(j->request, &response);
-        server_respond(j->exchange, &response, false);
-        free(j);
-    }
-}
-
-static void submit(server_exchange *exchange, http_request *request, long delay_ms)
-{
-    job *j = calloc(1, sizeof *j);
-    if (!j)
-        abort();
-    j->exchange = exchange;
-    j->request = request;
-    j->delay_ms = delay_ms;
-    pthread_mutex_lock(&jobs_lock);
-    if (jobs_last)
-        jobs_last->next = j;
-    else
-        jobs_first = j;
-    jobs_last = j;
-    pthread_cond_signal(&jobs_ready);
-    pthread_mutex_unlock(&jobs_lock);
 }
 
 /* ---- the server's callbacks ---- */
@@ -157,22 +77,6 @@ static const server_callbacks callbacks = {
     .on_headers = on_headers, .on_request = on_request, .on_response = on_response};
 
 /* ---- deterministic inputs ---- */
-
-/* splitmix64: each connection gets its own stream from SEED and its number, so the inputs do
- * not depend on which client thread sends them. */
-typedef struct prng {
-    uint64_t state;
-} prng;
-
-static uint64_t prng_next(prng *p)
-{
-    uint64_t z = (p->state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static size_t prng_below(prng *p, size_t bound) { return bound ? (size_t)(prng_next(p) % bound) : 0; }
 
 /* Valid requests, the seeds for mutation (no HEAD: the reader below frames bodies by
  * Content-Length, and a HEAD response has none). */
@@ -495,6 +399,7 @@ static void check_responses(const received *r, size_t connection)
  * half-closed and read to the end, or read until the server falls silent. */
 static void run_connection(size_t connection, input *in, received *r)
 {
+    /* Its own stream from SEED and its number: the inputs do not depend on which client thread sends them. */
     prng p = {SEED ^ (connection * 0xD1B54A32D192ED03ull)};
     generate(&p, in);
     int fd = connect_port();
@@ -579,7 +484,7 @@ int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     pthread_t worker;
-    pthread_create(&worker, NULL, worker_main, NULL);
+    worker_start(&worker);
 
     server_limits limits;
     server_limits_default(&limits);
@@ -609,11 +514,7 @@ int main(void)
     CHECK(server_in_flight(s) == 0, "nothing in flight at the end (%llu)", (unsigned long long)server_in_flight(s));
     CHECK(server_shutdown(s, 5000) == 0, "shutdown with nothing left in flight");
 
-    pthread_mutex_lock(&jobs_lock);
-    jobs_stop = true;
-    pthread_cond_signal(&jobs_ready);
-    pthread_mutex_unlock(&jobs_lock);
-    pthread_join(worker, NULL);
+    worker_stop(worker);
 
     printf("server fuzz: %d connections sent (%d could not connect) in %llu ms; responses read: "
            "1xx %d, 2xx %d, 3xx %d, 4xx %d, 5xx %d, other %d; written (on_response): 2xx %d, 4xx %d, 5xx %d\n",
@@ -629,9 +530,5 @@ int main(void)
     CHECK(atomic_load(&client_responses_by_class[2]) > CONNECTIONS / 10 &&
               atomic_load(&client_responses_by_class[4]) > CONNECTIONS / 20,
           "both successes and refusals seen");
-    if (atomic_load(&failures)) {
-        fprintf(stderr, "%d check(s) failed\n", atomic_load(&failures));
-        return 1;
-    }
-    return 0;
+    return checks_result();
 }

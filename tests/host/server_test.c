@@ -1,6 +1,8 @@
 /* server_test.c: the HTTP server over real sockets: keep-alive, pipelining, bodies, limits, timeouts, Expect, HEAD, answers from other threads, stop and shutdown. */
 #define _GNU_SOURCE /* memmem */
 #include "server.h"
+#include "test_support.h"
+#include "test_worker.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,31 +20,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(condition, ...)                                                                  \
-    do {                                                                                       \
-        if (!(condition)) {                                                                    \
-            failures++;                                                                        \
-            fprintf(stderr, "%s:%d: check failed: %s\n  ", __FILE__, __LINE__, #condition);    \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
-    } while (0)
-
-static uint64_t now_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long milliseconds)
-{
-    struct timespec pause = {milliseconds / 1000, (milliseconds % 1000) * 1000000L};
-    nanosleep(&pause, NULL);
-}
 
 /* on_response runs on a loop thread once a response is written: the client may read the
  * response first, so counts are awaited (bounded) rather than read at once. */
@@ -74,19 +51,7 @@ static bool wait_count(atomic_int *counter, int target)
     return wait_until(counter_reached, &c);
 }
 
-/* ---- a worker thread: answers /slow (after a delay) and /thread from outside the loops ---- */
-
-typedef struct job {
-    server_exchange *exchange;
-    http_request *request;
-    long delay_ms;
-    struct job *next;
-} job;
-
-static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t jobs_ready = PTHREAD_COND_INITIALIZER;
-static job *jobs_first, *jobs_last;
-static bool jobs_stop;
+/* ---- what the worker thread (test_worker.h) answers to /slow (after a delay) and /thread ---- */
 
 static void echo_response(const http_request *request, http_response *response)
 {
@@ -102,47 +67,6 @@ static void echo_response(const http_request *request, http_response *response)
     http_response_add_header(response, "x-remote", line);
     http_response_add_header(response, "content-length", "999"); /* the server's: ignored */
     http_response_add_header(response, "x-bad", "a\r\nInjected: yes"); /* would split: dropped */
-}
-
-static void *worker_main(void *argument)
-{
-    (void)argument;
-    for (;;) {
-        pthread_mutex_lock(&jobs_lock);
-        while (!jobs_first && !jobs_stop)
-            pthread_cond_wait(&jobs_ready, &jobs_lock);
-        job *j = jobs_first;
-        if (!j) {
-            pthread_mutex_unlock(&jobs_lock);
-            return NULL;
-        }
-        jobs_first = j->next;
-        if (!jobs_first)
-            jobs_last = NULL;
-        pthread_mutex_unlock(&jobs_lock);
-        if (j->delay_ms)
-            sleep_ms(j->delay_ms);
-        http_response response;
-        echo_response(j->request, &response);
-        server_respond(j->exchange, &response, false);
-        free(j);
-    }
-}
-
-static void submit(server_exchange *exchange, http_request *request, long delay_ms)
-{
-    job *j = calloc(1, sizeof *j);
-    j->exchange = exchange;
-    j->request = request;
-    j->delay_ms = delay_ms;
-    pthread_mutex_lock(&jobs_lock);
-    if (jobs_last)
-        jobs_last->next = j;
-    else
-        jobs_first = j;
-    jobs_last = j;
-    pthread_cond_signal(&jobs_ready);
-    pthread_mutex_unlock(&jobs_lock);
 }
 
 /* ---- the server's callbacks ---- */
@@ -896,7 +820,7 @@ int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     pthread_t worker;
-    pthread_create(&worker, NULL, worker_main, NULL);
+    worker_start(&worker);
 
     char error[256];
     server *nowhere = server_start("256.1.1.1", 8080, 1, NULL, &callbacks, error, sizeof error);
@@ -928,16 +852,10 @@ int main(void)
     test_stop_and_shutdown(s);
     test_shutdown_gives_up();
 
-    pthread_mutex_lock(&jobs_lock);
-    jobs_stop = true;
-    pthread_cond_signal(&jobs_ready);
-    pthread_mutex_unlock(&jobs_lock);
-    pthread_join(worker, NULL);
+    worker_stop(worker);
 
-    if (failures) {
-        fprintf(stderr, "%d checks failed\n", failures);
+    if (checks_result())
         return 1;
-    }
     printf("server: all checks passed\n");
     return 0;
 }

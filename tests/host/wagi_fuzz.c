@@ -5,35 +5,13 @@
 #include <string.h>
 
 #include "guest_internal.h"
-
-/* Checks stay on in Release builds (assert would vanish with NDEBUG). */
-static int failures;
-#define CHECK(condition, ...)                                                                  \
-    do {                                                                                       \
-        if (!(condition)) {                                                                    \
-            if (++failures <= 20) {                                                            \
-                fprintf(stderr, "%s:%d: check failed: %s\n  ", __FILE__, __LINE__, #condition); \
-                fprintf(stderr, __VA_ARGS__);                                                  \
-                fputc('\n', stderr);                                                           \
-            }                                                                                  \
-        }                                                                                      \
-    } while (0)
+#include "test_support.h"
 
 #define CASES 20000
 #define MAX_OUTPUT (200u << 10)
 
-/* xorshift64*: the same sequence on every run, so a failure can be replayed. */
-static uint64_t prng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t prng_next(void)
-{
-    prng_state ^= prng_state >> 12;
-    prng_state ^= prng_state << 25;
-    prng_state ^= prng_state >> 27;
-    return prng_state * 0x2545F4914F6CDD1Dull;
-}
-
-static size_t prng_below(size_t bound) { return bound ? (size_t)(prng_next() % bound) : 0; }
+/* One fixed seed: the same cases on every run, so a failure replays. */
+static prng random_stream = {0x9E3779B97F4A7C15ull};
 
 /* Outputs a real guest could write, the seeds for mutation. */
 static const char *const valid_outputs[] = {
@@ -80,22 +58,22 @@ static void line_around(const output *o, size_t at, size_t *start, size_t *end)
 
 static void mutate(output *o)
 {
-    size_t at = prng_below(o->length + 1);
-    switch (prng_below(10)) {
+    size_t at = prng_below(&random_stream, o->length + 1);
+    switch (prng_below(&random_stream, 10)) {
     case 0: /* bit flip */
         if (o->length)
-            o->data[prng_below(o->length)] ^= (uint8_t)(1u << prng_below(8));
+            o->data[prng_below(&random_stream, o->length)] ^= (uint8_t)(1u << prng_below(&random_stream, 8));
         break;
     case 1: /* an interesting byte */
-        insert_bytes(o, at, &interesting[prng_below(sizeof interesting - 1)], 1);
+        insert_bytes(o, at, &interesting[prng_below(&random_stream, sizeof interesting - 1)], 1);
         break;
     case 2: /* a random byte */ {
-        uint8_t byte = (uint8_t)prng_next();
+        uint8_t byte = (uint8_t)prng_next(&random_stream);
         insert_bytes(o, at, &byte, 1);
         break;
     }
     case 3: /* deletion of a few bytes */ {
-        size_t count = 1 + prng_below(4);
+        size_t count = 1 + prng_below(&random_stream, 4);
         if (at + count <= o->length) {
             memmove(o->data + at, o->data + at + count, o->length - at - count);
             o->length -= count;
@@ -121,7 +99,7 @@ static void mutate(output *o)
     case 6: /* a header without a colon, or a name that is not a token */ {
         static const char *const lines[] = {"no colon here\n", "bad name: x\n", ": empty name\n",
                                             "x\x01y: z\n", "name\t: tab before colon\n", "a:b:c\n"};
-        const char *line = lines[prng_below(sizeof lines / sizeof lines[0])];
+        const char *line = lines[prng_below(&random_stream, sizeof lines / sizeof lines[0])];
         insert_bytes(o, at, line, strlen(line));
         break;
     }
@@ -129,7 +107,7 @@ static void mutate(output *o)
         static const char *const lines[] = {"status: 99999999999999999999\n", "Status: 200 OK\n", "status: 1\n",
                                             "status: 099\n", "status: 999 Weird\n", "status:\n", "status: 20x\n",
                                             "status:  404   \n", "STATUS: 301\n", "status: 200\tOK\n"};
-        const char *line = lines[prng_below(sizeof lines / sizeof lines[0])];
+        const char *line = lines[prng_below(&random_stream, sizeof lines / sizeof lines[0])];
         insert_bytes(o, at, line, strlen(line));
         break;
     }
@@ -140,8 +118,8 @@ static void mutate(output *o)
         break;
     default: /* a long run of one byte */ {
         uint8_t run[2048];
-        size_t count = 1 + prng_below(sizeof run);
-        memset(run, (int)(uint8_t)interesting[prng_below(sizeof interesting - 1)], count);
+        size_t count = 1 + prng_below(&random_stream, sizeof run);
+        memset(run, (int)(uint8_t)interesting[prng_below(&random_stream, sizeof interesting - 1)], count);
         insert_bytes(o, at, run, count);
         break;
     }
@@ -150,25 +128,25 @@ static void mutate(output *o)
 
 static void generate(output *o)
 {
-    size_t kind = prng_below(10);
+    size_t kind = prng_below(&random_stream, 10);
     o->length = 0;
     if (kind < 6) { /* a valid output, mutated a few times */
-        const char *seed = valid_outputs[prng_below(VALID_COUNT)];
+        const char *seed = valid_outputs[prng_below(&random_stream, VALID_COUNT)];
         o->length = strlen(seed);
         memcpy(o->data, seed, o->length);
-        for (size_t count = 1 + prng_below(4); count; count--)
+        for (size_t count = 1 + prng_below(&random_stream, 4); count; count--)
             mutate(o);
     } else if (kind == 6) { /* binary */
-        o->length = prng_below(4096);
+        o->length = prng_below(&random_stream, 4096);
         for (size_t i = 0; i < o->length; i++)
-            o->data[i] = (uint8_t)prng_next();
+            o->data[i] = (uint8_t)prng_next(&random_stream);
     } else if (kind == 7) { /* text made of the parser's own punctuation */
-        o->length = prng_below(512);
+        o->length = prng_below(&random_stream, 512);
         for (size_t i = 0; i < o->length; i++)
-            o->data[i] = (uint8_t)interesting[prng_below(sizeof interesting - 1)];
+            o->data[i] = (uint8_t)interesting[prng_below(&random_stream, sizeof interesting - 1)];
     } else if (kind == 8) { /* many headers (past the limit of count or bytes, sometimes) */
-        size_t count = prng_below(2 * GUEST_MAX_RESPONSE_HEADERS);
-        size_t value_length = prng_below(3) == 0 ? 1500 : 8;
+        size_t count = prng_below(&random_stream, 2 * GUEST_MAX_RESPONSE_HEADERS);
+        size_t value_length = prng_below(&random_stream, 3) == 0 ? 1500 : 8;
         char line[1600];
         for (size_t i = 0; i < count; i++) {
             int n = snprintf(line, sizeof line, "x-h%zu: %.*s\n", i, (int)value_length,
@@ -177,16 +155,16 @@ static void generate(output *o)
             insert_bytes(o, o->length, line, (size_t)n);
         }
         insert_bytes(o, o->length, "content-type: a/b\n\nbody", 23);
-        if (prng_below(2))
+        if (prng_below(&random_stream, 2))
             mutate(o);
     } else { /* a valid output with a huge body or a huge header line */
-        const char *seed = valid_outputs[prng_below(VALID_COUNT)];
+        const char *seed = valid_outputs[prng_below(&random_stream, VALID_COUNT)];
         o->length = strlen(seed);
         memcpy(o->data, seed, o->length);
         uint8_t filler[4096];
-        memset(filler, prng_below(2) ? 'b' : 0, sizeof filler);
-        size_t at = prng_below(2) ? o->length : prng_below(o->length + 1);
-        for (size_t count = prng_below(40); count; count--)
+        memset(filler, prng_below(&random_stream, 2) ? 'b' : 0, sizeof filler);
+        size_t at = prng_below(&random_stream, 2) ? o->length : prng_below(&random_stream, o->length + 1);
+        for (size_t count = prng_below(&random_stream, 40); count; count--)
             insert_bytes(o, at, filler, sizeof filler);
     }
 }
@@ -268,9 +246,5 @@ int main(void)
     }
     printf("wagi fuzz: %d cases: %zu accepted, %zu malformed\n", CASES, accepted, malformed);
     CHECK(accepted > CASES / 20 && malformed > CASES / 20, "both answers seen (%zu, %zu)", accepted, malformed);
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    return 0;
+    return checks_result();
 }

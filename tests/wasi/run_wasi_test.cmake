@@ -17,6 +17,8 @@
 # After the run, outside/ and ro/ are compared with what they were: names, link targets,
 # contents and modification times.
 
+include(${CMAKE_CURRENT_LIST_DIR}/../output_checks.cmake)
+
 set(scratch "${check_scratch}")
 file(REMOVE_RECURSE "${scratch}")
 file(MAKE_DIRECTORY "${scratch}/sandbox" "${scratch}/outside" "${scratch}/ro/sub")
@@ -92,23 +94,7 @@ execute_process(${racer_args}
                 TIMEOUT 300)
 
 string(JOIN " " shown ${command})
-set(problems "")
-if(NOT status STREQUAL check_exit)
-  string(APPEND problems "exit status: expected ${check_exit}, got ${status}\n")
-endif()
-foreach(stream stdout stderr)
-  if(stream STREQUAL "stdout")
-    set(text "${out}")
-  else()
-    set(text "${err}")
-  endif()
-  if(DEFINED check_${stream} AND NOT text MATCHES "${check_${stream}}")
-    string(APPEND problems "${stream} does not match: ${check_${stream}}\n")
-  endif()
-  if(DEFINED check_${stream}_not AND text MATCHES "${check_${stream}_not}")
-    string(APPEND problems "${stream} must not match: ${check_${stream}_not}\n")
-  endif()
-endforeach()
+output_problems("${status}" "${out}" "${err}" problems)
 describe_tree("${scratch}/outside" outside_after)
 describe_tree("${scratch}/ro" ro_after)
 if(NOT outside_after STREQUAL outside_before)
