@@ -18,16 +18,18 @@
  * A server makes a fresh instance, hence a fresh memory, per request. Mapping and unmapping 8 GiB
  * each time takes the process's address-space lock and, on unmap, interrupts every core running
  * one of its threads to flush their TLBs: with several worker threads that costs more than the
- * request. So a freed memory's reservation is kept (up to POOL_CAPACITY of them) with every byte
- * zero: small memories are cleared with memset, keeping their pages (no system call); large ones
- * are given back to the kernel with MADV_DONTNEED (pages read as zero again). A new memory takes
- * one and only changes the protection where its size differs. */
+ * request. So a freed memory's reservation is kept (up to POOL_CAPACITY of them). Large ones are
+ * given back to the kernel with MADV_DONTNEED (pages read as zero again); small ones keep their
+ * pages and are cleared with memset (no system call) when they are taken again, not when given
+ * back, so a process that frees its memories on the way out does not clear them for nothing. A
+ * new memory takes one and only changes the protection where its size differs. */
 #define POOL_CAPACITY 64
 #define POOL_CLEAR_LIMIT ((size_t)1 << 20) /* memset up to this many bytes, madvise beyond */
 
 typedef struct pooled_reservation {
     uint8_t *base;
-    size_t accessible; /* bytes from base that are PROT_READ|PROT_WRITE (all zero) */
+    size_t accessible; /* bytes from base that are PROT_READ|PROT_WRITE */
+    size_t dirty;      /* of those, how many from base may not be zero (0 or `accessible`) */
 } pooled_reservation;
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -56,15 +58,17 @@ static bool pool_take(size_t size, pooled_reservation *out)
 
 static void pool_give(uint8_t *base, size_t accessible)
 {
-    if (accessible <= POOL_CLEAR_LIMIT)
-        memset(base, 0, accessible);
-    else if (madvise(base, accessible, MADV_DONTNEED) != 0) {
-        munmap(base, MEMORY_RESERVATION);
-        return;
+    size_t dirty = accessible;
+    if (accessible > POOL_CLEAR_LIMIT) {
+        if (madvise(base, accessible, MADV_DONTNEED) != 0) {
+            munmap(base, MEMORY_RESERVATION);
+            return;
+        }
+        dirty = 0;
     }
     pthread_mutex_lock(&pool_lock);
     if (pool_count < POOL_CAPACITY) {
-        pool[pool_count++] = (pooled_reservation){base, accessible};
+        pool[pool_count++] = (pooled_reservation){base, accessible, dirty};
         base = NULL;
     }
     pthread_mutex_unlock(&pool_lock);
@@ -77,6 +81,7 @@ static uint8_t *reservation_new(size_t size, const char **failed_call)
 {
     pooled_reservation reused;
     if (pool_take(size, &reused)) {
+        memset(reused.base, 0, reused.dirty); /* while still accessible: dirty <= accessible */
         int status = 0;
         if (reused.accessible > size)
             status = mprotect(reused.base + size, reused.accessible - size, PROT_NONE);
