@@ -3,188 +3,161 @@
 
 /* ---- instructions ---- */
 
-/* Compiles one instruction; returns true after the function's final `end`. */
-static bool compile_instruction(compiler *c)
+const wh_wasm_instruction *read_instruction(compiler *c)
 {
-    uint8_t opcode = read_byte(c);
-    /* Fuel: one unit per instruction; structure, nop and drop are free. */
-    if (c->fuel && opcode != 0x01 && opcode != 0x02 && opcode != 0x03 && opcode != 0x05 && opcode != 0x0b &&
-        opcode != 0x1a && live(c))
-        c->regions[c->region].cost++;
-    if (opcode >= 0x45 && opcode <= 0xc4) {
-        compile_numeric(c, &numeric_ops[opcode - 0x45]);
-        return false;
+    uint8_t byte = read_byte(c);
+    const wh_wasm_instruction *instruction = wh_wasm_find(byte);
+    if (instruction)
+        return instruction;
+    if (byte == WH_WASM_PREFIX_MISC) {
+        uint32_t code = read_u32(c);
+        instruction = wh_wasm_find_misc(code);
+        if (!instruction)
+            malformed(c, "illegal opcode 0x%02x %u", byte, code);
+        return instruction;
     }
-    if (opcode >= 0x28 && opcode <= 0x35) {
-        compile_load(c, &loads[opcode - 0x28]);
-        return false;
+    if (byte == WH_WASM_PREFIX_SIMD)
+        malformed(c, "illegal opcode 0x%02x: SIMD instructions are not supported", byte);
+    malformed(c, "illegal opcode 0x%02x", byte);
+}
+
+/* The handlers with no more to them than a few lines; the others are in compile_control.c and compile_ops.c. */
+
+static void compile_unreachable(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    if (live(c))
+        record_offset(c, emit0(c, WH_OP_UNREACHABLE));
+    set_unreachable(c);
+}
+
+static void compile_nop(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)c, (void)instruction;
+}
+
+static void compile_block(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    enter_block(c, FRAME_BLOCK, read_blocktype(c), NONE, NONE);
+}
+
+static void compile_loop(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    enter_block(c, FRAME_LOOP, read_blocktype(c), NONE, NONE);
+}
+
+static void compile_if(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    blocktype bt = read_blocktype(c);
+    uint32_t fused_cell = fresh_result(c);
+    operand cond = pop(c, WH_I32);
+    enter_block(c, FRAME_IF, bt, cond.slot, fused_cell);
+}
+
+static void compile_drop(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    pop(c, TYPE_UNKNOWN);
+}
+
+/* local.get: no code, the operand reads the local's slot until it changes. */
+static void compile_local_get(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    uint32_t local = read_local(c);
+    push_at(c, local_type(c, local), local);
+}
+
+static void compile_table_get(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t table = read_table(c);
+    operand index = pop(c, WH_I32);
+    uint32_t d = push(c, table_type(c, table));
+    if (live(c)) {
+        uint32_t at = emit3(c, instruction->op, d, table, index.slot);
+        record_offset(c, at);
+        set_fresh(c, at);
     }
-    if (opcode >= 0x36 && opcode <= 0x3e) {
-        compile_store(c, &stores[opcode - 0x36]);
-        return false;
-    }
-    switch (opcode) {
-    case 0x00: /* unreachable */
-        if (live(c))
-            record_offset(c, emit0(c, WH_OP_UNREACHABLE));
-        set_unreachable(c);
-        break;
-    case 0x01: /* nop */
-        break;
-    case 0x02: /* block */
-        enter_block(c, FRAME_BLOCK, read_blocktype(c), NONE, NONE);
-        break;
-    case 0x03: /* loop */
-        enter_block(c, FRAME_LOOP, read_blocktype(c), NONE, NONE);
-        break;
-    case 0x04: { /* if */
-        blocktype bt = read_blocktype(c);
-        uint32_t fused_cell = fresh_result(c);
-        operand cond = pop(c, WH_I32);
-        enter_block(c, FRAME_IF, bt, cond.slot, fused_cell);
-        break;
-    }
-    case 0x05:
-        compile_else(c);
-        break;
-    case 0x0b:
-        return compile_end(c);
-    case 0x0c:
-        compile_br(c);
-        break;
-    case 0x0d:
-        compile_br_if(c);
-        break;
-    case 0x0e:
-        compile_br_table(c);
-        break;
-    case 0x0f:
-        compile_return(c);
-        break;
-    case 0x10:
-        compile_call(c);
-        break;
-    case 0x11:
-        compile_call_indirect(c);
-        break;
-    case 0x1a: /* drop */
-        pop(c, TYPE_UNKNOWN);
-        break;
-    case 0x1b:
-        compile_select(c, false);
-        break;
-    case 0x1c:
-        compile_select(c, true);
-        break;
-    case 0x20: { /* local.get: no code, the operand reads the local's slot until it changes */
-        uint32_t local = read_local(c);
-        push_at(c, local_type(c, local), local);
-        break;
-    }
-    case 0x21:
-        compile_local_set(c, false);
-        break;
-    case 0x22:
-        compile_local_set(c, true);
-        break;
-    case 0x23:
-        compile_global(c, false);
-        break;
-    case 0x24:
-        compile_global(c, true);
-        break;
-    case 0x25: { /* table.get */
-        uint32_t table = read_table(c);
-        operand index = pop(c, WH_I32);
-        uint32_t d = push(c, table_type(c, table));
-        if (live(c)) {
-            uint32_t at = emit3(c, WH_OP_TABLE_GET, d, table, index.slot);
-            record_offset(c, at);
-            set_fresh(c, at);
-        }
-        break;
-    }
-    case 0x26: { /* table.set */
-        uint32_t table = read_table(c);
-        operand value = pop(c, table_type(c, table));
-        operand index = pop(c, WH_I32);
-        if (live(c))
-            record_offset(c, emit3(c, WH_OP_TABLE_SET, table, index.slot, value.slot));
-        break;
-    }
-    case 0x3f: { /* memory.size */
-        read_zero_byte(c);
-        require_memory(c);
-        uint32_t d = push(c, WH_I32);
-        if (live(c))
-            set_fresh(c, emit1(c, WH_OP_MEMORY_SIZE, d));
-        break;
-    }
-    case 0x40: { /* memory.grow */
-        read_zero_byte(c);
-        require_memory(c);
-        operand delta = pop(c, WH_I32);
-        uint32_t d = push(c, WH_I32);
-        if (live(c))
-            set_fresh(c, emit2(c, WH_OP_MEMORY_GROW, d, delta.slot));
-        break;
-    }
-    case 0x41: {
-        int32_t value = (int32_t)read_signed(c, 32);
-        compile_const(c, WH_I32, (uint32_t)value, 0);
-        break;
-    }
-    case 0x42: {
-        uint64_t value = (uint64_t)read_signed(c, 64);
-        compile_const(c, WH_I64, (uint32_t)value, (uint32_t)(value >> 32));
-        break;
-    }
-    case 0x43:
-        compile_const(c, WH_F32, read_fixed(c, 4, NULL), 0);
-        break;
-    case 0x44: {
-        uint32_t high;
-        uint32_t low = read_fixed(c, 8, &high);
-        compile_const(c, WH_F64, low, high);
-        break;
-    }
-    case 0xd0: { /* ref.null */
-        uint8_t type = read_byte(c);
-        if (type != WH_FUNCREF && type != WH_EXTERNREF)
-            malformed(c, "malformed reference type 0x%02x", type);
-        compile_const(c, type, 0, 0);
-        break;
-    }
-    case 0xd1: { /* ref.is_null */
-        operand value = pop(c, TYPE_UNKNOWN);
-        if (value.type != TYPE_UNKNOWN && !is_ref(value.type))
-            fail(c, "type mismatch: ref.is_null expects a reference, found %s", type_name(value.type));
-        uint32_t d = push(c, WH_I32);
-        if (live(c))
-            set_fresh(c, emit2(c, WH_OP_REF_IS_NULL, d, value.slot));
-        break;
-    }
-    case 0xd2: { /* ref.func */
-        uint32_t func = read_u32(c);
-        if (func >= c->module->func_count)
-            fail(c, "unknown function %u", func);
-        const uint8_t *declared = c->module->declared_funcs;
-        if (!declared || !(declared[func / 8] & (1u << (func % 8))))
-            fail(c, "undeclared function reference: function %u must appear in an element segment, export or global initializer to be used by ref.func", func);
-        uint32_t d = push(c, WH_FUNCREF);
-        if (live(c))
-            set_fresh(c, emit2(c, WH_OP_REF_FUNC, d, func));
-        break;
-    }
-    case 0xfc:
-        compile_prefixed(c);
-        break;
-    case 0xfd:
-        malformed(c, "illegal opcode 0xfd: SIMD instructions are not supported");
-    default:
-        malformed(c, "illegal opcode 0x%02x", opcode);
-    }
-    return false;
+}
+
+static void compile_table_set(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t table = read_table(c);
+    operand value = pop(c, table_type(c, table));
+    operand index = pop(c, WH_I32);
+    if (live(c))
+        record_offset(c, emit3(c, instruction->op, table, index.slot, value.slot));
+}
+
+static void compile_memory_size(compiler *c, const wh_wasm_instruction *instruction)
+{
+    read_zero_byte(c);
+    require_memory(c);
+    uint32_t d = push(c, WH_I32);
+    if (live(c))
+        set_fresh(c, emit1(c, instruction->op, d));
+}
+
+static void compile_memory_grow(compiler *c, const wh_wasm_instruction *instruction)
+{
+    read_zero_byte(c);
+    require_memory(c);
+    operand delta = pop(c, WH_I32);
+    uint32_t d = push(c, WH_I32);
+    if (live(c))
+        set_fresh(c, emit2(c, instruction->op, d, delta.slot));
+}
+
+static void compile_ref_null(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    uint8_t type = read_byte(c);
+    if (type != WH_FUNCREF && type != WH_EXTERNREF)
+        malformed(c, "malformed reference type 0x%02x", type);
+    push_constant(c, type, 0, 0);
+}
+
+static void compile_ref_is_null(compiler *c, const wh_wasm_instruction *instruction)
+{
+    operand value = pop(c, TYPE_UNKNOWN);
+    if (value.type != TYPE_UNKNOWN && !is_ref(value.type))
+        fail(c, "type mismatch: ref.is_null expects a reference, found %s", type_name(value.type));
+    uint32_t d = push(c, WH_I32);
+    if (live(c))
+        set_fresh(c, emit2(c, instruction->op, d, value.slot));
+}
+
+static void compile_ref_func(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t func = read_u32(c);
+    if (func >= c->module->func_count)
+        fail(c, "unknown function %u", func);
+    const uint8_t *declared = c->module->declared_funcs;
+    if (!declared || !(declared[func / 8] & (1u << (func % 8))))
+        fail(c, "undeclared function reference: function %u must appear in an element segment, export or global initializer to be used by ref.func", func);
+    uint32_t d = push(c, WH_FUNCREF);
+    if (live(c))
+        set_fresh(c, emit2(c, instruction->op, d, func));
+}
+
+/* Every row of WH_WASM_INSTRUCTIONS names its handler: one without a function does not compile. */
+typedef void compile_handler(compiler *c, const wh_wasm_instruction *instruction);
+static compile_handler *const handlers[WH_WASM_INSTRUCTION_COUNT] = {
+#define HANDLER(symbol, prefix, code, name, immediates, fuel, feature, handler, ...) \
+    [WH_WASM_##symbol] = compile_##handler,
+    WH_WASM_INSTRUCTIONS(HANDLER)
+#undef HANDLER
+};
+
+static void compile_instruction(compiler *c)
+{
+    const wh_wasm_instruction *instruction = read_instruction(c);
+    if (c->fuel && live(c))
+        c->regions[c->region].cost += instruction->fuel;
+    handlers[wh_wasm_index_of(instruction)](c, instruction);
 }
 
 /* The body ran out before its final `end`. The reference decoder keeps reading past the
@@ -195,7 +168,7 @@ _Noreturn void fail_missing_end(compiler *c, uint32_t open_blocks)
     size_t after = (size_t)c->def->body_offset + c->def->body_size;
     if (after >= c->module->size)
         malformed(c, "unexpected end of section or function (the body has no final END opcode)");
-    if (c->module->bytes[after] == 0x0b && open_blocks == 1)
+    if (c->module->bytes[after] == wh_wasm_instructions[WH_WASM_END].code && open_blocks == 1)
         malformed(c, "section size mismatch (the body has no final END opcode)");
     malformed(c, "END opcode expected at the end of the body");
 }
@@ -205,17 +178,17 @@ static void compile_body(compiler *c)
     const wh_functype *type = c->type;
     push_frame(c, FRAME_FUNCTION,
                (blocktype){0, type->result_count, NULL, functype_results(type)});
-    for (;;) {
+    while (c->depth > 0) { /* the function's final `end` closes its frame */
         if (c->pos >= c->end)
             fail_missing_end(c, c->depth);
         c->instr = c->pos;
-        if (compile_instruction(c))
-            break;
+        compile_instruction(c);
     }
     if (c->pos != c->end) {
         c->instr = c->pos;
         malformed(c, "section size mismatch: bytes after the function's final END opcode");
     }
+    WH_ASSERT(c->height == 0 && c->pending_count == 0);
 }
 
 /* ---- which checks to compile in ---- */

@@ -191,6 +191,7 @@ void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, uint32_
     bool was_live = live(c);
     if (was_live)
         materialize_all(c);
+    WH_ASSERT(!was_live || c->pending_count == 0); /* operands below a label are home */
     uint32_t else_opcode = NONE;
     if (was_live && kind == FRAME_IF)
         else_opcode = emit_conditional(c, false, cond, fused_cell);
@@ -237,8 +238,9 @@ static void materialize_results(compiler *c, frame *f, const operand *results)
             emit2(c, WH_OP_COPY, home(c, f->height + i), results[i].slot);
 }
 
-void compile_else(compiler *c)
+void compile_else(compiler *c, const wh_wasm_instruction *instruction)
 {
+    (void)instruction;
     frame *f = top_frame(c);
     if (f->kind != FRAME_IF)
         malformed(c, "END opcode expected (else without a matching if)");
@@ -263,9 +265,10 @@ void compile_else(compiler *c)
         push(c, (uint8_t)f->params[i]);
 }
 
-/* Returns true when the function's final `end` was compiled. */
-bool compile_end(compiler *c)
+/* The function's final `end` leaves no frame open (c->depth == 0). */
+void compile_end(compiler *c, const wh_wasm_instruction *instruction)
 {
+    (void)instruction;
     frame *f = top_frame(c);
     uint32_t fresh_cell = fresh_result(c);
     operand *results = pop_results(c, f);
@@ -282,7 +285,7 @@ bool compile_end(compiler *c)
         if (falls_through)
             emit_return(c, results, 0, fresh_cell);
         c->depth--;
-        return true;
+        return;
     }
     if (falls_through)
         materialize_results(c, f, results);
@@ -305,11 +308,11 @@ bool compile_end(compiler *c)
         start_branch_target_region(c);
     for (uint32_t i = 0; i < result_count; i++)
         push(c, (uint8_t)result_types[i]);
-    return false;
 }
 
-void compile_br(compiler *c)
+void compile_br(compiler *c, const wh_wasm_instruction *instruction)
 {
+    (void)instruction;
     frame *target = read_label(c);
     uint32_t fresh_cell = fresh_result(c);
     operand *values = pop_values(c, label_types(target), label_arity(target));
@@ -318,8 +321,9 @@ void compile_br(compiler *c)
     set_unreachable(c);
 }
 
-void compile_br_if(compiler *c)
+void compile_br_if(compiler *c, const wh_wasm_instruction *instruction)
 {
+    (void)instruction;
     frame *target = read_label(c);
     uint32_t fused_cell = fresh_result(c);
     operand cond = pop(c, WH_I32);
@@ -340,8 +344,9 @@ void compile_br_if(compiler *c)
     }
 }
 
-void compile_br_table(compiler *c)
+void compile_br_table(compiler *c, const wh_wasm_instruction *instruction)
 {
+    (void)instruction;
     uint32_t count = read_u32(c);
     /* Every target takes at least one byte: check before allocating. */
     if (count >= (uint64_t)(c->end - c->pos))
@@ -422,8 +427,9 @@ void compile_br_table(compiler *c)
     set_unreachable(c);
 }
 
-void compile_return(compiler *c)
+void compile_return(compiler *c, const wh_wasm_instruction *instruction)
 {
+    (void)instruction;
     uint32_t fresh_cell = fresh_result(c);
     operand *values = pop_values(c, functype_results(c->type), c->type->result_count);
     if (live(c))
@@ -453,8 +459,9 @@ static void push_results(compiler *c, const wh_functype *type)
         push(c, (uint8_t)functype_results(type)[i]);
 }
 
-void compile_call(compiler *c)
+void compile_call(compiler *c, const wh_wasm_instruction *instruction)
 {
+    (void)instruction;
     uint32_t func = read_u32(c);
     if (func >= c->module->func_count)
         fail(c, "unknown function %u", func);
@@ -465,8 +472,9 @@ void compile_call(compiler *c)
     push_results(c, type);
 }
 
-void compile_call_indirect(compiler *c)
+void compile_call_indirect(compiler *c, const wh_wasm_instruction *instruction)
 {
+    (void)instruction;
     uint32_t type_index = read_u32(c);
     uint32_t table = read_u32(c);
     if (type_index >= c->module->type_count)

@@ -252,6 +252,7 @@ void truncate_stack(compiler *c, uint32_t height)
 void materialize(compiler *c, uint32_t height)
 {
     operand *value = &c->stack[height];
+    WH_ASSERT(value->slot < c->local_count && c->pending_count > 0);
     if (live(c))
         emit2(c, WH_OP_COPY, home(c, height), value->slot);
     c->pending_count--;

@@ -3,6 +3,7 @@
 #define WH_COMPILE_INTERNAL_H
 
 #include "code.h"
+#include "instructions.h"
 #include "module.h"
 
 #include <setjmp.h>
@@ -234,6 +235,7 @@ static inline uint32_t home(const compiler *c, uint32_t height) { return c->loca
 
 static inline uint32_t emit_opcode(compiler *c, wh_opcode opcode, int operand_count)
 {
+    WH_ASSERT(c->depth > 0 && live(c)); /* code is emitted only where it can run */
     if ((uint64_t)c->cell_count + 1 + (uint32_t)operand_count > c->cell_limit)
         fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
     reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 1 + (uint32_t)operand_count,
@@ -249,6 +251,7 @@ static inline uint32_t emit_opcode(compiler *c, wh_opcode opcode, int operand_co
 /* Removes the last emitted instruction, to emit a fused one in its place. */
 static inline void unemit_last(compiler *c)
 {
+    WH_ASSERT(c->last_cell != NONE && c->last_cell < c->cell_count);
     c->cell_count = c->last_cell;
     c->last_cell = c->before_last_cell;
     c->before_last_cell = NONE;
@@ -313,6 +316,7 @@ static inline void record_offset(compiler *c, uint32_t at)
 /* The instruction at `at` just wrote the top operand (its first operand is d). */
 static inline void set_fresh(compiler *c, uint32_t at)
 {
+    WH_ASSERT(c->height > 0 && c->cells[at + 1] == home(c, c->height - 1));
     c->fresh_cell = at + 1;
     c->fresh_height = c->height;
 }
@@ -327,6 +331,7 @@ static inline void place_label(compiler *c)
 
 static inline void patch_to_here(compiler *c, uint32_t opcode_cell, uint32_t operand_cell)
 {
+    WH_ASSERT(opcode_cell < operand_cell && operand_cell < c->cell_count); /* forward branches only */
     c->cells[operand_cell] = c->cell_count - opcode_cell;
 }
 
@@ -360,7 +365,9 @@ static inline uint32_t push(compiler *c, uint8_t type)
 static inline operand drop_top(compiler *c)
 {
     operand value = c->stack[--c->height];
+    WH_ASSERT(value.slot < c->local_count || value.slot == home(c, c->height));
     if (value.slot < c->local_count) {
+        WH_ASSERT(c->local_readers[value.slot] == c->height && c->pending_count > 0);
         /* The top operand is the highest reader of its local: the head of its list. */
         c->local_readers[value.slot] = value.next;
         c->pending_count--;
@@ -420,54 +427,50 @@ static inline uint32_t fresh_result(compiler *c)
 void push_frame(compiler *c, uint8_t kind, blocktype bt);
 /* `cond` and `fused_cell`: for if, see emit_conditional. */
 void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, uint32_t fused_cell);
-void compile_else(compiler *c);
-/* Returns true when the function's final `end` was compiled. */
-bool compile_end(compiler *c);
-void compile_br(compiler *c);
-void compile_br_if(compiler *c);
-void compile_br_table(compiler *c);
-void compile_return(compiler *c);
-void compile_call(compiler *c);
-void compile_call_indirect(compiler *c);
 
-/* ---- variables, memory and tables, numeric instructions, the 0xFC prefix (compile_ops.c) ---- */
+/* Instruction handlers (see instructions.h): compile_HANDLER for each HANDLER of the table. */
+void compile_else(compiler *c, const wh_wasm_instruction *instruction);
+/* The function's final `end` leaves no frame open (c->depth == 0). */
+void compile_end(compiler *c, const wh_wasm_instruction *instruction);
+void compile_br(compiler *c, const wh_wasm_instruction *instruction);
+void compile_br_if(compiler *c, const wh_wasm_instruction *instruction);
+void compile_br_table(compiler *c, const wh_wasm_instruction *instruction);
+void compile_return(compiler *c, const wh_wasm_instruction *instruction);
+void compile_call(compiler *c, const wh_wasm_instruction *instruction);
+void compile_call_indirect(compiler *c, const wh_wasm_instruction *instruction);
+
+/* ---- variables, memory and tables, constants, numeric instructions, select, bulk memory (compile_ops.c) ---- */
 
 uint8_t local_type(compiler *c, uint32_t local);
 uint32_t read_local(compiler *c);
-void compile_local_set(compiler *c, bool tee);
-void compile_global(compiler *c, bool set);
 void require_memory(compiler *c);
 uint32_t read_table(compiler *c);
 static inline uint8_t table_type(compiler *c, uint32_t table) { return (uint8_t)c->module->tables[table].element_type; }
-
 /* memory.init and data.drop need the data count section when the module has data segments. */
 void require_data_count(compiler *c);
+/* Pushes a constant: it reads its slot when it has one, else a CONST instruction writes it. */
+void push_constant(compiler *c, uint8_t type, uint32_t low, uint32_t high);
 
-typedef struct memory_op {
-    uint16_t op;
-    uint8_t alignment_log2;
-    uint8_t type;
-} memory_op;
-
-/* Indexed by opcode - 0x28 and opcode - 0x36. */
-extern const memory_op loads[14], stores[9];
-
-typedef struct numeric_op {
-    uint16_t op;
-    uint8_t a, b;   /* operand types; b == 0 for unary instructions */
-    uint8_t result; /* 0: reinterpretation (same bits, new type) */
-    bool traps;
-} numeric_op;
-
-/* Indexed by opcode - 0x45. */
-extern const numeric_op numeric_ops[0xc5 - 0x45];
-
-void compile_load(compiler *c, const memory_op *load);
-void compile_store(compiler *c, const memory_op *store);
-void compile_numeric(compiler *c, const numeric_op *n);
-void compile_const(compiler *c, uint8_t type, uint32_t low, uint32_t high);
-void compile_select(compiler *c, bool typed);
-void compile_prefixed(compiler *c);
+void compile_local_set(compiler *c, const wh_wasm_instruction *instruction);
+void compile_local_tee(compiler *c, const wh_wasm_instruction *instruction);
+void compile_global_get(compiler *c, const wh_wasm_instruction *instruction);
+void compile_global_set(compiler *c, const wh_wasm_instruction *instruction);
+void compile_load(compiler *c, const wh_wasm_instruction *instruction);
+void compile_store(compiler *c, const wh_wasm_instruction *instruction);
+void compile_numeric(compiler *c, const wh_wasm_instruction *instruction);
+void compile_const(compiler *c, const wh_wasm_instruction *instruction);
+void compile_select(compiler *c, const wh_wasm_instruction *instruction);
+void compile_select_typed(compiler *c, const wh_wasm_instruction *instruction);
+void compile_memory_init(compiler *c, const wh_wasm_instruction *instruction);
+void compile_data_drop(compiler *c, const wh_wasm_instruction *instruction);
+void compile_memory_copy(compiler *c, const wh_wasm_instruction *instruction);
+void compile_memory_fill(compiler *c, const wh_wasm_instruction *instruction);
+void compile_table_init(compiler *c, const wh_wasm_instruction *instruction);
+void compile_elem_drop(compiler *c, const wh_wasm_instruction *instruction);
+void compile_table_copy(compiler *c, const wh_wasm_instruction *instruction);
+void compile_table_grow(compiler *c, const wh_wasm_instruction *instruction);
+void compile_table_size(compiler *c, const wh_wasm_instruction *instruction);
+void compile_table_fill(compiler *c, const wh_wasm_instruction *instruction);
 
 /* ---- the pre-scan and constant choice (compile_scan.c) ---- */
 
@@ -480,6 +483,9 @@ void choose_constants(compiler *c);
 void check_types(compiler *c);
 
 /* ---- instructions (compile.c) ---- */
+
+/* Reads an opcode, with its prefix, and returns its row; an opcode without one is malformed. */
+const wh_wasm_instruction *read_instruction(compiler *c);
 
 /* The body ran out before its final `end`. The reference decoder keeps reading past the
  * declared size, so its message depends on what follows; mimic it for clearer reports. */

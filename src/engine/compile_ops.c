@@ -19,7 +19,7 @@ uint32_t read_local(compiler *c)
     return local;
 }
 
-void compile_local_set(compiler *c, bool tee)
+static void set_local(compiler *c, bool tee)
 {
     uint32_t local = read_local(c);
     uint8_t type = local_type(c, local);
@@ -46,7 +46,19 @@ void compile_local_set(compiler *c, bool tee)
         push_at(c, type, value.slot);
 }
 
-void compile_global(compiler *c, bool set)
+void compile_local_set(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    set_local(c, false);
+}
+
+void compile_local_tee(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    set_local(c, true);
+}
+
+static void access_global(compiler *c, bool set)
 {
     uint32_t global = read_u32(c);
     if (global >= c->module->global_count)
@@ -63,6 +75,18 @@ void compile_global(compiler *c, bool set)
         if (live(c))
             set_fresh(c, emit2(c, WH_OP_GLOBAL_GET, d, global));
     }
+}
+
+void compile_global_get(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    access_global(c, false);
+}
+
+void compile_global_set(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    access_global(c, true);
 }
 
 /* ---- memory and tables ---- */
@@ -84,22 +108,6 @@ static uint32_t read_memarg(compiler *c, uint32_t natural_alignment_log2)
              1u << natural_alignment_log2);
     return offset;
 }
-
-const memory_op loads[] = {
-    /* 0x28 .. 0x35 */
-    {WH_OP_I32_LOAD, 2, WH_I32},     {WH_OP_I64_LOAD, 3, WH_I64},     {WH_OP_F32_LOAD, 2, WH_F32},
-    {WH_OP_F64_LOAD, 3, WH_F64},     {WH_OP_I32_LOAD8_S, 0, WH_I32},  {WH_OP_I32_LOAD8_U, 0, WH_I32},
-    {WH_OP_I32_LOAD16_S, 1, WH_I32}, {WH_OP_I32_LOAD16_U, 1, WH_I32}, {WH_OP_I64_LOAD8_S, 0, WH_I64},
-    {WH_OP_I64_LOAD8_U, 0, WH_I64},  {WH_OP_I64_LOAD16_S, 1, WH_I64}, {WH_OP_I64_LOAD16_U, 1, WH_I64},
-    {WH_OP_I64_LOAD32_S, 2, WH_I64}, {WH_OP_I64_LOAD32_U, 2, WH_I64},
-};
-
-const memory_op stores[] = {
-    /* 0x36 .. 0x3e */
-    {WH_OP_I32_STORE, 2, WH_I32},   {WH_OP_I64_STORE, 3, WH_I64},   {WH_OP_F32_STORE, 2, WH_F32},
-    {WH_OP_F64_STORE, 3, WH_F64},   {WH_OP_I32_STORE8, 0, WH_I32},  {WH_OP_I32_STORE16, 1, WH_I32},
-    {WH_OP_I64_STORE8, 0, WH_I64},  {WH_OP_I64_STORE16, 1, WH_I64}, {WH_OP_I64_STORE32, 2, WH_I64},
-};
 
 /* The load or store that also computes its address, for an access `op`; WH_OP_COUNT if none. */
 static wh_opcode fused_access(uint32_t op)
@@ -137,12 +145,12 @@ static wh_opcode fuse_address(compiler *c, uint32_t op, uint32_t last, uint32_t 
     return fused;
 }
 
-void compile_load(compiler *c, const memory_op *load)
+void compile_load(compiler *c, const wh_wasm_instruction *load)
 {
-    uint32_t offset = read_memarg(c, load->alignment_log2);
+    uint32_t offset = read_memarg(c, load->detail);
     uint32_t last = c->last_cell;
     operand address = pop(c, WH_I32);
-    uint32_t d = push(c, load->type);
+    uint32_t d = push(c, load->result);
     if (live(c)) {
         uint32_t sum_a_b[3];
         wh_opcode fused = fuse_address(c, load->op, last, address.slot, sum_a_b);
@@ -153,11 +161,11 @@ void compile_load(compiler *c, const memory_op *load)
     }
 }
 
-void compile_store(compiler *c, const memory_op *store)
+void compile_store(compiler *c, const wh_wasm_instruction *store)
 {
-    uint32_t offset = read_memarg(c, store->alignment_log2);
+    uint32_t offset = read_memarg(c, store->detail);
     uint32_t last = c->last_cell;
-    operand value = pop(c, store->type);
+    operand value = pop(c, store->b);
     operand address = pop(c, WH_I32);
     if (!live(c))
         return;
@@ -204,86 +212,6 @@ static void check_data_segment(compiler *c, uint32_t segment)
 /* ---- numeric instructions ---- */
 
 
-#define UNARY(code, name, in, out) [code - 0x45] = {WH_OP_##name, in, 0, out, false}
-#define UNARY_TRAP(code, name, in, out) [code - 0x45] = {WH_OP_##name, in, 0, out, true}
-#define BINARY(code, name, in, out) [code - 0x45] = {WH_OP_##name, in, in, out, false}
-#define BINARY_TRAP(code, name, in, out) [code - 0x45] = {WH_OP_##name, in, in, out, true}
-#define REINTERPRET(code, in, out) [code - 0x45] = {WH_OP_NOP, in, 0, out, false}
-
-const numeric_op numeric_ops[0xc5 - 0x45] = {
-    UNARY(0x45, I32_EQZ, WH_I32, WH_I32),
-    BINARY(0x46, I32_EQ, WH_I32, WH_I32), BINARY(0x47, I32_NE, WH_I32, WH_I32),
-    BINARY(0x48, I32_LT_S, WH_I32, WH_I32), BINARY(0x49, I32_LT_U, WH_I32, WH_I32),
-    BINARY(0x4a, I32_GT_S, WH_I32, WH_I32), BINARY(0x4b, I32_GT_U, WH_I32, WH_I32),
-    BINARY(0x4c, I32_LE_S, WH_I32, WH_I32), BINARY(0x4d, I32_LE_U, WH_I32, WH_I32),
-    BINARY(0x4e, I32_GE_S, WH_I32, WH_I32), BINARY(0x4f, I32_GE_U, WH_I32, WH_I32),
-    UNARY(0x50, I64_EQZ, WH_I64, WH_I32),
-    BINARY(0x51, I64_EQ, WH_I64, WH_I32), BINARY(0x52, I64_NE, WH_I64, WH_I32),
-    BINARY(0x53, I64_LT_S, WH_I64, WH_I32), BINARY(0x54, I64_LT_U, WH_I64, WH_I32),
-    BINARY(0x55, I64_GT_S, WH_I64, WH_I32), BINARY(0x56, I64_GT_U, WH_I64, WH_I32),
-    BINARY(0x57, I64_LE_S, WH_I64, WH_I32), BINARY(0x58, I64_LE_U, WH_I64, WH_I32),
-    BINARY(0x59, I64_GE_S, WH_I64, WH_I32), BINARY(0x5a, I64_GE_U, WH_I64, WH_I32),
-    BINARY(0x5b, F32_EQ, WH_F32, WH_I32), BINARY(0x5c, F32_NE, WH_F32, WH_I32),
-    BINARY(0x5d, F32_LT, WH_F32, WH_I32), BINARY(0x5e, F32_GT, WH_F32, WH_I32),
-    BINARY(0x5f, F32_LE, WH_F32, WH_I32), BINARY(0x60, F32_GE, WH_F32, WH_I32),
-    BINARY(0x61, F64_EQ, WH_F64, WH_I32), BINARY(0x62, F64_NE, WH_F64, WH_I32),
-    BINARY(0x63, F64_LT, WH_F64, WH_I32), BINARY(0x64, F64_GT, WH_F64, WH_I32),
-    BINARY(0x65, F64_LE, WH_F64, WH_I32), BINARY(0x66, F64_GE, WH_F64, WH_I32),
-    UNARY(0x67, I32_CLZ, WH_I32, WH_I32), UNARY(0x68, I32_CTZ, WH_I32, WH_I32),
-    UNARY(0x69, I32_POPCNT, WH_I32, WH_I32),
-    BINARY(0x6a, I32_ADD, WH_I32, WH_I32), BINARY(0x6b, I32_SUB, WH_I32, WH_I32),
-    BINARY(0x6c, I32_MUL, WH_I32, WH_I32), BINARY_TRAP(0x6d, I32_DIV_S, WH_I32, WH_I32),
-    BINARY_TRAP(0x6e, I32_DIV_U, WH_I32, WH_I32), BINARY_TRAP(0x6f, I32_REM_S, WH_I32, WH_I32),
-    BINARY_TRAP(0x70, I32_REM_U, WH_I32, WH_I32), BINARY(0x71, I32_AND, WH_I32, WH_I32),
-    BINARY(0x72, I32_OR, WH_I32, WH_I32), BINARY(0x73, I32_XOR, WH_I32, WH_I32),
-    BINARY(0x74, I32_SHL, WH_I32, WH_I32), BINARY(0x75, I32_SHR_S, WH_I32, WH_I32),
-    BINARY(0x76, I32_SHR_U, WH_I32, WH_I32), BINARY(0x77, I32_ROTL, WH_I32, WH_I32),
-    BINARY(0x78, I32_ROTR, WH_I32, WH_I32),
-    UNARY(0x79, I64_CLZ, WH_I64, WH_I64), UNARY(0x7a, I64_CTZ, WH_I64, WH_I64),
-    UNARY(0x7b, I64_POPCNT, WH_I64, WH_I64),
-    BINARY(0x7c, I64_ADD, WH_I64, WH_I64), BINARY(0x7d, I64_SUB, WH_I64, WH_I64),
-    BINARY(0x7e, I64_MUL, WH_I64, WH_I64), BINARY_TRAP(0x7f, I64_DIV_S, WH_I64, WH_I64),
-    BINARY_TRAP(0x80, I64_DIV_U, WH_I64, WH_I64), BINARY_TRAP(0x81, I64_REM_S, WH_I64, WH_I64),
-    BINARY_TRAP(0x82, I64_REM_U, WH_I64, WH_I64), BINARY(0x83, I64_AND, WH_I64, WH_I64),
-    BINARY(0x84, I64_OR, WH_I64, WH_I64), BINARY(0x85, I64_XOR, WH_I64, WH_I64),
-    BINARY(0x86, I64_SHL, WH_I64, WH_I64), BINARY(0x87, I64_SHR_S, WH_I64, WH_I64),
-    BINARY(0x88, I64_SHR_U, WH_I64, WH_I64), BINARY(0x89, I64_ROTL, WH_I64, WH_I64),
-    BINARY(0x8a, I64_ROTR, WH_I64, WH_I64),
-    UNARY(0x8b, F32_ABS, WH_F32, WH_F32), UNARY(0x8c, F32_NEG, WH_F32, WH_F32),
-    UNARY(0x8d, F32_CEIL, WH_F32, WH_F32), UNARY(0x8e, F32_FLOOR, WH_F32, WH_F32),
-    UNARY(0x8f, F32_TRUNC, WH_F32, WH_F32), UNARY(0x90, F32_NEAREST, WH_F32, WH_F32),
-    UNARY(0x91, F32_SQRT, WH_F32, WH_F32),
-    BINARY(0x92, F32_ADD, WH_F32, WH_F32), BINARY(0x93, F32_SUB, WH_F32, WH_F32),
-    BINARY(0x94, F32_MUL, WH_F32, WH_F32), BINARY(0x95, F32_DIV, WH_F32, WH_F32),
-    BINARY(0x96, F32_MIN, WH_F32, WH_F32), BINARY(0x97, F32_MAX, WH_F32, WH_F32),
-    BINARY(0x98, F32_COPYSIGN, WH_F32, WH_F32),
-    UNARY(0x99, F64_ABS, WH_F64, WH_F64), UNARY(0x9a, F64_NEG, WH_F64, WH_F64),
-    UNARY(0x9b, F64_CEIL, WH_F64, WH_F64), UNARY(0x9c, F64_FLOOR, WH_F64, WH_F64),
-    UNARY(0x9d, F64_TRUNC, WH_F64, WH_F64), UNARY(0x9e, F64_NEAREST, WH_F64, WH_F64),
-    UNARY(0x9f, F64_SQRT, WH_F64, WH_F64),
-    BINARY(0xa0, F64_ADD, WH_F64, WH_F64), BINARY(0xa1, F64_SUB, WH_F64, WH_F64),
-    BINARY(0xa2, F64_MUL, WH_F64, WH_F64), BINARY(0xa3, F64_DIV, WH_F64, WH_F64),
-    BINARY(0xa4, F64_MIN, WH_F64, WH_F64), BINARY(0xa5, F64_MAX, WH_F64, WH_F64),
-    BINARY(0xa6, F64_COPYSIGN, WH_F64, WH_F64),
-    UNARY(0xa7, I32_WRAP_I64, WH_I64, WH_I32),
-    UNARY_TRAP(0xa8, I32_TRUNC_F32_S, WH_F32, WH_I32), UNARY_TRAP(0xa9, I32_TRUNC_F32_U, WH_F32, WH_I32),
-    UNARY_TRAP(0xaa, I32_TRUNC_F64_S, WH_F64, WH_I32), UNARY_TRAP(0xab, I32_TRUNC_F64_U, WH_F64, WH_I32),
-    UNARY(0xac, I64_EXTEND_I32_S, WH_I32, WH_I64), UNARY(0xad, I64_EXTEND_I32_U, WH_I32, WH_I64),
-    UNARY_TRAP(0xae, I64_TRUNC_F32_S, WH_F32, WH_I64), UNARY_TRAP(0xaf, I64_TRUNC_F32_U, WH_F32, WH_I64),
-    UNARY_TRAP(0xb0, I64_TRUNC_F64_S, WH_F64, WH_I64), UNARY_TRAP(0xb1, I64_TRUNC_F64_U, WH_F64, WH_I64),
-    UNARY(0xb2, F32_CONVERT_I32_S, WH_I32, WH_F32), UNARY(0xb3, F32_CONVERT_I32_U, WH_I32, WH_F32),
-    UNARY(0xb4, F32_CONVERT_I64_S, WH_I64, WH_F32), UNARY(0xb5, F32_CONVERT_I64_U, WH_I64, WH_F32),
-    UNARY(0xb6, F32_DEMOTE_F64, WH_F64, WH_F32),
-    UNARY(0xb7, F64_CONVERT_I32_S, WH_I32, WH_F64), UNARY(0xb8, F64_CONVERT_I32_U, WH_I32, WH_F64),
-    UNARY(0xb9, F64_CONVERT_I64_S, WH_I64, WH_F64), UNARY(0xba, F64_CONVERT_I64_U, WH_I64, WH_F64),
-    UNARY(0xbb, F64_PROMOTE_F32, WH_F32, WH_F64),
-    REINTERPRET(0xbc, WH_F32, WH_I32), REINTERPRET(0xbd, WH_F64, WH_I64),
-    REINTERPRET(0xbe, WH_I32, WH_F32), REINTERPRET(0xbf, WH_I64, WH_F64),
-    UNARY(0xc0, I32_EXTEND8_S, WH_I32, WH_I32), UNARY(0xc1, I32_EXTEND16_S, WH_I32, WH_I32),
-    UNARY(0xc2, I64_EXTEND8_S, WH_I64, WH_I64), UNARY(0xc3, I64_EXTEND16_S, WH_I64, WH_I64),
-    UNARY(0xc4, I64_EXTEND32_S, WH_I64, WH_I64),
-};
-
 /* `op` with a memory operand (see code.h), given the load it absorbs; WH_OP_COUNT if none. */
 static wh_opcode memory_operand_form(uint32_t op, uint32_t load)
 {
@@ -327,7 +255,7 @@ static bool fuse_memory_operand(compiler *c, uint32_t op, uint32_t last, uint32_
     return true;
 }
 
-void compile_numeric(compiler *c, const numeric_op *n)
+void compile_numeric(compiler *c, const wh_wasm_instruction *n)
 {
     if (n->op == WH_OP_NOP) {
         /* Reinterpretation keeps the bits: retype the operand where it is. A fresh result
@@ -359,12 +287,12 @@ void compile_numeric(compiler *c, const numeric_op *n)
         return;
     }
     uint32_t at = n->b ? emit3(c, (wh_opcode)n->op, d, a.slot, b.slot) : emit2(c, (wh_opcode)n->op, d, a.slot);
-    if (n->traps)
+    if (n->detail) /* it may trap */
         record_offset(c, at);
     set_fresh(c, at);
 }
 
-void compile_const(compiler *c, uint8_t type, uint32_t low, uint32_t high)
+void push_constant(compiler *c, uint8_t type, uint32_t low, uint32_t high)
 {
     uint64_t bits = low | (uint64_t)high << 32;
     for (uint32_t i = 0; i < c->constant_count; i++) {
@@ -382,7 +310,29 @@ void compile_const(compiler *c, uint8_t type, uint32_t low, uint32_t high)
     set_fresh(c, at);
 }
 
-void compile_select(compiler *c, bool typed)
+void compile_const(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t low, high = 0;
+    switch (instruction->immediates) {
+    case WH_IMM_I32:
+        low = (uint32_t)(int32_t)read_signed(c, 32);
+        break;
+    case WH_IMM_I64: {
+        uint64_t value = (uint64_t)read_signed(c, 64);
+        low = (uint32_t)value, high = (uint32_t)(value >> 32);
+        break;
+    }
+    case WH_IMM_F32:
+        low = read_fixed(c, 4, NULL);
+        break;
+    default:
+        low = read_fixed(c, 8, &high);
+        break;
+    }
+    push_constant(c, instruction->result, low, high);
+}
+
+static void select_values(compiler *c, bool typed)
 {
     uint8_t type = TYPE_UNKNOWN;
     if (typed) {
@@ -408,112 +358,120 @@ void compile_select(compiler *c, bool typed)
         set_fresh(c, emit4(c, WH_OP_SELECT, d, a.slot, b.slot, cond.slot));
 }
 
-/* ---- the 0xFC prefix ---- */
-
-void compile_prefixed(compiler *c)
+void compile_select(compiler *c, const wh_wasm_instruction *instruction)
 {
-    uint32_t code = read_u32(c);
-    if (code <= 7) {
-        static const uint8_t from[8] = {WH_F32, WH_F32, WH_F64, WH_F64, WH_F32, WH_F32, WH_F64, WH_F64};
-        static const uint8_t to[8] = {WH_I32, WH_I32, WH_I32, WH_I32, WH_I64, WH_I64, WH_I64, WH_I64};
-        numeric_op n = {(uint16_t)(WH_OP_I32_TRUNC_SAT_F32_S + code), from[code], 0, to[code], false};
-        compile_numeric(c, &n);
-        return;
-    }
-    switch (code) {
-    case 8: { /* memory.init */
-        uint32_t segment = read_u32(c);
-        read_zero_byte(c);
-        require_data_count(c);
-        require_memory(c);
-        check_data_segment(c, segment);
-        operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
-        if (live(c))
-            record_offset(c, emit4(c, WH_OP_MEMORY_INIT, segment, destination.slot, source.slot, count.slot));
-        return;
-    }
-    case 9: { /* data.drop */
-        uint32_t segment = read_u32(c);
-        require_data_count(c);
-        check_data_segment(c, segment);
-        if (live(c))
-            emit1(c, WH_OP_DATA_DROP, segment);
-        return;
-    }
-    case 10: { /* memory.copy */
-        read_zero_byte(c);
-        read_zero_byte(c);
-        require_memory(c);
-        operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
-        if (live(c))
-            record_offset(c, emit3(c, WH_OP_MEMORY_COPY, destination.slot, source.slot, count.slot));
-        return;
-    }
-    case 11: { /* memory.fill */
-        read_zero_byte(c);
-        require_memory(c);
-        operand count = pop(c, WH_I32), value = pop(c, WH_I32), destination = pop(c, WH_I32);
-        if (live(c))
-            record_offset(c, emit3(c, WH_OP_MEMORY_FILL, destination.slot, value.slot, count.slot));
-        return;
-    }
-    case 12: { /* table.init elem table */
-        uint32_t segment = read_u32(c);
-        uint32_t table = read_table(c);
-        if (segment >= c->module->elem_count)
-            fail(c, "unknown elem segment %u", segment);
-        if ((uint8_t)c->module->elems[segment].type != table_type(c, table))
-            fail(c, "type mismatch: elem segment %u holds %s, table %u holds %s", segment,
-                 type_name((uint8_t)c->module->elems[segment].type), table, type_name(table_type(c, table)));
-        operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
-        if (live(c))
-            record_offset(c, emit5(c, WH_OP_TABLE_INIT, table, segment, destination.slot, source.slot, count.slot));
-        return;
-    }
-    case 13: { /* elem.drop */
-        uint32_t segment = read_elem_segment(c);
-        if (live(c))
-            emit1(c, WH_OP_ELEM_DROP, segment);
-        return;
-    }
-    case 14: { /* table.copy destination source */
-        uint32_t destination_table = read_table(c);
-        uint32_t source_table = read_table(c);
-        if (table_type(c, destination_table) != table_type(c, source_table))
-            fail(c, "type mismatch: table.copy from a %s table to a %s table",
-                 type_name(table_type(c, source_table)), type_name(table_type(c, destination_table)));
-        operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
-        if (live(c))
-            record_offset(c, emit5(c, WH_OP_TABLE_COPY, destination_table, source_table, destination.slot,
-                                   source.slot, count.slot));
-        return;
-    }
-    case 15: { /* table.grow */
-        uint32_t table = read_table(c);
-        operand delta = pop(c, WH_I32);
-        operand init = pop(c, table_type(c, table));
-        uint32_t d = push(c, WH_I32);
-        if (live(c))
-            set_fresh(c, emit4(c, WH_OP_TABLE_GROW, d, table, init.slot, delta.slot));
-        return;
-    }
-    case 16: { /* table.size */
-        uint32_t table = read_table(c);
-        uint32_t d = push(c, WH_I32);
-        if (live(c))
-            set_fresh(c, emit2(c, WH_OP_TABLE_SIZE, d, table));
-        return;
-    }
-    case 17: { /* table.fill */
-        uint32_t table = read_table(c);
-        operand count = pop(c, WH_I32);
-        operand value = pop(c, table_type(c, table));
-        operand start = pop(c, WH_I32);
-        if (live(c))
-            record_offset(c, emit4(c, WH_OP_TABLE_FILL, table, start.slot, value.slot, count.slot));
-        return;
-    }
-    default:
-        malformed(c, "illegal opcode 0xfc %u", code);
-    }
+    (void)instruction;
+    select_values(c, false);
+}
+
+void compile_select_typed(compiler *c, const wh_wasm_instruction *instruction)
+{
+    (void)instruction;
+    select_values(c, true);
+}
+
+/* ---- bulk memory and tables (the 0xFC prefix) ---- */
+
+void compile_memory_init(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t segment = read_u32(c);
+    read_zero_byte(c);
+    require_data_count(c);
+    require_memory(c);
+    check_data_segment(c, segment);
+    operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+    if (live(c))
+        record_offset(c, emit4(c, instruction->op, segment, destination.slot, source.slot, count.slot));
+}
+
+void compile_data_drop(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t segment = read_u32(c);
+    require_data_count(c);
+    check_data_segment(c, segment);
+    if (live(c))
+        emit1(c, instruction->op, segment);
+}
+
+void compile_memory_copy(compiler *c, const wh_wasm_instruction *instruction)
+{
+    read_zero_byte(c);
+    read_zero_byte(c);
+    require_memory(c);
+    operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+    if (live(c))
+        record_offset(c, emit3(c, instruction->op, destination.slot, source.slot, count.slot));
+}
+
+void compile_memory_fill(compiler *c, const wh_wasm_instruction *instruction)
+{
+    read_zero_byte(c);
+    require_memory(c);
+    operand count = pop(c, WH_I32), value = pop(c, WH_I32), destination = pop(c, WH_I32);
+    if (live(c))
+        record_offset(c, emit3(c, instruction->op, destination.slot, value.slot, count.slot));
+}
+
+/* table.init elem table */
+void compile_table_init(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t segment = read_u32(c);
+    uint32_t table = read_table(c);
+    if (segment >= c->module->elem_count)
+        fail(c, "unknown elem segment %u", segment);
+    if ((uint8_t)c->module->elems[segment].type != table_type(c, table))
+        fail(c, "type mismatch: elem segment %u holds %s, table %u holds %s", segment,
+             type_name((uint8_t)c->module->elems[segment].type), table, type_name(table_type(c, table)));
+    operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+    if (live(c))
+        record_offset(c, emit5(c, instruction->op, table, segment, destination.slot, source.slot, count.slot));
+}
+
+void compile_elem_drop(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t segment = read_elem_segment(c);
+    if (live(c))
+        emit1(c, instruction->op, segment);
+}
+
+/* table.copy destination source */
+void compile_table_copy(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t destination_table = read_table(c);
+    uint32_t source_table = read_table(c);
+    if (table_type(c, destination_table) != table_type(c, source_table))
+        fail(c, "type mismatch: table.copy from a %s table to a %s table", type_name(table_type(c, source_table)),
+             type_name(table_type(c, destination_table)));
+    operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+    if (live(c))
+        record_offset(c, emit5(c, instruction->op, destination_table, source_table, destination.slot, source.slot,
+                               count.slot));
+}
+
+void compile_table_grow(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t table = read_table(c);
+    operand delta = pop(c, WH_I32);
+    operand init = pop(c, table_type(c, table));
+    uint32_t d = push(c, WH_I32);
+    if (live(c))
+        set_fresh(c, emit4(c, instruction->op, d, table, init.slot, delta.slot));
+}
+
+void compile_table_size(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t table = read_table(c);
+    uint32_t d = push(c, WH_I32);
+    if (live(c))
+        set_fresh(c, emit2(c, instruction->op, d, table));
+}
+
+void compile_table_fill(compiler *c, const wh_wasm_instruction *instruction)
+{
+    uint32_t table = read_table(c);
+    operand count = pop(c, WH_I32);
+    operand value = pop(c, table_type(c, table));
+    operand start = pop(c, WH_I32);
+    if (live(c))
+        record_offset(c, emit4(c, instruction->op, table, start.slot, value.slot, count.slot));
 }

@@ -1,4 +1,4 @@
-/* compile_scan.c: the pre-scans of a body: the constants that get slots, and decoding after a validation error. */
+/* compile_scan.c: the pre-scans of a body (the constants that get slots; decoding after a validation error), by immediate kind. */
 #include "compile_internal.h"
 
 /* Constants worth a slot: at most this many per function, as each costs a store per call. */
@@ -68,6 +68,86 @@ void choose_constants(compiler *c)
     c->pos = c->instr = c->body;
 }
 
+/* Tallies a constant instruction's value when collecting constants. */
+static void read_constant(compiler *c, const wh_wasm_instruction *instruction, bool collect, uint32_t loop_depth)
+{
+    uint64_t bits;
+    uint32_t high = 0;
+    switch (instruction->immediates) {
+    case WH_IMM_I32:
+        bits = (uint32_t)read_signed(c, 32);
+        break;
+    case WH_IMM_I64:
+        bits = (uint64_t)read_signed(c, 64);
+        break;
+    case WH_IMM_F32:
+        bits = read_fixed(c, 4, NULL);
+        break;
+    default:
+        bits = read_fixed(c, 8, &high);
+        bits |= (uint64_t)high << 32;
+        break;
+    }
+    if (collect)
+        tally_constant(c, bits, loop_depth);
+}
+
+/* Reads the immediates of an instruction that does not open or close a block. */
+static void skip_immediates(compiler *c, const wh_wasm_instruction *instruction)
+{
+    switch ((wh_wasm_immediates)instruction->immediates) {
+    case WH_IMM_NONE:
+        break;
+    case WH_IMM_LABEL: case WH_IMM_FUNC: case WH_IMM_LOCAL: case WH_IMM_GLOBAL: case WH_IMM_TABLE:
+    case WH_IMM_ELEM:
+        read_u32(c);
+        break;
+    case WH_IMM_TYPE_TABLE: case WH_IMM_MEMARG: case WH_IMM_ELEM_TABLE: case WH_IMM_TABLE_TABLE:
+        read_u32(c);
+        read_u32(c);
+        break;
+    case WH_IMM_DATA:
+        read_u32(c);
+        require_data_count(c);
+        break;
+    case WH_IMM_DATA_MEMORY:
+        read_u32(c);
+        read_zero_byte(c);
+        require_data_count(c);
+        break;
+    case WH_IMM_MEMORY_MEMORY:
+        read_zero_byte(c);
+        /* fall through */
+    case WH_IMM_MEMORY:
+        read_zero_byte(c);
+        break;
+    case WH_IMM_LABEL_TABLE: {
+        uint32_t count = read_u32(c);
+        if (count >= (uint64_t)(c->end - c->pos))
+            fail_end(c);
+        for (uint32_t i = 0; i <= count; i++)
+            read_u32(c);
+        break;
+    }
+    case WH_IMM_VALTYPES: {
+        uint32_t count = read_u32(c);
+        if (count > (uint64_t)(c->end - c->pos))
+            fail_end(c);
+        for (uint32_t i = 0; i < count; i++)
+            read_valtype(c);
+        break;
+    }
+    case WH_IMM_REFTYPE: {
+        uint8_t type = read_byte(c);
+        if (type != WH_FUNCREF && type != WH_EXTERNREF)
+            malformed(c, "malformed reference type 0x%02x", type);
+        break;
+    }
+    case WH_IMM_BLOCKTYPE: case WH_IMM_I32: case WH_IMM_I64: case WH_IMM_F32: case WH_IMM_F64:
+        break; /* the caller's */
+    }
+}
+
 /* After a validation error. The reference decodes a whole body before validating it, so a
  * decoding error anywhere in the body is the one to report: walk the body decoding only. */
 void scan_body(compiler *c, bool collect_constants)
@@ -75,118 +155,41 @@ void scan_body(compiler *c, bool collect_constants)
     c->scanning = !collect_constants;
     c->pos = c->body;
     uint32_t loop_depth = 0;
-    uint32_t depth = 1; /* open blocks, the function's included; c->targets holds their opcodes */
+    uint32_t depth = 1; /* open blocks, the function's included; c->targets holds their instructions */
     reserve(c, (void **)&c->targets, &c->target_capacity, 1, sizeof *c->targets);
-    c->targets[0] = 0x02;
+    c->targets[0] = WH_WASM_BLOCK;
     for (;;) {
         if (c->pos >= c->end)
             fail_missing_end(c, depth);
         c->instr = c->pos;
-        uint8_t opcode = read_byte(c);
-        if ((opcode >= 0x45 && opcode <= 0xc4) || opcode <= 0x01 || opcode == 0x0f || opcode == 0x1a ||
-            opcode == 0x1b || opcode == 0xd1)
-            continue; /* no immediates */
-        switch (opcode) {
-        case 0x02: case 0x03: case 0x04:
+        const wh_wasm_instruction *instruction = read_instruction(c);
+        wh_wasm_index index = wh_wasm_index_of(instruction);
+        switch (instruction->immediates) {
+        case WH_IMM_BLOCKTYPE:
             read_blocktype(c);
             reserve(c, (void **)&c->targets, &c->target_capacity, (uint64_t)depth + 1, sizeof *c->targets);
-            c->targets[depth++] = opcode;
-            loop_depth += opcode == 0x03;
+            c->targets[depth++] = index;
+            loop_depth += index == WH_WASM_LOOP;
+            continue;
+        case WH_IMM_I32: case WH_IMM_I64: case WH_IMM_F32: case WH_IMM_F64:
+            read_constant(c, instruction, collect_constants, loop_depth);
+            continue;
+        default:
             break;
-        case 0x05:
-            if (c->targets[depth - 1] != 0x04)
+        }
+        if (index == WH_WASM_ELSE) {
+            if (c->targets[depth - 1] != WH_WASM_IF)
                 malformed(c, "END opcode expected (else without a matching if)");
-            c->targets[depth - 1] = 0x05;
-            break;
-        case 0x0b:
-            loop_depth -= c->targets[depth - 1] == 0x03;
+            c->targets[depth - 1] = WH_WASM_ELSE;
+        } else if (index == WH_WASM_END) {
+            loop_depth -= c->targets[depth - 1] == WH_WASM_LOOP;
             if (--depth == 0) {
                 if (c->pos != c->end)
                     malformed(c, "section size mismatch: bytes after the function's final END opcode");
                 return;
             }
-            break;
-        case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22: case 0x23: case 0x24:
-        case 0x25: case 0x26: case 0xd2:
-            read_u32(c);
-            break;
-        case 0x0e: {
-            uint32_t count = read_u32(c);
-            if (count >= (uint64_t)(c->end - c->pos))
-                fail_end(c);
-            for (uint32_t i = 0; i <= count; i++)
-                read_u32(c);
-            break;
-        }
-        case 0x11:
-            read_u32(c);
-            read_u32(c);
-            break;
-        case 0x1c: {
-            uint32_t count = read_u32(c);
-            if (count > (uint64_t)(c->end - c->pos))
-                fail_end(c);
-            for (uint32_t i = 0; i < count; i++)
-                read_valtype(c);
-            break;
-        }
-        case 0x3f: case 0x40:
-            read_zero_byte(c);
-            break;
-        case 0x41: {
-            uint32_t value = (uint32_t)read_signed(c, 32);
-            if (collect_constants)
-                tally_constant(c, value, loop_depth);
-            break;
-        }
-        case 0x42: {
-            uint64_t value = (uint64_t)read_signed(c, 64);
-            if (collect_constants)
-                tally_constant(c, value, loop_depth);
-            break;
-        }
-        case 0x43: {
-            uint32_t value = read_fixed(c, 4, NULL);
-            if (collect_constants)
-                tally_constant(c, value, loop_depth);
-            break;
-        }
-        case 0x44: {
-            uint32_t high, low = read_fixed(c, 8, &high);
-            if (collect_constants)
-                tally_constant(c, low | (uint64_t)high << 32, loop_depth);
-            break;
-        }
-        case 0xd0: {
-            uint8_t type = read_byte(c);
-            if (type != WH_FUNCREF && type != WH_EXTERNREF)
-                malformed(c, "malformed reference type 0x%02x", type);
-            break;
-        }
-        case 0xfc: {
-            uint32_t code = read_u32(c);
-            if (code <= 7)
-                break;
-            switch (code) {
-            case 8: read_u32(c); read_zero_byte(c); require_data_count(c); break;
-            case 9: read_u32(c); require_data_count(c); break;
-            case 10: read_zero_byte(c); read_zero_byte(c); break;
-            case 11: read_zero_byte(c); break;
-            case 12: case 14: read_u32(c); read_u32(c); break;
-            case 13: case 15: case 16: case 17: read_u32(c); break;
-            default: malformed(c, "illegal opcode 0xfc %u", code);
-            }
-            break;
-        }
-        default:
-            if (opcode >= 0x28 && opcode <= 0x3e) {
-                read_u32(c);
-                read_u32(c);
-                break;
-            }
-            if (opcode == 0xfd)
-                malformed(c, "illegal opcode 0xfd: SIMD instructions are not supported");
-            malformed(c, "illegal opcode 0x%02x", opcode);
+        } else {
+            skip_immediates(c, instruction);
         }
     }
 }

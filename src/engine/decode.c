@@ -1,4 +1,5 @@
 /* decode.c: parses a WebAssembly 2.0 binary into a wh_module (structure only; validate.c checks it). */
+#include "instructions.h"
 #include "module.h"
 #include "reader.h"
 
@@ -151,15 +152,6 @@ static bool read_globaltype(wh_reader *r, wh_globaltype *out)
     return true;
 }
 
-/* Whether `opcode` starts some instruction of WebAssembly 2.0 (to tell "illegal opcode" from
- * "constant expression required"). Prefixed opcodes count as known. */
-static bool opcode_exists(uint8_t opcode)
-{
-    return opcode <= 0x05 || (opcode >= 0x0B && opcode <= 0x11) || (opcode >= 0x1A && opcode <= 0x1C) ||
-           (opcode >= 0x20 && opcode <= 0x26) || (opcode >= 0x28 && opcode <= 0xC4) ||
-           (opcode >= 0xD0 && opcode <= 0xD2) || opcode == 0xFC || opcode == 0xFD;
-}
-
 /* A constant expression: in 2.0 exactly one constant instruction, then `end`. Instructions
  * that are not constant fail here; a wrong number of constant instructions leaves the wrong
  * number of values on the stack, which is a type error. */
@@ -173,47 +165,52 @@ static bool read_constexpr(wh_reader *r, wh_constexpr *out)
         const uint8_t *at = r->pos;
         uint8_t opcode;
         TRY(read_u8(r, &opcode));
-        if (opcode == 0x0B)
+        const wh_wasm_instruction *instruction = wh_wasm_find(opcode);
+        wh_wasm_index index = instruction ? wh_wasm_index_of(instruction) : WH_WASM_INSTRUCTION_COUNT;
+        if (index == WH_WASM_END)
             break;
         wh_constexpr e = {0};
         e.offset = (uint32_t)(at - r->start);
-        switch (opcode) {
-        case 0x41: {
+        switch (index) {
+        case WH_WASM_I32_CONST: {
             int32_t value;
             TRY(read_s32_leb(r, &value));
             e.kind = WH_CONST_VALUE, e.type = WH_I32, e.bits = (uint32_t)value;
             break;
         }
-        case 0x42: {
+        case WH_WASM_I64_CONST: {
             int64_t value;
             TRY(read_s64_leb(r, &value));
             e.kind = WH_CONST_VALUE, e.type = WH_I64, e.bits = (uint64_t)value;
             break;
         }
-        case 0x43: {
+        case WH_WASM_F32_CONST: {
             uint32_t bits;
             TRY(read_f32_bits(r, &bits));
             e.kind = WH_CONST_VALUE, e.type = WH_F32, e.bits = bits;
             break;
         }
-        case 0x44:
+        case WH_WASM_F64_CONST:
             TRY(read_f64_bits(r, &e.bits));
             e.kind = WH_CONST_VALUE, e.type = WH_F64;
             break;
-        case 0xD0:
+        case WH_WASM_REF_NULL:
             TRY(read_reftype(r, &e.type));
             e.kind = WH_CONST_REF_NULL;
             break;
-        case 0xD2:
+        case WH_WASM_REF_FUNC:
             TRY(read_u32_leb(r, &e.index));
             e.kind = WH_CONST_REF_FUNC, e.type = WH_FUNCREF;
             break;
-        case 0x23:
+        case WH_WASM_GLOBAL_GET:
             TRY(read_u32_leb(r, &e.index));
             e.kind = WH_CONST_GLOBAL_GET; /* type filled by validation */
             break;
-        default:
-            return reader_fail_at(r, at, opcode_exists(opcode) ? "constant expression required" : "illegal opcode");
+        default: {
+            /* An instruction of WebAssembly 2.0 that is not constant, or no instruction at all. */
+            bool exists = instruction || opcode == WH_WASM_PREFIX_MISC || opcode == WH_WASM_PREFIX_SIMD;
+            return reader_fail_at(r, at, exists ? "constant expression required" : "illegal opcode");
+        }
         }
         if (instruction_count++ == 0)
             *out = e;
@@ -529,7 +526,7 @@ static bool decode_body(wh_reader *r, wh_func_def *function)
     }
     if (reader_at_end(r))
         return reader_fail(r, r->eof_message);
-    if (r->end[-1] != 0x0B)
+    if (r->end[-1] != wh_wasm_instructions[WH_WASM_END].code)
         return reader_fail_at(r, r->end - 1, "END opcode expected");
     function->body = r->pos;
     function->body_size = (uint32_t)reader_remaining(r);

@@ -1,4 +1,4 @@
-/* error.c: construction and destruction of wh_error values. */
+/* error.c: construction and destruction of wh_error values; the report of a failed internal assertion. */
 #include "error.h"
 
 #include <stdio.h>
@@ -58,4 +58,10 @@ void wh_error_free(wh_error *error)
         return;
     free(error->message);
     free(error);
+}
+
+void wh_assert_failed(const char *condition, const char *file, int line)
+{
+    fprintf(stderr, "wasmhost: internal error: %s:%d: assertion failed: %s\n", file, line, condition);
+    abort();
 }

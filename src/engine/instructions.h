@@ -1,0 +1,343 @@
+/* instructions.h: WebAssembly's instruction set, one table row per instruction (WH_WASM_INSTRUCTIONS).
+ *
+ * This is the only list of wasm opcodes in the engine. Everything that depends on an opcode is
+ * generated from it: the dense instruction numbering (wh_wasm_index), the table of what each
+ * instruction is (wh_wasm_instructions[]), the lookup from the bytes of an opcode to its row
+ * (wh_wasm_lookup), the compiler's dispatch (compile.c: one handler per row, a missing handler
+ * does not compile) and the immediate scanner (compile_scan.c: by immediate kind).
+ *
+ * A row is X(SYMBOL, PREFIX, CODE, "name", IMMEDIATES, FUEL, FEATURE, HANDLER, OP, A, B, RESULT, DETAIL):
+ *  - PREFIX, CODE: a one-byte opcode has prefix 0 and CODE the byte; a prefixed one (0xFC) has
+ *    CODE the LEB128 number that follows the prefix.
+ *  - IMMEDIATES: what follows the opcode in the binary (wh_wasm_immediates below).
+ *  - FUEL: units charged when fuel is on: 0 for structure (block, loop, else, end), nop and
+ *    drop, which do no work of their own; 1 for the rest.
+ *  - FEATURE: the proposal that brought it into WebAssembly 2.0 (wh_wasm_feature).
+ *  - HANDLER: the compiler translates the instruction with compile_HANDLER(c, row).
+ *  - OP, A, B, RESULT, DETAIL: for the handlers that work from the row alone (loads, stores,
+ *    constants, numeric instructions). OP is the internal instruction it becomes: SAME for the
+ *    one of the same name in code.h, NOP when the handler chooses (for a numeric instruction, NOP
+ *    is a reinterpretation: the same bits, retyped). A and B are the operand types and RESULT
+ *    the result type (_ for none); DETAIL is, for loads and stores, the natural alignment (log2
+ *    of its bytes) and, for numeric instructions, TRAPS (it may trap) or PURE.
+ *
+ * Adding an instruction: one row here, plus its handler when no existing one fits.
+ */
+#ifndef WH_INSTRUCTIONS_H
+#define WH_INSTRUCTIONS_H
+
+#include <stdint.h>
+
+/* What follows an opcode in the binary. */
+typedef enum wh_wasm_immediates {
+    WH_IMM_NONE,
+    WH_IMM_BLOCKTYPE,     /* block, loop, if */
+    WH_IMM_LABEL,         /* a label index */
+    WH_IMM_LABEL_TABLE,   /* br_table: a vector of label indices, then the default */
+    WH_IMM_FUNC,          /* a function index */
+    WH_IMM_TYPE_TABLE,    /* call_indirect: a type index, a table index */
+    WH_IMM_VALTYPES,      /* typed select: a vector of value types */
+    WH_IMM_LOCAL,         /* a local index */
+    WH_IMM_GLOBAL,        /* a global index */
+    WH_IMM_TABLE,         /* a table index */
+    WH_IMM_TABLE_TABLE,   /* table.copy: destination and source tables */
+    WH_IMM_ELEM,          /* an element segment index */
+    WH_IMM_ELEM_TABLE,    /* table.init: an element segment, a table */
+    WH_IMM_DATA,          /* a data segment index (needs the data count section) */
+    WH_IMM_DATA_MEMORY,   /* memory.init: a data segment, memory 0 (a zero byte) */
+    WH_IMM_MEMARG,        /* alignment and offset */
+    WH_IMM_MEMORY,        /* memory 0: a zero byte */
+    WH_IMM_MEMORY_MEMORY, /* memory.copy: two zero bytes */
+    WH_IMM_I32,           /* signed LEB128, 32 bits */
+    WH_IMM_I64,           /* signed LEB128, 64 bits */
+    WH_IMM_F32,           /* 4 bytes, little-endian */
+    WH_IMM_F64,           /* 8 bytes, little-endian */
+    WH_IMM_REFTYPE,       /* ref.null: a reference type */
+} wh_wasm_immediates;
+
+typedef enum wh_wasm_feature {
+    WH_FEATURE_MVP,
+    WH_FEATURE_SIGN_EXTENSION,
+    WH_FEATURE_SATURATING_CONVERSIONS,
+    WH_FEATURE_BULK_MEMORY,
+    WH_FEATURE_REFERENCE_TYPES,
+} wh_wasm_feature;
+
+/* The prefix byte of the "miscellaneous" instructions (saturating conversions, bulk memory, tables). */
+#define WH_WASM_PREFIX_MISC 0xfc
+/* The prefix byte of SIMD instructions, which the engine does not implement yet. */
+#define WH_WASM_PREFIX_SIMD 0xfd
+
+/* clang-format off */
+#define WH_WASM_INSTRUCTIONS(X)                                                                                        \
+    /* control */                                                                                                      \
+    X(UNREACHABLE,   0, 0x00, "unreachable",   NONE,        1, MVP, unreachable,   NOP,  _, _, _, 0)                   \
+    X(NOP,           0, 0x01, "nop",           NONE,        0, MVP, nop,           SAME, _, _, _, 0)                   \
+    X(BLOCK,         0, 0x02, "block",         BLOCKTYPE,   0, MVP, block,         NOP,  _, _, _, 0)                   \
+    X(LOOP,          0, 0x03, "loop",          BLOCKTYPE,   0, MVP, loop,          NOP,  _, _, _, 0)                   \
+    X(IF,            0, 0x04, "if",            BLOCKTYPE,   1, MVP, if,            NOP,  _, _, _, 0)                   \
+    X(ELSE,          0, 0x05, "else",          NONE,        0, MVP, else,          NOP,  _, _, _, 0)                   \
+    X(END,           0, 0x0b, "end",           NONE,        0, MVP, end,           NOP,  _, _, _, 0)                   \
+    X(BR,            0, 0x0c, "br",            LABEL,       1, MVP, br,            NOP,  _, _, _, 0)                   \
+    X(BR_IF,         0, 0x0d, "br_if",         LABEL,       1, MVP, br_if,         NOP,  _, _, _, 0)                   \
+    X(BR_TABLE,      0, 0x0e, "br_table",      LABEL_TABLE, 1, MVP, br_table,      NOP,  _, _, _, 0)                   \
+    X(RETURN,        0, 0x0f, "return",        NONE,        1, MVP, return,        NOP,  _, _, _, 0)                   \
+    X(CALL,          0, 0x10, "call",          FUNC,        1, MVP, call,          NOP,  _, _, _, 0)                   \
+    X(CALL_INDIRECT, 0, 0x11, "call_indirect", TYPE_TABLE,  1, MVP, call_indirect, NOP,  _, _, _, 0)                   \
+    /* parametric */                                                                                                   \
+    X(DROP,         0, 0x1a, "drop",   NONE,     0, MVP,             drop,         NOP, _, _, _, 0)                    \
+    X(SELECT,       0, 0x1b, "select", NONE,     1, MVP,             select,       NOP, _, _, _, 0)                    \
+    X(SELECT_TYPED, 0, 0x1c, "select", VALTYPES, 1, REFERENCE_TYPES, select_typed, NOP, _, _, _, 0)                    \
+    /* variables */                                                                                                    \
+    X(LOCAL_GET,  0, 0x20, "local.get",  LOCAL,  1, MVP, local_get,  NOP, _, _, _, 0)                                  \
+    X(LOCAL_SET,  0, 0x21, "local.set",  LOCAL,  1, MVP, local_set,  NOP, _, _, _, 0)                                  \
+    X(LOCAL_TEE,  0, 0x22, "local.tee",  LOCAL,  1, MVP, local_tee,  NOP, _, _, _, 0)                                  \
+    X(GLOBAL_GET, 0, 0x23, "global.get", GLOBAL, 1, MVP, global_get, NOP, _, _, _, 0)                                  \
+    X(GLOBAL_SET, 0, 0x24, "global.set", GLOBAL, 1, MVP, global_set, NOP, _, _, _, 0)                                  \
+    /* tables */                                                                                                       \
+    X(TABLE_GET, 0, 0x25, "table.get", TABLE, 1, REFERENCE_TYPES, table_get, SAME, _, _, _, 0)                         \
+    X(TABLE_SET, 0, 0x26, "table.set", TABLE, 1, REFERENCE_TYPES, table_set, SAME, _, _, _, 0)                         \
+    /* memory: loads and stores (A: the address; RESULT or B: the value; DETAIL: natural alignment) */                 \
+    X(I32_LOAD,     0, 0x28, "i32.load",     MEMARG, 1, MVP, load,        SAME, I32, _,   I32, 2)                      \
+    X(I64_LOAD,     0, 0x29, "i64.load",     MEMARG, 1, MVP, load,        SAME, I32, _,   I64, 3)                      \
+    X(F32_LOAD,     0, 0x2a, "f32.load",     MEMARG, 1, MVP, load,        SAME, I32, _,   F32, 2)                      \
+    X(F64_LOAD,     0, 0x2b, "f64.load",     MEMARG, 1, MVP, load,        SAME, I32, _,   F64, 3)                      \
+    X(I32_LOAD8_S,  0, 0x2c, "i32.load8_s",  MEMARG, 1, MVP, load,        SAME, I32, _,   I32, 0)                      \
+    X(I32_LOAD8_U,  0, 0x2d, "i32.load8_u",  MEMARG, 1, MVP, load,        SAME, I32, _,   I32, 0)                      \
+    X(I32_LOAD16_S, 0, 0x2e, "i32.load16_s", MEMARG, 1, MVP, load,        SAME, I32, _,   I32, 1)                      \
+    X(I32_LOAD16_U, 0, 0x2f, "i32.load16_u", MEMARG, 1, MVP, load,        SAME, I32, _,   I32, 1)                      \
+    X(I64_LOAD8_S,  0, 0x30, "i64.load8_s",  MEMARG, 1, MVP, load,        SAME, I32, _,   I64, 0)                      \
+    X(I64_LOAD8_U,  0, 0x31, "i64.load8_u",  MEMARG, 1, MVP, load,        SAME, I32, _,   I64, 0)                      \
+    X(I64_LOAD16_S, 0, 0x32, "i64.load16_s", MEMARG, 1, MVP, load,        SAME, I32, _,   I64, 1)                      \
+    X(I64_LOAD16_U, 0, 0x33, "i64.load16_u", MEMARG, 1, MVP, load,        SAME, I32, _,   I64, 1)                      \
+    X(I64_LOAD32_S, 0, 0x34, "i64.load32_s", MEMARG, 1, MVP, load,        SAME, I32, _,   I64, 2)                      \
+    X(I64_LOAD32_U, 0, 0x35, "i64.load32_u", MEMARG, 1, MVP, load,        SAME, I32, _,   I64, 2)                      \
+    X(I32_STORE,    0, 0x36, "i32.store",    MEMARG, 1, MVP, store,       SAME, I32, I32, _,   2)                      \
+    X(I64_STORE,    0, 0x37, "i64.store",    MEMARG, 1, MVP, store,       SAME, I32, I64, _,   3)                      \
+    X(F32_STORE,    0, 0x38, "f32.store",    MEMARG, 1, MVP, store,       SAME, I32, F32, _,   2)                      \
+    X(F64_STORE,    0, 0x39, "f64.store",    MEMARG, 1, MVP, store,       SAME, I32, F64, _,   3)                      \
+    X(I32_STORE8,   0, 0x3a, "i32.store8",   MEMARG, 1, MVP, store,       SAME, I32, I32, _,   0)                      \
+    X(I32_STORE16,  0, 0x3b, "i32.store16",  MEMARG, 1, MVP, store,       SAME, I32, I32, _,   1)                      \
+    X(I64_STORE8,   0, 0x3c, "i64.store8",   MEMARG, 1, MVP, store,       SAME, I32, I64, _,   0)                      \
+    X(I64_STORE16,  0, 0x3d, "i64.store16",  MEMARG, 1, MVP, store,       SAME, I32, I64, _,   1)                      \
+    X(I64_STORE32,  0, 0x3e, "i64.store32",  MEMARG, 1, MVP, store,       SAME, I32, I64, _,   2)                      \
+    X(MEMORY_SIZE,  0, 0x3f, "memory.size",  MEMORY, 1, MVP, memory_size, SAME, _,   _,   _,   0)                      \
+    X(MEMORY_GROW,  0, 0x40, "memory.grow",  MEMORY, 1, MVP, memory_grow, SAME, _,   _,   _,   0)                      \
+    /* constants */                                                                                                    \
+    X(I32_CONST, 0, 0x41, "i32.const", I32, 1, MVP, const, NOP, _, _, I32, 0)                                          \
+    X(I64_CONST, 0, 0x42, "i64.const", I64, 1, MVP, const, NOP, _, _, I64, 0)                                          \
+    X(F32_CONST, 0, 0x43, "f32.const", F32, 1, MVP, const, NOP, _, _, F32, 0)                                          \
+    X(F64_CONST, 0, 0x44, "f64.const", F64, 1, MVP, const, NOP, _, _, F64, 0)                                          \
+    /* numeric (OP: the internal instruction, NOP for a reinterpretation; DETAIL: whether it may trap) */              \
+    X(I32_EQZ,             0, 0x45, "i32.eqz",             NONE, 1, MVP, numeric, SAME, I32, _,   I32, PURE)           \
+    X(I32_EQ,              0, 0x46, "i32.eq",              NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_NE,              0, 0x47, "i32.ne",              NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_LT_S,            0, 0x48, "i32.lt_s",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_LT_U,            0, 0x49, "i32.lt_u",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_GT_S,            0, 0x4a, "i32.gt_s",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_GT_U,            0, 0x4b, "i32.gt_u",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_LE_S,            0, 0x4c, "i32.le_s",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_LE_U,            0, 0x4d, "i32.le_u",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_GE_S,            0, 0x4e, "i32.ge_s",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_GE_U,            0, 0x4f, "i32.ge_u",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I64_EQZ,             0, 0x50, "i64.eqz",             NONE, 1, MVP, numeric, SAME, I64, _,   I32, PURE)           \
+    X(I64_EQ,              0, 0x51, "i64.eq",              NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(I64_NE,              0, 0x52, "i64.ne",              NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(I64_LT_S,            0, 0x53, "i64.lt_s",            NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(I64_LT_U,            0, 0x54, "i64.lt_u",            NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(I64_GT_S,            0, 0x55, "i64.gt_s",            NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(I64_GT_U,            0, 0x56, "i64.gt_u",            NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(I64_LE_S,            0, 0x57, "i64.le_s",            NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(I64_LE_U,            0, 0x58, "i64.le_u",            NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(I64_GE_S,            0, 0x59, "i64.ge_s",            NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(I64_GE_U,            0, 0x5a, "i64.ge_u",            NONE, 1, MVP, numeric, SAME, I64, I64, I32, PURE)           \
+    X(F32_EQ,              0, 0x5b, "f32.eq",              NONE, 1, MVP, numeric, SAME, F32, F32, I32, PURE)           \
+    X(F32_NE,              0, 0x5c, "f32.ne",              NONE, 1, MVP, numeric, SAME, F32, F32, I32, PURE)           \
+    X(F32_LT,              0, 0x5d, "f32.lt",              NONE, 1, MVP, numeric, SAME, F32, F32, I32, PURE)           \
+    X(F32_GT,              0, 0x5e, "f32.gt",              NONE, 1, MVP, numeric, SAME, F32, F32, I32, PURE)           \
+    X(F32_LE,              0, 0x5f, "f32.le",              NONE, 1, MVP, numeric, SAME, F32, F32, I32, PURE)           \
+    X(F32_GE,              0, 0x60, "f32.ge",              NONE, 1, MVP, numeric, SAME, F32, F32, I32, PURE)           \
+    X(F64_EQ,              0, 0x61, "f64.eq",              NONE, 1, MVP, numeric, SAME, F64, F64, I32, PURE)           \
+    X(F64_NE,              0, 0x62, "f64.ne",              NONE, 1, MVP, numeric, SAME, F64, F64, I32, PURE)           \
+    X(F64_LT,              0, 0x63, "f64.lt",              NONE, 1, MVP, numeric, SAME, F64, F64, I32, PURE)           \
+    X(F64_GT,              0, 0x64, "f64.gt",              NONE, 1, MVP, numeric, SAME, F64, F64, I32, PURE)           \
+    X(F64_LE,              0, 0x65, "f64.le",              NONE, 1, MVP, numeric, SAME, F64, F64, I32, PURE)           \
+    X(F64_GE,              0, 0x66, "f64.ge",              NONE, 1, MVP, numeric, SAME, F64, F64, I32, PURE)           \
+    X(I32_CLZ,             0, 0x67, "i32.clz",             NONE, 1, MVP, numeric, SAME, I32, _,   I32, PURE)           \
+    X(I32_CTZ,             0, 0x68, "i32.ctz",             NONE, 1, MVP, numeric, SAME, I32, _,   I32, PURE)           \
+    X(I32_POPCNT,          0, 0x69, "i32.popcnt",          NONE, 1, MVP, numeric, SAME, I32, _,   I32, PURE)           \
+    X(I32_ADD,             0, 0x6a, "i32.add",             NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_SUB,             0, 0x6b, "i32.sub",             NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_MUL,             0, 0x6c, "i32.mul",             NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_DIV_S,           0, 0x6d, "i32.div_s",           NONE, 1, MVP, numeric, SAME, I32, I32, I32, TRAPS)          \
+    X(I32_DIV_U,           0, 0x6e, "i32.div_u",           NONE, 1, MVP, numeric, SAME, I32, I32, I32, TRAPS)          \
+    X(I32_REM_S,           0, 0x6f, "i32.rem_s",           NONE, 1, MVP, numeric, SAME, I32, I32, I32, TRAPS)          \
+    X(I32_REM_U,           0, 0x70, "i32.rem_u",           NONE, 1, MVP, numeric, SAME, I32, I32, I32, TRAPS)          \
+    X(I32_AND,             0, 0x71, "i32.and",             NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_OR,              0, 0x72, "i32.or",              NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_XOR,             0, 0x73, "i32.xor",             NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_SHL,             0, 0x74, "i32.shl",             NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_SHR_S,           0, 0x75, "i32.shr_s",           NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_SHR_U,           0, 0x76, "i32.shr_u",           NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_ROTL,            0, 0x77, "i32.rotl",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I32_ROTR,            0, 0x78, "i32.rotr",            NONE, 1, MVP, numeric, SAME, I32, I32, I32, PURE)           \
+    X(I64_CLZ,             0, 0x79, "i64.clz",             NONE, 1, MVP, numeric, SAME, I64, _,   I64, PURE)           \
+    X(I64_CTZ,             0, 0x7a, "i64.ctz",             NONE, 1, MVP, numeric, SAME, I64, _,   I64, PURE)           \
+    X(I64_POPCNT,          0, 0x7b, "i64.popcnt",          NONE, 1, MVP, numeric, SAME, I64, _,   I64, PURE)           \
+    X(I64_ADD,             0, 0x7c, "i64.add",             NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_SUB,             0, 0x7d, "i64.sub",             NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_MUL,             0, 0x7e, "i64.mul",             NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_DIV_S,           0, 0x7f, "i64.div_s",           NONE, 1, MVP, numeric, SAME, I64, I64, I64, TRAPS)          \
+    X(I64_DIV_U,           0, 0x80, "i64.div_u",           NONE, 1, MVP, numeric, SAME, I64, I64, I64, TRAPS)          \
+    X(I64_REM_S,           0, 0x81, "i64.rem_s",           NONE, 1, MVP, numeric, SAME, I64, I64, I64, TRAPS)          \
+    X(I64_REM_U,           0, 0x82, "i64.rem_u",           NONE, 1, MVP, numeric, SAME, I64, I64, I64, TRAPS)          \
+    X(I64_AND,             0, 0x83, "i64.and",             NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_OR,              0, 0x84, "i64.or",              NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_XOR,             0, 0x85, "i64.xor",             NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_SHL,             0, 0x86, "i64.shl",             NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_SHR_S,           0, 0x87, "i64.shr_s",           NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_SHR_U,           0, 0x88, "i64.shr_u",           NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_ROTL,            0, 0x89, "i64.rotl",            NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(I64_ROTR,            0, 0x8a, "i64.rotr",            NONE, 1, MVP, numeric, SAME, I64, I64, I64, PURE)           \
+    X(F32_ABS,             0, 0x8b, "f32.abs",             NONE, 1, MVP, numeric, SAME, F32, _,   F32, PURE)           \
+    X(F32_NEG,             0, 0x8c, "f32.neg",             NONE, 1, MVP, numeric, SAME, F32, _,   F32, PURE)           \
+    X(F32_CEIL,            0, 0x8d, "f32.ceil",            NONE, 1, MVP, numeric, SAME, F32, _,   F32, PURE)           \
+    X(F32_FLOOR,           0, 0x8e, "f32.floor",           NONE, 1, MVP, numeric, SAME, F32, _,   F32, PURE)           \
+    X(F32_TRUNC,           0, 0x8f, "f32.trunc",           NONE, 1, MVP, numeric, SAME, F32, _,   F32, PURE)           \
+    X(F32_NEAREST,         0, 0x90, "f32.nearest",         NONE, 1, MVP, numeric, SAME, F32, _,   F32, PURE)           \
+    X(F32_SQRT,            0, 0x91, "f32.sqrt",            NONE, 1, MVP, numeric, SAME, F32, _,   F32, PURE)           \
+    X(F32_ADD,             0, 0x92, "f32.add",             NONE, 1, MVP, numeric, SAME, F32, F32, F32, PURE)           \
+    X(F32_SUB,             0, 0x93, "f32.sub",             NONE, 1, MVP, numeric, SAME, F32, F32, F32, PURE)           \
+    X(F32_MUL,             0, 0x94, "f32.mul",             NONE, 1, MVP, numeric, SAME, F32, F32, F32, PURE)           \
+    X(F32_DIV,             0, 0x95, "f32.div",             NONE, 1, MVP, numeric, SAME, F32, F32, F32, PURE)           \
+    X(F32_MIN,             0, 0x96, "f32.min",             NONE, 1, MVP, numeric, SAME, F32, F32, F32, PURE)           \
+    X(F32_MAX,             0, 0x97, "f32.max",             NONE, 1, MVP, numeric, SAME, F32, F32, F32, PURE)           \
+    X(F32_COPYSIGN,        0, 0x98, "f32.copysign",        NONE, 1, MVP, numeric, SAME, F32, F32, F32, PURE)           \
+    X(F64_ABS,             0, 0x99, "f64.abs",             NONE, 1, MVP, numeric, SAME, F64, _,   F64, PURE)           \
+    X(F64_NEG,             0, 0x9a, "f64.neg",             NONE, 1, MVP, numeric, SAME, F64, _,   F64, PURE)           \
+    X(F64_CEIL,            0, 0x9b, "f64.ceil",            NONE, 1, MVP, numeric, SAME, F64, _,   F64, PURE)           \
+    X(F64_FLOOR,           0, 0x9c, "f64.floor",           NONE, 1, MVP, numeric, SAME, F64, _,   F64, PURE)           \
+    X(F64_TRUNC,           0, 0x9d, "f64.trunc",           NONE, 1, MVP, numeric, SAME, F64, _,   F64, PURE)           \
+    X(F64_NEAREST,         0, 0x9e, "f64.nearest",         NONE, 1, MVP, numeric, SAME, F64, _,   F64, PURE)           \
+    X(F64_SQRT,            0, 0x9f, "f64.sqrt",            NONE, 1, MVP, numeric, SAME, F64, _,   F64, PURE)           \
+    X(F64_ADD,             0, 0xa0, "f64.add",             NONE, 1, MVP, numeric, SAME, F64, F64, F64, PURE)           \
+    X(F64_SUB,             0, 0xa1, "f64.sub",             NONE, 1, MVP, numeric, SAME, F64, F64, F64, PURE)           \
+    X(F64_MUL,             0, 0xa2, "f64.mul",             NONE, 1, MVP, numeric, SAME, F64, F64, F64, PURE)           \
+    X(F64_DIV,             0, 0xa3, "f64.div",             NONE, 1, MVP, numeric, SAME, F64, F64, F64, PURE)           \
+    X(F64_MIN,             0, 0xa4, "f64.min",             NONE, 1, MVP, numeric, SAME, F64, F64, F64, PURE)           \
+    X(F64_MAX,             0, 0xa5, "f64.max",             NONE, 1, MVP, numeric, SAME, F64, F64, F64, PURE)           \
+    X(F64_COPYSIGN,        0, 0xa6, "f64.copysign",        NONE, 1, MVP, numeric, SAME, F64, F64, F64, PURE)           \
+    X(I32_WRAP_I64,        0, 0xa7, "i32.wrap_i64",        NONE, 1, MVP, numeric, SAME, I64, _,   I32, PURE)           \
+    X(I32_TRUNC_F32_S,     0, 0xa8, "i32.trunc_f32_s",     NONE, 1, MVP, numeric, SAME, F32, _,   I32, TRAPS)          \
+    X(I32_TRUNC_F32_U,     0, 0xa9, "i32.trunc_f32_u",     NONE, 1, MVP, numeric, SAME, F32, _,   I32, TRAPS)          \
+    X(I32_TRUNC_F64_S,     0, 0xaa, "i32.trunc_f64_s",     NONE, 1, MVP, numeric, SAME, F64, _,   I32, TRAPS)          \
+    X(I32_TRUNC_F64_U,     0, 0xab, "i32.trunc_f64_u",     NONE, 1, MVP, numeric, SAME, F64, _,   I32, TRAPS)          \
+    X(I64_EXTEND_I32_S,    0, 0xac, "i64.extend_i32_s",    NONE, 1, MVP, numeric, SAME, I32, _,   I64, PURE)           \
+    X(I64_EXTEND_I32_U,    0, 0xad, "i64.extend_i32_u",    NONE, 1, MVP, numeric, SAME, I32, _,   I64, PURE)           \
+    X(I64_TRUNC_F32_S,     0, 0xae, "i64.trunc_f32_s",     NONE, 1, MVP, numeric, SAME, F32, _,   I64, TRAPS)          \
+    X(I64_TRUNC_F32_U,     0, 0xaf, "i64.trunc_f32_u",     NONE, 1, MVP, numeric, SAME, F32, _,   I64, TRAPS)          \
+    X(I64_TRUNC_F64_S,     0, 0xb0, "i64.trunc_f64_s",     NONE, 1, MVP, numeric, SAME, F64, _,   I64, TRAPS)          \
+    X(I64_TRUNC_F64_U,     0, 0xb1, "i64.trunc_f64_u",     NONE, 1, MVP, numeric, SAME, F64, _,   I64, TRAPS)          \
+    X(F32_CONVERT_I32_S,   0, 0xb2, "f32.convert_i32_s",   NONE, 1, MVP, numeric, SAME, I32, _,   F32, PURE)           \
+    X(F32_CONVERT_I32_U,   0, 0xb3, "f32.convert_i32_u",   NONE, 1, MVP, numeric, SAME, I32, _,   F32, PURE)           \
+    X(F32_CONVERT_I64_S,   0, 0xb4, "f32.convert_i64_s",   NONE, 1, MVP, numeric, SAME, I64, _,   F32, PURE)           \
+    X(F32_CONVERT_I64_U,   0, 0xb5, "f32.convert_i64_u",   NONE, 1, MVP, numeric, SAME, I64, _,   F32, PURE)           \
+    X(F32_DEMOTE_F64,      0, 0xb6, "f32.demote_f64",      NONE, 1, MVP, numeric, SAME, F64, _,   F32, PURE)           \
+    X(F64_CONVERT_I32_S,   0, 0xb7, "f64.convert_i32_s",   NONE, 1, MVP, numeric, SAME, I32, _,   F64, PURE)           \
+    X(F64_CONVERT_I32_U,   0, 0xb8, "f64.convert_i32_u",   NONE, 1, MVP, numeric, SAME, I32, _,   F64, PURE)           \
+    X(F64_CONVERT_I64_S,   0, 0xb9, "f64.convert_i64_s",   NONE, 1, MVP, numeric, SAME, I64, _,   F64, PURE)           \
+    X(F64_CONVERT_I64_U,   0, 0xba, "f64.convert_i64_u",   NONE, 1, MVP, numeric, SAME, I64, _,   F64, PURE)           \
+    X(F64_PROMOTE_F32,     0, 0xbb, "f64.promote_f32",     NONE, 1, MVP, numeric, SAME, F32, _,   F64, PURE)           \
+    X(I32_REINTERPRET_F32, 0, 0xbc, "i32.reinterpret_f32", NONE, 1, MVP, numeric, NOP,  F32, _,   I32, PURE)           \
+    X(I64_REINTERPRET_F64, 0, 0xbd, "i64.reinterpret_f64", NONE, 1, MVP, numeric, NOP,  F64, _,   I64, PURE)           \
+    X(F32_REINTERPRET_I32, 0, 0xbe, "f32.reinterpret_i32", NONE, 1, MVP, numeric, NOP,  I32, _,   F32, PURE)           \
+    X(F64_REINTERPRET_I64, 0, 0xbf, "f64.reinterpret_i64", NONE, 1, MVP, numeric, NOP,  I64, _,   F64, PURE)           \
+    /* sign extension */                                                                                               \
+    X(I32_EXTEND8_S,  0, 0xc0, "i32.extend8_s",  NONE, 1, SIGN_EXTENSION, numeric, SAME, I32, _, I32, PURE)            \
+    X(I32_EXTEND16_S, 0, 0xc1, "i32.extend16_s", NONE, 1, SIGN_EXTENSION, numeric, SAME, I32, _, I32, PURE)            \
+    X(I64_EXTEND8_S,  0, 0xc2, "i64.extend8_s",  NONE, 1, SIGN_EXTENSION, numeric, SAME, I64, _, I64, PURE)            \
+    X(I64_EXTEND16_S, 0, 0xc3, "i64.extend16_s", NONE, 1, SIGN_EXTENSION, numeric, SAME, I64, _, I64, PURE)            \
+    X(I64_EXTEND32_S, 0, 0xc4, "i64.extend32_s", NONE, 1, SIGN_EXTENSION, numeric, SAME, I64, _, I64, PURE)            \
+    /* references */                                                                                                   \
+    X(REF_NULL,    0, 0xd0, "ref.null",    REFTYPE, 1, REFERENCE_TYPES, ref_null,    NOP,  _, _, _, 0)                 \
+    X(REF_IS_NULL, 0, 0xd1, "ref.is_null", NONE,    1, REFERENCE_TYPES, ref_is_null, SAME, _, _, _, 0)                 \
+    X(REF_FUNC,    0, 0xd2, "ref.func",    FUNC,    1, REFERENCE_TYPES, ref_func,    SAME, _, _, _, 0)                 \
+    /* 0xFC: saturating conversions */                                                                                 \
+    X(I32_TRUNC_SAT_F32_S, 0xfc, 0, "i32.trunc_sat_f32_s", NONE, 1, SATURATING_CONVERSIONS,                            \
+      numeric, SAME, F32, _, I32, PURE)                                                                                \
+    X(I32_TRUNC_SAT_F32_U, 0xfc, 1, "i32.trunc_sat_f32_u", NONE, 1, SATURATING_CONVERSIONS,                            \
+      numeric, SAME, F32, _, I32, PURE)                                                                                \
+    X(I32_TRUNC_SAT_F64_S, 0xfc, 2, "i32.trunc_sat_f64_s", NONE, 1, SATURATING_CONVERSIONS,                            \
+      numeric, SAME, F64, _, I32, PURE)                                                                                \
+    X(I32_TRUNC_SAT_F64_U, 0xfc, 3, "i32.trunc_sat_f64_u", NONE, 1, SATURATING_CONVERSIONS,                            \
+      numeric, SAME, F64, _, I32, PURE)                                                                                \
+    X(I64_TRUNC_SAT_F32_S, 0xfc, 4, "i64.trunc_sat_f32_s", NONE, 1, SATURATING_CONVERSIONS,                            \
+      numeric, SAME, F32, _, I64, PURE)                                                                                \
+    X(I64_TRUNC_SAT_F32_U, 0xfc, 5, "i64.trunc_sat_f32_u", NONE, 1, SATURATING_CONVERSIONS,                            \
+      numeric, SAME, F32, _, I64, PURE)                                                                                \
+    X(I64_TRUNC_SAT_F64_S, 0xfc, 6, "i64.trunc_sat_f64_s", NONE, 1, SATURATING_CONVERSIONS,                            \
+      numeric, SAME, F64, _, I64, PURE)                                                                                \
+    X(I64_TRUNC_SAT_F64_U, 0xfc, 7, "i64.trunc_sat_f64_u", NONE, 1, SATURATING_CONVERSIONS,                            \
+      numeric, SAME, F64, _, I64, PURE)                                                                                \
+    /* 0xFC: bulk memory and tables */                                                                                 \
+    X(MEMORY_INIT, 0xfc, 8,  "memory.init", DATA_MEMORY,   1, BULK_MEMORY,     memory_init, SAME, _, _, _, 0)          \
+    X(DATA_DROP,   0xfc, 9,  "data.drop",   DATA,          1, BULK_MEMORY,     data_drop,   SAME, _, _, _, 0)          \
+    X(MEMORY_COPY, 0xfc, 10, "memory.copy", MEMORY_MEMORY, 1, BULK_MEMORY,     memory_copy, SAME, _, _, _, 0)          \
+    X(MEMORY_FILL, 0xfc, 11, "memory.fill", MEMORY,        1, BULK_MEMORY,     memory_fill, SAME, _, _, _, 0)          \
+    X(TABLE_INIT,  0xfc, 12, "table.init",  ELEM_TABLE,    1, BULK_MEMORY,     table_init,  SAME, _, _, _, 0)          \
+    X(ELEM_DROP,   0xfc, 13, "elem.drop",   ELEM,          1, BULK_MEMORY,     elem_drop,   SAME, _, _, _, 0)          \
+    X(TABLE_COPY,  0xfc, 14, "table.copy",  TABLE_TABLE,   1, BULK_MEMORY,     table_copy,  SAME, _, _, _, 0)          \
+    X(TABLE_GROW,  0xfc, 15, "table.grow",  TABLE,         1, REFERENCE_TYPES, table_grow,  SAME, _, _, _, 0)          \
+    X(TABLE_SIZE,  0xfc, 16, "table.size",  TABLE,         1, REFERENCE_TYPES, table_size,  SAME, _, _, _, 0)          \
+    X(TABLE_FILL,  0xfc, 17, "table.fill",  TABLE,         1, REFERENCE_TYPES, table_fill,  SAME, _, _, _, 0)
+/* clang-format on */
+
+/* Dense numbering of the rows: WH_WASM_I32_ADD etc. */
+typedef enum wh_wasm_index {
+#define WH_WASM_INDEX(symbol, ...) WH_WASM_##symbol,
+    WH_WASM_INSTRUCTIONS(WH_WASM_INDEX)
+#undef WH_WASM_INDEX
+        WH_WASM_INSTRUCTION_COUNT
+} wh_wasm_index;
+
+/* One row of the table, as data. */
+typedef struct wh_wasm_instruction {
+    const char *name;   /* in the text format */
+    uint8_t prefix;     /* 0, or the prefix byte */
+    uint8_t immediates; /* a wh_wasm_immediates */
+    uint8_t fuel;
+    uint8_t feature;      /* a wh_wasm_feature */
+    uint16_t op;          /* a wh_opcode */
+    uint8_t a, b, result; /* wh_valtypes, 0 for none */
+    uint8_t detail;
+    uint32_t code;
+} wh_wasm_instruction;
+
+extern const wh_wasm_instruction wh_wasm_instructions[WH_WASM_INSTRUCTION_COUNT];
+
+/* Opcode bytes to rows: one-byte opcodes at their byte, 0xFC codes from 256 on. Entries hold
+ * the row's index plus one, 0 for an opcode that does not exist. */
+#define WH_WASM_MISC_CODES 32
+#define WH_WASM_LOOKUP_SLOT(prefix, code) ((prefix) == WH_WASM_PREFIX_MISC ? 256u + (code) : (code))
+extern const uint16_t wh_wasm_lookup[256 + WH_WASM_MISC_CODES];
+
+/* The row of one-byte opcode `byte`, or NULL when there is none (prefix bytes have none). */
+static inline const wh_wasm_instruction *wh_wasm_find(uint8_t byte)
+{
+    uint16_t entry = wh_wasm_lookup[byte];
+    return entry ? &wh_wasm_instructions[entry - 1] : 0;
+}
+
+/* The row of 0xFC-prefixed `code`, or NULL. */
+static inline const wh_wasm_instruction *wh_wasm_find_misc(uint32_t code)
+{
+    uint16_t entry = code < WH_WASM_MISC_CODES ? wh_wasm_lookup[256 + code] : 0;
+    return entry ? &wh_wasm_instructions[entry - 1] : 0;
+}
+
+static inline wh_wasm_index wh_wasm_index_of(const wh_wasm_instruction *instruction)
+{
+    return (wh_wasm_index)(instruction - wh_wasm_instructions);
+}
+
+#endif
