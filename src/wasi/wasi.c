@@ -248,7 +248,7 @@ wh_error *wasi_preopen_dir(wh_wasi *wasi, const char *host_path, const char *gue
     entry.read_only = read_only;
     if (read_only) {
         entry.rights_base &= ~WASI_RIGHTS_WRITE;
-        entry.rights_inheriting &= ~WASI_RIGHTS_WRITE;
+        entry.rights_inheriting = WASI_RIGHTS_READ_ONLY_INHERITING;
     }
     entry.preopen = strdup(guest_path);
     entry.preopen_length = strlen(guest_path);

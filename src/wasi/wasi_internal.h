@@ -90,6 +90,17 @@ enum {
      WASI_RIGHT_PATH_FILESTAT_SET_SIZE | WASI_RIGHT_PATH_FILESTAT_SET_TIMES |                              \
      WASI_RIGHT_FD_FILESTAT_SET_SIZE | WASI_RIGHT_FD_FILESTAT_SET_TIMES | WASI_RIGHT_PATH_SYMLINK |        \
      WASI_RIGHT_PATH_REMOVE_DIRECTORY | WASI_RIGHT_PATH_UNLINK_FILE)
+/* The rights that make a path_open an open for writing (opened O_WRONLY or O_RDWR on the host;
+ * EISDIR for a directory): those wasi-libc's open() asks for exactly when the access mode
+ * includes O_WRONLY (it leaves them out of an O_RDONLY open even when the directory passes them
+ * on). */
+#define WASI_RIGHTS_OPEN_WRITE                                                                             \
+    (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE | WASI_RIGHT_FD_FILESTAT_SET_SIZE)
+/* What a read-only tree's directories pass on: no write right but WASI_RIGHTS_OPEN_WRITE, kept
+ * only so that wasi-libc's open(O_WRONLY or O_RDWR) asks for them and path_open can refuse it
+ * there and then with ENOTCAPABLE (no descriptor in the tree is ever given one). */
+#define WASI_RIGHTS_READ_ONLY_INHERITING                                                                   \
+    (((WASI_RIGHTS_DIRECTORY | WASI_RIGHTS_FILE) & ~WASI_RIGHTS_WRITE) | WASI_RIGHTS_OPEN_WRITE)
 
 /* filetype */
 enum {

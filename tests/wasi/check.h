@@ -73,12 +73,28 @@ static inline __wasi_rights_t inheriting_rights(__wasi_fd_t dir)
     return stat.fs_rights_inheriting;
 }
 
-/* path_open with follow, all inherited rights. */
+/* path_open with follow, all inherited rights (for files: a directory needs open_dir_at). */
 static inline __wasi_errno_t open_at(__wasi_fd_t dir, const char *path, __wasi_oflags_t oflags, __wasi_fdflags_t fdflags,
                                      __wasi_fd_t *fd)
 {
     __wasi_rights_t rights = inheriting_rights(dir);
     return __wasi_path_open(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, path, oflags, rights, rights, fdflags, fd);
+}
+
+/* The rights wasi-libc asks for when it opens for writing (O_WRONLY, O_RDWR) and leaves out for
+ * O_RDONLY. path_open refuses a directory with any of them in fs_rights_base (EISDIR), and a
+ * read-only tree any open that asks for one (ENOTCAPABLE). */
+#define OPEN_WRITE_RIGHTS                                                                                  \
+    (__WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_ALLOCATE |                      \
+     __WASI_RIGHTS_FD_FILESTAT_SET_SIZE)
+
+/* path_open of a directory with follow, as wasi-libc's opendir does it: all inherited rights but
+ * those for writing, and all of them to pass on. */
+static inline __wasi_errno_t open_dir_at(__wasi_fd_t dir, const char *path, __wasi_fd_t *fd)
+{
+    __wasi_rights_t rights = inheriting_rights(dir);
+    return __wasi_path_open(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, path, __WASI_OFLAGS_DIRECTORY,
+                            rights & ~(__wasi_rights_t)OPEN_WRITE_RIGHTS, rights, 0, fd);
 }
 
 /* Writes a whole string to a new file `path` beneath dir. */

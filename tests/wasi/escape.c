@@ -17,8 +17,9 @@ static __wasi_fd_t root;
 static __wasi_errno_t try_open(__wasi_fd_t dir, const char *path, __wasi_lookupflags_t lookup, __wasi_oflags_t oflags)
 {
     __wasi_rights_t rights = inheriting_rights(dir);
+    __wasi_rights_t base = (oflags & __WASI_OFLAGS_DIRECTORY) ? rights & ~(__wasi_rights_t)OPEN_WRITE_RIGHTS : rights;
     __wasi_fd_t fd;
-    __wasi_errno_t error = __wasi_path_open(dir, lookup, path, oflags, rights, rights, 0, &fd);
+    __wasi_errno_t error = __wasi_path_open(dir, lookup, path, oflags, base, rights, 0, &fd);
     if (error == 0)
         __wasi_fd_close(fd);
     return error;
@@ -112,7 +113,7 @@ static void namespace_escapes(void)
 static void descriptor_roots(void)
 {
     __wasi_fd_t sub;
-    CHECK_OK(open_at(root, "sub", __WASI_OFLAGS_DIRECTORY, 0, &sub));
+    CHECK_OK(open_dir_at(root, "sub", &sub));
     CHECK_ERRNO(try_open(sub, "..", FOLLOW, 0), NOTCAP);
     CHECK_ERRNO(try_open(sub, "../file.txt", FOLLOW, 0), NOTCAP);
     CHECK_ERRNO(try_open(sub, "up_inside", FOLLOW, 0), NOTCAP); /* -> ../file.txt: outside `sub` */
@@ -143,7 +144,7 @@ static void symlink_swap(void)
     /* And a directory replaced by a link to outside. */
     CHECK_OK(__wasi_path_create_directory(root, "was_dir"));
     __wasi_fd_t held;
-    CHECK_OK(open_at(root, "was_dir", __WASI_OFLAGS_DIRECTORY, 0, &held));
+    CHECK_OK(open_dir_at(root, "was_dir", &held));
     CHECK_OK(__wasi_path_remove_directory(root, "was_dir"));
     CHECK_OK(__wasi_path_symlink("../outside", root, "was_dir"));
     CHECK_ERRNO(try_open(root, "was_dir/secret.txt", FOLLOW, 0), NOTCAP);

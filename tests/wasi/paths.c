@@ -1,8 +1,12 @@
 /* paths.c: the path_* functions inside a preopened directory: every oflag and fdflag of
- * path_open, directories, links, renames, attributes, and the error paths (ENOENT, EEXIST,
- * ENOTDIR, EISDIR, ENOTEMPTY, EBADF, ENOTCAPABLE, ELOOP, ENAMETOOLONG). Run with
- * --dir SCRATCH/sandbox::/sandbox. */
+ * path_open, directories (never opened for writing), links, renames, attributes, and the error
+ * paths (ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, EBADF, ENOTCAPABLE, ELOOP, ENAMETOOLONG).
+ * Run with --dir SCRATCH/sandbox::/sandbox. */
 #include "check.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define FOLLOW __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW
 
@@ -12,7 +16,9 @@ static __wasi_errno_t open_flags(const char *path, __wasi_lookupflags_t lookup, 
                                  __wasi_fdflags_t fdflags, __wasi_fd_t *fd)
 {
     __wasi_rights_t rights = inheriting_rights(root);
-    return __wasi_path_open(root, lookup, path, oflags, rights, rights, fdflags, fd);
+    /* A directory is opened without the rights for writing (see directory_for_writing). */
+    __wasi_rights_t base = (oflags & __WASI_OFLAGS_DIRECTORY) ? rights & ~(__wasi_rights_t)OPEN_WRITE_RIGHTS : rights;
+    return __wasi_path_open(root, lookup, path, oflags, base, rights, fdflags, fd);
 }
 
 static __wasi_errno_t try_open(const char *path, __wasi_lookupflags_t lookup, __wasi_oflags_t oflags)
@@ -84,7 +90,8 @@ static void open_flags_test(void)
     CHECK_ERRNO(__wasi_path_open(root, 0, "new.txt", 0, (__wasi_rights_t)1 << 40, 0, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
     /* A directory opened without PATH_CREATE_FILE cannot create through it. */
     __wasi_rights_t limited = inheriting_rights(root) & ~(__wasi_rights_t)__WASI_RIGHTS_PATH_CREATE_FILE;
-    CHECK_OK(__wasi_path_open(root, 0, "dir", __WASI_OFLAGS_DIRECTORY, limited, limited, 0, &dir_fd));
+    CHECK_OK(__wasi_path_open(root, 0, "dir", __WASI_OFLAGS_DIRECTORY, limited & ~(__wasi_rights_t)OPEN_WRITE_RIGHTS,
+                              limited, 0, &dir_fd));
     CHECK_ERRNO(__wasi_path_open(dir_fd, 0, "f", __WASI_OFLAGS_CREAT, 0, 0, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
     CHECK_ERRNO(__wasi_path_open(dir_fd, 0, "f", 0, __WASI_RIGHTS_PATH_CREATE_FILE, 0, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
     CHECK_OK(__wasi_fd_close(dir_fd));
@@ -127,6 +134,86 @@ static void directories(void)
     __wasi_filestat_t st;
     CHECK_ERRNO(__wasi_path_filestat_get(root, 0, "d", &st), __WASI_ERRNO_NOENT);
     CHECK_ERRNO(__wasi_path_filestat_get(root, 0, "new.txt/", &st), __WASI_ERRNO_NOTDIR);
+}
+
+/* A directory asked for with a right for writing (FD_WRITE, FD_DATASYNC, FD_ALLOCATE,
+ * FD_FILESTAT_SET_SIZE) or APPEND fails with EISDIR, with OFLAGS_DIRECTORY or without, as in the
+ * WASI testsuite's path_open_preopen; without them it opens, as wasi-libc's opendir and
+ * open(O_RDONLY | O_DIRECTORY) ask. */
+static void directory_for_writing(void)
+{
+    __wasi_fdstat_t preopen;
+    CHECK_OK(__wasi_fd_fdstat_get(root, &preopen));
+    __wasi_rights_t all = preopen.fs_rights_inheriting;
+    CHECK((all & OPEN_WRITE_RIGHTS) == OPEN_WRITE_RIGHTS);
+    __wasi_fd_t fd;
+    /* path_open_preopen, step by step. */
+    CHECK_OK(__wasi_path_open(root, 0, ".", 0, preopen.fs_rights_base, preopen.fs_rights_inheriting, 0, &fd));
+    CHECK_OK(__wasi_fd_close(fd));
+    CHECK_OK(__wasi_path_open(root, 0, ".", 0, 0, 0, 0, &fd));
+    CHECK_OK(__wasi_fd_close(fd));
+    CHECK_OK(__wasi_path_open(root, 0, ".", __WASI_OFLAGS_DIRECTORY, 0, 0, 0, &fd));
+    CHECK_OK(__wasi_fd_close(fd));
+    CHECK_OK(__wasi_path_open(root, 0, ".", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READ, 0, 0, &fd));
+    CHECK_OK(__wasi_fd_close(fd));
+    CHECK_ERRNO(__wasi_path_open(root, 0, ".", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE,
+                                 0, 0, &fd),
+                __WASI_ERRNO_ISDIR);
+
+    /* Each right for writing, alone or with everything else the directory passes on. */
+    CHECK_OK(__wasi_path_create_directory(root, "wdir"));
+    static const __wasi_rights_t writing[] = {__WASI_RIGHTS_FD_WRITE, __WASI_RIGHTS_FD_DATASYNC,
+                                              __WASI_RIGHTS_FD_ALLOCATE, __WASI_RIGHTS_FD_FILESTAT_SET_SIZE};
+    static const __wasi_oflags_t oflags[] = {0, __WASI_OFLAGS_DIRECTORY};
+    for (size_t i = 0; i < sizeof writing / sizeof writing[0]; i++) {
+        for (size_t j = 0; j < 2; j++) {
+            CHECK_ERRNO(__wasi_path_open(root, FOLLOW, "wdir", oflags[j], writing[i], 0, 0, &fd), __WASI_ERRNO_ISDIR);
+            __wasi_rights_t base = (all & ~(__wasi_rights_t)OPEN_WRITE_RIGHTS) | writing[i];
+            CHECK_ERRNO(__wasi_path_open(root, FOLLOW, "wdir", oflags[j], base, all, 0, &fd), __WASI_ERRNO_ISDIR);
+        }
+    }
+    CHECK_ERRNO(__wasi_path_open(root, FOLLOW, "wdir", __WASI_OFLAGS_DIRECTORY, all, all, 0, &fd), __WASI_ERRNO_ISDIR);
+    CHECK_ERRNO(__wasi_path_open(root, FOLLOW, "wdir", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READDIR, 0,
+                                 __WASI_FDFLAGS_APPEND, &fd),
+                __WASI_ERRNO_ISDIR);
+    /* A file asked for as a directory is ENOTDIR, rights for writing or not. */
+    CHECK_ERRNO(__wasi_path_open(root, FOLLOW, "new.txt", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_WRITE, 0, 0, &fd),
+                __WASI_ERRNO_NOTDIR);
+
+    /* Everything else: the rights a directory cannot use (FD_READ, FD_SEEK, ...) are dropped, the
+     * inheriting ones kept, so that files beneath it can still be opened for writing. */
+    CHECK_OK(__wasi_path_open(root, FOLLOW, "wdir", __WASI_OFLAGS_DIRECTORY, all & ~(__wasi_rights_t)OPEN_WRITE_RIGHTS,
+                              all, 0, &fd));
+    __wasi_fdstat_t stat;
+    CHECK_OK(__wasi_fd_fdstat_get(fd, &stat));
+    CHECK(stat.fs_filetype == __WASI_FILETYPE_DIRECTORY);
+    CHECK((stat.fs_rights_base & (OPEN_WRITE_RIGHTS | __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_SEEK)) == 0);
+    CHECK(stat.fs_rights_base & __WASI_RIGHTS_FD_READDIR);
+    CHECK(stat.fs_rights_inheriting == all);
+    CHECK_OK(write_file_at(fd, "inner.txt", "inner\n"));
+    CHECK_OK(__wasi_fd_close(fd));
+
+    /* The same through wasi-libc. */
+    int dir = open("/sandbox/wdir", O_RDONLY | O_DIRECTORY);
+    CHECK(dir >= 0);
+    int file = openat(dir, "inner.txt", O_WRONLY | O_APPEND);
+    CHECK(file >= 0 && write(file, "more\n", 5) == 5);
+    close(file);
+    close(dir);
+    dir = open("/sandbox/wdir", O_RDONLY);
+    CHECK(dir >= 0);
+    close(dir);
+    DIR *stream = opendir("/sandbox/wdir");
+    CHECK(stream != NULL);
+    if (stream)
+        closedir(stream);
+    errno = 0;
+    CHECK(open("/sandbox/wdir", O_RDWR | O_DIRECTORY) < 0 && errno == EISDIR);
+    CHECK(open("/sandbox/wdir", O_WRONLY) < 0 && errno == EISDIR);
+    CHECK(fopen("/sandbox/wdir", "r+") == NULL && errno == EISDIR);
+    CHECK(stat_of("wdir/inner.txt", 0).size == 11);
+    CHECK_OK(__wasi_path_unlink_file(root, "wdir/inner.txt"));
+    CHECK_OK(__wasi_path_remove_directory(root, "wdir"));
 }
 
 static void links_and_renames(void)
@@ -237,6 +324,7 @@ int main(void)
     CHECK((int)root >= 3);
     open_flags_test();
     directories();
+    directory_for_writing();
     links_and_renames();
     libc_layer();
     return check_done("paths");

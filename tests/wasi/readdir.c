@@ -91,7 +91,7 @@ int main(void)
         CHECK_OK(write_file_at(root, name, "x"));
     }
     __wasi_fd_t big;
-    CHECK_OK(open_at(root, "big", __WASI_OFLAGS_DIRECTORY, 0, &big));
+    CHECK_OK(open_dir_at(root, "big", &big));
 
     /* Buffer sizes from "one short entry at a time" (24 + 5 bytes: names are 5 bytes long,
      * except "subdir"...) to everything at once. */

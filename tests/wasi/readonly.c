@@ -66,13 +66,23 @@ static void libc_writes_refused(void)
     CHECK(fopen("/ro/data.txt", "a") == NULL && refused_errno());
     CHECK(open("/ro/data.txt", O_WRONLY | O_TRUNC) < 0 && refused_errno());
     CHECK(open("/ro/new.txt", O_WRONLY | O_CREAT, 0644) < 0 && refused_errno());
-    /* wasi-libc opens O_RDWR with what rights it can get: writing must then fail. */
-    int fd = open("/ro/data.txt", O_RDWR);
-    if (fd >= 0) {
-        CHECK(write(fd, "X", 1) < 0 && refused_errno());
-        CHECK(ftruncate(fd, 0) < 0);
-        close(fd);
-    }
+    /* Opening for writing is refused by path_open itself, not by the first write. */
+    errno = 0;
+    CHECK(open("/ro/data.txt", O_RDWR) < 0 && errno == ENOTCAPABLE);
+    CHECK(open("/ro/data.txt", O_WRONLY) < 0 && errno == ENOTCAPABLE);
+    CHECK(open("/ro/data.txt", O_WRONLY | O_APPEND) < 0 && errno == ENOTCAPABLE);
+    CHECK(fopen("/ro/data.txt", "r+") == NULL && errno == ENOTCAPABLE);
+    CHECK(open("/ro/sub", O_RDWR | O_DIRECTORY) < 0 && errno == ENOTCAPABLE);
+    /* And through a directory opened inside the tree, where reading still works. */
+    int dir = open("/ro/sub", O_RDONLY | O_DIRECTORY);
+    CHECK(dir >= 0);
+    CHECK(openat(dir, "inner.txt", O_RDWR) < 0 && errno == ENOTCAPABLE);
+    CHECK(openat(dir, "inner.txt", O_WRONLY) < 0 && errno == ENOTCAPABLE);
+    int fd = openat(dir, "inner.txt", O_RDONLY);
+    char text[16] = "";
+    CHECK(fd >= 0 && read(fd, text, sizeof text) == 6 && memcmp(text, "inner\n", 6) == 0);
+    close(fd);
+    close(dir);
     fd = open("/ro/data.txt", O_RDONLY);
     CHECK(fd >= 0);
     CHECK(write(fd, "X", 1) < 0);
@@ -107,13 +117,18 @@ static void raw_writes_refused(void)
                                          __WASI_RIGHTS_PATH_RENAME_SOURCE | __WASI_RIGHTS_PATH_LINK_SOURCE |
                                          __WASI_RIGHTS_PATH_SYMLINK | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE;
     CHECK((stat.fs_rights_base & write_rights) == 0);
-    CHECK((stat.fs_rights_inheriting & write_rights) == 0);
+    /* The rights for writing are passed on only so that wasi-libc's O_WRONLY and O_RDWR ask for
+     * them, and path_open refuses them; no other write right is. */
+    CHECK((stat.fs_rights_inheriting & OPEN_WRITE_RIGHTS) == OPEN_WRITE_RIGHTS);
+    CHECK((stat.fs_rights_inheriting & write_rights & ~(__wasi_rights_t)OPEN_WRITE_RIGHTS) == 0);
     CHECK(stat.fs_rights_base & __WASI_RIGHTS_PATH_OPEN);
     /* Rights cannot be gained back. */
     CHECK_ERRNO(__wasi_fd_fdstat_set_rights(ro, stat.fs_rights_base | __WASI_RIGHTS_PATH_CREATE_FILE,
                                             stat.fs_rights_inheriting),
                 __WASI_ERRNO_NOTCAPABLE);
-    CHECK_ERRNO(__wasi_fd_fdstat_set_rights(ro, stat.fs_rights_base, stat.fs_rights_inheriting | __WASI_RIGHTS_FD_WRITE),
+    CHECK_ERRNO(__wasi_fd_fdstat_set_rights(ro, stat.fs_rights_base, stat.fs_rights_inheriting | __WASI_RIGHTS_FD_SYNC),
+                __WASI_ERRNO_NOTCAPABLE);
+    CHECK_ERRNO(__wasi_fd_fdstat_set_rights(ro, stat.fs_rights_base | __WASI_RIGHTS_FD_WRITE, stat.fs_rights_inheriting),
                 __WASI_ERRNO_NOTCAPABLE);
 
     __wasi_fd_t fd;
@@ -132,8 +147,26 @@ static void raw_writes_refused(void)
     CHECK_REFUSED(__wasi_path_filestat_set_times(ro, 0, "link", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
     CHECK_REFUSED(__wasi_fd_filestat_set_times(ro, 0, 0, __WASI_FSTFLAGS_MTIM));
 
-    /* A file opened for reading: no write-like operation on it. */
-    CHECK_OK(__wasi_path_open(ro, FOLLOW, "data.txt", 0, stat.fs_rights_inheriting, 0, 0, &fd));
+    /* Every write right in fs_rights_base is refused by path_open with ENOTCAPABLE, alone or as
+     * wasi-libc asks for O_RDWR (everything passed on) and O_WRONLY (all but FD_READ and
+     * FD_READDIR); a directory too. */
+    static const __wasi_rights_t write_base[] = {__WASI_RIGHTS_FD_WRITE, __WASI_RIGHTS_FD_DATASYNC,
+                                                 __WASI_RIGHTS_FD_ALLOCATE, __WASI_RIGHTS_FD_FILESTAT_SET_SIZE,
+                                                 __WASI_RIGHTS_FD_FILESTAT_SET_TIMES, __WASI_RIGHTS_FD_SYNC};
+    for (size_t i = 0; i < sizeof write_base / sizeof write_base[0]; i++) {
+        CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "data.txt", 0, write_base[i], 0, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
+        CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "data.txt", 0, __WASI_RIGHTS_FD_READ | write_base[i], 0, 0, &fd),
+                    __WASI_ERRNO_NOTCAPABLE);
+    }
+    const __wasi_rights_t passed = stat.fs_rights_inheriting;
+    const __wasi_rights_t reading = __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_READDIR;
+    CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "data.txt", 0, passed, passed, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
+    CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "data.txt", 0, passed & ~reading, passed, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
+    CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "sub", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_WRITE, 0, 0, &fd),
+                __WASI_ERRNO_NOTCAPABLE);
+
+    /* A file opened for reading, as wasi-libc asks for O_RDONLY: no write-like operation on it. */
+    CHECK_OK(__wasi_path_open(ro, FOLLOW, "data.txt", 0, passed & ~(__wasi_rights_t)OPEN_WRITE_RIGHTS, passed, 0, &fd));
     __wasi_fdstat_t file_stat;
     CHECK_OK(__wasi_fd_fdstat_get(fd, &file_stat));
     CHECK((file_stat.fs_rights_base & write_rights) == 0);
@@ -154,8 +187,13 @@ static void raw_writes_refused(void)
 
     /* Directories opened inside the tree are read-only too. */
     __wasi_fd_t sub;
-    CHECK_OK(__wasi_path_open(ro, FOLLOW, "sub", __WASI_OFLAGS_DIRECTORY, stat.fs_rights_inheriting,
-                              stat.fs_rights_inheriting, 0, &sub));
+    CHECK_OK(open_dir_at(ro, "sub", &sub));
+    __wasi_fdstat_t sub_stat;
+    CHECK_OK(__wasi_fd_fdstat_get(sub, &sub_stat));
+    CHECK((sub_stat.fs_rights_base & write_rights) == 0);
+    CHECK(sub_stat.fs_rights_inheriting == passed);
+    CHECK_ERRNO(__wasi_path_open(sub, FOLLOW, "inner.txt", 0, __WASI_RIGHTS_FD_WRITE, 0, 0, &fd),
+                __WASI_ERRNO_NOTCAPABLE);
     CHECK_REFUSED(__wasi_path_create_directory(sub, "x"));
     CHECK_REFUSED(__wasi_path_unlink_file(sub, "inner.txt"));
     CHECK_REFUSED(__wasi_path_open(sub, FOLLOW, "inner.txt", __WASI_OFLAGS_TRUNC, 0, 0, 0, &fd));
