@@ -129,6 +129,17 @@ WH_API bool wh_module_describe(const wasm_byte_vec_t *binary, int what, own wasm
  * with a leading - when the sign is set), references as "ref" or "null". Always NUL-terminated
  * within `size` bytes. */
 WH_API void wh_val_format(const wasm_val_t *value, char *buf, size_t size);
+/* A value kind's name as the text format writes it: "i32", "i64", "f32", "f64", "externref" or
+ * "funcref"; "unknown kind" for a number that is none of these. */
+WH_API const char *wh_valkind_name(wasm_valkind_t kind);
+/* A function type as text, as wasmhost's messages write it: "func [i32 i64] -> [f32]" (an
+ * empty list as "[]"). Always NUL-terminated within `size` bytes. */
+WH_API void wh_functype_format(const wasm_functype_t *type, char *buf, size_t size);
+/* A name (of an import, export, module or custom section) as text, as `wasmhost inspect` writes
+ * it: double-quoted, with control characters, quotes and backslashes as \hh (two hexadecimal
+ * digits: a"b is "a\22b"). `out` owns the text, which is not NUL-terminated; it is empty (and an
+ * error recorded) when `name` is NULL or memory runs out. */
+WH_API void wh_name_format(const wasm_name_t *name, own wasm_byte_vec_t *out);
 
 /* ---- limits ----
  * Every store bounds what the code running in it may take (defaults in brackets):

@@ -1,4 +1,4 @@
-/* api_describe.c: wh_module_describe: a module's contents as text (what `wasmhost inspect` prints), including the engine's translated code. */
+/* api_describe.c: wh_module_describe: a module's contents as text (what `wasmhost inspect` prints), including the engine's translated code; values and names as text (wh_val_format, wh_name_format). */
 #include "api_internal.h"
 
 #include <inttypes.h>
@@ -17,8 +17,9 @@
 
 /* ---- values, types and names as text ---- */
 
-/* Writes a wasm name double-quoted, escaping control characters, quotes and backslashes as \hh. */
-static void name_print(FILE *out, const char *data, size_t length)
+/* Writes a wasm name double-quoted, escaping control characters, quotes and backslashes as \hh
+ * (wh_name_format). */
+static void name_write(FILE *out, const char *data, size_t length)
 {
     fputc('"', out);
     for (size_t i = 0; i < length; i++) {
@@ -29,6 +30,22 @@ static void name_print(FILE *out, const char *data, size_t length)
             fputc(c, out);
     }
     fputc('"', out);
+}
+
+void wh_name_format(const wasm_name_t *name, wasm_byte_vec_t *out)
+{
+    if (!out)
+        return;
+    wasm_byte_vec_new_empty(out);
+    if (!name || (name->size && !name->data)) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_name_format: the name is NULL");
+        return;
+    }
+    api_text text;
+    if (!api_text_open(&text, "wh_name_format"))
+        return;
+    name_write(text.stream, name->data, name->size);
+    api_text_close(&text, out, "wh_name_format");
 }
 
 /* Floats in the shortest decimal that reads back to the same bits; NaNs as nan, -nan or
@@ -150,7 +167,7 @@ static void print_function_name(FILE *out, const wh_module *module, uint32_t fun
     const wh_name *name = module_func_name(module, func_index);
     if (name && name->data) {
         fprintf(out, " ");
-        name_print(out, name->data, name->length);
+        name_write(out, name->data, name->length);
     }
 }
 
@@ -179,9 +196,9 @@ static void print_constexpr(FILE *out, const wh_constexpr *expr)
 static void print_import(FILE *out, const wh_module *module, const wh_import *import)
 {
     fprintf(out, "  %s ", externkind_name(import->kind));
-    name_print(out, import->module.data, import->module.length);
+    name_write(out, import->module.data, import->module.length);
     fprintf(out, " ");
-    name_print(out, import->name.data, import->name.length);
+    name_write(out, import->name.data, import->name.length);
     fprintf(out, ": ");
     switch (import->kind) {
     case WH_EXTERN_FUNC:
@@ -208,7 +225,7 @@ static void print_module(FILE *out, const wh_module *module)
 {
     if (module->module_name.data) {
         fprintf(out, "name ");
-        name_print(out, module->module_name.data, module->module_name.length);
+        name_write(out, module->module_name.data, module->module_name.length);
         fprintf(out, "\n");
     }
 
@@ -268,7 +285,7 @@ static void print_module(FILE *out, const wh_module *module)
     for (uint32_t i = 0; i < module->export_count; i++) {
         const wh_export *export = &module->exports[i];
         fprintf(out, "  %s ", externkind_name(export->kind));
-        name_print(out, export->name.data, export->name.length);
+        name_write(out, export->name.data, export->name.length);
         fprintf(out, " = %s %" PRIu32, externkind_name(export->kind), export->index);
         /* Indices are checked by validation, which has not run yet. */
         if (export->kind == WH_EXTERN_FUNC && export->index < module->func_count &&
@@ -312,7 +329,7 @@ static void print_module(FILE *out, const wh_module *module)
     for (uint32_t i = 0; i < module->custom_section_count; i++) {
         const wh_custom_section *section = &module->custom_sections[i];
         fprintf(out, "  ");
-        name_print(out, section->name.data, section->name.length);
+        name_write(out, section->name.data, section->name.length);
         fprintf(out, ": %" PRIu32 " bytes at offset 0x%" PRIx32 "\n", section->size, section->offset);
     }
 }
@@ -350,27 +367,42 @@ bool wh_module_describe(const wasm_byte_vec_t *binary, int what, wasm_byte_vec_t
         api_fail_error(WH_ERROR_MALFORMED, "wh_module_describe", error);
         return false;
     }
-    char *text = NULL;
-    size_t size = 0;
-    FILE *stream = open_memstream(&text, &size);
-    if (!stream) {
+    api_text text;
+    if (!api_text_open(&text, "wh_module_describe")) {
         module_release(module);
-        api_fail(WH_ERROR_RESOURCE, "wh_module_describe: out of memory");
         return false;
     }
     if (what & WH_DESCRIBE_MODULE)
-        print_module(stream, module);
+        print_module(text.stream, module);
     if (what & WH_DESCRIBE_CODE)
-        print_code(stream, module);
+        print_code(text.stream, module);
     module_release(module);
-    bool failed = ferror(stream) != 0;
-    fclose(stream);
+    return api_text_close(&text, out, "wh_module_describe");
+}
+
+/* ---- text in memory ---- */
+
+bool api_text_open(api_text *text, const char *where)
+{
+    text->data = NULL;
+    text->size = 0;
+    text->stream = open_memstream(&text->data, &text->size);
+    if (!text->stream)
+        api_fail(WH_ERROR_RESOURCE, "%s: out of memory", where);
+    return text->stream != NULL;
+}
+
+bool api_text_close(api_text *text, wasm_byte_vec_t *out, const char *where)
+{
+    bool failed = ferror(text->stream) != 0;
+    failed |= fclose(text->stream) != 0;
     if (!failed)
-        wasm_byte_vec_new(out, size, text);
-    free(text);
-    if (failed || out->size != size) {
+        wasm_byte_vec_new(out, text->size, text->data);
+    free(text->data);
+    if (failed || out->size != text->size) {
         wasm_byte_vec_delete(out);
-        api_fail(WH_ERROR_RESOURCE, "wh_module_describe: out of memory");
+        wasm_byte_vec_new_empty(out);
+        api_fail(WH_ERROR_RESOURCE, "%s: out of memory", where);
         return false;
     }
     return true;

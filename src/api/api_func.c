@@ -102,9 +102,14 @@ const char *api_val_to_slot(wasm_store_t *store, wh_valtype type, const wasm_val
 {
     out->u64 = 0;
     if (val->kind != api_valkind(type)) {
-        char buffer[64];
-        snprintf(message, message_size, "%s is %s but must be %s", value_name(name, buffer, sizeof buffer),
-                 api_valkind_name(val->kind), valtype_name(type));
+        char buffer[64], kind[32];
+        wh_valtype given;
+        if (api_valtype(val->kind, &given))
+            snprintf(kind, sizeof kind, "%s", valtype_name(given));
+        else
+            snprintf(kind, sizeof kind, "unknown kind %u", (unsigned)val->kind);
+        snprintf(message, message_size, "%s is %s but must be %s", value_name(name, buffer, sizeof buffer), kind,
+                 valtype_name(type));
         return message;
     }
     switch (type) {

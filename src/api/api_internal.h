@@ -1,6 +1,8 @@
-/* api_internal.h: what the files of src/api share: handles, object identities, type and value conversions. */
+/* api_internal.h: what the files of src/api share: handles, object identities, type and value conversions, text in memory. */
 #ifndef WH_API_INTERNAL_H
 #define WH_API_INTERNAL_H
+
+#include <stdio.h>
 
 /* The engine's struct of store limits and wasmhost.h's function wh_store_limits share a name:
  * here the engine's type is called engine_store_limits. */
@@ -184,10 +186,10 @@ struct wasm_exporttype_t {
     wasm_externtype_t *type;
 };
 
-/* Engine value types <-> API kinds. api_valtype returns false for kinds the engine lacks. */
+/* Engine value types <-> API kinds. api_valtype returns false for kinds the engine lacks. (Names:
+ * valtype_name, module.h, and wh_valkind_name, wasmhost.h.) */
 wasm_valkind_t api_valkind(wh_valtype type);
 bool api_valtype(wasm_valkind_t kind, wh_valtype *out);
-const char *api_valkind_name(wasm_valkind_t kind); /* "i32", ..., "externref", "funcref", "kind 7" */
 
 /* API types from engine types (NULL when out of memory). */
 wasm_functype_t *api_functype_from(const wh_functype *type);
@@ -200,7 +202,7 @@ bool api_functype_to(const wasm_functype_t *type, wh_functype *out, const char *
 bool api_globaltype_to(const wasm_globaltype_t *type, wh_globaltype *out, const char *where);
 bool api_tabletype_to(const wasm_tabletype_t *type, wh_tabletype *out, const char *where);
 bool api_memorytype_to(const wasm_memorytype_t *type, wh_memtype *out, const char *where);
-/* "func [i32 i32] -> [i32]", for messages. */
+/* "func [i32 i32] -> [i32]", for messages: wh_functype_format (wasmhost.h) for an engine type. */
 void api_format_functype(const wh_functype *type, char *buffer, size_t size);
 
 /* ---- values (api_func.c) ---- */
@@ -227,6 +229,21 @@ const char *api_ref_to_pointer(wasm_store_t *store, wh_valtype type, const wasm_
                                api_value_name name, char *message, size_t message_size);
 /* The handle for a reference value of type `type` (NULL for null or when out of memory). */
 wasm_ref_t *api_ref_from_pointer(wasm_store_t *store, wh_valtype type, void *pointer);
+
+/* ---- text (api_describe.c) ---- */
+
+/* Text written to a stream in memory, for the functions that return text in an own byte vector
+ * (wh_module_describe, wh_name_format, wh_trap_format). */
+typedef struct api_text {
+    FILE *stream;
+    char *data;
+    size_t size;
+} api_text;
+/* Opens text->stream; false (WH_ERROR_RESOURCE "WHERE: out of memory" recorded) when it cannot. */
+bool api_text_open(api_text *text, const char *where);
+/* Closes the stream and gives what was written to `out` (own); false, `out` empty and the error
+ * recorded as by api_text_open, when memory ran out on the way. */
+bool api_text_close(api_text *text, wasm_byte_vec_t *out, const char *where);
 
 /* ---- traps (api_trap.c) ---- */
 

@@ -1,5 +1,4 @@
 /* api_trap.c: traps (messages, codes, backtraces as frames) and frames. */
-#define _GNU_SOURCE /* open_memstream */
 #include "api_internal.h"
 
 #include <stdarg.h>
@@ -145,17 +144,11 @@ void wh_trap_format(const wasm_trap_t *handle, wasm_byte_vec_t *out)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_trap_format: the trap is NULL");
         return;
     }
-    char *text = NULL;
-    size_t size = 0;
-    FILE *stream = open_memstream(&text, &size);
-    if (!stream) {
-        api_fail(WH_ERROR_RESOURCE, "wh_trap_format: out of memory");
+    api_text text;
+    if (!api_text_open(&text, "wh_trap_format"))
         return;
-    }
-    trap_print(handle->ref.object->trap, stream);
-    fclose(stream);
-    wasm_byte_vec_new(out, size, text);
-    free(text);
+    trap_print(handle->ref.object->trap, text.stream);
+    api_text_close(&text, out, "wh_trap_format");
 }
 
 /* ---- frames ---- */

@@ -1,4 +1,4 @@
-/* api_types.c: value, function, global, table, memory, tag, external, import and export types, and their engine forms. */
+/* api_types.c: value, function, global, table, memory, tag, external, import and export types, their engine forms, and value kinds and function types as text. */
 #include "api_internal.h"
 
 #include <stdio.h>
@@ -63,19 +63,10 @@ bool api_valtype(wasm_valkind_t kind, wh_valtype *out)
     return false;
 }
 
-const char *api_valkind_name(wasm_valkind_t kind)
+const char *wh_valkind_name(wasm_valkind_t kind)
 {
-    switch (kind) {
-    case WASM_I32: return "i32";
-    case WASM_I64: return "i64";
-    case WASM_F32: return "f32";
-    case WASM_F64: return "f64";
-    case WASM_FUNCREF: return "funcref";
-    case WASM_EXTERNREF: return "externref";
-    }
-    static _Thread_local char unknown[32];
-    snprintf(unknown, sizeof unknown, "unknown kind %u", (unsigned)kind);
-    return unknown;
+    wh_valtype type;
+    return api_valtype(kind, &type) ? valtype_name(type) : "unknown kind";
 }
 
 /* ---- function types ---- */
@@ -218,7 +209,12 @@ bool api_functype_to(const wasm_functype_t *type, wh_functype *out, const char *
     return true;
 }
 
-void api_format_functype(const wh_functype *type, char *buffer, size_t size)
+/* The one writer of function types as text: `name(type, i)` names value i of the parameters
+ * followed by the results. */
+typedef const char *(*value_name_at)(const void *type, size_t index);
+
+static void format_functype(const void *type, size_t param_count, size_t result_count, value_name_at name,
+                            char *buffer, size_t size)
 {
     size_t used = 0;
 #define APPEND(...)                                                              \
@@ -229,13 +225,44 @@ void api_format_functype(const wh_functype *type, char *buffer, size_t size)
         }                                                                        \
     } while (0)
     APPEND("func [");
-    for (uint32_t i = 0; i < type->param_count; i++)
-        APPEND("%s%s", i ? " " : "", valtype_name(functype_params(type)[i]));
+    for (size_t i = 0; i < param_count; i++)
+        APPEND("%s%s", i ? " " : "", name(type, i));
     APPEND("] -> [");
-    for (uint32_t i = 0; i < type->result_count; i++)
-        APPEND("%s%s", i ? " " : "", valtype_name(functype_results(type)[i]));
+    for (size_t i = 0; i < result_count; i++)
+        APPEND("%s%s", i ? " " : "", name(type, param_count + i));
     APPEND("]");
 #undef APPEND
+}
+
+static const char *valtype_value_name(const void *type, size_t index)
+{
+    return valtype_name(((const wh_functype *)type)->types[index]);
+}
+
+static const char *kind_value_name(const void *type, size_t index)
+{
+    const wasm_functype_t *functype = type;
+    size_t param_count = functype->params.size;
+    const wasm_valtype_t *value =
+        index < param_count ? functype->params.data[index] : functype->results.data[index - param_count];
+    return wh_valkind_name(value->kind);
+}
+
+void api_format_functype(const wh_functype *type, char *buffer, size_t size)
+{
+    if (buffer && size)
+        format_functype(type, type->param_count, type->result_count, valtype_value_name, buffer, size);
+}
+
+void wh_functype_format(const wasm_functype_t *type, char *buf, size_t size)
+{
+    if (!buf || !size)
+        return;
+    if (!type) {
+        snprintf(buf, size, "(no type)");
+        return;
+    }
+    format_functype(type, type->params.size, type->results.size, kind_value_name, buf, size);
 }
 
 /* ---- global types ---- */

@@ -44,14 +44,12 @@ void cli_print_trap(const wasm_trap_t *trap);
  * returns false and writes the reason to `why`. */
 bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, wasm_val_t *out, char *why,
                  size_t why_size);
-/* (Values are printed with wh_val_format, wasmhost.h.) */
-/* "i32", "funcref", ... and "func", "table", "memory", "global". */
-const char *valkind_name(wasm_valkind_t kind);
+/* (Values, value kinds and function types are printed with wh_val_format, wh_valkind_name and
+ * wh_functype_format, wasmhost.h.) */
+/* "func", "table", "memory", "global". */
 const char *extern_kind_name(wasm_externkind_t kind);
-/* "func [i32 i32] -> [i64]" */
-void functype_format(const wasm_functype_t *type, char *buf, size_t size);
-/* Writes a wasm name double-quoted, escaping control characters, quotes and backslashes as \hh. */
-void name_print(FILE *out, const char *data, size_t length);
+/* Writes a wasm name double-quoted and escaped (wh_name_format). */
+void cli_print_name(FILE *out, const wasm_name_t *name);
 /* One line naming an import: `  func "env"."log"`. */
 void import_print(FILE *out, const wasm_importtype_t *import);
 

@@ -1,5 +1,5 @@
 /* cli_inspect.c: `wasmhost inspect FILE`: prints what a module imports, exports and defines. */
-#include "cli.h"
+#include "cli_options.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -13,37 +13,22 @@ static const char inspect_usage[] =
     "validates. Exit status: 0 valid, 1 unreadable or invalid (the listing is still printed when\n"
     "the binary decodes), 2 usage error.\n"
     "\n"
-    "  --code   also print each function's translated internal code (for engine developers)\n";
+    "%s";
+
+static const cli_command_line inspect_command = {"inspect", inspect_usage, NULL, false};
 
 int cli_inspect(int argc, char **argv)
 {
-    const char *path = NULL;
-    bool options_done = false, show_code = false;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!options_done && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
-            fputs(inspect_usage, stdout);
-            return CLI_OK;
-        }
-        if (!options_done && strcmp(arg, "--code") == 0) {
-            show_code = true;
-        } else if (!options_done && strcmp(arg, "--") == 0) {
-            options_done = true;
-        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "wasmhost inspect: unknown option '%s'\n\n%s", arg, inspect_usage);
-            return CLI_USAGE;
-        } else if (path) {
-            fprintf(stderr, "wasmhost inspect: expected one FILE, got '%s' and '%s'\n\n%s", path, arg,
-                    inspect_usage);
-            return CLI_USAGE;
-        } else {
-            path = arg;
-        }
-    }
-    if (!path) {
-        fprintf(stderr, "wasmhost inspect: missing FILE\n\n%s", inspect_usage);
-        return CLI_USAGE;
-    }
+    bool show_code = false;
+    const cli_option options[] = {
+        {"--code", .flag = &show_code,
+         .help = "  --code   also print each function's translated internal code (for engine developers)\n"},
+    };
+    cli_arguments args;
+    cli_arguments_start(&args, &inspect_command, argc, argv, options, sizeof options / sizeof options[0]);
+    const char *path = cli_only_operand(&args, "FILE");
+    if (!path)
+        return args.exit_status;
 
     uint8_t *bytes;
     size_t size;

@@ -19,7 +19,7 @@ static const char invoke_usage[] =
     "same bits, NaNs as nan/-nan (canonical) or nan:0xPAYLOAD, references as null or ref.\n"
     "\n"
     "Options (before FILE):\n"
-    "%s"
+    "%s" /* the limit options */
     "  -h, --help                  show this help\n"
     "  --                          end of options\n"
     "\n"
@@ -27,12 +27,6 @@ static const char invoke_usage[] =
     "call trapped, including a trap from a limit (the trap and a backtrace go to stderr, then a line\n"
     "\"wasmhost: limit: ...\" naming the limit and its numbers); 2 usage error (flags, unknown\n"
     "function, argument count or value).\n";
-
-static int usage_error(const char *message)
-{
-    fprintf(stderr, "wasmhost invoke: %s\n\nRun `wasmhost invoke --help` for usage.\n", message);
-    return CLI_USAGE;
-}
 
 /* A module with imports cannot run here: name every import so the user knows what it needs. */
 static void report_imports(const char *path, const wasm_importtype_vec_t *imports)
@@ -52,7 +46,7 @@ static void report_exported_functions(const wasm_exporttype_vec_t *exports)
             continue;
         const wasm_name_t *name = wasm_exporttype_name(export);
         fprintf(stderr, "%s", any ? ", " : "exported functions: ");
-        name_print(stderr, name->data, name->size);
+        cli_print_name(stderr, name);
         any = true;
     }
     fprintf(stderr, "%s\n", any ? "" : "the module exports no functions");
@@ -126,7 +120,7 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
     const wasm_functype_t *type = wasm_externtype_as_functype_const(export_type);
     const wasm_valtype_vec_t *params = wasm_functype_params(type), *results = wasm_functype_results(type);
     char type_text[512];
-    functype_format(type, type_text, sizeof type_text);
+    wh_functype_format(type, type_text, sizeof type_text);
     if ((size_t)arg_count != params->size) {
         fprintf(stderr, "wasmhost invoke: \"%s\" takes %zu argument%s (%s) but %d %s given\n", func_name,
                 params->size, params->size == 1 ? "" : "s", type_text, arg_count, arg_count == 1 ? "was" : "were");
@@ -148,7 +142,7 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
         char why[160];
         if (!value_parse(args[i], kind, call->store, &call->args.data[i], why, sizeof why)) {
             fprintf(stderr, "wasmhost invoke: argument %d of \"%s\" ('%s') is not a valid %s: %s\n", i + 1,
-                    func_name, args[i], valkind_name(kind), why);
+                    func_name, args[i], wh_valkind_name(kind), why);
             return CLI_USAGE;
         }
     }
@@ -202,41 +196,31 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
     return CLI_OK;
 }
 
+static const cli_command_line invoke_command = {
+    "invoke", invoke_usage, "\nRun `wasmhost invoke --help` for usage.\n",
+    true, /* so that negative numbers among ARGS are not taken for options */
+};
+
 int cli_invoke(int argc, char **argv)
 {
-    int i = 1;
     cli_limits limits;
     memset(&limits, 0, sizeof limits);
-    /* Options come before FILE only, so that negative numbers among ARGS are not taken for flags. */
-    for (; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            printf(invoke_usage, cli_limits_help);
-            return CLI_OK;
-        }
-        if (strcmp(arg, "--") == 0) {
-            i++;
-            break;
-        }
-        if (arg[0] != '-' || arg[1] == '\0')
-            break;
-        int parsed = cli_limits_parse(&limits, argc, argv, &i, "invoke");
-        if (parsed < 0)
-            return CLI_USAGE;
-        if (parsed > 0)
-            continue;
-        char message[256];
-        snprintf(message, sizeof message, "unknown option '%s'", arg);
-        return usage_error(message);
-    }
-    if (i >= argc)
-        return usage_error("missing FILE and FUNC");
-    if (i + 1 >= argc)
-        return usage_error("missing FUNC (the name of an exported function)");
+    cli_option options[CLI_LIMIT_OPTION_COUNT];
+    cli_limits_options(&limits, options);
+    cli_arguments args;
+    cli_arguments_start(&args, &invoke_command, argc, argv, options, CLI_LIMIT_OPTION_COUNT);
+    const char *path = cli_next_operand(&args);
+    const char *func_name = path ? cli_next_operand(&args) : NULL;
+    if (args.exit_status >= 0)
+        return args.exit_status;
+    if (!path)
+        return cli_usage_error(&args, "missing FILE and FUNC");
+    if (!func_name)
+        return cli_usage_error(&args, "missing FUNC (the name of an exported function)");
 
     invocation call;
     memset(&call, 0, sizeof call);
-    int status = invoke(argv[i], argv[i + 1], argc - i - 2, argv + i + 2, &limits, &call);
+    int status = invoke(path, func_name, argc - args.next, argv + args.next, &limits, &call);
     invocation_delete(&call);
     fflush(stdout);
     return status;

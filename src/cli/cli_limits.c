@@ -1,4 +1,4 @@
-/* cli_limits.c: the sandbox-limit options of `invoke` and `run`: parsing, applying them to the store, reporting which one stopped a program. */
+/* cli_limits.c: the sandbox-limit options of `invoke` and `run`: their option table, applying them to the store, reporting which one stopped a program. */
 #include "cli_limits.h"
 
 #include <errno.h>
@@ -6,28 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-const char cli_limits_help[] =
-    "  --max-memory BYTES          cap on all linear memories together (default 4G): memory.grow\n"
-    "                              past it returns -1, and a module whose memories do not fit fails\n"
-    "                              to instantiate. BYTES: a number, optionally with K, M or G (x1024)\n"
-    "  --max-table-elements N      cap on all table elements together (default 10000000)\n"
-    "  --max-stack BYTES           wasm stack: value slots plus 24 bytes per call (default 8M);\n"
-    "                              deeper recursion traps \"call stack exhausted\"\n"
-    "  --fuel N                    trap \"fuel exhausted\" after N units of work: one unit per wasm\n"
-    "                              instruction, charged per block of straight-line code\n"
-    "  --timeout DURATION          trap \"deadline exceeded\" after DURATION of wall-clock time, e.g.\n"
-    "                              500ms, 2s, 1.5m (units ns, us, ms, s, m, h)\n";
-
 /* The range wh_store_set_limits accepts for the stack (wasmhost.h): 1 KiB .. 4 GiB. */
 #define MIN_STACK_BYTES (UINT64_C(1) << 10)
 #define MAX_STACK_BYTES (UINT64_C(1) << 32)
-
-static int bad_value(const char *command, const char *option, const char *value, const char *why)
-{
-    fprintf(stderr, "wasmhost %s: %s '%s': %s\n\nRun `wasmhost %s --help` for usage.\n", command, option, value, why,
-            command);
-    return -1;
-}
 
 /* A decimal integer without sign; false on anything else or overflow. Sets *end after it. */
 static bool parse_integer(const char *text, uint64_t *out, const char **end)
@@ -100,75 +81,85 @@ static bool parse_duration(const char *text, uint64_t *out_ns)
     return false;
 }
 
-const char *cli_option_value(int argc, char **argv, int *i, const char *name, bool *missing)
+/* ---- the options ---- */
+
+static bool parse_max_memory(void *target, const char *name, const char *value, char *why, size_t why_size)
 {
-    const char *arg = argv[*i];
-    size_t length = strlen(name);
-    if (strncmp(arg, name, length) != 0)
-        return NULL;
-    if (arg[length] == '=')
-        return arg + length + 1;
-    if (arg[length] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
+    cli_limits *limits = target;
+    if (!parse_bytes(value, &limits->max_memory))
+        return cli_bad_value(why, why_size, name, value, "expected a number of bytes (e.g. 1048576, 64K, 16M, 1G)");
+    limits->has_max_memory = true;
+    return true;
 }
 
-int cli_limits_parse(cli_limits *limits, int argc, char **argv, int *i, const char *command)
+static bool parse_max_table(void *target, const char *name, const char *value, char *why, size_t why_size)
 {
-    static const char *const names[] = {"--max-memory", "--max-table-elements", "--fuel", "--timeout",
-                                        "--max-stack"};
-    for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
-        bool missing = false;
-        const char *value = cli_option_value(argc, argv, i, names[n], &missing);
-        if (missing) {
-            fprintf(stderr, "wasmhost %s: option '%s' needs a value\n\nRun `wasmhost %s --help` for usage.\n",
-                    command, names[n], command);
-            return -1;
-        }
-        if (!value)
-            continue;
-        switch (n) {
-        case 0:
-            if (!parse_bytes(value, &limits->max_memory))
-                return bad_value(command, names[n], value, "expected a number of bytes (e.g. 1048576, 64K, 16M, 1G)");
-            limits->has_max_memory = true;
-            break;
-        case 1: {
-            const char *end;
-            if (!parse_integer(value, &limits->max_table, &end) || *end)
-                return bad_value(command, names[n], value, "expected a number of elements");
-            limits->has_max_table = true;
-            break;
-        }
-        case 2: {
-            const char *end;
-            if (!parse_integer(value, &limits->fuel, &end) || *end)
-                return bad_value(command, names[n], value, "expected a number of fuel units");
-            limits->has_fuel = true;
-            break;
-        }
-        case 3:
-            if (!parse_duration(value, &limits->timeout_ns))
-                return bad_value(command, names[n], value, "expected a duration with a unit (e.g. 500ms, 2s, 1.5m)");
-            limits->timeout_text = value;
-            limits->has_timeout = true;
-            break;
-        case 4:
-            if (!parse_bytes(value, &limits->max_stack))
-                return bad_value(command, names[n], value, "expected a number of bytes (e.g. 65536, 512K, 8M)");
-            if (limits->max_stack < MIN_STACK_BYTES || limits->max_stack > MAX_STACK_BYTES)
-                return bad_value(command, names[n], value, "the wasm stack must be between 1K and 4G");
-            limits->has_max_stack = true;
-            break;
-        }
-        return 1;
-    }
-    return 0;
+    cli_limits *limits = target;
+    const char *end;
+    if (!parse_integer(value, &limits->max_table, &end) || *end)
+        return cli_bad_value(why, why_size, name, value, "expected a number of elements");
+    limits->has_max_table = true;
+    return true;
 }
+
+static bool parse_max_stack(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    cli_limits *limits = target;
+    if (!parse_bytes(value, &limits->max_stack))
+        return cli_bad_value(why, why_size, name, value, "expected a number of bytes (e.g. 65536, 512K, 8M)");
+    if (limits->max_stack < MIN_STACK_BYTES || limits->max_stack > MAX_STACK_BYTES)
+        return cli_bad_value(why, why_size, name, value, "the wasm stack must be between 1K and 4G");
+    limits->has_max_stack = true;
+    return true;
+}
+
+static bool parse_fuel(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    cli_limits *limits = target;
+    const char *end;
+    if (!parse_integer(value, &limits->fuel, &end) || *end)
+        return cli_bad_value(why, why_size, name, value, "expected a number of fuel units");
+    limits->has_fuel = true;
+    return true;
+}
+
+static bool parse_timeout(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    cli_limits *limits = target;
+    if (!parse_duration(value, &limits->timeout_ns))
+        return cli_bad_value(why, why_size, name, value, "expected a duration with a unit (e.g. 500ms, 2s, 1.5m)");
+    limits->timeout_text = value;
+    limits->has_timeout = true;
+    return true;
+}
+
+static const cli_option limit_options[CLI_LIMIT_OPTION_COUNT] = {
+    {"--max-memory", .parse = parse_max_memory,
+     .help = "  --max-memory BYTES          cap on all linear memories together (default 4G): memory.grow\n"
+             "                              past it returns -1, and a module whose memories do not fit fails\n"
+             "                              to instantiate. BYTES: a number, optionally with K, M or G (x1024)\n"},
+    {"--max-table-elements", .parse = parse_max_table,
+     .help = "  --max-table-elements N      cap on all table elements together (default 10000000)\n"},
+    {"--max-stack", .parse = parse_max_stack,
+     .help = "  --max-stack BYTES           wasm stack: value slots plus 24 bytes per call (default 8M);\n"
+             "                              deeper recursion traps \"call stack exhausted\"\n"},
+    {"--fuel", .parse = parse_fuel,
+     .help = "  --fuel N                    trap \"fuel exhausted\" after N units of work: one unit per wasm\n"
+             "                              instruction, charged per block of straight-line code\n"},
+    {"--timeout", .parse = parse_timeout,
+     .help = "  --timeout DURATION          trap \"deadline exceeded\" after DURATION of wall-clock time, e.g.\n"
+             "                              500ms, 2s, 1.5m (units ns, us, ms, s, m, h)\n"},
+};
+
+void cli_limits_options(cli_limits *limits, cli_option out[CLI_LIMIT_OPTION_COUNT])
+{
+    for (size_t i = 0; i < CLI_LIMIT_OPTION_COUNT; i++) {
+        out[i] = limit_options[i];
+        out[i].target = limits;
+    }
+}
+
+/* ---- engine, store and report ---- */
 
 wasm_engine_t *cli_limits_engine(const cli_limits *limits)
 {

@@ -2,7 +2,7 @@
 #ifndef WH_CLI_LIMITS_H
 #define WH_CLI_LIMITS_H
 
-#include "cli.h"
+#include "cli_options.h"
 
 typedef struct cli_limits {
     bool has_max_memory, has_max_table, has_fuel, has_timeout, has_max_stack;
@@ -15,17 +15,10 @@ typedef struct cli_limits {
     uint64_t deadline_set_ns; /* CLOCK_MONOTONIC when the deadline was set */
 } cli_limits;
 
-/* The options' help lines, for the commands' usage texts. */
-extern const char cli_limits_help[];
-
-/* "--name VALUE" or "--name=VALUE": the value, or NULL when argv[*i] is not this option. Moves
- * *i past a separate value; sets *missing when the value is absent. */
-const char *cli_option_value(int argc, char **argv, int *i, const char *name, bool *missing);
-
-/* If argv[*i] is a limit option ("--fuel N" or "--fuel=N", ...), parses it (moving *i past a
- * separate value) and returns 1; returns 0 when it is not one; on a bad or missing value prints
- * "wasmhost COMMAND: ..." and returns -1. */
-int cli_limits_parse(cli_limits *limits, int argc, char **argv, int *i, const char *command);
+/* The limit options ("--fuel N" or "--fuel=N", ...) with their help lines, parsing into
+ * `limits`, for a command's option table (cli_options.h). */
+enum { CLI_LIMIT_OPTION_COUNT = 5 };
+void cli_limits_options(cli_limits *limits, cli_option out[CLI_LIMIT_OPTION_COUNT]);
 
 /* An engine whose code has the checks the limits need (fuel, deadline), and only those, so that
  * without limits code runs at full speed. NULL (message printed) when it cannot be made. */

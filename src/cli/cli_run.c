@@ -14,21 +14,12 @@ static const char run_usage[] =
     "stdout and stderr are the host's.\n"
     "\n"
     "Options (before FILE):\n"
-    "  --dir HOST_DIR[::GUEST_PATH]     give the program the directory HOST_DIR, read-write, under the\n"
-    "                                   name GUEST_PATH (default: HOST_DIR as written)\n"
-    "  --dir-ro HOST_DIR[::GUEST_PATH]  the same, read-only: every write, create, truncate, delete,\n"
-    "                                   rename, link, symlink or time change fails (ENOTCAPABLE)\n"
-    "  --env NAME=VALUE                 set an environment variable for the program\n"
-    "  --env-inherit NAME               pass the host's variable NAME (nothing when it is unset)\n"
-    "  --invoke FUNC                    call the exported function FUNC instead of _start, after\n"
-    "                                   _initialize when the module exports it (a WASI reactor); ARGS\n"
-    "                                   are then FUNC's arguments, and its results are printed, as\n"
-    "                                   with `wasmhost invoke`\n"
+    "%s" /* run_option_table */
     "  -h, --help                       show this help\n"
     "  --                               end of options\n"
     "\n"
     "Limits (before FILE):\n"
-    "%s"
+    "%s" /* the limit options */
     "\n"
     "Paths never lead out of a directory given with --dir: `..` above it, absolute paths and\n"
     "symbolic links pointing outside are refused (ENOTCAPABLE).\n"
@@ -66,36 +57,72 @@ typedef struct run_options {
     run_limits limits;
 } run_options;
 
-static int usage_error(const char *format, const char *detail)
-{
-    fputs("wasmhost run: ", stderr);
-    fprintf(stderr, format, detail);
-    fputs("\n\nRun `wasmhost run --help` for usage.\n", stderr);
-    return CLI_USAGE;
-}
+/* ---- options ---- */
 
-static int parse_dir(run_options *options, const char *spec, bool read_only)
+static bool add_dir(run_options *options, const char *spec, bool read_only, char *why, size_t why_size)
 {
     run_dir dir = {spec, spec, read_only};
     const char *separator = strstr(spec, "::");
     if (separator) {
         size_t host_length = (size_t)(separator - spec);
-        char *host = malloc(host_length + 1);
-        if (!host)
-            return usage_error("%s", "out of memory");
-        memcpy(host, spec, host_length);
-        host[host_length] = '\0';
+        if (host_length == 0 || separator[2] == '\0') {
+            snprintf(why, why_size, "'%s': expected HOST_DIR::GUEST_PATH with both parts non-empty", spec);
+            return false;
+        }
+        char *host = strndup(spec, host_length);
+        if (!host) {
+            snprintf(why, why_size, "out of memory");
+            return false;
+        }
         dir.host_path = host; /* freed in free_options: guest_path != host_path marks it owned */
         dir.guest_path = separator + 2;
-        if (host_length == 0 || dir.guest_path[0] == '\0') {
-            free(host);
-            return usage_error("'%s': expected HOST_DIR::GUEST_PATH with both parts non-empty", spec);
-        }
     } else if (spec[0] == '\0') {
-        return usage_error("%s", "--dir needs a directory");
+        snprintf(why, why_size, "--dir needs a directory");
+        return false;
     }
     options->dirs[options->dir_count++] = dir;
-    return CLI_OK;
+    return true;
+}
+
+static bool parse_dir(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    (void)name;
+    return add_dir(target, value, false, why, why_size);
+}
+
+static bool parse_dir_ro(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    (void)name;
+    return add_dir(target, value, true, why, why_size);
+}
+
+static bool parse_env(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    run_options *options = target;
+    const char *equals = strchr(value, '=');
+    if (!equals || equals == value)
+        return cli_bad_value(why, why_size, name, value, "expected NAME=VALUE");
+    options->env_assignments[options->env_assignment_count++] = value;
+    return true;
+}
+
+static bool parse_env_inherit(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    run_options *options = target;
+    if (value[0] == '\0' || strchr(value, '='))
+        return cli_bad_value(why, why_size, name, value, "expected a variable NAME");
+    options->env_inherits[options->env_inherit_count++] = value;
+    return true;
+}
+
+static bool parse_invoke(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    if (value[0] == '\0') {
+        snprintf(why, why_size, "%s needs a function name", name);
+        return false;
+    }
+    ((run_options *)target)->invoke = value;
+    return true;
 }
 
 static void free_options(run_options *options)
@@ -109,65 +136,53 @@ static void free_options(run_options *options)
     free(options->env_inherits);
 }
 
-/* Options come before FILE only: everything after FILE belongs to the program. */
-static int parse_options(int argc, char **argv, run_options *options, bool *help)
+static const cli_command_line run_command = {
+    "run", run_usage, "\nRun `wasmhost run --help` for usage.\n",
+    true, /* options before FILE only: everything after FILE belongs to the program */
+};
+
+/* Reads the command line into `options`; returns -1 to go on, or the exit status when the
+ * command ends here (--help, a usage error). */
+static int parse_options(int argc, char **argv, run_options *options)
 {
+    const cli_option run_option_table[] = {
+        {"--dir", .parse = parse_dir, .target = options,
+         .help = "  --dir HOST_DIR[::GUEST_PATH]     give the program the directory HOST_DIR, read-write, under the\n"
+                 "                                   name GUEST_PATH (default: HOST_DIR as written)\n"},
+        {"--dir-ro", .parse = parse_dir_ro, .target = options,
+         .help = "  --dir-ro HOST_DIR[::GUEST_PATH]  the same, read-only: every write, create, truncate, delete,\n"
+                 "                                   rename, link, symlink or time change fails (ENOTCAPABLE)\n"},
+        {"--env", .parse = parse_env, .target = options,
+         .help = "  --env NAME=VALUE                 set an environment variable for the program\n"},
+        {"--env-inherit", .parse = parse_env_inherit, .target = options,
+         .help = "  --env-inherit NAME               pass the host's variable NAME (nothing when it is unset)\n"},
+        {"--invoke", .parse = parse_invoke, .target = options,
+         .help = "  --invoke FUNC                    call the exported function FUNC instead of _start, after\n"
+                 "                                   _initialize when the module exports it (a WASI reactor); ARGS\n"
+                 "                                   are then FUNC's arguments, and its results are printed, as\n"
+                 "                                   with `wasmhost invoke`\n"},
+    };
+    cli_option limit_table[CLI_LIMIT_OPTION_COUNT];
+    cli_limits_options(&options->limits, limit_table);
+    cli_arguments args;
+    cli_arguments_start(&args, &run_command, argc, argv, run_option_table,
+                        sizeof run_option_table / sizeof run_option_table[0]);
+    cli_arguments_add(&args, limit_table, CLI_LIMIT_OPTION_COUNT);
+
+    /* No option can come more often than there are arguments. */
     options->dirs = calloc((size_t)argc, sizeof *options->dirs);
     options->env_assignments = calloc((size_t)argc, sizeof *options->env_assignments);
     options->env_inherits = calloc((size_t)argc, sizeof *options->env_inherits);
     if (!options->dirs || !options->env_assignments || !options->env_inherits)
-        return usage_error("%s", "out of memory");
-    int i = 1;
-    for (; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            *help = true;
-            return CLI_OK;
-        }
-        if (strcmp(arg, "--") == 0) {
-            i++;
-            break;
-        }
-        if (arg[0] != '-' || arg[1] == '\0')
-            break;
-        bool missing = false;
-        const char *value;
-        int status = CLI_OK;
-        if ((value = cli_option_value(argc, argv, &i, "--dir", &missing)) != NULL) {
-            status = parse_dir(options, value, false);
-        } else if (!missing && (value = cli_option_value(argc, argv, &i, "--dir-ro", &missing)) != NULL) {
-            status = parse_dir(options, value, true);
-        } else if (!missing && (value = cli_option_value(argc, argv, &i, "--env", &missing)) != NULL) {
-            const char *equals = strchr(value, '=');
-            if (!equals || equals == value)
-                return usage_error("--env '%s': expected NAME=VALUE", value);
-            options->env_assignments[options->env_assignment_count++] = value;
-        } else if (!missing && (value = cli_option_value(argc, argv, &i, "--env-inherit", &missing)) != NULL) {
-            if (value[0] == '\0' || strchr(value, '='))
-                return usage_error("--env-inherit '%s': expected a variable NAME", value);
-            options->env_inherits[options->env_inherit_count++] = value;
-        } else if (!missing && (value = cli_option_value(argc, argv, &i, "--invoke", &missing)) != NULL) {
-            if (value[0] == '\0')
-                return usage_error("%s", "--invoke needs a function name");
-            options->invoke = value;
-        } else if (missing) {
-            return usage_error("option '%s' needs a value", arg);
-        } else {
-            int parsed = cli_limits_parse(&options->limits, argc, argv, &i, "run");
-            if (parsed < 0)
-                return CLI_USAGE;
-            if (parsed == 0)
-                return usage_error("unknown option '%s'", arg);
-        }
-        if (status != CLI_OK)
-            return status;
-    }
-    if (i >= argc)
-        return usage_error("%s", "missing FILE (the WebAssembly module to run)");
-    options->path = argv[i];
-    options->args = argv + i + 1;
-    options->arg_count = argc - i - 1;
-    return CLI_OK;
+        return cli_usage_error(&args, "out of memory");
+    options->path = cli_next_operand(&args);
+    if (args.exit_status >= 0)
+        return args.exit_status;
+    if (!options->path)
+        return cli_usage_error(&args, "missing FILE (the WebAssembly module to run)");
+    options->args = argv + args.next;
+    options->arg_count = argc - args.next;
+    return -1;
 }
 
 /* The import module every WASI preview 1 function comes from. */
@@ -324,7 +339,7 @@ static int call_and_print(const run_options *options, wasm_store_t *store, const
         status = CLI_FAILED;
     } else if ((size_t)options->arg_count != params->size) {
         char text[512];
-        functype_format(type, text, sizeof text);
+        wh_functype_format(type, text, sizeof text);
         fprintf(stderr, "wasmhost run: \"%s\" takes %zu argument%s (%s) but %d %s given\n", options->invoke,
                 params->size, params->size == 1 ? "" : "s", text, options->arg_count,
                 options->arg_count == 1 ? "was" : "were");
@@ -346,7 +361,7 @@ static int call_and_print(const run_options *options, wasm_store_t *store, const
             wasm_valkind_t kind = wasm_valtype_kind(params->data[i]);
             if (!value_parse(options->args[i], kind, store, &args.data[i], why, sizeof why)) {
                 fprintf(stderr, "wasmhost run: argument %d of \"%s\" ('%s') is not a valid %s: %s\n", i + 1,
-                        options->invoke, options->args[i], valkind_name(kind), why);
+                        options->invoke, options->args[i], wh_valkind_name(kind), why);
                 status = CLI_USAGE;
             }
         }
@@ -435,12 +450,9 @@ int cli_run(int argc, char **argv)
 {
     run_options options;
     memset(&options, 0, sizeof options);
-    bool help = false;
-    int status = parse_options(argc, argv, &options, &help);
-    if (status != CLI_OK || help) {
+    int status = parse_options(argc, argv, &options);
+    if (status >= 0) {
         free_options(&options);
-        if (help)
-            printf(run_usage, cli_limits_help);
         return status;
     }
     wasm_engine_t *engine = cli_limits_engine(&options.limits);

@@ -1,7 +1,5 @@
 /* cli_validate.c: `wasmhost validate FILE`: decode, validate and compile a module, report the first error. */
-#include "cli.h"
-
-#include <string.h>
+#include "cli_options.h"
 
 static const char validate_usage[] =
     "usage: wasmhost validate FILE\n"
@@ -10,33 +8,15 @@ static const char validate_usage[] =
     "when it is valid; otherwise prints the first error (where it is and what is wrong) and\n"
     "exits 1. Exit status 2: usage error.\n";
 
+static const cli_command_line validate_command = {"validate", validate_usage, NULL, false};
+
 int cli_validate(int argc, char **argv)
 {
-    const char *path = NULL;
-    bool options_done = false;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!options_done && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
-            fputs(validate_usage, stdout);
-            return CLI_OK;
-        }
-        if (!options_done && strcmp(arg, "--") == 0) {
-            options_done = true;
-        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "wasmhost validate: unknown option '%s'\n\n%s", arg, validate_usage);
-            return CLI_USAGE;
-        } else if (path) {
-            fprintf(stderr, "wasmhost validate: expected one FILE, got '%s' and '%s'\n\n%s", path, arg,
-                    validate_usage);
-            return CLI_USAGE;
-        } else {
-            path = arg;
-        }
-    }
-    if (!path) {
-        fprintf(stderr, "wasmhost validate: missing FILE\n\n%s", validate_usage);
-        return CLI_USAGE;
-    }
+    cli_arguments args;
+    cli_arguments_start(&args, &validate_command, argc, argv, NULL, 0);
+    const char *path = cli_only_operand(&args, "FILE");
+    if (!path)
+        return args.exit_status;
     /* Compiling for a plain engine: the checks a limit would add do not change what is valid. */
     wasm_engine_t *engine = wasm_engine_new();
     wasm_store_t *store = engine ? wasm_store_new(engine) : NULL;

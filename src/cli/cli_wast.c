@@ -1,5 +1,5 @@
 /* cli_wast.c: `wasmhost wast FILE.json...`: runs spec test scripts converted by wast2json, through wasm.h and wasmhost.h. */
-#include "cli.h"
+#include "cli_options.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -24,8 +24,7 @@ static const char wast_usage[] =
     "differently); assert_exhaustion requires the \"call stack exhausted\" trap.\n"
     "\n"
     "Options:\n"
-    "  --strict    also require trap, load and link error messages to contain the script's text\n"
-    "  --all       list every failing command (by default the first 20 per script)\n"
+    "%s"
     "  -h, --help  show this help\n"
     "\n"
     "Exit status: 0 when nothing failed, 1 otherwise, 2 usage error.\n";
@@ -71,18 +70,17 @@ static void sb_printf(strbuf *sb, const char *format, ...)
 
 static const char *sb_text(const strbuf *sb) { return sb->data ? sb->data : ""; }
 
-/* A wasm or JSON name, escaped, for messages. */
+/* A wasm or JSON name, escaped (wh_name_format), for messages: at most its first 80 bytes. */
 static void sb_name(strbuf *sb, const char *data, size_t length)
 {
-    sb_printf(sb, "\"");
-    for (size_t i = 0; i < length && i < 80; i++) {
-        unsigned char c = (unsigned char)data[i];
-        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
-            sb_printf(sb, "\\%02x", c);
-        else
-            sb_printf(sb, "%c", c);
-    }
-    sb_printf(sb, length > 80 ? "...\"" : "\"");
+    wasm_name_t shown = {length > 80 ? 80 : length, (char *)data};
+    wasm_byte_vec_t text;
+    wh_name_format(&shown, &text);
+    if (length > 80 && text.size) /* "...": inside the quotes */
+        sb_printf(sb, "%.*s...\"", (int)text.size - 1, text.data);
+    else
+        sb_printf(sb, "%.*s", (int)text.size, text.data);
+    wasm_byte_vec_delete(&text);
 }
 
 
@@ -192,19 +190,15 @@ static void sb_value(const script *s, strbuf *sb, const wasm_val_t *value)
         return;
     }
     wh_val_format(value, text, sizeof text);
-    sb_printf(sb, "%s:%s", valkind_name(value->kind), text);
+    sb_printf(sb, "%s:%s", wh_valkind_name(value->kind), text);
 }
 
 static bool valkind_from_json(const char *name, wasm_valkind_t *out)
 {
-    static const struct {
-        const char *name;
-        wasm_valkind_t kind;
-    } table[] = {{"i32", WASM_I32}, {"i64", WASM_I64},         {"f32", WASM_F32},
-                 {"f64", WASM_F64}, {"funcref", WASM_FUNCREF}, {"externref", WASM_EXTERNREF}};
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-        if (strcmp(name, table[i].name) == 0) {
-            *out = table[i].kind;
+    static const wasm_valkind_t kinds[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_EXTERNREF};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(name, wh_valkind_name(kinds[i])) == 0) {
+            *out = kinds[i];
             return true;
         }
     }
@@ -301,7 +295,7 @@ static bool parse_json_value(script *s, json_t *object, bool expected, json_valu
 
 static void sb_expected(const script *s, strbuf *sb, const json_value *expected)
 {
-    const char *type = valkind_name(expected->value.kind);
+    const char *type = wh_valkind_name(expected->value.kind);
     switch (expected->expect) {
     case EXPECT_EXACT: sb_value(s, sb, &expected->value); break;
     case EXPECT_CANONICAL: sb_printf(sb, "%s:nan:canonical", type); break;
@@ -769,8 +763,8 @@ static void run_invoke(script *s, json_t *action, const wasm_func_t *func, const
         }
         wasm_valkind_t parameter = wasm_valtype_kind(params->data[i]);
         if (value.value.kind != parameter) {
-            sb_printf(why, "argument %zu is %s but the parameter is %s", i + 1, valkind_name(value.value.kind),
-                      valkind_name(parameter));
+            sb_printf(why, "argument %zu is %s but the parameter is %s", i + 1, wh_valkind_name(value.value.kind),
+                      wh_valkind_name(parameter));
             free(arguments.data);
             return;
         }
@@ -1143,34 +1137,24 @@ static void run_script(wasm_engine_t *engine, const char *path, const wast_optio
     free(setup_error.data);
 }
 
+static const cli_command_line wast_command = {"wast", wast_usage, NULL, true};
+
 int cli_wast(int argc, char **argv)
 {
     wast_options options = {0};
-    int first_file = argc;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(wast_usage, stdout);
-            return CLI_OK;
-        } else if (strcmp(arg, "--strict") == 0) {
-            options.strict = true;
-        } else if (strcmp(arg, "--all") == 0) {
-            options.list_all = true;
-        } else if (strcmp(arg, "--") == 0) {
-            first_file = i + 1;
-            break;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "wasmhost wast: unknown option '%s'\n\n%s", arg, wast_usage);
-            return CLI_USAGE;
-        } else {
-            first_file = i;
-            break;
-        }
-    }
-    if (first_file >= argc) {
-        fprintf(stderr, "wasmhost wast: missing FILE.json\n\n%s", wast_usage);
-        return CLI_USAGE;
-    }
+    const cli_option option_table[] = {
+        {"--strict", .flag = &options.strict,
+         .help = "  --strict    also require trap, load and link error messages to contain the script's text\n"},
+        {"--all", .flag = &options.list_all,
+         .help = "  --all       list every failing command (by default the first 20 per script)\n"},
+    };
+    cli_arguments args;
+    cli_arguments_start(&args, &wast_command, argc, argv, option_table, sizeof option_table / sizeof option_table[0]);
+    const char *file = cli_next_operand(&args);
+    if (args.exit_status >= 0)
+        return args.exit_status;
+    if (!file)
+        return cli_usage_error(&args, "missing FILE.json");
     /* One engine (its configuration) for every script; each script gets its own store. */
     wasm_engine_t *engine = wasm_engine_new();
     if (!engine) {
@@ -1178,8 +1162,8 @@ int cli_wast(int argc, char **argv)
         return CLI_FAILED;
     }
     wast_totals totals = {0};
-    for (int i = first_file; i < argc; i++)
-        run_script(engine, argv[i], &options, &totals);
+    for (; file; file = cli_next_operand(&args))
+        run_script(engine, file, &options, &totals);
     wasm_engine_delete(engine);
     printf("%" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", totals.passed, totals.failed,
            totals.skipped);

@@ -1,4 +1,4 @@
-/* values.c: parsing command-line values; value kinds, types and extern kinds as text (values themselves print with wh_val_format). */
+/* values.c: parsing command-line values; extern kinds, names and imports as text (values, value kinds and function types print with wasmhost.h's wh_*_format and wh_valkind_name). */
 #include "cli.h"
 
 #include <ctype.h>
@@ -203,21 +203,8 @@ bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, was
     case WASM_EXTERNREF:
         return parse_ref(text, kind, store, out, why, why_size);
     }
-    set_reason(why, why_size, "%s values cannot be given on the command line", valkind_name(kind));
+    set_reason(why, why_size, "%s values cannot be given on the command line", wh_valkind_name(kind));
     return false;
-}
-
-const char *valkind_name(wasm_valkind_t kind)
-{
-    switch (kind) {
-    case WASM_I32: return "i32";
-    case WASM_I64: return "i64";
-    case WASM_F32: return "f32";
-    case WASM_F64: return "f64";
-    case WASM_EXTERNREF: return "externref";
-    case WASM_FUNCREF: return "funcref";
-    }
-    return "?";
 }
 
 const char *extern_kind_name(wasm_externkind_t kind)
@@ -231,46 +218,20 @@ const char *extern_kind_name(wasm_externkind_t kind)
     return "?";
 }
 
-void functype_format(const wasm_functype_t *type, char *buf, size_t size)
+void cli_print_name(FILE *out, const wasm_name_t *name)
 {
-    size_t used = 0;
-#define APPEND(...)                                                                                       \
-    do {                                                                                                  \
-        if (used < size) {                                                                                \
-            int n = snprintf(buf + used, size - used, __VA_ARGS__);                                       \
-            used = n < 0 ? size : used + (size_t)n;                                                       \
-        }                                                                                                 \
-    } while (0)
-    const wasm_valtype_vec_t *params = wasm_functype_params(type), *results = wasm_functype_results(type);
-    APPEND("func [");
-    for (size_t i = 0; i < params->size; i++)
-        APPEND("%s%s", i ? " " : "", valkind_name(wasm_valtype_kind(params->data[i])));
-    APPEND("] -> [");
-    for (size_t i = 0; i < results->size; i++)
-        APPEND("%s%s", i ? " " : "", valkind_name(wasm_valtype_kind(results->data[i])));
-    APPEND("]");
-#undef APPEND
-}
-
-void name_print(FILE *out, const char *data, size_t length)
-{
-    fputc('"', out);
-    for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)data[i];
-        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
-            fprintf(out, "\\%02x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
+    wasm_byte_vec_t text;
+    wh_name_format(name, &text);
+    fwrite(text.data, 1, text.size, out);
+    wasm_byte_vec_delete(&text);
 }
 
 void import_print(FILE *out, const wasm_importtype_t *import)
 {
     const wasm_name_t *module_name = wasm_importtype_module(import), *name = wasm_importtype_name(import);
     fprintf(out, "  %s ", extern_kind_name(wasm_externtype_kind(wasm_importtype_type(import))));
-    name_print(out, module_name->data, module_name->size);
+    cli_print_name(out, module_name);
     fputc('.', out);
-    name_print(out, name->data, name->size);
+    cli_print_name(out, name);
     fputc('\n', out);
 }
