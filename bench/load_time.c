@@ -37,7 +37,7 @@ static unsigned char *read_file(const char *path, size_t *size)
     return bytes;
 }
 
-/* For each FILE: median time of module_load (decode + validate + translate) over repeated
+/* For each FILE: median time of eng_module_load (decode + validate + translate) over repeated
  * loads, throughput in MB/s of function bodies, and the translated code's size against them. */
 int main(int argc, char **argv)
 {
@@ -57,9 +57,9 @@ int main(int argc, char **argv)
         double times[RUNS];
         uint64_t body_bytes = 0, code_bytes = 0, all_bytes = 0;
         for (int run = 0; run < RUNS; run++) {
-            wh_module *module;
+            eng_module *module;
             double start = now_seconds();
-            wh_error *error = module_load(bytes, size, &module);
+            eng_error *error = eng_module_load(bytes, size, &module);
             times[run] = now_seconds() - start;
             if (error) {
                 fprintf(stderr, "load_time: %s: %s\n", argv[i], error->message);
@@ -67,8 +67,8 @@ int main(int argc, char **argv)
             }
             if (run == 0) {
                 for (uint32_t f = 0; f < module->func_def_count; f++) {
-                    const wh_func_def *def = &module->func_defs[f];
-                    const wh_code *code = def->code;
+                    const eng_func_def *def = &module->func_defs[f];
+                    const eng_code *code = def->code;
                     body_bytes += def->body_size;
                     code_bytes += (uint64_t)code->cell_count * sizeof *code->cells;
                     all_bytes += (uint64_t)code->cell_count * sizeof *code->cells +
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
                                  (uint64_t)code->constant_count * sizeof *code->constants + sizeof *code;
                 }
             }
-            module_release(module);
+            eng_module_release(module);
         }
         qsort(times, RUNS, sizeof times[0], compare_doubles);
         double median = times[RUNS / 2];

@@ -1,4 +1,4 @@
-/* fuzz_mutations.c: feeds deterministic mutations of valid modules to module_load and instance_new, counting outcomes. */
+/* fuzz_mutations.c: feeds deterministic mutations of valid modules to eng_module_load and eng_instance_new, counting outcomes. */
 #include "engine.h"
 
 #include <dirent.h>
@@ -202,9 +202,9 @@ static void mutate_once(uint8_t *buf, size_t *size, size_t capacity)
 
 /* ---- instantiation with dummy imports ---- */
 
-static wh_trap *dummy_host_function(void *env, wh_slot *args_results)
+static eng_trap *dummy_host_function(void *env, eng_slot *args_results)
 {
-    const wh_functype *type = env; /* NULL: no results */
+    const eng_functype *type = env; /* NULL: no results */
     for (uint32_t i = 0; type && i < type->result_count; i++)
         args_results[i].u64 = 0;
     return NULL;
@@ -216,18 +216,18 @@ typedef struct outcome_counts {
 
 /* With `wrong_import`, one import (if any) gets an extern of the wrong kind, to exercise the
  * link-error paths too. */
-static void instantiate(wh_module *module, bool wrong_import, outcome_counts *counts)
+static void instantiate(eng_module *module, bool wrong_import, outcome_counts *counts)
 {
     /* The start function of a mutant may loop forever; instantiation without it still
      * exercises linking, allocation and the segments. */
     module->has_start = false;
 
-    wh_store *store = store_new();
+    eng_store *store = eng_store_new();
     if (!store) {
         fprintf(stderr, "fuzz_mutations: cannot create a store\n");
         exit(1);
     }
-    wh_extern *imports = calloc(module->import_count + 1, sizeof *imports);
+    eng_extern *imports = calloc(module->import_count + 1, sizeof *imports);
     if (!imports) {
         fprintf(stderr, "fuzz_mutations: out of memory\n");
         exit(1);
@@ -235,80 +235,80 @@ static void instantiate(wh_module *module, bool wrong_import, outcome_counts *co
     bool imports_ok = true;
     uint32_t wrong_index = wrong_import && module->import_count ? (uint32_t)rng_below(module->import_count) : UINT32_MAX;
     for (uint32_t i = 0; i < module->import_count && imports_ok; i++) {
-        const wh_import *import = &module->imports[i];
-        wh_error *error = NULL;
+        const eng_import *import = &module->imports[i];
+        eng_error *error = NULL;
         if (i == wrong_index) {
-            if (import->kind == WH_EXTERN_GLOBAL) { /* a function instead */
-                wh_functype nothing = {.param_count = 0, .result_count = 0, .types = NULL};
-                imports[i].kind = WH_EXTERN_FUNC;
-                imports[i].func = func_new_host(store, &nothing, dummy_host_function, NULL);
+            if (import->kind == ENG_EXTERN_GLOBAL) { /* a function instead */
+                eng_functype nothing = {.param_count = 0, .result_count = 0, .types = NULL};
+                imports[i].kind = ENG_EXTERN_FUNC;
+                imports[i].func = eng_func_new_host(store, &nothing, dummy_host_function, NULL);
                 imports_ok = imports[i].func != NULL;
             } else { /* a global instead */
-                static const wh_globaltype i32_const = {WH_I32, false};
-                wh_slot zero = {.u64 = 0};
-                imports[i].kind = WH_EXTERN_GLOBAL;
-                imports[i].global = global_new(store, &i32_const, zero);
+                static const eng_globaltype i32_const = {ENG_I32, false};
+                eng_slot zero = {.u64 = 0};
+                imports[i].kind = ENG_EXTERN_GLOBAL;
+                imports[i].global = eng_global_new(store, &i32_const, zero);
                 imports_ok = imports[i].global != NULL;
             }
             continue;
         }
         imports[i].kind = import->kind;
         switch (import->kind) {
-        case WH_EXTERN_FUNC: {
-            const wh_functype *type = &module->types[import->type_index];
+        case ENG_EXTERN_FUNC: {
+            const eng_functype *type = &module->types[import->type_index];
             /* The module outlives the store, so its type can serve as the function's env. */
-            imports[i].func = func_new_host(store, type, dummy_host_function, (void *)type);
+            imports[i].func = eng_func_new_host(store, type, dummy_host_function, (void *)type);
             imports_ok = imports[i].func != NULL;
             break;
         }
-        case WH_EXTERN_TABLE:
-            imports[i].table = table_new(store, &import->table, NULL, &error);
+        case ENG_EXTERN_TABLE:
+            imports[i].table = eng_table_new(store, &import->table, NULL, &error);
             imports_ok = imports[i].table != NULL;
             break;
-        case WH_EXTERN_MEMORY:
-            imports[i].memory = memory_new(store, &import->memory, &error);
+        case ENG_EXTERN_MEMORY:
+            imports[i].memory = eng_memory_new(store, &import->memory, &error);
             imports_ok = imports[i].memory != NULL;
             break;
-        case WH_EXTERN_GLOBAL: {
-            wh_slot zero = {.u64 = 0};
-            imports[i].global = global_new(store, &import->global, zero);
+        case ENG_EXTERN_GLOBAL: {
+            eng_slot zero = {.u64 = 0};
+            imports[i].global = eng_global_new(store, &import->global, zero);
             imports_ok = imports[i].global != NULL;
             break;
         }
         }
-        wh_error_free(error);
+        eng_error_free(error);
     }
     if (!imports_ok) {
         counts->import_failed++; /* e.g. an imported memory too large to reserve */
     } else {
-        wh_instance *instance;
-        wh_trap *trap;
-        wh_error *error = instance_new(store, module, imports, module->import_count, &instance, &trap);
+        eng_instance *instance;
+        eng_trap *trap;
+        eng_error *error = eng_instance_new(store, module, imports, module->import_count, &instance, &trap);
         if (error) {
             counts->link_failed++;
-            wh_error_free(error);
+            eng_error_free(error);
         } else if (trap) {
             counts->trapped++;
-            trap_free(trap);
+            eng_trap_free(trap);
         } else {
             counts->instantiated++;
         }
     }
     free(imports);
-    store_free(store);
+    eng_store_free(store);
 }
 
 static void try_module(const uint8_t *bytes, size_t size, outcome_counts *counts)
 {
-    wh_module *module;
-    wh_error *error = module_load(bytes, size, &module);
+    eng_module *module;
+    eng_error *error = eng_module_load(bytes, size, &module);
     if (error) {
         counts->rejected++;
-        wh_error_free(error);
+        eng_error_free(error);
         return;
     }
     instantiate(module, rng_below(8) == 0, counts);
-    module_release(module);
+    eng_module_release(module);
 }
 
 int main(int argc, char **argv)
@@ -343,15 +343,15 @@ int main(int argc, char **argv)
         seed candidate;
         if (!read_whole_file(files.paths[i], &candidate))
             continue;
-        wh_module *module;
-        wh_error *error = module_load(candidate.bytes, candidate.size, &module);
+        eng_module *module;
+        eng_error *error = eng_module_load(candidate.bytes, candidate.size, &module);
         if (error) { /* the spec testsuite's deliberately invalid modules */
-            wh_error_free(error);
+            eng_error_free(error);
             free(candidate.bytes);
             continue;
         }
         instantiate(module, false, &originals);
-        module_release(module);
+        eng_module_release(module);
         seeds[seed_count++] = candidate;
     }
     printf("fuzz_mutations: %zu .wasm files, %zu of them valid and used as seeds "

@@ -123,23 +123,23 @@ void wh_val_format(const wasm_val_t *value, char *buf, size_t size)
     snprintf(buf, size, "(value of kind %d)", (int)value->kind);
 }
 
-static void value_text(wh_valtype type, wh_slot value, char *buf, size_t size)
+static void value_text(eng_valtype type, eng_slot value, char *buf, size_t size)
 {
     switch (type) {
-    case WH_I32: snprintf(buf, size, "%" PRId32, value.i32); return;
-    case WH_I64: snprintf(buf, size, "%" PRId64, value.i64); return;
-    case WH_F32: f32_text(value.u32, buf, size); return;
-    case WH_F64: f64_text(value.u64, buf, size); return;
-    case WH_FUNCREF:
-    case WH_EXTERNREF: snprintf(buf, size, "%s", value.ref ? "ref" : "null"); return;
-    case WH_V128: break;
+    case ENG_I32: snprintf(buf, size, "%" PRId32, value.i32); return;
+    case ENG_I64: snprintf(buf, size, "%" PRId64, value.i64); return;
+    case ENG_F32: f32_text(value.u32, buf, size); return;
+    case ENG_F64: f64_text(value.u64, buf, size); return;
+    case ENG_FUNCREF:
+    case ENG_EXTERNREF: snprintf(buf, size, "%s", value.ref ? "ref" : "null"); return;
+    case ENG_V128: break;
     }
-    snprintf(buf, size, "(%s value)", valtype_name(type));
+    snprintf(buf, size, "(%s value)", eng_valtype_name(type));
 }
 
 /* ---- the listing ---- */
 
-static void print_limits(FILE *out, const wh_limits *limits, const char *unit)
+static void print_limits(FILE *out, const eng_limits *limits, const char *unit)
 {
     if (limits->has_max)
         fprintf(out, "min %" PRIu64 ", max %" PRIu64 " %s", limits->min, limits->max, unit);
@@ -147,81 +147,81 @@ static void print_limits(FILE *out, const wh_limits *limits, const char *unit)
         fprintf(out, "min %" PRIu64 " %s, no max", limits->min, unit);
 }
 
-static void print_globaltype(FILE *out, const wh_globaltype *type)
+static void print_globaltype(FILE *out, const eng_globaltype *type)
 {
     if (type->is_mutable)
-        fprintf(out, "(mut %s)", valtype_name(type->type));
+        fprintf(out, "(mut %s)", eng_valtype_name(type->type));
     else
-        fprintf(out, "%s", valtype_name(type->type));
+        fprintf(out, "%s", eng_valtype_name(type->type));
 }
 
-static void print_functype(FILE *out, const wh_functype *type)
+static void print_functype(FILE *out, const eng_functype *type)
 {
     char text[512];
     api_format_functype(type, text, sizeof text);
     fputs(text, out);
 }
 
-static void print_function_name(FILE *out, const wh_module *module, uint32_t func_index)
+static void print_function_name(FILE *out, const eng_module *module, uint32_t func_index)
 {
-    const wh_name *name = module_func_name(module, func_index);
+    const eng_name *name = eng_module_func_name(module, func_index);
     if (name && name->data) {
         fprintf(out, " ");
         name_write(out, name->data, name->length);
     }
 }
 
-static void print_constexpr(FILE *out, const wh_constexpr *expr)
+static void print_constexpr(FILE *out, const eng_constexpr *expr)
 {
     switch (expr->kind) {
-    case WH_CONST_VALUE: {
-        wh_slot value = {.u64 = expr->bits};
+    case ENG_CONST_VALUE: {
+        eng_slot value = {.u64 = expr->bits};
         char text[64];
         value_text(expr->type, value, text, sizeof text);
-        fprintf(out, "%s.const %s", valtype_name(expr->type), text);
+        fprintf(out, "%s.const %s", eng_valtype_name(expr->type), text);
         break;
     }
-    case WH_CONST_GLOBAL_GET:
+    case ENG_CONST_GLOBAL_GET:
         fprintf(out, "global.get %" PRIu32, expr->index);
         break;
-    case WH_CONST_REF_FUNC:
+    case ENG_CONST_REF_FUNC:
         fprintf(out, "ref.func %" PRIu32, expr->index);
         break;
-    case WH_CONST_REF_NULL:
-        fprintf(out, "ref.null %s", expr->type == WH_EXTERNREF ? "extern" : "func");
+    case ENG_CONST_REF_NULL:
+        fprintf(out, "ref.null %s", expr->type == ENG_EXTERNREF ? "extern" : "func");
         break;
     }
 }
 
-static void print_import(FILE *out, const wh_module *module, const wh_import *import)
+static void print_import(FILE *out, const eng_module *module, const eng_import *import)
 {
-    fprintf(out, "  %s ", externkind_name(import->kind));
+    fprintf(out, "  %s ", eng_externkind_name(import->kind));
     name_write(out, import->module.data, import->module.length);
     fprintf(out, " ");
     name_write(out, import->name.data, import->name.length);
     fprintf(out, ": ");
     switch (import->kind) {
-    case WH_EXTERN_FUNC:
+    case ENG_EXTERN_FUNC:
         if (import->type_index < module->type_count)
             print_functype(out, &module->types[import->type_index]);
         else
             fprintf(out, "type %" PRIu32, import->type_index);
         break;
-    case WH_EXTERN_TABLE:
-        fprintf(out, "%s, ", valtype_name(import->table.element_type));
+    case ENG_EXTERN_TABLE:
+        fprintf(out, "%s, ", eng_valtype_name(import->table.element_type));
         print_limits(out, &import->table.limits, "elements");
         break;
-    case WH_EXTERN_MEMORY:
+    case ENG_EXTERN_MEMORY:
         print_limits(out, &import->memory.limits, "pages");
         break;
-    case WH_EXTERN_GLOBAL:
+    case ENG_EXTERN_GLOBAL:
         print_globaltype(out, &import->global);
         break;
     }
     fprintf(out, "\n");
 }
 
-static void print_module(FILE *out, const wh_module *module)
+static void print_module(FILE *out, const eng_module *module)
 {
     if (module->module_name.data) {
         fprintf(out, "name ");
@@ -244,19 +244,19 @@ static void print_module(FILE *out, const wh_module *module)
            module->imported_func_count, module->func_def_count);
     for (uint32_t i = 0; i < module->func_def_count; i++) {
         uint32_t func_index = module->imported_func_count + i;
-        const wh_func_def *def = &module->func_defs[i];
+        const eng_func_def *def = &module->func_defs[i];
         fprintf(out, "  %" PRIu32 ":", func_index);
         print_function_name(out, module, func_index);
         fprintf(out, " type %" PRIu32 " ", def->type_index);
         if (def->type_index < module->type_count)
             print_functype(out, &module->types[def->type_index]);
-        fprintf(out, ", %" PRIu32 " locals, %" PRIu32 " bytes of code at offset 0x%" PRIx32 "\n", def->local_count,
+        fprintf(out, ", %" PRIu32 " locals, %" PRIu32 " bytes of code at offset 0x%" PRIx32 "\n", def->body_local_count,
                def->body_size, def->body_offset);
     }
 
     fprintf(out, "tables: %" PRIu32 "\n", module->table_count);
     for (uint32_t i = 0; i < module->table_count; i++) {
-        fprintf(out, "  %" PRIu32 ": %s, ", i, valtype_name(module->tables[i].element_type));
+        fprintf(out, "  %" PRIu32 ": %s, ", i, eng_valtype_name(module->tables[i].element_type));
         print_limits(out, &module->tables[i].limits, "elements");
         fprintf(out, "%s\n", i < module->imported_table_count ? " (imported)" : "");
     }
@@ -283,15 +283,15 @@ static void print_module(FILE *out, const wh_module *module)
 
     fprintf(out, "exports: %" PRIu32 "\n", module->export_count);
     for (uint32_t i = 0; i < module->export_count; i++) {
-        const wh_export *export = &module->exports[i];
-        fprintf(out, "  %s ", externkind_name(export->kind));
+        const eng_export *export = &module->exports[i];
+        fprintf(out, "  %s ", eng_externkind_name(export->kind));
         name_write(out, export->name.data, export->name.length);
-        fprintf(out, " = %s %" PRIu32, externkind_name(export->kind), export->index);
+        fprintf(out, " = %s %" PRIu32, eng_externkind_name(export->kind), export->index);
         /* Indices are checked by validation, which has not run yet. */
-        if (export->kind == WH_EXTERN_FUNC && export->index < module->func_count &&
+        if (export->kind == ENG_EXTERN_FUNC && export->index < module->func_count &&
             module->func_type_indices[export->index] < module->type_count) {
             fprintf(out, ": ");
-            print_functype(out, module_func_type(module, export->index));
+            print_functype(out, eng_module_func_type(module, export->index));
         }
         fprintf(out, "\n");
     }
@@ -301,22 +301,22 @@ static void print_module(FILE *out, const wh_module *module)
 
     fprintf(out, "element segments: %" PRIu32 "\n", module->elem_count);
     for (uint32_t i = 0; i < module->elem_count; i++) {
-        const wh_elem_segment *segment = &module->elems[i];
-        fprintf(out, "  %" PRIu32 ": %" PRIu32 " %s", i, segment->item_count, valtype_name(segment->type));
-        if (segment->mode == WH_SEGMENT_ACTIVE) {
+        const eng_elem_segment *segment = &module->elems[i];
+        fprintf(out, "  %" PRIu32 ": %" PRIu32 " %s", i, segment->item_count, eng_valtype_name(segment->type));
+        if (segment->mode == ENG_SEGMENT_ACTIVE) {
             fprintf(out, ", active, table %" PRIu32 " at ", segment->table_index);
             print_constexpr(out, &segment->offset);
         } else {
-            fprintf(out, ", %s", segment->mode == WH_SEGMENT_PASSIVE ? "passive" : "declarative");
+            fprintf(out, ", %s", segment->mode == ENG_SEGMENT_PASSIVE ? "passive" : "declarative");
         }
         fprintf(out, "\n");
     }
 
     fprintf(out, "data segments: %" PRIu32 "\n", module->data_segment_count);
     for (uint32_t i = 0; i < module->data_segment_count; i++) {
-        const wh_data_segment *segment = &module->datas[i];
+        const eng_data_segment *segment = &module->datas[i];
         fprintf(out, "  %" PRIu32 ": %" PRIu32 " bytes", i, segment->size);
-        if (segment->mode == WH_SEGMENT_ACTIVE) {
+        if (segment->mode == ENG_SEGMENT_ACTIVE) {
             fprintf(out, ", active, memory %" PRIu32 " at ", segment->memory_index);
             print_constexpr(out, &segment->offset);
         } else {
@@ -327,7 +327,7 @@ static void print_module(FILE *out, const wh_module *module)
 
     fprintf(out, "custom sections: %" PRIu32 "\n", module->custom_section_count);
     for (uint32_t i = 0; i < module->custom_section_count; i++) {
-        const wh_custom_section *section = &module->custom_sections[i];
+        const eng_custom_section *section = &module->custom_sections[i];
         fprintf(out, "  ");
         name_write(out, section->name.data, section->name.length);
         fprintf(out, ": %" PRIu32 " bytes at offset 0x%" PRIx32 "\n", section->size, section->offset);
@@ -338,16 +338,16 @@ static void print_module(FILE *out, const wh_module *module)
 /* ---- the translated code ---- */
 
 /* Each defined function's internal code, when the module validates (validation translates it). */
-static void print_code(FILE *out, wh_module *module)
+static void print_code(FILE *out, eng_module *module)
 {
-    wh_error *error = module_validate(module); /* with the thread's default checks, as a plain load */
+    eng_error *error = eng_module_validate(module); /* with the thread's default checks, as a plain load */
     if (error) {
-        wh_error_free(error);
+        eng_error_free(error);
         return;
     }
     for (uint32_t i = 0; i < module->func_def_count; i++) {
         fprintf(out, "code of function %" PRIu32 ":\n", module->imported_func_count + i);
-        code_dump(module->func_defs[i].code, out);
+        eng_code_dump(module->func_defs[i].code, out);
     }
 }
 
@@ -361,22 +361,22 @@ bool wh_module_describe(const wasm_byte_vec_t *binary, int what, wasm_byte_vec_t
         return false;
     }
     static const uint8_t nothing[1];
-    wh_module *module;
-    wh_error *error = module_decode(binary->size ? (const uint8_t *)binary->data : nothing, binary->size, &module);
+    eng_module *module;
+    eng_error *error = eng_module_decode(binary->size ? (const uint8_t *)binary->data : nothing, binary->size, &module);
     if (error) {
         api_fail_error(WH_ERROR_MALFORMED, "wh_module_describe", error);
         return false;
     }
     api_text text;
     if (!api_text_open(&text, "wh_module_describe")) {
-        module_release(module);
+        eng_module_release(module);
         return false;
     }
     if (what & WH_DESCRIBE_MODULE)
         print_module(text.stream, module);
     if (what & WH_DESCRIBE_CODE)
         print_code(text.stream, module);
-    module_release(module);
+    eng_module_release(module);
     return api_text_close(&text, out, "wh_module_describe");
 }
 

@@ -20,10 +20,10 @@ void api_fail(wh_error_code_t code, const char *format, ...)
     last_code = code;
 }
 
-void api_fail_error(wh_error_code_t code, const char *where, wh_error *error)
+void api_fail_error(wh_error_code_t code, const char *where, eng_error *error)
 {
     api_fail(code, "%s: %s", where, error ? error->message : "unknown error");
-    wh_error_free(error);
+    eng_error_free(error);
 }
 
 wh_error_code_t wh_last_error_code(void) { return last_code; }

@@ -18,16 +18,16 @@ wasm_global_t *wasm_global_new(wasm_store_t *store, const wasm_globaltype_t *typ
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_global_new: the %s is NULL", store ? "value" : "store");
         return NULL;
     }
-    wh_globaltype engine_type;
+    eng_globaltype engine_type;
     if (!api_globaltype_to(type, &engine_type, "wasm_global_new"))
         return NULL;
-    wh_slot value;
+    eng_slot value;
     char message[256];
     if (api_val_to_slot(store, engine_type.type, val, &value, initial_value, message, sizeof message)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_global_new: %s", message);
         return NULL;
     }
-    wh_global *global = global_new(store->engine, &engine_type, value);
+    eng_global *global = eng_global_new(store->engine, &engine_type, value);
     api_object *object = global ? api_object_for(store, API_GLOBAL, global) : NULL;
     if (!object) {
         api_fail(WH_ERROR_RESOURCE, "wasm_global_new: out of memory");
@@ -55,7 +55,7 @@ void wasm_global_get(const wasm_global_t *handle, wasm_val_t *out)
         out->of.ref = NULL;
         return;
     }
-    const wh_global *global = handle->ref.object->global;
+    const eng_global *global = handle->ref.object->global;
     api_val_from_slot(handle->ref.store, global->type.type, global->value, out);
 }
 
@@ -65,12 +65,12 @@ void wasm_global_set(wasm_global_t *handle, const wasm_val_t *val)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_global_set: the %s is NULL", handle ? "value" : "global");
         return;
     }
-    wh_global *global = handle->ref.object->global;
+    eng_global *global = handle->ref.object->global;
     if (!global->type.is_mutable) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_global_set: the global is immutable");
         return;
     }
-    wh_slot value;
+    eng_slot value;
     char message[256];
     if (api_val_to_slot(handle->ref.store, global->type.type, val, &value, new_value, message, sizeof message)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_global_set: %s", message);
@@ -87,7 +87,7 @@ wasm_table_t *wasm_table_new(wasm_store_t *store, const wasm_tabletype_t *type, 
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_new: the store is NULL");
         return NULL;
     }
-    wh_tabletype engine_type;
+    eng_tabletype engine_type;
     if (!api_tabletype_to(type, &engine_type, "wasm_table_new"))
         return NULL;
     void *element;
@@ -97,9 +97,9 @@ wasm_table_t *wasm_table_new(wasm_store_t *store, const wasm_tabletype_t *type, 
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_new: %s", message);
         return NULL;
     }
-    wh_error *error = NULL;
+    eng_error *error = NULL;
     api_limit_mark mark = api_limit_mark_now(store);
-    wh_table *table = table_new(store->engine, &engine_type, element, &error);
+    eng_table *table = eng_table_new(store->engine, &engine_type, element, &error);
     if (!table) {
         api_fail_error(api_cap_refused(store, mark) ? WH_ERROR_LIMIT : WH_ERROR_RESOURCE, "wasm_table_new", error);
         return NULL;
@@ -114,8 +114,8 @@ wasm_tabletype_t *wasm_table_type(const wasm_table_t *handle)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_type: the table is NULL");
         return NULL;
     }
-    const wh_table *table = handle->ref.object->table;
-    wh_tabletype type = table->type;
+    const eng_table *table = handle->ref.object->table;
+    eng_tabletype type = table->type;
     type.limits.min = table->size;
     return api_tabletype_from(&type);
 }
@@ -126,7 +126,7 @@ wasm_ref_t *wasm_table_get(const wasm_table_t *handle, wasm_table_size_t index)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_get: the table is NULL");
         return NULL;
     }
-    const wh_table *table = handle->ref.object->table;
+    const eng_table *table = handle->ref.object->table;
     if (index >= table->size) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_get: index %u is out of bounds (the table has %u elements)",
                  index, table->size);
@@ -141,7 +141,7 @@ bool wasm_table_set(wasm_table_t *handle, wasm_table_size_t index, wasm_ref_t *r
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_set: the table is NULL");
         return false;
     }
-    wh_table *table = handle->ref.object->table;
+    eng_table *table = handle->ref.object->table;
     if (index >= table->size) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_set: index %u is out of bounds (the table has %u elements)",
                  index, table->size);
@@ -166,7 +166,7 @@ bool wasm_table_grow(wasm_table_t *handle, wasm_table_size_t delta, wasm_ref_t *
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_grow: the table is NULL");
         return false;
     }
-    wh_table *table = handle->ref.object->table;
+    eng_table *table = handle->ref.object->table;
     void *element;
     char message[256];
     if (api_ref_to_pointer(handle->ref.store, table->type.element_type, init, &element, initial_element,
@@ -175,7 +175,7 @@ bool wasm_table_grow(wasm_table_t *handle, wasm_table_size_t delta, wasm_ref_t *
         return false;
     }
     api_limit_mark mark = api_limit_mark_now(handle->ref.store);
-    if (table_grow(table, delta, element) < 0) {
+    if (eng_table_grow(table, delta, element) < 0) {
         if (api_cap_refused(handle->ref.store, mark))
             api_fail(WH_ERROR_LIMIT, "wasm_table_grow: cannot grow the table from %u by %u elements: the store's table "
                      "cap is %llu elements", table->size, delta, (unsigned long long)table->store->limits.max_table_elements);
@@ -195,12 +195,12 @@ wasm_memory_t *wasm_memory_new(wasm_store_t *store, const wasm_memorytype_t *typ
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_memory_new: the store is NULL");
         return NULL;
     }
-    wh_memtype engine_type;
+    eng_memtype engine_type;
     if (!api_memorytype_to(type, &engine_type, "wasm_memory_new"))
         return NULL;
-    wh_error *error = NULL;
+    eng_error *error = NULL;
     api_limit_mark mark = api_limit_mark_now(store);
-    wh_memory *memory = memory_new(store->engine, &engine_type, &error);
+    eng_memory *memory = eng_memory_new(store->engine, &engine_type, &error);
     if (!memory) {
         api_fail_error(api_cap_refused(store, mark) ? WH_ERROR_LIMIT : WH_ERROR_RESOURCE, "wasm_memory_new", error);
         return NULL;
@@ -215,8 +215,8 @@ wasm_memorytype_t *wasm_memory_type(const wasm_memory_t *handle)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_memory_type: the memory is NULL");
         return NULL;
     }
-    const wh_memory *memory = handle->ref.object->memory;
-    wh_memtype type = memory->type;
+    const eng_memory *memory = handle->ref.object->memory;
+    eng_memtype type = memory->type;
     type.limits.min = memory_pages(memory);
     return api_memorytype_from(&type);
 }
@@ -239,9 +239,9 @@ bool wasm_memory_grow(wasm_memory_t *handle, wasm_memory_pages_t delta)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_memory_grow: the memory is NULL");
         return false;
     }
-    wh_memory *memory = handle->ref.object->memory;
+    eng_memory *memory = handle->ref.object->memory;
     api_limit_mark mark = api_limit_mark_now(handle->ref.store);
-    if (memory_grow(memory, delta) < 0) {
+    if (eng_memory_grow(memory, delta) < 0) {
         if (api_cap_refused(handle->ref.store, mark))
             api_fail(WH_ERROR_LIMIT, "wasm_memory_grow: cannot grow the memory from %llu by %u pages: the store's memory "
                      "cap is %llu bytes", (unsigned long long)memory_pages(memory), delta,

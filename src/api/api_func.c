@@ -28,11 +28,11 @@ void wasm_val_copy(wasm_val_t *out, const wasm_val_t *val)
         out->of.ref = wasm_ref_copy(val->of.ref);
 }
 
-wasm_ref_t *api_ref_from_pointer(wasm_store_t *store, wh_valtype type, void *pointer)
+wasm_ref_t *api_ref_from_pointer(wasm_store_t *store, eng_valtype type, void *pointer)
 {
     if (!pointer)
         return NULL;
-    api_object *object = type == WH_FUNCREF ? api_object_for(store, API_FUNC, pointer) : pointer;
+    api_object *object = type == ENG_FUNCREF ? api_object_for(store, API_FUNC, pointer) : pointer;
     return object ? api_handle_new(store, object) : NULL;
 }
 
@@ -48,7 +48,7 @@ static const char *value_name(api_value_name name, char *buffer, size_t size)
     return buffer;
 }
 
-const char *api_ref_to_pointer(wasm_store_t *store, wh_valtype type, const wasm_ref_t *ref, void **out,
+const char *api_ref_to_pointer(wasm_store_t *store, eng_valtype type, const wasm_ref_t *ref, void **out,
                                api_value_name name, char *message, size_t message_size)
 {
     *out = NULL;
@@ -62,7 +62,7 @@ const char *api_ref_to_pointer(wasm_store_t *store, wh_valtype type, const wasm_
                  value_name(name, buffer, sizeof buffer));
         return message;
     }
-    if (type == WH_FUNCREF) {
+    if (type == ENG_FUNCREF) {
         if (object->kind != API_FUNC) {
             snprintf(message, message_size, "%s must be a function reference (funcref)",
                      value_name(name, buffer, sizeof buffer));
@@ -79,47 +79,47 @@ const char *api_ref_to_pointer(wasm_store_t *store, wh_valtype type, const wasm_
     return NULL;
 }
 
-bool api_val_from_slot(wasm_store_t *store, wh_valtype type, wh_slot slot, wasm_val_t *out)
+bool api_val_from_slot(wasm_store_t *store, eng_valtype type, eng_slot slot, wasm_val_t *out)
 {
     out->kind = api_valkind(type);
     switch (type) {
-    case WH_I32: out->of.i32 = slot.i32; return true;
-    case WH_I64: out->of.i64 = slot.i64; return true;
-    case WH_F32: out->of.f32 = slot.f32; return true;
-    case WH_F64: out->of.f64 = slot.f64; return true;
-    case WH_FUNCREF:
-    case WH_EXTERNREF:
+    case ENG_I32: out->of.i32 = slot.i32; return true;
+    case ENG_I64: out->of.i64 = slot.i64; return true;
+    case ENG_F32: out->of.f32 = slot.f32; return true;
+    case ENG_F64: out->of.f64 = slot.f64; return true;
+    case ENG_FUNCREF:
+    case ENG_EXTERNREF:
         out->of.ref = api_ref_from_pointer(store, type, slot.ref);
         return !slot.ref || out->of.ref;
-    case WH_V128: break;
+    case ENG_V128: break;
     }
     out->of.i64 = 0;
     return false;
 }
 
-const char *api_val_to_slot(wasm_store_t *store, wh_valtype type, const wasm_val_t *val, wh_slot *out,
+const char *api_val_to_slot(wasm_store_t *store, eng_valtype type, const wasm_val_t *val, eng_slot *out,
                             api_value_name name, char *message, size_t message_size)
 {
     out->u64 = 0;
     if (val->kind != api_valkind(type)) {
         char buffer[64], kind[32];
-        wh_valtype given;
+        eng_valtype given;
         if (api_valtype(val->kind, &given))
-            snprintf(kind, sizeof kind, "%s", valtype_name(given));
+            snprintf(kind, sizeof kind, "%s", eng_valtype_name(given));
         else
             snprintf(kind, sizeof kind, "unknown kind %u", (unsigned)val->kind);
         snprintf(message, message_size, "%s is %s but must be %s", value_name(name, buffer, sizeof buffer), kind,
-                 valtype_name(type));
+                 eng_valtype_name(type));
         return message;
     }
     switch (type) {
-    case WH_I32: out->i32 = val->of.i32; return NULL;
-    case WH_I64: out->i64 = val->of.i64; return NULL;
-    case WH_F32: out->f32 = val->of.f32; return NULL;
-    case WH_F64: out->f64 = val->of.f64; return NULL;
-    case WH_FUNCREF:
-    case WH_EXTERNREF: return api_ref_to_pointer(store, type, val->of.ref, &out->ref, name, message, message_size);
-    case WH_V128: break;
+    case ENG_I32: out->i32 = val->of.i32; return NULL;
+    case ENG_I64: out->i64 = val->of.i64; return NULL;
+    case ENG_F32: out->f32 = val->of.f32; return NULL;
+    case ENG_F64: out->f64 = val->of.f64; return NULL;
+    case ENG_FUNCREF:
+    case ENG_EXTERNREF: return api_ref_to_pointer(store, type, val->of.ref, &out->ref, name, message, message_size);
+    case ENG_V128: break;
     }
     snprintf(message, message_size, "a value has a type this runtime does not support");
     return message;
@@ -130,7 +130,7 @@ const char *api_val_to_slot(wasm_store_t *store, wh_valtype type, const wasm_val
 /* What a host function made through the API carries: the embedder's callback and its env. */
 typedef struct api_host_function {
     wasm_store_t *store;
-    wh_func *func; /* for its type */
+    eng_func *func; /* for its type */
     wasm_func_callback_t callback;
     wasm_func_callback_with_env_t callback_with_env;
     void *env;
@@ -150,11 +150,11 @@ static void host_function_destroy(void *pointer)
 
 /* Called by the engine: converts the arguments, calls the embedder's callback, converts the
  * results back. A result of the wrong kind becomes a trap rather than a wrong value. */
-static wh_trap *host_trampoline(void *env, wh_slot *slots)
+static eng_trap *host_trampoline(void *env, eng_slot *slots)
 {
     api_host_function *host = env;
     wasm_store_t *store = host->store;
-    const wh_functype *type = host->func->type;
+    const eng_functype *type = host->func->type;
     uint32_t param_count = type->param_count, result_count = type->result_count;
 
     wasm_val_t inline_values[2 * INLINE_VALUES];
@@ -163,20 +163,20 @@ static wh_trap *host_trampoline(void *env, wh_slot *slots)
     if (param_count > INLINE_VALUES || result_count > INLINE_VALUES) {
         allocated = calloc((size_t)param_count + result_count + 1, sizeof *allocated);
         if (!allocated)
-            return trap_new(WH_TRAP_HOST, "out of memory calling a host function");
+            return eng_trap_new(ENG_TRAP_HOST, "out of memory calling a host function");
         args = allocated;
         results = allocated + param_count;
     }
     uint32_t converted = 0;
-    wh_trap *trap = NULL;
+    eng_trap *trap = NULL;
     for (; converted < param_count; converted++) {
-        if (!api_val_from_slot(store, functype_params(type)[converted], slots[converted], &args[converted])) {
-            trap = trap_new(WH_TRAP_HOST, "out of memory passing a reference to a host function");
+        if (!api_val_from_slot(store, eng_functype_params(type)[converted], slots[converted], &args[converted])) {
+            trap = eng_trap_new(ENG_TRAP_HOST, "out of memory passing a reference to a host function");
             goto done;
         }
     }
     for (uint32_t i = 0; i < result_count; i++) {
-        results[i].kind = api_valkind(functype_results(type)[i]);
+        results[i].kind = api_valkind(eng_functype_results(type)[i]);
         results[i].of.i64 = 0;
     }
 
@@ -189,14 +189,14 @@ static wh_trap *host_trampoline(void *env, wh_slot *slots)
     if (raised) {
         trap = api_trap_take(raised);
     } else if (result_vec.size < result_count || (result_count && !result_vec.data)) {
-        trap = trap_new(WH_TRAP_HOST, "a host function gave fewer results than its type has");
+        trap = eng_trap_new(ENG_TRAP_HOST, "a host function gave fewer results than its type has");
     } else {
         char message[256];
         for (uint32_t i = 0; i < result_count; i++) {
             api_value_name name = {"result", (int)i, "of a host function"};
-            if (api_val_to_slot(store, functype_results(type)[i], &result_vec.data[i], &slots[i], name, message,
+            if (api_val_to_slot(store, eng_functype_results(type)[i], &result_vec.data[i], &slots[i], name, message,
                                 sizeof message)) {
-                trap = trap_new(WH_TRAP_HOST, message);
+                trap = eng_trap_new(ENG_TRAP_HOST, message);
                 break;
             }
         }
@@ -221,12 +221,12 @@ static wasm_func_t *host_func_new(wasm_store_t *store, const wasm_functype_t *ty
         api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: the %s is NULL", where, store ? "callback" : "store");
         return NULL;
     }
-    wh_functype engine_type;
+    eng_functype engine_type;
     if (!api_functype_to(type, &engine_type, where))
         return NULL;
     api_host_function *host = calloc(1, sizeof *host);
     /* Registered before the function exists: the function must never outlive it. */
-    if (!host || !store_own(store->engine, host, host_function_destroy)) {
+    if (!host || !eng_store_own(store->engine, host, host_function_destroy)) {
         free(engine_type.types);
         api_fail(WH_ERROR_RESOURCE, "%s: out of memory", where);
         return NULL;
@@ -235,7 +235,7 @@ static wasm_func_t *host_func_new(wasm_store_t *store, const wasm_functype_t *ty
     host->callback = callback;
     host->callback_with_env = callback_with_env;
     host->env = env;
-    host->func = func_new_host(store->engine, &engine_type, host_trampoline, host);
+    host->func = eng_func_new_host(store->engine, &engine_type, host_trampoline, host);
     free(engine_type.types);
     if (!host->func) {
         api_fail(WH_ERROR_RESOURCE, "%s: out of memory", where);
@@ -274,13 +274,13 @@ size_t wasm_func_result_arity(const wasm_func_t *func) { return func ? func->ref
 /* ---- calls from the host ---- */
 
 /* "function 3 "add"" or "host function", for messages. */
-static void describe_func(const wh_func *func, char *buffer, size_t size)
+static void describe_func(const eng_func *func, char *buffer, size_t size)
 {
     if (!func->instance) {
         snprintf(buffer, size, "host function");
         return;
     }
-    const wh_name *name = module_func_name(func->instance->module, func->func_index);
+    const eng_name *name = eng_module_func_name(func->instance->module, func->func_index);
     if (name)
         snprintf(buffer, size, "function %u \"%.*s\"", func->func_index, name->length > 64 ? 64 : (int)name->length,
                  name->data);
@@ -288,7 +288,7 @@ static void describe_func(const wh_func *func, char *buffer, size_t size)
         snprintf(buffer, size, "function %u", func->func_index);
 }
 
-static wasm_trap_t *call_mismatch(wasm_store_t *store, const wh_func *func, const char *problem)
+static wasm_trap_t *call_mismatch(wasm_store_t *store, const eng_func *func, const char *problem)
 {
     char name[96], type[256];
     describe_func(func, name, sizeof name);
@@ -301,8 +301,8 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *arg
     if (!handle)
         return api_trap_misuse(NULL, "wasm_func_call: the function is NULL");
     wasm_store_t *store = handle->ref.store;
-    wh_func *func = handle->ref.object->func;
-    const wh_functype *type = func->type;
+    eng_func *func = handle->ref.object->func;
+    const eng_functype *type = func->type;
     uint32_t param_count = type->param_count, result_count = type->result_count;
     char message[256];
 
@@ -316,8 +316,8 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *arg
         return call_mismatch(store, func, "the arguments vector has no data");
 
     uint32_t slot_count = param_count > result_count ? param_count : result_count;
-    wh_slot inline_slots[INLINE_VALUES];
-    wh_slot *slots = inline_slots;
+    eng_slot inline_slots[INLINE_VALUES];
+    eng_slot *slots = inline_slots;
     if (slot_count > INLINE_VALUES) {
         slots = malloc(slot_count * sizeof *slots);
         if (!slots)
@@ -326,7 +326,7 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *arg
     for (uint32_t i = 0; i < param_count; i++) {
         char problem[200];
         api_value_name name = {"argument", (int)i, NULL};
-        if (api_val_to_slot(store, functype_params(type)[i], &args->data[i], &slots[i], name, problem,
+        if (api_val_to_slot(store, eng_functype_params(type)[i], &args->data[i], &slots[i], name, problem,
                             sizeof problem)) {
             if (slots != inline_slots)
                 free(slots);
@@ -334,7 +334,7 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *arg
         }
     }
 
-    wh_trap *trap = func_call(store->engine, func, slots);
+    eng_trap *trap = eng_func_call(store->engine, func, slots);
     /* Room for the results is checked once they exist: a call that traps needs none, and
      * programs written for other engines rely on that (passing an empty vector to a call they
      * expect to trap). */
@@ -348,7 +348,7 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *arg
         result = call_mismatch(store, func, message);
     } else {
         for (uint32_t i = 0; i < result_count; i++) {
-            if (!api_val_from_slot(store, functype_results(type)[i], slots[i], &results->data[i])) {
+            if (!api_val_from_slot(store, eng_functype_results(type)[i], slots[i], &results->data[i])) {
                 for (uint32_t k = 0; k < i; k++)
                     wasm_val_delete(&results->data[k]);
                 result = api_trap_misuse(store, "wasm_func_call: out of memory returning a reference");

@@ -16,30 +16,30 @@ static void fail_instantiation(wasm_store_t *store, wasm_trap_t **trap_out, wh_e
 }
 
 /* One engine extern per import, checked to belong to `store`: NULL message when fine. */
-static const char *convert_import(wasm_store_t *store, const wh_module *module, uint32_t index,
-                                  const wasm_extern_t *handle, wh_extern *out, char *message, size_t size)
+static const char *convert_import(wasm_store_t *store, const eng_module *module, uint32_t index,
+                                  const wasm_extern_t *handle, eng_extern *out, char *message, size_t size)
 {
-    const wh_import *import = &module->imports[index];
+    const eng_import *import = &module->imports[index];
     if (!handle) {
         snprintf(message, size, "import %u \"%.*s\".\"%.*s\": no %s was given for it (the entry is NULL)", index,
                  (int)(import->module.length > 64 ? 64 : import->module.length), import->module.data,
                  (int)(import->name.length > 64 ? 64 : import->name.length), import->name.data,
-                 externkind_name(import->kind));
+                 eng_externkind_name(import->kind));
         return message;
     }
     if (handle->ref.store != store) {
         snprintf(message, size, "import %u \"%.*s\".\"%.*s\": the %s given belongs to another store", index,
                  (int)(import->module.length > 64 ? 64 : import->module.length), import->module.data,
                  (int)(import->name.length > 64 ? 64 : import->name.length), import->name.data,
-                 externkind_name(import->kind));
+                 eng_externkind_name(import->kind));
         return message;
     }
     const api_object *object = handle->ref.object;
     switch (object->kind) {
-    case API_FUNC: out->kind = WH_EXTERN_FUNC; out->func = object->func; break;
-    case API_GLOBAL: out->kind = WH_EXTERN_GLOBAL; out->global = object->global; break;
-    case API_TABLE: out->kind = WH_EXTERN_TABLE; out->table = object->table; break;
-    case API_MEMORY: out->kind = WH_EXTERN_MEMORY; out->memory = object->memory; break;
+    case API_FUNC: out->kind = ENG_EXTERN_FUNC; out->func = object->func; break;
+    case API_GLOBAL: out->kind = ENG_EXTERN_GLOBAL; out->global = object->global; break;
+    case API_TABLE: out->kind = ENG_EXTERN_TABLE; out->table = object->table; break;
+    case API_MEMORY: out->kind = ENG_EXTERN_MEMORY; out->memory = object->memory; break;
     default:
         snprintf(message, size, "import %u: not an external (function, global, table or memory)", index);
         return message;
@@ -57,7 +57,7 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *mod
                            store ? "the module is NULL" : "the store is NULL");
         return NULL;
     }
-    wh_module *module = module_handle->ref.object->module;
+    eng_module *module = module_handle->ref.object->module;
     size_t given = imports && imports->data ? imports->size : 0;
     char message[512];
     if (given != module->import_count) {
@@ -66,7 +66,7 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *mod
         fail_instantiation(store, trap_out, WH_ERROR_LINK, message);
         return NULL;
     }
-    wh_extern *externs = calloc(given ? given : 1, sizeof *externs);
+    eng_extern *externs = calloc(given ? given : 1, sizeof *externs);
     if (!externs) {
         fail_instantiation(store, trap_out, WH_ERROR_RESOURCE, "out of memory");
         return NULL;
@@ -79,14 +79,14 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *mod
         }
     }
 
-    wh_instance *instance = NULL;
-    wh_trap *trap = NULL;
+    eng_instance *instance = NULL;
+    eng_trap *trap = NULL;
     api_limit_mark mark = api_limit_mark_now(store);
-    wh_error *error = instance_new(store->engine, module, externs, (uint32_t)given, &instance, &trap);
+    eng_error *error = eng_instance_new(store->engine, module, externs, (uint32_t)given, &instance, &trap);
     free(externs);
     if (error) {
         snprintf(message, sizeof message, "%s", error->message);
-        wh_error_free(error);
+        eng_error_free(error);
         wh_error_code_t code = api_cap_refused(store, mark)       ? WH_ERROR_LIMIT
                                : strstr(message, "out of memory") ? WH_ERROR_RESOURCE
                                                                   : WH_ERROR_LINK;
@@ -98,7 +98,7 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *mod
         if (trap_out)
             *trap_out = api_trap_from(store, trap);
         else
-            trap_free(trap);
+            eng_trap_free(trap);
         return NULL;
     }
     api_object *object = api_object_for(store, API_INSTANCE, instance);
@@ -110,14 +110,14 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *mod
 }
 
 /* A new extern handle for the instance's export `index`. */
-static wasm_extern_t *export_handle(wasm_store_t *store, const wh_instance *instance, const wh_export *export)
+static wasm_extern_t *export_handle(wasm_store_t *store, const eng_instance *instance, const eng_export *export)
 {
     api_object *object = NULL;
     switch (export->kind) {
-    case WH_EXTERN_FUNC: object = api_object_for(store, API_FUNC, instance->funcs[export->index]); break;
-    case WH_EXTERN_TABLE: object = api_object_for(store, API_TABLE, instance->tables[export->index]); break;
-    case WH_EXTERN_MEMORY: object = api_object_for(store, API_MEMORY, instance->memories[export->index]); break;
-    case WH_EXTERN_GLOBAL: object = api_object_for(store, API_GLOBAL, instance->globals[export->index]); break;
+    case ENG_EXTERN_FUNC: object = api_object_for(store, API_FUNC, instance->funcs[export->index]); break;
+    case ENG_EXTERN_TABLE: object = api_object_for(store, API_TABLE, instance->tables[export->index]); break;
+    case ENG_EXTERN_MEMORY: object = api_object_for(store, API_MEMORY, instance->memories[export->index]); break;
+    case ENG_EXTERN_GLOBAL: object = api_object_for(store, API_GLOBAL, instance->globals[export->index]); break;
     }
     return object ? (wasm_extern_t *)api_handle_new(store, object) : NULL;
 }
@@ -131,8 +131,8 @@ void wasm_instance_exports(const wasm_instance_t *handle, wasm_extern_vec_t *out
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_instance_exports: the instance is NULL");
         return;
     }
-    const wh_instance *instance = handle->ref.object->instance;
-    const wh_module *module = instance->module;
+    const eng_instance *instance = handle->ref.object->instance;
+    const eng_module *module = instance->module;
     wasm_extern_vec_new_uninitialized(out, module->export_count);
     if (out->size != module->export_count)
         return;
@@ -151,11 +151,11 @@ wasm_extern_t *wh_instance_export(const wasm_instance_t *handle, const char *nam
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_instance_export: the %s is NULL", handle ? "name" : "instance");
         return NULL;
     }
-    const wh_instance *instance = handle->ref.object->instance;
-    const wh_module *module = instance->module;
+    const eng_instance *instance = handle->ref.object->instance;
+    const eng_module *module = instance->module;
     size_t length = strlen(name);
     for (uint32_t i = 0; i < module->export_count; i++) {
-        const wh_export *export = &module->exports[i];
+        const eng_export *export = &module->exports[i];
         if (export->name.length == length && memcmp(export->name.data, name, length) == 0)
             return export_handle(handle->ref.store, instance, export);
     }

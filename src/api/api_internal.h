@@ -4,11 +4,7 @@
 
 #include <stdio.h>
 
-/* The engine's struct of store limits and wasmhost.h's function wh_store_limits share a name:
- * here the engine's type is called engine_store_limits. */
-#define wh_store_limits engine_store_limits
 #include "engine.h"
-#undef wh_store_limits
 #include "wasm.h"
 #include "wasmhost.h"
 
@@ -17,7 +13,7 @@
 /* Records the calling thread's last failure (see wh_last_error_message). */
 void api_fail(wh_error_code_t code, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* Records an engine error under `code`, prefixed with `where`, and frees it. */
-void api_fail_error(wh_error_code_t code, const char *where, wh_error *error);
+void api_fail_error(wh_error_code_t code, const char *where, eng_error *error);
 
 /* ---- object identities and handles ----
  *
@@ -29,7 +25,7 @@ void api_fail_error(wh_error_code_t code, const char *where, wh_error *error);
  * live as long as their store: they are registered with the engine store and freed, finalizer
  * first, by wasm_store_delete. Identities of modules and traps are not tied to a store: they
  * count their handles and go with the last one. WebAssembly values of type externref are
- * pointers to identities (NULL is null); funcref values are wh_func pointers (code.h). */
+ * pointers to identities (NULL is null); funcref values are eng_func pointers (code.h). */
 
 typedef enum api_kind {
     API_FUNC,
@@ -47,13 +43,13 @@ typedef struct api_object {
     void *host_info;
     void (*host_finalizer)(void *);
     union {
-        wh_func *func;
-        wh_global *global;
-        wh_table *table;
-        wh_memory *memory;
-        wh_instance *instance;
-        wh_module *module; /* one engine reference, released with the identity */
-        wh_trap *trap;     /* owned */
+        eng_func *func;
+        eng_global *global;
+        eng_table *table;
+        eng_memory *memory;
+        eng_instance *instance;
+        eng_module *module; /* one engine reference, released with the identity */
+        eng_trap *trap;     /* owned */
         void *engine_object;
     };
     /* Modules and traps only: handles (and stores holding the object as an externref).
@@ -100,7 +96,7 @@ struct wasm_config_t {
 
 struct wasm_engine_t {
     wasm_config_t config;
-    uint32_t checks; /* WH_CHECK_* its modules are compiled with (from the configuration) */
+    uint32_t checks; /* ENG_CHECK_* its modules are compiled with (from the configuration) */
 };
 
 /* Identity lookup for engine objects: open addressing, keyed by the engine pointer. */
@@ -111,7 +107,7 @@ typedef struct api_object_map {
 } api_object_map;
 
 struct wasm_store_t {
-    wh_store *engine;
+    eng_store *engine;
     uint64_t serial; /* unique in the process (never reused, unlike the store's address) */
     const wasm_engine_t *made_by; /* its engine: the configuration that decides what limits may be set */
     /* Fuel: what was granted since wh_store_set_fuel (as the engine counts it), so that consumed
@@ -187,29 +183,29 @@ struct wasm_exporttype_t {
 };
 
 /* Engine value types <-> API kinds. api_valtype returns false for kinds the engine lacks. (Names:
- * valtype_name, module.h, and wh_valkind_name, wasmhost.h.) */
-wasm_valkind_t api_valkind(wh_valtype type);
-bool api_valtype(wasm_valkind_t kind, wh_valtype *out);
+ * eng_valtype_name, module.h, and wh_valkind_name, wasmhost.h.) */
+wasm_valkind_t api_valkind(eng_valtype type);
+bool api_valtype(wasm_valkind_t kind, eng_valtype *out);
 
 /* API types from engine types (NULL when out of memory). */
-wasm_functype_t *api_functype_from(const wh_functype *type);
-wasm_globaltype_t *api_globaltype_from(const wh_globaltype *type);
-wasm_tabletype_t *api_tabletype_from(const wh_tabletype *type);
-wasm_memorytype_t *api_memorytype_from(const wh_memtype *type);
+wasm_functype_t *api_functype_from(const eng_functype *type);
+wasm_globaltype_t *api_globaltype_from(const eng_globaltype *type);
+wasm_tabletype_t *api_tabletype_from(const eng_tabletype *type);
+wasm_memorytype_t *api_memorytype_from(const eng_memtype *type);
 /* Engine types from API types: false (error recorded, prefixed with `where`) when the API type
- * cannot be one (unknown kinds, bad limits). The wh_functype's types array must be freed. */
-bool api_functype_to(const wasm_functype_t *type, wh_functype *out, const char *where);
-bool api_globaltype_to(const wasm_globaltype_t *type, wh_globaltype *out, const char *where);
-bool api_tabletype_to(const wasm_tabletype_t *type, wh_tabletype *out, const char *where);
-bool api_memorytype_to(const wasm_memorytype_t *type, wh_memtype *out, const char *where);
+ * cannot be one (unknown kinds, bad limits). The eng_functype's types array must be freed. */
+bool api_functype_to(const wasm_functype_t *type, eng_functype *out, const char *where);
+bool api_globaltype_to(const wasm_globaltype_t *type, eng_globaltype *out, const char *where);
+bool api_tabletype_to(const wasm_tabletype_t *type, eng_tabletype *out, const char *where);
+bool api_memorytype_to(const wasm_memorytype_t *type, eng_memtype *out, const char *where);
 /* "func [i32 i32] -> [i32]", for messages: wh_functype_format (wasmhost.h) for an engine type. */
-void api_format_functype(const wh_functype *type, char *buffer, size_t size);
+void api_format_functype(const eng_functype *type, char *buffer, size_t size);
 
 /* ---- values (api_func.c) ---- */
 
 /* A WebAssembly value of engine type `type` as an API value (references become new handles,
  * owned by *out). False when out of memory (error recorded). */
-bool api_val_from_slot(wasm_store_t *store, wh_valtype type, wh_slot slot, wasm_val_t *out);
+bool api_val_from_slot(wasm_store_t *store, eng_valtype type, eng_slot slot, wasm_val_t *out);
 /* Names a value in messages: `what`, then ` index` unless index is negative, then ` after`
  * when not NULL ("argument 2", "result 0 of a host function"). Formatted only when there is
  * something to say, so that calls that go well pay nothing for it. */
@@ -222,13 +218,13 @@ typedef struct api_value_name {
 /* An API value as a WebAssembly value of type `type`: NULL, or a message (written to
  * `message`) saying why it cannot be one: kind mismatch, a reference of another store, a
  * function reference that is not a function. */
-const char *api_val_to_slot(wasm_store_t *store, wh_valtype type, const wasm_val_t *val, wh_slot *out,
+const char *api_val_to_slot(wasm_store_t *store, eng_valtype type, const wasm_val_t *val, eng_slot *out,
                             api_value_name name, char *message, size_t message_size);
-/* A reference handle (or NULL) as a reference of type `type` (WH_FUNCREF or WH_EXTERNREF). */
-const char *api_ref_to_pointer(wasm_store_t *store, wh_valtype type, const wasm_ref_t *ref, void **out,
+/* A reference handle (or NULL) as a reference of type `type` (ENG_FUNCREF or ENG_EXTERNREF). */
+const char *api_ref_to_pointer(wasm_store_t *store, eng_valtype type, const wasm_ref_t *ref, void **out,
                                api_value_name name, char *message, size_t message_size);
 /* The handle for a reference value of type `type` (NULL for null or when out of memory). */
-wasm_ref_t *api_ref_from_pointer(wasm_store_t *store, wh_valtype type, void *pointer);
+wasm_ref_t *api_ref_from_pointer(wasm_store_t *store, eng_valtype type, void *pointer);
 
 /* ---- text (api_describe.c) ---- */
 
@@ -248,18 +244,18 @@ bool api_text_close(api_text *text, wasm_byte_vec_t *out, const char *where);
 /* ---- traps (api_trap.c) ---- */
 
 /* A trap handle for an engine trap (taken over). Never NULL unless out of memory. */
-wasm_trap_t *api_trap_from(wasm_store_t *store, wh_trap *trap);
+wasm_trap_t *api_trap_from(wasm_store_t *store, eng_trap *trap);
 /* A trap of code WH_TRAP_CODE_API with a printf-style message; also recorded as the last error. */
 wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* The engine trap for a trap a host function returned (taken over and deleted). */
-wh_trap *api_trap_take(wasm_trap_t *trap);
+eng_trap *api_trap_take(wasm_trap_t *trap);
 
 /* ---- limits (api_limits.c) ---- */
 
 /* Where the store's record of limits reached stands, to tell afterwards whether an operation
  * that failed was refused by the memory or table cap (WH_ERROR_LIMIT) or for another reason. */
 typedef struct api_limit_mark {
-    wh_limit_kind kind;
+    eng_limit_kind kind;
     uint64_t count;
 } api_limit_mark;
 api_limit_mark api_limit_mark_now(const wasm_store_t *store);

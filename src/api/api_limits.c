@@ -5,15 +5,15 @@
 
 api_limit_mark api_limit_mark_now(const wasm_store_t *store)
 {
-    const wh_limit_event *event = store_last_limit(store->engine);
+    const eng_limit_event *event = eng_store_last_limit(store->engine);
     return (api_limit_mark){event->kind, event->count};
 }
 
 bool api_cap_refused(const wasm_store_t *store, api_limit_mark mark)
 {
-    const wh_limit_event *event = store_last_limit(store->engine);
+    const eng_limit_event *event = eng_store_last_limit(store->engine);
     bool changed = event->kind != mark.kind || event->count != mark.count;
-    return changed && (event->kind == WH_LIMIT_MEMORY || event->kind == WH_LIMIT_TABLE);
+    return changed && (event->kind == ENG_LIMIT_MEMORY || event->kind == ENG_LIMIT_TABLE);
 }
 
 /* ---- caps ---- */
@@ -22,10 +22,10 @@ void wh_store_limits(const wasm_store_t *store, wh_limits_t *out)
 {
     if (!out)
         return;
-    engine_store_limits limits;
-    store_limits_default(&limits);
+    eng_store_limits limits;
+    eng_store_limits_default(&limits);
     if (store)
-        store_get_limits(store->engine, &limits);
+        eng_store_get_limits(store->engine, &limits);
     else
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_store_limits: the store is NULL");
     out->max_memory_bytes = limits.max_memory_bytes;
@@ -39,12 +39,12 @@ bool wh_store_set_limits(wasm_store_t *store, const wh_limits_t *limits)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_store_set_limits: the %s is NULL", store ? "limits" : "store");
         return false;
     }
-    engine_store_limits engine_limits;
-    store_get_limits(store->engine, &engine_limits); /* keeps what wasmhost.h does not set */
+    eng_store_limits engine_limits;
+    eng_store_get_limits(store->engine, &engine_limits); /* keeps what wasmhost.h does not set */
     engine_limits.max_memory_bytes = limits->max_memory_bytes;
     engine_limits.max_table_elements = limits->max_table_elements;
     engine_limits.max_stack_bytes = limits->max_stack_bytes;
-    wh_error *error = store_set_limits(store->engine, &engine_limits);
+    eng_error *error = eng_store_set_limits(store->engine, &engine_limits);
     if (error) {
         api_fail_error(WH_ERROR_LIMIT, "wh_store_set_limits", error);
         return false;
@@ -73,7 +73,7 @@ static bool metering(const wasm_store_t *store, const char *where, uint64_t *rem
 {
     if (!consumes_fuel(store, where))
         return false;
-    if (!store_get_fuel(store->engine, remaining)) {
+    if (!eng_store_get_fuel(store->engine, remaining)) {
         api_fail(WH_ERROR_CONFIG, "%s: fuel is not metered in this store (wh_store_set_fuel turns it on)", where);
         return false;
     }
@@ -84,9 +84,9 @@ bool wh_store_set_fuel(wasm_store_t *store, uint64_t fuel)
 {
     if (!consumes_fuel(store, "wh_store_set_fuel"))
         return false;
-    store_set_fuel(store->engine, fuel);
+    eng_store_set_fuel(store->engine, fuel);
     /* The engine may hold less than asked (it counts in a signed 64-bit number). */
-    store_get_fuel(store->engine, &store->fuel_granted);
+    eng_store_get_fuel(store->engine, &store->fuel_granted);
     return true;
 }
 
@@ -96,8 +96,8 @@ bool wh_store_add_fuel(wasm_store_t *store, uint64_t fuel)
     if (!metering(store, "wh_store_add_fuel", &before))
         return false;
     uint64_t consumed = store->fuel_granted - before, after;
-    store_add_fuel(store->engine, fuel);
-    store_get_fuel(store->engine, &after);
+    eng_store_add_fuel(store->engine, fuel);
+    eng_store_get_fuel(store->engine, &after);
     store->fuel_granted = after > UINT64_MAX - consumed ? UINT64_MAX : after + consumed;
     return true;
 }
@@ -133,14 +133,14 @@ bool wh_store_set_deadline(wasm_store_t *store, uint64_t timeout_ns)
                                   "wh_config_interruptible(config, false): its code cannot be stopped by a deadline");
         return false;
     }
-    store_set_deadline(store->engine, timeout_ns);
+    eng_store_set_deadline(store->engine, timeout_ns);
     return true;
 }
 
 void wh_store_clear_deadline(wasm_store_t *store)
 {
     if (store)
-        store_clear_deadline(store->engine);
+        eng_store_clear_deadline(store->engine);
 }
 
 /* A handle is the engine's interrupt object itself (reference counted, outliving the store). */
@@ -156,16 +156,16 @@ wh_interrupt_handle_t *wh_store_interrupt_handle(wasm_store_t *store)
                                   "wh_config_interruptible(config, false) and without fuel: its code cannot be interrupted");
         return NULL;
     }
-    return (wh_interrupt_handle_t *)store_interrupt_handle(store->engine);
+    return (wh_interrupt_handle_t *)eng_store_interrupt_handle(store->engine);
 }
 
 void wh_interrupt_handle_interrupt(const wh_interrupt_handle_t *handle)
 {
     if (handle)
-        interrupt_handle_interrupt((wh_interrupt *)handle);
+        eng_interrupt_handle_interrupt((eng_interrupt *)handle);
 }
 
-void wh_interrupt_handle_delete(wh_interrupt_handle_t *handle) { interrupt_handle_free((wh_interrupt *)handle); }
+void wh_interrupt_handle_delete(wh_interrupt_handle_t *handle) { eng_interrupt_handle_free((eng_interrupt *)handle); }
 
 /* ---- the last limit reached ---- */
 
@@ -177,16 +177,16 @@ wh_limit_kind_t wh_store_last_limit(const wasm_store_t *store, uint64_t *limit)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_store_last_limit: the store is NULL");
         return WH_LIMIT_KIND_NONE;
     }
-    const wh_limit_event *event = store_last_limit(store->engine);
+    const eng_limit_event *event = eng_store_last_limit(store->engine);
     wh_limit_kind_t kind = WH_LIMIT_KIND_NONE;
     switch (event->kind) {
-    case WH_LIMIT_NONE: kind = WH_LIMIT_KIND_NONE; break;
-    case WH_LIMIT_MEMORY: kind = WH_LIMIT_KIND_MEMORY; break;
-    case WH_LIMIT_TABLE: kind = WH_LIMIT_KIND_TABLE; break;
-    case WH_LIMIT_STACK: kind = WH_LIMIT_KIND_STACK; break;
-    case WH_LIMIT_FUEL: kind = WH_LIMIT_KIND_FUEL; break;
-    case WH_LIMIT_DEADLINE: kind = WH_LIMIT_KIND_DEADLINE; break;
-    case WH_LIMIT_INTERRUPT: kind = WH_LIMIT_KIND_INTERRUPT; break;
+    case ENG_LIMIT_NONE: kind = WH_LIMIT_KIND_NONE; break;
+    case ENG_LIMIT_MEMORY: kind = WH_LIMIT_KIND_MEMORY; break;
+    case ENG_LIMIT_TABLE: kind = WH_LIMIT_KIND_TABLE; break;
+    case ENG_LIMIT_STACK: kind = WH_LIMIT_KIND_STACK; break;
+    case ENG_LIMIT_FUEL: kind = WH_LIMIT_KIND_FUEL; break;
+    case ENG_LIMIT_DEADLINE: kind = WH_LIMIT_KIND_DEADLINE; break;
+    case ENG_LIMIT_INTERRUPT: kind = WH_LIMIT_KIND_INTERRUPT; break;
     }
     /* A deadline's limit is an internal epoch, and an interrupt has none: 0 for both. */
     if (limit && kind != WH_LIMIT_KIND_DEADLINE && kind != WH_LIMIT_KIND_INTERRUPT)
@@ -204,8 +204,8 @@ bool wh_store_last_refused_grow(const wasm_store_t *store, uint64_t *requested, 
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_store_last_refused_grow: the store is NULL");
         return false;
     }
-    const wh_limit_event *event = store_last_limit(store->engine);
-    if ((event->kind != WH_LIMIT_MEMORY && event->kind != WH_LIMIT_TABLE) || !event->refused_grow)
+    const eng_limit_event *event = eng_store_last_limit(store->engine);
+    if ((event->kind != ENG_LIMIT_MEMORY && event->kind != ENG_LIMIT_TABLE) || !event->refused_grow)
         return false;
     if (requested)
         *requested = event->requested;

@@ -7,7 +7,7 @@
 /* Decodes and validates, recording why not: malformed (decoding) or invalid (validation).
  * Validation compiles, with the checks of the store's engine (fuel, interruption): the
  * compiler takes them from a per-thread setting, set here for the call and restored after. */
-static wh_module *compile(const wasm_store_t *store, const wasm_byte_vec_t *binary, const char *where)
+static eng_module *compile(const wasm_store_t *store, const wasm_byte_vec_t *binary, const char *where)
 {
     if (!binary || (binary->size && !binary->data)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: the binary is NULL", where);
@@ -15,29 +15,29 @@ static wh_module *compile(const wasm_store_t *store, const wasm_byte_vec_t *bina
     }
     static const uint8_t nothing[1];
     const uint8_t *bytes = binary->size ? (const uint8_t *)binary->data : nothing;
-    wh_module *module;
-    wh_error *error = module_decode(bytes, binary->size, &module);
+    eng_module *module;
+    eng_error *error = eng_module_decode(bytes, binary->size, &module);
     if (error) {
         api_fail_error(WH_ERROR_MALFORMED, where, error);
         return NULL;
     }
-    uint32_t checks = store && store->made_by ? store->made_by->checks : WH_CHECK_EPOCH;
-    uint32_t previous_checks = compile_set_checks(checks);
-    error = module_validate(module);
-    compile_set_checks(previous_checks);
+    uint32_t checks = store && store->made_by ? store->made_by->checks : ENG_CHECK_EPOCH;
+    uint32_t previous_checks = eng_compile_set_checks(checks);
+    error = eng_module_validate(module);
+    eng_compile_set_checks(previous_checks);
     if (error) {
-        module_release(module);
+        eng_module_release(module);
         api_fail_error(WH_ERROR_INVALID, where, error);
         return NULL;
     }
     return module;
 }
 
-static wasm_module_t *module_handle(wasm_store_t *store, wh_module *module)
+static wasm_module_t *module_handle(wasm_store_t *store, eng_module *module)
 {
     api_object *object = api_object_new_counted(API_MODULE);
     if (!object) {
-        module_release(module);
+        eng_module_release(module);
         return NULL;
     }
     object->module = module;
@@ -48,37 +48,37 @@ static wasm_module_t *module_handle(wasm_store_t *store, wh_module *module)
 
 wasm_module_t *wasm_module_new(wasm_store_t *store, const wasm_byte_vec_t *binary)
 {
-    wh_module *module = compile(store, binary, "wasm_module_new");
+    eng_module *module = compile(store, binary, "wasm_module_new");
     return module ? module_handle(store, module) : NULL;
 }
 
 bool wasm_module_validate(wasm_store_t *store, const wasm_byte_vec_t *binary)
 {
-    wh_module *module = compile(store, binary, "wasm_module_validate");
-    module_release(module);
+    eng_module *module = compile(store, binary, "wasm_module_validate");
+    eng_module_release(module);
     return module != NULL;
 }
 
 /* ---- reflection ---- */
 
-static wasm_externtype_t *import_type(const wh_module *module, const wh_import *import)
+static wasm_externtype_t *import_type(const eng_module *module, const eng_import *import)
 {
     switch (import->kind) {
-    case WH_EXTERN_FUNC: return (wasm_externtype_t *)api_functype_from(&module->types[import->type_index]);
-    case WH_EXTERN_TABLE: return (wasm_externtype_t *)api_tabletype_from(&import->table);
-    case WH_EXTERN_MEMORY: return (wasm_externtype_t *)api_memorytype_from(&import->memory);
-    case WH_EXTERN_GLOBAL: return (wasm_externtype_t *)api_globaltype_from(&import->global);
+    case ENG_EXTERN_FUNC: return (wasm_externtype_t *)api_functype_from(&module->types[import->type_index]);
+    case ENG_EXTERN_TABLE: return (wasm_externtype_t *)api_tabletype_from(&import->table);
+    case ENG_EXTERN_MEMORY: return (wasm_externtype_t *)api_memorytype_from(&import->memory);
+    case ENG_EXTERN_GLOBAL: return (wasm_externtype_t *)api_globaltype_from(&import->global);
     }
     return NULL;
 }
 
-static wasm_externtype_t *export_type(const wh_module *module, const wh_export *export)
+static wasm_externtype_t *export_type(const eng_module *module, const eng_export *export)
 {
     switch (export->kind) {
-    case WH_EXTERN_FUNC: return (wasm_externtype_t *)api_functype_from(module_func_type(module, export->index));
-    case WH_EXTERN_TABLE: return (wasm_externtype_t *)api_tabletype_from(&module->tables[export->index]);
-    case WH_EXTERN_MEMORY: return (wasm_externtype_t *)api_memorytype_from(&module->memories[export->index]);
-    case WH_EXTERN_GLOBAL: return (wasm_externtype_t *)api_globaltype_from(&module->global_types[export->index]);
+    case ENG_EXTERN_FUNC: return (wasm_externtype_t *)api_functype_from(eng_module_func_type(module, export->index));
+    case ENG_EXTERN_TABLE: return (wasm_externtype_t *)api_tabletype_from(&module->tables[export->index]);
+    case ENG_EXTERN_MEMORY: return (wasm_externtype_t *)api_memorytype_from(&module->memories[export->index]);
+    case ENG_EXTERN_GLOBAL: return (wasm_externtype_t *)api_globaltype_from(&module->global_types[export->index]);
     }
     return NULL;
 }
@@ -92,12 +92,12 @@ void wasm_module_imports(const wasm_module_t *handle, wasm_importtype_vec_t *out
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_module_imports: the module is NULL");
         return;
     }
-    const wh_module *module = handle->ref.object->module;
+    const eng_module *module = handle->ref.object->module;
     wasm_importtype_vec_new_uninitialized(out, module->import_count);
     if (out->size != module->import_count)
         return;
     for (uint32_t i = 0; i < module->import_count; i++) {
-        const wh_import *import = &module->imports[i];
+        const eng_import *import = &module->imports[i];
         wasm_name_t module_name, name;
         wasm_name_new(&module_name, import->module.length, import->module.data);
         wasm_name_new(&name, import->name.length, import->name.data);
@@ -118,12 +118,12 @@ void wasm_module_exports(const wasm_module_t *handle, wasm_exporttype_vec_t *out
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_module_exports: the module is NULL");
         return;
     }
-    const wh_module *module = handle->ref.object->module;
+    const eng_module *module = handle->ref.object->module;
     wasm_exporttype_vec_new_uninitialized(out, module->export_count);
     if (out->size != module->export_count)
         return;
     for (uint32_t i = 0; i < module->export_count; i++) {
-        const wh_export *export = &module->exports[i];
+        const eng_export *export = &module->exports[i];
         wasm_name_t name;
         wasm_name_new(&name, export->name.length, export->name.data);
         out->data[i] = wasm_exporttype_new(&name, export_type(module, export));
@@ -143,7 +143,7 @@ bool wh_module_name(const wasm_module_t *handle, wasm_name_t *out)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_module_name: the module is NULL");
         return false;
     }
-    const wh_name *name = &handle->ref.object->module->module_name;
+    const eng_name *name = &handle->ref.object->module->module_name;
     if (!name->data) {
         api_fail(WH_ERROR_NOT_FOUND, "wh_module_name: the module has no name (no name section, or no module name in it)");
         return false;
@@ -161,10 +161,10 @@ bool wh_module_custom_section(const wasm_module_t *handle, const char *name, was
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_module_custom_section: the %s is NULL", handle ? "name" : "module");
         return false;
     }
-    const wh_module *module = handle->ref.object->module;
+    const eng_module *module = handle->ref.object->module;
     size_t length = strlen(name);
     for (uint32_t i = 0; i < module->custom_section_count; i++) {
-        const wh_custom_section *section = &module->custom_sections[i];
+        const eng_custom_section *section = &module->custom_sections[i];
         if (section->name.length != length || memcmp(section->name.data, name, length) != 0)
             continue;
         wasm_byte_vec_new(out, section->size, (const char *)module->bytes + section->offset);
@@ -210,7 +210,7 @@ void wasm_module_serialize(const wasm_module_t *handle, wasm_byte_vec_t *out)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_module_serialize: the module is NULL");
         return;
     }
-    const wh_module *module = handle->ref.object->module;
+    const eng_module *module = handle->ref.object->module;
     wasm_byte_vec_new_uninitialized(out, SERIAL_HEADER + module->size);
     if (out->size != SERIAL_HEADER + module->size)
         return;
@@ -244,7 +244,7 @@ wasm_module_t *wasm_module_deserialize(wasm_store_t *store, const wasm_byte_vec_
         return NULL;
     }
     wasm_byte_vec_t binary = {(size_t)length, (wasm_byte_t *)(bytes + SERIAL_HEADER)};
-    wh_module *module = compile(store, &binary, "wasm_module_deserialize");
+    eng_module *module = compile(store, &binary, "wasm_module_deserialize");
     return module ? module_handle(store, module) : NULL;
 }
 
@@ -263,7 +263,7 @@ wasm_shared_module_t *wasm_module_share(const wasm_module_t *handle)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_module_share: the module is NULL");
         return NULL;
     }
-    const wh_module *module = handle->ref.object->module;
+    const eng_module *module = handle->ref.object->module;
     wasm_shared_module_t *shared = malloc(sizeof *shared);
     if (shared)
         wasm_byte_vec_new(&shared->binary, module->size, (const char *)module->bytes);
@@ -281,7 +281,7 @@ wasm_module_t *wasm_module_obtain(wasm_store_t *store, const wasm_shared_module_
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_module_obtain: the shared module is NULL");
         return NULL;
     }
-    wh_module *module = compile(store, &shared->binary, "wasm_module_obtain");
+    eng_module *module = compile(store, &shared->binary, "wasm_module_obtain");
     return module ? module_handle(store, module) : NULL;
 }
 

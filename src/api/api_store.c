@@ -26,7 +26,7 @@ void wasm_config_delete(wasm_config_t *config) { free(config); }
  * (which looks at the same flag in the same places) when consuming fuel. */
 static uint32_t config_checks(const wasm_config_t *config)
 {
-    return (config->interruptible ? WH_CHECK_EPOCH : 0) | (config->consume_fuel ? WH_CHECK_FUEL : 0);
+    return (config->interruptible ? ENG_CHECK_EPOCH : 0) | (config->consume_fuel ? ENG_CHECK_FUEL : 0);
 }
 
 /* The test hook of wasmhost.h: WASMHOST_COMPILE_CHECKS=fuel or all adds the fuel accounting
@@ -36,7 +36,7 @@ static uint32_t environment_checks(void)
 {
     const char *setting = getenv("WASMHOST_COMPILE_CHECKS");
     if (setting && (strcmp(setting, "fuel") == 0 || strcmp(setting, "all") == 0))
-        return WH_CHECK_EPOCH | WH_CHECK_FUEL;
+        return ENG_CHECK_EPOCH | ENG_CHECK_FUEL;
     return 0;
 }
 
@@ -97,7 +97,7 @@ wasm_store_t *wasm_store_new(wasm_engine_t *engine)
         api_fail(WH_ERROR_RESOURCE, "wasm_store_new: out of memory");
         return NULL;
     }
-    store->engine = store_new();
+    store->engine = eng_store_new();
     if (!store->engine) {
         free(store);
         api_fail(WH_ERROR_RESOURCE, "wasm_store_new: cannot allocate the store's stack (out of memory)");
@@ -113,7 +113,7 @@ void wasm_store_delete(wasm_store_t *store)
     if (!store)
         return;
     /* Frees every object, identities included (their finalizers run here). */
-    store_free(store->engine);
+    eng_store_free(store->engine);
     free(store->objects.slots);
     free(store->instances);
     free(store);
@@ -195,7 +195,7 @@ api_object *api_object_for(wasm_store_t *store, api_kind kind, void *engine_obje
     }
     object->kind = kind;
     object->engine_object = engine_object;
-    if (!store_own(store->engine, object, store_object_destroy)) {
+    if (!eng_store_own(store->engine, object, store_object_destroy)) {
         api_fail(WH_ERROR_RESOURCE, "out of memory registering an object");
         return NULL;
     }
@@ -229,9 +229,9 @@ void api_object_release(api_object *object)
     if (object->host_finalizer)
         object->host_finalizer(object->host_info);
     if (object->kind == API_MODULE)
-        module_release(object->module);
+        eng_module_release(object->module);
     else if (object->kind == API_TRAP)
-        trap_free(object->trap);
+        eng_trap_free(object->trap);
     free(object);
 }
 
@@ -242,8 +242,8 @@ bool api_pin(wasm_store_t *store, api_object *object)
     if (!is_counted(object->kind) || atomic_load_explicit(&object->pinned_in, memory_order_relaxed) == store->serial)
         return true;
     atomic_fetch_add_explicit(&object->reference_count, 1, memory_order_relaxed);
-    if (!store_own(store->engine, object, release_pinned))
-        return false; /* store_own released it again */
+    if (!eng_store_own(store->engine, object, release_pinned))
+        return false; /* eng_store_own released it again */
     atomic_store_explicit(&object->pinned_in, store->serial, memory_order_relaxed);
     return true;
 }
@@ -411,7 +411,7 @@ wasm_foreign_t *wasm_foreign_new(wasm_store_t *store)
         return NULL;
     }
     api_object *object = calloc(1, sizeof *object);
-    if (!object || !store_own(store->engine, object, store_object_destroy)) {
+    if (!object || !eng_store_own(store->engine, object, store_object_destroy)) {
         api_fail(WH_ERROR_RESOURCE, "wasm_foreign_new: out of memory");
         return NULL;
     }

@@ -6,34 +6,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-static wh_trap_code_t code_of(wh_trap_kind kind)
+static wh_trap_code_t code_of(eng_trap_kind kind)
 {
     switch (kind) {
-    case WH_TRAP_UNREACHABLE: return WH_TRAP_CODE_UNREACHABLE;
-    case WH_TRAP_INTEGER_DIVIDE_BY_ZERO: return WH_TRAP_CODE_INTEGER_DIVIDE_BY_ZERO;
-    case WH_TRAP_INTEGER_OVERFLOW: return WH_TRAP_CODE_INTEGER_OVERFLOW;
-    case WH_TRAP_INVALID_CONVERSION: return WH_TRAP_CODE_INVALID_CONVERSION;
-    case WH_TRAP_OUT_OF_BOUNDS_MEMORY: return WH_TRAP_CODE_OUT_OF_BOUNDS_MEMORY;
-    case WH_TRAP_OUT_OF_BOUNDS_TABLE: return WH_TRAP_CODE_OUT_OF_BOUNDS_TABLE;
-    case WH_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return WH_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH;
-    case WH_TRAP_UNDEFINED_ELEMENT: return WH_TRAP_CODE_UNDEFINED_ELEMENT;
-    case WH_TRAP_UNINITIALIZED_ELEMENT: return WH_TRAP_CODE_UNINITIALIZED_ELEMENT;
-    case WH_TRAP_CALL_STACK_EXHAUSTED: return WH_TRAP_CODE_CALL_STACK_EXHAUSTED;
-    case WH_TRAP_HOST: return WH_TRAP_CODE_HOST;
-    case WH_TRAP_EXIT: return WH_TRAP_CODE_EXIT;
-    case WH_TRAP_FUEL_EXHAUSTED: return WH_TRAP_CODE_FUEL_EXHAUSTED;
-    case WH_TRAP_DEADLINE_EXCEEDED: return WH_TRAP_CODE_DEADLINE_EXCEEDED;
-    case WH_TRAP_INTERRUPTED: return WH_TRAP_CODE_INTERRUPTED;
+    case ENG_TRAP_UNREACHABLE: return WH_TRAP_CODE_UNREACHABLE;
+    case ENG_TRAP_INTEGER_DIVIDE_BY_ZERO: return WH_TRAP_CODE_INTEGER_DIVIDE_BY_ZERO;
+    case ENG_TRAP_INTEGER_OVERFLOW: return WH_TRAP_CODE_INTEGER_OVERFLOW;
+    case ENG_TRAP_INVALID_CONVERSION: return WH_TRAP_CODE_INVALID_CONVERSION;
+    case ENG_TRAP_OUT_OF_BOUNDS_MEMORY: return WH_TRAP_CODE_OUT_OF_BOUNDS_MEMORY;
+    case ENG_TRAP_OUT_OF_BOUNDS_TABLE: return WH_TRAP_CODE_OUT_OF_BOUNDS_TABLE;
+    case ENG_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return WH_TRAP_CODE_INDIRECT_CALL_TYPE_MISMATCH;
+    case ENG_TRAP_UNDEFINED_ELEMENT: return WH_TRAP_CODE_UNDEFINED_ELEMENT;
+    case ENG_TRAP_UNINITIALIZED_ELEMENT: return WH_TRAP_CODE_UNINITIALIZED_ELEMENT;
+    case ENG_TRAP_CALL_STACK_EXHAUSTED: return WH_TRAP_CODE_CALL_STACK_EXHAUSTED;
+    case ENG_TRAP_HOST: return WH_TRAP_CODE_HOST;
+    case ENG_TRAP_EXIT: return WH_TRAP_CODE_EXIT;
+    case ENG_TRAP_FUEL_EXHAUSTED: return WH_TRAP_CODE_FUEL_EXHAUSTED;
+    case ENG_TRAP_DEADLINE_EXCEEDED: return WH_TRAP_CODE_DEADLINE_EXCEEDED;
+    case ENG_TRAP_INTERRUPTED: return WH_TRAP_CODE_INTERRUPTED;
     default: break; /* kinds the engine may add later */
     }
     return WH_TRAP_CODE_OTHER;
 }
 
-static wasm_trap_t *trap_handle(wasm_store_t *store, wh_trap *trap, wh_trap_code_t code)
+static wasm_trap_t *trap_handle(wasm_store_t *store, eng_trap *trap, wh_trap_code_t code)
 {
     api_object *object = api_object_new_counted(API_TRAP);
     if (!object) {
-        trap_free(trap);
+        eng_trap_free(trap);
         return NULL;
     }
     object->trap = trap;
@@ -43,7 +43,7 @@ static wasm_trap_t *trap_handle(wasm_store_t *store, wh_trap *trap, wh_trap_code
     return handle;
 }
 
-wasm_trap_t *api_trap_from(wasm_store_t *store, wh_trap *trap) { return trap_handle(store, trap, code_of(trap->kind)); }
+wasm_trap_t *api_trap_from(wasm_store_t *store, eng_trap *trap) { return trap_handle(store, trap, code_of(trap->kind)); }
 
 wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...)
 {
@@ -53,15 +53,15 @@ wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...)
     vsnprintf(message, sizeof message, format, args);
     va_end(args);
     api_fail(WH_ERROR_INVALID_ARGUMENT, "%s", message);
-    return trap_handle(store, trap_new(WH_TRAP_HOST, message), WH_TRAP_CODE_API);
+    return trap_handle(store, eng_trap_new(ENG_TRAP_HOST, message), WH_TRAP_CODE_API);
 }
 
 /* A deep copy of a trap (for a trap handle that is still shared). */
-static wh_trap *trap_clone(const wh_trap *trap)
+static eng_trap *trap_clone(const eng_trap *trap)
 {
-    wh_trap *copy = trap_new(trap->kind, trap->message);
-    if (copy->message == trap_kind_message(copy->kind))
-        return copy; /* out of memory: trap_new gave its static trap, which takes no frames */
+    eng_trap *copy = eng_trap_new(trap->kind, trap->message);
+    if (copy->message == eng_trap_kind_message(copy->kind))
+        return copy; /* out of memory: eng_trap_new gave its static trap, which takes no frames */
     copy->exit_code = trap->exit_code;
     if (trap->frame_count) {
         copy->frames = malloc(trap->frame_count * sizeof *copy->frames);
@@ -73,10 +73,10 @@ static wh_trap *trap_clone(const wh_trap *trap)
     return copy;
 }
 
-wh_trap *api_trap_take(wasm_trap_t *handle)
+eng_trap *api_trap_take(wasm_trap_t *handle)
 {
     api_object *object = handle->ref.object;
-    wh_trap *trap;
+    eng_trap *trap;
     if (object->reference_count == 1) {
         /* The last reference: the engine trap (with the frames it already has, and its kind,
          * e.g. a WASI exit passed on by a host function) moves on without copying. */
@@ -104,7 +104,7 @@ wasm_trap_t *wasm_trap_new(wasm_store_t *store, const wasm_message_t *message)
     if (length)
         memcpy(text, message->data, length);
     text[length] = '\0';
-    wh_trap *trap = trap_new(WH_TRAP_HOST, text);
+    eng_trap *trap = eng_trap_new(ENG_TRAP_HOST, text);
     free(text);
     return trap_handle(store, trap, WH_TRAP_CODE_HOST);
 }
@@ -147,7 +147,7 @@ void wh_trap_format(const wasm_trap_t *handle, wasm_byte_vec_t *out)
     api_text text;
     if (!api_text_open(&text, "wh_trap_format"))
         return;
-    trap_print(handle->ref.object->trap, text.stream);
+    eng_trap_print(handle->ref.object->trap, text.stream);
     api_text_close(&text, out, "wh_trap_format");
 }
 
@@ -155,13 +155,13 @@ void wh_trap_format(const wasm_trap_t *handle, wasm_byte_vec_t *out)
 
 struct wasm_frame_t {
     wasm_store_t *store;
-    const wh_module *module;
-    const wh_instance *instance; /* compared with the store's instances, never followed */
+    const eng_module *module;
+    const eng_instance *instance; /* compared with the store's instances, never followed */
     uint32_t func_index;
     size_t func_offset, module_offset;
 };
 
-static wasm_frame_t *frame_new(wasm_store_t *store, const wh_backtrace_frame *source)
+static wasm_frame_t *frame_new(wasm_store_t *store, const eng_backtrace_frame *source)
 {
     wasm_frame_t *frame = malloc(sizeof *frame);
     if (!frame) {
@@ -175,7 +175,7 @@ static wasm_frame_t *frame_new(wasm_store_t *store, const wh_backtrace_frame *so
     frame->module_offset = source->byte_offset;
     frame->func_offset = 0;
     /* Offsets within the function count from its first instruction. */
-    const wh_module *module = source->module;
+    const eng_module *module = source->module;
     uint32_t def = source->func_index - module->imported_func_count;
     if (source->func_index >= module->imported_func_count && def < module->func_def_count &&
         source->byte_offset >= module->func_defs[def].body_offset)
@@ -187,7 +187,7 @@ wasm_frame_t *wasm_trap_origin(const wasm_trap_t *handle)
 {
     if (!handle || !handle->ref.object->trap)
         return NULL;
-    const wh_trap *trap = handle->ref.object->trap;
+    const eng_trap *trap = handle->ref.object->trap;
     /* Host functions have no frame in the standard's sense: the origin is the innermost wasm frame. */
     for (uint32_t i = 0; i < trap->frame_count; i++)
         if (trap->frames[i].module)
@@ -202,7 +202,7 @@ void wasm_trap_trace(const wasm_trap_t *handle, wasm_frame_vec_t *out)
     wasm_frame_vec_new_empty(out);
     if (!handle || !handle->ref.object->trap)
         return;
-    const wh_trap *trap = handle->ref.object->trap;
+    const eng_trap *trap = handle->ref.object->trap;
     size_t count = 0;
     for (uint32_t i = 0; i < trap->frame_count; i++)
         count += trap->frames[i].module != NULL;
@@ -264,7 +264,7 @@ bool wh_frame_func_name(const wasm_frame_t *frame, wasm_name_t *out)
     if (!out)
         return false;
     wasm_name_new_empty(out);
-    const wh_name *name = frame ? module_func_name(frame->module, frame->func_index) : NULL;
+    const eng_name *name = frame ? eng_module_func_name(frame->module, frame->func_index) : NULL;
     if (!name)
         return false;
     wasm_name_new(out, name->length, name->data);

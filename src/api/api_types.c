@@ -36,37 +36,37 @@ void wasm_valtype_delete(wasm_valtype_t *type) { (void)type; }
 
 wasm_valkind_t wasm_valtype_kind(const wasm_valtype_t *type) { return type ? type->kind : WASM_I32; }
 
-wasm_valkind_t api_valkind(wh_valtype type)
+wasm_valkind_t api_valkind(eng_valtype type)
 {
     switch (type) {
-    case WH_I32: return WASM_I32;
-    case WH_I64: return WASM_I64;
-    case WH_F32: return WASM_F32;
-    case WH_F64: return WASM_F64;
-    case WH_FUNCREF: return WASM_FUNCREF;
-    case WH_EXTERNREF: return WASM_EXTERNREF;
-    case WH_V128: break;
+    case ENG_I32: return WASM_I32;
+    case ENG_I64: return WASM_I64;
+    case ENG_F32: return WASM_F32;
+    case ENG_F64: return WASM_F64;
+    case ENG_FUNCREF: return WASM_FUNCREF;
+    case ENG_EXTERNREF: return WASM_EXTERNREF;
+    case ENG_V128: break;
     }
     return WASM_EXTERNREF; /* never reached: the engine does not accept v128 */
 }
 
-bool api_valtype(wasm_valkind_t kind, wh_valtype *out)
+bool api_valtype(wasm_valkind_t kind, eng_valtype *out)
 {
     switch (kind) {
-    case WASM_I32: *out = WH_I32; return true;
-    case WASM_I64: *out = WH_I64; return true;
-    case WASM_F32: *out = WH_F32; return true;
-    case WASM_F64: *out = WH_F64; return true;
-    case WASM_FUNCREF: *out = WH_FUNCREF; return true;
-    case WASM_EXTERNREF: *out = WH_EXTERNREF; return true;
+    case WASM_I32: *out = ENG_I32; return true;
+    case WASM_I64: *out = ENG_I64; return true;
+    case WASM_F32: *out = ENG_F32; return true;
+    case WASM_F64: *out = ENG_F64; return true;
+    case WASM_FUNCREF: *out = ENG_FUNCREF; return true;
+    case WASM_EXTERNREF: *out = ENG_EXTERNREF; return true;
     }
     return false;
 }
 
 const char *wh_valkind_name(wasm_valkind_t kind)
 {
-    wh_valtype type;
-    return api_valtype(kind, &type) ? valtype_name(type) : "unknown kind";
+    eng_valtype type;
+    return api_valtype(kind, &type) ? eng_valtype_name(type) : "unknown kind";
 }
 
 /* ---- function types ---- */
@@ -152,7 +152,7 @@ const wasm_valtype_vec_t *wasm_functype_results(const wasm_functype_t *type)
     return type ? &type->results : &empty;
 }
 
-static bool fill_valtypes(wasm_valtype_vec_t *vec, const wh_valtype *types, uint32_t count)
+static bool fill_valtypes(wasm_valtype_vec_t *vec, const eng_valtype *types, uint32_t count)
 {
     wasm_valtype_vec_new_uninitialized(vec, count);
     if (vec->size != count)
@@ -162,19 +162,19 @@ static bool fill_valtypes(wasm_valtype_vec_t *vec, const wh_valtype *types, uint
     return true;
 }
 
-wasm_functype_t *api_functype_from(const wh_functype *source)
+wasm_functype_t *api_functype_from(const eng_functype *source)
 {
     wasm_valtype_vec_t params, results;
-    if (!fill_valtypes(&params, functype_params(source), source->param_count))
+    if (!fill_valtypes(&params, eng_functype_params(source), source->param_count))
         return NULL;
-    if (!fill_valtypes(&results, functype_results(source), source->result_count)) {
+    if (!fill_valtypes(&results, eng_functype_results(source), source->result_count)) {
         wasm_valtype_vec_delete(&params);
         return NULL;
     }
     return wasm_functype_new(&params, &results);
 }
 
-bool api_functype_to(const wasm_functype_t *type, wh_functype *out, const char *where)
+bool api_functype_to(const wasm_functype_t *type, eng_functype *out, const char *where)
 {
     memset(out, 0, sizeof *out);
     if (!type) {
@@ -205,7 +205,7 @@ bool api_functype_to(const wasm_functype_t *type, wh_functype *out, const char *
             return false;
         }
     }
-    functype_compute_hash(out);
+    eng_functype_compute_hash(out);
     return true;
 }
 
@@ -236,7 +236,7 @@ static void format_functype(const void *type, size_t param_count, size_t result_
 
 static const char *valtype_value_name(const void *type, size_t index)
 {
-    return valtype_name(((const wh_functype *)type)->types[index]);
+    return eng_valtype_name(((const eng_functype *)type)->types[index]);
 }
 
 static const char *kind_value_name(const void *type, size_t index)
@@ -248,7 +248,7 @@ static const char *kind_value_name(const void *type, size_t index)
     return wh_valkind_name(value->kind);
 }
 
-void api_format_functype(const wh_functype *type, char *buffer, size_t size)
+void api_format_functype(const eng_functype *type, char *buffer, size_t size)
 {
     if (buffer && size)
         format_functype(type, type->param_count, type->result_count, valtype_value_name, buffer, size);
@@ -310,12 +310,12 @@ wasm_mutability_t wasm_globaltype_mutability(const wasm_globaltype_t *type)
     return type ? type->mutability : WASM_CONST;
 }
 
-wasm_globaltype_t *api_globaltype_from(const wh_globaltype *type)
+wasm_globaltype_t *api_globaltype_from(const eng_globaltype *type)
 {
     return wasm_globaltype_new(shared_valtype(api_valkind(type->type)), type->is_mutable ? WASM_VAR : WASM_CONST);
 }
 
-bool api_globaltype_to(const wasm_globaltype_t *type, wh_globaltype *out, const char *where)
+bool api_globaltype_to(const wasm_globaltype_t *type, eng_globaltype *out, const char *where)
 {
     if (!type || !type->content || !api_valtype(type->content->kind, &out->type)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: %s", where, type ? "the global type has no value type" : "the global type is NULL");
@@ -327,7 +327,7 @@ bool api_globaltype_to(const wasm_globaltype_t *type, wh_globaltype *out, const 
 
 /* ---- limits ---- */
 
-static wasm_limits_t limits_from(const wh_limits *limits)
+static wasm_limits_t limits_from(const eng_limits *limits)
 {
     wasm_limits_t out = {(uint32_t)limits->min, wasm_limits_max_default};
     if (limits->has_max && limits->max < wasm_limits_max_default)
@@ -335,9 +335,9 @@ static wasm_limits_t limits_from(const wh_limits *limits)
     return out;
 }
 
-static wh_limits limits_to(const wasm_limits_t *limits)
+static eng_limits limits_to(const wasm_limits_t *limits)
 {
-    wh_limits out = {limits->min, limits->max, limits->max != wasm_limits_max_default};
+    eng_limits out = {limits->min, limits->max, limits->max != wasm_limits_max_default};
     return out;
 }
 
@@ -383,16 +383,16 @@ const wasm_limits_t *wasm_tabletype_limits(const wasm_tabletype_t *type)
     return type ? &type->limits : &none;
 }
 
-wasm_tabletype_t *api_tabletype_from(const wh_tabletype *type)
+wasm_tabletype_t *api_tabletype_from(const eng_tabletype *type)
 {
     wasm_limits_t limits = limits_from(&type->limits);
     return wasm_tabletype_new(shared_valtype(api_valkind(type->element_type)), &limits);
 }
 
-bool api_tabletype_to(const wasm_tabletype_t *type, wh_tabletype *out, const char *where)
+bool api_tabletype_to(const wasm_tabletype_t *type, eng_tabletype *out, const char *where)
 {
     if (!type || !type->element || !api_valtype(type->element->kind, &out->element_type) ||
-        !valtype_is_ref(out->element_type)) {
+        !eng_valtype_is_ref(out->element_type)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: %s", where,
                  type ? "a table's elements must be funcref or externref" : "the table type is NULL");
         return false;
@@ -437,20 +437,20 @@ const wasm_limits_t *wasm_memorytype_limits(const wasm_memorytype_t *type)
     return type ? &type->limits : &none;
 }
 
-wasm_memorytype_t *api_memorytype_from(const wh_memtype *type)
+wasm_memorytype_t *api_memorytype_from(const eng_memtype *type)
 {
     wasm_limits_t limits = limits_from(&type->limits);
     return wasm_memorytype_new(&limits);
 }
 
-bool api_memorytype_to(const wasm_memorytype_t *type, wh_memtype *out, const char *where)
+bool api_memorytype_to(const wasm_memorytype_t *type, eng_memtype *out, const char *where)
 {
     if (!type) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: the memory type is NULL", where);
         return false;
     }
     out->limits = limits_to(&type->limits);
-    if (out->limits.min > WH_MAX_PAGES || (out->limits.has_max && out->limits.max > WH_MAX_PAGES)) {
+    if (out->limits.min > ENG_MAX_PAGES || (out->limits.has_max && out->limits.max > ENG_MAX_PAGES)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: memory size must be at most 65536 pages (4GiB)", where);
         return false;
     }

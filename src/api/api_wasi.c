@@ -41,7 +41,7 @@ wh_wasi_t *wh_wasi_new(void)
 void wh_wasi_delete(wh_wasi_t *wasi) { release(wasi); }
 
 /* Converts the result of a src/wasi call. */
-static bool check(wh_error *error, const char *where)
+static bool check(eng_error *error, const char *where)
 {
     if (!error)
         return true;
@@ -173,21 +173,21 @@ bool wh_wasi_imports(wh_wasi_t *wasi, wasm_store_t *store, const wasm_module_t *
     }
     if (wasi->pinned_in != store->serial) {
         wasi->reference_count++;
-        if (!store_own(store->engine, wasi, release_from_store)) {
+        if (!eng_store_own(store->engine, wasi, release_from_store)) {
             api_fail(WH_ERROR_RESOURCE, "wh_wasi_imports: out of memory");
             return false;
         }
         wasi->pinned_in = store->serial;
     }
-    const wh_module *module = module_handle->ref.object->module;
+    const eng_module *module = module_handle->ref.object->module;
     wasm_extern_vec_new_uninitialized(out, module->import_count);
     if (out->size != module->import_count)
         return false;
     for (uint32_t i = 0; i < module->import_count; i++) {
         if (!wasi_is_import(&module->imports[i]))
             continue;
-        wh_extern ext;
-        wh_error *error = wasi_import(wasi->context, store->engine, module, i, &ext);
+        eng_extern ext;
+        eng_error *error = wasi_import(wasi->context, store->engine, module, i, &ext);
         if (error) {
             api_fail_error(WH_ERROR_LINK, "wh_wasi_imports", error);
             wasm_extern_vec_delete(out);
@@ -223,11 +223,11 @@ wasm_instance_t *wh_wasi_instantiate(wh_wasi_t *wasi, wasm_store_t *store, const
             *trap = api_trap_misuse(store, "%s", wh_last_error_message());
         return NULL;
     }
-    const wh_module *engine_module = module->ref.object->module;
+    const eng_module *engine_module = module->ref.object->module;
     for (size_t i = 0; i < imports.size; i++) {
         if (imports.data[i])
             continue;
-        const wh_import *import = &engine_module->imports[i];
+        const eng_import *import = &engine_module->imports[i];
         char message[256];
         snprintf(message, sizeof message,
                  "wh_wasi_instantiate: import %zu \"%.*s\".\"%.*s\" is not a WASI import (give it with wh_wasi_imports "

@@ -4,26 +4,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-const int8_t wh_opcode_operand_count[WH_OP_COUNT] = {
-#define WH_OPCODE_COUNT(name, count, operands) count,
-    WH_OPCODES(WH_OPCODE_COUNT)
-#undef WH_OPCODE_COUNT
+const int8_t eng_opcode_operand_count[ENG_OP_COUNT] = {
+#define ENG_OPCODE_COUNT(name, count, operands) count,
+    ENG_OPCODES(ENG_OPCODE_COUNT)
+#undef ENG_OPCODE_COUNT
 };
 
-const char *const wh_opcode_name[WH_OP_COUNT] = {
-#define WH_OPCODE_NAME(name, count, operands) #name,
-    WH_OPCODES(WH_OPCODE_NAME)
-#undef WH_OPCODE_NAME
+const char *const eng_opcode_name[ENG_OP_COUNT] = {
+#define ENG_OPCODE_NAME(name, count, operands) #name,
+    ENG_OPCODES(ENG_OPCODE_NAME)
+#undef ENG_OPCODE_NAME
 };
 
 /* Operand names per opcode ("d a b"), used by the dump to label each cell. */
-static const char *const opcode_operands[WH_OP_COUNT] = {
-#define WH_OPCODE_OPERANDS(name, count, operands) operands,
-    WH_OPCODES(WH_OPCODE_OPERANDS)
-#undef WH_OPCODE_OPERANDS
+static const char *const opcode_operands[ENG_OP_COUNT] = {
+#define ENG_OPCODE_OPERANDS(name, count, operands) operands,
+    ENG_OPCODES(ENG_OPCODE_OPERANDS)
+#undef ENG_OPCODE_OPERANDS
 };
 
-void code_free(wh_code *code)
+void eng_code_free(eng_code *code)
 {
     if (!code)
         return;
@@ -33,7 +33,7 @@ void code_free(wh_code *code)
     free(code);
 }
 
-uint32_t code_byte_offset(const wh_code *code, uint32_t cell)
+uint32_t eng_code_byte_offset(const eng_code *code, uint32_t cell)
 {
     if (!code || code->offset_count == 0 || code->offsets[0].cell > cell)
         return 0;
@@ -70,7 +70,7 @@ static void operand_name(const char *names, int index, char *out, size_t size)
     out[length] = '\0';
 }
 
-static uint32_t dump_offset_of(const wh_code *code, uint32_t cell)
+static uint32_t dump_offset_of(const eng_code *code, uint32_t cell)
 {
     /* Exact matches only: the dump marks the instructions that have an entry. */
     uint32_t low = 0, high = code->offset_count;
@@ -86,7 +86,7 @@ static uint32_t dump_offset_of(const wh_code *code, uint32_t cell)
     return 0;
 }
 
-void code_dump(const wh_code *code, FILE *out)
+void eng_code_dump(const eng_code *code, FILE *out)
 {
     fprintf(out, "params %u, locals %u (slots 0..%u), results %u, frame slots %u, %u cells, %u offsets\n",
             code->param_count, code->local_count, code->local_count ? code->local_count - 1 : 0,
@@ -96,13 +96,13 @@ void code_dump(const wh_code *code, FILE *out)
     uint32_t pc = 0;
     while (pc < code->cell_count) {
         uint32_t opcode = code->cells[pc];
-        if (opcode >= WH_OP_COUNT) {
+        if (opcode >= ENG_OP_COUNT) {
             fprintf(out, "%6u  <bad opcode %u>\n", pc, opcode);
             return;
         }
-        fprintf(out, "%6u  %-20s", pc, wh_opcode_name[opcode]);
-        int count = wh_opcode_operand_count[opcode];
-        if (opcode == WH_OP_BR_TABLE) {
+        fprintf(out, "%6u  %-20s", pc, eng_opcode_name[opcode]);
+        int count = eng_opcode_operand_count[opcode];
+        if (opcode == ENG_OP_BR_TABLE) {
             if (pc + 2 >= code->cell_count) {
                 fprintf(out, " <truncated>\n");
                 return;
@@ -137,7 +137,7 @@ void code_dump(const wh_code *code, FILE *out)
                      strcmp(name, "data") == 0 || strcmp(name, "dst_table") == 0 ||
                      strcmp(name, "src_table") == 0)
                 /* CALL_INDIRECT's "elem" is a slot; everywhere else an index. */
-                fprintf(out, opcode == WH_OP_CALL_INDIRECT && strcmp(name, "elem") == 0 ? " %s=s%u" : " %s=%u",
+                fprintf(out, opcode == ENG_OP_CALL_INDIRECT && strcmp(name, "elem") == 0 ? " %s=s%u" : " %s=%u",
                         name, value);
             else
                 fprintf(out, " %s=s%u", name, value);

@@ -1,11 +1,14 @@
 /* code.h: the internal code that function bodies are translated into, and the interpreter runs.
  *
  * Design (register/slot machine, as in WAMR's fast interpreter and wasm3):
- *  - Every value lives in an 8-byte slot of the current frame. fp[0 .. param_count) are the
- *    parameters, fp[param_count .. local_count) the declared locals (the interpreter zeroes them
- *    on entry), and slots from local_count up hold the operand stack: since WebAssembly's stack
- *    height is known statically at every instruction, the operand at height h lives in slot
- *    local_count + h. The translator may also point operands straight at locals or at slots it
+ *  - Every value lives in an 8-byte slot of the current frame, in this order:
+ *      fp[0 .. param_count)                  the parameters
+ *      fp[param_count .. local_count)        the locals the body declares (zeroed on entry)
+ *      fp[local_count .. stack_base)         constant slots (see Constants below)
+ *      fp[stack_base ..]                     the operand stack
+ *    where stack_base = local_count + constant_count. WebAssembly's stack height is known
+ *    statically at every instruction, so the operand at height h lives in slot stack_base + h.
+ *    The translator may also point operands straight at locals, constant slots or slots it
  *    chooses; the interpreter only sees slot numbers.
  *  - Code is an array of 32-bit cells. An instruction is one opcode cell followed by its operand
  *    cells. No LEB128 is decoded while running: all immediates are resolved at load time.
@@ -23,30 +26,29 @@
  *  - Return: the translator copies the results into fp[0 .. result_count) (parallel-move safe),
  *    then emits RETURN. At the end of the function body it does the same.
  *  - Constants: the most used constants of a function get slots of their own, right after the
- *    locals: fp[local_count .. local_count + constant_count) are filled from code->constants on
- *    entry (like the zeroing of locals), and instructions read them as they read locals. The
- *    operand stack then starts at local_count + constant_count.
+ *    locals: fp[local_count .. stack_base) are filled from code->constants on entry (like the
+ *    zeroing of locals), and instructions read them as they read locals.
  *  - Slots hold: i32 in the low 32 bits (upper bits unspecified), i64, f32 (low 32 bits), f64,
- *    funcref as wh_func * (NULL = null), externref as void * (NULL = null).
+ *    funcref as eng_func * (NULL = null), externref as void * (NULL = null).
  *
- * Every opcode is listed once in WH_OPCODES(X) as X(NAME, OPERAND_COUNT, "operands"), where
+ * Every opcode is listed once in ENG_OPCODES(X) as X(NAME, OPERAND_COUNT, "operands"), where
  * OPERAND_COUNT is the number of cells after the opcode cell (-1 for BR_TABLE, variable).
  */
-#ifndef WH_CODE_H
-#define WH_CODE_H
+#ifndef ENG_CODE_H
+#define ENG_CODE_H
 
 #include <stdint.h>
 #include <stdio.h>
 
 #include "error.h"
 
-struct wh_module;
+struct eng_module;
 
 /* Loop back-edges, in two forms of every branch that can jump back: NAME_BACK is NAME plus,
  * when the jump is taken, a look at the store's stop flag (deadline passed, interrupt: traps
  * "deadline exceeded" or "interrupted"); NAME_BACK_FUEL also charges `cost` fuel (traps "fuel
- * exhausted"). Both families list the branches in the same order as WH_OPCODES. */
-#define WH_BACK_EDGE_OPCODES(X, SUFFIX, COST_CELLS, COST)                                       \
+ * exhausted"). Both families list the branches in the same order as ENG_OPCODES. */
+#define ENG_BACK_EDGE_OPCODES(X, SUFFIX, COST_CELLS, COST)                                       \
     X(BR##SUFFIX, 1 + COST_CELLS, "target" COST)                                                \
     X(BR_IF##SUFFIX, 2 + COST_CELLS, "cond target" COST)                                        \
     X(BR_UNLESS##SUFFIX, 2 + COST_CELLS, "cond target" COST)                                    \
@@ -76,7 +78,7 @@ struct wh_module;
     X(I32_ADD_BR_IF_LT_S##SUFFIX, 6 + COST_CELLS, "d a b x y target" COST)                      \
     X(I32_ADD_BR_IF_LT_U##SUFFIX, 6 + COST_CELLS, "d a b x y target" COST)
 
-#define WH_OPCODES(X)                                                                         \
+#define ENG_OPCODES(X)                                                                         \
     /* control */                                                                             \
     X(UNREACHABLE, 0, "")              /* trap "unreachable" */                              \
     X(NOP, 0, "")                                                                             \
@@ -99,10 +101,10 @@ struct wh_module;
     /* a loop's step and test: fp[d] = fp[a] + fp[b] (i32), then jump when fp[x] CMP fp[y] */ \
     X(I32_ADD_BR_IF_NE, 6, "d a b x y target") X(I32_ADD_BR_IF_LT_S, 6, "d a b x y target")  \
     X(I32_ADD_BR_IF_LT_U, 6, "d a b x y target")                                              \
-    /* sandbox limits (only in code compiled with WH_CHECK_FUEL / WH_CHECK_EPOCH, see below) */ \
+    /* sandbox limits (only in code compiled with ENG_CHECK_FUEL / ENG_CHECK_EPOCH, see below) */ \
     X(FUEL, 1, "cost")                 /* charges `cost` fuel; traps "fuel exhausted" */       \
-    WH_BACK_EDGE_OPCODES(X, _BACK, 0, "")                                                     \
-    WH_BACK_EDGE_OPCODES(X, _BACK_FUEL, 1, " cost")                                           \
+    ENG_BACK_EDGE_OPCODES(X, _BACK, 0, "")                                                     \
+    ENG_BACK_EDGE_OPCODES(X, _BACK_FUEL, 1, " cost")                                           \
     X(RETURN, 0, "")                   /* results are already in fp[0..result_count) */      \
     X(CALL, 2, "func base")            /* func: index into instance->funcs (imports too) */  \
     X(CALL_INDIRECT, 4, "type table elem base") /* type: index into module types;         \
@@ -228,37 +230,37 @@ struct wh_module;
     X(I64_TRUNC_SAT_F32_S, 2, "d a") X(I64_TRUNC_SAT_F32_U, 2, "d a")                         \
     X(I64_TRUNC_SAT_F64_S, 2, "d a") X(I64_TRUNC_SAT_F64_U, 2, "d a")
 
-typedef enum wh_opcode {
-#define WH_OPCODE_ENUM(name, count, operands) WH_OP_##name,
-    WH_OPCODES(WH_OPCODE_ENUM)
-#undef WH_OPCODE_ENUM
-    WH_OP_COUNT
-} wh_opcode;
+typedef enum eng_opcode {
+#define ENG_OPCODE_ENUM(name, count, operands) ENG_OP_##name,
+    ENG_OPCODES(ENG_OPCODE_ENUM)
+#undef ENG_OPCODE_ENUM
+    ENG_OP_COUNT
+} eng_opcode;
 
 /* Operand cell count per opcode (-1: variable, see BR_TABLE), and names for dumps. */
-extern const int8_t wh_opcode_operand_count[WH_OP_COUNT];
-extern const char *const wh_opcode_name[WH_OP_COUNT];
+extern const int8_t eng_opcode_operand_count[ENG_OP_COUNT];
+extern const char *const eng_opcode_name[ENG_OP_COUNT];
 
 /* Maps an instruction back to the wasm bytecode it came from, for backtraces. */
-typedef struct wh_code_offset {
-    uint32_t cell;        /* index of the opcode cell in wh_code.cells */
+typedef struct eng_code_offset {
+    uint32_t cell;        /* index of the opcode cell in eng_code.cells */
     uint32_t byte_offset; /* offset of the wasm instruction in the module binary */
-} wh_code_offset;
+} eng_code_offset;
 
 /* Run-time checks a function can be compiled with (see "Limits" in runtime.h). Code without
  * them runs at full speed but cannot be metered (FUEL) or stopped inside a loop (EPOCH); calls
  * are checked either way.
- *  - WH_CHECK_EPOCH: function entry and loop back-edges (the _BACK branches) look at the
+ *  - ENG_CHECK_EPOCH: function entry and loop back-edges (the _BACK branches) look at the
  *    store's stop flag, raised when its deadline passes or it is interrupted.
- *  - WH_CHECK_FUEL: fuel is charged per block of straight-line code: one unit per wasm
+ *  - ENG_CHECK_FUEL: fuel is charged per block of straight-line code: one unit per wasm
  *    instruction (block, loop, else, end, nop and drop are free), the whole block when it is
  *    entered (at function entry, a loop's back-edge (the _BACK_FUEL branches), or a FUEL
- *    instruction at a label that branches reach). Implies WH_CHECK_EPOCH: the same places
+ *    instruction at a label that branches reach). Implies ENG_CHECK_EPOCH: the same places
  *    look at the stop flag. */
-#define WH_CHECK_EPOCH 1u
-#define WH_CHECK_FUEL 2u
+#define ENG_CHECK_EPOCH 1u
+#define ENG_CHECK_FUEL 2u
 
-typedef struct wh_code {
+typedef struct eng_code {
     uint32_t *cells;
     uint32_t cell_count;
     uint32_t param_count;  /* slots holding parameters */
@@ -267,34 +269,34 @@ typedef struct wh_code {
     uint32_t constant_count; /* slots [local_count, local_count + constant_count) hold constants */
     uint64_t *constants;     /* their values, copied into the frame on entry */
     uint32_t frame_slots;  /* every slot the frame may touch, including call areas */
-    wh_code_offset *offsets; /* sorted by cell; one per instruction that may trap or call */
+    eng_code_offset *offsets; /* sorted by cell; one per instruction that may trap or call */
     uint32_t offset_count;
-    uint32_t checks;      /* WH_CHECK_* compiled in */
-    uint32_t entry_fuel;  /* fuel charged on entry (WH_CHECK_FUEL; else 0) */
-} wh_code;
+    uint32_t checks;      /* ENG_CHECK_* compiled in */
+    uint32_t entry_fuel;  /* fuel charged on entry (ENG_CHECK_FUEL; else 0) */
+} eng_code;
 
 /* compile.c: validates one function body and translates it. `func_index` is the index in the
  * module's function index space. On error the message names the function, the byte offset and
  * the reason (e.g. "function 3 at offset 0x1a2: type mismatch: expected i32, found f64"). */
-typedef struct compile_scratch compile_scratch; /* working memory reused from one function to the next */
-compile_scratch *compile_scratch_new(void);       /* NULL when out of memory */
-void compile_scratch_free(compile_scratch *scratch);
+typedef struct eng_compile_scratch eng_compile_scratch; /* working memory reused from one function to the next */
+eng_compile_scratch *eng_compile_scratch_new(void);       /* NULL when out of memory */
+void eng_compile_scratch_free(eng_compile_scratch *scratch);
 /* `scratch` may be NULL (then each call allocates its own): passing one saves the allocations
  * of many small functions. */
-wh_error *compile_function(const struct wh_module *module, uint32_t func_index, compile_scratch *scratch,
-                           wh_code **out);
-/* The checks compile_function emits from now on, on the calling thread (module_load compiles
- * through compile_function, so set this before loading). Returns the previous setting. The
- * default is WH_CHECK_EPOCH (the environment variable WASMHOST_COMPILE_CHECKS = none, epoch,
+eng_error *eng_compile_function(const struct eng_module *module, uint32_t func_index, eng_compile_scratch *scratch,
+                           eng_code **out);
+/* The checks eng_compile_function emits from now on, on the calling thread (eng_module_load compiles
+ * through eng_compile_function, so set this before loading). Returns the previous setting. The
+ * default is ENG_CHECK_EPOCH (the environment variable WASMHOST_COMPILE_CHECKS = none, epoch,
  * fuel or all overrides it: a test hook). */
-uint32_t compile_set_checks(uint32_t checks);
-uint32_t compile_get_checks(void);
-void code_free(wh_code *code);
+uint32_t eng_compile_set_checks(uint32_t checks);
+uint32_t eng_compile_get_checks(void);
+void eng_code_free(eng_code *code);
 
 /* Byte offset of the wasm instruction for the instruction at `cell` (0 when unknown). */
-uint32_t code_byte_offset(const wh_code *code, uint32_t cell);
+uint32_t eng_code_byte_offset(const eng_code *code, uint32_t cell);
 
 /* code.c: prints the code readably, one instruction a line (for debugging and --dump). */
-void code_dump(const wh_code *code, FILE *out);
+void eng_code_dump(const eng_code *code, FILE *out);
 
 #endif

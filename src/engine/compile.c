@@ -3,78 +3,78 @@
 
 /* ---- instructions ---- */
 
-const wh_wasm_instruction *read_instruction(compiler *c)
+const eng_wasm_instruction *eng_read_instruction(compiler *c)
 {
     uint8_t byte = read_byte(c);
-    const wh_wasm_instruction *instruction = wh_wasm_find(byte);
+    const eng_wasm_instruction *instruction = eng_wasm_find(byte);
     if (instruction)
         return instruction;
-    if (byte == WH_WASM_PREFIX_MISC) {
+    if (byte == ENG_WASM_PREFIX_MISC) {
         uint32_t code = read_u32(c);
-        instruction = wh_wasm_find_misc(code);
+        instruction = eng_wasm_find_misc(code);
         if (!instruction)
-            malformed(c, "illegal opcode 0x%02x %u", byte, code);
+            eng_malformed(c, "illegal opcode 0x%02x %u", byte, code);
         return instruction;
     }
-    if (byte == WH_WASM_PREFIX_SIMD)
-        malformed(c, "illegal opcode 0x%02x: SIMD instructions are not supported", byte);
-    malformed(c, "illegal opcode 0x%02x", byte);
+    if (byte == ENG_WASM_PREFIX_SIMD)
+        eng_malformed(c, "illegal opcode 0x%02x: SIMD instructions are not supported", byte);
+    eng_malformed(c, "illegal opcode 0x%02x", byte);
 }
 
 /* The handlers with no more to them than a few lines; the others are in compile_control.c and compile_ops.c. */
 
-static void compile_unreachable(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_unreachable(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     if (live(c))
-        record_offset(c, emit0(c, WH_OP_UNREACHABLE));
-    set_unreachable(c);
+        record_offset(c, emit0(c, ENG_OP_UNREACHABLE));
+    eng_set_unreachable(c);
 }
 
-static void compile_nop(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_nop(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)c, (void)instruction;
 }
 
-static void compile_block(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_block(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
-    enter_block(c, FRAME_BLOCK, read_blocktype(c), NONE, NONE);
+    eng_enter_block(c, FRAME_BLOCK, eng_read_blocktype(c), NONE, NONE);
 }
 
-static void compile_loop(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_loop(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
-    enter_block(c, FRAME_LOOP, read_blocktype(c), NONE, NONE);
+    eng_enter_block(c, FRAME_LOOP, eng_read_blocktype(c), NONE, NONE);
 }
 
-static void compile_if(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_if(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
-    blocktype bt = read_blocktype(c);
+    blocktype bt = eng_read_blocktype(c);
     uint32_t fused_cell = fresh_result(c);
-    operand cond = pop(c, WH_I32);
-    enter_block(c, FRAME_IF, bt, cond.slot, fused_cell);
+    operand cond = pop(c, ENG_I32);
+    eng_enter_block(c, FRAME_IF, bt, cond.slot, fused_cell);
 }
 
-static void compile_drop(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_drop(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     pop(c, TYPE_UNKNOWN);
 }
 
 /* local.get: no code, the operand reads the local's slot until it changes. */
-static void compile_local_get(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_local_get(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
-    uint32_t local = read_local(c);
-    push_at(c, local_type(c, local), local);
+    uint32_t local = eng_read_local(c);
+    push_at(c, eng_local_type(c, local), local);
 }
 
-static void compile_table_get(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_table_get(compiler *c, const eng_wasm_instruction *instruction)
 {
-    uint32_t table = read_table(c);
-    operand index = pop(c, WH_I32);
+    uint32_t table = eng_read_table(c);
+    operand index = pop(c, ENG_I32);
     uint32_t d = push(c, table_type(c, table));
     if (live(c)) {
         uint32_t at = emit3(c, instruction->op, d, table, index.slot);
@@ -83,137 +83,137 @@ static void compile_table_get(compiler *c, const wh_wasm_instruction *instructio
     }
 }
 
-static void compile_table_set(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_table_set(compiler *c, const eng_wasm_instruction *instruction)
 {
-    uint32_t table = read_table(c);
+    uint32_t table = eng_read_table(c);
     operand value = pop(c, table_type(c, table));
-    operand index = pop(c, WH_I32);
+    operand index = pop(c, ENG_I32);
     if (live(c))
         record_offset(c, emit3(c, instruction->op, table, index.slot, value.slot));
 }
 
-static void compile_memory_size(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_memory_size(compiler *c, const eng_wasm_instruction *instruction)
 {
-    read_zero_byte(c);
-    require_memory(c);
-    uint32_t d = push(c, WH_I32);
+    eng_read_zero_byte(c);
+    eng_require_memory(c);
+    uint32_t d = push(c, ENG_I32);
     if (live(c))
         set_fresh(c, emit1(c, instruction->op, d));
 }
 
-static void compile_memory_grow(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_memory_grow(compiler *c, const eng_wasm_instruction *instruction)
 {
-    read_zero_byte(c);
-    require_memory(c);
-    operand delta = pop(c, WH_I32);
-    uint32_t d = push(c, WH_I32);
+    eng_read_zero_byte(c);
+    eng_require_memory(c);
+    operand delta = pop(c, ENG_I32);
+    uint32_t d = push(c, ENG_I32);
     if (live(c))
         set_fresh(c, emit2(c, instruction->op, d, delta.slot));
 }
 
-static void compile_ref_null(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_ref_null(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     uint8_t type = read_byte(c);
-    if (type != WH_FUNCREF && type != WH_EXTERNREF)
-        malformed(c, "malformed reference type 0x%02x", type);
-    push_constant(c, type, 0, 0);
+    if (type != ENG_FUNCREF && type != ENG_EXTERNREF)
+        eng_malformed(c, "malformed reference type 0x%02x", type);
+    eng_push_constant(c, type, 0, 0);
 }
 
-static void compile_ref_is_null(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_ref_is_null(compiler *c, const eng_wasm_instruction *instruction)
 {
     operand value = pop(c, TYPE_UNKNOWN);
     if (value.type != TYPE_UNKNOWN && !is_ref(value.type))
-        fail(c, "type mismatch: ref.is_null expects a reference, found %s", type_name(value.type));
-    uint32_t d = push(c, WH_I32);
+        eng_fail(c, "type mismatch: ref.is_null expects a reference, found %s", type_name(value.type));
+    uint32_t d = push(c, ENG_I32);
     if (live(c))
         set_fresh(c, emit2(c, instruction->op, d, value.slot));
 }
 
-static void compile_ref_func(compiler *c, const wh_wasm_instruction *instruction)
+static void eng_compile_ref_func(compiler *c, const eng_wasm_instruction *instruction)
 {
     uint32_t func = read_u32(c);
     if (func >= c->module->func_count)
-        fail(c, "unknown function %u", func);
+        eng_fail(c, "unknown function %u", func);
     const uint8_t *declared = c->module->declared_funcs;
     if (!declared || !(declared[func / 8] & (1u << (func % 8))))
-        fail(c, "undeclared function reference: function %u must appear in an element segment, export or global initializer to be used by ref.func", func);
-    uint32_t d = push(c, WH_FUNCREF);
+        eng_fail(c, "undeclared function reference: function %u must appear in an element segment, export or global initializer to be used by ref.func", func);
+    uint32_t d = push(c, ENG_FUNCREF);
     if (live(c))
         set_fresh(c, emit2(c, instruction->op, d, func));
 }
 
-/* Every row of WH_WASM_INSTRUCTIONS names its handler: one without a function does not compile. */
-typedef void compile_handler(compiler *c, const wh_wasm_instruction *instruction);
-static compile_handler *const handlers[WH_WASM_INSTRUCTION_COUNT] = {
+/* Every row of ENG_WASM_INSTRUCTIONS names its handler: one without a function does not compile. */
+typedef void compile_handler(compiler *c, const eng_wasm_instruction *instruction);
+static compile_handler *const handlers[ENG_WASM_INSTRUCTION_COUNT] = {
 #define HANDLER(symbol, prefix, code, name, immediates, fuel, feature, handler, ...) \
-    [WH_WASM_##symbol] = compile_##handler,
-    WH_WASM_INSTRUCTIONS(HANDLER)
+    [ENG_WASM_##symbol] = eng_compile_##handler,
+    ENG_WASM_INSTRUCTIONS(HANDLER)
 #undef HANDLER
 };
 
 static void compile_instruction(compiler *c)
 {
-    const wh_wasm_instruction *instruction = read_instruction(c);
+    const eng_wasm_instruction *instruction = eng_read_instruction(c);
     if (c->fuel && live(c))
         c->regions[c->region].cost += instruction->fuel;
-    handlers[wh_wasm_index_of(instruction)](c, instruction);
+    handlers[eng_wasm_index_of(instruction)](c, instruction);
 }
 
 /* The body ran out before its final `end`. The reference decoder keeps reading past the
  * declared size, so its message depends on what follows; mimic it for clearer reports. */
-_Noreturn void fail_missing_end(compiler *c, uint32_t open_blocks)
+_Noreturn void eng_fail_missing_end(compiler *c, uint32_t open_blocks)
 {
     c->instr = c->end;
     size_t after = (size_t)c->def->body_offset + c->def->body_size;
     if (after >= c->module->size)
-        malformed(c, "unexpected end of section or function (the body has no final END opcode)");
-    if (c->module->bytes[after] == wh_wasm_instructions[WH_WASM_END].code && open_blocks == 1)
-        malformed(c, "section size mismatch (the body has no final END opcode)");
-    malformed(c, "END opcode expected at the end of the body");
+        eng_malformed(c, "unexpected end of section or function (the body has no final END opcode)");
+    if (c->module->bytes[after] == eng_wasm_instructions[ENG_WASM_END].code && open_blocks == 1)
+        eng_malformed(c, "section size mismatch (the body has no final END opcode)");
+    eng_malformed(c, "END opcode expected at the end of the body");
 }
 
 static void compile_body(compiler *c)
 {
-    const wh_functype *type = c->type;
-    push_frame(c, FRAME_FUNCTION,
-               (blocktype){0, type->result_count, NULL, functype_results(type)});
+    const eng_functype *type = c->type;
+    eng_push_frame(c, FRAME_FUNCTION,
+               (blocktype){0, type->result_count, NULL, eng_functype_results(type)});
     while (c->depth > 0) { /* the function's final `end` closes its frame */
         if (c->pos >= c->end)
-            fail_missing_end(c, c->depth);
+            eng_fail_missing_end(c, c->depth);
         c->instr = c->pos;
         compile_instruction(c);
     }
     if (c->pos != c->end) {
         c->instr = c->pos;
-        malformed(c, "section size mismatch: bytes after the function's final END opcode");
+        eng_malformed(c, "section size mismatch: bytes after the function's final END opcode");
     }
-    WH_ASSERT(c->height == 0 && c->pending_count == 0);
+    ENG_ASSERT(c->height == 0 && c->pending_count == 0);
 }
 
 /* ---- which checks to compile in ---- */
 
-#ifndef WH_DEFAULT_CHECKS
-#define WH_DEFAULT_CHECKS WH_CHECK_EPOCH
+#ifndef ENG_DEFAULT_CHECKS
+#define ENG_DEFAULT_CHECKS ENG_CHECK_EPOCH
 #endif
 
 static _Thread_local uint32_t thread_checks;
 static _Thread_local bool thread_checks_set;
 
-uint32_t compile_get_checks(void)
+uint32_t eng_compile_get_checks(void)
 {
     if (!thread_checks_set) {
-        uint32_t checks = WH_DEFAULT_CHECKS;
+        uint32_t checks = ENG_DEFAULT_CHECKS;
         const char *setting = getenv("WASMHOST_COMPILE_CHECKS");
         if (setting) {
             if (strcmp(setting, "none") == 0)
                 checks = 0;
             else if (strcmp(setting, "epoch") == 0)
-                checks = WH_CHECK_EPOCH;
+                checks = ENG_CHECK_EPOCH;
             else if (strcmp(setting, "fuel") == 0)
-                checks = WH_CHECK_FUEL;
+                checks = ENG_CHECK_FUEL;
             else if (strcmp(setting, "all") == 0)
-                checks = WH_CHECK_EPOCH | WH_CHECK_FUEL;
+                checks = ENG_CHECK_EPOCH | ENG_CHECK_FUEL;
         }
         thread_checks = checks;
         thread_checks_set = true;
@@ -221,15 +221,15 @@ uint32_t compile_get_checks(void)
     return thread_checks;
 }
 
-uint32_t compile_set_checks(uint32_t checks)
+uint32_t eng_compile_set_checks(uint32_t checks)
 {
-    uint32_t previous = compile_get_checks();
-    thread_checks = checks & (WH_CHECK_EPOCH | WH_CHECK_FUEL);
+    uint32_t previous = eng_compile_get_checks();
+    thread_checks = checks & (ENG_CHECK_EPOCH | ENG_CHECK_FUEL);
     return previous;
 }
 
 /* Gives each region the cost of what it falls into, then fills in every cell that holds a cost. */
-static void resolve_fuel(compiler *c, wh_code *code)
+static void resolve_fuel(compiler *c, eng_code *code)
 {
     /* A region only ever falls into a later one: going backwards, that one is final. */
     for (uint32_t r = c->region_count; r-- > 0;) {
@@ -246,16 +246,16 @@ static void resolve_fuel(compiler *c, wh_code *code)
 
 /* The compiler's working arrays outlive one function: a module's functions reuse them. The
  * compiler is heap-allocated, so setjmp/longjmp leave it intact. */
-struct compile_scratch {
+struct eng_compile_scratch {
     compiler compiler;
 };
 
-compile_scratch *compile_scratch_new(void)
+eng_compile_scratch *eng_compile_scratch_new(void)
 {
-    return calloc(1, sizeof(compile_scratch));
+    return calloc(1, sizeof(eng_compile_scratch));
 }
 
-void compile_scratch_free(compile_scratch *scratch)
+void eng_compile_scratch_free(eng_compile_scratch *scratch)
 {
     if (!scratch)
         return;
@@ -277,7 +277,7 @@ void compile_scratch_free(compile_scratch *scratch)
 }
 
 /* Clears the compiler for the next function, keeping the working arrays (not the outputs:
- * cells, offsets and constants go to each function's wh_code, or are freed on error). */
+ * cells, offsets and constants go to each function's eng_code, or are freed on error). */
 static void compiler_reset(compiler *c)
 {
     compiler kept = *c;
@@ -299,79 +299,79 @@ static void compiler_reset(compiler *c)
     c->constant_uses = kept.constant_uses;
 }
 
-wh_error *compile_function(const wh_module *module, uint32_t func_index, compile_scratch *scratch, wh_code **out)
+eng_error *eng_compile_function(const eng_module *module, uint32_t func_index, eng_compile_scratch *scratch, eng_code **out)
 {
     *out = NULL;
     if (func_index < module->imported_func_count || func_index - module->imported_func_count >= module->func_def_count)
-        return wh_error_new("function %u is not a defined function", func_index);
-    compile_scratch *const own_scratch = scratch ? NULL : compile_scratch_new();
+        return eng_error_new("function %u is not a defined function", func_index);
+    eng_compile_scratch *const own_scratch = scratch ? NULL : eng_compile_scratch_new();
     if (!scratch && !own_scratch)
-        return wh_error_new("out of memory while compiling function %u", func_index);
+        return eng_error_new("out of memory while compiling function %u", func_index);
     compiler *c = &(scratch ? scratch : own_scratch)->compiler;
     compiler_reset(c);
     c->module = module;
     c->func_index = func_index;
     c->def = &module->func_defs[func_index - module->imported_func_count];
-    c->type = module_func_type(module, func_index);
+    c->type = eng_module_func_type(module, func_index);
     c->body = c->pos = c->instr = c->def->body;
     c->end = c->def->body + c->def->body_size;
     c->fresh_cell = NONE;
     c->last_cell = c->before_last_cell = NONE;
-    c->checks = compile_get_checks();
-    c->fuel = (c->checks & WH_CHECK_FUEL) != 0;
+    c->checks = eng_compile_get_checks();
+    c->fuel = (c->checks & ENG_CHECK_FUEL) != 0;
     if (c->fuel)
-        c->checks |= WH_CHECK_EPOCH; /* the back-edges that charge fuel check the deadline too */
+        c->checks |= ENG_CHECK_EPOCH; /* the back-edges that charge fuel check the deadline too */
     c->region = NONE;
     if (setjmp(c->on_error)) {
-        if (!c->malformed && !c->scanning) {
+        if (!c->is_malformed && !c->scanning) {
             c->invalid = c->error;
             c->error = NULL;
             if (setjmp(c->on_error) == 0)
-                scan_body(c, false);
+                eng_scan_body(c, false);
             if (c->error)
-                wh_error_free(c->invalid);
+                eng_error_free(c->invalid);
             else
                 c->error = c->invalid;
         }
-        wh_error *error = c->error;
+        eng_error *error = c->error;
         c->error = NULL;
         compiler_reset(c);
-        compile_scratch_free(own_scratch);
+        eng_compile_scratch_free(own_scratch);
         return error;
     }
-    uint64_t local_count = (uint64_t)c->type->param_count + c->def->local_count;
+    uint64_t local_count = (uint64_t)c->type->param_count + c->def->body_local_count;
     /* Slots are 32-bit: locals plus the deepest possible stack (one value per body byte) must fit. */
     if (local_count + c->def->body_size + 16 > INT32_MAX)
-        malformed(c, "too many locals (%llu)", (unsigned long long)local_count);
-    c->declared_local_count = (uint32_t)local_count;
-    check_types(c);
-    choose_constants(c);
-    c->local_count = c->declared_local_count + c->constant_count;
-    reserve(c, (void **)&c->local_readers, &c->local_reader_capacity, c->local_count ? c->local_count : 1,
+        eng_malformed(c, "too many locals (%llu)", (unsigned long long)local_count);
+    c->local_count = (uint32_t)local_count;
+    eng_check_types(c);
+    eng_choose_constants(c);
+    c->stack_base = c->local_count + c->constant_count;
+    eng_reserve(c, (void **)&c->local_readers, &c->local_reader_capacity, c->stack_base ? c->stack_base : 1,
             sizeof *c->local_readers);
-    memset(c->local_readers, 0xff, c->local_count * sizeof *c->local_readers); /* all NONE */
+    memset(c->local_readers, 0xff, c->stack_base * sizeof *c->local_readers); /* all NONE */
     /* Bounds the code a small body may expand into (through branch copies). */
     uint64_t limit = (uint64_t)c->def->body_size * 64 + (1u << 20);
     c->cell_limit = limit > (1u << 28) ? (1u << 28) : (uint32_t)limit;
 
     if (c->fuel)
-        open_region(c); /* region 0: paid on entry */
+        eng_open_region(c); /* region 0: paid on entry */
     compile_body(c);
 
-    wh_code *code = calloc(1, sizeof *code);
+    eng_code *code = calloc(1, sizeof *code);
     if (!code)
-        fail(c, "out of memory while compiling");
+        eng_fail(c, "out of memory while compiling");
     code->checks = c->checks;
     if (c->fuel)
         resolve_fuel(c, code);
     code->cells = c->cells;
     code->cell_count = c->cell_count;
     code->param_count = c->type->param_count;
-    code->local_count = c->declared_local_count;
+    code->local_count = c->local_count;
     code->constant_count = c->constant_count;
     code->constants = c->constants;
     code->result_count = c->type->result_count;
-    uint32_t slots = c->local_count + c->max_height;
+    uint32_t slots = c->stack_base + c->max_height;
     if (c->call_slots > slots)
         slots = c->call_slots;
     if (code->result_count > slots)
@@ -382,7 +382,7 @@ wh_error *compile_function(const wh_module *module, uint32_t func_index, compile
     c->cells = NULL;
     c->offsets = NULL;
     c->constants = NULL;
-    compile_scratch_free(own_scratch);
+    eng_compile_scratch_free(own_scratch);
     *out = code;
     return NULL;
 }

@@ -7,14 +7,14 @@ static frame *read_label(compiler *c)
 {
     uint32_t depth = read_u32(c);
     if (depth >= c->depth)
-        fail(c, "unknown label %u", depth);
+        eng_fail(c, "unknown label %u", depth);
     return &c->frames[c->depth - 1 - depth];
 }
 
-void push_frame(compiler *c, uint8_t kind, blocktype bt)
+void eng_push_frame(compiler *c, uint8_t kind, blocktype bt)
 {
     bool dead = c->depth > 0 && live(c) == false;
-    reserve(c, (void **)&c->frames, &c->frame_capacity, (uint64_t)c->depth + 1, sizeof *c->frames);
+    eng_reserve(c, (void **)&c->frames, &c->frame_capacity, (uint64_t)c->depth + 1, sizeof *c->frames);
     frame *f = &c->frames[c->depth++];
     *f = (frame){
         .kind = kind,
@@ -34,22 +34,22 @@ void push_frame(compiler *c, uint8_t kind, blocktype bt)
 }
 
 /* The fused compare-and-branch that replaces `compare` followed by a jump taken when its
- * result is `when_true`; WH_OP_COUNT when there is none. */
-static wh_opcode fused_branch(uint32_t compare, bool when_true)
+ * result is `when_true`; ENG_OP_COUNT when there is none. */
+static eng_opcode fused_branch(uint32_t compare, bool when_true)
 {
-    static const struct { wh_opcode compare, if_true, if_false; } table[] = {
-#define PAIR(T, A, B) {WH_OP_##T##_##A, WH_OP_BR_IF_##T##_##A, WH_OP_BR_IF_##T##_##B}, \
-                      {WH_OP_##T##_##B, WH_OP_BR_IF_##T##_##B, WH_OP_BR_IF_##T##_##A},
+    static const struct { eng_opcode compare, if_true, if_false; } table[] = {
+#define PAIR(T, A, B) {ENG_OP_##T##_##A, ENG_OP_BR_IF_##T##_##A, ENG_OP_BR_IF_##T##_##B}, \
+                      {ENG_OP_##T##_##B, ENG_OP_BR_IF_##T##_##B, ENG_OP_BR_IF_##T##_##A},
         PAIR(I32, EQ, NE) PAIR(I32, LT_S, GE_S) PAIR(I32, LT_U, GE_U) PAIR(I32, GT_S, LE_S) PAIR(I32, GT_U, LE_U)
         PAIR(I64, EQ, NE) PAIR(I64, LT_S, GE_S) PAIR(I64, LT_U, GE_U) PAIR(I64, GT_S, LE_S) PAIR(I64, GT_U, LE_U)
 #undef PAIR
-        {WH_OP_I32_EQZ, WH_OP_BR_UNLESS, WH_OP_BR_IF},
-        {WH_OP_I64_EQZ, WH_OP_BR_IF_I64_EQZ, WH_OP_BR_IF_I64_NEZ},
+        {ENG_OP_I32_EQZ, ENG_OP_BR_UNLESS, ENG_OP_BR_IF},
+        {ENG_OP_I64_EQZ, ENG_OP_BR_IF_I64_EQZ, ENG_OP_BR_IF_I64_NEZ},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (table[i].compare == compare)
             return when_true ? table[i].if_true : table[i].if_false;
-    return WH_OP_COUNT;
+    return ENG_OP_COUNT;
 }
 
 /* Emits a jump taken when i32 fp[cond] is (when_true) or is not zero; returns its opcode cell,
@@ -61,21 +61,21 @@ static uint32_t emit_conditional(compiler *c, bool when_true, uint32_t cond, uin
     if (fused_cell != NONE && c->cells[fused_cell] == cond) {
         uint32_t at = fused_cell - 1;
         uint32_t compare = c->cells[at];
-        int count = wh_opcode_operand_count[compare];
-        wh_opcode fused = fused_branch(compare, when_true);
-        if (fused != WH_OP_COUNT && at + 1 + (uint32_t)count == c->cell_count) {
-            wh_opcode with_add = fused == WH_OP_BR_IF_I32_NE     ? WH_OP_I32_ADD_BR_IF_NE
-                                 : fused == WH_OP_BR_IF_I32_LT_S ? WH_OP_I32_ADD_BR_IF_LT_S
-                                 : fused == WH_OP_BR_IF_I32_LT_U ? WH_OP_I32_ADD_BR_IF_LT_U
-                                                                 : WH_OP_COUNT;
+        int count = eng_opcode_operand_count[compare];
+        eng_opcode fused = fused_branch(compare, when_true);
+        if (fused != ENG_OP_COUNT && at + 1 + (uint32_t)count == c->cell_count) {
+            eng_opcode with_add = fused == ENG_OP_BR_IF_I32_NE     ? ENG_OP_I32_ADD_BR_IF_NE
+                                 : fused == ENG_OP_BR_IF_I32_LT_S ? ENG_OP_I32_ADD_BR_IF_LT_S
+                                 : fused == ENG_OP_BR_IF_I32_LT_U ? ENG_OP_I32_ADD_BR_IF_LT_U
+                                                                 : ENG_OP_COUNT;
             uint32_t step = c->before_last_cell;
-            if (with_add != WH_OP_COUNT && step != NONE && step + 4 == at && c->cells[step] == WH_OP_I32_ADD) {
+            if (with_add != ENG_OP_COUNT && step != NONE && step + 4 == at && c->cells[step] == ENG_OP_I32_ADD) {
                 /* The loop's step just before its test (a two-operand compare): one instruction for both. */
                 uint32_t x = c->cells[at + 2], y = c->cells[at + 3];
                 uint32_t d = c->cells[step + 1], a = c->cells[step + 2], b = c->cells[step + 3];
                 unemit_last(c);
                 unemit_last(c);
-                return emit_opcode_with(c, with_add, (uint32_t[]){d, a, b, x, y, 0}, 6);
+                return eng_emit_opcode_with(c, with_add, (uint32_t[]){d, a, b, x, y, 0}, 6);
             }
             for (int i = 1; i < count; i++)
                 c->cells[at + i] = c->cells[at + i + 1];
@@ -85,40 +85,40 @@ static uint32_t emit_conditional(compiler *c, bool when_true, uint32_t cond, uin
             return at;
         }
     }
-    return emit2(c, when_true ? WH_OP_BR_IF : WH_OP_BR_UNLESS, cond, 0);
+    return emit2(c, when_true ? ENG_OP_BR_IF : ENG_OP_BR_UNLESS, cond, 0);
 }
 
 /* The cell holding the target of the branch whose opcode is at `at` (always its last operand). */
 static uint32_t target_cell(const compiler *c, uint32_t at)
 {
-    return at + (uint32_t)wh_opcode_operand_count[c->cells[at]];
+    return at + (uint32_t)eng_opcode_operand_count[c->cells[at]];
 }
 
 /* Emits a jump (BR when cond is NONE, else BR_IF on `cond`, see emit_conditional) to the
  * label of `target`. */
 static void emit_jump(compiler *c, uint32_t cond, uint32_t fused_cell, frame *target)
 {
-    uint32_t at = cond == NONE ? emit1(c, WH_OP_BR, 0) : emit_conditional(c, true, cond, fused_cell);
+    uint32_t at = cond == NONE ? emit1(c, ENG_OP_BR, 0) : emit_conditional(c, true, cond, fused_cell);
     uint32_t operand_cell = c->cell_count - 1;
     if (target->kind == FRAME_LOOP) {
         c->cells[operand_cell] = target->label_cell - at;
         if (c->checks) {
             /* A back-edge: the branch (the last instruction emitted) takes its back-edge form,
              * with a cost operand when charging fuel. */
-            wh_opcode back = back_edge_form(c->cells[at], c->fuel);
-            if (back == WH_OP_COUNT)
-                fail(c, "internal error: no back-edge form of %s", wh_opcode_name[c->cells[at]]);
+            eng_opcode back = eng_back_edge_form(c->cells[at], c->fuel);
+            if (back == ENG_OP_COUNT)
+                eng_fail(c, "internal error: no back-edge form of %s", eng_opcode_name[c->cells[at]]);
             c->cells[at] = back;
             /* It may trap (fuel, deadline): backtraces name this br. Offsets stay sorted, as
              * nothing after `at` has one. */
             if (c->offset_count == 0 || c->offsets[c->offset_count - 1].cell < at)
                 record_offset(c, at);
             if (c->fuel)
-                use_region(c, append_cell(c, 0), target->region);
+                eng_use_region(c, eng_append_cell(c, 0), target->region);
         }
         return;
     }
-    reserve(c, (void **)&c->patches, &c->patch_capacity, (uint64_t)c->patch_count + 1, sizeof *c->patches);
+    eng_reserve(c, (void **)&c->patches, &c->patch_capacity, (uint64_t)c->patch_count + 1, sizeof *c->patches);
     c->patches[c->patch_count] = (patch){operand_cell, at, target->patch_head};
     target->patch_head = c->patch_count++;
     target->label_used = true;
@@ -132,10 +132,10 @@ static void emit_return(compiler *c, const operand *values, uint32_t height, uin
     if (count == 1 && fresh_cell != NONE) {
         /* The instruction that computed the only result writes it to fp[0] directly. */
         c->cells[fresh_cell] = 0;
-        emit0(c, WH_OP_RETURN);
+        emit0(c, ENG_OP_RETURN);
         return;
     }
-    reserve(c, (void **)&c->sources, &c->source_capacity, count, sizeof *c->sources);
+    eng_reserve(c, (void **)&c->sources, &c->source_capacity, count, sizeof *c->sources);
     uint32_t *sources = c->sources;
     /* Copies go in ascending order. A home slot is never below its destination, so only a
      * local source below its destination (e.g. returning local 1 then local 0) could be
@@ -143,14 +143,14 @@ static void emit_return(compiler *c, const operand *values, uint32_t height, uin
     for (uint32_t i = 0; i < count; i++) {
         sources[i] = values[i].slot;
         if (sources[i] < i) {
-            emit2(c, WH_OP_COPY, home(c, height + i), sources[i]);
+            emit2(c, ENG_OP_COPY, home(c, height + i), sources[i]);
             sources[i] = home(c, height + i);
         }
     }
     for (uint32_t i = 0; i < count; i++)
         if (sources[i] != i)
-            emit2(c, WH_OP_COPY, i, sources[i]);
-    emit0(c, WH_OP_RETURN);
+            emit2(c, ENG_OP_COPY, i, sources[i]);
+    emit0(c, ENG_OP_RETURN);
 }
 
 /* Whether branching to `target` with `values` on top of the stack needs copies. */
@@ -178,24 +178,24 @@ static void emit_branch(compiler *c, frame *target, const operand *values, uint3
     for (uint32_t i = 0; i < arity; i++) {
         uint32_t destination = home(c, target->height + i);
         if (values[i].slot != destination)
-            emit2(c, WH_OP_COPY, destination, values[i].slot);
+            emit2(c, ENG_OP_COPY, destination, values[i].slot);
     }
     emit_jump(c, NONE, NONE, target);
 }
 
 /* `cond` and `fused_cell`: for if, see emit_conditional. */
-void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, uint32_t fused_cell)
+void eng_enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, uint32_t fused_cell)
 {
-    operand *params = pop_values(c, bt.params, bt.param_count);
-    push_values(c, params, bt.params, bt.param_count);
+    operand *params = eng_pop_values(c, bt.params, bt.param_count);
+    eng_push_values(c, params, bt.params, bt.param_count);
     bool was_live = live(c);
     if (was_live)
-        materialize_all(c);
-    WH_ASSERT(!was_live || c->pending_count == 0); /* operands below a label are home */
+        eng_materialize_all(c);
+    ENG_ASSERT(!was_live || c->pending_count == 0); /* operands below a label are home */
     uint32_t else_opcode = NONE;
     if (was_live && kind == FRAME_IF)
         else_opcode = emit_conditional(c, false, cond, fused_cell);
-    push_frame(c, kind, bt);
+    eng_push_frame(c, kind, bt);
     frame *f = top_frame(c);
     f->else_opcode = else_opcode;
     if (kind == FRAME_LOOP) {
@@ -204,7 +204,7 @@ void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, uint32_
         if (c->fuel && was_live) {
             /* Entering by falling through is paid by the region before the label. */
             uint32_t before = c->region;
-            f->region = open_region(c);
+            f->region = eng_open_region(c);
             c->regions[before].next_loop = f->region;
         }
     }
@@ -215,17 +215,17 @@ static void start_branch_target_region(compiler *c)
 {
     if (!c->fuel)
         return;
-    uint32_t r = open_region(c);
-    record_offset(c, emit1(c, WH_OP_FUEL, 0));
-    use_region(c, c->cell_count - 1, r);
+    uint32_t r = eng_open_region(c);
+    record_offset(c, emit1(c, ENG_OP_FUEL, 0));
+    eng_use_region(c, c->cell_count - 1, r);
 }
 
 /* Checks that the frame's stack holds exactly its results; leaves them popped in scratch. */
 static operand *pop_results(compiler *c, frame *f)
 {
-    operand *results = pop_values(c, f->results, f->result_count);
+    operand *results = eng_pop_values(c, f->results, f->result_count);
     if (c->height != f->height)
-        fail(c, "type mismatch: %u more value%s on the stack than the block's %u result%s", c->height - f->height,
+        eng_fail(c, "type mismatch: %u more value%s on the stack than the block's %u result%s", c->height - f->height,
              c->height - f->height == 1 ? "" : "s", f->result_count, f->result_count == 1 ? "" : "s");
     return results;
 }
@@ -235,15 +235,15 @@ static void materialize_results(compiler *c, frame *f, const operand *results)
 {
     for (uint32_t i = 0; i < f->result_count; i++)
         if (results[i].slot != home(c, f->height + i))
-            emit2(c, WH_OP_COPY, home(c, f->height + i), results[i].slot);
+            emit2(c, ENG_OP_COPY, home(c, f->height + i), results[i].slot);
 }
 
-void compile_else(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_else(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     frame *f = top_frame(c);
     if (f->kind != FRAME_IF)
-        malformed(c, "END opcode expected (else without a matching if)");
+        eng_malformed(c, "END opcode expected (else without a matching if)");
     operand *results = pop_results(c, f);
     if (!f->dead) {
         materialize_results(c, f, results);
@@ -266,7 +266,7 @@ void compile_else(compiler *c, const wh_wasm_instruction *instruction)
 }
 
 /* The function's final `end` leaves no frame open (c->depth == 0). */
-void compile_end(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_end(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     frame *f = top_frame(c);
@@ -278,7 +278,7 @@ void compile_end(compiler *c, const wh_wasm_instruction *instruction)
         for (uint32_t i = 0; same && i < f->param_count; i++)
             same = f->params[i] == f->results[i];
         if (!same)
-            fail(c, "type mismatch: if without else must have the same parameter and result types");
+            eng_fail(c, "type mismatch: if without else must have the same parameter and result types");
     }
     bool falls_through = !f->dead;
     if (f->kind == FRAME_FUNCTION) {
@@ -301,7 +301,7 @@ void compile_end(compiler *c, const wh_wasm_instruction *instruction)
         place_label(c);
     }
     uint32_t result_count = f->result_count;
-    const wh_valtype *result_types = f->results;
+    const eng_valtype *result_types = f->results;
     c->depth--;
     top_frame(c)->dead = !reachable;
     if (targeted)
@@ -310,28 +310,28 @@ void compile_end(compiler *c, const wh_wasm_instruction *instruction)
         push(c, (uint8_t)result_types[i]);
 }
 
-void compile_br(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_br(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     frame *target = read_label(c);
     uint32_t fresh_cell = fresh_result(c);
-    operand *values = pop_values(c, label_types(target), label_arity(target));
+    operand *values = eng_pop_values(c, label_types(target), label_arity(target));
     if (live(c))
         emit_branch(c, target, values, c->height, fresh_cell);
-    set_unreachable(c);
+    eng_set_unreachable(c);
 }
 
-void compile_br_if(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_br_if(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     frame *target = read_label(c);
     uint32_t fused_cell = fresh_result(c);
-    operand cond = pop(c, WH_I32);
+    operand cond = pop(c, ENG_I32);
     uint32_t arity = label_arity(target);
-    const wh_valtype *types = label_types(target);
-    operand *values = pop_values(c, types, arity);
+    const eng_valtype *types = label_types(target);
+    operand *values = eng_pop_values(c, types, arity);
     uint32_t height = c->height;
-    push_values(c, values, types, arity);
+    eng_push_values(c, values, types, arity);
     if (!live(c))
         return;
     if (branch_needs_moves(c, target, values)) {
@@ -344,20 +344,20 @@ void compile_br_if(compiler *c, const wh_wasm_instruction *instruction)
     }
 }
 
-void compile_br_table(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_br_table(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     uint32_t count = read_u32(c);
     /* Every target takes at least one byte: check before allocating. */
     if (count >= (uint64_t)(c->end - c->pos))
-        fail_end(c);
-    reserve(c, (void **)&c->targets, &c->target_capacity, (uint64_t)count + 1, sizeof *c->targets);
+        eng_fail_end(c);
+    eng_reserve(c, (void **)&c->targets, &c->target_capacity, (uint64_t)count + 1, sizeof *c->targets);
     for (uint32_t i = 0; i <= count; i++)
         c->targets[i] = read_u32(c);
-    operand index = pop(c, WH_I32);
+    operand index = pop(c, ENG_I32);
     for (uint32_t i = 0; i <= count; i++)
         if (c->targets[i] >= c->depth)
-            fail(c, "unknown label %u", c->targets[i]);
+            eng_fail(c, "unknown label %u", c->targets[i]);
 
     /* Each label must accept the operands; checking a label once per table is enough. */
     uint32_t serial = ++c->br_table_serial;
@@ -369,21 +369,21 @@ void compile_br_table(compiler *c, const wh_wasm_instruction *instruction)
             continue;
         target->table_serial = serial;
         if (label_arity(target) != arity)
-            fail(c, "type mismatch: br_table targets have different numbers of values (%u and %u)",
+            eng_fail(c, "type mismatch: br_table targets have different numbers of values (%u and %u)",
                  label_arity(target), arity);
         /* Pushed back as popped: an unknown operand stays unknown for the next label. */
-        operand *values = pop_values(c, label_types(target), arity);
+        operand *values = eng_pop_values(c, label_types(target), arity);
         for (uint32_t k = 0; k < arity; k++)
             push_at(c, values[k].type, values[k].slot);
     }
-    operand *values = pop_values(c, label_types(fallback), arity);
+    operand *values = eng_pop_values(c, label_types(fallback), arity);
     uint32_t height = c->height;
 
     if (live(c)) {
         if ((uint64_t)c->cell_count + 3 + count + 1 > c->cell_limit)
-            fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
-        uint32_t at = emit_opcode(c, WH_OP_BR_TABLE, 0);
-        reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 2 + count + 1, sizeof *c->cells);
+            eng_fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
+        uint32_t at = emit_opcode(c, ENG_OP_BR_TABLE, 0);
+        eng_reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 2 + count + 1, sizeof *c->cells);
         CELL(index.slot);
         CELL(count);
         uint32_t first = c->cell_count;
@@ -406,7 +406,7 @@ void compile_br_table(compiler *c, const wh_wasm_instruction *instruction)
             if (target->kind == FRAME_LOOP) {
                 c->cells[operand_cell] = target->label_cell - at;
             } else {
-                reserve(c, (void **)&c->patches, &c->patch_capacity, (uint64_t)c->patch_count + 1,
+                eng_reserve(c, (void **)&c->patches, &c->patch_capacity, (uint64_t)c->patch_count + 1,
                         sizeof *c->patches);
                 c->patches[c->patch_count] = (patch){operand_cell, at, target->patch_head};
                 target->patch_head = c->patch_count++;
@@ -424,28 +424,28 @@ void compile_br_table(compiler *c, const wh_wasm_instruction *instruction)
             c->cells[first + i] = target->stub_cell - at;
         }
     }
-    set_unreachable(c);
+    eng_set_unreachable(c);
 }
 
-void compile_return(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_return(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     uint32_t fresh_cell = fresh_result(c);
-    operand *values = pop_values(c, functype_results(c->type), c->type->result_count);
+    operand *values = eng_pop_values(c, eng_functype_results(c->type), c->type->result_count);
     if (live(c))
         emit_return(c, values, c->height, fresh_cell);
-    set_unreachable(c);
+    eng_set_unreachable(c);
 }
 
 /* Pops the arguments of `type` and copies them into consecutive home slots; returns the base. */
-static uint32_t pop_arguments(compiler *c, const wh_functype *type)
+static uint32_t pop_arguments(compiler *c, const eng_functype *type)
 {
-    operand *args = pop_values(c, functype_params(type), type->param_count);
+    operand *args = eng_pop_values(c, eng_functype_params(type), type->param_count);
     uint32_t base = home(c, c->height);
     if (live(c)) {
         for (uint32_t i = 0; i < type->param_count; i++)
             if (args[i].slot != base + i)
-                emit2(c, WH_OP_COPY, base + i, args[i].slot);
+                emit2(c, ENG_OP_COPY, base + i, args[i].slot);
         uint32_t area = type->param_count > type->result_count ? type->param_count : type->result_count;
         if (base + area > c->call_slots)
             c->call_slots = base + area;
@@ -453,41 +453,41 @@ static uint32_t pop_arguments(compiler *c, const wh_functype *type)
     return base;
 }
 
-static void push_results(compiler *c, const wh_functype *type)
+static void push_results(compiler *c, const eng_functype *type)
 {
     for (uint32_t i = 0; i < type->result_count; i++)
-        push(c, (uint8_t)functype_results(type)[i]);
+        push(c, (uint8_t)eng_functype_results(type)[i]);
 }
 
-void compile_call(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_call(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     uint32_t func = read_u32(c);
     if (func >= c->module->func_count)
-        fail(c, "unknown function %u", func);
-    const wh_functype *type = module_func_type(c->module, func);
+        eng_fail(c, "unknown function %u", func);
+    const eng_functype *type = eng_module_func_type(c->module, func);
     uint32_t base = pop_arguments(c, type);
     if (live(c))
-        record_offset(c, emit2(c, WH_OP_CALL, func, base));
+        record_offset(c, emit2(c, ENG_OP_CALL, func, base));
     push_results(c, type);
 }
 
-void compile_call_indirect(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_call_indirect(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     uint32_t type_index = read_u32(c);
     uint32_t table = read_u32(c);
     if (type_index >= c->module->type_count)
-        fail(c, "unknown type %u", type_index);
+        eng_fail(c, "unknown type %u", type_index);
     if (table >= c->module->table_count)
-        fail(c, "unknown table %u", table);
-    if (c->module->tables[table].element_type != WH_FUNCREF)
-        fail(c, "type mismatch: call_indirect needs a funcref table, table %u holds %s", table,
+        eng_fail(c, "unknown table %u", table);
+    if (c->module->tables[table].element_type != ENG_FUNCREF)
+        eng_fail(c, "type mismatch: call_indirect needs a funcref table, table %u holds %s", table,
              type_name((uint8_t)c->module->tables[table].element_type));
-    const wh_functype *type = &c->module->types[type_index];
-    operand elem = pop(c, WH_I32);
+    const eng_functype *type = &c->module->types[type_index];
+    operand elem = pop(c, ENG_I32);
     uint32_t base = pop_arguments(c, type);
     if (live(c))
-        record_offset(c, emit4(c, WH_OP_CALL_INDIRECT, type_index, table, elem.slot, base));
+        record_offset(c, emit4(c, ENG_OP_CALL_INDIRECT, type_index, table, elem.slot, base));
     push_results(c, type);
 }

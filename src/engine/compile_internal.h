@@ -1,6 +1,6 @@
 /* compile_internal.h: the compiler state, its types and the helpers shared by the compile_*.c files. */
-#ifndef WH_COMPILE_INTERNAL_H
-#define WH_COMPILE_INTERNAL_H
+#ifndef ENG_COMPILE_INTERNAL_H
+#define ENG_COMPILE_INTERNAL_H
 
 #include "code.h"
 #include "instructions.h"
@@ -17,7 +17,8 @@
  * of operand types (with an "unknown" type that the polymorphic stack yields in unreachable
  * code) and a stack of control frames. Translation happens at the same time.
  *
- * Where values live. The operand at stack height h has a home slot, local_count + h. The
+ * Where values live. The operand at stack height h has a home slot, stack_base + h (stack_base:
+ * the slots of the locals, parameters included, then those of the constants). The
  * translator keeps a virtual stack recording, for each operand, the slot that holds it right
  * now: its home slot, or the slot of a local when the operand came from a `local.get` that
  * has not been copied yet ("pending"). Instructions read their operands wherever they are, so
@@ -34,7 +35,7 @@
  * Code is emitted only while the current point is reachable ("live"); unreachable code is
  * validated and dropped.
  *
- * Limits (code.h, WH_CHECK_*). With checks on, every branch back to a loop's label becomes its
+ * Limits (code.h, ENG_CHECK_*). With checks on, every branch back to a loop's label becomes its
  * _BACK form, which looks at the store's stop flag when taken (_BACK_FUEL: and charges fuel);
  * the interpreter checks function entry. For fuel, the code is cut into regions: straight-line code
  * entered only at its top, at function entry, at a loop label or at a label that a forward
@@ -57,7 +58,7 @@ enum frame_kind { FRAME_FUNCTION, FRAME_BLOCK, FRAME_LOOP, FRAME_IF, FRAME_ELSE 
 
 typedef struct operand {
     uint32_t slot; /* where the value is now: its home slot, or a local's slot (pending) */
-    uint8_t type;  /* a wh_valtype, or TYPE_UNKNOWN */
+    uint8_t type;  /* a eng_valtype, or TYPE_UNKNOWN */
     uint32_t next; /* pending: height of the next lower operand reading the same local, or NONE */
 } operand;
 
@@ -68,7 +69,7 @@ typedef struct frame {
     bool entered_dead; /* the frame began in dead code, so all of it is dead */
     bool label_used;   /* a forward branch to this frame's label was emitted */
     uint32_t param_count, result_count;
-    const wh_valtype *params, *results;
+    const eng_valtype *params, *results;
     uint32_t height;        /* operand stack height at entry, parameters excluded */
     uint32_t label_cell;    /* loop: the cell its label points at */
     uint32_t patch_head;    /* forward branches waiting for the label (index into patches) */
@@ -101,26 +102,26 @@ typedef struct region_use {
 
 typedef struct blocktype {
     uint32_t param_count, result_count;
-    const wh_valtype *params, *results;
+    const eng_valtype *params, *results;
 } blocktype;
 
 typedef struct compiler {
     jmp_buf on_error;
-    wh_error *error;
-    bool malformed; /* the error is a decoding error, not a validation error */
+    eng_error *error;
+    bool is_malformed; /* the error is a decoding error, not a validation error */
     bool scanning;  /* decoding only: looking for a decoding error after a validation error */
-    wh_error *invalid; /* the validation error, while scanning */
+    eng_error *invalid; /* the validation error, while scanning */
 
-    const wh_module *module;
+    const eng_module *module;
     uint32_t func_index;
-    const wh_func_def *def;
-    const wh_functype *type;
+    const eng_func_def *def;
+    const eng_functype *type;
 
     const uint8_t *body, *pos, *end;
     const uint8_t *instr; /* start of the instruction being compiled, for messages and backtraces */
 
-    uint32_t local_count;          /* params + declared locals + constant slots */
-    uint32_t declared_local_count; /* params + declared locals: what local.get may name */
+    uint32_t local_count; /* params + declared locals: what local.get may name */
+    uint32_t stack_base;  /* local_count + constant_count: the home slot of the first operand */
     /* Constants with slots of their own (see code.h), found by a scan before compiling. */
     uint64_t *constants;
     uint32_t constant_count;
@@ -140,7 +141,7 @@ typedef struct compiler {
 
     uint32_t *cells;
     uint32_t cell_count, cell_capacity, cell_limit;
-    wh_code_offset *offsets;
+    eng_code_offset *offsets;
     uint32_t offset_count, offset_capacity;
     patch *patches;
     uint32_t patch_count, patch_capacity;
@@ -173,11 +174,15 @@ typedef struct compiler {
     uint32_t region_use_count, region_use_capacity;
 } compiler;
 
-static inline bool is_ref(uint8_t type) { return type == WH_FUNCREF || type == WH_EXTERNREF; }
+static inline bool is_ref(uint8_t type) { return type == ENG_FUNCREF || type == ENG_EXTERNREF; }
 
 /* ---- errors and memory (compile_emit.c) ---- */
 
-const char *type_name(uint8_t type);
+/* For messages: a value type's name; the unknown type of the polymorphic stack is "any value". */
+static inline const char *type_name(uint8_t type)
+{
+    return type == TYPE_UNKNOWN ? "any value" : eng_valtype_name((eng_valtype)type);
+}
 
 static inline uint32_t instr_offset(const compiler *c)
 {
@@ -185,20 +190,20 @@ static inline uint32_t instr_offset(const compiler *c)
 }
 
 /* The body breaks a validation rule. */
-_Noreturn __attribute__((format(printf, 2, 3))) void fail(compiler *c, const char *format, ...);
+_Noreturn __attribute__((format(printf, 2, 3))) void eng_fail(compiler *c, const char *format, ...);
 /* The body cannot be decoded. */
-_Noreturn __attribute__((format(printf, 2, 3))) void malformed(compiler *c, const char *format, ...);
+_Noreturn __attribute__((format(printf, 2, 3))) void eng_malformed(compiler *c, const char *format, ...);
 /* Grows *array to hold at least `needed` elements of `size` bytes. */
-void reserve(compiler *c, void **array, uint32_t *capacity, uint64_t needed, size_t size);
+void eng_reserve(compiler *c, void **array, uint32_t *capacity, uint64_t needed, size_t size);
 
 /* ---- reading the body (compile_emit.c) ---- */
 
-_Noreturn void fail_end(compiler *c);
+_Noreturn void eng_fail_end(compiler *c);
 
 static inline uint8_t read_byte(compiler *c)
 {
     if (c->pos >= c->end)
-        fail_end(c);
+        eng_fail_end(c);
     return *c->pos++;
 }
 
@@ -209,9 +214,9 @@ static inline uint32_t read_u32(compiler *c)
         uint8_t byte = read_byte(c);
         if (shift == 28) {
             if (byte & 0x80)
-                malformed(c, "integer representation too long");
+                eng_malformed(c, "integer representation too long");
             if (byte & 0x70)
-                malformed(c, "integer too large");
+                eng_malformed(c, "integer too large");
             return result | (uint32_t)byte << 28;
         }
         result |= (uint32_t)(byte & 0x7f) << shift;
@@ -221,24 +226,24 @@ static inline uint32_t read_u32(compiler *c)
 }
 
 /* Signed LEB128 of `bits` bits (32, 33 or 64). */
-int64_t read_signed(compiler *c, int bits);
-uint32_t read_fixed(compiler *c, int bytes, uint32_t *high);
-void read_zero_byte(compiler *c);
-uint8_t read_valtype(compiler *c);
-blocktype read_blocktype(compiler *c);
+int64_t eng_read_signed(compiler *c, int bits);
+uint32_t eng_read_fixed(compiler *c, int bytes, uint32_t *high);
+void eng_read_zero_byte(compiler *c);
+uint8_t eng_read_valtype(compiler *c);
+blocktype eng_read_blocktype(compiler *c);
 
 /* ---- emitting code (compile_emit.c) ---- */
 
 static inline frame *top_frame(compiler *c) { return &c->frames[c->depth - 1]; }
 static inline bool live(compiler *c) { return !top_frame(c)->dead; }
-static inline uint32_t home(const compiler *c, uint32_t height) { return c->local_count + height; }
+static inline uint32_t home(const compiler *c, uint32_t height) { return c->stack_base + height; }
 
-static inline uint32_t emit_opcode(compiler *c, wh_opcode opcode, int operand_count)
+static inline uint32_t emit_opcode(compiler *c, eng_opcode opcode, int operand_count)
 {
-    WH_ASSERT(c->depth > 0 && live(c)); /* code is emitted only where it can run */
+    ENG_ASSERT(c->depth > 0 && live(c)); /* code is emitted only where it can run */
     if ((uint64_t)c->cell_count + 1 + (uint32_t)operand_count > c->cell_limit)
-        fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
-    reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 1 + (uint32_t)operand_count,
+        eng_fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
+    eng_reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 1 + (uint32_t)operand_count,
             sizeof *c->cells);
     c->fresh_cell = NONE;
     uint32_t at = c->cell_count;
@@ -251,7 +256,7 @@ static inline uint32_t emit_opcode(compiler *c, wh_opcode opcode, int operand_co
 /* Removes the last emitted instruction, to emit a fused one in its place. */
 static inline void unemit_last(compiler *c)
 {
-    WH_ASSERT(c->last_cell != NONE && c->last_cell < c->cell_count);
+    ENG_ASSERT(c->last_cell != NONE && c->last_cell < c->cell_count);
     c->cell_count = c->last_cell;
     c->last_cell = c->before_last_cell;
     c->before_last_cell = NONE;
@@ -260,46 +265,46 @@ static inline void unemit_last(compiler *c)
 #define CELL(value) (c->cells[c->cell_count++] = (uint32_t)(value))
 
 /* Adds one operand cell to the last emitted instruction; returns its index. */
-uint32_t append_cell(compiler *c, uint32_t value);
+uint32_t eng_append_cell(compiler *c, uint32_t value);
 
 /* ---- limits: fuel regions and back-edges (compile_emit.c) ---- */
 
 /* Starts a fuel region: code compiled from here on is charged to it. */
-uint32_t open_region(compiler *c);
+uint32_t eng_open_region(compiler *c);
 /* Cell `cell` is to hold region `r`'s cost. */
-void use_region(compiler *c, uint32_t cell, uint32_t r);
+void eng_use_region(compiler *c, uint32_t cell, uint32_t r);
 /* The back-edge form of a branch opcode: _BACK_FUEL when charging fuel, else _BACK (code.h
  * lists both families in the order of the branches). */
-wh_opcode back_edge_form(uint32_t op, bool fuel);
+eng_opcode eng_back_edge_form(uint32_t op, bool fuel);
 
-uint32_t emit_opcode_with(compiler *c, wh_opcode op, const uint32_t *operands, int count);
+uint32_t eng_emit_opcode_with(compiler *c, eng_opcode op, const uint32_t *operands, int count);
 
-static inline uint32_t emit0(compiler *c, wh_opcode op) { return emit_opcode(c, op, 0); }
-static inline uint32_t emit1(compiler *c, wh_opcode op, uint32_t a)
+static inline uint32_t emit0(compiler *c, eng_opcode op) { return emit_opcode(c, op, 0); }
+static inline uint32_t emit1(compiler *c, eng_opcode op, uint32_t a)
 {
     uint32_t at = emit_opcode(c, op, 1);
     CELL(a);
     return at;
 }
-static inline uint32_t emit2(compiler *c, wh_opcode op, uint32_t a, uint32_t b)
+static inline uint32_t emit2(compiler *c, eng_opcode op, uint32_t a, uint32_t b)
 {
     uint32_t at = emit_opcode(c, op, 2);
     CELL(a), CELL(b);
     return at;
 }
-static inline uint32_t emit3(compiler *c, wh_opcode op, uint32_t a, uint32_t b, uint32_t d)
+static inline uint32_t emit3(compiler *c, eng_opcode op, uint32_t a, uint32_t b, uint32_t d)
 {
     uint32_t at = emit_opcode(c, op, 3);
     CELL(a), CELL(b), CELL(d);
     return at;
 }
-static inline uint32_t emit4(compiler *c, wh_opcode op, uint32_t a, uint32_t b, uint32_t d, uint32_t e)
+static inline uint32_t emit4(compiler *c, eng_opcode op, uint32_t a, uint32_t b, uint32_t d, uint32_t e)
 {
     uint32_t at = emit_opcode(c, op, 4);
     CELL(a), CELL(b), CELL(d), CELL(e);
     return at;
 }
-static inline uint32_t emit5(compiler *c, wh_opcode op, uint32_t a, uint32_t b, uint32_t d, uint32_t e, uint32_t f)
+static inline uint32_t emit5(compiler *c, eng_opcode op, uint32_t a, uint32_t b, uint32_t d, uint32_t e, uint32_t f)
 {
     uint32_t at = emit_opcode(c, op, 5);
     CELL(a), CELL(b), CELL(d), CELL(e), CELL(f);
@@ -309,14 +314,14 @@ static inline uint32_t emit5(compiler *c, wh_opcode op, uint32_t a, uint32_t b, 
 /* Remembers that the instruction at `at` trapping or calling maps back to the current wasm instruction. */
 static inline void record_offset(compiler *c, uint32_t at)
 {
-    reserve(c, (void **)&c->offsets, &c->offset_capacity, (uint64_t)c->offset_count + 1, sizeof *c->offsets);
-    c->offsets[c->offset_count++] = (wh_code_offset){at, instr_offset(c)};
+    eng_reserve(c, (void **)&c->offsets, &c->offset_capacity, (uint64_t)c->offset_count + 1, sizeof *c->offsets);
+    c->offsets[c->offset_count++] = (eng_code_offset){at, instr_offset(c)};
 }
 
 /* The instruction at `at` just wrote the top operand (its first operand is d). */
 static inline void set_fresh(compiler *c, uint32_t at)
 {
-    WH_ASSERT(c->height > 0 && c->cells[at + 1] == home(c, c->height - 1));
+    ENG_ASSERT(c->height > 0 && c->cells[at + 1] == home(c, c->height - 1));
     c->fresh_cell = at + 1;
     c->fresh_height = c->height;
 }
@@ -331,7 +336,7 @@ static inline void place_label(compiler *c)
 
 static inline void patch_to_here(compiler *c, uint32_t opcode_cell, uint32_t operand_cell)
 {
-    WH_ASSERT(opcode_cell < operand_cell && operand_cell < c->cell_count); /* forward branches only */
+    ENG_ASSERT(opcode_cell < operand_cell && operand_cell < c->cell_count); /* forward branches only */
     c->cells[operand_cell] = c->cell_count - opcode_cell;
 }
 
@@ -339,10 +344,10 @@ static inline void patch_to_here(compiler *c, uint32_t opcode_cell, uint32_t ope
 
 static inline void push_at(compiler *c, uint8_t type, uint32_t slot)
 {
-    reserve(c, (void **)&c->stack, &c->stack_capacity, (uint64_t)c->height + 1, sizeof *c->stack);
+    eng_reserve(c, (void **)&c->stack, &c->stack_capacity, (uint64_t)c->height + 1, sizeof *c->stack);
     /* Values live at home or in a local; anything else (from dead code) is normalized. */
     uint32_t next = NONE;
-    if (slot >= c->local_count || !live(c)) {
+    if (slot >= c->stack_base || !live(c)) {
         slot = home(c, c->height);
     } else {
         next = c->local_readers[slot];
@@ -365,9 +370,9 @@ static inline uint32_t push(compiler *c, uint8_t type)
 static inline operand drop_top(compiler *c)
 {
     operand value = c->stack[--c->height];
-    WH_ASSERT(value.slot < c->local_count || value.slot == home(c, c->height));
-    if (value.slot < c->local_count) {
-        WH_ASSERT(c->local_readers[value.slot] == c->height && c->pending_count > 0);
+    ENG_ASSERT(value.slot < c->stack_base || value.slot == home(c, c->height));
+    if (value.slot < c->stack_base) {
+        ENG_ASSERT(c->local_readers[value.slot] == c->height && c->pending_count > 0);
         /* The top operand is the highest reader of its local: the head of its list. */
         c->local_readers[value.slot] = value.next;
         c->pending_count--;
@@ -383,33 +388,33 @@ static inline operand pop(compiler *c, uint8_t expected)
         if (f->unreachable)
             return (operand){home(c, c->height), TYPE_UNKNOWN, NONE};
         if (expected == TYPE_UNKNOWN)
-            fail(c, "type mismatch: expected a value, found nothing");
-        fail(c, "type mismatch: expected %s, found nothing", type_name(expected));
+            eng_fail(c, "type mismatch: expected a value, found nothing");
+        eng_fail(c, "type mismatch: expected %s, found nothing", type_name(expected));
     }
     operand value = drop_top(c);
     if (expected != TYPE_UNKNOWN && value.type != TYPE_UNKNOWN && value.type != expected)
-        fail(c, "type mismatch: expected %s, found %s", type_name(expected), type_name(value.type));
+        eng_fail(c, "type mismatch: expected %s, found %s", type_name(expected), type_name(value.type));
     return value;
 }
 
 /* Pops values of `types` into c->scratch[0 .. count), deepest first. */
-operand *pop_values(compiler *c, const wh_valtype *types, uint32_t count);
+operand *eng_pop_values(compiler *c, const eng_valtype *types, uint32_t count);
 /* Pushes popped values back with their declared types, where they were. */
-void push_values(compiler *c, const operand *values, const wh_valtype *types, uint32_t count);
-void truncate_stack(compiler *c, uint32_t height);
+void eng_push_values(compiler *c, const operand *values, const eng_valtype *types, uint32_t count);
+void eng_truncate_stack(compiler *c, uint32_t height);
 /* Copies the pending operand at `height` into its home slot. The caller empties the
  * local's list of readers: materialization always takes all of them. */
-void materialize(compiler *c, uint32_t height);
+void eng_materialize(compiler *c, uint32_t height);
 /* Before local x changes: operands still reading it get their own copy. */
-void materialize_local(compiler *c, uint32_t local);
-void materialize_all(compiler *c);
+void eng_materialize_local(compiler *c, uint32_t local);
+void eng_materialize_all(compiler *c);
 /* After unreachable, br, br_table and return: the rest of the frame is polymorphic and dead. */
-void set_unreachable(compiler *c);
+void eng_set_unreachable(compiler *c);
 
 /* ---- control (compile_control.c) ---- */
 
 static inline uint32_t label_arity(const frame *f) { return f->kind == FRAME_LOOP ? f->param_count : f->result_count; }
-static inline const wh_valtype *label_types(const frame *f) { return f->kind == FRAME_LOOP ? f->params : f->results; }
+static inline const eng_valtype *label_types(const frame *f) { return f->kind == FRAME_LOOP ? f->params : f->results; }
 
 /* Whether the top operand was just written to its home slot by the last instruction. */
 static inline bool top_is_fresh(compiler *c)
@@ -424,71 +429,71 @@ static inline uint32_t fresh_result(compiler *c)
     return top_is_fresh(c) ? c->fresh_cell : NONE;
 }
 
-void push_frame(compiler *c, uint8_t kind, blocktype bt);
+void eng_push_frame(compiler *c, uint8_t kind, blocktype bt);
 /* `cond` and `fused_cell`: for if, see emit_conditional. */
-void enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, uint32_t fused_cell);
+void eng_enter_block(compiler *c, uint8_t kind, blocktype bt, uint32_t cond, uint32_t fused_cell);
 
-/* Instruction handlers (see instructions.h): compile_HANDLER for each HANDLER of the table. */
-void compile_else(compiler *c, const wh_wasm_instruction *instruction);
+/* Instruction handlers (see instructions.h): eng_compile_HANDLER for each HANDLER of the table. */
+void eng_compile_else(compiler *c, const eng_wasm_instruction *instruction);
 /* The function's final `end` leaves no frame open (c->depth == 0). */
-void compile_end(compiler *c, const wh_wasm_instruction *instruction);
-void compile_br(compiler *c, const wh_wasm_instruction *instruction);
-void compile_br_if(compiler *c, const wh_wasm_instruction *instruction);
-void compile_br_table(compiler *c, const wh_wasm_instruction *instruction);
-void compile_return(compiler *c, const wh_wasm_instruction *instruction);
-void compile_call(compiler *c, const wh_wasm_instruction *instruction);
-void compile_call_indirect(compiler *c, const wh_wasm_instruction *instruction);
+void eng_compile_end(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_br(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_br_if(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_br_table(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_return(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_call(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_call_indirect(compiler *c, const eng_wasm_instruction *instruction);
 
 /* ---- variables, memory and tables, constants, numeric instructions, select, bulk memory (compile_ops.c) ---- */
 
-uint8_t local_type(compiler *c, uint32_t local);
-uint32_t read_local(compiler *c);
-void require_memory(compiler *c);
-uint32_t read_table(compiler *c);
+uint8_t eng_local_type(compiler *c, uint32_t local);
+uint32_t eng_read_local(compiler *c);
+void eng_require_memory(compiler *c);
+uint32_t eng_read_table(compiler *c);
 static inline uint8_t table_type(compiler *c, uint32_t table) { return (uint8_t)c->module->tables[table].element_type; }
 /* memory.init and data.drop need the data count section when the module has data segments. */
-void require_data_count(compiler *c);
+void eng_require_data_count(compiler *c);
 /* Pushes a constant: it reads its slot when it has one, else a CONST instruction writes it. */
-void push_constant(compiler *c, uint8_t type, uint32_t low, uint32_t high);
+void eng_push_constant(compiler *c, uint8_t type, uint32_t low, uint32_t high);
 
-void compile_local_set(compiler *c, const wh_wasm_instruction *instruction);
-void compile_local_tee(compiler *c, const wh_wasm_instruction *instruction);
-void compile_global_get(compiler *c, const wh_wasm_instruction *instruction);
-void compile_global_set(compiler *c, const wh_wasm_instruction *instruction);
-void compile_load(compiler *c, const wh_wasm_instruction *instruction);
-void compile_store(compiler *c, const wh_wasm_instruction *instruction);
-void compile_numeric(compiler *c, const wh_wasm_instruction *instruction);
-void compile_const(compiler *c, const wh_wasm_instruction *instruction);
-void compile_select(compiler *c, const wh_wasm_instruction *instruction);
-void compile_select_typed(compiler *c, const wh_wasm_instruction *instruction);
-void compile_memory_init(compiler *c, const wh_wasm_instruction *instruction);
-void compile_data_drop(compiler *c, const wh_wasm_instruction *instruction);
-void compile_memory_copy(compiler *c, const wh_wasm_instruction *instruction);
-void compile_memory_fill(compiler *c, const wh_wasm_instruction *instruction);
-void compile_table_init(compiler *c, const wh_wasm_instruction *instruction);
-void compile_elem_drop(compiler *c, const wh_wasm_instruction *instruction);
-void compile_table_copy(compiler *c, const wh_wasm_instruction *instruction);
-void compile_table_grow(compiler *c, const wh_wasm_instruction *instruction);
-void compile_table_size(compiler *c, const wh_wasm_instruction *instruction);
-void compile_table_fill(compiler *c, const wh_wasm_instruction *instruction);
+void eng_compile_local_set(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_local_tee(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_global_get(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_global_set(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_load(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_store(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_numeric(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_const(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_select(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_select_typed(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_memory_init(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_data_drop(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_memory_copy(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_memory_fill(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_table_init(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_elem_drop(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_table_copy(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_table_grow(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_table_size(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_table_fill(compiler *c, const eng_wasm_instruction *instruction);
 
 /* ---- the pre-scan and constant choice (compile_scan.c) ---- */
 
 /* After a validation error. The reference decodes a whole body before validating it, so a
  * decoding error anywhere in the body is the one to report: walk the body decoding only. */
-void scan_body(compiler *c, bool collect_constants);
+void eng_scan_body(compiler *c, bool collect_constants);
 /* Scans the body for its constants and gives the heaviest ones slots. A body that does not
  * decode gets none: compiling it reports the error. */
-void choose_constants(compiler *c);
-void check_types(compiler *c);
+void eng_choose_constants(compiler *c);
+void eng_check_types(compiler *c);
 
 /* ---- instructions (compile.c) ---- */
 
 /* Reads an opcode, with its prefix, and returns its row; an opcode without one is malformed. */
-const wh_wasm_instruction *read_instruction(compiler *c);
+const eng_wasm_instruction *eng_read_instruction(compiler *c);
 
 /* The body ran out before its final `end`. The reference decoder keeps reading past the
  * declared size, so its message depends on what follows; mimic it for clearer reports. */
-_Noreturn void fail_missing_end(compiler *c, uint32_t open_blocks);
+_Noreturn void eng_fail_missing_end(compiler *c, uint32_t open_blocks);
 
 #endif

@@ -3,26 +3,26 @@
 
 /* ---- variables ---- */
 
-uint8_t local_type(compiler *c, uint32_t local)
+uint8_t eng_local_type(compiler *c, uint32_t local)
 {
     uint32_t param_count = c->type->param_count;
     if (local < param_count)
-        return (uint8_t)functype_params(c->type)[local];
-    return (uint8_t)c->def->local_types[local - param_count];
+        return (uint8_t)eng_functype_params(c->type)[local];
+    return (uint8_t)c->def->body_local_types[local - param_count];
 }
 
-uint32_t read_local(compiler *c)
+uint32_t eng_read_local(compiler *c)
 {
     uint32_t local = read_u32(c);
-    if (local >= c->declared_local_count)
-        fail(c, "unknown local %u", local);
+    if (local >= c->local_count)
+        eng_fail(c, "unknown local %u", local);
     return local;
 }
 
 static void set_local(compiler *c, bool tee)
 {
-    uint32_t local = read_local(c);
-    uint8_t type = local_type(c, local);
+    uint32_t local = eng_read_local(c);
+    uint8_t type = eng_local_type(c, local);
     bool fresh = top_is_fresh(c);
     uint32_t fresh_cell = c->fresh_cell;
     operand value = pop(c, type);
@@ -39,20 +39,20 @@ static void set_local(compiler *c, bool tee)
         return;
     }
     if (value.slot != local) {
-        materialize_local(c, local);
-        emit2(c, WH_OP_COPY, local, value.slot);
+        eng_materialize_local(c, local);
+        emit2(c, ENG_OP_COPY, local, value.slot);
     }
     if (tee)
         push_at(c, type, value.slot);
 }
 
-void compile_local_set(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_local_set(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     set_local(c, false);
 }
 
-void compile_local_tee(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_local_tee(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     set_local(c, true);
@@ -62,28 +62,28 @@ static void access_global(compiler *c, bool set)
 {
     uint32_t global = read_u32(c);
     if (global >= c->module->global_count)
-        fail(c, "unknown global %u", global);
-    const wh_globaltype *type = &c->module->global_types[global];
+        eng_fail(c, "unknown global %u", global);
+    const eng_globaltype *type = &c->module->global_types[global];
     if (set) {
         if (!type->is_mutable)
-            fail(c, "global is immutable: global.set of global %u", global);
+            eng_fail(c, "global is immutable: global.set of global %u", global);
         operand value = pop(c, (uint8_t)type->type);
         if (live(c))
-            emit2(c, WH_OP_GLOBAL_SET, value.slot, global);
+            emit2(c, ENG_OP_GLOBAL_SET, value.slot, global);
     } else {
         uint32_t d = push(c, (uint8_t)type->type);
         if (live(c))
-            set_fresh(c, emit2(c, WH_OP_GLOBAL_GET, d, global));
+            set_fresh(c, emit2(c, ENG_OP_GLOBAL_GET, d, global));
     }
 }
 
-void compile_global_get(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_global_get(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     access_global(c, false);
 }
 
-void compile_global_set(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_global_set(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     access_global(c, true);
@@ -91,10 +91,10 @@ void compile_global_set(compiler *c, const wh_wasm_instruction *instruction)
 
 /* ---- memory and tables ---- */
 
-void require_memory(compiler *c)
+void eng_require_memory(compiler *c)
 {
     if (c->module->memory_count == 0)
-        fail(c, "unknown memory 0");
+        eng_fail(c, "unknown memory 0");
 }
 
 /* Reads a memarg and returns its offset. */
@@ -102,86 +102,86 @@ static uint32_t read_memarg(compiler *c, uint32_t natural_alignment_log2)
 {
     uint32_t alignment = read_u32(c);
     uint32_t offset = read_u32(c);
-    require_memory(c);
+    eng_require_memory(c);
     if (alignment > natural_alignment_log2)
-        fail(c, "alignment must not be larger than natural (2^%u > %u bytes)", alignment,
+        eng_fail(c, "alignment must not be larger than natural (2^%u > %u bytes)", alignment,
              1u << natural_alignment_log2);
     return offset;
 }
 
-/* The load or store that also computes its address, for an access `op`; WH_OP_COUNT if none. */
-static wh_opcode fused_access(uint32_t op)
+/* The load or store that also computes its address, for an access `op`; ENG_OP_COUNT if none. */
+static eng_opcode fused_access(uint32_t op)
 {
     switch (op) {
-    case WH_OP_I32_LOAD: return WH_OP_I32_LOAD_ADD;
-    case WH_OP_I64_LOAD: return WH_OP_I64_LOAD_ADD;
-    case WH_OP_F32_LOAD: return WH_OP_F32_LOAD_ADD;
-    case WH_OP_F64_LOAD: return WH_OP_F64_LOAD_ADD;
-    case WH_OP_I32_LOAD8_S: return WH_OP_I32_LOAD8_S_ADD;
-    case WH_OP_I32_LOAD8_U: return WH_OP_I32_LOAD8_U_ADD;
-    case WH_OP_I32_LOAD16_S: return WH_OP_I32_LOAD16_S_ADD;
-    case WH_OP_I32_LOAD16_U: return WH_OP_I32_LOAD16_U_ADD;
-    case WH_OP_I32_STORE: return WH_OP_I32_STORE_ADD;
-    case WH_OP_I64_STORE: return WH_OP_I64_STORE_ADD;
-    case WH_OP_F32_STORE: return WH_OP_F32_STORE_ADD;
-    case WH_OP_F64_STORE: return WH_OP_F64_STORE_ADD;
-    case WH_OP_I32_STORE8: return WH_OP_I32_STORE8_ADD;
-    default: return WH_OP_COUNT;
+    case ENG_OP_I32_LOAD: return ENG_OP_I32_LOAD_ADD;
+    case ENG_OP_I64_LOAD: return ENG_OP_I64_LOAD_ADD;
+    case ENG_OP_F32_LOAD: return ENG_OP_F32_LOAD_ADD;
+    case ENG_OP_F64_LOAD: return ENG_OP_F64_LOAD_ADD;
+    case ENG_OP_I32_LOAD8_S: return ENG_OP_I32_LOAD8_S_ADD;
+    case ENG_OP_I32_LOAD8_U: return ENG_OP_I32_LOAD8_U_ADD;
+    case ENG_OP_I32_LOAD16_S: return ENG_OP_I32_LOAD16_S_ADD;
+    case ENG_OP_I32_LOAD16_U: return ENG_OP_I32_LOAD16_U_ADD;
+    case ENG_OP_I32_STORE: return ENG_OP_I32_STORE_ADD;
+    case ENG_OP_I64_STORE: return ENG_OP_I64_STORE_ADD;
+    case ENG_OP_F32_STORE: return ENG_OP_F32_STORE_ADD;
+    case ENG_OP_F64_STORE: return ENG_OP_F64_STORE_ADD;
+    case ENG_OP_I32_STORE8: return ENG_OP_I32_STORE8_ADD;
+    default: return ENG_OP_COUNT;
     }
 }
 
 /* When the instruction at `last` (c->last_cell before the operands were popped) is the
  * I32_ADD that computed `address` and nothing was emitted since, removes it and returns
  * the fused access opcode for `op`, with its sum, a and b in operands[]. The sum is still
- * written (it may be a local set by local.tee). Else returns WH_OP_COUNT. */
-static wh_opcode fuse_address(compiler *c, uint32_t op, uint32_t last, uint32_t address, uint32_t operands[3])
+ * written (it may be a local set by local.tee). Else returns ENG_OP_COUNT. */
+static eng_opcode fuse_address(compiler *c, uint32_t op, uint32_t last, uint32_t address, uint32_t operands[3])
 {
-    wh_opcode fused = fused_access(op);
-    if (fused == WH_OP_COUNT || last == NONE || last + 4 != c->cell_count || c->cells[last] != WH_OP_I32_ADD ||
+    eng_opcode fused = fused_access(op);
+    if (fused == ENG_OP_COUNT || last == NONE || last + 4 != c->cell_count || c->cells[last] != ENG_OP_I32_ADD ||
         c->cells[last + 1] != address)
-        return WH_OP_COUNT;
+        return ENG_OP_COUNT;
     memcpy(operands, &c->cells[last + 1], 3 * sizeof *operands);
     unemit_last(c);
     return fused;
 }
 
-void compile_load(compiler *c, const wh_wasm_instruction *load)
+void eng_compile_load(compiler *c, const eng_wasm_instruction *load)
 {
     uint32_t offset = read_memarg(c, load->detail);
     uint32_t last = c->last_cell;
-    operand address = pop(c, WH_I32);
+    operand address = pop(c, ENG_I32);
     uint32_t d = push(c, load->result);
     if (live(c)) {
         uint32_t sum_a_b[3];
-        wh_opcode fused = fuse_address(c, load->op, last, address.slot, sum_a_b);
-        uint32_t at = fused == WH_OP_COUNT ? emit3(c, (wh_opcode)load->op, d, address.slot, offset)
+        eng_opcode fused = fuse_address(c, load->op, last, address.slot, sum_a_b);
+        uint32_t at = fused == ENG_OP_COUNT ? emit3(c, (eng_opcode)load->op, d, address.slot, offset)
                                            : emit5(c, fused, d, sum_a_b[0], sum_a_b[1], sum_a_b[2], offset);
         record_offset(c, at);
         set_fresh(c, at);
     }
 }
 
-void compile_store(compiler *c, const wh_wasm_instruction *store)
+void eng_compile_store(compiler *c, const eng_wasm_instruction *store)
 {
     uint32_t offset = read_memarg(c, store->detail);
     uint32_t last = c->last_cell;
     operand value = pop(c, store->b);
-    operand address = pop(c, WH_I32);
+    operand address = pop(c, ENG_I32);
     if (!live(c))
         return;
     uint32_t sum_a_b[3];
-    wh_opcode fused = fuse_address(c, store->op, last, address.slot, sum_a_b);
-    if (fused == WH_OP_COUNT)
-        record_offset(c, emit3(c, (wh_opcode)store->op, address.slot, value.slot, offset));
+    eng_opcode fused = fuse_address(c, store->op, last, address.slot, sum_a_b);
+    if (fused == ENG_OP_COUNT)
+        record_offset(c, emit3(c, (eng_opcode)store->op, address.slot, value.slot, offset));
     else
         record_offset(c, emit5(c, fused, sum_a_b[0], sum_a_b[1], sum_a_b[2], value.slot, offset));
 }
 
-uint32_t read_table(compiler *c)
+uint32_t eng_read_table(compiler *c)
 {
     uint32_t table = read_u32(c);
     if (table >= c->module->table_count)
-        fail(c, "unknown table %u", table);
+        eng_fail(c, "unknown table %u", table);
     return table;
 }
 
@@ -189,45 +189,45 @@ static uint32_t read_elem_segment(compiler *c)
 {
     uint32_t segment = read_u32(c);
     if (segment >= c->module->elem_count)
-        fail(c, "unknown elem segment %u", segment);
+        eng_fail(c, "unknown elem segment %u", segment);
     return segment;
 }
 
 /* The data count section lets one-pass validators check data indices before the data section:
  * memory.init and data.drop need it when the module has data segments. (A module without any
  * data segments just has no segment to name: that is a validation error below.) */
-void require_data_count(compiler *c)
+void eng_require_data_count(compiler *c)
 {
     if (!c->module->has_data_count && c->module->data_segment_count > 0)
-        malformed(c, "data count section required");
+        eng_malformed(c, "data count section required");
 }
 
 static void check_data_segment(compiler *c, uint32_t segment)
 {
     uint32_t count = c->module->has_data_count ? c->module->data_count : 0;
     if (segment >= count)
-        fail(c, "unknown data segment %u", segment);
+        eng_fail(c, "unknown data segment %u", segment);
 }
 
 /* ---- numeric instructions ---- */
 
 
-/* `op` with a memory operand (see code.h), given the load it absorbs; WH_OP_COUNT if none. */
-static wh_opcode memory_operand_form(uint32_t op, uint32_t load)
+/* `op` with a memory operand (see code.h), given the load it absorbs; ENG_OP_COUNT if none. */
+static eng_opcode memory_operand_form(uint32_t op, uint32_t load)
 {
-    static const struct { wh_opcode op, load, fused; } table[] = {
-        {WH_OP_I32_ADD, WH_OP_I32_LOAD, WH_OP_I32_ADD_LOAD},
-        {WH_OP_F32_ADD, WH_OP_F32_LOAD, WH_OP_F32_ADD_LOAD},
-        {WH_OP_F32_SUB, WH_OP_F32_LOAD, WH_OP_F32_SUB_LOAD},
-        {WH_OP_F32_MUL, WH_OP_F32_LOAD, WH_OP_F32_MUL_LOAD},
-        {WH_OP_F64_ADD, WH_OP_F64_LOAD, WH_OP_F64_ADD_LOAD},
-        {WH_OP_F64_SUB, WH_OP_F64_LOAD, WH_OP_F64_SUB_LOAD},
-        {WH_OP_F64_MUL, WH_OP_F64_LOAD, WH_OP_F64_MUL_LOAD},
+    static const struct { eng_opcode op, load, fused; } table[] = {
+        {ENG_OP_I32_ADD, ENG_OP_I32_LOAD, ENG_OP_I32_ADD_LOAD},
+        {ENG_OP_F32_ADD, ENG_OP_F32_LOAD, ENG_OP_F32_ADD_LOAD},
+        {ENG_OP_F32_SUB, ENG_OP_F32_LOAD, ENG_OP_F32_SUB_LOAD},
+        {ENG_OP_F32_MUL, ENG_OP_F32_LOAD, ENG_OP_F32_MUL_LOAD},
+        {ENG_OP_F64_ADD, ENG_OP_F64_LOAD, ENG_OP_F64_ADD_LOAD},
+        {ENG_OP_F64_SUB, ENG_OP_F64_LOAD, ENG_OP_F64_SUB_LOAD},
+        {ENG_OP_F64_MUL, ENG_OP_F64_LOAD, ENG_OP_F64_MUL_LOAD},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (table[i].op == op && table[i].load == load)
             return table[i].fused;
-    return WH_OP_COUNT;
+    return ENG_OP_COUNT;
 }
 
 /* `a OP b` right after the plain load that produced b into a stack temporary (or a, for a
@@ -236,11 +236,11 @@ static bool fuse_memory_operand(compiler *c, uint32_t op, uint32_t last, uint32_
 {
     if (last == NONE || last + 4 != c->cell_count)
         return false;
-    wh_opcode fused = memory_operand_form(op, c->cells[last]);
+    eng_opcode fused = memory_operand_form(op, c->cells[last]);
     uint32_t loaded = c->cells[last + 1];
-    if (fused == WH_OP_COUNT || loaded < c->local_count || a == b)
+    if (fused == ENG_OP_COUNT || loaded < c->stack_base || a == b)
         return false;
-    bool commutative = op != WH_OP_F32_SUB && op != WH_OP_F64_SUB;
+    bool commutative = op != ENG_OP_F32_SUB && op != ENG_OP_F64_SUB;
     uint32_t other;
     if (loaded == b)
         other = a;
@@ -255,9 +255,9 @@ static bool fuse_memory_operand(compiler *c, uint32_t op, uint32_t last, uint32_
     return true;
 }
 
-void compile_numeric(compiler *c, const wh_wasm_instruction *n)
+void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
 {
-    if (n->op == WH_OP_NOP) {
+    if (n->op == ENG_OP_NOP) {
         /* Reinterpretation keeps the bits: retype the operand where it is. A fresh result
          * stays fresh, so `f32.add; i32.reinterpret_f32; local.set` still writes the local. */
         uint32_t fresh_cell = c->fresh_cell, fresh_height = c->fresh_height;
@@ -277,59 +277,59 @@ void compile_numeric(compiler *c, const wh_wasm_instruction *n)
         return;
     if (fuse_memory_operand(c, n->op, last, d, a.slot, b.slot))
         return;
-    if (n->op == WH_OP_I32_ADD && last != NONE && last + 4 == c->cell_count && c->cells[last] == WH_OP_I32_SHL &&
-        c->cells[last + 1] >= c->local_count && (c->cells[last + 1] == a.slot || c->cells[last + 1] == b.slot)) {
+    if (n->op == ENG_OP_I32_ADD && last != NONE && last + 4 == c->cell_count && c->cells[last] == ENG_OP_I32_SHL &&
+        c->cells[last + 1] >= c->stack_base && (c->cells[last + 1] == a.slot || c->cells[last + 1] == b.slot)) {
         /* base + (x << k), the shift's result a stack temporary that dies here: one instruction. */
         uint32_t base = c->cells[last + 1] == a.slot ? b.slot : a.slot;
         uint32_t x = c->cells[last + 2], shift = c->cells[last + 3];
         unemit_last(c);
-        set_fresh(c, emit4(c, WH_OP_I32_ADD_SHL, d, base, x, shift));
+        set_fresh(c, emit4(c, ENG_OP_I32_ADD_SHL, d, base, x, shift));
         return;
     }
-    uint32_t at = n->b ? emit3(c, (wh_opcode)n->op, d, a.slot, b.slot) : emit2(c, (wh_opcode)n->op, d, a.slot);
+    uint32_t at = n->b ? emit3(c, (eng_opcode)n->op, d, a.slot, b.slot) : emit2(c, (eng_opcode)n->op, d, a.slot);
     if (n->detail) /* it may trap */
         record_offset(c, at);
     set_fresh(c, at);
 }
 
-void push_constant(compiler *c, uint8_t type, uint32_t low, uint32_t high)
+void eng_push_constant(compiler *c, uint8_t type, uint32_t low, uint32_t high)
 {
     uint64_t bits = low | (uint64_t)high << 32;
     for (uint32_t i = 0; i < c->constant_count; i++) {
         if (c->constants[i] == bits) {
             /* Read from its constant slot, as a local that is never written. */
-            push_at(c, type, c->declared_local_count + i);
+            push_at(c, type, c->local_count + i);
             return;
         }
     }
     uint32_t d = push(c, type);
     if (!live(c))
         return;
-    uint32_t at = type == WH_I32 || type == WH_F32 ? emit2(c, WH_OP_CONST32, d, low)
-                                                   : emit3(c, WH_OP_CONST64, d, low, high);
+    uint32_t at = type == ENG_I32 || type == ENG_F32 ? emit2(c, ENG_OP_CONST32, d, low)
+                                                   : emit3(c, ENG_OP_CONST64, d, low, high);
     set_fresh(c, at);
 }
 
-void compile_const(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_const(compiler *c, const eng_wasm_instruction *instruction)
 {
     uint32_t low, high = 0;
     switch (instruction->immediates) {
-    case WH_IMM_I32:
-        low = (uint32_t)(int32_t)read_signed(c, 32);
+    case ENG_IMM_I32:
+        low = (uint32_t)(int32_t)eng_read_signed(c, 32);
         break;
-    case WH_IMM_I64: {
-        uint64_t value = (uint64_t)read_signed(c, 64);
+    case ENG_IMM_I64: {
+        uint64_t value = (uint64_t)eng_read_signed(c, 64);
         low = (uint32_t)value, high = (uint32_t)(value >> 32);
         break;
     }
-    case WH_IMM_F32:
-        low = read_fixed(c, 4, NULL);
+    case ENG_IMM_F32:
+        low = eng_read_fixed(c, 4, NULL);
         break;
     default:
-        low = read_fixed(c, 8, &high);
+        low = eng_read_fixed(c, 8, &high);
         break;
     }
-    push_constant(c, instruction->result, low, high);
+    eng_push_constant(c, instruction->result, low, high);
 }
 
 static void select_values(compiler *c, bool typed)
@@ -338,33 +338,33 @@ static void select_values(compiler *c, bool typed)
     if (typed) {
         uint32_t count = read_u32(c);
         if (count != 1)
-            fail(c, "invalid result arity: select takes exactly one type, found %u", count);
-        type = read_valtype(c);
+            eng_fail(c, "invalid result arity: select takes exactly one type, found %u", count);
+        type = eng_read_valtype(c);
     }
-    operand cond = pop(c, WH_I32);
+    operand cond = pop(c, ENG_I32);
     operand b = pop(c, type);
     operand a = pop(c, type);
     if (!typed) {
         /* Untyped select works on numbers only; unknown counts as a number. */
         if (is_ref(a.type) || is_ref(b.type))
-            fail(c, "type mismatch: select without a type needs numeric operands, found %s",
+            eng_fail(c, "type mismatch: select without a type needs numeric operands, found %s",
                  type_name(is_ref(a.type) ? a.type : b.type));
         if (a.type != b.type && a.type != TYPE_UNKNOWN && b.type != TYPE_UNKNOWN)
-            fail(c, "type mismatch: select operands are %s and %s", type_name(a.type), type_name(b.type));
+            eng_fail(c, "type mismatch: select operands are %s and %s", type_name(a.type), type_name(b.type));
         type = a.type == TYPE_UNKNOWN ? b.type : a.type;
     }
     uint32_t d = push(c, type);
     if (live(c))
-        set_fresh(c, emit4(c, WH_OP_SELECT, d, a.slot, b.slot, cond.slot));
+        set_fresh(c, emit4(c, ENG_OP_SELECT, d, a.slot, b.slot, cond.slot));
 }
 
-void compile_select(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_select(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     select_values(c, false);
 }
 
-void compile_select_typed(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_select_typed(compiler *c, const eng_wasm_instruction *instruction)
 {
     (void)instruction;
     select_values(c, true);
@@ -372,62 +372,62 @@ void compile_select_typed(compiler *c, const wh_wasm_instruction *instruction)
 
 /* ---- bulk memory and tables (the 0xFC prefix) ---- */
 
-void compile_memory_init(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_memory_init(compiler *c, const eng_wasm_instruction *instruction)
 {
     uint32_t segment = read_u32(c);
-    read_zero_byte(c);
-    require_data_count(c);
-    require_memory(c);
+    eng_read_zero_byte(c);
+    eng_require_data_count(c);
+    eng_require_memory(c);
     check_data_segment(c, segment);
-    operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+    operand count = pop(c, ENG_I32), source = pop(c, ENG_I32), destination = pop(c, ENG_I32);
     if (live(c))
         record_offset(c, emit4(c, instruction->op, segment, destination.slot, source.slot, count.slot));
 }
 
-void compile_data_drop(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_data_drop(compiler *c, const eng_wasm_instruction *instruction)
 {
     uint32_t segment = read_u32(c);
-    require_data_count(c);
+    eng_require_data_count(c);
     check_data_segment(c, segment);
     if (live(c))
         emit1(c, instruction->op, segment);
 }
 
-void compile_memory_copy(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_memory_copy(compiler *c, const eng_wasm_instruction *instruction)
 {
-    read_zero_byte(c);
-    read_zero_byte(c);
-    require_memory(c);
-    operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+    eng_read_zero_byte(c);
+    eng_read_zero_byte(c);
+    eng_require_memory(c);
+    operand count = pop(c, ENG_I32), source = pop(c, ENG_I32), destination = pop(c, ENG_I32);
     if (live(c))
         record_offset(c, emit3(c, instruction->op, destination.slot, source.slot, count.slot));
 }
 
-void compile_memory_fill(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_memory_fill(compiler *c, const eng_wasm_instruction *instruction)
 {
-    read_zero_byte(c);
-    require_memory(c);
-    operand count = pop(c, WH_I32), value = pop(c, WH_I32), destination = pop(c, WH_I32);
+    eng_read_zero_byte(c);
+    eng_require_memory(c);
+    operand count = pop(c, ENG_I32), value = pop(c, ENG_I32), destination = pop(c, ENG_I32);
     if (live(c))
         record_offset(c, emit3(c, instruction->op, destination.slot, value.slot, count.slot));
 }
 
 /* table.init elem table */
-void compile_table_init(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_table_init(compiler *c, const eng_wasm_instruction *instruction)
 {
     uint32_t segment = read_u32(c);
-    uint32_t table = read_table(c);
+    uint32_t table = eng_read_table(c);
     if (segment >= c->module->elem_count)
-        fail(c, "unknown elem segment %u", segment);
+        eng_fail(c, "unknown elem segment %u", segment);
     if ((uint8_t)c->module->elems[segment].type != table_type(c, table))
-        fail(c, "type mismatch: elem segment %u holds %s, table %u holds %s", segment,
+        eng_fail(c, "type mismatch: elem segment %u holds %s, table %u holds %s", segment,
              type_name((uint8_t)c->module->elems[segment].type), table, type_name(table_type(c, table)));
-    operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+    operand count = pop(c, ENG_I32), source = pop(c, ENG_I32), destination = pop(c, ENG_I32);
     if (live(c))
         record_offset(c, emit5(c, instruction->op, table, segment, destination.slot, source.slot, count.slot));
 }
 
-void compile_elem_drop(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_elem_drop(compiler *c, const eng_wasm_instruction *instruction)
 {
     uint32_t segment = read_elem_segment(c);
     if (live(c))
@@ -435,43 +435,43 @@ void compile_elem_drop(compiler *c, const wh_wasm_instruction *instruction)
 }
 
 /* table.copy destination source */
-void compile_table_copy(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_table_copy(compiler *c, const eng_wasm_instruction *instruction)
 {
-    uint32_t destination_table = read_table(c);
-    uint32_t source_table = read_table(c);
+    uint32_t destination_table = eng_read_table(c);
+    uint32_t source_table = eng_read_table(c);
     if (table_type(c, destination_table) != table_type(c, source_table))
-        fail(c, "type mismatch: table.copy from a %s table to a %s table", type_name(table_type(c, source_table)),
+        eng_fail(c, "type mismatch: table.copy from a %s table to a %s table", type_name(table_type(c, source_table)),
              type_name(table_type(c, destination_table)));
-    operand count = pop(c, WH_I32), source = pop(c, WH_I32), destination = pop(c, WH_I32);
+    operand count = pop(c, ENG_I32), source = pop(c, ENG_I32), destination = pop(c, ENG_I32);
     if (live(c))
         record_offset(c, emit5(c, instruction->op, destination_table, source_table, destination.slot, source.slot,
                                count.slot));
 }
 
-void compile_table_grow(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_table_grow(compiler *c, const eng_wasm_instruction *instruction)
 {
-    uint32_t table = read_table(c);
-    operand delta = pop(c, WH_I32);
+    uint32_t table = eng_read_table(c);
+    operand delta = pop(c, ENG_I32);
     operand init = pop(c, table_type(c, table));
-    uint32_t d = push(c, WH_I32);
+    uint32_t d = push(c, ENG_I32);
     if (live(c))
         set_fresh(c, emit4(c, instruction->op, d, table, init.slot, delta.slot));
 }
 
-void compile_table_size(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_table_size(compiler *c, const eng_wasm_instruction *instruction)
 {
-    uint32_t table = read_table(c);
-    uint32_t d = push(c, WH_I32);
+    uint32_t table = eng_read_table(c);
+    uint32_t d = push(c, ENG_I32);
     if (live(c))
         set_fresh(c, emit2(c, instruction->op, d, table));
 }
 
-void compile_table_fill(compiler *c, const wh_wasm_instruction *instruction)
+void eng_compile_table_fill(compiler *c, const eng_wasm_instruction *instruction)
 {
-    uint32_t table = read_table(c);
-    operand count = pop(c, WH_I32);
+    uint32_t table = eng_read_table(c);
+    operand count = pop(c, ENG_I32);
     operand value = pop(c, table_type(c, table));
-    operand start = pop(c, WH_I32);
+    operand start = pop(c, ENG_I32);
     if (live(c))
         record_offset(c, emit4(c, instruction->op, table, start.slot, value.slot, count.slot));
 }

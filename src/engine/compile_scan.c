@@ -21,7 +21,7 @@ static void tally_constant(compiler *c, uint64_t bits, uint32_t loop_depth)
     if (!c->constant_uses) {
         c->constant_uses = malloc(MAX_CONSTANTS_TALLIED * sizeof *c->constant_uses);
         if (!c->constant_uses)
-            fail(c, "out of memory while compiling");
+            eng_fail(c, "out of memory while compiling");
     }
     c->constant_uses[c->constant_use_count++] = (struct constant_use){bits, weight};
 }
@@ -34,12 +34,12 @@ static int by_weight_descending(const void *a, const void *b)
 
 /* Scans the body for its constants and gives the heaviest ones slots. A body that does not
  * decode gets none: compiling it reports the error. */
-void choose_constants(compiler *c)
+void eng_choose_constants(compiler *c)
 {
     jmp_buf saved;
     memcpy(saved, c->on_error, sizeof saved);
     if (setjmp(c->on_error) == 0) {
-        scan_body(c, true);
+        eng_scan_body(c, true);
         /* Insertion sort: a few entries usually, and no allocation (as qsort may make). */
         for (uint32_t i = 1; i < c->constant_use_count; i++) {
             struct constant_use use = c->constant_uses[i];
@@ -52,15 +52,15 @@ void choose_constants(compiler *c)
         if (count) {
             c->constants = malloc(count * sizeof *c->constants);
             if (!c->constants)
-                fail(c, "out of memory while compiling");
+                eng_fail(c, "out of memory while compiling");
             for (uint32_t i = 0; i < count; i++)
                 c->constants[i] = c->constant_uses[i].bits;
             c->constant_count = count;
         }
     } else {
-        wh_error_free(c->error);
+        eng_error_free(c->error);
         c->error = NULL;
-        c->malformed = false;
+        c->is_malformed = false;
         c->constant_count = 0;
     }
     memcpy(c->on_error, saved, sizeof saved);
@@ -69,22 +69,22 @@ void choose_constants(compiler *c)
 }
 
 /* Tallies a constant instruction's value when collecting constants. */
-static void read_constant(compiler *c, const wh_wasm_instruction *instruction, bool collect, uint32_t loop_depth)
+static void read_constant(compiler *c, const eng_wasm_instruction *instruction, bool collect, uint32_t loop_depth)
 {
     uint64_t bits;
     uint32_t high = 0;
     switch (instruction->immediates) {
-    case WH_IMM_I32:
-        bits = (uint32_t)read_signed(c, 32);
+    case ENG_IMM_I32:
+        bits = (uint32_t)eng_read_signed(c, 32);
         break;
-    case WH_IMM_I64:
-        bits = (uint64_t)read_signed(c, 64);
+    case ENG_IMM_I64:
+        bits = (uint64_t)eng_read_signed(c, 64);
         break;
-    case WH_IMM_F32:
-        bits = read_fixed(c, 4, NULL);
+    case ENG_IMM_F32:
+        bits = eng_read_fixed(c, 4, NULL);
         break;
     default:
-        bits = read_fixed(c, 8, &high);
+        bits = eng_read_fixed(c, 8, &high);
         bits |= (uint64_t)high << 32;
         break;
     }
@@ -93,99 +93,99 @@ static void read_constant(compiler *c, const wh_wasm_instruction *instruction, b
 }
 
 /* Reads the immediates of an instruction that does not open or close a block. */
-static void skip_immediates(compiler *c, const wh_wasm_instruction *instruction)
+static void skip_immediates(compiler *c, const eng_wasm_instruction *instruction)
 {
-    switch ((wh_wasm_immediates)instruction->immediates) {
-    case WH_IMM_NONE:
+    switch ((eng_wasm_immediates)instruction->immediates) {
+    case ENG_IMM_NONE:
         break;
-    case WH_IMM_LABEL: case WH_IMM_FUNC: case WH_IMM_LOCAL: case WH_IMM_GLOBAL: case WH_IMM_TABLE:
-    case WH_IMM_ELEM:
+    case ENG_IMM_LABEL: case ENG_IMM_FUNC: case ENG_IMM_LOCAL: case ENG_IMM_GLOBAL: case ENG_IMM_TABLE:
+    case ENG_IMM_ELEM:
         read_u32(c);
         break;
-    case WH_IMM_TYPE_TABLE: case WH_IMM_MEMARG: case WH_IMM_ELEM_TABLE: case WH_IMM_TABLE_TABLE:
+    case ENG_IMM_TYPE_TABLE: case ENG_IMM_MEMARG: case ENG_IMM_ELEM_TABLE: case ENG_IMM_TABLE_TABLE:
         read_u32(c);
         read_u32(c);
         break;
-    case WH_IMM_DATA:
+    case ENG_IMM_DATA:
         read_u32(c);
-        require_data_count(c);
+        eng_require_data_count(c);
         break;
-    case WH_IMM_DATA_MEMORY:
+    case ENG_IMM_DATA_MEMORY:
         read_u32(c);
-        read_zero_byte(c);
-        require_data_count(c);
+        eng_read_zero_byte(c);
+        eng_require_data_count(c);
         break;
-    case WH_IMM_MEMORY_MEMORY:
-        read_zero_byte(c);
+    case ENG_IMM_MEMORY_MEMORY:
+        eng_read_zero_byte(c);
         /* fall through */
-    case WH_IMM_MEMORY:
-        read_zero_byte(c);
+    case ENG_IMM_MEMORY:
+        eng_read_zero_byte(c);
         break;
-    case WH_IMM_LABEL_TABLE: {
+    case ENG_IMM_LABEL_TABLE: {
         uint32_t count = read_u32(c);
         if (count >= (uint64_t)(c->end - c->pos))
-            fail_end(c);
+            eng_fail_end(c);
         for (uint32_t i = 0; i <= count; i++)
             read_u32(c);
         break;
     }
-    case WH_IMM_VALTYPES: {
+    case ENG_IMM_VALTYPES: {
         uint32_t count = read_u32(c);
         if (count > (uint64_t)(c->end - c->pos))
-            fail_end(c);
+            eng_fail_end(c);
         for (uint32_t i = 0; i < count; i++)
-            read_valtype(c);
+            eng_read_valtype(c);
         break;
     }
-    case WH_IMM_REFTYPE: {
+    case ENG_IMM_REFTYPE: {
         uint8_t type = read_byte(c);
-        if (type != WH_FUNCREF && type != WH_EXTERNREF)
-            malformed(c, "malformed reference type 0x%02x", type);
+        if (type != ENG_FUNCREF && type != ENG_EXTERNREF)
+            eng_malformed(c, "malformed reference type 0x%02x", type);
         break;
     }
-    case WH_IMM_BLOCKTYPE: case WH_IMM_I32: case WH_IMM_I64: case WH_IMM_F32: case WH_IMM_F64:
+    case ENG_IMM_BLOCKTYPE: case ENG_IMM_I32: case ENG_IMM_I64: case ENG_IMM_F32: case ENG_IMM_F64:
         break; /* the caller's */
     }
 }
 
 /* After a validation error. The reference decodes a whole body before validating it, so a
  * decoding error anywhere in the body is the one to report: walk the body decoding only. */
-void scan_body(compiler *c, bool collect_constants)
+void eng_scan_body(compiler *c, bool collect_constants)
 {
     c->scanning = !collect_constants;
     c->pos = c->body;
     uint32_t loop_depth = 0;
     uint32_t depth = 1; /* open blocks, the function's included; c->targets holds their instructions */
-    reserve(c, (void **)&c->targets, &c->target_capacity, 1, sizeof *c->targets);
-    c->targets[0] = WH_WASM_BLOCK;
+    eng_reserve(c, (void **)&c->targets, &c->target_capacity, 1, sizeof *c->targets);
+    c->targets[0] = ENG_WASM_BLOCK;
     for (;;) {
         if (c->pos >= c->end)
-            fail_missing_end(c, depth);
+            eng_fail_missing_end(c, depth);
         c->instr = c->pos;
-        const wh_wasm_instruction *instruction = read_instruction(c);
-        wh_wasm_index index = wh_wasm_index_of(instruction);
+        const eng_wasm_instruction *instruction = eng_read_instruction(c);
+        eng_wasm_index index = eng_wasm_index_of(instruction);
         switch (instruction->immediates) {
-        case WH_IMM_BLOCKTYPE:
-            read_blocktype(c);
-            reserve(c, (void **)&c->targets, &c->target_capacity, (uint64_t)depth + 1, sizeof *c->targets);
+        case ENG_IMM_BLOCKTYPE:
+            eng_read_blocktype(c);
+            eng_reserve(c, (void **)&c->targets, &c->target_capacity, (uint64_t)depth + 1, sizeof *c->targets);
             c->targets[depth++] = index;
-            loop_depth += index == WH_WASM_LOOP;
+            loop_depth += index == ENG_WASM_LOOP;
             continue;
-        case WH_IMM_I32: case WH_IMM_I64: case WH_IMM_F32: case WH_IMM_F64:
+        case ENG_IMM_I32: case ENG_IMM_I64: case ENG_IMM_F32: case ENG_IMM_F64:
             read_constant(c, instruction, collect_constants, loop_depth);
             continue;
         default:
             break;
         }
-        if (index == WH_WASM_ELSE) {
-            if (c->targets[depth - 1] != WH_WASM_IF)
-                malformed(c, "END opcode expected (else without a matching if)");
-            c->targets[depth - 1] = WH_WASM_ELSE;
-        } else if (index == WH_WASM_END) {
-            loop_depth -= c->targets[depth - 1] == WH_WASM_LOOP;
+        if (index == ENG_WASM_ELSE) {
+            if (c->targets[depth - 1] != ENG_WASM_IF)
+                eng_malformed(c, "END opcode expected (else without a matching if)");
+            c->targets[depth - 1] = ENG_WASM_ELSE;
+        } else if (index == ENG_WASM_END) {
+            loop_depth -= c->targets[depth - 1] == ENG_WASM_LOOP;
             if (--depth == 0) {
                 if (c->pos != c->end)
-                    malformed(c, "section size mismatch: bytes after the function's final END opcode");
+                    eng_malformed(c, "section size mismatch: bytes after the function's final END opcode");
                 return;
             }
         } else {
@@ -194,13 +194,13 @@ void scan_body(compiler *c, bool collect_constants)
     }
 }
 
-void check_types(compiler *c)
+void eng_check_types(compiler *c)
 {
-    const wh_functype *type = c->type;
+    const eng_functype *type = c->type;
     for (uint32_t i = 0; i < type->param_count + type->result_count; i++)
-        if (type->types[i] == WH_V128)
-            malformed(c, "v128 values are not supported (SIMD is not implemented)");
-    for (uint32_t i = 0; i < c->def->local_count; i++)
-        if (c->def->local_types[i] == WH_V128)
-            malformed(c, "v128 values are not supported (SIMD is not implemented)");
+        if (type->types[i] == ENG_V128)
+            eng_malformed(c, "v128 values are not supported (SIMD is not implemented)");
+    for (uint32_t i = 0; i < c->def->body_local_count; i++)
+        if (c->def->body_local_types[i] == ENG_V128)
+            eng_malformed(c, "v128 values are not supported (SIMD is not implemented)");
 }

@@ -1,4 +1,4 @@
-/* decode.c: parses a WebAssembly 2.0 binary into a wh_module (structure only; validate.c checks it). */
+/* decode.c: parses a WebAssembly 2.0 binary into a eng_module (structure only; validate.c checks it). */
 #include "instructions.h"
 #include "module.h"
 #include "reader.h"
@@ -8,7 +8,7 @@
 
 /* Locals declared by one function, parameters excluded. The spec allows 2^32 - 1, but every
  * local is a slot of every frame of the function; engines cap it (V8 and Wasmtime at 50000). */
-#define WH_MAX_FUNCTION_LOCALS 50000u
+#define ENG_MAX_FUNCTION_LOCALS 50000u
 
 #define TRY(expression)         \
     do {                        \
@@ -41,7 +41,7 @@ static const char *const section_names[] = {
 static const int section_rank[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
 
 typedef struct decoder {
-    wh_module *module;
+    eng_module *module;
     int section_id;          /* section being read, -1 outside sections */
     int64_t function_index;  /* code section: function being read, else -1 */
     bool has_code_section;
@@ -52,7 +52,7 @@ typedef struct decoder {
 } decoder;
 
 /* calloc that records "out of memory" in the reader on failure; never returns NULL for 0 entries. */
-static void *alloc_array(wh_reader *r, size_t count, size_t size)
+static void *alloc_array(eng_reader *r, size_t count, size_t size)
 {
     void *memory = calloc(count ? count : 1, size);
     if (!memory)
@@ -96,7 +96,7 @@ static bool utf8_is_valid(const uint8_t *s, size_t length)
 }
 
 /* A name: length-prefixed UTF-8, copied out with a NUL terminator. */
-static bool read_name(wh_reader *r, wh_name *out)
+static bool read_name(eng_reader *r, eng_name *out)
 {
     uint32_t length;
     const uint8_t *bytes;
@@ -114,7 +114,7 @@ static bool read_name(wh_reader *r, wh_name *out)
     return true;
 }
 
-static bool read_limits(wh_reader *r, wh_limits *out)
+static bool read_limits(eng_reader *r, eng_limits *out)
 {
     const uint8_t *at = r->pos;
     uint8_t flags;
@@ -134,13 +134,13 @@ static bool read_limits(wh_reader *r, wh_limits *out)
     return true;
 }
 
-static bool read_tabletype(wh_reader *r, wh_tabletype *out)
+static bool read_tabletype(eng_reader *r, eng_tabletype *out)
 {
     TRY(read_reftype(r, &out->element_type));
     return read_limits(r, &out->limits);
 }
 
-static bool read_globaltype(wh_reader *r, wh_globaltype *out)
+static bool read_globaltype(eng_reader *r, eng_globaltype *out)
 {
     TRY(read_valtype(r, &out->type));
     const uint8_t *at = r->pos;
@@ -155,7 +155,7 @@ static bool read_globaltype(wh_reader *r, wh_globaltype *out)
 /* A constant expression: in 2.0 exactly one constant instruction, then `end`. Instructions
  * that are not constant fail here; a wrong number of constant instructions leaves the wrong
  * number of values on the stack, which is a type error. */
-static bool read_constexpr(wh_reader *r, wh_constexpr *out)
+static bool read_constexpr(eng_reader *r, eng_constexpr *out)
 {
     const uint8_t *begin = r->pos;
     uint32_t instruction_count = 0;
@@ -165,50 +165,50 @@ static bool read_constexpr(wh_reader *r, wh_constexpr *out)
         const uint8_t *at = r->pos;
         uint8_t opcode;
         TRY(read_u8(r, &opcode));
-        const wh_wasm_instruction *instruction = wh_wasm_find(opcode);
-        wh_wasm_index index = instruction ? wh_wasm_index_of(instruction) : WH_WASM_INSTRUCTION_COUNT;
-        if (index == WH_WASM_END)
+        const eng_wasm_instruction *instruction = eng_wasm_find(opcode);
+        eng_wasm_index index = instruction ? eng_wasm_index_of(instruction) : ENG_WASM_INSTRUCTION_COUNT;
+        if (index == ENG_WASM_END)
             break;
-        wh_constexpr e = {0};
+        eng_constexpr e = {0};
         e.offset = (uint32_t)(at - r->start);
         switch (index) {
-        case WH_WASM_I32_CONST: {
+        case ENG_WASM_I32_CONST: {
             int32_t value;
             TRY(read_s32_leb(r, &value));
-            e.kind = WH_CONST_VALUE, e.type = WH_I32, e.bits = (uint32_t)value;
+            e.kind = ENG_CONST_VALUE, e.type = ENG_I32, e.bits = (uint32_t)value;
             break;
         }
-        case WH_WASM_I64_CONST: {
+        case ENG_WASM_I64_CONST: {
             int64_t value;
             TRY(read_s64_leb(r, &value));
-            e.kind = WH_CONST_VALUE, e.type = WH_I64, e.bits = (uint64_t)value;
+            e.kind = ENG_CONST_VALUE, e.type = ENG_I64, e.bits = (uint64_t)value;
             break;
         }
-        case WH_WASM_F32_CONST: {
+        case ENG_WASM_F32_CONST: {
             uint32_t bits;
             TRY(read_f32_bits(r, &bits));
-            e.kind = WH_CONST_VALUE, e.type = WH_F32, e.bits = bits;
+            e.kind = ENG_CONST_VALUE, e.type = ENG_F32, e.bits = bits;
             break;
         }
-        case WH_WASM_F64_CONST:
+        case ENG_WASM_F64_CONST:
             TRY(read_f64_bits(r, &e.bits));
-            e.kind = WH_CONST_VALUE, e.type = WH_F64;
+            e.kind = ENG_CONST_VALUE, e.type = ENG_F64;
             break;
-        case WH_WASM_REF_NULL:
+        case ENG_WASM_REF_NULL:
             TRY(read_reftype(r, &e.type));
-            e.kind = WH_CONST_REF_NULL;
+            e.kind = ENG_CONST_REF_NULL;
             break;
-        case WH_WASM_REF_FUNC:
+        case ENG_WASM_REF_FUNC:
             TRY(read_u32_leb(r, &e.index));
-            e.kind = WH_CONST_REF_FUNC, e.type = WH_FUNCREF;
+            e.kind = ENG_CONST_REF_FUNC, e.type = ENG_FUNCREF;
             break;
-        case WH_WASM_GLOBAL_GET:
+        case ENG_WASM_GLOBAL_GET:
             TRY(read_u32_leb(r, &e.index));
-            e.kind = WH_CONST_GLOBAL_GET; /* type filled by validation */
+            e.kind = ENG_CONST_GLOBAL_GET; /* type filled by validation */
             break;
         default: {
             /* An instruction of WebAssembly 2.0 that is not constant, or no instruction at all. */
-            bool exists = instruction || opcode == WH_WASM_PREFIX_MISC || opcode == WH_WASM_PREFIX_SIMD;
+            bool exists = instruction || opcode == ENG_WASM_PREFIX_MISC || opcode == ENG_WASM_PREFIX_SIMD;
             return reader_fail_at(r, at, exists ? "constant expression required" : "illegal opcode");
         }
         }
@@ -224,15 +224,15 @@ static bool read_constexpr(wh_reader *r, wh_constexpr *out)
 
 /* ---- sections ---- */
 
-static bool decode_types(decoder *d, wh_reader *r)
+static bool decode_types(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     uint32_t count;
     TRY(read_count(r, &count));
     TRY(m->types = alloc_array(r, count, sizeof *m->types));
     m->type_count = count;
     for (uint32_t i = 0; i < count; i++) {
-        wh_functype *type = &m->types[i];
+        eng_functype *type = &m->types[i];
         const uint8_t *at = r->pos;
         uint8_t form;
         TRY(read_u8(r, &form));
@@ -245,7 +245,7 @@ static bool decode_types(decoder *d, wh_reader *r)
             TRY(read_valtype(r, &type->types[k]));
         TRY(read_count(r, &result_count));
         if (result_count) {
-            wh_valtype *grown = realloc(type->types, ((size_t)param_count + result_count) * sizeof *grown);
+            eng_valtype *grown = realloc(type->types, ((size_t)param_count + result_count) * sizeof *grown);
             if (!grown)
                 return reader_fail(r, "out of memory");
             type->types = grown;
@@ -254,53 +254,53 @@ static bool decode_types(decoder *d, wh_reader *r)
             TRY(read_valtype(r, &type->types[param_count + k]));
         type->param_count = param_count;
         type->result_count = result_count;
-        functype_compute_hash(type);
+        eng_functype_compute_hash(type);
     }
     return true;
 }
 
-static bool decode_imports(decoder *d, wh_reader *r)
+static bool decode_imports(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     uint32_t count;
     TRY(read_count(r, &count));
     TRY(m->imports = alloc_array(r, count, sizeof *m->imports));
     m->import_count = count;
     for (uint32_t i = 0; i < count; i++) {
-        wh_import *import = &m->imports[i];
+        eng_import *import = &m->imports[i];
         TRY(read_name(r, &import->module));
         TRY(read_name(r, &import->name));
         const uint8_t *at = r->pos;
         uint8_t kind;
         TRY(read_u8(r, &kind));
         switch (kind) {
-        case WH_EXTERN_FUNC:
+        case ENG_EXTERN_FUNC:
             TRY(read_u32_leb(r, &import->type_index));
             m->imported_func_count++;
             break;
-        case WH_EXTERN_TABLE:
+        case ENG_EXTERN_TABLE:
             TRY(read_tabletype(r, &import->table));
             m->imported_table_count++;
             break;
-        case WH_EXTERN_MEMORY:
+        case ENG_EXTERN_MEMORY:
             TRY(read_limits(r, &import->memory.limits));
             m->imported_memory_count++;
             break;
-        case WH_EXTERN_GLOBAL:
+        case ENG_EXTERN_GLOBAL:
             TRY(read_globaltype(r, &import->global));
             m->imported_global_count++;
             break;
         default:
             return reader_fail_at(r, at, "malformed import kind");
         }
-        import->kind = (wh_externkind)kind;
+        import->kind = (eng_externkind)kind;
     }
     return true;
 }
 
-static bool decode_functions(decoder *d, wh_reader *r)
+static bool decode_functions(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     uint32_t count;
     TRY(read_count(r, &count));
     TRY(m->func_defs = alloc_array(r, count, sizeof *m->func_defs));
@@ -311,56 +311,56 @@ static bool decode_functions(decoder *d, wh_reader *r)
 }
 
 /* The table, memory and global index spaces start with the imports of that kind. */
-static bool init_tables(wh_module *m, wh_reader *r, uint32_t defined)
+static bool init_tables(eng_module *m, eng_reader *r, uint32_t defined)
 {
     TRY(m->tables = alloc_array(r, (size_t)m->imported_table_count + defined, sizeof *m->tables));
     m->table_count = m->imported_table_count + defined;
     uint32_t next = 0;
     for (uint32_t i = 0; i < m->import_count; i++)
-        if (m->imports[i].kind == WH_EXTERN_TABLE)
+        if (m->imports[i].kind == ENG_EXTERN_TABLE)
             m->tables[next++] = m->imports[i].table;
     return true;
 }
 
-static bool init_memories(wh_module *m, wh_reader *r, uint32_t defined)
+static bool init_memories(eng_module *m, eng_reader *r, uint32_t defined)
 {
     TRY(m->memories = alloc_array(r, (size_t)m->imported_memory_count + defined, sizeof *m->memories));
     m->memory_count = m->imported_memory_count + defined;
     uint32_t next = 0;
     for (uint32_t i = 0; i < m->import_count; i++)
-        if (m->imports[i].kind == WH_EXTERN_MEMORY)
+        if (m->imports[i].kind == ENG_EXTERN_MEMORY)
             m->memories[next++] = m->imports[i].memory;
     return true;
 }
 
-static bool init_globals(wh_module *m, wh_reader *r, uint32_t defined)
+static bool init_globals(eng_module *m, eng_reader *r, uint32_t defined)
 {
     TRY(m->global_types = alloc_array(r, (size_t)m->imported_global_count + defined, sizeof *m->global_types));
     m->global_count = m->imported_global_count + defined;
     uint32_t next = 0;
     for (uint32_t i = 0; i < m->import_count; i++)
-        if (m->imports[i].kind == WH_EXTERN_GLOBAL)
+        if (m->imports[i].kind == ENG_EXTERN_GLOBAL)
             m->global_types[next++] = m->imports[i].global;
     return true;
 }
 
-static bool init_functions(wh_module *m, wh_reader *r)
+static bool init_functions(eng_module *m, eng_reader *r)
 {
     uint32_t count = m->imported_func_count + m->func_def_count;
     TRY(m->func_type_indices = alloc_array(r, count, sizeof *m->func_type_indices));
     m->func_count = count;
     uint32_t next = 0;
     for (uint32_t i = 0; i < m->import_count; i++)
-        if (m->imports[i].kind == WH_EXTERN_FUNC)
+        if (m->imports[i].kind == ENG_EXTERN_FUNC)
             m->func_type_indices[next++] = m->imports[i].type_index;
     for (uint32_t i = 0; i < m->func_def_count; i++)
         m->func_type_indices[next++] = m->func_defs[i].type_index;
     return true;
 }
 
-static bool decode_tables(decoder *d, wh_reader *r)
+static bool decode_tables(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     uint32_t count;
     TRY(read_count(r, &count));
     TRY(init_tables(m, r, count));
@@ -369,9 +369,9 @@ static bool decode_tables(decoder *d, wh_reader *r)
     return true;
 }
 
-static bool decode_memories(decoder *d, wh_reader *r)
+static bool decode_memories(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     uint32_t count;
     TRY(read_count(r, &count));
     TRY(init_memories(m, r, count));
@@ -380,16 +380,16 @@ static bool decode_memories(decoder *d, wh_reader *r)
     return true;
 }
 
-static bool decode_globals(decoder *d, wh_reader *r)
+static bool decode_globals(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     uint32_t count;
     TRY(read_count(r, &count));
     TRY(init_globals(m, r, count));
     TRY(m->global_defs = alloc_array(r, count, sizeof *m->global_defs));
     m->global_def_count = count;
     for (uint32_t i = 0; i < count; i++) {
-        wh_global_def *global = &m->global_defs[i];
+        eng_global_def *global = &m->global_defs[i];
         TRY(read_globaltype(r, &global->type));
         TRY(read_constexpr(r, &global->init));
         m->global_types[m->imported_global_count + i] = global->type;
@@ -397,28 +397,28 @@ static bool decode_globals(decoder *d, wh_reader *r)
     return true;
 }
 
-static bool decode_exports(decoder *d, wh_reader *r)
+static bool decode_exports(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     uint32_t count;
     TRY(read_count(r, &count));
     TRY(m->exports = alloc_array(r, count, sizeof *m->exports));
     m->export_count = count;
     for (uint32_t i = 0; i < count; i++) {
-        wh_export *export = &m->exports[i];
+        eng_export *export = &m->exports[i];
         TRY(read_name(r, &export->name));
         const uint8_t *at = r->pos;
         uint8_t kind;
         TRY(read_u8(r, &kind));
-        if (kind > WH_EXTERN_GLOBAL)
+        if (kind > ENG_EXTERN_GLOBAL)
             return reader_fail_at(r, at, "malformed export kind");
-        export->kind = (wh_externkind)kind;
+        export->kind = (eng_externkind)kind;
         TRY(read_u32_leb(r, &export->index));
     }
     return true;
 }
 
-static bool decode_start(decoder *d, wh_reader *r)
+static bool decode_start(decoder *d, eng_reader *r)
 {
     TRY(read_u32_leb(r, &d->module->start_func));
     d->module->has_start = true;
@@ -433,15 +433,15 @@ static bool decode_start(decoder *d, wh_reader *r)
  * An element kind byte (function indices) or reference type (expressions) is present
  * unless the encoding is an active one for table 0 (flags 0 and 4), which imply funcref.
  */
-static bool decode_elements(decoder *d, wh_reader *r)
+static bool decode_elements(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     uint32_t count;
     TRY(read_count(r, &count));
     TRY(m->elems = alloc_array(r, count, sizeof *m->elems));
     m->elem_count = count;
     for (uint32_t i = 0; i < count; i++) {
-        wh_elem_segment *segment = &m->elems[i];
+        eng_elem_segment *segment = &m->elems[i];
         const uint8_t *at = r->pos;
         uint32_t flags;
         TRY(read_u32_leb(r, &flags));
@@ -449,14 +449,14 @@ static bool decode_elements(decoder *d, wh_reader *r)
             return reader_fail_at(r, at, "malformed elements segment kind");
         bool uses_expressions = flags & 4;
         if (!(flags & 1)) {
-            segment->mode = WH_SEGMENT_ACTIVE;
+            segment->mode = ENG_SEGMENT_ACTIVE;
             if (flags & 2)
                 TRY(read_u32_leb(r, &segment->table_index));
             TRY(read_constexpr(r, &segment->offset));
         } else {
-            segment->mode = flags & 2 ? WH_SEGMENT_DECLARATIVE : WH_SEGMENT_PASSIVE;
+            segment->mode = flags & 2 ? ENG_SEGMENT_DECLARATIVE : ENG_SEGMENT_PASSIVE;
         }
-        segment->type = WH_FUNCREF;
+        segment->type = ENG_FUNCREF;
         if (flags & 3) {
             if (uses_expressions) {
                 TRY(read_reftype(r, &segment->type));
@@ -473,12 +473,12 @@ static bool decode_elements(decoder *d, wh_reader *r)
         TRY(segment->items = alloc_array(r, item_count, sizeof *segment->items));
         segment->item_count = item_count;
         for (uint32_t k = 0; k < item_count; k++) {
-            wh_constexpr *item = &segment->items[k];
+            eng_constexpr *item = &segment->items[k];
             if (uses_expressions) {
                 TRY(read_constexpr(r, item));
             } else {
-                item->kind = WH_CONST_REF_FUNC;
-                item->type = WH_FUNCREF;
+                item->kind = ENG_CONST_REF_FUNC;
+                item->type = ENG_FUNCREF;
                 item->offset = reader_offset(r);
                 TRY(read_u32_leb(r, &item->index));
             }
@@ -487,7 +487,7 @@ static bool decode_elements(decoder *d, wh_reader *r)
     return true;
 }
 
-static bool decode_data_count(decoder *d, wh_reader *r)
+static bool decode_data_count(decoder *d, eng_reader *r)
 {
     TRY(read_u32_leb(r, &d->module->data_count));
     d->module->has_data_count = true;
@@ -495,7 +495,7 @@ static bool decode_data_count(decoder *d, wh_reader *r)
 }
 
 /* A function body: local declarations (count, type) pairs, then the instructions. */
-static bool decode_body(wh_reader *r, wh_func_def *function)
+static bool decode_body(eng_reader *r, eng_func_def *function)
 {
     uint32_t group_count;
     TRY(read_count(r, &group_count));
@@ -505,28 +505,28 @@ static bool decode_body(wh_reader *r, wh_func_def *function)
     for (uint32_t g = 0; g < group_count; g++) {
         const uint8_t *at = r->pos;
         uint32_t n;
-        wh_valtype type;
+        eng_valtype type;
         TRY(read_u32_leb(r, &n));
         TRY(read_valtype(r, &type));
         total += n;
-        if (total > WH_MAX_FUNCTION_LOCALS)
+        if (total > ENG_MAX_FUNCTION_LOCALS)
             return reader_fail_at(r, at, "too many locals");
     }
     r->pos = groups;
-    TRY(function->local_types = alloc_array(r, total, sizeof *function->local_types));
-    function->local_count = (uint32_t)total;
+    TRY(function->body_local_types = alloc_array(r, total, sizeof *function->body_local_types));
+    function->body_local_count = (uint32_t)total;
     uint32_t next = 0;
     for (uint32_t g = 0; g < group_count; g++) {
         uint32_t n;
-        wh_valtype type;
+        eng_valtype type;
         TRY(read_u32_leb(r, &n));
         TRY(read_valtype(r, &type));
         for (uint32_t k = 0; k < n; k++)
-            function->local_types[next++] = type;
+            function->body_local_types[next++] = type;
     }
     if (reader_at_end(r))
         return reader_fail(r, r->eof_message);
-    if (r->end[-1] != wh_wasm_instructions[WH_WASM_END].code)
+    if (r->end[-1] != eng_wasm_instructions[ENG_WASM_END].code)
         return reader_fail_at(r, r->end - 1, "END opcode expected");
     function->body = r->pos;
     function->body_size = (uint32_t)reader_remaining(r);
@@ -535,9 +535,9 @@ static bool decode_body(wh_reader *r, wh_func_def *function)
     return true;
 }
 
-static bool decode_code(decoder *d, wh_reader *r)
+static bool decode_code(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     const uint8_t *at = r->pos;
     uint32_t count;
     TRY(read_count(r, &count));
@@ -550,7 +550,7 @@ static bool decode_code(decoder *d, wh_reader *r)
         TRY(read_u32_leb(r, &size));
         if (size > reader_remaining(r))
             return reader_fail(r, r->eof_message);
-        wh_reader body = reader_sub(r, size);
+        eng_reader body = reader_sub(r, size);
         if (!decode_body(&body, &m->func_defs[i])) {
             *r = body;
             return false;
@@ -561,9 +561,9 @@ static bool decode_code(decoder *d, wh_reader *r)
     return true;
 }
 
-static bool decode_data(decoder *d, wh_reader *r)
+static bool decode_data(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     const uint8_t *at = r->pos;
     uint32_t count;
     TRY(read_count(r, &count));
@@ -573,20 +573,20 @@ static bool decode_data(decoder *d, wh_reader *r)
     TRY(m->datas = alloc_array(r, count, sizeof *m->datas));
     m->data_segment_count = count;
     for (uint32_t i = 0; i < count; i++) {
-        wh_data_segment *segment = &m->datas[i];
+        eng_data_segment *segment = &m->datas[i];
         const uint8_t *flags_at = r->pos;
         uint32_t flags;
         TRY(read_u32_leb(r, &flags));
         switch (flags) {
         case 0:
-            segment->mode = WH_SEGMENT_ACTIVE;
+            segment->mode = ENG_SEGMENT_ACTIVE;
             TRY(read_constexpr(r, &segment->offset));
             break;
         case 1:
-            segment->mode = WH_SEGMENT_PASSIVE;
+            segment->mode = ENG_SEGMENT_PASSIVE;
             break;
         case 2:
-            segment->mode = WH_SEGMENT_ACTIVE;
+            segment->mode = ENG_SEGMENT_ACTIVE;
             TRY(read_u32_leb(r, &segment->memory_index));
             TRY(read_constexpr(r, &segment->offset));
             break;
@@ -599,16 +599,16 @@ static bool decode_data(decoder *d, wh_reader *r)
     return true;
 }
 
-static bool decode_custom(decoder *d, wh_reader *r)
+static bool decode_custom(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
-    wh_custom_section section = {0};
+    eng_module *m = d->module;
+    eng_custom_section section = {0};
     TRY(read_name(r, &section.name));
     section.offset = reader_offset(r);
     section.size = (uint32_t)reader_remaining(r);
     if (m->custom_section_count == d->custom_capacity) {
         uint32_t capacity = d->custom_capacity ? d->custom_capacity * 2 : 4;
-        wh_custom_section *grown = realloc(m->custom_sections, capacity * sizeof *grown);
+        eng_custom_section *grown = realloc(m->custom_sections, capacity * sizeof *grown);
         if (!grown) {
             free(section.name.data);
             return reader_fail(r, "out of memory");
@@ -629,24 +629,24 @@ static bool decode_custom(decoder *d, wh_reader *r)
  * The "name" custom section: subsections (id, size, contents); 0 names the module, 1 the
  * functions. The spec makes errors here non-fatal, so reading just stops at the first one.
  */
-static void set_name(wh_name *slot, wh_name name)
+static void set_name(eng_name *slot, eng_name name)
 {
     free(slot->data);
     *slot = name;
 }
 
-static void decode_name_section(wh_module *m, const uint8_t *payload, size_t size)
+static void decode_name_section(eng_module *m, const uint8_t *payload, size_t size)
 {
-    wh_reader r = reader_make(m->bytes, payload, payload + size);
+    eng_reader r = reader_make(m->bytes, payload, payload + size);
     while (!reader_at_end(&r)) {
         uint8_t id;
         uint32_t subsection_size;
         if (!read_u8(&r, &id) || !read_u32_leb(&r, &subsection_size) || subsection_size > reader_remaining(&r))
             return;
-        wh_reader sub = reader_sub(&r, subsection_size);
+        eng_reader sub = reader_sub(&r, subsection_size);
         r.pos += subsection_size;
         if (id == 0) {
-            wh_name name;
+            eng_name name;
             if (!read_name(&sub, &name))
                 return;
             set_name(&m->module_name, name);
@@ -656,7 +656,7 @@ static void decode_name_section(wh_module *m, const uint8_t *payload, size_t siz
                 return;
             for (uint32_t i = 0; i < count; i++) {
                 uint32_t index;
-                wh_name name;
+                eng_name name;
                 if (!read_u32_leb(&sub, &index) || !read_name(&sub, &name))
                     return;
                 if (index < m->imported_func_count && m->imported_func_names)
@@ -670,7 +670,7 @@ static void decode_name_section(wh_module *m, const uint8_t *payload, size_t siz
     }
 }
 
-static bool decode_section(decoder *d, wh_reader *r, int id)
+static bool decode_section(decoder *d, eng_reader *r, int id)
 {
     switch (id) {
     case SECTION_CUSTOM: return decode_custom(d, r);
@@ -694,9 +694,9 @@ static const uint8_t wasm_magic[4] = {0x00, 0x61, 0x73, 0x6D};
 static const uint8_t wasm_version[4] = {0x01, 0x00, 0x00, 0x00};
 
 /* Reads the whole module; on failure *r holds the reason and d->section_id where. */
-static bool decode_module(decoder *d, wh_reader *r)
+static bool decode_module(decoder *d, eng_reader *r)
 {
-    wh_module *m = d->module;
+    eng_module *m = d->module;
     const uint8_t *bytes;
     if (reader_remaining(r) < 4)
         return reader_fail(r, "unexpected end");
@@ -726,7 +726,7 @@ static bool decode_module(decoder *d, wh_reader *r)
                                       "unexpected content after last section (each section may appear once, in order)");
             last_rank = section_rank[id];
         }
-        wh_reader section = reader_sub(r, size);
+        eng_reader section = reader_sub(r, size);
         section.eof_message = "unexpected end of section or function";
         bool ok = decode_section(d, &section, id);
         if (ok && !reader_at_end(&section))
@@ -758,40 +758,40 @@ static bool decode_module(decoder *d, wh_reader *r)
     return true;
 }
 
-wh_error *module_decode(const uint8_t *bytes, size_t size, wh_module **out)
+eng_error *eng_module_decode(const uint8_t *bytes, size_t size, eng_module **out)
 {
     *out = NULL;
     if (size > UINT32_MAX)
-        return wh_error_new("module is too large: %zu bytes (at most 4 GiB - 1 supported)", size);
-    wh_module *m = calloc(1, sizeof *m);
+        return eng_error_new("module is too large: %zu bytes (at most 4 GiB - 1 supported)", size);
+    eng_module *m = calloc(1, sizeof *m);
     if (!m)
-        return wh_error_new("out of memory while decoding a module of %zu bytes", size);
+        return eng_error_new("out of memory while decoding a module of %zu bytes", size);
     m->reference_count = 1;
     m->bytes = malloc(size ? size : 1);
     if (!m->bytes) {
         free(m);
-        return wh_error_new("out of memory while decoding a module of %zu bytes", size);
+        return eng_error_new("out of memory while decoding a module of %zu bytes", size);
     }
     if (size)
         memcpy(m->bytes, bytes, size);
     m->size = size;
 
     decoder d = {.module = m, .section_id = -1, .function_index = -1};
-    wh_reader r = reader_make(m->bytes, m->bytes, m->bytes + size);
+    eng_reader r = reader_make(m->bytes, m->bytes, m->bytes + size);
     if (decode_module(&d, &r)) {
         *out = m;
         return NULL;
     }
-    wh_error *error;
+    eng_error *error;
     const char *reason = r.error ? r.error : "malformed module";
     if (d.section_id < 0)
-        error = wh_error_new("at offset 0x%x: %s", r.error_offset, reason);
+        error = eng_error_new("at offset 0x%x: %s", r.error_offset, reason);
     else if (d.function_index >= 0)
-        error = wh_error_new("section %d (%s), function %lld at offset 0x%x: %s", d.section_id,
+        error = eng_error_new("section %d (%s), function %lld at offset 0x%x: %s", d.section_id,
                              section_names[d.section_id], (long long)d.function_index, r.error_offset, reason);
     else
-        error = wh_error_new("section %d (%s) at offset 0x%x: %s", d.section_id, section_names[d.section_id],
+        error = eng_error_new("section %d (%s) at offset 0x%x: %s", d.section_id, section_names[d.section_id],
                              r.error_offset, reason);
-    module_release(m);
+    eng_module_release(m);
     return error;
 }

@@ -1,6 +1,6 @@
 /* engine.h: the one header through which the CLI and tests use the engine (until include/wasm.h exists). */
-#ifndef WH_ENGINE_H
-#define WH_ENGINE_H
+#ifndef ENG_ENGINE_H
+#define ENG_ENGINE_H
 
 /* Everything outside src/engine/ includes only this file, so that moving to a public API
  * later changes one include and the calls below, not every user. */
@@ -10,7 +10,7 @@
 #include "runtime.h"
 
 /* Slots a call to a function of `type` needs for its arguments and its results. */
-static inline uint32_t functype_slot_count(const wh_functype *type)
+static inline uint32_t eng_functype_slot_count(const eng_functype *type)
 {
     return type->param_count > type->result_count ? type->param_count : type->result_count;
 }

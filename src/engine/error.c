@@ -1,19 +1,19 @@
-/* error.c: construction and destruction of wh_error values; the report of a failed internal assertion. */
+/* error.c: construction and destruction of eng_error values; the report of a failed internal assertion. */
 #include "error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static wh_error out_of_memory_error = {"out of memory while reporting an error"};
+static eng_error out_of_memory_error = {"out of memory while reporting an error"};
 
-wh_error *wh_error_newv(const char *format, va_list args)
+eng_error *eng_error_newv(const char *format, va_list args)
 {
     va_list copy;
     va_copy(copy, args);
     int length = vsnprintf(NULL, 0, format, copy);
     va_end(copy);
-    wh_error *error = malloc(sizeof *error);
+    eng_error *error = malloc(sizeof *error);
     char *message = length >= 0 ? malloc((size_t)length + 1) : NULL;
     if (!error || !message) {
         free(error);
@@ -25,34 +25,34 @@ wh_error *wh_error_newv(const char *format, va_list args)
     return error;
 }
 
-wh_error *wh_error_new(const char *format, ...)
+eng_error *eng_error_new(const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    wh_error *error = wh_error_newv(format, args);
+    eng_error *error = eng_error_newv(format, args);
     va_end(args);
     return error;
 }
 
-wh_error *wh_error_wrap(wh_error *error, const char *format, ...)
+eng_error *eng_error_wrap(eng_error *error, const char *format, ...)
 {
     if (error == &out_of_memory_error)
         return error;
     va_list args;
     va_start(args, format);
-    wh_error *prefix = wh_error_newv(format, args);
+    eng_error *prefix = eng_error_newv(format, args);
     va_end(args);
     if (prefix == &out_of_memory_error)
         return error;
-    wh_error *joined = wh_error_new("%s: %s", prefix->message, error->message);
-    wh_error_free(prefix);
+    eng_error *joined = eng_error_new("%s: %s", prefix->message, error->message);
+    eng_error_free(prefix);
     if (joined == &out_of_memory_error)
         return error;
-    wh_error_free(error);
+    eng_error_free(error);
     return joined;
 }
 
-void wh_error_free(wh_error *error)
+void eng_error_free(eng_error *error)
 {
     if (!error || error == &out_of_memory_error)
         return;
@@ -60,7 +60,7 @@ void wh_error_free(wh_error *error)
     free(error);
 }
 
-void wh_assert_failed(const char *condition, const char *file, int line)
+void eng_assert_failed(const char *condition, const char *file, int line)
 {
     fprintf(stderr, "wasmhost: internal error: %s:%d: assertion failed: %s\n", file, line, condition);
     abort();

@@ -25,7 +25,7 @@ static void append(char *buf, size_t cap, size_t *used, const char *format, ...)
 
 /* A name as a quoted string: bytes that would garble a terminal or hide (NUL, control
  * characters, quotes) are escaped as \hh, as in the text format. Long names are cut. */
-static void append_name(char *buf, size_t cap, size_t *used, const wh_name *name)
+static void append_name(char *buf, size_t cap, size_t *used, const eng_name *name)
 {
     append(buf, cap, used, "\"");
     for (uint32_t i = 0; i < name->length; i++) {
@@ -42,7 +42,7 @@ static void append_name(char *buf, size_t cap, size_t *used, const wh_name *name
     append(buf, cap, used, "\"");
 }
 
-static void append_limits(char *buf, size_t cap, size_t *used, const wh_limits *limits)
+static void append_limits(char *buf, size_t cap, size_t *used, const eng_limits *limits)
 {
     if (limits->has_max)
         append(buf, cap, used, "{min %llu, max %llu}", (unsigned long long)limits->min,
@@ -51,69 +51,69 @@ static void append_limits(char *buf, size_t cap, size_t *used, const wh_limits *
         append(buf, cap, used, "{min %llu, no max}", (unsigned long long)limits->min);
 }
 
-static void append_functype(char *buf, size_t cap, size_t *used, const wh_functype *type)
+static void append_functype(char *buf, size_t cap, size_t *used, const eng_functype *type)
 {
     append(buf, cap, used, "func [");
     for (uint32_t i = 0; i < type->param_count; i++)
-        append(buf, cap, used, "%s%s", i ? " " : "", valtype_name(functype_params(type)[i]));
+        append(buf, cap, used, "%s%s", i ? " " : "", eng_valtype_name(eng_functype_params(type)[i]));
     append(buf, cap, used, "] -> [");
     for (uint32_t i = 0; i < type->result_count; i++)
-        append(buf, cap, used, "%s%s", i ? " " : "", valtype_name(functype_results(type)[i]));
+        append(buf, cap, used, "%s%s", i ? " " : "", eng_valtype_name(eng_functype_results(type)[i]));
     append(buf, cap, used, "]");
 }
 
-static void append_globaltype(char *buf, size_t cap, size_t *used, const wh_globaltype *type)
+static void append_globaltype(char *buf, size_t cap, size_t *used, const eng_globaltype *type)
 {
     if (type->is_mutable)
-        append(buf, cap, used, "global (mut %s)", valtype_name(type->type));
+        append(buf, cap, used, "global (mut %s)", eng_valtype_name(type->type));
     else
-        append(buf, cap, used, "global %s", valtype_name(type->type));
+        append(buf, cap, used, "global %s", eng_valtype_name(type->type));
 }
 
 /* What the module expects for import `index`. */
-static void append_import_type(char *buf, size_t cap, size_t *used, const wh_module *module, uint32_t index)
+static void append_import_type(char *buf, size_t cap, size_t *used, const eng_module *module, uint32_t index)
 {
-    const wh_import *import = &module->imports[index];
+    const eng_import *import = &module->imports[index];
     switch (import->kind) {
-    case WH_EXTERN_FUNC:
+    case ENG_EXTERN_FUNC:
         append_functype(buf, cap, used, &module->types[import->type_index]);
         break;
-    case WH_EXTERN_TABLE:
-        append(buf, cap, used, "table %s ", valtype_name(import->table.element_type));
+    case ENG_EXTERN_TABLE:
+        append(buf, cap, used, "table %s ", eng_valtype_name(import->table.element_type));
         append_limits(buf, cap, used, &import->table.limits);
         break;
-    case WH_EXTERN_MEMORY:
+    case ENG_EXTERN_MEMORY:
         append(buf, cap, used, "memory (pages) ");
         append_limits(buf, cap, used, &import->memory.limits);
         break;
-    case WH_EXTERN_GLOBAL:
+    case ENG_EXTERN_GLOBAL:
         append_globaltype(buf, cap, used, &import->global);
         break;
     }
 }
 
 /* What was given. */
-static void append_extern_type(char *buf, size_t cap, size_t *used, const wh_extern *ext)
+static void append_extern_type(char *buf, size_t cap, size_t *used, const eng_extern *ext)
 {
     switch (ext->kind) {
-    case WH_EXTERN_FUNC:
+    case ENG_EXTERN_FUNC:
         append_functype(buf, cap, used, ext->func->type);
         break;
-    case WH_EXTERN_TABLE: {
-        wh_limits limits = ext->table->type.limits;
+    case ENG_EXTERN_TABLE: {
+        eng_limits limits = ext->table->type.limits;
         limits.min = ext->table->size;
-        append(buf, cap, used, "table %s ", valtype_name(ext->table->type.element_type));
+        append(buf, cap, used, "table %s ", eng_valtype_name(ext->table->type.element_type));
         append_limits(buf, cap, used, &limits);
         break;
     }
-    case WH_EXTERN_MEMORY: {
-        wh_limits limits = ext->memory->type.limits;
+    case ENG_EXTERN_MEMORY: {
+        eng_limits limits = ext->memory->type.limits;
         limits.min = memory_pages(ext->memory);
         append(buf, cap, used, "memory (pages) ");
         append_limits(buf, cap, used, &limits);
         break;
     }
-    case WH_EXTERN_GLOBAL:
+    case ENG_EXTERN_GLOBAL:
         append_globaltype(buf, cap, used, &ext->global->type);
         break;
     }
@@ -121,7 +121,7 @@ static void append_extern_type(char *buf, size_t cap, size_t *used, const wh_ext
 
 /* ---- import matching (the spec's external-type subtyping) ---- */
 
-static bool limits_match(uint64_t actual_min, bool actual_has_max, uint64_t actual_max, const wh_limits *expected)
+static bool limits_match(uint64_t actual_min, bool actual_has_max, uint64_t actual_max, const eng_limits *expected)
 {
     if (actual_min < expected->min)
         return false;
@@ -130,43 +130,43 @@ static bool limits_match(uint64_t actual_min, bool actual_has_max, uint64_t actu
     return true;
 }
 
-static bool extern_matches(const wh_module *module, const wh_import *import, const wh_extern *ext)
+static bool extern_matches(const eng_module *module, const eng_import *import, const eng_extern *ext)
 {
     switch (import->kind) {
-    case WH_EXTERN_FUNC:
-        return functype_equal(ext->func->type, &module->types[import->type_index]);
-    case WH_EXTERN_TABLE: {
-        const wh_table *table = ext->table;
+    case ENG_EXTERN_FUNC:
+        return eng_functype_equal(ext->func->type, &module->types[import->type_index]);
+    case ENG_EXTERN_TABLE: {
+        const eng_table *table = ext->table;
         return table->type.element_type == import->table.element_type &&
                limits_match(table->size, table->type.limits.has_max, table->type.limits.max, &import->table.limits);
     }
-    case WH_EXTERN_MEMORY: {
-        const wh_memory *memory = ext->memory;
+    case ENG_EXTERN_MEMORY: {
+        const eng_memory *memory = ext->memory;
         return limits_match(memory_pages(memory), memory->type.limits.has_max, memory->type.limits.max,
                             &import->memory.limits);
     }
-    case WH_EXTERN_GLOBAL:
+    case ENG_EXTERN_GLOBAL:
         return ext->global->type.type == import->global.type &&
                ext->global->type.is_mutable == import->global.is_mutable;
     }
     return false;
 }
 
-static bool extern_is_null(const wh_extern *ext)
+static bool extern_is_null(const eng_extern *ext)
 {
     switch (ext->kind) {
-    case WH_EXTERN_FUNC: return ext->func == NULL;
-    case WH_EXTERN_TABLE: return ext->table == NULL;
-    case WH_EXTERN_MEMORY: return ext->memory == NULL;
-    case WH_EXTERN_GLOBAL: return ext->global == NULL;
+    case ENG_EXTERN_FUNC: return ext->func == NULL;
+    case ENG_EXTERN_TABLE: return ext->table == NULL;
+    case ENG_EXTERN_MEMORY: return ext->memory == NULL;
+    case ENG_EXTERN_GLOBAL: return ext->global == NULL;
     }
     return true;
 }
 
-static wh_error *check_import(const wh_module *module, uint32_t index, const wh_extern *ext)
+static eng_error *check_import(const eng_module *module, uint32_t index, const eng_extern *ext)
 {
-    const wh_import *import = &module->imports[index];
-    bool missing = (unsigned)ext->kind > WH_EXTERN_GLOBAL || extern_is_null(ext);
+    const eng_import *import = &module->imports[index];
+    bool missing = (unsigned)ext->kind > ENG_EXTERN_GLOBAL || extern_is_null(ext);
     /* The common case, a match, formats nothing: instantiation is on the per-request path. */
     if (!missing && ext->kind == import->kind && extern_matches(module, import, ext))
         return NULL;
@@ -178,24 +178,24 @@ static wh_error *check_import(const wh_module *module, uint32_t index, const wh_
     append_name(message, sizeof message, &used, &import->name);
     append(message, sizeof message, &used, ": ");
     if (missing) {
-        append(message, sizeof message, &used, "no %s was given for it", externkind_name(import->kind));
+        append(message, sizeof message, &used, "no %s was given for it", eng_externkind_name(import->kind));
     } else if (ext->kind != import->kind) {
         append(message, sizeof message, &used, "incompatible import type: expected %s, got %s",
-               externkind_name(import->kind), externkind_name(ext->kind));
+               eng_externkind_name(import->kind), eng_externkind_name(ext->kind));
     } else {
         append(message, sizeof message, &used, "incompatible import type: expected ");
         append_import_type(message, sizeof message, &used, module, index);
         append(message, sizeof message, &used, ", got ");
         append_extern_type(message, sizeof message, &used, ext);
     }
-    return wh_error_new("%s", message);
+    return eng_error_new("%s", message);
 }
 
 /* ---- instance objects ---- */
 
 static void instance_destroy(void *object)
 {
-    wh_instance *instance = object;
+    eng_instance *instance = object;
     free(instance->funcs);
     free(instance->tables);
     free(instance->memories);
@@ -206,7 +206,7 @@ static void instance_destroy(void *object)
     free(instance->elems);
     free(instance->datas);
     if (instance->module)
-        module_release(instance->module);
+        eng_module_release(instance->module);
     free(instance);
 }
 
@@ -217,67 +217,67 @@ static void *allocate_array(size_t count, size_t size)
     return calloc(count ? count : 1, size);
 }
 
-static wh_error *out_of_memory(const char *what)
+static eng_error *out_of_memory(const char *what)
 {
-    return wh_error_new("out of memory while instantiating: allocating %s", what);
+    return eng_error_new("out of memory while instantiating: allocating %s", what);
 }
 
 /* Constant expressions: a single instruction in WebAssembly 2.0. Globals read here are the
  * imported ones and those defined before (validation decides which are allowed). */
-static wh_error *evaluate_constant(const wh_instance *instance, const wh_constexpr *expr, wh_slot *out)
+static eng_error *evaluate_constant(const eng_instance *instance, const eng_constexpr *expr, eng_slot *out)
 {
-    const wh_module *module = instance->module;
+    const eng_module *module = instance->module;
     out->u64 = 0;
     switch (expr->kind) {
-    case WH_CONST_VALUE:
+    case ENG_CONST_VALUE:
         out->u64 = expr->bits;
         return NULL;
-    case WH_CONST_GLOBAL_GET:
+    case ENG_CONST_GLOBAL_GET:
         if (expr->index >= module->global_count || !instance->globals[expr->index])
-            return wh_error_new("constant expression at offset 0x%x: unknown global %u", expr->offset, expr->index);
+            return eng_error_new("constant expression at offset 0x%x: unknown global %u", expr->offset, expr->index);
         *out = instance->globals[expr->index]->value;
         return NULL;
-    case WH_CONST_REF_FUNC:
+    case ENG_CONST_REF_FUNC:
         if (expr->index >= module->func_count)
-            return wh_error_new("constant expression at offset 0x%x: unknown function %u", expr->offset, expr->index);
+            return eng_error_new("constant expression at offset 0x%x: unknown function %u", expr->offset, expr->index);
         out->ref = instance->funcs[expr->index];
         return NULL;
-    case WH_CONST_REF_NULL:
+    case ENG_CONST_REF_NULL:
         out->ref = NULL;
         return NULL;
     }
-    return wh_error_new("constant expression at offset 0x%x: unknown kind", expr->offset);
+    return eng_error_new("constant expression at offset 0x%x: unknown kind", expr->offset);
 }
 
 /* Distributes the imports over the index spaces (they come first in each). */
-static void link_imports(wh_instance *instance, const wh_extern *imports, uint32_t import_count)
+static void link_imports(eng_instance *instance, const eng_extern *imports, uint32_t import_count)
 {
     uint32_t funcs = 0, tables = 0, memories = 0, globals = 0;
     for (uint32_t i = 0; i < import_count; i++) {
         switch (imports[i].kind) {
-        case WH_EXTERN_FUNC: instance->funcs[funcs++] = imports[i].func; break;
-        case WH_EXTERN_TABLE: instance->tables[tables++] = imports[i].table; break;
-        case WH_EXTERN_MEMORY: instance->memories[memories++] = imports[i].memory; break;
-        case WH_EXTERN_GLOBAL: instance->globals[globals++] = imports[i].global; break;
+        case ENG_EXTERN_FUNC: instance->funcs[funcs++] = imports[i].func; break;
+        case ENG_EXTERN_TABLE: instance->tables[tables++] = imports[i].table; break;
+        case ENG_EXTERN_MEMORY: instance->memories[memories++] = imports[i].memory; break;
+        case ENG_EXTERN_GLOBAL: instance->globals[globals++] = imports[i].global; break;
         }
     }
 }
 
 /* Creates the module's own functions, tables, memories and globals. */
-static wh_error *allocate_definitions(wh_store *store, wh_instance *instance)
+static eng_error *allocate_definitions(eng_store *store, eng_instance *instance)
 {
-    const wh_module *module = instance->module;
-    wh_error *error = NULL;
+    const eng_module *module = instance->module;
+    eng_error *error = NULL;
 
     if (module->func_def_count) {
         /* One block for all defined functions: they live exactly as long as the instance. */
-        wh_func *block = calloc(module->func_def_count, sizeof *block);
-        if (!block || !store_own(store, block, free))
+        eng_func *block = calloc(module->func_def_count, sizeof *block);
+        if (!block || !eng_store_own(store, block, free))
             return out_of_memory("functions");
         for (uint32_t i = 0; i < module->func_def_count; i++) {
             uint32_t index = module->imported_func_count + i;
-            wh_func *func = &block[i];
-            func->type = module_func_type(module, index);
+            eng_func *func = &block[i];
+            func->type = eng_module_func_type(module, index);
             func->instance = instance;
             func->func_index = index;
             func->code = module->func_defs[i].code;
@@ -285,22 +285,22 @@ static wh_error *allocate_definitions(wh_store *store, wh_instance *instance)
         }
     }
     for (uint32_t index = module->imported_table_count; index < module->table_count; index++) {
-        instance->tables[index] = table_new(store, &module->tables[index], NULL, &error);
+        instance->tables[index] = eng_table_new(store, &module->tables[index], NULL, &error);
         if (!instance->tables[index])
-            return wh_error_wrap(error, "table %u", index);
+            return eng_error_wrap(error, "table %u", index);
     }
     for (uint32_t index = module->imported_memory_count; index < module->memory_count; index++) {
-        instance->memories[index] = memory_new(store, &module->memories[index], &error);
+        instance->memories[index] = eng_memory_new(store, &module->memories[index], &error);
         if (!instance->memories[index])
-            return wh_error_wrap(error, "memory %u", index);
+            return eng_error_wrap(error, "memory %u", index);
     }
     for (uint32_t i = 0; i < module->global_def_count; i++) {
-        const wh_global_def *def = &module->global_defs[i];
+        const eng_global_def *def = &module->global_defs[i];
         uint32_t index = module->imported_global_count + i;
-        wh_slot value;
+        eng_slot value;
         if ((error = evaluate_constant(instance, &def->init, &value)))
-            return wh_error_wrap(error, "global %u", index);
-        instance->globals[index] = global_new(store, &def->type, value);
+            return eng_error_wrap(error, "global %u", index);
+        instance->globals[index] = eng_global_new(store, &def->type, value);
         if (!instance->globals[index])
             return out_of_memory("a global");
     }
@@ -312,27 +312,27 @@ static wh_error *allocate_definitions(wh_store *store, wh_instance *instance)
 }
 
 /* Evaluates every element segment's items and records every data segment. */
-static wh_error *allocate_segments(wh_instance *instance)
+static eng_error *allocate_segments(eng_instance *instance)
 {
-    const wh_module *module = instance->module;
+    const eng_module *module = instance->module;
     for (uint32_t i = 0; i < module->elem_count; i++) {
-        const wh_elem_segment *segment = &module->elems[i];
+        const eng_elem_segment *segment = &module->elems[i];
         void **items = allocate_array(segment->item_count, sizeof *items);
         if (!items)
             return out_of_memory("an element segment");
         instance->elems[i].items = items;
         for (uint32_t k = 0; k < segment->item_count; k++) {
-            wh_slot value;
-            wh_error *error = evaluate_constant(instance, &segment->items[k], &value);
+            eng_slot value;
+            eng_error *error = evaluate_constant(instance, &segment->items[k], &value);
             if (error)
-                return wh_error_wrap(error, "element segment %u, item %u", i, k);
+                return eng_error_wrap(error, "element segment %u, item %u", i, k);
             items[k] = value.ref;
         }
         instance->elems[i].count = segment->item_count;
     }
     static const uint8_t no_bytes[1];
     for (uint32_t i = 0; i < module->data_segment_count; i++) {
-        const wh_data_segment *segment = &module->datas[i];
+        const eng_data_segment *segment = &module->datas[i];
         instance->datas[i].size = segment->size;
         instance->datas[i].bytes = segment->bytes ? segment->bytes : no_bytes;
     }
@@ -341,27 +341,27 @@ static wh_error *allocate_segments(wh_instance *instance)
 
 /* Active element segments behave as table.init followed by elem.drop, in order: a segment
  * out of bounds traps, and the writes of the segments before it stay (WebAssembly 2.0). */
-static wh_error *apply_elem_segments(wh_instance *instance, wh_trap **trap)
+static eng_error *apply_elem_segments(eng_instance *instance, eng_trap **trap)
 {
-    const wh_module *module = instance->module;
+    const eng_module *module = instance->module;
     for (uint32_t i = 0; i < module->elem_count; i++) {
-        const wh_elem_segment *segment = &module->elems[i];
-        wh_elem_instance *elem = &instance->elems[i];
-        if (segment->mode == WH_SEGMENT_DECLARATIVE) {
+        const eng_elem_segment *segment = &module->elems[i];
+        eng_elem_instance *elem = &instance->elems[i];
+        if (segment->mode == ENG_SEGMENT_DECLARATIVE) {
             elem->count = 0;
             continue;
         }
-        if (segment->mode != WH_SEGMENT_ACTIVE)
+        if (segment->mode != ENG_SEGMENT_ACTIVE)
             continue;
-        wh_slot offset;
-        wh_error *error = evaluate_constant(instance, &segment->offset, &offset);
+        eng_slot offset;
+        eng_error *error = evaluate_constant(instance, &segment->offset, &offset);
         if (error)
-            return wh_error_wrap(error, "element segment %u offset", i);
+            return eng_error_wrap(error, "element segment %u offset", i);
         if (segment->table_index >= module->table_count)
-            return wh_error_new("element segment %u: unknown table %u", i, segment->table_index);
-        wh_table *table = instance->tables[segment->table_index];
+            return eng_error_new("element segment %u: unknown table %u", i, segment->table_index);
+        eng_table *table = instance->tables[segment->table_index];
         if ((uint64_t)offset.u32 + elem->count > table->size) {
-            *trap = trap_new(WH_TRAP_OUT_OF_BOUNDS_TABLE, NULL);
+            *trap = eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_TABLE, NULL);
             return *trap ? NULL : out_of_memory("a trap");
         }
         memcpy(table->elements + offset.u32, elem->items, (size_t)elem->count * sizeof *elem->items);
@@ -371,23 +371,23 @@ static wh_error *apply_elem_segments(wh_instance *instance, wh_trap **trap)
 }
 
 /* Active data segments behave as memory.init followed by data.drop, in order. */
-static wh_error *apply_data_segments(wh_instance *instance, wh_trap **trap)
+static eng_error *apply_data_segments(eng_instance *instance, eng_trap **trap)
 {
-    const wh_module *module = instance->module;
+    const eng_module *module = instance->module;
     for (uint32_t i = 0; i < module->data_segment_count; i++) {
-        const wh_data_segment *segment = &module->datas[i];
-        wh_data_instance *data = &instance->datas[i];
-        if (segment->mode != WH_SEGMENT_ACTIVE)
+        const eng_data_segment *segment = &module->datas[i];
+        eng_data_instance *data = &instance->datas[i];
+        if (segment->mode != ENG_SEGMENT_ACTIVE)
             continue;
-        wh_slot offset;
-        wh_error *error = evaluate_constant(instance, &segment->offset, &offset);
+        eng_slot offset;
+        eng_error *error = evaluate_constant(instance, &segment->offset, &offset);
         if (error)
-            return wh_error_wrap(error, "data segment %u offset", i);
+            return eng_error_wrap(error, "data segment %u offset", i);
         if (segment->memory_index >= module->memory_count)
-            return wh_error_new("data segment %u: unknown memory %u", i, segment->memory_index);
-        wh_memory *memory = instance->memories[segment->memory_index];
+            return eng_error_new("data segment %u: unknown memory %u", i, segment->memory_index);
+        eng_memory *memory = instance->memories[segment->memory_index];
         if ((uint64_t)offset.u32 + data->size > memory->size) {
-            *trap = trap_new(WH_TRAP_OUT_OF_BOUNDS_MEMORY, NULL);
+            *trap = eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL);
             return *trap ? NULL : out_of_memory("a trap");
         }
         memcpy(memory->base + offset.u32, data->bytes, data->size);
@@ -396,30 +396,30 @@ static wh_error *apply_data_segments(wh_instance *instance, wh_trap **trap)
     return NULL;
 }
 
-wh_error *instance_new(wh_store *store, wh_module *module, const wh_extern *imports, uint32_t import_count,
-                       wh_instance **out, wh_trap **trap)
+eng_error *eng_instance_new(eng_store *store, eng_module *module, const eng_extern *imports, uint32_t import_count,
+                       eng_instance **out, eng_trap **trap)
 {
     *out = NULL;
     *trap = NULL;
 
     /* Linking: every failure here is reported before anything is created. */
     if (import_count != module->import_count)
-        return wh_error_new("module has %u imports but %u were given", module->import_count, import_count);
+        return eng_error_new("module has %u imports but %u were given", module->import_count, import_count);
     for (uint32_t i = 0; i < import_count; i++) {
-        wh_error *error = check_import(module, i, &imports[i]);
+        eng_error *error = check_import(module, i, &imports[i]);
         if (error)
             return error;
     }
 
-    wh_instance *instance = calloc(1, sizeof *instance);
+    eng_instance *instance = calloc(1, sizeof *instance);
     if (!instance)
         return out_of_memory("the instance");
     /* Owned by the store from here on: even a failed instantiation may have put its
      * functions into imported tables, so the instance must outlive this call. */
-    if (!store_own(store, instance, instance_destroy))
+    if (!eng_store_own(store, instance, instance_destroy))
         return out_of_memory("the instance");
     instance->store = store;
-    module_retain(module);
+    eng_module_retain(module);
     instance->module = module;
 
     instance->funcs = allocate_array(module->func_count, sizeof *instance->funcs);
@@ -433,7 +433,7 @@ wh_error *instance_new(wh_store *store, wh_module *module, const wh_extern *impo
         return out_of_memory("the instance's index spaces");
 
     link_imports(instance, imports, import_count);
-    wh_error *error = allocate_definitions(store, instance);
+    eng_error *error = allocate_definitions(store, instance);
     if (!error)
         error = allocate_segments(instance);
     if (!error)
@@ -444,8 +444,8 @@ wh_error *instance_new(wh_store *store, wh_module *module, const wh_extern *impo
         return error;
 
     if (module->has_start) {
-        wh_slot args[1]; /* the start function takes and returns nothing */
-        wh_trap *start_trap = func_call(store, instance->funcs[module->start_func], args);
+        eng_slot args[1]; /* the start function takes and returns nothing */
+        eng_trap *start_trap = eng_func_call(store, instance->funcs[module->start_func], args);
         if (start_trap) {
             *trap = start_trap;
             return NULL;
@@ -455,19 +455,19 @@ wh_error *instance_new(wh_store *store, wh_module *module, const wh_extern *impo
     return NULL;
 }
 
-bool instance_export(const wh_instance *instance, const char *name, size_t name_length, wh_extern *out)
+bool eng_instance_export(const eng_instance *instance, const char *name, size_t name_length, eng_extern *out)
 {
-    const wh_module *module = instance->module;
+    const eng_module *module = instance->module;
     for (uint32_t i = 0; i < module->export_count; i++) {
-        const wh_export *export = &module->exports[i];
+        const eng_export *export = &module->exports[i];
         if (export->name.length != name_length || (name_length && memcmp(export->name.data, name, name_length) != 0))
             continue;
         out->kind = export->kind;
         switch (export->kind) {
-        case WH_EXTERN_FUNC: out->func = instance->funcs[export->index]; break;
-        case WH_EXTERN_TABLE: out->table = instance->tables[export->index]; break;
-        case WH_EXTERN_MEMORY: out->memory = instance->memories[export->index]; break;
-        case WH_EXTERN_GLOBAL: out->global = instance->globals[export->index]; break;
+        case ENG_EXTERN_FUNC: out->func = instance->funcs[export->index]; break;
+        case ENG_EXTERN_TABLE: out->table = instance->tables[export->index]; break;
+        case ENG_EXTERN_MEMORY: out->memory = instance->memories[export->index]; break;
+        case ENG_EXTERN_GLOBAL: out->global = instance->globals[export->index]; break;
         }
         return true;
     }

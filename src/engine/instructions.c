@@ -6,12 +6,12 @@
 
 /* Column values of the rows, spelled out. */
 #define TYPE__ 0
-#define TYPE_I32 WH_I32
-#define TYPE_I64 WH_I64
-#define TYPE_F32 WH_F32
-#define TYPE_F64 WH_F64
-#define OP_SAME(symbol) WH_OP_##symbol
-#define OP_NOP(symbol) WH_OP_NOP
+#define TYPE_I32 ENG_I32
+#define TYPE_I64 ENG_I64
+#define TYPE_F32 ENG_F32
+#define TYPE_F64 ENG_F64
+#define OP_SAME(symbol) ENG_OP_##symbol
+#define OP_NOP(symbol) ENG_OP_NOP
 #define DETAIL_0 0
 #define DETAIL_1 1
 #define DETAIL_2 2
@@ -19,16 +19,16 @@
 #define DETAIL_PURE 0
 #define DETAIL_TRAPS 1
 
-const wh_wasm_instruction wh_wasm_instructions[WH_WASM_INSTRUCTION_COUNT] = {
+const eng_wasm_instruction eng_wasm_instructions[ENG_WASM_INSTRUCTION_COUNT] = {
 #define ROW(symbol, prefix, code, name, immediates, fuel, feature, handler, op, a, b, result, detail)                 \
-    [WH_WASM_##symbol] = {name,          prefix,        WH_IMM_##immediates, fuel,           WH_FEATURE_##feature,    \
+    [ENG_WASM_##symbol] = {name,          prefix,        ENG_IMM_##immediates, fuel,           ENG_FEATURE_##feature,    \
                           OP_##op(symbol), TYPE_##a,    TYPE_##b,            TYPE_##result,  DETAIL_##detail, code},
-    WH_WASM_INSTRUCTIONS(ROW)
+    ENG_WASM_INSTRUCTIONS(ROW)
 #undef ROW
 };
 
-const uint16_t wh_wasm_lookup[256 + WH_WASM_MISC_CODES] = {
-#define SLOT(symbol, prefix, code, ...) [WH_WASM_LOOKUP_SLOT(prefix, code)] = WH_WASM_##symbol + 1,
-    WH_WASM_INSTRUCTIONS(SLOT)
+const uint16_t eng_wasm_lookup[256 + ENG_WASM_MISC_CODES] = {
+#define SLOT(symbol, prefix, code, ...) [ENG_WASM_LOOKUP_SLOT(prefix, code)] = ENG_WASM_##symbol + 1,
+    ENG_WASM_INSTRUCTIONS(SLOT)
 #undef SLOT
 };

@@ -1,19 +1,19 @@
-/* instructions.h: WebAssembly's instruction set, one table row per instruction (WH_WASM_INSTRUCTIONS).
+/* instructions.h: WebAssembly's instruction set, one table row per instruction (ENG_WASM_INSTRUCTIONS).
  *
  * This is the only list of wasm opcodes in the engine. Everything that depends on an opcode is
- * generated from it: the dense instruction numbering (wh_wasm_index), the table of what each
- * instruction is (wh_wasm_instructions[]), the lookup from the bytes of an opcode to its row
- * (wh_wasm_lookup), the compiler's dispatch (compile.c: one handler per row, a missing handler
+ * generated from it: the dense instruction numbering (eng_wasm_index), the table of what each
+ * instruction is (eng_wasm_instructions[]), the lookup from the bytes of an opcode to its row
+ * (eng_wasm_lookup), the compiler's dispatch (compile.c: one handler per row, a missing handler
  * does not compile) and the immediate scanner (compile_scan.c: by immediate kind).
  *
  * A row is X(SYMBOL, PREFIX, CODE, "name", IMMEDIATES, FUEL, FEATURE, HANDLER, OP, A, B, RESULT, DETAIL):
  *  - PREFIX, CODE: a one-byte opcode has prefix 0 and CODE the byte; a prefixed one (0xFC) has
  *    CODE the LEB128 number that follows the prefix.
- *  - IMMEDIATES: what follows the opcode in the binary (wh_wasm_immediates below).
+ *  - IMMEDIATES: what follows the opcode in the binary (eng_wasm_immediates below).
  *  - FUEL: units charged when fuel is on: 0 for structure (block, loop, else, end), nop and
  *    drop, which do no work of their own; 1 for the rest.
- *  - FEATURE: the proposal that brought it into WebAssembly 2.0 (wh_wasm_feature).
- *  - HANDLER: the compiler translates the instruction with compile_HANDLER(c, row).
+ *  - FEATURE: the proposal that brought it into WebAssembly 2.0 (eng_wasm_feature).
+ *  - HANDLER: the compiler translates the instruction with eng_compile_HANDLER(c, row).
  *  - OP, A, B, RESULT, DETAIL: for the handlers that work from the row alone (loads, stores,
  *    constants, numeric instructions). OP is the internal instruction it becomes: SAME for the
  *    one of the same name in code.h, NOP when the handler chooses (for a numeric instruction, NOP
@@ -23,53 +23,53 @@
  *
  * Adding an instruction: one row here, plus its handler when no existing one fits.
  */
-#ifndef WH_INSTRUCTIONS_H
-#define WH_INSTRUCTIONS_H
+#ifndef ENG_INSTRUCTIONS_H
+#define ENG_INSTRUCTIONS_H
 
 #include <stdint.h>
 
 /* What follows an opcode in the binary. */
-typedef enum wh_wasm_immediates {
-    WH_IMM_NONE,
-    WH_IMM_BLOCKTYPE,     /* block, loop, if */
-    WH_IMM_LABEL,         /* a label index */
-    WH_IMM_LABEL_TABLE,   /* br_table: a vector of label indices, then the default */
-    WH_IMM_FUNC,          /* a function index */
-    WH_IMM_TYPE_TABLE,    /* call_indirect: a type index, a table index */
-    WH_IMM_VALTYPES,      /* typed select: a vector of value types */
-    WH_IMM_LOCAL,         /* a local index */
-    WH_IMM_GLOBAL,        /* a global index */
-    WH_IMM_TABLE,         /* a table index */
-    WH_IMM_TABLE_TABLE,   /* table.copy: destination and source tables */
-    WH_IMM_ELEM,          /* an element segment index */
-    WH_IMM_ELEM_TABLE,    /* table.init: an element segment, a table */
-    WH_IMM_DATA,          /* a data segment index (needs the data count section) */
-    WH_IMM_DATA_MEMORY,   /* memory.init: a data segment, memory 0 (a zero byte) */
-    WH_IMM_MEMARG,        /* alignment and offset */
-    WH_IMM_MEMORY,        /* memory 0: a zero byte */
-    WH_IMM_MEMORY_MEMORY, /* memory.copy: two zero bytes */
-    WH_IMM_I32,           /* signed LEB128, 32 bits */
-    WH_IMM_I64,           /* signed LEB128, 64 bits */
-    WH_IMM_F32,           /* 4 bytes, little-endian */
-    WH_IMM_F64,           /* 8 bytes, little-endian */
-    WH_IMM_REFTYPE,       /* ref.null: a reference type */
-} wh_wasm_immediates;
+typedef enum eng_wasm_immediates {
+    ENG_IMM_NONE,
+    ENG_IMM_BLOCKTYPE,     /* block, loop, if */
+    ENG_IMM_LABEL,         /* a label index */
+    ENG_IMM_LABEL_TABLE,   /* br_table: a vector of label indices, then the default */
+    ENG_IMM_FUNC,          /* a function index */
+    ENG_IMM_TYPE_TABLE,    /* call_indirect: a type index, a table index */
+    ENG_IMM_VALTYPES,      /* typed select: a vector of value types */
+    ENG_IMM_LOCAL,         /* a local index */
+    ENG_IMM_GLOBAL,        /* a global index */
+    ENG_IMM_TABLE,         /* a table index */
+    ENG_IMM_TABLE_TABLE,   /* table.copy: destination and source tables */
+    ENG_IMM_ELEM,          /* an element segment index */
+    ENG_IMM_ELEM_TABLE,    /* table.init: an element segment, a table */
+    ENG_IMM_DATA,          /* a data segment index (needs the data count section) */
+    ENG_IMM_DATA_MEMORY,   /* memory.init: a data segment, memory 0 (a zero byte) */
+    ENG_IMM_MEMARG,        /* alignment and offset */
+    ENG_IMM_MEMORY,        /* memory 0: a zero byte */
+    ENG_IMM_MEMORY_MEMORY, /* memory.copy: two zero bytes */
+    ENG_IMM_I32,           /* signed LEB128, 32 bits */
+    ENG_IMM_I64,           /* signed LEB128, 64 bits */
+    ENG_IMM_F32,           /* 4 bytes, little-endian */
+    ENG_IMM_F64,           /* 8 bytes, little-endian */
+    ENG_IMM_REFTYPE,       /* ref.null: a reference type */
+} eng_wasm_immediates;
 
-typedef enum wh_wasm_feature {
-    WH_FEATURE_MVP,
-    WH_FEATURE_SIGN_EXTENSION,
-    WH_FEATURE_SATURATING_CONVERSIONS,
-    WH_FEATURE_BULK_MEMORY,
-    WH_FEATURE_REFERENCE_TYPES,
-} wh_wasm_feature;
+typedef enum eng_wasm_feature {
+    ENG_FEATURE_MVP,
+    ENG_FEATURE_SIGN_EXTENSION,
+    ENG_FEATURE_SATURATING_CONVERSIONS,
+    ENG_FEATURE_BULK_MEMORY,
+    ENG_FEATURE_REFERENCE_TYPES,
+} eng_wasm_feature;
 
 /* The prefix byte of the "miscellaneous" instructions (saturating conversions, bulk memory, tables). */
-#define WH_WASM_PREFIX_MISC 0xfc
+#define ENG_WASM_PREFIX_MISC 0xfc
 /* The prefix byte of SIMD instructions, which the engine does not implement yet. */
-#define WH_WASM_PREFIX_SIMD 0xfd
+#define ENG_WASM_PREFIX_SIMD 0xfd
 
 /* clang-format off */
-#define WH_WASM_INSTRUCTIONS(X)                                                                                        \
+#define ENG_WASM_INSTRUCTIONS(X)                                                                                        \
     /* control */                                                                                                      \
     X(UNREACHABLE,   0, 0x00, "unreachable",   NONE,        1, MVP, unreachable,   NOP,  _, _, _, 0)                   \
     X(NOP,           0, 0x01, "nop",           NONE,        0, MVP, nop,           SAME, _, _, _, 0)                   \
@@ -292,52 +292,52 @@ typedef enum wh_wasm_feature {
     X(TABLE_FILL,  0xfc, 17, "table.fill",  TABLE,         1, REFERENCE_TYPES, table_fill,  SAME, _, _, _, 0)
 /* clang-format on */
 
-/* Dense numbering of the rows: WH_WASM_I32_ADD etc. */
-typedef enum wh_wasm_index {
-#define WH_WASM_INDEX(symbol, ...) WH_WASM_##symbol,
-    WH_WASM_INSTRUCTIONS(WH_WASM_INDEX)
-#undef WH_WASM_INDEX
-        WH_WASM_INSTRUCTION_COUNT
-} wh_wasm_index;
+/* Dense numbering of the rows: ENG_WASM_I32_ADD etc. */
+typedef enum eng_wasm_index {
+#define ENG_WASM_INDEX(symbol, ...) ENG_WASM_##symbol,
+    ENG_WASM_INSTRUCTIONS(ENG_WASM_INDEX)
+#undef ENG_WASM_INDEX
+        ENG_WASM_INSTRUCTION_COUNT
+} eng_wasm_index;
 
 /* One row of the table, as data. */
-typedef struct wh_wasm_instruction {
+typedef struct eng_wasm_instruction {
     const char *name;   /* in the text format */
     uint8_t prefix;     /* 0, or the prefix byte */
-    uint8_t immediates; /* a wh_wasm_immediates */
+    uint8_t immediates; /* a eng_wasm_immediates */
     uint8_t fuel;
-    uint8_t feature;      /* a wh_wasm_feature */
-    uint16_t op;          /* a wh_opcode */
-    uint8_t a, b, result; /* wh_valtypes, 0 for none */
+    uint8_t feature;      /* a eng_wasm_feature */
+    uint16_t op;          /* a eng_opcode */
+    uint8_t a, b, result; /* eng_valtypes, 0 for none */
     uint8_t detail;
     uint32_t code;
-} wh_wasm_instruction;
+} eng_wasm_instruction;
 
-extern const wh_wasm_instruction wh_wasm_instructions[WH_WASM_INSTRUCTION_COUNT];
+extern const eng_wasm_instruction eng_wasm_instructions[ENG_WASM_INSTRUCTION_COUNT];
 
 /* Opcode bytes to rows: one-byte opcodes at their byte, 0xFC codes from 256 on. Entries hold
  * the row's index plus one, 0 for an opcode that does not exist. */
-#define WH_WASM_MISC_CODES 32
-#define WH_WASM_LOOKUP_SLOT(prefix, code) ((prefix) == WH_WASM_PREFIX_MISC ? 256u + (code) : (code))
-extern const uint16_t wh_wasm_lookup[256 + WH_WASM_MISC_CODES];
+#define ENG_WASM_MISC_CODES 32
+#define ENG_WASM_LOOKUP_SLOT(prefix, code) ((prefix) == ENG_WASM_PREFIX_MISC ? 256u + (code) : (code))
+extern const uint16_t eng_wasm_lookup[256 + ENG_WASM_MISC_CODES];
 
 /* The row of one-byte opcode `byte`, or NULL when there is none (prefix bytes have none). */
-static inline const wh_wasm_instruction *wh_wasm_find(uint8_t byte)
+static inline const eng_wasm_instruction *eng_wasm_find(uint8_t byte)
 {
-    uint16_t entry = wh_wasm_lookup[byte];
-    return entry ? &wh_wasm_instructions[entry - 1] : 0;
+    uint16_t entry = eng_wasm_lookup[byte];
+    return entry ? &eng_wasm_instructions[entry - 1] : 0;
 }
 
 /* The row of 0xFC-prefixed `code`, or NULL. */
-static inline const wh_wasm_instruction *wh_wasm_find_misc(uint32_t code)
+static inline const eng_wasm_instruction *eng_wasm_find_misc(uint32_t code)
 {
-    uint16_t entry = code < WH_WASM_MISC_CODES ? wh_wasm_lookup[256 + code] : 0;
-    return entry ? &wh_wasm_instructions[entry - 1] : 0;
+    uint16_t entry = code < ENG_WASM_MISC_CODES ? eng_wasm_lookup[256 + code] : 0;
+    return entry ? &eng_wasm_instructions[entry - 1] : 0;
 }
 
-static inline wh_wasm_index wh_wasm_index_of(const wh_wasm_instruction *instruction)
+static inline eng_wasm_index eng_wasm_index_of(const eng_wasm_instruction *instruction)
 {
-    return (wh_wasm_index)(instruction - wh_wasm_instructions);
+    return (eng_wasm_index)(instruction - eng_wasm_instructions);
 }
 
 #endif

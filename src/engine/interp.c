@@ -1,4 +1,4 @@
-/* interp.c: the interpreter for the internal code of code.h, and func_call, the way into it. */
+/* interp.c: the interpreter for the internal code of code.h, and eng_func_call, the way into it. */
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include "limits.h"
 #include "trap_guard.h"
@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What func_call needs to build a trap after a guard fault has jumped out of run(). The
+/* What eng_func_call needs to build a trap after a guard fault has jumped out of run(). The
  * interpreter keeps these in registers; it also writes them here, through volatile, so that
  * the values are really in memory at the moment a load or store faults. */
 struct run_state {
-    wh_func *volatile func;      /* the function running now */
+    eng_func *volatile func;      /* the function running now */
     const uint32_t *volatile pc; /* its instruction that last accessed memory */
     volatile uint32_t depth;     /* entries of store->frames in use */
 };
@@ -45,61 +45,61 @@ static bool c_stack_nearly_full(void)
 
 /* Byte offset of the call instruction a frame returns to: the last instruction with an offset
  * entry before the resume point (every call has one). */
-static uint32_t call_site_offset(const wh_code *code, const uint32_t *return_pc)
+static uint32_t call_site_offset(const eng_code *code, const uint32_t *return_pc)
 {
     uint32_t resume_cell = (uint32_t)(return_pc - code->cells);
-    return resume_cell ? code_byte_offset(code, resume_cell - 1) : 0;
+    return resume_cell ? eng_code_byte_offset(code, resume_cell - 1) : 0;
 }
 
-static wh_backtrace_frame wasm_frame(const wh_func *func, uint32_t byte_offset)
+static eng_backtrace_frame wasm_frame(const eng_func *func, uint32_t byte_offset)
 {
-    wh_backtrace_frame frame = {func->instance->module, func->func_index, byte_offset, func->instance};
+    eng_backtrace_frame frame = {func->instance->module, func->func_index, byte_offset, func->instance};
     return frame;
 }
 
-/* Appends the frames of this func_call to the trap's backtrace: `func` (innermost, at
+/* Appends the frames of this eng_func_call to the trap's backtrace: `func` (innermost, at
  * `byte_offset`), then every caller saved in store->frames[entry_depth .. depth). */
-static void add_backtrace(wh_trap *trap, const wh_store *store, const wh_func *func, uint32_t byte_offset,
+static void add_backtrace(eng_trap *trap, const eng_store *store, const eng_func *func, uint32_t byte_offset,
                           uint32_t entry_depth, uint32_t depth)
 {
-    wh_backtrace_frame *out = trap_extend_frames(trap, 1 + depth - entry_depth);
+    eng_backtrace_frame *out = eng_trap_extend_frames(trap, 1 + depth - entry_depth);
     if (!out)
         return;
     *out++ = wasm_frame(func, byte_offset);
     for (uint32_t i = depth; i > entry_depth; i--) {
-        const wh_frame *frame = &store->frames[i - 1];
+        const eng_frame *frame = &store->frames[i - 1];
         *out++ = wasm_frame(frame->caller, call_site_offset(frame->caller->code, frame->return_pc));
     }
 }
 
 /* Prepares a new frame whose parameters are in place: zeroes the locals, loads the constants. */
-static inline void frame_enter(const wh_code *code, wh_slot *fp)
+static inline void frame_enter(const eng_code *code, eng_slot *fp)
 {
     /* Plain loops: these are a handful of slots, where a call to memset/memcpy costs more. */
     for (uint32_t i = code->param_count; i < code->local_count; i++)
         fp[i].u64 = 0;
-    wh_slot *constants = fp + code->local_count;
+    eng_slot *constants = fp + code->local_count;
     for (uint32_t i = 0; i < code->constant_count; i++)
         constants[i].u64 = code->constants[i];
 }
 
-static uint32_t pc_byte_offset(const wh_code *code, const uint32_t *pc)
+static uint32_t pc_byte_offset(const eng_code *code, const uint32_t *pc)
 {
-    return pc ? code_byte_offset(code, (uint32_t)(pc - code->cells)) : 0;
+    return pc ? eng_code_byte_offset(code, (uint32_t)(pc - code->cells)) : 0;
 }
 
 /* The store's settings need checks that `func`'s code was compiled without: a trap that says so
  * (running it would silently ignore the limit). */
-static wh_trap *checks_missing(const wh_store *store, const wh_func *func)
+static eng_trap *checks_missing(const eng_store *store, const eng_func *func)
 {
     uint32_t missing = store->required_checks & ~func->code->checks;
     char message[320];
     snprintf(message, sizeof message,
              "%s is set in this store, but function %u was compiled without %s checks, so the limit could "
              "not be enforced (call compile_set_checks with WH_CHECK_%s before loading the module)",
-             missing & WH_CHECK_FUEL ? "fuel" : "a deadline", func->func_index,
-             missing & WH_CHECK_FUEL ? "fuel" : "deadline", missing & WH_CHECK_FUEL ? "FUEL" : "EPOCH");
-    return trap_new(WH_TRAP_HOST, message);
+             missing & ENG_CHECK_FUEL ? "fuel" : "a deadline", func->func_index,
+             missing & ENG_CHECK_FUEL ? "fuel" : "deadline", missing & ENG_CHECK_FUEL ? "FUEL" : "EPOCH");
+    return eng_trap_new(ENG_TRAP_HOST, message);
 }
 
 static inline uint32_t rotl32(uint32_t x, uint32_t k)
@@ -166,35 +166,35 @@ static inline double f64_nearest(double x) { return isnan(x) ? x + x : nearbyint
 #ifdef WASMHOST_PROFILE_OPCODES
 /* A developer build (cmake -DWASMHOST_PROFILE_OPCODES=ON) counts executed instructions and
  * pairs of consecutive instructions, and prints the most frequent at exit: what to fuse next. */
-static uint64_t profile_single[WH_OP_COUNT], profile_pairs[WH_OP_COUNT][WH_OP_COUNT];
+static uint64_t profile_single[ENG_OP_COUNT], profile_pairs[ENG_OP_COUNT][ENG_OP_COUNT];
 static uint32_t profile_previous;
 
 static void profile_print(void)
 {
     uint64_t total = 0;
-    for (int i = 0; i < WH_OP_COUNT; i++)
+    for (int i = 0; i < ENG_OP_COUNT; i++)
         total += profile_single[i];
     fprintf(stderr, "instructions executed: %llu\n", (unsigned long long)total);
     for (int round = 0; round < 25; round++) {
         int best = 0;
-        for (int i = 1; i < WH_OP_COUNT; i++)
+        for (int i = 1; i < ENG_OP_COUNT; i++)
             if (profile_single[i] > profile_single[best])
                 best = i;
         if (!profile_single[best])
             break;
-        fprintf(stderr, "  %5.2f%%  %s\n", 100.0 * profile_single[best] / total, wh_opcode_name[best]);
+        fprintf(stderr, "  %5.2f%%  %s\n", 100.0 * profile_single[best] / total, eng_opcode_name[best]);
         profile_single[best] = 0;
     }
     for (int round = 0; round < 40; round++) {
         int best_a = 0, best_b = 0;
-        for (int a = 0; a < WH_OP_COUNT; a++)
-            for (int b = 0; b < WH_OP_COUNT; b++)
+        for (int a = 0; a < ENG_OP_COUNT; a++)
+            for (int b = 0; b < ENG_OP_COUNT; b++)
                 if (profile_pairs[a][b] > profile_pairs[best_a][best_b])
                     best_a = a, best_b = b;
         if (!profile_pairs[best_a][best_b])
             break;
         fprintf(stderr, "  %5.2f%%  %s -> %s\n", 100.0 * profile_pairs[best_a][best_b] / total,
-                wh_opcode_name[best_a], wh_opcode_name[best_b]);
+                eng_opcode_name[best_a], eng_opcode_name[best_b]);
         profile_pairs[best_a][best_b] = 0;
     }
 }
@@ -217,28 +217,28 @@ static void profile_count(uint32_t opcode)
 
 /* Runs `func` (a wasm function) on the frame at `fp`, whose parameters and zeroed locals are
  * already in place, until it returns (NULL: results in fp[0 ..]) or traps. Wasm-to-wasm calls
- * push a wh_frame and continue in the same loop, so C recursion happens only through host
+ * push a eng_frame and continue in the same loop, so C recursion happens only through host
  * functions. Kept out of line: the function calling sigsetjmp must be compiled cautiously. */
-__attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh_slot *fp, uint32_t entry_depth,
+__attribute__((noinline)) static eng_trap *run(eng_store *store, eng_func *func, eng_slot *fp, uint32_t entry_depth,
                                               struct run_state *state)
 {
-    static const void *const labels[WH_OP_COUNT] = {
-#define LABEL_ADDRESS(name, count, operands) [WH_OP_##name] = &&op_##name,
-        WH_OPCODES(LABEL_ADDRESS)
+    static const void *const labels[ENG_OP_COUNT] = {
+#define LABEL_ADDRESS(name, count, operands) [ENG_OP_##name] = &&op_##name,
+        ENG_OPCODES(LABEL_ADDRESS)
 #undef LABEL_ADDRESS
     };
 
-    const wh_code *code = func->code;
+    const eng_code *code = func->code;
     const uint32_t *pc = code->cells;
-    wh_instance *instance = func->instance;
+    eng_instance *instance = func->instance;
     uint8_t *mem = instance->memory_base;
-    wh_frame *const frames = store->frames;
+    eng_frame *const frames = store->frames;
     const uintptr_t stack_end = (uintptr_t)(store->stack + store->stack_slots);
     uint32_t depth = entry_depth;
-    wh_trap_kind trap_kind;
+    eng_trap_kind trap_kind;
     /* Operands of the call being made, shared by CALL and CALL_INDIRECT. */
-    wh_func *callee;
-    wh_slot *callee_fp;
+    eng_func *callee;
+    eng_slot *callee_fp;
     const uint32_t *next_pc;
 
 /* pc points at the opcode cell of the current instruction until it is done. */
@@ -265,14 +265,14 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
 /* Limits, at function entry and on loop back-edges: STOP_CHECK() looks at the store's stop flag
  * (raised when its deadline passes or it is interrupted), CHARGE(cost) also charges `cost` fuel;
  * both trap at pc when a limit is reached. Fuel is counted in store->fuel (without metering it
- * only runs down from INT64_MAX, and limits_check starts it again): kept in memory rather than in
+ * only runs down from INT64_MAX, and eng_limits_check starts it again): kept in memory rather than in
  * a register, which the rest of the loop, calls and returns above all, need more. */
 #define LIMITS_SLOW_PATH(cost) \
     do { \
-        limit_check check_ = limits_check(store, store->fuel, (cost)); \
+        eng_limit_check check_ = eng_limits_check(store, store->fuel, (cost)); \
         store->fuel = check_.fuel; \
         if (check_.trap >= 0) \
-            TRAP((wh_trap_kind)check_.trap); \
+            TRAP((eng_trap_kind)check_.trap); \
     } while (0)
 #define STOP_CHECK() \
     do { \
@@ -299,8 +299,8 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
     do { \
         instance = (to); \
         mem = instance->memory_base; \
-        trap_fault_guard.memory_base = mem; \
-        trap_fault_guard.memory_reserved = instance->memory0 ? instance->memory0->reserved : 0; \
+        eng_trap_fault_guard.memory_base = mem; \
+        eng_trap_fault_guard.memory_reserved = instance->memory0 ? instance->memory0->reserved : 0; \
     } while (0)
 
     if (code->checks)
@@ -309,7 +309,7 @@ __attribute__((noinline)) static wh_trap *run(wh_store *store, wh_func *func, wh
 
     /* ---- control ---- */
 op_UNREACHABLE:
-    TRAP(WH_TRAP_UNREACHABLE);
+    TRAP(ENG_TRAP_UNREACHABLE);
 op_NOP:
     NEXT(0);
 op_BR:
@@ -448,7 +448,7 @@ op_FUEL:
 op_RETURN: {
     if (depth == entry_depth)
         return NULL;
-    const wh_frame *frame = &frames[--depth];
+    const eng_frame *frame = &frames[--depth];
     state->depth = depth;
     pc = frame->return_pc;
     fp = frame->return_fp;
@@ -465,17 +465,17 @@ op_CALL:
     next_pc = pc + 3;
     goto call;
 op_CALL_INDIRECT: {
-    const wh_table *table = instance->tables[pc[2]];
+    const eng_table *table = instance->tables[pc[2]];
     uint32_t index = SLOT(3).u32;
     if (index >= table->size)
-        TRAP(WH_TRAP_UNDEFINED_ELEMENT);
+        TRAP(ENG_TRAP_UNDEFINED_ELEMENT);
     callee = table->elements[index];
     if (!callee)
-        TRAP(WH_TRAP_UNINITIALIZED_ELEMENT);
-    const wh_functype *expected = &instance->module->types[pc[1]];
-    const wh_functype *actual = callee->type;
-    if (actual != expected && (actual->hash != expected->hash || !functype_equal(actual, expected)))
-        TRAP(WH_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+        TRAP(ENG_TRAP_UNINITIALIZED_ELEMENT);
+    const eng_functype *expected = &instance->module->types[pc[1]];
+    const eng_functype *actual = callee->type;
+    if (actual != expected && (actual->hash != expected->hash || !eng_functype_equal(actual, expected)))
+        TRAP(ENG_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
     callee_fp = fp + pc[4];
     next_pc = pc + 5;
     goto call;
@@ -485,14 +485,14 @@ call:
         /* A host function may call back into wasm: that call's frames go above ours. */
         store->frame_depth = depth;
         store->stack_top = fp + code->frame_slots;
-        sigjmp_buf *jump = trap_fault_guard.jump;
-        trap_fault_guard.jump = NULL;
-        wh_trap *host_trap = callee->callback(callee->env, callee_fp);
-        trap_fault_guard.jump = jump;
+        sigjmp_buf *jump = eng_trap_fault_guard.jump;
+        eng_trap_fault_guard.jump = NULL;
+        eng_trap *host_trap = callee->callback(callee->env, callee_fp);
+        eng_trap_fault_guard.jump = jump;
         if (host_trap) {
-            wh_backtrace_frame *host_frame = trap_extend_frames(host_trap, 1);
+            eng_backtrace_frame *host_frame = eng_trap_extend_frames(host_trap, 1);
             if (host_frame) {
-                wh_backtrace_frame frame = {NULL, 0, 0, NULL};
+                eng_backtrace_frame frame = {NULL, 0, 0, NULL};
                 *host_frame = frame;
                 add_backtrace(host_trap, store, func, pc_byte_offset(code, pc), entry_depth, depth);
             }
@@ -502,15 +502,15 @@ call:
         DISPATCH();
     }
     {
-        const wh_code *callee_code = callee->code;
-        /* The stack limit counts the callee's slots and a record per call (see wh_store): the
-         * frame must end WH_FRAME_RECORD_SLOTS slots per record (this call's included) below
+        const eng_code *callee_code = callee->code;
+        /* The stack limit counts the callee's slots and a record per call (see eng_store): the
+         * frame must end ENG_FRAME_RECORD_SLOTS slots per record (this call's included) below
          * the end of the stack. Addresses as integers: the sum may point past the stack. */
-        uintptr_t records = WH_FRAME_RECORD_SLOTS * ((uintptr_t)depth + 1);
-        uintptr_t frame_end = (uintptr_t)callee_fp + ((uintptr_t)callee_code->frame_slots + records) * sizeof(wh_slot);
+        uintptr_t records = ENG_FRAME_RECORD_SLOTS * ((uintptr_t)depth + 1);
+        uintptr_t frame_end = (uintptr_t)callee_fp + ((uintptr_t)callee_code->frame_slots + records) * sizeof(eng_slot);
         if (frame_end > stack_end) {
-            limits_stack_exhausted(store);
-            TRAP(WH_TRAP_CALL_STACK_EXHAUSTED);
+            eng_limits_stack_exhausted(store);
+            TRAP(ENG_TRAP_CALL_STACK_EXHAUSTED);
         }
         /* Function entry: code compiled with checks charges its entry fuel and looks at the
          * deadline; code without them does neither (and only runs in stores that need none). */
@@ -518,7 +518,7 @@ call:
             ENTRY_CHECK(callee_code);
         if (frame_end > store->stack_high_water)
             store->stack_high_water = frame_end;
-        wh_frame *frame = &frames[depth];
+        eng_frame *frame = &frames[depth];
         frame->return_pc = next_pc;
         frame->return_fp = fp;
         frame->caller = func;
@@ -549,7 +549,7 @@ op_CONST64:
     SLOT(1).u64 = pc[2] | (uint64_t)pc[3] << 32;
     NEXT(3);
 op_SELECT: {
-    wh_slot chosen = SLOT(4).u32 ? SLOT(2) : SLOT(3);
+    eng_slot chosen = SLOT(4).u32 ? SLOT(2) : SLOT(3);
     SLOT(1) = chosen;
     NEXT(4);
 }
@@ -572,18 +572,18 @@ op_REF_FUNC:
 
     /* ---- tables ---- */
 op_TABLE_GET: {
-    const wh_table *table = instance->tables[pc[2]];
+    const eng_table *table = instance->tables[pc[2]];
     uint32_t index = SLOT(3).u32;
     if (index >= table->size)
-        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+        TRAP(ENG_TRAP_OUT_OF_BOUNDS_TABLE);
     SLOT(1).ref = table->elements[index];
     NEXT(3);
 }
 op_TABLE_SET: {
-    wh_table *table = instance->tables[pc[1]];
+    eng_table *table = instance->tables[pc[1]];
     uint32_t index = SLOT(2).u32;
     if (index >= table->size)
-        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+        TRAP(ENG_TRAP_OUT_OF_BOUNDS_TABLE);
     table->elements[index] = SLOT(3).ref;
     NEXT(3);
 }
@@ -591,36 +591,36 @@ op_TABLE_SIZE:
     SLOT(1).u64 = instance->tables[pc[2]]->size;
     NEXT(2);
 op_TABLE_GROW: {
-    int64_t old_size = table_grow(instance->tables[pc[2]], SLOT(4).u32, SLOT(3).ref);
+    int64_t old_size = eng_table_grow(instance->tables[pc[2]], SLOT(4).u32, SLOT(3).ref);
     SLOT(1).u64 = (uint32_t)old_size; /* -1 becomes 0xffffffff, the i32 -1 */
     NEXT(4);
 }
 op_TABLE_FILL: {
-    wh_table *table = instance->tables[pc[1]];
+    eng_table *table = instance->tables[pc[1]];
     uint32_t start = SLOT(2).u32, count = SLOT(4).u32;
     void *value = SLOT(3).ref;
     if ((uint64_t)start + count > table->size)
-        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+        TRAP(ENG_TRAP_OUT_OF_BOUNDS_TABLE);
     for (uint32_t i = 0; i < count; i++)
         table->elements[start + i] = value;
     NEXT(4);
 }
 op_TABLE_COPY: {
-    wh_table *destination = instance->tables[pc[1]];
-    const wh_table *source = instance->tables[pc[2]];
+    eng_table *destination = instance->tables[pc[1]];
+    const eng_table *source = instance->tables[pc[2]];
     uint32_t to = SLOT(3).u32, from = SLOT(4).u32, count = SLOT(5).u32;
     if ((uint64_t)to + count > destination->size || (uint64_t)from + count > source->size)
-        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+        TRAP(ENG_TRAP_OUT_OF_BOUNDS_TABLE);
     if (count)
         memmove(destination->elements + to, source->elements + from, (size_t)count * sizeof(void *));
     NEXT(5);
 }
 op_TABLE_INIT: {
-    wh_table *table = instance->tables[pc[1]];
-    const wh_elem_instance *segment = &instance->elems[pc[2]];
+    eng_table *table = instance->tables[pc[1]];
+    const eng_elem_instance *segment = &instance->elems[pc[2]];
     uint32_t to = SLOT(3).u32, from = SLOT(4).u32, count = SLOT(5).u32;
     if ((uint64_t)from + count > segment->count || (uint64_t)to + count > table->size)
-        TRAP(WH_TRAP_OUT_OF_BOUNDS_TABLE);
+        TRAP(ENG_TRAP_OUT_OF_BOUNDS_TABLE);
     if (count)
         memcpy(table->elements + to, segment->items + from, (size_t)count * sizeof(void *));
     NEXT(5);
@@ -635,14 +635,14 @@ op_MEMORY_SIZE:
     SLOT(1).u64 = memory_pages(instance->memory0);
     NEXT(1);
 op_MEMORY_GROW: {
-    int64_t old_pages = memory_grow(instance->memory0, SLOT(2).u32);
+    int64_t old_pages = eng_memory_grow(instance->memory0, SLOT(2).u32);
     SLOT(1).u64 = (uint32_t)old_pages;
     NEXT(2);
 }
 op_MEMORY_FILL: {
     uint32_t to = SLOT(1).u32, count = SLOT(3).u32;
     if ((uint64_t)to + count > instance->memory0->size)
-        TRAP(WH_TRAP_OUT_OF_BOUNDS_MEMORY);
+        TRAP(ENG_TRAP_OUT_OF_BOUNDS_MEMORY);
     if (count)
         memset(mem + to, (uint8_t)SLOT(2).u32, count);
     NEXT(3);
@@ -651,16 +651,16 @@ op_MEMORY_COPY: {
     uint32_t to = SLOT(1).u32, from = SLOT(2).u32, count = SLOT(3).u32;
     uint64_t size = instance->memory0->size;
     if ((uint64_t)to + count > size || (uint64_t)from + count > size)
-        TRAP(WH_TRAP_OUT_OF_BOUNDS_MEMORY);
+        TRAP(ENG_TRAP_OUT_OF_BOUNDS_MEMORY);
     if (count)
         memmove(mem + to, mem + from, count);
     NEXT(3);
 }
 op_MEMORY_INIT: {
-    const wh_data_instance *segment = &instance->datas[pc[1]];
+    const eng_data_instance *segment = &instance->datas[pc[1]];
     uint32_t to = SLOT(2).u32, from = SLOT(3).u32, count = SLOT(4).u32;
     if ((uint64_t)from + count > segment->size || (uint64_t)to + count > instance->memory0->size)
-        TRAP(WH_TRAP_OUT_OF_BOUNDS_MEMORY);
+        TRAP(ENG_TRAP_OUT_OF_BOUNDS_MEMORY);
     if (count)
         memcpy(mem + to, segment->bytes + from, count);
     NEXT(4);
@@ -807,23 +807,23 @@ op_I32_ADD_SHL:
 op_I32_DIV_S: {
     int32_t a = SLOT(2).i32, b = SLOT(3).i32;
     if (b == 0)
-        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+        TRAP(ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
     if (a == INT32_MIN && b == -1)
-        TRAP(WH_TRAP_INTEGER_OVERFLOW);
+        TRAP(ENG_TRAP_INTEGER_OVERFLOW);
     SLOT(1).u64 = (uint32_t)(a / b);
     NEXT(3);
 }
 op_I32_DIV_U: {
     uint32_t a = SLOT(2).u32, b = SLOT(3).u32;
     if (b == 0)
-        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+        TRAP(ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
     SLOT(1).u64 = a / b;
     NEXT(3);
 }
 op_I32_REM_S: {
     int32_t a = SLOT(2).i32, b = SLOT(3).i32;
     if (b == 0)
-        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+        TRAP(ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
     /* INT32_MIN % -1 overflows in C; the wasm result is 0, as for any x % -1. */
     SLOT(1).u64 = b == -1 ? 0 : (uint32_t)(a % b);
     NEXT(3);
@@ -831,7 +831,7 @@ op_I32_REM_S: {
 op_I32_REM_U: {
     uint32_t a = SLOT(2).u32, b = SLOT(3).u32;
     if (b == 0)
-        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+        TRAP(ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
     SLOT(1).u64 = a % b;
     NEXT(3);
 }
@@ -864,30 +864,30 @@ op_I32_REM_U: {
 op_I64_DIV_S: {
     int64_t a = SLOT(2).i64, b = SLOT(3).i64;
     if (b == 0)
-        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+        TRAP(ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
     if (a == INT64_MIN && b == -1)
-        TRAP(WH_TRAP_INTEGER_OVERFLOW);
+        TRAP(ENG_TRAP_INTEGER_OVERFLOW);
     SLOT(1).i64 = a / b;
     NEXT(3);
 }
 op_I64_DIV_U: {
     uint64_t a = SLOT(2).u64, b = SLOT(3).u64;
     if (b == 0)
-        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+        TRAP(ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
     SLOT(1).u64 = a / b;
     NEXT(3);
 }
 op_I64_REM_S: {
     int64_t a = SLOT(2).i64, b = SLOT(3).i64;
     if (b == 0)
-        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+        TRAP(ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
     SLOT(1).i64 = b == -1 ? 0 : a % b;
     NEXT(3);
 }
 op_I64_REM_U: {
     uint64_t a = SLOT(2).u64, b = SLOT(3).u64;
     if (b == 0)
-        TRAP(WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+        TRAP(ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
     SLOT(1).u64 = a % b;
     NEXT(3);
 }
@@ -972,9 +972,9 @@ op_I64_REM_U: {
     op_##name: { \
         double x = SLOT(2).field; \
         if (isnan(x)) \
-            TRAP(WH_TRAP_INVALID_CONVERSION); \
+            TRAP(ENG_TRAP_INVALID_CONVERSION); \
         if (!(in_range)) \
-            TRAP(WH_TRAP_INTEGER_OVERFLOW); \
+            TRAP(ENG_TRAP_INTEGER_OVERFLOW); \
         SLOT(1).u64 = widen((ctype)x); \
         NEXT(2); \
     }
@@ -1055,13 +1055,13 @@ op_I64_REM_U: {
 #undef F_CALL2
 
 checks_missing: {
-    wh_trap *missing = checks_missing(store, func);
+    eng_trap *missing = checks_missing(store, func);
     add_backtrace(missing, store, func, 0, entry_depth, depth);
     return missing;
 }
 
 trap: {
-    wh_trap *trap = trap_new(trap_kind, NULL);
+    eng_trap *trap = eng_trap_new(trap_kind, NULL);
     add_backtrace(trap, store, func, pc_byte_offset(code, pc), entry_depth, depth);
     return trap;
 }
@@ -1077,35 +1077,35 @@ trap: {
 #undef SWITCH_INSTANCE
 }
 
-static wh_trap *stack_exhausted(wh_store *store, const wh_func *func)
+static eng_trap *stack_exhausted(eng_store *store, const eng_func *func)
 {
-    limits_stack_exhausted(store);
-    wh_trap *trap = trap_new(WH_TRAP_CALL_STACK_EXHAUSTED, NULL);
+    eng_limits_stack_exhausted(store);
+    eng_trap *trap = eng_trap_new(ENG_TRAP_CALL_STACK_EXHAUSTED, NULL);
     add_backtrace(trap, store, func, 0, store->frame_depth, store->frame_depth);
     return trap;
 }
 
-wh_trap *func_call(wh_store *store, wh_func *func, wh_slot *args_results)
+eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results)
 {
     if (!func->code)
         return func->callback(func->env, args_results);
 
-    const wh_code *code = func->code;
-    const wh_functype *type = func->type;
+    const eng_code *code = func->code;
+    const eng_functype *type = func->type;
     /* The call starts at the first free slot: above every frame of the calls in progress
-     * (func_call may be re-entered from a host function that wasm called). */
-    wh_slot *const fp = store->stack_top;
+     * (eng_func_call may be re-entered from a host function that wasm called). */
+    eng_slot *const fp = store->stack_top;
     const uint32_t entry_depth = store->frame_depth;
     size_t room = (size_t)(store->stack + store->stack_slots - fp);
     /* The frame's slots (at least its parameters and results) and the records of the calls in
      * progress must fit in the stack limit; a re-entry from a host function also in the
      * nesting limit and the thread's C stack. */
     if (call_nesting >= store->limits.max_host_nesting || (call_nesting > 0 && c_stack_nearly_full()) ||
-        room < (size_t)code->frame_slots + (size_t)WH_FRAME_RECORD_SLOTS * entry_depth ||
+        room < (size_t)code->frame_slots + (size_t)ENG_FRAME_RECORD_SLOTS * entry_depth ||
         room < type->param_count || room < type->result_count)
         return stack_exhausted(store, func);
     if ((code->checks & store->required_checks) != store->required_checks) {
-        wh_trap *trap = checks_missing(store, func);
+        eng_trap *trap = checks_missing(store, func);
         add_backtrace(trap, store, func, 0, entry_depth, entry_depth);
         return trap;
     }
@@ -1118,10 +1118,10 @@ wh_trap *func_call(wh_store *store, wh_func *func, wh_slot *args_results)
 
     /* Everything read after a guard fault's siglongjmp is either set before sigsetjmp and not
      * changed afterwards, or volatile (state). */
-    const struct wh_fault_guard saved_guard = trap_fault_guard;
-    wh_instance *instance = func->instance;
-    trap_fault_guard.memory_base = instance->memory_base;
-    trap_fault_guard.memory_reserved = instance->memory0 ? instance->memory0->reserved : 0;
+    const struct eng_fault_guard saved_guard = eng_trap_fault_guard;
+    eng_instance *instance = func->instance;
+    eng_trap_fault_guard.memory_base = instance->memory_base;
+    eng_trap_fault_guard.memory_reserved = instance->memory0 ? instance->memory0->reserved : 0;
     struct run_state state;
     state.func = func;
     state.pc = NULL;
@@ -1129,19 +1129,19 @@ wh_trap *func_call(wh_store *store, wh_func *func, wh_slot *args_results)
     call_nesting++;
 
     sigjmp_buf jump;
-    wh_trap *trap;
+    eng_trap *trap;
     if (sigsetjmp(jump, 0) == 0) {
-        trap_fault_guard.jump = &jump;
+        eng_trap_fault_guard.jump = &jump;
         trap = run(store, func, fp, entry_depth, &state);
     } else {
         /* A load or store touched the guard region of the running instance's memory. */
-        const wh_func *faulting = state.func;
-        trap = trap_new(WH_TRAP_OUT_OF_BOUNDS_MEMORY, NULL);
+        const eng_func *faulting = state.func;
+        trap = eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL);
         add_backtrace(trap, store, faulting, pc_byte_offset(faulting->code, state.pc), entry_depth, state.depth);
     }
 
     call_nesting--;
-    trap_fault_guard = saved_guard;
+    eng_trap_fault_guard = saved_guard;
     if (!trap && type->result_count)
         memmove(args_results, fp, type->result_count * sizeof *fp);
     store->stack_top = fp;

@@ -7,28 +7,28 @@
 #include <string.h>
 #include <time.h>
 
-_Atomic uint64_t limits_epoch;
+_Atomic uint64_t eng_limits_epoch;
 
 /* ---- the epoch timer ----
  *
- * One thread for the whole process publishes limits_epoch, the number of WH_EPOCH_TICK_NS ticks
+ * One thread for the whole process publishes eng_limits_epoch, the number of ENG_EPOCH_TICK_NS ticks
  * since the timer started. It does not tick: it sleeps until the earliest deadline that has not
  * yet fallen due (or, with none, until one is set), then publishes the epoch, raises the stop
  * flag of every store whose deadline it has reached, and looks again. Deadlines are epochs
  * computed from the clock when they are set, rounded up, so a deadline never fires early, and
- * fires as soon as the thread wakes. Stores with a deadline are in a list of their wh_interrupt
+ * fires as soon as the thread wakes. Stores with a deadline are in a list of their eng_interrupt
  * objects; limits_lock guards it, and the objects' store pointers. */
 
 static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t timer_wake; /* on CLOCK_MONOTONIC; initialised with the thread */
 static bool timer_started;
-static wh_interrupt *armed_list;   /* stores with a deadline */
+static eng_interrupt *armed_list;   /* stores with a deadline */
 static uint64_t timer_origin_ns;   /* CLOCK_MONOTONIC at epoch 0; set once, under limits_lock */
 /* The epoch the timer sleeps until. A new deadline wakes it only when it falls earlier, so that
  * setting one (once per request in a server) rarely costs a wake-up: with nothing armed the timer
  * still wakes every second, and any deadline past that needs no signal. */
 static uint64_t timer_wakes_at;
-#define TIMER_IDLE_TICKS (1000000000u / WH_EPOCH_TICK_NS)
+#define TIMER_IDLE_TICKS (1000000000u / ENG_EPOCH_TICK_NS)
 
 static uint64_t monotonic_ns(void)
 {
@@ -39,7 +39,7 @@ static uint64_t monotonic_ns(void)
 
 static uint64_t current_epoch(void)
 {
-    return (monotonic_ns() - timer_origin_ns) / WH_EPOCH_TICK_NS;
+    return (monotonic_ns() - timer_origin_ns) / ENG_EPOCH_TICK_NS;
 }
 
 /* Publishes the epoch and raises the flag of each store whose deadline it reached; returns the
@@ -47,9 +47,9 @@ static uint64_t current_epoch(void)
 static uint64_t fire_due_deadlines(void)
 {
     uint64_t epoch = current_epoch();
-    atomic_store(&limits_epoch, epoch);
+    atomic_store(&eng_limits_epoch, epoch);
     uint64_t next = UINT64_MAX;
-    for (wh_interrupt *armed = armed_list; armed; armed = armed->next_armed) {
+    for (eng_interrupt *armed = armed_list; armed; armed = armed->next_armed) {
         if (armed->fired)
             continue;
         if (armed->due <= epoch) {
@@ -69,9 +69,9 @@ static void *timer_main(void *unused)
     pthread_mutex_lock(&limits_lock);
     for (;;) {
         uint64_t next = fire_due_deadlines();
-        uint64_t idle = atomic_load(&limits_epoch) + TIMER_IDLE_TICKS;
+        uint64_t idle = atomic_load(&eng_limits_epoch) + TIMER_IDLE_TICKS;
         timer_wakes_at = next < idle ? next : idle;
-        uint64_t wake = timer_origin_ns + timer_wakes_at * WH_EPOCH_TICK_NS;
+        uint64_t wake = timer_origin_ns + timer_wakes_at * ENG_EPOCH_TICK_NS;
         struct timespec until = {(time_t)(wake / 1000000000u), (long)(wake % 1000000000u)};
         pthread_cond_timedwait(&timer_wake, &limits_lock, &until);
     }
@@ -84,7 +84,7 @@ static bool timer_start(void)
     if (timer_started)
         return true;
     timer_origin_ns = monotonic_ns();
-    atomic_store(&limits_epoch, 0);
+    atomic_store(&eng_limits_epoch, 0);
     pthread_condattr_t condition_attributes;
     pthread_condattr_init(&condition_attributes);
     pthread_condattr_setclock(&condition_attributes, CLOCK_MONOTONIC);
@@ -109,14 +109,14 @@ static bool timer_start(void)
 
 /* Lowers the stop flag unless an interrupt is pending (in that order, so that an interrupt
  * arriving meanwhile keeps it up). */
-static void lower_stop_flag(wh_store *store)
+static void lower_stop_flag(eng_store *store)
 {
     atomic_store(&store->stop, 0);
     if (atomic_load(&store->interrupt_requested))
         atomic_store(&store->stop, 1);
 }
 
-static void timer_disarm(wh_interrupt *interrupt)
+static void timer_disarm(eng_interrupt *interrupt)
 {
     if (interrupt->armed) {
         if (interrupt->previous_armed)
@@ -129,24 +129,24 @@ static void timer_disarm(wh_interrupt *interrupt)
     }
 }
 
-uint64_t engine_epoch(void)
+uint64_t eng_engine_epoch(void)
 {
-    return atomic_load_explicit(&limits_epoch, memory_order_relaxed);
+    return atomic_load_explicit(&eng_limits_epoch, memory_order_relaxed);
 }
 
 /* ---- per store ---- */
 
-void store_limits_default(wh_store_limits *out)
+void eng_store_limits_default(eng_store_limits *out)
 {
-    out->max_memory_bytes = WH_DEFAULT_MAX_MEMORY_BYTES;
-    out->max_table_elements = WH_DEFAULT_MAX_TABLE_ELEMENTS;
-    out->max_stack_bytes = WH_DEFAULT_MAX_STACK_BYTES;
-    out->max_host_nesting = WH_DEFAULT_MAX_HOST_NESTING;
+    out->max_memory_bytes = ENG_DEFAULT_MAX_MEMORY_BYTES;
+    out->max_table_elements = ENG_DEFAULT_MAX_TABLE_ELEMENTS;
+    out->max_stack_bytes = ENG_DEFAULT_MAX_STACK_BYTES;
+    out->max_host_nesting = ENG_DEFAULT_MAX_HOST_NESTING;
 }
 
-bool limits_store_init(wh_store *store)
+bool eng_limits_store_init(eng_store *store)
 {
-    store_limits_default(&store->limits);
+    eng_store_limits_default(&store->limits);
     store->fuel = INT64_MAX;
     store->fuel_enabled = false;
     store->deadline_epoch = UINT64_MAX;
@@ -160,7 +160,7 @@ bool limits_store_init(wh_store *store)
     return true;
 }
 
-void limits_store_free(wh_store *store)
+void eng_limits_store_free(eng_store *store)
 {
     if (!store->interrupt)
         return;
@@ -169,85 +169,85 @@ void limits_store_free(wh_store *store)
     timer_disarm(store->interrupt);
     store->interrupt->store = NULL;
     pthread_mutex_unlock(&limits_lock);
-    interrupt_handle_free(store->interrupt);
+    eng_interrupt_handle_free(store->interrupt);
     store->interrupt = NULL;
 }
 
-wh_error *store_set_limits(wh_store *store, const wh_store_limits *limits)
+eng_error *eng_store_set_limits(eng_store *store, const eng_store_limits *limits)
 {
-    if (limits->max_stack_bytes < WH_MIN_STACK_BYTES || limits->max_stack_bytes > WH_MAX_STACK_BYTES)
-        return wh_error_new("stack limit of %llu bytes: it must be between %u bytes and %llu bytes (4 GiB)",
-                            (unsigned long long)limits->max_stack_bytes, WH_MIN_STACK_BYTES,
-                            (unsigned long long)WH_MAX_STACK_BYTES);
+    if (limits->max_stack_bytes < ENG_MIN_STACK_BYTES || limits->max_stack_bytes > ENG_MAX_STACK_BYTES)
+        return eng_error_new("stack limit of %llu bytes: it must be between %u bytes and %llu bytes (4 GiB)",
+                            (unsigned long long)limits->max_stack_bytes, ENG_MIN_STACK_BYTES,
+                            (unsigned long long)ENG_MAX_STACK_BYTES);
     if (limits->max_stack_bytes != store->limits.max_stack_bytes) {
         if (store->frame_depth != 0 || store->stack_top != store->stack)
-            return wh_error_new("the stack limit cannot change while a call runs in the store");
-        if (!store_allocate_stack(store, limits->max_stack_bytes))
-            return wh_error_new("cannot reserve a stack of %llu bytes (out of memory or address space)",
+            return eng_error_new("the stack limit cannot change while a call runs in the store");
+        if (!eng_store_allocate_stack(store, limits->max_stack_bytes))
+            return eng_error_new("cannot reserve a stack of %llu bytes (out of memory or address space)",
                                 (unsigned long long)limits->max_stack_bytes);
     }
     store->limits = *limits;
     return NULL;
 }
 
-void store_get_limits(const wh_store *store, wh_store_limits *out)
+void eng_store_get_limits(const eng_store *store, eng_store_limits *out)
 {
     *out = store->limits;
 }
 
 /* ---- memory, tables, stack ---- */
 
-static void record(wh_store *store, wh_limit_kind kind, bool grow, uint64_t limit, uint64_t requested,
+static void record(eng_store *store, eng_limit_kind kind, bool grow, uint64_t limit, uint64_t requested,
                    uint64_t in_use)
 {
     uint64_t count = store->last_limit.kind == kind ? store->last_limit.count + 1 : 1;
-    store->last_limit = (wh_limit_event){kind, grow, limit, requested, in_use, count};
+    store->last_limit = (eng_limit_event){kind, grow, limit, requested, in_use, count};
 }
 
-bool limits_memory_fits(wh_store *store, uint64_t more, bool grow)
+bool eng_limits_memory_fits(eng_store *store, uint64_t more, bool grow)
 {
     uint64_t cap = store->limits.max_memory_bytes, used = store->memory_bytes;
     if (used <= cap && more <= cap - used)
         return true;
-    record(store, WH_LIMIT_MEMORY, grow, cap, more, used);
+    record(store, ENG_LIMIT_MEMORY, grow, cap, more, used);
     return false;
 }
 
-bool limits_table_fits(wh_store *store, uint64_t more, bool grow)
+bool eng_limits_table_fits(eng_store *store, uint64_t more, bool grow)
 {
     uint64_t cap = store->limits.max_table_elements, used = store->table_elements;
     if (used <= cap && more <= cap - used)
         return true;
-    record(store, WH_LIMIT_TABLE, grow, cap, more, used);
+    record(store, ENG_LIMIT_TABLE, grow, cap, more, used);
     return false;
 }
 
-void limits_stack_exhausted(wh_store *store)
+void eng_limits_stack_exhausted(eng_store *store)
 {
-    record(store, WH_LIMIT_STACK, false, store->limits.max_stack_bytes, 0, 0);
+    record(store, ENG_LIMIT_STACK, false, store->limits.max_stack_bytes, 0, 0);
 }
 
-const wh_limit_event *store_last_limit(const wh_store *store)
+const eng_limit_event *eng_store_last_limit(const eng_store *store)
 {
     return &store->last_limit;
 }
 
-void store_clear_limit_event(wh_store *store)
+void eng_store_clear_limit_event(eng_store *store)
 {
     memset(&store->last_limit, 0, sizeof store->last_limit);
 }
 
 /* ---- fuel ---- */
 
-void store_set_fuel(wh_store *store, uint64_t fuel)
+void eng_store_set_fuel(eng_store *store, uint64_t fuel)
 {
     store->fuel_enabled = true;
     store->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
     store->fuel_budget = fuel;
-    store->required_checks |= WH_CHECK_FUEL;
+    store->required_checks |= ENG_CHECK_FUEL;
 }
 
-bool store_add_fuel(wh_store *store, uint64_t fuel)
+bool eng_store_add_fuel(eng_store *store, uint64_t fuel)
 {
     if (!store->fuel_enabled)
         return false;
@@ -257,7 +257,7 @@ bool store_add_fuel(wh_store *store, uint64_t fuel)
     return true;
 }
 
-bool store_get_fuel(const wh_store *store, uint64_t *remaining)
+bool eng_store_get_fuel(const eng_store *store, uint64_t *remaining)
 {
     if (!store->fuel_enabled)
         return false;
@@ -265,18 +265,18 @@ bool store_get_fuel(const wh_store *store, uint64_t *remaining)
     return true;
 }
 
-void store_disable_fuel(wh_store *store)
+void eng_store_disable_fuel(eng_store *store)
 {
     store->fuel_enabled = false;
     store->fuel = INT64_MAX;
-    store->required_checks &= ~WH_CHECK_FUEL;
+    store->required_checks &= ~ENG_CHECK_FUEL;
 }
 
 /* ---- deadlines and interruption ---- */
 
-void store_set_deadline(wh_store *store, uint64_t timeout_ns)
+void eng_store_set_deadline(eng_store *store, uint64_t timeout_ns)
 {
-    wh_interrupt *interrupt = store->interrupt;
+    eng_interrupt *interrupt = store->interrupt;
     pthread_mutex_lock(&limits_lock);
     /* Without the timer thread time would never pass: the deadline is then due at once (the
      * caller asked for a bound). Otherwise rounded up: the epoch reaches it only once the
@@ -285,10 +285,10 @@ void store_set_deadline(wh_store *store, uint64_t timeout_ns)
     if (timer_start() && timeout_ns) {
         uint64_t elapsed = monotonic_ns() - timer_origin_ns;
         uint64_t total = timeout_ns > UINT64_MAX / 2 - elapsed ? UINT64_MAX / 2 : elapsed + timeout_ns;
-        due = total / WH_EPOCH_TICK_NS + (total % WH_EPOCH_TICK_NS != 0);
+        due = total / ENG_EPOCH_TICK_NS + (total % ENG_EPOCH_TICK_NS != 0);
     }
     store->deadline_epoch = due;
-    store->required_checks |= WH_CHECK_EPOCH;
+    store->required_checks |= ENG_CHECK_EPOCH;
     interrupt->due = due;
     interrupt->fired = false;
     if (!interrupt->armed) {
@@ -313,59 +313,59 @@ void store_set_deadline(wh_store *store, uint64_t timeout_ns)
     pthread_mutex_unlock(&limits_lock);
 }
 
-void store_clear_deadline(wh_store *store)
+void eng_store_clear_deadline(eng_store *store)
 {
     pthread_mutex_lock(&limits_lock);
     timer_disarm(store->interrupt);
     store->deadline_epoch = UINT64_MAX;
-    store->required_checks &= ~WH_CHECK_EPOCH;
+    store->required_checks &= ~ENG_CHECK_EPOCH;
     lower_stop_flag(store);
     pthread_mutex_unlock(&limits_lock);
 }
 
-bool store_deadline_passed(const wh_store *store)
+bool eng_store_deadline_passed(const eng_store *store)
 {
-    return store->deadline_epoch != UINT64_MAX && engine_epoch() >= store->deadline_epoch;
+    return store->deadline_epoch != UINT64_MAX && eng_engine_epoch() >= store->deadline_epoch;
 }
 
-void store_interrupt(wh_store *store)
+void eng_store_interrupt(eng_store *store)
 {
     /* Request first, then the flag: whoever sees the flag finds the request. */
     atomic_store(&store->interrupt_requested, 1);
     atomic_store(&store->stop, 1);
 }
 
-void interrupt_handle_interrupt(wh_interrupt *handle)
+void eng_interrupt_handle_interrupt(eng_interrupt *handle)
 {
     pthread_mutex_lock(&limits_lock);
     if (handle->store)
-        store_interrupt(handle->store);
+        eng_store_interrupt(handle->store);
     pthread_mutex_unlock(&limits_lock);
 }
 
-wh_interrupt *store_interrupt_handle(wh_store *store)
+eng_interrupt *eng_store_interrupt_handle(eng_store *store)
 {
     atomic_fetch_add(&store->interrupt->references, 1);
     return store->interrupt;
 }
 
-void interrupt_handle_free(wh_interrupt *handle)
+void eng_interrupt_handle_free(eng_interrupt *handle)
 {
     if (handle && atomic_fetch_sub(&handle->references, 1) == 1)
         free(handle);
 }
 
-limit_check limits_check(wh_store *store, int64_t fuel, uint32_t cost)
+eng_limit_check eng_limits_check(eng_store *store, int64_t fuel, uint32_t cost)
 {
-    limit_check result = {fuel, -1};
+    eng_limit_check result = {fuel, -1};
     if (fuel < 0) {
         if (!store->fuel_enabled) {
             result.fuel = INT64_MAX; /* not metering: the count only ran down, start again */
         } else {
             /* The block that did not fit is not run, nor charged. */
             result.fuel = fuel + cost;
-            record(store, WH_LIMIT_FUEL, false, store->fuel_budget, cost, 0);
-            result.trap = WH_TRAP_FUEL_EXHAUSTED;
+            record(store, ENG_LIMIT_FUEL, false, store->fuel_budget, cost, 0);
+            result.trap = ENG_TRAP_FUEL_EXHAUSTED;
             return result;
         }
     }
@@ -375,15 +375,15 @@ limit_check limits_check(wh_store *store, int64_t fuel, uint32_t cost)
          * the flag, so a deadline it fired is seen as passed here. */
         atomic_store(&store->stop, 0);
         bool interrupted = atomic_exchange(&store->interrupt_requested, 0) != 0;
-        bool passed = store->deadline_epoch != UINT64_MAX && atomic_load(&limits_epoch) >= store->deadline_epoch;
+        bool passed = store->deadline_epoch != UINT64_MAX && atomic_load(&eng_limits_epoch) >= store->deadline_epoch;
         if (passed)
             atomic_store(&store->stop, 1); /* a passed deadline stays passed */
         if (interrupted) {
-            record(store, WH_LIMIT_INTERRUPT, false, 0, 0, 0);
-            result.trap = WH_TRAP_INTERRUPTED;
+            record(store, ENG_LIMIT_INTERRUPT, false, 0, 0, 0);
+            result.trap = ENG_TRAP_INTERRUPTED;
         } else if (passed) {
-            record(store, WH_LIMIT_DEADLINE, false, store->deadline_epoch, 0, 0);
-            result.trap = WH_TRAP_DEADLINE_EXCEEDED;
+            record(store, ENG_LIMIT_DEADLINE, false, store->deadline_epoch, 0, 0);
+            result.trap = ENG_TRAP_DEADLINE_EXCEEDED;
         }
     }
     return result;

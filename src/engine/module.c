@@ -1,4 +1,4 @@
-/* module.c: loading (decode + validate), reference counting and small helpers for wh_module. */
+/* module.c: loading (decode + validate), reference counting and small helpers for eng_module. */
 #include "module.h"
 
 #include <stdlib.h>
@@ -6,35 +6,35 @@
 
 #include "code.h"
 
-const char *valtype_name(wh_valtype type)
+const char *eng_valtype_name(eng_valtype type)
 {
     switch (type) {
-    case WH_I32: return "i32";
-    case WH_I64: return "i64";
-    case WH_F32: return "f32";
-    case WH_F64: return "f64";
-    case WH_V128: return "v128";
-    case WH_FUNCREF: return "funcref";
-    case WH_EXTERNREF: return "externref";
+    case ENG_I32: return "i32";
+    case ENG_I64: return "i64";
+    case ENG_F32: return "f32";
+    case ENG_F64: return "f64";
+    case ENG_V128: return "v128";
+    case ENG_FUNCREF: return "funcref";
+    case ENG_EXTERNREF: return "externref";
     }
     return "unknown type";
 }
 
-bool valtype_is_ref(wh_valtype type) { return type == WH_FUNCREF || type == WH_EXTERNREF; }
+bool eng_valtype_is_ref(eng_valtype type) { return type == ENG_FUNCREF || type == ENG_EXTERNREF; }
 
-const char *externkind_name(wh_externkind kind)
+const char *eng_externkind_name(eng_externkind kind)
 {
     switch (kind) {
-    case WH_EXTERN_FUNC: return "func";
-    case WH_EXTERN_TABLE: return "table";
-    case WH_EXTERN_MEMORY: return "memory";
-    case WH_EXTERN_GLOBAL: return "global";
+    case ENG_EXTERN_FUNC: return "func";
+    case ENG_EXTERN_TABLE: return "table";
+    case ENG_EXTERN_MEMORY: return "memory";
+    case ENG_EXTERN_GLOBAL: return "global";
     }
     return "unknown kind";
 }
 
 /* FNV-1a over the counts and the types, so that different splits of the same list differ. */
-void functype_compute_hash(wh_functype *type)
+void eng_functype_compute_hash(eng_functype *type)
 {
     uint64_t hash = 0xcbf29ce484222325u;
     uint32_t words[2] = {type->param_count, type->result_count};
@@ -52,7 +52,7 @@ void functype_compute_hash(wh_functype *type)
     type->hash = hash;
 }
 
-bool functype_equal(const wh_functype *a, const wh_functype *b)
+bool eng_functype_equal(const eng_functype *a, const eng_functype *b)
 {
     if (a == b)
         return true;
@@ -62,9 +62,9 @@ bool functype_equal(const wh_functype *a, const wh_functype *b)
     return count == 0 || memcmp(a->types, b->types, count * sizeof *a->types) == 0;
 }
 
-const wh_name *module_func_name(const wh_module *module, uint32_t func_index)
+const eng_name *eng_module_func_name(const eng_module *module, uint32_t func_index)
 {
-    const wh_name *name = NULL;
+    const eng_name *name = NULL;
     if (func_index < module->imported_func_count) {
         if (module->imported_func_names)
             name = &module->imported_func_names[func_index];
@@ -74,17 +74,17 @@ const wh_name *module_func_name(const wh_module *module, uint32_t func_index)
     return name && name->data ? name : NULL;
 }
 
-wh_error *module_load(const uint8_t *bytes, size_t size, wh_module **out)
+eng_error *eng_module_load(const uint8_t *bytes, size_t size, eng_module **out)
 {
-    wh_module *module;
-    wh_error *error = module_decode(bytes, size, &module);
+    eng_module *module;
+    eng_error *error = eng_module_decode(bytes, size, &module);
     if (error) {
         *out = NULL;
         return error;
     }
-    error = module_validate(module);
+    error = eng_module_validate(module);
     if (error) {
-        module_release(module);
+        eng_module_release(module);
         *out = NULL;
         return error;
     }
@@ -92,11 +92,11 @@ wh_error *module_load(const uint8_t *bytes, size_t size, wh_module **out)
     return NULL;
 }
 
-void module_retain(wh_module *module) { atomic_fetch_add_explicit(&module->reference_count, 1, memory_order_relaxed); }
+void eng_module_retain(eng_module *module) { atomic_fetch_add_explicit(&module->reference_count, 1, memory_order_relaxed); }
 
 /* Also frees partially decoded modules: every array's count matches what was allocated,
  * and entries not yet filled are zero. */
-void module_release(wh_module *module)
+void eng_module_release(eng_module *module)
 {
     /* acq_rel: the last releaser sees every other thread's use of the module as finished. */
     if (!module || atomic_fetch_sub_explicit(&module->reference_count, 1, memory_order_acq_rel) > 1)
@@ -114,11 +114,11 @@ void module_release(wh_module *module)
     free(module->memories);
     free(module->global_types);
     for (uint32_t i = 0; i < module->func_def_count; i++) {
-        wh_func_def *function = &module->func_defs[i];
-        free(function->local_types);
+        eng_func_def *function = &module->func_defs[i];
+        free(function->body_local_types);
         free(function->name.data);
         if (function->code)
-            code_free(function->code);
+            eng_code_free(function->code);
     }
     free(module->func_defs);
     free(module->global_defs);

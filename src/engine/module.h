@@ -1,6 +1,6 @@
 /* module.h: the in-memory form of a decoded (and later validated and compiled) WebAssembly module. */
-#ifndef WH_MODULE_H
-#define WH_MODULE_H
+#ifndef ENG_MODULE_H
+#define ENG_MODULE_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -10,160 +10,161 @@
 #include "error.h"
 
 /* Value types carry their binary encoding as their value. */
-typedef enum wh_valtype {
-    WH_I32 = 0x7F,
-    WH_I64 = 0x7E,
-    WH_F32 = 0x7D,
-    WH_F64 = 0x7C,
-    WH_V128 = 0x7B,
-    WH_FUNCREF = 0x70,
-    WH_EXTERNREF = 0x6F,
-} wh_valtype;
+typedef enum eng_valtype {
+    ENG_I32 = 0x7F,
+    ENG_I64 = 0x7E,
+    ENG_F32 = 0x7D,
+    ENG_F64 = 0x7C,
+    ENG_V128 = 0x7B,
+    ENG_FUNCREF = 0x70,
+    ENG_EXTERNREF = 0x6F,
+} eng_valtype;
 
-const char *valtype_name(wh_valtype type); /* "i32", "funcref", ... */
-bool valtype_is_ref(wh_valtype type);
+const char *eng_valtype_name(eng_valtype type); /* "i32", "funcref", ... */
+bool eng_valtype_is_ref(eng_valtype type);
 
 /* A name from the binary: UTF-8 (validated by the decoder), not NUL-free in general,
  * but always followed by a NUL terminator for convenience. */
-typedef struct wh_name {
+typedef struct eng_name {
     char *data;
     uint32_t length;
-} wh_name;
+} eng_name;
 
-typedef struct wh_functype {
+typedef struct eng_functype {
     uint32_t param_count;
     uint32_t result_count;
-    wh_valtype *types; /* params then results: param_count + result_count entries */
+    eng_valtype *types; /* params then results: param_count + result_count entries */
     uint64_t hash;     /* of the whole signature, to make structural comparison cheap */
-} wh_functype;
+} eng_functype;
 
-static inline const wh_valtype *functype_params(const wh_functype *type) { return type->types; }
-static inline const wh_valtype *functype_results(const wh_functype *type) { return type->types + type->param_count; }
-bool functype_equal(const wh_functype *a, const wh_functype *b);
-void functype_compute_hash(wh_functype *type);
+static inline const eng_valtype *eng_functype_params(const eng_functype *type) { return type->types; }
+static inline const eng_valtype *eng_functype_results(const eng_functype *type) { return type->types + type->param_count; }
+bool eng_functype_equal(const eng_functype *a, const eng_functype *b);
+void eng_functype_compute_hash(eng_functype *type);
 
-typedef struct wh_limits {
+typedef struct eng_limits {
     uint64_t min;
     uint64_t max; /* meaningful only when has_max */
     bool has_max;
-} wh_limits;
+} eng_limits;
 
-typedef struct wh_tabletype {
-    wh_valtype element_type; /* WH_FUNCREF or WH_EXTERNREF */
-    wh_limits limits;        /* in elements */
-} wh_tabletype;
+typedef struct eng_tabletype {
+    eng_valtype element_type; /* ENG_FUNCREF or ENG_EXTERNREF */
+    eng_limits limits;        /* in elements */
+} eng_tabletype;
 
-typedef struct wh_memtype {
-    wh_limits limits; /* in 64 KiB pages */
-} wh_memtype;
+typedef struct eng_memtype {
+    eng_limits limits; /* in 64 KiB pages */
+} eng_memtype;
 
-typedef struct wh_globaltype {
-    wh_valtype type;
+typedef struct eng_globaltype {
+    eng_valtype type;
     bool is_mutable;
-} wh_globaltype;
+} eng_globaltype;
 
-typedef enum wh_externkind {
-    WH_EXTERN_FUNC = 0,
-    WH_EXTERN_TABLE = 1,
-    WH_EXTERN_MEMORY = 2,
-    WH_EXTERN_GLOBAL = 3,
-} wh_externkind;
+typedef enum eng_externkind {
+    ENG_EXTERN_FUNC = 0,
+    ENG_EXTERN_TABLE = 1,
+    ENG_EXTERN_MEMORY = 2,
+    ENG_EXTERN_GLOBAL = 3,
+} eng_externkind;
 
-const char *externkind_name(wh_externkind kind); /* "func", "table", "memory", "global" */
+const char *eng_externkind_name(eng_externkind kind); /* "func", "table", "memory", "global" */
 
 /* WebAssembly 2.0 constant expressions are a single instruction followed by `end`. */
-typedef enum wh_constexpr_kind {
-    WH_CONST_VALUE,      /* i32/i64/f32/f64.const: bits holds the value (f32 in the low 32 bits) */
-    WH_CONST_GLOBAL_GET, /* index is a global index */
-    WH_CONST_REF_FUNC,   /* index is a function index */
-    WH_CONST_REF_NULL,   /* type is the reference type */
-} wh_constexpr_kind;
+typedef enum eng_constexpr_kind {
+    ENG_CONST_VALUE,      /* i32/i64/f32/f64.const: bits holds the value (f32 in the low 32 bits) */
+    ENG_CONST_GLOBAL_GET, /* index is a global index */
+    ENG_CONST_REF_FUNC,   /* index is a function index */
+    ENG_CONST_REF_NULL,   /* type is the reference type */
+} eng_constexpr_kind;
 
-typedef struct wh_constexpr {
-    wh_constexpr_kind kind;
-    wh_valtype type; /* the value type the instruction produces (for GLOBAL_GET: filled by validation) */
+typedef struct eng_constexpr {
+    eng_constexpr_kind kind;
+    eng_valtype type; /* the value type the instruction produces (for GLOBAL_GET: filled by validation) */
     uint64_t bits;
     uint32_t index;
     uint32_t offset; /* byte offset of the expression in the module, for error messages */
-} wh_constexpr;
+} eng_constexpr;
 
-typedef struct wh_import {
-    wh_name module;
-    wh_name name;
-    wh_externkind kind;
+typedef struct eng_import {
+    eng_name module;
+    eng_name name;
+    eng_externkind kind;
     union {
-        uint32_t type_index; /* WH_EXTERN_FUNC */
-        wh_tabletype table;
-        wh_memtype memory;
-        wh_globaltype global;
+        uint32_t type_index; /* ENG_EXTERN_FUNC */
+        eng_tabletype table;
+        eng_memtype memory;
+        eng_globaltype global;
     };
-} wh_import;
+} eng_import;
 
-typedef struct wh_export {
-    wh_name name;
-    wh_externkind kind;
+typedef struct eng_export {
+    eng_name name;
+    eng_externkind kind;
     uint32_t index; /* in the index space of its kind (imports first) */
-} wh_export;
+} eng_export;
 
-typedef struct wh_global_def {
-    wh_globaltype type;
-    wh_constexpr init;
-} wh_global_def;
+typedef struct eng_global_def {
+    eng_globaltype type;
+    eng_constexpr init;
+} eng_global_def;
 
-typedef enum wh_segment_mode {
-    WH_SEGMENT_ACTIVE,
-    WH_SEGMENT_PASSIVE,
-    WH_SEGMENT_DECLARATIVE, /* element segments only */
-} wh_segment_mode;
+typedef enum eng_segment_mode {
+    ENG_SEGMENT_ACTIVE,
+    ENG_SEGMENT_PASSIVE,
+    ENG_SEGMENT_DECLARATIVE, /* element segments only */
+} eng_segment_mode;
 
-typedef struct wh_elem_segment {
-    wh_segment_mode mode;
+typedef struct eng_elem_segment {
+    eng_segment_mode mode;
     uint32_t table_index; /* active only */
-    wh_constexpr offset;  /* active only */
-    wh_valtype type;      /* WH_FUNCREF or WH_EXTERNREF */
+    eng_constexpr offset;  /* active only */
+    eng_valtype type;      /* ENG_FUNCREF or ENG_EXTERNREF */
     uint32_t item_count;
-    wh_constexpr *items; /* each a REF_FUNC, REF_NULL or GLOBAL_GET (function-index encodings become REF_FUNC) */
-} wh_elem_segment;
+    eng_constexpr *items; /* each a REF_FUNC, REF_NULL or GLOBAL_GET (function-index encodings become REF_FUNC) */
+} eng_elem_segment;
 
-typedef struct wh_data_segment {
-    wh_segment_mode mode;
+typedef struct eng_data_segment {
+    eng_segment_mode mode;
     uint32_t memory_index; /* active only */
-    wh_constexpr offset;   /* active only */
-    const uint8_t *bytes;  /* points into wh_module.bytes */
+    eng_constexpr offset;   /* active only */
+    const uint8_t *bytes;  /* points into eng_module.bytes */
     uint32_t size;
-} wh_data_segment;
+} eng_data_segment;
 
-typedef struct wh_custom_section {
-    wh_name name;
+typedef struct eng_custom_section {
+    eng_name name;
     uint32_t offset; /* of the section's payload (after the name) in the module */
     uint32_t size;   /* of the payload */
-} wh_custom_section;
+} eng_custom_section;
 
-struct wh_code; /* compiled function body: see code.h */
+struct eng_code; /* compiled function body: see code.h */
 
-typedef struct wh_func_def {
+typedef struct eng_func_def {
     uint32_t type_index;
-    /* Locals declared in the body, excluding parameters. Expanded: one entry per local. */
-    uint32_t local_count;
-    wh_valtype *local_types;
+    /* The locals declared in the body, one entry per local (parameters not included: elsewhere
+     * local_count means parameters plus these, as local.get numbers them). */
+    uint32_t body_local_count;
+    eng_valtype *body_local_types;
     /* The instruction sequence: from the first instruction after the local declarations
-     * to (and including) the final `end`. Points into wh_module.bytes. */
+     * to (and including) the final `end`. Points into eng_module.bytes. */
     const uint8_t *body;
     uint32_t body_size;
     uint32_t body_offset; /* byte offset of `body` in the module, for errors and backtraces */
-    wh_name name;         /* from the name section; data == NULL when absent */
-    struct wh_code *code; /* filled by module_validate (compile.c) */
-} wh_func_def;
+    eng_name name;         /* from the name section; data == NULL when absent */
+    struct eng_code *code; /* filled by eng_module_validate (compile.c) */
+} eng_func_def;
 
-typedef struct wh_module {
+typedef struct eng_module {
     uint8_t *bytes; /* owned copy of the binary; every pointer into the binary points here */
     size_t size;
 
     uint32_t type_count;
-    wh_functype *types;
+    eng_functype *types;
 
     uint32_t import_count;
-    wh_import *imports;
+    eng_import *imports;
     /* Counts of imports per kind: the first imported_X_count entries of each index space. */
     uint32_t imported_func_count, imported_table_count, imported_memory_count, imported_global_count;
 
@@ -171,37 +172,37 @@ typedef struct wh_module {
     uint32_t func_count;           /* imports + definitions */
     uint32_t *func_type_indices;   /* func_count entries: type index of every function */
     uint32_t table_count;
-    wh_tabletype *tables;          /* table_count entries: imported then defined */
+    eng_tabletype *tables;          /* table_count entries: imported then defined */
     uint32_t memory_count;
-    wh_memtype *memories;          /* memory_count entries */
+    eng_memtype *memories;          /* memory_count entries */
     uint32_t global_count;
-    wh_globaltype *global_types;   /* global_count entries */
+    eng_globaltype *global_types;   /* global_count entries */
 
     uint32_t func_def_count;
-    wh_func_def *func_defs; /* defined functions: function index = imported_func_count + i */
+    eng_func_def *func_defs; /* defined functions: function index = imported_func_count + i */
 
     uint32_t global_def_count;
-    wh_global_def *global_defs; /* defined globals: global index = imported_global_count + i */
+    eng_global_def *global_defs; /* defined globals: global index = imported_global_count + i */
 
     uint32_t export_count;
-    wh_export *exports;
+    eng_export *exports;
 
     bool has_start;
     uint32_t start_func;
 
     uint32_t elem_count;
-    wh_elem_segment *elems;
+    eng_elem_segment *elems;
 
     bool has_data_count;
     uint32_t data_count; /* from the data count section when present */
     uint32_t data_segment_count;
-    wh_data_segment *datas;
+    eng_data_segment *datas;
 
     uint32_t custom_section_count;
-    wh_custom_section *custom_sections;
+    eng_custom_section *custom_sections;
 
-    wh_name *imported_func_names; /* imported_func_count entries from the name section (data NULL when absent) */
-    wh_name module_name;          /* from the name section; data NULL when absent */
+    eng_name *imported_func_names; /* imported_func_count entries from the name section (data NULL when absent) */
+    eng_name module_name;          /* from the name section; data NULL when absent */
 
     /* Computed by validation: functions that may be referenced by ref.func in bodies
      * (those named in element segments, exports and global initialisers). func_count bits. */
@@ -210,29 +211,29 @@ typedef struct wh_module {
     /* Instances (and embedders) hold references: freed when it drops to zero. Atomic: a module
      * is shared by the threads that instantiate it; nothing else in it changes after loading. */
     _Atomic int reference_count;
-} wh_module;
+} eng_module;
 
 /* decode.c: parses the binary (copies it). On error, *out is NULL and the error names
  * the section, the byte offset and the reason. Does not validate function bodies. */
-wh_error *module_decode(const uint8_t *bytes, size_t size, wh_module **out);
+eng_error *eng_module_decode(const uint8_t *bytes, size_t size, eng_module **out);
 
-/* validate.c: module-level validation, then compile_function() on every body.
+/* validate.c: module-level validation, then eng_compile_function() on every body.
  * After success every func_defs[i].code is set. */
-wh_error *module_validate(wh_module *module);
+eng_error *eng_module_validate(eng_module *module);
 
 /* decode + validate + compile, the one call loaders use. */
-wh_error *module_load(const uint8_t *bytes, size_t size, wh_module **out);
+eng_error *eng_module_load(const uint8_t *bytes, size_t size, eng_module **out);
 
-void module_retain(wh_module *module);
-void module_release(wh_module *module); /* frees at zero (module_decode returns a count of 1) */
+void eng_module_retain(eng_module *module);
+void eng_module_release(eng_module *module); /* frees at zero (eng_module_decode returns a count of 1) */
 
 /* Type of function `func_index` (imports included). */
-static inline const wh_functype *module_func_type(const wh_module *module, uint32_t func_index)
+static inline const eng_functype *eng_module_func_type(const eng_module *module, uint32_t func_index)
 {
     return &module->types[module->func_type_indices[func_index]];
 }
 
 /* Name of a function for backtraces: the name section's, else NULL. */
-const wh_name *module_func_name(const wh_module *module, uint32_t func_index);
+const eng_name *eng_module_func_name(const eng_module *module, uint32_t func_index);
 
 #endif

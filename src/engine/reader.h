@@ -1,17 +1,17 @@
 /* reader.h: bounds-checked reading of bytes and LEB128 integers from a WebAssembly binary. */
-#ifndef WH_READER_H
-#define WH_READER_H
+#ifndef ENG_READER_H
+#define ENG_READER_H
 
 /*
- * A wh_reader walks [pos, end) of a module binary that starts at `start`. Every read checks
+ * A eng_reader walks [pos, end) of a module binary that starts at `start`. Every read checks
  * the bounds and returns false on failure, after recording a reason (a static string in the
  * spec testsuite's wording) and the byte offset, relative to `start`, where the bad item
  * begins. The first failure wins: later failures do not overwrite it.
  *
- *     wh_reader r = reader_make(module->bytes, body, body + size);
+ *     eng_reader r = reader_make(module->bytes, body, body + size);
  *     uint32_t index;
  *     if (!read_u32_leb(&r, &index))
- *         return wh_error_new("function 3 at offset 0x%x: %s", r.error_offset, r.error);
+ *         return eng_error_new("function 3 at offset 0x%x: %s", r.error_offset, r.error);
  *
  * A sub-reader for a sized item is a copy with a nearer `end` (reader_sub); copy it back
  * (including its error) when done. Besides bytes and integers (read_u8, read_bytes,
@@ -27,27 +27,27 @@
 
 #include "module.h"
 
-typedef struct wh_reader {
+typedef struct eng_reader {
     const uint8_t *start; /* start of the module: error offsets are relative to it */
     const uint8_t *pos;   /* next byte to read */
     const uint8_t *end;   /* one past the last readable byte */
     const char *eof_message; /* reason given when a read runs past `end` */
     const char *error;       /* NULL until a read fails */
     uint32_t error_offset;
-} wh_reader;
+} eng_reader;
 
-static inline wh_reader reader_make(const uint8_t *start, const uint8_t *pos, const uint8_t *end)
+static inline eng_reader reader_make(const uint8_t *start, const uint8_t *pos, const uint8_t *end)
 {
-    wh_reader reader = {start, pos, end, "unexpected end", NULL, 0};
+    eng_reader reader = {start, pos, end, "unexpected end", NULL, 0};
     return reader;
 }
 
-static inline size_t reader_remaining(const wh_reader *r) { return (size_t)(r->end - r->pos); }
-static inline bool reader_at_end(const wh_reader *r) { return r->pos >= r->end; }
-static inline uint32_t reader_offset(const wh_reader *r) { return (uint32_t)(r->pos - r->start); }
+static inline size_t reader_remaining(const eng_reader *r) { return (size_t)(r->end - r->pos); }
+static inline bool reader_at_end(const eng_reader *r) { return r->pos >= r->end; }
+static inline uint32_t reader_offset(const eng_reader *r) { return (uint32_t)(r->pos - r->start); }
 
 /* Records a failure at `at` (a position in the binary) and returns false. */
-static inline bool reader_fail_at(wh_reader *r, const uint8_t *at, const char *message)
+static inline bool reader_fail_at(eng_reader *r, const uint8_t *at, const char *message)
 {
     if (!r->error) {
         r->error = message;
@@ -56,17 +56,17 @@ static inline bool reader_fail_at(wh_reader *r, const uint8_t *at, const char *m
     return false;
 }
 
-static inline bool reader_fail(wh_reader *r, const char *message) { return reader_fail_at(r, r->pos, message); }
+static inline bool reader_fail(eng_reader *r, const char *message) { return reader_fail_at(r, r->pos, message); }
 
 /* A reader for the next `size` bytes (the caller has checked size <= remaining). */
-static inline wh_reader reader_sub(const wh_reader *r, size_t size)
+static inline eng_reader reader_sub(const eng_reader *r, size_t size)
 {
-    wh_reader sub = *r;
+    eng_reader sub = *r;
     sub.end = r->pos + size;
     return sub;
 }
 
-static inline bool read_u8(wh_reader *r, uint8_t *out)
+static inline bool read_u8(eng_reader *r, uint8_t *out)
 {
     if (r->pos >= r->end)
         return reader_fail(r, r->eof_message);
@@ -75,7 +75,7 @@ static inline bool read_u8(wh_reader *r, uint8_t *out)
 }
 
 /* Points *out at the next `size` bytes and skips them. */
-static inline bool read_bytes(wh_reader *r, size_t size, const uint8_t **out)
+static inline bool read_bytes(eng_reader *r, size_t size, const uint8_t **out)
 {
     if (size > reader_remaining(r))
         return reader_fail(r, r->eof_message);
@@ -90,7 +90,7 @@ static inline bool read_bytes(wh_reader *r, size_t size, const uint8_t **out)
  * (unsigned) or a sign extension (signed) of the value ("integer too large" otherwise).
  * Signed results are sign-extended to 64 bits.
  */
-static inline bool read_leb(wh_reader *r, unsigned bits, bool is_signed, uint64_t *out)
+static inline bool read_leb(eng_reader *r, unsigned bits, bool is_signed, uint64_t *out)
 {
     const uint8_t *begin = r->pos;
     const unsigned max_bytes = (bits + 6) / 7;
@@ -125,7 +125,7 @@ static inline bool read_leb(wh_reader *r, unsigned bits, bool is_signed, uint64_
     }
 }
 
-static inline bool read_u32_leb(wh_reader *r, uint32_t *out)
+static inline bool read_u32_leb(eng_reader *r, uint32_t *out)
 {
     uint64_t value;
     if (!read_leb(r, 32, false, &value))
@@ -134,9 +134,9 @@ static inline bool read_u32_leb(wh_reader *r, uint32_t *out)
     return true;
 }
 
-static inline bool read_u64_leb(wh_reader *r, uint64_t *out) { return read_leb(r, 64, false, out); }
+static inline bool read_u64_leb(eng_reader *r, uint64_t *out) { return read_leb(r, 64, false, out); }
 
-static inline bool read_s32_leb(wh_reader *r, int32_t *out)
+static inline bool read_s32_leb(eng_reader *r, int32_t *out)
 {
     uint64_t value;
     if (!read_leb(r, 32, true, &value))
@@ -146,7 +146,7 @@ static inline bool read_s32_leb(wh_reader *r, int32_t *out)
 }
 
 /* Block types are signed 33-bit: negative values are value types, others type indices. */
-static inline bool read_s33_leb(wh_reader *r, int64_t *out)
+static inline bool read_s33_leb(eng_reader *r, int64_t *out)
 {
     uint64_t value;
     if (!read_leb(r, 33, true, &value))
@@ -155,7 +155,7 @@ static inline bool read_s33_leb(wh_reader *r, int64_t *out)
     return true;
 }
 
-static inline bool read_s64_leb(wh_reader *r, int64_t *out)
+static inline bool read_s64_leb(eng_reader *r, int64_t *out)
 {
     uint64_t value;
     if (!read_leb(r, 64, true, &value))
@@ -165,7 +165,7 @@ static inline bool read_s64_leb(wh_reader *r, int64_t *out)
 }
 
 /* f32 / f64 immediates: raw IEEE bits, little-endian. */
-static inline bool read_f32_bits(wh_reader *r, uint32_t *out)
+static inline bool read_f32_bits(eng_reader *r, uint32_t *out)
 {
     const uint8_t *p;
     if (!read_bytes(r, 4, &p))
@@ -174,7 +174,7 @@ static inline bool read_f32_bits(wh_reader *r, uint32_t *out)
     return true;
 }
 
-static inline bool read_f64_bits(wh_reader *r, uint64_t *out)
+static inline bool read_f64_bits(eng_reader *r, uint64_t *out)
 {
     const uint8_t *p;
     if (!read_bytes(r, 8, &p))
@@ -188,7 +188,7 @@ static inline bool read_f64_bits(wh_reader *r, uint64_t *out)
 
 /* A vector length or byte count: each element takes at least one byte, so a count larger
  * than what remains is malformed. Checking here makes it safe to allocate `count` entries. */
-static inline bool read_count(wh_reader *r, uint32_t *out)
+static inline bool read_count(eng_reader *r, uint32_t *out)
 {
     const uint8_t *begin = r->pos;
     if (!read_u32_leb(r, out))
@@ -200,37 +200,37 @@ static inline bool read_count(wh_reader *r, uint32_t *out)
 
 /* Value and reference types are one byte each in 2.0. SIMD is not supported by this engine,
  * so v128 is rejected here, with a message that says so. */
-static inline bool read_valtype(wh_reader *r, wh_valtype *out)
+static inline bool read_valtype(eng_reader *r, eng_valtype *out)
 {
     const uint8_t *at = r->pos;
     uint8_t byte;
     if (!read_u8(r, &byte))
         return false;
     switch (byte) {
-    case WH_I32:
-    case WH_I64:
-    case WH_F32:
-    case WH_F64:
-    case WH_FUNCREF:
-    case WH_EXTERNREF:
-        *out = (wh_valtype)byte;
+    case ENG_I32:
+    case ENG_I64:
+    case ENG_F32:
+    case ENG_F64:
+    case ENG_FUNCREF:
+    case ENG_EXTERNREF:
+        *out = (eng_valtype)byte;
         return true;
-    case WH_V128:
+    case ENG_V128:
         return reader_fail_at(r, at, "v128 values (SIMD) are not supported");
     default:
         return reader_fail_at(r, at, "malformed value type");
     }
 }
 
-static inline bool read_reftype(wh_reader *r, wh_valtype *out)
+static inline bool read_reftype(eng_reader *r, eng_valtype *out)
 {
     const uint8_t *at = r->pos;
     uint8_t byte;
     if (!read_u8(r, &byte))
         return false;
-    if (byte != WH_FUNCREF && byte != WH_EXTERNREF)
+    if (byte != ENG_FUNCREF && byte != ENG_EXTERNREF)
         return reader_fail_at(r, at, "malformed reference type");
-    *out = (wh_valtype)byte;
+    *out = (eng_valtype)byte;
     return true;
 }
 

@@ -35,18 +35,18 @@ static void trim(void *region, size_t used)
         madvise((uint8_t *)region + STACK_KEEP_BYTES, used - STACK_KEEP_BYTES, MADV_DONTNEED);
 }
 
-static void release_stack(wh_store *store)
+static void release_stack(eng_store *store)
 {
     if (store->stack) {
-        pooled_stack freed = {store->stack, store->frames, store->stack_slots * sizeof(wh_slot),
-                              (size_t)store->max_frames * sizeof(wh_frame)};
+        pooled_stack freed = {store->stack, store->frames, store->stack_slots * sizeof(eng_slot),
+                              (size_t)store->max_frames * sizeof(eng_frame)};
         bool kept = false;
         /* The high-water mark comes from the interpreter: a deep frame moves it (a deeper one
          * would have trapped first), so no slot past it was touched, and no more records than
-         * one per WH_FRAME_RECORD_SLOTS slots below it. */
-        size_t slots_used = (store->stack_high_water - (uintptr_t)store->stack) / sizeof(wh_slot);
-        size_t stack_used = slots_used * sizeof(wh_slot);
-        size_t records_used = slots_used / WH_FRAME_RECORD_SLOTS * sizeof(wh_frame);
+         * one per ENG_FRAME_RECORD_SLOTS slots below it. */
+        size_t slots_used = (store->stack_high_water - (uintptr_t)store->stack) / sizeof(eng_slot);
+        size_t stack_used = slots_used * sizeof(eng_slot);
+        size_t records_used = slots_used / ENG_FRAME_RECORD_SLOTS * sizeof(eng_frame);
         trim(freed.stack, stack_used < freed.stack_bytes ? stack_used : freed.stack_bytes);
         trim(freed.records, records_used < freed.record_bytes ? records_used : freed.record_bytes);
         pthread_mutex_lock(&stack_pool_lock);
@@ -85,24 +85,24 @@ static bool stack_pool_take(size_t stack_bytes, size_t record_bytes, void **stac
 }
 
 /* The stack limit counts value slots and call records together: a call may use slots up to
- * stack_slots less WH_FRAME_RECORD_SLOTS per record in use, so no more than
- * stack_slots / WH_FRAME_RECORD_SLOTS records can ever be in use, which is what frames[] holds.
+ * stack_slots less ENG_FRAME_RECORD_SLOTS per record in use, so no more than
+ * stack_slots / ENG_FRAME_RECORD_SLOTS records can ever be in use, which is what frames[] holds.
  * Both are reserved with mmap: untouched pages cost no memory, so a generous limit is cheap
  * until deep recursion actually uses it. */
-bool store_allocate_stack(wh_store *store, uint64_t bytes)
+bool eng_store_allocate_stack(eng_store *store, uint64_t bytes)
 {
-    size_t slots = (size_t)(bytes / sizeof(wh_slot));
-    size_t frames = slots / WH_FRAME_RECORD_SLOTS + 1;
+    size_t slots = (size_t)(bytes / sizeof(eng_slot));
+    size_t frames = slots / ENG_FRAME_RECORD_SLOTS + 1;
     void *stack, *records;
-    if (!stack_pool_take(slots * sizeof(wh_slot), frames * sizeof(wh_frame), &stack, &records)) {
-        stack = mmap(NULL, slots * sizeof(wh_slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+    if (!stack_pool_take(slots * sizeof(eng_slot), frames * sizeof(eng_frame), &stack, &records)) {
+        stack = mmap(NULL, slots * sizeof(eng_slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                      -1, 0);
         if (stack == MAP_FAILED)
             return false;
-        records = mmap(NULL, frames * sizeof(wh_frame), PROT_READ | PROT_WRITE,
+        records = mmap(NULL, frames * sizeof(eng_frame), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (records == MAP_FAILED) {
-            munmap(stack, slots * sizeof(wh_slot));
+            munmap(stack, slots * sizeof(eng_slot));
             return false;
         }
     }
@@ -117,23 +117,23 @@ bool store_allocate_stack(wh_store *store, uint64_t bytes)
     return true;
 }
 
-wh_store *store_new(void)
+eng_store *eng_store_new(void)
 {
     /* The fault handler chains to the previous one, so it must be installed exactly once. */
-    pthread_once(&signal_handler_once, trap_install_signal_handler);
+    pthread_once(&signal_handler_once, eng_trap_install_signal_handler);
 
-    wh_store *store = calloc(1, sizeof *store);
+    eng_store *store = calloc(1, sizeof *store);
     if (!store)
         return NULL;
-    if (!limits_store_init(store) || !store_allocate_stack(store, store->limits.max_stack_bytes)) {
-        limits_store_free(store);
+    if (!eng_limits_store_init(store) || !eng_store_allocate_stack(store, store->limits.max_stack_bytes)) {
+        eng_limits_store_free(store);
         free(store);
         return NULL;
     }
     return store;
 }
 
-void store_free(wh_store *store)
+void eng_store_free(eng_store *store)
 {
     if (!store)
         return;
@@ -144,11 +144,11 @@ void store_free(wh_store *store)
     free(store->objects);
     free(store->object_destructors);
     release_stack(store);
-    limits_store_free(store);
+    eng_limits_store_free(store);
     free(store);
 }
 
-bool store_own(wh_store *store, void *object, void (*destroy)(void *))
+bool eng_store_own(eng_store *store, void *object, void (*destroy)(void *))
 {
     if (store->object_count == store->object_capacity) {
         size_t capacity = store->object_capacity ? store->object_capacity * 2 : 16;
@@ -172,49 +172,49 @@ bool store_own(wh_store *store, void *object, void (*destroy)(void *))
     return true;
 }
 
-wh_global *global_new(wh_store *store, const wh_globaltype *type, wh_slot value)
+eng_global *eng_global_new(eng_store *store, const eng_globaltype *type, eng_slot value)
 {
-    wh_global *global = malloc(sizeof *global);
+    eng_global *global = malloc(sizeof *global);
     if (!global)
         return NULL;
     global->type = *type;
     global->value = value;
-    if (!store_own(store, global, free))
+    if (!eng_store_own(store, global, free))
         return NULL;
     return global;
 }
 
 static void host_func_destroy(void *object)
 {
-    wh_func *func = object;
+    eng_func *func = object;
     free(func->owned_type.types);
     free(func);
 }
 
-wh_func *func_new_host(wh_store *store, const wh_functype *type, wh_host_callback callback, void *env)
+eng_func *eng_func_new_host(eng_store *store, const eng_functype *type, eng_host_callback callback, void *env)
 {
-    wh_func *func = calloc(1, sizeof *func);
+    eng_func *func = calloc(1, sizeof *func);
     if (!func)
         return NULL;
     size_t type_count = (size_t)type->param_count + type->result_count;
     /* Deep copy: the caller's type may be a temporary or belong to a module freed earlier. */
     func->owned_type.param_count = type->param_count;
     func->owned_type.result_count = type->result_count;
-    func->owned_type.types = malloc(type_count ? type_count * sizeof(wh_valtype) : 1);
+    func->owned_type.types = malloc(type_count ? type_count * sizeof(eng_valtype) : 1);
     if (!func->owned_type.types) {
         free(func);
         return NULL;
     }
     if (type_count)
-        memcpy(func->owned_type.types, type->types, type_count * sizeof(wh_valtype));
-    functype_compute_hash(&func->owned_type);
+        memcpy(func->owned_type.types, type->types, type_count * sizeof(eng_valtype));
+    eng_functype_compute_hash(&func->owned_type);
     func->type = &func->owned_type;
     func->instance = NULL;
     func->func_index = 0;
     func->code = NULL;
     func->callback = callback;
     func->env = env;
-    if (!store_own(store, func, host_func_destroy))
+    if (!eng_store_own(store, func, host_func_destroy))
         return NULL;
     return func;
 }

@@ -10,38 +10,38 @@
 
 static void table_destroy(void *object)
 {
-    wh_table *table = object;
+    eng_table *table = object;
     free(table->elements);
     free(table);
 }
 
-wh_table *table_new(wh_store *store, const wh_tabletype *type, void *init, wh_error **error)
+eng_table *eng_table_new(eng_store *store, const eng_tabletype *type, void *init, eng_error **error)
 {
     *error = NULL;
     uint64_t min = type->limits.min;
     if (min > UINT32_MAX) {
-        *error = wh_error_new("table of %llu elements: table size must be at most 2^32-1 elements",
+        *error = eng_error_new("table of %llu elements: table size must be at most 2^32-1 elements",
                               (unsigned long long)min);
         return NULL;
     }
     if (min > TABLE_MAX_ELEMENTS) {
-        *error = wh_error_new("table of %llu elements exceeds this runtime's limit of %u elements per table",
+        *error = eng_error_new("table of %llu elements exceeds this runtime's limit of %u elements per table",
                               (unsigned long long)min, TABLE_MAX_ELEMENTS);
         return NULL;
     }
-    if (!limits_table_fits(store, min, false)) {
+    if (!eng_limits_table_fits(store, min, false)) {
         if (store->table_elements)
-            *error = wh_error_new("table cap %llu elements exceeded: module needs %llu more (%llu already in use)",
+            *error = eng_error_new("table cap %llu elements exceeded: module needs %llu more (%llu already in use)",
                                   (unsigned long long)store->limits.max_table_elements, (unsigned long long)min,
                                   (unsigned long long)store->table_elements);
         else
-            *error = wh_error_new("table cap %llu elements exceeded: module needs %llu",
+            *error = eng_error_new("table cap %llu elements exceeded: module needs %llu",
                                   (unsigned long long)store->limits.max_table_elements, (unsigned long long)min);
         return NULL;
     }
-    wh_table *table = calloc(1, sizeof *table);
+    eng_table *table = calloc(1, sizeof *table);
     if (!table) {
-        *error = wh_error_new("out of memory allocating a table");
+        *error = eng_error_new("out of memory allocating a table");
         return NULL;
     }
     /* At least one slot even when empty: elements is then never NULL, so table operations
@@ -50,7 +50,7 @@ wh_table *table_new(wh_store *store, const wh_tabletype *type, void *init, wh_er
     table->elements = calloc((size_t)capacity, sizeof *table->elements);
     if (!table->elements) {
         free(table);
-        *error = wh_error_new("out of memory allocating a table of %llu elements", (unsigned long long)min);
+        *error = eng_error_new("out of memory allocating a table of %llu elements", (unsigned long long)min);
         return NULL;
     }
     if (init)
@@ -60,15 +60,15 @@ wh_table *table_new(wh_store *store, const wh_tabletype *type, void *init, wh_er
     table->size = (uint32_t)min;
     table->capacity = (uint32_t)capacity;
     table->store = store;
-    if (!store_own(store, table, table_destroy)) {
-        *error = wh_error_new("out of memory registering a table");
+    if (!eng_store_own(store, table, table_destroy)) {
+        *error = eng_error_new("out of memory registering a table");
         return NULL;
     }
     store->table_elements += min;
     return table;
 }
 
-int64_t table_grow(wh_table *table, uint32_t delta, void *init)
+int64_t eng_table_grow(eng_table *table, uint32_t delta, void *init)
 {
     uint32_t old_size = table->size;
     if (delta == 0)
@@ -78,7 +78,7 @@ int64_t table_grow(wh_table *table, uint32_t delta, void *init)
     if (new_size > max)
         return -1;
     /* The store's cap before the implementation limit, so that reaching the cap is reported. */
-    if (!limits_table_fits(table->store, delta, true))
+    if (!eng_limits_table_fits(table->store, delta, true))
         return -1;
     if (max > TABLE_MAX_ELEMENTS)
         max = TABLE_MAX_ELEMENTS;

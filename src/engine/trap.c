@@ -7,54 +7,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Thread_local struct wh_fault_guard trap_fault_guard;
+_Thread_local struct eng_fault_guard eng_trap_fault_guard;
 
-const char *trap_kind_message(wh_trap_kind kind)
+const char *eng_trap_kind_message(eng_trap_kind kind)
 {
     switch (kind) {
-    case WH_TRAP_UNREACHABLE: return "unreachable";
-    case WH_TRAP_INTEGER_DIVIDE_BY_ZERO: return "integer divide by zero";
-    case WH_TRAP_INTEGER_OVERFLOW: return "integer overflow";
-    case WH_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
-    case WH_TRAP_OUT_OF_BOUNDS_MEMORY: return "out of bounds memory access";
-    case WH_TRAP_OUT_OF_BOUNDS_TABLE: return "out of bounds table access";
-    case WH_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return "indirect call type mismatch";
-    case WH_TRAP_UNDEFINED_ELEMENT: return "undefined element";
-    case WH_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
-    case WH_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
-    case WH_TRAP_HOST: return "host function trapped";
-    case WH_TRAP_EXIT: return "exit";
-    case WH_TRAP_FUEL_EXHAUSTED: return "fuel exhausted";
-    case WH_TRAP_DEADLINE_EXCEEDED: return "deadline exceeded";
-    case WH_TRAP_INTERRUPTED: return "interrupted";
+    case ENG_TRAP_UNREACHABLE: return "unreachable";
+    case ENG_TRAP_INTEGER_DIVIDE_BY_ZERO: return "integer divide by zero";
+    case ENG_TRAP_INTEGER_OVERFLOW: return "integer overflow";
+    case ENG_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case ENG_TRAP_OUT_OF_BOUNDS_MEMORY: return "out of bounds memory access";
+    case ENG_TRAP_OUT_OF_BOUNDS_TABLE: return "out of bounds table access";
+    case ENG_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return "indirect call type mismatch";
+    case ENG_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+    case ENG_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
+    case ENG_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
+    case ENG_TRAP_HOST: return "host function trapped";
+    case ENG_TRAP_EXIT: return "exit";
+    case ENG_TRAP_FUEL_EXHAUSTED: return "fuel exhausted";
+    case ENG_TRAP_DEADLINE_EXCEEDED: return "deadline exceeded";
+    case ENG_TRAP_INTERRUPTED: return "interrupted";
     }
     return "unknown trap";
 }
 
 /* When memory runs out while a trap is raised, the caller still gets a trap of the right kind
  * (without backtrace): one static trap per kind, never freed or extended. */
-static wh_trap static_traps[WH_TRAP_KIND_LAST + 1];
+static eng_trap static_traps[ENG_TRAP_KIND_LAST + 1];
 
-static bool is_static_trap(const wh_trap *trap)
+static bool is_static_trap(const eng_trap *trap)
 {
     uintptr_t address = (uintptr_t)trap, start = (uintptr_t)static_traps;
     return address >= start && address - start < sizeof static_traps;
 }
 
-wh_trap *trap_new(wh_trap_kind kind, const char *host_message)
+eng_trap *eng_trap_new(eng_trap_kind kind, const char *host_message)
 {
-    if ((unsigned)kind > WH_TRAP_KIND_LAST)
-        kind = WH_TRAP_HOST;
-    const char *text = host_message ? host_message : trap_kind_message(kind);
-    wh_trap *trap = calloc(1, sizeof *trap);
+    if ((unsigned)kind > ENG_TRAP_KIND_LAST)
+        kind = ENG_TRAP_HOST;
+    const char *text = host_message ? host_message : eng_trap_kind_message(kind);
+    eng_trap *trap = calloc(1, sizeof *trap);
     char *message = strdup(text);
     if (!trap || !message) {
         free(trap);
         free(message);
-        wh_trap *fallback = &static_traps[kind];
+        eng_trap *fallback = &static_traps[kind];
         /* Filling it on every use is harmless: the contents are always the same. */
         fallback->kind = kind;
-        fallback->message = (char *)trap_kind_message(kind);
+        fallback->message = (char *)eng_trap_kind_message(kind);
         return fallback;
     }
     trap->kind = kind;
@@ -62,7 +62,7 @@ wh_trap *trap_new(wh_trap_kind kind, const char *host_message)
     return trap;
 }
 
-void trap_free(wh_trap *trap)
+void eng_trap_free(eng_trap *trap)
 {
     if (!trap || is_static_trap(trap))
         return;
@@ -71,27 +71,27 @@ void trap_free(wh_trap *trap)
     free(trap);
 }
 
-wh_backtrace_frame *trap_extend_frames(wh_trap *trap, uint32_t count)
+eng_backtrace_frame *eng_trap_extend_frames(eng_trap *trap, uint32_t count)
 {
     if (is_static_trap(trap) || count > UINT32_MAX - trap->frame_count)
         return NULL;
     size_t new_count = (size_t)trap->frame_count + count;
-    wh_backtrace_frame *frames = realloc(trap->frames, new_count * sizeof *frames);
+    eng_backtrace_frame *frames = realloc(trap->frames, new_count * sizeof *frames);
     if (!frames)
         return NULL;
     trap->frames = frames;
-    wh_backtrace_frame *added = frames + trap->frame_count;
+    eng_backtrace_frame *added = frames + trap->frame_count;
     trap->frame_count = (uint32_t)new_count;
     return added;
 }
 
-static void print_frame(const wh_backtrace_frame *frame, FILE *file)
+static void print_frame(const eng_backtrace_frame *frame, FILE *file)
 {
     if (!frame->module) {
         fputs("  at <host>\n", file);
         return;
     }
-    const wh_name *name = module_func_name(frame->module, frame->func_index);
+    const eng_name *name = eng_module_func_name(frame->module, frame->func_index);
     if (name && name->data)
         fprintf(file, "  at %.*s", (int)name->length, name->data);
     else
@@ -106,7 +106,7 @@ static void print_frame(const wh_backtrace_frame *frame, FILE *file)
 #define BACKTRACE_HEAD 40
 #define BACKTRACE_TAIL 10
 
-void trap_print(const wh_trap *trap, void *stream)
+void eng_trap_print(const eng_trap *trap, void *stream)
 {
     FILE *file = stream;
     fprintf(file, "trap: %s\n", trap->message);
@@ -126,7 +126,7 @@ void trap_print(const wh_trap *trap, void *stream)
  *
  * Loads and stores do no bounds checks: every address they can form lies inside the memory's
  * reservation, and the part beyond the current size is inaccessible. A fault there while wasm
- * runs is an out-of-bounds access, and the handler jumps back into func_call, which turns it
+ * runs is an out-of-bounds access, and the handler jumps back into eng_func_call, which turns it
  * into a trap. Any other fault is a genuine crash: the handler puts the previous disposition
  * back and returns, so the faulting instruction runs again and crashes as it would have
  * without us (or reaches the sanitizer's handler, which then reports it). */
@@ -136,7 +136,7 @@ static struct sigaction previous_segv_action, previous_bus_action;
 static void fault_handler(int signal_number, siginfo_t *info, void *context)
 {
     (void)context;
-    struct wh_fault_guard *guard = &trap_fault_guard;
+    struct eng_fault_guard *guard = &eng_trap_fault_guard;
     uintptr_t address = (uintptr_t)info->si_addr;
     uintptr_t base = (uintptr_t)guard->memory_base;
     if (guard->jump && base && address >= base && address - base < guard->memory_reserved)
@@ -154,7 +154,7 @@ static void install_fault_handler(void)
     memset(&action, 0, sizeof action);
     action.sa_sigaction = fault_handler;
     sigemptyset(&action.sa_mask);
-    /* SA_NODEFER: func_call uses sigsetjmp(..., 0), which does not save the signal mask (that
+    /* SA_NODEFER: eng_func_call uses sigsetjmp(..., 0), which does not save the signal mask (that
      * would cost a system call per call). Leaving the handler by siglongjmp then restores no
      * mask, so the handler must not block SIGSEGV/SIGBUS in the first place, or the next guard
      * fault would find them blocked and kill the process. */
@@ -163,7 +163,7 @@ static void install_fault_handler(void)
     sigaction(SIGBUS, &action, &previous_bus_action);
 }
 
-void trap_install_signal_handler(void)
+void eng_trap_install_signal_handler(void)
 {
     /* The handler chains to the one it replaced: installing it twice would chain to itself. */
     static pthread_once_t once = PTHREAD_ONCE_INIT;

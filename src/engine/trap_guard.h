@@ -1,6 +1,6 @@
 /* trap_guard.h: what the interpreter shares with the guard-page fault handler (trap.c), internal. */
-#ifndef WH_TRAP_GUARD_H
-#define WH_TRAP_GUARD_H
+#ifndef ENG_TRAP_GUARD_H
+#define ENG_TRAP_GUARD_H
 
 #include <setjmp.h>
 #include <stddef.h>
@@ -12,14 +12,14 @@
  * `jump` is non-NULL only while wasm code runs on this thread (NULL during host calls, so a
  * host function's own bad access still crashes as it should). memory_base/memory_reserved
  * describe the reservation of the instance whose code is running (NULL/0 without memory). */
-extern _Thread_local struct wh_fault_guard {
+extern _Thread_local struct eng_fault_guard {
     sigjmp_buf *jump;
     uint8_t *memory_base;
     size_t memory_reserved;
-} trap_fault_guard;
+} eng_trap_fault_guard;
 
 /* Grows trap->frames by `count` entries and returns the first new one for the caller to fill,
  * or NULL when out of memory (the trap is then left as it was). */
-wh_backtrace_frame *trap_extend_frames(wh_trap *trap, uint32_t count);
+eng_backtrace_frame *eng_trap_extend_frames(eng_trap *trap, uint32_t count);
 
 #endif

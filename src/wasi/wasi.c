@@ -111,7 +111,7 @@ static uint64_t stdio_rights(int number, uint8_t filetype)
 }
 
 /* Puts stdio descriptor `number` back in the table as its stream says (after a setting changed). */
-static wh_error *install_stdio(wh_wasi *wasi, int number)
+static eng_error *install_stdio(wh_wasi *wasi, int number)
 {
     wasi_stream *stream = &wasi->streams[number];
     wasi_fd *entry = &wasi->fds[number];
@@ -189,16 +189,16 @@ void wasi_free(wh_wasi *wasi)
 }
 
 /* Appends a NUL-terminated string (made of up to three parts) to a list buffer. */
-static wh_error *append_string(char **list, size_t *size, uint32_t *count, const char *a, const char *b, const char *c)
+static eng_error *append_string(char **list, size_t *size, uint32_t *count, const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = b ? strlen(b) : 0, lc = c ? strlen(c) : 0;
     size_t added = la + lb + lc + 1;
     /* Sizes are reported to the guest as u32. */
     if (*count == UINT32_MAX || added > UINT32_MAX - *size)
-        return wh_error_new("too many or too long arguments or environment variables for WASI (4 GiB at most)");
+        return eng_error_new("too many or too long arguments or environment variables for WASI (4 GiB at most)");
     char *grown = realloc(*list, *size + added);
     if (!grown)
-        return wh_error_new("out of memory storing WASI arguments or environment variables");
+        return eng_error_new("out of memory storing WASI arguments or environment variables");
     memcpy(grown + *size, a, la);
     if (lb)
         memcpy(grown + *size + la, b, lb);
@@ -211,34 +211,34 @@ static wh_error *append_string(char **list, size_t *size, uint32_t *count, const
     return NULL;
 }
 
-wh_error *wasi_set_args(wh_wasi *wasi, int argc, const char *const *argv)
+eng_error *wasi_set_args(wh_wasi *wasi, int argc, const char *const *argv)
 {
     free(wasi->args);
     wasi->args = NULL;
     wasi->args_size = 0;
     wasi->arg_count = 0;
     for (int i = 0; i < argc; i++) {
-        wh_error *error = append_string(&wasi->args, &wasi->args_size, &wasi->arg_count, argv[i], NULL, NULL);
+        eng_error *error = append_string(&wasi->args, &wasi->args_size, &wasi->arg_count, argv[i], NULL, NULL);
         if (error)
             return error;
     }
     return NULL;
 }
 
-wh_error *wasi_add_env(wh_wasi *wasi, const char *name, const char *value)
+eng_error *wasi_add_env(wh_wasi *wasi, const char *name, const char *value)
 {
     if (name[0] == '\0' || strchr(name, '='))
-        return wh_error_new("invalid environment variable name '%s': it must be non-empty and contain no '='", name);
+        return eng_error_new("invalid environment variable name '%s': it must be non-empty and contain no '='", name);
     return append_string(&wasi->env, &wasi->env_size, &wasi->env_count, name, "=", value);
 }
 
-wh_error *wasi_preopen_dir(wh_wasi *wasi, const char *host_path, const char *guest_path, bool read_only)
+eng_error *wasi_preopen_dir(wh_wasi *wasi, const char *host_path, const char *guest_path, bool read_only)
 {
     if (guest_path[0] == '\0')
-        return wh_error_new("%s: the guest path of a directory cannot be empty", host_path);
+        return eng_error_new("%s: the guest path of a directory cannot be empty", host_path);
     int host_fd = open(host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (host_fd < 0)
-        return wh_error_new("%s: cannot open directory: %s", host_path, strerror(errno));
+        return eng_error_new("%s: cannot open directory: %s", host_path, strerror(errno));
     wasi_fd entry;
     memset(&entry, 0, sizeof entry);
     entry.host_fd = host_fd;
@@ -254,20 +254,20 @@ wh_error *wasi_preopen_dir(wh_wasi *wasi, const char *host_path, const char *gue
     entry.preopen_length = strlen(guest_path);
     if (!entry.preopen) {
         close(host_fd);
-        return wh_error_new("out of memory adding directory %s", host_path);
+        return eng_error_new("out of memory adding directory %s", host_path);
     }
     uint32_t fd;
     if (wasi_fd_add(wasi, &entry, &fd) != WASI_ESUCCESS)
-        return wh_error_new("%s: too many open descriptors for WASI", host_path);
+        return eng_error_new("%s: too many open descriptors for WASI", host_path);
     return NULL;
 }
 
 /* ---- stdio settings ---- */
 
-static wh_error *check_stdio_number(int fd, bool output)
+static eng_error *check_stdio_number(int fd, bool output)
 {
     if (output ? (fd != 1 && fd != 2) : (fd < 0 || fd > 2))
-        return wh_error_new("WASI stdio: descriptor %d is not %s", fd, output ? "stdout (1) or stderr (2)" : "0, 1 or 2");
+        return eng_error_new("WASI stdio: descriptor %d is not %s", fd, output ? "stdout (1) or stderr (2)" : "0, 1 or 2");
     return NULL;
 }
 
@@ -285,20 +285,20 @@ static void reset_stream(wh_wasi *wasi, int fd, wasi_stream_kind kind)
     stream->limit = limit;
 }
 
-wh_error *wasi_stdio_inherit(wh_wasi *wasi, int fd)
+eng_error *wasi_stdio_inherit(wh_wasi *wasi, int fd)
 {
-    wh_error *error = check_stdio_number(fd, false);
+    eng_error *error = check_stdio_number(fd, false);
     if (error)
         return error;
     reset_stream(wasi, fd, WASI_STREAM_INHERIT);
     return install_stdio(wasi, fd);
 }
 
-wh_error *wasi_stdin_buffer(wh_wasi *wasi, const void *data, size_t size)
+eng_error *wasi_stdin_buffer(wh_wasi *wasi, const void *data, size_t size)
 {
     uint8_t *copy = malloc(size ? size : 1);
     if (!copy)
-        return wh_error_new("out of memory copying %zu bytes of stdin", size);
+        return eng_error_new("out of memory copying %zu bytes of stdin", size);
     if (size)
         memcpy(copy, data, size);
     reset_stream(wasi, 0, WASI_STREAM_BUFFER);
@@ -307,41 +307,41 @@ wh_error *wasi_stdin_buffer(wh_wasi *wasi, const void *data, size_t size)
     return install_stdio(wasi, 0);
 }
 
-wh_error *wasi_stdin_callback(wh_wasi *wasi, wasi_read_callback read, void *user)
+eng_error *wasi_stdin_callback(wh_wasi *wasi, wasi_read_callback read, void *user)
 {
     if (!read)
-        return wh_error_new("WASI stdin callback is NULL");
+        return eng_error_new("WASI stdin callback is NULL");
     reset_stream(wasi, 0, WASI_STREAM_CALLBACK);
     wasi->streams[0].read = read;
     wasi->streams[0].user = user;
     return install_stdio(wasi, 0);
 }
 
-wh_error *wasi_output_buffer(wh_wasi *wasi, int fd)
+eng_error *wasi_output_buffer(wh_wasi *wasi, int fd)
 {
-    wh_error *error = check_stdio_number(fd, true);
+    eng_error *error = check_stdio_number(fd, true);
     if (error)
         return error;
     reset_stream(wasi, fd, WASI_STREAM_BUFFER);
     return install_stdio(wasi, fd);
 }
 
-wh_error *wasi_output_callback(wh_wasi *wasi, int fd, wasi_write_callback write, void *user)
+eng_error *wasi_output_callback(wh_wasi *wasi, int fd, wasi_write_callback write, void *user)
 {
-    wh_error *error = check_stdio_number(fd, true);
+    eng_error *error = check_stdio_number(fd, true);
     if (error)
         return error;
     if (!write)
-        return wh_error_new("WASI output callback is NULL");
+        return eng_error_new("WASI output callback is NULL");
     reset_stream(wasi, fd, WASI_STREAM_CALLBACK);
     wasi->streams[fd].write = write;
     wasi->streams[fd].user = user;
     return install_stdio(wasi, fd);
 }
 
-wh_error *wasi_output_limit(wh_wasi *wasi, int fd, uint64_t max_bytes)
+eng_error *wasi_output_limit(wh_wasi *wasi, int fd, uint64_t max_bytes)
 {
-    wh_error *error = check_stdio_number(fd, true);
+    eng_error *error = check_stdio_number(fd, true);
     if (error)
         return error;
     wasi->streams[fd].limit = max_bytes;
@@ -395,22 +395,22 @@ static int list_sizes_get(const wh_wasi *wasi, size_t size, uint32_t count, uint
     return WASI_ESUCCESS;
 }
 
-wh_trap *wasi_args_get(void *env, wh_slot *a)
+eng_trap *wasi_args_get(void *env, eng_slot *a)
 {
     wh_wasi *wasi = env;
     WASI_RETURN(list_get(wasi, wasi->args, wasi->args_size, wasi->arg_count, WASI_ARG32(0), WASI_ARG32(1)));
 }
-wh_trap *wasi_args_sizes_get(void *env, wh_slot *a)
+eng_trap *wasi_args_sizes_get(void *env, eng_slot *a)
 {
     wh_wasi *wasi = env;
     WASI_RETURN(list_sizes_get(wasi, wasi->args_size, wasi->arg_count, WASI_ARG32(0), WASI_ARG32(1)));
 }
-wh_trap *wasi_environ_get(void *env, wh_slot *a)
+eng_trap *wasi_environ_get(void *env, eng_slot *a)
 {
     wh_wasi *wasi = env;
     WASI_RETURN(list_get(wasi, wasi->env, wasi->env_size, wasi->env_count, WASI_ARG32(0), WASI_ARG32(1)));
 }
-wh_trap *wasi_environ_sizes_get(void *env, wh_slot *a)
+eng_trap *wasi_environ_sizes_get(void *env, eng_slot *a)
 {
     wh_wasi *wasi = env;
     WASI_RETURN(list_sizes_get(wasi, wasi->env_size, wasi->env_count, WASI_ARG32(0), WASI_ARG32(1)));
@@ -444,9 +444,9 @@ static int clock_get(const wh_wasi *wasi, uint32_t id, uint32_t result_ptr, bool
     return WASI_ESUCCESS;
 }
 
-wh_trap *wasi_clock_res_get(void *env, wh_slot *a) { WASI_RETURN(clock_get(env, WASI_ARG32(0), WASI_ARG32(1), true)); }
+eng_trap *wasi_clock_res_get(void *env, eng_slot *a) { WASI_RETURN(clock_get(env, WASI_ARG32(0), WASI_ARG32(1), true)); }
 /* The precision argument (a[1]) is a hint the host clocks do not need. */
-wh_trap *wasi_clock_time_get(void *env, wh_slot *a) { WASI_RETURN(clock_get(env, WASI_ARG32(0), WASI_ARG32(2), false)); }
+eng_trap *wasi_clock_time_get(void *env, eng_slot *a) { WASI_RETURN(clock_get(env, WASI_ARG32(0), WASI_ARG32(2), false)); }
 
 static int random_get(const wh_wasi *wasi, uint32_t buf_ptr, uint32_t buf_len)
 {
@@ -466,13 +466,13 @@ static int random_get(const wh_wasi *wasi, uint32_t buf_ptr, uint32_t buf_len)
     return WASI_ESUCCESS;
 }
 
-wh_trap *wasi_random_get(void *env, wh_slot *a) { WASI_RETURN(random_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
+eng_trap *wasi_random_get(void *env, eng_slot *a) { WASI_RETURN(random_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
 
 /* ---- processes ---- */
 
-/* proc_exit ends the program: a trap of kind WH_TRAP_EXIT unwinds every wasm frame up to
- * whoever called func_call, who reads the code from the trap (or wasi_exited). */
-wh_trap *wasi_proc_exit(void *env, wh_slot *a)
+/* proc_exit ends the program: a trap of kind ENG_TRAP_EXIT unwinds every wasm frame up to
+ * whoever called eng_func_call, who reads the code from the trap (or wasi_exited). */
+eng_trap *wasi_proc_exit(void *env, eng_slot *a)
 {
     wh_wasi *wasi = env;
     uint32_t code = WASI_ARG32(0);
@@ -480,19 +480,19 @@ wh_trap *wasi_proc_exit(void *env, wh_slot *a)
     wasi->exit_code = code;
     char message[64];
     snprintf(message, sizeof message, "exit with code %u", code);
-    wh_trap *trap = trap_new(WH_TRAP_EXIT, message);
+    eng_trap *trap = eng_trap_new(ENG_TRAP_EXIT, message);
     trap->exit_code = (int)code;
     return trap;
 }
 
 /* Signals are not part of the sandbox: a guest cannot raise one in the host process. */
-wh_trap *wasi_proc_raise(void *env, wh_slot *a)
+eng_trap *wasi_proc_raise(void *env, eng_slot *a)
 {
     (void)env;
     WASI_RETURN(WASI_ENOSYS);
 }
 
-wh_trap *wasi_sched_yield(void *env, wh_slot *a)
+eng_trap *wasi_sched_yield(void *env, eng_slot *a)
 {
     (void)env;
     sched_yield();
@@ -509,10 +509,10 @@ static int not_a_socket(wh_wasi *wasi, uint32_t fd)
     return wasi_fd_get(wasi, fd, 0, &error) ? WASI_ENOTSOCK : error;
 }
 
-wh_trap *wasi_sock_accept(void *env, wh_slot *a) { WASI_RETURN(not_a_socket(env, WASI_ARG32(0))); }
-wh_trap *wasi_sock_recv(void *env, wh_slot *a) { WASI_RETURN(not_a_socket(env, WASI_ARG32(0))); }
-wh_trap *wasi_sock_send(void *env, wh_slot *a) { WASI_RETURN(not_a_socket(env, WASI_ARG32(0))); }
-wh_trap *wasi_sock_shutdown(void *env, wh_slot *a) { WASI_RETURN(not_a_socket(env, WASI_ARG32(0))); }
+eng_trap *wasi_sock_accept(void *env, eng_slot *a) { WASI_RETURN(not_a_socket(env, WASI_ARG32(0))); }
+eng_trap *wasi_sock_recv(void *env, eng_slot *a) { WASI_RETURN(not_a_socket(env, WASI_ARG32(0))); }
+eng_trap *wasi_sock_send(void *env, eng_slot *a) { WASI_RETURN(not_a_socket(env, WASI_ARG32(0))); }
+eng_trap *wasi_sock_shutdown(void *env, eng_slot *a) { WASI_RETURN(not_a_socket(env, WASI_ARG32(0))); }
 
 /* ---- linking ---- */
 
@@ -520,7 +520,7 @@ typedef struct wasi_function {
     const char *name;
     const char *params;  /* "i" i32, "I" i64 */
     const char *results;
-    wh_host_callback callback;
+    eng_host_callback callback;
 } wasi_function;
 
 #define WASI_ENTRY(name, params, results) {#name, params, results, wasi_##name},
@@ -543,7 +543,7 @@ static bool takes_pointers(const wasi_function *function)
     return true;
 }
 
-static const wasi_function *find_function(const wh_name *name)
+static const wasi_function *find_function(const eng_name *name)
 {
     for (size_t i = 0; i < WASI_FUNCTION_COUNT; i++) {
         if (strlen(wasi_functions[i].name) == name->length &&
@@ -554,7 +554,7 @@ static const wasi_function *find_function(const wh_name *name)
 }
 
 /* A name as printable text: control characters, quotes and non-ASCII bytes as \hh. */
-static void printable_name(const wh_name *name, char *out, size_t size)
+static void printable_name(const eng_name *name, char *out, size_t size)
 {
     size_t used = 0;
     for (uint32_t i = 0; i < name->length && used + 4 < size; i++) {
@@ -567,57 +567,57 @@ static void printable_name(const wh_name *name, char *out, size_t size)
     out[used] = '\0';
 }
 
-bool wasi_is_import(const wh_import *import)
+bool wasi_is_import(const eng_import *import)
 {
     return import->module.length == strlen(WASI_MODULE_NAME) &&
            memcmp(import->module.data, WASI_MODULE_NAME, import->module.length) == 0;
 }
 
-wh_error *wasi_import(wh_wasi *wasi, wh_store *store, const wh_module *module, uint32_t import_index, wh_extern *out)
+eng_error *wasi_import(wh_wasi *wasi, eng_store *store, const eng_module *module, uint32_t import_index, eng_extern *out)
 {
-    const wh_import *import = &module->imports[import_index];
+    const eng_import *import = &module->imports[import_index];
     char name[256];
     printable_name(&import->name, name, sizeof name);
-    if (import->kind != WH_EXTERN_FUNC)
-        return wh_error_new("import %u \"%s\".\"%s\": WASI provides only functions, not a %s", import_index,
-                            WASI_MODULE_NAME, name, externkind_name(import->kind));
+    if (import->kind != ENG_EXTERN_FUNC)
+        return eng_error_new("import %u \"%s\".\"%s\": WASI provides only functions, not a %s", import_index,
+                            WASI_MODULE_NAME, name, eng_externkind_name(import->kind));
     const wasi_function *function = find_function(&import->name);
     if (!function)
-        return wh_error_new("import %u \"%s\".\"%s\": unknown WASI function (%s has no function of that name)",
+        return eng_error_new("import %u \"%s\".\"%s\": unknown WASI function (%s has no function of that name)",
                             import_index, WASI_MODULE_NAME, name, WASI_MODULE_NAME);
-    wh_valtype types[16];
+    eng_valtype types[16];
     uint32_t param_count = (uint32_t)strlen(function->params), result_count = (uint32_t)strlen(function->results);
     for (uint32_t i = 0; i < param_count + result_count; i++) {
         char c = i < param_count ? function->params[i] : function->results[i - param_count];
-        types[i] = c == 'I' ? WH_I64 : WH_I32;
+        types[i] = c == 'I' ? ENG_I64 : ENG_I32;
     }
-    wh_functype type = {param_count, result_count, types, 0};
-    functype_compute_hash(&type);
-    wh_func *func = func_new_host(store, &type, function->callback, wasi);
+    eng_functype type = {param_count, result_count, types, 0};
+    eng_functype_compute_hash(&type);
+    eng_func *func = eng_func_new_host(store, &type, function->callback, wasi);
     if (!func)
-        return wh_error_new("out of memory creating the WASI function \"%s\"", name);
-    out->kind = WH_EXTERN_FUNC;
+        return eng_error_new("out of memory creating the WASI function \"%s\"", name);
+    out->kind = ENG_EXTERN_FUNC;
     out->func = func;
     return NULL;
 }
 
-wh_error *wasi_bind(wh_wasi *wasi, wh_instance *instance)
+eng_error *wasi_bind(wh_wasi *wasi, eng_instance *instance)
 {
-    wh_extern memory;
-    if (instance_export(instance, "memory", 6, &memory) && memory.kind == WH_EXTERN_MEMORY) {
+    eng_extern memory;
+    if (eng_instance_export(instance, "memory", 6, &memory) && memory.kind == ENG_EXTERN_MEMORY) {
         wasi->memory = memory.memory;
         return NULL;
     }
     wasi->memory = NULL;
     /* Without a memory, the functions that take pointers could only fail: say so now. */
-    const wh_module *module = instance->module;
+    const eng_module *module = instance->module;
     for (uint32_t i = 0; i < module->import_count; i++) {
-        const wh_import *import = &module->imports[i];
-        if (!wasi_is_import(import) || import->kind != WH_EXTERN_FUNC)
+        const eng_import *import = &module->imports[i];
+        if (!wasi_is_import(import) || import->kind != ENG_EXTERN_FUNC)
             continue;
         const wasi_function *function = find_function(&import->name);
         if (function && takes_pointers(function))
-            return wh_error_new("the module imports \"%s\".\"%s\", which takes pointers into memory, but exports "
+            return eng_error_new("the module imports \"%s\".\"%s\", which takes pointers into memory, but exports "
                                 "no memory named \"memory\"",
                                 WASI_MODULE_NAME, function->name);
     }

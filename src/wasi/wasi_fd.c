@@ -704,63 +704,63 @@ static int fd_readdir(wh_wasi *wasi, uint32_t fd, uint32_t buf_ptr, uint32_t buf
 
 /* ---- host callbacks ---- */
 
-wh_trap *wasi_fd_read(void *env, wh_slot *a)
+eng_trap *wasi_fd_read(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_transfer(env, WASI_ARG32(0), false, false, WASI_ARG32(1), WASI_ARG32(2), 0, WASI_ARG32(3)));
 }
-wh_trap *wasi_fd_write(void *env, wh_slot *a)
+eng_trap *wasi_fd_write(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_transfer(env, WASI_ARG32(0), true, false, WASI_ARG32(1), WASI_ARG32(2), 0, WASI_ARG32(3)));
 }
-wh_trap *wasi_fd_pread(void *env, wh_slot *a)
+eng_trap *wasi_fd_pread(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_transfer(env, WASI_ARG32(0), false, true, WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
 }
-wh_trap *wasi_fd_pwrite(void *env, wh_slot *a)
+eng_trap *wasi_fd_pwrite(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_transfer(env, WASI_ARG32(0), true, true, WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
 }
-wh_trap *wasi_fd_seek(void *env, wh_slot *a)
+eng_trap *wasi_fd_seek(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_seek(env, WASI_ARG32(0), (int64_t)WASI_ARG64(1), WASI_ARG32(2), WASI_ARG32(3)));
 }
-wh_trap *wasi_fd_tell(void *env, wh_slot *a) { WASI_RETURN(fd_tell(env, WASI_ARG32(0), WASI_ARG32(1))); }
-wh_trap *wasi_fd_close(void *env, wh_slot *a) { WASI_RETURN(fd_close(env, WASI_ARG32(0))); }
-wh_trap *wasi_fd_renumber(void *env, wh_slot *a) { WASI_RETURN(fd_renumber(env, WASI_ARG32(0), WASI_ARG32(1))); }
-wh_trap *wasi_fd_fdstat_get(void *env, wh_slot *a) { WASI_RETURN(fd_fdstat_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
-wh_trap *wasi_fd_fdstat_set_flags(void *env, wh_slot *a)
+eng_trap *wasi_fd_tell(void *env, eng_slot *a) { WASI_RETURN(fd_tell(env, WASI_ARG32(0), WASI_ARG32(1))); }
+eng_trap *wasi_fd_close(void *env, eng_slot *a) { WASI_RETURN(fd_close(env, WASI_ARG32(0))); }
+eng_trap *wasi_fd_renumber(void *env, eng_slot *a) { WASI_RETURN(fd_renumber(env, WASI_ARG32(0), WASI_ARG32(1))); }
+eng_trap *wasi_fd_fdstat_get(void *env, eng_slot *a) { WASI_RETURN(fd_fdstat_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
+eng_trap *wasi_fd_fdstat_set_flags(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_fdstat_set_flags(env, WASI_ARG32(0), WASI_ARG32(1)));
 }
-wh_trap *wasi_fd_fdstat_set_rights(void *env, wh_slot *a)
+eng_trap *wasi_fd_fdstat_set_rights(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_fdstat_set_rights(env, WASI_ARG32(0), WASI_ARG64(1), WASI_ARG64(2)));
 }
-wh_trap *wasi_fd_filestat_get(void *env, wh_slot *a) { WASI_RETURN(fd_filestat_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
-wh_trap *wasi_fd_filestat_set_size(void *env, wh_slot *a)
+eng_trap *wasi_fd_filestat_get(void *env, eng_slot *a) { WASI_RETURN(fd_filestat_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
+eng_trap *wasi_fd_filestat_set_size(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_filestat_set_size(env, WASI_ARG32(0), WASI_ARG64(1)));
 }
-wh_trap *wasi_fd_filestat_set_times(void *env, wh_slot *a)
+eng_trap *wasi_fd_filestat_set_times(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_filestat_set_times(env, WASI_ARG32(0), WASI_ARG64(1), WASI_ARG64(2), WASI_ARG32(3)));
 }
-wh_trap *wasi_fd_advise(void *env, wh_slot *a)
+eng_trap *wasi_fd_advise(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_advise(env, WASI_ARG32(0), WASI_ARG64(1), WASI_ARG64(2), WASI_ARG32(3)));
 }
-wh_trap *wasi_fd_allocate(void *env, wh_slot *a) { WASI_RETURN(fd_allocate(env, WASI_ARG32(0), WASI_ARG64(1), WASI_ARG64(2))); }
-wh_trap *wasi_fd_datasync(void *env, wh_slot *a)
+eng_trap *wasi_fd_allocate(void *env, eng_slot *a) { WASI_RETURN(fd_allocate(env, WASI_ARG32(0), WASI_ARG64(1), WASI_ARG64(2))); }
+eng_trap *wasi_fd_datasync(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_sync_common(env, WASI_ARG32(0), WASI_RIGHT_FD_DATASYNC, fdatasync));
 }
-wh_trap *wasi_fd_sync(void *env, wh_slot *a) { WASI_RETURN(fd_sync_common(env, WASI_ARG32(0), WASI_RIGHT_FD_SYNC, fsync)); }
-wh_trap *wasi_fd_prestat_get(void *env, wh_slot *a) { WASI_RETURN(fd_prestat_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
-wh_trap *wasi_fd_prestat_dir_name(void *env, wh_slot *a)
+eng_trap *wasi_fd_sync(void *env, eng_slot *a) { WASI_RETURN(fd_sync_common(env, WASI_ARG32(0), WASI_RIGHT_FD_SYNC, fsync)); }
+eng_trap *wasi_fd_prestat_get(void *env, eng_slot *a) { WASI_RETURN(fd_prestat_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
+eng_trap *wasi_fd_prestat_dir_name(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_prestat_dir_name(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
 }
-wh_trap *wasi_fd_readdir(void *env, wh_slot *a)
+eng_trap *wasi_fd_readdir(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_readdir(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
 }

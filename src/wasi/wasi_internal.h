@@ -203,7 +203,7 @@ typedef struct wasi_fd {
 } wasi_fd;
 
 struct wh_wasi {
-    wh_memory *memory; /* bound by wasi_bind; NULL before */
+    eng_memory *memory; /* bound by wasi_bind; NULL before */
     char *args;        /* arg_count NUL-terminated strings, back to back */
     size_t args_size;
     uint32_t arg_count;
@@ -312,7 +312,7 @@ static inline void wasi_put64(uint8_t *p, uint64_t v)
     X(sock_send, "iiiii", "i")                   \
     X(sock_shutdown, "ii", "i")
 
-#define WASI_DECLARE(name, params, results) wh_trap *wasi_##name(void *env, wh_slot *a);
+#define WASI_DECLARE(name, params, results) eng_trap *wasi_##name(void *env, eng_slot *a);
 WASI_FUNCTIONS(WASI_DECLARE)
 #undef WASI_DECLARE
 

@@ -365,47 +365,47 @@ static int path_readlink(wh_wasi *wasi, uint32_t fd, uint32_t path_ptr, uint32_t
 
 /* ---- host callbacks ---- */
 
-wh_trap *wasi_path_open(void *env, wh_slot *a)
+eng_trap *wasi_path_open(void *env, eng_slot *a)
 {
     WASI_RETURN(path_open(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4), WASI_ARG64(5),
                           WASI_ARG64(6), WASI_ARG32(7), WASI_ARG32(8)));
 }
-wh_trap *wasi_path_create_directory(void *env, wh_slot *a)
+eng_trap *wasi_path_create_directory(void *env, eng_slot *a)
 {
     WASI_RETURN(path_name_operation(env, NAME_CREATE_DIRECTORY, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
 }
-wh_trap *wasi_path_remove_directory(void *env, wh_slot *a)
+eng_trap *wasi_path_remove_directory(void *env, eng_slot *a)
 {
     WASI_RETURN(path_name_operation(env, NAME_REMOVE_DIRECTORY, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
 }
-wh_trap *wasi_path_unlink_file(void *env, wh_slot *a)
+eng_trap *wasi_path_unlink_file(void *env, eng_slot *a)
 {
     WASI_RETURN(path_name_operation(env, NAME_UNLINK_FILE, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));
 }
-wh_trap *wasi_path_filestat_get(void *env, wh_slot *a)
+eng_trap *wasi_path_filestat_get(void *env, eng_slot *a)
 {
     WASI_RETURN(path_filestat_get(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4)));
 }
-wh_trap *wasi_path_filestat_set_times(void *env, wh_slot *a)
+eng_trap *wasi_path_filestat_set_times(void *env, eng_slot *a)
 {
     WASI_RETURN(path_filestat_set_times(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG64(4),
                                         WASI_ARG64(5), WASI_ARG32(6)));
 }
-wh_trap *wasi_path_link(void *env, wh_slot *a)
+eng_trap *wasi_path_link(void *env, eng_slot *a)
 {
     WASI_RETURN(path_link(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4), WASI_ARG32(5),
                           WASI_ARG32(6)));
 }
-wh_trap *wasi_path_rename(void *env, wh_slot *a)
+eng_trap *wasi_path_rename(void *env, eng_slot *a)
 {
     WASI_RETURN(path_rename(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4),
                             WASI_ARG32(5)));
 }
-wh_trap *wasi_path_symlink(void *env, wh_slot *a)
+eng_trap *wasi_path_symlink(void *env, eng_slot *a)
 {
     WASI_RETURN(path_symlink(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4)));
 }
-wh_trap *wasi_path_readlink(void *env, wh_slot *a)
+eng_trap *wasi_path_readlink(void *env, eng_slot *a)
 {
     WASI_RETURN(path_readlink(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4),
                               WASI_ARG32(5)));

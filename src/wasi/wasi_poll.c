@@ -249,7 +249,7 @@ static int poll_oneoff(wh_wasi *wasi, uint32_t in_ptr, uint32_t out_ptr, uint32_
     return WASI_ESUCCESS;
 }
 
-wh_trap *wasi_poll_oneoff(void *env, wh_slot *a)
+eng_trap *wasi_poll_oneoff(void *env, eng_slot *a)
 {
     WASI_RETURN(poll_oneoff(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3)));
 }

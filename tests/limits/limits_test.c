@@ -61,7 +61,7 @@ static void memory_use(long *rss_kib, long *vm_kib)
 }
 
 /* Loads DIR/NAME.wasm, compiled with `checks`. */
-static wh_module *load(const char *name, uint32_t checks)
+static eng_module *load(const char *name, uint32_t checks)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.wasm", dir, name);
@@ -73,10 +73,10 @@ static wh_module *load(const char *name, uint32_t checks)
     static uint8_t bytes[1 << 20];
     size_t size = fread(bytes, 1, sizeof bytes, file);
     fclose(file);
-    uint32_t previous = compile_set_checks(checks);
-    wh_module *module;
-    wh_error *error = module_load(bytes, size, &module);
-    compile_set_checks(previous);
+    uint32_t previous = eng_compile_set_checks(checks);
+    eng_module *module;
+    eng_error *error = eng_module_load(bytes, size, &module);
+    eng_compile_set_checks(previous);
     if (error) {
         fprintf(stderr, "%s: %s\n", path, error->message);
         exit(2);
@@ -84,11 +84,11 @@ static wh_module *load(const char *name, uint32_t checks)
     return module;
 }
 
-static wh_instance *instantiate(wh_store *store, wh_module *module, const wh_extern *imports, uint32_t count)
+static eng_instance *instantiate(eng_store *store, eng_module *module, const eng_extern *imports, uint32_t count)
 {
-    wh_instance *instance;
-    wh_trap *trap = NULL;
-    wh_error *error = instance_new(store, module, imports, count, &instance, &trap);
+    eng_instance *instance;
+    eng_trap *trap = NULL;
+    eng_error *error = eng_instance_new(store, module, imports, count, &instance, &trap);
     if (error || trap) {
         fprintf(stderr, "instantiation failed: %s\n", error ? error->message : trap->message);
         exit(2);
@@ -96,10 +96,10 @@ static wh_instance *instantiate(wh_store *store, wh_module *module, const wh_ext
     return instance;
 }
 
-static wh_func *export(wh_instance *instance, const char *name)
+static eng_func *export(eng_instance *instance, const char *name)
 {
-    wh_extern ext;
-    if (!instance_export(instance, name, strlen(name), &ext) || ext.kind != WH_EXTERN_FUNC) {
+    eng_extern ext;
+    if (!eng_instance_export(instance, name, strlen(name), &ext) || ext.kind != ENG_EXTERN_FUNC) {
         fprintf(stderr, "no exported function %s\n", name);
         exit(2);
     }
@@ -107,99 +107,99 @@ static wh_func *export(wh_instance *instance, const char *name)
 }
 
 /* Calls `func` with up to two i32 arguments; returns the trap kind or -1, the first result in *result. */
-static int call(wh_store *store, wh_func *func, int32_t a, int32_t b, wh_slot *result)
+static int call(eng_store *store, eng_func *func, int32_t a, int32_t b, eng_slot *result)
 {
-    wh_slot slots[4] = {{0}};
+    eng_slot slots[4] = {{0}};
     slots[0].i32 = a;
     slots[1].i32 = b;
-    wh_trap *trap = func_call(store, func, slots);
+    eng_trap *trap = eng_func_call(store, func, slots);
     int kind = -1;
     if (trap) {
         kind = (int)trap->kind;
-        trap_free(trap);
+        eng_trap_free(trap);
     }
     if (result)
         *result = slots[0];
     return kind;
 }
 
-static const uint32_t all_checks = WH_CHECK_EPOCH | WH_CHECK_FUEL;
+static const uint32_t all_checks = ENG_CHECK_EPOCH | ENG_CHECK_FUEL;
 
 /* ---- fuel ---- */
 
 static void test_fuel(void)
 {
-    wh_module *module = load("loop", all_checks);
-    wh_store *store = store_new();
-    wh_instance *instance = instantiate(store, module, NULL, 0);
-    wh_func *sum = export(instance, "sum"), *spin = export(instance, "spin");
+    eng_module *module = load("loop", all_checks);
+    eng_store *store = eng_store_new();
+    eng_instance *instance = instantiate(store, module, NULL, 0);
+    eng_func *sum = export(instance, "sum"), *spin = export(instance, "spin");
     uint64_t remaining = 0;
-    wh_slot result;
+    eng_slot result;
 
-    EXPECT(!store_get_fuel(store, &remaining));
-    EXPECT(!store_add_fuel(store, 10));
+    EXPECT(!eng_store_get_fuel(store, &remaining));
+    EXPECT(!eng_store_add_fuel(store, 10));
     /* sum(100): 14 on entry, 14 per back-edge (100 of them), 1 after the loop. */
-    store_set_fuel(store, 1415);
+    eng_store_set_fuel(store, 1415);
     EXPECT(call(store, sum, 100, 0, &result) == -1 && result.i64 == 4950);
-    EXPECT(store_get_fuel(store, &remaining) && remaining == 0);
-    store_set_fuel(store, 1414);
-    EXPECT(call(store, sum, 100, 0, NULL) == WH_TRAP_FUEL_EXHAUSTED);
-    EXPECT(store_last_limit(store)->kind == WH_LIMIT_FUEL);
+    EXPECT(eng_store_get_fuel(store, &remaining) && remaining == 0);
+    eng_store_set_fuel(store, 1414);
+    EXPECT(call(store, sum, 100, 0, NULL) == ENG_TRAP_FUEL_EXHAUSTED);
+    EXPECT(eng_store_last_limit(store)->kind == ENG_LIMIT_FUEL);
     /* The block that did not fit was not charged: 0 left, short of the final 1. */
-    EXPECT(store_get_fuel(store, &remaining) && remaining == 0);
+    EXPECT(eng_store_get_fuel(store, &remaining) && remaining == 0);
     /* Deterministic: the same call costs the same again. */
-    store_set_fuel(store, 1000000);
+    eng_store_set_fuel(store, 1000000);
     EXPECT(call(store, sum, 1000, 0, &result) == -1 && result.i64 == 499500);
     uint64_t after_first;
-    EXPECT(store_get_fuel(store, &after_first));
+    EXPECT(eng_store_get_fuel(store, &after_first));
     EXPECT(call(store, sum, 1000, 0, &result) == -1);
-    EXPECT(store_get_fuel(store, &remaining) && 1000000 - after_first == after_first - remaining);
+    EXPECT(eng_store_get_fuel(store, &remaining) && 1000000 - after_first == after_first - remaining);
     EXPECT(1000000 - after_first == 14 + 1000 * 14 + 1);
     /* An infinite loop runs out; adding fuel lets the store go on. */
-    store_set_fuel(store, 5000);
-    EXPECT(call(store, spin, 0, 0, NULL) == WH_TRAP_FUEL_EXHAUSTED);
-    EXPECT(store_add_fuel(store, 2000));
+    eng_store_set_fuel(store, 5000);
+    EXPECT(call(store, spin, 0, 0, NULL) == ENG_TRAP_FUEL_EXHAUSTED);
+    EXPECT(eng_store_add_fuel(store, 2000));
     EXPECT(call(store, sum, 100, 0, &result) == -1 && result.i64 == 4950);
-    store_disable_fuel(store);
-    EXPECT(!store_get_fuel(store, &remaining));
+    eng_store_disable_fuel(store);
+    EXPECT(!eng_store_get_fuel(store, &remaining));
     EXPECT(call(store, sum, 100000, 0, &result) == -1 && result.i64 == 4999950000);
-    store_free(store);
-    module_release(module);
+    eng_store_free(store);
+    eng_module_release(module);
 }
 
 /* ---- deadlines and interruption ---- */
 
 static void test_deadline(void)
 {
-    wh_module *module = load("loop", all_checks);
-    wh_store *store = store_new();
-    wh_instance *instance = instantiate(store, module, NULL, 0);
-    wh_func *spin = export(instance, "spin"), *count = export(instance, "count"),
+    eng_module *module = load("loop", all_checks);
+    eng_store *store = eng_store_new();
+    eng_instance *instance = instantiate(store, module, NULL, 0);
+    eng_func *spin = export(instance, "spin"), *count = export(instance, "count"),
             *answer = export(instance, "answer");
-    wh_slot result;
+    eng_slot result;
 
     uint64_t start = now_ns();
-    store_set_deadline(store, 100 * 1000000u);
-    EXPECT(call(store, spin, 0, 0, NULL) == WH_TRAP_DEADLINE_EXCEEDED);
+    eng_store_set_deadline(store, 100 * 1000000u);
+    EXPECT(call(store, spin, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
     uint64_t elapsed = now_ns() - start;
     EXPECT(elapsed >= 100 * 1000000u && elapsed < 2000 * 1000000u);
-    EXPECT(store_deadline_passed(store));
+    EXPECT(eng_store_deadline_passed(store));
     /* The deadline stays passed until set again or cleared. */
-    EXPECT(call(store, answer, 0, 0, NULL) == WH_TRAP_DEADLINE_EXCEEDED);
-    store_clear_deadline(store);
+    EXPECT(call(store, answer, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
+    eng_store_clear_deadline(store);
     EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
-    store_set_deadline(store, 10ull * 1000000000u);
+    eng_store_set_deadline(store, 10ull * 1000000000u);
     EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
-    store_set_deadline(store, 50 * 1000000u);
-    EXPECT(call(store, count, 0, 0, NULL) == WH_TRAP_DEADLINE_EXCEEDED);
-    store_clear_deadline(store);
-    store_free(store);
-    module_release(module);
+    eng_store_set_deadline(store, 50 * 1000000u);
+    EXPECT(call(store, count, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
+    eng_store_clear_deadline(store);
+    eng_store_free(store);
+    eng_module_release(module);
 }
 
 struct spinner {
-    wh_store *store;
-    wh_func *func;
+    eng_store *store;
+    eng_func *func;
     int kind;
     uint64_t ended;
 };
@@ -214,14 +214,14 @@ static void *spin_thread(void *argument)
 
 static void test_interrupt(void)
 {
-    wh_module *module = load("loop", all_checks);
-    wh_store *store = store_new();
-    wh_instance *instance = instantiate(store, module, NULL, 0);
-    wh_func *answer = export(instance, "answer");
-    wh_slot result;
+    eng_module *module = load("loop", all_checks);
+    eng_store *store = eng_store_new();
+    eng_instance *instance = instantiate(store, module, NULL, 0);
+    eng_func *answer = export(instance, "answer");
+    eng_slot result;
 
     /* From another thread, while a loop runs. */
-    wh_interrupt *handle = store_interrupt_handle(store);
+    eng_interrupt *handle = eng_store_interrupt_handle(store);
     const char *loops[] = {"spin", "count", "table_loop"};
     for (int i = 0; i < 3; i++) {
         struct spinner s = {store, export(instance, loops[i]), 0, 0};
@@ -229,33 +229,33 @@ static void test_interrupt(void)
         pthread_create(&thread, NULL, spin_thread, &s);
         usleep(30000);
         uint64_t sent = now_ns();
-        interrupt_handle_interrupt(handle);
+        eng_interrupt_handle_interrupt(handle);
         pthread_join(thread, NULL);
-        EXPECT(s.kind == WH_TRAP_INTERRUPTED);
+        EXPECT(s.kind == ENG_TRAP_INTERRUPTED);
         /* "At once" is the next back-edge; the bound only says it stopped: a loaded 2-core machine may
          * not schedule the thread for a while (latencies are measured by the stop_latency test). */
         EXPECT(s.ended - sent < 2000 * 1000000u);
         EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
     }
     /* With nothing running, the next call stops at its first check, and only that one. */
-    store_interrupt(store);
-    EXPECT(call(store, answer, 0, 0, NULL) == WH_TRAP_INTERRUPTED);
+    eng_store_interrupt(store);
+    EXPECT(call(store, answer, 0, 0, NULL) == ENG_TRAP_INTERRUPTED);
     EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
     /* An interrupt while a deadline is set leaves the deadline in force. */
-    store_set_deadline(store, 10ull * 1000000000u);
-    store_interrupt(store);
-    EXPECT(call(store, answer, 0, 0, NULL) == WH_TRAP_INTERRUPTED);
+    eng_store_set_deadline(store, 10ull * 1000000000u);
+    eng_store_interrupt(store);
+    EXPECT(call(store, answer, 0, 0, NULL) == ENG_TRAP_INTERRUPTED);
     EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
-    store_clear_deadline(store);
+    eng_store_clear_deadline(store);
     /* The handle outlives the store. */
-    store_free(store);
-    interrupt_handle_interrupt(handle);
-    interrupt_handle_free(handle);
-    module_release(module);
+    eng_store_free(store);
+    eng_interrupt_handle_interrupt(handle);
+    eng_interrupt_handle_free(handle);
+    eng_module_release(module);
 }
 
 struct worker {
-    wh_module *module;
+    eng_module *module;
     atomic_bool stop;
     long calls, wrong, traps;
     uint64_t slowest;
@@ -264,11 +264,11 @@ struct worker {
 static void *worker_thread(void *argument)
 {
     struct worker *w = argument;
-    wh_store *store = store_new();
-    wh_instance *instance = instantiate(store, w->module, NULL, 0);
-    wh_func *sum = export(instance, "sum");
+    eng_store *store = eng_store_new();
+    eng_instance *instance = instantiate(store, w->module, NULL, 0);
+    eng_func *sum = export(instance, "sum");
     while (!atomic_load(&w->stop)) {
-        wh_slot result;
+        eng_slot result;
         uint64_t start = now_ns();
         int kind = call(store, sum, 1000, 0, &result);
         uint64_t took = now_ns() - start;
@@ -280,7 +280,7 @@ static void *worker_thread(void *argument)
         else if (result.i64 != 499500)
             w->wrong++;
     }
-    store_free(store);
+    eng_store_free(store);
     return NULL;
 }
 
@@ -288,28 +288,28 @@ static void *worker_thread(void *argument)
  * store, of the same module) goes on unaffected. */
 static void test_deadline_beside_busy_thread(void)
 {
-    wh_module *module = load("loop", all_checks);
+    eng_module *module = load("loop", all_checks);
     struct worker w = {module, false, 0, 0, 0, 0};
     pthread_t thread;
     pthread_create(&thread, NULL, worker_thread, &w);
-    wh_store *store = store_new();
-    wh_instance *instance = instantiate(store, module, NULL, 0);
+    eng_store *store = eng_store_new();
+    eng_instance *instance = instantiate(store, module, NULL, 0);
     for (int round = 0; round < 3; round++) {
         uint64_t start = now_ns();
-        store_set_deadline(store, 150 * 1000000u);
-        EXPECT(call(store, export(instance, "nested"), 1, 0, NULL) == WH_TRAP_DEADLINE_EXCEEDED);
+        eng_store_set_deadline(store, 150 * 1000000u);
+        EXPECT(call(store, export(instance, "nested"), 1, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
         uint64_t elapsed = now_ns() - start;
         EXPECT(elapsed >= 150 * 1000000u && elapsed < 2000 * 1000000u);
     }
-    store_clear_deadline(store);
+    eng_store_clear_deadline(store);
     long calls_before = w.calls;
     usleep(50000);
     atomic_store(&w.stop, true);
     pthread_join(thread, NULL);
     EXPECT(w.calls > calls_before && w.calls > 100);
     EXPECT(w.traps == 0 && w.wrong == 0);
-    store_free(store);
-    module_release(module);
+    eng_store_free(store);
+    eng_module_release(module);
 }
 
 static int compare_u64(const void *a, const void *b)
@@ -321,71 +321,71 @@ static int compare_u64(const void *a, const void *b)
 /* How long after its deadline a loop without calls stops: 20 times, median and slowest. */
 static void test_stop_latency(void)
 {
-    wh_module *module = load("loop", WH_CHECK_EPOCH);
-    wh_store *store = store_new();
-    wh_instance *instance = instantiate(store, module, NULL, 0);
-    wh_func *spin = export(instance, "spin");
+    eng_module *module = load("loop", ENG_CHECK_EPOCH);
+    eng_store *store = eng_store_new();
+    eng_instance *instance = instantiate(store, module, NULL, 0);
+    eng_func *spin = export(instance, "spin");
     uint64_t latencies[20];
     const uint64_t timeout = 20 * 1000000u;
     for (int i = 0; i < 20; i++) {
         uint64_t start = now_ns();
-        store_set_deadline(store, timeout);
-        EXPECT(call(store, spin, 0, 0, NULL) == WH_TRAP_DEADLINE_EXCEEDED);
+        eng_store_set_deadline(store, timeout);
+        EXPECT(call(store, spin, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
         uint64_t elapsed = now_ns() - start;
         EXPECT(elapsed >= timeout);
         latencies[i] = elapsed > timeout ? elapsed - timeout : 0;
     }
-    store_clear_deadline(store);
+    eng_store_clear_deadline(store);
     qsort(latencies, 20, sizeof latencies[0], compare_u64);
     uint64_t median = (latencies[9] + latencies[10]) / 2;
     fprintf(stderr, "limits_test: stop latency after a deadline (20 loops): median %.3f ms, slowest %.3f ms\n",
             median / 1e6, latencies[19] / 1e6);
     EXPECT(median < 1000 * 1000000u); /* printed above; a generous bound, the machine may be loaded */
-    store_free(store);
-    module_release(module);
+    eng_store_free(store);
+    eng_module_release(module);
 }
 
 /* ---- stack and re-entrance ---- */
 
 static void test_stack(void)
 {
-    wh_module *module = load("recursion", all_checks);
-    wh_store *store = store_new();
-    wh_instance *instance = instantiate(store, module, NULL, 0);
-    wh_func *ping = export(instance, "ping"), *down = export(instance, "down");
-    wh_slot result;
+    eng_module *module = load("recursion", all_checks);
+    eng_store *store = eng_store_new();
+    eng_instance *instance = instantiate(store, module, NULL, 0);
+    eng_func *ping = export(instance, "ping"), *down = export(instance, "down");
+    eng_slot result;
 
-    EXPECT(call(store, ping, 0, 0, NULL) == WH_TRAP_CALL_STACK_EXHAUSTED);
-    EXPECT(store_last_limit(store)->kind == WH_LIMIT_STACK);
+    EXPECT(call(store, ping, 0, 0, NULL) == ENG_TRAP_CALL_STACK_EXHAUSTED);
+    EXPECT(eng_store_last_limit(store)->kind == ENG_LIMIT_STACK);
     EXPECT(call(store, down, 100000, 0, &result) == -1 && result.i32 == 100000);
-    wh_store_limits limits;
-    store_get_limits(store, &limits);
+    eng_store_limits limits;
+    eng_store_get_limits(store, &limits);
     limits.max_stack_bytes = 64 * 1024;
-    wh_error *error = store_set_limits(store, &limits);
+    eng_error *error = eng_store_set_limits(store, &limits);
     EXPECT(!error);
-    EXPECT(call(store, down, 100000, 0, NULL) == WH_TRAP_CALL_STACK_EXHAUSTED);
+    EXPECT(call(store, down, 100000, 0, NULL) == ENG_TRAP_CALL_STACK_EXHAUSTED);
     EXPECT(call(store, down, 500, 0, &result) == -1 && result.i32 == 500);
     limits.max_stack_bytes = 100;
-    error = store_set_limits(store, &limits);
+    error = eng_store_set_limits(store, &limits);
     EXPECT(error && strstr(error->message, "stack limit of 100 bytes"));
-    wh_error_free(error);
-    store_free(store);
-    module_release(module);
+    eng_error_free(error);
+    eng_store_free(store);
+    eng_module_release(module);
 }
 
 struct reentry {
-    wh_store *store;
-    wh_func *recurse;
+    eng_store *store;
+    eng_func *recurse;
     int depth;
 };
 
-static wh_trap *reenter(void *env, wh_slot *args_results)
+static eng_trap *reenter(void *env, eng_slot *args_results)
 {
     struct reentry *r = env;
     if (args_results[0].i32 > r->depth)
         r->depth = args_results[0].i32;
-    wh_slot slots[2] = {args_results[0], {0}};
-    wh_trap *trap = func_call(r->store, r->recurse, slots);
+    eng_slot slots[2] = {args_results[0], {0}};
+    eng_trap *trap = eng_func_call(r->store, r->recurse, slots);
     if (trap)
         return trap;
     args_results[0] = slots[0];
@@ -395,12 +395,12 @@ static wh_trap *reenter(void *env, wh_slot *args_results)
 static void *reentry_thread(void *argument)
 {
     struct reentry *r = argument;
-    wh_slot slots[2] = {{0}};
-    wh_trap *trap = func_call(r->store, r->recurse, slots);
+    eng_slot slots[2] = {{0}};
+    eng_trap *trap = eng_func_call(r->store, r->recurse, slots);
     /* Marks the outcome: the depth reached plus a million for "call stack exhausted". */
     if (trap) {
-        r->depth = trap->kind == WH_TRAP_CALL_STACK_EXHAUSTED ? r->depth + 1000000 : -1;
-        trap_free(trap);
+        r->depth = trap->kind == ENG_TRAP_CALL_STACK_EXHAUSTED ? r->depth + 1000000 : -1;
+        eng_trap_free(trap);
     }
     return NULL;
 }
@@ -409,22 +409,22 @@ static void *reentry_thread(void *argument)
  * thread with a small C stack. */
 static void test_reentry(void)
 {
-    wh_module *module = load("reenter", all_checks);
-    wh_store *store = store_new();
+    eng_module *module = load("reenter", all_checks);
+    eng_store *store = eng_store_new();
     struct reentry r = {store, NULL, 0};
-    wh_valtype i32 = WH_I32;
-    wh_valtype types[2] = {i32, i32};
-    wh_functype type = {1, 1, types, 0};
-    functype_compute_hash(&type);
-    wh_extern import = {.kind = WH_EXTERN_FUNC, .func = func_new_host(store, &type, reenter, &r)};
-    wh_instance *instance = instantiate(store, module, &import, 1);
+    eng_valtype i32 = ENG_I32;
+    eng_valtype types[2] = {i32, i32};
+    eng_functype type = {1, 1, types, 0};
+    eng_functype_compute_hash(&type);
+    eng_extern import = {.kind = ENG_EXTERN_FUNC, .func = eng_func_new_host(store, &type, reenter, &r)};
+    eng_instance *instance = instantiate(store, module, &import, 1);
     r.recurse = export(instance, "recurse");
 
-    wh_slot slots[2] = {{0}};
-    wh_trap *trap = func_call(store, r.recurse, slots);
-    EXPECT(trap && trap->kind == WH_TRAP_CALL_STACK_EXHAUSTED);
-    EXPECT(r.depth > 10 && r.depth <= (int)WH_DEFAULT_MAX_HOST_NESTING + 1);
-    trap_free(trap);
+    eng_slot slots[2] = {{0}};
+    eng_trap *trap = eng_func_call(store, r.recurse, slots);
+    EXPECT(trap && trap->kind == ENG_TRAP_CALL_STACK_EXHAUSTED);
+    EXPECT(r.depth > 10 && r.depth <= (int)ENG_DEFAULT_MAX_HOST_NESTING + 1);
+    eng_trap_free(trap);
 
     /* A 512 KiB thread: the C stack runs short long before the nesting limit. */
     r.depth = 0;
@@ -438,70 +438,70 @@ static void test_reentry(void)
     EXPECT(r.depth >= 1000000); /* stack exhausted, not a crash */
     /* The store is still usable. */
     slots[0].i32 = 0;
-    wh_store_limits limits;
-    store_get_limits(store, &limits);
+    eng_store_limits limits;
+    eng_store_get_limits(store, &limits);
     limits.max_host_nesting = 5;
-    EXPECT(!store_set_limits(store, &limits));
+    EXPECT(!eng_store_set_limits(store, &limits));
     r.depth = 0;
-    trap = func_call(store, r.recurse, slots);
-    EXPECT(trap && trap->kind == WH_TRAP_CALL_STACK_EXHAUSTED && r.depth == 5);
-    trap_free(trap);
-    store_free(store);
-    module_release(module);
+    trap = eng_func_call(store, r.recurse, slots);
+    EXPECT(trap && trap->kind == ENG_TRAP_CALL_STACK_EXHAUSTED && r.depth == 5);
+    eng_trap_free(trap);
+    eng_store_free(store);
+    eng_module_release(module);
 }
 
 /* ---- memory and tables ---- */
 
 static void test_caps(void)
 {
-    wh_store *store = store_new();
-    wh_store_limits limits;
-    store_get_limits(store, &limits);
-    EXPECT(limits.max_memory_bytes == WH_DEFAULT_MAX_MEMORY_BYTES);
+    eng_store *store = eng_store_new();
+    eng_store_limits limits;
+    eng_store_get_limits(store, &limits);
+    EXPECT(limits.max_memory_bytes == ENG_DEFAULT_MAX_MEMORY_BYTES);
     limits.max_memory_bytes = 1 << 20;
     limits.max_table_elements = 100;
-    EXPECT(!store_set_limits(store, &limits));
+    EXPECT(!eng_store_set_limits(store, &limits));
 
-    wh_memtype big = {{32, 0, false}};
-    wh_error *error = NULL;
-    EXPECT(!memory_new(store, &big, &error));
+    eng_memtype big = {{32, 0, false}};
+    eng_error *error = NULL;
+    EXPECT(!eng_memory_new(store, &big, &error));
     EXPECT(error && strstr(error->message, "memory cap 1048576 bytes exceeded: module needs 2097152"));
-    wh_error_free(error);
-    wh_memtype small = {{8, 0, false}};
-    wh_memory *memory = memory_new(store, &small, &error);
+    eng_error_free(error);
+    eng_memtype small = {{8, 0, false}};
+    eng_memory *memory = eng_memory_new(store, &small, &error);
     EXPECT(memory && !error);
-    EXPECT(memory_grow(memory, 8) == 8);
-    EXPECT(memory_grow(memory, 1) == -1);
-    const wh_limit_event *event = store_last_limit(store);
-    EXPECT(event->kind == WH_LIMIT_MEMORY && event->refused_grow && event->limit == 1 << 20 &&
-           event->requested == WH_PAGE_SIZE && event->in_use == 1 << 20);
-    EXPECT(!memory_new(store, &small, &error));
+    EXPECT(eng_memory_grow(memory, 8) == 8);
+    EXPECT(eng_memory_grow(memory, 1) == -1);
+    const eng_limit_event *event = eng_store_last_limit(store);
+    EXPECT(event->kind == ENG_LIMIT_MEMORY && event->refused_grow && event->limit == 1 << 20 &&
+           event->requested == ENG_PAGE_SIZE && event->in_use == 1 << 20);
+    EXPECT(!eng_memory_new(store, &small, &error));
     EXPECT(error && strstr(error->message, "(1048576 already in use)"));
-    wh_error_free(error);
+    eng_error_free(error);
 
-    wh_tabletype table_type = {WH_FUNCREF, {60, 0, false}};
-    wh_table *table = table_new(store, &table_type, NULL, &error);
+    eng_tabletype table_type = {ENG_FUNCREF, {60, 0, false}};
+    eng_table *table = eng_table_new(store, &table_type, NULL, &error);
     EXPECT(table && !error);
-    EXPECT(table_grow(table, 40, NULL) == 60);
-    EXPECT(table_grow(table, 1, NULL) == -1);
-    EXPECT(store_last_limit(store)->kind == WH_LIMIT_TABLE);
-    EXPECT(!table_new(store, &table_type, NULL, &error));
+    EXPECT(eng_table_grow(table, 40, NULL) == 60);
+    EXPECT(eng_table_grow(table, 1, NULL) == -1);
+    EXPECT(eng_store_last_limit(store)->kind == ENG_LIMIT_TABLE);
+    EXPECT(!eng_table_new(store, &table_type, NULL, &error));
     EXPECT(error && strstr(error->message, "table cap 100 elements exceeded"));
-    wh_error_free(error);
-    store_free(store);
+    eng_error_free(error);
+    eng_store_free(store);
 }
 
 /* ---- isolation: traps leave everything usable, and memory use flat ---- */
 
 static void test_trapping_calls(void)
 {
-    wh_module *traps = load("traps", all_checks), *loop = load("loop", all_checks);
-    wh_store *store = store_new();
-    wh_instance *instance = instantiate(store, traps, NULL, 0);
-    wh_instance *other = instantiate(store, loop, NULL, 0);
-    wh_func *div = export(instance, "div"), *oob = export(instance, "oob"), *deep = export(instance, "deep"),
+    eng_module *traps = load("traps", all_checks), *loop = load("loop", all_checks);
+    eng_store *store = eng_store_new();
+    eng_instance *instance = instantiate(store, traps, NULL, 0);
+    eng_instance *other = instantiate(store, loop, NULL, 0);
+    eng_func *div = export(instance, "div"), *oob = export(instance, "oob"), *deep = export(instance, "deep"),
             *add = export(instance, "add"), *spin = export(other, "spin");
-    wh_slot result;
+    eng_slot result;
     long rss_start = 0, vm_start = 0, rss, vm;
     for (int i = 0; i < 100000; i++) {
         if (i == 10000)
@@ -510,21 +510,21 @@ static void test_trapping_calls(void)
         switch (i % 4) {
         case 0:
             kind = call(store, div, 1, 0, NULL);
-            EXPECT(kind == WH_TRAP_INTEGER_DIVIDE_BY_ZERO);
+            EXPECT(kind == ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
             break;
         case 1:
             kind = call(store, oob, 70000, 0, NULL); /* a guard-page fault */
-            EXPECT(kind == WH_TRAP_OUT_OF_BOUNDS_MEMORY);
+            EXPECT(kind == ENG_TRAP_OUT_OF_BOUNDS_MEMORY);
             break;
         case 2:
             kind = call(store, deep, 50, 0, NULL);
-            EXPECT(kind == WH_TRAP_UNREACHABLE);
+            EXPECT(kind == ENG_TRAP_UNREACHABLE);
             break;
         default:
-            store_set_fuel(store, 100);
+            eng_store_set_fuel(store, 100);
             kind = call(store, spin, 0, 0, NULL);
-            EXPECT(kind == WH_TRAP_FUEL_EXHAUSTED);
-            store_disable_fuel(store);
+            EXPECT(kind == ENG_TRAP_FUEL_EXHAUSTED);
+            eng_store_disable_fuel(store);
             break;
         }
         if (failures > 10)
@@ -536,58 +536,58 @@ static void test_trapping_calls(void)
     EXPECT(rss - rss_start < (SANITIZED ? 32 * 1024 : 1024));
     EXPECT(vm - vm_start < (SANITIZED ? 32 * 1024 : 1024));
     EXPECT(call(store, add, 2, 3, &result) == -1 && result.i32 == 5);
-    store_free(store);
-    module_release(traps);
-    module_release(loop);
+    eng_store_free(store);
+    eng_module_release(traps);
+    eng_module_release(loop);
 }
 
 /* Stores whose instance filled its memory and trapped: freeing them gives the memory back. */
 static void test_memory_released(void)
 {
-    wh_module *module = load("memory_grow", all_checks);
+    eng_module *module = load("memory_grow", all_checks);
     long rss_start = 0, vm_start = 0, rss, vm;
     for (int i = 0; i < 60; i++) {
         if (i == 5)
             memory_use(&rss_start, &vm_start);
-        wh_store *store = store_new();
-        wh_store_limits limits;
-        store_get_limits(store, &limits);
+        eng_store *store = eng_store_new();
+        eng_store_limits limits;
+        eng_store_get_limits(store, &limits);
         limits.max_memory_bytes = 8 << 20;
-        EXPECT(!store_set_limits(store, &limits));
-        wh_instance *instance = instantiate(store, module, NULL, 0);
-        EXPECT(call(store, export(instance, "fill_and_trap"), 0, 0, NULL) == WH_TRAP_UNREACHABLE);
-        store_free(store);
+        EXPECT(!eng_store_set_limits(store, &limits));
+        eng_instance *instance = instantiate(store, module, NULL, 0);
+        EXPECT(call(store, export(instance, "fill_and_trap"), 0, 0, NULL) == ENG_TRAP_UNREACHABLE);
+        eng_store_free(store);
     }
     memory_use(&rss, &vm);
     fprintf(stderr, "limits_test: 60 stores with 8 MiB of memory each: RSS %ld KiB -> %ld KiB, VM %ld KiB -> %ld KiB\n",
             rss_start, rss, vm_start, vm);
     EXPECT(rss - rss_start < 16 * 1024);
     EXPECT(vm - vm_start < 16 * 1024);
-    module_release(module);
+    eng_module_release(module);
 }
 
 /* ---- code without the checks a store needs ---- */
 
 static void test_checks_missing(void)
 {
-    wh_module *module = load("loop", 0);
-    wh_store *store = store_new();
-    wh_instance *instance = instantiate(store, module, NULL, 0);
-    wh_func *answer = export(instance, "answer");
-    wh_slot slots[2] = {{0}};
-    store_set_fuel(store, 1000);
-    wh_trap *trap = func_call(store, answer, slots);
-    EXPECT(trap && trap->kind == WH_TRAP_HOST && strstr(trap->message, "compiled without fuel checks"));
-    trap_free(trap);
-    store_disable_fuel(store);
-    store_set_deadline(store, 1000000000u);
-    trap = func_call(store, answer, slots);
-    EXPECT(trap && trap->kind == WH_TRAP_HOST && strstr(trap->message, "compiled without deadline checks"));
-    trap_free(trap);
-    store_clear_deadline(store);
+    eng_module *module = load("loop", 0);
+    eng_store *store = eng_store_new();
+    eng_instance *instance = instantiate(store, module, NULL, 0);
+    eng_func *answer = export(instance, "answer");
+    eng_slot slots[2] = {{0}};
+    eng_store_set_fuel(store, 1000);
+    eng_trap *trap = eng_func_call(store, answer, slots);
+    EXPECT(trap && trap->kind == ENG_TRAP_HOST && strstr(trap->message, "compiled without fuel checks"));
+    eng_trap_free(trap);
+    eng_store_disable_fuel(store);
+    eng_store_set_deadline(store, 1000000000u);
+    trap = eng_func_call(store, answer, slots);
+    EXPECT(trap && trap->kind == ENG_TRAP_HOST && strstr(trap->message, "compiled without deadline checks"));
+    eng_trap_free(trap);
+    eng_store_clear_deadline(store);
     EXPECT(call(store, answer, 0, 0, NULL) == -1);
-    store_free(store);
-    module_release(module);
+    eng_store_free(store);
+    eng_module_release(module);
 }
 
 int main(int argc, char **argv)

@@ -16,41 +16,41 @@ static int failures;
         }                                                                            \
     } while (0)
 
-static void fail_on_error(wh_error *error)
+static void fail_on_error(eng_error *error)
 {
     if (error) {
         fprintf(stderr, "error: %s\n", error->message);
-        wh_error_free(error);
+        eng_error_free(error);
         exit(2);
     }
 }
 
 /* Instantiates the guest with `wasi` and runs _start; returns the exit code (-1 for a trap). */
-static int run_guest(const wh_module *module, wh_wasi *wasi)
+static int run_guest(const eng_module *module, wh_wasi *wasi)
 {
-    wh_store *store = store_new();
-    wh_extern *imports = calloc(module->import_count + 1, sizeof *imports);
+    eng_store *store = eng_store_new();
+    eng_extern *imports = calloc(module->import_count + 1, sizeof *imports);
     for (uint32_t i = 0; i < module->import_count; i++) {
         EXPECT(wasi_is_import(&module->imports[i]));
         fail_on_error(wasi_import(wasi, store, module, i, &imports[i]));
     }
-    wh_instance *instance;
-    wh_trap *trap = NULL;
-    fail_on_error(instance_new(store, (wh_module *)module, imports, module->import_count, &instance, &trap));
+    eng_instance *instance;
+    eng_trap *trap = NULL;
+    fail_on_error(eng_instance_new(store, (eng_module *)module, imports, module->import_count, &instance, &trap));
     EXPECT(trap == NULL);
     fail_on_error(wasi_bind(wasi, instance));
-    wh_extern start;
-    EXPECT(instance_export(instance, "_start", 6, &start) && start.kind == WH_EXTERN_FUNC);
-    wh_slot slot;
-    trap = func_call(store, start.func, &slot);
+    eng_extern start;
+    EXPECT(eng_instance_export(instance, "_start", 6, &start) && start.kind == ENG_EXTERN_FUNC);
+    eng_slot slot;
+    trap = eng_func_call(store, start.func, &slot);
     int code = 0;
     if (trap) {
-        code = trap->kind == WH_TRAP_EXIT ? trap->exit_code : -1;
-        if (trap->kind != WH_TRAP_EXIT)
-            trap_print(trap, stderr);
-        trap_free(trap);
+        code = trap->kind == ENG_TRAP_EXIT ? trap->exit_code : -1;
+        if (trap->kind != ENG_TRAP_EXIT)
+            eng_trap_print(trap, stderr);
+        eng_trap_free(trap);
     }
-    store_free(store);
+    eng_store_free(store);
     free(imports);
     return code;
 }
@@ -122,8 +122,8 @@ int main(int argc, char **argv)
     static uint8_t bytes[1 << 20];
     size_t size = fread(bytes, 1, sizeof bytes, file);
     fclose(file);
-    wh_module *module;
-    fail_on_error(module_load(bytes, size, &module));
+    eng_module *module;
+    fail_on_error(eng_module_load(bytes, size, &module));
 
     /* 1. Buffers. */
     wh_wasi *wasi = context(NULL, NULL);
@@ -183,21 +183,21 @@ int main(int argc, char **argv)
 
     /* 6. Bad settings are errors, not crashes. */
     wasi = wasi_new();
-    wh_error *error = wasi_output_buffer(wasi, 0);
+    eng_error *error = wasi_output_buffer(wasi, 0);
     EXPECT(error != NULL);
-    wh_error_free(error);
+    eng_error_free(error);
     error = wasi_stdio_inherit(wasi, 3);
     EXPECT(error != NULL);
-    wh_error_free(error);
+    eng_error_free(error);
     error = wasi_add_env(wasi, "A=B", "c");
     EXPECT(error != NULL);
-    wh_error_free(error);
+    eng_error_free(error);
     error = wasi_preopen_dir(wasi, "/nonexistent/wasmhost/dir", "/x", false);
     EXPECT(error != NULL && strstr(error->message, "/nonexistent/wasmhost/dir"));
-    wh_error_free(error);
+    eng_error_free(error);
     wasi_free(wasi);
 
-    module_release(module);
+    eng_module_release(module);
     if (failures) {
         fprintf(stderr, "embed_stdio: %d expectations failed\n", failures);
         return 1;
