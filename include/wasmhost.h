@@ -132,6 +132,8 @@ WH_API void wh_val_format(const wasm_val_t *value, char *buf, size_t size);
 /* A value kind's name as the text format writes it: "i32", "i64", "f32", "f64", "externref" or
  * "funcref"; "unknown kind" for a number that is none of these. */
 WH_API const char *wh_valkind_name(wasm_valkind_t kind);
+/* An extern kind's name: "func", "global", "table" or "memory"; "unknown kind" for another number. */
+WH_API const char *wh_externkind_name(wasm_externkind_t kind);
 /* A function type as text, as wasmhost's messages write it: "func [i32 i64] -> [f32]" (an
  * empty list as "[]"). Always NUL-terminated within `size` bytes. */
 WH_API void wh_functype_format(const wasm_functype_t *type, char *buf, size_t size);

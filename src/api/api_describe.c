@@ -17,19 +17,10 @@
 
 /* ---- values, types and names as text ---- */
 
-/* Writes a wasm name double-quoted, escaping control characters, quotes and backslashes as \hh
- * (wh_name_format). */
+/* Names in full, escaped as in the engine's messages (eng_name_write). */
 static void name_write(FILE *out, const char *data, size_t length)
 {
-    fputc('"', out);
-    for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)data[i];
-        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
-            fprintf(out, "\\%02x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
+    eng_name_write(out, data, length, SIZE_MAX);
 }
 
 void wh_name_format(const wasm_name_t *name, wasm_byte_vec_t *out)
@@ -155,12 +146,6 @@ static void print_globaltype(FILE *out, const eng_globaltype *type)
         fprintf(out, "%s", eng_valtype_name(type->type));
 }
 
-static void print_functype(FILE *out, const eng_functype *type)
-{
-    char text[512];
-    api_format_functype(type, text, sizeof text);
-    fputs(text, out);
-}
 
 static void print_function_name(FILE *out, const eng_module *module, uint32_t func_index)
 {
@@ -203,7 +188,7 @@ static void print_import(FILE *out, const eng_module *module, const eng_import *
     switch (import->kind) {
     case ENG_EXTERN_FUNC:
         if (import->type_index < module->type_count)
-            print_functype(out, &module->types[import->type_index]);
+            eng_functype_write(out, &module->types[import->type_index]);
         else
             fprintf(out, "type %" PRIu32, import->type_index);
         break;
@@ -232,7 +217,7 @@ static void print_module(FILE *out, const eng_module *module)
     fprintf(out, "types: %" PRIu32 "\n", module->type_count);
     for (uint32_t i = 0; i < module->type_count; i++) {
         fprintf(out, "  %" PRIu32 ": ", i);
-        print_functype(out, &module->types[i]);
+        eng_functype_write(out, &module->types[i]);
         fprintf(out, "\n");
     }
 
@@ -249,7 +234,7 @@ static void print_module(FILE *out, const eng_module *module)
         print_function_name(out, module, func_index);
         fprintf(out, " type %" PRIu32 " ", def->type_index);
         if (def->type_index < module->type_count)
-            print_functype(out, &module->types[def->type_index]);
+            eng_functype_write(out, &module->types[def->type_index]);
         fprintf(out, ", %" PRIu32 " locals, %" PRIu32 " bytes of code at offset 0x%" PRIx32 "\n", def->body_local_count,
                def->body_size, def->body_offset);
     }
@@ -291,7 +276,7 @@ static void print_module(FILE *out, const eng_module *module)
         if (export->kind == ENG_EXTERN_FUNC && export->index < module->func_count &&
             module->func_type_indices[export->index] < module->type_count) {
             fprintf(out, ": ");
-            print_functype(out, eng_module_func_type(module, export->index));
+            eng_functype_write(out, eng_module_func_type(module, export->index));
         }
         fprintf(out, "\n");
     }

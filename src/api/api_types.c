@@ -69,6 +69,17 @@ const char *wh_valkind_name(wasm_valkind_t kind)
     return api_valtype(kind, &type) ? eng_valtype_name(type) : "unknown kind";
 }
 
+const char *wh_externkind_name(wasm_externkind_t kind)
+{
+    switch (kind) {
+    case WASM_EXTERN_FUNC: return eng_externkind_name(ENG_EXTERN_FUNC);
+    case WASM_EXTERN_GLOBAL: return eng_externkind_name(ENG_EXTERN_GLOBAL);
+    case WASM_EXTERN_TABLE: return eng_externkind_name(ENG_EXTERN_TABLE);
+    case WASM_EXTERN_MEMORY: return eng_externkind_name(ENG_EXTERN_MEMORY);
+    }
+    return "unknown kind";
+}
+
 /* ---- function types ---- */
 
 /* Takes the vector's contents and leaves it empty, so that a caller who deletes it anyway
@@ -209,36 +220,6 @@ bool api_functype_to(const wasm_functype_t *type, eng_functype *out, const char 
     return true;
 }
 
-/* The one writer of function types as text: `name(type, i)` names value i of the parameters
- * followed by the results. */
-typedef const char *(*value_name_at)(const void *type, size_t index);
-
-static void format_functype(const void *type, size_t param_count, size_t result_count, value_name_at name,
-                            char *buffer, size_t size)
-{
-    size_t used = 0;
-#define APPEND(...)                                                              \
-    do {                                                                         \
-        if (used < size) {                                                       \
-            int n = snprintf(buffer + used, size - used, __VA_ARGS__);           \
-            used = n < 0 ? size : used + (size_t)n;                              \
-        }                                                                        \
-    } while (0)
-    APPEND("func [");
-    for (size_t i = 0; i < param_count; i++)
-        APPEND("%s%s", i ? " " : "", name(type, i));
-    APPEND("] -> [");
-    for (size_t i = 0; i < result_count; i++)
-        APPEND("%s%s", i ? " " : "", name(type, param_count + i));
-    APPEND("]");
-#undef APPEND
-}
-
-static const char *valtype_value_name(const void *type, size_t index)
-{
-    return eng_valtype_name(((const eng_functype *)type)->types[index]);
-}
-
 static const char *kind_value_name(const void *type, size_t index)
 {
     const wasm_functype_t *functype = type;
@@ -248,10 +229,28 @@ static const char *kind_value_name(const void *type, size_t index)
     return wh_valkind_name(value->kind);
 }
 
+/* A function type as text into buffer (truncated, NUL-terminated), by the engine's one writer. */
+static void format_functype(const void *type, size_t param_count, size_t result_count, eng_value_name_at *name_at,
+                            char *buffer, size_t size)
+{
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    if (out)
+        eng_functype_write_with(out, type, param_count, result_count, name_at);
+    snprintf(buffer, size, "%s", out && fclose(out) == 0 ? text : "(out of memory)");
+    free(text);
+}
+
+static const char *engine_value_name(const void *type, size_t index)
+{
+    return eng_valtype_name(((const eng_functype *)type)->types[index]);
+}
+
 void api_format_functype(const eng_functype *type, char *buffer, size_t size)
 {
     if (buffer && size)
-        format_functype(type, type->param_count, type->result_count, valtype_value_name, buffer, size);
+        format_functype(type, type->param_count, type->result_count, engine_value_name, buffer, size);
 }
 
 void wh_functype_format(const wasm_functype_t *type, char *buf, size_t size)

@@ -44,10 +44,8 @@ void cli_print_trap(const wasm_trap_t *trap);
  * returns false and writes the reason to `why`. */
 bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, wasm_val_t *out, char *why,
                  size_t why_size);
-/* (Values, value kinds and function types are printed with wh_val_format, wh_valkind_name and
- * wh_functype_format, wasmhost.h.) */
-/* "func", "table", "memory", "global". */
-const char *extern_kind_name(wasm_externkind_t kind);
+/* (Values, value and extern kinds and function types are printed with wh_val_format,
+ * wh_valkind_name, wh_externkind_name and wh_functype_format, wasmhost.h.) */
 /* Writes a wasm name double-quoted and escaped (wh_name_format). */
 void cli_print_name(FILE *out, const wasm_name_t *name);
 /* One line naming an import: `  func "env"."log"`. */

@@ -56,7 +56,8 @@ int cli_inspect(int argc, char **argv)
     char message[1024];
     snprintf(message, sizeof message, "%s", cli_error_message());
     if (valid && show_code && wh_module_describe(&binary, WH_DESCRIBE_CODE, &text)) {
-        fwrite(text.data, 1, text.size, stdout);
+        if (text.size) /* a module without functions has no code: data is NULL */
+            fwrite(text.data, 1, text.size, stdout);
         wasm_byte_vec_delete(&text);
     }
     if (store)

@@ -111,7 +111,7 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
     if (!export || wasm_externtype_kind(export_type) != WASM_EXTERN_FUNC) {
         if (export)
             fprintf(stderr, "wasmhost invoke: export \"%s\" of %s is a %s, not a function\n", func_name, path,
-                    extern_kind_name(wasm_externtype_kind(export_type)));
+                    wh_externkind_name(wasm_externtype_kind(export_type)));
         else
             fprintf(stderr, "wasmhost invoke: %s has no export named \"%s\"\n", path, func_name);
         report_exported_functions(&call->exports);

@@ -576,7 +576,7 @@ static bool resolve_imports(script *s, const wasm_module_t *module, wasm_extern_
             sb_name(message, module_name->data, module_name->size);
             sb_printf(message, ".");
             sb_name(message, name->data, name->size);
-            sb_printf(message, " (%s)", extern_kind_name(wasm_externtype_kind(wasm_importtype_type(imports.data[i]))));
+            sb_printf(message, " (%s)", wh_externkind_name(wasm_externtype_kind(wasm_importtype_type(imports.data[i]))));
             resolved = false;
         }
     }
@@ -806,7 +806,7 @@ static action_result run_action(script *s, json_t *action, strbuf *why)
     wasm_externkind_t kind = wasm_extern_kind(export);
     if (strcmp(type, "get") == 0) {
         if (kind != WASM_EXTERN_GLOBAL) {
-            sb_printf(why, "export is a %s, not a global", extern_kind_name(kind));
+            sb_printf(why, "export is a %s, not a global", wh_externkind_name(kind));
             return result;
         }
         if (!values_new(&result.values, 1)) {
@@ -822,7 +822,7 @@ static action_result run_action(script *s, json_t *action, strbuf *why)
         return result;
     }
     if (kind != WASM_EXTERN_FUNC) {
-        sb_printf(why, "export is a %s, not a function", extern_kind_name(kind));
+        sb_printf(why, "export is a %s, not a function", wh_externkind_name(kind));
         return result;
     }
     run_invoke(s, action, wasm_extern_as_func(export), wasm_externtype_as_functype_const(export_type), &result, why);

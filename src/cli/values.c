@@ -207,16 +207,6 @@ bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, was
     return false;
 }
 
-const char *extern_kind_name(wasm_externkind_t kind)
-{
-    switch (kind) {
-    case WASM_EXTERN_FUNC: return "func";
-    case WASM_EXTERN_GLOBAL: return "global";
-    case WASM_EXTERN_TABLE: return "table";
-    case WASM_EXTERN_MEMORY: return "memory";
-    }
-    return "?";
-}
 
 void cli_print_name(FILE *out, const wasm_name_t *name)
 {
@@ -229,7 +219,7 @@ void cli_print_name(FILE *out, const wasm_name_t *name)
 void import_print(FILE *out, const wasm_importtype_t *import)
 {
     const wasm_name_t *module_name = wasm_importtype_module(import), *name = wasm_importtype_name(import);
-    fprintf(out, "  %s ", extern_kind_name(wasm_externtype_kind(wasm_importtype_type(import))));
+    fprintf(out, "  %s ", wh_externkind_name(wasm_externtype_kind(wasm_importtype_type(import))));
     cli_print_name(out, module_name);
     fputc('.', out);
     cli_print_name(out, name);

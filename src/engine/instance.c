@@ -1,120 +1,77 @@
 /* instance.c: instantiation (import matching, allocation, segments, start function) and exports. */
 #include "runtime.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- messages ---- */
 
-/* Appends printf output to buf[*used .. cap), truncating silently. */
-static void append(char *buf, size_t cap, size_t *used, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
-static void append(char *buf, size_t cap, size_t *used, const char *format, ...)
-{
-    if (*used + 1 >= cap)
-        return;
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(buf + *used, cap - *used, format, args);
-    va_end(args);
-    if (n > 0)
-        *used += (size_t)n < cap - *used ? (size_t)n : cap - *used - 1;
-}
+/* Names in link errors are cut after this many bytes: a hostile module's names can be long. */
+#define NAME_MAX_SHOWN 64
 
-/* A name as a quoted string: bytes that would garble a terminal or hide (NUL, control
- * characters, quotes) are escaped as \hh, as in the text format. Long names are cut. */
-static void append_name(char *buf, size_t cap, size_t *used, const eng_name *name)
-{
-    append(buf, cap, used, "\"");
-    for (uint32_t i = 0; i < name->length; i++) {
-        if (i == 64) {
-            append(buf, cap, used, "...");
-            break;
-        }
-        unsigned char c = (unsigned char)name->data[i];
-        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
-            append(buf, cap, used, "\\%02x", c);
-        else
-            append(buf, cap, used, "%c", c);
-    }
-    append(buf, cap, used, "\"");
-}
-
-static void append_limits(char *buf, size_t cap, size_t *used, const eng_limits *limits)
+static void write_limits(FILE *out, const eng_limits *limits)
 {
     if (limits->has_max)
-        append(buf, cap, used, "{min %llu, max %llu}", (unsigned long long)limits->min,
+        fprintf(out, "{min %llu, max %llu}", (unsigned long long)limits->min,
                (unsigned long long)limits->max);
     else
-        append(buf, cap, used, "{min %llu, no max}", (unsigned long long)limits->min);
+        fprintf(out, "{min %llu, no max}", (unsigned long long)limits->min);
 }
 
-static void append_functype(char *buf, size_t cap, size_t *used, const eng_functype *type)
-{
-    append(buf, cap, used, "func [");
-    for (uint32_t i = 0; i < type->param_count; i++)
-        append(buf, cap, used, "%s%s", i ? " " : "", eng_valtype_name(eng_functype_params(type)[i]));
-    append(buf, cap, used, "] -> [");
-    for (uint32_t i = 0; i < type->result_count; i++)
-        append(buf, cap, used, "%s%s", i ? " " : "", eng_valtype_name(eng_functype_results(type)[i]));
-    append(buf, cap, used, "]");
-}
-
-static void append_globaltype(char *buf, size_t cap, size_t *used, const eng_globaltype *type)
+static void write_globaltype(FILE *out, const eng_globaltype *type)
 {
     if (type->is_mutable)
-        append(buf, cap, used, "global (mut %s)", eng_valtype_name(type->type));
+        fprintf(out, "global (mut %s)", eng_valtype_name(type->type));
     else
-        append(buf, cap, used, "global %s", eng_valtype_name(type->type));
+        fprintf(out, "global %s", eng_valtype_name(type->type));
 }
 
 /* What the module expects for import `index`. */
-static void append_import_type(char *buf, size_t cap, size_t *used, const eng_module *module, uint32_t index)
+static void write_import_type(FILE *out, const eng_module *module, uint32_t index)
 {
     const eng_import *import = &module->imports[index];
     switch (import->kind) {
     case ENG_EXTERN_FUNC:
-        append_functype(buf, cap, used, &module->types[import->type_index]);
+        eng_functype_write(out, &module->types[import->type_index]);
         break;
     case ENG_EXTERN_TABLE:
-        append(buf, cap, used, "table %s ", eng_valtype_name(import->table.element_type));
-        append_limits(buf, cap, used, &import->table.limits);
+        fprintf(out, "table %s ", eng_valtype_name(import->table.element_type));
+        write_limits(out, &import->table.limits);
         break;
     case ENG_EXTERN_MEMORY:
-        append(buf, cap, used, "memory (pages) ");
-        append_limits(buf, cap, used, &import->memory.limits);
+        fprintf(out, "memory (pages) ");
+        write_limits(out, &import->memory.limits);
         break;
     case ENG_EXTERN_GLOBAL:
-        append_globaltype(buf, cap, used, &import->global);
+        write_globaltype(out, &import->global);
         break;
     }
 }
 
 /* What was given. */
-static void append_extern_type(char *buf, size_t cap, size_t *used, const eng_extern *ext)
+static void write_extern_type(FILE *out, const eng_extern *ext)
 {
     switch (ext->kind) {
     case ENG_EXTERN_FUNC:
-        append_functype(buf, cap, used, ext->func->type);
+        eng_functype_write(out, ext->func->type);
         break;
     case ENG_EXTERN_TABLE: {
         eng_limits limits = ext->table->type.limits;
         limits.min = ext->table->size;
-        append(buf, cap, used, "table %s ", eng_valtype_name(ext->table->type.element_type));
-        append_limits(buf, cap, used, &limits);
+        fprintf(out, "table %s ", eng_valtype_name(ext->table->type.element_type));
+        write_limits(out, &limits);
         break;
     }
     case ENG_EXTERN_MEMORY: {
         eng_limits limits = ext->memory->type.limits;
         limits.min = memory_pages(ext->memory);
-        append(buf, cap, used, "memory (pages) ");
-        append_limits(buf, cap, used, &limits);
+        fprintf(out, "memory (pages) ");
+        write_limits(out, &limits);
         break;
     }
     case ENG_EXTERN_GLOBAL:
-        append_globaltype(buf, cap, used, &ext->global->type);
+        write_globaltype(out, &ext->global->type);
         break;
     }
 }
@@ -170,25 +127,31 @@ static eng_error *check_import(const eng_module *module, uint32_t index, const e
     /* The common case, a match, formats nothing: instantiation is on the per-request path. */
     if (!missing && ext->kind == import->kind && extern_matches(module, import, ext))
         return NULL;
-    char message[1024];
-    size_t used = 0;
-    append(message, sizeof message, &used, "import %u ", index);
-    append_name(message, sizeof message, &used, &import->module);
-    append(message, sizeof message, &used, ".");
-    append_name(message, sizeof message, &used, &import->name);
-    append(message, sizeof message, &used, ": ");
+    char *message = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&message, &size);
+    if (!out)
+        return eng_error_new("import %u: out of memory while describing why it does not match", index);
+    fprintf(out, "import %u ", index);
+    eng_name_write(out, import->module.data, import->module.length, NAME_MAX_SHOWN);
+    fputc('.', out);
+    eng_name_write(out, import->name.data, import->name.length, NAME_MAX_SHOWN);
+    fputs(": ", out);
     if (missing) {
-        append(message, sizeof message, &used, "no %s was given for it", eng_externkind_name(import->kind));
+        fprintf(out, "no %s was given for it", eng_externkind_name(import->kind));
     } else if (ext->kind != import->kind) {
-        append(message, sizeof message, &used, "incompatible import type: expected %s, got %s",
-               eng_externkind_name(import->kind), eng_externkind_name(ext->kind));
+        fprintf(out, "incompatible import type: expected %s, got %s", eng_externkind_name(import->kind),
+                eng_externkind_name(ext->kind));
     } else {
-        append(message, sizeof message, &used, "incompatible import type: expected ");
-        append_import_type(message, sizeof message, &used, module, index);
-        append(message, sizeof message, &used, ", got ");
-        append_extern_type(message, sizeof message, &used, ext);
+        fputs("incompatible import type: expected ", out);
+        write_import_type(out, module, index);
+        fputs(", got ", out);
+        write_extern_type(out, ext);
     }
-    return eng_error_new("%s", message);
+    eng_error *error = fclose(out) == 0 ? eng_error_new("%s", message)
+                                        : eng_error_new("import %u: out of memory while describing why it does not match", index);
+    free(message);
+    return error;
 }
 
 /* ---- instance objects ---- */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -41,6 +42,19 @@ static inline const eng_valtype *eng_functype_params(const eng_functype *type) {
 static inline const eng_valtype *eng_functype_results(const eng_functype *type) { return type->types + type->param_count; }
 bool eng_functype_equal(const eng_functype *a, const eng_functype *b);
 void eng_functype_compute_hash(eng_functype *type);
+
+/* ---- as text (text.c): the one writer of each, for the engine's messages and wasmhost's tools ---- */
+
+/* A name double-quoted, bytes that would garble a terminal or hide (control characters, quotes,
+ * backslashes) as \hh as in the text format; past `max_length` bytes, "..." (SIZE_MAX: all). */
+void eng_name_write(FILE *out, const char *data, size_t length, size_t max_length);
+/* A function type as "func [i32 i64] -> [f32]". */
+void eng_functype_write(FILE *out, const eng_functype *type);
+/* The same for any representation of a function type: name_at(type, i) names value i of the
+ * parameters followed by the results. */
+typedef const char *eng_value_name_at(const void *type, size_t index);
+void eng_functype_write_with(FILE *out, const void *type, size_t param_count, size_t result_count,
+                             eng_value_name_at *name_at);
 
 typedef struct eng_limits {
     uint64_t min;

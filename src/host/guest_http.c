@@ -375,15 +375,6 @@ static bool signature_matches(http_signature signature, const wasm_functype_t *t
 }
 
 /* "func [i32 i32] -> [i32]" */
-static void describe_signature(http_signature signature, char *out, size_t size)
-{
-    size_t used = (size_t)snprintf(out, size, "func [");
-    for (const char *p = signature_shapes[signature].params; *p && used < size; p++)
-        used += (size_t)snprintf(out + used, size - used, "%si32", p == signature_shapes[signature].params ? "" : " ");
-    if (used < size)
-        used += (size_t)snprintf(out + used, size - used, "] -> [%s]", *signature_shapes[signature].results ? "i32" : "");
-}
-
 static bool name_is(const wasm_name_t *name, const char *text)
 {
     size_t length = strlen(text);
@@ -464,7 +455,7 @@ bool guest_http_plan(const wasm_module_t *module, guest_plan *plan, char *error,
             fits = false;
         } else if (!func || !signature_matches(http_imports[k].signature, func)) {
             char expected[64];
-            describe_signature(http_imports[k].signature, expected, sizeof expected);
+            wh_functype_format(signature_types[http_imports[k].signature], expected, sizeof expected);
             snprintf(error, error_size, "import \"wasmhost_http\".\"%s\": must be a %s", http_imports[k].name, expected);
             fits = false;
         } else {
