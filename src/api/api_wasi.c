@@ -9,7 +9,7 @@
 /* A context is shared by its user and by every store whose functions use it; it goes when the
  * last of them lets go, so neither deletion order can leave a WASI function dangling. */
 struct wh_wasi_t {
-    wh_wasi *context;
+    wasi_context *context;
     size_t reference_count;
     uint64_t pinned_in; /* the serial number of the last store that took a reference */
 };

@@ -58,7 +58,7 @@ enum frame_kind { FRAME_FUNCTION, FRAME_BLOCK, FRAME_LOOP, FRAME_IF, FRAME_ELSE 
 
 typedef struct operand {
     uint32_t slot; /* where the value is now: its home slot, or a local's slot (pending) */
-    uint8_t type;  /* a eng_valtype, or TYPE_UNKNOWN */
+    uint8_t type;  /* an eng_valtype, or TYPE_UNKNOWN */
     uint32_t next; /* pending: height of the next lower operand reading the same local, or NONE */
 } operand;
 

@@ -1,4 +1,4 @@
-/* decode.c: parses a WebAssembly 2.0 binary into a eng_module (structure only; validate.c checks it). */
+/* decode.c: parses a WebAssembly 2.0 binary into an eng_module (structure only; validate.c checks it). */
 #include "instructions.h"
 #include "module.h"
 #include "reader.h"

@@ -1,9 +1,11 @@
-/* engine.h: the one header through which the CLI and tests use the engine (until include/wasm.h exists). */
+/* engine.h: the engine's interface for the layers above it (src/wasi, src/api) and for tests that drive it directly. */
 #ifndef ENG_ENGINE_H
 #define ENG_ENGINE_H
 
-/* Everything outside src/engine/ includes only this file, so that moving to a public API
- * later changes one include and the calls below, not every user. */
+/* Outside src/engine/, only this file is included, and only by src/wasi, src/api, the engine's
+ * own tests (tests/fuzz_mutations.c, tests/limits, tests/wasi/embed_stdio.c) and
+ * bench/load_time.c: CMake puts src/engine on their include path alone. src/cli, src/host,
+ * examples/ and embedders use include/wasm.h and include/wasmhost.h. See docs/internals.md. */
 #include "code.h"
 #include "error.h"
 #include "module.h"

@@ -304,10 +304,10 @@ typedef enum eng_wasm_index {
 typedef struct eng_wasm_instruction {
     const char *name;   /* in the text format */
     uint8_t prefix;     /* 0, or the prefix byte */
-    uint8_t immediates; /* a eng_wasm_immediates */
+    uint8_t immediates; /* an eng_wasm_immediates */
     uint8_t fuel;
-    uint8_t feature;      /* a eng_wasm_feature */
-    uint16_t op;          /* a eng_opcode */
+    uint8_t feature;      /* an eng_wasm_feature */
+    uint16_t op;          /* an eng_opcode */
     uint8_t a, b, result; /* eng_valtypes, 0 for none */
     uint8_t detail;
     uint32_t code;

@@ -96,9 +96,10 @@ static eng_trap *checks_missing(const eng_store *store, const eng_func *func)
     char message[320];
     snprintf(message, sizeof message,
              "%s is set in this store, but function %u was compiled without %s checks, so the limit could "
-             "not be enforced (call compile_set_checks with WH_CHECK_%s before loading the module)",
+             "not be enforced (compile the module with an engine configured by %s)",
              missing & ENG_CHECK_FUEL ? "fuel" : "a deadline", func->func_index,
-             missing & ENG_CHECK_FUEL ? "fuel" : "deadline", missing & ENG_CHECK_FUEL ? "FUEL" : "EPOCH");
+             missing & ENG_CHECK_FUEL ? "fuel" : "deadline",
+             missing & ENG_CHECK_FUEL ? "wh_config_consume_fuel" : "wh_config_interruptible");
     return eng_trap_new(ENG_TRAP_HOST, message);
 }
 
@@ -217,7 +218,7 @@ static void profile_count(uint32_t opcode)
 
 /* Runs `func` (a wasm function) on the frame at `fp`, whose parameters and zeroed locals are
  * already in place, until it returns (NULL: results in fp[0 ..]) or traps. Wasm-to-wasm calls
- * push a eng_frame and continue in the same loop, so C recursion happens only through host
+ * push an eng_frame and continue in the same loop, so C recursion happens only through host
  * functions. Kept out of line: the function calling sigsetjmp must be compiled cautiously. */
 __attribute__((noinline)) static eng_trap *run(eng_store *store, eng_func *func, eng_slot *fp, uint32_t entry_depth,
                                               struct run_state *state)

@@ -3,7 +3,7 @@
 #define ENG_READER_H
 
 /*
- * A eng_reader walks [pos, end) of a module binary that starts at `start`. Every read checks
+ * An eng_reader walks [pos, end) of a module binary that starts at `start`. Every read checks
  * the bounds and returns false on failure, after recording a reason (a static string in the
  * spec testsuite's wording) and the byte offset, relative to `start`, where the bad item
  * begins. The first failure wins: later failures do not overwrite it.

@@ -111,7 +111,7 @@ static uint64_t stdio_rights(int number, uint8_t filetype)
 }
 
 /* Puts stdio descriptor `number` back in the table as its stream says (after a setting changed). */
-static eng_error *install_stdio(wh_wasi *wasi, int number)
+static eng_error *install_stdio(wasi_context *wasi, int number)
 {
     wasi_stream *stream = &wasi->streams[number];
     wasi_fd *entry = &wasi->fds[number];
@@ -147,9 +147,9 @@ static eng_error *install_stdio(wh_wasi *wasi, int number)
     return NULL;
 }
 
-wh_wasi *wasi_new(void)
+wasi_context *wasi_new(void)
 {
-    wh_wasi *wasi = calloc(1, sizeof *wasi);
+    wasi_context *wasi = calloc(1, sizeof *wasi);
     if (!wasi)
         return NULL;
     wasi->max_fds = WASI_DEFAULT_MAX_FDS;
@@ -172,7 +172,7 @@ wh_wasi *wasi_new(void)
     return wasi;
 }
 
-void wasi_free(wh_wasi *wasi)
+void wasi_free(wasi_context *wasi)
 {
     if (!wasi)
         return;
@@ -211,7 +211,7 @@ static eng_error *append_string(char **list, size_t *size, uint32_t *count, cons
     return NULL;
 }
 
-eng_error *wasi_set_args(wh_wasi *wasi, int argc, const char *const *argv)
+eng_error *wasi_set_args(wasi_context *wasi, int argc, const char *const *argv)
 {
     free(wasi->args);
     wasi->args = NULL;
@@ -225,14 +225,14 @@ eng_error *wasi_set_args(wh_wasi *wasi, int argc, const char *const *argv)
     return NULL;
 }
 
-eng_error *wasi_add_env(wh_wasi *wasi, const char *name, const char *value)
+eng_error *wasi_add_env(wasi_context *wasi, const char *name, const char *value)
 {
     if (name[0] == '\0' || strchr(name, '='))
         return eng_error_new("invalid environment variable name '%s': it must be non-empty and contain no '='", name);
     return append_string(&wasi->env, &wasi->env_size, &wasi->env_count, name, "=", value);
 }
 
-eng_error *wasi_preopen_dir(wh_wasi *wasi, const char *host_path, const char *guest_path, bool read_only)
+eng_error *wasi_preopen_dir(wasi_context *wasi, const char *host_path, const char *guest_path, bool read_only)
 {
     if (guest_path[0] == '\0')
         return eng_error_new("%s: the guest path of a directory cannot be empty", host_path);
@@ -272,7 +272,7 @@ static eng_error *check_stdio_number(int fd, bool output)
 }
 
 /* Resets stream `fd` to `kind`, keeping its output cap. */
-static void reset_stream(wh_wasi *wasi, int fd, wasi_stream_kind kind)
+static void reset_stream(wasi_context *wasi, int fd, wasi_stream_kind kind)
 {
     wasi_stream *stream = &wasi->streams[fd];
     uint64_t limit = stream->limit;
@@ -285,7 +285,7 @@ static void reset_stream(wh_wasi *wasi, int fd, wasi_stream_kind kind)
     stream->limit = limit;
 }
 
-eng_error *wasi_stdio_inherit(wh_wasi *wasi, int fd)
+eng_error *wasi_stdio_inherit(wasi_context *wasi, int fd)
 {
     eng_error *error = check_stdio_number(fd, false);
     if (error)
@@ -294,7 +294,7 @@ eng_error *wasi_stdio_inherit(wh_wasi *wasi, int fd)
     return install_stdio(wasi, fd);
 }
 
-eng_error *wasi_stdin_buffer(wh_wasi *wasi, const void *data, size_t size)
+eng_error *wasi_stdin_buffer(wasi_context *wasi, const void *data, size_t size)
 {
     uint8_t *copy = malloc(size ? size : 1);
     if (!copy)
@@ -307,7 +307,7 @@ eng_error *wasi_stdin_buffer(wh_wasi *wasi, const void *data, size_t size)
     return install_stdio(wasi, 0);
 }
 
-eng_error *wasi_stdin_callback(wh_wasi *wasi, wasi_read_callback read, void *user)
+eng_error *wasi_stdin_callback(wasi_context *wasi, wasi_read_callback read, void *user)
 {
     if (!read)
         return eng_error_new("WASI stdin callback is NULL");
@@ -317,7 +317,7 @@ eng_error *wasi_stdin_callback(wh_wasi *wasi, wasi_read_callback read, void *use
     return install_stdio(wasi, 0);
 }
 
-eng_error *wasi_output_buffer(wh_wasi *wasi, int fd)
+eng_error *wasi_output_buffer(wasi_context *wasi, int fd)
 {
     eng_error *error = check_stdio_number(fd, true);
     if (error)
@@ -326,7 +326,7 @@ eng_error *wasi_output_buffer(wh_wasi *wasi, int fd)
     return install_stdio(wasi, fd);
 }
 
-eng_error *wasi_output_callback(wh_wasi *wasi, int fd, wasi_write_callback write, void *user)
+eng_error *wasi_output_callback(wasi_context *wasi, int fd, wasi_write_callback write, void *user)
 {
     eng_error *error = check_stdio_number(fd, true);
     if (error)
@@ -339,7 +339,7 @@ eng_error *wasi_output_callback(wh_wasi *wasi, int fd, wasi_write_callback write
     return install_stdio(wasi, fd);
 }
 
-eng_error *wasi_output_limit(wh_wasi *wasi, int fd, uint64_t max_bytes)
+eng_error *wasi_output_limit(wasi_context *wasi, int fd, uint64_t max_bytes)
 {
     eng_error *error = check_stdio_number(fd, true);
     if (error)
@@ -348,7 +348,7 @@ eng_error *wasi_output_limit(wh_wasi *wasi, int fd, uint64_t max_bytes)
     return NULL;
 }
 
-const uint8_t *wasi_output(const wh_wasi *wasi, int fd, size_t *size)
+const uint8_t *wasi_output(const wasi_context *wasi, int fd, size_t *size)
 {
     *size = 0;
     if ((fd != 1 && fd != 2) || wasi->streams[fd].kind != WASI_STREAM_BUFFER)
@@ -357,7 +357,7 @@ const uint8_t *wasi_output(const wh_wasi *wasi, int fd, size_t *size)
     return wasi->streams[fd].data;
 }
 
-bool wasi_exited(const wh_wasi *wasi, uint32_t *code)
+bool wasi_exited(const wasi_context *wasi, uint32_t *code)
 {
     if (wasi->exited && code)
         *code = wasi->exit_code;
@@ -367,7 +367,7 @@ bool wasi_exited(const wh_wasi *wasi, uint32_t *code)
 /* ---- args and environ ---- */
 
 /* Writes `count` pointers (guest addresses into buf_ptr) and the strings themselves. */
-static int list_get(const wh_wasi *wasi, const char *list, size_t size, uint32_t count, uint32_t pointers_ptr,
+static int list_get(const wasi_context *wasi, const char *list, size_t size, uint32_t count, uint32_t pointers_ptr,
                     uint32_t buf_ptr)
 {
     uint8_t *pointers = wasi_memory(wasi, pointers_ptr, (uint64_t)count * 4);
@@ -384,7 +384,7 @@ static int list_get(const wh_wasi *wasi, const char *list, size_t size, uint32_t
     return WASI_ESUCCESS;
 }
 
-static int list_sizes_get(const wh_wasi *wasi, size_t size, uint32_t count, uint32_t count_ptr, uint32_t size_ptr)
+static int list_sizes_get(const wasi_context *wasi, size_t size, uint32_t count, uint32_t count_ptr, uint32_t size_ptr)
 {
     uint8_t *count_out = wasi_memory(wasi, count_ptr, 4);
     uint8_t *size_out = wasi_memory(wasi, size_ptr, 4);
@@ -397,22 +397,22 @@ static int list_sizes_get(const wh_wasi *wasi, size_t size, uint32_t count, uint
 
 eng_trap *wasi_args_get(void *env, eng_slot *a)
 {
-    wh_wasi *wasi = env;
+    wasi_context *wasi = env;
     WASI_RETURN(list_get(wasi, wasi->args, wasi->args_size, wasi->arg_count, WASI_ARG32(0), WASI_ARG32(1)));
 }
 eng_trap *wasi_args_sizes_get(void *env, eng_slot *a)
 {
-    wh_wasi *wasi = env;
+    wasi_context *wasi = env;
     WASI_RETURN(list_sizes_get(wasi, wasi->args_size, wasi->arg_count, WASI_ARG32(0), WASI_ARG32(1)));
 }
 eng_trap *wasi_environ_get(void *env, eng_slot *a)
 {
-    wh_wasi *wasi = env;
+    wasi_context *wasi = env;
     WASI_RETURN(list_get(wasi, wasi->env, wasi->env_size, wasi->env_count, WASI_ARG32(0), WASI_ARG32(1)));
 }
 eng_trap *wasi_environ_sizes_get(void *env, eng_slot *a)
 {
-    wh_wasi *wasi = env;
+    wasi_context *wasi = env;
     WASI_RETURN(list_sizes_get(wasi, wasi->env_size, wasi->env_count, WASI_ARG32(0), WASI_ARG32(1)));
 }
 
@@ -429,7 +429,7 @@ static bool host_clock(uint32_t id, clockid_t *out)
     }
 }
 
-static int clock_get(const wh_wasi *wasi, uint32_t id, uint32_t result_ptr, bool resolution)
+static int clock_get(const wasi_context *wasi, uint32_t id, uint32_t result_ptr, bool resolution)
 {
     clockid_t clock;
     if (!host_clock(id, &clock))
@@ -448,7 +448,7 @@ eng_trap *wasi_clock_res_get(void *env, eng_slot *a) { WASI_RETURN(clock_get(env
 /* The precision argument (a[1]) is a hint the host clocks do not need. */
 eng_trap *wasi_clock_time_get(void *env, eng_slot *a) { WASI_RETURN(clock_get(env, WASI_ARG32(0), WASI_ARG32(2), false)); }
 
-static int random_get(const wh_wasi *wasi, uint32_t buf_ptr, uint32_t buf_len)
+static int random_get(const wasi_context *wasi, uint32_t buf_ptr, uint32_t buf_len)
 {
     uint8_t *buf = wasi_memory(wasi, buf_ptr, buf_len);
     if (!buf)
@@ -474,7 +474,7 @@ eng_trap *wasi_random_get(void *env, eng_slot *a) { WASI_RETURN(random_get(env, 
  * whoever called eng_func_call, who reads the code from the trap (or wasi_exited). */
 eng_trap *wasi_proc_exit(void *env, eng_slot *a)
 {
-    wh_wasi *wasi = env;
+    wasi_context *wasi = env;
     uint32_t code = WASI_ARG32(0);
     wasi->exited = true;
     wasi->exit_code = code;
@@ -503,7 +503,7 @@ eng_trap *wasi_sched_yield(void *env, eng_slot *a)
  * No sockets are ever given to a guest (no preopened sockets), so every descriptor it has is
  * not a socket: ENOTSOCK, or EBADF for a descriptor that is not open. */
 
-static int not_a_socket(wh_wasi *wasi, uint32_t fd)
+static int not_a_socket(wasi_context *wasi, uint32_t fd)
 {
     int error;
     return wasi_fd_get(wasi, fd, 0, &error) ? WASI_ENOTSOCK : error;
@@ -573,7 +573,7 @@ bool wasi_is_import(const eng_import *import)
            memcmp(import->module.data, WASI_MODULE_NAME, import->module.length) == 0;
 }
 
-eng_error *wasi_import(wh_wasi *wasi, eng_store *store, const eng_module *module, uint32_t import_index, eng_extern *out)
+eng_error *wasi_import(wasi_context *wasi, eng_store *store, const eng_module *module, uint32_t import_index, eng_extern *out)
 {
     const eng_import *import = &module->imports[import_index];
     char name[256];
@@ -601,7 +601,7 @@ eng_error *wasi_import(wh_wasi *wasi, eng_store *store, const eng_module *module
     return NULL;
 }
 
-eng_error *wasi_bind(wh_wasi *wasi, eng_instance *instance)
+eng_error *wasi_bind(wasi_context *wasi, eng_instance *instance)
 {
     eng_extern memory;
     if (eng_instance_export(instance, "memory", 6, &memory) && memory.kind == ENG_EXTERN_MEMORY) {

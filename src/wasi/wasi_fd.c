@@ -13,7 +13,7 @@
 
 /* ---- the descriptor table ---- */
 
-wasi_fd *wasi_fd_get(wh_wasi *wasi, uint32_t fd, uint64_t rights, int *error)
+wasi_fd *wasi_fd_get(wasi_context *wasi, uint32_t fd, uint64_t rights, int *error)
 {
     if (fd >= wasi->fd_capacity || !wasi->fds[fd].open) {
         *error = WASI_EBADF;
@@ -28,7 +28,7 @@ wasi_fd *wasi_fd_get(wh_wasi *wasi, uint32_t fd, uint64_t rights, int *error)
     return entry;
 }
 
-int wasi_fd_add(wh_wasi *wasi, const wasi_fd *entry, uint32_t *fd_out)
+int wasi_fd_add(wasi_context *wasi, const wasi_fd *entry, uint32_t *fd_out)
 {
     uint32_t fd = 0;
     while (fd < wasi->fd_capacity && wasi->fds[fd].open)
@@ -92,7 +92,7 @@ static uint64_t timespec_ns(struct timespec t)
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-int wasi_store_filestat(const wh_wasi *wasi, uint32_t ptr, const void *stat_buffer)
+int wasi_store_filestat(const wasi_context *wasi, uint32_t ptr, const void *stat_buffer)
 {
     const struct stat *st = stat_buffer;
     uint8_t *p = wasi_memory(wasi, ptr, WASI_FILESTAT_SIZE);
@@ -142,7 +142,7 @@ int wasi_times_from_fst(uint64_t atim, uint64_t mtim, uint32_t fstflags, void *t
 
 /* The guest's iovec array as host iovecs pointing into guest memory. Every buffer is checked
  * before anything is read or written; the total is cut at UINT32_MAX so it fits the u32 result. */
-static int gather_iovecs(const wh_wasi *wasi, uint32_t iovs, uint32_t count, struct iovec *out, int *out_count)
+static int gather_iovecs(const wasi_context *wasi, uint32_t iovs, uint32_t count, struct iovec *out, int *out_count)
 {
     if (count > WASI_MAX_IOVECS)
         return WASI_EINVAL;
@@ -309,7 +309,7 @@ static bool is_virtual(const wasi_fd *entry)
 
 /* What fd_read, fd_write, fd_pread and fd_pwrite share: `positioned` makes it pread/pwrite at
  * `offset`, which stdio streams and other virtual entries cannot do. */
-static int fd_transfer(wh_wasi *wasi, uint32_t fd, bool writing, bool positioned, uint32_t iovs, uint32_t iovs_len,
+static int fd_transfer(wasi_context *wasi, uint32_t fd, bool writing, bool positioned, uint32_t iovs, uint32_t iovs_len,
                        uint64_t offset, uint32_t done_ptr)
 {
     uint64_t rights = (writing ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ) | (positioned ? WASI_RIGHT_FD_SEEK : 0);
@@ -345,7 +345,7 @@ static int fd_transfer(wh_wasi *wasi, uint32_t fd, bool writing, bool positioned
 
 /* ---- position ---- */
 
-static int fd_seek(wh_wasi *wasi, uint32_t fd, int64_t offset, uint32_t whence, uint32_t newoffset_ptr)
+static int fd_seek(wasi_context *wasi, uint32_t fd, int64_t offset, uint32_t whence, uint32_t newoffset_ptr)
 {
     /* Asking where we are (cur + 0) needs only the tell right. */
     uint64_t right = (whence == WASI_WHENCE_CUR && offset == 0) ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK;
@@ -374,7 +374,7 @@ static int fd_seek(wh_wasi *wasi, uint32_t fd, int64_t offset, uint32_t whence, 
     return WASI_ESUCCESS;
 }
 
-static int fd_tell(wh_wasi *wasi, uint32_t fd, uint32_t offset_ptr)
+static int fd_tell(wasi_context *wasi, uint32_t fd, uint32_t offset_ptr)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_TELL, &error);
@@ -394,7 +394,7 @@ static int fd_tell(wh_wasi *wasi, uint32_t fd, uint32_t offset_ptr)
 
 /* ---- descriptor management ---- */
 
-static int fd_close(wh_wasi *wasi, uint32_t fd)
+static int fd_close(wasi_context *wasi, uint32_t fd)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, 0, &error);
@@ -404,7 +404,7 @@ static int fd_close(wh_wasi *wasi, uint32_t fd)
     return WASI_ESUCCESS;
 }
 
-static int fd_renumber(wh_wasi *wasi, uint32_t from, uint32_t to)
+static int fd_renumber(wasi_context *wasi, uint32_t from, uint32_t to)
 {
     int error;
     wasi_fd *source = wasi_fd_get(wasi, from, 0, &error);
@@ -422,7 +422,7 @@ static int fd_renumber(wh_wasi *wasi, uint32_t from, uint32_t to)
     return WASI_ESUCCESS;
 }
 
-static int fd_fdstat_get(wh_wasi *wasi, uint32_t fd, uint32_t stat_ptr)
+static int fd_fdstat_get(wasi_context *wasi, uint32_t fd, uint32_t stat_ptr)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, 0, &error);
@@ -439,7 +439,7 @@ static int fd_fdstat_get(wh_wasi *wasi, uint32_t fd, uint32_t stat_ptr)
     return WASI_ESUCCESS;
 }
 
-static int fd_fdstat_set_flags(wh_wasi *wasi, uint32_t fd, uint32_t flags)
+static int fd_fdstat_set_flags(wasi_context *wasi, uint32_t fd, uint32_t flags)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_FDSTAT_SET_FLAGS, &error);
@@ -467,7 +467,7 @@ static int fd_fdstat_set_flags(wh_wasi *wasi, uint32_t fd, uint32_t flags)
     return WASI_ESUCCESS;
 }
 
-static int fd_fdstat_set_rights(wh_wasi *wasi, uint32_t fd, uint64_t base, uint64_t inheriting)
+static int fd_fdstat_set_rights(wasi_context *wasi, uint32_t fd, uint64_t base, uint64_t inheriting)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, 0, &error);
@@ -483,7 +483,7 @@ static int fd_fdstat_set_rights(wh_wasi *wasi, uint32_t fd, uint64_t base, uint6
 
 /* ---- file attributes ---- */
 
-static int fd_filestat_get(wh_wasi *wasi, uint32_t fd, uint32_t stat_ptr)
+static int fd_filestat_get(wasi_context *wasi, uint32_t fd, uint32_t stat_ptr)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_FILESTAT_GET, &error);
@@ -500,7 +500,7 @@ static int fd_filestat_get(wh_wasi *wasi, uint32_t fd, uint32_t stat_ptr)
     return wasi_store_filestat(wasi, stat_ptr, &st);
 }
 
-static int fd_filestat_set_size(wh_wasi *wasi, uint32_t fd, uint64_t size)
+static int fd_filestat_set_size(wasi_context *wasi, uint32_t fd, uint64_t size)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_FILESTAT_SET_SIZE, &error);
@@ -513,7 +513,7 @@ static int fd_filestat_set_size(wh_wasi *wasi, uint32_t fd, uint64_t size)
     return WASI_ESUCCESS;
 }
 
-static int fd_filestat_set_times(wh_wasi *wasi, uint32_t fd, uint64_t atim, uint64_t mtim, uint32_t fstflags)
+static int fd_filestat_set_times(wasi_context *wasi, uint32_t fd, uint64_t atim, uint64_t mtim, uint32_t fstflags)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_FILESTAT_SET_TIMES, &error);
@@ -531,7 +531,7 @@ static int fd_filestat_set_times(wh_wasi *wasi, uint32_t fd, uint64_t atim, uint
 
 /* ---- hints and synchronisation ---- */
 
-static int fd_advise(wh_wasi *wasi, uint32_t fd, uint64_t offset, uint64_t length, uint32_t advice)
+static int fd_advise(wasi_context *wasi, uint32_t fd, uint64_t offset, uint64_t length, uint32_t advice)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_ADVISE, &error);
@@ -555,7 +555,7 @@ static int fd_advise(wh_wasi *wasi, uint32_t fd, uint64_t offset, uint64_t lengt
     return result ? wasi_errno_from_host(result) : WASI_ESUCCESS;
 }
 
-static int fd_allocate(wh_wasi *wasi, uint32_t fd, uint64_t offset, uint64_t length)
+static int fd_allocate(wasi_context *wasi, uint32_t fd, uint64_t offset, uint64_t length)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, WASI_RIGHT_FD_ALLOCATE, &error);
@@ -571,7 +571,7 @@ static int fd_allocate(wh_wasi *wasi, uint32_t fd, uint64_t offset, uint64_t len
     return result ? wasi_errno_from_host(result) : WASI_ESUCCESS;
 }
 
-static int fd_sync_common(wh_wasi *wasi, uint32_t fd, uint64_t right, int (*sync)(int))
+static int fd_sync_common(wasi_context *wasi, uint32_t fd, uint64_t right, int (*sync)(int))
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, right, &error);
@@ -586,7 +586,7 @@ static int fd_sync_common(wh_wasi *wasi, uint32_t fd, uint64_t right, int (*sync
 
 /* ---- preopened directories ---- */
 
-static int fd_prestat_get(wh_wasi *wasi, uint32_t fd, uint32_t prestat_ptr)
+static int fd_prestat_get(wasi_context *wasi, uint32_t fd, uint32_t prestat_ptr)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, 0, &error);
@@ -603,7 +603,7 @@ static int fd_prestat_get(wh_wasi *wasi, uint32_t fd, uint32_t prestat_ptr)
     return WASI_ESUCCESS;
 }
 
-static int fd_prestat_dir_name(wh_wasi *wasi, uint32_t fd, uint32_t path_ptr, uint32_t path_len)
+static int fd_prestat_dir_name(wasi_context *wasi, uint32_t fd, uint32_t path_ptr, uint32_t path_len)
 {
     int error;
     wasi_fd *entry = wasi_fd_get(wasi, fd, 0, &error);
@@ -654,7 +654,7 @@ static uint8_t filetype_from_dirent(int dir_fd, const struct host_dirent64 *dire
 /* Entries from `cookie` on: each a 24-byte dirent then its name; the last one may be cut short
  * when the buffer is full (the guest then calls again with a larger buffer or the last whole
  * entry's d_next). Cookies are the kernel's directory offsets (d_off), which lseek accepts. */
-static int fd_readdir(wh_wasi *wasi, uint32_t fd, uint32_t buf_ptr, uint32_t buf_len, uint64_t cookie,
+static int fd_readdir(wasi_context *wasi, uint32_t fd, uint32_t buf_ptr, uint32_t buf_len, uint64_t cookie,
                       uint32_t bufused_ptr)
 {
     int error;

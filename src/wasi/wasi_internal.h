@@ -1,6 +1,6 @@
 /* wasi_internal.h: what the WASI files share: spec constants, the context and descriptor table, guest-memory access. */
-#ifndef WH_WASI_INTERNAL_H
-#define WH_WASI_INTERNAL_H
+#ifndef WASI_INTERNAL_H
+#define WASI_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -202,7 +202,7 @@ typedef struct wasi_fd {
     size_t preopen_length;
 } wasi_fd;
 
-struct wh_wasi {
+struct wasi_context {
     eng_memory *memory; /* bound by wasi_bind; NULL before */
     char *args;        /* arg_count NUL-terminated strings, back to back */
     size_t args_size;
@@ -223,7 +223,7 @@ struct wh_wasi {
 
 /* Guest bytes [ptr, ptr + length), or NULL when any of it lies outside the memory (or no memory
  * is bound). Checked at every call: the memory may have grown or be absent. */
-static inline uint8_t *wasi_memory(const wh_wasi *wasi, uint32_t ptr, uint64_t length)
+static inline uint8_t *wasi_memory(const wasi_context *wasi, uint32_t ptr, uint64_t length)
 {
     if (!wasi->memory || (uint64_t)ptr + length > wasi->memory->size)
         return NULL;
@@ -324,14 +324,14 @@ int wasi_errno_from_host(int host_errno);
 /* wasi_fd.c: the descriptor table. */
 /* The open descriptor `fd` if it has every right in `rights`; otherwise NULL with *error set
  * (EBADF: not open; ENOTCAPABLE: a right is missing). */
-wasi_fd *wasi_fd_get(wh_wasi *wasi, uint32_t fd, uint64_t rights, int *error);
+wasi_fd *wasi_fd_get(wasi_context *wasi, uint32_t fd, uint64_t rights, int *error);
 /* Adds a descriptor (lowest free number); takes ownership of host_fd (closed on failure). */
-int wasi_fd_add(wh_wasi *wasi, const wasi_fd *entry, uint32_t *fd_out);
+int wasi_fd_add(wasi_context *wasi, const wasi_fd *entry, uint32_t *fd_out);
 void wasi_fd_release(wasi_fd *entry); /* closes the host descriptor, frees the name */
 /* The WASI filetype of a host stat mode. */
 uint8_t wasi_filetype_from_mode(unsigned mode);
 /* Writes a filestat (64 bytes) for host `st` (a struct stat *) at guest `ptr`. */
-int wasi_store_filestat(const wh_wasi *wasi, uint32_t ptr, const void *st);
+int wasi_store_filestat(const wasi_context *wasi, uint32_t ptr, const void *st);
 /* Converts WASI (atim, mtim, fstflags) into two timespecs for utimensat; WASI_EINVAL when both a
  * time and its _NOW flag are set. */
 int wasi_times_from_fst(uint64_t atim, uint64_t mtim, uint32_t fstflags, void *timespecs);
@@ -340,7 +340,7 @@ int wasi_times_from_fst(uint64_t atim, uint64_t mtim, uint32_t fstflags, void *t
 /* Opens `path` beneath the directory `root_fd` with open(2) `flags` (O_NOFOLLOW: do not follow
  * a final symbolic link) and `mode`. Absolute paths, `..` above the root and symbolic links
  * leading out give WASI_ENOTCAPABLE. */
-int wasi_open_beneath(const wh_wasi *wasi, int root_fd, const char *path, int flags, unsigned mode, int *fd_out);
+int wasi_open_beneath(const wasi_context *wasi, int root_fd, const char *path, int flags, unsigned mode, int *fd_out);
 /* A path split into the directory holding its last component (an O_PATH descriptor, beneath
  * the root) and that component (no slash; "." when the path names a directory itself). */
 typedef struct wasi_resolved {
@@ -355,7 +355,7 @@ typedef struct wasi_resolved {
  * and reports for itself). */
 #define WASI_RESOLVE_FOLLOW 1
 #define WASI_RESOLVE_CREATE 2
-int wasi_resolve(const wh_wasi *wasi, int root_fd, const uint8_t *path, uint32_t length, int how,
+int wasi_resolve(const wasi_context *wasi, int root_fd, const uint8_t *path, uint32_t length, int how,
                  wasi_resolved *out);
 void wasi_resolved_close(wasi_resolved *resolved);
 /* Copies guest path bytes into a NUL-terminated buffer of WASI_MAX_PATH + 1 bytes: ENAMETOOLONG,

@@ -14,7 +14,7 @@
 
 /* The directory descriptor `fd` with `rights`: EBADF (not open), ENOTDIR (not a directory),
  * ENOTCAPABLE (a right is missing), in that order. */
-static int get_dir(wh_wasi *wasi, uint32_t fd, uint64_t rights, wasi_fd **out)
+static int get_dir(wasi_context *wasi, uint32_t fd, uint64_t rights, wasi_fd **out)
 {
     int error;
     *out = NULL;
@@ -30,7 +30,7 @@ static int get_dir(wh_wasi *wasi, uint32_t fd, uint64_t rights, wasi_fd **out)
 }
 
 /* A directory and a path in guest memory, resolved; `how` as in wasi_resolve. */
-static int resolve_arg(wh_wasi *wasi, const wasi_fd *dir, uint32_t path_ptr, uint32_t path_len, int how,
+static int resolve_arg(wasi_context *wasi, const wasi_fd *dir, uint32_t path_ptr, uint32_t path_len, int how,
                        wasi_resolved *out)
 {
     out->parent_fd = -1;
@@ -55,7 +55,7 @@ static int trailing_slash_create_error(const wasi_resolved *resolved)
 
 /* ---- path_open ---- */
 
-static int path_open(wh_wasi *wasi, uint32_t dirfd, uint32_t dirflags, uint32_t path_ptr, uint32_t path_len,
+static int path_open(wasi_context *wasi, uint32_t dirfd, uint32_t dirflags, uint32_t path_ptr, uint32_t path_len,
                      uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting, uint32_t fdflags,
                      uint32_t fd_ptr)
 {
@@ -156,7 +156,7 @@ static int path_open(wh_wasi *wasi, uint32_t dirfd, uint32_t dirflags, uint32_t 
 typedef enum name_operation { NAME_CREATE_DIRECTORY, NAME_REMOVE_DIRECTORY, NAME_UNLINK_FILE } name_operation;
 
 /* One mkdirat or unlinkat on a name beneath the directory `fd`, with the right the operation needs. */
-static int path_name_operation(wh_wasi *wasi, name_operation operation, uint32_t fd, uint32_t path_ptr, uint32_t path_len)
+static int path_name_operation(wasi_context *wasi, name_operation operation, uint32_t fd, uint32_t path_ptr, uint32_t path_len)
 {
     static const uint64_t rights[] = {
         [NAME_CREATE_DIRECTORY] = WASI_RIGHT_PATH_CREATE_DIRECTORY,
@@ -181,7 +181,7 @@ static int path_name_operation(wh_wasi *wasi, name_operation operation, uint32_t
 
 /* ---- attributes ---- */
 
-static int path_filestat_get(wh_wasi *wasi, uint32_t fd, uint32_t lookupflags, uint32_t path_ptr, uint32_t path_len,
+static int path_filestat_get(wasi_context *wasi, uint32_t fd, uint32_t lookupflags, uint32_t path_ptr, uint32_t path_len,
                              uint32_t stat_ptr)
 {
     wasi_fd *dir;
@@ -208,7 +208,7 @@ static int path_filestat_get(wh_wasi *wasi, uint32_t fd, uint32_t lookupflags, u
     return wasi_store_filestat(wasi, stat_ptr, &st);
 }
 
-static int path_filestat_set_times(wh_wasi *wasi, uint32_t fd, uint32_t lookupflags, uint32_t path_ptr,
+static int path_filestat_set_times(wasi_context *wasi, uint32_t fd, uint32_t lookupflags, uint32_t path_ptr,
                                    uint32_t path_len, uint64_t atim, uint64_t mtim, uint32_t fstflags)
 {
     wasi_fd *dir;
@@ -247,7 +247,7 @@ static void resolved_pair_free(resolved_pair *pair)
 }
 
 /* *out is to be freed with resolved_pair_free whatever the result. */
-static int resolve_pair(wh_wasi *wasi, const wasi_fd *old_dir, uint32_t old_path, uint32_t old_len, int old_how,
+static int resolve_pair(wasi_context *wasi, const wasi_fd *old_dir, uint32_t old_path, uint32_t old_len, int old_how,
                         const wasi_fd *new_dir, uint32_t new_path, uint32_t new_len, resolved_pair **out)
 {
     resolved_pair *pair = *out = malloc(sizeof *pair);
@@ -260,7 +260,7 @@ static int resolve_pair(wh_wasi *wasi, const wasi_fd *old_dir, uint32_t old_path
     return error;
 }
 
-static int path_link(wh_wasi *wasi, uint32_t old_fd, uint32_t old_flags, uint32_t old_path, uint32_t old_len,
+static int path_link(wasi_context *wasi, uint32_t old_fd, uint32_t old_flags, uint32_t old_path, uint32_t old_len,
                      uint32_t new_fd, uint32_t new_path, uint32_t new_len)
 {
     wasi_fd *old_dir, *new_dir;
@@ -281,7 +281,7 @@ static int path_link(wh_wasi *wasi, uint32_t old_fd, uint32_t old_flags, uint32_
     return error;
 }
 
-static int path_rename(wh_wasi *wasi, uint32_t fd, uint32_t old_path, uint32_t old_len, uint32_t new_fd,
+static int path_rename(wasi_context *wasi, uint32_t fd, uint32_t old_path, uint32_t old_len, uint32_t new_fd,
                        uint32_t new_path, uint32_t new_len)
 {
     wasi_fd *old_dir, *new_dir;
@@ -307,7 +307,7 @@ static int path_rename(wh_wasi *wasi, uint32_t fd, uint32_t old_path, uint32_t o
     return error;
 }
 
-static int path_symlink(wh_wasi *wasi, uint32_t old_path, uint32_t old_len, uint32_t fd, uint32_t new_path,
+static int path_symlink(wasi_context *wasi, uint32_t old_path, uint32_t old_len, uint32_t fd, uint32_t new_path,
                         uint32_t new_len)
 {
     wasi_fd *dir;
@@ -336,7 +336,7 @@ static int path_symlink(wh_wasi *wasi, uint32_t old_path, uint32_t old_len, uint
     return error;
 }
 
-static int path_readlink(wh_wasi *wasi, uint32_t fd, uint32_t path_ptr, uint32_t path_len, uint32_t buf_ptr,
+static int path_readlink(wasi_context *wasi, uint32_t fd, uint32_t path_ptr, uint32_t path_len, uint32_t buf_ptr,
                          uint32_t buf_len, uint32_t bufused_ptr)
 {
     wasi_fd *dir;

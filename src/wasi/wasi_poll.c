@@ -84,7 +84,7 @@ static uint64_t readable_bytes(const wasi_fd *entry)
 }
 
 /* Prepares one fd_read/fd_write subscription: answered at once, or added to `pollfds`. */
-static void prepare_fd(wh_wasi *wasi, subscription *sub, uint32_t fd, struct pollfd *pollfds, int *poll_count)
+static void prepare_fd(wasi_context *wasi, subscription *sub, uint32_t fd, struct pollfd *pollfds, int *poll_count)
 {
     uint64_t right = sub->type == WASI_EVENT_FD_READ ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
     int error;
@@ -128,7 +128,7 @@ static void write_event(uint8_t *p, const subscription *sub)
     }
 }
 
-static int poll_oneoff(wh_wasi *wasi, uint32_t in_ptr, uint32_t out_ptr, uint32_t count, uint32_t nevents_ptr)
+static int poll_oneoff(wasi_context *wasi, uint32_t in_ptr, uint32_t out_ptr, uint32_t count, uint32_t nevents_ptr)
 {
     if (count == 0)
         return WASI_EINVAL; /* would wait forever */

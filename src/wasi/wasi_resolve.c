@@ -276,7 +276,7 @@ static int walk_beneath(int root_fd, const char *path, int flags, unsigned mode,
     return result;
 }
 
-int wasi_open_beneath(const wh_wasi *wasi, int root_fd, const char *path, int flags, unsigned mode, int *fd_out)
+int wasi_open_beneath(const wasi_context *wasi, int root_fd, const char *path, int flags, unsigned mode, int *fd_out)
 {
     *fd_out = -1;
     if (path[0] == '/')
@@ -295,7 +295,7 @@ int wasi_open_beneath(const wh_wasi *wasi, int root_fd, const char *path, int fl
 
 /* ---- parent + name ---- */
 
-int wasi_resolve(const wh_wasi *wasi, int root_fd, const uint8_t *path, uint32_t length, int how,
+int wasi_resolve(const wasi_context *wasi, int root_fd, const uint8_t *path, uint32_t length, int how,
                  wasi_resolved *out)
 {
     bool follow = how & WASI_RESOLVE_FOLLOW;

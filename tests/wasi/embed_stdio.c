@@ -1,20 +1,11 @@
 /* embed_stdio.c: WASI stdio for embedders: memory buffers, callbacks, the default (empty stdin,
  * discarded output) and the cap on output, driven through the C interface in src/wasi/wasi.h. */
+#include "check.h" /* tests/check.h */
 #include "wasi.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define EXPECT(cond)                                                                 \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: expectation failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
 
 static void fail_on_error(eng_error *error)
 {
@@ -26,21 +17,21 @@ static void fail_on_error(eng_error *error)
 }
 
 /* Instantiates the guest with `wasi` and runs _start; returns the exit code (-1 for a trap). */
-static int run_guest(const eng_module *module, wh_wasi *wasi)
+static int run_guest(const eng_module *module, wasi_context *wasi)
 {
     eng_store *store = eng_store_new();
     eng_extern *imports = calloc(module->import_count + 1, sizeof *imports);
     for (uint32_t i = 0; i < module->import_count; i++) {
-        EXPECT(wasi_is_import(&module->imports[i]));
+        CHECK(wasi_is_import(&module->imports[i]));
         fail_on_error(wasi_import(wasi, store, module, i, &imports[i]));
     }
     eng_instance *instance;
     eng_trap *trap = NULL;
     fail_on_error(eng_instance_new(store, (eng_module *)module, imports, module->import_count, &instance, &trap));
-    EXPECT(trap == NULL);
+    CHECK(trap == NULL);
     fail_on_error(wasi_bind(wasi, instance));
     eng_extern start;
-    EXPECT(eng_instance_export(instance, "_start", 6, &start) && start.kind == ENG_EXTERN_FUNC);
+    CHECK(eng_instance_export(instance, "_start", 6, &start) && start.kind == ENG_EXTERN_FUNC);
     eng_slot slot;
     trap = eng_func_call(store, start.func, &slot);
     int code = 0;
@@ -55,16 +46,16 @@ static int run_guest(const eng_module *module, wh_wasi *wasi)
     return code;
 }
 
-static wh_wasi *context(const char *arg1, const char *arg2)
+static wasi_context *context(const char *arg1, const char *arg2)
 {
-    wh_wasi *wasi = wasi_new();
+    wasi_context *wasi = wasi_new();
     const char *argv[] = {"echo_guest", arg1, arg2};
     int argc = arg1 ? (arg2 ? 3 : 2) : 1;
     fail_on_error(wasi_set_args(wasi, argc, argv));
     return wasi;
 }
 
-static bool output_is(const wh_wasi *wasi, int fd, const char *expected)
+static bool output_is(const wasi_context *wasi, int fd, const char *expected)
 {
     size_t size;
     const uint8_t *data = wasi_output(wasi, fd, &size);
@@ -126,14 +117,14 @@ int main(int argc, char **argv)
     fail_on_error(eng_module_load(bytes, size, &module));
 
     /* 1. Buffers. */
-    wh_wasi *wasi = context(NULL, NULL);
+    wasi_context *wasi = context(NULL, NULL);
     const char *input = "hello from a buffer\n";
     fail_on_error(wasi_stdin_buffer(wasi, input, strlen(input)));
     fail_on_error(wasi_output_buffer(wasi, 1));
     fail_on_error(wasi_output_buffer(wasi, 2));
-    EXPECT(run_guest(module, wasi) == 0);
-    EXPECT(output_is(wasi, 1, input));
-    EXPECT(output_is(wasi, 2, "to stderr\n"));
+    CHECK(run_guest(module, wasi) == 0);
+    CHECK(output_is(wasi, 1, input));
+    CHECK(output_is(wasi, 2, "to stderr\n"));
     wasi_free(wasi);
 
     /* 2. Callbacks, and the exit code through proc_exit. */
@@ -142,14 +133,14 @@ int main(int argc, char **argv)
     fail_on_error(wasi_stdin_callback(wasi, feed_read, &f));
     fail_on_error(wasi_output_callback(wasi, 1, collect_write, &f));
     fail_on_error(wasi_output_buffer(wasi, 2));
-    EXPECT(run_guest(module, wasi) == 3);
+    CHECK(run_guest(module, wasi) == 3);
     uint32_t code;
-    EXPECT(wasi_exited(wasi, &code) && code == 3);
-    EXPECT(f.collected_size == strlen(f.text) && memcmp(f.collected, f.text, f.collected_size) == 0);
-    EXPECT(f.calls >= 7); /* one per 3-byte chunk */
-    EXPECT(output_is(wasi, 2, "to stderr\n"));
+    CHECK(wasi_exited(wasi, &code) && code == 3);
+    CHECK(f.collected_size == strlen(f.text) && memcmp(f.collected, f.text, f.collected_size) == 0);
+    CHECK(f.calls >= 7); /* one per 3-byte chunk */
+    CHECK(output_is(wasi, 2, "to stderr\n"));
     size_t none;
-    EXPECT(wasi_output(wasi, 1, &none) == NULL && none == 0);
+    CHECK(wasi_output(wasi, 1, &none) == NULL && none == 0);
     wasi_free(wasi);
 
     /* 3. The output cap: 4096 of 100,000 bytes get through, then ENOSPC (51). */
@@ -157,17 +148,17 @@ int main(int argc, char **argv)
     fail_on_error(wasi_output_buffer(wasi, 1));
     fail_on_error(wasi_output_buffer(wasi, 2));
     fail_on_error(wasi_output_limit(wasi, 1, 4096));
-    EXPECT(run_guest(module, wasi) == 0);
+    CHECK(run_guest(module, wasi) == 0);
     size_t out_size;
     wasi_output(wasi, 1, &out_size);
-    EXPECT(out_size == 4096);
-    EXPECT(output_is(wasi, 2, "to stderr\nflood 4096 51\n"));
+    CHECK(out_size == 4096);
+    CHECK(output_is(wasi, 2, "to stderr\nflood 4096 51\n"));
     wasi_free(wasi);
 
     /* 4. Nothing configured: stdin is empty, output goes nowhere, and there is no cap. */
     wasi = context("flood", NULL);
-    EXPECT(run_guest(module, wasi) == 0);
-    EXPECT(wasi_output(wasi, 1, &none) == NULL);
+    CHECK(run_guest(module, wasi) == 0);
+    CHECK(wasi_output(wasi, 1, &none) == NULL);
     wasi_free(wasi);
 
     /* 5. A cap on stderr with a callback on stdout that stops taking data. */
@@ -176,32 +167,27 @@ int main(int argc, char **argv)
     fail_on_error(wasi_output_callback(wasi, 1, collect_write, &g));
     fail_on_error(wasi_output_buffer(wasi, 2));
     fail_on_error(wasi_output_limit(wasi, 2, 12));
-    EXPECT(run_guest(module, wasi) == 0);
-    EXPECT(output_is(wasi, 2, "to stderr\nfl"));
-    EXPECT(g.collected_size == 0); /* 1000-byte blocks never fit its 256-byte store: EIO */
+    CHECK(run_guest(module, wasi) == 0);
+    CHECK(output_is(wasi, 2, "to stderr\nfl"));
+    CHECK(g.collected_size == 0); /* 1000-byte blocks never fit its 256-byte store: EIO */
     wasi_free(wasi);
 
     /* 6. Bad settings are errors, not crashes. */
     wasi = wasi_new();
     eng_error *error = wasi_output_buffer(wasi, 0);
-    EXPECT(error != NULL);
+    CHECK(error != NULL);
     eng_error_free(error);
     error = wasi_stdio_inherit(wasi, 3);
-    EXPECT(error != NULL);
+    CHECK(error != NULL);
     eng_error_free(error);
     error = wasi_add_env(wasi, "A=B", "c");
-    EXPECT(error != NULL);
+    CHECK(error != NULL);
     eng_error_free(error);
     error = wasi_preopen_dir(wasi, "/nonexistent/wasmhost/dir", "/x", false);
-    EXPECT(error != NULL && strstr(error->message, "/nonexistent/wasmhost/dir"));
+    CHECK(error != NULL && strstr(error->message, "/nonexistent/wasmhost/dir"));
     eng_error_free(error);
     wasi_free(wasi);
 
     eng_module_release(module);
-    if (failures) {
-        fprintf(stderr, "embed_stdio: %d expectations failed\n", failures);
-        return 1;
-    }
-    printf("embed_stdio: all passed\n");
-    return 0;
+    return checks_done("embed_stdio");
 }
