@@ -1,4 +1,4 @@
-/* values.c: parsing command-line values; extern kinds, names and imports as text (values, value kinds and function types print with wasmhost.h's wh_*_format and wh_valkind_name). */
+/* values.c: parsing command-line values; names and imports as text (values, kinds and function types print with wasmhost.h's wh_*_format and wh_*kind_name). */
 #include "cli.h"
 
 #include <ctype.h>

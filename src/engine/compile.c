@@ -1,4 +1,4 @@
-/* compile.c: compiles a function body in one pass (see compile_internal.h): the entry points and the dispatch. */
+/* compile.c: compiles a function body in one pass (see compile_internal.h): the entry points, the dispatch from instructions.h, the short handlers. */
 #include "compile_internal.h"
 
 /* ---- instructions ---- */

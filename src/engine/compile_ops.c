@@ -1,4 +1,4 @@
-/* compile_ops.c: compiling variables, memory and tables, numeric instructions, select, constants, the 0xFC prefix. */
+/* compile_ops.c: compiling variables, memory and tables, constants, numeric instructions, select, bulk memory and table instructions. */
 #include "compile_internal.h"
 
 /* ---- variables ---- */
