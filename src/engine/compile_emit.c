@@ -94,6 +94,20 @@ uint32_t eng_read_fixed(compiler *c, int bytes, uint32_t *high)
     return (uint32_t)value;
 }
 
+uint64_t eng_read_constant(compiler *c, const eng_wasm_instruction *instruction)
+{
+    uint32_t high = 0;
+    switch (instruction->immediates) {
+    case ENG_IMM_I32: return (uint32_t)eng_read_signed(c, 32); /* an i32 slot's upper half is zero */
+    case ENG_IMM_I64: return (uint64_t)eng_read_signed(c, 64);
+    case ENG_IMM_F32: return eng_read_fixed(c, 4, NULL);
+    default: {
+        uint32_t low = eng_read_fixed(c, 8, &high);
+        return low | (uint64_t)high << 32;
+    }
+    }
+}
+
 void eng_read_zero_byte(compiler *c)
 {
     if (read_byte(c) != 0)

@@ -229,6 +229,8 @@ static inline uint32_t read_u32(compiler *c)
 int64_t eng_read_signed(compiler *c, int bits);
 uint32_t eng_read_fixed(compiler *c, int bytes, uint32_t *high);
 void eng_read_zero_byte(compiler *c);
+/* The immediate of a constant instruction (i32/i64/f32/f64.const) as the bits of its slot. */
+uint64_t eng_read_constant(compiler *c, const eng_wasm_instruction *instruction);
 uint8_t eng_read_valtype(compiler *c);
 blocktype eng_read_blocktype(compiler *c);
 

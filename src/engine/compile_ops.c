@@ -312,24 +312,8 @@ void eng_push_constant(compiler *c, uint8_t type, uint32_t low, uint32_t high)
 
 void eng_compile_const(compiler *c, const eng_wasm_instruction *instruction)
 {
-    uint32_t low, high = 0;
-    switch (instruction->immediates) {
-    case ENG_IMM_I32:
-        low = (uint32_t)(int32_t)eng_read_signed(c, 32);
-        break;
-    case ENG_IMM_I64: {
-        uint64_t value = (uint64_t)eng_read_signed(c, 64);
-        low = (uint32_t)value, high = (uint32_t)(value >> 32);
-        break;
-    }
-    case ENG_IMM_F32:
-        low = eng_read_fixed(c, 4, NULL);
-        break;
-    default:
-        low = eng_read_fixed(c, 8, &high);
-        break;
-    }
-    eng_push_constant(c, instruction->result, low, high);
+    uint64_t bits = eng_read_constant(c, instruction);
+    eng_push_constant(c, instruction->result, (uint32_t)bits, (uint32_t)(bits >> 32));
 }
 
 static void select_values(compiler *c, bool typed)

@@ -68,30 +68,6 @@ void eng_choose_constants(compiler *c)
     c->pos = c->instr = c->body;
 }
 
-/* Tallies a constant instruction's value when collecting constants. */
-static void read_constant(compiler *c, const eng_wasm_instruction *instruction, bool collect, uint32_t loop_depth)
-{
-    uint64_t bits;
-    uint32_t high = 0;
-    switch (instruction->immediates) {
-    case ENG_IMM_I32:
-        bits = (uint32_t)eng_read_signed(c, 32);
-        break;
-    case ENG_IMM_I64:
-        bits = (uint64_t)eng_read_signed(c, 64);
-        break;
-    case ENG_IMM_F32:
-        bits = eng_read_fixed(c, 4, NULL);
-        break;
-    default:
-        bits = eng_read_fixed(c, 8, &high);
-        bits |= (uint64_t)high << 32;
-        break;
-    }
-    if (collect)
-        tally_constant(c, bits, loop_depth);
-}
-
 /* Reads the immediates of an instruction that does not open or close a block. */
 static void skip_immediates(compiler *c, const eng_wasm_instruction *instruction)
 {
@@ -171,9 +147,12 @@ void eng_scan_body(compiler *c, bool collect_constants)
             c->targets[depth++] = index;
             loop_depth += index == ENG_WASM_LOOP;
             continue;
-        case ENG_IMM_I32: case ENG_IMM_I64: case ENG_IMM_F32: case ENG_IMM_F64:
-            read_constant(c, instruction, collect_constants, loop_depth);
+        case ENG_IMM_I32: case ENG_IMM_I64: case ENG_IMM_F32: case ENG_IMM_F64: {
+            uint64_t bits = eng_read_constant(c, instruction);
+            if (collect_constants)
+                tally_constant(c, bits, loop_depth);
             continue;
+        }
         default:
             break;
         }

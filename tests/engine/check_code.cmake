@@ -45,7 +45,7 @@ macro(problem text)
   string(APPEND problems "  ${text}\n")
 endmacro()
 
-# ---- the opcode names of code.h (WH_OPCODES, and both back-edge families) ----
+# ---- the opcode names of code.h (ENG_OPCODES, and both back-edge families) ----
 include(${CMAKE_CURRENT_LIST_DIR}/opcodes.cmake)
 engine_read_opcodes("${CODE_H}" opcodes)
 
@@ -308,7 +308,7 @@ foreach(line IN LISTS source_lines)
   list(APPEND annotated_functions "${m}:${export}")
   foreach(opcode IN LISTS wanted)
     if(NOT opcode IN_LIST opcodes)
-      problem("${where}: ${opcode} is not an opcode of code.h (WH_OPCODES)")
+      problem("${where}: ${opcode} is not an opcode of code.h (ENG_OPCODES)")
     elseif(kind STREQUAL "expect-code" AND NOT opcode IN_LIST names)
       problem("${where}: \"${export}\" (${MODE}): expected ${opcode}, not in its code:\n${code_${m}_${export}}")
     elseif(kind STREQUAL "expect-no-code" AND opcode IN_LIST names)

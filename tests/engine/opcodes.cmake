@@ -1,8 +1,8 @@
 # opcodes.cmake: engine_read_opcodes(), the internal opcode names of src/engine/code.h, for
 # check_code.cmake and coverage.cmake.
 
-# engine_read_opcodes(CODE_H RESULT): every name of WH_OPCODES, the back-edge families expanded
-# (NAME_BACK and NAME_BACK_FUEL for each branch of WH_BACK_EDGE_OPCODES).
+# engine_read_opcodes(CODE_H RESULT): every name of ENG_OPCODES, the back-edge families expanded
+# (NAME_BACK and NAME_BACK_FUEL for each branch of ENG_BACK_EDGE_OPCODES).
 function(engine_read_opcodes code_h_path result)
   file(READ "${code_h_path}" code_h)
   string(REGEX MATCHALL "X\\([A-Z0-9_]+," plain_names "${code_h}")
