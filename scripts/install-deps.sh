@@ -9,8 +9,8 @@ $sudo apt-get update
 # examples, tests and benchmarks to WebAssembly; wabt converts the spec tests and builds WAT test
 # modules; jansson reads the converted spec scripts; valgrind checks the embedding examples for
 # leaks (the embed_leaks_* tests); pkg-config also builds a program against the installed library.
-# `wasmhost serve`: libuv (event loops), node-llhttp (llhttp's C sources: HTTP parsing), libcyaml
+# `wasmhost serve`: libuv (event loops), node-llhttp (llhttp's C sources: HTTP parsing), libyaml
 # (the manifest), xxhash (module cache keys); its tests use curl and promtool (package prometheus) to check /metrics.
 $sudo apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev valgrind \
-  libuv1-dev node-llhttp libcyaml-dev libxxhash-dev curl prometheus
+  libuv1-dev node-llhttp libyaml-dev libxxhash-dev curl prometheus

@@ -1,103 +1,24 @@
-/* manifest.c: reads the serve manifest: YAML (libyaml, for positions), schema (libcyaml), then every check, each error at FILE:LINE:COLUMN. */
-#include <cyaml/cyaml.h>
+/* manifest.c: reads the serve manifest: its YAML tree (manifest_yaml.c) walked with one table of keys per mapping, each error at FILE:LINE:COLUMN. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "manifest.h"
+#include "manifest_yaml.h"
 
 #define MAX_MANIFEST_BYTES (16u << 20)
 #define DEFAULT_CACHE_SIZE 64
 /* A 32-bit WebAssembly memory holds at most 65536 pages of 64 KiB. */
 #define MAX_GUEST_MEMORY (4ull << 30)
-
-/* ---- the schema, as libcyaml reads it ----
- * Every scalar is read as a string: a limit may be written "64KiB" or 65536, and our own
- * conversions give better messages than a type error. env and dirs have keys chosen by the
- * user, which a libcyaml schema cannot express: libcyaml skips them and we read them from the
- * libyaml document. */
-
-typedef struct raw_limits {
-    char *max_memory, *timeout, *fuel, *max_body, *concurrency;
-} raw_limits;
-
-typedef struct raw_service {
-    char *name, *module, *abi, *concurrency;
-    char **routes;
-    unsigned routes_count;
-    raw_limits *limits;
-} raw_service;
-
-typedef struct raw_manifest {
-    char *listen;
-    raw_limits *defaults;
-    raw_service *services;
-    unsigned services_count;
-} raw_manifest;
-
-#define OPTIONAL_STRING(key, type, member) \
-    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, type, member, 0, CYAML_UNLIMITED)
-#define REQUIRED_STRING(key, type, member) \
-    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 0, CYAML_UNLIMITED)
-
-static const cyaml_schema_field_t limits_fields[] = {
-    OPTIONAL_STRING("max_memory", raw_limits, max_memory),
-    OPTIONAL_STRING("timeout", raw_limits, timeout),
-    OPTIONAL_STRING("fuel", raw_limits, fuel),
-    OPTIONAL_STRING("max_body", raw_limits, max_body),
-    CYAML_FIELD_END,
-};
-
-/* defaults: the same keys as limits, plus concurrency (a service sets it at its top level). */
-static const cyaml_schema_field_t defaults_fields[] = {
-    OPTIONAL_STRING("timeout", raw_limits, timeout),
-    OPTIONAL_STRING("max_memory", raw_limits, max_memory),
-    OPTIONAL_STRING("max_body", raw_limits, max_body),
-    OPTIONAL_STRING("fuel", raw_limits, fuel),
-    OPTIONAL_STRING("concurrency", raw_limits, concurrency),
-    CYAML_FIELD_END,
-};
-
-static const cyaml_schema_value_t string_value = {
-    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
-};
-
-static const cyaml_schema_field_t service_fields[] = {
-    REQUIRED_STRING("name", raw_service, name),
-    REQUIRED_STRING("module", raw_service, module),
-    OPTIONAL_STRING("abi", raw_service, abi),
-    CYAML_FIELD_SEQUENCE("routes", CYAML_FLAG_POINTER, raw_service, routes, &string_value, 0, CYAML_UNLIMITED),
-    CYAML_FIELD_IGNORE("env", CYAML_FLAG_OPTIONAL),
-    CYAML_FIELD_IGNORE("dirs", CYAML_FLAG_OPTIONAL),
-    /* POINTER_NULL_STR: "limits:" with nothing after it (or ~, null) means no limits. */
-    CYAML_FIELD_MAPPING_PTR("limits", CYAML_FLAG_POINTER_NULL_STR | CYAML_FLAG_OPTIONAL, raw_service, limits,
-                            limits_fields),
-    OPTIONAL_STRING("concurrency", raw_service, concurrency),
-    CYAML_FIELD_END,
-};
-
-static const cyaml_schema_value_t service_value = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_service, service_fields),
-};
-
-static const cyaml_schema_field_t top_fields[] = {
-    OPTIONAL_STRING("listen", raw_manifest, listen),
-    CYAML_FIELD_MAPPING_PTR("defaults", CYAML_FLAG_POINTER_NULL_STR | CYAML_FLAG_OPTIONAL, raw_manifest, defaults,
-                            defaults_fields),
-    CYAML_FIELD_SEQUENCE("services", CYAML_FLAG_POINTER, raw_manifest, services, &service_value, 0,
-                         CYAML_UNLIMITED),
-    CYAML_FIELD_END,
-};
-
-static const cyaml_schema_value_t top_value = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_manifest, top_fields),
-};
+/* The most keys one table may have, and the size of a place's description. */
+#define MAX_KEYS 16
+#define PLACE_SIZE 256
 
 /* ---- the loader's state and its error reporting ---- */
 
@@ -105,13 +26,11 @@ typedef struct loader {
     const char *path;
     char *error;
     size_t error_size;
-    const unsigned char *text;
-    size_t text_size;
-    yaml_document_t document;
-    bool have_document;
-    char log[8192]; /* libcyaml's error messages, for explain_schema_error */
-    size_t log_length;
     manifest *manifest;
+    manifest_service defaults;    /* what `defaults` sets: every service starts as a copy of it */
+    manifest_names service_names; /* each service's name, with its index */
+    manifest_names routes;        /* each route as written, with its service's index and its node */
+    size_t values_read;           /* an alias counts each time it is read */
 } loader;
 
 static bool fail_at_position_v(loader *l, size_t line, size_t column, const char *format, va_list args)
@@ -135,14 +54,14 @@ static bool fail_at_position(loader *l, size_t line, size_t column, const char *
     return false;
 }
 
-/* Every message names where the problem is: the node's first character (1-based). */
-static bool fail_at(loader *l, const yaml_node_t *node, const char *format, ...) __attribute__((format(printf, 3, 4)));
-static bool fail_at(loader *l, const yaml_node_t *node, const char *format, ...)
+/* Every message names where the problem is: the node's first character. */
+static bool fail_at(loader *l, const manifest_node *node, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool fail_at(loader *l, const manifest_node *node, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    fail_at_position_v(l, node ? node->start_mark.line + 1 : 1, node ? node->start_mark.column + 1 : 1, format,
-                       args);
+    fail_at_position_v(l, node->line, node->column, format, args);
     va_end(args);
     return false;
 }
@@ -162,295 +81,54 @@ static bool fail_plain(loader *l, const char *format, ...)
     return false;
 }
 
-/* ---- the libyaml document: positions of everything, and the env and dirs mappings ---- */
+static bool out_of_memory(loader *l) { return fail_plain(l, "out of memory"); }
 
-static yaml_node_t *node_get(loader *l, int index)
-{
-    return yaml_document_get_node(&l->document, index);
-}
+/* ---- the keys of a mapping: one table per mapping ---- */
 
-static const char *scalar_text(const yaml_node_t *node)
-{
-    return node && node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value : NULL;
-}
+/* Where a mapping is, for messages. */
+typedef struct place {
+    const char *text;  /* "the manifest", "'defaults'", "service 'api'", "'limits' in service 'api'" */
+    const char *owner; /* what a message about one of its values starts with: "'defaults'", "service 'api'";
+                          NULL at the top level */
+} place;
 
-/* YAML's null written plainly: "key:" with nothing after it, "~" or "null". */
-static bool is_empty_scalar(const yaml_node_t *node)
-{
-    if (!node || node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return false;
-    const char *text = (const char *)node->data.scalar.value;
-    return !*text || strcmp(text, "~") == 0 || strcmp(text, "null") == 0;
-}
+typedef struct key_spec key_spec;
 
-/* The key node of the `occurrence`-th (0-based) `key` in `mapping`, and its value in *value. */
-static yaml_node_t *mapping_find(loader *l, const yaml_node_t *mapping, const char *key, int occurrence,
-                                 yaml_node_t **value)
+/* Checks and converts `node`, the value of `key` in the mapping at `at`, into `target`. */
+typedef bool (*read_fn)(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target);
+
+/* What a value must be, in messages. */
+static const char *const shape_words[] = {
+    [MANIFEST_SCALAR] = "a single value",
+    [MANIFEST_LIST] = "a list ([a, b], or lines starting with '- ')",
+    [MANIFEST_MAPPING] = "a mapping (key: value lines, or {key: value})",
+};
+
+/* One key of a mapping. The walker checks the shape of its value, then calls `read`. */
+struct key_spec {
+    const char *name;
+    manifest_node_kind shape; /* what its value must be; a mapping may also be YAML's null ("limits:",
+                                 "limits: ~"): no values */
+    bool required;
+    const char *what; /* the shape in messages, when more precise than shape_words */
+    read_fn read;
+    /* Where a generic reader (numbers, choices, nested mappings) puts the value in the target
+     * struct, and how wide it is. A key with a reader of its own fills the fields it names. */
+    size_t offset, size;
+    const key_spec *keys;       /* a nested mapping's own table */
+    uint64_t min, max;          /* counts: the range; sizes: the largest */
+    const char *help;           /* counts: what a valid one is; sizes: what the largest is */
+    const char *const *choices; /* choices: the names, in the order of their enum */
+};
+
+#define AT(type, member) .offset = offsetof(type, member), .size = sizeof(((type *)0)->member)
+
+static const key_spec *find_key(const key_spec *table, const char *name)
 {
-    if (!mapping || mapping->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (yaml_node_pair_t *pair = mapping->data.mapping.pairs.start; pair < mapping->data.mapping.pairs.top; pair++) {
-        yaml_node_t *key_node = node_get(l, pair->key);
-        const char *text = scalar_text(key_node);
-        if (text && strcmp(text, key) == 0 && occurrence-- == 0) {
-            if (value)
-                *value = node_get(l, pair->value);
-            return key_node;
-        }
-    }
+    for (const key_spec *key = table; key->name; key++)
+        if (strcmp(key->name, name) == 0)
+            return key;
     return NULL;
-}
-
-static yaml_node_t *mapping_value(loader *l, const yaml_node_t *mapping, const char *key)
-{
-    yaml_node_t *value = NULL;
-    mapping_find(l, mapping, key, 0, &value);
-    return value;
-}
-
-static yaml_node_t *sequence_item(loader *l, const yaml_node_t *sequence, size_t index)
-{
-    if (!sequence || sequence->type != YAML_SEQUENCE_NODE)
-        return NULL;
-    size_t count = (size_t)(sequence->data.sequence.items.top - sequence->data.sequence.items.start);
-    return index < count ? node_get(l, sequence->data.sequence.items.start[index]) : NULL;
-}
-
-static const char *node_kind(const yaml_node_t *node)
-{
-    if (!node)
-        return "nothing";
-    switch (node->type) {
-    case YAML_SEQUENCE_NODE:
-        return "a list";
-    case YAML_MAPPING_NODE:
-        return "a mapping";
-    default:
-        return "a single value";
-    }
-}
-
-/* Line and column (1-based) of byte `offset`, for libyaml's reader errors (bad UTF-8), which
- * give an offset instead of a mark. */
-static void offset_position(const loader *l, size_t offset, size_t *line, size_t *column)
-{
-    *line = 1;
-    *column = 1;
-    for (size_t i = 0; i < offset && i < l->text_size; i++) {
-        if (l->text[i] == '\n') {
-            (*line)++;
-            *column = 1;
-        } else {
-            (*column)++;
-        }
-    }
-}
-
-static bool syntax_error(loader *l, const yaml_parser_t *parser)
-{
-    if (parser->error == YAML_MEMORY_ERROR)
-        return fail_plain(l, "out of memory");
-    if (parser->error == YAML_READER_ERROR) {
-        size_t line, column;
-        offset_position(l, parser->problem_offset, &line, &column);
-        return fail_at_position(l, line, column, "not valid YAML text: %s", parser->problem ? parser->problem : "?");
-    }
-    size_t line = parser->problem_mark.line + 1, column = parser->problem_mark.column + 1;
-    if (parser->context)
-        return fail_at_position(l, line, column, "YAML syntax error: %s (%s that starts at line %zu, column %zu)",
-                                parser->problem ? parser->problem : "?", parser->context,
-                                parser->context_mark.line + 1, parser->context_mark.column + 1);
-    return fail_at_position(l, line, column, "YAML syntax error: %s", parser->problem ? parser->problem : "?");
-}
-
-/* Keys such as "? [a, b]" are valid YAML that libcyaml rejects without a useful message. The
- * document's nodes are a flat array, so this needs no recursion however deep the nesting. */
-static bool keys_are_scalars(loader *l)
-{
-    for (yaml_node_t *node = l->document.nodes.start; node < l->document.nodes.top; node++) {
-        if (node->type != YAML_MAPPING_NODE)
-            continue;
-        for (yaml_node_pair_t *pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
-            yaml_node_t *key = node_get(l, pair->key);
-            if (key && key->type != YAML_SCALAR_NODE)
-                return fail_at(l, key, "a key must be a name, not %s", node_kind(key));
-        }
-    }
-    return true;
-}
-
-/* Parses the text into l->document, reporting syntax errors with their position (libcyaml
- * reports them without one). */
-static bool parse_document(loader *l)
-{
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser))
-        return fail_plain(l, "out of memory");
-    yaml_parser_set_input_string(&parser, l->text, l->text_size);
-    if (!yaml_parser_load(&parser, &l->document)) {
-        syntax_error(l, &parser);
-        yaml_parser_delete(&parser);
-        return false;
-    }
-    l->have_document = true;
-    bool ok = true;
-    if (!yaml_document_get_root_node(&l->document)) {
-        ok = fail_at_position(l, 1, 1, "the manifest is empty: it needs at least a 'services' list");
-    } else if (!keys_are_scalars(l)) {
-        ok = false;
-    } else {
-        /* libcyaml would silently ignore a second document; a stray "---" is more likely a mistake. */
-        yaml_document_t next;
-        if (!yaml_parser_load(&parser, &next)) {
-            ok = syntax_error(l, &parser);
-        } else {
-            if (yaml_document_get_root_node(&next))
-                ok = fail_at_position(l, next.start_mark.line + 1, next.start_mark.column + 1,
-                                      "a second YAML document starts here: a manifest is one document");
-            yaml_document_delete(&next);
-        }
-    }
-    yaml_parser_delete(&parser);
-    return ok;
-}
-
-/* ---- libcyaml's errors, in the user's words and at the right place ----
- * libcyaml logs "Load: <problem>" then a backtrace from the innermost place out:
- *   "  in mapping field 'routes' (line: 3, column: 13)", "  in sequence entry '2' (...)",
- *   "  in mapping (...)". We follow that path through the libyaml document to the node at
- * fault, whose position is exact (libcyaml's own is that of the last value it read). */
-
-typedef struct path_step {
-    bool is_key; /* else a sequence entry */
-    char key[64];
-    unsigned index; /* 0-based */
-} path_step;
-
-#define MAX_STEPS 16
-
-typedef struct schema_path {
-    path_step steps[MAX_STEPS];
-    size_t count;
-    size_t line, column; /* libcyaml's innermost position: the fallback */
-    char problem[256];
-} schema_path;
-
-static void collect_log(cyaml_log_t level, void *context, const char *format, va_list args)
-{
-    loader *l = context;
-    if (level < CYAML_LOG_ERROR || l->log_length >= sizeof l->log - 1)
-        return;
-    int written = vsnprintf(l->log + l->log_length, sizeof l->log - l->log_length, format, args);
-    if (written > 0)
-        l->log_length += (size_t)written < sizeof l->log - l->log_length ? (size_t)written
-                                                                           : sizeof l->log - 1 - l->log_length;
-}
-
-/* Reads the "(line: L, column: C)" at the end of a backtrace line. */
-static void read_position(const char *line, schema_path *path)
-{
-    const char *at = strstr(line, "(line: ");
-    size_t line_number, column;
-    if (at && sscanf(at, "(line: %zu, column: %zu)", &line_number, &column) == 2 && path->line == 0) {
-        path->line = line_number;
-        path->column = column;
-    }
-}
-
-static void parse_log(loader *l, schema_path *path)
-{
-    memset(path, 0, sizeof *path);
-    path_step reversed[MAX_STEPS];
-    size_t count = 0;
-    char *line = l->log;
-    while (line && *line) {
-        char *end = strchr(line, '\n');
-        if (end)
-            *end = '\0';
-        if (strncmp(line, "Load: ", 6) == 0 && strcmp(line, "Load: Backtrace:") != 0 && !path->problem[0]) {
-            snprintf(path->problem, sizeof path->problem, "%s", line + 6);
-        } else if (strncmp(line, "  in mapping field '", 20) == 0) {
-            read_position(line, path);
-            const char *key = line + 20, *quote = strstr(key, "' (line: ");
-            if (quote && count < MAX_STEPS && (size_t)(quote - key) < sizeof reversed[0].key) {
-                reversed[count] = (path_step){.is_key = true};
-                memcpy(reversed[count].key, key, (size_t)(quote - key));
-                count++;
-            }
-        } else if (strncmp(line, "  in sequence entry '", 21) == 0) {
-            read_position(line, path);
-            unsigned entry;
-            if (sscanf(line + 21, "%u'", &entry) == 1 && entry > 0 && count < MAX_STEPS)
-                reversed[count++] = (path_step){.is_key = false, .index = entry - 1}; /* logged 1-based */
-        } else if (strncmp(line, "  in mapping (", 14) == 0) {
-            read_position(line, path);
-        }
-        line = end ? end + 1 : NULL;
-    }
-    for (size_t i = 0; i < count; i++)
-        path->steps[i] = reversed[count - 1 - i];
-    path->count = count;
-}
-
-/* The node reached by the first `depth` steps from the root (NULL if the path leaves the
- * document), and the schema that applies there. */
-static yaml_node_t *follow(loader *l, const schema_path *path, size_t depth, const cyaml_schema_value_t **schema)
-{
-    yaml_node_t *node = yaml_document_get_root_node(&l->document);
-    const cyaml_schema_value_t *current = &top_value;
-    for (size_t i = 0; i < depth && node; i++) {
-        const path_step *step = &path->steps[i];
-        if (step->is_key) {
-            node = mapping_value(l, node, step->key);
-            const cyaml_schema_field_t *field = current && current->type == CYAML_MAPPING ? current->mapping.fields : NULL;
-            while (field && field->key && strcmp(field->key, step->key) != 0)
-                field++;
-            current = field && field->key ? &field->value : NULL;
-        } else {
-            node = sequence_item(l, node, step->index);
-            current = current && current->type == CYAML_SEQUENCE ? current->sequence.entry : NULL;
-        }
-    }
-    if (schema)
-        *schema = current;
-    return node;
-}
-
-/* snprintf whose truncation is expected (long names are cut, never overrun). */
-static void format_into(char *out, size_t size, const char *format, ...) __attribute__((format(printf, 3, 4)));
-static void format_into(char *out, size_t size, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    vsnprintf(out, size, format, args);
-    va_end(args);
-}
-
-/* "the manifest", "'defaults'", "service 'api'", "'routes' in service 'api'",
- * "entry #2 of 'routes' in service 'api'": the place the first `depth` steps lead to. */
-static void describe(loader *l, const schema_path *path, size_t depth, char *out, size_t size)
-{
-    if (depth == 0) {
-        snprintf(out, size, "the manifest");
-        return;
-    }
-    const path_step *step = &path->steps[depth - 1];
-    char parent[256];
-    describe(l, path, depth - 1, parent, sizeof parent);
-    if (step->is_key) {
-        if (depth == 1)
-            snprintf(out, size, "'%s'", step->key);
-        else
-            format_into(out, size, "'%s' in %s", step->key, parent);
-    } else if (depth == 2 && path->steps[0].is_key && strcmp(path->steps[0].key, "services") == 0) {
-        const char *name = scalar_text(mapping_value(l, follow(l, path, depth, NULL), "name"));
-        if (name && *name)
-            snprintf(out, size, "service '%.64s'", name);
-        else
-            snprintf(out, size, "service #%u", step->index + 1);
-    } else {
-        format_into(out, size, "entry #%u of %s", step->index + 1, parent);
-    }
 }
 
 static size_t edit_distance(const char *a, const char *b)
@@ -479,17 +157,14 @@ static size_t edit_distance(const char *a, const char *b)
 }
 
 /* " (did you mean 'routes'?)" or " (expected one of: name, module, ...)". */
-static void suggest_key(const char *key, const cyaml_schema_value_t *schema, char *out, size_t size)
+static void suggest_key(const char *name, const key_spec *table, char *out, size_t size)
 {
-    out[0] = '\0';
-    if (!schema || schema->type != CYAML_MAPPING)
-        return;
     const char *closest = NULL;
     size_t closest_distance = 3; /* suggest only near misses */
-    for (const cyaml_schema_field_t *field = schema->mapping.fields; field->key; field++) {
-        size_t distance = edit_distance(key, field->key);
+    for (const key_spec *key = table; key->name; key++) {
+        size_t distance = edit_distance(name, key->name);
         if (distance < closest_distance) {
-            closest = field->key;
+            closest = key->name;
             closest_distance = distance;
         }
     }
@@ -498,82 +173,108 @@ static void suggest_key(const char *key, const cyaml_schema_value_t *schema, cha
         return;
     }
     size_t used = (size_t)snprintf(out, size, " (expected one of:");
-    for (const cyaml_schema_field_t *field = schema->mapping.fields; field->key && used < size; field++)
-        used += (size_t)snprintf(out + used, size - used, "%s %s", field == schema->mapping.fields ? "" : ",",
-                                 field->key);
+    for (const key_spec *key = table; key->name && used < size; key++)
+        used += (size_t)snprintf(out + used, size - used, "%s %s", key == table ? "" : ",", key->name);
     if (used < size)
         snprintf(out + used, size - used, ")");
 }
 
-/* libcyaml names types in capitals ("SEQUENCE") and YAML events ("SEQUENCE_START"). */
-static const char *expected_words(const char *type)
+/* "'routes' in service 'api'" or, at the top level, "'services'": where the value of `name` is. */
+static void key_place(const place *at, const char *name, char *out, size_t size)
 {
-    if (strcmp(type, "MAPPING") == 0)
-        return "a mapping (key: value lines, or {key: value})";
-    if (strcmp(type, "SEQUENCE") == 0)
-        return "a list ([a, b], or lines starting with '- ')";
-    return "a single value";
+    if (at->owner)
+        snprintf(out, size, "'%s' in %.200s", name, at->text);
+    else
+        snprintf(out, size, "'%s'", name);
 }
 
-static bool explain_schema_error(loader *l, cyaml_err_t code)
+/* YAML's null written plainly: "key:" with nothing after it, "~" or "null". */
+static bool is_null(const manifest_node *node)
 {
-    schema_path path;
-    parse_log(l, &path);
-    const char *problem = path.problem;
-    char place[256], key[128], extra[256];
-    const cyaml_schema_value_t *schema = NULL;
+    return node->kind == MANIFEST_SCALAR && node->plain &&
+           (!*node->text || strcmp(node->text, "~") == 0 || strcmp(node->text, "null") == 0);
+}
 
-    bool missing = false;
-    if (sscanf(problem, "Unexpected key: %127[^\n]", key) == 1) {
-        /* The backtrace ends "in mapping"; should it end at a field, the mapping is its parent. */
-        size_t depth = path.count;
-        yaml_node_t *mapping = follow(l, &path, depth, &schema);
-        yaml_node_t *key_node = mapping_find(l, mapping, key, 0, NULL);
-        if (!key_node && depth > 0 && path.steps[depth - 1].is_key) {
-            mapping = follow(l, &path, --depth, &schema);
-            key_node = mapping_find(l, mapping, key, 0, NULL);
+/* "<where> must be <what>, not the value '5'" (or "not a list", "not an empty value"). */
+static bool wrong_shape(loader *l, const manifest_node *node, const char *where, const char *what)
+{
+    if (node->kind != MANIFEST_SCALAR)
+        return fail_at(l, node, "%s must be %s, not %s", where, what, manifest_node_kind_name(node));
+    if (node->plain && !*node->text)
+        return fail_at(l, node, "%s must be %s, not an empty value", where, what);
+    return fail_at(l, node, "%s must be %s, not the value '%.60s'", where, what, node->text);
+}
+
+/* Counts one value read; an alias to a large list or mapping read in many places could
+ * otherwise make a small file cost much time and memory. */
+static bool count_value(loader *l, const manifest_node *node)
+{
+    if (++l->values_read <= MANIFEST_MAX_VALUES)
+        return true;
+    return fail_at(l, node, "the manifest holds more than %d values once its aliases are expanded",
+                   MANIFEST_MAX_VALUES);
+}
+
+/* values[i]: the value of table[i] in `mapping`, or NULL. Fails on an unknown key, a key given
+ * twice and a required key missing. */
+static bool match_keys(loader *l, const manifest_node *mapping, const key_spec *table, const place *at,
+                       const manifest_node **values)
+{
+    for (size_t i = 0; i + 1 < mapping->count; i += 2) {
+        const manifest_node *name = mapping->items[i];
+        const key_spec *key = find_key(table, name->text);
+        if (!key) {
+            char suggestion[256];
+            suggest_key(name->text, table, suggestion, sizeof suggestion);
+            if (!at->owner)
+                return fail_at(l, name, "unknown key '%.100s' at the top level%s", name->text, suggestion);
+            return fail_at(l, name, "unknown key '%.100s' in %s%s", name->text, at->text, suggestion);
         }
-        if (key_node) {
-            suggest_key(key, schema, extra, sizeof extra);
-            if (depth == 0)
-                return fail_at(l, key_node, "unknown key '%s' at the top level%s", key, extra);
-            describe(l, &path, depth, place, sizeof place);
-            return fail_at(l, key_node, "unknown key '%s' in %s%s", key, place, extra);
-        }
-    } else if ((missing = sscanf(problem, "Missing required mapping field: %127[^\n]", key) == 1) ||
-               sscanf(problem, "Mapping field already seen: %127[^\n]", key) == 1) {
-        /* The backtrace ends at the field libcyaml read last: the mapping is its parent. */
-        size_t depth = path.count;
-        if (depth > 0 && path.steps[depth - 1].is_key)
-            depth--;
-        yaml_node_t *mapping = follow(l, &path, depth, NULL);
-        describe(l, &path, depth, place, sizeof place);
-        if (missing) {
-            if (mapping)
-                return fail_at(l, mapping, "%s has no '%s', which is required", place, key);
-        } else {
-            yaml_node_t *second = mapping_find(l, mapping, key, 1, NULL);
-            if (second)
-                return fail_at(l, second, "'%s' appears twice in %s", key, place);
-        }
-    } else {
-        char expected[32], got[32];
-        yaml_node_t *node = follow(l, &path, path.count, NULL);
-        describe(l, &path, path.count, place, sizeof place);
-        if (node && sscanf(problem, "Expecting %31[A-Z_], got event: %31[A-Z_]", expected, got) == 2) {
-            const char *text = scalar_text(node);
-            if (text)
-                snprintf(extra, sizeof extra, "the value '%.60s'", text);
-            else
-                snprintf(extra, sizeof extra, "%s", node_kind(node));
-            return fail_at(l, node, "%s must be %s, not %s", place, expected_words(expected), extra);
-        }
-        if (node)
-            return fail_at(l, node, "%s: %s", place, problem[0] ? problem : cyaml_strerror(code));
+        if (values[key - table])
+            return fail_at(l, name, "'%s' appears twice in %s", key->name, at->text);
+        values[key - table] = mapping->items[i + 1];
     }
-    /* The path did not lead to a node (should not happen): libcyaml's own position. */
-    return fail_at_position(l, path.line ? path.line : 1, path.column ? path.column : 1, "%s",
-                            problem[0] ? problem : cyaml_strerror(code));
+    for (const key_spec *key = table; key->name; key++)
+        if (key->required && !values[key - table])
+            return fail_at(l, mapping, "%s has no '%s', which is required", at->text, key->name);
+    return true;
+}
+
+static bool read_value(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    if (!count_value(l, node))
+        return false;
+    if (key->shape == MANIFEST_MAPPING && is_null(node))
+        return true;
+    if (node->kind != key->shape) {
+        char where[PLACE_SIZE];
+        key_place(at, key->name, where, sizeof where);
+        return wrong_shape(l, node, where, key->what ? key->what : shape_words[key->shape]);
+    }
+    return key->read(l, node, key, at, target);
+}
+
+/* Reads the mapping `node` with `table` into `target`: keys first (all known, none twice, the
+ * required ones there), then each value in the table's order, so that a key may rely on the
+ * ones before it (a service's name comes first; `defaults` before `services`). */
+static bool walk_mapping(loader *l, const manifest_node *node, const key_spec *table, const place *at, void *target)
+{
+    const manifest_node *values[MAX_KEYS] = {0};
+    if (!match_keys(l, node, table, at, values))
+        return false;
+    for (const key_spec *key = table; key->name; key++)
+        if (values[key - table] && !read_value(l, values[key - table], key, at, target))
+            return false;
+    return true;
+}
+
+/* The mapping `node`, value of `key`, read with key->keys into `target`. */
+static bool walk_nested(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    char text[PLACE_SIZE];
+    key_place(at, key->name, text, sizeof text);
+    const place inner = {text, at->owner ? at->owner : text};
+    return walk_mapping(l, node, key->keys, &inner, target);
 }
 
 /* ---- paths ---- */
@@ -640,66 +341,219 @@ static char *resolve(loader *l, const char *path, file_kind *kind, int *error_nu
     return resolved;
 }
 
-/* ---- values ---- */
-
-/* Limits as read from `defaults` or a service's `limits`; has_* says the key was given. */
-typedef struct limit_values {
-    uint64_t max_memory, timeout, fuel, max_body, concurrency;
-    bool has_max_memory, has_timeout, has_fuel, has_max_body, has_concurrency;
-} limit_values;
+/* ---- the readers of single values: numbers and choices ---- */
 
 static const char size_help[] = "write bytes (65536) or a number with a unit: KiB, MiB, GiB (powers of 1024) "
                                 "or KB, MB, GB (powers of 1000)";
 static const char duration_help[] = "write seconds (30, 1.5) or a number with a unit: ms, s, m (e.g. 500ms, 2s)";
 
-/* Reads the limit `key` of the mapping `owner_node` (described as `owner`) from `text`. */
-static bool read_limit(loader *l, const yaml_node_t *owner_node, const char *owner, const char *key,
-                       const char *text, uint64_t *out, bool *has)
+/* Stores `value` into the field of `key` in `target`: a uint32_t (or an enum) or a uint64_t. */
+static void store_number(void *target, const key_spec *key, uint64_t value)
 {
-    if (!text)
-        return true;
-    yaml_node_t *node = mapping_value(l, owner_node, key);
-    if (!*text)
-        return fail_at(l, node, "%s: %s has no value", owner, key);
-    bool is_size = strcmp(key, "max_memory") == 0 || strcmp(key, "max_body") == 0;
-    if (strcmp(key, "timeout") == 0) {
-        if (!manifest_parse_duration(text, out))
-            return fail_at(l, node, "%s: %s '%.60s' is not a duration: %s", owner, key, text, duration_help);
-        if (*out == 0)
-            return fail_at(l, node, "%s: %s must be more than zero", owner, key);
-    } else if (is_size) {
-        if (!manifest_parse_size(text, out))
-            return fail_at(l, node, "%s: %s '%.60s' is not a size: %s", owner, key, text, size_help);
-        if (*out == 0)
-            return fail_at(l, node, "%s: %s must be more than zero", owner, key);
-        if (strcmp(key, "max_memory") == 0 && *out > MAX_GUEST_MEMORY)
-            return fail_at(l, node, "%s: %s '%.60s' is more than the 4GiB a WebAssembly memory can hold", owner,
-                           key, text);
-    } else if (strcmp(key, "concurrency") == 0) {
-        if (!manifest_parse_count(text, out) || *out == 0 || *out > UINT32_MAX)
-            return fail_at(l, node, "%s: %s '%.60s' must be a whole number of requests, at least 1", owner, key,
-                           text);
-    } else { /* fuel */
-        if (!manifest_parse_count(text, out))
-            return fail_at(l, node,
-                           "%s: %s '%.60s' must be a whole number of instructions (0: no fuel metering)",
-                           owner, key, text);
+    char *field = (char *)target + key->offset;
+    if (key->size == sizeof(uint32_t)) {
+        uint32_t narrow = (uint32_t)value;
+        memcpy(field, &narrow, sizeof narrow);
+    } else {
+        memcpy(field, &value, sizeof value);
     }
-    *has = true;
+}
+
+/* A duration, more than zero. */
+static bool read_duration(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    uint64_t value;
+    if (!*node->text)
+        return fail_at(l, node, "%s: %s has no value", at->owner, key->name);
+    if (!manifest_parse_duration(node->text, &value))
+        return fail_at(l, node, "%s: %s '%.60s' is not a duration: %s", at->owner, key->name, node->text,
+                       duration_help);
+    if (value == 0)
+        return fail_at(l, node, "%s: %s must be more than zero", at->owner, key->name);
+    store_number(target, key, value);
     return true;
 }
 
-static bool read_limits(loader *l, const raw_limits *raw, const yaml_node_t *node, const char *owner,
-                        limit_values *out)
+/* A service's own timeout: WASM_TIMEOUT does not replace it (manifest_env_overrides). */
+static bool read_own_timeout(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
 {
-    memset(out, 0, sizeof *out);
-    if (!raw)
-        return true;
-    return read_limit(l, node, owner, "max_memory", raw->max_memory, &out->max_memory, &out->has_max_memory) &&
-           read_limit(l, node, owner, "timeout", raw->timeout, &out->timeout, &out->has_timeout) &&
-           read_limit(l, node, owner, "fuel", raw->fuel, &out->fuel, &out->has_fuel) &&
-           read_limit(l, node, owner, "max_body", raw->max_body, &out->max_body, &out->has_max_body) &&
-           read_limit(l, node, owner, "concurrency", raw->concurrency, &out->concurrency, &out->has_concurrency);
+    manifest_service *service = target;
+    if (!read_duration(l, node, key, at, service))
+        return false;
+    service->timeout_is_own = true;
+    return true;
+}
+
+/* A size, more than zero and at most key->max. */
+static bool read_size(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    uint64_t value;
+    if (!*node->text)
+        return fail_at(l, node, "%s: %s has no value", at->owner, key->name);
+    if (!manifest_parse_size(node->text, &value))
+        return fail_at(l, node, "%s: %s '%.60s' is not a size: %s", at->owner, key->name, node->text, size_help);
+    if (value == 0)
+        return fail_at(l, node, "%s: %s must be more than zero", at->owner, key->name);
+    if (value > key->max)
+        return fail_at(l, node, "%s: %s '%.60s' is more than %s", at->owner, key->name, node->text, key->help);
+    store_number(target, key, value);
+    return true;
+}
+
+/* A whole number from key->min to key->max. */
+static bool read_count(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    uint64_t value;
+    if (!*node->text)
+        return fail_at(l, node, "%s: %s has no value", at->owner, key->name);
+    if (!manifest_parse_count(node->text, &value) || value < key->min || value > key->max)
+        return fail_at(l, node, "%s: %s '%.60s' must be %s", at->owner, key->name, node->text, key->help);
+    store_number(target, key, value);
+    return true;
+}
+
+/* One of key->choices, stored as its index. */
+static bool read_choice(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    size_t count = 0;
+    for (; key->choices[count]; count++)
+        if (strcmp(node->text, key->choices[count]) == 0) {
+            store_number(target, key, count);
+            return true;
+        }
+    char list[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < count && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s'",
+                                 i == 0           ? ""
+                                 : i + 1 == count ? " or "
+                                                  : ", ",
+                                 key->choices[i]);
+    return fail_at(l, node, "%s: %s '%.60s' must be %s", at->owner, key->name, node->text, list);
+}
+
+/* A nested mapping of key->keys, into the same struct (at key->offset). */
+static bool read_mapping(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    return walk_nested(l, node, key, at, (char *)target + key->offset);
+}
+
+/* ---- the readers of the top level ---- */
+
+static bool read_listen(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)key, (void)at;
+    manifest *m = target;
+    char host[256];
+    if (!manifest_parse_listen(node->text, host, sizeof host, &m->listen_port))
+        return fail_at(l, node,
+                       "listen address '%.100s' is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080 or :8080 for "
+                       "every interface)",
+                       node->text);
+    if (!(m->listen_host = strdup(host)))
+        return out_of_memory(l);
+    return true;
+}
+
+/* `defaults`: into the loader's template, which every service then starts from. */
+static bool read_defaults(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)target;
+    return walk_nested(l, node, key, at, &l->defaults);
+}
+
+/* "service 'api'", or "service #2" when the entry has no usable name. */
+static void service_place(const manifest_node *entry, size_t index, char *out, size_t size)
+{
+    for (size_t i = 0; entry->kind == MANIFEST_MAPPING && i + 1 < entry->count; i += 2) {
+        const manifest_node *value = entry->items[i + 1];
+        if (strcmp(entry->items[i]->text, "name") == 0 && value->kind == MANIFEST_SCALAR && *value->text) {
+            snprintf(out, size, "service '%.64s'", value->text);
+            return;
+        }
+    }
+    snprintf(out, size, "service #%zu", index + 1);
+}
+
+/* services: a list of mappings of key->keys. */
+static bool read_services(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)at;
+    manifest *m = target;
+    if (node->count == 0)
+        return fail_at(l, node, "'services' is empty: list at least one service (name, module, routes)");
+    if (!(m->services = calloc(node->count, sizeof *m->services)))
+        return out_of_memory(l);
+    for (size_t i = 0; i < node->count; i++) {
+        const manifest_node *entry = node->items[i];
+        char text[PLACE_SIZE];
+        service_place(entry, i, text, sizeof text);
+        if (!count_value(l, entry))
+            return false;
+        if (entry->kind != MANIFEST_MAPPING)
+            return wrong_shape(l, entry, text, shape_words[MANIFEST_MAPPING]);
+        manifest_service *service = &m->services[m->service_count++]; /* counted first: freed if half read */
+        *service = l->defaults;
+        service->line = (int)entry->line;
+        service->column = (int)entry->column;
+        const place here = {text, text};
+        if (!walk_mapping(l, entry, key->keys, &here, service))
+            return false;
+    }
+    return true;
+}
+
+/* ---- the readers of a service ---- */
+
+static bool valid_service_name(const char *name)
+{
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+              *c == '_' || *c == '.'))
+            return false;
+    return *name != '\0';
+}
+
+static bool read_name(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)key, (void)at;
+    manifest_service *service = target;
+    size_t index = (size_t)(service - l->manifest->services);
+    if (!valid_service_name(node->text))
+        return fail_at(l, node, "service name '%.64s' must be a non-empty word of letters, digits, '-', '_' and '.'",
+                       node->text);
+    manifest_name *earlier;
+    if (!manifest_names_add(&l->service_names, node->text, node, index, &earlier))
+        return out_of_memory(l);
+    if (earlier)
+        return fail_at(l, node, "service name '%s' is used twice (first at line %d)", node->text,
+                       l->manifest->services[earlier->index].line);
+    if (!(service->name = strdup(node->text)))
+        return out_of_memory(l);
+    return true;
+}
+
+static bool read_module(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)key;
+    manifest_service *service = target;
+    const char *text = node->text;
+    if (!*text)
+        return fail_at(l, node, "%s: 'module' is empty: give the path of its .wasm file", at->owner);
+    file_kind kind;
+    int error_number;
+    if (!(service->module_path = resolve(l, text, &kind, &error_number)))
+        return out_of_memory(l);
+    if (kind == FILE_MISSING)
+        return fail_at(l, node, "%s: module '%s' %s (resolved to %s)", at->owner, text,
+                       error_number == ENOENT ? "not found" : strerror(error_number), service->module_path);
+    if (kind != FILE_REGULAR)
+        return fail_at(l, node, "%s: module '%s' is not a file (resolved to %s)", at->owner, text,
+                       service->module_path);
+    if (access(service->module_path, R_OK) != 0)
+        return fail_at(l, node, "%s: module '%s' cannot be read: %s (resolved to %s)", at->owner, text, strerror(errno),
+                       service->module_path);
+    return true;
 }
 
 /* Why `route` is not a valid route, or NULL. */
@@ -729,251 +583,190 @@ static const char *route_problem(const char *route)
     return NULL;
 }
 
-static bool valid_service_name(const char *name)
+/* One route of the service at `index`; the same route (as written: "/api/..." and "/api" differ)
+ * may appear once in the whole manifest. */
+static bool read_route(loader *l, const manifest_node *node, const place *at, manifest_service *service, size_t index)
 {
-    for (const char *c = name; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
-              *c == '_' || *c == '.'))
-            return false;
-    return *name != '\0';
+    const char *text = node->text;
+    const char *problem = route_problem(text);
+    if (problem)
+        return fail_at(l, node, "%s: route '%.100s' %s", at->owner, text, problem);
+    manifest_route *route = &service->routes[service->route_count];
+    size_t length = strlen(text);
+    route->prefix = length >= 4 && strcmp(text + length - 4, "/...") == 0;
+    if (route->prefix)
+        length = length > 4 ? length - 4 : 1; /* "/..." keeps "/" */
+    if (!(route->path = strndup(text, length)))
+        return out_of_memory(l);
+    service->route_count++;
+    manifest_name *earlier;
+    if (!manifest_names_add(&l->routes, text, node, index, &earlier))
+        return out_of_memory(l);
+    if (!earlier)
+        return true;
+    if (earlier->index == index)
+        return fail_at(l, node, "%s: route '%.100s' is listed twice", at->owner, text);
+    return fail_at(l, node, "%s: route '%.100s' is already served by service '%s' (line %zu)", at->owner, text,
+                   l->manifest->services[earlier->index].name, earlier->node->line);
 }
 
-/* env: {NAME: value} from the libyaml document (libcyaml skipped it). */
-static bool read_env(loader *l, const yaml_node_t *service_node, manifest_service *service)
+static bool read_routes(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
 {
-    yaml_node_t *node = mapping_value(l, service_node, "env");
-    if (!node || is_empty_scalar(node))
-        return true;
-    if (node->type != YAML_MAPPING_NODE)
-        return fail_at(l, node, "service '%s': 'env' must be a mapping of NAME: value, not %s", service->name,
-                       node_kind(node));
-    size_t count = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
-    service->env = calloc(count ? count : 1, sizeof *service->env);
-    if (!service->env)
-        return fail_plain(l, "out of memory");
-    for (yaml_node_pair_t *pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
-        yaml_node_t *key = node_get(l, pair->key), *value = node_get(l, pair->value);
-        const char *name = scalar_text(key), *text = scalar_text(value);
-        if (!name || !*name || strchr(name, '='))
-            return fail_at(l, key, "service '%s': environment variable names must be non-empty words without '='",
-                           service->name);
-        if (!text)
-            return fail_at(l, value, "service '%s': environment variable '%s' must be a single value, not %s",
-                           service->name, name, node_kind(value));
-        for (size_t i = 0; i < service->env_count; i++)
-            if (strcmp(service->env[i].name, name) == 0)
-                return fail_at(l, key, "service '%s': environment variable '%s' is set twice",
-                               service->name, name);
-        manifest_variable *variable = &service->env[service->env_count];
-        variable->name = strdup(name);
-        variable->value = strdup(text);
-        service->env_count++; /* counted now so that manifest_free frees a half-made pair */
-        if (!variable->name || !variable->value)
-            return fail_plain(l, "out of memory");
+    manifest_service *service = target;
+    if (node->count == 0)
+        return fail_at(l, node, "%s: 'routes' is empty: give at least one path (e.g. [/health])", at->owner);
+    if (!(service->routes = calloc(node->count, sizeof *service->routes)))
+        return out_of_memory(l);
+    for (size_t i = 0; i < node->count; i++) {
+        const manifest_node *item = node->items[i];
+        if (!count_value(l, item))
+            return false;
+        if (item->kind != MANIFEST_SCALAR) {
+            char where[PLACE_SIZE], entry[PLACE_SIZE + 32];
+            key_place(at, key->name, where, sizeof where);
+            snprintf(entry, sizeof entry, "entry #%zu of %s", i + 1, where);
+            return wrong_shape(l, item, entry, shape_words[MANIFEST_SCALAR]);
+        }
+        if (!read_route(l, item, at, service, (size_t)(service - l->manifest->services)))
+            return false;
     }
+    return true;
+}
+
+/* One NAME: value of env; `names` holds the names before it. */
+static bool read_variable(loader *l, const manifest_node *name_node, const manifest_node *value, const place *at,
+                          manifest_service *service, manifest_names *names)
+{
+    const char *name = name_node->text;
+    if (!*name || strchr(name, '='))
+        return fail_at(l, name_node, "%s: environment variable names must be non-empty words without '='", at->owner);
+    if (value->kind != MANIFEST_SCALAR)
+        return fail_at(l, value, "%s: environment variable '%s' must be a single value, not %s", at->owner, name,
+                       manifest_node_kind_name(value));
+    manifest_name *earlier;
+    if (!manifest_names_add(names, name, name_node, 0, &earlier))
+        return out_of_memory(l);
+    if (earlier)
+        return fail_at(l, name_node, "%s: environment variable '%s' is set twice", at->owner, name);
+    manifest_variable *variable = &service->env[service->env_count++]; /* counted first: freed if half made */
+    variable->name = strdup(name);
+    variable->value = strdup(value->text);
+    return (variable->name && variable->value) || out_of_memory(l);
+}
+
+/* env: {NAME: value}, values taken as written. */
+static bool read_env(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)key;
+    manifest_service *service = target;
+    if (!(service->env = calloc(node->count / 2 + 1, sizeof *service->env)))
+        return out_of_memory(l);
+    manifest_names names = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i + 1 < node->count; i += 2)
+        ok = count_value(l, node->items[i + 1]) &&
+             read_variable(l, node->items[i], node->items[i + 1], at, service, &names);
+    manifest_names_free(&names);
+    return ok;
+}
+
+/* One guest path: host path of dirs; `guests` holds the guest paths before it. */
+static bool read_dir(loader *l, const manifest_node *guest_node, const manifest_node *value, const place *at,
+                     manifest_service *service, manifest_names *guests)
+{
+    const char *guest = guest_node->text, *host = value->kind == MANIFEST_SCALAR ? value->text : NULL;
+    if (!*guest)
+        return fail_at(l, guest_node, "%s: a guest path in 'dirs' is empty", at->owner);
+    if (!host || !*host)
+        return fail_at(l, value, "%s: the directory for '%s' must be a host path, not %s", at->owner, guest,
+                       host ? "an empty value" : manifest_node_kind_name(value));
+    manifest_name *earlier;
+    if (!manifest_names_add(guests, guest, guest_node, 0, &earlier))
+        return out_of_memory(l);
+    if (earlier)
+        return fail_at(l, guest_node, "%s: guest path '%s' appears twice in 'dirs'", at->owner, guest);
+    manifest_dir *dir = &service->dirs[service->dir_count++]; /* counted first: freed if half made */
+    file_kind kind;
+    int error_number;
+    dir->guest_path = strdup(guest);
+    dir->host_path = resolve(l, host, &kind, &error_number);
+    if (!dir->guest_path || !dir->host_path)
+        return out_of_memory(l);
+    if (kind == FILE_MISSING)
+        return fail_at(l, value, "%s: directory '%s' for '%s' %s (resolved to %s)", at->owner, host, guest,
+                       error_number == ENOENT ? "not found" : strerror(error_number), dir->host_path);
+    if (kind != FILE_DIRECTORY)
+        return fail_at(l, value, "%s: '%s' for '%s' is not a directory (resolved to %s)", at->owner, host, guest,
+                       dir->host_path);
     return true;
 }
 
 /* dirs: {guest path: host path}, read-only; host paths must be existing directories. */
-static bool read_dirs(loader *l, const yaml_node_t *service_node, manifest_service *service)
+static bool read_dirs(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
 {
-    yaml_node_t *node = mapping_value(l, service_node, "dirs");
-    if (!node || is_empty_scalar(node))
-        return true;
-    if (node->type != YAML_MAPPING_NODE)
-        return fail_at(l, node, "service '%s': 'dirs' must be a mapping of guest path: host path, not %s",
-                       service->name, node_kind(node));
-    size_t count = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
-    service->dirs = calloc(count ? count : 1, sizeof *service->dirs);
-    if (!service->dirs)
-        return fail_plain(l, "out of memory");
-    for (yaml_node_pair_t *pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
-        yaml_node_t *key = node_get(l, pair->key), *value = node_get(l, pair->value);
-        const char *guest = scalar_text(key), *host = scalar_text(value);
-        if (!guest || !*guest)
-            return fail_at(l, key, "service '%s': a guest path in 'dirs' is empty", service->name);
-        if (!host || !*host)
-            return fail_at(l, value, "service '%s': the directory for '%s' must be a host path, not %s",
-                           service->name, guest, host ? "an empty value" : node_kind(value));
-        for (size_t i = 0; i < service->dir_count; i++)
-            if (strcmp(service->dirs[i].guest_path, guest) == 0)
-                return fail_at(l, key, "service '%s': guest path '%s' appears twice in 'dirs'",
-                               service->name, guest);
-        manifest_dir *dir = &service->dirs[service->dir_count];
-        file_kind kind;
-        int error_number;
-        dir->guest_path = strdup(guest);
-        dir->host_path = resolve(l, host, &kind, &error_number);
-        service->dir_count++;
-        if (!dir->guest_path || !dir->host_path)
-            return fail_plain(l, "out of memory");
-        if (kind == FILE_MISSING)
-            return fail_at(l, value, "service '%s': directory '%s' for '%s' %s (resolved to %s)",
-                           service->name, host, guest, error_number == ENOENT ? "not found" : strerror(error_number),
-                           dir->host_path);
-        if (kind != FILE_DIRECTORY)
-            return fail_at(l, value, "service '%s': '%s' for '%s' is not a directory (resolved to %s)",
-                           service->name, host, guest, dir->host_path);
-    }
-    return true;
-}
-
-/* Routes seen so far in the whole manifest, to find the same route in two places. */
-typedef struct route_seen {
-    const manifest_route *route;
-    size_t service_index;
-    const yaml_node_t *node;
-} route_seen;
-
-static bool read_routes(loader *l, const raw_service *raw, const yaml_node_t *service_node, size_t service_index,
-                        route_seen *seen, size_t *seen_count)
-{
-    manifest_service *service = &l->manifest->services[service_index];
-    yaml_node_t *routes_node = mapping_value(l, service_node, "routes");
-    if (raw->routes_count == 0)
-        return fail_at(l, routes_node, "service '%s': 'routes' is empty: give at least one path (e.g. [/health])",
-                       service->name);
-    service->routes = calloc(raw->routes_count, sizeof *service->routes);
-    if (!service->routes)
-        return fail_plain(l, "out of memory");
-    for (unsigned r = 0; r < raw->routes_count; r++) {
-        const char *text = raw->routes[r];
-        yaml_node_t *node = sequence_item(l, routes_node, r);
-        const char *problem = route_problem(text);
-        if (problem)
-            return fail_at(l, node, "service '%s': route '%.100s' %s", service->name, text, problem);
-        manifest_route *route = &service->routes[service->route_count];
-        size_t length = strlen(text);
-        route->prefix = length >= 4 && strcmp(text + length - 4, "/...") == 0;
-        if (route->prefix)
-            length = length > 4 ? length - 4 : 1; /* "/..." keeps "/" */
-        route->path = strndup(text, length);
-        if (!route->path)
-            return fail_plain(l, "out of memory");
-        service->route_count++;
-        for (size_t i = 0; i < *seen_count; i++) {
-            const route_seen *other = &seen[i];
-            if (other->route->prefix != route->prefix || strcmp(other->route->path, route->path) != 0)
-                continue;
-            if (other->service_index == service_index)
-                return fail_at(l, node, "service '%s': route '%.100s' is listed twice", service->name, text);
-            return fail_at(l, node, "service '%s': route '%.100s' is already served by service '%s' (line %zu)",
-                           service->name, text, l->manifest->services[other->service_index].name,
-                           other->node ? other->node->start_mark.line + 1 : 0);
-        }
-        seen[(*seen_count)++] = (route_seen){.route = route, .service_index = service_index, .node = node};
-    }
-    return true;
-}
-
-static bool read_service(loader *l, const raw_service *raw, const yaml_node_t *node, size_t index,
-                         const limit_values *defaults, route_seen *seen, size_t *seen_count)
-{
-    manifest *m = l->manifest;
-    manifest_service *service = &m->services[index];
-    service->line = node ? (int)node->start_mark.line + 1 : 1;
-    service->column = node ? (int)node->start_mark.column + 1 : 1;
-
-    yaml_node_t *name_node = mapping_value(l, node, "name");
-    if (!valid_service_name(raw->name))
-        return fail_at(l, name_node,
-                       "service name '%.64s' must be a non-empty word of letters, digits, '-', '_' and '.'",
-                       raw->name);
-    for (size_t i = 0; i < index; i++)
-        if (strcmp(m->services[i].name, raw->name) == 0)
-            return fail_at(l, name_node, "service name '%s' is used twice (first at line %d)", raw->name,
-                           m->services[i].line);
-    if (!(service->name = strdup(raw->name)))
-        return fail_plain(l, "out of memory");
-
-    yaml_node_t *module_node = mapping_value(l, node, "module");
-    if (!*raw->module)
-        return fail_at(l, module_node, "service '%s': 'module' is empty: give the path of its .wasm file",
-                       service->name);
-    file_kind kind;
-    int error_number;
-    if (!(service->module_path = resolve(l, raw->module, &kind, &error_number)))
-        return fail_plain(l, "out of memory");
-    if (kind == FILE_MISSING)
-        return fail_at(l, module_node, "service '%s': module '%s' %s (resolved to %s)", service->name, raw->module,
-                       error_number == ENOENT ? "not found" : strerror(error_number), service->module_path);
-    if (kind != FILE_REGULAR)
-        return fail_at(l, module_node, "service '%s': module '%s' is not a file (resolved to %s)", service->name,
-                       raw->module, service->module_path);
-    if (access(service->module_path, R_OK) != 0)
-        return fail_at(l, module_node, "service '%s': module '%s' cannot be read: %s (resolved to %s)", service->name,
-                       raw->module, strerror(errno), service->module_path);
-
-    if (!raw->abi || strcmp(raw->abi, "wagi") == 0)
-        service->abi = MANIFEST_ABI_WAGI;
-    else if (strcmp(raw->abi, "http") == 0)
-        service->abi = MANIFEST_ABI_HTTP;
-    else
-        return fail_at(l, mapping_value(l, node, "abi"), "service '%s': abi '%.60s' must be 'wagi' or 'http'",
-                       service->name, raw->abi);
-
-    if (!read_routes(l, raw, node, index, seen, seen_count) || !read_env(l, node, service) ||
-        !read_dirs(l, node, service))
-        return false;
-
-    char owner[128];
-    snprintf(owner, sizeof owner, "service '%s'", service->name);
-    limit_values own;
-    if (!read_limits(l, raw->limits, mapping_value(l, node, "limits"), owner, &own))
-        return false;
-    raw_limits top_level = {.concurrency = raw->concurrency};
-    limit_values top;
-    if (!read_limits(l, &top_level, node, owner, &top))
-        return false;
-    service->max_memory_bytes = own.has_max_memory ? own.max_memory : defaults->max_memory;
-    service->timeout_ns = own.has_timeout ? own.timeout : defaults->timeout;
-    service->timeout_is_own = own.has_timeout;
-    service->fuel = own.has_fuel ? own.fuel : defaults->fuel;
-    service->max_body_bytes = own.has_max_body ? own.max_body : defaults->max_body;
-    service->concurrency = (uint32_t)(top.has_concurrency ? top.concurrency : defaults->concurrency);
-    return true;
-}
-
-static bool read_manifest(loader *l, const raw_manifest *raw)
-{
-    manifest *m = l->manifest;
-    yaml_node_t *root = yaml_document_get_root_node(&l->document);
-    if (raw->listen) {
-        char host[256];
-        if (!manifest_parse_listen(raw->listen, host, sizeof host, &m->listen_port))
-            return fail_at(l, mapping_value(l, root, "listen"),
-                           "listen address '%.100s' is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080 or :8080 "
-                           "for every interface)",
-                           raw->listen);
-        if (!(m->listen_host = strdup(host)))
-            return fail_plain(l, "out of memory");
-    }
-    limit_values defaults;
-    if (!read_limits(l, raw->defaults, mapping_value(l, root, "defaults"), "'defaults'", &defaults))
-        return false;
-    m->default_timeout_ns = defaults.timeout;
-
-    yaml_node_t *services_node = mapping_value(l, root, "services");
-    if (raw->services_count == 0)
-        return fail_at(l, services_node, "'services' is empty: list at least one service (name, module, routes)");
-    m->services = calloc(raw->services_count, sizeof *m->services);
-    size_t route_total = 0;
-    for (unsigned i = 0; i < raw->services_count; i++)
-        route_total += raw->services[i].routes_count;
-    route_seen *seen = calloc(route_total ? route_total : 1, sizeof *seen);
-    if (!m->services || !seen) {
-        free(seen);
-        return fail_plain(l, "out of memory");
-    }
-    size_t seen_count = 0;
+    (void)key;
+    manifest_service *service = target;
+    if (!(service->dirs = calloc(node->count / 2 + 1, sizeof *service->dirs)))
+        return out_of_memory(l);
+    manifest_names guests = {0};
     bool ok = true;
-    for (unsigned i = 0; ok && i < raw->services_count; i++) {
-        m->service_count++; /* before reading, so that manifest_free frees a half-read service */
-        ok = read_service(l, &raw->services[i], sequence_item(l, services_node, i), i, &defaults, seen, &seen_count);
-    }
-    free(seen);
+    for (size_t i = 0; ok && i + 1 < node->count; i += 2)
+        ok =
+            count_value(l, node->items[i + 1]) && read_dir(l, node->items[i], node->items[i + 1], at, service, &guests);
+    manifest_names_free(&guests);
     return ok;
 }
+
+/* ---- the tables: every key of the manifest, once ----
+ * A mapping's values are read in its table's order. `limits` and `defaults` share their rows;
+ * both fill a manifest_service (`defaults` the template every service starts from). */
+
+static const char *const abi_names[] = {[MANIFEST_ABI_WAGI] = "wagi", [MANIFEST_ABI_HTTP] = "http", NULL};
+
+/* One row per line (the formatter would give each field a line of its own). */
+/* clang-format off */
+#define LIMIT_KEYS(timeout_reader)                                                                    \
+    {"timeout", MANIFEST_SCALAR, .read = timeout_reader, AT(manifest_service, timeout_ns)},           \
+    {"max_memory", MANIFEST_SCALAR, .read = read_size, AT(manifest_service, max_memory_bytes),        \
+     .max = MAX_GUEST_MEMORY, .help = "the 4GiB a WebAssembly memory can hold"},                      \
+    {"max_body", MANIFEST_SCALAR, .read = read_size, AT(manifest_service, max_body_bytes),            \
+     .max = UINT64_MAX},                                                                              \
+    {"fuel", MANIFEST_SCALAR, .read = read_count, AT(manifest_service, fuel), .max = UINT64_MAX,      \
+     .help = "a whole number of instructions (0: no fuel metering)"}
+
+#define CONCURRENCY_KEY                                                                               \
+    {"concurrency", MANIFEST_SCALAR, .read = read_count, AT(manifest_service, concurrency), .min = 1,  \
+     .max = UINT32_MAX, .help = "a whole number of requests, at least 1"}
+
+static const key_spec limits_keys[] = {LIMIT_KEYS(read_own_timeout), {0}};
+
+static const key_spec defaults_keys[] = {LIMIT_KEYS(read_duration), CONCURRENCY_KEY, {0}};
+
+static const key_spec service_keys[] = {
+    {"name", MANIFEST_SCALAR, .required = true, .read = read_name},
+    {"module", MANIFEST_SCALAR, .required = true, .read = read_module},
+    {"abi", MANIFEST_SCALAR, .read = read_choice, AT(manifest_service, abi), .choices = abi_names},
+    {"routes", MANIFEST_LIST, .required = true, .read = read_routes},
+    {"env", MANIFEST_MAPPING, .what = "a mapping of NAME: value", .read = read_env},
+    {"dirs", MANIFEST_MAPPING, .what = "a mapping of guest path: host path", .read = read_dirs},
+    {"limits", MANIFEST_MAPPING, .read = read_mapping, .offset = 0 /* into the service */, .keys = limits_keys},
+    CONCURRENCY_KEY,
+    {0},
+};
+
+static const key_spec top_keys[] = {
+    {"listen", MANIFEST_SCALAR, .read = read_listen},
+    {"defaults", MANIFEST_MAPPING, .read = read_defaults, .keys = defaults_keys},
+    {"services", MANIFEST_LIST, .required = true, .read = read_services, .keys = service_keys},
+    {0},
+};
+
+/* clang-format on */
+
+#define KEY_COUNT(table) (sizeof table / sizeof *table - 1)
+_Static_assert(KEY_COUNT(limits_keys) <= MAX_KEYS && KEY_COUNT(defaults_keys) <= MAX_KEYS &&
+                   KEY_COUNT(service_keys) <= MAX_KEYS && KEY_COUNT(top_keys) <= MAX_KEYS,
+               "walk_mapping holds at most MAX_KEYS values");
 
 /* ---- loading ---- */
 
@@ -991,7 +784,7 @@ static bool read_file(loader *l, unsigned char **text, size_t *size)
             unsigned char *grown = capacity > MAX_MANIFEST_BYTES ? NULL : realloc(buffer, capacity);
             if (!grown) {
                 ok = capacity > MAX_MANIFEST_BYTES ? fail_plain(l, "the manifest is larger than 16 MiB")
-                                                   : fail_plain(l, "out of memory");
+                                                   : out_of_memory(l);
                 break;
             }
             buffer = grown;
@@ -1032,52 +825,47 @@ static char *folder_of(const char *path)
     return resolved;
 }
 
+/* The file's text, as YAML, into `yaml`, then the top-level mapping into the manifest. */
+static bool read_manifest(loader *l, const unsigned char *text, size_t size, manifest_yaml *yaml)
+{
+    manifest_yaml_error error;
+    if (!manifest_yaml_read(text, size, yaml, &error)) {
+        if (error.line == 0)
+            return fail_plain(l, "%s", error.message);
+        return fail_at_position(l, error.line, error.column, "%s", error.message);
+    }
+    const manifest_node *root = yaml->root;
+    if (!root || is_null(root))
+        return fail_at_position(l, 1, 1, "the manifest is empty: it needs at least a 'services' list");
+    if (root->kind != MANIFEST_MAPPING)
+        return wrong_shape(l, root, "the manifest", shape_words[MANIFEST_MAPPING]);
+    const place top = {"the manifest", NULL};
+    if (!walk_mapping(l, root, top_keys, &top, l->manifest))
+        return false;
+    l->manifest->default_timeout_ns = l->defaults.timeout_ns;
+    return true;
+}
+
 manifest *manifest_load(const char *path, char *error, size_t error_size)
 {
-    loader *l = calloc(1, sizeof *l);
-    manifest *m = calloc(1, sizeof *m);
-    if (!l || !m) {
-        snprintf(error, error_size, "%s: out of memory", path);
-        free(l);
-        free(m);
+    loader l = {.path = path, .error = error, .error_size = error_size};
+    manifest *m = l.manifest = calloc(1, sizeof *m);
+    if (!m) {
+        out_of_memory(&l);
         return NULL;
     }
-    l->path = path;
-    l->error = error;
-    l->error_size = error_size;
-    l->manifest = m;
     m->cache_size = DEFAULT_CACHE_SIZE;
-
     unsigned char *text = NULL;
-    raw_manifest *raw = NULL;
-    const cyaml_config_t config = {
-        .log_fn = collect_log,
-        .log_ctx = l,
-        .mem_fn = cyaml_mem,
-        .log_level = CYAML_LOG_ERROR,
-        .flags = CYAML_CFG_DEFAULT,
-    };
-    bool ok = (m->path = strdup(path)) != NULL || fail_plain(l, "out of memory");
+    size_t size = 0;
+    manifest_yaml yaml = {0};
+    bool ok = (m->path = strdup(path)) != NULL || out_of_memory(&l);
     if (ok && !(m->folder = folder_of(path)))
-        ok = fail_plain(l, "cannot find the manifest's folder: %s", strerror(errno));
-    ok = ok && read_file(l, &text, &l->text_size);
-    l->text = text;
-    ok = ok && parse_document(l);
-    if (ok) {
-        cyaml_err_t code = cyaml_load_data(text, l->text_size, &config, &top_value, (cyaml_data_t **)&raw, NULL);
-        if (code != CYAML_OK)
-            ok = code == CYAML_ERR_OOM ? fail_plain(l, "out of memory") : explain_schema_error(l, code);
-        else if (!raw)
-            ok = fail_at_position(l, 1, 1, "the manifest is empty: it needs at least a 'services' list");
-    }
-    ok = ok && read_manifest(l, raw);
-
-    if (raw)
-        cyaml_free(&config, &top_value, raw, 0);
-    if (l->have_document)
-        yaml_document_delete(&l->document);
+        ok = fail_plain(&l, "cannot find the manifest's folder: %s", strerror(errno));
+    ok = ok && read_file(&l, &text, &size) && read_manifest(&l, text, size, &yaml);
+    manifest_yaml_free(&yaml);
+    manifest_names_free(&l.service_names);
+    manifest_names_free(&l.routes);
     free(text);
-    free(l);
     if (!ok) {
         manifest_free(m);
         return NULL;

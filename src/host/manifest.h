@@ -1,4 +1,4 @@
-/* manifest.h: the serve manifest (YAML, read with libcyaml): listen address and services. */
+/* manifest.h: the serve manifest (YAML, read with libyaml): listen address and services. */
 #ifndef WH_MANIFEST_H
 #define WH_MANIFEST_H
 

@@ -371,11 +371,11 @@ static void test_errors(void)
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits: [1, 2]\n", 5, 13,
                  "'limits' in service 'a' must be a mapping");
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    env: [A, B]\n", 5, 10,
-                 "service 'a': 'env' must be a mapping of NAME: value, not a list");
+                 "'env' in service 'a' must be a mapping of NAME: value, not a list");
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    env: {A: [1]}\n", 5, 14,
                  "service 'a': environment variable 'A' must be a single value, not a list");
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    dirs: /data\n", 5, 11,
-                 "service 'a': 'dirs' must be a mapping");
+                 "'dirs' in service 'a' must be a mapping of guest path: host path, not the value '/data'");
 
     /* Sizes, durations, counts */
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits: {max_memory: 16 megs}\n",
@@ -468,6 +468,79 @@ static void test_errors(void)
     EXPECT_ERROR("listen: '::1:8080'\nservices: []\n", 1, 9, "listen address '::1:8080' is not HOST:PORT");
 }
 
+/* `count` copies of `piece`, between `head` and `tail`, in a new buffer (each of at most two %d in
+ * `piece` is the copy's number). */
+static char *repeat(const char *head, const char *piece, size_t count, const char *tail)
+{
+    size_t size = strlen(head) + count * (strlen(piece) + 12) + strlen(tail) + 1, used = 0;
+    char *text = malloc(size);
+    if (!text)
+        exit(1);
+    used += (size_t)snprintf(text + used, size - used, "%s", head);
+    for (size_t i = 0; i < count; i++)
+        used += (size_t)snprintf(text + used, size - used, piece, (int)i, (int)i);
+    snprintf(text + used, size - used, "%s", tail);
+    return text;
+}
+
+/* YAML written to hurt: anchors and aliases, deep nesting, a file that stands for a huge one. */
+static void test_hostile(void)
+{
+    /* Aliases work: one env for two services; an anchor defined again means its latest node. */
+    char error[1024] = "";
+    manifest *m = load("services:\n  - {name: a, module: hello.wasm, routes: [/a], env: &e {A: '1', B: &b /x}}\n"
+                       "  - {name: b, module: hello.wasm, routes: [/b], env: *e, dirs: &e {/d: data}}\n"
+                       "  - {name: c, module: hello.wasm, routes: [*b], dirs: *e}\n",
+                       error, sizeof error);
+    CHECK(m && m->service_count == 3, "%s", error);
+    if (m && m->service_count == 3) {
+        const char *value = NULL;
+        CHECK(env_value_count(&m->services[1], "A", &value) == 1 && strcmp(value, "1") == 0);
+        CHECK(m->services[2].dir_count == 1 && strcmp(m->services[2].dirs[0].guest_path, "/d") == 0);
+        CHECK(m->services[2].route_count == 1 && strcmp(m->services[2].routes[0].path, "/x") == 0);
+    }
+    manifest_free(m);
+
+    EXPECT_ERROR("services: &s\n  - *s\n", 2, 5, "alias '*s' is inside the node it refers to (line 1)");
+    EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    env: {A: 1}\n    env: {B: 2}\n",
+                 6, 5, "'env' appears twice in service 'a'");
+    EXPECT_ERROR("services:\n  - {name: \"a\\0b\", module: hello.wasm, routes: [/a]}\n", 2, 12, "NUL character");
+    EXPECT_ERROR("services:\n  - {name: a, module: hello.wasm, routes: [/a],\n"
+                 "     concurrency: 99999999999999999999999}\n",
+                 3, 19, "service 'a': concurrency '99999999999999999999999' must be a whole number");
+    EXPECT_ERROR("services:\n  - {name: a, module: hello.wasm, routes: [/a],\n"
+                 "     limits: {timeout: 99999999999999999999h}}\n",
+                 3, 24, "service 'a': timeout '99999999999999999999h' is not a duration");
+
+    /* Nesting stops at the 33rd level (the top-level mapping is the first), however deep the file
+     * goes: libyaml's scanner slows down with the depth, and a megabyte of '[' must not take minutes. */
+    char *text = repeat("services: ", "[", 1000000, "");
+    EXPECT_ERROR(text, 1, 42, "lists and mappings are nested more than 32 deep here");
+    free(text);
+    text = repeat("services:\n", "- ", 100000, "x\n");
+    EXPECT_ERROR(text, 2, 63, "nested more than 32 deep");
+    free(text);
+
+    /* Too many values, written out or through an alias used many times. */
+    text = repeat("services: [", "a, ", 1100000, "a]\n");
+    EXPECT_ERROR(text, 1, 3000003, "the manifest holds more than 1000000 values");
+    free(text);
+    text = repeat("services:\n  - {name: a, module: hello.wasm, routes: [/a], env: &e {", "K%d: v, ", 20000,
+                  "K: v}}\n");
+    size_t length = strlen(text);
+    char *more = repeat("", "  - {name: s%d, module: hello.wasm, routes: [/s%d], env: *e}\n", 100, "");
+    text = realloc(text, length + strlen(more) + 1);
+    if (!text)
+        exit(1);
+    strcpy(text + length, more);
+    free(more);
+    m = load(text, error, sizeof error);
+    CHECK(!m && strstr(error, "the manifest holds more than 1000000 values once its aliases are expanded"), "%s",
+          error);
+    manifest_free(m);
+    free(text);
+}
+
 static void test_other_failures(void)
 {
     char error[1024];
@@ -507,6 +580,7 @@ int main(void)
     test_full();
     test_minimal();
     test_errors();
+    test_hostile();
     test_other_failures();
 
     char command[PATH_MAX + 16];
