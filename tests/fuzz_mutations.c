@@ -1,4 +1,5 @@
 /* fuzz_mutations.c: feeds deterministic mutations of valid modules to eng_module_load and eng_instance_new, counting outcomes. */
+#include "check.h"
 #include "engine.h"
 
 #include <dirent.h>
@@ -358,10 +359,9 @@ int main(int argc, char **argv)
            "(instantiated %llu, link error %llu, trapped %llu)\n",
            files.count, seed_count, (unsigned long long)originals.instantiated,
            (unsigned long long)originals.link_failed, (unsigned long long)originals.trapped);
-    if (seed_count == 0) {
-        fprintf(stderr, "fuzz_mutations: no valid module found to mutate\n");
-        return 1;
-    }
+    CHECK(seed_count > 0, "no valid module found to mutate");
+    if (seed_count == 0)
+        return checks_done("fuzz_mutations");
 
     outcome_counts counts = {0};
     uint8_t *buf = malloc(MAX_SEED_SIZE + MUTANT_SLACK);
@@ -394,10 +394,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < files.count; i++)
         free(files.paths[i]);
     free(files.paths);
-    if (iterations < MINIMUM_ITERATIONS) {
-        fprintf(stderr, "fuzz_mutations: only %ld mutants; the test needs at least %d\n", iterations,
-                MINIMUM_ITERATIONS);
-        return 1;
-    }
-    return 0;
+    CHECK(iterations >= MINIMUM_ITERATIONS, "only %ld mutants; the test needs at least %d", iterations,
+          MINIMUM_ITERATIONS);
+    return checks_done("fuzz_mutations");
 }

@@ -46,28 +46,26 @@ static wasm_module_t *load(wasm_engine_t *with, const char *dir, const char *nam
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.wasm", dir, name);
     FILE *file = fopen(path, "rb");
-    if (!file) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(1);
-    }
+    CHECK(file != NULL, "cannot open %s", path);
+    if (!file)
+        exit(checks_done("guest_test"));
     fseek(file, 0, SEEK_END);
     long size = ftell(file);
     fseek(file, 0, SEEK_SET);
     wasm_byte_vec_t bytes;
     wasm_byte_vec_new_uninitialized(&bytes, (size_t)size);
-    if (fread(bytes.data, 1, (size_t)size, file) != (size_t)size) {
-        fprintf(stderr, "cannot read %s\n", path);
-        exit(1);
-    }
+    bool whole = fread(bytes.data, 1, (size_t)size, file) == (size_t)size;
+    CHECK(whole, "cannot read %s", path);
+    if (!whole)
+        exit(checks_done("guest_test"));
     fclose(file);
     wasm_store_t *store = wasm_store_new(with);
     wasm_module_t *module = wasm_module_new(store, &bytes);
     wasm_store_delete(store);
     wasm_byte_vec_delete(&bytes);
-    if (!module) {
-        fprintf(stderr, "cannot compile %s: %s\n", path, wh_last_error_message());
-        exit(1);
-    }
+    CHECK(module != NULL, "cannot compile %s: %s", path, wh_last_error_message());
+    if (!module)
+        exit(checks_done("guest_test"));
     return module;
 }
 
@@ -606,8 +604,5 @@ int main(int argc, char **argv)
     wasm_module_delete(hog_wagi);
     wasm_engine_delete(fuel_engine);
     wasm_engine_delete(engine);
-    if (checks_result())
-        return 1;
-    printf("all guest checks passed\n");
-    return 0;
+    return checks_done("guest_test");
 }

@@ -62,22 +62,20 @@ static void expect_error_at(int source_line, const char *text, int line, int col
     manifest *m = load(text, error, sizeof error);
     char prefix[PATH_MAX + 64];
     snprintf(prefix, sizeof prefix, "%s:%d:%d: ", manifest_path, line, column);
-    bool ok = m == NULL && strncmp(error, prefix, strlen(prefix)) == 0;
+    bool positioned = m == NULL && strncmp(error, prefix, strlen(prefix)) == 0;
     if (getenv("MANIFEST_TEST_VERBOSE"))
         printf("%s\n", error);
+    bool fragments_found = true;
     va_list fragments;
     va_start(fragments, column);
     for (const char *fragment; (fragment = va_arg(fragments, const char *));)
         if (!strstr(error, fragment)) {
             fprintf(stderr, "  missing fragment: %s\n", fragment);
-            ok = false;
+            fragments_found = false;
         }
     va_end(fragments);
-    if (!ok) {
-        fprintf(stderr, "%s:%d: expected an error at %d:%d, got %s: %s\n", __FILE__, source_line, line, column,
-                m ? "a manifest" : "", error);
-        failures++;
-    }
+    CHECK(positioned && fragments_found, "the case at line %d: expected an error at %d:%d, got %s: %s", source_line,
+          line, column, m ? "a manifest" : "", error);
     manifest_free(m);
 }
 #define EXPECT_ERROR(text, line, column, ...) expect_error_at(__LINE__, text, line, column, __VA_ARGS__, NULL)
@@ -587,8 +585,5 @@ int main(void)
     snprintf(command, sizeof command, "rm -rf '%s'", folder);
     if (system(command) != 0)
         fprintf(stderr, "could not remove %s\n", folder);
-    if (checks_result())
-        return 1;
-    printf("manifest: all checks passed\n");
-    return 0;
+    return checks_done("manifest");
 }

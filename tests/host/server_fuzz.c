@@ -493,10 +493,9 @@ int main(void)
     limits.idle_timeout_ms = 300;
     char error[256];
     server *s = server_start("127.0.0.1", 0, 2, &limits, &callbacks, error, sizeof error);
-    if (!s) {
-        fprintf(stderr, "server_start: %s\n", error);
-        return 1;
-    }
+    CHECK(s != NULL, "server_start: %s", error);
+    if (!s)
+        return checks_done("server_fuzz");
     port = server_port(s);
 
     uint64_t started = now_ms();
@@ -530,5 +529,5 @@ int main(void)
     CHECK(atomic_load(&client_responses_by_class[2]) > CONNECTIONS / 10 &&
               atomic_load(&client_responses_by_class[4]) > CONNECTIONS / 20,
           "both successes and refusals seen");
-    return checks_result();
+    return checks_done("server_fuzz");
 }

@@ -185,8 +185,7 @@ static client *client_open(void)
     c->fd = connect_port(port);
     c->capacity = 8 << 20;
     c->buffer = malloc(c->capacity);
-    if (c->fd < 0)
-        fprintf(stderr, "cannot connect to port %u: %s\n", port, strerror(errno));
+    CHECK(c->fd >= 0, "cannot connect to port %u: %s", port, strerror(errno));
     return c;
 }
 
@@ -832,10 +831,9 @@ int main(void)
     limits.body_timeout_ms = 500;
     limits.idle_timeout_ms = 1000;
     server *s = server_start("127.0.0.1", 0, 2, &limits, &callbacks, error, sizeof error);
-    if (!s) {
-        fprintf(stderr, "server_start: %s\n", error);
-        return 1;
-    }
+    CHECK(s != NULL, "server_start: %s", error);
+    if (!s)
+        return checks_done("server_test");
     port = server_port(s);
     CHECK(port != 0, "port picked");
 
@@ -854,8 +852,5 @@ int main(void)
 
     worker_stop(worker);
 
-    if (checks_result())
-        return 1;
-    printf("server: all checks passed\n");
-    return 0;
+    return checks_done("server_test");
 }

@@ -246,5 +246,5 @@ int main(void)
     }
     printf("wagi fuzz: %d cases: %zu accepted, %zu malformed\n", CASES, accepted, malformed);
     CHECK(accepted > CASES / 20 && malformed > CASES / 20, "both answers seen (%zu, %zu)", accepted, malformed);
-    return checks_result();
+    return checks_done("wagi_fuzz");
 }

@@ -4,6 +4,7 @@
  *
  *   limits_test DIR   (DIR holds the modules built from the .wat files of tests/limits) */
 #define _GNU_SOURCE
+#include "check.h" /* tests/check.h */
 #include "engine.h"
 
 #include <pthread.h>
@@ -27,16 +28,7 @@ const char *__asan_default_options(void)
 #define SANITIZED 0
 #endif
 
-static int failures;
 static const char *dir;
-
-#define EXPECT(cond)                                                                        \
-    do {                                                                                    \
-        if (!(cond)) {                                                                      \
-            fprintf(stderr, "%s:%d: expectation failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                                     \
-        }                                                                                   \
-    } while (0)
 
 static uint64_t now_ns(void)
 {
@@ -136,33 +128,33 @@ static void test_fuel(void)
     uint64_t remaining = 0;
     eng_slot result;
 
-    EXPECT(!eng_store_get_fuel(store, &remaining));
-    EXPECT(!eng_store_add_fuel(store, 10));
+    CHECK(!eng_store_get_fuel(store, &remaining));
+    CHECK(!eng_store_add_fuel(store, 10));
     /* sum(100): 14 on entry, 14 per back-edge (100 of them), 1 after the loop. */
     eng_store_set_fuel(store, 1415);
-    EXPECT(call(store, sum, 100, 0, &result) == -1 && result.i64 == 4950);
-    EXPECT(eng_store_get_fuel(store, &remaining) && remaining == 0);
+    CHECK(call(store, sum, 100, 0, &result) == -1 && result.i64 == 4950);
+    CHECK(eng_store_get_fuel(store, &remaining) && remaining == 0);
     eng_store_set_fuel(store, 1414);
-    EXPECT(call(store, sum, 100, 0, NULL) == ENG_TRAP_FUEL_EXHAUSTED);
-    EXPECT(eng_store_last_limit(store)->kind == ENG_LIMIT_FUEL);
+    CHECK(call(store, sum, 100, 0, NULL) == ENG_TRAP_FUEL_EXHAUSTED);
+    CHECK(eng_store_last_limit(store)->kind == ENG_LIMIT_FUEL);
     /* The block that did not fit was not charged: 0 left, short of the final 1. */
-    EXPECT(eng_store_get_fuel(store, &remaining) && remaining == 0);
+    CHECK(eng_store_get_fuel(store, &remaining) && remaining == 0);
     /* Deterministic: the same call costs the same again. */
     eng_store_set_fuel(store, 1000000);
-    EXPECT(call(store, sum, 1000, 0, &result) == -1 && result.i64 == 499500);
+    CHECK(call(store, sum, 1000, 0, &result) == -1 && result.i64 == 499500);
     uint64_t after_first;
-    EXPECT(eng_store_get_fuel(store, &after_first));
-    EXPECT(call(store, sum, 1000, 0, &result) == -1);
-    EXPECT(eng_store_get_fuel(store, &remaining) && 1000000 - after_first == after_first - remaining);
-    EXPECT(1000000 - after_first == 14 + 1000 * 14 + 1);
+    CHECK(eng_store_get_fuel(store, &after_first));
+    CHECK(call(store, sum, 1000, 0, &result) == -1);
+    CHECK(eng_store_get_fuel(store, &remaining) && 1000000 - after_first == after_first - remaining);
+    CHECK(1000000 - after_first == 14 + 1000 * 14 + 1);
     /* An infinite loop runs out; adding fuel lets the store go on. */
     eng_store_set_fuel(store, 5000);
-    EXPECT(call(store, spin, 0, 0, NULL) == ENG_TRAP_FUEL_EXHAUSTED);
-    EXPECT(eng_store_add_fuel(store, 2000));
-    EXPECT(call(store, sum, 100, 0, &result) == -1 && result.i64 == 4950);
+    CHECK(call(store, spin, 0, 0, NULL) == ENG_TRAP_FUEL_EXHAUSTED);
+    CHECK(eng_store_add_fuel(store, 2000));
+    CHECK(call(store, sum, 100, 0, &result) == -1 && result.i64 == 4950);
     eng_store_disable_fuel(store);
-    EXPECT(!eng_store_get_fuel(store, &remaining));
-    EXPECT(call(store, sum, 100000, 0, &result) == -1 && result.i64 == 4999950000);
+    CHECK(!eng_store_get_fuel(store, &remaining));
+    CHECK(call(store, sum, 100000, 0, &result) == -1 && result.i64 == 4999950000);
     eng_store_free(store);
     eng_module_release(module);
 }
@@ -180,18 +172,18 @@ static void test_deadline(void)
 
     uint64_t start = now_ns();
     eng_store_set_deadline(store, 100 * 1000000u);
-    EXPECT(call(store, spin, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
+    CHECK(call(store, spin, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
     uint64_t elapsed = now_ns() - start;
-    EXPECT(elapsed >= 100 * 1000000u && elapsed < 2000 * 1000000u);
-    EXPECT(eng_store_deadline_passed(store));
+    CHECK(elapsed >= 100 * 1000000u && elapsed < 2000 * 1000000u);
+    CHECK(eng_store_deadline_passed(store));
     /* The deadline stays passed until set again or cleared. */
-    EXPECT(call(store, answer, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
+    CHECK(call(store, answer, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
     eng_store_clear_deadline(store);
-    EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
+    CHECK(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
     eng_store_set_deadline(store, 10ull * 1000000000u);
-    EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
+    CHECK(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
     eng_store_set_deadline(store, 50 * 1000000u);
-    EXPECT(call(store, count, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
+    CHECK(call(store, count, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
     eng_store_clear_deadline(store);
     eng_store_free(store);
     eng_module_release(module);
@@ -231,21 +223,21 @@ static void test_interrupt(void)
         uint64_t sent = now_ns();
         eng_interrupt_handle_interrupt(handle);
         pthread_join(thread, NULL);
-        EXPECT(s.kind == ENG_TRAP_INTERRUPTED);
+        CHECK(s.kind == ENG_TRAP_INTERRUPTED);
         /* "At once" is the next back-edge; the bound only says it stopped: a loaded 2-core machine may
          * not schedule the thread for a while (latencies are measured by the stop_latency test). */
-        EXPECT(s.ended - sent < 2000 * 1000000u);
-        EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
+        CHECK(s.ended - sent < 2000 * 1000000u);
+        CHECK(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
     }
     /* With nothing running, the next call stops at its first check, and only that one. */
     eng_store_interrupt(store);
-    EXPECT(call(store, answer, 0, 0, NULL) == ENG_TRAP_INTERRUPTED);
-    EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
+    CHECK(call(store, answer, 0, 0, NULL) == ENG_TRAP_INTERRUPTED);
+    CHECK(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
     /* An interrupt while a deadline is set leaves the deadline in force. */
     eng_store_set_deadline(store, 10ull * 1000000000u);
     eng_store_interrupt(store);
-    EXPECT(call(store, answer, 0, 0, NULL) == ENG_TRAP_INTERRUPTED);
-    EXPECT(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
+    CHECK(call(store, answer, 0, 0, NULL) == ENG_TRAP_INTERRUPTED);
+    CHECK(call(store, answer, 0, 0, &result) == -1 && result.i32 == 42);
     eng_store_clear_deadline(store);
     /* The handle outlives the store. */
     eng_store_free(store);
@@ -297,17 +289,17 @@ static void test_deadline_beside_busy_thread(void)
     for (int round = 0; round < 3; round++) {
         uint64_t start = now_ns();
         eng_store_set_deadline(store, 150 * 1000000u);
-        EXPECT(call(store, export(instance, "nested"), 1, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
+        CHECK(call(store, export(instance, "nested"), 1, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
         uint64_t elapsed = now_ns() - start;
-        EXPECT(elapsed >= 150 * 1000000u && elapsed < 2000 * 1000000u);
+        CHECK(elapsed >= 150 * 1000000u && elapsed < 2000 * 1000000u);
     }
     eng_store_clear_deadline(store);
     long calls_before = w.calls;
     usleep(50000);
     atomic_store(&w.stop, true);
     pthread_join(thread, NULL);
-    EXPECT(w.calls > calls_before && w.calls > 100);
-    EXPECT(w.traps == 0 && w.wrong == 0);
+    CHECK(w.calls > calls_before && w.calls > 100);
+    CHECK(w.traps == 0 && w.wrong == 0);
     eng_store_free(store);
     eng_module_release(module);
 }
@@ -330,9 +322,9 @@ static void test_stop_latency(void)
     for (int i = 0; i < 20; i++) {
         uint64_t start = now_ns();
         eng_store_set_deadline(store, timeout);
-        EXPECT(call(store, spin, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
+        CHECK(call(store, spin, 0, 0, NULL) == ENG_TRAP_DEADLINE_EXCEEDED);
         uint64_t elapsed = now_ns() - start;
-        EXPECT(elapsed >= timeout);
+        CHECK(elapsed >= timeout);
         latencies[i] = elapsed > timeout ? elapsed - timeout : 0;
     }
     eng_store_clear_deadline(store);
@@ -340,7 +332,7 @@ static void test_stop_latency(void)
     uint64_t median = (latencies[9] + latencies[10]) / 2;
     fprintf(stderr, "limits_test: stop latency after a deadline (20 loops): median %.3f ms, slowest %.3f ms\n",
             median / 1e6, latencies[19] / 1e6);
-    EXPECT(median < 1000 * 1000000u); /* printed above; a generous bound, the machine may be loaded */
+    CHECK(median < 1000 * 1000000u); /* printed above; a generous bound, the machine may be loaded */
     eng_store_free(store);
     eng_module_release(module);
 }
@@ -355,19 +347,19 @@ static void test_stack(void)
     eng_func *ping = export(instance, "ping"), *down = export(instance, "down");
     eng_slot result;
 
-    EXPECT(call(store, ping, 0, 0, NULL) == ENG_TRAP_CALL_STACK_EXHAUSTED);
-    EXPECT(eng_store_last_limit(store)->kind == ENG_LIMIT_STACK);
-    EXPECT(call(store, down, 100000, 0, &result) == -1 && result.i32 == 100000);
+    CHECK(call(store, ping, 0, 0, NULL) == ENG_TRAP_CALL_STACK_EXHAUSTED);
+    CHECK(eng_store_last_limit(store)->kind == ENG_LIMIT_STACK);
+    CHECK(call(store, down, 100000, 0, &result) == -1 && result.i32 == 100000);
     eng_store_limits limits;
     eng_store_get_limits(store, &limits);
     limits.max_stack_bytes = 64 * 1024;
     eng_error *error = eng_store_set_limits(store, &limits);
-    EXPECT(!error);
-    EXPECT(call(store, down, 100000, 0, NULL) == ENG_TRAP_CALL_STACK_EXHAUSTED);
-    EXPECT(call(store, down, 500, 0, &result) == -1 && result.i32 == 500);
+    CHECK(!error);
+    CHECK(call(store, down, 100000, 0, NULL) == ENG_TRAP_CALL_STACK_EXHAUSTED);
+    CHECK(call(store, down, 500, 0, &result) == -1 && result.i32 == 500);
     limits.max_stack_bytes = 100;
     error = eng_store_set_limits(store, &limits);
-    EXPECT(error && strstr(error->message, "stack limit of 100 bytes"));
+    CHECK(error && strstr(error->message, "stack limit of 100 bytes"));
     eng_error_free(error);
     eng_store_free(store);
     eng_module_release(module);
@@ -422,8 +414,8 @@ static void test_reentry(void)
 
     eng_slot slots[2] = {{0}};
     eng_trap *trap = eng_func_call(store, r.recurse, slots);
-    EXPECT(trap && trap->kind == ENG_TRAP_CALL_STACK_EXHAUSTED);
-    EXPECT(r.depth > 10 && r.depth <= (int)ENG_DEFAULT_MAX_HOST_NESTING + 1);
+    CHECK(trap && trap->kind == ENG_TRAP_CALL_STACK_EXHAUSTED);
+    CHECK(r.depth > 10 && r.depth <= (int)ENG_DEFAULT_MAX_HOST_NESTING + 1);
     eng_trap_free(trap);
 
     /* A 512 KiB thread: the C stack runs short long before the nesting limit. */
@@ -432,19 +424,19 @@ static void test_reentry(void)
     pthread_attr_init(&attributes);
     pthread_attr_setstacksize(&attributes, 512 * 1024);
     pthread_t thread;
-    EXPECT(pthread_create(&thread, &attributes, reentry_thread, &r) == 0);
+    CHECK(pthread_create(&thread, &attributes, reentry_thread, &r) == 0);
     pthread_join(thread, NULL);
     pthread_attr_destroy(&attributes);
-    EXPECT(r.depth >= 1000000); /* stack exhausted, not a crash */
+    CHECK(r.depth >= 1000000); /* stack exhausted, not a crash */
     /* The store is still usable. */
     slots[0].i32 = 0;
     eng_store_limits limits;
     eng_store_get_limits(store, &limits);
     limits.max_host_nesting = 5;
-    EXPECT(!eng_store_set_limits(store, &limits));
+    CHECK(!eng_store_set_limits(store, &limits));
     r.depth = 0;
     trap = eng_func_call(store, r.recurse, slots);
-    EXPECT(trap && trap->kind == ENG_TRAP_CALL_STACK_EXHAUSTED && r.depth == 5);
+    CHECK(trap && trap->kind == ENG_TRAP_CALL_STACK_EXHAUSTED && r.depth == 5);
     eng_trap_free(trap);
     eng_store_free(store);
     eng_module_release(module);
@@ -457,36 +449,36 @@ static void test_caps(void)
     eng_store *store = eng_store_new();
     eng_store_limits limits;
     eng_store_get_limits(store, &limits);
-    EXPECT(limits.max_memory_bytes == ENG_DEFAULT_MAX_MEMORY_BYTES);
+    CHECK(limits.max_memory_bytes == ENG_DEFAULT_MAX_MEMORY_BYTES);
     limits.max_memory_bytes = 1 << 20;
     limits.max_table_elements = 100;
-    EXPECT(!eng_store_set_limits(store, &limits));
+    CHECK(!eng_store_set_limits(store, &limits));
 
     eng_memtype big = {{32, 0, false}};
     eng_error *error = NULL;
-    EXPECT(!eng_memory_new(store, &big, &error));
-    EXPECT(error && strstr(error->message, "memory cap 1048576 bytes exceeded: module needs 2097152"));
+    CHECK(!eng_memory_new(store, &big, &error));
+    CHECK(error && strstr(error->message, "memory cap 1048576 bytes exceeded: module needs 2097152"));
     eng_error_free(error);
     eng_memtype small = {{8, 0, false}};
     eng_memory *memory = eng_memory_new(store, &small, &error);
-    EXPECT(memory && !error);
-    EXPECT(eng_memory_grow(memory, 8) == 8);
-    EXPECT(eng_memory_grow(memory, 1) == -1);
+    CHECK(memory && !error);
+    CHECK(eng_memory_grow(memory, 8) == 8);
+    CHECK(eng_memory_grow(memory, 1) == -1);
     const eng_limit_event *event = eng_store_last_limit(store);
-    EXPECT(event->kind == ENG_LIMIT_MEMORY && event->refused_grow && event->limit == 1 << 20 &&
+    CHECK(event->kind == ENG_LIMIT_MEMORY && event->refused_grow && event->limit == 1 << 20 &&
            event->requested == ENG_PAGE_SIZE && event->in_use == 1 << 20);
-    EXPECT(!eng_memory_new(store, &small, &error));
-    EXPECT(error && strstr(error->message, "(1048576 already in use)"));
+    CHECK(!eng_memory_new(store, &small, &error));
+    CHECK(error && strstr(error->message, "(1048576 already in use)"));
     eng_error_free(error);
 
     eng_tabletype table_type = {ENG_FUNCREF, {60, 0, false}};
     eng_table *table = eng_table_new(store, &table_type, NULL, &error);
-    EXPECT(table && !error);
-    EXPECT(eng_table_grow(table, 40, NULL) == 60);
-    EXPECT(eng_table_grow(table, 1, NULL) == -1);
-    EXPECT(eng_store_last_limit(store)->kind == ENG_LIMIT_TABLE);
-    EXPECT(!eng_table_new(store, &table_type, NULL, &error));
-    EXPECT(error && strstr(error->message, "table cap 100 elements exceeded"));
+    CHECK(table && !error);
+    CHECK(eng_table_grow(table, 40, NULL) == 60);
+    CHECK(eng_table_grow(table, 1, NULL) == -1);
+    CHECK(eng_store_last_limit(store)->kind == ENG_LIMIT_TABLE);
+    CHECK(!eng_table_new(store, &table_type, NULL, &error));
+    CHECK(error && strstr(error->message, "table cap 100 elements exceeded"));
     eng_error_free(error);
     eng_store_free(store);
 }
@@ -510,20 +502,20 @@ static void test_trapping_calls(void)
         switch (i % 4) {
         case 0:
             kind = call(store, div, 1, 0, NULL);
-            EXPECT(kind == ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
+            CHECK(kind == ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
             break;
         case 1:
             kind = call(store, oob, 70000, 0, NULL); /* a guard-page fault */
-            EXPECT(kind == ENG_TRAP_OUT_OF_BOUNDS_MEMORY);
+            CHECK(kind == ENG_TRAP_OUT_OF_BOUNDS_MEMORY);
             break;
         case 2:
             kind = call(store, deep, 50, 0, NULL);
-            EXPECT(kind == ENG_TRAP_UNREACHABLE);
+            CHECK(kind == ENG_TRAP_UNREACHABLE);
             break;
         default:
             eng_store_set_fuel(store, 100);
             kind = call(store, spin, 0, 0, NULL);
-            EXPECT(kind == ENG_TRAP_FUEL_EXHAUSTED);
+            CHECK(kind == ENG_TRAP_FUEL_EXHAUSTED);
             eng_store_disable_fuel(store);
             break;
         }
@@ -533,9 +525,9 @@ static void test_trapping_calls(void)
     memory_use(&rss, &vm);
     fprintf(stderr, "limits_test: 100000 trapping calls: RSS %ld KiB -> %ld KiB, VM %ld KiB -> %ld KiB\n",
             rss_start, rss, vm_start, vm);
-    EXPECT(rss - rss_start < (SANITIZED ? 32 * 1024 : 1024));
-    EXPECT(vm - vm_start < (SANITIZED ? 32 * 1024 : 1024));
-    EXPECT(call(store, add, 2, 3, &result) == -1 && result.i32 == 5);
+    CHECK(rss - rss_start < (SANITIZED ? 32 * 1024 : 1024));
+    CHECK(vm - vm_start < (SANITIZED ? 32 * 1024 : 1024));
+    CHECK(call(store, add, 2, 3, &result) == -1 && result.i32 == 5);
     eng_store_free(store);
     eng_module_release(traps);
     eng_module_release(loop);
@@ -553,16 +545,16 @@ static void test_memory_released(void)
         eng_store_limits limits;
         eng_store_get_limits(store, &limits);
         limits.max_memory_bytes = 8 << 20;
-        EXPECT(!eng_store_set_limits(store, &limits));
+        CHECK(!eng_store_set_limits(store, &limits));
         eng_instance *instance = instantiate(store, module, NULL, 0);
-        EXPECT(call(store, export(instance, "fill_and_trap"), 0, 0, NULL) == ENG_TRAP_UNREACHABLE);
+        CHECK(call(store, export(instance, "fill_and_trap"), 0, 0, NULL) == ENG_TRAP_UNREACHABLE);
         eng_store_free(store);
     }
     memory_use(&rss, &vm);
     fprintf(stderr, "limits_test: 60 stores with 8 MiB of memory each: RSS %ld KiB -> %ld KiB, VM %ld KiB -> %ld KiB\n",
             rss_start, rss, vm_start, vm);
-    EXPECT(rss - rss_start < 16 * 1024);
-    EXPECT(vm - vm_start < 16 * 1024);
+    CHECK(rss - rss_start < 16 * 1024);
+    CHECK(vm - vm_start < 16 * 1024);
     eng_module_release(module);
 }
 
@@ -577,15 +569,15 @@ static void test_checks_missing(void)
     eng_slot slots[2] = {{0}};
     eng_store_set_fuel(store, 1000);
     eng_trap *trap = eng_func_call(store, answer, slots);
-    EXPECT(trap && trap->kind == ENG_TRAP_HOST && strstr(trap->message, "compiled without fuel checks"));
+    CHECK(trap && trap->kind == ENG_TRAP_HOST && strstr(trap->message, "compiled without fuel checks"));
     eng_trap_free(trap);
     eng_store_disable_fuel(store);
     eng_store_set_deadline(store, 1000000000u);
     trap = eng_func_call(store, answer, slots);
-    EXPECT(trap && trap->kind == ENG_TRAP_HOST && strstr(trap->message, "compiled without deadline checks"));
+    CHECK(trap && trap->kind == ENG_TRAP_HOST && strstr(trap->message, "compiled without deadline checks"));
     eng_trap_free(trap);
     eng_store_clear_deadline(store);
-    EXPECT(call(store, answer, 0, 0, NULL) == -1);
+    CHECK(call(store, answer, 0, 0, NULL) == -1);
     eng_store_free(store);
     eng_module_release(module);
 }
@@ -618,10 +610,5 @@ int main(int argc, char **argv)
         tests[i].run();
         fprintf(stderr, "limits_test: %s: %s\n", tests[i].name, failures == before ? "ok" : "FAILED");
     }
-    if (failures) {
-        fprintf(stderr, "limits_test: %d failures\n", failures);
-        return 1;
-    }
-    printf("limits_test: all passed\n");
-    return 0;
+    return checks_done("limits_test");
 }

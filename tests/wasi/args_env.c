@@ -1,5 +1,5 @@
 /* args_env.c: the guest sees exactly the arguments and environment variables it was given. */
-#include "check.h"
+#include "wasi_test.h"
 
 extern char **environ;
 
@@ -45,5 +45,5 @@ int main(int argc, char **argv)
     CHECK(buffer[env_size - 1] == '\0');
     free(buffer);
     free(pointers);
-    return check_done("args_env");
+    return checks_done("args_env");
 }

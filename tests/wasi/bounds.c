@@ -1,7 +1,7 @@
 /* bounds.c: pointers and lengths from the guest are untrusted: anything outside linear memory is
  * EFAULT, oversized counts are refused, and nothing crashes the host. Run with
  * --dir SCRATCH/sandbox::/sandbox. */
-#include "check.h"
+#include "wasi_test.h"
 
 /* Raw imports, to pass lengths wasi-libc would compute itself. */
 #define WASI_IMPORT(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(#name)))
@@ -114,5 +114,5 @@ int main(void)
     CHECK_ERRNO(raw_random_get(0, -1), FAULT);
     CHECK_ERRNO(raw_random_get(16, 16), 0); /* low addresses are memory too */
     __wasi_fd_close(file);
-    return check_done("bounds");
+    return checks_done("bounds");
 }

@@ -1,6 +1,6 @@
 /* clocks_random.c: clocks exist, have a resolution and advance; random bytes are random;
  * sched_yield works. */
-#include "check.h"
+#include "wasi_test.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -69,5 +69,5 @@ int main(void)
     CHECK_ERRNO(__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 0, (__wasi_timestamp_t *)0xfffffffcu), __WASI_ERRNO_FAULT);
     CHECK_ERRNO(__wasi_clock_res_get(__WASI_CLOCKID_MONOTONIC, (__wasi_timestamp_t *)0xfffffffcu), __WASI_ERRNO_FAULT);
     CHECK_OK(__wasi_sched_yield());
-    return check_done("clocks_random");
+    return checks_done("clocks_random");
 }

@@ -1,6 +1,6 @@
 /* fd_io.c: the fd_* functions on files: round trips, positions, flags, rights, attributes, and
  * their error paths. Run with --dir SCRATCH/sandbox::/sandbox. */
-#include "check.h"
+#include "wasi_test.h"
 
 #define FOLLOW __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW
 
@@ -246,5 +246,5 @@ int main(void)
     CHECK_OK(__wasi_fd_close(root));
     __wasi_prestat_t prestat;
     CHECK_ERRNO(__wasi_fd_prestat_get(root, &prestat), __WASI_ERRNO_BADF);
-    return check_done("fd_io");
+    return checks_done("fd_io");
 }

@@ -1,5 +1,5 @@
 /* nodir.c: a guest given no --dir sees no files at all. */
-#include "check.h"
+#include "wasi_test.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -34,5 +34,5 @@ int main(void)
     CHECK(count == 0 && size == 0);
     CHECK_OK(__wasi_args_sizes_get(&count, &size));
     CHECK(count == 1);
-    return check_done("nodir");
+    return checks_done("nodir");
 }

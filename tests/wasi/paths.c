@@ -2,7 +2,7 @@
  * path_open, directories (never opened for writing), links, renames, attributes, and the error
  * paths (ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, EBADF, ENOTCAPABLE, ELOOP, ENAMETOOLONG).
  * Run with --dir SCRATCH/sandbox::/sandbox. */
-#include "check.h"
+#include "wasi_test.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -327,5 +327,5 @@ int main(void)
     directory_for_writing();
     links_and_renames();
     libc_layer();
-    return check_done("paths");
+    return checks_done("paths");
 }

@@ -1,7 +1,7 @@
 /* poll.c: poll_oneoff with clock subscriptions (relative, absolute, several) and descriptor
  * readiness (files, stdin, stdout, bad descriptors). Run with --dir SCRATCH/sandbox::/sandbox and
  * stdin from a file. */
-#include "check.h"
+#include "wasi_test.h"
 
 static __wasi_timestamp_t now(void)
 {
@@ -119,5 +119,5 @@ int main(void)
     __wasi_event_t *same = (__wasi_event_t *)subs;
     CHECK(count == 2 && same[0].userdata == 61 && same[1].userdata == 62);
     __wasi_fd_close(file);
-    return check_done("poll");
+    return checks_done("poll");
 }

@@ -1,5 +1,5 @@
 /* preopens.c: lists the preopened directories the guest was given and reads a file in each. */
-#include "check.h"
+#include "wasi_test.h"
 
 int main(void)
 {
@@ -33,5 +33,5 @@ int main(void)
         count++;
     }
     printf("%d preopens\n", count);
-    return check_done("preopens");
+    return checks_done("preopens");
 }

@@ -1,7 +1,7 @@
 /* race.c: path resolution racing renames. While swap_racer.sh keeps swapping the link "swap"
  * between target_dir (inside) and ../outside, every resolution through it either reaches the
  * inside file or is refused: never the outside one. Run with --dir SCRATCH/sandbox::/sandbox. */
-#include "check.h"
+#include "wasi_test.h"
 
 #define FOLLOW __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW
 
@@ -56,5 +56,5 @@ int main(void)
     CHECK(leaked == 0);
     CHECK(other == 0);
     CHECK(reached > 0 && refused > 0);
-    return check_done("race");
+    return checks_done("race");
 }

@@ -1,6 +1,6 @@
 /* readdir.c: fd_readdir over a large directory, with small buffers, cookies, truncated entries
  * and rewinding; checked against what was created. Run with --dir SCRATCH/sandbox::/sandbox. */
-#include "check.h"
+#include "wasi_test.h"
 
 #include <dirent.h>
 
@@ -159,5 +159,5 @@ int main(void)
         closedir(dir);
     }
     CHECK(count == 2);
-    return check_done("readdir");
+    return checks_done("readdir");
 }

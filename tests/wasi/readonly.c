@@ -2,7 +2,7 @@
  * Run with --dir-ro SCRATCH/ro::/ro --dir SCRATCH/sandbox::/sandbox; the fixture fills ro/ with
  * data.txt, sub/inner.txt and link -> data.txt, and the driver checks that ro/ is unchanged
  * (names, contents, modification times) after the run. */
-#include "check.h"
+#include "wasi_test.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -24,12 +24,10 @@ static int refused_errno(void)
     return errno == ENOTCAPABLE || errno == EROFS || errno == EPERM || errno == EACCES || errno == EBADF;
 }
 
-#define CHECK_REFUSED(call)                                                                                \
-    do {                                                                                                   \
-        __wasi_errno_t e_ = (call);                                                                        \
-        if (!refused(e_))                                                                                  \
-            fprintf(stderr, "%s:%d: %s returned %u, expected a refusal\n", __FILE__, __LINE__, #call, e_);   \
-        CHECK(refused(e_));                                                                                \
+#define CHECK_REFUSED(call)                                                                                            \
+    do {                                                                                                               \
+        __wasi_errno_t wasi_returned = (call);                                                                         \
+        CHECK(refused(wasi_returned), "%s returned errno %u, expected a refusal", #call, (unsigned)wasi_returned);     \
     } while (0)
 
 static void reading_works(void)
@@ -215,5 +213,5 @@ int main(void)
     libc_writes_refused();
     raw_writes_refused();
     reading_works();
-    return check_done("readonly");
+    return checks_done("readonly");
 }

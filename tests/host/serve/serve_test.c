@@ -7,7 +7,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,34 +16,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h" /* tests/check.h */
+
 static const char *wasmhost, *manifest_a, *manifest_b, *workdir, *promtool;
 static char manifest_path[4096];
 static pid_t server_pid;
 static int server_port;
-static int passed, failed;
 
 /* The server's standard output (the access log), drained by a thread so the server never blocks. */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *log_text;
 static size_t log_length;
 static int log_fd;
-
-static void check(bool ok, const char *name, const char *format, ...)
-{
-    if (ok) {
-        passed++;
-        printf("ok - %s\n", name);
-        return;
-    }
-    failed++;
-    printf("FAIL - %s: ", name);
-    va_list args;
-    va_start(args, format);
-    vprintf(format, args);
-    va_end(args);
-    printf("\n");
-    fflush(stdout);
-}
 
 static double now_ms(void)
 {
@@ -248,9 +231,9 @@ static void expect(const char *name, const char *path, int status, const char *b
 {
     response r;
     bool ok = get(path, &r);
-    check(ok && r.status == status && (!body_part || strstr(r.body, body_part)), name,
-          "GET %s: got %d '%s', expected %d with '%s'", path, ok ? r.status : -1, ok ? r.body : "(no response)",
-          status, body_part ? body_part : "");
+    CHECK(ok && r.status == status && (!body_part || strstr(r.body, body_part)),
+          "%s: GET %s: got %d '%s', expected %d with '%s'", name, path, ok ? r.status : -1,
+          ok ? r.body : "(no response)", status, body_part ? body_part : "");
     if (ok)
         free(r.body);
 }
@@ -270,16 +253,16 @@ static void test_routing_and_abis(void)
     const char post[] = "POST /echo/x?a=1 HTTP/1.1\r\nHost: test\r\nX-Test: yes\r\nContent-Length: 11\r\n\r\nhello world";
     response r;
     bool ok = exchange(post, sizeof post - 1, &r);
-    check(ok && r.status == 200 && strstr(r.body, "POST") && strstr(r.body, "/echo/x") && strstr(r.body, "hello world") &&
-              strcasestr(r.body, "x-test"),
-          "echo returns method, path, headers and body", "got %d '%s'", ok ? r.status : -1, ok ? r.body : "");
+    CHECK(ok && r.status == 200 && strstr(r.body, "POST") && strstr(r.body, "/echo/x") &&
+              strstr(r.body, "hello world") && strcasestr(r.body, "x-test"),
+          "echo returns method, path, headers and body: got %d '%s'", ok ? r.status : -1, ok ? r.body : "");
     if (ok)
         free(r.body);
 
     const char chunked[] = "POST /echo/c HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
                            "5\r\nhello\r\n6\r\n chunk\r\n0\r\n\r\n";
     ok = exchange(chunked, sizeof chunked - 1, &r);
-    check(ok && r.status == 200 && strstr(r.body, "hello chunk"), "chunked request body", "got %d '%s'",
+    CHECK(ok && r.status == 200 && strstr(r.body, "hello chunk"), "chunked request body: got %d '%s'",
           ok ? r.status : -1, ok ? r.body : "");
     if (ok)
         free(r.body);
@@ -292,12 +275,11 @@ static void test_keep_alive_and_pipelining(void)
     const char two[] = "GET /health HTTP/1.1\r\nHost: t\r\n\r\nGET /api/users HTTP/1.1\r\nHost: t\r\n\r\n";
     response first, second, third;
     bool ok = send_all(c->fd, two, sizeof two - 1) && read_response(c, &first) && read_response(c, &second);
-    check(ok && first.status == 200 && strstr(first.body, "OK") && second.status == 200 &&
-              strstr(second.body, "users"),
-          "pipelined responses in order", "ok=%d", ok);
+    CHECK(ok && first.status == 200 && strstr(first.body, "OK") && second.status == 200 && strstr(second.body, "users"),
+          "pipelined responses in order: ok=%d", ok);
     const char again[] = "GET /counter HTTP/1.1\r\nHost: t\r\n\r\n";
     bool reused = ok && send_all(c->fd, again, sizeof again - 1) && read_response(c, &third);
-    check(reused && third.status == 200, "keep-alive connection reused", "ok=%d", reused);
+    CHECK(reused && third.status == 200, "keep-alive connection reused: ok=%d", reused);
     if (ok) {
         free(first.body);
         free(second.body);
@@ -313,8 +295,8 @@ static void test_isolation(void)
     for (int i = 0; i < 3; i++) {
         response r;
         bool ok = get("/counter", &r);
-        check(ok && r.status == 200 && strncmp(r.body, "1", 1) == 0 && r.body_length <= 2,
-              "fresh instance per request (counter is 1)", "got %d '%s'", ok ? r.status : -1, ok ? r.body : "");
+        CHECK(ok && r.status == 200 && strncmp(r.body, "1", 1) == 0 && r.body_length <= 2,
+              "fresh instance per request (counter is 1): got %d '%s'", ok ? r.status : -1, ok ? r.body : "");
         if (ok)
             free(r.body);
     }
@@ -324,21 +306,21 @@ static void test_failures(void)
 {
     response r;
     bool ok = get("/trap", &r);
-    check(ok && r.status == 500 && strstr(r.body, "request id"), "trap -> 500 with request id", "got %d",
+    CHECK(ok && r.status == 500 && strstr(r.body, "request id"), "trap -> 500 with request id: got %d",
           ok ? r.status : -1);
     if (ok) {
         /* The trap's details go to the log, not to the client. */
-        check(!strstr(r.body, "unreachable"), "trap details not sent to the client", "body '%s'", r.body);
+        CHECK(!strstr(r.body, "unreachable"), "trap details not sent to the client: body '%s'", r.body);
         free(r.body);
     }
     sleep_ms(100);
-    check(log_contains("unreachable"), "trap logged", "no 'unreachable' in the log");
+    CHECK(log_contains("unreachable"), "trap logged: no 'unreachable' in the log");
 
     double start = now_ms();
     ok = get("/loop", &r);
     double took = now_ms() - start;
-    check(ok && r.status == 504, "guest past its deadline -> 504", "got %d after %.0f ms", ok ? r.status : -1, took);
-    check(took < 5000, "504 comes near the service's 300 ms timeout", "%.0f ms", took);
+    CHECK(ok && r.status == 504, "guest past its deadline -> 504: got %d after %.0f ms", ok ? r.status : -1, took);
+    CHECK(took < 5000, "504 comes near the service's 300 ms timeout: %.0f ms", took);
     if (ok)
         free(r.body);
 
@@ -355,7 +337,7 @@ static void test_limits(void)
     int n = snprintf(request, sizeof request,
                      "POST /echo/big HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n");
     bool ok = exchange(request, (size_t)n, &r);
-    check(ok && r.status == 413, "body over the service's max_body -> 413", "got %d", ok ? r.status : -1);
+    CHECK(ok && r.status == 413, "body over the service's max_body -> 413: got %d", ok ? r.status : -1);
     if (ok)
         free(r.body);
 
@@ -366,7 +348,7 @@ static void test_limits(void)
     n += (int)url_length;
     n += sprintf(long_request + n, " HTTP/1.1\r\nHost: t\r\n\r\n");
     ok = exchange(long_request, (size_t)n, &r);
-    check(ok && r.status == 414, "URL over 8 KiB -> 414", "got %d", ok ? r.status : -1);
+    CHECK(ok && r.status == 414, "URL over 8 KiB -> 414: got %d", ok ? r.status : -1);
     if (ok)
         free(r.body);
 
@@ -377,7 +359,7 @@ static void test_limits(void)
     n += (int)header_size;
     n += sprintf(big_header + n, "\r\n\r\n");
     ok = exchange(big_header, (size_t)n, &r);
-    check(ok && r.status == 431, "headers over 64 KiB -> 431", "got %d", ok ? r.status : -1);
+    CHECK(ok && r.status == 431, "headers over 64 KiB -> 431: got %d", ok ? r.status : -1);
     if (ok)
         free(r.body);
     free(big_header);
@@ -388,14 +370,14 @@ static void test_limits(void)
         n += sprintf(many + n, "X-H%d: v\r\n", i);
     n += sprintf(many + n, "\r\n");
     ok = exchange(many, (size_t)n, &r);
-    check(ok && r.status == 431, "more than 100 headers -> 431", "got %d", ok ? r.status : -1);
+    CHECK(ok && r.status == 431, "more than 100 headers -> 431: got %d", ok ? r.status : -1);
     if (ok)
         free(r.body);
     free(many);
     free(long_request);
 
     ok = exchange("BLAH\r\n\r\n", 8, &r);
-    check(ok && r.status == 400, "garbage -> 400", "got %d", ok ? r.status : -1);
+    CHECK(ok && r.status == 400, "garbage -> 400: got %d", ok ? r.status : -1);
     if (ok)
         free(r.body);
 }
@@ -418,8 +400,9 @@ static void test_slow_client(void)
             double asked = now_ms();
             response other;
             bool ok = get("/health", &other);
-            check(ok && other.status == 200 && now_ms() - asked < 1000, "others answered while a client trickles",
-                  "got %d after %.0f ms", ok ? other.status : -1, now_ms() - asked);
+            CHECK(ok && other.status == 200 && now_ms() - asked < 1000,
+                  "others answered while a client trickles: got %d after %.0f ms", ok ? other.status : -1,
+                  now_ms() - asked);
             if (ok)
                 free(other.body);
         }
@@ -432,7 +415,7 @@ static void test_slow_client(void)
     response r;
     bool got = cut && read_response(slow, &r);
     double took = now_ms() - start;
-    check(got && r.status == 408 && took < 6000, "trickling client cut off with 408", "cut=%d status %d after %.0f ms",
+    CHECK(got && r.status == 408 && took < 6000, "trickling client cut off with 408: cut=%d status %d after %.0f ms",
           cut, got ? r.status : -1, took);
     if (got)
         free(r.body);
@@ -444,10 +427,10 @@ static void test_metrics(void)
 {
     response r;
     bool ok = get("/metrics", &r);
-    check(ok && r.status == 200 && strstr(r.body, "wasmhost_requests_total{service=\"hello\",code=\"200\"}") &&
+    CHECK(ok && r.status == 200 && strstr(r.body, "wasmhost_requests_total{service=\"hello\",code=\"200\"}") &&
               strstr(r.body, "wasmhost_request_duration_seconds_bucket") && strstr(r.body, "wasmhost_traps_total") &&
               strstr(r.body, "wasmhost_timeouts_total") && strstr(r.body, "wasmhost_instances_created_total"),
-          "metrics list requests, latency, traps, timeouts, instances", "got %d", ok ? r.status : -1);
+          "metrics list requests, latency, traps, timeouts, instances: got %d", ok ? r.status : -1);
     if (ok && promtool && promtool[0]) {
         char path[4200];
         snprintf(path, sizeof path, "%s/metrics.txt", workdir);
@@ -457,23 +440,23 @@ static void test_metrics(void)
         char command[9000];
         snprintf(command, sizeof command, "%s check metrics < %s", promtool, path);
         int status = system(command);
-        check(status == 0, "promtool check metrics", "exit status %d", status);
+        CHECK(status == 0, "promtool check metrics: exit status %d", status);
     }
     if (ok)
         free(r.body);
-    check(log_contains("\"type\":\"access\"") && log_contains("\"request_id\":"), "access log as JSON lines",
-          "no access line");
-    check(log_contains("\"type\":\"stderr\"") && log_contains("written to stderr"), "guest stderr in the log",
-          "no stderr line");
+    CHECK(log_contains("\"type\":\"access\"") && log_contains("\"request_id\":"),
+          "access log as JSON lines: no access line");
+    CHECK(log_contains("\"type\":\"stderr\"") && log_contains("written to stderr"),
+          "guest stderr in the log: no stderr line");
 }
 
 static void test_reload(void)
 {
     expect("before reload", "/reply", 200, "one");
-    if (!copy_file(manifest_b, manifest_path)) {
-        check(false, "reload manifest written", "cannot copy %s", manifest_b);
+    bool copied = copy_file(manifest_b, manifest_path);
+    CHECK(copied, "reload manifest written: cannot copy %s", manifest_b);
+    if (!copied)
         return;
-    }
     kill(server_pid, SIGHUP);
     bool swapped = false;
     double give_up = now_ms() + 30000;
@@ -486,7 +469,7 @@ static void test_reload(void)
         if (!swapped)
             sleep_ms(50);
     }
-    check(swapped, "SIGHUP reload swaps the service", "still the old reply");
+    CHECK(swapped, "SIGHUP reload swaps the service: still the old reply");
     expect("route added by the reload", "/reply-added", 200, "added");
     expect("route removed by the reload", "/counter", 404, NULL);
 }
@@ -501,8 +484,8 @@ static void test_sigterm(void)
     kill(server_pid, SIGTERM);
     response r;
     bool ok = read_response(c, &r);
-    check(ok && r.status == 200 && strstr(r.body, "slow done"), "SIGTERM lets the request in flight finish",
-          "got %d", ok ? r.status : -1);
+    CHECK(ok && r.status == 200 && strstr(r.body, "slow done"), "SIGTERM lets the request in flight finish: got %d",
+          ok ? r.status : -1);
     if (ok)
         free(r.body);
     close(c->fd);
@@ -511,9 +494,9 @@ static void test_sigterm(void)
     double give_up = now_ms() + 20000;
     while (now_ms() < give_up && waitpid(server_pid, &status, WNOHANG) != server_pid)
         sleep_ms(20);
-    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit 0 after SIGTERM", "status 0x%x", status);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit 0 after SIGTERM: status 0x%x", status);
     int fd = connect_server();
-    check(fd < 0, "no new connections after SIGTERM", "connected");
+    CHECK(fd < 0, "no new connections after SIGTERM: connected");
     if (fd >= 0)
         close(fd);
 }
@@ -544,11 +527,10 @@ int main(int argc, char **argv)
     test_sigterm();
     if (server_pid > 0 && waitpid(server_pid, NULL, WNOHANG) == 0)
         kill(server_pid, SIGKILL);
-    if (failed) {
+    if (failures) {
         pthread_mutex_lock(&log_lock);
         fprintf(stderr, "---- server log ----\n%s\n", log_text ? log_text : "");
         pthread_mutex_unlock(&log_lock);
     }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return checks_done("serve_test");
 }

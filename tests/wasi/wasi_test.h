@@ -1,6 +1,10 @@
-/* check.h: tiny self-checking helpers for the WASI test programs (compiled to wasm32-wasi). */
-#ifndef WASI_TEST_CHECK_H
-#define WASI_TEST_CHECK_H
+/* wasi_test.h: what the WASI test programs (compiled to wasm32-wasi) share: CHECK_ERRNO and CHECK_OK on CHECK, preopens, path_open helpers. */
+#ifndef WASI_TEST_H
+#define WASI_TEST_H
+
+/* Most checks of these programs follow a libc call: each failure also shows errno. */
+#define CHECK_PRINT_ERRNO
+#include "check.h" /* tests/check.h: CHECK and checks_done */
 
 #include <errno.h>
 #include <stdint.h>
@@ -9,42 +13,15 @@
 #include <string.h>
 #include <wasi/api.h>
 
-static int check_count, check_failures;
-
-#define CHECK(cond)                                                                                        \
-    do {                                                                                                   \
-        check_count++;                                                                                     \
-        if (!(cond)) {                                                                                     \
-            check_failures++;                                                                              \
-            fprintf(stderr, "%s:%d: check failed: %s (errno %d: %s)\n", __FILE__, __LINE__, #cond, errno,  \
-                    strerror(errno));                                                                      \
-        }                                                                                                  \
-    } while (0)
-
 /* A __wasi_* call must return exactly `expected` (a __WASI_ERRNO_* value). */
-#define CHECK_ERRNO(call, expected)                                                                        \
-    do {                                                                                                   \
-        check_count++;                                                                                     \
-        __wasi_errno_t got_ = (call);                                                                      \
-        if (got_ != (expected)) {                                                                          \
-            check_failures++;                                                                              \
-            fprintf(stderr, "%s:%d: %s returned errno %u, expected %u (%s)\n", __FILE__, __LINE__, #call,   \
-                    (unsigned)got_, (unsigned)(expected), #expected);                                      \
-        }                                                                                                  \
+#define CHECK_ERRNO(call, expected)                                                                                    \
+    do {                                                                                                               \
+        __wasi_errno_t wasi_returned = (call), wasi_expected = (expected);                                             \
+        CHECK(wasi_returned == wasi_expected, "%s returned errno %u, expected %u (%s)", #call,                         \
+              (unsigned)wasi_returned, (unsigned)wasi_expected, #expected);                                            \
     } while (0)
 
 #define CHECK_OK(call) CHECK_ERRNO(call, __WASI_ERRNO_SUCCESS)
-
-/* Ends main: prints a summary; exit status 0 only when every check passed. */
-static inline int check_done(const char *name)
-{
-    if (check_failures) {
-        fprintf(stderr, "%s: %d of %d checks failed\n", name, check_failures, check_count);
-        return 1;
-    }
-    printf("%s: all %d checks passed\n", name, check_count);
-    return 0;
-}
 
 /* The descriptor of the preopened directory named `name`, or -1. */
 static inline int preopen_fd(const char *name)
@@ -74,8 +51,8 @@ static inline __wasi_rights_t inheriting_rights(__wasi_fd_t dir)
 }
 
 /* path_open with follow, all inherited rights (for files: a directory needs open_dir_at). */
-static inline __wasi_errno_t open_at(__wasi_fd_t dir, const char *path, __wasi_oflags_t oflags, __wasi_fdflags_t fdflags,
-                                     __wasi_fd_t *fd)
+static inline __wasi_errno_t open_at(__wasi_fd_t dir, const char *path, __wasi_oflags_t oflags,
+                                     __wasi_fdflags_t fdflags, __wasi_fd_t *fd)
 {
     __wasi_rights_t rights = inheriting_rights(dir);
     return __wasi_path_open(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, path, oflags, rights, rights, fdflags, fd);
@@ -84,8 +61,8 @@ static inline __wasi_errno_t open_at(__wasi_fd_t dir, const char *path, __wasi_o
 /* The rights wasi-libc asks for when it opens for writing (O_WRONLY, O_RDWR) and leaves out for
  * O_RDONLY. path_open refuses a directory with any of them in fs_rights_base (EISDIR), and a
  * read-only tree any open that asks for one (ENOTCAPABLE). */
-#define OPEN_WRITE_RIGHTS                                                                                  \
-    (__WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_ALLOCATE |                      \
+#define OPEN_WRITE_RIGHTS                                                                                              \
+    (__WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_ALLOCATE |                                  \
      __WASI_RIGHTS_FD_FILESTAT_SET_SIZE)
 
 /* path_open of a directory with follow, as wasi-libc's opendir does it: all inherited rights but
