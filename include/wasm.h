@@ -71,15 +71,15 @@ typedef double float64_t;
 /* Declares wasm_NAME_vec_t, a counted array of NAME (of pointers to NAME with `*`), and its
  * functions: new_empty (size 0), new_uninitialized (size elements, pointers set to NULL),
  * new (takes over the given elements), copy (deep) and delete (deletes the elements too). */
-#define WASM_DECLARE_VEC(name, ptr_or_none)                                                               \
-    typedef struct wasm_##name##_vec_t {                                                                  \
-        size_t size;                                                                                      \
-        wasm_##name##_t ptr_or_none *data;                                                                \
-    } wasm_##name##_vec_t;                                                                                \
-    WASM_API_EXTERN void wasm_##name##_vec_new_empty(own wasm_##name##_vec_t *out);                       \
-    WASM_API_EXTERN void wasm_##name##_vec_new_uninitialized(own wasm_##name##_vec_t *out, size_t);       \
-    WASM_API_EXTERN void wasm_##name##_vec_new(own wasm_##name##_vec_t *out, size_t,                      \
-                                               own wasm_##name##_t ptr_or_none const[]);                  \
+#define WASM_DECLARE_VEC(name, ptr_or_none)                                                                 \
+    typedef struct wasm_##name##_vec_t {                                                                    \
+        size_t size;                                                                                        \
+        wasm_##name##_t ptr_or_none *data;                                                                  \
+    } wasm_##name##_vec_t;                                                                                  \
+    WASM_API_EXTERN void wasm_##name##_vec_new_empty(own wasm_##name##_vec_t *out);                         \
+    WASM_API_EXTERN void wasm_##name##_vec_new_uninitialized(own wasm_##name##_vec_t *out, size_t);         \
+    WASM_API_EXTERN void wasm_##name##_vec_new(own wasm_##name##_vec_t *out, size_t,                        \
+                                               own wasm_##name##_t ptr_or_none const[]);                    \
     WASM_API_EXTERN void wasm_##name##_vec_copy(own wasm_##name##_vec_t *out, const wasm_##name##_vec_t *); \
     WASM_API_EXTERN void wasm_##name##_vec_delete(own wasm_##name##_vec_t *);
 
@@ -97,10 +97,7 @@ typedef wasm_byte_vec_t wasm_name_t;
 #define wasm_name_delete wasm_byte_vec_delete
 
 /* A name holding the characters of `s`, without its terminating NUL. */
-static inline void wasm_name_new_from_string(own wasm_name_t *out, const char *s)
-{
-    wasm_name_new(out, strlen(s), s);
-}
+static inline void wasm_name_new_from_string(own wasm_name_t *out, const char *s) { wasm_name_new(out, strlen(s), s); }
 
 /* A name holding the characters of `s` and its terminating NUL. */
 static inline void wasm_name_new_from_string_nt(own wasm_name_t *out, const char *s)
@@ -299,27 +296,27 @@ WASM_DECLARE_VEC(val, )
  * the object (shared by all its handles), with an optional finalizer called with it when the
  * object goes away. */
 
-#define WASM_DECLARE_REF_BASE(name)                                                                   \
-    WASM_DECLARE_OWN(name)                                                                            \
-    WASM_API_EXTERN own wasm_##name##_t *wasm_##name##_copy(const wasm_##name##_t *);                 \
-    WASM_API_EXTERN bool wasm_##name##_same(const wasm_##name##_t *, const wasm_##name##_t *);        \
-    WASM_API_EXTERN void *wasm_##name##_get_host_info(const wasm_##name##_t *);                       \
-    WASM_API_EXTERN void wasm_##name##_set_host_info(wasm_##name##_t *, void *);                      \
+#define WASM_DECLARE_REF_BASE(name)                                                            \
+    WASM_DECLARE_OWN(name)                                                                     \
+    WASM_API_EXTERN own wasm_##name##_t *wasm_##name##_copy(const wasm_##name##_t *);          \
+    WASM_API_EXTERN bool wasm_##name##_same(const wasm_##name##_t *, const wasm_##name##_t *); \
+    WASM_API_EXTERN void *wasm_##name##_get_host_info(const wasm_##name##_t *);                \
+    WASM_API_EXTERN void wasm_##name##_set_host_info(wasm_##name##_t *, void *);               \
     WASM_API_EXTERN void wasm_##name##_set_host_info_with_finalizer(wasm_##name##_t *, void *, void (*)(void *));
 
 /* A reference type that converts to and from the generic wasm_ref_t (views, not copies). */
-#define WASM_DECLARE_REF(name)                                                                        \
-    WASM_DECLARE_REF_BASE(name)                                                                       \
-    WASM_API_EXTERN wasm_ref_t *wasm_##name##_as_ref(wasm_##name##_t *);                              \
-    WASM_API_EXTERN wasm_##name##_t *wasm_ref_as_##name(wasm_ref_t *);                                \
-    WASM_API_EXTERN const wasm_ref_t *wasm_##name##_as_ref_const(const wasm_##name##_t *);            \
+#define WASM_DECLARE_REF(name)                                                             \
+    WASM_DECLARE_REF_BASE(name)                                                            \
+    WASM_API_EXTERN wasm_ref_t *wasm_##name##_as_ref(wasm_##name##_t *);                   \
+    WASM_API_EXTERN wasm_##name##_t *wasm_ref_as_##name(wasm_ref_t *);                     \
+    WASM_API_EXTERN const wasm_ref_t *wasm_##name##_as_ref_const(const wasm_##name##_t *); \
     WASM_API_EXTERN const wasm_##name##_t *wasm_ref_as_##name##_const(const wasm_ref_t *);
 
 /* A reference type that can be handed to another thread's store through a shared form. */
-#define WASM_DECLARE_SHARABLE_REF(name)                                                               \
-    WASM_DECLARE_REF(name)                                                                            \
-    WASM_DECLARE_OWN(shared_##name)                                                                   \
-    WASM_API_EXTERN own wasm_shared_##name##_t *wasm_##name##_share(const wasm_##name##_t *);         \
+#define WASM_DECLARE_SHARABLE_REF(name)                                                       \
+    WASM_DECLARE_REF(name)                                                                    \
+    WASM_DECLARE_OWN(shared_##name)                                                           \
+    WASM_API_EXTERN own wasm_shared_##name##_t *wasm_##name##_share(const wasm_##name##_t *); \
     WASM_API_EXTERN own wasm_##name##_t *wasm_##name##_obtain(wasm_store_t *, const wasm_shared_##name##_t *);
 
 WASM_DECLARE_REF_BASE(ref)
@@ -373,7 +370,7 @@ WASM_DECLARE_REF(func)
  * kinds preset to the function type's); it returns NULL, or an owned trap to raise. */
 typedef own wasm_trap_t *(*wasm_func_callback_t)(const wasm_val_vec_t *args, own wasm_val_vec_t *results);
 typedef own wasm_trap_t *(*wasm_func_callback_with_env_t)(void *env, const wasm_val_vec_t *args,
-                                                           wasm_val_vec_t *results);
+                                                          wasm_val_vec_t *results);
 
 WASM_API_EXTERN own wasm_func_t *wasm_func_new(wasm_store_t *, const wasm_functype_t *, wasm_func_callback_t);
 /* `finalizer`, when not NULL, is called with `env` when the function goes (with its store). */
@@ -477,8 +474,14 @@ WASM_API_EXTERN void wasm_instance_exports(const wasm_instance_t *, own wasm_ext
 /* ======================================================================================== */
 /* Conveniences                                                                              */
 
-#define WASM_EMPTY_VEC {0, NULL}
-#define WASM_ARRAY_VEC(array) {sizeof(array) / sizeof(*(array)), array}
+#define WASM_EMPTY_VEC \
+    {                  \
+        0, NULL        \
+    }
+#define WASM_ARRAY_VEC(array)                   \
+    {                                           \
+        sizeof(array) / sizeof(*(array)), array \
+    }
 
 static inline own wasm_valtype_t *wasm_valtype_new_i32(void) { return wasm_valtype_new(WASM_I32); }
 static inline own wasm_valtype_t *wasm_valtype_new_i64(void) { return wasm_valtype_new(WASM_I64); }
@@ -632,12 +635,30 @@ static inline void *wasm_val_ptr(const wasm_val_t *val)
 #endif
 }
 
-#define WASM_I32_VAL(i) {.kind = WASM_I32, .of = {.i32 = i}}
-#define WASM_I64_VAL(i) {.kind = WASM_I64, .of = {.i64 = i}}
-#define WASM_F32_VAL(z) {.kind = WASM_F32, .of = {.f32 = z}}
-#define WASM_F64_VAL(z) {.kind = WASM_F64, .of = {.f64 = z}}
-#define WASM_REF_VAL(r) {.kind = WASM_EXTERNREF, .of = {.ref = r}}
-#define WASM_INIT_VAL {.kind = WASM_EXTERNREF, .of = {.ref = NULL}}
+#define WASM_I32_VAL(i)                     \
+    {                                       \
+        .kind = WASM_I32, .of = {.i32 = i } \
+    }
+#define WASM_I64_VAL(i)                     \
+    {                                       \
+        .kind = WASM_I64, .of = {.i64 = i } \
+    }
+#define WASM_F32_VAL(z)                     \
+    {                                       \
+        .kind = WASM_F32, .of = {.f32 = z } \
+    }
+#define WASM_F64_VAL(z)                     \
+    {                                       \
+        .kind = WASM_F64, .of = {.f64 = z } \
+    }
+#define WASM_REF_VAL(r)                           \
+    {                                             \
+        .kind = WASM_EXTERNREF, .of = {.ref = r } \
+    }
+#define WASM_INIT_VAL                                \
+    {                                                \
+        .kind = WASM_EXTERNREF, .of = {.ref = NULL } \
+    }
 
 #undef own
 

@@ -86,13 +86,13 @@ typedef enum wh_trap_code_t {
     WH_TRAP_CODE_UNDEFINED_ELEMENT,
     WH_TRAP_CODE_UNINITIALIZED_ELEMENT,
     WH_TRAP_CODE_CALL_STACK_EXHAUSTED,
-    WH_TRAP_CODE_HOST, /* raised by a host function (wasm_trap_new) */
-    WH_TRAP_CODE_EXIT, /* not a failure: the guest called WASI proc_exit (see wh_trap_exit_code) */
-    WH_TRAP_CODE_API,  /* the call itself was wrong: arguments or results of the wrong kind or count */
-    WH_TRAP_CODE_FUEL_EXHAUSTED,     /* the store's fuel ran out (wh_store_set_fuel) */
-    WH_TRAP_CODE_DEADLINE_EXCEEDED,  /* the store's deadline passed (wh_store_set_deadline) */
-    WH_TRAP_CODE_INTERRUPTED,        /* wh_interrupt_handle_interrupt was called */
-    WH_TRAP_CODE_OTHER, /* a kind this list does not name (yet): see the trap's message */
+    WH_TRAP_CODE_HOST,              /* raised by a host function (wasm_trap_new) */
+    WH_TRAP_CODE_EXIT,              /* not a failure: the guest called WASI proc_exit (see wh_trap_exit_code) */
+    WH_TRAP_CODE_API,               /* the call itself was wrong: arguments or results of the wrong kind or count */
+    WH_TRAP_CODE_FUEL_EXHAUSTED,    /* the store's fuel ran out (wh_store_set_fuel) */
+    WH_TRAP_CODE_DEADLINE_EXCEEDED, /* the store's deadline passed (wh_store_set_deadline) */
+    WH_TRAP_CODE_INTERRUPTED,       /* wh_interrupt_handle_interrupt was called */
+    WH_TRAP_CODE_OTHER,             /* a kind this list does not name (yet): see the trap's message */
 } wh_trap_code_t;
 
 WH_API wh_trap_code_t wh_trap_code(const wasm_trap_t *);
@@ -162,8 +162,8 @@ WH_API void wh_name_format(const wasm_name_t *name, own wasm_byte_vec_t *out);
  * usable. */
 
 /* Engine configuration, before wasm_engine_new_with_config. */
-WH_API void wh_config_consume_fuel(wasm_config_t *, bool enable);   /* default false */
-WH_API void wh_config_interruptible(wasm_config_t *, bool enable);  /* default true */
+WH_API void wh_config_consume_fuel(wasm_config_t *, bool enable);  /* default false */
+WH_API void wh_config_interruptible(wasm_config_t *, bool enable); /* default true */
 /* A test hook: an engine left at these defaults (wasm_engine_new, or a configuration on which
  * no wh_config_* function was called) also compiles fuel accounting into every function when
  * the environment variable WASMHOST_COMPILE_CHECKS is "fuel" or "all", so that a test suite can

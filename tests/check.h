@@ -61,11 +61,11 @@ static inline void check_failed(const char *file, int line, const char *conditio
     fprintf(stderr, "%s\n", text);
 }
 
-#define CHECK(condition, ...)                                                                                          \
-    do {                                                                                                               \
-        atomic_fetch_add(&check_count, 1);                                                                             \
-        if (!(condition))                                                                                              \
-            check_failed(__FILE__, __LINE__, #condition, ": " __VA_ARGS__);                                            \
+#define CHECK(condition, ...)                                               \
+    do {                                                                    \
+        atomic_fetch_add(&check_count, 1);                                  \
+        if (!(condition))                                                   \
+            check_failed(__FILE__, __LINE__, #condition, ": " __VA_ARGS__); \
     } while (0)
 
 /* The end of main: prints "NAME: all N checks passed" on stdout, or how many failed on stderr,

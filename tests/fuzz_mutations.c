@@ -93,10 +93,7 @@ static void collect(path_list *list, const char *path)
     closedir(dir);
 }
 
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int compare_strings(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 typedef struct seed {
     uint8_t *bytes;
@@ -136,16 +133,22 @@ static size_t pick_position(size_t size)
 }
 
 typedef enum mutation {
-    FLIP_BIT, RANDOM_BYTE, INTERESTING_BYTE, LEB_CONTINUATION, COPY_CHUNK, /* size unchanged */
-    INSERT_BYTES, DELETE_BYTES, TRUNCATE,                                 /* size changed */
+    FLIP_BIT,
+    RANDOM_BYTE,
+    INTERESTING_BYTE,
+    LEB_CONTINUATION,
+    COPY_CHUNK, /* size unchanged */
+    INSERT_BYTES,
+    DELETE_BYTES,
+    TRUNCATE, /* size changed */
 } mutation;
 
 /* Changes that keep the size are weighted up: almost every change of size breaks a section
  * length, which the decoder rejects at once, while same-size changes reach the validator,
  * the compiler and instantiation. */
 static const mutation mutation_weights[] = {
-    FLIP_BIT, FLIP_BIT, FLIP_BIT, FLIP_BIT, RANDOM_BYTE, RANDOM_BYTE, INTERESTING_BYTE, INTERESTING_BYTE,
-    LEB_CONTINUATION, COPY_CHUNK, INSERT_BYTES, DELETE_BYTES, TRUNCATE,
+    FLIP_BIT,         FLIP_BIT,         FLIP_BIT,   FLIP_BIT,     RANDOM_BYTE,  RANDOM_BYTE, INTERESTING_BYTE,
+    INTERESTING_BYTE, LEB_CONTINUATION, COPY_CHUNK, INSERT_BYTES, DELETE_BYTES, TRUNCATE,
 };
 
 /* Applies one random mutation to buf[0 .. *size), growing it to at most `capacity` bytes. */
@@ -155,18 +158,12 @@ static void mutate_once(uint8_t *buf, size_t *size, size_t capacity)
         return;
     size_t pos = pick_position(*size);
     switch (mutation_weights[rng_below(sizeof mutation_weights / sizeof mutation_weights[0])]) {
-    case FLIP_BIT:
-        buf[pos] ^= (uint8_t)(1u << rng_below(8));
-        break;
-    case RANDOM_BYTE:
-        buf[pos] = (uint8_t)rng_next();
-        break;
+    case FLIP_BIT: buf[pos] ^= (uint8_t)(1u << rng_below(8)); break;
+    case RANDOM_BYTE: buf[pos] = (uint8_t)rng_next(); break;
     case INTERESTING_BYTE: /* a byte that means something in the format: end, types, LEB edges */
         buf[pos] = interesting_bytes[rng_below(sizeof interesting_bytes)];
         break;
-    case LEB_CONTINUATION: /* lengthens or corrupts an LEB128 number */
-        buf[pos] |= 0x80;
-        break;
+    case LEB_CONTINUATION: /* lengthens or corrupts an LEB128 number */ buf[pos] |= 0x80; break;
     case COPY_CHUNK: { /* copy a short chunk over another place (sections and bodies repeat patterns) */
         size_t from = pick_position(*size);
         size_t count = 1 + rng_below(16);
@@ -195,9 +192,7 @@ static void mutate_once(uint8_t *buf, size_t *size, size_t capacity)
         *size -= count;
         break;
     }
-    case TRUNCATE:
-        *size = pos;
-        break;
+    case TRUNCATE: *size = pos; break;
     }
 }
 
@@ -234,7 +229,8 @@ static void instantiate(eng_module *module, bool wrong_import, outcome_counts *c
         exit(1);
     }
     bool imports_ok = true;
-    uint32_t wrong_index = wrong_import && module->import_count ? (uint32_t)rng_below(module->import_count) : UINT32_MAX;
+    uint32_t wrong_index =
+        wrong_import && module->import_count ? (uint32_t)rng_below(module->import_count) : UINT32_MAX;
     for (uint32_t i = 0; i < module->import_count && imports_ok; i++) {
         const eng_import *import = &module->imports[i];
         eng_error *error = NULL;

@@ -10,10 +10,7 @@ static volatile uint32_t seed_v = 0x1234567u;
 static uint8_t ops[PROGRAM];
 static uint32_t args[PROGRAM];
 
-static uint32_t rotl32(uint32_t x, int k)
-{
-    return (x << k) | (x >> (32 - k));
-}
+static uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
 
 typedef uint32_t (*op_fn)(uint32_t acc, uint32_t arg);
 
@@ -48,8 +45,8 @@ static uint32_t op_mix(uint32_t a, uint32_t x)
     return a + x;
 }
 
-static op_fn table[16] = {op_add, op_sub, op_xor, op_mul, op_rotl, op_shr, op_shl, op_and,
-                          op_or,  op_neg, op_min, op_max, op_div, op_rem, op_popc, op_mix};
+static op_fn table[16] = {op_add, op_sub, op_xor, op_mul, op_rotl, op_shr, op_shl,  op_and,
+                          op_or,  op_neg, op_min, op_max, op_div,  op_rem, op_popc, op_mix};
 
 static uint32_t by_switch(uint32_t a, int op, uint32_t x)
 {

@@ -6,10 +6,7 @@
 static volatile int fib_n = 42;
 static volatile int tak_x = 24, tak_y = 16, tak_z = 8;
 
-static int fib(int n)
-{
-    return n < 2 ? n : fib(n - 1) + fib(n - 2);
-}
+static int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
 
 static int tak(int x, int y, int z)
 {

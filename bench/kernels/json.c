@@ -56,8 +56,8 @@ static void put_uint(uint32_t v)
         put(tmp[--n]);
 }
 
-static const char *const words[] = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta",
-                                    "theta", "iota", "kappa", "lambda", "mu", "nu", "xi"};
+static const char *const words[] = {"alpha", "beta", "gamma", "delta",  "epsilon", "zeta", "eta",
+                                    "theta", "iota", "kappa", "lambda", "mu",      "nu",   "xi"};
 
 static void gen_string(void)
 {
@@ -67,9 +67,24 @@ static void gen_string(void)
     for (int p = 0; p < parts; p++) {
         uint32_t r = xorshift32();
         switch (r & 7) {
-        case 0: put('\\'); put('"'); gen.string_bytes++; gen.text_hash = hash_byte(gen.text_hash, '"'); break;
-        case 1: put('\\'); put('n'); gen.string_bytes++; gen.text_hash = hash_byte(gen.text_hash, '\n'); break;
-        case 2: put('\\'); put('\\'); gen.string_bytes++; gen.text_hash = hash_byte(gen.text_hash, '\\'); break;
+        case 0:
+            put('\\');
+            put('"');
+            gen.string_bytes++;
+            gen.text_hash = hash_byte(gen.text_hash, '"');
+            break;
+        case 1:
+            put('\\');
+            put('n');
+            gen.string_bytes++;
+            gen.text_hash = hash_byte(gen.text_hash, '\n');
+            break;
+        case 2:
+            put('\\');
+            put('\\');
+            gen.string_bytes++;
+            gen.text_hash = hash_byte(gen.text_hash, '\\');
+            break;
         case 3: /* \u00XX with XX a letter */
             puts_raw("\\u00");
             put("4567"[(r >> 3) & 3]);
@@ -159,10 +174,18 @@ static void gen_value(int depth)
     uint32_t r = xorshift32() % (depth < 5 ? 8 : 5);
     switch (r) {
     case 0: gen_string(); break;
-    case 1: case 2: gen_number(); break;
-    case 3: gen.literals++; puts_raw("true"); break;
-    case 4: gen.literals++; puts_raw((xorshift32() & 1) ? "false" : "null"); break;
-    case 5: case 6: gen_object(depth); break;
+    case 1:
+    case 2: gen_number(); break;
+    case 3:
+        gen.literals++;
+        puts_raw("true");
+        break;
+    case 4:
+        gen.literals++;
+        puts_raw((xorshift32() & 1) ? "false" : "null");
+        break;
+    case 5:
+    case 6: gen_object(depth); break;
     default: gen_array(depth); break;
     }
 }
@@ -183,9 +206,12 @@ static void skip_ws(struct scanner *s)
 
 static int hex_digit(char ch)
 {
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
     return -1;
 }
 

@@ -160,15 +160,19 @@ static uint32_t decompress(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t
 }
 
 static const char *const dictionary[] = {
-    "the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be", "at",
-    "by", "this", "had", "not", "are", "but", "from", "or", "have", "an", "they", "which", "one", "you",
-    "were", "her", "all", "she", "there", "would", "their", "we", "him", "been", "has", "when", "who",
-    "will", "more", "no", "if", "out", "so", "said", "what", "up", "its", "about", "into", "than", "them",
-    "can", "only", "other", "new", "some", "could", "time", "these", "two", "may", "then", "do", "first",
-    "any", "my", "now", "such", "like", "our", "over", "man", "me", "even", "most", "made", "after",
-    "also", "did", "many", "before", "must", "through", "back", "years", "where", "much", "your", "way",
-    "well", "down", "should", "because", "each", "just", "those", "people", "interpreter", "webassembly",
-    "benchmark", "compression", "dictionary", "sequence", "window", "offset", "literal", "module"};
+    "the",    "of",     "and",     "to",          "in",          "is",        "that",        "for",        "it",
+    "as",     "with",   "was",     "on",          "be",          "at",        "by",          "this",       "had",
+    "not",    "are",    "but",     "from",        "or",          "have",      "an",          "they",       "which",
+    "one",    "you",    "were",    "her",         "all",         "she",       "there",       "would",      "their",
+    "we",     "him",    "been",    "has",         "when",        "who",       "will",        "more",       "no",
+    "if",     "out",    "so",      "said",        "what",        "up",        "its",         "about",      "into",
+    "than",   "them",   "can",     "only",        "other",       "new",       "some",        "could",      "time",
+    "these",  "two",    "may",     "then",        "do",          "first",     "any",         "my",         "now",
+    "such",   "like",   "our",     "over",        "man",         "me",        "even",        "most",       "made",
+    "after",  "also",   "did",     "many",        "before",      "must",      "through",     "back",       "years",
+    "where",  "much",   "your",    "way",         "well",        "down",      "should",      "because",    "each",
+    "just",   "those",  "people",  "interpreter", "webassembly", "benchmark", "compression", "dictionary", "sequence",
+    "window", "offset", "literal", "module"};
 
 static uint32_t generate(uint8_t *buf, uint32_t n)
 {

@@ -20,15 +20,9 @@ static uint32_t xorshift32(void)
 }
 
 /* A uniform double in [-1, 1). */
-static double rnd(void)
-{
-    return (double)(xorshift32() >> 8) / 8388608.0 - 1.0;
-}
+static double rnd(void) { return (double)(xorshift32() >> 8) / 8388608.0 - 1.0; }
 
-static double dabs(double x)
-{
-    return x < 0 ? -x : x;
-}
+static double dabs(double x) { return x < 0 ? -x : x; }
 
 static void matmul(double *c, const double *a, const double *b)
 {

@@ -89,10 +89,7 @@ static double energy(void)
     return e;
 }
 
-static double dabs(double x)
-{
-    return x < 0 ? -x : x;
-}
+static double dabs(double x) { return x < 0 ? -x : x; }
 
 static uint32_t hash_bits(uint32_t h, double d)
 {

@@ -101,10 +101,10 @@ int run(void)
             for (int i = 0; i < n; i++) {
                 uint32_t x = xorshift32();
                 switch (kind) {
-                case 0: a[i] = x; break;                                /* random */
-                case 1: a[i] = x % 64; break;                           /* few distinct values */
-                case 2: a[i] = (uint32_t)i * 3u + (x & 1); break;       /* almost sorted */
-                case 3: a[i] = (uint32_t)(n - i) * 5u; break;           /* reversed */
+                case 0: a[i] = x; break;                                    /* random */
+                case 1: a[i] = x % 64; break;                               /* few distinct values */
+                case 2: a[i] = (uint32_t)i * 3u + (x & 1); break;           /* almost sorted */
+                case 3: a[i] = (uint32_t)(n - i) * 5u; break;               /* reversed */
                 default: a[i] = (uint32_t)(i % 1000) * 7u + (x & 3); break; /* sawtooth */
                 }
             }

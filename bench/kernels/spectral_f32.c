@@ -17,10 +17,7 @@ static float u[N], v[N], tmp[N];
 static float signal[SIGNAL + TAPS], filtered[SIGNAL], noise[SIGNAL];
 static float taps[TAPS];
 
-static float eval_a(int i, int j)
-{
-    return 1.0f / (float)((i + j) * (i + j + 1) / 2 + i + 1);
-}
+static float eval_a(int i, int j) { return 1.0f / (float)((i + j) * (i + j + 1) / 2 + i + 1); }
 
 static void mul_av(int n, const float *x, float *out)
 {

@@ -45,8 +45,8 @@ static void stencil(uint32_t *dst, const uint32_t *src, int step)
         const uint32_t *up = src + (i - 1) * N, *mid = src + i * N, *down = src + (i + 1) * N;
         uint32_t *out = dst + i * N;
         for (int j = 1; j < N - 1; j++)
-            out[j] = ((mid[j] * 4u + up[j] + down[j] + mid[j - 1] + mid[j + 1]) >> 3)
-                     ^ (uint32_t)((i * j + step) & 0xff);
+            out[j] =
+                ((mid[j] * 4u + up[j] + down[j] + mid[j - 1] + mid[j + 1]) >> 3) ^ (uint32_t)((i * j + step) & 0xff);
     }
 }
 

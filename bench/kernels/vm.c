@@ -4,6 +4,8 @@
  * computation in plain C. Returns a checksum >= 0, or a negative value if the VM gets something wrong. */
 #include <stdint.h>
 
+/* The opcodes grouped by what they take. */
+/* clang-format off */
 enum {
     HALT, PUSH, POP, DUP, SWAP,
     LOAD, STORE, INC,  /* operand: local variable slot */
@@ -12,6 +14,7 @@ enum {
     EQ, NE, LTU, GTU, LEU,
     JMP, JZ, JNZ,      /* operand: absolute target */
 };
+/* clang-format on */
 
 #define STACK 64
 #define LOCALS 16
@@ -29,6 +32,8 @@ static uint32_t execute(const int32_t *code, uint32_t *locals)
     int sp = 0, pc = 0;
     for (;;) {
         int32_t op = code[pc++];
+        /* One line per opcode, as an interpreter's table reads best. */
+        /* clang-format off */
         switch (op) {
         case HALT: return sp > 0 ? stack[sp - 1] : 0;
         case PUSH: stack[sp++] = (uint32_t)code[pc++]; break;
@@ -60,6 +65,7 @@ static uint32_t execute(const int32_t *code, uint32_t *locals)
         case JNZ: pc = stack[--sp] != 0 ? code[pc] : pc + 1; break;
         default: return 0xffffffffu;
         }
+        /* clang-format on */
     }
 }
 
@@ -99,22 +105,47 @@ static void assemble_collatz(void)
 {
     enum { OUTER, INNER, EVEN, COUNT, NEXT, DONE };
     asm_begin();
-    op1(PUSH, 1); op1(STORE, 1); op1(PUSH, 0); op1(STORE, 3);
+    op1(PUSH, 1);
+    op1(STORE, 1);
+    op1(PUSH, 0);
+    op1(STORE, 3);
     label(OUTER);
-    op1(LOAD, 1); op1(LOAD, 0); op0(LTU); jump(JZ, DONE);
-    op1(LOAD, 1); op1(STORE, 2);
+    op1(LOAD, 1);
+    op1(LOAD, 0);
+    op0(LTU);
+    jump(JZ, DONE);
+    op1(LOAD, 1);
+    op1(STORE, 2);
     label(INNER);
-    op1(LOAD, 2); op1(PUSH, 1); op0(NE); jump(JZ, NEXT);
-    op1(LOAD, 2); op1(PUSH, 1); op0(AND); jump(JZ, EVEN);
-    op1(LOAD, 2); op1(PUSH, 3); op0(MUL); op1(PUSH, 1); op0(ADD); op1(STORE, 2); jump(JMP, COUNT);
+    op1(LOAD, 2);
+    op1(PUSH, 1);
+    op0(NE);
+    jump(JZ, NEXT);
+    op1(LOAD, 2);
+    op1(PUSH, 1);
+    op0(AND);
+    jump(JZ, EVEN);
+    op1(LOAD, 2);
+    op1(PUSH, 3);
+    op0(MUL);
+    op1(PUSH, 1);
+    op0(ADD);
+    op1(STORE, 2);
+    jump(JMP, COUNT);
     label(EVEN);
-    op1(LOAD, 2); op1(PUSH, 1); op0(SHRU); op1(STORE, 2);
+    op1(LOAD, 2);
+    op1(PUSH, 1);
+    op0(SHRU);
+    op1(STORE, 2);
     label(COUNT);
-    op1(INC, 3); jump(JMP, INNER);
+    op1(INC, 3);
+    jump(JMP, INNER);
     label(NEXT);
-    op1(INC, 1); jump(JMP, OUTER);
+    op1(INC, 1);
+    jump(JMP, OUTER);
     label(DONE);
-    op1(LOAD, 3); op0(HALT);
+    op1(LOAD, 3);
+    op0(HALT);
     asm_end();
 }
 
@@ -123,20 +154,38 @@ static void assemble_primes(void)
 {
     enum { OUTER, TRIAL, PRIME, NEXT, DONE };
     asm_begin();
-    op1(PUSH, 2); op1(STORE, 1); op1(PUSH, 0); op1(STORE, 3);
+    op1(PUSH, 2);
+    op1(STORE, 1);
+    op1(PUSH, 0);
+    op1(STORE, 3);
     label(OUTER);
-    op1(LOAD, 1); op1(LOAD, 0); op0(LTU); jump(JZ, DONE);
-    op1(PUSH, 2); op1(STORE, 2);
+    op1(LOAD, 1);
+    op1(LOAD, 0);
+    op0(LTU);
+    jump(JZ, DONE);
+    op1(PUSH, 2);
+    op1(STORE, 2);
     label(TRIAL);
-    op1(LOAD, 2); op1(LOAD, 2); op0(MUL); op1(LOAD, 1); op0(LEU); jump(JZ, PRIME);
-    op1(LOAD, 1); op1(LOAD, 2); op0(REMU); jump(JZ, NEXT);
-    op1(INC, 2); jump(JMP, TRIAL);
+    op1(LOAD, 2);
+    op1(LOAD, 2);
+    op0(MUL);
+    op1(LOAD, 1);
+    op0(LEU);
+    jump(JZ, PRIME);
+    op1(LOAD, 1);
+    op1(LOAD, 2);
+    op0(REMU);
+    jump(JZ, NEXT);
+    op1(INC, 2);
+    jump(JMP, TRIAL);
     label(PRIME);
     op1(INC, 3);
     label(NEXT);
-    op1(INC, 1); jump(JMP, OUTER);
+    op1(INC, 1);
+    jump(JMP, OUTER);
     label(DONE);
-    op1(LOAD, 3); op0(HALT);
+    op1(LOAD, 3);
+    op0(HALT);
     asm_end();
 }
 
@@ -146,30 +195,74 @@ static void assemble_sort(void)
 {
     enum { LI, LJ, JNEXT, INEXT, SUM, LS, END };
     asm_begin();
-    op1(PUSH, 0); op1(STORE, 1);
+    op1(PUSH, 0);
+    op1(STORE, 1);
     label(LI);
-    op1(LOAD, 1); op1(LOAD, 0); op0(LTU); jump(JZ, SUM);
-    op1(PUSH, 0); op1(STORE, 2);
+    op1(LOAD, 1);
+    op1(LOAD, 0);
+    op0(LTU);
+    jump(JZ, SUM);
+    op1(PUSH, 0);
+    op1(STORE, 2);
     label(LJ);
-    op1(LOAD, 2); op1(LOAD, 0); op1(LOAD, 1); op0(SUB); op1(PUSH, 1); op0(SUB); op0(LTU); jump(JZ, INEXT);
-    op1(LOAD, 2); op0(MLOAD); op1(STORE, 4);
-    op1(LOAD, 2); op1(PUSH, 1); op0(ADD); op0(MLOAD); op1(STORE, 5);
-    op1(LOAD, 4); op1(LOAD, 5); op0(GTU); jump(JZ, JNEXT);
-    op1(LOAD, 2); op1(LOAD, 5); op0(MSTORE);
-    op1(LOAD, 2); op1(PUSH, 1); op0(ADD); op1(LOAD, 4); op0(MSTORE);
+    op1(LOAD, 2);
+    op1(LOAD, 0);
+    op1(LOAD, 1);
+    op0(SUB);
+    op1(PUSH, 1);
+    op0(SUB);
+    op0(LTU);
+    jump(JZ, INEXT);
+    op1(LOAD, 2);
+    op0(MLOAD);
+    op1(STORE, 4);
+    op1(LOAD, 2);
+    op1(PUSH, 1);
+    op0(ADD);
+    op0(MLOAD);
+    op1(STORE, 5);
+    op1(LOAD, 4);
+    op1(LOAD, 5);
+    op0(GTU);
+    jump(JZ, JNEXT);
+    op1(LOAD, 2);
+    op1(LOAD, 5);
+    op0(MSTORE);
+    op1(LOAD, 2);
+    op1(PUSH, 1);
+    op0(ADD);
+    op1(LOAD, 4);
+    op0(MSTORE);
     label(JNEXT);
-    op1(INC, 2); jump(JMP, LJ);
+    op1(INC, 2);
+    jump(JMP, LJ);
     label(INEXT);
-    op1(INC, 1); jump(JMP, LI);
+    op1(INC, 1);
+    jump(JMP, LI);
     label(SUM);
-    op1(PUSH, 0); op1(STORE, 3); op1(PUSH, 0); op1(STORE, 1);
+    op1(PUSH, 0);
+    op1(STORE, 3);
+    op1(PUSH, 0);
+    op1(STORE, 1);
     label(LS);
-    op1(LOAD, 1); op1(LOAD, 0); op0(LTU); jump(JZ, END);
-    op1(LOAD, 1); op0(MLOAD); op1(LOAD, 1); op1(PUSH, 1); op0(ADD); op0(MUL);
-    op1(LOAD, 3); op0(ADD); op1(STORE, 3);
-    op1(INC, 1); jump(JMP, LS);
+    op1(LOAD, 1);
+    op1(LOAD, 0);
+    op0(LTU);
+    jump(JZ, END);
+    op1(LOAD, 1);
+    op0(MLOAD);
+    op1(LOAD, 1);
+    op1(PUSH, 1);
+    op0(ADD);
+    op0(MUL);
+    op1(LOAD, 3);
+    op0(ADD);
+    op1(STORE, 3);
+    op1(INC, 1);
+    jump(JMP, LS);
     label(END);
-    op1(LOAD, 3); op0(HALT);
+    op1(LOAD, 3);
+    op0(HALT);
     asm_end();
 }
 

@@ -11,14 +11,14 @@
 static int example_failures;
 
 /* Reports a failed expectation (with wasmhost's last error, which often says why) and goes on. */
-#define CHECK(condition)                                                                          \
-    do {                                                                                          \
-        if (!(condition)) {                                                                       \
-            printf("FAILED %s:%d: %s\n", __FILE__, __LINE__, #condition);                         \
-            if (wh_last_error_code() != WH_OK)                                                    \
-                printf("  last error: %s\n", wh_last_error_message());                            \
-            example_failures++;                                                                   \
-        }                                                                                         \
+#define CHECK(condition)                                                  \
+    do {                                                                  \
+        if (!(condition)) {                                               \
+            printf("FAILED %s:%d: %s\n", __FILE__, __LINE__, #condition); \
+            if (wh_last_error_code() != WH_OK)                            \
+                printf("  last error: %s\n", wh_last_error_message());    \
+            example_failures++;                                           \
+        }                                                                 \
     } while (0)
 
 /* Reads a whole file into an owned byte vector; exits when it cannot. */

@@ -118,7 +118,8 @@ int main(int argc, char **argv)
     wasm_val_delete(&value);
     wasm_extern_t *get_ref_extern = wh_instance_export(instance, "get_ref");
     value = call0(wasm_extern_as_func(get_ref_extern));
-    CHECK(value.of.ref && wasm_ref_as_foreign(value.of.ref) && wasm_ref_same(value.of.ref, wasm_foreign_as_ref(foreign)));
+    CHECK(value.of.ref && wasm_ref_as_foreign(value.of.ref) &&
+          wasm_ref_same(value.of.ref, wasm_foreign_as_ref(foreign)));
     wasm_val_delete(&value);
     wasm_extern_delete(get_ref_extern);
     wasm_foreign_delete(foreign);

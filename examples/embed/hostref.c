@@ -112,7 +112,8 @@ int main(int argc, char **argv)
     wasm_func_t *table_get = wasm_extern_as_func(exports.data[6]);
     wasm_func_t *through_host = wasm_extern_as_func(exports.data[7]), *is_null = wasm_extern_as_func(exports.data[8]);
     wasm_func_t *func_id = wasm_extern_as_func(exports.data[9]), *call_func = wasm_extern_as_func(exports.data[10]);
-    CHECK(refs && funcs && held && set_held && get_held && table_get && through_host && is_null && func_id && call_func);
+    CHECK(refs && funcs && held && set_held && get_held && table_get && through_host && is_null && func_id &&
+          call_func);
 
     /* Two host objects with host info; the first with a finalizer. */
     wasm_ref_t *host1 = wasm_foreign_as_ref(wasm_foreign_new(store));

@@ -33,15 +33,15 @@ static void expect_misuse(wasm_trap_t *trap, const char *expected)
 }
 
 /* (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)) */
-static const unsigned char add_module[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f,
-    0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x09, 0x01,
-    0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b};
+static const unsigned char add_module[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01,
+                                           0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07,
+                                           0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x09, 0x01,
+                                           0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b};
 /* The same with the body's i32.add missing: it leaves two values where one is expected. */
-static const unsigned char invalid_module[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f,
-    0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x08, 0x01,
-    0x06, 0x00, 0x20, 0x00, 0x20, 0x01, 0x0b};
+static const unsigned char invalid_module[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07,
+                                               0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01,
+                                               0x00, 0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00,
+                                               0x0a, 0x08, 0x01, 0x06, 0x00, 0x20, 0x00, 0x20, 0x01, 0x0b};
 
 int main(void)
 {
@@ -67,7 +67,8 @@ int main(void)
     CHECK(!wasm_memory_grow(NULL, 1) && wasm_trap_origin(NULL) == NULL && wasm_frame_instance(NULL) == NULL);
     CHECK(!wasm_ref_same(NULL, NULL) && wasm_ref_copy(NULL) == NULL && wasm_ref_get_host_info(NULL) == NULL);
     CHECK(wasm_externtype_as_functype(NULL) == NULL && wasm_functype_params(NULL)->size == 0);
-    CHECK(wh_instance_export(NULL, "x") == NULL && wasm_module_share(NULL) == NULL && wasm_module_obtain(store, NULL) == NULL);
+    CHECK(wh_instance_export(NULL, "x") == NULL && wasm_module_share(NULL) == NULL &&
+          wasm_module_obtain(store, NULL) == NULL);
     wasm_global_get(NULL, NULL);
     wasm_global_set(NULL, NULL);
     wasm_module_imports(NULL, NULL);
@@ -116,7 +117,7 @@ int main(void)
     wasm_valtype_vec_t no_results;
     wasm_valtype_vec_new_empty(&no_results);
     CHECK(wasm_functype_new(&types, &no_results) == NULL);
-    CHECK(types.size == 0 && types.data == NULL); /* it was taken over all the same */
+    CHECK(types.size == 0 && types.data == NULL);             /* it was taken over all the same */
     wasm_functype_t *nothing = wasm_functype_new(NULL, NULL); /* () -> () */
     CHECK(nothing && wasm_functype_params(nothing)->size == 0);
     wasm_functype_delete(nothing);
@@ -148,8 +149,8 @@ int main(void)
 
     printf("Imports that do not fit...\n");
     wasm_trap_t *trap = NULL;
-    wasm_functype_t *add_type = wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(),
-                                                      wasm_valtype_new_i32());
+    wasm_functype_t *add_type =
+        wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(), wasm_valtype_new_i32());
     wasm_func_t *host_add = wasm_func_new(store, add_type, add_callback);
     wasm_extern_t *one[] = {wasm_func_as_extern(host_add)};
     wasm_extern_vec_t too_many = WASM_ARRAY_VEC(one);

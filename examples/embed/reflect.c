@@ -119,8 +119,8 @@ int main(int argc, char **argv)
     wasm_name_delete(&module_name);
 
     /* Instantiate with one external of each kind and reflect on the instance's externals. */
-    wasm_functype_t *callback_type = wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_f64(),
-                                                           wasm_valtype_new_i64());
+    wasm_functype_t *callback_type =
+        wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_f64(), wasm_valtype_new_i64());
     wasm_limits_t table_limits = {1, wasm_limits_max_default}, memory_limits = {1, 2};
     wasm_tabletype_t *table_type = wasm_tabletype_new(wasm_valtype_new_funcref(), &table_limits);
     wasm_memorytype_t *memory_type = wasm_memorytype_new(&memory_limits);

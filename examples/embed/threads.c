@@ -16,13 +16,13 @@ typedef struct worker {
     char first_failure[256];
 } worker;
 
-#define EXPECT(w, condition)                                                                       \
-    do {                                                                                           \
-        if (!(condition)) {                                                                        \
-            if (!(w)->failures++)                                                                  \
-                snprintf((w)->first_failure, sizeof (w)->first_failure, "line %d: %s (%s)",       \
-                         __LINE__, #condition, wh_last_error_message());                          \
-        }                                                                                          \
+#define EXPECT(w, condition)                                                                                     \
+    do {                                                                                                         \
+        if (!(condition)) {                                                                                      \
+            if (!(w)->failures++)                                                                                \
+                snprintf((w)->first_failure, sizeof(w)->first_failure, "line %d: %s (%s)", __LINE__, #condition, \
+                         wh_last_error_message());                                                               \
+        }                                                                                                        \
     } while (0)
 
 static wasm_trap_t *offset(void *env, const wasm_val_vec_t *args, wasm_val_vec_t *results)

@@ -20,7 +20,8 @@ static void print_frame(const char *label, const wasm_frame_t *frame)
     bool named = wh_frame_func_name(frame, &name);
     printf("  %s: func %u \"%.*s\" at module offset 0x%zx (function offset 0x%zx), instance %s\n", label,
            wasm_frame_func_index(frame), named ? (int)name.size : 0, named ? name.data : "",
-           wasm_frame_module_offset(frame), wasm_frame_func_offset(frame), wasm_frame_instance(frame) ? "found" : "none");
+           wasm_frame_module_offset(frame), wasm_frame_func_offset(frame),
+           wasm_frame_instance(frame) ? "found" : "none");
     wasm_name_delete(&name);
 }
 

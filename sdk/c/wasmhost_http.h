@@ -29,10 +29,10 @@ extern "C" {
  * result larger than `capacity` means the copy was cut short: call again with a bigger buffer.
  * Nothing is NUL-terminated (the wh_http_read_* helpers below are). */
 
-WH_HTTP_IMPORT(method) int32_t wh_http_method(char *buffer, uint32_t capacity);         /* "GET" */
-WH_HTTP_IMPORT(path) int32_t wh_http_path(char *buffer, uint32_t capacity);             /* "/a/b", not decoded */
-WH_HTTP_IMPORT(query) int32_t wh_http_query(char *buffer, uint32_t capacity);           /* "x=1&y=2", "" when none */
-WH_HTTP_IMPORT(route) int32_t wh_http_route(char *buffer, uint32_t capacity);           /* "/api/..." as the manifest says */
+WH_HTTP_IMPORT(method) int32_t wh_http_method(char *buffer, uint32_t capacity); /* "GET" */
+WH_HTTP_IMPORT(path) int32_t wh_http_path(char *buffer, uint32_t capacity);     /* "/a/b", not decoded */
+WH_HTTP_IMPORT(query) int32_t wh_http_query(char *buffer, uint32_t capacity);   /* "x=1&y=2", "" when none */
+WH_HTTP_IMPORT(route) int32_t wh_http_route(char *buffer, uint32_t capacity);   /* "/api/..." as the manifest says */
 WH_HTTP_IMPORT(request_id) int32_t wh_http_request_id(char *buffer, uint32_t capacity); /* for the guest's own logs */
 /* The first header called `name` (case-insensitive); -1 when there is none. */
 WH_HTTP_IMPORT(header)
@@ -139,7 +139,7 @@ static inline int32_t wh_http_respond(int32_t status, const char *content_type, 
 }
 
 /* Exports `function` (void function(void)) as the module's "handle". */
-#define WASMHOST_HTTP_HANDLER(function)                                                  \
+#define WASMHOST_HTTP_HANDLER(function) \
     __attribute__((export_name("handle"))) void wasmhost_http_handle(void) { function(); }
 
 #ifdef __cplusplus

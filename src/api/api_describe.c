@@ -18,10 +18,7 @@
 /* ---- values, types and names as text ---- */
 
 /* Names in full, escaped as in the engine's messages (eng_name_write). */
-static void name_write(FILE *out, const char *data, size_t length)
-{
-    eng_name_write(out, data, length, SIZE_MAX);
-}
+static void name_write(FILE *out, const char *data, size_t length) { eng_name_write(out, data, length, SIZE_MAX); }
 
 void wh_name_format(const wasm_name_t *name, wasm_byte_vec_t *out)
 {
@@ -146,7 +143,6 @@ static void print_globaltype(FILE *out, const eng_globaltype *type)
         fprintf(out, "%s", eng_valtype_name(type->type));
 }
 
-
 static void print_function_name(FILE *out, const eng_module *module, uint32_t func_index)
 {
     const eng_name *name = eng_module_func_name(module, func_index);
@@ -166,15 +162,9 @@ static void print_constexpr(FILE *out, const eng_constexpr *expr)
         fprintf(out, "%s.const %s", eng_valtype_name(expr->type), text);
         break;
     }
-    case ENG_CONST_GLOBAL_GET:
-        fprintf(out, "global.get %" PRIu32, expr->index);
-        break;
-    case ENG_CONST_REF_FUNC:
-        fprintf(out, "ref.func %" PRIu32, expr->index);
-        break;
-    case ENG_CONST_REF_NULL:
-        fprintf(out, "ref.null %s", expr->type == ENG_EXTERNREF ? "extern" : "func");
-        break;
+    case ENG_CONST_GLOBAL_GET: fprintf(out, "global.get %" PRIu32, expr->index); break;
+    case ENG_CONST_REF_FUNC: fprintf(out, "ref.func %" PRIu32, expr->index); break;
+    case ENG_CONST_REF_NULL: fprintf(out, "ref.null %s", expr->type == ENG_EXTERNREF ? "extern" : "func"); break;
     }
 }
 
@@ -196,12 +186,8 @@ static void print_import(FILE *out, const eng_module *module, const eng_import *
         fprintf(out, "%s, ", eng_valtype_name(import->table.element_type));
         print_limits(out, &import->table.limits, "elements");
         break;
-    case ENG_EXTERN_MEMORY:
-        print_limits(out, &import->memory.limits, "pages");
-        break;
-    case ENG_EXTERN_GLOBAL:
-        print_globaltype(out, &import->global);
-        break;
+    case ENG_EXTERN_MEMORY: print_limits(out, &import->memory.limits, "pages"); break;
+    case ENG_EXTERN_GLOBAL: print_globaltype(out, &import->global); break;
     }
     fprintf(out, "\n");
 }
@@ -226,7 +212,7 @@ static void print_module(FILE *out, const eng_module *module)
         print_import(out, module, &module->imports[i]);
 
     fprintf(out, "functions: %" PRIu32 " (%" PRIu32 " imported, %" PRIu32 " defined)\n", module->func_count,
-           module->imported_func_count, module->func_def_count);
+            module->imported_func_count, module->func_def_count);
     for (uint32_t i = 0; i < module->func_def_count; i++) {
         uint32_t func_index = module->imported_func_count + i;
         const eng_func_def *def = &module->func_defs[i];
@@ -236,7 +222,7 @@ static void print_module(FILE *out, const eng_module *module)
         if (def->type_index < module->type_count)
             eng_functype_write(out, &module->types[def->type_index]);
         fprintf(out, ", %" PRIu32 " locals, %" PRIu32 " bytes of code at offset 0x%" PRIx32 "\n", def->body_local_count,
-               def->body_size, def->body_offset);
+                def->body_size, def->body_offset);
     }
 
     fprintf(out, "tables: %" PRIu32 "\n", module->table_count);
@@ -318,7 +304,6 @@ static void print_module(FILE *out, const eng_module *module)
         fprintf(out, ": %" PRIu32 " bytes at offset 0x%" PRIx32 "\n", section->size, section->offset);
     }
 }
-
 
 /* ---- the translated code ---- */
 

@@ -92,8 +92,7 @@ wasm_table_t *wasm_table_new(wasm_store_t *store, const wasm_tabletype_t *type, 
         return NULL;
     void *element;
     char message[256];
-    if (api_ref_to_pointer(store, engine_type.element_type, init, &element, initial_element, message,
-                           sizeof message)) {
+    if (api_ref_to_pointer(store, engine_type.element_type, init, &element, initial_element, message, sizeof message)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_new: %s", message);
         return NULL;
     }
@@ -169,19 +168,22 @@ bool wasm_table_grow(wasm_table_t *handle, wasm_table_size_t delta, wasm_ref_t *
     eng_table *table = handle->ref.object->table;
     void *element;
     char message[256];
-    if (api_ref_to_pointer(handle->ref.store, table->type.element_type, init, &element, initial_element,
-                           message, sizeof message)) {
+    if (api_ref_to_pointer(handle->ref.store, table->type.element_type, init, &element, initial_element, message,
+                           sizeof message)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_table_grow: %s", message);
         return false;
     }
     api_limit_mark mark = api_limit_mark_now(handle->ref.store);
     if (eng_table_grow(table, delta, element) < 0) {
         if (api_cap_refused(handle->ref.store, mark))
-            api_fail(WH_ERROR_LIMIT, "wasm_table_grow: cannot grow the table from %u by %u elements: the store's table "
-                     "cap is %llu elements", table->size, delta, (unsigned long long)table->store->limits.max_table_elements);
+            api_fail(WH_ERROR_LIMIT,
+                     "wasm_table_grow: cannot grow the table from %u by %u elements: the store's table "
+                     "cap is %llu elements",
+                     table->size, delta, (unsigned long long)table->store->limits.max_table_elements);
         else
-            api_fail(WH_ERROR_RESOURCE, "wasm_table_grow: cannot grow the table from %u by %u elements (maximum or memory)",
-                     table->size, delta);
+            api_fail(WH_ERROR_RESOURCE,
+                     "wasm_table_grow: cannot grow the table from %u by %u elements (maximum or memory)", table->size,
+                     delta);
         return false;
     }
     return true;
@@ -243,11 +245,14 @@ bool wasm_memory_grow(wasm_memory_t *handle, wasm_memory_pages_t delta)
     api_limit_mark mark = api_limit_mark_now(handle->ref.store);
     if (eng_memory_grow(memory, delta) < 0) {
         if (api_cap_refused(handle->ref.store, mark))
-            api_fail(WH_ERROR_LIMIT, "wasm_memory_grow: cannot grow the memory from %llu by %u pages: the store's memory "
-                     "cap is %llu bytes", (unsigned long long)memory_pages(memory), delta,
+            api_fail(WH_ERROR_LIMIT,
+                     "wasm_memory_grow: cannot grow the memory from %llu by %u pages: the store's memory "
+                     "cap is %llu bytes",
+                     (unsigned long long)memory_pages(memory), delta,
                      (unsigned long long)memory->store->limits.max_memory_bytes);
         else
-            api_fail(WH_ERROR_RESOURCE, "wasm_memory_grow: cannot grow the memory from %llu by %u pages (maximum or memory)",
+            api_fail(WH_ERROR_RESOURCE,
+                     "wasm_memory_grow: cannot grow the memory from %llu by %u pages (maximum or memory)",
                      (unsigned long long)memory_pages(memory), delta);
         return false;
     }

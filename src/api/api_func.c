@@ -88,9 +88,7 @@ bool api_val_from_slot(wasm_store_t *store, eng_valtype type, eng_slot slot, was
     case ENG_F32: out->of.f32 = slot.f32; return true;
     case ENG_F64: out->of.f64 = slot.f64; return true;
     case ENG_FUNCREF:
-    case ENG_EXTERNREF:
-        out->of.ref = api_ref_from_pointer(store, type, slot.ref);
-        return !slot.ref || out->of.ref;
+    case ENG_EXTERNREF: out->of.ref = api_ref_from_pointer(store, type, slot.ref); return !slot.ref || out->of.ref;
     case ENG_V128: break;
     }
     out->of.i64 = 0;
@@ -214,8 +212,8 @@ done:
 }
 
 static wasm_func_t *host_func_new(wasm_store_t *store, const wasm_functype_t *type, wasm_func_callback_t callback,
-                                  wasm_func_callback_with_env_t callback_with_env, void *env,
-                                  void (*finalizer)(void *), const char *where)
+                                  wasm_func_callback_with_env_t callback_with_env, void *env, void (*finalizer)(void *),
+                                  const char *where)
 {
     if (!store || (!callback && !callback_with_env)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: the %s is NULL", where, store ? "callback" : "store");
@@ -343,8 +341,8 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *arg
     if (trap) {
         result = api_trap_from(store, trap);
     } else if (room < result_count) {
-        snprintf(message, sizeof message, "returned %u result%s but the results vector has room for %zu",
-                 result_count, result_count == 1 ? "" : "s", room);
+        snprintf(message, sizeof message, "returned %u result%s but the results vector has room for %zu", result_count,
+                 result_count == 1 ? "" : "s", room);
         result = call_mismatch(store, func, message);
     } else {
         for (uint32_t i = 0; i < result_count; i++) {

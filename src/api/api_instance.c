@@ -36,10 +36,22 @@ static const char *convert_import(wasm_store_t *store, const eng_module *module,
     }
     const api_object *object = handle->ref.object;
     switch (object->kind) {
-    case API_FUNC: out->kind = ENG_EXTERN_FUNC; out->func = object->func; break;
-    case API_GLOBAL: out->kind = ENG_EXTERN_GLOBAL; out->global = object->global; break;
-    case API_TABLE: out->kind = ENG_EXTERN_TABLE; out->table = object->table; break;
-    case API_MEMORY: out->kind = ENG_EXTERN_MEMORY; out->memory = object->memory; break;
+    case API_FUNC:
+        out->kind = ENG_EXTERN_FUNC;
+        out->func = object->func;
+        break;
+    case API_GLOBAL:
+        out->kind = ENG_EXTERN_GLOBAL;
+        out->global = object->global;
+        break;
+    case API_TABLE:
+        out->kind = ENG_EXTERN_TABLE;
+        out->table = object->table;
+        break;
+    case API_MEMORY:
+        out->kind = ENG_EXTERN_MEMORY;
+        out->memory = object->memory;
+        break;
     default:
         snprintf(message, size, "import %u: not an external (function, global, table or memory)", index);
         return message;

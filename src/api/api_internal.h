@@ -71,9 +71,9 @@ struct wasm_ref_t {
     wasm_store_t *store; /* the store the object lives in (NULL for a trap made without one) */
 };
 
-#define API_HANDLE(name) \
+#define API_HANDLE(name)     \
     struct wasm_##name##_t { \
-        wasm_ref_t ref; \
+        wasm_ref_t ref;      \
     };
 API_HANDLE(func)
 API_HANDLE(global)
@@ -108,7 +108,7 @@ typedef struct api_object_map {
 
 struct wasm_store_t {
     eng_store *engine;
-    uint64_t serial; /* unique in the process (never reused, unlike the store's address) */
+    uint64_t serial;              /* unique in the process (never reused, unlike the store's address) */
     const wasm_engine_t *made_by; /* its engine: the configuration that decides what limits may be set */
     /* Fuel: what was granted since wh_store_set_fuel (as the engine counts it), so that consumed
      * = granted - remaining however often fuel is added. */

@@ -152,8 +152,9 @@ wh_interrupt_handle_t *wh_store_interrupt_handle(wasm_store_t *store)
     }
     /* Code that charges fuel looks at the stop flag where interruptible code does. */
     if (!store->made_by->checks) {
-        api_fail(WH_ERROR_CONFIG, "wh_store_interrupt_handle: the store's engine was made with "
-                                  "wh_config_interruptible(config, false) and without fuel: its code cannot be interrupted");
+        api_fail(WH_ERROR_CONFIG,
+                 "wh_store_interrupt_handle: the store's engine was made with "
+                 "wh_config_interruptible(config, false) and without fuel: its code cannot be interrupted");
         return NULL;
     }
     return (wh_interrupt_handle_t *)eng_store_interrupt_handle(store->engine);

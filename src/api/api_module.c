@@ -145,7 +145,8 @@ bool wh_module_name(const wasm_module_t *handle, wasm_name_t *out)
     }
     const eng_name *name = &handle->ref.object->module->module_name;
     if (!name->data) {
-        api_fail(WH_ERROR_NOT_FOUND, "wh_module_name: the module has no name (no name section, or no module name in it)");
+        api_fail(WH_ERROR_NOT_FOUND,
+                 "wh_module_name: the module has no name (no name section, or no module name in it)");
         return false;
     }
     wasm_name_new(out, name->length, name->data);
@@ -229,17 +230,20 @@ wasm_module_t *wasm_module_deserialize(wasm_store_t *store, const wasm_byte_vec_
     }
     const uint8_t *bytes = (const uint8_t *)serialized->data;
     if (serialized->size < SERIAL_HEADER || memcmp(bytes, serial_magic, 4) != 0) {
-        api_fail(WH_ERROR_SERIALIZED, "wasm_module_deserialize: not a module serialized by wasmhost (no \"\\0whm\" header)");
+        api_fail(WH_ERROR_SERIALIZED,
+                 "wasm_module_deserialize: not a module serialized by wasmhost (no \"\\0whm\" header)");
         return NULL;
     }
     uint64_t version = get_le(bytes + 4, 4), length = get_le(bytes + 8, 8);
     if (version != SERIAL_VERSION) {
-        api_fail(WH_ERROR_SERIALIZED, "wasm_module_deserialize: serialized format version %llu, this wasmhost reads version %u",
+        api_fail(WH_ERROR_SERIALIZED,
+                 "wasm_module_deserialize: serialized format version %llu, this wasmhost reads version %u",
                  (unsigned long long)version, SERIAL_VERSION);
         return NULL;
     }
     if (length != serialized->size - SERIAL_HEADER) {
-        api_fail(WH_ERROR_SERIALIZED, "wasm_module_deserialize: the header announces %llu bytes of module but %zu follow",
+        api_fail(WH_ERROR_SERIALIZED,
+                 "wasm_module_deserialize: the header announces %llu bytes of module but %zu follow",
                  (unsigned long long)length, serialized->size - SERIAL_HEADER);
         return NULL;
     }

@@ -278,10 +278,7 @@ static wasm_ref_t *handle_copy(const wasm_ref_t *handle)
     return handle ? api_handle_new(handle->store, handle->object) : NULL;
 }
 
-static bool handle_same(const wasm_ref_t *a, const wasm_ref_t *b)
-{
-    return a && b && a->object == b->object;
-}
+static bool handle_same(const wasm_ref_t *a, const wasm_ref_t *b) { return a && b && a->object == b->object; }
 
 static void *handle_host_info(const wasm_ref_t *handle) { return handle ? handle->object->host_info : NULL; }
 
@@ -295,41 +292,34 @@ static void handle_set_host_info(wasm_ref_t *handle, void *info, void (*finalize
 
 /* The functions every reference type has. `matches` says whether a generic reference is of
  * this type. */
-#define API_REF_FUNCTIONS(name, matches)                                                                    \
-    void wasm_##name##_delete(wasm_##name##_t *handle) { api_handle_delete((wasm_ref_t *)handle); }        \
-    wasm_##name##_t *wasm_##name##_copy(const wasm_##name##_t *handle)                                     \
-    {                                                                                                       \
-        return (wasm_##name##_t *)handle_copy((const wasm_ref_t *)handle);                                  \
-    }                                                                                                       \
-    bool wasm_##name##_same(const wasm_##name##_t *a, const wasm_##name##_t *b)                            \
-    {                                                                                                       \
-        return handle_same((const wasm_ref_t *)a, (const wasm_ref_t *)b);                                  \
-    }                                                                                                       \
-    void *wasm_##name##_get_host_info(const wasm_##name##_t *handle)                                       \
-    {                                                                                                       \
-        return handle_host_info((const wasm_ref_t *)handle);                                                \
-    }                                                                                                       \
-    void wasm_##name##_set_host_info(wasm_##name##_t *handle, void *info)                                  \
-    {                                                                                                       \
-        handle_set_host_info((wasm_ref_t *)handle, info, NULL);                                             \
-    }                                                                                                       \
-    void wasm_##name##_set_host_info_with_finalizer(wasm_##name##_t *handle, void *info,                   \
-                                                    void (*finalizer)(void *))                              \
-    {                                                                                                       \
-        handle_set_host_info((wasm_ref_t *)handle, info, finalizer);                                        \
-    }                                                                                                       \
-    wasm_ref_t *wasm_##name##_as_ref(wasm_##name##_t *handle) { return (wasm_ref_t *)handle; }             \
-    const wasm_ref_t *wasm_##name##_as_ref_const(const wasm_##name##_t *handle)                            \
-    {                                                                                                       \
-        return (const wasm_ref_t *)handle;                                                                  \
-    }                                                                                                       \
-    wasm_##name##_t *wasm_ref_as_##name(wasm_ref_t *ref)                                                    \
-    {                                                                                                       \
-        return ref && (matches) ? (wasm_##name##_t *)ref : NULL;                                            \
-    }                                                                                                       \
-    const wasm_##name##_t *wasm_ref_as_##name##_const(const wasm_ref_t *ref)                                \
-    {                                                                                                       \
-        return ref && (matches) ? (const wasm_##name##_t *)ref : NULL;                                      \
+#define API_REF_FUNCTIONS(name, matches)                                                                               \
+    void wasm_##name##_delete(wasm_##name##_t *handle) { api_handle_delete((wasm_ref_t *)handle); }                    \
+    wasm_##name##_t *wasm_##name##_copy(const wasm_##name##_t *handle)                                                 \
+    {                                                                                                                  \
+        return (wasm_##name##_t *)handle_copy((const wasm_ref_t *)handle);                                             \
+    }                                                                                                                  \
+    bool wasm_##name##_same(const wasm_##name##_t *a, const wasm_##name##_t *b)                                        \
+    {                                                                                                                  \
+        return handle_same((const wasm_ref_t *)a, (const wasm_ref_t *)b);                                              \
+    }                                                                                                                  \
+    void *wasm_##name##_get_host_info(const wasm_##name##_t *handle)                                                   \
+    {                                                                                                                  \
+        return handle_host_info((const wasm_ref_t *)handle);                                                           \
+    }                                                                                                                  \
+    void wasm_##name##_set_host_info(wasm_##name##_t *handle, void *info)                                              \
+    {                                                                                                                  \
+        handle_set_host_info((wasm_ref_t *)handle, info, NULL);                                                        \
+    }                                                                                                                  \
+    void wasm_##name##_set_host_info_with_finalizer(wasm_##name##_t *handle, void *info, void (*finalizer)(void *))    \
+    {                                                                                                                  \
+        handle_set_host_info((wasm_ref_t *)handle, info, finalizer);                                                   \
+    }                                                                                                                  \
+    wasm_ref_t *wasm_##name##_as_ref(wasm_##name##_t *handle) { return (wasm_ref_t *)handle; }                         \
+    const wasm_ref_t *wasm_##name##_as_ref_const(const wasm_##name##_t *handle) { return (const wasm_ref_t *)handle; } \
+    wasm_##name##_t *wasm_ref_as_##name(wasm_ref_t *ref) { return ref && (matches) ? (wasm_##name##_t *)ref : NULL; }  \
+    const wasm_##name##_t *wasm_ref_as_##name##_const(const wasm_ref_t *ref)                                           \
+    {                                                                                                                  \
+        return ref && (matches) ? (const wasm_##name##_t *)ref : NULL;                                                 \
     }
 
 API_REF_FUNCTIONS(func, ref->object->kind == API_FUNC)
@@ -355,19 +345,19 @@ void wasm_ref_set_host_info_with_finalizer(wasm_ref_t *ref, void *info, void (*f
 
 /* ---- externals: views of functions, globals, tables and memories ---- */
 
-#define API_EXTERN_VIEWS(name, KIND)                                                                        \
-    wasm_extern_t *wasm_##name##_as_extern(wasm_##name##_t *handle) { return (wasm_extern_t *)handle; }    \
-    const wasm_extern_t *wasm_##name##_as_extern_const(const wasm_##name##_t *handle)                      \
-    {                                                                                                       \
-        return (const wasm_extern_t *)handle;                                                               \
-    }                                                                                                       \
-    wasm_##name##_t *wasm_extern_as_##name(wasm_extern_t *handle)                                           \
-    {                                                                                                       \
-        return handle && handle->ref.object->kind == KIND ? (wasm_##name##_t *)handle : NULL;               \
-    }                                                                                                       \
-    const wasm_##name##_t *wasm_extern_as_##name##_const(const wasm_extern_t *handle)                       \
-    {                                                                                                       \
-        return handle && handle->ref.object->kind == KIND ? (const wasm_##name##_t *)handle : NULL;         \
+#define API_EXTERN_VIEWS(name, KIND)                                                                    \
+    wasm_extern_t *wasm_##name##_as_extern(wasm_##name##_t *handle) { return (wasm_extern_t *)handle; } \
+    const wasm_extern_t *wasm_##name##_as_extern_const(const wasm_##name##_t *handle)                   \
+    {                                                                                                   \
+        return (const wasm_extern_t *)handle;                                                           \
+    }                                                                                                   \
+    wasm_##name##_t *wasm_extern_as_##name(wasm_extern_t *handle)                                       \
+    {                                                                                                   \
+        return handle && handle->ref.object->kind == KIND ? (wasm_##name##_t *)handle : NULL;           \
+    }                                                                                                   \
+    const wasm_##name##_t *wasm_extern_as_##name##_const(const wasm_extern_t *handle)                   \
+    {                                                                                                   \
+        return handle && handle->ref.object->kind == KIND ? (const wasm_##name##_t *)handle : NULL;     \
     }
 
 API_EXTERN_VIEWS(func, API_FUNC)

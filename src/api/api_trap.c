@@ -43,7 +43,10 @@ static wasm_trap_t *trap_handle(wasm_store_t *store, eng_trap *trap, wh_trap_cod
     return handle;
 }
 
-wasm_trap_t *api_trap_from(wasm_store_t *store, eng_trap *trap) { return trap_handle(store, trap, code_of(trap->kind)); }
+wasm_trap_t *api_trap_from(wasm_store_t *store, eng_trap *trap)
+{
+    return trap_handle(store, trap, code_of(trap->kind));
+}
 
 wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...)
 {

@@ -205,12 +205,11 @@ bool api_functype_to(const wasm_functype_t *type, eng_functype *out, const char 
     out->param_count = (uint32_t)type->params.size;
     out->result_count = (uint32_t)type->results.size;
     for (size_t i = 0; i < count; i++) {
-        const wasm_valtype_t *valtype = i < type->params.size ? type->params.data[i]
-                                                              : type->results.data[i - type->params.size];
+        const wasm_valtype_t *valtype =
+            i < type->params.size ? type->params.data[i] : type->results.data[i - type->params.size];
         if (!valtype || !api_valtype(valtype->kind, &out->types[i])) {
             api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: %s %zu of the function type is not a value type", where,
-                     i < type->params.size ? "parameter" : "result",
-                     i < type->params.size ? i : i - type->params.size);
+                     i < type->params.size ? "parameter" : "result", i < type->params.size ? i : i - type->params.size);
             free(out->types);
             out->types = NULL;
             return false;
@@ -317,7 +316,8 @@ wasm_globaltype_t *api_globaltype_from(const eng_globaltype *type)
 bool api_globaltype_to(const wasm_globaltype_t *type, eng_globaltype *out, const char *where)
 {
     if (!type || !type->content || !api_valtype(type->content->kind, &out->type)) {
-        api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: %s", where, type ? "the global type has no value type" : "the global type is NULL");
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: %s", where,
+                 type ? "the global type has no value type" : "the global type is NULL");
         return false;
     }
     out->is_mutable = type->mutability == WASM_VAR;
@@ -345,7 +345,8 @@ static eng_limits limits_to(const wasm_limits_t *limits)
 wasm_tabletype_t *wasm_tabletype_new(wasm_valtype_t *element, const wasm_limits_t *limits)
 {
     if (!element || !limits) {
-        api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_tabletype_new: the %s is NULL", element ? "limits are" : "element type");
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_tabletype_new: the %s is NULL",
+                 element ? "limits are" : "element type");
         wasm_valtype_delete(element);
         return NULL;
     }
@@ -398,8 +399,8 @@ bool api_tabletype_to(const wasm_tabletype_t *type, eng_tabletype *out, const ch
     }
     out->limits = limits_to(&type->limits);
     if (out->limits.has_max && out->limits.max < out->limits.min) {
-        api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: size minimum must not be greater than maximum (min %u, max %u)",
-                 where, type->limits.min, type->limits.max);
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: size minimum must not be greater than maximum (min %u, max %u)", where,
+                 type->limits.min, type->limits.max);
         return false;
     }
     return true;
@@ -454,8 +455,8 @@ bool api_memorytype_to(const wasm_memorytype_t *type, eng_memtype *out, const ch
         return false;
     }
     if (out->limits.has_max && out->limits.max < out->limits.min) {
-        api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: size minimum must not be greater than maximum (min %u, max %u)",
-                 where, type->limits.min, type->limits.max);
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: size minimum must not be greater than maximum (min %u, max %u)", where,
+                 type->limits.min, type->limits.max);
         return false;
     }
     return true;
@@ -531,22 +532,19 @@ void wasm_externtype_delete(wasm_externtype_t *type)
 }
 
 /* The head is the first member, so the views are casts (and NULL stays NULL). */
-#define API_EXTERNTYPE_VIEWS(name, KIND)                                                                   \
-    wasm_externtype_t *wasm_##name##_as_externtype(wasm_##name##_t *type)                                  \
-    {                                                                                                      \
-        return (wasm_externtype_t *)type;                                                                  \
-    }                                                                                                      \
-    const wasm_externtype_t *wasm_##name##_as_externtype_const(const wasm_##name##_t *type)                \
-    {                                                                                                      \
-        return (const wasm_externtype_t *)type;                                                            \
-    }                                                                                                      \
-    wasm_##name##_t *wasm_externtype_as_##name(wasm_externtype_t *type)                                    \
-    {                                                                                                      \
-        return type && type->kind == KIND ? (wasm_##name##_t *)type : NULL;                                \
-    }                                                                                                      \
-    const wasm_##name##_t *wasm_externtype_as_##name##_const(const wasm_externtype_t *type)                \
-    {                                                                                                      \
-        return type && type->kind == KIND ? (const wasm_##name##_t *)type : NULL;                          \
+#define API_EXTERNTYPE_VIEWS(name, KIND)                                                                        \
+    wasm_externtype_t *wasm_##name##_as_externtype(wasm_##name##_t *type) { return (wasm_externtype_t *)type; } \
+    const wasm_externtype_t *wasm_##name##_as_externtype_const(const wasm_##name##_t *type)                     \
+    {                                                                                                           \
+        return (const wasm_externtype_t *)type;                                                                 \
+    }                                                                                                           \
+    wasm_##name##_t *wasm_externtype_as_##name(wasm_externtype_t *type)                                         \
+    {                                                                                                           \
+        return type && type->kind == KIND ? (wasm_##name##_t *)type : NULL;                                     \
+    }                                                                                                           \
+    const wasm_##name##_t *wasm_externtype_as_##name##_const(const wasm_externtype_t *type)                     \
+    {                                                                                                           \
+        return type && type->kind == KIND ? (const wasm_##name##_t *)type : NULL;                               \
     }
 
 API_EXTERNTYPE_VIEWS(functype, WASM_EXTERN_FUNC)

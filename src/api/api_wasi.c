@@ -49,12 +49,12 @@ static bool check(eng_error *error, const char *where)
     return false;
 }
 
-#define REQUIRE_CONTEXT(wasi, where)                                                \
-    do {                                                                           \
-        if (!(wasi)) {                                                             \
+#define REQUIRE_CONTEXT(wasi, where)                                                    \
+    do {                                                                                \
+        if (!(wasi)) {                                                                  \
             api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: the WASI context is NULL", where); \
-            return false;                                                          \
-        }                                                                          \
+            return false;                                                               \
+        }                                                                               \
     } while (0)
 
 bool wh_wasi_set_args(wh_wasi_t *wasi, int argc, const char *const argv[])
@@ -168,7 +168,10 @@ bool wh_wasi_imports(wh_wasi_t *wasi, wasm_store_t *store, const wasm_module_t *
         wasm_extern_vec_new_empty(out);
     if (!wasi || !store || !module_handle || !out) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_wasi_imports: the %s is NULL",
-                 !wasi ? "WASI context" : !store ? "store" : !module_handle ? "module" : "output vector");
+                 !wasi            ? "WASI context"
+                 : !store         ? "store"
+                 : !module_handle ? "module"
+                                  : "output vector");
         return false;
     }
     if (wasi->pinned_in != store->serial) {
@@ -286,7 +289,8 @@ wasm_trap_t *wh_wasi_run(wh_wasi_t *wasi, wasm_store_t *store, const wasm_module
     wasm_extern_t *start = wh_instance_export(instance, "_start");
     wasm_func_t *func = wasm_extern_as_func(start);
     if (!func) {
-        trap = api_trap_misuse(store, "wh_wasi_run: the module exports no function \"_start\" (it is not a WASI command)");
+        trap =
+            api_trap_misuse(store, "wh_wasi_run: the module exports no function \"_start\" (it is not a WASI command)");
     } else {
         wasm_val_vec_t none = WASM_EMPTY_VEC;
         trap = wasm_func_call(func, &none, &none);

@@ -12,9 +12,9 @@
 
 /* Exit statuses of every command. */
 enum {
-    CLI_OK = 0,      /* success */
-    CLI_FAILED = 1,  /* the module is invalid, failed to link, trapped, or a test failed */
-    CLI_USAGE = 2,   /* wrong flags, argument counts or argument values */
+    CLI_OK = 0,     /* success */
+    CLI_FAILED = 1, /* the module is invalid, failed to link, trapped, or a test failed */
+    CLI_USAGE = 2,  /* wrong flags, argument counts or argument values */
 };
 
 /* Each command gets argv with argv[0] = the command's name and returns an exit status. */

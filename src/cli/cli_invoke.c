@@ -122,8 +122,8 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
     char type_text[512];
     wh_functype_format(type, type_text, sizeof type_text);
     if ((size_t)arg_count != params->size) {
-        fprintf(stderr, "wasmhost invoke: \"%s\" takes %zu argument%s (%s) but %d %s given\n", func_name,
-                params->size, params->size == 1 ? "" : "s", type_text, arg_count, arg_count == 1 ? "was" : "were");
+        fprintf(stderr, "wasmhost invoke: \"%s\" takes %zu argument%s (%s) but %d %s given\n", func_name, params->size,
+                params->size == 1 ? "" : "s", type_text, arg_count, arg_count == 1 ? "was" : "were");
         return CLI_USAGE;
     }
 
@@ -141,8 +141,8 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
         wasm_valkind_t kind = wasm_valtype_kind(params->data[i]);
         char why[160];
         if (!value_parse(args[i], kind, call->store, &call->args.data[i], why, sizeof why)) {
-            fprintf(stderr, "wasmhost invoke: argument %d of \"%s\" ('%s') is not a valid %s: %s\n", i + 1,
-                    func_name, args[i], wh_valkind_name(kind), why);
+            fprintf(stderr, "wasmhost invoke: argument %d of \"%s\" ('%s') is not a valid %s: %s\n", i + 1, func_name,
+                    args[i], wh_valkind_name(kind), why);
             return CLI_USAGE;
         }
     }

@@ -36,9 +36,21 @@ static bool parse_bytes(const char *text, uint64_t *out)
     unsigned shift = 0;
     switch (*end) {
     case '\0': break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
     default: return false;
     }
     if (shift && (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0 || strcmp(end, "i") == 0))
@@ -67,7 +79,10 @@ static bool parse_duration(const char *text, uint64_t *out_ns)
             }
         }
     }
-    static const struct { const char *unit; uint64_t ns; } units[] = {
+    static const struct {
+        const char *unit;
+        uint64_t ns;
+    } units[] = {
         {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}, {"m", 60000000000}, {"h", 3600000000000},
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
@@ -240,10 +255,7 @@ void cli_limits_report(const cli_limits *limits, const wasm_store_t *store, cons
         fprintf(stderr, "wasmhost: limit: call stack exhausted: the wasm stack is %llu bytes (%s)\n",
                 (unsigned long long)settings.max_stack_bytes, limits->has_max_stack ? "--max-stack" : "the default");
         break;
-    case WH_TRAP_CODE_INTERRUPTED:
-        fputs("wasmhost: limit: interrupted\n", stderr);
-        break;
-    default:
-        break;
+    case WH_TRAP_CODE_INTERRUPTED: fputs("wasmhost: limit: interrupted\n", stderr); break;
+    default: break;
     }
 }

@@ -6,12 +6,12 @@
 
 typedef struct cli_limits {
     bool has_max_memory, has_max_table, has_fuel, has_timeout, has_max_stack;
-    uint64_t max_memory;     /* bytes */
-    uint64_t max_table;      /* elements */
-    uint64_t fuel;           /* units */
+    uint64_t max_memory; /* bytes */
+    uint64_t max_table;  /* elements */
+    uint64_t fuel;       /* units */
     uint64_t timeout_ns;
     const char *timeout_text; /* as given, for messages */
-    uint64_t max_stack;      /* bytes */
+    uint64_t max_stack;       /* bytes */
     uint64_t deadline_set_ns; /* CLOCK_MONOTONIC when the deadline was set */
 } cli_limits;
 

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define TABLE_COUNT (sizeof ((cli_arguments *)NULL)->tables / sizeof ((cli_arguments *)NULL)->tables[0])
+#define TABLE_COUNT (sizeof((cli_arguments *)NULL)->tables / sizeof((cli_arguments *)NULL)->tables[0])
 
 void cli_arguments_start(cli_arguments *args, const cli_command_line *command, int argc, char **argv,
                          const cli_option *options, size_t count)
@@ -74,8 +74,7 @@ static const cli_option *find_option(const cli_arguments *args, const char *arg)
     for (size_t t = 0; t < args->table_count; t++) {
         for (size_t i = 0; i < args->tables[t].count; i++) {
             const cli_option *option = &args->tables[t].options[i];
-            if (strlen(option->name) == length && strncmp(option->name, arg, length) == 0 &&
-                !(option->flag && equals))
+            if (strlen(option->name) == length && strncmp(option->name, arg, length) == 0 && !(option->flag && equals))
                 return option;
         }
     }

@@ -30,7 +30,7 @@ typedef struct cli_option_table {
 
 /* What the parser needs to know of a command besides its options. */
 typedef struct cli_command_line {
-    const char *name;  /* "run": messages start "wasmhost run: " */
+    const char *name; /* "run": messages start "wasmhost run: " */
     /* The --help text; each %s in it (and no other %) stands for the help lines of the next table. */
     const char *usage;
     /* What follows a usage error's message: NULL for a blank line and the --help text. */

@@ -252,8 +252,9 @@ static int link_imports(const char *path, const wasm_module_t *module, wh_wasi_t
             memcmp(module_name->data, wasi_module_name, module_name->size) == 0)
             continue;
         if (!foreign)
-            fprintf(stderr, "wasmhost: %s imports what `wasmhost run` does not provide (it provides only "
-                            "the \"%s\" functions):\n",
+            fprintf(stderr,
+                    "wasmhost: %s imports what `wasmhost run` does not provide (it provides only "
+                    "the \"%s\" functions):\n",
                     path, wasi_module_name);
         foreign = true;
         import_print(stderr, import);

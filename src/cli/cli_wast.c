@@ -83,7 +83,6 @@ static void sb_name(strbuf *sb, const char *data, size_t length)
     wasm_byte_vec_delete(&text);
 }
 
-
 /* ---- the script's state ---- */
 
 /* An instance the script made, with its exports looked up by name (in export order). */
@@ -311,10 +310,8 @@ static bool value_matches(const json_value *expected, const wasm_val_t *got)
     uint32_t bits32, expected32;
     uint64_t bits64, expected64;
     switch (got->kind) {
-    case WASM_I32:
-        return got->of.i32 == expected->value.of.i32;
-    case WASM_I64:
-        return got->of.i64 == expected->value.of.i64;
+    case WASM_I32: return got->of.i32 == expected->value.of.i32;
+    case WASM_I64: return got->of.i64 == expected->value.of.i64;
     case WASM_F32:
         memcpy(&bits32, &got->of.f32, sizeof bits32);
         memcpy(&expected32, &expected->value.of.f32, sizeof expected32);
@@ -367,9 +364,9 @@ static bool spectest_create(script *s)
         size_t param_count;
         wasm_valkind_t params[2];
     } prints[] = {
-        {"print", 0, {WASM_I32, WASM_I32}},       {"print_i32", 1, {WASM_I32, WASM_I32}},
-        {"print_i64", 1, {WASM_I64, WASM_I64}},   {"print_f32", 1, {WASM_F32, WASM_F32}},
-        {"print_f64", 1, {WASM_F64, WASM_F64}},   {"print_i32_f32", 2, {WASM_I32, WASM_F32}},
+        {"print", 0, {WASM_I32, WASM_I32}},         {"print_i32", 1, {WASM_I32, WASM_I32}},
+        {"print_i64", 1, {WASM_I64, WASM_I64}},     {"print_f32", 1, {WASM_F32, WASM_F32}},
+        {"print_f64", 1, {WASM_F64, WASM_F64}},     {"print_i32_f32", 2, {WASM_I32, WASM_F32}},
         {"print_f64_f64", 2, {WASM_F64, WASM_F64}},
     };
     for (size_t i = 0; i < sizeof prints / sizeof prints[0]; i++) {
@@ -389,8 +386,8 @@ static bool spectest_create(script *s)
     static const struct {
         const char *name;
         wasm_valkind_t kind;
-    } globals[] = {{"global_i32", WASM_I32}, {"global_i64", WASM_I64},
-                   {"global_f32", WASM_F32}, {"global_f64", WASM_F64}};
+    } globals[] = {
+        {"global_i32", WASM_I32}, {"global_i64", WASM_I64}, {"global_f32", WASM_F32}, {"global_f64", WASM_F64}};
     for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++) {
         wasm_val_t value = {.kind = globals[i].kind};
         switch (globals[i].kind) {
@@ -466,10 +463,7 @@ static bool add_name(named_instance **list, size_t *count, const char *name, siz
 }
 
 /* Do the `length` bytes at a and b match? An empty wasm name may have no data (NULL). */
-static bool same_bytes(const char *a, const char *b, size_t length)
-{
-    return length == 0 || memcmp(a, b, length) == 0;
-}
+static bool same_bytes(const char *a, const char *b, size_t length) { return length == 0 || memcmp(a, b, length) == 0; }
 
 /* The latest entry by that name wins (a later module may reuse a name). */
 static named_instance *find_name(named_instance *list, size_t count, const char *name, size_t length)
@@ -576,7 +570,8 @@ static bool resolve_imports(script *s, const wasm_module_t *module, wasm_extern_
             sb_name(message, module_name->data, module_name->size);
             sb_printf(message, ".");
             sb_name(message, name->data, name->size);
-            sb_printf(message, " (%s)", wh_externkind_name(wasm_externtype_kind(wasm_importtype_type(imports.data[i]))));
+            sb_printf(message, " (%s)",
+                      wh_externkind_name(wasm_externtype_kind(wasm_importtype_type(imports.data[i]))));
             resolved = false;
         }
     }
@@ -720,8 +715,7 @@ static instance_record *action_instance(script *s, json_t *action, strbuf *why)
     if (!s->have_current)
         sb_printf(why, "no module has been defined yet");
     else if (!s->current)
-        sb_printf(why, "the current module is not available (the module command of line %d failed)",
-                  s->current_line);
+        sb_printf(why, "the current module is not available (the module command of line %d failed)", s->current_line);
     return s->current;
 }
 
@@ -743,8 +737,7 @@ static void run_invoke(script *s, json_t *action, const wasm_func_t *func, const
     const wasm_valtype_vec_t *params = wasm_functype_params(type);
     json_t *args = json_object_get(action, "args");
     if (json_array_size(args) != params->size) {
-        sb_printf(why, "the function takes %zu arguments, the script gives %zu", params->size,
-                  json_array_size(args));
+        sb_printf(why, "the function takes %zu arguments, the script gives %zu", params->size, json_array_size(args));
         return;
     }
     /* The arguments' references are the script's host references: the array is freed, the
@@ -869,8 +862,7 @@ static void command_module(script *s, json_t *command, int line)
         add_name(&s->named, &s->named_count, name, length, record);
     if (result != INSTANTIATED) {
         strbuf detail = {0};
-        sb_printf(&detail, "%s %s: %s", filename ? filename : "?", instantiate_result_text(result),
-                  sb_text(&message));
+        sb_printf(&detail, "%s %s: %s", filename ? filename : "?", instantiate_result_text(result), sb_text(&message));
         record_failure(s, line, "module", &detail);
         free(detail.data);
     }
@@ -1012,8 +1004,7 @@ static void command_assert_module(script *s, json_t *command, const char *type, 
             if (message.length)
                 sb_printf(&detail, ": %s", sb_text(&message));
         } else if (s->options->strict && !message_matches(sb_text(&message), text)) {
-            sb_printf(&detail, "expected %s \"%s\", got: %s", instantiate_result_text(wanted), text,
-                      sb_text(&message));
+            sb_printf(&detail, "expected %s \"%s\", got: %s", instantiate_result_text(wanted), text, sb_text(&message));
         } else {
             passed = true;
         }
@@ -1039,8 +1030,8 @@ static void run_command(script *s, json_t *command)
         command_module(s, command, line);
     } else if (strcmp(type, "register") == 0) {
         command_register(s, command, line);
-    } else if (strcmp(type, "action") == 0 || strcmp(type, "assert_return") == 0 ||
-               strcmp(type, "assert_trap") == 0 || strcmp(type, "assert_exhaustion") == 0) {
+    } else if (strcmp(type, "action") == 0 || strcmp(type, "assert_return") == 0 || strcmp(type, "assert_trap") == 0 ||
+               strcmp(type, "assert_exhaustion") == 0) {
         command_action(s, command, type, line);
     } else if (strcmp(type, "assert_invalid") == 0 || strcmp(type, "assert_malformed") == 0 ||
                strcmp(type, "assert_unlinkable") == 0 || strcmp(type, "assert_uninstantiable") == 0) {

@@ -33,12 +33,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"validate", cli_validate},
-    {"inspect", cli_inspect},
-    {"invoke", cli_invoke},
-    {"run", cli_run},
-    {"wast", cli_wast},
-    {"serve", cli_serve},
+    {"validate", cli_validate}, {"inspect", cli_inspect}, {"invoke", cli_invoke},
+    {"run", cli_run},           {"wast", cli_wast},       {"serve", cli_serve},
 };
 
 int main(int argc, char **argv)
@@ -125,7 +121,8 @@ const char *cli_error_message(void)
     const char *p = message;
     while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')
         p++;
-    if (p > message && p[0] == ':' && p[1] == ' ' && (strncmp(message, "wasm_", 5) == 0 || strncmp(message, "wh_", 3) == 0))
+    if (p > message && p[0] == ':' && p[1] == ' ' &&
+        (strncmp(message, "wasm_", 5) == 0 || strncmp(message, "wh_", 3) == 0))
         return p + 2;
     return message;
 }

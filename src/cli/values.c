@@ -173,8 +173,9 @@ static bool parse_ref(const char *text, wasm_valkind_t kind, wasm_store_t *store
             return true;
         }
     }
-    set_reason(why, why_size, kind == WASM_EXTERNREF ? "expected null or a host reference number"
-                                                     : "only null can be passed as a funcref");
+    set_reason(why, why_size,
+               kind == WASM_EXTERNREF ? "expected null or a host reference number"
+                                      : "only null can be passed as a funcref");
     return false;
 }
 
@@ -195,18 +196,14 @@ bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, was
             return false;
         out->of.i64 = (int64_t)bits;
         return true;
-    case WASM_F32:
-        return parse_float(text, false, out, why, why_size);
-    case WASM_F64:
-        return parse_float(text, true, out, why, why_size);
+    case WASM_F32: return parse_float(text, false, out, why, why_size);
+    case WASM_F64: return parse_float(text, true, out, why, why_size);
     case WASM_FUNCREF:
-    case WASM_EXTERNREF:
-        return parse_ref(text, kind, store, out, why, why_size);
+    case WASM_EXTERNREF: return parse_ref(text, kind, store, out, why, why_size);
     }
     set_reason(why, why_size, "%s values cannot be given on the command line", wh_valkind_name(kind));
     return false;
 }
-
 
 void cli_print_name(FILE *out, const wasm_name_t *name)
 {

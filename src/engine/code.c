@@ -89,8 +89,8 @@ static uint32_t dump_offset_of(const eng_code *code, uint32_t cell)
 void eng_code_dump(const eng_code *code, FILE *out)
 {
     fprintf(out, "params %u, locals %u (slots 0..%u), results %u, frame slots %u, %u cells, %u offsets\n",
-            code->param_count, code->local_count, code->local_count ? code->local_count - 1 : 0,
-            code->result_count, code->frame_slots, code->cell_count, code->offset_count);
+            code->param_count, code->local_count, code->local_count ? code->local_count - 1 : 0, code->result_count,
+            code->frame_slots, code->cell_count, code->offset_count);
     for (uint32_t i = 0; i < code->constant_count; i++)
         fprintf(out, "        constant s%u = 0x%llx\n", code->local_count + i, (unsigned long long)code->constants[i]);
     uint32_t pc = 0;
@@ -132,13 +132,12 @@ void eng_code_dump(const eng_code *code, FILE *out)
             else if (strcmp(name, "imm") == 0 || strcmp(name, "lo") == 0 || strcmp(name, "hi") == 0)
                 fprintf(out, " %s=0x%x", name, value);
             else if (strcmp(name, "offset") == 0 || strcmp(name, "cost") == 0 || strcmp(name, "func") == 0 ||
-                     strcmp(name, "global") == 0 ||
-                     strcmp(name, "table") == 0 || strcmp(name, "type") == 0 || strcmp(name, "elem") == 0 ||
-                     strcmp(name, "data") == 0 || strcmp(name, "dst_table") == 0 ||
+                     strcmp(name, "global") == 0 || strcmp(name, "table") == 0 || strcmp(name, "type") == 0 ||
+                     strcmp(name, "elem") == 0 || strcmp(name, "data") == 0 || strcmp(name, "dst_table") == 0 ||
                      strcmp(name, "src_table") == 0)
                 /* CALL_INDIRECT's "elem" is a slot; everywhere else an index. */
-                fprintf(out, opcode == ENG_OP_CALL_INDIRECT && strcmp(name, "elem") == 0 ? " %s=s%u" : " %s=%u",
-                        name, value);
+                fprintf(out, opcode == ENG_OP_CALL_INDIRECT && strcmp(name, "elem") == 0 ? " %s=s%u" : " %s=%u", name,
+                        value);
             else
                 fprintf(out, " %s=s%u", name, value);
         }

@@ -48,6 +48,8 @@ struct eng_module;
  * when the jump is taken, a look at the store's stop flag (deadline passed, interrupt: traps
  * "deadline exceeded" or "interrupted"); NAME_BACK_FUEL also charges `cost` fuel (traps "fuel
  * exhausted"). Both families list the branches in the same order as ENG_OPCODES. */
+/* One row per opcode (or pair), aligned by hand. */
+/* clang-format off */
 #define ENG_BACK_EDGE_OPCODES(X, SUFFIX, COST_CELLS, COST)                                       \
     X(BR##SUFFIX, 1 + COST_CELLS, "target" COST)                                                \
     X(BR_IF##SUFFIX, 2 + COST_CELLS, "cond target" COST)                                        \
@@ -229,12 +231,13 @@ struct eng_module;
     X(I32_TRUNC_SAT_F64_S, 2, "d a") X(I32_TRUNC_SAT_F64_U, 2, "d a")                         \
     X(I64_TRUNC_SAT_F32_S, 2, "d a") X(I64_TRUNC_SAT_F32_U, 2, "d a")                         \
     X(I64_TRUNC_SAT_F64_S, 2, "d a") X(I64_TRUNC_SAT_F64_U, 2, "d a")
+/* clang-format on */
 
 typedef enum eng_opcode {
 #define ENG_OPCODE_ENUM(name, count, operands) ENG_OP_##name,
     ENG_OPCODES(ENG_OPCODE_ENUM)
 #undef ENG_OPCODE_ENUM
-    ENG_OP_COUNT
+        ENG_OP_COUNT
 } eng_opcode;
 
 /* Operand cell count per opcode (-1: variable, see BR_TABLE), and names for dumps. */
@@ -263,28 +266,28 @@ typedef struct eng_code_offset {
 typedef struct eng_code {
     uint32_t *cells;
     uint32_t cell_count;
-    uint32_t param_count;  /* slots holding parameters */
-    uint32_t local_count;  /* params + declared locals: slots zeroed on entry are [param_count, local_count) */
+    uint32_t param_count; /* slots holding parameters */
+    uint32_t local_count; /* params + declared locals: slots zeroed on entry are [param_count, local_count) */
     uint32_t result_count;
-    uint32_t constant_count; /* slots [local_count, local_count + constant_count) hold constants */
-    uint64_t *constants;     /* their values, copied into the frame on entry */
-    uint32_t frame_slots;  /* every slot the frame may touch, including call areas */
+    uint32_t constant_count;  /* slots [local_count, local_count + constant_count) hold constants */
+    uint64_t *constants;      /* their values, copied into the frame on entry */
+    uint32_t frame_slots;     /* every slot the frame may touch, including call areas */
     eng_code_offset *offsets; /* sorted by cell; one per instruction that may trap or call */
     uint32_t offset_count;
-    uint32_t checks;      /* ENG_CHECK_* compiled in */
-    uint32_t entry_fuel;  /* fuel charged on entry (ENG_CHECK_FUEL; else 0) */
+    uint32_t checks;     /* ENG_CHECK_* compiled in */
+    uint32_t entry_fuel; /* fuel charged on entry (ENG_CHECK_FUEL; else 0) */
 } eng_code;
 
 /* compile.c: validates one function body and translates it. `func_index` is the index in the
  * module's function index space. On error the message names the function, the byte offset and
  * the reason (e.g. "function 3 at offset 0x1a2: type mismatch: expected i32, found f64"). */
 typedef struct eng_compile_scratch eng_compile_scratch; /* working memory reused from one function to the next */
-eng_compile_scratch *eng_compile_scratch_new(void);       /* NULL when out of memory */
+eng_compile_scratch *eng_compile_scratch_new(void);     /* NULL when out of memory */
 void eng_compile_scratch_free(eng_compile_scratch *scratch);
 /* `scratch` may be NULL (then each call allocates its own): passing one saves the allocations
  * of many small functions. */
 eng_error *eng_compile_function(const struct eng_module *module, uint32_t func_index, eng_compile_scratch *scratch,
-                           eng_code **out);
+                                eng_code **out);
 /* The checks eng_compile_function emits from now on, on the calling thread (eng_module_load compiles
  * through eng_compile_function, so set this before loading). Returns the previous setting. The
  * default is ENG_CHECK_EPOCH (the environment variable WASMHOST_COMPILE_CHECKS = none, epoch,

@@ -31,10 +31,7 @@ static void eng_compile_unreachable(compiler *c, const eng_wasm_instruction *ins
     eng_set_unreachable(c);
 }
 
-static void eng_compile_nop(compiler *c, const eng_wasm_instruction *instruction)
-{
-    (void)c, (void)instruction;
-}
+static void eng_compile_nop(compiler *c, const eng_wasm_instruction *instruction) { (void)c, (void)instruction; }
 
 static void eng_compile_block(compiler *c, const eng_wasm_instruction *instruction)
 {
@@ -137,7 +134,10 @@ static void eng_compile_ref_func(compiler *c, const eng_wasm_instruction *instru
         eng_fail(c, "unknown function %u", func);
     const uint8_t *declared = c->module->declared_funcs;
     if (!declared || !(declared[func / 8] & (1u << (func % 8))))
-        eng_fail(c, "undeclared function reference: function %u must appear in an element segment, export or global initializer to be used by ref.func", func);
+        eng_fail(c,
+                 "undeclared function reference: function %u must appear in an element segment, export or global "
+                 "initializer to be used by ref.func",
+                 func);
     uint32_t d = push(c, ENG_FUNCREF);
     if (live(c))
         set_fresh(c, emit2(c, instruction->op, d, func));
@@ -176,8 +176,7 @@ _Noreturn void eng_fail_missing_end(compiler *c, uint32_t open_blocks)
 static void compile_body(compiler *c)
 {
     const eng_functype *type = c->type;
-    eng_push_frame(c, FRAME_FUNCTION,
-               (blocktype){0, type->result_count, NULL, eng_functype_results(type)});
+    eng_push_frame(c, FRAME_FUNCTION, (blocktype){0, type->result_count, NULL, eng_functype_results(type)});
     while (c->depth > 0) { /* the function's final `end` closes its frame */
         if (c->pos >= c->end)
             eng_fail_missing_end(c, c->depth);
@@ -250,10 +249,7 @@ struct eng_compile_scratch {
     compiler compiler;
 };
 
-eng_compile_scratch *eng_compile_scratch_new(void)
-{
-    return calloc(1, sizeof(eng_compile_scratch));
-}
+eng_compile_scratch *eng_compile_scratch_new(void) { return calloc(1, sizeof(eng_compile_scratch)); }
 
 void eng_compile_scratch_free(eng_compile_scratch *scratch)
 {
@@ -299,7 +295,8 @@ static void compiler_reset(compiler *c)
     c->constant_uses = kept.constant_uses;
 }
 
-eng_error *eng_compile_function(const eng_module *module, uint32_t func_index, eng_compile_scratch *scratch, eng_code **out)
+eng_error *eng_compile_function(const eng_module *module, uint32_t func_index, eng_compile_scratch *scratch,
+                                eng_code **out)
 {
     *out = NULL;
     if (func_index < module->imported_func_count || func_index - module->imported_func_count >= module->func_def_count)
@@ -348,7 +345,7 @@ eng_error *eng_compile_function(const eng_module *module, uint32_t func_index, e
     eng_choose_constants(c);
     c->stack_base = c->local_count + c->constant_count;
     eng_reserve(c, (void **)&c->local_readers, &c->local_reader_capacity, c->stack_base ? c->stack_base : 1,
-            sizeof *c->local_readers);
+                sizeof *c->local_readers);
     memset(c->local_readers, 0xff, c->stack_base * sizeof *c->local_readers); /* all NONE */
     /* Bounds the code a small body may expand into (through branch copies). */
     uint64_t limit = (uint64_t)c->def->body_size * 64 + (1u << 20);

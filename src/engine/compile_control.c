@@ -37,13 +37,16 @@ void eng_push_frame(compiler *c, uint8_t kind, blocktype bt)
  * result is `when_true`; ENG_OP_COUNT when there is none. */
 static eng_opcode fused_branch(uint32_t compare, bool when_true)
 {
-    static const struct { eng_opcode compare, if_true, if_false; } table[] = {
-#define PAIR(T, A, B) {ENG_OP_##T##_##A, ENG_OP_BR_IF_##T##_##A, ENG_OP_BR_IF_##T##_##B}, \
-                      {ENG_OP_##T##_##B, ENG_OP_BR_IF_##T##_##B, ENG_OP_BR_IF_##T##_##A},
+    static const struct {
+        eng_opcode compare, if_true, if_false;
+    } table[] = {
+#define PAIR(T, A, B)                                                   \
+    {ENG_OP_##T##_##A, ENG_OP_BR_IF_##T##_##A, ENG_OP_BR_IF_##T##_##B}, \
+        {ENG_OP_##T##_##B, ENG_OP_BR_IF_##T##_##B, ENG_OP_BR_IF_##T##_##A},
         PAIR(I32, EQ, NE) PAIR(I32, LT_S, GE_S) PAIR(I32, LT_U, GE_U) PAIR(I32, GT_S, LE_S) PAIR(I32, GT_U, LE_U)
-        PAIR(I64, EQ, NE) PAIR(I64, LT_S, GE_S) PAIR(I64, LT_U, GE_U) PAIR(I64, GT_S, LE_S) PAIR(I64, GT_U, LE_U)
+            PAIR(I64, EQ, NE) PAIR(I64, LT_S, GE_S) PAIR(I64, LT_U, GE_U) PAIR(I64, GT_S, LE_S) PAIR(I64, GT_U, LE_U)
 #undef PAIR
-        {ENG_OP_I32_EQZ, ENG_OP_BR_UNLESS, ENG_OP_BR_IF},
+                {ENG_OP_I32_EQZ, ENG_OP_BR_UNLESS, ENG_OP_BR_IF},
         {ENG_OP_I64_EQZ, ENG_OP_BR_IF_I64_EQZ, ENG_OP_BR_IF_I64_NEZ},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
@@ -65,9 +68,9 @@ static uint32_t emit_conditional(compiler *c, bool when_true, uint32_t cond, uin
         eng_opcode fused = fused_branch(compare, when_true);
         if (fused != ENG_OP_COUNT && at + 1 + (uint32_t)count == c->cell_count) {
             eng_opcode with_add = fused == ENG_OP_BR_IF_I32_NE     ? ENG_OP_I32_ADD_BR_IF_NE
-                                 : fused == ENG_OP_BR_IF_I32_LT_S ? ENG_OP_I32_ADD_BR_IF_LT_S
-                                 : fused == ENG_OP_BR_IF_I32_LT_U ? ENG_OP_I32_ADD_BR_IF_LT_U
-                                                                 : ENG_OP_COUNT;
+                                  : fused == ENG_OP_BR_IF_I32_LT_S ? ENG_OP_I32_ADD_BR_IF_LT_S
+                                  : fused == ENG_OP_BR_IF_I32_LT_U ? ENG_OP_I32_ADD_BR_IF_LT_U
+                                                                   : ENG_OP_COUNT;
             uint32_t step = c->before_last_cell;
             if (with_add != ENG_OP_COUNT && step != NONE && step + 4 == at && c->cells[step] == ENG_OP_I32_ADD) {
                 /* The loop's step just before its test (a two-operand compare): one instruction for both. */
@@ -226,7 +229,7 @@ static operand *pop_results(compiler *c, frame *f)
     operand *results = eng_pop_values(c, f->results, f->result_count);
     if (c->height != f->height)
         eng_fail(c, "type mismatch: %u more value%s on the stack than the block's %u result%s", c->height - f->height,
-             c->height - f->height == 1 ? "" : "s", f->result_count, f->result_count == 1 ? "" : "s");
+                 c->height - f->height == 1 ? "" : "s", f->result_count, f->result_count == 1 ? "" : "s");
     return results;
 }
 
@@ -370,7 +373,7 @@ void eng_compile_br_table(compiler *c, const eng_wasm_instruction *instruction)
         target->table_serial = serial;
         if (label_arity(target) != arity)
             eng_fail(c, "type mismatch: br_table targets have different numbers of values (%u and %u)",
-                 label_arity(target), arity);
+                     label_arity(target), arity);
         /* Pushed back as popped: an unknown operand stays unknown for the next label. */
         operand *values = eng_pop_values(c, label_types(target), arity);
         for (uint32_t k = 0; k < arity; k++)
@@ -383,7 +386,8 @@ void eng_compile_br_table(compiler *c, const eng_wasm_instruction *instruction)
         if ((uint64_t)c->cell_count + 3 + count + 1 > c->cell_limit)
             eng_fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
         uint32_t at = emit_opcode(c, ENG_OP_BR_TABLE, 0);
-        eng_reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 2 + count + 1, sizeof *c->cells);
+        eng_reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 2 + count + 1,
+                    sizeof *c->cells);
         CELL(index.slot);
         CELL(count);
         uint32_t first = c->cell_count;
@@ -397,8 +401,7 @@ void eng_compile_br_table(compiler *c, const eng_wasm_instruction *instruction)
                 target->stub_serial = serial;
                 target->stub_cell = NONE;
                 /* With checks, a loop is entered through a back-edge instruction in a stub. */
-                target->needs_stub = branch_needs_moves(c, target, values) ||
-                                     (c->checks && target->kind == FRAME_LOOP);
+                target->needs_stub = branch_needs_moves(c, target, values) || (c->checks && target->kind == FRAME_LOOP);
             }
             if (target->needs_stub)
                 continue;
@@ -407,7 +410,7 @@ void eng_compile_br_table(compiler *c, const eng_wasm_instruction *instruction)
                 c->cells[operand_cell] = target->label_cell - at;
             } else {
                 eng_reserve(c, (void **)&c->patches, &c->patch_capacity, (uint64_t)c->patch_count + 1,
-                        sizeof *c->patches);
+                            sizeof *c->patches);
                 c->patches[c->patch_count] = (patch){operand_cell, at, target->patch_head};
                 target->patch_head = c->patch_count++;
                 target->label_used = true;
@@ -483,7 +486,7 @@ void eng_compile_call_indirect(compiler *c, const eng_wasm_instruction *instruct
         eng_fail(c, "unknown table %u", table);
     if (c->module->tables[table].element_type != ENG_FUNCREF)
         eng_fail(c, "type mismatch: call_indirect needs a funcref table, table %u holds %s", table,
-             type_name((uint8_t)c->module->tables[table].element_type));
+                 type_name((uint8_t)c->module->tables[table].element_type));
     const eng_functype *type = &c->module->types[type_index];
     operand elem = pop(c, ENG_I32);
     uint32_t base = pop_arguments(c, type);

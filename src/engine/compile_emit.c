@@ -48,10 +48,7 @@ void eng_reserve(compiler *c, void **array, uint32_t *capacity, uint64_t needed,
 
 /* ---- reading the body ---- */
 
-_Noreturn void eng_fail_end(compiler *c)
-{
-    eng_malformed(c, "unexpected end of section or function");
-}
+_Noreturn void eng_fail_end(compiler *c) { eng_malformed(c, "unexpected end of section or function"); }
 
 /* Signed LEB128 of `bits` bits (32, 33 or 64). */
 int64_t eng_read_signed(compiler *c, int bits)
@@ -118,12 +115,14 @@ uint8_t eng_read_valtype(compiler *c)
 {
     uint8_t byte = read_byte(c);
     switch (byte) {
-    case ENG_I32: case ENG_I64: case ENG_F32: case ENG_F64: case ENG_FUNCREF: case ENG_EXTERNREF:
-        return byte;
-    case ENG_V128:
-        eng_malformed(c, "v128 values are not supported (SIMD is not implemented)");
-    default:
-        eng_malformed(c, "malformed value type 0x%02x", byte);
+    case ENG_I32:
+    case ENG_I64:
+    case ENG_F32:
+    case ENG_F64:
+    case ENG_FUNCREF:
+    case ENG_EXTERNREF: return byte;
+    case ENG_V128: eng_malformed(c, "v128 values are not supported (SIMD is not implemented)");
+    default: eng_malformed(c, "malformed value type 0x%02x", byte);
     }
 }
 
@@ -189,7 +188,7 @@ uint32_t eng_open_region(compiler *c)
 void eng_use_region(compiler *c, uint32_t cell, uint32_t r)
 {
     eng_reserve(c, (void **)&c->region_uses, &c->region_use_capacity, (uint64_t)c->region_use_count + 1,
-            sizeof *c->region_uses);
+                sizeof *c->region_uses);
     c->region_uses[c->region_use_count++] = (region_use){cell, r};
 }
 
@@ -209,7 +208,7 @@ eng_opcode eng_back_edge_form(uint32_t op, bool fuel)
     default:
         if (op >= ENG_OP_BR_IF_I32_EQ && op <= ENG_OP_I32_ADD_BR_IF_LT_U)
             return (eng_opcode)((fuel ? ENG_OP_BR_IF_I32_EQ_BACK_FUEL : ENG_OP_BR_IF_I32_EQ_BACK) +
-                               (op - ENG_OP_BR_IF_I32_EQ));
+                                (op - ENG_OP_BR_IF_I32_EQ));
         return ENG_OP_COUNT;
     }
 }

@@ -70,15 +70,15 @@ typedef struct frame {
     bool label_used;   /* a forward branch to this frame's label was emitted */
     uint32_t param_count, result_count;
     const eng_valtype *params, *results;
-    uint32_t height;        /* operand stack height at entry, parameters excluded */
-    uint32_t label_cell;    /* loop: the cell its label points at */
-    uint32_t patch_head;    /* forward branches waiting for the label (index into patches) */
-    uint32_t else_opcode;   /* if: the BR_UNLESS that jumps to the else branch or the end */
-    uint32_t region;        /* loop entered live, with fuel: the fuel region its label starts */
+    uint32_t height;      /* operand stack height at entry, parameters excluded */
+    uint32_t label_cell;  /* loop: the cell its label points at */
+    uint32_t patch_head;  /* forward branches waiting for the label (index into patches) */
+    uint32_t else_opcode; /* if: the BR_UNLESS that jumps to the else branch or the end */
+    uint32_t region;      /* loop entered live, with fuel: the fuel region its label starts */
     /* br_table bookkeeping, valid while the fields' serial equals the table's */
-    uint32_t table_serial;  /* label already checked against the operands */
-    uint32_t stub_serial;   /* needs_stub and stub_cell computed */
-    bool needs_stub;        /* the values must be copied: jump to a stub at stub_cell */
+    uint32_t table_serial; /* label already checked against the operands */
+    uint32_t stub_serial;  /* needs_stub and stub_cell computed */
+    bool needs_stub;       /* the values must be copied: jump to a stub at stub_cell */
     uint32_t stub_cell;
 } frame;
 
@@ -108,8 +108,8 @@ typedef struct blocktype {
 typedef struct compiler {
     jmp_buf on_error;
     eng_error *error;
-    bool is_malformed; /* the error is a decoding error, not a validation error */
-    bool scanning;  /* decoding only: looking for a decoding error after a validation error */
+    bool is_malformed;  /* the error is a decoding error, not a validation error */
+    bool scanning;      /* decoding only: looking for a decoding error after a validation error */
     eng_error *invalid; /* the validation error, while scanning */
 
     const eng_module *module;
@@ -125,13 +125,16 @@ typedef struct compiler {
     /* Constants with slots of their own (see code.h), found by a scan before compiling. */
     uint64_t *constants;
     uint32_t constant_count;
-    struct constant_use { uint64_t bits; uint64_t weight; } *constant_uses; /* the scan's tally */
+    struct constant_use {
+        uint64_t bits;
+        uint64_t weight;
+    } * constant_uses; /* the scan's tally */
     uint32_t constant_use_count;
     /* Pending operands, per local as a list from the highest: materializing a local costs only
      * its own readers, however deep the stack. */
     uint32_t *local_readers; /* per local: height of the highest operand reading it, or NONE */
     uint32_t local_reader_capacity;
-    uint32_t pending_count;  /* all pending operands */
+    uint32_t pending_count; /* all pending operands */
 
     operand *stack;
     uint32_t height, stack_capacity, max_height;
@@ -184,10 +187,7 @@ static inline const char *type_name(uint8_t type)
     return type == TYPE_UNKNOWN ? "any value" : eng_valtype_name((eng_valtype)type);
 }
 
-static inline uint32_t instr_offset(const compiler *c)
-{
-    return c->def->body_offset + (uint32_t)(c->instr - c->body);
-}
+static inline uint32_t instr_offset(const compiler *c) { return c->def->body_offset + (uint32_t)(c->instr - c->body); }
 
 /* The body breaks a validation rule. */
 _Noreturn __attribute__((format(printf, 2, 3))) void eng_fail(compiler *c, const char *format, ...);
@@ -246,7 +246,7 @@ static inline uint32_t emit_opcode(compiler *c, eng_opcode opcode, int operand_c
     if ((uint64_t)c->cell_count + 1 + (uint32_t)operand_count > c->cell_limit)
         eng_fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
     eng_reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 1 + (uint32_t)operand_count,
-            sizeof *c->cells);
+                sizeof *c->cells);
     c->fresh_cell = NONE;
     uint32_t at = c->cell_count;
     c->cells[c->cell_count++] = opcode;
@@ -426,10 +426,7 @@ static inline bool top_is_fresh(compiler *c)
 }
 
 /* The d operand cell of the last instruction when it computed the top operand, else NONE. */
-static inline uint32_t fresh_result(compiler *c)
-{
-    return top_is_fresh(c) ? c->fresh_cell : NONE;
-}
+static inline uint32_t fresh_result(compiler *c) { return top_is_fresh(c) ? c->fresh_cell : NONE; }
 
 void eng_push_frame(compiler *c, uint8_t kind, blocktype bt);
 /* `cond` and `fused_cell`: for if, see emit_conditional. */

@@ -105,7 +105,7 @@ static uint32_t read_memarg(compiler *c, uint32_t natural_alignment_log2)
     eng_require_memory(c);
     if (alignment > natural_alignment_log2)
         eng_fail(c, "alignment must not be larger than natural (2^%u > %u bytes)", alignment,
-             1u << natural_alignment_log2);
+                 1u << natural_alignment_log2);
     return offset;
 }
 
@@ -155,7 +155,7 @@ void eng_compile_load(compiler *c, const eng_wasm_instruction *load)
         uint32_t sum_a_b[3];
         eng_opcode fused = fuse_address(c, load->op, last, address.slot, sum_a_b);
         uint32_t at = fused == ENG_OP_COUNT ? emit3(c, (eng_opcode)load->op, d, address.slot, offset)
-                                           : emit5(c, fused, d, sum_a_b[0], sum_a_b[1], sum_a_b[2], offset);
+                                            : emit5(c, fused, d, sum_a_b[0], sum_a_b[1], sum_a_b[2], offset);
         record_offset(c, at);
         set_fresh(c, at);
     }
@@ -211,17 +211,15 @@ static void check_data_segment(compiler *c, uint32_t segment)
 
 /* ---- numeric instructions ---- */
 
-
 /* `op` with a memory operand (see code.h), given the load it absorbs; ENG_OP_COUNT if none. */
 static eng_opcode memory_operand_form(uint32_t op, uint32_t load)
 {
-    static const struct { eng_opcode op, load, fused; } table[] = {
-        {ENG_OP_I32_ADD, ENG_OP_I32_LOAD, ENG_OP_I32_ADD_LOAD},
-        {ENG_OP_F32_ADD, ENG_OP_F32_LOAD, ENG_OP_F32_ADD_LOAD},
-        {ENG_OP_F32_SUB, ENG_OP_F32_LOAD, ENG_OP_F32_SUB_LOAD},
-        {ENG_OP_F32_MUL, ENG_OP_F32_LOAD, ENG_OP_F32_MUL_LOAD},
-        {ENG_OP_F64_ADD, ENG_OP_F64_LOAD, ENG_OP_F64_ADD_LOAD},
-        {ENG_OP_F64_SUB, ENG_OP_F64_LOAD, ENG_OP_F64_SUB_LOAD},
+    static const struct {
+        eng_opcode op, load, fused;
+    } table[] = {
+        {ENG_OP_I32_ADD, ENG_OP_I32_LOAD, ENG_OP_I32_ADD_LOAD}, {ENG_OP_F32_ADD, ENG_OP_F32_LOAD, ENG_OP_F32_ADD_LOAD},
+        {ENG_OP_F32_SUB, ENG_OP_F32_LOAD, ENG_OP_F32_SUB_LOAD}, {ENG_OP_F32_MUL, ENG_OP_F32_LOAD, ENG_OP_F32_MUL_LOAD},
+        {ENG_OP_F64_ADD, ENG_OP_F64_LOAD, ENG_OP_F64_ADD_LOAD}, {ENG_OP_F64_SUB, ENG_OP_F64_LOAD, ENG_OP_F64_SUB_LOAD},
         {ENG_OP_F64_MUL, ENG_OP_F64_LOAD, ENG_OP_F64_MUL_LOAD},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
@@ -305,8 +303,8 @@ void eng_push_constant(compiler *c, uint8_t type, uint32_t low, uint32_t high)
     uint32_t d = push(c, type);
     if (!live(c))
         return;
-    uint32_t at = type == ENG_I32 || type == ENG_F32 ? emit2(c, ENG_OP_CONST32, d, low)
-                                                   : emit3(c, ENG_OP_CONST64, d, low, high);
+    uint32_t at =
+        type == ENG_I32 || type == ENG_F32 ? emit2(c, ENG_OP_CONST32, d, low) : emit3(c, ENG_OP_CONST64, d, low, high);
     set_fresh(c, at);
 }
 
@@ -332,7 +330,7 @@ static void select_values(compiler *c, bool typed)
         /* Untyped select works on numbers only; unknown counts as a number. */
         if (is_ref(a.type) || is_ref(b.type))
             eng_fail(c, "type mismatch: select without a type needs numeric operands, found %s",
-                 type_name(is_ref(a.type) ? a.type : b.type));
+                     type_name(is_ref(a.type) ? a.type : b.type));
         if (a.type != b.type && a.type != TYPE_UNKNOWN && b.type != TYPE_UNKNOWN)
             eng_fail(c, "type mismatch: select operands are %s and %s", type_name(a.type), type_name(b.type));
         type = a.type == TYPE_UNKNOWN ? b.type : a.type;
@@ -405,7 +403,7 @@ void eng_compile_table_init(compiler *c, const eng_wasm_instruction *instruction
         eng_fail(c, "unknown elem segment %u", segment);
     if ((uint8_t)c->module->elems[segment].type != table_type(c, table))
         eng_fail(c, "type mismatch: elem segment %u holds %s, table %u holds %s", segment,
-             type_name((uint8_t)c->module->elems[segment].type), table, type_name(table_type(c, table)));
+                 type_name((uint8_t)c->module->elems[segment].type), table, type_name(table_type(c, table)));
     operand count = pop(c, ENG_I32), source = pop(c, ENG_I32), destination = pop(c, ENG_I32);
     if (live(c))
         record_offset(c, emit5(c, instruction->op, table, segment, destination.slot, source.slot, count.slot));
@@ -425,11 +423,11 @@ void eng_compile_table_copy(compiler *c, const eng_wasm_instruction *instruction
     uint32_t source_table = eng_read_table(c);
     if (table_type(c, destination_table) != table_type(c, source_table))
         eng_fail(c, "type mismatch: table.copy from a %s table to a %s table", type_name(table_type(c, source_table)),
-             type_name(table_type(c, destination_table)));
+                 type_name(table_type(c, destination_table)));
     operand count = pop(c, ENG_I32), source = pop(c, ENG_I32), destination = pop(c, ENG_I32);
     if (live(c))
-        record_offset(c, emit5(c, instruction->op, destination_table, source_table, destination.slot, source.slot,
-                               count.slot));
+        record_offset(
+            c, emit5(c, instruction->op, destination_table, source_table, destination.slot, source.slot, count.slot));
 }
 
 void eng_compile_table_grow(compiler *c, const eng_wasm_instruction *instruction)

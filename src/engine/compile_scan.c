@@ -72,13 +72,17 @@ void eng_choose_constants(compiler *c)
 static void skip_immediates(compiler *c, const eng_wasm_instruction *instruction)
 {
     switch ((eng_wasm_immediates)instruction->immediates) {
-    case ENG_IMM_NONE:
-        break;
-    case ENG_IMM_LABEL: case ENG_IMM_FUNC: case ENG_IMM_LOCAL: case ENG_IMM_GLOBAL: case ENG_IMM_TABLE:
-    case ENG_IMM_ELEM:
-        read_u32(c);
-        break;
-    case ENG_IMM_TYPE_TABLE: case ENG_IMM_MEMARG: case ENG_IMM_ELEM_TABLE: case ENG_IMM_TABLE_TABLE:
+    case ENG_IMM_NONE: break;
+    case ENG_IMM_LABEL:
+    case ENG_IMM_FUNC:
+    case ENG_IMM_LOCAL:
+    case ENG_IMM_GLOBAL:
+    case ENG_IMM_TABLE:
+    case ENG_IMM_ELEM: read_u32(c); break;
+    case ENG_IMM_TYPE_TABLE:
+    case ENG_IMM_MEMARG:
+    case ENG_IMM_ELEM_TABLE:
+    case ENG_IMM_TABLE_TABLE:
         read_u32(c);
         read_u32(c);
         break;
@@ -94,9 +98,7 @@ static void skip_immediates(compiler *c, const eng_wasm_instruction *instruction
     case ENG_IMM_MEMORY_MEMORY:
         eng_read_zero_byte(c);
         /* fall through */
-    case ENG_IMM_MEMORY:
-        eng_read_zero_byte(c);
-        break;
+    case ENG_IMM_MEMORY: eng_read_zero_byte(c); break;
     case ENG_IMM_LABEL_TABLE: {
         uint32_t count = read_u32(c);
         if (count >= (uint64_t)(c->end - c->pos))
@@ -119,8 +121,11 @@ static void skip_immediates(compiler *c, const eng_wasm_instruction *instruction
             eng_malformed(c, "malformed reference type 0x%02x", type);
         break;
     }
-    case ENG_IMM_BLOCKTYPE: case ENG_IMM_I32: case ENG_IMM_I64: case ENG_IMM_F32: case ENG_IMM_F64:
-        break; /* the caller's */
+    case ENG_IMM_BLOCKTYPE:
+    case ENG_IMM_I32:
+    case ENG_IMM_I64:
+    case ENG_IMM_F32:
+    case ENG_IMM_F64: break; /* the caller's */
     }
 }
 
@@ -147,14 +152,16 @@ void eng_scan_body(compiler *c, bool collect_constants)
             c->targets[depth++] = index;
             loop_depth += index == ENG_WASM_LOOP;
             continue;
-        case ENG_IMM_I32: case ENG_IMM_I64: case ENG_IMM_F32: case ENG_IMM_F64: {
+        case ENG_IMM_I32:
+        case ENG_IMM_I64:
+        case ENG_IMM_F32:
+        case ENG_IMM_F64: {
             uint64_t bits = eng_read_constant(c, instruction);
             if (collect_constants)
                 tally_constant(c, bits, loop_depth);
             continue;
         }
-        default:
-            break;
+        default: break;
         }
         if (index == ENG_WASM_ELSE) {
             if (c->targets[depth - 1] != ENG_WASM_IF)

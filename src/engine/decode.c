@@ -10,10 +10,10 @@
  * local is a slot of every frame of the function; engines cap it (V8 and Wasmtime at 50000). */
 #define ENG_MAX_FUNCTION_LOCALS 50000u
 
-#define TRY(expression)         \
-    do {                        \
-        if (!(expression))      \
-            return false;       \
+#define TRY(expression)    \
+    do {                   \
+        if (!(expression)) \
+            return false;  \
     } while (0)
 
 enum section_id {
@@ -33,8 +33,8 @@ enum section_id {
 };
 
 static const char *const section_names[] = {
-    "custom", "type", "import", "function", "table", "memory", "global",
-    "export", "start", "element", "code", "data", "data count",
+    "custom", "type",  "import",  "function", "table", "memory",     "global",
+    "export", "start", "element", "code",     "data",  "data count",
 };
 
 /* Position of each section id in the required order (data count sits between element and code). */
@@ -42,8 +42,8 @@ static const int section_rank[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
 
 typedef struct decoder {
     eng_module *module;
-    int section_id;          /* section being read, -1 outside sections */
-    int64_t function_index;  /* code section: function being read, else -1 */
+    int section_id;         /* section being read, -1 outside sections */
+    int64_t function_index; /* code section: function being read, else -1 */
     bool has_code_section;
     bool has_data_section;
     const uint8_t *name_section; /* payload of the first "name" custom section, NULL if none */
@@ -290,8 +290,7 @@ static bool decode_imports(decoder *d, eng_reader *r)
             TRY(read_globaltype(r, &import->global));
             m->imported_global_count++;
             break;
-        default:
-            return reader_fail_at(r, at, "malformed import kind");
+        default: return reader_fail_at(r, at, "malformed import kind");
         }
         import->kind = (eng_externkind)kind;
     }
@@ -582,16 +581,13 @@ static bool decode_data(decoder *d, eng_reader *r)
             segment->mode = ENG_SEGMENT_ACTIVE;
             TRY(read_constexpr(r, &segment->offset));
             break;
-        case 1:
-            segment->mode = ENG_SEGMENT_PASSIVE;
-            break;
+        case 1: segment->mode = ENG_SEGMENT_PASSIVE; break;
         case 2:
             segment->mode = ENG_SEGMENT_ACTIVE;
             TRY(read_u32_leb(r, &segment->memory_index));
             TRY(read_constexpr(r, &segment->offset));
             break;
-        default:
-            return reader_fail_at(r, flags_at, "malformed data segment kind");
+        default: return reader_fail_at(r, flags_at, "malformed data segment kind");
         }
         TRY(read_u32_leb(r, &segment->size));
         TRY(read_bytes(r, segment->size, &segment->bytes));
@@ -788,10 +784,10 @@ eng_error *eng_module_decode(const uint8_t *bytes, size_t size, eng_module **out
         error = eng_error_new("at offset 0x%x: %s", r.error_offset, reason);
     else if (d.function_index >= 0)
         error = eng_error_new("section %d (%s), function %lld at offset 0x%x: %s", d.section_id,
-                             section_names[d.section_id], (long long)d.function_index, r.error_offset, reason);
+                              section_names[d.section_id], (long long)d.function_index, r.error_offset, reason);
     else
         error = eng_error_new("section %d (%s) at offset 0x%x: %s", d.section_id, section_names[d.section_id],
-                             r.error_offset, reason);
+                              r.error_offset, reason);
     eng_module_release(m);
     return error;
 }

@@ -13,8 +13,7 @@
 static void write_limits(FILE *out, const eng_limits *limits)
 {
     if (limits->has_max)
-        fprintf(out, "{min %llu, max %llu}", (unsigned long long)limits->min,
-               (unsigned long long)limits->max);
+        fprintf(out, "{min %llu, max %llu}", (unsigned long long)limits->min, (unsigned long long)limits->max);
     else
         fprintf(out, "{min %llu, no max}", (unsigned long long)limits->min);
 }
@@ -32,9 +31,7 @@ static void write_import_type(FILE *out, const eng_module *module, uint32_t inde
 {
     const eng_import *import = &module->imports[index];
     switch (import->kind) {
-    case ENG_EXTERN_FUNC:
-        eng_functype_write(out, &module->types[import->type_index]);
-        break;
+    case ENG_EXTERN_FUNC: eng_functype_write(out, &module->types[import->type_index]); break;
     case ENG_EXTERN_TABLE:
         fprintf(out, "table %s ", eng_valtype_name(import->table.element_type));
         write_limits(out, &import->table.limits);
@@ -43,9 +40,7 @@ static void write_import_type(FILE *out, const eng_module *module, uint32_t inde
         fprintf(out, "memory (pages) ");
         write_limits(out, &import->memory.limits);
         break;
-    case ENG_EXTERN_GLOBAL:
-        write_globaltype(out, &import->global);
-        break;
+    case ENG_EXTERN_GLOBAL: write_globaltype(out, &import->global); break;
     }
 }
 
@@ -53,9 +48,7 @@ static void write_import_type(FILE *out, const eng_module *module, uint32_t inde
 static void write_extern_type(FILE *out, const eng_extern *ext)
 {
     switch (ext->kind) {
-    case ENG_EXTERN_FUNC:
-        eng_functype_write(out, ext->func->type);
-        break;
+    case ENG_EXTERN_FUNC: eng_functype_write(out, ext->func->type); break;
     case ENG_EXTERN_TABLE: {
         eng_limits limits = ext->table->type.limits;
         limits.min = ext->table->size;
@@ -70,9 +63,7 @@ static void write_extern_type(FILE *out, const eng_extern *ext)
         write_limits(out, &limits);
         break;
     }
-    case ENG_EXTERN_GLOBAL:
-        write_globaltype(out, &ext->global->type);
-        break;
+    case ENG_EXTERN_GLOBAL: write_globaltype(out, &ext->global->type); break;
     }
 }
 
@@ -90,8 +81,7 @@ static bool limits_match(uint64_t actual_min, bool actual_has_max, uint64_t actu
 static bool extern_matches(const eng_module *module, const eng_import *import, const eng_extern *ext)
 {
     switch (import->kind) {
-    case ENG_EXTERN_FUNC:
-        return eng_functype_equal(ext->func->type, &module->types[import->type_index]);
+    case ENG_EXTERN_FUNC: return eng_functype_equal(ext->func->type, &module->types[import->type_index]);
     case ENG_EXTERN_TABLE: {
         const eng_table *table = ext->table;
         return table->type.element_type == import->table.element_type &&
@@ -148,8 +138,9 @@ static eng_error *check_import(const eng_module *module, uint32_t index, const e
         fputs(", got ", out);
         write_extern_type(out, ext);
     }
-    eng_error *error = fclose(out) == 0 ? eng_error_new("%s", message)
-                                        : eng_error_new("import %u: out of memory while describing why it does not match", index);
+    eng_error *error = fclose(out) == 0
+                           ? eng_error_new("%s", message)
+                           : eng_error_new("import %u: out of memory while describing why it does not match", index);
     free(message);
     return error;
 }
@@ -175,10 +166,7 @@ static void instance_destroy(void *object)
 
 /* calloc that never returns NULL for a zero count, so that NULL always means OOM and the
  * arrays are valid pointers for memcpy even when empty. */
-static void *allocate_array(size_t count, size_t size)
-{
-    return calloc(count ? count : 1, size);
-}
+static void *allocate_array(size_t count, size_t size) { return calloc(count ? count : 1, size); }
 
 static eng_error *out_of_memory(const char *what)
 {
@@ -192,9 +180,7 @@ static eng_error *evaluate_constant(const eng_instance *instance, const eng_cons
     const eng_module *module = instance->module;
     out->u64 = 0;
     switch (expr->kind) {
-    case ENG_CONST_VALUE:
-        out->u64 = expr->bits;
-        return NULL;
+    case ENG_CONST_VALUE: out->u64 = expr->bits; return NULL;
     case ENG_CONST_GLOBAL_GET:
         if (expr->index >= module->global_count || !instance->globals[expr->index])
             return eng_error_new("constant expression at offset 0x%x: unknown global %u", expr->offset, expr->index);
@@ -205,9 +191,7 @@ static eng_error *evaluate_constant(const eng_instance *instance, const eng_cons
             return eng_error_new("constant expression at offset 0x%x: unknown function %u", expr->offset, expr->index);
         out->ref = instance->funcs[expr->index];
         return NULL;
-    case ENG_CONST_REF_NULL:
-        out->ref = NULL;
-        return NULL;
+    case ENG_CONST_REF_NULL: out->ref = NULL; return NULL;
     }
     return eng_error_new("constant expression at offset 0x%x: unknown kind", expr->offset);
 }
@@ -360,7 +344,7 @@ static eng_error *apply_data_segments(eng_instance *instance, eng_trap **trap)
 }
 
 eng_error *eng_instance_new(eng_store *store, eng_module *module, const eng_extern *imports, uint32_t import_count,
-                       eng_instance **out, eng_trap **trap)
+                            eng_instance **out, eng_trap **trap)
 {
     *out = NULL;
     *trap = NULL;

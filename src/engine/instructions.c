@@ -20,9 +20,10 @@
 #define DETAIL_TRAPS 1
 
 const eng_wasm_instruction eng_wasm_instructions[ENG_WASM_INSTRUCTION_COUNT] = {
-#define ROW(symbol, prefix, code, name, immediates, fuel, feature, handler, op, a, b, result, detail)                 \
-    [ENG_WASM_##symbol] = {name,          prefix,        ENG_IMM_##immediates, fuel,           ENG_FEATURE_##feature,    \
-                          OP_##op(symbol), TYPE_##a,    TYPE_##b,            TYPE_##result,  DETAIL_##detail, code},
+#define ROW(symbol, prefix, code, name, immediates, fuel, feature, handler, op, a, b, result, detail)          \
+    [ENG_WASM_##symbol] = {                                                                                    \
+        name,     prefix,        ENG_IMM_##immediates, fuel, ENG_FEATURE_##feature, OP_##op(symbol), TYPE_##a, \
+        TYPE_##b, TYPE_##result, DETAIL_##detail,      code},
     ENG_WASM_INSTRUCTIONS(ROW)
 #undef ROW
 };

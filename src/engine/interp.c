@@ -13,7 +13,7 @@
  * interpreter keeps these in registers; it also writes them here, through volatile, so that
  * the values are really in memory at the moment a load or store faults. */
 struct run_state {
-    eng_func *volatile func;      /* the function running now */
+    eng_func *volatile func;     /* the function running now */
     const uint32_t *volatile pc; /* its instruction that last accessed memory */
     volatile uint32_t depth;     /* entries of store->frames in use */
 };
@@ -132,19 +132,19 @@ static inline uint64_t rotr64(uint64_t x, uint64_t k)
  * values differ at most in the sign of zero, so OR-ing their bits (min) makes the negative one
  * win and AND-ing them (max) the positive one. */
 #define MIN_MAX(name, type, bits_type, choose, combine) \
-    static inline type name(type a, type b) \
-    { \
-        if (isnan(a) || isnan(b)) \
-            return a + b; \
-        if (a == b) { \
-            bits_type x, y; \
-            memcpy(&x, &a, sizeof x); \
-            memcpy(&y, &b, sizeof y); \
-            x combine y; \
-            memcpy(&a, &x, sizeof a); \
-            return a; \
-        } \
-        return a choose b ? a : b; \
+    static inline type name(type a, type b)             \
+    {                                                   \
+        if (isnan(a) || isnan(b))                       \
+            return a + b;                               \
+        if (a == b) {                                   \
+            bits_type x, y;                             \
+            memcpy(&x, &a, sizeof x);                   \
+            memcpy(&y, &b, sizeof y);                   \
+            x combine y;                                \
+            memcpy(&a, &x, sizeof a);                   \
+            return a;                                   \
+        }                                               \
+        return a choose b ? a : b;                      \
     }
 MIN_MAX(f32_min, float, uint32_t, <, |=)
 MIN_MAX(f32_max, float, uint32_t, >, &=)
@@ -194,8 +194,8 @@ static void profile_print(void)
                     best_a = a, best_b = b;
         if (!profile_pairs[best_a][best_b])
             break;
-        fprintf(stderr, "  %5.2f%%  %s -> %s\n", 100.0 * profile_pairs[best_a][best_b] / total,
-                eng_opcode_name[best_a], eng_opcode_name[best_b]);
+        fprintf(stderr, "  %5.2f%%  %s -> %s\n", 100.0 * profile_pairs[best_a][best_b] / total, eng_opcode_name[best_a],
+                eng_opcode_name[best_b]);
         profile_pairs[best_a][best_b] = 0;
     }
 }
@@ -220,6 +220,8 @@ static void profile_count(uint32_t opcode)
  * already in place, until it returns (NULL: results in fp[0 ..]) or traps. Wasm-to-wasm calls
  * push an eng_frame and continue in the same loop, so C recursion happens only through host
  * functions. Kept out of line: the function calling sigsetjmp must be compiled cautiously. */
+/* The interpreter is laid out by hand (labels, one handler macro per family). */
+/* clang-format off */
 __attribute__((noinline)) static eng_trap *run(eng_store *store, eng_func *func, eng_slot *fp, uint32_t entry_depth,
                                               struct run_state *state)
 {
@@ -1077,6 +1079,7 @@ trap: {
 #undef LIMITS_SLOW_PATH
 #undef SWITCH_INSTANCE
 }
+/* clang-format on */
 
 static eng_trap *stack_exhausted(eng_store *store, const eng_func *func)
 {
@@ -1102,8 +1105,8 @@ eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results
      * progress must fit in the stack limit; a re-entry from a host function also in the
      * nesting limit and the thread's C stack. */
     if (call_nesting >= store->limits.max_host_nesting || (call_nesting > 0 && c_stack_nearly_full()) ||
-        room < (size_t)code->frame_slots + (size_t)ENG_FRAME_RECORD_SLOTS * entry_depth ||
-        room < type->param_count || room < type->result_count)
+        room < (size_t)code->frame_slots + (size_t)ENG_FRAME_RECORD_SLOTS * entry_depth || room < type->param_count ||
+        room < type->result_count)
         return stack_exhausted(store, func);
     if ((code->checks & store->required_checks) != store->required_checks) {
         eng_trap *trap = checks_missing(store, func);

@@ -22,8 +22,8 @@ _Atomic uint64_t eng_limits_epoch;
 static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t timer_wake; /* on CLOCK_MONOTONIC; initialised with the thread */
 static bool timer_started;
-static eng_interrupt *armed_list;   /* stores with a deadline */
-static uint64_t timer_origin_ns;   /* CLOCK_MONOTONIC at epoch 0; set once, under limits_lock */
+static eng_interrupt *armed_list; /* stores with a deadline */
+static uint64_t timer_origin_ns;  /* CLOCK_MONOTONIC at epoch 0; set once, under limits_lock */
 /* The epoch the timer sleeps until. A new deadline wakes it only when it falls earlier, so that
  * setting one (once per request in a server) rarely costs a wake-up: with nothing armed the timer
  * still wakes every second, and any deadline past that needs no signal. */
@@ -37,10 +37,7 @@ static uint64_t monotonic_ns(void)
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
-static uint64_t current_epoch(void)
-{
-    return (monotonic_ns() - timer_origin_ns) / ENG_EPOCH_TICK_NS;
-}
+static uint64_t current_epoch(void) { return (monotonic_ns() - timer_origin_ns) / ENG_EPOCH_TICK_NS; }
 
 /* Publishes the epoch and raises the flag of each store whose deadline it reached; returns the
  * earliest deadline still to come (UINT64_MAX: none). Called with limits_lock held. */
@@ -129,10 +126,7 @@ static void timer_disarm(eng_interrupt *interrupt)
     }
 }
 
-uint64_t eng_engine_epoch(void)
-{
-    return atomic_load_explicit(&eng_limits_epoch, memory_order_relaxed);
-}
+uint64_t eng_engine_epoch(void) { return atomic_load_explicit(&eng_limits_epoch, memory_order_relaxed); }
 
 /* ---- per store ---- */
 
@@ -177,23 +171,20 @@ eng_error *eng_store_set_limits(eng_store *store, const eng_store_limits *limits
 {
     if (limits->max_stack_bytes < ENG_MIN_STACK_BYTES || limits->max_stack_bytes > ENG_MAX_STACK_BYTES)
         return eng_error_new("stack limit of %llu bytes: it must be between %u bytes and %llu bytes (4 GiB)",
-                            (unsigned long long)limits->max_stack_bytes, ENG_MIN_STACK_BYTES,
-                            (unsigned long long)ENG_MAX_STACK_BYTES);
+                             (unsigned long long)limits->max_stack_bytes, ENG_MIN_STACK_BYTES,
+                             (unsigned long long)ENG_MAX_STACK_BYTES);
     if (limits->max_stack_bytes != store->limits.max_stack_bytes) {
         if (store->frame_depth != 0 || store->stack_top != store->stack)
             return eng_error_new("the stack limit cannot change while a call runs in the store");
         if (!eng_store_allocate_stack(store, limits->max_stack_bytes))
             return eng_error_new("cannot reserve a stack of %llu bytes (out of memory or address space)",
-                                (unsigned long long)limits->max_stack_bytes);
+                                 (unsigned long long)limits->max_stack_bytes);
     }
     store->limits = *limits;
     return NULL;
 }
 
-void eng_store_get_limits(const eng_store *store, eng_store_limits *out)
-{
-    *out = store->limits;
-}
+void eng_store_get_limits(const eng_store *store, eng_store_limits *out) { *out = store->limits; }
 
 /* ---- memory, tables, stack ---- */
 
@@ -227,15 +218,9 @@ void eng_limits_stack_exhausted(eng_store *store)
     record(store, ENG_LIMIT_STACK, false, store->limits.max_stack_bytes, 0, 0);
 }
 
-const eng_limit_event *eng_store_last_limit(const eng_store *store)
-{
-    return &store->last_limit;
-}
+const eng_limit_event *eng_store_last_limit(const eng_store *store) { return &store->last_limit; }
 
-void eng_store_clear_limit_event(eng_store *store)
-{
-    memset(&store->last_limit, 0, sizeof store->last_limit);
-}
+void eng_store_clear_limit_event(eng_store *store) { memset(&store->last_limit, 0, sizeof store->last_limit); }
 
 /* ---- fuel ---- */
 

@@ -32,7 +32,8 @@ typedef struct eng_limit_check {
     int64_t fuel;
     int trap;
 } eng_limit_check;
-__attribute__((visibility("hidden"), cold)) eng_limit_check eng_limits_check(eng_store *store, int64_t fuel, uint32_t cost);
+__attribute__((visibility("hidden"), cold)) eng_limit_check eng_limits_check(eng_store *store, int64_t fuel,
+                                                                             uint32_t cost);
 
 /* Whether `more` bytes (elements) fit under the store's memory (table) cap; when they do not,
  * records the event. `grow`: for memory.grow/table.grow (else creating one). */

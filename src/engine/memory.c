@@ -125,18 +125,18 @@ eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, eng_error 
     *error = NULL;
     if (type->limits.min > ENG_MAX_PAGES) {
         *error = eng_error_new("memory of %llu pages: memory size must be at most 65536 pages (4GiB)",
-                              (unsigned long long)type->limits.min);
+                               (unsigned long long)type->limits.min);
         return NULL;
     }
     size_t size = (size_t)type->limits.min * ENG_PAGE_SIZE;
     if (!eng_limits_memory_fits(store, size, false)) {
         if (store->memory_bytes)
             *error = eng_error_new("memory cap %llu bytes exceeded: module needs %zu more (%llu already in use)",
-                                  (unsigned long long)store->limits.max_memory_bytes, size,
-                                  (unsigned long long)store->memory_bytes);
+                                   (unsigned long long)store->limits.max_memory_bytes, size,
+                                   (unsigned long long)store->memory_bytes);
         else
             *error = eng_error_new("memory cap %llu bytes exceeded: module needs %zu",
-                                  (unsigned long long)store->limits.max_memory_bytes, size);
+                                   (unsigned long long)store->limits.max_memory_bytes, size);
         return NULL;
     }
     eng_memory *memory = calloc(1, sizeof *memory);
@@ -151,12 +151,12 @@ eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, eng_error 
         free(memory);
         if (strcmp(failed_call, "mmap") == 0)
             *error = eng_error_new("cannot reserve 8 GiB of address space for a linear memory (mmap: %s); "
-                                  "each memory needs that much virtual address space for its guard region, "
-                                  "so raise the address-space limit (ulimit -v) or run fewer instances",
-                                  strerror(saved_errno));
+                                   "each memory needs that much virtual address space for its guard region, "
+                                   "so raise the address-space limit (ulimit -v) or run fewer instances",
+                                   strerror(saved_errno));
         else
             *error = eng_error_new("cannot commit %llu pages (%zu bytes) for a linear memory (mprotect: %s)",
-                                  (unsigned long long)type->limits.min, size, strerror(saved_errno));
+                                   (unsigned long long)type->limits.min, size, strerror(saved_errno));
         return NULL;
     }
     memory->base = base;

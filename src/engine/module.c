@@ -92,7 +92,10 @@ eng_error *eng_module_load(const uint8_t *bytes, size_t size, eng_module **out)
     return NULL;
 }
 
-void eng_module_retain(eng_module *module) { atomic_fetch_add_explicit(&module->reference_count, 1, memory_order_relaxed); }
+void eng_module_retain(eng_module *module)
+{
+    atomic_fetch_add_explicit(&module->reference_count, 1, memory_order_relaxed);
+}
 
 /* Also frees partially decoded modules: every array's count matches what was allocated,
  * and entries not yet filled are zero. */

@@ -35,11 +35,14 @@ typedef struct eng_functype {
     uint32_t param_count;
     uint32_t result_count;
     eng_valtype *types; /* params then results: param_count + result_count entries */
-    uint64_t hash;     /* of the whole signature, to make structural comparison cheap */
+    uint64_t hash;      /* of the whole signature, to make structural comparison cheap */
 } eng_functype;
 
 static inline const eng_valtype *eng_functype_params(const eng_functype *type) { return type->types; }
-static inline const eng_valtype *eng_functype_results(const eng_functype *type) { return type->types + type->param_count; }
+static inline const eng_valtype *eng_functype_results(const eng_functype *type)
+{
+    return type->types + type->param_count;
+}
 bool eng_functype_equal(const eng_functype *a, const eng_functype *b);
 void eng_functype_compute_hash(eng_functype *type);
 
@@ -133,8 +136,8 @@ typedef enum eng_segment_mode {
 typedef struct eng_elem_segment {
     eng_segment_mode mode;
     uint32_t table_index; /* active only */
-    eng_constexpr offset;  /* active only */
-    eng_valtype type;      /* ENG_FUNCREF or ENG_EXTERNREF */
+    eng_constexpr offset; /* active only */
+    eng_valtype type;     /* ENG_FUNCREF or ENG_EXTERNREF */
     uint32_t item_count;
     eng_constexpr *items; /* each a REF_FUNC, REF_NULL or GLOBAL_GET (function-index encodings become REF_FUNC) */
 } eng_elem_segment;
@@ -142,7 +145,7 @@ typedef struct eng_elem_segment {
 typedef struct eng_data_segment {
     eng_segment_mode mode;
     uint32_t memory_index; /* active only */
-    eng_constexpr offset;   /* active only */
+    eng_constexpr offset;  /* active only */
     const uint8_t *bytes;  /* points into eng_module.bytes */
     uint32_t size;
 } eng_data_segment;
@@ -165,7 +168,7 @@ typedef struct eng_func_def {
      * to (and including) the final `end`. Points into eng_module.bytes. */
     const uint8_t *body;
     uint32_t body_size;
-    uint32_t body_offset; /* byte offset of `body` in the module, for errors and backtraces */
+    uint32_t body_offset;  /* byte offset of `body` in the module, for errors and backtraces */
     eng_name name;         /* from the name section; data == NULL when absent */
     struct eng_code *code; /* filled by eng_module_validate (compile.c) */
 } eng_func_def;
@@ -183,14 +186,14 @@ typedef struct eng_module {
     uint32_t imported_func_count, imported_table_count, imported_memory_count, imported_global_count;
 
     /* Index spaces (imports first, then definitions), filled by the decoder for convenience. */
-    uint32_t func_count;           /* imports + definitions */
-    uint32_t *func_type_indices;   /* func_count entries: type index of every function */
+    uint32_t func_count;         /* imports + definitions */
+    uint32_t *func_type_indices; /* func_count entries: type index of every function */
     uint32_t table_count;
-    eng_tabletype *tables;          /* table_count entries: imported then defined */
+    eng_tabletype *tables; /* table_count entries: imported then defined */
     uint32_t memory_count;
-    eng_memtype *memories;          /* memory_count entries */
+    eng_memtype *memories; /* memory_count entries */
     uint32_t global_count;
-    eng_globaltype *global_types;   /* global_count entries */
+    eng_globaltype *global_types; /* global_count entries */
 
     uint32_t func_def_count;
     eng_func_def *func_defs; /* defined functions: function index = imported_func_count + i */

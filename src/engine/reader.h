@@ -28,9 +28,9 @@
 #include "module.h"
 
 typedef struct eng_reader {
-    const uint8_t *start; /* start of the module: error offsets are relative to it */
-    const uint8_t *pos;   /* next byte to read */
-    const uint8_t *end;   /* one past the last readable byte */
+    const uint8_t *start;    /* start of the module: error offsets are relative to it */
+    const uint8_t *pos;      /* next byte to read */
+    const uint8_t *end;      /* one past the last readable byte */
     const char *eof_message; /* reason given when a read runs past `end` */
     const char *error;       /* NULL until a read fails */
     uint32_t error_offset;
@@ -212,13 +212,9 @@ static inline bool read_valtype(eng_reader *r, eng_valtype *out)
     case ENG_F32:
     case ENG_F64:
     case ENG_FUNCREF:
-    case ENG_EXTERNREF:
-        *out = (eng_valtype)byte;
-        return true;
-    case ENG_V128:
-        return reader_fail_at(r, at, "v128 values (SIMD) are not supported");
-    default:
-        return reader_fail_at(r, at, "malformed value type");
+    case ENG_EXTERNREF: *out = (eng_valtype)byte; return true;
+    case ENG_V128: return reader_fail_at(r, at, "v128 values (SIMD) are not supported");
+    default: return reader_fail_at(r, at, "malformed value type");
     }
 }
 

@@ -49,8 +49,8 @@ const char *eng_trap_kind_message(eng_trap_kind kind);
 
 typedef struct eng_backtrace_frame {
     const eng_module *module; /* NULL for host functions */
-    uint32_t func_index;     /* in the module's function index space */
-    uint32_t byte_offset;    /* of the wasm instruction in the module, 0 when unknown */
+    uint32_t func_index;      /* in the module's function index space */
+    uint32_t byte_offset;     /* of the wasm instruction in the module, 0 when unknown */
     /* The instance it ran in (NULL for host functions), for the embedding API to name: compared,
      * never followed, as the trap may outlive it. */
     const struct eng_instance *instance;
@@ -61,7 +61,7 @@ typedef struct eng_trap {
     char *message; /* owned: eng_trap_kind_message() text, or the host's message */
     uint32_t frame_count;
     eng_backtrace_frame *frames; /* innermost first */
-    int exit_code;              /* ENG_TRAP_EXIT only: the code the program exits with */
+    int exit_code;               /* ENG_TRAP_EXIT only: the code the program exits with */
 } eng_trap;
 
 eng_trap *eng_trap_new(eng_trap_kind kind, const char *host_message);
@@ -79,7 +79,7 @@ typedef eng_trap *(*eng_host_callback)(void *env, eng_slot *args_results);
 struct eng_func {
     const eng_functype *type; /* for wasm functions points into its module; host: owned copy */
     eng_instance *instance;   /* NULL for host functions */
-    uint32_t func_index;     /* index in the instance's module */
+    uint32_t func_index;      /* index in the instance's module */
     const eng_code *code;     /* NULL for host functions */
     eng_host_callback callback;
     void *env;
@@ -87,11 +87,11 @@ struct eng_func {
 };
 
 typedef struct eng_memory {
-    uint8_t *base;        /* start of a reservation of `reserved` bytes; [0, size) accessible */
-    uint64_t size;        /* current size in bytes */
-    size_t reserved;      /* bytes of address space reserved, guard region included */
-    eng_memtype type;      /* limits: min is the current page count's lower bound, max the cap */
-    eng_store *store;      /* the store it was created in, whose memory cap it counts against */
+    uint8_t *base;    /* start of a reservation of `reserved` bytes; [0, size) accessible */
+    uint64_t size;    /* current size in bytes */
+    size_t reserved;  /* bytes of address space reserved, guard region included */
+    eng_memtype type; /* limits: min is the current page count's lower bound, max the cap */
+    eng_store *store; /* the store it was created in, whose memory cap it counts against */
 } eng_memory;
 
 #define ENG_PAGE_SIZE 65536u
@@ -101,7 +101,7 @@ typedef struct eng_table {
     eng_tabletype type;
     uint32_t size;
     uint32_t capacity;
-    void **elements; /* eng_func * for funcref, host pointer for externref; NULL = null */
+    void **elements;  /* eng_func * for funcref, host pointer for externref; NULL = null */
     eng_store *store; /* the store it was created in, whose table cap it counts against */
 } eng_table;
 
@@ -148,12 +148,12 @@ struct eng_instance {
 /* A call frame saved by the interpreter on a wasm-to-wasm call. */
 typedef struct eng_frame {
     const uint32_t *return_pc; /* caller's pc to resume at */
-    eng_slot *return_fp;        /* caller's frame */
-    eng_func *caller;           /* function the caller frame belongs to */
+    eng_slot *return_fp;       /* caller's frame */
+    eng_func *caller;          /* function the caller frame belongs to */
 } eng_frame;
 
-#define ENG_DEFAULT_STACK_SLOTS (1u << 20)  /* 8 MiB of values */
-#define ENG_DEFAULT_MAX_FRAMES (1u << 16)   /* nested wasm calls */
+#define ENG_DEFAULT_STACK_SLOTS (1u << 20) /* 8 MiB of values */
+#define ENG_DEFAULT_MAX_FRAMES (1u << 16)  /* nested wasm calls */
 
 /* ---- Limits ----
  *
@@ -187,8 +187,8 @@ typedef struct eng_store_limits {
     uint32_t max_host_nesting;   /* wasm -> host -> wasm re-entries on one thread */
 } eng_store_limits;
 
-#define ENG_DEFAULT_MAX_MEMORY_BYTES ((uint64_t)4 << 30)              /* 4 GiB */
-#define ENG_DEFAULT_MAX_TABLE_ELEMENTS 10000000u                      /* 80 MB of references */
+#define ENG_DEFAULT_MAX_MEMORY_BYTES ((uint64_t)4 << 30)                    /* 4 GiB */
+#define ENG_DEFAULT_MAX_TABLE_ELEMENTS 10000000u                            /* 80 MB of references */
 #define ENG_DEFAULT_MAX_STACK_BYTES ((uint64_t)ENG_DEFAULT_STACK_SLOTS * 8) /* 8 MiB */
 #define ENG_MIN_STACK_BYTES 1024u
 #define ENG_MAX_STACK_BYTES ((uint64_t)4 << 30)
@@ -221,12 +221,12 @@ typedef struct eng_interrupt eng_interrupt;
 /* A store owns every run-time object created in it; they live until the store is freed
  * (as in the spec's store: a failed instantiation may leave its functions in shared tables). */
 struct eng_store {
-    eng_slot *stack;        /* value stack */
-    size_t stack_slots;    /* its size: a call's frame may end at most here, less 3 slots
+    eng_slot *stack;     /* value stack */
+    size_t stack_slots;  /* its size: a call's frame may end at most here, less 3 slots
                               (ENG_FRAME_RECORD_SLOTS) per call record in use */
-    eng_slot *stack_top;    /* first free slot: where a new outermost (or re-entrant) call starts */
+    eng_slot *stack_top; /* first free slot: where a new outermost (or re-entrant) call starts */
     eng_frame *frames;
-    uint32_t max_frames;   /* room in frames[]: more than the stack's budget lets calls use */
+    uint32_t max_frames; /* room in frames[]: more than the stack's budget lets calls use */
     uint32_t frame_depth;
     /* How far calls have used the stack limit since the stack was allocated: the highest
      * address a frame plus the ENG_FRAME_RECORD_SLOTS slots of each call record in use reached
@@ -243,13 +243,13 @@ struct eng_store {
     uint64_t table_elements; /* sizes of its tables together */
     int64_t fuel;            /* remaining (metering on) or INT64_MAX (off): see limits.c */
     bool fuel_enabled;
-    uint64_t fuel_budget;    /* for messages: the fuel last set (eng_store_set_fuel plus additions) */
-    uint64_t deadline_epoch; /* UINT64_MAX: none */
+    uint64_t fuel_budget;     /* for messages: the fuel last set (eng_store_set_fuel plus additions) */
+    uint64_t deadline_epoch;  /* UINT64_MAX: none */
     uint32_t required_checks; /* ENG_CHECK_* the settings need in the code that runs */
     /* Set from any thread: running code stops to look why at its next check. */
     _Atomic uint32_t stop;
     _Atomic uint32_t interrupt_requested;
-    eng_interrupt *interrupt;  /* the store's end of its interrupt handles and of the timer */
+    eng_interrupt *interrupt; /* the store's end of its interrupt handles and of the timer */
     eng_limit_event last_limit;
 };
 
@@ -324,7 +324,7 @@ eng_func *eng_func_new_host(eng_store *store, const eng_functype *type, eng_host
  * when a segment is out of bounds or the start function traps; the instance then still exists
  * in the store, but *out is set only on success. */
 eng_error *eng_instance_new(eng_store *store, eng_module *module, const eng_extern *imports, uint32_t import_count,
-                       eng_instance **out, eng_trap **trap);
+                            eng_instance **out, eng_trap **trap);
 /* Finds an export by name; false when missing. */
 bool eng_instance_export(const eng_instance *instance, const char *name, size_t name_length, eng_extern *out);
 

@@ -95,8 +95,8 @@ bool eng_store_allocate_stack(eng_store *store, uint64_t bytes)
     size_t frames = slots / ENG_FRAME_RECORD_SLOTS + 1;
     void *stack, *records;
     if (!stack_pool_take(slots * sizeof(eng_slot), frames * sizeof(eng_frame), &stack, &records)) {
-        stack = mmap(NULL, slots * sizeof(eng_slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
+        stack = mmap(NULL, slots * sizeof(eng_slot), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (stack == MAP_FAILED)
             return false;
         records = mmap(NULL, frames * sizeof(eng_frame), PROT_READ | PROT_WRITE,

@@ -21,22 +21,22 @@ eng_table *eng_table_new(eng_store *store, const eng_tabletype *type, void *init
     uint64_t min = type->limits.min;
     if (min > UINT32_MAX) {
         *error = eng_error_new("table of %llu elements: table size must be at most 2^32-1 elements",
-                              (unsigned long long)min);
+                               (unsigned long long)min);
         return NULL;
     }
     if (min > TABLE_MAX_ELEMENTS) {
         *error = eng_error_new("table of %llu elements exceeds this runtime's limit of %u elements per table",
-                              (unsigned long long)min, TABLE_MAX_ELEMENTS);
+                               (unsigned long long)min, TABLE_MAX_ELEMENTS);
         return NULL;
     }
     if (!eng_limits_table_fits(store, min, false)) {
         if (store->table_elements)
             *error = eng_error_new("table cap %llu elements exceeded: module needs %llu more (%llu already in use)",
-                                  (unsigned long long)store->limits.max_table_elements, (unsigned long long)min,
-                                  (unsigned long long)store->table_elements);
+                                   (unsigned long long)store->limits.max_table_elements, (unsigned long long)min,
+                                   (unsigned long long)store->table_elements);
         else
             *error = eng_error_new("table cap %llu elements exceeded: module needs %llu",
-                                  (unsigned long long)store->limits.max_table_elements, (unsigned long long)min);
+                                   (unsigned long long)store->limits.max_table_elements, (unsigned long long)min);
         return NULL;
     }
     eng_table *table = calloc(1, sizeof *table);

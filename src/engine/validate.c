@@ -20,7 +20,7 @@ static eng_error *check_limits(const eng_limits *limits, const char *where)
 {
     if (limits->has_max && limits->min > limits->max)
         return eng_error_new("%s: size minimum must not be greater than maximum (%llu > %llu)", where,
-                            (unsigned long long)limits->min, (unsigned long long)limits->max);
+                             (unsigned long long)limits->min, (unsigned long long)limits->max);
     return NULL;
 }
 
@@ -48,8 +48,7 @@ static eng_error *check_constexpr(eng_module *m, eng_constexpr *e, eng_valtype e
 {
     switch (e->kind) {
     case ENG_CONST_VALUE:
-    case ENG_CONST_REF_NULL:
-        break;
+    case ENG_CONST_REF_NULL: break;
     case ENG_CONST_REF_FUNC:
         if (e->index >= m->func_count)
             return eng_error_new("%s at offset 0x%x: unknown function %u", where, e->offset, e->index);
@@ -58,17 +57,17 @@ static eng_error *check_constexpr(eng_module *m, eng_constexpr *e, eng_valtype e
     case ENG_CONST_GLOBAL_GET:
         if (e->index >= m->imported_global_count)
             return eng_error_new("%s at offset 0x%x: unknown global %u (constant expressions may only read "
-                                "imported globals, and the module imports %u)",
-                                where, e->offset, e->index, m->imported_global_count);
+                                 "imported globals, and the module imports %u)",
+                                 where, e->offset, e->index, m->imported_global_count);
         if (m->global_types[e->index].is_mutable)
             return eng_error_new("%s at offset 0x%x: constant expression required (global %u is mutable)", where,
-                                e->offset, e->index);
+                                 e->offset, e->index);
         e->type = m->global_types[e->index].type;
         break;
     }
     if (e->type != expected)
         return eng_error_new("%s at offset 0x%x: type mismatch: expected %s, found %s", where, e->offset,
-                            eng_valtype_name(expected), eng_valtype_name(e->type));
+                             eng_valtype_name(expected), eng_valtype_name(e->type));
     return NULL;
 }
 
@@ -106,7 +105,7 @@ static eng_error *validate_exports(eng_module *m)
         }
         if (export->index >= limit)
             return eng_error_new("export \"%s\": unknown %s %u", export->name.data, export_kind_noun(export->kind),
-                                export->index);
+                                 export->index);
         if (export->kind == ENG_EXTERN_FUNC)
             mark_declared(m, export->index);
     }
@@ -149,7 +148,9 @@ static eng_error *validate_module_fields(eng_module *m)
             return error;
     }
     if (m->memory_count > 1)
-        return eng_error_new("multiple memories: the module has %u memories (imported and defined), WebAssembly 2.0 allows at most one", m->memory_count);
+        return eng_error_new(
+            "multiple memories: the module has %u memories (imported and defined), WebAssembly 2.0 allows at most one",
+            m->memory_count);
     for (uint32_t i = 0; i < m->memory_count; i++) {
         snprintf(where, sizeof where, "memory %u", i);
         if ((error = check_memtype(&m->memories[i], where)))
@@ -169,7 +170,7 @@ static eng_error *validate_module_fields(eng_module *m)
         const eng_functype *type = eng_module_func_type(m, m->start_func);
         if (type->param_count != 0 || type->result_count != 0)
             return eng_error_new("start section: start function %u must take no parameters and return no results",
-                                m->start_func);
+                                 m->start_func);
     }
     for (uint32_t i = 0; i < m->elem_count; i++) {
         eng_elem_segment *segment = &m->elems[i];
@@ -182,7 +183,8 @@ static eng_error *validate_module_fields(eng_module *m)
             eng_valtype table_type = m->tables[segment->table_index].element_type;
             if (table_type != segment->type)
                 return eng_error_new("element segment %u: type mismatch: segment of %s for table %u of %s", i,
-                                    eng_valtype_name(segment->type), segment->table_index, eng_valtype_name(table_type));
+                                     eng_valtype_name(segment->type), segment->table_index,
+                                     eng_valtype_name(table_type));
         }
         for (uint32_t k = 0; k < segment->item_count; k++) {
             snprintf(where, sizeof where, "element segment %u item %u", i, k);

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 struct access_log {
-    int fd;      /* -1: off */
-    bool owned;  /* a file we opened */
+    int fd;     /* -1: off */
+    bool owned; /* a file we opened */
 };
 
 access_log *access_log_open(const char *path, char *error, size_t error_size)
@@ -63,10 +63,7 @@ static void put(line *l, const char *data, size_t size)
     l->length += size;
 }
 
-static void put_text(line *l, const char *text)
-{
-    put(l, text, strlen(text));
-}
+static void put_text(line *l, const char *text) { put(l, text, strlen(text)); }
 
 /* A JSON string; bytes that are not printable ASCII are escaped as \u00XX, so invalid UTF-8 from
  * a guest still gives a valid line. */

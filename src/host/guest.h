@@ -18,7 +18,7 @@ typedef struct guest_service {
     const char *name;
     guest_abi abi;
     wasm_engine_t *engine;
-    wasm_module_t *module;       /* compiled by the host with `engine` */
+    wasm_module_t *module;        /* compiled by the host with `engine` */
     const char *const *env_names; /* the manifest's variables, env_count of them */
     const char *const *env_values;
     size_t env_count;
@@ -38,18 +38,18 @@ typedef struct guest_service {
 } guest_service;
 
 typedef enum guest_outcome_kind {
-    GUEST_OK,              /* response holds what the guest wrote */
-    GUEST_TRAP,            /* 500: the guest trapped (or exited non-zero: wagi) */
-    GUEST_TIMEOUT,         /* 504: deadline exceeded */
-    GUEST_MEMORY,          /* 500: the guest hit its memory cap */
-    GUEST_FUEL,            /* 500: fuel exhausted */
-    GUEST_BAD_RESPONSE,    /* 502: what the guest wrote is not a valid response */
-    GUEST_INSTANTIATE,     /* 500: the instance could not be made (link error, memory cap, ...) */
+    GUEST_OK,           /* response holds what the guest wrote */
+    GUEST_TRAP,         /* 500: the guest trapped (or exited non-zero: wagi) */
+    GUEST_TIMEOUT,      /* 504: deadline exceeded */
+    GUEST_MEMORY,       /* 500: the guest hit its memory cap */
+    GUEST_FUEL,         /* 500: fuel exhausted */
+    GUEST_BAD_RESPONSE, /* 502: what the guest wrote is not a valid response */
+    GUEST_INSTANTIATE,  /* 500: the instance could not be made (link error, memory cap, ...) */
 } guest_outcome_kind;
 
 typedef struct guest_outcome {
     guest_outcome_kind kind;
-    char message[512];     /* for the log: the trap with its backtrace (first lines), or why the
+    char message[512]; /* for the log: the trap with its backtrace (first lines), or why the
                               response is malformed; never sent to the client */
     uint64_t fuel_consumed;
 } guest_outcome;

@@ -17,11 +17,11 @@ typedef struct http_call {
     wasm_memory_t *memory; /* NULL until the instance exists */
     size_t body_offset;    /* what body_read has given so far */
     uint64_t max_response_bytes;
-    size_t header_bytes;   /* names and values added so far */
-    size_t logged;         /* bytes passed to the log through `log` */
+    size_t header_bytes; /* names and values added so far */
+    size_t logged;       /* bytes passed to the log through `log` */
     guest_log log;
-    bool malformed;        /* the response is not valid: answer 502 */
-    char problem[256];     /* the first reason why */
+    bool malformed;    /* the response is not valid: answer 502 */
+    char problem[256]; /* the first reason why */
 } http_call;
 
 /* ---- guest memory ---- */
@@ -44,19 +44,19 @@ static wasm_trap_t *call_trap(http_call *call, const char *format, ...)
 
 /* The guest's bytes [address, address + length), both read as unsigned; NULL with *trap set when
  * they are not all inside its memory. */
-static uint8_t *guest_bytes(http_call *call, const char *function, int32_t address, int32_t length,
-                            wasm_trap_t **trap)
+static uint8_t *guest_bytes(http_call *call, const char *function, int32_t address, int32_t length, wasm_trap_t **trap)
 {
     uint32_t start = (uint32_t)address, size = (uint32_t)length;
     if (!call->memory) {
-        *trap = call_trap(call, "wasmhost_http.%s: called before the instance exists (from a start function?)",
-                          function);
+        *trap =
+            call_trap(call, "wasmhost_http.%s: called before the instance exists (from a start function?)", function);
         return NULL;
     }
     size_t memory_size = wasm_memory_data_size(call->memory);
     if ((uint64_t)start + size > memory_size) {
-        *trap = call_trap(call, "wasmhost_http.%s: the buffer at %u of %u bytes is outside the guest's memory (%zu bytes)",
-                          function, start, size, memory_size);
+        *trap =
+            call_trap(call, "wasmhost_http.%s: the buffer at %u of %u bytes is outside the guest's memory (%zu bytes)",
+                      function, start, size, memory_size);
         return NULL;
     }
     return (uint8_t *)wasm_memory_data(call->memory) + start;
@@ -237,7 +237,8 @@ static wasm_trap_t *import_add_header(void *env, const wasm_val_vec_t *args, was
         return trap;
     results->data[0].of.i32 = -1;
     if (!guest_header_name_valid(name, name_length)) {
-        mark_malformed(call, "wasmhost_http.add_header: \"%.*s\" is not a header name (letters, digits and !#$%%&'*+-.^_`|~)",
+        mark_malformed(call,
+                       "wasmhost_http.add_header: \"%.*s\" is not a header name (letters, digits and !#$%%&'*+-.^_`|~)",
                        (int)(name_length > 64 ? 64 : name_length), name);
         return NULL;
     }
@@ -311,8 +312,9 @@ typedef enum http_signature {
 static const struct {
     const char *params, *results;
 } signature_shapes[SIGNATURE_KINDS] = {
-    [SIGNATURE_BUFFER] = {"ii", "i"},  [SIGNATURE_TWO_BUFFERS] = {"iiii", "i"},   [SIGNATURE_COUNT] = {"", "i"},
-    [SIGNATURE_INDEXED_BUFFER] = {"iii", "i"}, [SIGNATURE_CODE] = {"i", ""}, [SIGNATURE_BYTES] = {"ii", ""},
+    [SIGNATURE_BUFFER] = {"ii", "i"}, [SIGNATURE_TWO_BUFFERS] = {"iiii", "i"},
+    [SIGNATURE_COUNT] = {"", "i"},    [SIGNATURE_INDEXED_BUFFER] = {"iii", "i"},
+    [SIGNATURE_CODE] = {"i", ""},     [SIGNATURE_BYTES] = {"ii", ""},
 };
 
 static const struct http_import {
@@ -394,8 +396,9 @@ static bool check_exports(const wasm_module_t *module, guest_plan *plan, char *e
         if (name_is(name, "handle")) {
             has_handle = true;
             if (!guest_func_without_values(type)) {
-                snprintf(error, error_size, "the http ABI needs the export \"handle\" to be a function [] -> [] "
-                                            "(it sets the status through wasmhost_http.set_status)");
+                snprintf(error, error_size,
+                         "the http ABI needs the export \"handle\" to be a function [] -> [] "
+                         "(it sets the status through wasmhost_http.set_status)");
                 fits = false;
             }
         } else if (name_is(name, "memory")) {
@@ -406,8 +409,9 @@ static bool check_exports(const wasm_module_t *module, guest_plan *plan, char *e
     }
     wasm_exporttype_vec_delete(&exports);
     if (fits && !has_handle) {
-        snprintf(error, error_size, "the http ABI needs an export \"handle\" (a function [] -> []); the module has "
-                                    "none (C: WASMHOST_HTTP_HANDLER(function) from sdk/c/wasmhost_http.h)");
+        snprintf(error, error_size,
+                 "the http ABI needs an export \"handle\" (a function [] -> []); the module has "
+                 "none (C: WASMHOST_HTTP_HANDLER(function) from sdk/c/wasmhost_http.h)");
         fits = false;
     }
     if (fits && !has_memory) {
@@ -439,9 +443,11 @@ bool guest_http_plan(const wasm_module_t *module, guest_plan *plan, char *error,
             continue;
         }
         if (!name_is(module_name, "wasmhost_http")) {
-            snprintf(error, error_size, "import \"%.*s\".\"%.*s\": an http-ABI module may import only from "
-                                        "\"wasmhost_http\" and \"wasi_snapshot_preview1\"",
-                     name_length_for_message(module_name), module_name->data, name_length_for_message(name), name->data);
+            snprintf(error, error_size,
+                     "import \"%.*s\".\"%.*s\": an http-ABI module may import only from "
+                     "\"wasmhost_http\" and \"wasi_snapshot_preview1\"",
+                     name_length_for_message(module_name), module_name->data, name_length_for_message(name),
+                     name->data);
             fits = false;
             break;
         }
@@ -449,14 +455,16 @@ bool guest_http_plan(const wasm_module_t *module, guest_plan *plan, char *error,
         while (k < HTTP_IMPORT_COUNT && !name_is(name, http_imports[k].name))
             k++;
         if (k == HTTP_IMPORT_COUNT) {
-            snprintf(error, error_size, "import \"wasmhost_http\".\"%.*s\": wasmhost_http has no function of that name "
-                                        "(see docs/abi.md)",
+            snprintf(error, error_size,
+                     "import \"wasmhost_http\".\"%.*s\": wasmhost_http has no function of that name "
+                     "(see docs/abi.md)",
                      name_length_for_message(name), name->data);
             fits = false;
         } else if (!func || !signature_matches(http_imports[k].signature, func)) {
             char expected[64];
             wh_functype_format(signature_types[http_imports[k].signature], expected, sizeof expected);
-            snprintf(error, error_size, "import \"wasmhost_http\".\"%s\": must be a %s", http_imports[k].name, expected);
+            snprintf(error, error_size, "import \"wasmhost_http\".\"%s\": must be a %s", http_imports[k].name,
+                     expected);
             fits = false;
         } else {
             plan->imports[i] = (int)k;

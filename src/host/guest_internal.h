@@ -59,8 +59,9 @@ typedef struct guest_log {
     const guest_service *service;
     const char *request_id;
 } guest_log;
-wh_wasi_t *guest_wasi_new(const guest_service *service, guest_log *log, bool (*skip_env)(const char *name,
-                          size_t name_length, const void *user), const void *user, guest_outcome *outcome);
+wh_wasi_t *guest_wasi_new(const guest_service *service, guest_log *log,
+                          bool (*skip_env)(const char *name, size_t name_length, const void *user), const void *user,
+                          guest_outcome *outcome);
 /* A wh_wasi_output_callback that passes what the guest writes to the service's log. */
 ptrdiff_t guest_log_write(void *guest_log_pointer, int fd, const uint8_t *data, size_t size);
 

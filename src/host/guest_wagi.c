@@ -13,7 +13,7 @@ typedef struct wagi_run {
     size_t stdin_offset;
     guest_buffer output; /* stdout */
     uint64_t max_output;
-    bool overflowed;     /* stdout passed max_output */
+    bool overflowed; /* stdout passed max_output */
 } wagi_run;
 
 static ptrdiff_t read_stdin(void *user, uint8_t *buffer, size_t size)
@@ -42,10 +42,10 @@ static ptrdiff_t write_stdout(void *user, int fd, const uint8_t *data, size_t si
 
 /* The variables every request sets: a service's environment cannot override them. */
 static const char *const cgi_variables[] = {
-    "AUTH_TYPE",       "CONTENT_LENGTH", "CONTENT_TYPE",  "GATEWAY_INTERFACE", "PATH_INFO",
-    "PATH_TRANSLATED", "QUERY_STRING",   "REMOTE_ADDR",   "REMOTE_HOST",       "REMOTE_USER",
-    "REQUEST_METHOD",  "SCRIPT_NAME",    "SERVER_NAME",   "SERVER_PORT",       "SERVER_PROTOCOL",
-    "SERVER_SOFTWARE", "X_FULL_URL",     "X_MATCHED_ROUTE", "X_RAW_PATH_INFO", "X_REQUEST_ID",
+    "AUTH_TYPE",       "CONTENT_LENGTH", "CONTENT_TYPE",    "GATEWAY_INTERFACE", "PATH_INFO",
+    "PATH_TRANSLATED", "QUERY_STRING",   "REMOTE_ADDR",     "REMOTE_HOST",       "REMOTE_USER",
+    "REQUEST_METHOD",  "SCRIPT_NAME",    "SERVER_NAME",     "SERVER_PORT",       "SERVER_PROTOCOL",
+    "SERVER_SOFTWARE", "X_FULL_URL",     "X_MATCHED_ROUTE", "X_RAW_PATH_INFO",   "X_REQUEST_ID",
 };
 
 /* Headers that do not become HTTP_* variables: Connection is hop-by-hop, and a client's "Proxy"
@@ -123,7 +123,8 @@ static void add(cgi_env *env, const char *name, const char *value)
 }
 
 /* Adds a variable whose value is formatted. */
-static void add_formatted(cgi_env *env, const char *name, const char *format, ...) __attribute__((format(printf, 3, 4)));
+static void add_formatted(cgi_env *env, const char *name, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void add_formatted(cgi_env *env, const char *name, const char *format, ...)
 {
@@ -167,7 +168,8 @@ static void add_header_variables(cgi_env *env, const http_request *request)
                 continue;
             if (text->length > value_start)
                 env->ok = guest_buffer_append(text, ", ", 2);
-            env->ok = env->ok && guest_buffer_append(text, request->headers[k].value, strlen(request->headers[k].value));
+            env->ok =
+                env->ok && guest_buffer_append(text, request->headers[k].value, strlen(request->headers[k].value));
         }
         env->ok = env->ok && guest_buffer_append(text, "", 1);
         add(env, (const char *)text->data, (const char *)text->data + value_start);
@@ -313,8 +315,9 @@ void guest_wagi_parse_output(const uint8_t *data, size_t length, http_response *
         while (name_length && is_blank(text[start + name_length - 1]))
             name_length--;
         if (!colon || !guest_header_name_valid(text + start, name_length)) {
-            guest_outcome_set(outcome, GUEST_BAD_RESPONSE, "line %d of the output's headers is not \"name: value\": \"%.*s\"",
-                              line, (int)(end - start > 80 ? 80 : end - start), text + start);
+            guest_outcome_set(outcome, GUEST_BAD_RESPONSE,
+                              "line %d of the output's headers is not \"name: value\": \"%.*s\"", line,
+                              (int)(end - start > 80 ? 80 : end - start), text + start);
             return;
         }
         const char *value = colon + 1;
@@ -324,8 +327,10 @@ void guest_wagi_parse_output(const uint8_t *data, size_t length, http_response *
         while (value_length && is_blank(value[value_length - 1]))
             value_length--;
         if (!guest_header_value_valid(value, value_length)) {
-            guest_outcome_set(outcome, GUEST_BAD_RESPONSE, "line %d of the output's headers has a control character in "
-                              "its value", line);
+            guest_outcome_set(outcome, GUEST_BAD_RESPONSE,
+                              "line %d of the output's headers has a control character in "
+                              "its value",
+                              line);
             return;
         }
         header_bytes += name_length + value_length;
@@ -337,8 +342,10 @@ void guest_wagi_parse_output(const uint8_t *data, size_t length, http_response *
         if (name_length == 6 && strncasecmp(text + start, "status", 6) == 0) {
             status = parse_status(value, value_length);
             if (status < 0) {
-                guest_outcome_set(outcome, GUEST_BAD_RESPONSE, "line %d: \"status: %.*s\" is not a status (\"404\" or "
-                                  "\"404 Not Found\")", line, (int)(value_length > 40 ? 40 : value_length), value);
+                guest_outcome_set(outcome, GUEST_BAD_RESPONSE,
+                                  "line %d: \"status: %.*s\" is not a status (\"404\" or "
+                                  "\"404 Not Found\")",
+                                  line, (int)(value_length > 40 ? 40 : value_length), value);
                 return;
             }
             has_status = true;
@@ -353,8 +360,7 @@ void guest_wagi_parse_output(const uint8_t *data, size_t length, http_response *
     }
     /* CGI wants a content-type or a location; WAGI also takes a status alone (e.g. 204). */
     if (!has_type && !has_location && !has_status) {
-        guest_outcome_set(outcome, GUEST_BAD_RESPONSE,
-                          "the output's headers have no content-type, location or status");
+        guest_outcome_set(outcome, GUEST_BAD_RESPONSE, "the output's headers have no content-type, location or status");
         return;
     }
     response->status = has_status ? status : has_location ? 302 : 200;
@@ -384,7 +390,8 @@ void guest_wagi_handle(const guest_service *service, const char *matched_route, 
     env.wasi = wasi;
     add_cgi_variables(&env, request, &route);
     if (!env.ok || !set_arguments(wasi, request) || !wh_wasi_stdin_callback(wasi, read_stdin, &run) ||
-        !wh_wasi_output_callback(wasi, 1, write_stdout, &run) || !wh_wasi_imports(wasi, store, service->module, &imports)) {
+        !wh_wasi_output_callback(wasi, 1, write_stdout, &run) ||
+        !wh_wasi_imports(wasi, store, service->module, &imports)) {
         guest_outcome_set(outcome, GUEST_INSTANTIATE, "cannot set up WASI: %s", wh_last_error_message());
         goto done;
     }
@@ -418,7 +425,8 @@ void guest_wagi_handle(const guest_service *service, const char *matched_route, 
     else if (exit_code != 0)
         guest_outcome_set(outcome, GUEST_TRAP, "the program exited with code %d", exit_code);
     else
-        guest_wagi_parse_output(run.output.data ? run.output.data : (const uint8_t *)"", run.output.length, response, outcome);
+        guest_wagi_parse_output(run.output.data ? run.output.data : (const uint8_t *)"", run.output.length, response,
+                                outcome);
 
 done:
     if (service->fuel)
@@ -444,8 +452,9 @@ bool guest_wagi_check(const wasm_module_t *module, char *error, size_t error_siz
         const wasm_name_t *name = wasm_importtype_name(imports.data[i]);
         bool wasi = module_name->size == 22 && memcmp(module_name->data, "wasi_snapshot_preview1", 22) == 0;
         if (!wasi || wasm_externtype_kind(wasm_importtype_type(imports.data[i])) != WASM_EXTERN_FUNC) {
-            snprintf(error, error_size, "import \"%.*s\".\"%.*s\": a wagi module may import only WASI functions "
-                                        "(wasi_snapshot_preview1)",
+            snprintf(error, error_size,
+                     "import \"%.*s\".\"%.*s\": a wagi module may import only WASI functions "
+                     "(wasi_snapshot_preview1)",
                      (int)(module_name->size > 64 ? 64 : module_name->size), module_name->data,
                      (int)(name->size > 64 ? 64 : name->size), name->data);
             fits = false;
@@ -466,8 +475,9 @@ bool guest_wagi_check(const wasm_module_t *module, char *error, size_t error_siz
     }
     wasm_exporttype_vec_delete(&exports);
     if (fits && !has_start) {
-        snprintf(error, error_size, "the wagi ABI needs a WASI command: an export \"_start\" (a function [] -> []); "
-                                    "build with a main() and without -mexec-model=reactor");
+        snprintf(error, error_size,
+                 "the wagi ABI needs a WASI command: an export \"_start\" (a function [] -> []); "
+                 "build with a main() and without -mexec-model=reactor");
         fits = false;
     }
     if (fits && !has_memory) {

@@ -135,25 +135,13 @@ static void answer_failure(host *h, service *s, const http_request *request, con
     const char *what = "trap";
     _Atomic uint64_t *counter = &s->metrics->traps;
     switch (outcome->kind) {
-    case GUEST_OK:
-        return;
-    case GUEST_TRAP:
-        break;
-    case GUEST_INSTANTIATE:
-        what = "instantiation failed";
-        break;
-    case GUEST_MEMORY:
-        what = "memory limit", counter = &s->metrics->memory_exceeded;
-        break;
-    case GUEST_FUEL:
-        what = "fuel exhausted", counter = &s->metrics->fuel_exhausted;
-        break;
-    case GUEST_TIMEOUT:
-        status = 504, what = "deadline exceeded", counter = &s->metrics->timeouts;
-        break;
-    case GUEST_BAD_RESPONSE:
-        status = 502, what = "malformed response", counter = &s->metrics->bad_responses;
-        break;
+    case GUEST_OK: return;
+    case GUEST_TRAP: break;
+    case GUEST_INSTANTIATE: what = "instantiation failed"; break;
+    case GUEST_MEMORY: what = "memory limit", counter = &s->metrics->memory_exceeded; break;
+    case GUEST_FUEL: what = "fuel exhausted", counter = &s->metrics->fuel_exhausted; break;
+    case GUEST_TIMEOUT: status = 504, what = "deadline exceeded", counter = &s->metrics->timeouts; break;
+    case GUEST_BAD_RESPONSE: status = 502, what = "malformed response", counter = &s->metrics->bad_responses; break;
     }
     atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
     access_log_event(h->log, "error", s->name, request->request_id, "%s: %s", what, outcome->message);
@@ -317,8 +305,7 @@ static void on_response(void *user, const http_request *request, int status, uin
         access_log_request(h->log, NULL, NULL, NULL, status, duration_ns, NULL, NULL);
 }
 
-static void log_guest_stderr(void *user, const char *service, const char *request_id, const uint8_t *data,
-                             size_t size)
+static void log_guest_stderr(void *user, const char *service, const char *request_id, const uint8_t *data, size_t size)
 {
     host *h = user;
     access_log_guest_output(h->log, service, request_id, data, size);
@@ -417,8 +404,8 @@ host *host_start(const host_options *options, char *error, size_t error_size)
     }
     if (!(h->workers = workers_start(worker_count, error, error_size)))
         goto failed;
-    server_callbacks callbacks = {.user = h, .on_headers = on_headers, .on_request = on_request,
-                                  .on_response = on_response};
+    server_callbacks callbacks = {
+        .user = h, .on_headers = on_headers, .on_request = on_request, .on_response = on_response};
     h->server = server_start(address, port, (int)options->loops, &options->limits, &callbacks, error, error_size);
     if (!h->server)
         goto failed;
@@ -444,10 +431,7 @@ failed:
     return NULL;
 }
 
-uint16_t host_port(const host *h)
-{
-    return server_port(h->server);
-}
+uint16_t host_port(const host *h) { return server_port(h->server); }
 
 bool host_reload(host *h, char *error, size_t error_size)
 {

@@ -12,21 +12,21 @@ typedef struct http_header {
 } http_header;
 
 typedef struct http_request {
-    char method[24];       /* "GET", ... */
-    char *target;          /* the request target as received: "/a/b?x=1" */
-    char *path;            /* the target up to '?', not percent-decoded */
-    char *query;           /* after '?' (without it), "" when none */
+    char method[24]; /* "GET", ... */
+    char *target;    /* the request target as received: "/a/b?x=1" */
+    char *path;      /* the target up to '?', not percent-decoded */
+    char *query;     /* after '?' (without it), "" when none */
     http_header *headers;
     size_t header_count;
-    uint8_t *body;         /* the whole body (chunked bodies joined), NULL when empty */
+    uint8_t *body; /* the whole body (chunked bodies joined), NULL when empty */
     size_t body_length;
     int http_major, http_minor;
     char remote_address[64]; /* "127.0.0.1" */
     uint16_t remote_port;
-    char request_id[24];   /* unique per process run, for logs and 500 pages */
-    uint64_t received_ns;  /* CLOCK_MONOTONIC when the request line arrived */
-    void *route;           /* the host's, set in server_callbacks.on_headers */
-    bool packed;           /* true for requests made by the server or http_request_create: the
+    char request_id[24];  /* unique per process run, for logs and 500 pages */
+    uint64_t received_ns; /* CLOCK_MONOTONIC when the request line arrived */
+    void *route;          /* the host's, set in server_callbacks.on_headers */
+    bool packed;          /* true for requests made by the server or http_request_create: the
                               strings and the header array share the request's allocation */
 } http_request;
 

@@ -9,11 +9,13 @@
 typedef enum manifest_abi { MANIFEST_ABI_WAGI, MANIFEST_ABI_HTTP } manifest_abi;
 
 typedef struct manifest_route {
-    char *path;   /* "/health" (exact) or "/api/..." (prefix: the part before "/..."; "/" for "/...") */
-    bool prefix;  /* it ended in "/..."; `path` holds "/api" without the suffix */
+    char *path;  /* "/health" (exact) or "/api/..." (prefix: the part before "/..."; "/" for "/...") */
+    bool prefix; /* it ended in "/..."; `path` holds "/api" without the suffix */
 } manifest_route;
 
-typedef struct manifest_variable { char *name, *value; } manifest_variable;
+typedef struct manifest_variable {
+    char *name, *value;
+} manifest_variable;
 
 typedef struct manifest_dir {
     char *host_path;  /* absolute (resolved against the manifest's folder) */
@@ -22,20 +24,20 @@ typedef struct manifest_dir {
 
 typedef struct manifest_service {
     char *name;
-    char *module_path;         /* absolute (resolved against the manifest's folder) */
+    char *module_path; /* absolute (resolved against the manifest's folder) */
     manifest_abi abi;
     manifest_route *routes;
     size_t route_count;
     manifest_variable *env;
     size_t env_count;
-    manifest_dir *dirs;        /* read-only */
+    manifest_dir *dirs; /* read-only */
     size_t dir_count;
     /* Limits; 0 = the host's default. */
     uint64_t max_memory_bytes;
     uint64_t timeout_ns;
-    uint64_t fuel;             /* 0: no fuel metering */
+    uint64_t fuel; /* 0: no fuel metering */
     uint64_t max_body_bytes;
-    uint32_t concurrency;      /* requests run at once; more wait their turn */
+    uint32_t concurrency; /* requests run at once; more wait their turn */
     /* Where the entry starts in the file, for later messages (e.g. an invalid module). */
     int line, column;
     /* The entry's own limits.timeout set timeout_ns (so WASM_TIMEOUT does not replace it). */

@@ -11,14 +11,8 @@ typedef struct unit {
 } unit;
 
 static const unit duration_units[] = {
-    {"ns", 1},
-    {"us", 1000},
-    {"\xc2\xb5s", 1000}, /* µs */
-    {"ms", 1000000},
-    {"s", 1000000000},
-    {"m", 60ull * 1000000000},
-    {"h", 3600ull * 1000000000},
-    {NULL, 0},
+    {"ns", 1},       {"us", 1000},      {"\xc2\xb5s", 1000}, /* µs */
+    {"ms", 1000000}, {"s", 1000000000}, {"m", 60ull * 1000000000}, {"h", 3600ull * 1000000000}, {NULL, 0},
 };
 
 static const unit size_units[] = {
@@ -84,10 +78,7 @@ bool manifest_parse_duration(const char *text, uint64_t *nanoseconds)
     return parse_with_unit(text, duration_units, 1000000000, nanoseconds);
 }
 
-bool manifest_parse_size(const char *text, uint64_t *bytes)
-{
-    return parse_with_unit(text, size_units, 1, bytes);
-}
+bool manifest_parse_size(const char *text, uint64_t *bytes) { return parse_with_unit(text, size_units, 1, bytes); }
 
 bool manifest_parse_count(const char *text, uint64_t *count)
 {

@@ -140,10 +140,7 @@ static void text_label(text *t, const char *value)
     }
 }
 
-static uint64_t load(_Atomic uint64_t *counter)
-{
-    return atomic_load_explicit(counter, RELAXED);
-}
+static uint64_t load(_Atomic uint64_t *counter) { return atomic_load_explicit(counter, RELAXED); }
 
 /* `name` is "" for the host's own row (label service="-"). */
 static void render_requests(text *t, service_metrics *s, const char *name)
@@ -231,11 +228,14 @@ char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
     render_service_counter(&t, m, "wasmhost_instances_created_total", "WebAssembly instances created.",
                            offsetof(service_metrics, instances_created));
     pthread_mutex_unlock(&m->lock);
-    text_printf(&t, "# HELP wasmhost_services Services loaded and routable.\n"
-                    "# TYPE wasmhost_services gauge\nwasmhost_services %zu\n", services_loaded);
-    text_printf(&t, "# HELP wasmhost_reloads_total Manifest reloads (SIGHUP), by result.\n"
-                    "# TYPE wasmhost_reloads_total counter\n"
-                    "wasmhost_reloads_total{result=\"ok\"} %llu\nwasmhost_reloads_total{result=\"failed\"} %llu\n",
+    text_printf(&t,
+                "# HELP wasmhost_services Services loaded and routable.\n"
+                "# TYPE wasmhost_services gauge\nwasmhost_services %zu\n",
+                services_loaded);
+    text_printf(&t,
+                "# HELP wasmhost_reloads_total Manifest reloads (SIGHUP), by result.\n"
+                "# TYPE wasmhost_reloads_total counter\n"
+                "wasmhost_reloads_total{result=\"ok\"} %llu\nwasmhost_reloads_total{result=\"failed\"} %llu\n",
                 (unsigned long long)load(&m->reloads), (unsigned long long)load(&m->reload_failures));
     if (t.failed) {
         free(t.data);

@@ -19,7 +19,7 @@ typedef struct service_metrics {
     _Atomic int64_t in_flight;
     _Atomic uint64_t traps, timeouts, memory_exceeded, fuel_exhausted, bad_responses;
     _Atomic uint64_t instances_created;
-    _Atomic uint64_t queued;    /* requests waiting for the service's concurrency limit now */
+    _Atomic uint64_t queued; /* requests waiting for the service's concurrency limit now */
     struct service_metrics *next;
 } service_metrics;
 

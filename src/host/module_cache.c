@@ -89,8 +89,8 @@ static bool read_file(const char *path, wasm_byte_vec_t *out, char *error, size_
     return true;
 }
 
-wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine,
-                                 char *error, size_t error_size)
+wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine, char *error,
+                                 size_t error_size)
 {
     wasm_byte_vec_t bytes;
     if (!read_file(path, &bytes, error, error_size))

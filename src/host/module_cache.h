@@ -17,8 +17,8 @@ void module_cache_free(module_cache *cache);
 /* The compiled module for the file at `path`, as a new handle owned by the caller (valid after
  * the cache drops its own). `fuel`: compiled with fuel metering. On failure returns NULL with a
  * message ("cannot read ...", "not a valid module: ...") in `error`. Thread-safe. */
-wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine,
-                                 char *error, size_t error_size);
+wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine, char *error,
+                                 size_t error_size);
 
 /* Hits and compilations so far, for logs and tests. */
 void module_cache_stats(module_cache *cache, size_t *hits, size_t *compilations);

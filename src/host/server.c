@@ -402,15 +402,9 @@ server *server_start(const char *host, uint16_t port, int loops, const server_li
     return s;
 }
 
-uint16_t server_port(const server *server)
-{
-    return server->port;
-}
+uint16_t server_port(const server *server) { return server->port; }
 
-uint64_t server_in_flight(const server *server)
-{
-    return atomic_load(&server->in_flight);
-}
+uint64_t server_in_flight(const server *server) { return atomic_load(&server->in_flight); }
 
 void server_stop_accepting(server *server)
 {

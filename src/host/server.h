@@ -8,15 +8,15 @@
 #include "http_message.h"
 
 typedef struct server_limits {
-    uint64_t max_header_bytes;   /* request line + headers: 431 past it [64 KiB] */
-    uint32_t max_header_count;   /* 431 past it [100] */
-    uint64_t max_url_bytes;      /* 414 past it [8 KiB] */
-    uint64_t max_body_bytes;     /* default when on_headers does not change it: 413 [1 MiB] */
-    uint32_t idle_timeout_ms;    /* keep-alive connection with no request started [60 s] */
-    uint32_t header_timeout_ms;  /* from the first byte of a request to its last header [10 s] */
-    uint32_t body_timeout_ms;    /* from the end of the headers to the end of the body [30 s] */
-    uint32_t max_connections;    /* per process; past it new connections get 503 and close [10,000] */
-} server_limits;                 /* a timeout of 0 means none */
+    uint64_t max_header_bytes;  /* request line + headers: 431 past it [64 KiB] */
+    uint32_t max_header_count;  /* 431 past it [100] */
+    uint64_t max_url_bytes;     /* 414 past it [8 KiB] */
+    uint64_t max_body_bytes;    /* default when on_headers does not change it: 413 [1 MiB] */
+    uint32_t idle_timeout_ms;   /* keep-alive connection with no request started [60 s] */
+    uint32_t header_timeout_ms; /* from the first byte of a request to its last header [10 s] */
+    uint32_t body_timeout_ms;   /* from the end of the headers to the end of the body [30 s] */
+    uint32_t max_connections;   /* per process; past it new connections get 503 and close [10,000] */
+} server_limits;                /* a timeout of 0 means none */
 
 void server_limits_default(server_limits *out);
 

@@ -26,7 +26,7 @@ typedef enum timer_kind {
     TIMER_IDLE,
     TIMER_HEAD,
     TIMER_BODY,
-    TIMER_SEND,  /* a response the client does not read */
+    TIMER_SEND, /* a response the client does not read */
     TIMER_LINGER,
 } timer_kind;
 
@@ -46,13 +46,13 @@ struct server_connection {
     int open_handles;   /* tcp and timer, until their close callbacks */
     unsigned host_held; /* exchanges handed to on_request and not answered yet */
     bool reading, eof;
-    bool in_parse;      /* inside llhttp_execute: writing waits for its end */
+    bool in_parse; /* inside llhttp_execute: writing waits for its end */
     bool flush_pending;
-    bool input_done;    /* no further request is read; later input is discarded */
-    bool stop_quietly;  /* parsing stopped on purpose, already answered */
-    bool paused;        /* MAX_PIPELINE reached: pending_input waits for answers */
+    bool input_done;   /* no further request is read; later input is discarded */
+    bool stop_quietly; /* parsing stopped on purpose, already answered */
+    bool paused;       /* MAX_PIPELINE reached: pending_input waits for answers */
     bool resuming;
-    bool keep_alive;    /* of the request being read */
+    bool keep_alive; /* of the request being read */
     char *pending_input;
     size_t pending_length;
     llhttp_t parser;
@@ -60,7 +60,7 @@ struct server_connection {
     timer_kind timer_kind;
     uint64_t phase_started_ms; /* loop time */
     uint64_t received_ns;
-    int error_status;          /* a limit hit inside a parser callback */
+    int error_status; /* a limit hit inside a parser callback */
 
     /* The head (request line and headers) of the request being read: its bytes are gathered
      * here, NUL-terminated (URL first), so that parsing allocates nothing per header. */
@@ -70,10 +70,10 @@ struct server_connection {
     uint32_t header_count, header_capacity;
     bool in_field, url_complete;
     size_t url_length;
-    uint64_t head_counted;     /* head bytes in earlier reads */
-    const char *head_start;    /* where the head began in the current input, NULL: at its start */
+    uint64_t head_counted;  /* head bytes in earlier reads */
+    const char *head_start; /* where the head began in the current input, NULL: at its start */
     bool head_start_known;
-    const char *input_base;    /* the input being parsed */
+    const char *input_base; /* the input being parsed */
 
     http_request *request;     /* headers read, body being read (its exchange owns it) */
     server_exchange *exchange; /* its exchange, in the pipeline */
@@ -103,10 +103,7 @@ static void connection_update_timer(server_connection *c);
 static void connection_resume_input(server_connection *c);
 static int read_start(server_connection *c);
 
-static const server_limits *limits_of(const server_connection *c)
-{
-    return &c->loop->server->limits;
-}
+static const server_limits *limits_of(const server_connection *c) { return &c->loop->server->limits; }
 
 /* ---- exchanges ---- */
 
@@ -631,15 +628,12 @@ static void date_refresh(server_loop *loop)
     struct tm tm;
     gmtime_r(&now, &tm);
     snprintf(loop->date_line, sizeof loop->date_line, "Date: %s, %02d %s %04d %02d:%02d:%02d GMT\r\n",
-             days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour,
-             tm.tm_min, tm.tm_sec);
+             days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+             tm.tm_sec);
     loop->date_second = now;
 }
 
-static bool status_allows_body(int status)
-{
-    return status >= 200 && status != 204 && status != 304;
-}
+static bool status_allows_body(int status) { return status >= 200 && status != 204 && status != 304; }
 
 static bool header_name_valid(const char *name)
 {
@@ -675,10 +669,7 @@ static char *append(char *out, const char *text, size_t length)
     return out + length;
 }
 
-static char *append_string(char *out, const char *text)
-{
-    return append(out, text, strlen(text));
-}
+static char *append_string(char *out, const char *text) { return append(out, text, strlen(text)); }
 
 static char *append_decimal(char *out, uint64_t value)
 {
@@ -937,12 +928,8 @@ static void on_timer(uv_timer_t *timer)
     }
     switch (c->timer_kind) {
     case TIMER_HEAD:
-    case TIMER_BODY:
-        connection_fail(c, 408);
-        break;
-    default:
-        connection_close(c);
-        break;
+    case TIMER_BODY: connection_fail(c, 408); break;
+    default: connection_close(c); break;
     }
 }
 
@@ -1060,10 +1047,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         connection_input_ended(c, nread);
 }
 
-static int read_start(server_connection *c)
-{
-    return uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
-}
+static int read_start(server_connection *c) { return uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read); }
 
 void connection_accept(server_loop *loop)
 {

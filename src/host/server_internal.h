@@ -46,7 +46,7 @@ struct server_exchange {
     bool continue_pending; /* "Expect: 100-continue" not answered yet */
     bool counted;          /* counted in server.in_flight */
     bool has_summary;
-    int status;            /* the response's, kept for on_response once the response is freed */
+    int status; /* the response's, kept for on_response once the response is freed */
     http_response response;
     http_request *request; /* owned: freed once on_response for it has returned */
     http_request summary;  /* without `request` (a request cut short): what was read of it, for
@@ -70,7 +70,7 @@ struct server_loop {
     char *read_buffer;              /* shared by the loop's connections: input is parsed as soon as read */
     char *write_buffer;             /* small responses are serialized here, then written at once */
     size_t write_capacity;
-    char date_line[48];             /* "Date: ...\r\n", rebuilt when the second changes */
+    char date_line[48]; /* "Date: ...\r\n", rebuilt when the second changes */
     time_t date_second;
 };
 

@@ -134,8 +134,8 @@ service_table *service_table_build(const manifest *m, module_cache *cache, metri
         char reason[1024];
         service *s = service_build(entry, cache, metrics, defaults, reason, sizeof reason);
         if (!s) {
-            snprintf(error, error_size, "%s:%d:%d: service '%s': %s", m->path, entry->line, entry->column,
-                     entry->name, reason);
+            snprintf(error, error_size, "%s:%d:%d: service '%s': %s", m->path, entry->line, entry->column, entry->name,
+                     reason);
             service_table_release(table);
             return NULL;
         }

@@ -19,9 +19,9 @@ struct job;
  * replaces or removes the service lets the requests it already has finish on it. */
 typedef struct service {
     char *name;
-    guest_service guest;        /* what guest_handle needs (points into the fields below) */
-    wasm_module_t *module;      /* this service's handle on the cached module */
-    guest_plan *plan;           /* its imports resolved for its ABI */
+    guest_service guest;   /* what guest_handle needs (points into the fields below) */
+    wasm_module_t *module; /* this service's handle on the cached module */
+    guest_plan *plan;      /* its imports resolved for its ABI */
     char **env_names, **env_values;
     char **dir_host_paths, **dir_guest_paths;
     size_t env_count, dir_count;
@@ -37,8 +37,8 @@ typedef struct service {
 } service;
 
 typedef struct service_route {
-    char *pattern;   /* as the manifest wrote it: "/health", "/api/..." */
-    char *base;      /* the path to match: "/health", "/api" */
+    char *pattern; /* as the manifest wrote it: "/health", "/api/..." */
+    char *base;    /* the path to match: "/health", "/api" */
     size_t base_length;
     bool prefix;
     service *service;

@@ -9,8 +9,8 @@
 
 typedef struct job {
     struct job *next;
-    service *service;           /* whose concurrency limit it counts against; NULL: none */
-    void (*run)(struct job *);  /* on a worker thread */
+    service *service;             /* whose concurrency limit it counts against; NULL: none */
+    void (*run)(struct job *);    /* on a worker thread */
     void (*finish)(struct job *); /* after the service's slot is given back: frees the job */
 } job;
 

@@ -267,7 +267,8 @@ eng_error *wasi_preopen_dir(wasi_context *wasi, const char *host_path, const cha
 static eng_error *check_stdio_number(int fd, bool output)
 {
     if (output ? (fd != 1 && fd != 2) : (fd < 0 || fd > 2))
-        return eng_error_new("WASI stdio: descriptor %d is not %s", fd, output ? "stdout (1) or stderr (2)" : "0, 1 or 2");
+        return eng_error_new("WASI stdio: descriptor %d is not %s", fd,
+                             output ? "stdout (1) or stderr (2)" : "0, 1 or 2");
     return NULL;
 }
 
@@ -444,9 +445,15 @@ static int clock_get(const wasi_context *wasi, uint32_t id, uint32_t result_ptr,
     return WASI_ESUCCESS;
 }
 
-eng_trap *wasi_clock_res_get(void *env, eng_slot *a) { WASI_RETURN(clock_get(env, WASI_ARG32(0), WASI_ARG32(1), true)); }
+eng_trap *wasi_clock_res_get(void *env, eng_slot *a)
+{
+    WASI_RETURN(clock_get(env, WASI_ARG32(0), WASI_ARG32(1), true));
+}
 /* The precision argument (a[1]) is a hint the host clocks do not need. */
-eng_trap *wasi_clock_time_get(void *env, eng_slot *a) { WASI_RETURN(clock_get(env, WASI_ARG32(0), WASI_ARG32(2), false)); }
+eng_trap *wasi_clock_time_get(void *env, eng_slot *a)
+{
+    WASI_RETURN(clock_get(env, WASI_ARG32(0), WASI_ARG32(2), false));
+}
 
 static int random_get(const wasi_context *wasi, uint32_t buf_ptr, uint32_t buf_len)
 {
@@ -518,7 +525,7 @@ eng_trap *wasi_sock_shutdown(void *env, eng_slot *a) { WASI_RETURN(not_a_socket(
 
 typedef struct wasi_function {
     const char *name;
-    const char *params;  /* "i" i32, "I" i64 */
+    const char *params; /* "i" i32, "I" i64 */
     const char *results;
     eng_host_callback callback;
 } wasi_function;
@@ -532,9 +539,20 @@ static const wasi_function wasi_functions[] = {WASI_FUNCTIONS(WASI_ENTRY)};
 static bool takes_pointers(const wasi_function *function)
 {
     static const char *const pointerless[] = {
-        "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_set_flags", "fd_fdstat_set_rights",
-        "fd_filestat_set_size", "fd_filestat_set_times", "fd_renumber", "fd_sync", "proc_exit", "proc_raise",
-        "sched_yield", "sock_shutdown",
+        "fd_advise",
+        "fd_allocate",
+        "fd_close",
+        "fd_datasync",
+        "fd_fdstat_set_flags",
+        "fd_fdstat_set_rights",
+        "fd_filestat_set_size",
+        "fd_filestat_set_times",
+        "fd_renumber",
+        "fd_sync",
+        "proc_exit",
+        "proc_raise",
+        "sched_yield",
+        "sock_shutdown",
     };
     for (size_t i = 0; i < sizeof pointerless / sizeof pointerless[0]; i++) {
         if (strcmp(function->name, pointerless[i]) == 0)
@@ -573,18 +591,19 @@ bool wasi_is_import(const eng_import *import)
            memcmp(import->module.data, WASI_MODULE_NAME, import->module.length) == 0;
 }
 
-eng_error *wasi_import(wasi_context *wasi, eng_store *store, const eng_module *module, uint32_t import_index, eng_extern *out)
+eng_error *wasi_import(wasi_context *wasi, eng_store *store, const eng_module *module, uint32_t import_index,
+                       eng_extern *out)
 {
     const eng_import *import = &module->imports[import_index];
     char name[256];
     printable_name(&import->name, name, sizeof name);
     if (import->kind != ENG_EXTERN_FUNC)
         return eng_error_new("import %u \"%s\".\"%s\": WASI provides only functions, not a %s", import_index,
-                            WASI_MODULE_NAME, name, eng_externkind_name(import->kind));
+                             WASI_MODULE_NAME, name, eng_externkind_name(import->kind));
     const wasi_function *function = find_function(&import->name);
     if (!function)
         return eng_error_new("import %u \"%s\".\"%s\": unknown WASI function (%s has no function of that name)",
-                            import_index, WASI_MODULE_NAME, name, WASI_MODULE_NAME);
+                             import_index, WASI_MODULE_NAME, name, WASI_MODULE_NAME);
     eng_valtype types[16];
     uint32_t param_count = (uint32_t)strlen(function->params), result_count = (uint32_t)strlen(function->results);
     for (uint32_t i = 0; i < param_count + result_count; i++) {
@@ -618,8 +637,8 @@ eng_error *wasi_bind(wasi_context *wasi, eng_instance *instance)
         const wasi_function *function = find_function(&import->name);
         if (function && takes_pointers(function))
             return eng_error_new("the module imports \"%s\".\"%s\", which takes pointers into memory, but exports "
-                                "no memory named \"memory\"",
-                                WASI_MODULE_NAME, function->name);
+                                 "no memory named \"memory\"",
+                                 WASI_MODULE_NAME, function->name);
     }
     return NULL;
 }

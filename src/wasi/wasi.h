@@ -74,7 +74,7 @@ bool wasi_is_import(const eng_import *import);
  * The function has the WASI signature; eng_instance_new checks it against the import's type.
  * Errors: a name WASI preview 1 does not have, or an import that is not a function. */
 eng_error *wasi_import(wasi_context *wasi, eng_store *store, const eng_module *module, uint32_t import_index,
-                      eng_extern *out);
+                       eng_extern *out);
 /* After instantiation: binds the context to the instance's exported memory "memory", which every
  * pointer the guest passes refers to (each access is checked against its current size). Fails
  * when the module imports WASI functions that take pointers but exports no such memory. */

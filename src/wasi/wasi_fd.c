@@ -87,10 +87,7 @@ uint8_t wasi_filetype_from_mode(unsigned mode)
     }
 }
 
-static uint64_t timespec_ns(struct timespec t)
-{
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
+static uint64_t timespec_ns(struct timespec t) { return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec; }
 
 int wasi_store_filestat(const wasi_context *wasi, uint32_t ptr, const void *stat_buffer)
 {
@@ -207,10 +204,8 @@ static int stream_read(wasi_stream *stream, int host_fd, struct iovec *vec, int 
 {
     *done = 0;
     switch (stream->kind) {
-    case WASI_STREAM_NULL:
-        return WASI_ESUCCESS; /* end of file */
-    case WASI_STREAM_INHERIT:
-        break;
+    case WASI_STREAM_NULL: return WASI_ESUCCESS; /* end of file */
+    case WASI_STREAM_INHERIT: break;
     case WASI_STREAM_BUFFER:
         for (int i = 0; i < count && stream->position < stream->size; i++) {
             size_t n = vec[i].iov_len;
@@ -249,9 +244,7 @@ static int stream_write(wasi_stream *stream, int host_fd, struct iovec *vec, int
     if (total > room)
         iovecs_limit(vec, &count, room);
     switch (stream->kind) {
-    case WASI_STREAM_NULL:
-        *done = (size_t)(total > room ? room : total);
-        break;
+    case WASI_STREAM_NULL: *done = (size_t)(total > room ? room : total); break;
     case WASI_STREAM_INHERIT: {
         int error = host_transfer(host_fd, true, vec, count, -1, done);
         if (error != WASI_ESUCCESS)
@@ -300,10 +293,7 @@ static int stream_write(wasi_stream *stream, int host_fd, struct iovec *vec, int
 }
 
 /* Is `entry` a virtual stream (no host descriptor behind it)? */
-static bool is_virtual(const wasi_fd *entry)
-{
-    return entry->host_fd < 0;
-}
+static bool is_virtual(const wasi_fd *entry) { return entry->host_fd < 0; }
 
 /* ---- read and write ---- */
 
@@ -714,11 +704,13 @@ eng_trap *wasi_fd_write(void *env, eng_slot *a)
 }
 eng_trap *wasi_fd_pread(void *env, eng_slot *a)
 {
-    WASI_RETURN(fd_transfer(env, WASI_ARG32(0), false, true, WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
+    WASI_RETURN(
+        fd_transfer(env, WASI_ARG32(0), false, true, WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
 }
 eng_trap *wasi_fd_pwrite(void *env, eng_slot *a)
 {
-    WASI_RETURN(fd_transfer(env, WASI_ARG32(0), true, true, WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
+    WASI_RETURN(
+        fd_transfer(env, WASI_ARG32(0), true, true, WASI_ARG32(1), WASI_ARG32(2), WASI_ARG64(3), WASI_ARG32(4)));
 }
 eng_trap *wasi_fd_seek(void *env, eng_slot *a)
 {
@@ -736,7 +728,10 @@ eng_trap *wasi_fd_fdstat_set_rights(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_fdstat_set_rights(env, WASI_ARG32(0), WASI_ARG64(1), WASI_ARG64(2)));
 }
-eng_trap *wasi_fd_filestat_get(void *env, eng_slot *a) { WASI_RETURN(fd_filestat_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
+eng_trap *wasi_fd_filestat_get(void *env, eng_slot *a)
+{
+    WASI_RETURN(fd_filestat_get(env, WASI_ARG32(0), WASI_ARG32(1)));
+}
 eng_trap *wasi_fd_filestat_set_size(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_filestat_set_size(env, WASI_ARG32(0), WASI_ARG64(1)));
@@ -749,13 +744,22 @@ eng_trap *wasi_fd_advise(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_advise(env, WASI_ARG32(0), WASI_ARG64(1), WASI_ARG64(2), WASI_ARG32(3)));
 }
-eng_trap *wasi_fd_allocate(void *env, eng_slot *a) { WASI_RETURN(fd_allocate(env, WASI_ARG32(0), WASI_ARG64(1), WASI_ARG64(2))); }
+eng_trap *wasi_fd_allocate(void *env, eng_slot *a)
+{
+    WASI_RETURN(fd_allocate(env, WASI_ARG32(0), WASI_ARG64(1), WASI_ARG64(2)));
+}
 eng_trap *wasi_fd_datasync(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_sync_common(env, WASI_ARG32(0), WASI_RIGHT_FD_DATASYNC, fdatasync));
 }
-eng_trap *wasi_fd_sync(void *env, eng_slot *a) { WASI_RETURN(fd_sync_common(env, WASI_ARG32(0), WASI_RIGHT_FD_SYNC, fsync)); }
-eng_trap *wasi_fd_prestat_get(void *env, eng_slot *a) { WASI_RETURN(fd_prestat_get(env, WASI_ARG32(0), WASI_ARG32(1))); }
+eng_trap *wasi_fd_sync(void *env, eng_slot *a)
+{
+    WASI_RETURN(fd_sync_common(env, WASI_ARG32(0), WASI_RIGHT_FD_SYNC, fsync));
+}
+eng_trap *wasi_fd_prestat_get(void *env, eng_slot *a)
+{
+    WASI_RETURN(fd_prestat_get(env, WASI_ARG32(0), WASI_ARG32(1)));
+}
 eng_trap *wasi_fd_prestat_dir_name(void *env, eng_slot *a)
 {
     WASI_RETURN(fd_prestat_dir_name(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2)));

@@ -11,6 +11,9 @@
 
 /* ---- constants from the WASI preview 1 spec (witx: typenames.witx) ---- */
 
+/* Laid out as the spec lists them. */
+/* clang-format off */
+
 /* errno */
 enum {
     WASI_ESUCCESS = 0, WASI_E2BIG = 1, WASI_EACCES = 2, WASI_EADDRINUSE = 3, WASI_EADDRNOTAVAIL = 4,
@@ -150,6 +153,7 @@ enum { WASI_ADVICE_NORMAL, WASI_ADVICE_SEQUENTIAL, WASI_ADVICE_RANDOM, WASI_ADVI
 
 /* preopentype */
 #define WASI_PREOPENTYPE_DIR 0
+/* clang-format on */
 
 /* Sizes of the structures in guest memory. */
 #define WASI_IOVEC_SIZE 8
@@ -169,22 +173,22 @@ enum { WASI_ADVICE_NORMAL, WASI_ADVICE_SEQUENTIAL, WASI_ADVICE_RANDOM, WASI_ADVI
 /* ---- the context ---- */
 
 typedef enum wasi_stream_kind {
-    WASI_STREAM_NULL,     /* stdin: empty; stdout/stderr: discarded */
-    WASI_STREAM_INHERIT,  /* the host's descriptor (the fd entry holds a dup of it) */
-    WASI_STREAM_BUFFER,   /* stdin: bytes to read; stdout/stderr: bytes collected */
+    WASI_STREAM_NULL,    /* stdin: empty; stdout/stderr: discarded */
+    WASI_STREAM_INHERIT, /* the host's descriptor (the fd entry holds a dup of it) */
+    WASI_STREAM_BUFFER,  /* stdin: bytes to read; stdout/stderr: bytes collected */
     WASI_STREAM_CALLBACK,
 } wasi_stream_kind;
 
 /* How one of stdin, stdout, stderr is served. */
 typedef struct wasi_stream {
     wasi_stream_kind kind;
-    int number;          /* 0, 1 or 2 */
-    uint8_t *data;       /* BUFFER */
+    int number;    /* 0, 1 or 2 */
+    uint8_t *data; /* BUFFER */
     size_t size, capacity, position;
     wasi_read_callback read;
     wasi_write_callback write;
     void *user;
-    uint64_t limit;      /* bytes the guest may write over the run */
+    uint64_t limit; /* bytes the guest may write over the run */
     uint64_t written;
     int saved_host_flags; /* INHERIT: the host descriptor's F_GETFL flags, restored on close */
 } wasi_stream;
@@ -192,22 +196,22 @@ typedef struct wasi_stream {
 /* One guest file descriptor. */
 typedef struct wasi_fd {
     bool open;
-    int host_fd;          /* -1 for a virtual stream (NULL, BUFFER, CALLBACK) */
-    wasi_stream *stream;  /* stdio: how it is served (host_fd is used when kind is INHERIT) */
+    int host_fd;         /* -1 for a virtual stream (NULL, BUFFER, CALLBACK) */
+    wasi_stream *stream; /* stdio: how it is served (host_fd is used when kind is INHERIT) */
     uint8_t filetype;
-    uint16_t flags;       /* fdflags */
+    uint16_t flags; /* fdflags */
     uint64_t rights_base, rights_inheriting;
-    bool read_only;       /* in a --dir-ro tree: never opened for writing on the host */
-    char *preopen;        /* guest name of a preopened directory (owned), else NULL */
+    bool read_only; /* in a --dir-ro tree: never opened for writing on the host */
+    char *preopen;  /* guest name of a preopened directory (owned), else NULL */
     size_t preopen_length;
 } wasi_fd;
 
 struct wasi_context {
     eng_memory *memory; /* bound by wasi_bind; NULL before */
-    char *args;        /* arg_count NUL-terminated strings, back to back */
+    char *args;         /* arg_count NUL-terminated strings, back to back */
     size_t args_size;
     uint32_t arg_count;
-    char *env;         /* env_count "NAME=VALUE" NUL-terminated strings */
+    char *env; /* env_count "NAME=VALUE" NUL-terminated strings */
     size_t env_size;
     uint32_t env_count;
     wasi_fd *fds;
@@ -256,60 +260,60 @@ static inline void wasi_put64(uint8_t *p, uint64_t v)
 /* Host callbacks: arguments in a[0..), the errno result goes to a[0]. */
 #define WASI_ARG32(i) (a[i].u32)
 #define WASI_ARG64(i) (a[i].u64)
-#define WASI_RETURN(expr)             \
-    do {                              \
+#define WASI_RETURN(expr)                         \
+    do {                                          \
         uint32_t wasi_result_ = (uint32_t)(expr); \
-        a[0].u32 = wasi_result_;      \
-        return NULL;                  \
+        a[0].u32 = wasi_result_;                  \
+        return NULL;                              \
     } while (0)
 
 /* Every function of wasi_snapshot_preview1: X(name, params, results), "i" = i32, "I" = i64. */
-#define WASI_FUNCTIONS(X)                        \
-    X(args_get, "ii", "i")                       \
-    X(args_sizes_get, "ii", "i")                 \
-    X(environ_get, "ii", "i")                    \
-    X(environ_sizes_get, "ii", "i")              \
-    X(clock_res_get, "ii", "i")                  \
-    X(clock_time_get, "iIi", "i")                \
-    X(fd_advise, "iIIi", "i")                    \
-    X(fd_allocate, "iII", "i")                   \
-    X(fd_close, "i", "i")                        \
-    X(fd_datasync, "i", "i")                     \
-    X(fd_fdstat_get, "ii", "i")                  \
-    X(fd_fdstat_set_flags, "ii", "i")            \
-    X(fd_fdstat_set_rights, "iII", "i")          \
-    X(fd_filestat_get, "ii", "i")                \
-    X(fd_filestat_set_size, "iI", "i")           \
-    X(fd_filestat_set_times, "iIIi", "i")        \
-    X(fd_pread, "iiiIi", "i")                    \
-    X(fd_prestat_get, "ii", "i")                 \
-    X(fd_prestat_dir_name, "iii", "i")           \
-    X(fd_pwrite, "iiiIi", "i")                   \
-    X(fd_read, "iiii", "i")                      \
-    X(fd_readdir, "iiiIi", "i")                  \
-    X(fd_renumber, "ii", "i")                    \
-    X(fd_seek, "iIii", "i")                      \
-    X(fd_sync, "i", "i")                         \
-    X(fd_tell, "ii", "i")                        \
-    X(fd_write, "iiii", "i")                     \
-    X(path_create_directory, "iii", "i")         \
-    X(path_filestat_get, "iiiii", "i")           \
-    X(path_filestat_set_times, "iiiiIIi", "i")   \
-    X(path_link, "iiiiiii", "i")                 \
-    X(path_open, "iiiiiIIii", "i")               \
-    X(path_readlink, "iiiiii", "i")              \
-    X(path_remove_directory, "iii", "i")         \
-    X(path_rename, "iiiiii", "i")                \
-    X(path_symlink, "iiiii", "i")                \
-    X(path_unlink_file, "iii", "i")              \
-    X(poll_oneoff, "iiii", "i")                  \
-    X(proc_exit, "i", "")                        \
-    X(proc_raise, "i", "i")                      \
-    X(sched_yield, "", "i")                      \
-    X(random_get, "ii", "i")                     \
-    X(sock_accept, "iii", "i")                   \
-    X(sock_recv, "iiiiii", "i")                  \
-    X(sock_send, "iiiii", "i")                   \
+#define WASI_FUNCTIONS(X)                      \
+    X(args_get, "ii", "i")                     \
+    X(args_sizes_get, "ii", "i")               \
+    X(environ_get, "ii", "i")                  \
+    X(environ_sizes_get, "ii", "i")            \
+    X(clock_res_get, "ii", "i")                \
+    X(clock_time_get, "iIi", "i")              \
+    X(fd_advise, "iIIi", "i")                  \
+    X(fd_allocate, "iII", "i")                 \
+    X(fd_close, "i", "i")                      \
+    X(fd_datasync, "i", "i")                   \
+    X(fd_fdstat_get, "ii", "i")                \
+    X(fd_fdstat_set_flags, "ii", "i")          \
+    X(fd_fdstat_set_rights, "iII", "i")        \
+    X(fd_filestat_get, "ii", "i")              \
+    X(fd_filestat_set_size, "iI", "i")         \
+    X(fd_filestat_set_times, "iIIi", "i")      \
+    X(fd_pread, "iiiIi", "i")                  \
+    X(fd_prestat_get, "ii", "i")               \
+    X(fd_prestat_dir_name, "iii", "i")         \
+    X(fd_pwrite, "iiiIi", "i")                 \
+    X(fd_read, "iiii", "i")                    \
+    X(fd_readdir, "iiiIi", "i")                \
+    X(fd_renumber, "ii", "i")                  \
+    X(fd_seek, "iIii", "i")                    \
+    X(fd_sync, "i", "i")                       \
+    X(fd_tell, "ii", "i")                      \
+    X(fd_write, "iiii", "i")                   \
+    X(path_create_directory, "iii", "i")       \
+    X(path_filestat_get, "iiiii", "i")         \
+    X(path_filestat_set_times, "iiiiIIi", "i") \
+    X(path_link, "iiiiiii", "i")               \
+    X(path_open, "iiiiiIIii", "i")             \
+    X(path_readlink, "iiiiii", "i")            \
+    X(path_remove_directory, "iii", "i")       \
+    X(path_rename, "iiiiii", "i")              \
+    X(path_symlink, "iiiii", "i")              \
+    X(path_unlink_file, "iii", "i")            \
+    X(poll_oneoff, "iiii", "i")                \
+    X(proc_exit, "i", "")                      \
+    X(proc_raise, "i", "i")                    \
+    X(sched_yield, "", "i")                    \
+    X(random_get, "ii", "i")                   \
+    X(sock_accept, "iii", "i")                 \
+    X(sock_recv, "iiiiii", "i")                \
+    X(sock_send, "iiiii", "i")                 \
     X(sock_shutdown, "ii", "i")
 
 #define WASI_DECLARE(name, params, results) eng_trap *wasi_##name(void *env, eng_slot *a);

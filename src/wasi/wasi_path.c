@@ -40,10 +40,7 @@ static int resolve_arg(wasi_context *wasi, const wasi_fd *dir, uint32_t path_ptr
     return wasi_resolve(wasi, dir->host_fd, path, path_len, how, out);
 }
 
-static int host_result(int status)
-{
-    return status == 0 ? WASI_ESUCCESS : wasi_errno_from_host(errno);
-}
+static int host_result(int status) { return status == 0 ? WASI_ESUCCESS : wasi_errno_from_host(errno); }
 
 /* A name about to be created with a trailing slash ("new/") by symlink or link: POSIX says
  * EEXIST when it exists and ENOENT when it does not (only directories take a trailing slash). */
@@ -156,7 +153,8 @@ static int path_open(wasi_context *wasi, uint32_t dirfd, uint32_t dirflags, uint
 typedef enum name_operation { NAME_CREATE_DIRECTORY, NAME_REMOVE_DIRECTORY, NAME_UNLINK_FILE } name_operation;
 
 /* One mkdirat or unlinkat on a name beneath the directory `fd`, with the right the operation needs. */
-static int path_name_operation(wasi_context *wasi, name_operation operation, uint32_t fd, uint32_t path_ptr, uint32_t path_len)
+static int path_name_operation(wasi_context *wasi, name_operation operation, uint32_t fd, uint32_t path_ptr,
+                               uint32_t path_len)
 {
     static const uint64_t rights[] = {
         [NAME_CREATE_DIRECTORY] = WASI_RIGHT_PATH_CREATE_DIRECTORY,
@@ -171,9 +169,9 @@ static int path_name_operation(wasi_context *wasi, name_operation operation, uin
     wasi_resolved resolved;
     if ((error = resolve_arg(wasi, dir, path_ptr, path_len, how, &resolved)) != WASI_ESUCCESS)
         return error;
-    int status = operation == NAME_CREATE_DIRECTORY
-                     ? mkdirat(resolved.parent_fd, resolved.name, 0777)
-                     : unlinkat(resolved.parent_fd, resolved.name, operation == NAME_REMOVE_DIRECTORY ? AT_REMOVEDIR : 0);
+    int status = operation == NAME_CREATE_DIRECTORY ? mkdirat(resolved.parent_fd, resolved.name, 0777)
+                                                    : unlinkat(resolved.parent_fd, resolved.name,
+                                                               operation == NAME_REMOVE_DIRECTORY ? AT_REMOVEDIR : 0);
     error = host_result(status);
     wasi_resolved_close(&resolved);
     return error;
@@ -181,8 +179,8 @@ static int path_name_operation(wasi_context *wasi, name_operation operation, uin
 
 /* ---- attributes ---- */
 
-static int path_filestat_get(wasi_context *wasi, uint32_t fd, uint32_t lookupflags, uint32_t path_ptr, uint32_t path_len,
-                             uint32_t stat_ptr)
+static int path_filestat_get(wasi_context *wasi, uint32_t fd, uint32_t lookupflags, uint32_t path_ptr,
+                             uint32_t path_len, uint32_t stat_ptr)
 {
     wasi_fd *dir;
     int error = get_dir(wasi, fd, WASI_RIGHT_PATH_FILESTAT_GET, &dir);
@@ -398,8 +396,8 @@ eng_trap *wasi_path_link(void *env, eng_slot *a)
 }
 eng_trap *wasi_path_rename(void *env, eng_slot *a)
 {
-    WASI_RETURN(path_rename(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4),
-                            WASI_ARG32(5)));
+    WASI_RETURN(
+        path_rename(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4), WASI_ARG32(5)));
 }
 eng_trap *wasi_path_symlink(void *env, eng_slot *a)
 {
@@ -407,6 +405,6 @@ eng_trap *wasi_path_symlink(void *env, eng_slot *a)
 }
 eng_trap *wasi_path_readlink(void *env, eng_slot *a)
 {
-    WASI_RETURN(path_readlink(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4),
-                              WASI_ARG32(5)));
+    WASI_RETURN(
+        path_readlink(env, WASI_ARG32(0), WASI_ARG32(1), WASI_ARG32(2), WASI_ARG32(3), WASI_ARG32(4), WASI_ARG32(5)));
 }

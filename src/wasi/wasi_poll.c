@@ -24,13 +24,13 @@
 typedef struct subscription {
     uint64_t userdata;
     uint8_t type;
-    uint16_t error;          /* set when the subscription is answered at once with an error */
-    bool ready;              /* answered at once (error, or always-ready descriptor) */
-    uint64_t nbytes;         /* for ready descriptors */
+    uint16_t error;  /* set when the subscription is answered at once with an error */
+    bool ready;      /* answered at once (error, or always-ready descriptor) */
+    uint64_t nbytes; /* for ready descriptors */
     uint16_t rwflags;
-    uint32_t fd;             /* fd_read / fd_write */
-    int poll_index;          /* index in pollfds, or -1 */
-    uint64_t deadline;       /* clock: on the monotonic clock, in ns */
+    uint32_t fd;       /* fd_read / fd_write */
+    int poll_index;    /* index in pollfds, or -1 */
+    uint64_t deadline; /* clock: on the monotonic clock, in ns */
 } subscription;
 
 static uint64_t now_ns(clockid_t clock)
@@ -60,10 +60,8 @@ static uint16_t clock_deadline(const uint8_t *p, uint64_t monotonic_now, uint64_
         }
         break;
     case WASI_CLOCK_PROCESS_CPUTIME:
-    case WASI_CLOCK_THREAD_CPUTIME:
-        return WASI_ENOTSUP;
-    default:
-        return WASI_EINVAL;
+    case WASI_CLOCK_THREAD_CPUTIME: return WASI_ENOTSUP;
+    default: return WASI_EINVAL;
     }
     *deadline = remaining > UINT64_MAX - monotonic_now ? UINT64_MAX : monotonic_now + remaining;
     return WASI_ESUCCESS;

@@ -127,8 +127,8 @@ static const char *kind_name(guest_outcome_kind kind)
 }
 
 /* Checks a response: outcome OK, the status, content-type and body. */
-static void expect(const char *what, const guest_service *service, const char *route, http_request *request,
-                   int status, const char *content_type, const char *body)
+static void expect(const char *what, const guest_service *service, const char *route, http_request *request, int status,
+                   const char *content_type, const char *body)
 {
     exchange x;
     run(service, route, request, &x);
@@ -186,7 +186,8 @@ static void test_hello(guest_service *http, guest_service *wagi)
     /* The wagi guest answers by the path within its route (PATH_INFO; SCRIPT_NAME for an exact
      * route), so it behaves the same wherever it is mounted. */
     expect("wagi /health", wagi, "/...", make_request("GET", "/health", NULL, 0, NULL), 200, "text/plain", "OK");
-    expect("wagi /health exact", wagi, "/health", make_request("GET", "/health", NULL, 0, NULL), 200, "text/plain", "OK");
+    expect("wagi /health exact", wagi, "/health", make_request("GET", "/health", NULL, 0, NULL), 200, "text/plain",
+           "OK");
     expect("wagi /api/users", wagi, "/wagi/...", make_request("GET", "/wagi/api/users", NULL, 0, NULL), 200,
            "application/json", "{\"users\": []}");
     expect("wagi /nope", wagi, "/...", make_request("GET", "/nope", NULL, 0, NULL), 404, "text/plain", "Not Found\n");
@@ -195,9 +196,10 @@ static void test_hello(guest_service *http, guest_service *wagi)
 static void test_echo(guest_service *echo)
 {
     http_header headers[] = {{"Host", "example.com"}, {"X-Test", "yes"}};
-    expect("echo", echo, "/echo/...", make_request("POST", "/echo/x?a=1&b=%20", headers, 2, "hello body"), 200,
-           "text/plain; charset=utf-8",
-           "method: POST\npath: /echo/x\nquery: a=1&b=%20\nheader: Host: example.com\nheader: X-Test: yes\n\nhello body");
+    expect(
+        "echo", echo, "/echo/...", make_request("POST", "/echo/x?a=1&b=%20", headers, 2, "hello body"), 200,
+        "text/plain; charset=utf-8",
+        "method: POST\npath: /echo/x\nquery: a=1&b=%20\nheader: Host: example.com\nheader: X-Test: yes\n\nhello body");
 
     /* A body larger than the guest's 16 KiB buffer comes back whole, read in chunks. */
     size_t size = 100000;
@@ -241,7 +243,7 @@ static void test_cgi(guest_service *dump)
     dump->env_count = 4;
     http_header headers[] = {
         {"Host", "example.com:8080"}, {"X-Custom-Header", "v1"}, {"Content-Type", "text/plain"},
-        {"x-custom-header", "v2"},   {"Proxy", "http://evil"},  {"Authorization", "Bearer t"},
+        {"x-custom-header", "v2"},    {"Proxy", "http://evil"},  {"Authorization", "Bearer t"},
     };
     exchange x;
     run(dump, "/dump/...", make_request("POST", "/dump/sub%20dir?x=1&y=a%20b&&z=%00", headers, 6, "stdin data"), &x);
@@ -448,7 +450,8 @@ static void test_checks(wasm_module_t *hello_http, wasm_module_t *hello_wagi, co
     expect_check("hello_wagi as wagi", GUEST_ABI_WAGI, hello_wagi, true, NULL);
     expect_check("no handle", GUEST_ABI_HTTP, no_handle, false, "export \"handle\"");
     expect_check("unknown import", GUEST_ABI_HTTP, unknown, false, "\"wasmhost_http\".\"teleport\"");
-    expect_check("wrong signature", GUEST_ABI_HTTP, wrong, false, "\"wasmhost_http\".\"write\": must be a func [i32 i32] -> [i32]");
+    expect_check("wrong signature", GUEST_ABI_HTTP, wrong, false,
+                 "\"wasmhost_http\".\"write\": must be a func [i32 i32] -> [i32]");
     expect_check("hello_http as wagi", GUEST_ABI_WAGI, hello_http, false, "may import only WASI");
     expect_check("hello_wagi as http", GUEST_ABI_HTTP, hello_wagi, false, "export \"handle\"");
     wasm_module_delete(no_handle);

@@ -114,15 +114,14 @@ static void mutate(text *t)
         }
         break;
     }
-    case 2: case 3: /* YAML punctuation, a tab or a newline */ {
+    case 2:
+    case 3: /* YAML punctuation, a tab or a newline */ {
         size_t count = 1 + prng_below(&random_stream, 3);
         for (size_t i = 0; i < count; i++)
             insert_bytes(t, at, &punctuation[prng_below(&random_stream, sizeof punctuation - 1)], 1);
         break;
     }
-    case 4: /* truncation */
-        t->length = at;
-        break;
+    case 4: /* truncation */ t->length = at; break;
     case 5: /* a line duplicated */ {
         if (at >= t->length)
             break;
@@ -184,8 +183,8 @@ int main(void)
 
     static text seed, t;
     const char *mark = strstr(full_manifest, "ABSOLUTE");
-    int n = snprintf(seed.data, sizeof seed.data, "%.*s%s/sub/echo.wasm%s", (int)(mark - full_manifest),
-                     full_manifest, folder, mark + 8);
+    int n = snprintf(seed.data, sizeof seed.data, "%.*s%s/sub/echo.wasm%s", (int)(mark - full_manifest), full_manifest,
+                     folder, mark + 8);
     seed.length = (size_t)n;
 
     char error[1024] = "";
@@ -213,8 +212,8 @@ int main(void)
         else
             without_position++;
     }
-    printf("manifest fuzz: %d mutations: %zu loaded, %zu errors at a line and column, %zu without\n", CASES,
-           loaded, with_position, without_position);
+    printf("manifest fuzz: %d mutations: %zu loaded, %zu errors at a line and column, %zu without\n", CASES, loaded,
+           with_position, without_position);
     CHECK(loaded > 0 && with_position > CASES / 4, "both answers seen");
 
     char command[PATH_MAX + 16];

@@ -134,8 +134,7 @@ static void test_values(void)
           port == 8080);
     CHECK(manifest_parse_listen("[::1]:8081", host, sizeof host, &port) && !strcmp(host, "::1") && port == 8081);
     CHECK(manifest_parse_listen(":8082", host, sizeof host, &port) && !strcmp(host, "0.0.0.0") && port == 8082);
-    CHECK(manifest_parse_listen("localhost:0", host, sizeof host, &port) && !strcmp(host, "localhost") &&
-          port == 0);
+    CHECK(manifest_parse_listen("localhost:0", host, sizeof host, &port) && !strcmp(host, "localhost") && port == 0);
     CHECK(!manifest_parse_listen("8080", host, sizeof host, &port));
     CHECK(!manifest_parse_listen("::1:8080", host, sizeof host, &port));
     CHECK(!manifest_parse_listen("[::1]8080", host, sizeof host, &port));
@@ -333,8 +332,7 @@ static void test_errors(void)
     /* YAML syntax */
     EXPECT_ERROR("services:\n  - name: a\n    routes: [/x\n", 4, 1, "YAML syntax error",
                  "did not find expected ',' or ']'", "line 3, column 13");
-    EXPECT_ERROR("services:\n  - name: a\n   module: b\n", 3, 4, "YAML syntax error",
-                 "line 2, column 3");
+    EXPECT_ERROR("services:\n  - name: a\n   module: b\n", 3, 4, "YAML syntax error", "line 2, column 3");
     EXPECT_ERROR("services:\n  - name: \"a\xff\"\n", 2, 13, "not valid YAML text");
     EXPECT_ERROR("", 1, 1, "the manifest is empty");
     EXPECT_ERROR("# nothing\n", 1, 1, "the manifest is empty");
@@ -376,8 +374,9 @@ static void test_errors(void)
                  "'dirs' in service 'a' must be a mapping of guest path: host path, not the value '/data'");
 
     /* Sizes, durations, counts */
-    EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits: {max_memory: 16 megs}\n",
-                 5, 26, "service 'a': max_memory '16 megs' is not a size", "KiB, MiB, GiB");
+    EXPECT_ERROR(
+        "services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits: {max_memory: 16 megs}\n", 5, 26,
+        "service 'a': max_memory '16 megs' is not a size", "KiB, MiB, GiB");
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits:\n      timeout: fast\n",
                  6, 16, "service 'a': timeout 'fast' is not a duration", "500ms");
     EXPECT_ERROR("defaults: {max_body: 1 MiBs}\nservices: []\n", 1, 22, "'defaults': max_body '1 MiBs' is not a size");
@@ -386,8 +385,8 @@ static void test_errors(void)
                  5, 26, "more than the 4GiB");
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    concurrency: 0\n", 5, 18,
                  "service 'a': concurrency '0' must be a whole number of requests, at least 1");
-    EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits: {fuel: lots}\n", 5,
-                 20, "service 'a': fuel 'lots' must be a whole number");
+    EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits: {fuel: lots}\n", 5, 20,
+                 "service 'a': fuel 'lots' must be a whole number");
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits: {timeout: }\n", 5, 23,
                  "service 'a': timeout has no value");
 
@@ -523,8 +522,8 @@ static void test_hostile(void)
     text = repeat("services: [", "a, ", 1100000, "a]\n");
     EXPECT_ERROR(text, 1, 3000003, "the manifest holds more than 1000000 values");
     free(text);
-    text = repeat("services:\n  - {name: a, module: hello.wasm, routes: [/a], env: &e {", "K%d: v, ", 20000,
-                  "K: v}}\n");
+    text =
+        repeat("services:\n  - {name: a, module: hello.wasm, routes: [/a], env: &e {", "K%d: v, ", 20000, "K: v}}\n");
     size_t length = strlen(text);
     char *more = repeat("", "  - {name: s%d, module: hello.wasm, routes: [/s%d], env: *e}\n", 100, "");
     text = realloc(text, length + strlen(more) + 1);

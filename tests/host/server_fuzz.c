@@ -92,7 +92,8 @@ static const char *const valid_requests[] = {
     "POST /small HTTP/1.1\r\nHost: a\r\nContent-Length: 20\r\n\r\n01234567890123456789",
     "POST /small HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcd",
     "POST /thread HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n3;x=y\r\nabc\r\n0\r\n\r\n",
-    "POST /small HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n1\r\nz\r\n0\r\nTrailer: t\r\n\r\n",
+    "POST /small HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n1\r\nz\r\n0\r\nTrailer: "
+    "t\r\n\r\n",
     "PUT /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
     "DELETE /slow?a=b&c HTTP/1.1\r\nHost: a\r\nCookie: x=1; y=2\r\n\r\n",
     "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -126,9 +127,9 @@ static const char *const hostile_requests[] = {
     "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n",
     "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3 \r\nabc\r\n0\r\n\r\n",
     "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nbad trailer\r\n\r\n",
-    "GET /\r\n",                                      /* HTTP/0.9 */
+    "GET /\r\n", /* HTTP/0.9 */
     "GET / HTTP/0.9\r\n\r\n",
-    "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",             /* the HTTP/2 preface */
+    "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", /* the HTTP/2 preface */
     "GET / HTTP/2.0\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
     "GET / HTTP/1.1\r\n Folded: x\r\n\r\n",
@@ -180,7 +181,8 @@ static void mutate(prng *p, input *in)
         if (in->length)
             in->data[prng_below(p, in->length)] ^= (char)(1u << prng_below(p, 8));
         break;
-    case 1: case 2: /* an interesting byte, NUL included */
+    case 1:
+    case 2: /* an interesting byte, NUL included */
         insert_bytes(in, at, &interesting[prng_below(p, sizeof interesting - 1)], 1);
         break;
     case 3: /* a random byte */ {
@@ -196,9 +198,7 @@ static void mutate(prng *p, input *in)
         }
         break;
     }
-    case 5: /* truncation */
-        in->length = at;
-        break;
+    case 5: /* truncation */ in->length = at; break;
     case 6: /* a line duplicated (a header twice, say) */ {
         if (at >= in->length)
             break;
@@ -229,7 +229,10 @@ static void generate(prng *p, input *in)
 {
     in->length = 0;
     switch (prng_below(p, 10)) {
-    case 0: case 1: case 2: case 3: /* a valid request, mutated */
+    case 0:
+    case 1:
+    case 2:
+    case 3: /* a valid request, mutated */
         append_text(in, valid_requests[prng_below(p, VALID_COUNT)]);
         for (size_t count = 1 + prng_below(p, 3); count; count--)
             mutate(p, in);
@@ -239,7 +242,8 @@ static void generate(prng *p, input *in)
         if (prng_below(p, 3) == 0)
             mutate(p, in);
         break;
-    case 5: case 6: /* a pipelined batch mixed with garbage (long enough, sometimes, to fill the pipeline) */ {
+    case 5:
+    case 6: /* a pipelined batch mixed with garbage (long enough, sometimes, to fill the pipeline) */ {
         size_t count = 2 + prng_below(p, prng_below(p, 4) == 0 ? 60 : 6);
         for (size_t i = 0; i < count; i++) {
             append_text(in, valid_requests[prng_below(p, VALID_COUNT)]);

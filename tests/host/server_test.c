@@ -65,7 +65,7 @@ static void echo_response(const http_request *request, http_response *response)
     http_response_add_header(response, "x-request-id", request->request_id);
     snprintf(line, sizeof line, "%s", request->remote_address);
     http_response_add_header(response, "x-remote", line);
-    http_response_add_header(response, "content-length", "999"); /* the server's: ignored */
+    http_response_add_header(response, "content-length", "999");       /* the server's: ignored */
     http_response_add_header(response, "x-bad", "a\r\nInjected: yes"); /* would split: dropped */
 }
 
@@ -210,10 +210,7 @@ static bool client_send(client *c, const void *data, size_t length)
     return true;
 }
 
-static bool client_send_text(client *c, const char *text)
-{
-    return client_send(c, text, strlen(text));
-}
+static bool client_send_text(client *c, const char *text) { return client_send(c, text, strlen(text)); }
 
 static void reply_free(reply *r)
 {
@@ -325,7 +322,8 @@ static void test_simple_and_keep_alive(void)
     CHECK(strncmp(r.head, "HTTP/1.1 200 OK\r\n", 17) == 0, "status line: %.40s", r.head);
     CHECK(strcmp(reply_header(&r, "connection"), "keep-alive") == 0, "connection: %s", reply_header(&r, "connection"));
     CHECK(strstr(reply_header(&r, "date"), " GMT") != NULL, "date: %s", reply_header(&r, "date"));
-    CHECK(strcmp(reply_header(&r, "content-length"), "15") == 0, "content-length: %s", reply_header(&r, "content-length"));
+    CHECK(strcmp(reply_header(&r, "content-length"), "15") == 0, "content-length: %s",
+          reply_header(&r, "content-length"));
     CHECK(strcmp(reply_header(&r, "x-remote"), "127.0.0.1") == 0, "remote: %s", reply_header(&r, "x-remote"));
     CHECK(*reply_header(&r, "x-bad") == '\0' && *reply_header(&r, "injected") == '\0', "header with CR LF dropped");
     char first_id[64];
@@ -419,8 +417,7 @@ static void test_pipelining(void)
     CHECK(client_read(c, &r, false) && r.status == 200 && strcmp(r.body, "GET /slow \n") == 0,
           "first answer is the slow one: '%s'", r.body);
     reply_free(&r);
-    CHECK(client_read(c, &r, false) && r.status == 200 && strcmp(r.body, "POST /a \nxyz") == 0, "second: '%s'",
-          r.body);
+    CHECK(client_read(c, &r, false) && r.status == 200 && strcmp(r.body, "POST /a \nxyz") == 0, "second: '%s'", r.body);
     reply_free(&r);
     CHECK(client_read(c, &r, false) && r.status == 200 && strcmp(r.body, "GET /thread n=3\n") == 0, "third: '%s'",
           r.body);
@@ -489,7 +486,8 @@ static void test_bodies(void)
 
     /* an early answer without a body keeps the connection */
     CHECK(exchange_once(c, "GET /early HTTP/1.1\r\n\r\n", &r), "early answer");
-    CHECK(r.status == 404 && strcmp(r.body, "early\n") == 0 && strcmp(reply_header(&r, "connection"), "keep-alive") == 0,
+    CHECK(r.status == 404 && strcmp(r.body, "early\n") == 0 &&
+              strcmp(reply_header(&r, "connection"), "keep-alive") == 0,
           "early 404: %d '%s'", r.status, r.body);
     reply_free(&r);
     CHECK(exchange_once(c, "GET /after-early HTTP/1.1\r\n\r\n", &r) && r.status == 200, "request after early answer");
@@ -577,10 +575,12 @@ static void expect_status_and_close(const char *what, const void *request, size_
 static void test_limits(void)
 {
     int before_413 = atomic_load(&responses_by_status[413]);
-    const char declared[] = "POST /big HTTP/1.1\r\nContent-Length: 100\r\n\r\n"
-                            "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789";
+    const char declared[] =
+        "POST /big HTTP/1.1\r\nContent-Length: 100\r\n\r\n"
+        "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789";
     expect_status_and_close("413 declared", declared, sizeof declared - 1, 413);
-    const char chunked[] = "POST /big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n8\r\n01234567\r\n0\r\n\r\n";
+    const char chunked[] =
+        "POST /big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n8\r\n01234567\r\n0\r\n\r\n";
     expect_status_and_close("413 chunked", chunked, sizeof chunked - 1, 413);
     CHECK(wait_count(&responses_by_status[413], before_413 + 2), "413s reported to on_response");
 
@@ -653,7 +653,8 @@ static void test_timeouts(void)
     reply r;
     CHECK(exchange_once(other, "GET /other HTTP/1.1\r\n\r\n", &r) && r.status == 200, "another client answered");
     reply_free(&r);
-    const char trickle[] = "X-Trickle: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const char trickle[] =
+        "X-Trickle: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     bool answered = false;
     for (size_t i = 0; i < sizeof trickle - 1 && !answered; i++) {
         struct pollfd readable = {.fd = slow->fd, .events = POLLIN};
@@ -666,7 +667,8 @@ static void test_timeouts(void)
     }
     CHECK(client_read(slow, &r, false) && r.status == 408, "trickling client got 408 (%d)", r.status);
     uint64_t elapsed = now_ms() - started;
-    CHECK(elapsed >= 200 && elapsed < 9000, "cut off after %llu ms (header timeout 300 ms)", (unsigned long long)elapsed);
+    CHECK(elapsed >= 200 && elapsed < 9000, "cut off after %llu ms (header timeout 300 ms)",
+          (unsigned long long)elapsed);
     CHECK(client_sees_close(slow), "closed after 408");
     reply_free(&r);
     client_close(slow);
@@ -714,7 +716,8 @@ static void test_client_gone(server *s)
     uint64_t deadline = now_ms() + 10000;
     while (server_in_flight(s) > 0 && now_ms() < deadline)
         sleep_ms(10);
-    CHECK(server_in_flight(s) == 0, "nothing in flight after clients left (%llu)", (unsigned long long)server_in_flight(s));
+    CHECK(server_in_flight(s) == 0, "nothing in flight after clients left (%llu)",
+          (unsigned long long)server_in_flight(s));
 }
 
 static void test_max_connections(void)
@@ -782,7 +785,8 @@ static void test_stop_and_shutdown(server *s)
     CHECK(remaining == 0, "shutdown waited for the request (%llu left)", (unsigned long long)remaining);
     CHECK(client_read(busy, &r, false) && r.status == 200 && strcmp(r.body, "GET /slow \n") == 0,
           "in-flight request answered");
-    CHECK(strcmp(reply_header(&r, "connection"), "close") == 0, "its connection closes: %s", reply_header(&r, "connection"));
+    CHECK(strcmp(reply_header(&r, "connection"), "close") == 0, "its connection closes: %s",
+          reply_header(&r, "connection"));
     CHECK(client_sees_close(busy), "closed after the last response");
     reply_free(&r);
     client_close(busy);

@@ -80,9 +80,7 @@ static void mutate(output *o)
         }
         break;
     }
-    case 4: /* truncation */
-        o->length = at;
-        break;
+    case 4: /* truncation */ o->length = at; break;
     case 5: /* a line duplicated */ {
         size_t start, end;
         if (!o->length || at >= o->length)
@@ -97,16 +95,24 @@ static void mutate(output *o)
         break;
     }
     case 6: /* a header without a colon, or a name that is not a token */ {
-        static const char *const lines[] = {"no colon here\n", "bad name: x\n", ": empty name\n",
-                                            "x\x01y: z\n", "name\t: tab before colon\n", "a:b:c\n"};
+        static const char *const lines[] = {
+            "no colon here\n", "bad name: x\n", ": empty name\n", "x\x01y: z\n", "name\t: tab before colon\n",
+            "a:b:c\n"};
         const char *line = lines[prng_below(&random_stream, sizeof lines / sizeof lines[0])];
         insert_bytes(o, at, line, strlen(line));
         break;
     }
     case 7: /* a status line, good or bad */ {
-        static const char *const lines[] = {"status: 99999999999999999999\n", "Status: 200 OK\n", "status: 1\n",
-                                            "status: 099\n", "status: 999 Weird\n", "status:\n", "status: 20x\n",
-                                            "status:  404   \n", "STATUS: 301\n", "status: 200\tOK\n"};
+        static const char *const lines[] = {"status: 99999999999999999999\n",
+                                            "Status: 200 OK\n",
+                                            "status: 1\n",
+                                            "status: 099\n",
+                                            "status: 999 Weird\n",
+                                            "status:\n",
+                                            "status: 20x\n",
+                                            "status:  404   \n",
+                                            "STATUS: 301\n",
+                                            "status: 200\tOK\n"};
         const char *line = lines[prng_below(&random_stream, sizeof lines / sizeof lines[0])];
         insert_bytes(o, at, line, strlen(line));
         break;
@@ -149,9 +155,10 @@ static void generate(output *o)
         size_t value_length = prng_below(&random_stream, 3) == 0 ? 1500 : 8;
         char line[1600];
         for (size_t i = 0; i < count; i++) {
-            int n = snprintf(line, sizeof line, "x-h%zu: %.*s\n", i, (int)value_length,
-                             "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"
-                             "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv");
+            int n = snprintf(
+                line, sizeof line, "x-h%zu: %.*s\n", i, (int)value_length,
+                "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"
+                "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv");
             insert_bytes(o, o->length, line, (size_t)n);
         }
         insert_bytes(o, o->length, "content-type: a/b\n\nbody", 23);
@@ -207,12 +214,14 @@ static void check_known(void)
         {"status: 404 Not Found\n\n", 404},
         {"location: /x\r\n\r\n", 302},
         {"content-type: text/plain\rcr only\r\r", 0},
-        {"content-type: text/plain\n", 0},            /* no blank line */
+        {"content-type: text/plain\n", 0}, /* no blank line */
         {"no colon\n\n", 0},
         {"status: 99999999999\n\n", 0},
         {"status: 099\n\n", 0},
-        {"x-only: 1\n\n", 0},                           /* no content-type, location or status */
-        {"content-type: a\x01" "b\n\n", 0},
+        {"x-only: 1\n\n", 0}, /* no content-type, location or status */
+        {"content-type: a\x01"
+         "b\n\n",
+         0},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         http_response response;

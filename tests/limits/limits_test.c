@@ -20,10 +20,7 @@
  * with every allocation until it is full: a small one keeps "flat" measurable. */
 #define SANITIZED 1
 const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-    return "quarantine_size_mb=16";
-}
+const char *__asan_default_options(void) { return "quarantine_size_mb=16"; }
 #else
 #define SANITIZED 0
 #endif
@@ -166,8 +163,7 @@ static void test_deadline(void)
     eng_module *module = load("loop", all_checks);
     eng_store *store = eng_store_new();
     eng_instance *instance = instantiate(store, module, NULL, 0);
-    eng_func *spin = export(instance, "spin"), *count = export(instance, "count"),
-            *answer = export(instance, "answer");
+    eng_func *spin = export(instance, "spin"), *count = export(instance, "count"), *answer = export(instance, "answer");
     eng_slot result;
 
     uint64_t start = now_ns();
@@ -466,7 +462,7 @@ static void test_caps(void)
     CHECK(eng_memory_grow(memory, 1) == -1);
     const eng_limit_event *event = eng_store_last_limit(store);
     CHECK(event->kind == ENG_LIMIT_MEMORY && event->refused_grow && event->limit == 1 << 20 &&
-           event->requested == ENG_PAGE_SIZE && event->in_use == 1 << 20);
+          event->requested == ENG_PAGE_SIZE && event->in_use == 1 << 20);
     CHECK(!eng_memory_new(store, &small, &error));
     CHECK(error && strstr(error->message, "(1048576 already in use)"));
     eng_error_free(error);
@@ -492,7 +488,7 @@ static void test_trapping_calls(void)
     eng_instance *instance = instantiate(store, traps, NULL, 0);
     eng_instance *other = instantiate(store, loop, NULL, 0);
     eng_func *div = export(instance, "div"), *oob = export(instance, "oob"), *deep = export(instance, "deep"),
-            *add = export(instance, "add"), *spin = export(other, "spin");
+             *add = export(instance, "add"), *spin = export(other, "spin");
     eng_slot result;
     long rss_start = 0, vm_start = 0, rss, vm;
     for (int i = 0; i < 100000; i++) {
@@ -523,8 +519,8 @@ static void test_trapping_calls(void)
             break;
     }
     memory_use(&rss, &vm);
-    fprintf(stderr, "limits_test: 100000 trapping calls: RSS %ld KiB -> %ld KiB, VM %ld KiB -> %ld KiB\n",
-            rss_start, rss, vm_start, vm);
+    fprintf(stderr, "limits_test: 100000 trapping calls: RSS %ld KiB -> %ld KiB, VM %ld KiB -> %ld KiB\n", rss_start,
+            rss, vm_start, vm);
     CHECK(rss - rss_start < (SANITIZED ? 32 * 1024 : 1024));
     CHECK(vm - vm_start < (SANITIZED ? 32 * 1024 : 1024));
     CHECK(call(store, add, 2, 3, &result) == -1 && result.i32 == 5);

@@ -25,10 +25,7 @@ int32_t raw_random_get(int32_t buf, int32_t len) WASI_IMPORT(random_get);
 #define FAULT __WASI_ERRNO_FAULT
 
 /* The first byte past linear memory (read each time: malloc may grow the memory). */
-static uint32_t mem_end(void)
-{
-    return (uint32_t)__builtin_wasm_memory_size(0) * 65536u;
-}
+static uint32_t mem_end(void) { return (uint32_t)__builtin_wasm_memory_size(0) * 65536u; }
 
 int main(void)
 {
@@ -43,7 +40,8 @@ int main(void)
     static int32_t fd_out;
     int32_t out = (int32_t)(uintptr_t)&fd_out;
     CHECK_ERRNO(raw_path_open(root, 0, (int32_t)mem_end(), 4, 0, (int64_t)rights, (int64_t)rights, 0, out), FAULT);
-    CHECK_ERRNO(raw_path_open(root, 0, (int32_t)(mem_end() - 2), 4, 0, (int64_t)rights, (int64_t)rights, 0, out), FAULT);
+    CHECK_ERRNO(raw_path_open(root, 0, (int32_t)(mem_end() - 2), 4, 0, (int64_t)rights, (int64_t)rights, 0, out),
+                FAULT);
     CHECK_ERRNO(raw_path_open(root, 0, p, -1, 0, (int64_t)rights, (int64_t)rights, 0, out), FAULT);
     CHECK_ERRNO(raw_path_open(root, 0, p, 8, 0, (int64_t)rights, (int64_t)rights, 0, (int32_t)mem_end()), FAULT);
     CHECK_ERRNO(raw_path_open(root, 0, p, 8, 0, (int64_t)rights, (int64_t)rights, 0, (int32_t)(mem_end() - 3)), FAULT);
@@ -68,7 +66,7 @@ int main(void)
     CHECK_ERRNO(raw_fd_write(1, (int32_t)mem_end(), 1, w), FAULT);
     CHECK_ERRNO(raw_fd_write(1, (int32_t)(mem_end() - 4), 1, w), FAULT);
     CHECK_ERRNO(raw_fd_write(1, v, 0x20000000, w), __WASI_ERRNO_INVAL); /* 4 GiB of iovecs */
-    CHECK_ERRNO(raw_fd_write(1, v, 1025, w), __WASI_ERRNO_INVAL);      /* more than IOV_MAX */
+    CHECK_ERRNO(raw_fd_write(1, v, 1025, w), __WASI_ERRNO_INVAL);       /* more than IOV_MAX */
     CHECK_ERRNO(raw_fd_write(1, v, 1, (int32_t)mem_end()), FAULT);
     iov[0].buf = (const uint8_t *)(uintptr_t)(mem_end() - 3);
     CHECK_ERRNO(raw_fd_write(1, v, 1, w), FAULT);

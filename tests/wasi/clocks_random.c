@@ -66,7 +66,8 @@ int main(void)
     free(big);
     CHECK_OK(__wasi_random_get(a, 0));
     CHECK_ERRNO(__wasi_random_get((uint8_t *)0xfffffff0u, 32), __WASI_ERRNO_FAULT);
-    CHECK_ERRNO(__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 0, (__wasi_timestamp_t *)0xfffffffcu), __WASI_ERRNO_FAULT);
+    CHECK_ERRNO(__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 0, (__wasi_timestamp_t *)0xfffffffcu),
+                __WASI_ERRNO_FAULT);
     CHECK_ERRNO(__wasi_clock_res_get(__WASI_CLOCKID_MONOTONIC, (__wasi_timestamp_t *)0xfffffffcu), __WASI_ERRNO_FAULT);
     CHECK_OK(__wasi_sched_yield());
     return checks_done("clocks_random");

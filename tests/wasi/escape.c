@@ -34,10 +34,28 @@ static __wasi_errno_t try_stat(__wasi_fd_t dir, const char *path, __wasi_lookupf
 static void open_escapes(void)
 {
     static const char *const paths[] = {
-        "..", "../", "../outside", "../outside/secret.txt", "./../outside/secret.txt", "sub/../../outside/secret.txt",
-        "sub/../..", "sub/deeper/../../../outside", "/etc/passwd", "/", "//etc", "abs_link", "abs_dir",
-        "abs_dir/", "abs_dir/secret.txt", "rel_out", "chain1", "sub/uplink", "sub/uplink/secret.txt",
-        "sub/uplink/../outside/secret.txt", "dotdot_link", "dotdot_link/outside/secret.txt",
+        "..",
+        "../",
+        "../outside",
+        "../outside/secret.txt",
+        "./../outside/secret.txt",
+        "sub/../../outside/secret.txt",
+        "sub/../..",
+        "sub/deeper/../../../outside",
+        "/etc/passwd",
+        "/",
+        "//etc",
+        "abs_link",
+        "abs_dir",
+        "abs_dir/",
+        "abs_dir/secret.txt",
+        "rel_out",
+        "chain1",
+        "sub/uplink",
+        "sub/uplink/secret.txt",
+        "sub/uplink/../outside/secret.txt",
+        "dotdot_link",
+        "dotdot_link/outside/secret.txt",
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         __wasi_errno_t error = try_open(root, paths[i], FOLLOW, 0);

@@ -143,12 +143,14 @@ static void append_and_flags(void)
     CHECK(done == 8 && memcmp(text, "ONE\ntwo\n", 8) == 0);
 
     /* Dropping rights: what was dropped is refused, and cannot be taken back. */
-    CHECK_OK(__wasi_fd_fdstat_set_rights(fd, stat.fs_rights_base & ~(__wasi_rights_t)(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_TELL),
-                                         stat.fs_rights_inheriting));
+    CHECK_OK(__wasi_fd_fdstat_set_rights(
+        fd, stat.fs_rights_base & ~(__wasi_rights_t)(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_TELL),
+        stat.fs_rights_inheriting));
     CHECK_ERRNO(write_all(fd, "x", 1, &done), __WASI_ERRNO_NOTCAPABLE);
     CHECK_ERRNO(__wasi_fd_tell(fd, &position), __WASI_ERRNO_NOTCAPABLE);
     CHECK_OK(__wasi_fd_seek(fd, 0, __WASI_WHENCE_CUR, &position)); /* seek right still there */
-    CHECK_ERRNO(__wasi_fd_fdstat_set_rights(fd, stat.fs_rights_base, stat.fs_rights_inheriting), __WASI_ERRNO_NOTCAPABLE);
+    CHECK_ERRNO(__wasi_fd_fdstat_set_rights(fd, stat.fs_rights_base, stat.fs_rights_inheriting),
+                __WASI_ERRNO_NOTCAPABLE);
     CHECK_OK(__wasi_fd_fdstat_set_rights(fd, 0, 0));
     CHECK_ERRNO(read_some(fd, text, 1, &done), __WASI_ERRNO_NOTCAPABLE);
     CHECK_ERRNO(__wasi_fd_seek(fd, 0, __WASI_WHENCE_SET, &position), __WASI_ERRNO_NOTCAPABLE);
@@ -196,7 +198,7 @@ static void descriptors(void)
 
     /* Operations that do not apply. */
     CHECK_ERRNO(read_some(root, text, 1, &done), __WASI_ERRNO_NOTCAPABLE); /* a directory has no read right */
-    CHECK_ERRNO(write_all(0, "x", 1, &done), __WASI_ERRNO_NOTCAPABLE);    /* stdin is for reading */
+    CHECK_ERRNO(write_all(0, "x", 1, &done), __WASI_ERRNO_NOTCAPABLE);     /* stdin is for reading */
     CHECK_ERRNO(read_some(1, text, 1, &done), __WASI_ERRNO_NOTCAPABLE);    /* stdout is for writing */
     CHECK_OK(open_at(root, "a.txt", 0, 0, &a));
     CHECK_ERRNO(__wasi_fd_readdir(a, (uint8_t *)text, sizeof text, 0, &done), __WASI_ERRNO_NOTCAPABLE);

@@ -78,9 +78,20 @@ static void buffer(i32 *ptr, i32 *len, uint32_t max_len)
 {
     uint32_t arena_start = (uint32_t)(uintptr_t)arena;
     switch (below(8)) {
-    case 0: *ptr = (i32)(memory_end() - below(16)); *len = (i32)(below(64) + 17); break;
-    case 1: *ptr = (i32)(memory_end() + below(100000)); *len = (i32)below(64); break;
-    case 2: *ptr = (i32)next(); *len = (i32)next(); if ((uint32_t)*ptr < memory_end()) *ptr = -1; break;
+    case 0:
+        *ptr = (i32)(memory_end() - below(16));
+        *len = (i32)(below(64) + 17);
+        break;
+    case 1:
+        *ptr = (i32)(memory_end() + below(100000));
+        *len = (i32)below(64);
+        break;
+    case 2:
+        *ptr = (i32)next();
+        *len = (i32)next();
+        if ((uint32_t)*ptr < memory_end())
+            *ptr = -1;
+        break;
     default: {
         uint32_t length = below(max_len + 1);
         if (length > ARENA_SIZE)
@@ -120,9 +131,26 @@ static void iovecs(i32 *ptr, i32 *count)
         *count = (i32)next();
 }
 
-static const char *const paths[] = {"a", "b", "a/b", "b/../a", "..", "../x", "/etc/passwd", "", ".", "abs_link",
-                                    "abs_dir/secret.txt", "rel_out", "a/", "file.txt", "l", "l/x", "d/e/f",
-                                    "x\0y", "./a/./b/", "a//b"};
+static const char *const paths[] = {"a",
+                                    "b",
+                                    "a/b",
+                                    "b/../a",
+                                    "..",
+                                    "../x",
+                                    "/etc/passwd",
+                                    "",
+                                    ".",
+                                    "abs_link",
+                                    "abs_dir/secret.txt",
+                                    "rel_out",
+                                    "a/",
+                                    "file.txt",
+                                    "l",
+                                    "l/x",
+                                    "d/e/f",
+                                    "x\0y",
+                                    "./a/./b/",
+                                    "a//b"};
 
 /* A path: one from the list copied into the arena, or a bad pointer. */
 static void path(i32 *ptr, i32 *len)
@@ -167,41 +195,100 @@ int main(void)
         case 5: w_clock_time_get((i32)below(6), (i64)next(), out_ptr(8)); break;
         case 6: w_fd_advise(fd(), (i64)next(), (i64)next(), (i32)below(8)); break;
         case 7: w_fd_allocate(fd(), (i64)below(1 << 20), (i64)below(1 << 20)); break;
-        case 8: if (below(4) == 0) w_fd_close(fd_not_root()); break;
+        case 8:
+            if (below(4) == 0)
+                w_fd_close(fd_not_root());
+            break;
         case 9: w_fd_datasync(fd()); break;
         case 10: w_fd_fdstat_get(fd(), out_ptr(24)); break;
         case 11: w_fd_fdstat_set_flags(fd(), (i32)below(64)); break;
-        case 12: if (below(4) == 0) w_fd_fdstat_set_rights(fd_not_root(), rights(), rights()); break;
+        case 12:
+            if (below(4) == 0)
+                w_fd_fdstat_set_rights(fd_not_root(), rights(), rights());
+            break;
         case 13: w_fd_filestat_get(fd(), out_ptr(64)); break;
         case 14: w_fd_filestat_set_size(fd(), below(2) ? (i64)below(100000) : (i64)next()); break;
         case 15: w_fd_filestat_set_times(fd(), (i64)next(), (i64)next(), (i32)below(32)); break;
-        case 16: iovecs(&p1, &l1); w_fd_pread(fd(), p1, l1, (i64)below(100000), out_ptr(4)); break;
+        case 16:
+            iovecs(&p1, &l1);
+            w_fd_pread(fd(), p1, l1, (i64)below(100000), out_ptr(4));
+            break;
         case 17: w_fd_prestat_get(fd(), out_ptr(8)); break;
-        case 18: buffer(&p1, &l1, 64); w_fd_prestat_dir_name(fd(), p1, l1); break;
-        case 19: iovecs(&p1, &l1); w_fd_pwrite(fd(), p1, l1, below(2) ? (i64)below(100000) : (i64)next(), out_ptr(4)); break;
-        case 20: iovecs(&p1, &l1); w_fd_read(fd(), p1, l1, out_ptr(4)); break;
-        case 21: buffer(&p1, &l1, 4096); w_fd_readdir(fd(), p1, l1, below(2) ? 0 : (i64)next(), out_ptr(4)); break;
-        case 22: if (below(8) == 0) w_fd_renumber(fd_not_root(), fd_not_root()); break;
+        case 18:
+            buffer(&p1, &l1, 64);
+            w_fd_prestat_dir_name(fd(), p1, l1);
+            break;
+        case 19:
+            iovecs(&p1, &l1);
+            w_fd_pwrite(fd(), p1, l1, below(2) ? (i64)below(100000) : (i64)next(), out_ptr(4));
+            break;
+        case 20:
+            iovecs(&p1, &l1);
+            w_fd_read(fd(), p1, l1, out_ptr(4));
+            break;
+        case 21:
+            buffer(&p1, &l1, 4096);
+            w_fd_readdir(fd(), p1, l1, below(2) ? 0 : (i64)next(), out_ptr(4));
+            break;
+        case 22:
+            if (below(8) == 0)
+                w_fd_renumber(fd_not_root(), fd_not_root());
+            break;
         case 23: w_fd_seek(fd(), (i64)next(), (i32)below(4), out_ptr(8)); break;
         case 24: w_fd_sync(fd()); break;
         case 25: w_fd_tell(fd(), out_ptr(8)); break;
-        case 26: iovecs(&p1, &l1); w_fd_write(fd(), p1, l1, out_ptr(4)); break;
-        case 27: path(&p1, &l1); w_path_create_directory(fd(), p1, l1); break;
-        case 28: path(&p1, &l1); w_path_filestat_get(fd(), (i32)below(3), p1, l1, out_ptr(64)); break;
-        case 29: path(&p1, &l1); w_path_filestat_set_times(fd(), (i32)below(3), p1, l1, (i64)next(), (i64)next(), (i32)below(32)); break;
-        case 30: path(&p1, &l1); path(&p2, &l2); w_path_link(fd(), (i32)below(3), p1, l1, fd(), p2, l2); break;
+        case 26:
+            iovecs(&p1, &l1);
+            w_fd_write(fd(), p1, l1, out_ptr(4));
+            break;
+        case 27:
+            path(&p1, &l1);
+            w_path_create_directory(fd(), p1, l1);
+            break;
+        case 28:
+            path(&p1, &l1);
+            w_path_filestat_get(fd(), (i32)below(3), p1, l1, out_ptr(64));
+            break;
+        case 29:
+            path(&p1, &l1);
+            w_path_filestat_set_times(fd(), (i32)below(3), p1, l1, (i64)next(), (i64)next(), (i32)below(32));
+            break;
+        case 30:
+            path(&p1, &l1);
+            path(&p2, &l2);
+            w_path_link(fd(), (i32)below(3), p1, l1, fd(), p2, l2);
+            break;
         case 31: {
             path(&p1, &l1);
             i32 new_fd = out_ptr(4);
-            i32 opened = w_path_open(fd(), (i32)below(3), p1, l1, (i32)below(32), rights(), rights(), (i32)below(64), new_fd);
+            i32 opened =
+                w_path_open(fd(), (i32)below(3), p1, l1, (i32)below(32), rights(), rights(), (i32)below(64), new_fd);
             (void)opened;
             break;
         }
-        case 32: path(&p1, &l1); buffer(&p2, &l2, 256); w_path_readlink(fd(), p1, l1, p2, l2, out_ptr(4)); break;
-        case 33: path(&p1, &l1); w_path_remove_directory(fd(), p1, l1); break;
-        case 34: path(&p1, &l1); path(&p2, &l2); w_path_rename(fd(), p1, l1, fd(), p2, l2); break;
-        case 35: path(&p1, &l1); path(&p2, &l2); w_path_symlink(p1, l1, fd(), p2, l2); break;
-        case 36: path(&p1, &l1); w_path_unlink_file(fd(), p1, l1); break;
+        case 32:
+            path(&p1, &l1);
+            buffer(&p2, &l2, 256);
+            w_path_readlink(fd(), p1, l1, p2, l2, out_ptr(4));
+            break;
+        case 33:
+            path(&p1, &l1);
+            w_path_remove_directory(fd(), p1, l1);
+            break;
+        case 34:
+            path(&p1, &l1);
+            path(&p2, &l2);
+            w_path_rename(fd(), p1, l1, fd(), p2, l2);
+            break;
+        case 35:
+            path(&p1, &l1);
+            path(&p2, &l2);
+            w_path_symlink(p1, l1, fd(), p2, l2);
+            break;
+        case 36:
+            path(&p1, &l1);
+            w_path_unlink_file(fd(), p1, l1);
+            break;
         case 37: {
             /* Subscriptions with random contents but short timeouts. */
             uint32_t n = below(4);
@@ -225,10 +312,19 @@ int main(void)
         }
         case 38: w_proc_raise((i32)below(40)); break;
         case 39: w_sched_yield(); break;
-        case 40: buffer(&p1, &l1, 1024); w_random_get(p1, l1); break;
+        case 40:
+            buffer(&p1, &l1, 1024);
+            w_random_get(p1, l1);
+            break;
         case 41: w_sock_accept(fd(), (i32)below(8), out_ptr(4)); break;
-        case 42: iovecs(&p1, &l1); w_sock_recv(fd(), p1, l1, (i32)below(4), out_ptr(4), out_ptr(2)); break;
-        case 43: iovecs(&p1, &l1); w_sock_send(fd(), p1, l1, 0, out_ptr(4)); break;
+        case 42:
+            iovecs(&p1, &l1);
+            w_sock_recv(fd(), p1, l1, (i32)below(4), out_ptr(4), out_ptr(2));
+            break;
+        case 43:
+            iovecs(&p1, &l1);
+            w_sock_send(fd(), p1, l1, 0, out_ptr(4));
+            break;
         case 44: w_sock_shutdown(fd(), (i32)below(4)); break;
         default: break;
         }

@@ -93,7 +93,8 @@ static void open_flags_test(void)
     CHECK_OK(__wasi_path_open(root, 0, "dir", __WASI_OFLAGS_DIRECTORY, limited & ~(__wasi_rights_t)OPEN_WRITE_RIGHTS,
                               limited, 0, &dir_fd));
     CHECK_ERRNO(__wasi_path_open(dir_fd, 0, "f", __WASI_OFLAGS_CREAT, 0, 0, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
-    CHECK_ERRNO(__wasi_path_open(dir_fd, 0, "f", 0, __WASI_RIGHTS_PATH_CREATE_FILE, 0, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
+    CHECK_ERRNO(__wasi_path_open(dir_fd, 0, "f", 0, __WASI_RIGHTS_PATH_CREATE_FILE, 0, 0, &fd),
+                __WASI_ERRNO_NOTCAPABLE);
     CHECK_OK(__wasi_fd_close(dir_fd));
 
     /* Bad directory descriptors. */
@@ -290,8 +291,9 @@ static void links_and_renames(void)
     CHECK_OK(__wasi_path_filestat_set_times(root, 0, "sym", 0, 3000000000ull, __WASI_FSTFLAGS_MTIM));
     CHECK(stat_of("sym", 0).mtim == 3000000000ull);
     CHECK(stat_of("orig.txt", 0).mtim == 9000000000ull);
-    CHECK_ERRNO(__wasi_path_filestat_set_times(root, 0, "orig.txt", 0, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW),
-                __WASI_ERRNO_INVAL);
+    CHECK_ERRNO(
+        __wasi_path_filestat_set_times(root, 0, "orig.txt", 0, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW),
+        __WASI_ERRNO_INVAL);
     CHECK_ERRNO(__wasi_path_filestat_set_times(root, 0, "missing", 0, 0, __WASI_FSTFLAGS_MTIM_NOW), __WASI_ERRNO_NOENT);
     CHECK_OK(__wasi_path_filestat_set_times(root, 0, "dir", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
     CHECK_OK(__wasi_path_filestat_set_times(root, 0, ".", 0, 0, __WASI_FSTFLAGS_ATIM_NOW));

@@ -92,12 +92,12 @@ int main(void)
 
     /* Errors are reported per event; the call itself succeeds. */
     subs[0] = fd_sub(51, __WASI_EVENTTYPE_FD_READ, 99);
-    subs[1] = fd_sub(52, __WASI_EVENTTYPE_FD_WRITE, 0);   /* stdin cannot be written */
-    subs[2] = clock_sub(53, 77, 0, 0);                     /* no such clock */
+    subs[1] = fd_sub(52, __WASI_EVENTTYPE_FD_WRITE, 0); /* stdin cannot be written */
+    subs[2] = clock_sub(53, 77, 0, 0);                  /* no such clock */
     subs[3] = clock_sub(54, __WASI_CLOCKID_PROCESS_CPUTIME_ID, ms, 0);
     subs[4] = subs[0];
     subs[4].userdata = 55;
-    subs[4].u.tag = 9;                                     /* no such event type */
+    subs[4].u.tag = 9; /* no such event type */
     CHECK_OK(__wasi_poll_oneoff(subs, events, 5, &count));
     CHECK(count == 5);
     CHECK(events[0].userdata == 51 && events[0].error == __WASI_ERRNO_BADF);

@@ -24,10 +24,10 @@ static int refused_errno(void)
     return errno == ENOTCAPABLE || errno == EROFS || errno == EPERM || errno == EACCES || errno == EBADF;
 }
 
-#define CHECK_REFUSED(call)                                                                                            \
-    do {                                                                                                               \
-        __wasi_errno_t wasi_returned = (call);                                                                         \
-        CHECK(refused(wasi_returned), "%s returned errno %u, expected a refusal", #call, (unsigned)wasi_returned);     \
+#define CHECK_REFUSED(call)                                                                                        \
+    do {                                                                                                           \
+        __wasi_errno_t wasi_returned = (call);                                                                     \
+        CHECK(refused(wasi_returned), "%s returned errno %u, expected a refusal", #call, (unsigned)wasi_returned); \
     } while (0)
 
 static void reading_works(void)
@@ -126,8 +126,9 @@ static void raw_writes_refused(void)
                 __WASI_ERRNO_NOTCAPABLE);
     CHECK_ERRNO(__wasi_fd_fdstat_set_rights(ro, stat.fs_rights_base, stat.fs_rights_inheriting | __WASI_RIGHTS_FD_SYNC),
                 __WASI_ERRNO_NOTCAPABLE);
-    CHECK_ERRNO(__wasi_fd_fdstat_set_rights(ro, stat.fs_rights_base | __WASI_RIGHTS_FD_WRITE, stat.fs_rights_inheriting),
-                __WASI_ERRNO_NOTCAPABLE);
+    CHECK_ERRNO(
+        __wasi_fd_fdstat_set_rights(ro, stat.fs_rights_base | __WASI_RIGHTS_FD_WRITE, stat.fs_rights_inheriting),
+        __WASI_ERRNO_NOTCAPABLE);
 
     __wasi_fd_t fd;
     CHECK_REFUSED(__wasi_path_open(ro, FOLLOW, "data.txt", 0, __WASI_RIGHTS_FD_WRITE, 0, 0, &fd));
@@ -148,9 +149,12 @@ static void raw_writes_refused(void)
     /* Every write right in fs_rights_base is refused by path_open with ENOTCAPABLE, alone or as
      * wasi-libc asks for O_RDWR (everything passed on) and O_WRONLY (all but FD_READ and
      * FD_READDIR); a directory too. */
-    static const __wasi_rights_t write_base[] = {__WASI_RIGHTS_FD_WRITE, __WASI_RIGHTS_FD_DATASYNC,
-                                                 __WASI_RIGHTS_FD_ALLOCATE, __WASI_RIGHTS_FD_FILESTAT_SET_SIZE,
-                                                 __WASI_RIGHTS_FD_FILESTAT_SET_TIMES, __WASI_RIGHTS_FD_SYNC};
+    static const __wasi_rights_t write_base[] = {__WASI_RIGHTS_FD_WRITE,
+                                                 __WASI_RIGHTS_FD_DATASYNC,
+                                                 __WASI_RIGHTS_FD_ALLOCATE,
+                                                 __WASI_RIGHTS_FD_FILESTAT_SET_SIZE,
+                                                 __WASI_RIGHTS_FD_FILESTAT_SET_TIMES,
+                                                 __WASI_RIGHTS_FD_SYNC};
     for (size_t i = 0; i < sizeof write_base / sizeof write_base[0]; i++) {
         CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "data.txt", 0, write_base[i], 0, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
         CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "data.txt", 0, __WASI_RIGHTS_FD_READ | write_base[i], 0, 0, &fd),
@@ -159,7 +163,8 @@ static void raw_writes_refused(void)
     const __wasi_rights_t passed = stat.fs_rights_inheriting;
     const __wasi_rights_t reading = __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_READDIR;
     CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "data.txt", 0, passed, passed, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
-    CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "data.txt", 0, passed & ~reading, passed, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
+    CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "data.txt", 0, passed & ~reading, passed, 0, &fd),
+                __WASI_ERRNO_NOTCAPABLE);
     CHECK_ERRNO(__wasi_path_open(ro, FOLLOW, "sub", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_WRITE, 0, 0, &fd),
                 __WASI_ERRNO_NOTCAPABLE);
 

@@ -14,11 +14,11 @@
 #include <wasi/api.h>
 
 /* A __wasi_* call must return exactly `expected` (a __WASI_ERRNO_* value). */
-#define CHECK_ERRNO(call, expected)                                                                                    \
-    do {                                                                                                               \
-        __wasi_errno_t wasi_returned = (call), wasi_expected = (expected);                                             \
-        CHECK(wasi_returned == wasi_expected, "%s returned errno %u, expected %u (%s)", #call,                         \
-              (unsigned)wasi_returned, (unsigned)wasi_expected, #expected);                                            \
+#define CHECK_ERRNO(call, expected)                                                            \
+    do {                                                                                       \
+        __wasi_errno_t wasi_returned = (call), wasi_expected = (expected);                     \
+        CHECK(wasi_returned == wasi_expected, "%s returned errno %u, expected %u (%s)", #call, \
+              (unsigned)wasi_returned, (unsigned)wasi_expected, #expected);                    \
     } while (0)
 
 #define CHECK_OK(call) CHECK_ERRNO(call, __WASI_ERRNO_SUCCESS)
@@ -61,8 +61,8 @@ static inline __wasi_errno_t open_at(__wasi_fd_t dir, const char *path, __wasi_o
 /* The rights wasi-libc asks for when it opens for writing (O_WRONLY, O_RDWR) and leaves out for
  * O_RDONLY. path_open refuses a directory with any of them in fs_rights_base (EISDIR), and a
  * read-only tree any open that asks for one (ENOTCAPABLE). */
-#define OPEN_WRITE_RIGHTS                                                                                              \
-    (__WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_ALLOCATE |                                  \
+#define OPEN_WRITE_RIGHTS                                                             \
+    (__WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_ALLOCATE | \
      __WASI_RIGHTS_FD_FILESTAT_SET_SIZE)
 
 /* path_open of a directory with follow, as wasi-libc's opendir does it: all inherited rights but

@@ -96,8 +96,8 @@ static bool start_server(void)
         dup2(pipe_fds[1], STDOUT_FILENO);
         close(pipe_fds[0]);
         close(pipe_fds[1]);
-        execl(wasmhost, wasmhost, "serve", "--listen", "127.0.0.1:0", "--header-timeout", "1s", "--body-timeout",
-              "1s", "--grace", "5s", "--workers", "6", manifest_path, (char *)NULL);
+        execl(wasmhost, wasmhost, "serve", "--listen", "127.0.0.1:0", "--header-timeout", "1s", "--body-timeout", "1s",
+              "--grace", "5s", "--workers", "6", manifest_path, (char *)NULL);
         perror("exec wasmhost");
         _exit(127);
     }
@@ -250,7 +250,8 @@ static void test_routing_and_abis(void)
     expect("healthz", "/healthz", 200, NULL);
     expect("readyz", "/readyz", 200, NULL);
 
-    const char post[] = "POST /echo/x?a=1 HTTP/1.1\r\nHost: test\r\nX-Test: yes\r\nContent-Length: 11\r\n\r\nhello world";
+    const char post[] =
+        "POST /echo/x?a=1 HTTP/1.1\r\nHost: test\r\nX-Test: yes\r\nContent-Length: 11\r\n\r\nhello world";
     response r;
     bool ok = exchange(post, sizeof post - 1, &r);
     CHECK(ok && r.status == 200 && strstr(r.body, "POST") && strstr(r.body, "/echo/x") &&
@@ -334,8 +335,7 @@ static void test_limits(void)
 {
     response r;
     char request[4096];
-    int n = snprintf(request, sizeof request,
-                     "POST /echo/big HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n");
+    int n = snprintf(request, sizeof request, "POST /echo/big HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n");
     bool ok = exchange(request, (size_t)n, &r);
     CHECK(ok && r.status == 413, "body over the service's max_body -> 413: got %d", ok ? r.status : -1);
     if (ok)
