@@ -8,9 +8,11 @@ $sudo apt-get update
 # clang + lld + wasi-libc + libclang-rt-14-dev-wasm32 (libclang_rt.builtins-wasm32.a) build the
 # examples, tests and benchmarks to WebAssembly; wabt converts the spec tests and builds WAT test
 # modules; jansson reads the converted spec scripts; valgrind checks the embedding examples for
-# leaks (the embed_leaks_* tests); pkg-config also builds a program against the installed library.
+# leaks (the embed_leaks_* tests); pkg-config also builds a program against the installed library;
+# clang-format (14 on Debian 12) checks that every C file is formatted as .clang-format says.
 # `wasmhost serve`: libuv (event loops), node-llhttp (llhttp's C sources: HTTP parsing), libyaml
 # (the manifest), xxhash (module cache keys); its tests use curl and promtool (package prometheus) to check /metrics.
 $sudo apt-get install -y --no-install-recommends \
-  build-essential cmake pkg-config clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev valgrind \
+  build-essential cmake pkg-config clang clang-format lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
+  valgrind \
   libuv1-dev node-llhttp libyaml-dev libxxhash-dev curl prometheus
