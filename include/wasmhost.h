@@ -9,7 +9,8 @@
  * number of threads at once: compile a module once, then instantiate it in each thread's own
  * stores; module handles may be copied and deleted from any thread. A store and everything in
  * it (instances, functions, memories, traps it returned, ...) is used by one thread at a time,
- * and so is a WASI context (wh_wasi_t) with the store it serves. Interrupt handles (below) may be used from any thread. The last-error record is per thread.
+ * and so is a WASI context (wh_wasi_t) with the store it serves. Interrupt handles (below) may
+ * be used from any thread. The last-error record is per thread.
  */
 #ifndef WASMHOST_H
 #define WASMHOST_H

@@ -1,4 +1,4 @@
-/* check.h: CHECK, the one check macro of the C tests (native and wasm32-wasi), and checks_done, which ends main with the exit status. */
+/* check.h: CHECK, the one check macro of the C tests (native and wasm32-wasi); checks_done, which main returns. */
 #ifndef WASMHOST_TESTS_CHECK_H
 #define WASMHOST_TESTS_CHECK_H
 

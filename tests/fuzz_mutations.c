@@ -1,4 +1,4 @@
-/* fuzz_mutations.c: feeds deterministic mutations of valid modules to eng_module_load and eng_instance_new, counting outcomes. */
+/* fuzz_mutations.c: deterministic mutations of valid modules fed to eng_module_load and eng_instance_new, tallied. */
 #include "check.h"
 #include "engine.h"
 

@@ -1,4 +1,4 @@
-/* bytes_guest.c: a plugin in the convention of wh_call_bytes: buffers from wasmhost_alloc, (ptr, len) in, ptr << 32 | len out. */
+/* bytes_guest.c: a plugin for wh_call_bytes: buffers from wasmhost_alloc, (ptr, len) in, ptr << 32 | len out. */
 #include <stdint.h>
 
 /* A bump allocator over a static heap; freeing only counts (enough for a demonstration). */

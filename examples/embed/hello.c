@@ -1,4 +1,4 @@
-/* hello.c: the smallest embedding: compile a module, give it host functions (one with an environment), call an export. */
+/* hello.c: the smallest embedding: compiling a module, host functions (one with an environment), calling an export. */
 #include "example.h"
 
 /* A host function without environment: doubles its argument. */

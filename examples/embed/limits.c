@@ -1,4 +1,4 @@
-/* limits.c: every limit of wasmhost.h through the public API: module maxima, memory, table and stack caps, fuel, deadlines, interruption. */
+/* limits.c: every limit of wasmhost.h: module maxima, memory, table and stack caps, fuel, deadlines, interruption. */
 #include <pthread.h>
 #include <string.h>
 #include <time.h>

@@ -1,4 +1,4 @@
-/* misuse.c: bad input to the interface: NULLs, empty vectors, wrong kinds and counts, garbage modules. None may crash. */
+/* misuse.c: bad input to the API: NULLs, empty vectors, wrong kinds and counts, garbage modules. None may crash. */
 #include "example.h"
 
 #include <string.h>

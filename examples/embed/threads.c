@@ -1,4 +1,4 @@
-/* threads.c: one engine and one compiled module shared by several threads, each instantiating and calling it in stores of its own. */
+/* threads.c: an engine and a compiled module shared by threads that instantiate and call it in their own stores. */
 #include <pthread.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* wasi.c: running a WASI program from C: arguments, environment, a read-only directory, stdio in memory and through a callback, an output cap. */
+/* wasi.c: a WASI program given args, environment, a read-only directory, in-memory or callback stdio, an output cap. */
 #include "example.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* echo_http.c: an example service on the http ABI that answers with what it was sent: method, path, query, headers and body, as text. */
+/* echo_http.c: an example http-ABI service answering with what it was sent: method, path, query, headers and body. */
 #include "wasmhost_http.h"
 
 /* Room for one header name or value, or a chunk of the body. */

@@ -1,4 +1,4 @@
-/* hello_http.c: the example service on the native http ABI: /health answers OK, /api/users an empty list, anything else 404. */
+/* hello_http.c: the example service on the native http ABI: /health answers OK, /api/users an empty list, else 404. */
 #include "wasmhost_http.h"
 
 /* Static rather than on the stack: the stack is at the top of the guest's memory, and every page

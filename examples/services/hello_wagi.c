@@ -1,4 +1,4 @@
-/* hello_wagi.c: the example service as a WAGI program (a WASI command): /health answers OK, /api/users an empty list, anything else 404. */
+/* hello_wagi.c: the example service as a WAGI program: /health answers OK, /api/users an empty list, else 404. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* api_describe.c: wh_module_describe: a module's contents as text (what `wasmhost inspect` prints), including the engine's translated code; values and names as text (wh_val_format, wh_name_format). */
+/* api_describe.c: wh_module_describe (a module as text, with its translated code), wh_val_format, wh_name_format. */
 #include "api_internal.h"
 
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* api_func.c: values, host functions (wasm_func_new*) and calls in both directions (wasm_func_call, the host trampoline). */
+/* api_func.c: values, host functions (wasm_func_new*) and calls both ways (wasm_func_call, the host trampoline). */
 #include "api_internal.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* api_internal.h: what the files of src/api share: handles, object identities, type and value conversions, text in memory. */
+/* api_internal.h: shared within src/api: handles, object identities, type and value conversions, text in memory. */
 #ifndef WH_API_INTERNAL_H
 #define WH_API_INTERNAL_H
 

@@ -1,4 +1,4 @@
-/* api_module.c: modules: compiling, validating, reflection (imports, exports, names, custom sections), serializing and sharing. */
+/* api_module.c: compiling, validating, reflection (imports, exports, names, custom sections), serializing, sharing. */
 #include "api_internal.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* api_store.c: configuration, engine and store; object identities, reference handles and their common functions; foreign objects. */
+/* api_store.c: config, engine, store; object identities, handles and their functions; externs; foreign objects. */
 #include "api_internal.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-/* api_types.c: value, function, global, table, memory, tag, external, import and export types, their engine forms, and value kinds and function types as text. */
+/* api_types.c: value, function, global, table, memory, tag, extern, import and export types and their engine forms. */
+/* Value and external kinds and function types as text, too: wh_valkind_name, wh_externkind_name, wh_functype_format. */
 #include "api_internal.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* cli_limits.c: the sandbox-limit options of `invoke` and `run`: their option table, applying them to the store, reporting which one stopped a program. */
+/* cli_limits.c: sandbox limits for `invoke` and `run`: options, applying them, reporting which stopped a program. */
 #include "cli_limits.h"
 
 #include <errno.h>

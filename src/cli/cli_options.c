@@ -1,4 +1,4 @@
-/* cli_options.c: the one option parser of the commands: options from tables, operands, "--", --help and usage errors. */
+/* cli_options.c: the one option parser of the commands: options from tables, operands, "--", --help, usage errors. */
 #include "cli_options.h"
 
 #include <stdarg.h>

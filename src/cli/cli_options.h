@@ -1,4 +1,4 @@
-/* cli_options.h: the one option parser of the commands: tables of options, operands, "--", --help and usage errors (exit 2). */
+/* cli_options.h: the commands' one option parser: option tables, operands, "--", --help and usage errors (exit 2). */
 #ifndef WH_CLI_OPTIONS_H
 #define WH_CLI_OPTIONS_H
 

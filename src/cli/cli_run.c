@@ -1,4 +1,4 @@
-/* cli_run.c: `wasmhost run [OPTIONS] FILE [ARGS...]`: run a WASI program with only the capabilities the command line gives it. */
+/* cli_run.c: `wasmhost run [OPTIONS] FILE [ARGS...]`: runs a WASI program with just the capabilities given to it. */
 #include "cli.h"
 #include "cli_limits.h"
 

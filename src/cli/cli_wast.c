@@ -1,4 +1,4 @@
-/* cli_wast.c: `wasmhost wast FILE.json...`: runs spec test scripts converted by wast2json, through wasm.h and wasmhost.h. */
+/* cli_wast.c: `wasmhost wast FILE.json...`: runs spec test scripts (from wast2json) through wasm.h and wasmhost.h. */
 #include "cli_options.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* main.c: the wasmhost command-line tool: picks the command; file reading, module loading, error and trap text shared by the commands. */
+/* main.c: the wasmhost tool: picks the command; file reading, module loading, error and trap text for all commands. */
 #include "cli.h"
 
 #include <errno.h>

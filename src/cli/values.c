@@ -1,4 +1,4 @@
-/* values.c: parsing command-line values; names and imports as text (values, kinds and function types print with wasmhost.h's wh_*_format and wh_*kind_name). */
+/* values.c: parsing command-line values; names and imports as text (others print with wh_*_format, wh_*kind_name). */
 #include "cli.h"
 
 #include <ctype.h>

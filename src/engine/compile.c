@@ -1,4 +1,4 @@
-/* compile.c: compiles a function body in one pass (see compile_internal.h): the entry points, the dispatch from instructions.h, the short handlers. */
+/* compile.c: compiling a function body in one pass (compile_internal.h): entry points, dispatch, the short handlers. */
 #include "compile_internal.h"
 
 /* ---- instructions ---- */

@@ -1,4 +1,4 @@
-/* compile_ops.c: compiling variables, memory and tables, constants, numeric instructions, select, bulk memory and table instructions. */
+/* compile_ops.c: compiling variables, memory and tables, constants, numeric ops, select, bulk memory and table ops. */
 #include "compile_internal.h"
 
 /* ---- variables ---- */

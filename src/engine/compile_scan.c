@@ -1,4 +1,4 @@
-/* compile_scan.c: the pre-scans of a body (the constants that get slots; decoding after a validation error), by immediate kind. */
+/* compile_scan.c: a body's pre-scans by immediate kind: constants that get slots; decoding after a validation error. */
 #include "compile_internal.h"
 
 /* Constants worth a slot: at most this many per function, as each costs a store per call. */

@@ -1,4 +1,4 @@
-/* instructions.c: the table of WebAssembly instructions and the lookup from opcode bytes, generated from instructions.h. */
+/* instructions.c: the WebAssembly instruction table and the lookup from opcode bytes, generated from instructions.h. */
 #include "instructions.h"
 
 #include "code.h"

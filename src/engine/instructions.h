@@ -69,7 +69,7 @@ typedef enum eng_wasm_feature {
 #define ENG_WASM_PREFIX_SIMD 0xfd
 
 /* clang-format off */
-#define ENG_WASM_INSTRUCTIONS(X)                                                                                        \
+#define ENG_WASM_INSTRUCTIONS(X)                                                                                       \
     /* control */                                                                                                      \
     X(UNREACHABLE,   0, 0x00, "unreachable",   NONE,        1, MVP, unreachable,   NOP,  _, _, _, 0)                   \
     X(NOP,           0, 0x01, "nop",           NONE,        0, MVP, nop,           SAME, _, _, _, 0)                   \

@@ -1,4 +1,4 @@
-/* limits.c: store limits: memory and table caps, stack size, fuel, deadlines (the epoch timer thread) and interruption. */
+/* limits.c: store limits: memory and table caps, stack size, fuel, deadlines (the epoch timer thread), interruption. */
 #include "limits.h"
 
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* table.c: tables of references, created at their minimum size and grown geometrically, within the store's table cap. */
+/* table.c: tables of references, created at their minimum size, grown geometrically within the store's table cap. */
 #include "limits.h"
 
 #include <stdlib.h>

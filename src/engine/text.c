@@ -1,4 +1,4 @@
-/* text.c: names and function types as text, written the one way the engine's messages and wasmhost's tools write them. */
+/* text.c: names and function types as text, the one way the engine's messages and wasmhost's tools write them. */
 #include "module.h"
 
 #include <stdio.h>

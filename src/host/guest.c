@@ -1,4 +1,4 @@
-/* guest.c: running a request in a fresh instance: ABI dispatch, plans, stores with the service's limits, WASI set-up and outcomes. */
+/* guest.c: requests in fresh instances: ABI dispatch, plans, stores with service limits, WASI set-up, outcomes. */
 #include "guest_internal.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* guest_http.c: the native `http` ABI: the wasmhost_http host functions, resolving a module's imports to them, and running "handle". */
+/* guest_http.c: the native `http` ABI: wasmhost_http's host functions, resolving imports to them, running "handle". */
 #include "guest_internal.h"
 
 #include <pthread.h>

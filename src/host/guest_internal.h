@@ -1,4 +1,4 @@
-/* guest_internal.h: what guest.c, guest_wagi.c and guest_http.c share (plans, stores with limits, outcomes, byte buffers). */
+/* guest_internal.h: what guest.c, guest_wagi.c and guest_http.c share: plans, stores with limits, outcomes, buffers. */
 #ifndef WH_GUEST_INTERNAL_H
 #define WH_GUEST_INTERNAL_H
 

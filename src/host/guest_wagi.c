@@ -1,4 +1,4 @@
-/* guest_wagi.c: the `wagi` ABI: a WASI command per request, the request in CGI variables, arguments and stdin, the response parsed from its stdout. */
+/* guest_wagi.c: the `wagi` ABI: a WASI command per request, given CGI variables, args and stdin; its stdout parsed. */
 #include "guest_internal.h"
 
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* manifest.c: reads the serve manifest: its YAML tree (manifest_yaml.c) walked with one table of keys per mapping, each error at FILE:LINE:COLUMN. */
+/* manifest.c: the serve manifest: its YAML tree walked with one key table per mapping, errors at FILE:LINE:COLUMN. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>

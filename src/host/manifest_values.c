@@ -1,4 +1,4 @@
-/* manifest_values.c: the manifest's scalar values (sizes, durations, counts, listen addresses) and environment overrides. */
+/* manifest_values.c: the manifest's scalars (sizes, durations, counts, listen addresses) and environment overrides. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

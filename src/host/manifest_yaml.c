@@ -1,4 +1,4 @@
-/* manifest_yaml.c: the manifest's YAML read once, from libyaml's events, into a tree of positioned nodes; a set of names for finding repeats. */
+/* manifest_yaml.c: the manifest's YAML read once from libyaml events into positioned nodes; a name set for repeats. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* manifest_yaml.h: the manifest's YAML read once (libyaml events) into a tree of positioned nodes, and a set of names for finding repeats. */
+/* manifest_yaml.h: the manifest's YAML read once (libyaml) into a tree of positioned nodes; a name set for repeats. */
 #ifndef WH_MANIFEST_YAML_H
 #define WH_MANIFEST_YAML_H
 

@@ -1,4 +1,4 @@
-/* server.c: the HTTP server's event loops: SO_REUSEPORT listeners, loop threads, answers from other threads, stop and shutdown. */
+/* server.c: the HTTP server's event loops: SO_REUSEPORT listeners, threads, answers from other threads, shutdown. */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "server_internal.h"
 

@@ -1,4 +1,4 @@
-/* server_connection.c: one client connection: llhttp parsing, limits, timeouts, pipelined exchanges answered in order. */
+/* server_connection.c: one connection: llhttp parsing, limits, timeouts, pipelined exchanges answered in order. */
 #include "server_internal.h"
 
 #include <stdio.h>

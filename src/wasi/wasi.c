@@ -1,4 +1,4 @@
-/* wasi.c: the WASI context (capabilities, stdio, linking) and the args, environ, clock, random, proc, sched and sock functions. */
+/* wasi.c: the WASI context (capabilities, stdio, linking); args, environ, clock, random, proc, sched, sock calls. */
 #define _GNU_SOURCE
 #include "wasi_internal.h"
 

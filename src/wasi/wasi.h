@@ -1,4 +1,4 @@
-/* wasi.h: WASI preview 1 (wasi_snapshot_preview1) on the engine: a context, its capabilities, linking (wasmhost.h's wh_wasi_* wrap it). */
+/* wasi.h: WASI preview 1 on the engine: a context, its capabilities, linking (wasmhost.h's wh_wasi_* wrap it). */
 #ifndef WASI_H
 #define WASI_H
 

@@ -1,4 +1,4 @@
-/* wasi_path.c: the path_* functions of WASI preview 1: open, create, remove, rename, link and inspect names beneath a directory descriptor. */
+/* wasi_path.c: WASI's path_* functions: open, create, remove, rename, link and inspect names beneath a directory fd. */
 #define _GNU_SOURCE
 #include "wasi_internal.h"
 

@@ -1,4 +1,4 @@
-/* wasi_resolve.c: sandboxed path resolution: every guest path is resolved beneath a directory descriptor, never outside it. */
+/* wasi_resolve.c: sandboxed path resolution: guest paths resolved beneath a directory descriptor, never outside it. */
 #define _GNU_SOURCE
 #include "wasi_internal.h"
 

@@ -1,4 +1,4 @@
-/* guest_test.c: guest_handle on both ABIs with hand-made requests: responses, CGI variables, isolation, failures and their outcomes, load-time checks, threads, and the cost of one request. */
+/* guest_test.c: guest_handle on both ABIs: responses, CGI, isolation, failures, load-time checks, threads, timing. */
 #include "guest.h"
 #include "test_support.h"
 

@@ -1,4 +1,5 @@
-/* manifest_fuzz.c: manifest_load on deterministic mutations of a manifest with every key: a manifest or a "FILE:LINE:COLUMN: message" error, never a crash or leak. */
+/* manifest_fuzz.c: manifest_load on deterministic mutations of a manifest with every key. */
+/* Each gives a manifest or a "FILE:LINE:COLUMN: message" (or "FILE: message") error, never a crash or a leak. */
 #include <ctype.h>
 #include <limits.h>
 #include <stdint.h>

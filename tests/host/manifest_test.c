@@ -1,4 +1,4 @@
-/* manifest_test.c: the serve manifest reader: every key parsed, defaults, overrides, and each error at its file:line:column. */
+/* manifest_test.c: the serve manifest reader: every key, defaults, overrides, each error at its file:line:column. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
-/* server_fuzz.c: thousands of deterministic hostile connections to the HTTP server (mutated requests, bad framing, garbage, early closes): every answer is well-formed HTTP/1.1, and the server stays up, drains and frees everything. */
+/* server_fuzz.c: thousands of hostile connections to the HTTP server: mutations, bad framing, garbage, early closes. */
+/* The inputs are deterministic. Every answer must be well-formed HTTP/1.1; the server stays up, drains, frees all. */
 #define _GNU_SOURCE /* memmem */
 #include "server.h"
 #include "test_support.h"

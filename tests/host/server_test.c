@@ -1,4 +1,4 @@
-/* server_test.c: the HTTP server over real sockets: keep-alive, pipelining, bodies, limits, timeouts, Expect, HEAD, answers from other threads, stop and shutdown. */
+/* server_test.c: the server over sockets: keep-alive, pipelining, bodies, limits, timeouts, Expect, HEAD, shutdown. */
 #define _GNU_SOURCE /* memmem */
 #include "server.h"
 #include "test_support.h"

@@ -1,4 +1,4 @@
-/* test_worker.h: a worker thread for the server tests that answers requests from outside the loops, in order, after an optional delay. */
+/* test_worker.h: a worker thread for the server tests: answers from outside the loops, in order, optionally delayed. */
 #ifndef WASMHOST_TEST_WORKER_H
 #define WASMHOST_TEST_WORKER_H
 

@@ -1,4 +1,5 @@
-/* wagi_fuzz.c: feeds the wagi response parser (guest_wagi_parse_output) deterministic hostile output: it must answer a valid response or "malformed" with a message, never crash or leak. */
+/* wagi_fuzz.c: the wagi response parser (guest_wagi_parse_output) on deterministic hostile output. */
+/* It must answer a valid response or "malformed" with a message, never crash or leak. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* wasi_test.h: what the WASI test programs (compiled to wasm32-wasi) share: CHECK_ERRNO and CHECK_OK on CHECK, preopens, path_open helpers. */
+/* wasi_test.h: shared by the WASI test programs (wasm32-wasi): CHECK_ERRNO, CHECK_OK, preopens, path_open helpers. */
 #ifndef WASI_TEST_H
 #define WASI_TEST_H
 

@@ -1,4 +1,4 @@
-/* cgi_dump.c: a wagi guest that answers with its arguments, CGI variables and stdin, one per line, to check what the host passes. */
+/* cgi_dump.c: a wagi guest answering its arguments, CGI variables and stdin, one per line: what the host passes. */
 #include <stdio.h>
 #include <stdlib.h>
 

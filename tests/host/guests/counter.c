@@ -1,4 +1,4 @@
-/* counter.c: an http guest that counts its requests in a global and answers the count: 1 every time when each request gets a fresh instance. */
+/* counter.c: an http guest counting requests in a global and answering the count: 1 every time with fresh instances. */
 #include "wasmhost_http.h"
 
 static int requests;

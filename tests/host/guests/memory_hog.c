@@ -1,4 +1,4 @@
-/* memory_hog.c: an http guest that grows its memory a megabyte at a time until refused, then traps, as a program that runs out of memory would. */
+/* memory_hog.c: an http guest that grows its memory 1 MiB at a time until refused, then traps, as if out of memory. */
 #include "wasmhost_http.h"
 
 static void hog(void)

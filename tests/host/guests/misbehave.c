@@ -1,4 +1,4 @@
-/* misbehave.c: an http guest that breaks the ABI in the way its path names: /bad-status, /bad-header, /oob, /big, /log, /exit-code. */
+/* misbehave.c: an http guest breaking the ABI as its path names: /bad-status, /bad-header, /oob, /big, /log. */
 #include "wasmhost_http.h"
 
 static void misbehave(void)

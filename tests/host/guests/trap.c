@@ -1,4 +1,4 @@
-/* trap.c: an http guest that starts a response, then traps (unreachable): the host must answer 500 and send nothing it wrote. */
+/* trap.c: an http guest that starts a response, then traps: the host must answer 500 and send nothing it wrote. */
 #include "wasmhost_http.h"
 
 static void fail(void)

@@ -1,4 +1,4 @@
-/* wasi_http.c: an http guest built with wasi-libc as a reactor: malloc, getenv (the service's environment), stdout and stderr (the log). */
+/* wasi_http.c: an http guest as a wasi-libc reactor: malloc, getenv (the service's env), stdout, stderr (the log). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
