@@ -9,10 +9,12 @@ $sudo apt-get update
 # examples, tests and benchmarks to WebAssembly; wabt converts the spec tests and builds WAT test
 # modules; jansson reads the converted spec scripts; valgrind checks the embedding examples for
 # leaks (the embed_leaks_* tests); pkg-config also builds a program against the installed library;
-# clang-format (14 on Debian 12) checks that every C file is formatted as .clang-format says.
+# clang-format (14 on Debian 12) checks that every C file is formatted as .clang-format says;
+# libfuzzer-14-dev links the coverage-guided fuzz targets (tests/fuzz); binaryen (wasm-opt -ttf,
+# wasm-reduce) and nodejs make and run the random modules of differential execution.
 # `wasmhost serve`: libuv (event loops), node-llhttp (llhttp's C sources: HTTP parsing), libyaml
 # (the manifest), xxhash (module cache keys); its tests use curl and promtool (package prometheus) to check /metrics.
 $sudo apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config clang clang-format lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
-  valgrind \
+  valgrind libfuzzer-14-dev binaryen nodejs \
   libuv1-dev node-llhttp libyaml-dev libxxhash-dev curl prometheus
