@@ -57,9 +57,9 @@ options=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_
 export ASAN_OPTIONS="${ASAN_OPTIONS:-allow_user_segv_handler=1:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 echo "fuzz.sh: $target for ${seconds}s (corpus $corpus)"
-# libFuzzer's progress lines (#N NEW ...) go to the log only.
+# libFuzzer's progress lines (#N NEW ...) go to the log only; INITED and DONE show the coverage.
 set +e
-"$binary" "${options[@]}" "$corpus" "$seeds" 2>&1 | tee "$fuzz_dir/$target.log" | grep -v '^#[0-9]'
+"$binary" "${options[@]}" "$corpus" "$seeds" 2>&1 | tee "$fuzz_dir/$target.log" | grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)'
 statuses=("${PIPESTATUS[@]}")
 set -e
 status=${statuses[0]}

@@ -24,6 +24,12 @@ int cli_invoke(int argc, char **argv);
 int cli_wast(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+/* cli_wast.c: runs one wast2json script held in memory (`size` bytes at `json`) as `wasmhost wast`
+ * runs the file `path`: the modules it names are read from path's folder, the report goes to
+ * stdout. `store_ready` (may be NULL) gets the script's store before its first command
+ * (tests/fuzz/fuzz_wast.c sets limits and fuel there). Returns the number of failed commands. */
+uint64_t cli_wast_run_json(wasm_engine_t *engine, const char *path, const char *json, size_t size,
+                           void (*store_ready)(wasm_store_t *));
 
 /* main.c: files and modules.
  * Reads a whole file (regular file or pipe) into a malloc'ed buffer; on failure writes

@@ -1059,7 +1059,10 @@ typedef struct totals {
     uint64_t passed, failed, skipped;
 } wast_totals;
 
-static void run_script(wasm_engine_t *engine, const char *path, const wast_options *options, wast_totals *totals)
+/* Runs the script in the file `path`, or, when `json` is not NULL, the `size` bytes of `json` as if
+ * read from `path`; `store_ready` (may be NULL) gets the store before the first command. */
+static void run_script(wasm_engine_t *engine, const char *path, const char *json, size_t size,
+                       void (*store_ready)(wasm_store_t *), const wast_options *options, wast_totals *totals)
 {
     script s = {.path = path, .options = options};
     char name[256];
@@ -1069,7 +1072,8 @@ static void run_script(wasm_engine_t *engine, const char *path, const wast_optio
     const char *slash = strrchr(path, '/');
     s.folder = slash ? strndup(path, (size_t)(slash - path + 1)) : strdup("");
     json_error_t json_error;
-    json_t *root = json_load_file(path, JSON_ALLOW_NUL, &json_error);
+    json_t *root =
+        json ? json_loadb(json, size, JSON_ALLOW_NUL, &json_error) : json_load_file(path, JSON_ALLOW_NUL, &json_error);
     json_t *commands = root ? json_object_get(root, "commands") : NULL;
     if (!s.folder) {
         sb_printf(&setup_error, "out of memory");
@@ -1083,6 +1087,8 @@ static void run_script(wasm_engine_t *engine, const char *path, const wast_optio
         sb_printf(&setup_error, "spectest: %s", cli_error_message());
     }
 
+    if (setup_error.length == 0 && store_ready)
+        store_ready(s.store);
     if (setup_error.length) {
         printf("FAIL %s 0/1\n  %s\n", name, sb_text(&setup_error));
         totals->failed++;
@@ -1154,9 +1160,18 @@ int cli_wast(int argc, char **argv)
     }
     wast_totals totals = {0};
     for (; file; file = cli_next_operand(&args))
-        run_script(engine, file, &options, &totals);
+        run_script(engine, file, NULL, 0, NULL, &options, &totals);
     wasm_engine_delete(engine);
     printf("%" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", totals.passed, totals.failed,
            totals.skipped);
     return totals.failed ? CLI_FAILED : CLI_OK;
+}
+
+uint64_t cli_wast_run_json(wasm_engine_t *engine, const char *path, const char *json, size_t size,
+                           void (*store_ready)(wasm_store_t *))
+{
+    wast_options options = {0};
+    wast_totals totals = {0};
+    run_script(engine, path, json, size, store_ready, &options, &totals);
+    return totals.failed;
 }
