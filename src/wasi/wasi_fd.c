@@ -254,6 +254,8 @@ static int stream_write(wasi_stream *stream, int host_fd, struct iovec *vec, int
     case WASI_STREAM_BUFFER:
         for (int i = 0; i < count; i++) {
             size_t n = vec[i].iov_len;
+            if (n == 0)
+                continue; /* stream->data may still be NULL: no pointer arithmetic or memcpy on it */
             if (n > stream->capacity - stream->size) {
                 size_t capacity = stream->capacity ? stream->capacity : 4096;
                 while (capacity - stream->size < n) {

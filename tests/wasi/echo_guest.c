@@ -1,5 +1,6 @@
 /* echo_guest.c: guest of the embedding test: copies stdin to stdout, reports on stderr; with
- * "flood" writes 100 KiB to stdout and reports how much was accepted and the first error. */
+ * "flood" writes 100 KiB to stdout and reports how much was accepted and the first error; with
+ * "zero_iovec" first writes to stdout with an empty iovec before a full one (fuzz_wasi's finding). */
 #include <string.h>
 #include <wasi/api.h>
 
@@ -12,6 +13,11 @@ static void put(__wasi_fd_t fd, const char *text)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "zero_iovec") == 0) {
+        __wasi_size_t done;
+        __wasi_ciovec_t iovs[2] = {{(const uint8_t *)"", 0}, {(const uint8_t *)"after an empty iovec\n", 21}};
+        (void)__wasi_fd_write(1, iovs, 2, &done);
+    }
     char buffer[256];
     for (;;) {
         __wasi_size_t got;

@@ -172,7 +172,15 @@ int main(int argc, char **argv)
     CHECK(g.collected_size == 0); /* 1000-byte blocks never fit its 256-byte store: EIO */
     wasi_free(wasi);
 
-    /* 6. Bad settings are errors, not crashes. */
+    /* 6. An empty iovec first, into a buffer that holds nothing yet (found by fuzz_wasi: pointer
+     * arithmetic and memcpy on the buffer's NULL data, reported by UBSan). */
+    wasi = context("zero_iovec", NULL);
+    fail_on_error(wasi_output_buffer(wasi, 1));
+    CHECK(run_guest(module, wasi) == 0);
+    CHECK(output_is(wasi, 1, "after an empty iovec\n"));
+    wasi_free(wasi);
+
+    /* 7. Bad settings are errors, not crashes. */
     wasi = wasi_new();
     eng_error *error = wasi_output_buffer(wasi, 0);
     CHECK(error != NULL);
