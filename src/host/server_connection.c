@@ -185,6 +185,8 @@ static void connection_detach_pipeline(server_connection *c)
 
 static bool head_append(server_connection *c, const char *data, size_t length)
 {
+    if (length == 0)
+        return true; /* llhttp reports empty spans ("CONNECT \r\n"), maybe before `head` exists */
     if (c->head_length + length > c->head_capacity) {
         size_t capacity = c->head_capacity ? c->head_capacity : 1024;
         while (capacity < c->head_length + length)
@@ -1049,15 +1051,21 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 
 static int read_start(server_connection *c) { return uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read); }
 
-void connection_accept(server_loop *loop)
+/* A new connection on `loop`: its socket accepted from the listener, or, when fd >= 0, that
+ * connected socket (connection_open_socket). */
+static void connection_open(server_loop *loop, uv_os_sock_t fd)
 {
     server *server = loop->server;
     server_connection *c = calloc(1, sizeof *c);
     if (!c) {
+        if (fd >= 0) {
+            close(fd);
+            return;
+        }
         /* Out of memory: take the connection off the queue and close it. */
-        int fd;
-        if (uv_fileno((uv_handle_t *)&loop->listener, &fd) == 0) {
-            int client = accept(fd, NULL, NULL);
+        int listener_fd;
+        if (uv_fileno((uv_handle_t *)&loop->listener, &listener_fd) == 0) {
+            int client = accept(listener_fd, NULL, NULL);
             if (client >= 0)
                 close(client);
         }
@@ -1076,7 +1084,10 @@ void connection_accept(server_loop *loop)
         loop->connections->previous = c;
     loop->connections = c;
     unsigned count = atomic_fetch_add_explicit(&server->connection_count, 1, memory_order_relaxed) + 1;
-    if (uv_accept((uv_stream_t *)&loop->listener, (uv_stream_t *)&c->tcp) != 0) {
+    int status = fd >= 0 ? uv_tcp_open(&c->tcp, fd) : uv_accept((uv_stream_t *)&loop->listener, (uv_stream_t *)&c->tcp);
+    if (status != 0) {
+        if (fd >= 0)
+            close(fd);
         connection_close(c);
         return;
     }
@@ -1096,7 +1107,7 @@ void connection_accept(server_loop *loop)
         if (peer.ss_family == AF_INET6) {
             uv_ip6_name((struct sockaddr_in6 *)&peer, c->remote_address, sizeof c->remote_address);
             c->remote_port = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port);
-        } else {
+        } else if (peer.ss_family == AF_INET) { /* not a Unix socket (connection_open_socket) */
             uv_ip4_name((struct sockaddr_in *)&peer, c->remote_address, sizeof c->remote_address);
             c->remote_port = ntohs(((struct sockaddr_in *)&peer)->sin_port);
         }
@@ -1110,6 +1121,10 @@ void connection_accept(server_loop *loop)
     }
     connection_update_timer(c);
 }
+
+void connection_accept(server_loop *loop) { connection_open(loop, -1); }
+
+void connection_open_socket(server_loop *loop, uv_os_sock_t fd) { connection_open(loop, fd); }
 
 /* ---- from server.c ---- */
 

@@ -92,6 +92,9 @@ extern _Thread_local server_loop *server_current_loop;
 
 /* server_connection.c, all on the loop's thread: */
 void connection_accept(server_loop *loop);
+/* A test hook (tests/fuzz/fuzz_http.c): a connection on `loop` over `fd`, a connected stream
+ * socket (a socketpair's end, closed with the connection), served as an accepted one is. */
+void connection_open_socket(server_loop *loop, uv_os_sock_t fd);
 /* The host answered `exchange` (popped from the inbox, or directly on the loop's thread). */
 void connection_receive_answer(server_exchange *exchange);
 /* Closes idle connections; the others close after their last response. */

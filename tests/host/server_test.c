@@ -630,6 +630,11 @@ static void test_limits(void)
     expect_status_and_close("400 bad chunk", bad_chunk, sizeof bad_chunk - 1, 400);
     const char both[] = "POST /x HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
     expect_status_and_close("400 length and chunked", both, sizeof both - 1, 400);
+    /* Found by fuzz_http: an empty target as a connection's first request (llhttp reports an empty URL span,
+     * appended to a head buffer not allocated yet: a null pointer plus 0, which UBSan stops). llhttp takes it
+     * as a CONNECT without a version: answered, then the connection closes. */
+    const char empty_target[] = "CONNECT \r\n\r\n";
+    expect_status_and_close("empty target", empty_target, sizeof empty_target - 1, 200);
 
     /* after a good request, a bad one: answered in order */
     c = client_open();
