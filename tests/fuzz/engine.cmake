@@ -18,15 +18,15 @@ set(ENGINE_FUZZ_WASM_DEPENDS spectest_core engine_test_scripts test_data example
 # ---- the wasm dictionary, generated from the instruction table ----
 
 # A tool of the build, so without the fuzzer's and sanitizers' flags the rest of the build gets.
-add_executable(fuzz_wasm_dict wasm_dict.c)
-set_property(TARGET fuzz_wasm_dict PROPERTY COMPILE_OPTIONS -Wall -Wextra)
-set_property(TARGET fuzz_wasm_dict PROPERTY LINK_OPTIONS "")
-target_include_directories(fuzz_wasm_dict PRIVATE ${CMAKE_SOURCE_DIR}/src/engine)
+add_executable(wasm_dict_writer wasm_dict.c)
+set_property(TARGET wasm_dict_writer PROPERTY COMPILE_OPTIONS -Wall -Wextra)
+set_property(TARGET wasm_dict_writer PROPERTY LINK_OPTIONS "")
+target_include_directories(wasm_dict_writer PRIVATE ${CMAKE_SOURCE_DIR}/src/engine)
 add_custom_command(
   OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/module.dict ${CMAKE_CURRENT_BINARY_DIR}/run.dict
-  COMMAND fuzz_wasm_dict > ${CMAKE_CURRENT_BINARY_DIR}/module.dict
+  COMMAND wasm_dict_writer > ${CMAKE_CURRENT_BINARY_DIR}/module.dict
   COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_BINARY_DIR}/module.dict ${CMAKE_CURRENT_BINARY_DIR}/run.dict
-  DEPENDS fuzz_wasm_dict
+  DEPENDS wasm_dict_writer
   COMMENT "Generating the wasm dictionary of fuzz_module and fuzz_run"
   VERBATIM)
 add_custom_target(fuzz_wasm_dictionary DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/module.dict)

@@ -1,15 +1,15 @@
 # The WASI family of fuzz targets (included by tests/fuzz/CMakeLists.txt).
 
 # fuzz_wasi: random wasi_snapshot_preview1 calls with biased arguments, in process, against a
-# read-write and a read-only scratch tree; seeds from fuzz_wasi_seeds (fuzz_wasi.h's format).
-add_executable(fuzz_wasi_seeds fuzz_wasi_seeds.c)
-target_link_libraries(fuzz_wasi_seeds PRIVATE wasmhost_wasi)
+# read-write and a read-only scratch tree; seeds from wasi_seeds_writer (fuzz_wasi.h's format).
+add_executable(wasi_seeds_writer fuzz_wasi_seeds.c)
+target_link_libraries(wasi_seeds_writer PRIVATE wasmhost_wasi)
 set(FUZZ_WASI_SEEDS ${FUZZ_SEEDS_DIR}/wasi/misc)
 add_custom_command(
   OUTPUT ${FUZZ_WASI_SEEDS}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${FUZZ_SEEDS_DIR}/wasi
-  COMMAND fuzz_wasi_seeds ${FUZZ_SEEDS_DIR}/wasi
-  DEPENDS fuzz_wasi_seeds
+  COMMAND wasi_seeds_writer ${FUZZ_SEEDS_DIR}/wasi
+  DEPENDS wasi_seeds_writer
   COMMENT "Writing the seeds of fuzz_wasi"
   VERBATIM)
 add_custom_target(fuzz_wasi_seed_files DEPENDS ${FUZZ_WASI_SEEDS})
