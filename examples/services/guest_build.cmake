@@ -24,7 +24,7 @@ function(wasmhost_guest output source kind)
   get_filename_component(name ${source} NAME)
   add_custom_command(
     OUTPUT ${output}
-    COMMAND ${WASM_CLANG} ${flags} -O2 -Wall -Wextra -I${CMAKE_SOURCE_DIR}/sdk/c -o ${output} ${source}
+    COMMAND ${WASM_CLANG} ${WASM_GUEST_FLAGS} ${flags} -O2 -Wall -Wextra -I${CMAKE_SOURCE_DIR}/sdk/c -o ${output} ${source}
     DEPENDS ${source} ${CMAKE_SOURCE_DIR}/sdk/c/wasmhost_http.h
     COMMENT "Compiling ${name} to WebAssembly (${kind})"
     VERBATIM)
