@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "host/manifest_errors.h"
 #include "manifest.h"
 
 static char manifest_fuzz_folder[PATH_MAX];
@@ -76,24 +77,6 @@ static void manifest_fuzz_setup(void)
     unsetenv("WASM_CACHE_SIZE");
 }
 
-/* "PATH:LINE:COLUMN: message" (both from 1) or "PATH: message". */
-static bool manifest_fuzz_error_positioned(const char *error)
-{
-    size_t path_length = strlen(manifest_fuzz_path);
-    if (strncmp(error, manifest_fuzz_path, path_length) != 0)
-        return false;
-    const char *p = error + path_length;
-    if (p[0] == ':' && p[1] == ' ')
-        return p[2] != '\0';
-    for (int number = 0; number < 2; number++) {
-        if (*p++ != ':' || !isdigit((unsigned char)*p) || *p == '0')
-            return false;
-        while (isdigit((unsigned char)*p))
-            p++;
-    }
-    return p[0] == ':' && p[1] == ' ' && p[2] != '\0';
-}
-
 static void manifest_fuzz_check(const manifest *m)
 {
     if (m->service_count == 0)
@@ -123,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (m) {
         manifest_fuzz_check(m);
         manifest_free(m);
-    } else if (!manifest_fuzz_error_positioned(error)) {
+    } else if (!manifest_error_well_formed(error, manifest_fuzz_path)) {
         manifest_fuzz_fail("an error without FILE:LINE:COLUMN: or FILE:", error);
     }
     return 0;

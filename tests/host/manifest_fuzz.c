@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "manifest.h"
+#include "manifest_errors.h"
 #include "test_support.h"
 
 #define CASES 5000
@@ -147,25 +148,6 @@ static void mutate(text *t)
     }
 }
 
-/* `error` starts with the manifest's path, then ":LINE:COLUMN: " (both positive) or ": ",
- * then a message. */
-static bool error_well_formed(const char *error)
-{
-    size_t path_length = strlen(manifest_path);
-    if (strncmp(error, manifest_path, path_length) != 0)
-        return false;
-    const char *p = error + path_length;
-    if (p[0] == ':' && p[1] == ' ')
-        return p[2] != '\0';
-    for (int number = 0; number < 2; number++) {
-        if (*p++ != ':' || !isdigit((unsigned char)*p) || *p == '0')
-            return false;
-        while (isdigit((unsigned char)*p))
-            p++;
-    }
-    return p[0] == ':' && p[1] == ' ' && p[2] != '\0';
-}
-
 int main(void)
 {
     snprintf(folder, sizeof folder, "%s/manifest_fuzz_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -207,7 +189,7 @@ int main(void)
             manifest_free(m);
             continue;
         }
-        CHECK(error_well_formed(error), "case %zu: error \"%s\"", i, error);
+        CHECK(manifest_error_well_formed(error, manifest_path), "case %zu: error \"%s\"", i, error);
         if (error[strlen(manifest_path)] == ':' && error[strlen(manifest_path) + 1] != ' ')
             with_position++;
         else
