@@ -242,15 +242,10 @@ static void format_functype(const void *type, size_t param_count, size_t result_
     free(text);
 }
 
-static const char *engine_value_name(const void *type, size_t index)
-{
-    return eng_valtype_name(((const eng_functype *)type)->types[index]);
-}
-
 void api_format_functype(const eng_functype *type, char *buffer, size_t size)
 {
     if (buffer && size)
-        format_functype(type, type->param_count, type->result_count, engine_value_name, buffer, size);
+        format_functype(type, type->param_count, type->result_count, eng_functype_value_name, buffer, size);
 }
 
 void wh_functype_format(const wasm_functype_t *type, char *buf, size_t size)

@@ -58,6 +58,8 @@ void eng_functype_write(FILE *out, const eng_functype *type);
 typedef const char *eng_value_name_at(const void *type, size_t index);
 void eng_functype_write_with(FILE *out, const void *type, size_t param_count, size_t result_count,
                              eng_value_name_at *name_at);
+/* The eng_value_name_at of an eng_functype. */
+const char *eng_functype_value_name(const void *type, size_t index);
 
 typedef struct eng_limits {
     uint64_t min;

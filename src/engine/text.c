@@ -32,12 +32,12 @@ void eng_functype_write_with(FILE *out, const void *type, size_t param_count, si
     fputc(']', out);
 }
 
-static const char *functype_value_name(const void *type, size_t index)
+const char *eng_functype_value_name(const void *type, size_t index)
 {
     return eng_valtype_name(((const eng_functype *)type)->types[index]);
 }
 
 void eng_functype_write(FILE *out, const eng_functype *type)
 {
-    eng_functype_write_with(out, type, type->param_count, type->result_count, functype_value_name);
+    eng_functype_write_with(out, type, type->param_count, type->result_count, eng_functype_value_name);
 }
