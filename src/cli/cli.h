@@ -24,6 +24,38 @@ int cli_invoke(int argc, char **argv);
 int cli_wast(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+/* cli_admin.c: the admin API's client, for a running `wasmhost serve --state DIR --admin ADDR:PORT`. */
+int cli_deploy(int argc, char **argv);
+int cli_services(int argc, char **argv);
+int cli_rollback(int argc, char **argv);
+int cli_remove(int argc, char **argv); /* `wasmhost rm` */
+
+/* cli_admin_http.c: those commands' exchanges with the admin API (libcurl; answers in jansson's json_t). */
+#define CLI_ADMIN_DEFAULT_URL "http://127.0.0.1:8081"
+struct json_t;
+typedef struct cli_admin_client {
+    const char *command; /* "deploy": messages start "wasmhost deploy: " */
+    char *url;           /* "http://127.0.0.1:8081", without a trailing '/' */
+    char *token;         /* NULL: none. Never printed. */
+    char *token_source;  /* "--token-file FILE" or "WASMHOST_ADMIN_TOKEN", for the message of a 401 */
+    bool curl_ready;     /* curl_global_init succeeded */
+} cli_admin_client;
+/* Sets `client` up for `command`: the admin API at `url` (--admin; NULL: $WASMHOST_ADMIN, else
+ * CLI_ADMIN_DEFAULT_URL; HOST:PORT means http://HOST:PORT), the token on the first line of
+ * `token_file` (--token-file; NULL: $WASMHOST_ADMIN_TOKEN, else none). False after printing why;
+ * cli_admin_close in either case. */
+bool cli_admin_open(cli_admin_client *client, const char *command, const char *url, const char *token_file);
+void cli_admin_close(cli_admin_client *client);
+/* Prints "wasmhost COMMAND: MESSAGE" to stderr. */
+void cli_admin_error(const cli_admin_client *client, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* A request: `method` on `path` ("/v1/services") with `body_size` bytes of `content_type` (NULL:
+ * no body). True for a 2xx answer, with its JSON in *answer (NULL when empty; the caller's); else
+ * false after printing why (unreachable, refused with the server's reason, not JSON). */
+bool cli_admin_request(const cli_admin_client *client, const char *method, const char *path, const char *content_type,
+                       const void *body, size_t body_size, struct json_t **answer);
+/* "/v1/services/NAME" and `suffix`, NAME percent-encoded; NULL after printing "out of memory". */
+char *cli_admin_service_path(const cli_admin_client *client, const char *name, const char *suffix);
+
 /* cli_wast.c: runs one wast2json script held in memory (`size` bytes at `json`) as `wasmhost wast`
  * runs the file `path`: the modules it names are read from path's folder, the report goes to
  * stdout. `store_ready` (may be NULL) gets the script's store before its first command

@@ -2,6 +2,7 @@
 #include "cli_options.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TABLE_COUNT (sizeof((cli_arguments *)NULL)->tables / sizeof((cli_arguments *)NULL)->tables[0])
@@ -29,6 +30,29 @@ bool cli_bad_value(char *why, size_t why_size, const char *name, const char *val
 {
     snprintf(why, why_size, "%s '%s': %s", name, value, expected);
     return false;
+}
+
+bool cli_list_append(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    cli_list *list = target;
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity ? list->capacity * 2 : 8;
+        const char **grown = realloc(list->values, capacity * sizeof *grown);
+        if (!grown) {
+            snprintf(why, why_size, "%s: out of memory", name);
+            return false;
+        }
+        list->values = grown;
+        list->capacity = capacity;
+    }
+    list->values[list->count++] = value;
+    return true;
+}
+
+void cli_list_free(cli_list *list)
+{
+    free(list->values);
+    *list = (cli_list){0};
 }
 
 /* The usage text with each %s replaced by the help lines of the next table. */

@@ -12,6 +12,16 @@ typedef bool (*cli_option_parse)(void *target, const char *name, const char *val
  * of fuel units") and returns false. */
 bool cli_bad_value(char *why, size_t why_size, const char *name, const char *value, const char *expected);
 
+/* The values of a repeatable option ("--route /a --route /b"), in the order given: give the option
+ * cli_list_append as its parse function (or one that checks the value, then calls it) and the list
+ * as its target. The values are argv's own strings; the array is the caller's (cli_list_free). */
+typedef struct cli_list {
+    const char **values;
+    size_t count, capacity;
+} cli_list;
+bool cli_list_append(void *target, const char *name, const char *value, char *why, size_t why_size);
+void cli_list_free(cli_list *list);
+
 /* One option. A flag when `flag` is set (given: *flag = true); otherwise it takes a value,
  * "--name VALUE" or "--name=VALUE", which is kept as written in *text or handed to `parse`. */
 typedef struct cli_option {

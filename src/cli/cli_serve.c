@@ -1,4 +1,4 @@
-/* cli_serve.c: `wasmhost serve`: runs the HTTP host on a manifest until SIGTERM; SIGHUP reloads. */
+/* cli_serve.c: `wasmhost serve`: runs the HTTP host (manifest, admin API) until SIGTERM; SIGHUP reloads the manifest. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,9 +13,12 @@
 
 static const char serve_usage[] =
     "usage: wasmhost serve [OPTIONS] MANIFEST\n"
+    "       wasmhost serve --state DIR [--admin HOST:PORT] [--admin-token-file FILE] [OPTIONS] [MANIFEST]\n"
     "\n"
     "Serves the WebAssembly services listed in MANIFEST (YAML, see docs/manifest.md) over HTTP/1.1.\n"
     "Every request runs in a fresh instance. Built in: GET /healthz, /readyz, /metrics (Prometheus).\n"
+    "With --state, an admin API on its own listener deploys, rolls back and removes services while\n"
+    "serving (docs/admin-api.md; `wasmhost deploy`), kept in DIR across restarts.\n"
     "SIGHUP reloads the manifest without dropping requests; SIGTERM or SIGINT stops accepting,\n"
     "lets the requests in flight finish (up to --grace) and exits 0.\n"
     "\n"
@@ -69,7 +72,7 @@ static bool parse_nonzero_size(void *target, const char *name, const char *value
     return true;
 }
 
-enum { SERVE_OPTION_COUNT = 12 };
+enum { SERVE_OPTION_COUNT = 16 };
 
 /* The options, each parsing into its field of `options`. */
 static void serve_options(host_options *options, cli_option out[SERVE_OPTION_COUNT])
@@ -79,6 +82,17 @@ static void serve_options(host_options *options, cli_option out[SERVE_OPTION_COU
         {"--listen", .text = &options->listen,
          .help = "  --listen HOST:PORT       address to listen on (overrides the manifest's listen; [::1]:8080,\n"
                  "                           :8080 for every interface; port 0 picks a free one)\n"},
+        {"--state", .text = &options->state_dir,
+         .help = "  --state DIR              the admin API's state (SQLite database and module blobs), made\n"
+                 "                           when missing; turns the admin API on\n"},
+        {"--admin", .text = &options->admin_listen,
+         .help = "  --admin HOST:PORT        the admin API's address (default 127.0.0.1:8081); one that is not\n"
+                 "                           loopback needs --admin-token-file\n"},
+        {"--admin-token-file", .text = &options->admin_token_file,
+         .help = "  --admin-token-file FILE  admin requests need \"Authorization: Bearer TOKEN\", TOKEN being\n"
+                 "                           the file's first line\n"},
+        {"--admin-max-module", .parse = parse_nonzero_size, .target = &options->admin_max_module_bytes,
+         .help = "  --admin-max-module SIZE  largest module POST /v1/modules takes (default 64MiB): 413\n"},
         {"--access-log", .text = &options->access_log,
          .help = "  --access-log PATH        JSON lines, one per response: - (standard output, the default), off,\n"
                  "                           or a file to append to\n"},
@@ -124,8 +138,11 @@ int cli_serve(int argc, char **argv)
     }
     if (args.exit_status >= 0)
         return args.exit_status;
-    if (!manifest_path)
-        return cli_usage_error(&args, "a manifest is needed: wasmhost serve [OPTIONS] MANIFEST");
+    if (!manifest_path && !options.state_dir)
+        return cli_usage_error(&args, "a manifest is needed (or --state DIR for the admin API): wasmhost serve "
+                                      "[OPTIONS] MANIFEST");
+    if (!options.state_dir && (options.admin_listen || options.admin_token_file || options.admin_max_module_bytes))
+        return cli_usage_error(&args, "--admin, --admin-token-file and --admin-max-module need --state DIR");
     options.manifest_path = manifest_path;
 
     /* Signals are taken by this thread alone (sigwait), so every thread started from here on

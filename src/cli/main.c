@@ -21,10 +21,18 @@ static const char usage[] =
     "  run [OPTIONS] FILE [ARGS...]        run a WASI program (its _start) with only the directories and\n"
     "                                      environment variables given by OPTIONS\n"
     "  wast FILE.json...                   run spec test scripts converted by wast2json\n"
-    "  serve [OPTIONS] MANIFEST            serve the WebAssembly services of MANIFEST over HTTP\n"
+    "  serve [OPTIONS] [MANIFEST]          serve the WebAssembly services of MANIFEST (and, with --state,\n"
+    "                                      those deployed through the admin API) over HTTP\n"
+    "\n"
+    "Admin API commands, for a running `wasmhost serve --state DIR --admin ADDR:PORT`:\n"
+    "  deploy [OPTIONS] NAME FILE.wasm     upload FILE.wasm and make it the new version of the service NAME\n"
+    "  services [OPTIONS]                  list the services: versions, routes, modules\n"
+    "  rollback [OPTIONS] NAME             make NAME's previous version (or --version N) active again\n"
+    "  rm [OPTIONS] NAME                   remove the service NAME\n"
     "\n"
     "`wasmhost COMMAND --help` describes a command. `wasmhost --version` prints the version.\n"
-    "Exit status: 0 success, 1 failure (invalid module, trap, failed test), 2 usage error;\n"
+    "Exit status: 0 success, 1 failure (invalid module, trap, failed test, the admin API refused or\n"
+    "cannot be reached), 2 usage error;\n"
     "`run` exits with the program's own exit code (134 when it traps).\n";
 
 typedef struct command {
@@ -33,8 +41,9 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"validate", cli_validate}, {"inspect", cli_inspect}, {"invoke", cli_invoke},
-    {"run", cli_run},           {"wast", cli_wast},       {"serve", cli_serve},
+    {"validate", cli_validate}, {"inspect", cli_inspect}, {"invoke", cli_invoke}, {"run", cli_run},
+    {"wast", cli_wast},         {"serve", cli_serve},     {"deploy", cli_deploy}, {"services", cli_services},
+    {"rollback", cli_rollback}, {"rm", cli_remove},
 };
 
 int main(int argc, char **argv)

@@ -1,4 +1,4 @@
-/* host.c: `wasmhost serve` as a library: manifest, services, workers and server; reload and shutdown. */
+/* host.c: `wasmhost serve` as a library: manifest, admin API, services, workers and server; reload and shutdown. */
 #include "host.h"
 
 #include <pthread.h>
@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "access_log.h"
+#include "admin.h"
 #include "guest.h"
 #include "manifest.h"
 #include "metrics.h"
 #include "module_cache.h"
+#include "registry.h"
 #include "services.h"
 #include "workers.h"
 
@@ -21,28 +23,35 @@
 
 struct host {
     uint32_t grace_ms;
-    char *manifest_path;
+    char *manifest_path;        /* NULL: services come from the admin API only */
+    uint32_t manifest_readings; /* the version of the manifest's services: 1 at start, +1 per reload */
     service_defaults defaults;
     module_cache *cache;
     metrics *metrics;
     access_log *log;
     workers *workers;
     server *server;
-    /* The services now routed; replaced whole by a reload. */
-    pthread_mutex_t table_lock;
-    service_table *table;
+    registry *registry; /* the services now routed */
+    admin *admin;       /* NULL without --state */
     _Atomic bool ready;
 };
 
 /* A request on its way through a worker. */
 typedef struct request_job {
-    job base;
+    job base; /* base.service: held, so that a change does not free the service under the request */
     host *host;
     server_exchange *exchange;
     http_request *request;
-    service_table *table; /* held so that a reload does not free the service under the request */
     const char *pattern;
 } request_job;
+
+/* A version whose health policy tripped, rolled back on a worker (the admin API blocks). */
+typedef struct rollback_job {
+    job base;
+    host *host;
+    service *service; /* held */
+    char reason[256];
+} rollback_job;
 
 void host_options_default(host_options *o)
 {
@@ -81,9 +90,9 @@ static void builtin_answer(host *h, const http_request *request, http_response *
         else
             http_response_text(response, 503, "loading services\n");
     } else {
-        pthread_mutex_lock(&h->table_lock);
-        size_t loaded = h->table ? h->table->service_count : 0;
-        pthread_mutex_unlock(&h->table_lock);
+        service_table *table = registry_table(h->registry);
+        size_t loaded = table ? table->service_count : 0;
+        service_table_release(table);
         size_t length = 0;
         char *text = metrics_render(h->metrics, loaded, &length);
         if (!text) {
@@ -108,14 +117,14 @@ static bool on_headers(void *user, http_request *request, uint64_t *max_body_byt
         return true;
     }
     const char *pattern;
-    pthread_mutex_lock(&h->table_lock);
-    service *s = h->table ? service_table_route(h->table, request->path, &pattern) : NULL;
+    service_table *table = registry_table(h->registry);
+    service *s = table ? service_table_route(table, request->path, &pattern) : NULL;
     if (s) {
         *max_body_bytes = s->max_body_bytes;
         request->route = s->metrics; /* lives as long as the host: safe for on_response */
     }
-    bool loaded = h->table != NULL;
-    pthread_mutex_unlock(&h->table_lock);
+    bool loaded = table != NULL && atomic_load(&h->ready);
+    service_table_release(table);
     if (!s) {
         if (loaded)
             http_response_text(early, 404, "Not Found\n");
@@ -151,6 +160,43 @@ static void answer_failure(host *h, service *s, const http_request *request, con
     http_response_text(response, status, body);
 }
 
+static void rollback_run(job *base)
+{
+    rollback_job *j = (rollback_job *)base;
+    admin_rollback_unhealthy(j->host->admin, j->service, j->reason);
+}
+
+static void rollback_finish(job *base)
+{
+    rollback_job *j = (rollback_job *)base;
+    service_release(j->service);
+    free(j);
+}
+
+/* Counts the answer for `s`'s health policy; the one answer that breaks it starts a rollback. */
+static void record_health(host *h, service *s, int status)
+{
+    if (!s->health.armed_at_ns || !h->admin || !service_health_record(s, status, now_ns()))
+        return;
+    uint64_t requests = atomic_load(&s->health.requests), errors = atomic_load(&s->health.errors);
+    rollback_job *j = calloc(1, sizeof *j);
+    access_log_event(h->log, "error", s->name, NULL,
+                     "version %u fails its health policy: %llu of %llu requests answered 5xx", s->version,
+                     (unsigned long long)errors, (unsigned long long)requests);
+    if (!j)
+        return;
+    snprintf(j->reason, sizeof j->reason,
+             "automatic rollback: %llu of the first %llu requests answered 5xx (more than %g) within %gs of the deploy",
+             (unsigned long long)errors, (unsigned long long)requests, s->health.max_error_rate,
+             (double)s->health.window_ns / 1e9);
+    service_retain(s);
+    j->host = h;
+    j->service = s;
+    j->base.run = rollback_run;
+    j->base.finish = rollback_finish;
+    workers_submit(h->workers, &j->base);
+}
+
 static void run_guest(const guest_service *guest, service *s, const char *pattern, const http_request *request,
                       http_response *response, guest_outcome *outcome)
 {
@@ -170,6 +216,7 @@ static void request_run(job *base)
     run_guest(&s->guest, s, j->pattern, j->request, &response, &outcome);
     answer_failure(j->host, s, j->request, &outcome, &response);
     atomic_fetch_sub_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
+    record_health(j->host, s, response.status);
     server_respond(j->exchange, &response, false);
 }
 
@@ -234,6 +281,7 @@ static bool run_inline(host *h, service *s, const char *pattern, server_exchange
         access_log_guest_output(h->log, s->name, request->request_id, output.data, output.length);
     free(output.data);
     answer_failure(h, s, request, &outcome, &response);
+    record_health(h, s, response.status);
     server_respond(exchange, &response, false);
     return true;
 }
@@ -241,7 +289,7 @@ static bool run_inline(host *h, service *s, const char *pattern, server_exchange
 static void request_finish(job *base)
 {
     request_job *j = (request_job *)base;
-    service_table_release(j->table);
+    service_release(j->base.service);
     free(j);
 }
 
@@ -254,15 +302,15 @@ static void on_request(void *user, server_exchange *exchange, http_request *requ
         server_respond(exchange, &response, false);
         return;
     }
-    /* Routed again: a reload may have come between the headers and the end of the body. The
-     * table is held while its service runs, so a reload cannot free the service meanwhile. */
+    /* Routed again: a change may have come between the headers and the end of the body; the
+     * request starts on the version routed now. The service is held while it runs, so a change
+     * cannot free it meanwhile. */
     const char *pattern = NULL;
-    pthread_mutex_lock(&h->table_lock);
-    service_table *table = h->table;
+    service_table *table = registry_table(h->registry);
     service *s = table ? service_table_route(table, request->path, &pattern) : NULL;
     if (s)
-        service_table_retain(table);
-    pthread_mutex_unlock(&h->table_lock);
+        service_retain(s);
+    service_table_release(table);
     if (!s) {
         request->route = NULL; /* answered by the host, not by the service on_headers found */
         http_response_text(&response, 404, "Not Found\n");
@@ -271,12 +319,12 @@ static void on_request(void *user, server_exchange *exchange, http_request *requ
     }
     request->route = s->metrics;
     if (run_inline(h, s, pattern, exchange, request)) {
-        service_table_release(table);
+        service_release(s);
         return;
     }
     request_job *j = calloc(1, sizeof *j);
     if (!j) {
-        service_table_release(table);
+        service_release(s);
         http_response_text(&response, 503, "Service Unavailable\n");
         server_respond(exchange, &response, false);
         return;
@@ -288,7 +336,6 @@ static void on_request(void *user, server_exchange *exchange, http_request *requ
     j->host = h;
     j->exchange = exchange;
     j->request = request;
-    j->table = table;
     j->pattern = pattern;
     workers_submit(h->workers, &j->base);
 }
@@ -324,31 +371,71 @@ static manifest *read_manifest(host *h, char *error, size_t error_size)
     return m;
 }
 
-static service_table *build_services(host *h, const manifest *m, char *error, size_t error_size)
+/* Builds every service of `m` as version `version` and routes them in place of the manifest's
+ * services before. False with "FILE:LINE:COLUMN: service 'x': ..." in `error`; nothing changes then. */
+static bool install_manifest(host *h, const manifest *m, uint32_t version, char *error, size_t error_size)
 {
-    return service_table_build(m, h->cache, h->metrics, &h->defaults, log_guest_stderr, h, error, error_size);
+    service **built = calloc(m->service_count + 1, sizeof *built);
+    if (!built) {
+        snprintf(error, error_size, "%s: out of memory", m->path);
+        return false;
+    }
+    const service_log log = {log_guest_stderr, h};
+    bool ok = true;
+    size_t count = 0;
+    for (; ok && count < m->service_count; count++) {
+        const manifest_service *entry = &m->services[count];
+        char reason[1024];
+        built[count] =
+            service_new(entry, version, true, h->cache, h->metrics, &h->defaults, &log, reason, sizeof reason);
+        if (!built[count]) {
+            snprintf(error, error_size, "%s:%d:%d: service '%s': %s", m->path, entry->line, entry->column, entry->name,
+                     reason);
+            ok = false;
+        }
+    }
+    if (ok) {
+        char reason[1024];
+        registry_lock_changes(h->registry);
+        ok = registry_set_manifest(h->registry, built, count, reason, sizeof reason);
+        registry_unlock_changes(h->registry);
+        if (!ok)
+            snprintf(error, error_size, "%s: %s", m->path, reason);
+    }
+    for (size_t i = 0; i < count; i++)
+        service_release(built[i]);
+    free(built);
+    return ok;
 }
 
-/* Frees what host_start made; the server and workers must be stopped already. */
+/* Frees what host_start made; the server, workers and admin API must be stopped already. */
 static void host_free(host *h)
 {
-    service_table_release(h->table);
+    registry_free(h->registry);
     module_cache_free(h->cache);
     metrics_free(h->metrics);
     access_log_close(h->log);
-    pthread_mutex_destroy(&h->table_lock);
     free(h->manifest_path);
     free(h);
 }
 
-/* Routes new requests to `table` from now on; returns the table it replaces. */
-static service_table *install_table(host *h, service_table *table)
+/* Where the public listener goes: --listen, else the manifest's listen, else 127.0.0.1:8080. */
+static bool listen_address(const host_options *options, const manifest *m, char *address, size_t address_size,
+                           uint16_t *port, char *error, size_t error_size)
 {
-    pthread_mutex_lock(&h->table_lock);
-    service_table *old = h->table;
-    h->table = table;
-    pthread_mutex_unlock(&h->table_lock);
-    return old;
+    *port = 8080;
+    snprintf(address, address_size, "127.0.0.1");
+    if (options->listen) {
+        if (manifest_parse_listen(options->listen, address, address_size, port))
+            return true;
+        snprintf(error, error_size, "--listen %s: expected HOST:PORT, [IPV6]:PORT or :PORT", options->listen);
+        return false;
+    }
+    if (m && m->listen_host) {
+        snprintf(address, address_size, "%s", m->listen_host);
+        *port = m->listen_port;
+    }
+    return true;
 }
 
 host *host_start(const host_options *options, char *error, size_t error_size)
@@ -359,7 +446,6 @@ host *host_start(const host_options *options, char *error, size_t error_size)
         return NULL;
     }
     h->grace_ms = options->grace_ms;
-    pthread_mutex_init(&h->table_lock, NULL);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1)
         cores = 1;
@@ -376,48 +462,64 @@ host *host_start(const host_options *options, char *error, size_t error_size)
         .concurrency = worker_count / 2 ? worker_count / 2 : 1,
     };
     manifest *m = NULL;
-    if (!(h->manifest_path = strdup(options->manifest_path))) {
+    if (!options->manifest_path && !options->state_dir) {
+        snprintf(error, error_size, "nothing to serve: give a manifest, or --state DIR for the admin API");
+        goto failed;
+    }
+    if (options->manifest_path && !(h->manifest_path = strdup(options->manifest_path))) {
         snprintf(error, error_size, "out of memory");
         goto failed;
     }
     /* The manifest is read (and checked) before listening, so that a mistake in it stops the
      * start-up at once; compiling the modules comes after, while /healthz already answers. */
-    if (!(m = read_manifest(h, error, error_size)))
+    if (h->manifest_path && !(m = read_manifest(h, error, error_size)))
         goto failed;
     char address[256];
-    uint16_t port = 8080;
-    snprintf(address, sizeof address, "127.0.0.1");
-    if (options->listen) {
-        if (!manifest_parse_listen(options->listen, address, sizeof address, &port)) {
-            snprintf(error, error_size, "--listen %s: expected HOST:PORT, [IPV6]:PORT or :PORT", options->listen);
-            goto failed;
-        }
-    } else if (m->listen_host) {
-        snprintf(address, sizeof address, "%s", m->listen_host);
-        port = m->listen_port;
-    }
+    uint16_t port;
+    if (!listen_address(options, m, address, sizeof address, &port, error, error_size))
+        goto failed;
     if (!(h->log = access_log_open(options->access_log ? options->access_log : "-", error, error_size)))
         goto failed;
-    if (!(h->metrics = metrics_new()) || !(h->cache = module_cache_new(m->cache_size))) {
+    if (!(h->metrics = metrics_new()) || !(h->cache = module_cache_new(m ? m->cache_size : 64)) ||
+        !(h->registry = registry_new())) {
         snprintf(error, error_size, "out of memory");
         goto failed;
+    }
+    if (options->state_dir) {
+        admin_options admin_settings = {
+            .state_dir = options->state_dir,
+            .listen = options->admin_listen,
+            .token_file = options->admin_token_file,
+            .max_module_bytes = options->admin_max_module_bytes,
+        };
+        admin_host parts = {h->registry, h->cache, h->metrics, h->log, &h->defaults, {log_guest_stderr, h}};
+        if (!(h->admin = admin_open(&admin_settings, &parts, error, error_size)))
+            goto failed;
     }
     if (!(h->workers = workers_start(worker_count, error, error_size)))
         goto failed;
     server_callbacks callbacks = {
         .user = h, .on_headers = on_headers, .on_request = on_request, .on_response = on_response};
     h->server = server_start(address, port, (int)options->loops, &options->limits, &callbacks, error, error_size);
-    if (!h->server)
+    if (!h->server || (h->admin && !admin_listen(h->admin, error, error_size)))
         goto failed;
 
-    service_table *table = build_services(h, m, error, error_size);
-    if (!table)
+    h->manifest_readings = 1;
+    char none[1];
+    if (m ? !install_manifest(h, m, h->manifest_readings, error, error_size)
+          : !registry_set_manifest(h->registry, NULL, 0, none, sizeof none))
         goto failed;
-    install_table(h, table);
+    size_t down = h->admin ? admin_load_services(h->admin) : 0;
     atomic_store(&h->ready, true);
+    service_table *table = registry_table(h->registry);
     access_log_event(h->log, "info", NULL, NULL, "listening on http://%s%s%s:%u with %zu services, %u workers",
                      strchr(address, ':') ? "[" : "", address, strchr(address, ':') ? "]" : "",
-                     (unsigned)server_port(h->server), table->service_count, worker_count);
+                     (unsigned)server_port(h->server), table ? table->service_count : 0, worker_count);
+    if (h->admin)
+        access_log_event(h->log, down ? "error" : "info", NULL, NULL, "admin API on port %u, state in %s%s",
+                         (unsigned)admin_port(h->admin), options->state_dir,
+                         down ? " (some services could not load: see above)" : "");
+    service_table_release(table);
     manifest_free(m);
     return h;
 
@@ -427,27 +529,36 @@ failed:
         server_shutdown(h->server, 0);
     if (h->workers)
         workers_stop(h->workers);
+    admin_close(h->admin);
     host_free(h);
     return NULL;
 }
 
 uint16_t host_port(const host *h) { return server_port(h->server); }
 
+uint16_t host_admin_port(const host *h) { return h->admin ? admin_port(h->admin) : 0; }
+
 bool host_reload(host *h, char *error, size_t error_size)
 {
+    if (!h->manifest_path) {
+        snprintf(error, error_size, "no manifest to reload (serve was started with --state alone)");
+        access_log_event(h->log, "info", NULL, NULL, "reload: %s", error);
+        return false;
+    }
     manifest *m = read_manifest(h, error, error_size);
-    service_table *table = m ? build_services(h, m, error, error_size) : NULL;
+    bool ok = m && install_manifest(h, m, h->manifest_readings + 1, error, error_size);
+    size_t count = m ? m->service_count : 0;
     manifest_free(m);
-    metrics_record_reload(h->metrics, table != NULL);
-    if (!table) {
+    metrics_record_reload(h->metrics, ok);
+    if (!ok) {
         access_log_event(h->log, "error", NULL, NULL, "reload failed, keeping the services running: %s", error);
         return false;
     }
-    service_table_release(install_table(h, table)); /* freed when its last request finishes */
+    h->manifest_readings++;
     size_t hits, compilations;
     module_cache_stats(h->cache, &hits, &compilations);
     access_log_event(h->log, "info", NULL, NULL, "reloaded %s: %zu services (module cache: %zu hits, %zu compilations)",
-                     h->manifest_path, table->service_count, hits, compilations);
+                     h->manifest_path, count, hits, compilations);
     return true;
 }
 
@@ -455,8 +566,9 @@ uint64_t host_stop(host *h)
 {
     uint64_t cut = server_drain(h->server, h->grace_ms);
     /* Jobs still queued or running finish first (each bounded by its deadline): they answer
-     * through the server, which must outlive them. */
+     * through the server, which must outlive them; a rollback job needs the admin API. */
     workers_stop(h->workers);
+    admin_close(h->admin);
     server_shutdown(h->server, 0);
     access_log_event(h->log, "info", NULL, NULL, "stopped%s", cut ? " (grace period over)" : "");
     host_free(h);

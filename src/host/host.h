@@ -1,4 +1,4 @@
-/* host.h: `wasmhost serve` as a library: manifest, services, workers and server; reload and shutdown. */
+/* host.h: `wasmhost serve` as a library: manifest, admin API, services, workers and server; reload and shutdown. */
 #ifndef WH_HOST_H
 #define WH_HOST_H
 
@@ -9,13 +9,17 @@
 #include "server.h"
 
 typedef struct host_options {
-    const char *manifest_path;
-    const char *listen;     /* "HOST:PORT" overriding the manifest's; NULL: the manifest's, else
+    const char *manifest_path;       /* NULL: none (then state_dir is needed) */
+    const char *state_dir;           /* --state: the admin API's database and module blobs; NULL: no admin API */
+    const char *admin_listen;        /* --admin HOST:PORT; NULL: 127.0.0.1:8081 */
+    const char *admin_token_file;    /* --admin-token-file; NULL: none (loopback addresses only) */
+    uint64_t admin_max_module_bytes; /* --admin-max-module; 0: 64 MiB */
+    const char *listen;              /* "HOST:PORT" overriding the manifest's; NULL: the manifest's, else
                                127.0.0.1:8080 */
-    const char *access_log; /* "-" (standard output), "off" or a file */
-    unsigned loops;         /* event-loop threads; 0: one per core */
-    unsigned workers;       /* guest threads; 0: 2 per core, at least 4 */
-    uint32_t grace_ms;      /* SIGTERM: how long requests in flight may take to finish */
+    const char *access_log;          /* "-" (standard output), "off" or a file */
+    unsigned loops;                  /* event-loop threads; 0: one per core */
+    unsigned workers;                /* guest threads; 0: 2 per core, at least 4 */
+    uint32_t grace_ms;               /* SIGTERM: how long requests in flight may take to finish */
     server_limits limits;
 } host_options;
 
@@ -25,10 +29,14 @@ void host_options_default(host_options *options);
 
 typedef struct host host;
 
-/* Reads the manifest, listens, then compiles the services (GET /readyz answers 503 until they
- * are loaded). NULL with "FILE:LINE:COLUMN: ..." or another message in `error` when it cannot. */
+/* Reads the manifest and opens the state, listens, then compiles the services of both (GET
+ * /readyz answers 503 until they are loaded). NULL with "FILE:LINE:COLUMN: ..." or another
+ * message in `error` when it cannot. A service of the state that cannot load stays down (logged);
+ * the others start. */
 host *host_start(const host_options *options, char *error, size_t error_size);
 uint16_t host_port(const host *host);
+/* The admin API's port; 0 without --state. */
+uint16_t host_admin_port(const host *host);
 /* Reads the manifest again and swaps in its services; requests in flight finish on the old
  * ones. On failure keeps the services it has and returns false with the reason in `error`. */
 bool host_reload(host *host, char *error, size_t error_size);

@@ -14,9 +14,17 @@ static const uint64_t latency_bounds_us[METRICS_LATENCY_BUCKETS - 1] = {
     50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 1000000, 10000000,
 };
 
+/* Deploys, rollbacks and removals of one service name. */
+typedef struct change_counters {
+    char *name;
+    uint64_t counts[3]; /* by metrics_change, under the lock */
+    struct change_counters *next;
+} change_counters;
+
 struct metrics {
-    pthread_mutex_t lock; /* guards the list; the counters are atomics */
+    pthread_mutex_t lock; /* guards the lists and the change counts; the request counters are atomics */
     service_metrics *services;
+    change_counters *changes;
     service_metrics host; /* requests the host answered itself */
     _Atomic uint64_t reloads, reload_failures;
 };
@@ -42,16 +50,22 @@ void metrics_free(metrics *m)
         free(s->name);
         free(s);
     }
+    change_counters *next_change;
+    for (change_counters *c = m->changes; c; c = next_change) {
+        next_change = c->next;
+        free(c->name);
+        free(c);
+    }
     pthread_mutex_destroy(&m->lock);
     free(m);
 }
 
-service_metrics *metrics_service(metrics *m, const char *name)
+service_metrics *metrics_service(metrics *m, const char *name, uint32_t version)
 {
     pthread_mutex_lock(&m->lock);
     service_metrics *found = m->services, *last = NULL;
     for (; found; last = found, found = found->next)
-        if (strcmp(found->name, name) == 0)
+        if (found->version == version && strcmp(found->name, name) == 0)
             break;
     if (!found) {
         found = calloc(1, sizeof *found);
@@ -59,6 +73,8 @@ service_metrics *metrics_service(metrics *m, const char *name)
             free(found);
             found = NULL;
         }
+        if (found)
+            found->version = version;
         /* Appended, so that the exposition lists services in the order they first appeared. */
         if (found) {
             if (last)
@@ -88,6 +104,28 @@ void metrics_record_request(metrics *m, service_metrics *service, int status, ui
 void metrics_record_reload(metrics *m, bool succeeded)
 {
     atomic_fetch_add_explicit(succeeded ? &m->reloads : &m->reload_failures, 1, RELAXED);
+}
+
+void metrics_record_change(metrics *m, const char *service, metrics_change change)
+{
+    pthread_mutex_lock(&m->lock);
+    change_counters *c = m->changes, *last = NULL;
+    for (; c; last = c, c = c->next)
+        if (strcmp(c->name, service) == 0)
+            break;
+    if (!c && (c = calloc(1, sizeof *c)) != NULL) {
+        if ((c->name = strdup(service)) == NULL) {
+            free(c);
+            c = NULL;
+        } else if (last) { /* appended: listed in the order they first changed */
+            last->next = c;
+        } else {
+            m->changes = c;
+        }
+    }
+    if (c)
+        c->counts[change]++;
+    pthread_mutex_unlock(&m->lock);
 }
 
 /* ---- exposition ---- */
@@ -142,37 +180,47 @@ static void text_label(text *t, const char *value)
 
 static uint64_t load(_Atomic uint64_t *counter) { return atomic_load_explicit(counter, RELAXED); }
 
-/* `name` is "" for the host's own row (label service="-"). */
-static void render_requests(text *t, service_metrics *s, const char *name)
+/* service="NAME",version="N" (the labels of every per-service series), or service="-" for the
+ * requests the host answered itself. */
+static void text_service(text *t, const service_metrics *s)
+{
+    text_printf(t, "service=\"");
+    text_label(t, s->name ? s->name : "-");
+    if (s->name)
+        text_printf(t, "\",version=\"%u", s->version);
+    text_printf(t, "\"");
+}
+
+static void render_requests(text *t, service_metrics *s)
 {
     for (int status = 100; status < 600; status++) {
         uint64_t count = load(&s->requests_by_status[status]);
         if (!count)
             continue;
-        text_printf(t, "wasmhost_requests_total{service=\"");
-        text_label(t, name);
-        text_printf(t, "\",code=\"%d\"} %llu\n", status, (unsigned long long)count);
+        text_printf(t, "wasmhost_requests_total{");
+        text_service(t, s);
+        text_printf(t, ",code=\"%d\"} %llu\n", status, (unsigned long long)count);
     }
 }
 
-static void render_latency(text *t, service_metrics *s, const char *name)
+static void render_latency(text *t, service_metrics *s)
 {
     uint64_t cumulative = 0;
     for (size_t b = 0; b < METRICS_LATENCY_BUCKETS; b++) {
         cumulative += load(&s->latency_buckets[b]);
-        text_printf(t, "wasmhost_request_duration_seconds_bucket{service=\"");
-        text_label(t, name);
+        text_printf(t, "wasmhost_request_duration_seconds_bucket{");
+        text_service(t, s);
         if (b < METRICS_LATENCY_BUCKETS - 1)
-            text_printf(t, "\",le=\"%g\"} %llu\n", latency_bounds_us[b] / 1e6, (unsigned long long)cumulative);
+            text_printf(t, ",le=\"%g\"} %llu\n", latency_bounds_us[b] / 1e6, (unsigned long long)cumulative);
         else
-            text_printf(t, "\",le=\"+Inf\"} %llu\n", (unsigned long long)cumulative);
+            text_printf(t, ",le=\"+Inf\"} %llu\n", (unsigned long long)cumulative);
     }
-    text_printf(t, "wasmhost_request_duration_seconds_sum{service=\"");
-    text_label(t, name);
-    text_printf(t, "\"} %.6f\n", load(&s->latency_sum_us) / 1e6);
-    text_printf(t, "wasmhost_request_duration_seconds_count{service=\"");
-    text_label(t, name);
-    text_printf(t, "\"} %llu\n", (unsigned long long)cumulative);
+    text_printf(t, "wasmhost_request_duration_seconds_sum{");
+    text_service(t, s);
+    text_printf(t, "} %.6f\n", load(&s->latency_sum_us) / 1e6);
+    text_printf(t, "wasmhost_request_duration_seconds_count{");
+    text_service(t, s);
+    text_printf(t, "} %llu\n", (unsigned long long)cumulative);
 }
 
 /* One counter family over every service. */
@@ -180,9 +228,20 @@ static void render_service_counter(text *t, metrics *m, const char *family, cons
 {
     text_printf(t, "# HELP %s %s\n# TYPE %s counter\n", family, help, family);
     for (service_metrics *s = m->services; s; s = s->next) {
+        text_printf(t, "%s{", family);
+        text_service(t, s);
+        text_printf(t, "} %llu\n", (unsigned long long)load((_Atomic uint64_t *)((char *)s + offset)));
+    }
+}
+
+/* One family of the admin API's changes, by service name. */
+static void render_change_counter(text *t, metrics *m, const char *family, const char *help, metrics_change change)
+{
+    text_printf(t, "# HELP %s %s\n# TYPE %s counter\n", family, help, family);
+    for (change_counters *c = m->changes; c; c = c->next) {
         text_printf(t, "%s{service=\"", family);
-        text_label(t, s->name);
-        text_printf(t, "\"} %llu\n", (unsigned long long)load((_Atomic uint64_t *)((char *)s + offset)));
+        text_label(t, c->name);
+        text_printf(t, "\"} %llu\n", (unsigned long long)c->counts[change]);
     }
 }
 
@@ -190,29 +249,29 @@ char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
 {
     text t = {0};
     pthread_mutex_lock(&m->lock);
-    text_printf(&t, "# HELP wasmhost_requests_total HTTP requests answered, by service and status code "
+    text_printf(&t, "# HELP wasmhost_requests_total HTTP requests answered, by service, version and status code "
                     "(service \"-\": answered by the host itself).\n"
                     "# TYPE wasmhost_requests_total counter\n");
     for (service_metrics *s = m->services; s; s = s->next)
-        render_requests(&t, s, s->name);
-    render_requests(&t, &m->host, "-");
+        render_requests(&t, s);
+    render_requests(&t, &m->host);
     text_printf(&t, "# HELP wasmhost_request_duration_seconds Time from the request line to the response, by service.\n"
                     "# TYPE wasmhost_request_duration_seconds histogram\n");
     for (service_metrics *s = m->services; s; s = s->next)
-        render_latency(&t, s, s->name);
+        render_latency(&t, s);
     text_printf(&t, "# HELP wasmhost_requests_in_flight Requests a service is running or has queued now.\n"
                     "# TYPE wasmhost_requests_in_flight gauge\n");
     for (service_metrics *s = m->services; s; s = s->next) {
-        text_printf(&t, "wasmhost_requests_in_flight{service=\"");
-        text_label(&t, s->name);
-        text_printf(&t, "\"} %lld\n", (long long)atomic_load_explicit(&s->in_flight, RELAXED));
+        text_printf(&t, "wasmhost_requests_in_flight{");
+        text_service(&t, s);
+        text_printf(&t, "} %lld\n", (long long)atomic_load_explicit(&s->in_flight, RELAXED));
     }
     text_printf(&t, "# HELP wasmhost_requests_queued Requests waiting for a service's concurrency limit now.\n"
                     "# TYPE wasmhost_requests_queued gauge\n");
     for (service_metrics *s = m->services; s; s = s->next) {
-        text_printf(&t, "wasmhost_requests_queued{service=\"");
-        text_label(&t, s->name);
-        text_printf(&t, "\"} %llu\n", (unsigned long long)load(&s->queued));
+        text_printf(&t, "wasmhost_requests_queued{");
+        text_service(&t, s);
+        text_printf(&t, "} %llu\n", (unsigned long long)load(&s->queued));
     }
     render_service_counter(&t, m, "wasmhost_traps_total", "Requests whose guest trapped (500).",
                            offsetof(service_metrics, traps));
@@ -227,6 +286,11 @@ char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
                            offsetof(service_metrics, bad_responses));
     render_service_counter(&t, m, "wasmhost_instances_created_total", "WebAssembly instances created.",
                            offsetof(service_metrics, instances_created));
+    render_change_counter(&t, m, "wasmhost_deploys_total", "Versions deployed through the admin API.", METRICS_DEPLOY);
+    render_change_counter(&t, m, "wasmhost_rollbacks_total",
+                          "Rollbacks to an earlier version: asked for, or automatic (health policy).",
+                          METRICS_ROLLBACK);
+    render_change_counter(&t, m, "wasmhost_removals_total", "Services removed through the admin API.", METRICS_REMOVAL);
     pthread_mutex_unlock(&m->lock);
     text_printf(&t,
                 "# HELP wasmhost_services Services loaded and routable.\n"

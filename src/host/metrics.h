@@ -9,10 +9,12 @@
 /* Latency buckets (seconds) of wasmhost_request_duration_seconds. */
 #define METRICS_LATENCY_BUCKETS 14
 
-/* One service's counters: they outlive reloads (looked up by name), so a redeployed service
- * keeps counting where it was. Updated with relaxed atomics from any thread. */
+/* The counters of one version of one service: they outlive reloads and removals (looked up by
+ * name and version), so a version loaded again keeps counting where it was. Updated with relaxed
+ * atomics from any thread. */
 typedef struct service_metrics {
     char *name;
+    uint32_t version;
     _Atomic uint64_t requests_by_status[600]; /* index: the status code (100..599) */
     _Atomic uint64_t latency_buckets[METRICS_LATENCY_BUCKETS];
     _Atomic uint64_t latency_sum_us;
@@ -28,14 +30,19 @@ typedef struct metrics metrics;
 metrics *metrics_new(void);
 void metrics_free(metrics *metrics);
 
-/* The counters of the service called `name`, made on first use; NULL when out of memory. */
-service_metrics *metrics_service(metrics *metrics, const char *name);
+/* The counters of version `version` of the service called `name`, made on first use; NULL when
+ * out of memory. */
+service_metrics *metrics_service(metrics *metrics, const char *name, uint32_t version);
 
 /* A request answered by `service` (NULL: answered by the host itself: 404, 4xx from the server,
  * built-in endpoints) with `status` after `duration_ns`. */
 void metrics_record_request(metrics *metrics, service_metrics *service, int status, uint64_t duration_ns);
 /* Host-wide gauges and counters. */
 void metrics_record_reload(metrics *metrics, bool succeeded);
+
+/* What the admin API (or the health policy) did to a service, counted per service name. */
+typedef enum metrics_change { METRICS_DEPLOY, METRICS_ROLLBACK, METRICS_REMOVAL } metrics_change;
+void metrics_record_change(metrics *metrics, const char *service, metrics_change change);
 
 /* The whole text exposition (format 0.0.4) into a malloc'd buffer; `*length` set. NULL when out
  * of memory. `services_loaded`: for the wasmhost_services gauge. */

@@ -89,14 +89,13 @@ static bool read_file(const char *path, wasm_byte_vec_t *out, char *error, size_
     return true;
 }
 
-wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine, char *error,
+/* The module for `bytes`, compiled or from the cache, as a new handle; NULL with the validator's
+ * message (after `name`: "x.wasm is not a valid module: ...") in `error`. */
+static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byte_vec_t *bytes, bool fuel, char *error,
                                  size_t error_size)
 {
-    wasm_byte_vec_t bytes;
-    if (!read_file(path, &bytes, error, error_size))
-        return NULL;
-    XXH128_hash_t key = XXH3_128bits(bytes.data, bytes.size);
-    *engine = cache->engines[fuel];
+    XXH128_hash_t key = XXH3_128bits(bytes->data, bytes->size);
+    wasm_engine_t *engine = cache->engines[fuel];
 
     pthread_mutex_lock(&cache->lock);
     cache->clock++;
@@ -107,7 +106,6 @@ wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fue
             cache->hits++;
             wasm_module_t *copy = wasm_module_copy(entry->module);
             pthread_mutex_unlock(&cache->lock);
-            wasm_byte_vec_delete(&bytes);
             if (!copy)
                 snprintf(error, error_size, "out of memory");
             return copy;
@@ -116,13 +114,17 @@ wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fue
     pthread_mutex_unlock(&cache->lock);
 
     /* Compiled outside the lock: a large module must not hold up other loads. */
-    wasm_store_t *store = wasm_store_new(*engine);
-    wasm_module_t *module = store ? wasm_module_new(store, &bytes) : NULL;
+    wasm_store_t *store = wasm_store_new(engine);
+    wasm_module_t *module = store ? wasm_module_new(store, bytes) : NULL;
     if (store)
         wasm_store_delete(store);
-    wasm_byte_vec_delete(&bytes);
     if (!module) {
-        snprintf(error, error_size, "%s is not a valid module: %s", path, wh_last_error_message());
+        /* Without the API function's name ("wasm_module_new: "): the user did not call it. */
+        const char *message = wh_last_error_message();
+        const char *colon = strstr(message, ": ");
+        if (colon && strncmp(message, "wasm_", 5) == 0)
+            message = colon + 2;
+        snprintf(error, error_size, "%s is not a valid module: %s", name, message);
         return NULL;
     }
 
@@ -144,6 +146,27 @@ wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fue
         cache->entries[slot] = cache->entries[--cache->count];
     pthread_mutex_unlock(&cache->lock);
     return module;
+}
+
+wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine, char *error,
+                                 size_t error_size)
+{
+    wasm_byte_vec_t bytes;
+    if (!read_file(path, &bytes, error, error_size))
+        return NULL;
+    *engine = cache->engines[fuel];
+    wasm_module_t *module = load_bytes(cache, path, &bytes, fuel, error, error_size);
+    wasm_byte_vec_delete(&bytes);
+    return module;
+}
+
+bool module_cache_check(module_cache *cache, const uint8_t *bytes, size_t size, char *error, size_t error_size)
+{
+    wasm_byte_vec_t vector = {.size = size, .data = (wasm_byte_t *)bytes};
+    wasm_module_t *module = load_bytes(cache, "the upload", &vector, false, error, error_size);
+    if (module)
+        wasm_module_delete(module);
+    return module != NULL;
 }
 
 void module_cache_stats(module_cache *cache, size_t *hits, size_t *compilations)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wasm.h"
 
@@ -19,6 +20,11 @@ void module_cache_free(module_cache *cache);
  * message ("cannot read ...", "not a valid module: ...") in `error`. Thread-safe. */
 wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine, char *error,
                                  size_t error_size);
+
+/* Compiles `size` bytes (for services without fuel) and keeps the module, so that loading the
+ * same bytes from a file later is a hit: the admin API checks an upload this way. False with
+ * "not a valid module: <the validator's message>" in `error`. Thread-safe. */
+bool module_cache_check(module_cache *cache, const uint8_t *bytes, size_t size, char *error, size_t error_size);
 
 /* Hits and compilations so far, for logs and tests. */
 void module_cache_stats(module_cache *cache, size_t *hits, size_t *compilations);

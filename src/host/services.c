@@ -1,4 +1,4 @@
-/* services.c: the services built from a manifest (compiled modules, limits, routes) and routing. */
+/* services.c: one version of a service (compiled module, limits, routes, health) and the routing table. */
 #include "services.h"
 
 #include <stdio.h>
@@ -23,30 +23,66 @@ static void service_free(service *s)
     free(s->env_values);
     free(s->dir_host_paths);
     free(s->dir_guest_paths);
+    for (size_t i = 0; i < s->route_count; i++) {
+        free((char *)s->routes[i].pattern);
+        free((char *)s->routes[i].base);
+    }
+    free(s->routes);
+    free(s->module_id);
     free(s->name);
     free(s);
 }
 
-void service_table_retain(service_table *table)
+void service_retain(service *s) { atomic_fetch_add_explicit(&s->references, 1, memory_order_relaxed); }
+
+void service_release(service *s)
 {
-    atomic_fetch_add_explicit(&table->references, 1, memory_order_relaxed);
+    if (s && atomic_fetch_sub_explicit(&s->references, 1, memory_order_acq_rel) == 1)
+        service_free(s);
 }
 
-/* One service from its manifest entry; NULL with the reason in `error` (without position). */
-static service *service_build(const manifest_service *entry, module_cache *cache, metrics *metrics,
-                              const service_defaults *defaults, char *error, size_t error_size)
+/* Its routes as the table matches them: "/api/..." becomes the prefix "/api", "/..." the prefix "". */
+static bool copy_routes(service *s, const manifest_service *entry)
+{
+    if (!(s->routes = calloc(entry->route_count + 1, sizeof *s->routes)))
+        return false;
+    for (size_t r = 0; r < entry->route_count; r++, s->route_count++) {
+        const manifest_route *route = &entry->routes[r];
+        service_route *out = &s->routes[r];
+        char *base = strdup(route->path), *pattern = malloc(strlen(route->path) + 5);
+        out->base = base;
+        out->pattern = pattern;
+        if (!base || !pattern)
+            return false;
+        if (route->prefix && strcmp(base, "/") == 0)
+            base[0] = '\0';
+        sprintf(pattern, "%s%s", base, route->prefix ? "/..." : "");
+        out->base_length = strlen(base);
+        out->prefix = route->prefix;
+        out->service = s;
+    }
+    return true;
+}
+
+service *service_new(const manifest_service *entry, uint32_t version, bool from_manifest, module_cache *cache,
+                     metrics *metrics, const service_defaults *defaults, const service_log *log, char *error,
+                     size_t error_size)
 {
     service *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(error, error_size, "out of memory");
         return NULL;
     }
+    atomic_init(&s->references, 1);
+    s->version = version;
+    s->from_manifest = from_manifest;
     s->name = strdup(entry->name);
+    s->module_id = strdup(entry->module_digest ? entry->module_digest : entry->module_path);
     s->env_names = calloc(entry->env_count + 1, sizeof *s->env_names);
     s->env_values = calloc(entry->env_count + 1, sizeof *s->env_values);
     s->dir_host_paths = calloc(entry->dir_count + 1, sizeof *s->dir_host_paths);
     s->dir_guest_paths = calloc(entry->dir_count + 1, sizeof *s->dir_guest_paths);
-    bool ok = s->name && s->env_names && s->env_values && s->dir_host_paths && s->dir_guest_paths;
+    bool ok = s->name && s->module_id && s->env_names && s->env_values && s->dir_host_paths && s->dir_guest_paths;
     for (size_t i = 0; ok && i < entry->env_count; i++, s->env_count++) {
         s->env_names[i] = strdup(entry->env[i].name);
         s->env_values[i] = strdup(entry->env[i].value);
@@ -58,7 +94,7 @@ static service *service_build(const manifest_service *entry, module_cache *cache
         ok = s->dir_host_paths[i] && s->dir_guest_paths[i];
     }
     if (ok)
-        ok = (s->metrics = metrics_service(metrics, entry->name)) != NULL;
+        ok = copy_routes(s, entry) && (s->metrics = metrics_service(metrics, entry->name, version)) != NULL;
     if (!ok) {
         snprintf(error, error_size, "out of memory");
         service_free(s);
@@ -95,8 +131,28 @@ static service *service_build(const manifest_service *entry, module_cache *cache
         .timeout_ns = entry->timeout_ns ? entry->timeout_ns : defaults->timeout_ns,
         .fuel = entry->fuel,
         .max_response_bytes = 16u << 20,
+        .log_stderr = log->stderr_write,
+        .log_user = log->user,
     };
+    s->health.window_ns = entry->health.window_ns;
+    s->health.min_requests = entry->health.min_requests;
+    s->health.max_error_rate = entry->health.max_error_rate;
     return s;
+}
+
+bool service_health_record(service *s, int status, uint64_t now_ns)
+{
+    service_health *health = &s->health;
+    if (!health->armed_at_ns || now_ns - health->armed_at_ns > health->window_ns ||
+        atomic_load_explicit(&health->tripped, memory_order_relaxed))
+        return false;
+    uint64_t requests = atomic_fetch_add_explicit(&health->requests, 1, memory_order_relaxed) + 1;
+    uint64_t errors = atomic_load_explicit(&health->errors, memory_order_relaxed);
+    if (status >= 500)
+        errors = atomic_fetch_add_explicit(&health->errors, 1, memory_order_relaxed) + 1;
+    if (requests < health->min_requests || (double)errors <= health->max_error_rate * (double)requests)
+        return false;
+    return !atomic_exchange_explicit(&health->tripped, true, memory_order_relaxed);
 }
 
 /* Exact routes first; then prefixes, longest first, so the first match is the most specific. */
@@ -110,74 +166,42 @@ static int route_order(const void *a, const void *b)
     return strcmp(x->base, y->base);
 }
 
-service_table *service_table_build(const manifest *m, module_cache *cache, metrics *metrics,
-                                   const service_defaults *defaults,
-                                   void (*log_stderr)(void *, const char *, const char *, const uint8_t *, size_t),
-                                   void *log_user, char *error, size_t error_size)
+service_table *service_table_new(service *const *services, size_t count)
 {
     service_table *table = calloc(1, sizeof *table);
     size_t route_total = 0;
-    for (size_t i = 0; i < m->service_count; i++)
-        route_total += m->services[i].route_count;
-    if (table) {
-        atomic_init(&table->references, 1);
-        table->services = calloc(m->service_count + 1, sizeof *table->services);
-        table->routes = calloc(route_total + 1, sizeof *table->routes);
-    }
-    if (!table || !table->services || !table->routes) {
-        snprintf(error, error_size, "%s: out of memory", m->path);
+    for (size_t i = 0; i < count; i++)
+        route_total += services[i]->route_count;
+    if (!table)
+        return NULL;
+    atomic_init(&table->references, 1);
+    table->services = calloc(count + 1, sizeof *table->services);
+    table->routes = calloc(route_total + 1, sizeof *table->routes);
+    if (!table->services || !table->routes) {
         service_table_release(table);
         return NULL;
     }
-    for (size_t i = 0; i < m->service_count; i++) {
-        const manifest_service *entry = &m->services[i];
-        char reason[1024];
-        service *s = service_build(entry, cache, metrics, defaults, reason, sizeof reason);
-        if (!s) {
-            snprintf(error, error_size, "%s:%d:%d: service '%s': %s", m->path, entry->line, entry->column, entry->name,
-                     reason);
-            service_table_release(table);
-            return NULL;
-        }
-        s->guest.log_stderr = log_stderr;
-        s->guest.log_user = log_user;
-        table->services[table->service_count++] = s;
-        for (size_t r = 0; r < entry->route_count; r++) {
-            const manifest_route *route = &entry->routes[r];
-            service_route *out = &table->routes[table->route_count];
-            out->base = strdup(route->path);
-            out->pattern = malloc(strlen(route->path) + 5);
-            if (!out->base || !out->pattern) {
-                free(out->base);
-                free(out->pattern);
-                snprintf(error, error_size, "%s: out of memory", m->path);
-                service_table_release(table);
-                return NULL;
-            }
-            /* The root prefix is stored as "" so that "/..." matches every path. */
-            if (route->prefix && strcmp(out->base, "/") == 0)
-                out->base[0] = '\0';
-            sprintf(out->pattern, "%s%s", out->base, route->prefix ? "/..." : "");
-            out->base_length = strlen(out->base);
-            out->prefix = route->prefix;
-            out->service = s;
-            table->route_count++;
-        }
+    for (size_t i = 0; i < count; i++) {
+        service_retain(services[i]);
+        table->services[table->service_count++] = services[i];
+        for (size_t r = 0; r < services[i]->route_count; r++)
+            table->routes[table->route_count++] = services[i]->routes[r];
     }
     qsort(table->routes, table->route_count, sizeof *table->routes, route_order);
     return table;
+}
+
+void service_table_retain(service_table *table)
+{
+    atomic_fetch_add_explicit(&table->references, 1, memory_order_relaxed);
 }
 
 void service_table_release(service_table *table)
 {
     if (!table || atomic_fetch_sub_explicit(&table->references, 1, memory_order_acq_rel) != 1)
         return;
-    for (size_t i = 0; i < table->route_count; i++) {
-        free(table->routes[i].base);
-        free(table->routes[i].pattern);
-    }
     for (size_t i = 0; i < table->service_count; i++)
-        service_free(table->services[i]);
+        service_release(table->services[i]);
     free(table->routes);
     free(table->services);
     free(table);

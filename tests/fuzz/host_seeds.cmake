@@ -4,7 +4,7 @@
 # folders replaced by ".", bad_module.yaml) and the YAML of tests/host/manifest_test.c and manifest_fuzz.c (their C
 # string literals, unescaped; fuzz_manifest.c makes the modules they name). SEEDS_DIR/http: request streams behind
 # fuzz_http's 4-byte header (mode, limits, small body, chunk seed; see fuzz_http.c). SEEDS_DIR/wagi_output: outputs
-# of wagi guests.
+# of wagi guests. SEEDS_DIR/admin: admin API operations (see fuzz_admin.c).
 cmake_minimum_required(VERSION 3.25) # run with -P: the policies of the project
 
 # The text of the C string literals in `code` ("a\n" "b" -> a, newline, b): \n \r \t \" \\ \' and \xHH (not 00).
@@ -193,3 +193,23 @@ file(WRITE ${out}/bad_name "bad name: x\n\n")
 string(ASCII 1 control)
 file(WRITE ${out}/control "content-type: a${control}b\n\n")
 file(WRITE ${out}/many_headers "x-a: 1\nx-b: 2\nx-c: 3\ncontent-type: text/plain\nstatus: 201 Created\n\nbody\n")
+
+# ---- admin: operations of the admin API (fuzz_admin.c: operation digit, name letter, body; @DIGEST@ is
+# the uploaded module's digest) ----
+set(out ${SEEDS_DIR}/admin)
+file(MAKE_DIRECTORY ${out})
+set(put "{\"module\": \"@DIGEST@\", \"routes\": [\"/a\"], \"abi\": \"http\"}")
+file(WRITE ${out}/put "1a${put}")
+file(WRITE ${out}/put_all_keys "1b{\"module\": \"@DIGEST@\", \"routes\": [\"/b\", \"/c/...\"], \"abi\": \"http\", \
+\"env\": {\"K\": \"V\"}, \"dirs\": {\"/data\": \"/tmp\"}, \"limits\": {\"timeout\": \"1s\", \"max_memory\": \"1MiB\", \
+\"fuel\": 1000, \"max_body\": \"1KiB\"}, \"concurrency\": 2, \
+\"health\": {\"window\": \"10s\", \"min_requests\": 3, \"max_error_rate\": 0.5}}")
+file(WRITE ${out}/put_clash "1c{\"module\": \"@DIGEST@\", \"routes\": [\"/a\"]}")
+string(ASCII 245 raw_name) # a name byte of 0xf0 or more: the name is the body's first line
+file(WRITE ${out}/put_raw_name "1${raw_name}my-service\n${put}")
+file(WRITE ${out}/rollback "4a")
+file(WRITE ${out}/rollback_version "4a{\"version\": 1}")
+file(WRITE ${out}/get "2a")
+file(WRITE ${out}/list "3a")
+file(WRITE ${out}/remove "5a")
+file(WRITE ${out}/upload "0aasm garbage")

@@ -31,6 +31,7 @@ typedef struct loader {
     manifest_names service_names; /* each service's name, with its index */
     manifest_names routes;        /* each route as written, with its service's index and its node */
     size_t values_read;           /* an alias counts each time it is read */
+    bool api;                     /* a service of the admin API (manifest_service_read), not a file */
 } loader;
 
 static bool fail_at_position_v(loader *l, size_t line, size_t column, const char *format, va_list args)
@@ -432,6 +433,32 @@ static bool read_choice(loader *l, const manifest_node *node, const key_spec *ke
     return fail_at(l, node, "%s: %s '%.60s' must be %s", at->owner, key->name, node->text, list);
 }
 
+/* A fraction from 0 to 1, stored as a double. */
+static bool read_rate(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    char *end = NULL;
+    errno = 0;
+    double value = *node->text ? strtod(node->text, &end) : -1;
+    if (!end || *end || errno || !(value >= 0 && value <= 1))
+        return fail_at(l, node, "%s: %s '%.60s' must be a fraction from 0 to 1 (0.5: more than half)", at->owner,
+                       key->name, node->text);
+    memcpy((char *)target + key->offset, &value, sizeof value);
+    return true;
+}
+
+/* The admin API's health policy; min_requests and max_error_rate have defaults. */
+static bool read_health(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    manifest_service *service = target;
+    service->health.min_requests = 10;
+    service->health.max_error_rate = 0.5;
+    if (!walk_nested(l, node, key, at, &service->health))
+        return false;
+    if (!service->health.window_ns)
+        return fail_at(l, node, "%s: 'health' needs a 'window' (e.g. \"10s\")", at->owner);
+    return true;
+}
+
 /* A nested mapping of key->keys, into the same struct (at key->offset). */
 static bool read_mapping(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
 {
@@ -533,11 +560,36 @@ static bool read_name(loader *l, const manifest_node *node, const key_spec *key,
     return true;
 }
 
+/* The admin API names a module by the digest POST /v1/modules answered: "sha256:" and 64 hex digits. */
+/* The admin API takes the name from the URL; a "name" in the body must agree with it. */
+static bool read_api_name(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)key;
+    manifest_service *service = target;
+    if (strcmp(node->text, service->name) != 0)
+        return fail_at(l, node, "%s: 'name' is '%.64s' but the URL names '%s'", at->owner, node->text, service->name);
+    return true;
+}
+
+static bool read_module_digest(loader *l, const manifest_node *node, const place *at, manifest_service *service)
+{
+    const char *text = node->text;
+    size_t hex = strspn(text + (strncmp(text, "sha256:", 7) == 0 ? 7 : 0), "0123456789abcdef");
+    if (strncmp(text, "sha256:", 7) != 0 || hex != 64 || text[7 + hex] != '\0')
+        return fail_at(l, node,
+                       "%s: module '%.80s' is not a module digest: give the \"digest\" POST /v1/modules answered "
+                       "(sha256: and 64 lowercase hex digits)",
+                       at->owner, text);
+    return (service->module_digest = strdup(text)) != NULL || out_of_memory(l);
+}
+
 static bool read_module(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
 {
     (void)key;
     manifest_service *service = target;
     const char *text = node->text;
+    if (l->api)
+        return read_module_digest(l, node, at, service);
     if (!*text)
         return fail_at(l, node, "%s: 'module' is empty: give the path of its .wasm file", at->owner);
     file_kind kind;
@@ -680,6 +732,9 @@ static bool read_dir(loader *l, const manifest_node *guest_node, const manifest_
     if (!host || !*host)
         return fail_at(l, value, "%s: the directory for '%s' must be a host path, not %s", at->owner, guest,
                        host ? "an empty value" : manifest_node_kind_name(value));
+    if (l->api && host[0] != '/')
+        return fail_at(l, value, "%s: the directory '%.100s' for '%s' must be an absolute path", at->owner, host,
+                       guest);
     manifest_name *earlier;
     if (!manifest_names_add(guests, guest, guest_node, 0, &earlier))
         return out_of_memory(l);
@@ -742,15 +797,37 @@ static const key_spec limits_keys[] = {LIMIT_KEYS(read_own_timeout), {0}};
 
 static const key_spec defaults_keys[] = {LIMIT_KEYS(read_duration), CONCURRENCY_KEY, {0}};
 
+/* What a service is, in a manifest and in the admin API alike (after its name and module). */
+#define SERVICE_KEYS                                                                                  \
+    {"abi", MANIFEST_SCALAR, .read = read_choice, AT(manifest_service, abi), .choices = abi_names},   \
+    {"routes", MANIFEST_LIST, .required = true, .read = read_routes},                                 \
+    {"env", MANIFEST_MAPPING, .what = "a mapping of NAME: value", .read = read_env},                  \
+    {"dirs", MANIFEST_MAPPING, .what = "a mapping of guest path: host path", .read = read_dirs},      \
+    {"limits", MANIFEST_MAPPING, .read = read_mapping, .offset = 0 /* into the service */,            \
+     .keys = limits_keys},                                                                            \
+    CONCURRENCY_KEY
+
 static const key_spec service_keys[] = {
     {"name", MANIFEST_SCALAR, .required = true, .read = read_name},
     {"module", MANIFEST_SCALAR, .required = true, .read = read_module},
-    {"abi", MANIFEST_SCALAR, .read = read_choice, AT(manifest_service, abi), .choices = abi_names},
-    {"routes", MANIFEST_LIST, .required = true, .read = read_routes},
-    {"env", MANIFEST_MAPPING, .what = "a mapping of NAME: value", .read = read_env},
-    {"dirs", MANIFEST_MAPPING, .what = "a mapping of guest path: host path", .read = read_dirs},
-    {"limits", MANIFEST_MAPPING, .read = read_mapping, .offset = 0 /* into the service */, .keys = limits_keys},
-    CONCURRENCY_KEY,
+    SERVICE_KEYS,
+    {0},
+};
+
+static const key_spec health_keys[] = {
+    {"window", MANIFEST_SCALAR, .read = read_duration, AT(manifest_health, window_ns)},
+    {"min_requests", MANIFEST_SCALAR, .read = read_count, AT(manifest_health, min_requests), .min = 1,
+     .max = UINT32_MAX, .help = "a whole number of requests, at least 1"},
+    {"max_error_rate", MANIFEST_SCALAR, .read = read_rate, AT(manifest_health, max_error_rate)},
+    {0},
+};
+
+/* PUT /v1/services/NAME: the name is the URL's, the module a digest, and a health policy. */
+static const key_spec api_service_keys[] = {
+    {"name", MANIFEST_SCALAR, .read = read_api_name},
+    {"module", MANIFEST_SCALAR, .required = true, .read = read_module},
+    SERVICE_KEYS,
+    {"health", MANIFEST_MAPPING, .read = read_health, .keys = health_keys},
     {0},
 };
 
@@ -765,7 +842,8 @@ static const key_spec top_keys[] = {
 
 #define KEY_COUNT(table) (sizeof table / sizeof *table - 1)
 _Static_assert(KEY_COUNT(limits_keys) <= MAX_KEYS && KEY_COUNT(defaults_keys) <= MAX_KEYS &&
-                   KEY_COUNT(service_keys) <= MAX_KEYS && KEY_COUNT(top_keys) <= MAX_KEYS,
+                   KEY_COUNT(service_keys) <= MAX_KEYS && KEY_COUNT(top_keys) <= MAX_KEYS &&
+                   KEY_COUNT(api_service_keys) <= MAX_KEYS && KEY_COUNT(health_keys) <= MAX_KEYS,
                "walk_mapping holds at most MAX_KEYS values");
 
 /* ---- loading ---- */
@@ -873,31 +951,87 @@ manifest *manifest_load(const char *path, char *error, size_t error_size)
     return m;
 }
 
+/* Frees what a service entry holds (not the entry). */
+static void service_clear(manifest_service *service)
+{
+    free(service->name);
+    free(service->module_path);
+    free(service->module_digest);
+    for (size_t r = 0; r < service->route_count; r++)
+        free(service->routes[r].path);
+    free(service->routes);
+    for (size_t e = 0; e < service->env_count; e++) {
+        free(service->env[e].name);
+        free(service->env[e].value);
+    }
+    free(service->env);
+    for (size_t d = 0; d < service->dir_count; d++) {
+        free(service->dirs[d].host_path);
+        free(service->dirs[d].guest_path);
+    }
+    free(service->dirs);
+}
+
 void manifest_free(manifest *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->service_count; i++) {
-        manifest_service *service = &m->services[i];
-        free(service->name);
-        free(service->module_path);
-        for (size_t r = 0; r < service->route_count; r++)
-            free(service->routes[r].path);
-        free(service->routes);
-        for (size_t e = 0; e < service->env_count; e++) {
-            free(service->env[e].name);
-            free(service->env[e].value);
-        }
-        free(service->env);
-        for (size_t d = 0; d < service->dir_count; d++) {
-            free(service->dirs[d].host_path);
-            free(service->dirs[d].guest_path);
-        }
-        free(service->dirs);
-    }
+    for (size_t i = 0; i < m->service_count; i++)
+        service_clear(&m->services[i]);
     free(m->services);
     free(m->path);
     free(m->folder);
     free(m->listen_host);
     free(m);
+}
+
+manifest_service *manifest_service_read(const char *origin, const unsigned char *text, size_t size, const char *name,
+                                        char *error, size_t error_size)
+{
+    loader l = {.path = origin, .error = error, .error_size = error_size, .api = true};
+    manifest *m = l.manifest = calloc(1, sizeof *m);
+    manifest_service *out = NULL;
+    manifest_yaml yaml = {0};
+    if (!m || !(m->folder = strdup("/")) || !(m->services = calloc(1, sizeof *m->services)) ||
+        !(m->services[m->service_count++].name = strdup(name))) {
+        out_of_memory(&l);
+        goto done;
+    }
+    manifest_yaml_error yaml_error;
+    if (!manifest_yaml_read(text, size, &yaml, &yaml_error)) {
+        if (yaml_error.line == 0)
+            fail_plain(&l, "%s", yaml_error.message);
+        else
+            fail_at_position(&l, yaml_error.line, yaml_error.column, "%s", yaml_error.message);
+        goto done;
+    }
+    if (!yaml.root || yaml.root->kind != MANIFEST_MAPPING) {
+        fail_plain(&l, "a service must be an object with at least \"module\" and \"routes\"");
+        goto done;
+    }
+    char where[PLACE_SIZE];
+    snprintf(where, sizeof where, "service '%.64s'", name);
+    const place here = {where, where};
+    if (!walk_mapping(&l, yaml.root, api_service_keys, &here, &m->services[0]))
+        goto done;
+    if ((out = malloc(sizeof *out)) == NULL) {
+        out_of_memory(&l);
+        goto done;
+    }
+    *out = m->services[0];
+    m->service_count = 0; /* moved out */
+done:
+    manifest_yaml_free(&yaml);
+    manifest_names_free(&l.service_names);
+    manifest_names_free(&l.routes);
+    manifest_free(m);
+    return out;
+}
+
+void manifest_service_free(manifest_service *service)
+{
+    if (!service)
+        return;
+    service_clear(service);
+    free(service);
 }

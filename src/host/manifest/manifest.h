@@ -22,9 +22,18 @@ typedef struct manifest_dir {
     char *guest_path; /* where the guest sees it ("/data") */
 } manifest_dir;
 
+/* The admin API's "health" policy of a deploy (services.h: service_health). */
+typedef struct manifest_health {
+    uint64_t window_ns; /* 0: none */
+    uint64_t min_requests;
+    double max_error_rate;
+} manifest_health;
+
 typedef struct manifest_service {
     char *name;
-    char *module_path; /* absolute (resolved against the manifest's folder) */
+    char *module_path;   /* absolute (resolved against the manifest's folder); admin API: NULL until
+                          the caller sets the blob's path */
+    char *module_digest; /* admin API: "sha256:<hex>" as given; NULL in a manifest */
     manifest_abi abi;
     manifest_route *routes;
     size_t route_count;
@@ -37,7 +46,8 @@ typedef struct manifest_service {
     uint64_t timeout_ns;
     uint64_t fuel; /* 0: no fuel metering */
     uint64_t max_body_bytes;
-    uint32_t concurrency; /* requests run at once; more wait their turn */
+    uint32_t concurrency;   /* requests run at once; more wait their turn */
+    manifest_health health; /* admin API only */
     /* Where the entry starts in the file, for later messages (e.g. an invalid module). */
     int line, column;
     /* The entry's own limits.timeout set timeout_ns (so WASM_TIMEOUT does not replace it). */
@@ -63,6 +73,17 @@ typedef struct manifest {
  * caller does, reporting an invalid one at the service's line and column). */
 manifest *manifest_load(const char *path, char *error, size_t error_size);
 void manifest_free(manifest *manifest);
+
+/* A service as the admin API's PUT /v1/services/NAME gives it: an object (JSON, which the YAML
+ * reader takes as it is) with the keys of a manifest's service entry, read with the same key
+ * tables, so values have the same syntax and errors the same words, at "ORIGIN:LINE:COLUMN".
+ * Differences: "name" may be left out (it is `name`; when given it must be the same), "module" is
+ * a digest ("sha256:<64 hex>", into module_digest; module_path stays NULL), "dirs" host paths
+ * must be absolute, and "health" {window, min_requests, max_error_rate} is allowed. NULL with the
+ * message in `error` when it is not valid. */
+manifest_service *manifest_service_read(const char *origin, const unsigned char *text, size_t size, const char *name,
+                                        char *error, size_t error_size);
+void manifest_service_free(manifest_service *service);
 
 /* Applies the environment's overrides to a loaded manifest: WASM_TIMEOUT (a duration; replaces
  * `defaults.timeout` for every service whose entry has no limits.timeout of its own) and

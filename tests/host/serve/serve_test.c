@@ -427,7 +427,8 @@ static void test_metrics(void)
 {
     response r;
     bool ok = get("/metrics", &r);
-    CHECK(ok && r.status == 200 && strstr(r.body, "wasmhost_requests_total{service=\"hello\",code=\"200\"}") &&
+    CHECK(ok && r.status == 200 &&
+              strstr(r.body, "wasmhost_requests_total{service=\"hello\",version=\"1\",code=\"200\"}") &&
               strstr(r.body, "wasmhost_request_duration_seconds_bucket") && strstr(r.body, "wasmhost_traps_total") &&
               strstr(r.body, "wasmhost_timeouts_total") && strstr(r.body, "wasmhost_instances_created_total"),
           "metrics list requests, latency, traps, timeouts, instances: got %d", ok ? r.status : -1);
