@@ -17,8 +17,9 @@ $sudo apt-get update
 # The admin API (`serve --state`): libsqlite3-dev (services and versions, crash-safe), libssl-dev (SHA-256 of
 # modules, constant-time token checks); `wasmhost deploy`, `services`, `rollback`, `rm` (its client) and the
 # admin tests: libcurl4-openssl-dev (HTTP, and HTTPS when the admin API is behind a TLS proxy).
+# wrk loads the server in the HTTP benchmarks (bench/http.sh, bench/admin_swap.sh); no test needs it.
 $sudo apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config clang clang-format lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
   valgrind libfuzzer-14-dev binaryen nodejs \
   libuv1-dev node-llhttp libyaml-dev libxxhash-dev curl prometheus libcurl4-openssl-dev \
-  libsqlite3-dev libssl-dev
+  libsqlite3-dev libssl-dev wrk

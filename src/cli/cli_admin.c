@@ -20,10 +20,10 @@
 /* ---- where the admin API is, and the token ---- */
 
 /* --admin and --token-file as written: every admin command takes them. */
-typedef struct admin_options {
+typedef struct admin_client_options {
     const char *url;
     const char *token_file;
-} admin_options;
+} admin_client_options;
 
 static bool parse_url(void *target, const char *name, const char *value, char *why, size_t why_size)
 {
@@ -35,7 +35,7 @@ static bool parse_url(void *target, const char *name, const char *value, char *w
 
 enum { ADMIN_OPTION_COUNT = 2 };
 
-static void admin_option_table(admin_options *options, cli_option out[ADMIN_OPTION_COUNT])
+static void admin_option_table(admin_client_options *options, cli_option out[ADMIN_OPTION_COUNT])
 {
     const cli_option table[ADMIN_OPTION_COUNT] = {
         {"--admin", .parse = parse_url, .target = &options->url,
@@ -408,7 +408,7 @@ static const cli_command_line deploy_command = {
 int cli_deploy(int argc, char **argv)
 {
     deploy_options options = {0};
-    admin_options admin = {0};
+    admin_client_options admin = {0};
     cli_option option_table[DEPLOY_OPTION_COUNT], admin_table[ADMIN_OPTION_COUNT];
     deploy_option_table(&options, option_table);
     admin_option_table(&admin, admin_table);
@@ -525,7 +525,7 @@ static const cli_command_line services_command = {"services", services_usage,
 
 int cli_services(int argc, char **argv)
 {
-    admin_options admin = {0};
+    admin_client_options admin = {0};
     cli_option admin_table[ADMIN_OPTION_COUNT];
     admin_option_table(&admin, admin_table);
     cli_arguments args;
@@ -569,7 +569,7 @@ static const cli_command_line rollback_command = {"rollback", rollback_usage,
 int cli_rollback(int argc, char **argv)
 {
     optional_count version = {0};
-    admin_options admin = {0};
+    admin_client_options admin = {0};
     const cli_option rollback_option_table[] = {
         {"--version", .parse = parse_positive_count, .target = &version,
          .help = "  --version N                 the version to make active (default: the one before the active one)\n"},
@@ -622,7 +622,7 @@ static const cli_command_line remove_command = {"rm", remove_usage, "\nRun `wasm
 
 int cli_remove(int argc, char **argv)
 {
-    admin_options admin = {0};
+    admin_client_options admin = {0};
     cli_option admin_table[ADMIN_OPTION_COUNT];
     admin_option_table(&admin, admin_table);
     cli_arguments args;
