@@ -60,32 +60,62 @@ void metrics_free(metrics *m)
     free(m);
 }
 
+/* Zero again, for another version (a late response of the old one may still count: harmless). */
+static void reset_counters(service_metrics *s, uint32_t version)
+{
+    for (size_t i = 0; i < 600; i++)
+        atomic_store_explicit(&s->requests_by_status[i], 0, RELAXED);
+    for (size_t i = 0; i < METRICS_LATENCY_BUCKETS; i++)
+        atomic_store_explicit(&s->latency_buckets[i], 0, RELAXED);
+    _Atomic uint64_t *counters[] = {&s->latency_sum_us, &s->traps,         &s->timeouts,          &s->memory_exceeded,
+                                    &s->fuel_exhausted, &s->bad_responses, &s->instances_created, &s->queued};
+    for (size_t i = 0; i < sizeof counters / sizeof *counters; i++)
+        atomic_store_explicit(counters[i], 0, RELAXED);
+    atomic_store_explicit(&s->in_flight, 0, RELAXED);
+    s->version = version;
+}
+
 service_metrics *metrics_service(metrics *m, const char *name, uint32_t version)
 {
     pthread_mutex_lock(&m->lock);
-    service_metrics *found = m->services, *last = NULL;
-    for (; found; last = found, found = found->next)
-        if (found->version == version && strcmp(found->name, name) == 0)
+    service_metrics *found = m->services, *last = NULL, *oldest_unused = NULL;
+    size_t unused = 0;
+    for (; found; last = found, found = found->next) {
+        if (strcmp(found->name, name) != 0)
+            continue;
+        if (found->version == version)
             break;
-    if (!found) {
+        if (atomic_load(&found->users) == 0) {
+            unused++;
+            if (!oldest_unused || found->version < oldest_unused->version)
+                oldest_unused = found;
+        }
+    }
+    if (!found && unused >= METRICS_VERSIONS_KEPT) {
+        found = oldest_unused;
+        reset_counters(found, version);
+    } else if (!found) {
         found = calloc(1, sizeof *found);
         if (found && !(found->name = strdup(name))) {
             free(found);
             found = NULL;
         }
-        if (found)
-            found->version = version;
         /* Appended, so that the exposition lists services in the order they first appeared. */
         if (found) {
+            found->version = version;
             if (last)
                 last->next = found;
             else
                 m->services = found;
         }
     }
+    if (found)
+        atomic_fetch_add(&found->users, 1);
     pthread_mutex_unlock(&m->lock);
     return found;
 }
+
+void metrics_service_release(service_metrics *s) { atomic_fetch_sub(&s->users, 1); }
 
 void metrics_record_request(metrics *m, service_metrics *service, int status, uint64_t duration_ns)
 {

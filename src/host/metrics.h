@@ -11,10 +11,15 @@
 
 /* The counters of one version of one service: they outlive reloads and removals (looked up by
  * name and version), so a version loaded again keeps counting where it was. Updated with relaxed
- * atomics from any thread. */
+ * atomics from any thread. Never freed before the metrics, but recycled: a name keeps the
+ * counters of at most METRICS_VERSIONS_KEPT versions that no service uses any more, so that a
+ * server deployed to every day does not grow without end. */
+#define METRICS_VERSIONS_KEPT 8
+
 typedef struct service_metrics {
     char *name;
     uint32_t version;
+    _Atomic uint32_t users;                   /* services (versions loaded) counting here */
     _Atomic uint64_t requests_by_status[600]; /* index: the status code (100..599) */
     _Atomic uint64_t latency_buckets[METRICS_LATENCY_BUCKETS];
     _Atomic uint64_t latency_sum_us;
@@ -30,9 +35,11 @@ typedef struct metrics metrics;
 metrics *metrics_new(void);
 void metrics_free(metrics *metrics);
 
-/* The counters of version `version` of the service called `name`, made on first use; NULL when
- * out of memory. */
+/* The counters of version `version` of the service called `name`, made on first use (or recycled
+ * from an old version), with one more user; NULL when out of memory. metrics_service_release when
+ * the service goes. */
 service_metrics *metrics_service(metrics *metrics, const char *name, uint32_t version);
+void metrics_service_release(service_metrics *service);
 
 /* A request answered by `service` (NULL: answered by the host itself: 404, 4xx from the server,
  * built-in endpoints) with `status` after `duration_ns`. */

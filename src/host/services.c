@@ -7,6 +7,8 @@
 
 static void service_free(service *s)
 {
+    if (s->metrics)
+        metrics_service_release(s->metrics);
     if (s->plan)
         guest_plan_delete(s->plan);
     if (s->module)

@@ -133,6 +133,14 @@ static void test_deploys(served *s, const char *blue_digest, const char *green_d
     reply_free(&r);
     CHECK(admin_call(s, "PUT", "/v1/services/-dash", json, &r) == 400);
     reply_free(&r);
+    /* A value quoted in a message is cut at 60 bytes, here inside an 'é': the cut byte becomes '?',
+     * so that the error stays valid JSON (found by fuzz_admin: the reply was empty). */
+    char long_value[512];
+    snprintf(long_value, sizeof long_value,
+             "{\"module\": \"%s\", \"routes\": [\"/o\"], \"limits\": {\"timeout\": \"%059d\u00e9\"}}", blue_digest, 0);
+    CHECK(admin_call(s, "PUT", "/v1/services/other", long_value, &r) == 400 && contains(&r, "0?' is not a duration"),
+          "%s", r.body);
+    reply_free(&r);
     /* A module that does not fit its ABI: refused when deployed, nothing changes. */
     char trap_digest[128];
     CHECK(upload(s->admin_port, trap, trap_size, trap_digest, sizeof trap_digest) == 201);
