@@ -76,6 +76,7 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
         return NULL;
     }
     atomic_init(&s->references, 1);
+    s->kind = entry->kind;
     s->version = version;
     s->from_manifest = from_manifest;
     s->name = strdup(entry->name);

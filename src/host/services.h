@@ -39,6 +39,7 @@ typedef struct service_route {
  * reload or removal that replaces it lets the requests it already has finish on it. */
 typedef struct service {
     _Atomic uint32_t references;
+    manifest_kind kind; /* a service (routes, an HTTP ABI) or a plugin (called with bytes) */
     char *name;
     uint32_t version;      /* admin API: deploys of this name; manifest: readings of the manifest */
     bool from_manifest;    /* else deployed through the admin API */

@@ -2,7 +2,8 @@
 /*
  * One admin (src/host/admin) with its state in a scratch folder, made once per process, with the
  * module FUZZ_ADMIN_MODULE (tests/host/guests/minimal.wat) uploaded. An input is:
- *   byte 0: the operation: upload, put, get, list, rollback, remove (modulo 6);
+ *   byte 0: the operation: upload, put, get, list, rollback, remove (modulo 6), on a plugin
+ *           when its high bit is set, else on a service;
  *   byte 1: the service name: "s0".."s3" below 0xf0, else the body's first line (any bytes);
  *   the rest: the body, where each "@DIGEST@" stands for the uploaded module's digest, so that
  *   deploys reach past the digest check.
@@ -109,7 +110,7 @@ static void fuzz_admin_trim(void)
     for (size_t i = 0; i < count; i++) {
         if (count > 16) {
             json_t *reply = NULL;
-            int status = admin_remove_service(fuzz_admin, all[i]->name, &reply);
+            int status = admin_remove_service(fuzz_admin, all[i]->kind, all[i]->name, &reply);
             if (status != 204)
                 fuzz_admin_fail("removing a deployed service", status, reply);
             json_decref(reply);
@@ -126,6 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     int operation = data[0] % 6;
+    /* Plugins when byte 0 is 0x80 or more: the same operations under /v1/plugins. */
+    manifest_kind kind = data[0] & 0x80 ? MANIFEST_PLUGIN : MANIFEST_SERVICE;
     char name[128];
     const uint8_t *rest = data + 2;
     size_t rest_size = size - 2;
@@ -148,11 +151,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int status = 0;
     switch (operation) {
     case 0: status = admin_upload_module(fuzz_admin, (const uint8_t *)body, body_size, &reply); break;
-    case 1: status = admin_put_service(fuzz_admin, name, (const uint8_t *)body, body_size, &reply); break;
-    case 2: status = admin_get_service(fuzz_admin, name, &reply); break;
-    case 3: status = admin_list_services(fuzz_admin, &reply); break;
-    case 4: status = admin_rollback(fuzz_admin, name, (const uint8_t *)body, body_size, &reply); break;
-    case 5: status = admin_remove_service(fuzz_admin, name, &reply); break;
+    case 1: status = admin_put_service(fuzz_admin, kind, name, (const uint8_t *)body, body_size, &reply); break;
+    case 2: status = admin_get_service(fuzz_admin, kind, name, &reply); break;
+    case 3: status = admin_list_services(fuzz_admin, kind, &reply); break;
+    case 4: status = admin_rollback(fuzz_admin, kind, name, (const uint8_t *)body, body_size, &reply); break;
+    case 5: status = admin_remove_service(fuzz_admin, kind, name, &reply); break;
     }
     free(body);
     static const int allowed[] = {200, 201, 204, 400, 404, 409};

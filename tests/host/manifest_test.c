@@ -295,6 +295,22 @@ static void test_minimal(void)
     CHECK(a->max_memory_bytes == 0 && a->timeout_ns == 0 && a->fuel == 0 && a->max_body_bytes == 0 &&
           a->concurrency == 0 && !a->timeout_is_own);
     CHECK(a->line == 2 && a->column == 3);
+    CHECK(a->kind == MANIFEST_SERVICE);
+    manifest_free(m);
+
+    /* Plugins: after the services in the same list, without routes. */
+    m = load("services:\n- {name: a, module: hello.wasm, routes: [/]}\nplugins:\n- name: up\n  module: hello.wasm\n"
+             "  env: {MODE: x}\n  limits: {timeout: 2s}\n",
+             error, sizeof error);
+    CHECK(m && m->service_count == 2, "%s", error);
+    if (m) {
+        CHECK(m->services[0].kind == MANIFEST_SERVICE && m->services[1].kind == MANIFEST_PLUGIN);
+        CHECK(strcmp(m->services[1].name, "up") == 0 && m->services[1].route_count == 0);
+        CHECK(m->services[1].env_count == 1 && m->services[1].timeout_ns == 2000000000ull);
+        manifest_free(m);
+    }
+    m = load("plugins:\n- {name: up, module: hello.wasm}\n", error, sizeof error);
+    CHECK(m && m->service_count == 1 && m->services[0].kind == MANIFEST_PLUGIN, "plugins alone: %s", error);
     manifest_free(m);
 
     /* Other listen forms; empty optional mappings; a block-style list of routes. */
@@ -345,7 +361,7 @@ static void test_errors(void)
     EXPECT_ERROR("listen: :80\nservice:\n  - name: a\n", 2, 1,
                  "unknown key 'service' at the top level (did you mean 'services'?)");
     EXPECT_ERROR("workers: 4\nservices: []\n", 1, 1,
-                 "unknown key 'workers' at the top level (expected one of: listen, defaults, services)");
+                 "unknown key 'workers' at the top level (expected one of: listen, defaults, services, plugins)");
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits: {memory: 1MiB}\n", 5,
                  14, "unknown key 'memory' in 'limits' in service 'a'");
     EXPECT_ERROR("defaults:\n  timout: 1s\nservices: []\n", 2, 3,
@@ -446,7 +462,12 @@ static void test_errors(void)
     EXPECT_ERROR("services:\n  - name: a\n    routes: [/a]\n", 2, 5, "service 'a' has no 'module', which is required");
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n  - name: b\n    module: hello.wasm\n", 2, 5,
                  "service 'a' has no 'routes', which is required");
-    EXPECT_ERROR("listen: :80\n", 1, 1, "the manifest has no 'services', which is required");
+    EXPECT_ERROR("listen: :80\n", 1, 1, "the manifest has no 'services' and no 'plugins': list at least one");
+    EXPECT_ERROR("plugins:\n- {name: up, module: hello.wasm, routes: [/up]}\n", 2, 34,
+                 "unknown key 'routes' in plugin 'up'");
+    EXPECT_ERROR("services:\n- {name: a, module: hello.wasm, routes: [/]}\nplugins:\n- {name: a, module: hello.wasm}\n",
+                 4, 10, "plugin name 'a' is used twice (first at line 2, by a service)");
+    EXPECT_ERROR("plugins: []\n", 1, 10, "'plugins' is empty: list at least one plugin (name, module)");
     EXPECT_ERROR("services: []\n", 1, 11, "'services' is empty");
 
     /* YAML that is valid but not a manifest */

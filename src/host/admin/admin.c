@@ -188,21 +188,33 @@ static void json_response(http_response *response, int status, json_t *body)
     free(text);
 }
 
-/* "/v1/services/NAME[/rollback]": NAME (in `name`) and the rest ("" or "/rollback"); false when
- * the path is not under /v1/services/ or NAME is empty or too long to be one. */
-static bool service_path(const char *path, char *name, size_t name_size, const char **rest)
+/* Where services and plugins are managed: /v1/services/NAME and /v1/plugins/NAME, each with
+ * /rollback. One table, so that both kinds get every endpoint alike. */
+static const struct {
+    const char *collection; /* "/v1/services" */
+    manifest_kind kind;
+} collections[] = {{"/v1/services", MANIFEST_SERVICE}, {"/v1/plugins", MANIFEST_PLUGIN}};
+
+/* "COLLECTION[/NAME[/rest]]": which collection (false: none), NAME into `name` ("" when the path
+ * is the collection itself) and what follows it ("" or "/rollback"). False too when NAME is too
+ * long to be one. */
+static bool collection_path(const char *path, manifest_kind *kind, char *name, size_t name_size, const char **rest)
 {
-    const char *prefix = "/v1/services/";
-    if (strncmp(path, prefix, strlen(prefix)) != 0)
-        return false;
-    const char *start = path + strlen(prefix);
-    size_t length = strcspn(start, "/");
-    if (length == 0 || length >= name_size)
-        return false;
-    memcpy(name, start, length);
-    name[length] = '\0';
-    *rest = start + length;
-    return true;
+    for (size_t i = 0; i < sizeof collections / sizeof *collections; i++) {
+        size_t length = strlen(collections[i].collection);
+        if (strncmp(path, collections[i].collection, length) != 0 || (path[length] != '\0' && path[length] != '/'))
+            continue;
+        *kind = collections[i].kind;
+        const char *start = path + length + (path[length] == '/');
+        size_t name_length = strcspn(start, "/");
+        if (name_length >= name_size || (path[length] == '/' && name_length == 0))
+            return false;
+        memcpy(name, start, name_length);
+        name[name_length] = '\0';
+        *rest = start + name_length;
+        return true;
+    }
+    return false;
 }
 
 static int method_not_allowed(http_response *response, const char *allow)
@@ -224,31 +236,32 @@ static void dispatch(admin *a, const http_request *request, http_response *respo
     int status;
     char name[128];
     const char *rest;
+    manifest_kind kind;
     if (strcmp(path, "/v1/modules") == 0) {
         if (strcmp(method, "POST") != 0)
             return (void)method_not_allowed(response, "POST");
         status = admin_upload_module(a, body, size, &reply);
-    } else if (strcmp(path, "/v1/services") == 0) {
+    } else if (collection_path(path, &kind, name, sizeof name, &rest) && !name[0]) {
         if (strcmp(method, "GET") != 0)
             return (void)method_not_allowed(response, "GET");
-        status = admin_list_services(a, &reply);
-    } else if (service_path(path, name, sizeof name, &rest) && strcmp(rest, "") == 0) {
+        status = admin_list_services(a, kind, &reply);
+    } else if (collection_path(path, &kind, name, sizeof name, &rest) && strcmp(rest, "") == 0) {
         if (strcmp(method, "PUT") == 0)
-            status = admin_put_service(a, name, body, size, &reply);
+            status = admin_put_service(a, kind, name, body, size, &reply);
         else if (strcmp(method, "GET") == 0)
-            status = admin_get_service(a, name, &reply);
+            status = admin_get_service(a, kind, name, &reply);
         else if (strcmp(method, "DELETE") == 0)
-            status = admin_remove_service(a, name, &reply);
+            status = admin_remove_service(a, kind, name, &reply);
         else
             return (void)method_not_allowed(response, "GET, PUT, DELETE");
-    } else if (service_path(path, name, sizeof name, &rest) && strcmp(rest, "/rollback") == 0) {
+    } else if (collection_path(path, &kind, name, sizeof name, &rest) && strcmp(rest, "/rollback") == 0) {
         if (strcmp(method, "POST") != 0)
             return (void)method_not_allowed(response, "POST");
-        status = admin_rollback(a, name, body, size, &reply);
+        status = admin_rollback(a, kind, name, body, size, &reply);
     } else {
         status = admin_error(&reply, 404,
                              "no admin endpoint %s %.200s: see docs/admin-api.md (/v1/modules, /v1/services, "
-                             "/v1/services/NAME, /v1/services/NAME/rollback)",
+                             "/v1/services/NAME, /v1/services/NAME/rollback, the same under /v1/plugins)",
                              method, path);
     }
     json_response(response, status, reply);

@@ -6,6 +6,7 @@
 
 #include "admin.h"
 #include "blobs.h"
+#include "manifest.h"
 #include "server.h"
 #include "state.h"
 
@@ -24,11 +25,14 @@ struct admin {
 /* Each operation answers with an HTTP status and sets *reply to its JSON body (NULL for 204):
  * the result, or {"error": "..."} with a message a user can act on. admin_operations.c. */
 int admin_upload_module(admin *admin, const uint8_t *bytes, size_t size, json_t **reply);
-int admin_put_service(admin *admin, const char *name, const uint8_t *body, size_t size, json_t **reply);
-int admin_list_services(admin *admin, json_t **reply);
-int admin_get_service(admin *admin, const char *name, json_t **reply);
-int admin_rollback(admin *admin, const char *name, const uint8_t *body, size_t size, json_t **reply);
-int admin_remove_service(admin *admin, const char *name, json_t **reply);
+/* Services (/v1/services/...) and plugins (/v1/plugins/...) alike, `kind` saying which. */
+int admin_put_service(admin *admin, manifest_kind kind, const char *name, const uint8_t *body, size_t size,
+                      json_t **reply);
+int admin_list_services(admin *admin, manifest_kind kind, json_t **reply);
+int admin_get_service(admin *admin, manifest_kind kind, const char *name, json_t **reply);
+int admin_rollback(admin *admin, manifest_kind kind, const char *name, const uint8_t *body, size_t size,
+                   json_t **reply);
+int admin_remove_service(admin *admin, manifest_kind kind, const char *name, json_t **reply);
 
 /* {"error": MESSAGE} into *reply; returns `status`. */
 int admin_error(json_t **reply, int status, const char *format, ...) __attribute__((format(printf, 3, 4)));

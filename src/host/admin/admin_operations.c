@@ -52,6 +52,25 @@ static bool disk_full(int error_number)
 
 static const char *abi_name(guest_abi abi) { return abi == GUEST_ABI_HTTP ? "http" : "wagi"; }
 
+/* "service" or "plugin": the state's kind column, the API's words, the URL's folder without 's'. */
+static const char *kind_name(manifest_kind kind) { return kind == MANIFEST_PLUGIN ? "plugin" : "service"; }
+
+/* 409 when `name` is taken by the other kind (services and plugins share names), else 0. */
+static int other_kind(admin *a, manifest_kind kind, const char *name, json_t **reply)
+{
+    char recorded[16];
+    service *running = registry_find(a->host.registry, name);
+    manifest_kind found = running ? running->kind : kind;
+    if (running)
+        service_release(running);
+    else if (state_kind(a->state, name, recorded))
+        found = strcmp(recorded, "plugin") == 0 ? MANIFEST_PLUGIN : MANIFEST_SERVICE;
+    if (found == kind)
+        return 0;
+    return admin_error(reply, 409, "'%s' is a %s, not a %s: use /v1/%ss/%s", name, kind_name(found), kind_name(kind),
+                       kind_name(found), name);
+}
+
 static json_t *route_list(const service *s)
 {
     json_t *routes = json_array();
@@ -60,11 +79,12 @@ static json_t *route_list(const service *s)
     return routes;
 }
 
-/* Version `version` of `name` as a service, from its stored configuration and module blob. */
-static service *build_version(admin *a, const char *name, const state_version *row, char *error, size_t error_size)
+/* Version `version` of `name` (a service or a plugin) from its stored configuration and module blob. */
+static service *build_version(admin *a, manifest_kind kind, const char *name, const state_version *row, char *error,
+                              size_t error_size)
 {
     manifest_service *entry = manifest_service_read("its stored configuration", (const unsigned char *)row->config,
-                                                    strlen(row->config), name, error, error_size);
+                                                    strlen(row->config), name, kind, error, error_size);
     if (!entry)
         return NULL;
     char path[4096];
@@ -119,6 +139,9 @@ static int deploy_locked(admin *a, const char *name, manifest_service *entry, co
     bool manifest_owned;
     if (!registry_check_api(a->host.registry, name, entry, &manifest_owned, error, sizeof error))
         return admin_error(reply, 409, "%s", error);
+    int conflict = other_kind(a, entry->kind, name, reply);
+    if (conflict)
+        return conflict;
     const char *hex = entry->module_digest + strlen("sha256:");
     if (!state_has_module(a->state, hex, NULL))
         return admin_error(reply, 404, "module %s is not uploaded: POST its bytes to /v1/modules first",
@@ -131,9 +154,10 @@ static int deploy_locked(admin *a, const char *name, manifest_service *entry, co
     service *s = service_new(entry, version, false, a->host.cache, a->host.metrics, a->host.defaults,
                              &a->host.service_log, error, sizeof error);
     if (!s)
-        return admin_error(reply, 400, "service '%s': %s", name, error);
+        return admin_error(reply, 400, "%s '%s': %s", kind_name(entry->kind), name, error);
     uint32_t recorded;
-    state_result result = state_deploy(a->state, name, hex, config, &recorded, error, sizeof error);
+    state_result result =
+        state_deploy(a->state, kind_name(entry->kind), name, hex, config, &recorded, error, sizeof error);
     if (result != STATE_OK) {
         service_release(s);
         return state_failure(reply, result, error);
@@ -153,7 +177,7 @@ static int deploy_locked(admin *a, const char *name, manifest_service *entry, co
     return 200;
 }
 
-int admin_put_service(admin *a, const char *name, const uint8_t *body, size_t size, json_t **reply)
+int admin_put_service(admin *a, manifest_kind kind, const char *name, const uint8_t *body, size_t size, json_t **reply)
 {
     if (!valid_name(name))
         return bad_name(reply, name);
@@ -169,8 +193,8 @@ int admin_put_service(admin *a, const char *name, const uint8_t *body, size_t si
             reply, 400, "the body must be a JSON object: {\"module\": \"sha256:...\", \"routes\": [\"/path\"], ...}");
     char error[2048];
     /* The stored text is what was read: a later rollback reads it with the same rules. */
-    manifest_service *entry =
-        manifest_service_read("request body", (const unsigned char *)config, strlen(config), name, error, sizeof error);
+    manifest_service *entry = manifest_service_read("request body", (const unsigned char *)config, strlen(config), name,
+                                                    kind, error, sizeof error);
     int status;
     if (!entry) {
         status = admin_error(reply, 400, "%s", error);
@@ -187,11 +211,11 @@ int admin_put_service(admin *a, const char *name, const uint8_t *body, size_t si
 /* ---- rollbacks ---- */
 
 /* Under the change lock: makes `target` the active version of `name` in place of `active`. */
-static int switch_version(admin *a, const char *name, uint32_t active, const state_version *target, const char *reason,
-                          json_t **reply)
+static int switch_version(admin *a, manifest_kind kind, const char *name, uint32_t active, const state_version *target,
+                          const char *reason, json_t **reply)
 {
     char error[2048];
-    service *s = build_version(a, name, target, error, sizeof error);
+    service *s = build_version(a, kind, name, target, error, sizeof error);
     if (!s)
         return admin_error(reply, 500, "cannot load version %u of '%s': %s", target->version, name, error);
     state_result result = state_rollback(a->state, name, target->version, reason, error, sizeof error);
@@ -237,38 +261,41 @@ static bool rollback_target(const uint8_t *body, size_t size, uint32_t *version,
 }
 
 /* Under the change lock. */
-static int rollback_locked(admin *a, const char *name, uint32_t wanted, json_t **reply)
+static int rollback_locked(admin *a, manifest_kind kind, const char *name, uint32_t wanted, json_t **reply)
 {
     service *current = registry_find(a->host.registry, name);
     bool manifest_owned = current && current->from_manifest;
     if (current)
         service_release(current);
     if (manifest_owned)
-        return admin_error(reply, 409, "service '%s' comes from the manifest: it has no versions to roll back to",
-                           name);
+        return admin_error(reply, 409, "%s '%s' comes from the manifest: it has no versions to roll back to",
+                           kind_name(kind), name);
+    int conflict = other_kind(a, kind, name, reply);
+    if (conflict)
+        return conflict;
     uint32_t active = state_active(a->state, name);
     if (!active)
-        return admin_error(reply, 404, "no service '%s' is deployed through the admin API", name);
+        return admin_error(reply, 404, "no %s '%s' is deployed through the admin API", kind_name(kind), name);
     state_version active_row, target_row;
     if (!state_get_version(a->state, name, active, &active_row))
         return admin_error(reply, 500, "cannot read version %u of '%s' from the state", active, name);
     uint32_t target = wanted ? wanted : active_row.previous;
     state_version_clear(&active_row);
     if (!target)
-        return admin_error(reply, 409, "service '%s' has no earlier version to roll back to (version %u is its first)",
-                           name, active);
+        return admin_error(reply, 409, "%s '%s' has no earlier version to roll back to (version %u is its first)",
+                           kind_name(kind), name, active);
     if (target == active)
         return admin_error(reply, 409, "version %u of '%s' is already the active one", target, name);
     if (!state_get_version(a->state, name, target, &target_row))
-        return admin_error(reply, 404, "service '%s' has no version %u", name, target);
+        return admin_error(reply, 404, "%s '%s' has no version %u", kind_name(kind), name, target);
     char reason[128];
     snprintf(reason, sizeof reason, "rolled back to version %u through the admin API", target);
-    int status = switch_version(a, name, active, &target_row, reason, reply);
+    int status = switch_version(a, kind, name, active, &target_row, reason, reply);
     state_version_clear(&target_row);
     return status;
 }
 
-int admin_rollback(admin *a, const char *name, const uint8_t *body, size_t size, json_t **reply)
+int admin_rollback(admin *a, manifest_kind kind, const char *name, const uint8_t *body, size_t size, json_t **reply)
 {
     if (!valid_name(name))
         return bad_name(reply, name);
@@ -276,7 +303,7 @@ int admin_rollback(admin *a, const char *name, const uint8_t *body, size_t size,
     if (!rollback_target(body, size, &wanted, reply))
         return 400;
     registry_lock_changes(a->host.registry);
-    int status = rollback_locked(a, name, wanted, reply);
+    int status = rollback_locked(a, kind, name, wanted, reply);
     registry_unlock_changes(a->host.registry);
     return status;
 }
@@ -294,7 +321,7 @@ void admin_rollback_unhealthy(admin *a, service *s, const char *reason)
         access_log_event(a->host.log, "error", s->name, NULL,
                          "admin: version %u fails its health policy (%s) but has no earlier version to roll back to",
                          s->version, reason);
-    } else if (switch_version(a, s->name, s->version, &previous, reason, &reply) != 200) {
+    } else if (switch_version(a, s->kind, s->name, s->version, &previous, reason, &reply) != 200) {
         json_t *message = json_object_get(reply, "error");
         access_log_event(a->host.log, "error", s->name, NULL, "admin: automatic rollback failed: %s",
                          json_is_string(message) ? json_string_value(message) : "out of memory");
@@ -309,17 +336,20 @@ void admin_rollback_unhealthy(admin *a, service *s, const char *reason)
 
 /* ---- DELETE /v1/services/NAME ---- */
 
-static int remove_locked(admin *a, const char *name, json_t **reply)
+static int remove_locked(admin *a, manifest_kind kind, const char *name, json_t **reply)
 {
     service *current = registry_find(a->host.registry, name);
     bool manifest_owned = current && current->from_manifest;
     if (current)
         service_release(current);
     if (manifest_owned)
-        return admin_error(reply, 409, "service '%s' comes from the manifest: remove it there and reload (SIGHUP)",
-                           name);
+        return admin_error(reply, 409, "%s '%s' comes from the manifest: remove it there and reload (SIGHUP)",
+                           kind_name(kind), name);
+    int conflict = other_kind(a, kind, name, reply);
+    if (conflict)
+        return conflict;
     if (!state_active(a->state, name))
-        return admin_error(reply, 404, "no service '%s' is deployed through the admin API", name);
+        return admin_error(reply, 404, "no %s '%s' is deployed through the admin API", kind_name(kind), name);
     char error[2048], **orphans;
     size_t orphan_count;
     state_result result = state_remove(a->state, name, &orphans, &orphan_count, error, sizeof error);
@@ -337,12 +367,12 @@ static int remove_locked(admin *a, const char *name, json_t **reply)
     return 204;
 }
 
-int admin_remove_service(admin *a, const char *name, json_t **reply)
+int admin_remove_service(admin *a, manifest_kind kind, const char *name, json_t **reply)
 {
     if (!valid_name(name))
         return bad_name(reply, name);
     registry_lock_changes(a->host.registry);
-    int status = remove_locked(a, name, reply);
+    int status = remove_locked(a, kind, name, reply);
     registry_unlock_changes(a->host.registry);
     return status;
 }
@@ -356,18 +386,19 @@ static json_t *service_summary(const service *s)
                      s->from_manifest ? "manifest" : "api");
 }
 
-int admin_list_services(admin *a, json_t **reply)
+int admin_list_services(admin *a, manifest_kind kind, json_t **reply)
 {
     size_t count, name_count;
     service **all = registry_list(a->host.registry, &count);
     json_t *list = json_array();
     for (size_t i = 0; i < count; i++) {
-        json_array_append_new(list, service_summary(all[i]));
+        if (all[i]->kind == kind)
+            json_array_append_new(list, service_summary(all[i]));
         service_release(all[i]);
     }
     free(all);
     /* Services of the state that could not load at start are listed as down. */
-    char **names = state_service_names(a->state, &name_count);
+    char **names = state_service_names(a->state, kind_name(kind), &name_count);
     for (size_t i = 0; i < name_count; i++) {
         service *running = registry_find(a->host.registry, names[i]);
         state_version row;
@@ -382,7 +413,7 @@ int admin_list_services(admin *a, json_t **reply)
         free(names[i]);
     }
     free(names);
-    *reply = json_pack("{s:o}", "services", list);
+    *reply = json_pack("{s:o}", kind == MANIFEST_PLUGIN ? "plugins" : "services", list);
     return 200;
 }
 
@@ -401,10 +432,13 @@ static json_t *version_list(admin *a, const char *name)
     return list;
 }
 
-int admin_get_service(admin *a, const char *name, json_t **reply)
+int admin_get_service(admin *a, manifest_kind kind, const char *name, json_t **reply)
 {
     if (!valid_name(name))
         return bad_name(reply, name);
+    int conflict = other_kind(a, kind, name, reply);
+    if (conflict)
+        return conflict;
     service *running = registry_find(a->host.registry, name);
     if (running && running->from_manifest) {
         *reply = service_summary(running);
@@ -416,7 +450,7 @@ int admin_get_service(admin *a, const char *name, json_t **reply)
     if (!active || !state_get_version(a->state, name, active, &row)) {
         if (running)
             service_release(running);
-        return admin_error(reply, 404, "no service '%s' is deployed", name);
+        return admin_error(reply, 404, "no %s '%s' is deployed", kind_name(kind), name);
     }
     /* The configuration as deployed, then what the host adds to it. */
     json_t *out = json_loads(row.config, 0, NULL);
@@ -447,7 +481,8 @@ static bool recorded_module(void *user, const char *hex)
 /* Routes the active version of `name`; false (logged) when it cannot. */
 static bool load_service(admin *a, const char *name)
 {
-    char error[2048];
+    char error[2048], kind[16] = "service";
+    state_kind(a->state, name, kind);
     state_version row;
     if (!state_get_version(a->state, name, state_active(a->state, name), &row)) {
         access_log_event(a->host.log, "error", name, NULL, "admin: stays down: its active version is not in the state");
@@ -460,7 +495,8 @@ static bool load_service(admin *a, const char *name)
     bool ok = blob_store_read(a->blobs, row.module, &bytes, &size, error, sizeof error);
     if (ok) {
         free(bytes);
-        ok = (s = build_version(a, name, &row, error, sizeof error)) != NULL &&
+        ok = (s = build_version(a, strcmp(kind, "plugin") == 0 ? MANIFEST_PLUGIN : MANIFEST_SERVICE, name, &row, error,
+                                sizeof error)) != NULL &&
              registry_put(a->host.registry, s, error, sizeof error);
     }
     if (!ok)
@@ -478,7 +514,7 @@ size_t admin_load_services(admin *a)
         access_log_event(a->host.log, "info", NULL, NULL,
                          "admin: deleted %zu module files no service refers to (left by an interrupted upload)", swept);
     size_t count, down = 0;
-    char **names = state_service_names(a->state, &count);
+    char **names = state_service_names(a->state, NULL, &count);
     registry_lock_changes(a->host.registry);
     for (size_t i = 0; i < count; i++) {
         if (!load_service(a, names[i]))

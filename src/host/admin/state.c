@@ -18,7 +18,7 @@ struct state {
 static const char schema[] = "CREATE TABLE IF NOT EXISTS modules("
                              "  digest TEXT PRIMARY KEY, size INTEGER NOT NULL, uploaded_at TEXT NOT NULL);"
                              "CREATE TABLE IF NOT EXISTS services("
-                             "  name TEXT PRIMARY KEY, active INTEGER NOT NULL);"
+                             "  name TEXT PRIMARY KEY, active INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'service');"
                              "CREATE TABLE IF NOT EXISTS versions("
                              "  service TEXT NOT NULL, version INTEGER NOT NULL,"
                              "  module TEXT NOT NULL REFERENCES modules(digest),"
@@ -177,8 +177,8 @@ bool state_has_module(state *s, const char *hex, uint64_t *size)
 
 /* ---- services and versions ---- */
 
-state_result state_deploy(state *s, const char *name, const char *hex, const char *config, uint32_t *version,
-                          char *error, size_t error_size)
+state_result state_deploy(state *s, const char *kind, const char *name, const char *hex, const char *config,
+                          uint32_t *version, char *error, size_t error_size)
 {
     char now[32];
     now_text(now);
@@ -190,14 +190,15 @@ state_result state_deploy(state *s, const char *name, const char *hex, const cha
                                               "t", name),
                                       1, &failed)
                       : 0;
-    ok = ok && !failed &&
-         run(prepare(s, "UPDATE versions SET state = 'superseded' WHERE service = ? AND version = ?", "ti", name,
-                     active)) &&
-         run(prepare(s,
-                     "INSERT INTO versions(service, version, module, config, deployed_at, state, previous) "
-                     "VALUES(?, ?, ?, ?, ?, 'active', ?)",
-                     "tittti", name, next, hex, config, now, active)) &&
-         run(prepare(s, "INSERT OR REPLACE INTO services(name, active) VALUES(?, ?)", "ti", name, next));
+    ok =
+        ok && !failed &&
+        run(prepare(s, "UPDATE versions SET state = 'superseded' WHERE service = ? AND version = ?", "ti", name,
+                    active)) &&
+        run(prepare(s,
+                    "INSERT INTO versions(service, version, module, config, deployed_at, state, previous) "
+                    "VALUES(?, ?, ?, ?, ?, 'active', ?)",
+                    "tittti", name, next, hex, config, now, active)) &&
+        run(prepare(s, "INSERT OR REPLACE INTO services(name, active, kind) VALUES(?, ?, ?)", "tit", name, next, kind));
     state_result result = finish(s, ok, "cannot record the deploy", error, error_size);
     pthread_mutex_unlock(&s->lock);
     *version = (uint32_t)next;
@@ -362,13 +363,26 @@ state_version *state_versions(state *s, const char *name, size_t *count)
     return list;
 }
 
-char **state_service_names(state *s, size_t *count)
+bool state_kind(state *s, const char *name, char kind[16])
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *query = prepare(s, "SELECT kind FROM services WHERE name = ?", "t", name);
+    bool found = query && sqlite3_step(query) == SQLITE_ROW;
+    if (found)
+        snprintf(kind, 16, "%s", (const char *)sqlite3_column_text(query, 0));
+    sqlite3_finalize(query);
+    pthread_mutex_unlock(&s->lock);
+    return found;
+}
+
+char **state_service_names(state *s, const char *kind, size_t *count)
 {
     *count = 0;
     char **names = NULL;
     size_t capacity = 0;
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *query = prepare(s, "SELECT name FROM services ORDER BY name", "");
+    sqlite3_stmt *query = kind ? prepare(s, "SELECT name FROM services WHERE kind = ? ORDER BY name", "t", kind)
+                               : prepare(s, "SELECT name FROM services ORDER BY name", "");
     while (query && sqlite3_step(query) == SQLITE_ROW) {
         if (*count == capacity) {
             capacity = capacity ? capacity * 2 : 8;

@@ -39,10 +39,11 @@ typedef struct state_version {
 } state_version;
 void state_version_clear(state_version *version);
 
-/* A new version of `name` (1 for a new service) running module `hex` with `config`, made active;
- * the one it replaces is marked superseded. Its number in *version. */
-state_result state_deploy(state *state, const char *name, const char *hex, const char *config, uint32_t *version,
-                          char *error, size_t error_size);
+/* A new version of `name` (1 for a new service), a `kind` ("service" or "plugin": names are shared),
+ * running module `hex` with `config`, made active; the one it replaces is marked superseded. Its
+ * number in *version. */
+state_result state_deploy(state *state, const char *kind, const char *name, const char *hex, const char *config,
+                          uint32_t *version, char *error, size_t error_size);
 /* Makes version `to` of `name` active again; the active one is marked rolled_back with `reason`. */
 state_result state_rollback(state *state, const char *name, uint32_t to, const char *reason, char *error,
                             size_t error_size);
@@ -60,7 +61,10 @@ bool state_get_version(state *state, const char *name, uint32_t version, state_v
 /* Every version of `name`, oldest first (each cleared, then the array freed); NULL with *count 0
  * when there are none. */
 state_version *state_versions(state *state, const char *name, size_t *count);
-/* The names of every service in the state, in name order (each freed, then the array). */
-char **state_service_names(state *state, size_t *count);
+/* What `name` is in the state ("service" or "plugin", into `kind`); false when it is not there. */
+bool state_kind(state *state, const char *name, char kind[16]);
+/* The names of every service of `kind` (NULL: of every kind) in the state, in name order (each
+ * freed, then the array). */
+char **state_service_names(state *state, const char *kind, size_t *count);
 
 #endif

@@ -489,45 +489,63 @@ static bool read_defaults(loader *l, const manifest_node *node, const key_spec *
     return walk_nested(l, node, key, at, &l->defaults);
 }
 
-/* "service 'api'", or "service #2" when the entry has no usable name. */
-static void service_place(const manifest_node *entry, size_t index, char *out, size_t size)
+static const char *kind_word(manifest_kind kind) { return kind == MANIFEST_PLUGIN ? "plugin" : "service"; }
+
+/* "service 'api'", or "service #2" when the entry has no usable name ("plugin ..." for plugins). */
+static void service_place(const manifest_node *entry, manifest_kind kind, size_t index, char *out, size_t size)
 {
     for (size_t i = 0; entry->kind == MANIFEST_MAPPING && i + 1 < entry->count; i += 2) {
         const manifest_node *value = entry->items[i + 1];
         if (strcmp(entry->items[i]->text, "name") == 0 && value->kind == MANIFEST_SCALAR && *value->text) {
-            snprintf(out, size, "service '%.64s'", value->text);
+            snprintf(out, size, "%s '%.64s'", kind_word(kind), value->text);
             return;
         }
     }
-    snprintf(out, size, "service #%zu", index + 1);
+    snprintf(out, size, "%s #%zu", kind_word(kind), index + 1);
 }
 
-/* services: a list of mappings of key->keys. */
-static bool read_services(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+/* services or plugins: a list of mappings of key->keys, appended to the manifest's entries. */
+static bool read_entries(loader *l, const manifest_node *node, const key_spec *key, manifest *m, manifest_kind kind)
 {
-    (void)at;
-    manifest *m = target;
     if (node->count == 0)
-        return fail_at(l, node, "'services' is empty: list at least one service (name, module, routes)");
-    if (!(m->services = calloc(node->count, sizeof *m->services)))
+        return fail_at(l, node, "'%ss' is empty: list at least one %s (name, module%s)", kind_word(kind),
+                       kind_word(kind), kind == MANIFEST_SERVICE ? ", routes" : "");
+    manifest_service *grown = realloc(m->services, (m->service_count + node->count) * sizeof *grown);
+    if (!grown)
         return out_of_memory(l);
+    m->services = grown;
+    size_t first = m->service_count;
     for (size_t i = 0; i < node->count; i++) {
         const manifest_node *entry = node->items[i];
         char text[PLACE_SIZE];
-        service_place(entry, i, text, sizeof text);
+        service_place(entry, kind, i, text, sizeof text);
         if (!count_value(l, entry))
             return false;
         if (entry->kind != MANIFEST_MAPPING)
             return wrong_shape(l, entry, text, shape_words[MANIFEST_MAPPING]);
-        manifest_service *service = &m->services[m->service_count++]; /* counted first: freed if half read */
+        manifest_service *service = &m->services[first + i];
         *service = l->defaults;
+        service->kind = kind;
         service->line = (int)entry->line;
         service->column = (int)entry->column;
+        m->service_count++; /* counted before reading: freed if half read */
         const place here = {text, text};
         if (!walk_mapping(l, entry, key->keys, &here, service))
             return false;
     }
     return true;
+}
+
+static bool read_services(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)at;
+    return read_entries(l, node, key, target, MANIFEST_SERVICE);
+}
+
+static bool read_plugins(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)at;
+    return read_entries(l, node, key, target, MANIFEST_PLUGIN);
 }
 
 /* ---- the readers of a service ---- */
@@ -547,14 +565,17 @@ static bool read_name(loader *l, const manifest_node *node, const key_spec *key,
     manifest_service *service = target;
     size_t index = (size_t)(service - l->manifest->services);
     if (!valid_service_name(node->text))
-        return fail_at(l, node, "service name '%.64s' must be a non-empty word of letters, digits, '-', '_' and '.'",
-                       node->text);
+        return fail_at(l, node, "%s name '%.64s' must be a non-empty word of letters, digits, '-', '_' and '.'",
+                       kind_word(service->kind), node->text);
     manifest_name *earlier;
     if (!manifest_names_add(&l->service_names, node->text, node, index, &earlier))
         return out_of_memory(l);
-    if (earlier)
-        return fail_at(l, node, "service name '%s' is used twice (first at line %d)", node->text,
-                       l->manifest->services[earlier->index].line);
+    if (earlier) { /* services and plugins share the names: metrics and logs name either alike */
+        manifest_kind first = l->manifest->services[earlier->index].kind;
+        return fail_at(l, node, "%s name '%s' is used twice (first at line %d%s%s)", kind_word(service->kind),
+                       node->text, l->manifest->services[earlier->index].line, first != service->kind ? ", by a " : "",
+                       first != service->kind ? kind_word(first) : "");
+    }
     if (!(service->name = strdup(node->text)))
         return out_of_memory(l);
     return true;
@@ -797,10 +818,13 @@ static const key_spec limits_keys[] = {LIMIT_KEYS(read_own_timeout), {0}};
 
 static const key_spec defaults_keys[] = {LIMIT_KEYS(read_duration), CONCURRENCY_KEY, {0}};
 
-/* What a service is, in a manifest and in the admin API alike (after its name and module). */
-#define SERVICE_KEYS                                                                                  \
+/* What a service's HTTP side is: its ABI and routes (plugins have neither). */
+#define HTTP_KEYS                                                                                     \
     {"abi", MANIFEST_SCALAR, .read = read_choice, AT(manifest_service, abi), .choices = abi_names},   \
-    {"routes", MANIFEST_LIST, .required = true, .read = read_routes},                                 \
+    {"routes", MANIFEST_LIST, .required = true, .read = read_routes}
+
+/* What services and plugins share, in a manifest and in the admin API alike. */
+#define RUN_KEYS                                                                                      \
     {"env", MANIFEST_MAPPING, .what = "a mapping of NAME: value", .read = read_env},                  \
     {"dirs", MANIFEST_MAPPING, .what = "a mapping of guest path: host path", .read = read_dirs},      \
     {"limits", MANIFEST_MAPPING, .read = read_mapping, .offset = 0 /* into the service */,            \
@@ -810,7 +834,15 @@ static const key_spec defaults_keys[] = {LIMIT_KEYS(read_duration), CONCURRENCY_
 static const key_spec service_keys[] = {
     {"name", MANIFEST_SCALAR, .required = true, .read = read_name},
     {"module", MANIFEST_SCALAR, .required = true, .read = read_module},
-    SERVICE_KEYS,
+    HTTP_KEYS,
+    RUN_KEYS,
+    {0},
+};
+
+static const key_spec plugin_keys[] = {
+    {"name", MANIFEST_SCALAR, .required = true, .read = read_name},
+    {"module", MANIFEST_SCALAR, .required = true, .read = read_module},
+    RUN_KEYS,
     {0},
 };
 
@@ -826,7 +858,17 @@ static const key_spec health_keys[] = {
 static const key_spec api_service_keys[] = {
     {"name", MANIFEST_SCALAR, .read = read_api_name},
     {"module", MANIFEST_SCALAR, .required = true, .read = read_module},
-    SERVICE_KEYS,
+    HTTP_KEYS,
+    RUN_KEYS,
+    {"health", MANIFEST_MAPPING, .read = read_health, .keys = health_keys},
+    {0},
+};
+
+/* PUT /v1/plugins/NAME: the same without routes and ABI. */
+static const key_spec api_plugin_keys[] = {
+    {"name", MANIFEST_SCALAR, .read = read_api_name},
+    {"module", MANIFEST_SCALAR, .required = true, .read = read_module},
+    RUN_KEYS,
     {"health", MANIFEST_MAPPING, .read = read_health, .keys = health_keys},
     {0},
 };
@@ -834,7 +876,8 @@ static const key_spec api_service_keys[] = {
 static const key_spec top_keys[] = {
     {"listen", MANIFEST_SCALAR, .read = read_listen},
     {"defaults", MANIFEST_MAPPING, .read = read_defaults, .keys = defaults_keys},
-    {"services", MANIFEST_LIST, .required = true, .read = read_services, .keys = service_keys},
+    {"services", MANIFEST_LIST, .read = read_services, .keys = service_keys},
+    {"plugins", MANIFEST_LIST, .read = read_plugins, .keys = plugin_keys},
     {0},
 };
 
@@ -843,7 +886,8 @@ static const key_spec top_keys[] = {
 #define KEY_COUNT(table) (sizeof table / sizeof *table - 1)
 _Static_assert(KEY_COUNT(limits_keys) <= MAX_KEYS && KEY_COUNT(defaults_keys) <= MAX_KEYS &&
                    KEY_COUNT(service_keys) <= MAX_KEYS && KEY_COUNT(top_keys) <= MAX_KEYS &&
-                   KEY_COUNT(api_service_keys) <= MAX_KEYS && KEY_COUNT(health_keys) <= MAX_KEYS,
+                   KEY_COUNT(api_service_keys) <= MAX_KEYS && KEY_COUNT(health_keys) <= MAX_KEYS &&
+                   KEY_COUNT(api_plugin_keys) <= MAX_KEYS && KEY_COUNT(plugin_keys) <= MAX_KEYS,
                "walk_mapping holds at most MAX_KEYS values");
 
 /* ---- loading ---- */
@@ -920,6 +964,8 @@ static bool read_manifest(loader *l, const unsigned char *text, size_t size, man
     const place top = {"the manifest", NULL};
     if (!walk_mapping(l, root, top_keys, &top, l->manifest))
         return false;
+    if (l->manifest->service_count == 0)
+        return fail_at(l, root, "the manifest has no 'services' and no 'plugins': list at least one");
     l->manifest->default_timeout_ns = l->defaults.timeout_ns;
     return true;
 }
@@ -986,7 +1032,7 @@ void manifest_free(manifest *m)
 }
 
 manifest_service *manifest_service_read(const char *origin, const unsigned char *text, size_t size, const char *name,
-                                        char *error, size_t error_size)
+                                        manifest_kind kind, char *error, size_t error_size)
 {
     loader l = {.path = origin, .error = error, .error_size = error_size, .api = true};
     manifest *m = l.manifest = calloc(1, sizeof *m);
@@ -1005,14 +1051,17 @@ manifest_service *manifest_service_read(const char *origin, const unsigned char 
             fail_at_position(&l, yaml_error.line, yaml_error.column, "%s", yaml_error.message);
         goto done;
     }
+    m->services[0].kind = kind;
     if (!yaml.root || yaml.root->kind != MANIFEST_MAPPING) {
-        fail_plain(&l, "a service must be an object with at least \"module\" and \"routes\"");
+        fail_plain(&l, "a %s must be an object with at least \"module\"%s", kind_word(kind),
+                   kind == MANIFEST_SERVICE ? " and \"routes\"" : "");
         goto done;
     }
     char where[PLACE_SIZE];
-    snprintf(where, sizeof where, "service '%.64s'", name);
+    snprintf(where, sizeof where, "%s '%.64s'", kind_word(kind), name);
     const place here = {where, where};
-    if (!walk_mapping(&l, yaml.root, api_service_keys, &here, &m->services[0]))
+    if (!walk_mapping(&l, yaml.root, kind == MANIFEST_PLUGIN ? api_plugin_keys : api_service_keys, &here,
+                      &m->services[0]))
         goto done;
     if ((out = malloc(sizeof *out)) == NULL) {
         out_of_memory(&l);

@@ -8,6 +8,9 @@
 
 typedef enum manifest_abi { MANIFEST_ABI_WAGI, MANIFEST_ABI_HTTP } manifest_abi;
 
+/* What an entry is: a service (routes, an ABI) or a plugin (bytes in, bytes out; no routes). */
+typedef enum manifest_kind { MANIFEST_SERVICE, MANIFEST_PLUGIN } manifest_kind;
+
 typedef struct manifest_route {
     char *path;  /* "/health" (exact) or "/api/..." (prefix: the part before "/..."; "/" for "/...") */
     bool prefix; /* it ended in "/..."; `path` holds "/api" without the suffix */
@@ -30,6 +33,7 @@ typedef struct manifest_health {
 } manifest_health;
 
 typedef struct manifest_service {
+    manifest_kind kind;
     char *name;
     char *module_path;   /* absolute (resolved against the manifest's folder); admin API: NULL until
                           the caller sets the blob's path */
@@ -59,7 +63,7 @@ typedef struct manifest {
     char *folder;      /* absolute folder of the file, against which paths resolve */
     char *listen_host; /* NULL when the manifest has no listen key */
     uint16_t listen_port;
-    manifest_service *services;
+    manifest_service *services; /* the services, then the plugins (`kind`); names are unique across both */
     size_t service_count;
     /* defaults.timeout, replaced by WASM_TIMEOUT in manifest_env_overrides; 0: none given. */
     uint64_t default_timeout_ns;
@@ -74,7 +78,8 @@ typedef struct manifest {
 manifest *manifest_load(const char *path, char *error, size_t error_size);
 void manifest_free(manifest *manifest);
 
-/* A service as the admin API's PUT /v1/services/NAME gives it: an object (JSON, which the YAML
+/* A service as the admin API's PUT /v1/services/NAME gives it (a plugin, PUT /v1/plugins/NAME,
+ * with `kind` MANIFEST_PLUGIN: the same without "routes" and "abi"): an object (JSON, which the YAML
  * reader takes as it is) with the keys of a manifest's service entry, read with the same key
  * tables, so values have the same syntax and errors the same words, at "ORIGIN:LINE:COLUMN".
  * Differences: "name" may be left out (it is `name`; when given it must be the same), "module" is
@@ -82,7 +87,7 @@ void manifest_free(manifest *manifest);
  * must be absolute, and "health" {window, min_requests, max_error_rate} is allowed. NULL with the
  * message in `error` when it is not valid. */
 manifest_service *manifest_service_read(const char *origin, const unsigned char *text, size_t size, const char *name,
-                                        char *error, size_t error_size);
+                                        manifest_kind kind, char *error, size_t error_size);
 void manifest_service_free(manifest_service *service);
 
 /* Applies the environment's overrides to a loaded manifest: WASM_TIMEOUT (a duration; replaces
