@@ -2,7 +2,8 @@
  *
  * What the standard leaves out and an embedder of wasmhost needs: why a call failed (messages
  * with codes), trap kinds and exit codes, WASI for an instance, looking exports up by name,
- * module metadata, and a one-call "bytes in, bytes out" convention for plugin-style exports.
+ * module metadata, a one-call "bytes in, bytes out" convention for plugin-style exports, and
+ * plugins: modules that follow it, loaded once and called in a fresh instance each time.
  * The ownership rules of wasm.h apply here too (`own` results belong to the caller).
  *
  * Threads: an engine (wasm_engine_t) and a compiled module (wasm_module_t) may be used by any
@@ -67,6 +68,7 @@ typedef enum wh_error_code_t {
     WH_ERROR_WASI,             /* a WASI setting was refused (directory cannot be opened, ...) */
     WH_ERROR_LIMIT,            /* a store limit refused it (memory or table cap) or is out of range */
     WH_ERROR_CONFIG,           /* the engine's configuration does not allow it (e.g. fuel not enabled) */
+    WH_ERROR_CONVENTION,       /* the module is not a plugin: it does not follow the convention (wh_plugin_new) */
 } wh_error_code_t;
 
 WH_API wh_error_code_t wh_last_error_code(void);
@@ -93,6 +95,7 @@ typedef enum wh_trap_code_t {
     WH_TRAP_CODE_FUEL_EXHAUSTED,    /* the store's fuel ran out (wh_store_set_fuel) */
     WH_TRAP_CODE_DEADLINE_EXCEEDED, /* the store's deadline passed (wh_store_set_deadline) */
     WH_TRAP_CODE_INTERRUPTED,       /* wh_interrupt_handle_interrupt was called */
+    WH_TRAP_CODE_PLUGIN_ERROR,      /* a plugin reported an error: "plugin error: ..." (see wh_plugin_call) */
     WH_TRAP_CODE_OTHER,             /* a kind this list does not name (yet): see the trap's message */
 } wh_trap_code_t;
 
@@ -240,6 +243,89 @@ WH_API bool wh_store_last_refused_grow(const wasm_store_t *, uint64_t *requested
  * WH_TRAP_CODE_API saying which part of the convention was not met) and `output` is empty. */
 WH_API own wasm_trap_t *wh_call_bytes(const wasm_instance_t *, const char *name, const wasm_byte_vec_t *input,
                                       own wasm_byte_vec_t *output);
+
+/* ---- plugins ----
+ * A plugin is a module that follows the bytes-in, bytes-out convention above, loaded once and
+ * called any number of times, each call in a fresh store and instance: nothing a call leaves
+ * (globals, memory, a trap) reaches the next, the isolation the services of `wasmhost serve` get.
+ * sdk/c/wasmhost_plugin.h writes the plugin's side in C; examples/plugins/ has complete plugins.
+ *
+ * Loading compiles the module once and checks that it is a plugin. It is refused (NULL, and the
+ * error names the first thing wrong) unless:
+ *   - it exports its memory as "memory", and "wasmhost_alloc" (i32 size) -> (i32 ptr); when it
+ *     exports "wasmhost_free" or "_initialize", they are (i32 ptr, i32 size) -> () and () -> ();
+ *   - at least one of its exports has the plugin shape (i32 ptr, i32 len) -> (i64): those are the
+ *     functions wh_plugin_call calls (wh_plugin_export_name lists them);
+ *   - it imports only WASI functions ("wasi_snapshot_preview1", which must exist with their WASI
+ *     types: WH_ERROR_LINK otherwise) and the host's plugin functions, "wasmhost_plugin" "log"
+ *     and "error", both (i32 ptr, i32 len) -> ();
+ * (WH_ERROR_CONVENTION otherwise), and its memories' and tables' initial sizes fit the caps
+ * (WH_ERROR_LIMIT). Malformed or invalid modules fail as wasm_module_new does.
+ *
+ * A call makes a store with the configured limits, links the imports and instantiates; runs
+ * "_initialize" when the module exports it (a WASI reactor's constructors); then calls the
+ * export as wh_call_bytes does, with the same checks of the convention (a trap of code
+ * WH_TRAP_CODE_API naming what was not met: wasmhost_alloc's buffer, an output pointer outside
+ * memory, an output running past its end). The buffers are not given back through
+ * wasmhost_free: the instance is thrown away with everything in it. The host's functions:
+ *   log(ptr, len)   the bytes at ptr are one line (without its newline) for the log callback;
+ *   error(ptr, len) ends the call with a trap of code WH_TRAP_CODE_PLUGIN_ERROR and the message
+ *                   "plugin error: " followed by those bytes;
+ * either traps (WH_TRAP_CODE_API) when the bytes are not inside memory. WASI is deny by
+ * default: the configured environment variables only, no arguments, no directories, stdin
+ * empty, stdout discarded, and stderr to the log callback, one line per line written. A plugin
+ * that calls proc_exit ends its call with a trap of code WH_TRAP_CODE_EXIT.
+ *
+ * Fuel and the timeout hold for each call, instantiation included. A call that traps after the
+ * memory cap refused a memory.grow says so at the end of the trap's message ("... (after the
+ * plugin reached its memory cap of N bytes)"), as the guest often fails later in its own way.
+ *
+ * Threads: a plugin may be called by any number of threads at once. The log callback runs on
+ * the thread that called wh_plugin_call, during the call, so a host can tell calls apart by
+ * its own per-thread state. The traps wh_plugin_call returns belong to no store and may outlive
+ * the plugin. */
+typedef struct wh_plugin_t wh_plugin_t;
+
+/* A line the plugin logged: `length` bytes, not NUL-terminated, without a newline. */
+typedef void (*wh_plugin_log_callback_t)(void *user, const char *text, size_t length);
+
+/* Zero in a field means its default (so `wh_plugin_config_t config = {0};` is all defaults). */
+typedef struct wh_plugin_config_t {
+    uint64_t max_memory_bytes;   /* cap on a call's memories together [0: 4 GiB, as for a store] */
+    uint64_t max_table_elements; /* cap on a call's table elements together [0: 10,000,000] */
+    uint64_t max_stack_bytes;    /* wasm stack, 1 KiB .. 4 GiB [0: 8 MiB] */
+    uint64_t fuel;               /* fuel units per call [0: not metered] */
+    uint64_t timeout_ns;         /* wall-clock time per call [0: none] */
+    /* The WASI environment: env_count variables, NAME=VALUE (copied). */
+    const char *const *env_names;
+    const char *const *env_values;
+    size_t env_count;
+    wh_plugin_log_callback_t log; /* where the plugin's log lines go [NULL: dropped] */
+    void *log_user;               /* passed to `log` */
+} wh_plugin_config_t;
+
+/* Compiles `binary` as a plugin with `config` (copied; NULL: all defaults). NULL when it is not
+ * a plugin or cannot be compiled (see above), or a configuration value is out of range
+ * (WH_ERROR_LIMIT, WH_ERROR_INVALID_ARGUMENT). The bytes are not kept. */
+WH_API own wh_plugin_t *wh_plugin_new(const wasm_byte_vec_t *binary, const wh_plugin_config_t *config);
+/* The same with the module read from the file `path`; WH_ERROR_NOT_FOUND when it cannot be
+ * read (the message says why), and every message starts with the path. */
+WH_API own wh_plugin_t *wh_plugin_load(const char *path, const wh_plugin_config_t *config);
+WH_API void wh_plugin_delete(own wh_plugin_t *);
+
+/* The exports of the plugin shape, in the module's order: how many, and the name of each
+ * (NUL-terminated, the plugin's until wh_plugin_delete; NULL past the last). */
+WH_API size_t wh_plugin_export_count(const wh_plugin_t *);
+WH_API const char *wh_plugin_export_name(const wh_plugin_t *, size_t index);
+/* Whether wh_plugin_call can call `name` (a NUL-terminated string). */
+WH_API bool wh_plugin_has_export(const wh_plugin_t *, const char *name);
+
+/* Calls the export `name` with `input` in a fresh instance. On success returns NULL and `output`
+ * owns a copy of the output bytes; otherwise returns a trap (the plugin's; one of the codes above;
+ * WH_TRAP_CODE_API for a NULL argument or a name that is not a plugin export, the latter with the
+ * last error WH_ERROR_NOT_FOUND) and `output` is empty. */
+WH_API own wasm_trap_t *wh_plugin_call(const wh_plugin_t *, const char *name, const wasm_byte_vec_t *input,
+                                       own wasm_byte_vec_t *output);
 
 /* ---- WASI (wasi_snapshot_preview1) ----
  * A WASI context: the arguments, environment, directories and stdio one instance may use. Deny

@@ -1,9 +1,15 @@
 # check_command.cmake: runs one command and checks its exit status and output (used with cmake -P).
 # Expects: check_command (list), check_exit; optional check_stdout / check_stderr (regular
-# expressions the output must match) and check_stdout_not / check_stderr_not (must not match).
+# expressions the output must match), check_stdout_not / check_stderr_not (must not match) and
+# check_input (a file for the command's standard input).
 include(${CMAKE_CURRENT_LIST_DIR}/output_checks.cmake)
 
+set(input_option "")
+if(DEFINED check_input)
+  set(input_option INPUT_FILE "${check_input}")
+endif()
 execute_process(COMMAND ${check_command}
+                ${input_option}
                 RESULT_VARIABLE status
                 OUTPUT_VARIABLE out
                 ERROR_VARIABLE err

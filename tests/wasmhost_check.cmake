@@ -3,10 +3,11 @@
 include_guard(GLOBAL)
 
 # wasmhost_check(NAME EXIT code [STDOUT regex] [STDERR regex] [STDOUT_NOT regex]
-#                [STDERR_NOT regex] COMMAND program args...)
+#                [STDERR_NOT regex] [INPUT file] COMMAND program args...)
+# INPUT: the command's standard input is that file (otherwise ctest's own).
 # The expectations are written to a script file so that no regex or argument needs shell quoting.
 function(wasmhost_check name)
-  cmake_parse_arguments(PARSE_ARGV 1 T "" "EXIT;STDOUT;STDERR;STDOUT_NOT;STDERR_NOT" "COMMAND")
+  cmake_parse_arguments(PARSE_ARGV 1 T "" "EXIT;STDOUT;STDERR;STDOUT_NOT;STDERR_NOT;INPUT" "COMMAND")
   if(NOT DEFINED T_EXIT OR NOT T_COMMAND)
     message(FATAL_ERROR "wasmhost_check(${name}): EXIT and COMMAND are required")
   endif()
@@ -16,7 +17,7 @@ function(wasmhost_check name)
     string(APPEND text " [==[${arg}]==]")
   endforeach()
   string(APPEND text ")\nset(check_exit ${T_EXIT})\n")
-  foreach(key STDOUT STDERR STDOUT_NOT STDERR_NOT)
+  foreach(key STDOUT STDERR STDOUT_NOT STDERR_NOT INPUT)
     if(DEFINED T_${key})
       string(TOLOWER "${key}" lower)
       string(APPEND text "set(check_${lower} [==[${T_${key}}]==])\n")

@@ -59,6 +59,10 @@ typedef struct api_object {
      * pinning twice in a row. A number, not the store's address, which a later store may reuse. */
     _Atomic uint64_t pinned_in;
     wh_trap_code_t trap_code; /* traps only */
+    /* Traps only: a module reference the trap holds so that its frames' names (which point into
+     * the module) stay readable after the store and whatever else held the module are gone (the
+     * traps of wh_plugin_call); NULL for the others, whose frames the store keeps alive. */
+    eng_module *frames_module;
     /* Instances only: the handle wasm_frame_instance returns, owned by the identity. */
     struct wasm_ref_t *frame_handle;
 } api_object;
@@ -133,6 +137,12 @@ bool api_pin(wasm_store_t *store, api_object *object);
 bool api_store_add_instance(wasm_store_t *store, api_object *object);
 
 static inline bool api_is_extern_kind(api_kind kind) { return kind <= API_MEMORY; }
+
+/* ---- modules (api_module.c) ---- */
+
+/* Decodes and validates `binary` with the checks of `engine` (NULL: an engine's defaults); NULL
+ * when it cannot, with the error (malformed or invalid) recorded under `where`. One reference. */
+eng_module *api_module_compile(const wasm_engine_t *engine, const wasm_byte_vec_t *binary, const char *where);
 
 /* ---- types (api_types.c) ---- */
 
@@ -245,10 +255,39 @@ bool api_text_close(api_text *text, wasm_byte_vec_t *out, const char *where);
 
 /* A trap handle for an engine trap (taken over). Never NULL unless out of memory. */
 wasm_trap_t *api_trap_from(wasm_store_t *store, eng_trap *trap);
+/* A trap handle for an engine trap with a code of the caller's choosing (taken over). */
+wasm_trap_t *api_trap_with_code(wasm_store_t *store, eng_trap *trap, wh_trap_code_t code);
 /* A trap of code WH_TRAP_CODE_API with a printf-style message; also recorded as the last error. */
 wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* The engine trap for a trap a host function returned (taken over and deleted). */
 eng_trap *api_trap_take(wasm_trap_t *trap);
+/* Adds `text` to the end of the trap's message (nothing when memory runs out). */
+void api_trap_append(wasm_trap_t *trap, const char *text);
+/* Makes the trap hold a reference to `module`, whose functions its frames name (see
+ * frames_module above). */
+void api_trap_hold_module(wasm_trap_t *trap, eng_module *module);
+
+/* ---- bytes in, bytes out (api_bytes.c) ---- */
+
+/* Whether `type` is exactly `params` -> `results`, one letter per value: 'i' for i32, 'I' for i64
+ * (the plugin shape is "ii" -> "I"). */
+bool api_functype_is(const eng_functype *type, const char *params, const char *results);
+
+/* What one call of the bytes-in, bytes-out convention (wasmhost.h, wh_call_bytes) uses. */
+typedef struct api_bytes_call {
+    eng_store *store;         /* where the calls run */
+    wasm_store_t *trap_store; /* the store trap handles name; NULL for traps that outlive the store */
+    const char *where;        /* what messages start with: "wh_call_bytes" */
+    const char *name;         /* the export's name, for messages */
+    eng_func *function;       /* the export, of the plugin shape */
+    eng_func *allocate;       /* wasmhost_alloc; NULL when missing: only an empty input can be passed */
+    eng_func *release;        /* wasmhost_free; NULL: the buffers are not given back */
+    eng_memory *memory;       /* the instance's "memory" */
+} api_bytes_call;
+/* Copies `input` into a buffer from wasmhost_alloc, calls, checks where the output lies and copies
+ * it to `output` (own), then gives the buffers back; NULL, or a trap (the guest's, or one of code
+ * WH_TRAP_CODE_API naming the part of the convention the guest did not meet) with `output` empty. */
+wasm_trap_t *api_call_bytes(const api_bytes_call *call, const wasm_byte_vec_t *input, wasm_byte_vec_t *output);
 
 /* ---- limits (api_limits.c) ---- */
 

@@ -5,9 +5,9 @@
 #include <string.h>
 
 /* Decodes and validates, recording why not: malformed (decoding) or invalid (validation).
- * Validation compiles, with the checks of the store's engine (fuel, interruption): the
- * compiler takes them from a per-thread setting, set here for the call and restored after. */
-static eng_module *compile(const wasm_store_t *store, const wasm_byte_vec_t *binary, const char *where)
+ * Validation compiles, with the checks of the engine (fuel, interruption): the compiler takes
+ * them from a per-thread setting, set here for the call and restored after. */
+eng_module *api_module_compile(const wasm_engine_t *engine, const wasm_byte_vec_t *binary, const char *where)
 {
     if (!binary || (binary->size && !binary->data)) {
         api_fail(WH_ERROR_INVALID_ARGUMENT, "%s: the binary is NULL", where);
@@ -21,7 +21,7 @@ static eng_module *compile(const wasm_store_t *store, const wasm_byte_vec_t *bin
         api_fail_error(WH_ERROR_MALFORMED, where, error);
         return NULL;
     }
-    uint32_t checks = store && store->made_by ? store->made_by->checks : ENG_CHECK_EPOCH;
+    uint32_t checks = engine ? engine->checks : ENG_CHECK_EPOCH;
     uint32_t previous_checks = eng_compile_set_checks(checks);
     error = eng_module_validate(module);
     eng_compile_set_checks(previous_checks);
@@ -32,6 +32,9 @@ static eng_module *compile(const wasm_store_t *store, const wasm_byte_vec_t *bin
     }
     return module;
 }
+
+/* The engine whose checks a module compiled for `store` gets (NULL: the defaults). */
+static const wasm_engine_t *engine_of(const wasm_store_t *store) { return store ? store->made_by : NULL; }
 
 static wasm_module_t *module_handle(wasm_store_t *store, eng_module *module)
 {
@@ -48,13 +51,13 @@ static wasm_module_t *module_handle(wasm_store_t *store, eng_module *module)
 
 wasm_module_t *wasm_module_new(wasm_store_t *store, const wasm_byte_vec_t *binary)
 {
-    eng_module *module = compile(store, binary, "wasm_module_new");
+    eng_module *module = api_module_compile(engine_of(store), binary, "wasm_module_new");
     return module ? module_handle(store, module) : NULL;
 }
 
 bool wasm_module_validate(wasm_store_t *store, const wasm_byte_vec_t *binary)
 {
-    eng_module *module = compile(store, binary, "wasm_module_validate");
+    eng_module *module = api_module_compile(engine_of(store), binary, "wasm_module_validate");
     eng_module_release(module);
     return module != NULL;
 }
@@ -248,7 +251,7 @@ wasm_module_t *wasm_module_deserialize(wasm_store_t *store, const wasm_byte_vec_
         return NULL;
     }
     wasm_byte_vec_t binary = {(size_t)length, (wasm_byte_t *)(bytes + SERIAL_HEADER)};
-    eng_module *module = compile(store, &binary, "wasm_module_deserialize");
+    eng_module *module = api_module_compile(engine_of(store), &binary, "wasm_module_deserialize");
     return module ? module_handle(store, module) : NULL;
 }
 
@@ -285,7 +288,7 @@ wasm_module_t *wasm_module_obtain(wasm_store_t *store, const wasm_shared_module_
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_module_obtain: the shared module is NULL");
         return NULL;
     }
-    eng_module *module = compile(store, &shared->binary, "wasm_module_obtain");
+    eng_module *module = api_module_compile(engine_of(store), &shared->binary, "wasm_module_obtain");
     return module ? module_handle(store, module) : NULL;
 }
 

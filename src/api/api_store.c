@@ -228,10 +228,12 @@ void api_object_release(api_object *object)
         return;
     if (object->host_finalizer)
         object->host_finalizer(object->host_info);
-    if (object->kind == API_MODULE)
+    if (object->kind == API_MODULE) {
         eng_module_release(object->module);
-    else if (object->kind == API_TRAP)
+    } else if (object->kind == API_TRAP) {
         eng_trap_free(object->trap);
+        eng_module_release(object->frames_module); /* after the frames that name it */
+    }
     free(object);
 }
 

@@ -48,6 +48,35 @@ wasm_trap_t *api_trap_from(wasm_store_t *store, eng_trap *trap)
     return trap_handle(store, trap, code_of(trap->kind));
 }
 
+wasm_trap_t *api_trap_with_code(wasm_store_t *store, eng_trap *trap, wh_trap_code_t code)
+{
+    return trap_handle(store, trap, code);
+}
+
+void api_trap_append(wasm_trap_t *handle, const char *text)
+{
+    eng_trap *trap = handle ? handle->ref.object->trap : NULL;
+    /* A trap made while memory ran out has a static message (and is shared): left alone. */
+    if (!trap || trap->message == eng_trap_kind_message(trap->kind))
+        return;
+    size_t length = strlen(trap->message), added = strlen(text);
+    char *message = realloc(trap->message, length + added + 1);
+    if (!message)
+        return;
+    memcpy(message + length, text, added + 1);
+    trap->message = message;
+}
+
+void api_trap_hold_module(wasm_trap_t *handle, eng_module *module)
+{
+    api_object *object = handle ? handle->ref.object : NULL;
+    if (!object || object->frames_module == module)
+        return;
+    eng_module_retain(module);
+    eng_module_release(object->frames_module);
+    object->frames_module = module;
+}
+
 wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...)
 {
     char message[1024];

@@ -23,6 +23,7 @@ int cli_inspect(int argc, char **argv);
 int cli_invoke(int argc, char **argv);
 int cli_wast(int argc, char **argv);
 int cli_run(int argc, char **argv);
+int cli_call(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 /* cli_admin.c: the admin API's client, for a running `wasmhost serve --state DIR --admin ADDR:PORT`. */
 int cli_deploy(int argc, char **argv);
@@ -53,8 +54,9 @@ void cli_admin_error(const cli_admin_client *client, const char *format, ...) __
  * false after printing why (unreachable, refused with the server's reason, not JSON). */
 bool cli_admin_request(const cli_admin_client *client, const char *method, const char *path, const char *content_type,
                        const void *body, size_t body_size, struct json_t **answer);
-/* "/v1/services/NAME" and `suffix`, NAME percent-encoded; NULL after printing "out of memory". */
-char *cli_admin_service_path(const cli_admin_client *client, const char *name, const char *suffix);
+/* "/v1/services/NAME" ("/v1/plugins/NAME" for a plugin) and `suffix`, NAME percent-encoded; NULL
+ * after printing "out of memory". */
+char *cli_admin_service_path(const cli_admin_client *client, bool plugin, const char *name, const char *suffix);
 
 /* cli_wast.c: runs one wast2json script held in memory (`size` bytes at `json`) as `wasmhost wast`
  * runs the file `path`: the modules it names are read from path's folder, the report goes to
@@ -67,6 +69,8 @@ uint64_t cli_wast_run_json(wasm_engine_t *engine, const char *path, const char *
  * Reads a whole file (regular file or pipe) into a malloc'ed buffer; on failure writes
  * "PATH: why" to `why`. */
 bool cli_read_file(const char *path, uint8_t **bytes, size_t *size, char *why, size_t why_size);
+/* The same for an open stream (standard input) called `name` in messages; does not close it. */
+bool cli_read_stream(FILE *file, const char *name, uint8_t **bytes, size_t *size, char *why, size_t why_size);
 /* Reads and compiles the module in `path` for `store`; on failure prints "wasmhost: PATH: why"
  * to stderr and returns NULL. */
 wasm_module_t *cli_load_module(wasm_store_t *store, const char *path);

@@ -151,6 +151,7 @@ static const char deploy_usage[] =
     "reached, or the server refused (its reason is printed); 2 usage error.\n";
 
 typedef struct deploy_options {
+    bool plugin;
     cli_list routes, env, dirs;
     const char *abi, *timeout, *max_memory, *max_body, *health_window;
     optional_count fuel, concurrency, health_min_requests;
@@ -212,11 +213,15 @@ static bool parse_dir(void *target, const char *name, const char *value, char *w
     return add_assignment(target, name, value, false, "expected GUEST=HOST (/data=./data)", why, why_size);
 }
 
-enum { DEPLOY_OPTION_COUNT = 12 };
+enum { DEPLOY_OPTION_COUNT = 13 };
 
 static void deploy_option_table(deploy_options *options, cli_option out[DEPLOY_OPTION_COUNT])
 {
     const cli_option table[DEPLOY_OPTION_COUNT] = {
+        {"--plugin", .flag = &options->plugin,
+         .help =
+             "  --plugin                    deploy NAME as a plugin (bytes in, bytes out: docs/plugins.md),\n"
+             "                              called at POST /v1/plugins/NAME/call/EXPORT: no --route, --abi, --dir\n"},
         {"--route", .parse = parse_route, .target = &options->routes,
          .help = "  --route PATH                a path NAME answers, at least one (repeat for more): /hello (that\n"
                  "                              path), /api/... (/api and every path under it), /... (every path)\n"},
@@ -309,7 +314,8 @@ static json_t *service_json(cli_arguments *args, const deploy_options *options)
     if (ok && options->has_health_max_error_rate)
         ok = put(health, "max_error_rate", json_real(options->health_max_error_rate));
 
-    ok = ok && put(service, "routes", json_incref(routes));
+    if (!options->plugin)
+        ok = ok && put(service, "routes", json_incref(routes));
     if (ok && options->abi)
         ok = put(service, "abi", json_string(options->abi));
     if (ok && json_object_size(env))
@@ -337,7 +343,7 @@ static json_t *service_json(cli_arguments *args, const deploy_options *options)
 }
 
 /* Uploads the module, then puts the service; returns the exit status. */
-static int deploy(cli_admin_client *client, const char *name, const char *path, json_t *service)
+static int deploy(cli_admin_client *client, bool plugin, const char *name, const char *path, json_t *service)
 {
     uint8_t *bytes;
     size_t size;
@@ -360,7 +366,7 @@ static int deploy(cli_admin_client *client, const char *name, const char *path, 
         return CLI_FAILED;
 
     char *body = json_dumps(service, JSON_COMPACT);
-    char *service_address = cli_admin_service_path(client, name, "");
+    char *service_address = cli_admin_service_path(client, plugin, name, "");
     ok = body && service_address &&
          cli_admin_request(client, "PUT", service_address, "application/json", body, strlen(body), &answer);
     if (!body && service_address)
@@ -393,7 +399,12 @@ static bool deploy_arguments_ok(cli_arguments *args, const deploy_options *optio
     else if (extra)
         cli_usage_error(args, "unexpected '%s' after FILE.wasm%s", extra,
                         extra[0] == '-' ? " (options go before NAME)" : "");
-    else if (options->routes.count == 0)
+    else if (options->plugin && (options->routes.count || options->abi || options->dirs.count))
+        cli_usage_error(args,
+                        "a plugin has no --route, --abi or --dir: it is called with bytes "
+                        "(POST /v1/plugins/%s/call/EXPORT)",
+                        name);
+    else if (!options->plugin && options->routes.count == 0)
         cli_usage_error(args, "no --route: give at least one path for %s to answer (--route /%s)", name, name);
     else
         return true;
@@ -420,8 +431,9 @@ int cli_deploy(int argc, char **argv)
     int status = args.exit_status >= 0 ? args.exit_status : CLI_FAILED;
     if (service) {
         cli_admin_client client;
-        status = cli_admin_open(&client, "deploy", admin.url, admin.token_file) ? deploy(&client, name, path, service)
-                                                                                : CLI_FAILED;
+        status = cli_admin_open(&client, "deploy", admin.url, admin.token_file)
+                     ? deploy(&client, options.plugin, name, path, service)
+                     : CLI_FAILED;
         cli_admin_close(&client);
     }
     json_decref(service);
@@ -436,10 +448,10 @@ int cli_deploy(int argc, char **argv)
 static const char services_usage[] =
     "usage: wasmhost services [OPTIONS]\n"
     "\n"
-    "Lists the services of a running `wasmhost serve --state DIR --admin ADDR:PORT`, one a line:\n"
-    "NAME, the active VERSION, SOURCE (api: deployed with `wasmhost deploy`; manifest: from the\n"
-    "manifest), ABI, ROUTES and MODULE (sha256: and the first 12 hex digits of the module's digest,\n"
-    "or a manifest service's module path).\n"
+    "Lists the services and plugins of a running `wasmhost serve --state DIR --admin ADDR:PORT`, one a\n"
+    "line: NAME, the active VERSION, SOURCE (api: deployed with `wasmhost deploy`; manifest: from the\n"
+    "manifest), ABI (\"plugin\" for plugins), ROUTES and MODULE (sha256: and the first 12 hex digits of\n"
+    "the module's digest, or a manifest service's module path).\n"
     "\n" ADMIN_HELP "\n"
     "Exit status: 0 listed; 1 the admin API cannot be reached or refused; 2 usage error.\n";
 
@@ -536,14 +548,30 @@ int cli_services(int argc, char **argv)
     if (extra)
         return cli_usage_error(&args, "unexpected '%s': `services` takes no operands", extra);
     cli_admin_client client;
-    json_t *answer = NULL;
+    json_t *answer = NULL, *plugin_answer = NULL;
     bool ok = cli_admin_open(&client, "services", admin.url, admin.token_file) &&
-              cli_admin_request(&client, "GET", "/v1/services", NULL, NULL, 0, &answer);
+              cli_admin_request(&client, "GET", "/v1/services", NULL, NULL, 0, &answer) &&
+              cli_admin_request(&client, "GET", "/v1/plugins", NULL, NULL, 0, &plugin_answer);
     const json_t *services = ok ? answer_field(&client, answer, "services", JSON_ARRAY) : NULL;
-    ok = services && print_services(services);
-    if (services && !ok)
+    const json_t *plugins = services ? answer_field(&client, plugin_answer, "plugins", JSON_ARRAY) : NULL;
+    /* One table: the plugins after the services, "plugin" in their ABI column. */
+    json_t *rows = plugins ? json_copy((json_t *)services) : NULL;
+    for (size_t i = 0; rows && i < json_array_size(plugins); i++) {
+        json_t *row = json_copy(json_array_get(plugins, i));
+        bool added =
+            row && json_object_set_new(row, "abi", json_string("plugin")) == 0 && json_array_append(rows, row) == 0;
+        json_decref(row);
+        if (!added) {
+            json_decref(rows);
+            rows = NULL;
+        }
+    }
+    ok = rows && print_services(rows);
+    if (plugins && !ok)
         cli_admin_error(&client, "out of memory");
+    json_decref(rows);
     json_decref(answer);
+    json_decref(plugin_answer);
     cli_admin_close(&client);
     return ok ? CLI_OK : CLI_FAILED;
 }
@@ -569,15 +597,17 @@ static const cli_command_line rollback_command = {"rollback", rollback_usage,
 int cli_rollback(int argc, char **argv)
 {
     optional_count version = {0};
+    bool plugin = false;
     admin_client_options admin = {0};
     const cli_option rollback_option_table[] = {
         {"--version", .parse = parse_positive_count, .target = &version,
          .help = "  --version N                 the version to make active (default: the one before the active one)\n"},
+        {"--plugin", .flag = &plugin, .help = "  --plugin                    NAME is a plugin, not a service\n"},
     };
     cli_option admin_table[ADMIN_OPTION_COUNT];
     admin_option_table(&admin, admin_table);
     cli_arguments args;
-    cli_arguments_start(&args, &rollback_command, argc, argv, rollback_option_table, 1);
+    cli_arguments_start(&args, &rollback_command, argc, argv, rollback_option_table, 2);
     cli_arguments_add(&args, admin_table, ADMIN_OPTION_COUNT);
     const char *name = name_operand(&args);
     if (!name)
@@ -592,7 +622,7 @@ int cli_rollback(int argc, char **argv)
         cli_admin_error(&client, "out of memory");
         ok = false;
     }
-    ok = ok && (path = cli_admin_service_path(&client, name, "/rollback")) != NULL &&
+    ok = ok && (path = cli_admin_service_path(&client, plugin, name, "/rollback")) != NULL &&
          cli_admin_request(&client, "POST", path, body ? "application/json" : NULL, body, body ? strlen(body) : 0,
                            &answer);
     const json_t *active = ok ? answer_field(&client, answer, "version", JSON_INTEGER) : NULL;
@@ -614,6 +644,9 @@ static const char remove_usage[] =
     "Removes the service NAME, deployed with `wasmhost deploy`, from a running\n"
     "`wasmhost serve --state DIR --admin ADDR:PORT`: its routes stop answering (404) once the requests\n"
     "in flight have finished. Prints \"removed NAME\".\n"
+    "\n"
+    "Options (before NAME):\n"
+    "%s" /* remove_option_table */
     "\n" ADMIN_HELP "\n"
     "Exit status: 0 removed; 1 the admin API cannot be reached or refused (no such service); 2 usage\n"
     "error.\n";
@@ -622,11 +655,16 @@ static const cli_command_line remove_command = {"rm", remove_usage, "\nRun `wasm
 
 int cli_remove(int argc, char **argv)
 {
+    bool plugin = false;
     admin_client_options admin = {0};
+    const cli_option remove_option_table[] = {
+        {"--plugin", .flag = &plugin, .help = "  --plugin                    NAME is a plugin, not a service\n"},
+    };
     cli_option admin_table[ADMIN_OPTION_COUNT];
     admin_option_table(&admin, admin_table);
     cli_arguments args;
-    cli_arguments_start(&args, &remove_command, argc, argv, admin_table, ADMIN_OPTION_COUNT);
+    cli_arguments_start(&args, &remove_command, argc, argv, remove_option_table, 1);
+    cli_arguments_add(&args, admin_table, ADMIN_OPTION_COUNT);
     const char *name = name_operand(&args);
     if (!name)
         return args.exit_status;
@@ -634,7 +672,7 @@ int cli_remove(int argc, char **argv)
     json_t *answer = NULL;
     char *path = NULL;
     bool ok = cli_admin_open(&client, "rm", admin.url, admin.token_file) &&
-              (path = cli_admin_service_path(&client, name, "")) != NULL &&
+              (path = cli_admin_service_path(&client, plugin, name, "")) != NULL &&
               cli_admin_request(&client, "DELETE", path, NULL, NULL, 0, &answer);
     if (ok)
         printf("removed %s\n", name);

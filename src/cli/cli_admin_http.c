@@ -332,10 +332,10 @@ bool cli_admin_request(const cli_admin_client *client, const char *method, const
     return ok;
 }
 
-char *cli_admin_service_path(const cli_admin_client *client, const char *name, const char *suffix)
+char *cli_admin_service_path(const cli_admin_client *client, bool plugin, const char *name, const char *suffix)
 {
     char *escaped = curl_easy_escape(NULL, name, 0);
-    char *path = escaped ? format_text("/v1/services/%s%s", escaped, suffix) : NULL;
+    char *path = escaped ? format_text("/v1/%s/%s%s", plugin ? "plugins" : "services", escaped, suffix) : NULL;
     curl_free(escaped);
     if (!path)
         cli_admin_error(client, "out of memory");

@@ -1,4 +1,4 @@
-/* cli_limits.c: sandbox limits for `invoke` and `run`: options, applying them, reporting which stopped a program. */
+/* cli_limits.c: the limits of `invoke`, `run` and `call`: options, applying them, reporting which stopped a program. */
 #include "cli_limits.h"
 
 #include <errno.h>
@@ -196,6 +196,8 @@ static uint64_t monotonic_ns(void)
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
+void cli_limits_start_clock(cli_limits *limits) { limits->deadline_set_ns = monotonic_ns(); }
+
 bool cli_limits_apply(cli_limits *limits, wasm_store_t *store)
 {
     wh_limits_t settings;
@@ -239,6 +241,11 @@ void cli_limits_report(const cli_limits *limits, const wasm_store_t *store, cons
         return;
     wh_limits_t settings;
     wh_store_limits(store, &settings);
+    cli_limits_report_trap(limits, trap, settings.max_stack_bytes);
+}
+
+void cli_limits_report_trap(const cli_limits *limits, const wasm_trap_t *trap, uint64_t max_stack_bytes)
+{
     switch (wh_trap_code(trap)) {
     case WH_TRAP_CODE_FUEL_EXHAUSTED:
         fprintf(stderr, "wasmhost: limit: fuel exhausted: all %llu units of --fuel used\n",
@@ -252,8 +259,13 @@ void cli_limits_report(const cli_limits *limits, const wasm_store_t *store, cons
         break;
     }
     case WH_TRAP_CODE_CALL_STACK_EXHAUSTED:
-        fprintf(stderr, "wasmhost: limit: call stack exhausted: the wasm stack is %llu bytes (%s)\n",
-                (unsigned long long)settings.max_stack_bytes, limits->has_max_stack ? "--max-stack" : "the default");
+        if (max_stack_bytes)
+            fprintf(stderr, "wasmhost: limit: call stack exhausted: the wasm stack is %llu bytes (%s)\n",
+                    (unsigned long long)max_stack_bytes, limits->has_max_stack ? "--max-stack" : "the default");
+        else
+            fputs("wasmhost: limit: call stack exhausted: the wasm stack is the default size (--max-stack sets "
+                  "it)\n",
+                  stderr);
         break;
     case WH_TRAP_CODE_INTERRUPTED: fputs("wasmhost: limit: interrupted\n", stderr); break;
     default: break;

@@ -1,4 +1,4 @@
-/* cli_limits.h: the sandbox-limit options that `invoke` and `run` share (--max-memory, --fuel, --timeout, ...). */
+/* cli_limits.h: the sandbox-limit options that `invoke`, `run` and `call` share (--max-memory, --fuel, ...). */
 #ifndef WH_CLI_LIMITS_H
 #define WH_CLI_LIMITS_H
 
@@ -31,5 +31,11 @@ bool cli_limits_apply(cli_limits *limits, wasm_store_t *store);
 /* Prints which limit stopped the program, with the numbers ("wasmhost: limit: ...") when the
  * trap (may be NULL) or the store's last limit event calls for it. */
 void cli_limits_report(const cli_limits *limits, const wasm_store_t *store, const wasm_trap_t *trap);
+/* Its part about the trap alone (fuel, deadline, stack, interruption), for a command that does not
+ * see the store (`call`: wh_plugin_call makes its own); `max_stack_bytes` is the stack in force,
+ * 0 for the default. The deadline's clock starts with cli_limits_start_clock then. */
+void cli_limits_report_trap(const cli_limits *limits, const wasm_trap_t *trap, uint64_t max_stack_bytes);
+/* Starts the clock a deadline report measures from (cli_limits_apply does it for a store). */
+void cli_limits_start_clock(cli_limits *limits);
 
 #endif

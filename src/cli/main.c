@@ -20,6 +20,8 @@ static const char usage[] =
     "                                      call an exported function and print its results\n"
     "  run [OPTIONS] FILE [ARGS...]        run a WASI program (its _start) with only the directories and\n"
     "                                      environment variables given by OPTIONS\n"
+    "  call [OPTIONS] FILE EXPORT          call a plugin's export with bytes in (stdin or --input) and\n"
+    "                                      write the bytes it answers to stdout\n"
     "  wast FILE.json...                   run spec test scripts converted by wast2json\n"
     "  serve [OPTIONS] [MANIFEST]          serve the WebAssembly services of MANIFEST (and, with --state,\n"
     "                                      those deployed through the admin API) over HTTP\n"
@@ -41,9 +43,9 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"validate", cli_validate}, {"inspect", cli_inspect}, {"invoke", cli_invoke}, {"run", cli_run},
-    {"wast", cli_wast},         {"serve", cli_serve},     {"deploy", cli_deploy}, {"services", cli_services},
-    {"rollback", cli_rollback}, {"rm", cli_remove},
+    {"validate", cli_validate}, {"inspect", cli_inspect},   {"invoke", cli_invoke}, {"run", cli_run},
+    {"call", cli_call},         {"wast", cli_wast},         {"serve", cli_serve},   {"deploy", cli_deploy},
+    {"services", cli_services}, {"rollback", cli_rollback}, {"rm", cli_remove},
 };
 
 int main(int argc, char **argv)
@@ -89,6 +91,15 @@ bool cli_read_file(const char *path, uint8_t **bytes, size_t *size, char *why, s
         snprintf(why, why_size, "%s: cannot open: %s", path, strerror(errno));
         return false;
     }
+    bool read = cli_read_stream(file, path, bytes, size, why, why_size);
+    fclose(file);
+    return read;
+}
+
+bool cli_read_stream(FILE *file, const char *name, uint8_t **bytes, size_t *size, char *why, size_t why_size)
+{
+    *bytes = NULL;
+    *size = 0;
     /* Read in growing chunks rather than trusting a size from fstat: works for pipes too. */
     size_t capacity = 0, used = 0;
     uint8_t *data = NULL;
@@ -98,8 +109,7 @@ bool cli_read_file(const char *path, uint8_t **bytes, size_t *size, char *why, s
             uint8_t *grown = realloc(data, new_capacity);
             if (!grown) {
                 free(data);
-                fclose(file);
-                snprintf(why, why_size, "%s: out of memory reading the file", path);
+                snprintf(why, why_size, "%s: out of memory reading the file", name);
                 return false;
             }
             data = grown;
@@ -110,12 +120,10 @@ bool cli_read_file(const char *path, uint8_t **bytes, size_t *size, char *why, s
         if (got == 0)
             break;
     }
-    bool failed = ferror(file);
-    int saved_errno = errno;
-    fclose(file);
-    if (failed) {
+    if (ferror(file)) {
+        int saved_errno = errno;
         free(data);
-        snprintf(why, why_size, "%s: read error: %s", path, strerror(saved_errno));
+        snprintf(why, why_size, "%s: read error: %s", name, strerror(saved_errno));
         return false;
     }
     *bytes = data;

@@ -15,6 +15,8 @@
 #include "manifest.h"
 #include "metrics.h"
 #include "module_cache.h"
+#include "pipelines.h"
+#include "plugin_endpoints.h"
 #include "registry.h"
 #include "services.h"
 #include "workers.h"
@@ -31,8 +33,10 @@ struct host {
     access_log *log;
     workers *workers;
     server *server;
-    registry *registry; /* the services now routed */
-    admin *admin;       /* NULL without --state */
+    registry *registry;         /* the services and plugins deployed now */
+    pipeline_set *pipelines;    /* the pipelines deployed now */
+    plugin_endpoints endpoints; /* POST /v1/plugins/NAME/call/EXPORT, /wasm/execute, ... */
+    admin *admin;               /* NULL without --state */
     _Atomic bool ready;
 };
 
@@ -116,6 +120,8 @@ static bool on_headers(void *user, http_request *request, uint64_t *max_body_byt
         *max_body_bytes = 0; /* the built-in endpoints take no body */
         return true;
     }
+    if (plugin_endpoint_match(request->path))
+        return plugin_endpoint_headers(&h->endpoints, request, max_body_bytes, early);
     const char *pattern;
     service_table *table = registry_table(h->registry);
     service *s = table ? service_table_route(table, request->path, &pattern) : NULL;
@@ -196,6 +202,8 @@ static void record_health(host *h, service *s, int status)
     j->base.finish = rollback_finish;
     workers_submit(h->workers, &j->base);
 }
+
+static void plugin_answered(void *user, service *plugin, int status) { record_health(user, plugin, status); }
 
 static void run_guest(const guest_service *guest, service *s, const char *pattern, const http_request *request,
                       http_response *response, guest_outcome *outcome)
@@ -302,6 +310,10 @@ static void on_request(void *user, server_exchange *exchange, http_request *requ
         server_respond(exchange, &response, false);
         return;
     }
+    if (plugin_endpoint_match(request->path)) {
+        plugin_endpoint_request(&h->endpoints, exchange, request);
+        return;
+    }
     /* Routed again: a change may have come between the headers and the end of the body; the
      * request starts on the version routed now. The service is held while it runs, so a change
      * cannot free it meanwhile. */
@@ -394,10 +406,23 @@ static bool install_manifest(host *h, const manifest *m, uint32_t version, char 
             ok = false;
         }
     }
+    pipeline **pipelines = calloc(m->pipeline_count + 1, sizeof *pipelines);
+    size_t pipeline_count = 0;
+    for (; ok && pipelines && pipeline_count < m->pipeline_count; pipeline_count++)
+        if (!(pipelines[pipeline_count] = pipeline_new(&m->pipelines[pipeline_count], true))) {
+            snprintf(error, error_size, "%s: out of memory", m->path);
+            ok = false;
+        }
+    if (ok && !pipelines) {
+        snprintf(error, error_size, "%s: out of memory", m->path);
+        ok = false;
+    }
     if (ok) {
         char reason[1024];
         registry_lock_changes(h->registry);
-        ok = registry_set_manifest(h->registry, built, count, reason, sizeof reason);
+        /* The pipelines first: when they clash nothing has changed yet. */
+        ok = pipeline_set_manifest(h->pipelines, pipelines, pipeline_count, reason, sizeof reason) &&
+             registry_set_manifest(h->registry, built, count, reason, sizeof reason);
         registry_unlock_changes(h->registry);
         if (!ok)
             snprintf(error, error_size, "%s: %s", m->path, reason);
@@ -405,6 +430,9 @@ static bool install_manifest(host *h, const manifest *m, uint32_t version, char 
     for (size_t i = 0; i < count; i++)
         service_release(built[i]);
     free(built);
+    for (size_t i = 0; i < pipeline_count; i++)
+        pipeline_release(pipelines[i]);
+    free(pipelines);
     return ok;
 }
 
@@ -412,6 +440,7 @@ static bool install_manifest(host *h, const manifest *m, uint32_t version, char 
 static void host_free(host *h)
 {
     registry_free(h->registry);
+    pipeline_set_free(h->pipelines);
     module_cache_free(h->cache);
     metrics_free(h->metrics);
     access_log_close(h->log);
@@ -481,7 +510,7 @@ host *host_start(const host_options *options, char *error, size_t error_size)
     if (!(h->log = access_log_open(options->access_log ? options->access_log : "-", error, error_size)))
         goto failed;
     if (!(h->metrics = metrics_new()) || !(h->cache = module_cache_new(m ? m->cache_size : 64)) ||
-        !(h->registry = registry_new())) {
+        !(h->registry = registry_new()) || !(h->pipelines = pipeline_set_new())) {
         snprintf(error, error_size, "out of memory");
         goto failed;
     }
@@ -492,12 +521,15 @@ host *host_start(const host_options *options, char *error, size_t error_size)
             .token_file = options->admin_token_file,
             .max_module_bytes = options->admin_max_module_bytes,
         };
-        admin_host parts = {h->registry, h->cache, h->metrics, h->log, &h->defaults, {log_guest_stderr, h}};
+        admin_host parts = {h->registry,  h->pipelines,         h->cache, h->metrics, h->log,
+                            &h->defaults, {log_guest_stderr, h}};
         if (!(h->admin = admin_open(&admin_settings, &parts, error, error_size)))
             goto failed;
     }
     if (!(h->workers = workers_start(worker_count, error, error_size)))
         goto failed;
+    h->endpoints = (plugin_endpoints){
+        h->registry, h->pipelines, h->workers, h->log, options->limits.max_body_bytes, plugin_answered, h};
     server_callbacks callbacks = {
         .user = h, .on_headers = on_headers, .on_request = on_request, .on_response = on_response};
     h->server = server_start(address, port, (int)options->loops, &options->limits, &callbacks, error, error_size);

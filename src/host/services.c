@@ -5,12 +5,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The request a plugin call on this thread serves, for its log lines (service_plugin_call). */
+static _Thread_local const char *plugin_request_id;
+
+/* A plugin's log line, to the host's log with the plugin's name and the request's id. */
+static void plugin_log(void *user, const char *text, size_t length)
+{
+    service *s = user;
+    if (s->guest.log_stderr)
+        s->guest.log_stderr(s->guest.log_user, s->name, plugin_request_id, (const uint8_t *)text, length);
+}
+
+wasm_trap_t *service_plugin_call(service *s, const char *export_name, const wasm_byte_vec_t *input,
+                                 wasm_byte_vec_t *output, const char *request_id)
+{
+    plugin_request_id = request_id;
+    wasm_trap_t *trap = wh_plugin_call(s->plugin, export_name, input, output);
+    plugin_request_id = NULL;
+    return trap;
+}
+
 static void service_free(service *s)
 {
     if (s->metrics)
         metrics_service_release(s->metrics);
     if (s->plan)
         guest_plan_delete(s->plan);
+    if (s->plugin)
+        wh_plugin_delete(s->plugin);
     if (s->module)
         wasm_module_delete(s->module);
     for (size_t i = 0; i < s->env_count; i++) {
@@ -105,16 +127,32 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
     }
 
     wasm_engine_t *engine = NULL;
-    s->module = module_cache_load(cache, entry->module_path, entry->fuel != 0, &engine, error, error_size);
-    if (!s->module) {
-        service_free(s);
-        return NULL;
-    }
     guest_abi abi = entry->abi == MANIFEST_ABI_HTTP ? GUEST_ABI_HTTP : GUEST_ABI_WAGI;
-    /* The plan checks the module against its ABI and resolves its imports once, not per request. */
-    if (!(s->plan = guest_plan_new(abi, engine, s->module, error, error_size))) {
-        service_free(s);
-        return NULL;
+    uint64_t timeout_ns = entry->timeout_ns ? entry->timeout_ns : defaults->timeout_ns;
+    if (entry->kind == MANIFEST_PLUGIN) {
+        /* A plugin compiles and checks itself (wh_plugin_load: the convention, its imports). */
+        wh_plugin_config_t config = {
+            .max_memory_bytes = entry->max_memory_bytes,
+            .fuel = entry->fuel,
+            .timeout_ns = timeout_ns,
+            .env_names = (const char *const *)s->env_names,
+            .env_values = (const char *const *)s->env_values,
+            .env_count = s->env_count,
+            .log = plugin_log,
+            .log_user = s,
+        };
+        if (!(s->plugin = wh_plugin_load(entry->module_path, &config))) {
+            snprintf(error, error_size, "%s", wh_last_error_message());
+            service_free(s);
+            return NULL;
+        }
+    } else {
+        s->module = module_cache_load(cache, entry->module_path, entry->fuel != 0, &engine, error, error_size);
+        /* The plan checks the module against its ABI and resolves its imports once, not per request. */
+        if (!s->module || !(s->plan = guest_plan_new(abi, engine, s->module, error, error_size))) {
+            service_free(s);
+            return NULL;
+        }
     }
     s->max_body_bytes = entry->max_body_bytes ? entry->max_body_bytes : defaults->max_body_bytes;
     s->concurrency = entry->concurrency ? entry->concurrency : defaults->concurrency;
@@ -131,7 +169,7 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
         .dir_guest_paths = (const char *const *)s->dir_guest_paths,
         .dir_count = s->dir_count,
         .max_memory_bytes = entry->max_memory_bytes, /* 0: the engine's */
-        .timeout_ns = entry->timeout_ns ? entry->timeout_ns : defaults->timeout_ns,
+        .timeout_ns = timeout_ns,
         .fuel = entry->fuel,
         .max_response_bytes = 16u << 20,
         .log_stderr = log->stderr_write,

@@ -1,4 +1,4 @@
-/* services.h: one version of a service (compiled module, limits, routes, health) and the routing table. */
+/* services.h: one version of a service or plugin (compiled module, limits, routes, health) and the routing table. */
 #ifndef WH_SERVICES_H
 #define WH_SERVICES_H
 
@@ -47,6 +47,7 @@ typedef struct service {
     guest_service guest;   /* what guest_handle needs (points into the fields below) */
     wasm_module_t *module; /* this service's handle on the cached module */
     guest_plan *plan;      /* its imports resolved for its ABI */
+    wh_plugin_t *plugin;   /* a plugin's compiled module (then module and plan are NULL) */
     char **env_names, **env_values;
     char **dir_host_paths, **dir_guest_paths;
     size_t env_count, dir_count;
@@ -86,6 +87,11 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
                      size_t error_size);
 void service_retain(service *service);
 void service_release(service *service);
+
+/* Calls the export `export_name` of the plugin `service` with `input` (wh_plugin_call), its log
+ * lines marked with `request_id`. NULL on success (`output` filled), else the trap. */
+wasm_trap_t *service_plugin_call(service *service, const char *export_name, const wasm_byte_vec_t *input,
+                                 wasm_byte_vec_t *output, const char *request_id);
 
 /* Counts one answered request of `service` while its health policy watches it. True for the
  * one call that finds the policy broken (the caller rolls back); false otherwise. */

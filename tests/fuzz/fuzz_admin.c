@@ -57,7 +57,7 @@ static void fuzz_admin_setup(void)
     metrics *counters = metrics_new();
     fuzz_registry = registry_new();
     admin_options options = {.state_dir = fuzz_folder, .listen = "127.0.0.1:0"};
-    admin_host host = {fuzz_registry, cache, counters, log, &fuzz_defaults, {NULL, NULL}};
+    admin_host host = {fuzz_registry, pipeline_set_new(), cache, counters, log, &fuzz_defaults, {NULL, NULL}};
     if (!log || !cache || !counters || !fuzz_registry ||
         !(fuzz_admin = admin_open(&options, &host, error, sizeof error))) {
         fprintf(stderr, "fuzz_admin: setup: %s\n", error);

@@ -309,6 +309,15 @@ static void test_minimal(void)
         CHECK(m->services[1].env_count == 1 && m->services[1].timeout_ns == 2000000000ull);
         manifest_free(m);
     }
+    m = load("plugins:\n- {name: up, module: hello.wasm}\npipelines:\n- name: shout\n  stages: [up, "
+             "\"up:handle_request\"]\n",
+             error, sizeof error);
+    CHECK(m && m->pipeline_count == 1, "pipelines: %s", error);
+    if (m) {
+        CHECK(strcmp(m->pipelines[0].name, "shout") == 0 && m->pipelines[0].stage_count == 2);
+        CHECK(strcmp(m->pipelines[0].stages[1], "up:handle_request") == 0 && m->pipelines[0].line == 4);
+        manifest_free(m);
+    }
     m = load("plugins:\n- {name: up, module: hello.wasm}\n", error, sizeof error);
     CHECK(m && m->service_count == 1 && m->services[0].kind == MANIFEST_PLUGIN, "plugins alone: %s", error);
     manifest_free(m);
@@ -360,8 +369,9 @@ static void test_errors(void)
                  "unknown key 'rootes' in service 'api' (did you mean 'routes'?)");
     EXPECT_ERROR("listen: :80\nservice:\n  - name: a\n", 2, 1,
                  "unknown key 'service' at the top level (did you mean 'services'?)");
-    EXPECT_ERROR("workers: 4\nservices: []\n", 1, 1,
-                 "unknown key 'workers' at the top level (expected one of: listen, defaults, services, plugins)");
+    EXPECT_ERROR(
+        "workers: 4\nservices: []\n", 1, 1,
+        "unknown key 'workers' at the top level (expected one of: listen, defaults, services, plugins, pipelines)");
     EXPECT_ERROR("services:\n  - name: a\n    module: hello.wasm\n    routes: [/a]\n    limits: {memory: 1MiB}\n", 5,
                  14, "unknown key 'memory' in 'limits' in service 'a'");
     EXPECT_ERROR("defaults:\n  timout: 1s\nservices: []\n", 2, 3,
@@ -468,6 +478,13 @@ static void test_errors(void)
     EXPECT_ERROR("services:\n- {name: a, module: hello.wasm, routes: [/]}\nplugins:\n- {name: a, module: hello.wasm}\n",
                  4, 10, "plugin name 'a' is used twice (first at line 2, by a service)");
     EXPECT_ERROR("plugins: []\n", 1, 10, "'plugins' is empty: list at least one plugin (name, module)");
+    EXPECT_ERROR("plugins: [{name: up, module: hello.wasm}]\npipelines:\n- {name: p, stages: [up, \"up:\"]}\n", 3, 26,
+                 "pipeline 'p': stage #2 'up:' has an empty or malformed export");
+    EXPECT_ERROR("plugins: [{name: up, module: hello.wasm}]\npipelines:\n- {name: p, stages: []}\n", 3, 21,
+                 "pipeline 'p': 'stages' is empty");
+    EXPECT_ERROR("plugins: [{name: up, module: hello.wasm}]\npipelines:\n- {name: p, stages: [up]}\n"
+                 "- {name: p, stages: [up]}\n",
+                 4, 10, "pipeline name 'p' is used twice (first at line 3)");
     EXPECT_ERROR("services: []\n", 1, 11, "'services' is empty");
 
     /* YAML that is valid but not a manifest */

@@ -241,6 +241,21 @@ static void dispatch(admin *a, const http_request *request, http_response *respo
         if (strcmp(method, "POST") != 0)
             return (void)method_not_allowed(response, "POST");
         status = admin_upload_module(a, body, size, &reply);
+    } else if (strcmp(path, "/v1/pipelines") == 0) {
+        if (strcmp(method, "GET") != 0)
+            return (void)method_not_allowed(response, "GET");
+        status = admin_list_pipelines(a, &reply);
+    } else if (strncmp(path, "/v1/pipelines/", 14) == 0 && path[14] && !strchr(path + 14, '/') &&
+               strlen(path + 14) < sizeof name) {
+        snprintf(name, sizeof name, "%s", path + 14);
+        if (strcmp(method, "PUT") == 0)
+            status = admin_put_pipeline(a, name, body, size, &reply);
+        else if (strcmp(method, "GET") == 0)
+            status = admin_get_pipeline(a, name, &reply);
+        else if (strcmp(method, "DELETE") == 0)
+            status = admin_remove_pipeline(a, name, &reply);
+        else
+            return (void)method_not_allowed(response, "GET, PUT, DELETE");
     } else if (collection_path(path, &kind, name, sizeof name, &rest) && !name[0]) {
         if (strcmp(method, "GET") != 0)
             return (void)method_not_allowed(response, "GET");
@@ -259,10 +274,12 @@ static void dispatch(admin *a, const http_request *request, http_response *respo
             return (void)method_not_allowed(response, "POST");
         status = admin_rollback(a, kind, name, body, size, &reply);
     } else {
-        status = admin_error(&reply, 404,
-                             "no admin endpoint %s %.200s: see docs/admin-api.md (/v1/modules, /v1/services, "
-                             "/v1/services/NAME, /v1/services/NAME/rollback, the same under /v1/plugins)",
-                             method, path);
+        status =
+            admin_error(&reply, 404,
+                        "no admin endpoint %s %.200s: see docs/admin-api.md (/v1/modules, /v1/services, "
+                        "/v1/services/NAME, /v1/services/NAME/rollback, the same under /v1/plugins, /v1/pipelines, "
+                        "/v1/pipelines/NAME)",
+                        method, path);
     }
     json_response(response, status, reply);
 }

@@ -9,6 +9,7 @@
 #include "access_log.h"
 #include "metrics.h"
 #include "module_cache.h"
+#include "pipelines.h"
 #include "registry.h"
 #include "services.h"
 
@@ -30,6 +31,7 @@ typedef struct admin_options {
 /* What the admin API changes and uses of the host's. */
 typedef struct admin_host {
     registry *registry;
+    pipeline_set *pipelines;
     module_cache *cache;
     metrics *metrics;
     access_log *log;

@@ -34,6 +34,12 @@ int admin_rollback(admin *admin, manifest_kind kind, const char *name, const uin
                    json_t **reply);
 int admin_remove_service(admin *admin, manifest_kind kind, const char *name, json_t **reply);
 
+/* Pipelines: /v1/pipelines/NAME (PUT, GET, DELETE) and GET /v1/pipelines; no versions. */
+int admin_put_pipeline(admin *admin, const char *name, const uint8_t *body, size_t size, json_t **reply);
+int admin_get_pipeline(admin *admin, const char *name, json_t **reply);
+int admin_list_pipelines(admin *admin, json_t **reply);
+int admin_remove_pipeline(admin *admin, const char *name, json_t **reply);
+
 /* {"error": MESSAGE} into *reply; returns `status`. */
 int admin_error(json_t **reply, int status, const char *format, ...) __attribute__((format(printf, 3, 4)));
 

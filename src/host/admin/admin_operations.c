@@ -45,6 +45,8 @@ static int state_failure(json_t **reply, state_result result, const char *error)
     return admin_error(reply, result == STATE_FULL ? 507 : 500, "%s; nothing changed", error);
 }
 
+static void load_pipelines(admin *a);
+
 static bool disk_full(int error_number)
 {
     return error_number == ENOSPC || error_number == EDQUOT || error_number == EFBIG;
@@ -381,6 +383,9 @@ int admin_remove_service(admin *a, manifest_kind kind, const char *name, json_t 
 
 static json_t *service_summary(const service *s)
 {
+    if (s->kind == MANIFEST_PLUGIN)
+        return json_pack("{s:s,s:i,s:s,s:s}", "name", s->name, "version", (int)s->version, "module", s->module_id,
+                         "source", s->from_manifest ? "manifest" : "api");
     return json_pack("{s:s,s:i,s:s,s:o,s:s,s:s}", "name", s->name, "version", (int)s->version, "module", s->module_id,
                      "routes", route_list(s), "abi", abi_name(s->guest.abi), "source",
                      s->from_manifest ? "manifest" : "api");
@@ -521,9 +526,156 @@ size_t admin_load_services(admin *a)
             down++;
         free(names[i]);
     }
+    load_pipelines(a);
     registry_unlock_changes(a->host.registry);
     free(names);
     access_log_event(a->host.log, down ? "error" : "info", NULL, NULL,
                      "admin: %zu services from the state loaded, %zu down", count - down, down);
     return down;
+}
+
+/* ---- pipelines: PUT, GET, DELETE /v1/pipelines/NAME, GET /v1/pipelines ---- */
+
+static json_t *pipeline_json(const pipeline *p)
+{
+    json_t *stages = json_array();
+    for (size_t i = 0; i < p->stage_count; i++) {
+        char text[300];
+        if (strcmp(p->stages[i].export_name, "process") == 0)
+            snprintf(text, sizeof text, "%s", p->stages[i].plugin);
+        else
+            snprintf(text, sizeof text, "%s:%s", p->stages[i].plugin, p->stages[i].export_name);
+        json_array_append_new(stages, json_string(text));
+    }
+    return json_pack("{s:s,s:o,s:s}", "name", p->name, "stages", stages, "source",
+                     p->from_manifest ? "manifest" : "api");
+}
+
+int admin_put_pipeline(admin *a, const char *name, const uint8_t *body, size_t size, json_t **reply)
+{
+    if (!valid_name(name))
+        return admin_error(
+            reply, 400,
+            "pipeline name '%.80s' is not valid: use 1 to 63 lowercase letters, digits and '-', starting "
+            "with a letter or a digit",
+            name);
+    json_error_t json_error;
+    json_t *parsed = json_loadb((const char *)body, size, JSON_REJECT_DUPLICATES, &json_error);
+    if (!parsed)
+        return admin_error(reply, 400, "the body is not valid JSON: %s (line %d, column %d)", json_error.text,
+                           json_error.line, json_error.column);
+    char *config = json_is_object(parsed) ? json_dumps(parsed, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(parsed);
+    if (!config)
+        return admin_error(reply, 400, "the body must be a JSON object: {\"stages\": [\"plugin\", \"plugin:export\"]}");
+    char error[2048];
+    manifest_pipeline *entry = manifest_pipeline_read("request body", (const unsigned char *)config, strlen(config),
+                                                      name, error, sizeof error);
+    pipeline *p = entry ? pipeline_new(entry, false) : NULL;
+    int status = 200;
+    if (!entry) {
+        status = admin_error(reply, 400, "%s", error);
+    } else if (!p) {
+        status = admin_error(reply, 500, "out of memory");
+    } else {
+        registry_lock_changes(a->host.registry);
+        pipeline *current = pipeline_set_find(a->host.pipelines, name);
+        bool manifest_owned = current && current->from_manifest;
+        pipeline_release(current);
+        state_result result = STATE_OK;
+        if (manifest_owned)
+            status = admin_error(reply, 409,
+                                 "pipeline '%s' comes from the manifest: change it there (SIGHUP reloads it), not "
+                                 "through the API",
+                                 name);
+        else if ((result = state_put_pipeline(a->state, name, config, error, sizeof error)) != STATE_OK)
+            status = state_failure(reply, result, error);
+        else if (!pipeline_set_put(a->host.pipelines, p, error, sizeof error))
+            status = admin_error(reply, 500, "pipeline '%s' is recorded but not in use: %s", name, error);
+        registry_unlock_changes(a->host.registry);
+        if (status == 200) {
+            access_log_event(a->host.log, "info", NULL, NULL, "admin: pipeline %s set (%zu stages)", name,
+                             p->stage_count);
+            *reply = pipeline_json(p);
+        }
+    }
+    pipeline_release(p);
+    manifest_pipeline_free(entry);
+    free(config);
+    return status;
+}
+
+int admin_get_pipeline(admin *a, const char *name, json_t **reply)
+{
+    pipeline *p = pipeline_set_find(a->host.pipelines, name);
+    if (!p)
+        return admin_error(reply, 404, "no pipeline '%.80s'", name);
+    *reply = pipeline_json(p);
+    pipeline_release(p);
+    return 200;
+}
+
+int admin_list_pipelines(admin *a, json_t **reply)
+{
+    size_t count;
+    pipeline **all = pipeline_set_list(a->host.pipelines, &count);
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++) {
+        json_array_append_new(list, pipeline_json(all[i]));
+        pipeline_release(all[i]);
+    }
+    free(all);
+    *reply = json_pack("{s:o}", "pipelines", list);
+    return 200;
+}
+
+int admin_remove_pipeline(admin *a, const char *name, json_t **reply)
+{
+    registry_lock_changes(a->host.registry);
+    pipeline *current = pipeline_set_find(a->host.pipelines, name);
+    bool manifest_owned = current && current->from_manifest;
+    pipeline_release(current);
+    char error[2048];
+    bool found = false;
+    state_result result = STATE_OK;
+    int status = 204;
+    if (manifest_owned)
+        status =
+            admin_error(reply, 409, "pipeline '%s' comes from the manifest: remove it there and reload (SIGHUP)", name);
+    else if ((result = state_remove_pipeline(a->state, name, &found, error, sizeof error)) != STATE_OK)
+        status = state_failure(reply, result, error);
+    else if (!found)
+        status = admin_error(reply, 404, "no pipeline '%.80s' is deployed through the admin API", name);
+    else
+        pipeline_set_remove(a->host.pipelines, name);
+    registry_unlock_changes(a->host.registry);
+    if (status == 204) {
+        access_log_event(a->host.log, "info", NULL, NULL, "admin: pipeline %s removed", name);
+        *reply = NULL;
+    }
+    return status;
+}
+
+/* The pipelines of the state, at start; one that cannot be read or clashes with the manifest is
+ * logged and left out. */
+static void load_pipelines(admin *a)
+{
+    char **configs;
+    size_t count;
+    char **names = state_pipelines(a->state, &configs, &count);
+    for (size_t i = 0; i < count; i++) {
+        char error[2048];
+        manifest_pipeline *entry = manifest_pipeline_read("its stored configuration", (const unsigned char *)configs[i],
+                                                          strlen(configs[i]), names[i], error, sizeof error);
+        pipeline *p = entry ? pipeline_new(entry, false) : NULL;
+        if (!p || !pipeline_set_put(a->host.pipelines, p, error, sizeof error))
+            access_log_event(a->host.log, "error", NULL, NULL, "admin: pipeline %s stays down: %s", names[i],
+                             entry && !p ? "out of memory" : error);
+        pipeline_release(p);
+        manifest_pipeline_free(entry);
+        free(names[i]);
+        free(configs[i]);
+    }
+    free(names);
+    free(configs);
 }

@@ -19,6 +19,8 @@ static const char schema[] = "CREATE TABLE IF NOT EXISTS modules("
                              "  digest TEXT PRIMARY KEY, size INTEGER NOT NULL, uploaded_at TEXT NOT NULL);"
                              "CREATE TABLE IF NOT EXISTS services("
                              "  name TEXT PRIMARY KEY, active INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'service');"
+                             "CREATE TABLE IF NOT EXISTS pipelines("
+                             "  name TEXT PRIMARY KEY, config TEXT NOT NULL, updated_at TEXT NOT NULL);"
                              "CREATE TABLE IF NOT EXISTS versions("
                              "  service TEXT NOT NULL, version INTEGER NOT NULL,"
                              "  module TEXT NOT NULL REFERENCES modules(digest),"
@@ -393,6 +395,63 @@ char **state_service_names(state *s, const char *kind, size_t *count)
         }
         if (!(names[*count] = strdup((const char *)sqlite3_column_text(query, 0))))
             break;
+        (*count)++;
+    }
+    sqlite3_finalize(query);
+    pthread_mutex_unlock(&s->lock);
+    return names;
+}
+
+/* ---- pipelines ---- */
+
+state_result state_put_pipeline(state *s, const char *name, const char *config, char *error, size_t error_size)
+{
+    char now[32];
+    now_text(now);
+    pthread_mutex_lock(&s->lock);
+    bool ok = run(prepare(s, "INSERT OR REPLACE INTO pipelines(name, config, updated_at) VALUES(?, ?, ?)", "ttt", name,
+                          config, now));
+    state_result result = ok ? STATE_OK : failure(s, "cannot record the pipeline", error, error_size);
+    pthread_mutex_unlock(&s->lock);
+    return result;
+}
+
+state_result state_remove_pipeline(state *s, const char *name, bool *found, char *error, size_t error_size)
+{
+    pthread_mutex_lock(&s->lock);
+    bool ok = run(prepare(s, "DELETE FROM pipelines WHERE name = ?", "t", name));
+    *found = ok && sqlite3_changes(s->db) > 0;
+    state_result result = ok ? STATE_OK : failure(s, "cannot remove the pipeline", error, error_size);
+    pthread_mutex_unlock(&s->lock);
+    return result;
+}
+
+char **state_pipelines(state *s, char ***configs, size_t *count)
+{
+    *count = 0;
+    *configs = NULL;
+    char **names = NULL;
+    size_t capacity = 0;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *query = prepare(s, "SELECT name, config FROM pipelines ORDER BY name", "");
+    while (query && sqlite3_step(query) == SQLITE_ROW) {
+        if (*count == capacity) {
+            capacity = capacity ? capacity * 2 : 8;
+            char **grown_names = realloc(names, capacity * sizeof *grown_names);
+            if (grown_names)
+                names = grown_names;
+            char **grown_configs = grown_names ? realloc(*configs, capacity * sizeof *grown_configs) : NULL;
+            if (!grown_configs)
+                break;
+            *configs = grown_configs;
+        }
+        names[*count] = strdup((const char *)sqlite3_column_text(query, 0));
+        (*configs)[*count] = strdup((const char *)sqlite3_column_text(query, 1));
+        if (!names[*count] || !(*configs)[*count]) {
+            free(names[*count]);
+            free((*configs)[*count]);
+            break;
+        }
         (*count)++;
     }
     sqlite3_finalize(query);

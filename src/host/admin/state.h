@@ -67,4 +67,12 @@ bool state_kind(state *state, const char *name, char kind[16]);
  * freed, then the array). */
 char **state_service_names(state *state, const char *kind, size_t *count);
 
+/* Pipelines: a name and its configuration (the PUT's JSON), replaced whole; no versions. */
+state_result state_put_pipeline(state *state, const char *name, const char *config, char *error, size_t error_size);
+/* *found false when there was no such pipeline (nothing changed). */
+state_result state_remove_pipeline(state *state, const char *name, bool *found, char *error, size_t error_size);
+/* Every pipeline's name (returned) and configuration (*configs), in name order; each string, then
+ * both arrays, freed by the caller. */
+char **state_pipelines(state *state, char ***configs, size_t *count);
+
 #endif

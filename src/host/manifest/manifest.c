@@ -30,8 +30,9 @@ typedef struct loader {
     manifest_service defaults;    /* what `defaults` sets: every service starts as a copy of it */
     manifest_names service_names; /* each service's name, with its index */
     manifest_names routes;        /* each route as written, with its service's index and its node */
-    size_t values_read;           /* an alias counts each time it is read */
-    bool api;                     /* a service of the admin API (manifest_service_read), not a file */
+    manifest_names pipeline_names;
+    size_t values_read; /* an alias counts each time it is read */
+    bool api;           /* a service of the admin API (manifest_service_read), not a file */
 } loader;
 
 static bool fail_at_position_v(loader *l, size_t line, size_t column, const char *format, va_list args)
@@ -793,6 +794,101 @@ static bool read_dirs(loader *l, const manifest_node *node, const key_spec *key,
     return ok;
 }
 
+/* ---- the readers of a pipeline ---- */
+
+/* Why `stage` is not "plugin" or "plugin:export", or NULL. */
+static const char *stage_problem(const char *stage)
+{
+    const char *colon = strchr(stage, ':');
+    size_t plugin_length = colon ? (size_t)(colon - stage) : strlen(stage);
+    if (plugin_length == 0)
+        return "names no plugin: write \"plugin\" or \"plugin:export\"";
+    for (size_t i = 0; i < plugin_length; i++)
+        if (!((stage[i] >= 'a' && stage[i] <= 'z') || (stage[i] >= 'A' && stage[i] <= 'Z') ||
+              (stage[i] >= '0' && stage[i] <= '9') || stage[i] == '-' || stage[i] == '_' || stage[i] == '.'))
+            return "is not \"plugin\" or \"plugin:export\" (a plugin name is letters, digits, '-', '_' and '.')";
+    if (colon && (!colon[1] || strchr(colon + 1, ':') || strpbrk(colon + 1, " \t/")))
+        return "has an empty or malformed export after ':'";
+    return NULL;
+}
+
+static bool read_pipeline_name(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)key, (void)at;
+    manifest_pipeline *pipeline = target;
+    if (l->api) {
+        if (strcmp(node->text, pipeline->name) != 0)
+            return fail_at(l, node, "%s: 'name' is '%.64s' but the URL names '%s'", at->owner, node->text,
+                           pipeline->name);
+        return true;
+    }
+    if (!valid_service_name(node->text))
+        return fail_at(l, node, "pipeline name '%.64s' must be a non-empty word of letters, digits, '-', '_' and '.'",
+                       node->text);
+    manifest_name *earlier;
+    if (!manifest_names_add(&l->pipeline_names, node->text, node, 0, &earlier))
+        return out_of_memory(l);
+    if (earlier)
+        return fail_at(l, node, "pipeline name '%s' is used twice (first at line %zu)", node->text,
+                       earlier->node->line);
+    return (pipeline->name = strdup(node->text)) != NULL || out_of_memory(l);
+}
+
+static bool read_stages(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    manifest_pipeline *pipeline = target;
+    if (node->count == 0)
+        return fail_at(l, node, "%s: 'stages' is empty: list the plugins to call in turn", at->owner);
+    if (!(pipeline->stages = calloc(node->count, sizeof *pipeline->stages)))
+        return out_of_memory(l);
+    for (size_t i = 0; i < node->count; i++) {
+        const manifest_node *item = node->items[i];
+        if (!count_value(l, item))
+            return false;
+        if (item->kind != MANIFEST_SCALAR) {
+            char where[PLACE_SIZE], entry[PLACE_SIZE + 32];
+            key_place(at, key->name, where, sizeof where);
+            snprintf(entry, sizeof entry, "stage #%zu of %s", i + 1, where);
+            return wrong_shape(l, item, entry, shape_words[MANIFEST_SCALAR]);
+        }
+        const char *problem = stage_problem(item->text);
+        if (problem)
+            return fail_at(l, item, "%s: stage #%zu '%.100s' %s", at->owner, i + 1, item->text, problem);
+        if (!(pipeline->stages[pipeline->stage_count++] = strdup(item->text)))
+            return out_of_memory(l);
+    }
+    return true;
+}
+
+static bool read_pipelines(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)at;
+    manifest *m = target;
+    if (node->count == 0)
+        return fail_at(l, node, "'pipelines' is empty: list at least one pipeline (name, stages)");
+    if (!(m->pipelines = calloc(node->count, sizeof *m->pipelines)))
+        return out_of_memory(l);
+    for (size_t i = 0; i < node->count; i++) {
+        const manifest_node *entry = node->items[i];
+        char text[PLACE_SIZE];
+        snprintf(text, sizeof text, "pipeline #%zu", i + 1);
+        for (size_t k = 0; entry->kind == MANIFEST_MAPPING && k + 1 < entry->count; k += 2)
+            if (strcmp(entry->items[k]->text, "name") == 0 && entry->items[k + 1]->kind == MANIFEST_SCALAR)
+                snprintf(text, sizeof text, "pipeline '%.64s'", entry->items[k + 1]->text);
+        if (!count_value(l, entry))
+            return false;
+        if (entry->kind != MANIFEST_MAPPING)
+            return wrong_shape(l, entry, text, shape_words[MANIFEST_MAPPING]);
+        manifest_pipeline *pipeline = &m->pipelines[m->pipeline_count++]; /* counted first: freed if half read */
+        pipeline->line = (int)entry->line;
+        pipeline->column = (int)entry->column;
+        const place here = {text, text};
+        if (!walk_mapping(l, entry, key->keys, &here, pipeline))
+            return false;
+    }
+    return true;
+}
+
 /* ---- the tables: every key of the manifest, once ----
  * A mapping's values are read in its table's order. `limits` and `defaults` share their rows;
  * both fill a manifest_service (`defaults` the template every service starts from). */
@@ -826,16 +922,19 @@ static const key_spec defaults_keys[] = {LIMIT_KEYS(read_duration), CONCURRENCY_
 /* What services and plugins share, in a manifest and in the admin API alike. */
 #define RUN_KEYS                                                                                      \
     {"env", MANIFEST_MAPPING, .what = "a mapping of NAME: value", .read = read_env},                  \
-    {"dirs", MANIFEST_MAPPING, .what = "a mapping of guest path: host path", .read = read_dirs},      \
     {"limits", MANIFEST_MAPPING, .read = read_mapping, .offset = 0 /* into the service */,            \
      .keys = limits_keys},                                                                            \
     CONCURRENCY_KEY
+
+/* Read-only directories: services only (a plugin gets bytes, not files). */
+#define DIRS_KEY {"dirs", MANIFEST_MAPPING, .what = "a mapping of guest path: host path", .read = read_dirs}
 
 static const key_spec service_keys[] = {
     {"name", MANIFEST_SCALAR, .required = true, .read = read_name},
     {"module", MANIFEST_SCALAR, .required = true, .read = read_module},
     HTTP_KEYS,
     RUN_KEYS,
+    DIRS_KEY,
     {0},
 };
 
@@ -860,6 +959,7 @@ static const key_spec api_service_keys[] = {
     {"module", MANIFEST_SCALAR, .required = true, .read = read_module},
     HTTP_KEYS,
     RUN_KEYS,
+    DIRS_KEY,
     {"health", MANIFEST_MAPPING, .read = read_health, .keys = health_keys},
     {0},
 };
@@ -873,11 +973,25 @@ static const key_spec api_plugin_keys[] = {
     {0},
 };
 
+/* A pipeline in the manifest, and as PUT /v1/pipelines/NAME takes it (the name from the URL). */
+static const key_spec pipeline_keys[] = {
+    {"name", MANIFEST_SCALAR, .required = true, .read = read_pipeline_name},
+    {"stages", MANIFEST_LIST, .required = true, .read = read_stages},
+    {0},
+};
+
+static const key_spec api_pipeline_keys[] = {
+    {"name", MANIFEST_SCALAR, .read = read_pipeline_name},
+    {"stages", MANIFEST_LIST, .required = true, .read = read_stages},
+    {0},
+};
+
 static const key_spec top_keys[] = {
     {"listen", MANIFEST_SCALAR, .read = read_listen},
     {"defaults", MANIFEST_MAPPING, .read = read_defaults, .keys = defaults_keys},
     {"services", MANIFEST_LIST, .read = read_services, .keys = service_keys},
     {"plugins", MANIFEST_LIST, .read = read_plugins, .keys = plugin_keys},
+    {"pipelines", MANIFEST_LIST, .read = read_pipelines, .keys = pipeline_keys},
     {0},
 };
 
@@ -887,7 +1001,8 @@ static const key_spec top_keys[] = {
 _Static_assert(KEY_COUNT(limits_keys) <= MAX_KEYS && KEY_COUNT(defaults_keys) <= MAX_KEYS &&
                    KEY_COUNT(service_keys) <= MAX_KEYS && KEY_COUNT(top_keys) <= MAX_KEYS &&
                    KEY_COUNT(api_service_keys) <= MAX_KEYS && KEY_COUNT(health_keys) <= MAX_KEYS &&
-                   KEY_COUNT(api_plugin_keys) <= MAX_KEYS && KEY_COUNT(plugin_keys) <= MAX_KEYS,
+                   KEY_COUNT(api_plugin_keys) <= MAX_KEYS && KEY_COUNT(plugin_keys) <= MAX_KEYS &&
+                   KEY_COUNT(pipeline_keys) <= MAX_KEYS && KEY_COUNT(api_pipeline_keys) <= MAX_KEYS,
                "walk_mapping holds at most MAX_KEYS values");
 
 /* ---- loading ---- */
@@ -989,6 +1104,7 @@ manifest *manifest_load(const char *path, char *error, size_t error_size)
     manifest_yaml_free(&yaml);
     manifest_names_free(&l.service_names);
     manifest_names_free(&l.routes);
+    manifest_names_free(&l.pipeline_names);
     free(text);
     if (!ok) {
         manifest_free(m);
@@ -1018,6 +1134,14 @@ static void service_clear(manifest_service *service)
     free(service->dirs);
 }
 
+static void pipeline_clear(manifest_pipeline *pipeline)
+{
+    free(pipeline->name);
+    for (size_t i = 0; i < pipeline->stage_count; i++)
+        free(pipeline->stages[i]);
+    free(pipeline->stages);
+}
+
 void manifest_free(manifest *m)
 {
     if (!m)
@@ -1025,6 +1149,9 @@ void manifest_free(manifest *m)
     for (size_t i = 0; i < m->service_count; i++)
         service_clear(&m->services[i]);
     free(m->services);
+    for (size_t i = 0; i < m->pipeline_count; i++)
+        pipeline_clear(&m->pipelines[i]);
+    free(m->pipelines);
     free(m->path);
     free(m->folder);
     free(m->listen_host);
@@ -1083,4 +1210,41 @@ void manifest_service_free(manifest_service *service)
         return;
     service_clear(service);
     free(service);
+}
+
+manifest_pipeline *manifest_pipeline_read(const char *origin, const unsigned char *text, size_t size, const char *name,
+                                          char *error, size_t error_size)
+{
+    loader l = {.path = origin, .error = error, .error_size = error_size, .api = true};
+    manifest_pipeline *out = calloc(1, sizeof *out);
+    manifest_yaml yaml = {0};
+    manifest_yaml_error yaml_error;
+    bool ok = out && (out->name = strdup(name)) != NULL;
+    if (!ok)
+        out_of_memory(&l);
+    else if (!manifest_yaml_read(text, size, &yaml, &yaml_error))
+        ok = yaml_error.line ? fail_at_position(&l, yaml_error.line, yaml_error.column, "%s", yaml_error.message)
+                             : fail_plain(&l, "%s", yaml_error.message);
+    else if (!yaml.root || yaml.root->kind != MANIFEST_MAPPING)
+        ok = fail_plain(&l, "a pipeline must be an object: {\"stages\": [\"plugin\", \"plugin:export\", ...]}");
+    if (ok) {
+        char where[PLACE_SIZE];
+        snprintf(where, sizeof where, "pipeline '%.64s'", name);
+        const place here = {where, where};
+        ok = walk_mapping(&l, yaml.root, api_pipeline_keys, &here, out);
+    }
+    manifest_yaml_free(&yaml);
+    if (!ok) {
+        manifest_pipeline_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+void manifest_pipeline_free(manifest_pipeline *pipeline)
+{
+    if (!pipeline)
+        return;
+    pipeline_clear(pipeline);
+    free(pipeline);
 }

@@ -58,6 +58,14 @@ typedef struct manifest_service {
     bool timeout_is_own;
 } manifest_service;
 
+/* A pipeline: plugins called in turn, each one's output the next one's input. */
+typedef struct manifest_pipeline {
+    char *name;
+    char **stages; /* "plugin" (its export "process") or "plugin:export", as written */
+    size_t stage_count;
+    int line, column;
+} manifest_pipeline;
+
 typedef struct manifest {
     char *path;        /* as given */
     char *folder;      /* absolute folder of the file, against which paths resolve */
@@ -65,6 +73,8 @@ typedef struct manifest {
     uint16_t listen_port;
     manifest_service *services; /* the services, then the plugins (`kind`); names are unique across both */
     size_t service_count;
+    manifest_pipeline *pipelines; /* names of their own (a URL space of their own: /v1/pipelines/NAME) */
+    size_t pipeline_count;
     /* defaults.timeout, replaced by WASM_TIMEOUT in manifest_env_overrides; 0: none given. */
     uint64_t default_timeout_ns;
     /* Compiled modules kept in memory: 64, or WASM_CACHE_SIZE (manifest_env_overrides). */
@@ -89,6 +99,13 @@ void manifest_free(manifest *manifest);
 manifest_service *manifest_service_read(const char *origin, const unsigned char *text, size_t size, const char *name,
                                         manifest_kind kind, char *error, size_t error_size);
 void manifest_service_free(manifest_service *service);
+
+/* A pipeline as PUT /v1/pipelines/NAME gives it: {"stages": ["plugin", "plugin:export", ...]}
+ * ("name" optional, as for services), read with the manifest's pipeline keys. NULL with the
+ * message in `error` when it is not valid. */
+manifest_pipeline *manifest_pipeline_read(const char *origin, const unsigned char *text, size_t size, const char *name,
+                                          char *error, size_t error_size);
+void manifest_pipeline_free(manifest_pipeline *pipeline);
 
 /* Applies the environment's overrides to a loaded manifest: WASM_TIMEOUT (a duration; replaces
  * `defaults.timeout` for every service whose entry has no limits.timeout of its own) and

@@ -1,4 +1,5 @@
 /* admin_cli_test.c: `wasmhost deploy`, `services`, `rollback` and `rm` against a live `wasmhost serve --state`. */
+#include <libgen.h>
 #include <stdio.h>
 #include <sys/wait.h>
 
@@ -87,6 +88,24 @@ int main(int argc, char **argv)
     r = http("GET", s.public_port, "/color", NULL);
     CHECK(r.status == 404);
     reply_free(&r);
+
+    /* A plugin: deployed with --plugin, listed with "plugin" as its ABI, called, removed. */
+    char examples[4200], copy[4200];
+    snprintf(copy, sizeof copy, "%s", wasmhost);
+    snprintf(examples, sizeof examples, "%s/examples/plugins", dirname(copy));
+    snprintf(command, sizeof command, "deploy %s --plugin up '%s/upper.wasm'", admin, examples);
+    CHECK(run_cli(env, command, out, sizeof out) == 0 && has(out, "deployed up version 1"), "%s", out);
+    r = http_on(NULL, "POST", s.public_port, "/v1/plugins/up/call/process", "abc", 3, NULL);
+    CHECK(r.status == 200 && strcmp(r.body, "ABC") == 0, "%ld %s", r.status, r.body);
+    reply_free(&r);
+    snprintf(command, sizeof command, "services %s", admin);
+    CHECK(run_cli(env, command, out, sizeof out) == 0 && has(out, "plugin") && has(out, "up"), "%s", out);
+    snprintf(command, sizeof command, "deploy %s --plugin --route /x up '%s/upper.wasm'", admin, examples);
+    CHECK(run_cli(env, command, out, sizeof out) == 2 && has(out, "no --route"), "%s", out);
+    snprintf(command, sizeof command, "rm %s up", admin);
+    CHECK(run_cli(env, command, out, sizeof out) == 1 && has(out, "is a plugin"), "%s", out);
+    snprintf(command, sizeof command, "rm %s --plugin up", admin);
+    CHECK(run_cli(env, command, out, sizeof out) == 0 && has(out, "removed up"), "%s", out);
 
     /* Refusals: the server's reason is printed, exit status 1. */
     snprintf(command, sizeof command, "rm %s color", admin);
