@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "json_response.h"
 #include "manifest.h"
 
 #define DEFAULT_ADMIN_ADDRESS "127.0.0.1:8081"
@@ -173,21 +174,6 @@ static bool authorized(const admin *a, const http_request *request)
     return CRYPTO_memcmp(digest, a->token_digest, sizeof digest) == 0;
 }
 
-static void json_response(http_response *response, int status, json_t *body)
-{
-    http_response_init(response, status);
-    if (!body)
-        return;
-    char *text = json_dumps(body, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(body);
-    http_response_add_header(response, "content-type", "application/json");
-    if (text) {
-        http_response_append(response, text, strlen(text));
-        http_response_append(response, "\n", 1);
-    }
-    free(text);
-}
-
 /* Where services and plugins are managed: /v1/services/NAME and /v1/plugins/NAME, each with
  * /rollback. One table, so that both kinds get every endpoint alike. */
 static const struct {
@@ -221,7 +207,7 @@ static int method_not_allowed(http_response *response, const char *allow)
 {
     json_t *reply;
     admin_error(&reply, 405, "method not allowed here: use %s", allow);
-    json_response(response, 405, reply);
+    json_response(response, 405, reply, true);
     http_response_add_header(response, "allow", allow);
     return 405;
 }
@@ -281,7 +267,7 @@ static void dispatch(admin *a, const http_request *request, http_response *respo
                         "/v1/pipelines/NAME)",
                         method, path);
     }
-    json_response(response, status, reply);
+    json_response(response, status, reply, true);
 }
 
 static bool on_headers(void *user, http_request *request, uint64_t *max_body_bytes, http_response *early)
@@ -292,7 +278,7 @@ static bool on_headers(void *user, http_request *request, uint64_t *max_body_byt
         admin_error(&reply, 401,
                     "this admin API needs \"Authorization: Bearer TOKEN\" with the token of "
                     "--admin-token-file");
-        json_response(early, 401, reply);
+        json_response(early, 401, reply, true);
         http_response_add_header(early, "www-authenticate", "Bearer");
         return false;
     }

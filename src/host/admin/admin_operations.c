@@ -47,6 +47,25 @@ static int state_failure(json_t **reply, state_result result, const char *error)
 
 static void load_pipelines(admin *a);
 
+/* The body as compact JSON text (what is stored, and read again by a rollback or a restart with
+ * the same rules), when it is a JSON object; NULL with a 400 in *reply otherwise, `example`
+ * showing what is expected. */
+static char *body_object(const uint8_t *body, size_t size, const char *example, json_t **reply)
+{
+    json_error_t json_error;
+    json_t *parsed = json_loadb((const char *)body, size, JSON_REJECT_DUPLICATES, &json_error);
+    if (!parsed) {
+        admin_error(reply, 400, "the body is not valid JSON: %s (line %d, column %d)", json_error.text, json_error.line,
+                    json_error.column);
+        return NULL;
+    }
+    char *config = json_is_object(parsed) ? json_dumps(parsed, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(parsed);
+    if (!config)
+        admin_error(reply, 400, "the body must be a JSON object: %s", example);
+    return config;
+}
+
 static bool disk_full(int error_number)
 {
     return error_number == ENOSPC || error_number == EDQUOT || error_number == EFBIG;
@@ -71,6 +90,19 @@ static int other_kind(admin *a, manifest_kind kind, const char *name, json_t **r
         return 0;
     return admin_error(reply, 409, "'%s' is a %s, not a %s: use /v1/%ss/%s", name, kind_name(found), kind_name(kind),
                        kind_name(found), name);
+}
+
+/* 0 when `name` may be changed as a `kind` through the API; else the 409 (a manifest's name, or the
+ * other kind's) in *reply, `instead` saying what to do for a manifest's. */
+static int api_owned(admin *a, manifest_kind kind, const char *name, const char *instead, json_t **reply)
+{
+    service *current = registry_find(a->host.registry, name);
+    bool manifest_owned = current && current->from_manifest;
+    if (current)
+        service_release(current);
+    if (manifest_owned)
+        return admin_error(reply, 409, "%s '%s' comes from the manifest: %s", kind_name(kind), name, instead);
+    return other_kind(a, kind, name, reply);
 }
 
 static json_t *route_list(const service *s)
@@ -183,16 +215,12 @@ int admin_put_service(admin *a, manifest_kind kind, const char *name, const uint
 {
     if (!valid_name(name))
         return bad_name(reply, name);
-    json_error_t json_error;
-    json_t *parsed = json_loadb((const char *)body, size, JSON_REJECT_DUPLICATES, &json_error);
-    if (!parsed)
-        return admin_error(reply, 400, "the body is not valid JSON: %s (line %d, column %d)", json_error.text,
-                           json_error.line, json_error.column);
-    char *config = json_is_object(parsed) ? json_dumps(parsed, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(parsed);
+    char *config = body_object(body, size,
+                               kind == MANIFEST_PLUGIN ? "{\"module\": \"sha256:...\", ...}"
+                                                       : "{\"module\": \"sha256:...\", \"routes\": [\"/path\"], ...}",
+                               reply);
     if (!config)
-        return admin_error(
-            reply, 400, "the body must be a JSON object: {\"module\": \"sha256:...\", \"routes\": [\"/path\"], ...}");
+        return 400;
     char error[2048];
     /* The stored text is what was read: a later rollback reads it with the same rules. */
     manifest_service *entry = manifest_service_read("request body", (const unsigned char *)config, strlen(config), name,
@@ -265,16 +293,9 @@ static bool rollback_target(const uint8_t *body, size_t size, uint32_t *version,
 /* Under the change lock. */
 static int rollback_locked(admin *a, manifest_kind kind, const char *name, uint32_t wanted, json_t **reply)
 {
-    service *current = registry_find(a->host.registry, name);
-    bool manifest_owned = current && current->from_manifest;
-    if (current)
-        service_release(current);
-    if (manifest_owned)
-        return admin_error(reply, 409, "%s '%s' comes from the manifest: it has no versions to roll back to",
-                           kind_name(kind), name);
-    int conflict = other_kind(a, kind, name, reply);
-    if (conflict)
-        return conflict;
+    int refused = api_owned(a, kind, name, "it has no versions to roll back to", reply);
+    if (refused)
+        return refused;
     uint32_t active = state_active(a->state, name);
     if (!active)
         return admin_error(reply, 404, "no %s '%s' is deployed through the admin API", kind_name(kind), name);
@@ -340,16 +361,9 @@ void admin_rollback_unhealthy(admin *a, service *s, const char *reason)
 
 static int remove_locked(admin *a, manifest_kind kind, const char *name, json_t **reply)
 {
-    service *current = registry_find(a->host.registry, name);
-    bool manifest_owned = current && current->from_manifest;
-    if (current)
-        service_release(current);
-    if (manifest_owned)
-        return admin_error(reply, 409, "%s '%s' comes from the manifest: remove it there and reload (SIGHUP)",
-                           kind_name(kind), name);
-    int conflict = other_kind(a, kind, name, reply);
-    if (conflict)
-        return conflict;
+    int refused = api_owned(a, kind, name, "remove it there and reload (SIGHUP)", reply);
+    if (refused)
+        return refused;
     if (!state_active(a->state, name))
         return admin_error(reply, 404, "no %s '%s' is deployed through the admin API", kind_name(kind), name);
     char error[2048], **orphans;
@@ -559,15 +573,9 @@ int admin_put_pipeline(admin *a, const char *name, const uint8_t *body, size_t s
             "pipeline name '%.80s' is not valid: use 1 to 63 lowercase letters, digits and '-', starting "
             "with a letter or a digit",
             name);
-    json_error_t json_error;
-    json_t *parsed = json_loadb((const char *)body, size, JSON_REJECT_DUPLICATES, &json_error);
-    if (!parsed)
-        return admin_error(reply, 400, "the body is not valid JSON: %s (line %d, column %d)", json_error.text,
-                           json_error.line, json_error.column);
-    char *config = json_is_object(parsed) ? json_dumps(parsed, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(parsed);
+    char *config = body_object(body, size, "{\"stages\": [\"plugin\", \"plugin:export\"]}", reply);
     if (!config)
-        return admin_error(reply, 400, "the body must be a JSON object: {\"stages\": [\"plugin\", \"plugin:export\"]}");
+        return 400;
     char error[2048];
     manifest_pipeline *entry = manifest_pipeline_read("request body", (const unsigned char *)config, strlen(config),
                                                       name, error, sizeof error);

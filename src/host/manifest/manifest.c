@@ -684,13 +684,13 @@ static bool read_route(loader *l, const manifest_node *node, const place *at, ma
                    l->manifest->services[earlier->index].name, earlier->node->line);
 }
 
-static bool read_routes(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+/* Each item of the list `node` (the value of `key`), which must all be single values, through
+ * `read_item` (its index from 0); `entry_word` names an item in messages ("entry #2 of ..."). */
+static bool read_scalars(loader *l, const manifest_node *node, const key_spec *key, const place *at,
+                         const char *entry_word,
+                         bool (*read_item)(loader *, const manifest_node *, size_t, const place *, void *),
+                         void *target)
 {
-    manifest_service *service = target;
-    if (node->count == 0)
-        return fail_at(l, node, "%s: 'routes' is empty: give at least one path (e.g. [/health])", at->owner);
-    if (!(service->routes = calloc(node->count, sizeof *service->routes)))
-        return out_of_memory(l);
     for (size_t i = 0; i < node->count; i++) {
         const manifest_node *item = node->items[i];
         if (!count_value(l, item))
@@ -698,13 +698,30 @@ static bool read_routes(loader *l, const manifest_node *node, const key_spec *ke
         if (item->kind != MANIFEST_SCALAR) {
             char where[PLACE_SIZE], entry[PLACE_SIZE + 32];
             key_place(at, key->name, where, sizeof where);
-            snprintf(entry, sizeof entry, "entry #%zu of %s", i + 1, where);
+            snprintf(entry, sizeof entry, "%s #%zu of %s", entry_word, i + 1, where);
             return wrong_shape(l, item, entry, shape_words[MANIFEST_SCALAR]);
         }
-        if (!read_route(l, item, at, service, (size_t)(service - l->manifest->services)))
+        if (!read_item(l, item, i, at, target))
             return false;
     }
     return true;
+}
+
+static bool read_route_item(loader *l, const manifest_node *item, size_t index, const place *at, void *target)
+{
+    (void)index;
+    manifest_service *service = target;
+    return read_route(l, item, at, service, (size_t)(service - l->manifest->services));
+}
+
+static bool read_routes(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    manifest_service *service = target;
+    if (node->count == 0)
+        return fail_at(l, node, "%s: 'routes' is empty: give at least one path (e.g. [/health])", at->owner);
+    if (!(service->routes = calloc(node->count, sizeof *service->routes)))
+        return out_of_memory(l);
+    return read_scalars(l, node, key, at, "entry", read_route_item, service);
 }
 
 /* One NAME: value of env; `names` holds the names before it. */
@@ -834,6 +851,15 @@ static bool read_pipeline_name(loader *l, const manifest_node *node, const key_s
     return (pipeline->name = strdup(node->text)) != NULL || out_of_memory(l);
 }
 
+static bool read_stage_item(loader *l, const manifest_node *item, size_t index, const place *at, void *target)
+{
+    manifest_pipeline *pipeline = target;
+    const char *problem = stage_problem(item->text);
+    if (problem)
+        return fail_at(l, item, "%s: stage #%zu '%.100s' %s", at->owner, index + 1, item->text, problem);
+    return (pipeline->stages[pipeline->stage_count++] = strdup(item->text)) != NULL || out_of_memory(l);
+}
+
 static bool read_stages(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
 {
     manifest_pipeline *pipeline = target;
@@ -841,23 +867,7 @@ static bool read_stages(loader *l, const manifest_node *node, const key_spec *ke
         return fail_at(l, node, "%s: 'stages' is empty: list the plugins to call in turn", at->owner);
     if (!(pipeline->stages = calloc(node->count, sizeof *pipeline->stages)))
         return out_of_memory(l);
-    for (size_t i = 0; i < node->count; i++) {
-        const manifest_node *item = node->items[i];
-        if (!count_value(l, item))
-            return false;
-        if (item->kind != MANIFEST_SCALAR) {
-            char where[PLACE_SIZE], entry[PLACE_SIZE + 32];
-            key_place(at, key->name, where, sizeof where);
-            snprintf(entry, sizeof entry, "stage #%zu of %s", i + 1, where);
-            return wrong_shape(l, item, entry, shape_words[MANIFEST_SCALAR]);
-        }
-        const char *problem = stage_problem(item->text);
-        if (problem)
-            return fail_at(l, item, "%s: stage #%zu '%.100s' %s", at->owner, i + 1, item->text, problem);
-        if (!(pipeline->stages[pipeline->stage_count++] = strdup(item->text)))
-            return out_of_memory(l);
-    }
-    return true;
+    return read_scalars(l, node, key, at, "stage", read_stage_item, pipeline);
 }
 
 static bool read_pipelines(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_response.h"
 #include "services.h"
 
 /* The endpoints, one row each: how a path is recognised and what answers it on a worker. */
@@ -81,19 +82,6 @@ static service *find_plugin(plugin_endpoints *e, const char *name)
     return s;
 }
 
-static void json_answer(http_response *response, int status, json_t *body)
-{
-    http_response_init(response, status);
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    http_response_add_header(response, "content-type", "application/json");
-    if (text) {
-        http_response_append(response, text, strlen(text));
-        http_response_append(response, "\n", 1);
-    }
-    free(text);
-}
-
 static void json_error(http_response *response, int status, const http_request *request, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
 static void json_error(http_response *response, int status, const http_request *request, const char *format, ...)
@@ -106,7 +94,7 @@ static void json_error(http_response *response, int status, const http_request *
     json_t *body = json_object();
     json_object_set_new(body, "error", json_stringn_nocheck(message, strlen(message)));
     json_object_set_new(body, "request_id", json_string(request->request_id));
-    json_answer(response, status, body);
+    json_response(response, status, body, false);
 }
 
 bool plugin_endpoint_headers(plugin_endpoints *e, http_request *request, uint64_t *max_body_bytes, http_response *early)
@@ -246,10 +234,11 @@ static void answer_execute(plugin_endpoints *e, const http_request *request, htt
                     json_error(response, 502, request, "the output of '%s' is not UTF-8 text (%zu bytes)", export_name,
                                output.size);
                 } else {
-                    json_answer(response, 200,
-                                json_pack("{s:o,s:I,s:I}", "result", result, "execution_time",
-                                          (json_int_t)(elapsed_us / 1000), "execution_time_us",
-                                          (json_int_t)elapsed_us));
+                    json_response(response, 200,
+                                  json_pack("{s:o,s:I,s:I}", "result", result, "execution_time",
+                                            (json_int_t)(elapsed_us / 1000), "execution_time_us",
+                                            (json_int_t)elapsed_us),
+                                  false);
                 }
                 wasm_byte_vec_delete(&output);
             }
@@ -389,7 +378,7 @@ static void answer_predict(plugin_endpoints *e, const endpoint_target *target, c
                 json_object_set_new(result, "output", float_array((const uint8_t *)output.data, outputs));
             }
             json_object_set_new(result, "execution_time_us", json_integer((json_int_t)elapsed_us));
-            json_answer(response, 200, result);
+            json_response(response, 200, result, false);
             wasm_byte_vec_delete(&output);
         }
     }
@@ -445,7 +434,7 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
             json_object_set_new(failure, "stage", json_integer((json_int_t)i));
             json_object_set_new(failure, "plugin", json_string(stage->plugin));
             json_object_set_new(failure, "request_id", json_string(request->request_id));
-            json_answer(response, status, failure);
+            json_response(response, status, failure, false);
             wasm_byte_vec_delete(&data);
             pipeline_release(p);
             return;

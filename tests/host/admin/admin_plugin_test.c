@@ -9,6 +9,14 @@ static char examples[4200]; /* build/examples/plugins */
 
 static bool contains(const reply *r, const char *text) { return r->body && strstr(r->body, text); }
 
+/* A reply's status, the reply freed. */
+static long status_of(reply r)
+{
+    long status = r.status;
+    reply_free(&r);
+    return status;
+}
+
 static reply post(const served *s, const char *path, const char *body)
 {
     return http_on(NULL, "POST", s->public_port, path, body, strlen(body), NULL);
@@ -134,16 +142,18 @@ static void test_pipelines(served *s)
     CHECK(r.status == 200 && contains(&r, "\"words\":3"), "%ld %s", r.status, r.body);
     reply_free(&r);
     /* Through the API: a stage that fails answers 422 with its index; one that is missing, 404. */
-    CHECK(http("PUT", s->admin_port, "/v1/pipelines/fragile", "{\"stages\": [\"upper\", \"moody\"]}").status == 200);
+    CHECK(status_of(http("PUT", s->admin_port, "/v1/pipelines/fragile", "{\"stages\": [\"upper\", \"moody\"]}")) ==
+          200);
     r = post(s, "/v1/pipelines/fragile/run", "trap"); /* upper makes it "TRAP": moody echoes it */
     CHECK(r.status == 200 && strcmp(r.body, "TRAP") == 0, "%s", r.body);
     reply_free(&r);
-    CHECK(http("PUT", s->admin_port, "/v1/pipelines/fragile", "{\"stages\": [\"moody\", \"upper\"]}").status == 200);
+    CHECK(status_of(http("PUT", s->admin_port, "/v1/pipelines/fragile", "{\"stages\": [\"moody\", \"upper\"]}")) ==
+          200);
     r = post(s, "/v1/pipelines/fragile/run", "fail");
     CHECK(r.status == 422 && contains(&r, "\"stage\":0") && contains(&r, "\"plugin\":\"moody\""), "%ld %s", r.status,
           r.body);
     reply_free(&r);
-    CHECK(http("PUT", s->admin_port, "/v1/pipelines/gap", "{\"stages\": [\"upper\", \"ghost\"]}").status == 200);
+    CHECK(status_of(http("PUT", s->admin_port, "/v1/pipelines/gap", "{\"stages\": [\"upper\", \"ghost\"]}")) == 200);
     r = post(s, "/v1/pipelines/gap/run", "x");
     CHECK(r.status == 404 && contains(&r, "\"stage\":1") && contains(&r, "no plugin 'ghost'"), "%s", r.body);
     reply_free(&r);
@@ -156,7 +166,7 @@ static void test_pipelines(served *s)
     r = http("GET", s->admin_port, "/v1/pipelines", NULL);
     CHECK(r.status == 200 && contains(&r, "fragile") && contains(&r, "shout-count"), "%s", r.body);
     reply_free(&r);
-    CHECK(http("DELETE", s->admin_port, "/v1/pipelines/gap", NULL).status == 204);
+    CHECK(status_of(http("DELETE", s->admin_port, "/v1/pipelines/gap", NULL)) == 204);
     r = post(s, "/v1/pipelines/gap/run", "x");
     CHECK(r.status == 404 && contains(&r, "no pipeline"), "%s", r.body);
     reply_free(&r);
@@ -173,7 +183,7 @@ static void test_api_plugins(served *s, const char *state)
     r = post(s, "/v1/plugins/scrub/call/process", "abc");
     CHECK(r.status == 200 && strcmp(r.body, "ABC") == 0, "the new version at once: '%s'", r.body);
     reply_free(&r);
-    CHECK(http("POST", s->admin_port, "/v1/plugins/scrub/rollback", NULL).status == 200);
+    CHECK(status_of(http("POST", s->admin_port, "/v1/plugins/scrub/rollback", NULL)) == 200);
     r = post(s, "/v1/plugins/scrub/call/process", "abc");
     CHECK(r.status == 200 && strcmp(r.body, "abc") == 0, "rolled back to redact: '%s'", r.body);
     reply_free(&r);
