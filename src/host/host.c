@@ -528,8 +528,14 @@ host *host_start(const host_options *options, char *error, size_t error_size)
     }
     if (!(h->workers = workers_start(worker_count, error, error_size)))
         goto failed;
-    h->endpoints = (plugin_endpoints){
-        h->registry, h->pipelines, h->workers, h->log, options->limits.max_body_bytes, plugin_answered, h};
+    h->endpoints = (plugin_endpoints){.registry = h->registry,
+                                      .pipelines = h->pipelines,
+                                      .workers = h->workers,
+                                      .log = h->log,
+                                      .metrics = h->metrics,
+                                      .default_max_body_bytes = options->limits.max_body_bytes,
+                                      .answered = plugin_answered,
+                                      .answered_user = h};
     server_callbacks callbacks = {
         .user = h, .on_headers = on_headers, .on_request = on_request, .on_response = on_response};
     h->server = server_start(address, port, (int)options->loops, &options->limits, &callbacks, error, error_size);

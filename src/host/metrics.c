@@ -21,9 +21,18 @@ typedef struct change_counters {
     struct change_counters *next;
 } change_counters;
 
+/* The latency of one stage of one pipeline (with the plugin that ran it). */
+typedef struct stage_metrics {
+    char *pipeline, *plugin;
+    size_t stage;
+    metrics_latency latency;
+    struct stage_metrics *next;
+} stage_metrics;
+
 struct metrics {
     pthread_mutex_t lock; /* guards the lists and the change counts; the request counters are atomics */
     service_metrics *services;
+    stage_metrics *stages;
     change_counters *changes;
     service_metrics host; /* requests the host answered itself */
     _Atomic uint64_t reloads, reload_failures;
@@ -50,6 +59,13 @@ void metrics_free(metrics *m)
         free(s->name);
         free(s);
     }
+    stage_metrics *next_stage;
+    for (stage_metrics *stage = m->stages; stage; stage = next_stage) {
+        next_stage = stage->next;
+        free(stage->pipeline);
+        free(stage->plugin);
+        free(stage);
+    }
     change_counters *next_change;
     for (change_counters *c = m->changes; c; c = next_change) {
         next_change = c->next;
@@ -66,8 +82,8 @@ static void reset_counters(service_metrics *s, uint32_t version)
     for (size_t i = 0; i < 600; i++)
         atomic_store_explicit(&s->requests_by_status[i], 0, RELAXED);
     for (size_t i = 0; i < METRICS_LATENCY_BUCKETS; i++)
-        atomic_store_explicit(&s->latency_buckets[i], 0, RELAXED);
-    _Atomic uint64_t *counters[] = {&s->latency_sum_us, &s->traps,         &s->timeouts,          &s->memory_exceeded,
+        atomic_store_explicit(&s->latency.buckets[i], 0, RELAXED);
+    _Atomic uint64_t *counters[] = {&s->latency.sum_us, &s->traps,         &s->timeouts,          &s->memory_exceeded,
                                     &s->fuel_exhausted, &s->bad_responses, &s->instances_created, &s->queued};
     for (size_t i = 0; i < sizeof counters / sizeof *counters; i++)
         atomic_store_explicit(counters[i], 0, RELAXED);
@@ -117,18 +133,50 @@ service_metrics *metrics_service(metrics *m, const char *name, uint32_t version)
 
 void metrics_service_release(service_metrics *s) { atomic_fetch_sub(&s->users, 1); }
 
+static void latency_record(metrics_latency *latency, uint64_t duration_ns)
+{
+    uint64_t us = duration_ns / 1000;
+    size_t bucket = 0;
+    while (bucket < METRICS_LATENCY_BUCKETS - 1 && us > latency_bounds_us[bucket])
+        bucket++;
+    atomic_fetch_add_explicit(&latency->buckets[bucket], 1, RELAXED);
+    atomic_fetch_add_explicit(&latency->sum_us, us, RELAXED);
+}
+
 void metrics_record_request(metrics *m, service_metrics *service, int status, uint64_t duration_ns)
 {
     service_metrics *s = service ? service : &m->host;
     if (status < 100 || status > 599)
         status = 599;
     atomic_fetch_add_explicit(&s->requests_by_status[status], 1, RELAXED);
-    uint64_t us = duration_ns / 1000;
-    size_t bucket = 0;
-    while (bucket < METRICS_LATENCY_BUCKETS - 1 && us > latency_bounds_us[bucket])
-        bucket++;
-    atomic_fetch_add_explicit(&s->latency_buckets[bucket], 1, RELAXED);
-    atomic_fetch_add_explicit(&s->latency_sum_us, us, RELAXED);
+    latency_record(&s->latency, duration_ns);
+}
+
+void metrics_record_stage(metrics *m, const char *pipeline, size_t stage, const char *plugin, uint64_t duration_ns)
+{
+    pthread_mutex_lock(&m->lock);
+    stage_metrics *found = m->stages, *last = NULL;
+    for (; found; last = found, found = found->next)
+        if (found->stage == stage && strcmp(found->pipeline, pipeline) == 0 && strcmp(found->plugin, plugin) == 0)
+            break;
+    if (!found && (found = calloc(1, sizeof *found)) != NULL) {
+        found->pipeline = strdup(pipeline);
+        found->plugin = strdup(plugin);
+        found->stage = stage;
+        if (!found->pipeline || !found->plugin) {
+            free(found->pipeline);
+            free(found->plugin);
+            free(found);
+            found = NULL;
+        } else if (last) {
+            last->next = found;
+        } else {
+            m->stages = found;
+        }
+    }
+    if (found)
+        latency_record(&found->latency, duration_ns);
+    pthread_mutex_unlock(&m->lock);
 }
 
 void metrics_record_reload(metrics *m, bool succeeded)
@@ -233,24 +281,44 @@ static void render_requests(text *t, service_metrics *s)
     }
 }
 
-static void render_latency(text *t, service_metrics *s)
+/* A histogram's series: `labels` (already written label pairs, without braces) on each. */
+static void render_histogram(text *t, const char *family, const char *labels, const metrics_latency *latency)
 {
     uint64_t cumulative = 0;
     for (size_t b = 0; b < METRICS_LATENCY_BUCKETS; b++) {
-        cumulative += load(&s->latency_buckets[b]);
-        text_printf(t, "wasmhost_request_duration_seconds_bucket{");
-        text_service(t, s);
+        cumulative += load((_Atomic uint64_t *)&latency->buckets[b]);
         if (b < METRICS_LATENCY_BUCKETS - 1)
-            text_printf(t, ",le=\"%g\"} %llu\n", latency_bounds_us[b] / 1e6, (unsigned long long)cumulative);
+            text_printf(t, "%s_bucket{%s,le=\"%g\"} %llu\n", family, labels, latency_bounds_us[b] / 1e6,
+                        (unsigned long long)cumulative);
         else
-            text_printf(t, ",le=\"+Inf\"} %llu\n", (unsigned long long)cumulative);
+            text_printf(t, "%s_bucket{%s,le=\"+Inf\"} %llu\n", family, labels, (unsigned long long)cumulative);
     }
-    text_printf(t, "wasmhost_request_duration_seconds_sum{");
-    text_service(t, s);
-    text_printf(t, "} %.6f\n", load(&s->latency_sum_us) / 1e6);
-    text_printf(t, "wasmhost_request_duration_seconds_count{");
-    text_service(t, s);
-    text_printf(t, "} %llu\n", (unsigned long long)cumulative);
+    text_printf(t, "%s_sum{%s} %.6f\n", family, labels, load((_Atomic uint64_t *)&latency->sum_us) / 1e6);
+    text_printf(t, "%s_count{%s} %llu\n", family, labels, (unsigned long long)cumulative);
+}
+
+static void render_latency(text *t, service_metrics *s)
+{
+    text labels = {0};
+    text_service(&labels, s);
+    if (!labels.failed)
+        render_histogram(t, "wasmhost_request_duration_seconds", labels.data, &s->latency);
+    t->failed |= labels.failed;
+    free(labels.data);
+}
+
+static void render_stage(text *t, stage_metrics *stage)
+{
+    text labels = {0};
+    text_printf(&labels, "pipeline=\"");
+    text_label(&labels, stage->pipeline);
+    text_printf(&labels, "\",stage=\"%zu\",plugin=\"", stage->stage);
+    text_label(&labels, stage->plugin);
+    text_printf(&labels, "\"");
+    if (!labels.failed)
+        render_histogram(t, "wasmhost_pipeline_stage_duration_seconds", labels.data, &stage->latency);
+    t->failed |= labels.failed;
+    free(labels.data);
 }
 
 /* One counter family over every service. */
@@ -316,6 +384,11 @@ char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
                            offsetof(service_metrics, bad_responses));
     render_service_counter(&t, m, "wasmhost_instances_created_total", "WebAssembly instances created.",
                            offsetof(service_metrics, instances_created));
+    text_printf(&t, "# HELP wasmhost_pipeline_stage_duration_seconds Time each stage of a pipeline run took, by "
+                    "pipeline, stage (from 0) and plugin.\n"
+                    "# TYPE wasmhost_pipeline_stage_duration_seconds histogram\n");
+    for (stage_metrics *stage = m->stages; stage; stage = stage->next)
+        render_stage(&t, stage);
     render_change_counter(&t, m, "wasmhost_deploys_total", "Versions deployed through the admin API.", METRICS_DEPLOY);
     render_change_counter(&t, m, "wasmhost_rollbacks_total",
                           "Rollbacks to an earlier version: asked for, or automatic (health policy).",

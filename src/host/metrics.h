@@ -9,6 +9,12 @@
 /* Latency buckets (seconds) of wasmhost_request_duration_seconds. */
 #define METRICS_LATENCY_BUCKETS 14
 
+/* A latency histogram: counts by bucket and the sum, in microseconds. */
+typedef struct metrics_latency {
+    _Atomic uint64_t buckets[METRICS_LATENCY_BUCKETS];
+    _Atomic uint64_t sum_us;
+} metrics_latency;
+
 /* The counters of one version of one service: they outlive reloads and removals (looked up by
  * name and version), so a version loaded again keeps counting where it was. Updated with relaxed
  * atomics from any thread. Never freed before the metrics, but recycled: a name keeps the
@@ -21,8 +27,7 @@ typedef struct service_metrics {
     uint32_t version;
     _Atomic uint32_t users;                   /* services (versions loaded) counting here */
     _Atomic uint64_t requests_by_status[600]; /* index: the status code (100..599) */
-    _Atomic uint64_t latency_buckets[METRICS_LATENCY_BUCKETS];
-    _Atomic uint64_t latency_sum_us;
+    metrics_latency latency;
     _Atomic int64_t in_flight;
     _Atomic uint64_t traps, timeouts, memory_exceeded, fuel_exhausted, bad_responses;
     _Atomic uint64_t instances_created;
@@ -46,6 +51,11 @@ void metrics_service_release(service_metrics *service);
 void metrics_record_request(metrics *metrics, service_metrics *service, int status, uint64_t duration_ns);
 /* Host-wide gauges and counters. */
 void metrics_record_reload(metrics *metrics, bool succeeded);
+
+/* One stage of a pipeline run: its latency in wasmhost_pipeline_stage_duration_seconds{pipeline,
+ * stage, plugin}. */
+void metrics_record_stage(metrics *metrics, const char *pipeline, size_t stage, const char *plugin,
+                          uint64_t duration_ns);
 
 /* What the admin API (or the health policy) did to a service, counted per service name. */
 typedef enum metrics_change { METRICS_DEPLOY, METRICS_ROLLBACK, METRICS_REMOVAL } metrics_change;

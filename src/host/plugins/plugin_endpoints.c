@@ -1,4 +1,4 @@
-/* plugin_endpoints.c: the public listener's plugin endpoints: calls, POST /wasm/execute, model predictions, pipeline runs. */
+/* plugin_endpoints.c: the public listener's plugin endpoints: calls, POST /wasm/execute, model predictions, pipeline runs (streams: streams.c). */
 #include "plugin_endpoints.h"
 
 #include <jansson.h>
@@ -9,6 +9,7 @@
 
 #include "json_response.h"
 #include "services.h"
+#include "streams.h"
 
 /* The endpoints, one row each: how a path is recognised and what answers it on a worker. */
 typedef enum endpoint_kind { ENDPOINT_CALL, ENDPOINT_EXECUTE, ENDPOINT_PREDICT, ENDPOINT_PIPELINE } endpoint_kind;
@@ -64,6 +65,8 @@ static bool parse_path(const char *path, endpoint_target *out)
 
 bool plugin_endpoint_match(const char *path)
 {
+    if (stream_endpoint_match(path))
+        return true;
     endpoint_target target;
     for (size_t i = 0; i < sizeof endpoint_paths / sizeof *endpoint_paths; i++)
         if (strncmp(path, endpoint_paths[i].prefix, strlen(endpoint_paths[i].prefix)) == 0)
@@ -71,8 +74,7 @@ bool plugin_endpoint_match(const char *path)
     return false;
 }
 
-/* The plugin called `name` now (retained), or NULL when there is none (or a service has the name). */
-static service *find_plugin(plugin_endpoints *e, const char *name)
+service *plugin_endpoint_find(plugin_endpoints *e, const char *name)
 {
     service *s = registry_find(e->registry, name);
     if (s && s->kind != MANIFEST_PLUGIN) {
@@ -105,10 +107,12 @@ bool plugin_endpoint_headers(plugin_endpoints *e, http_request *request, uint64_
         http_response_add_header(early, "allow", "POST");
         return false;
     }
+    if (stream_endpoint_match(request->path))
+        return stream_endpoint_headers(e, request, early);
     *max_body_bytes = e->default_max_body_bytes;
     endpoint_target target;
     if (parse_path(request->path, &target) && target.kind != ENDPOINT_EXECUTE && target.kind != ENDPOINT_PIPELINE) {
-        service *plugin = find_plugin(e, target.name);
+        service *plugin = plugin_endpoint_find(e, target.name);
         if (plugin) {
             *max_body_bytes = plugin->max_body_bytes;
             request->route = plugin->metrics; /* lives as long as the host: safe for on_response */
@@ -127,8 +131,7 @@ static uint64_t now_ns(void)
     return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
-/* The status a failed call answers, counted in the plugin's metrics; its message into `message`. */
-static int failure_status(service *plugin, const wasm_trap_t *trap, char *message, size_t size)
+int plugin_endpoint_failure(service *plugin, const wasm_trap_t *trap, char *message, size_t size)
 {
     wasm_byte_vec_t text;
     wh_trap_format(trap, &text);
@@ -167,7 +170,7 @@ static wasm_trap_t *call(plugin_endpoints *e, service *plugin, const char *expor
 static void answer_call(plugin_endpoints *e, const endpoint_target *target, const http_request *request,
                         http_response *response)
 {
-    service *plugin = find_plugin(e, target->name);
+    service *plugin = plugin_endpoint_find(e, target->name);
     if (!plugin)
         return json_error(response, 404, request, "no plugin '%s'", target->name);
     if (!wh_plugin_has_export(plugin->plugin, target->export_name)) {
@@ -178,7 +181,7 @@ static void answer_call(plugin_endpoints *e, const endpoint_target *target, cons
         wasm_trap_t *trap = call(e, plugin, target->export_name, request->body, request->body_length, &output, request);
         if (trap) {
             char message[768];
-            int status = failure_status(plugin, trap, message, sizeof message);
+            int status = plugin_endpoint_failure(plugin, trap, message, sizeof message);
             wasm_trap_delete(trap);
             access_log_event(e->log, "error", plugin->name, request->request_id, "%s: %s", target->export_name,
                              message);
@@ -209,7 +212,7 @@ static void answer_execute(plugin_endpoints *e, const http_request *request, htt
                    "the body must be {\"service_id\": \"<plugin>\", \"data\": \"<text>\"} (and optionally "
                    "\"function\": \"<export>\")");
     else {
-        service *plugin = find_plugin(e, id);
+        service *plugin = plugin_endpoint_find(e, id);
         const char *export_name = function ? json_string_value(function) : "handle_request";
         if (!plugin) {
             json_error(response, 404, request, "no plugin '%s'", id);
@@ -223,7 +226,7 @@ static void answer_execute(plugin_endpoints *e, const http_request *request, htt
             uint64_t elapsed_us = (now_ns() - start) / 1000;
             if (trap) {
                 char message[768];
-                int status = failure_status(plugin, trap, message, sizeof message);
+                int status = plugin_endpoint_failure(plugin, trap, message, sizeof message);
                 wasm_trap_delete(trap);
                 access_log_event(e->log, "error", plugin->name, request->request_id, "%s: %s", export_name, message);
                 json_error(response, status, request, "%s", message);
@@ -258,7 +261,7 @@ static bool model_sizes(plugin_endpoints *e, service *model, const http_request 
     wasm_byte_vec_t output;
     wasm_trap_t *trap = call(e, model, "info", NULL, 0, &output, request);
     if (trap) {
-        failure_status(model, trap, message, size);
+        plugin_endpoint_failure(model, trap, message, size);
         wasm_trap_delete(trap);
         return false;
     }
@@ -336,7 +339,7 @@ static json_t *float_array(const uint8_t *bytes, size_t count)
 static void answer_predict(plugin_endpoints *e, const endpoint_target *target, const http_request *request,
                            http_response *response)
 {
-    service *model = find_plugin(e, target->name);
+    service *model = plugin_endpoint_find(e, target->name);
     if (!model)
         return json_error(response, 404, request, "no model '%s'", target->name);
     char message[768];
@@ -360,7 +363,7 @@ static void answer_predict(plugin_endpoints *e, const endpoint_target *target, c
         wasm_trap_t *trap = call(e, model, "predict", vectors, count * inputs * 4, &output, request);
         uint64_t elapsed_us = (now_ns() - start) / 1000;
         if (trap) {
-            int status = failure_status(model, trap, message, sizeof message);
+            int status = plugin_endpoint_failure(model, trap, message, sizeof message);
             wasm_trap_delete(trap);
             json_error(response, status, request, "%s", message);
         } else if (output.size != count * outputs * 4) {
@@ -401,7 +404,7 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
     size_t size = request->body_length;
     for (size_t i = 0; i < p->stage_count; i++) {
         const pipeline_stage *stage = &p->stages[i];
-        service *plugin = find_plugin(e, stage->plugin);
+        service *plugin = plugin_endpoint_find(e, stage->plugin);
         json_t *failure = NULL;
         int status = 422;
         wasm_byte_vec_t output = {0};
@@ -417,10 +420,12 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
                      stage->export_name);
             failure = json_pack("{s:s}", "error", message);
         } else {
+            uint64_t start = now_ns();
             wasm_trap_t *trap = call(e, plugin, stage->export_name, input, size, &output, request);
+            metrics_record_stage(e->metrics, p->name, i, stage->plugin, now_ns() - start);
             if (trap) {
                 char message[768];
-                failure_status(plugin, trap, message, sizeof message);
+                plugin_endpoint_failure(plugin, trap, message, sizeof message);
                 wasm_trap_delete(trap);
                 failure = json_object();
                 json_object_set_new(failure, "error", json_stringn_nocheck(message, strlen(message)));
@@ -484,6 +489,10 @@ static void endpoint_finish(job *base)
 
 void plugin_endpoint_request(plugin_endpoints *e, server_exchange *exchange, http_request *request)
 {
+    if (request->stream) {
+        stream_endpoint_request(e, exchange, request);
+        return;
+    }
     http_response response;
     endpoint_job *j = calloc(1, sizeof *j);
     if (!j) {
@@ -500,7 +509,7 @@ void plugin_endpoint_request(plugin_endpoints *e, server_exchange *exchange, htt
         return;
     }
     if (j->target.kind == ENDPOINT_CALL || j->target.kind == ENDPOINT_PREDICT)
-        j->base.service = find_plugin(e, j->target.name); /* its concurrency limit; NULL: answered 404 */
+        j->base.service = plugin_endpoint_find(e, j->target.name); /* its concurrency limit; NULL: answered 404 */
     j->base.run = endpoint_run;
     j->base.finish = endpoint_finish;
     j->endpoints = e;

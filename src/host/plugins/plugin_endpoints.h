@@ -7,6 +7,7 @@
 
 #include "access_log.h"
 #include "http_message.h"
+#include "metrics.h"
 #include "pipelines.h"
 #include "registry.h"
 #include "server.h"
@@ -25,6 +26,7 @@ typedef struct plugin_endpoints {
     pipeline_set *pipelines;
     workers *workers;
     access_log *log;
+    metrics *metrics; /* each pipeline stage's latency */
     uint64_t default_max_body_bytes;
     /* Each call's outcome as a status, for the plugin's health policy (NULL: none). */
     void (*answered)(void *user, service *plugin, int status);
@@ -32,13 +34,19 @@ typedef struct plugin_endpoints {
 } plugin_endpoints;
 
 /* Whether `path` is one of them: /v1/plugins/NAME/call/EXPORT, /wasm/execute,
- * /v1/models/NAME/predict, /v1/pipelines/NAME/run. */
+ * /v1/models/NAME/predict, /v1/pipelines/NAME/run, and the streams of streams.h. */
 bool plugin_endpoint_match(const char *path);
 /* On the loop, after the headers: the body limit, and request->route set to the plugin's metrics
  * when the path names one. False with `early` set (405) when the method is not POST. */
 bool plugin_endpoint_headers(plugin_endpoints *endpoints, http_request *request, uint64_t *max_body_bytes,
                              http_response *early);
-/* On the loop, with the whole body: answers `exchange` from a worker. */
+/* On the loop, with the whole body (a stream's: after its headers): answers `exchange` from a worker. */
 void plugin_endpoint_request(plugin_endpoints *endpoints, server_exchange *exchange, http_request *request);
+
+/* The plugin called `name` now (retained), or NULL when there is none (or a service has the name). */
+service *plugin_endpoint_find(plugin_endpoints *endpoints, const char *name);
+/* The status a failed call answers (500, 504 for the timeout), counted in the plugin's metrics;
+ * the trap's text into `message`. */
+int plugin_endpoint_failure(service *plugin, const wasm_trap_t *trap, char *message, size_t size);
 
 #endif

@@ -267,6 +267,9 @@ int main(int argc, char **argv)
         reply r = http("GET", s.public_port, "/metrics", NULL);
         CHECK(contains(&r, "wasmhost_requests_total{service=\"upper\",version=\"1\",code=\"200\"}"), "plugin metrics");
         CHECK(contains(&r, "wasmhost_timeouts_total{service=\"moody\",version=\"1\"} 1"));
+        CHECK(contains(&r, "wasmhost_pipeline_stage_duration_seconds_count{pipeline=\"shout-count\",stage=\"1\","
+                           "plugin=\"wordcount\"} 1"),
+              "per-stage latency");
         reply_free(&r);
     }
     CHECK(served_stop(&s, false) == 0);
