@@ -467,6 +467,27 @@ static bool listen_address(const host_options *options, const manifest *m, char 
     return true;
 }
 
+/* The admin API on the host's registry, cache, metrics and log (--state). */
+static admin *open_admin(host *h, const host_options *options, char *error, size_t error_size)
+{
+    admin_options settings = {
+        .state_dir = options->state_dir,
+        .listen = options->admin_listen,
+        .token_file = options->admin_token_file,
+        .max_module_bytes = options->admin_max_module_bytes,
+    };
+    admin_host parts = {
+        .registry = h->registry,
+        .pipelines = h->pipelines,
+        .cache = h->cache,
+        .metrics = h->metrics,
+        .log = h->log,
+        .defaults = &h->defaults,
+        .service_log = {log_guest_stderr, h},
+    };
+    return admin_open(&settings, &parts, error, error_size);
+}
+
 host *host_start(const host_options *options, char *error, size_t error_size)
 {
     host *h = calloc(1, sizeof *h);
@@ -514,18 +535,8 @@ host *host_start(const host_options *options, char *error, size_t error_size)
         snprintf(error, error_size, "out of memory");
         goto failed;
     }
-    if (options->state_dir) {
-        admin_options admin_settings = {
-            .state_dir = options->state_dir,
-            .listen = options->admin_listen,
-            .token_file = options->admin_token_file,
-            .max_module_bytes = options->admin_max_module_bytes,
-        };
-        admin_host parts = {h->registry,  h->pipelines,         h->cache, h->metrics, h->log,
-                            &h->defaults, {log_guest_stderr, h}};
-        if (!(h->admin = admin_open(&admin_settings, &parts, error, error_size)))
-            goto failed;
-    }
+    if (options->state_dir && !(h->admin = open_admin(h, options, error, error_size)))
+        goto failed;
     if (!(h->workers = workers_start(worker_count, error, error_size)))
         goto failed;
     h->endpoints = (plugin_endpoints){.registry = h->registry,
