@@ -4,8 +4,9 @@
  * each input, and the modules and folders the seeds name (empty files: manifest_load checks that
  * they exist, it does not load them). Invariants, each an abort() (besides ASan, UBSan and
  * LeakSanitizer): an input gives a manifest or an error "FILE:LINE:COLUMN: message" (line and
- * column from 1) or "FILE: message"; a manifest has at least one service, each with a name, an
- * absolute module path and at least one route starting with '/'.
+ * column from 1) or "FILE: message"; a manifest has at least one service or plugin, each with a
+ * name and an absolute module path; a service has at least one route starting with '/', a plugin
+ * none; a pipeline has a name and at least one stage naming a plugin.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -80,18 +81,27 @@ static void manifest_fuzz_setup(void)
 static void manifest_fuzz_check(const manifest *m)
 {
     if (m->service_count == 0)
-        manifest_fuzz_fail("a manifest without services", m->path);
+        manifest_fuzz_fail("a manifest without services or plugins", m->path);
     for (size_t i = 0; i < m->service_count; i++) {
         const manifest_service *service = &m->services[i];
         if (!service->name || !service->name[0])
             manifest_fuzz_fail("a service without a name", m->path);
         if (!service->module_path || service->module_path[0] != '/')
             manifest_fuzz_fail("a module path that is not absolute", service->name);
-        if (service->route_count == 0)
-            manifest_fuzz_fail("a service without routes", service->name);
+        if ((service->route_count == 0) != (service->kind == MANIFEST_PLUGIN))
+            manifest_fuzz_fail(service->kind == MANIFEST_PLUGIN ? "a plugin with routes" : "a service without routes",
+                               service->name);
         for (size_t r = 0; r < service->route_count; r++)
             if (!service->routes[r].path || service->routes[r].path[0] != '/')
                 manifest_fuzz_fail("a route that does not start with '/'", service->name);
+    }
+    for (size_t i = 0; i < m->pipeline_count; i++) {
+        const manifest_pipeline *pipeline = &m->pipelines[i];
+        if (!pipeline->name || !pipeline->name[0] || pipeline->stage_count == 0)
+            manifest_fuzz_fail("a pipeline without a name or stages", m->path);
+        for (size_t k = 0; k < pipeline->stage_count; k++)
+            if (!pipeline->stages[k][0] || pipeline->stages[k][0] == ':')
+                manifest_fuzz_fail("a stage that names no plugin", pipeline->name);
     }
 }
 
