@@ -248,6 +248,8 @@ WH_API own wasm_trap_t *wh_call_bytes(const wasm_instance_t *, const char *name,
  * A plugin is a module that follows the bytes-in, bytes-out convention above, loaded once and
  * called any number of times, each call in a fresh store and instance: nothing a call leaves
  * (globals, memory, a trap) reaches the next, the isolation the services of `wasmhost serve` get.
+ * A session (wh_plugin_session_new, below) keeps one instance across its calls instead, for a
+ * plugin that keeps state between the records of a stream.
  * sdk/c/wasmhost_plugin.h writes the plugin's side in C; examples/plugins/ has complete plugins.
  *
  * Loading compiles the module once and checks that it is a plugin. It is refused (NULL, and the
@@ -326,6 +328,25 @@ WH_API bool wh_plugin_has_export(const wh_plugin_t *, const char *name);
  * last error WH_ERROR_NOT_FOUND) and `output` is empty. */
 WH_API own wasm_trap_t *wh_plugin_call(const wh_plugin_t *, const char *name, const wasm_byte_vec_t *input,
                                        own wasm_byte_vec_t *output);
+
+/* A session: one instance of the plugin kept across calls, for a plugin that keeps state between
+ * the records of one stream (counters, windows, dedup): what a call leaves in the instance's
+ * globals and memory, the next call of the same session sees. Each call has the plugin's checks
+ * and limits as wh_plugin_call has (fuel and the timeout are set again for each call; the memory
+ * cap holds for the instance's whole life); the input and output buffers are given back through
+ * wasmhost_free when the plugin exports it (otherwise they stay in the instance's memory, which
+ * then grows with every call up to the memory cap). The instance is made at the first call,
+ * which pays for instantiation within its limits. A call that traps (any code, a plugin error
+ * included) throws the instance away, as it may have stopped half-way through its own
+ * bookkeeping: the next call starts in a fresh instance, with fresh state. A session is used by
+ * one thread at a time; it refers to the plugin, which must outlive it. NULL (WH_ERROR_RESOURCE,
+ * WH_ERROR_INVALID_ARGUMENT) when it cannot be made. */
+typedef struct wh_plugin_session_t wh_plugin_session_t;
+WH_API own wh_plugin_session_t *wh_plugin_session_new(const wh_plugin_t *);
+/* As wh_plugin_call, in the session's instance. */
+WH_API own wasm_trap_t *wh_plugin_session_call(wh_plugin_session_t *, const char *name, const wasm_byte_vec_t *input,
+                                               own wasm_byte_vec_t *output);
+WH_API void wh_plugin_session_delete(own wh_plugin_session_t *);
 
 /* ---- WASI (wasi_snapshot_preview1) ----
  * A WASI context: the arguments, environment, directories and stdio one instance may use. Deny

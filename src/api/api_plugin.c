@@ -1,4 +1,4 @@
-/* api_plugin.c: plugins (wh_plugin_*): the convention checked at load, and each call in a fresh store and instance. */
+/* api_plugin.c: plugins (wh_plugin_*): the convention checked at load, each call in a fresh store and instance, and sessions that keep one instance. */
 #include "api_internal.h"
 #include "wasi.h"
 
@@ -35,6 +35,8 @@ struct wh_plugin_t {
     plugin_import_kind *imports;
     bool uses_wasi;
     uint32_t memory_index, allocate_index;
+    bool releases; /* exports "wasmhost_free": a session gives each call's buffers back */
+    uint32_t release_index;
     bool initializes; /* exports "_initialize" */
     uint32_t initialize_index;
     plugin_export *exports;
@@ -112,6 +114,9 @@ static bool check_exports(wh_plugin_t *plugin, const char *where)
             if (h == 0) {
                 has_allocate = true;
                 plugin->allocate_index = export->index;
+            } else if (h == 1) {
+                plugin->releases = true;
+                plugin->release_index = export->index;
             } else if (h == 2) {
                 plugin->initializes = true;
                 plugin->initialize_index = export->index;
@@ -571,10 +576,10 @@ static wasm_trap_t *finish_trap(const plugin_call *call, const wasm_store_t *sto
     return trap;
 }
 
-/* Instantiates (with imports linked), runs "_initialize" when there is one, and calls `export`. */
-static wasm_trap_t *instantiate_and_call(plugin_call *call, wasm_store_t *store, wasi_context *wasi,
-                                         const eng_extern *imports, const plugin_export *export,
-                                         const wasm_byte_vec_t *input, wasm_byte_vec_t *output)
+/* Instantiates (with imports linked) and runs "_initialize" when there is one; *out is the
+ * instance (the store's) unless it returns a trap. */
+static wasm_trap_t *instantiate(plugin_call *call, wasm_store_t *store, wasi_context *wasi, const eng_extern *imports,
+                                const char *where)
 {
     const wh_plugin_t *plugin = call->plugin;
     eng_instance *instance = NULL;
@@ -584,8 +589,7 @@ static wasm_trap_t *instantiate_and_call(plugin_call *call, wasm_store_t *store,
     if (!error && !trap && wasi)
         error = wasi_bind(wasi, instance);
     if (error) {
-        wasm_trap_t *misuse =
-            api_trap_misuse(NULL, "wh_plugin_call: cannot instantiate the plugin: %s", error->message);
+        wasm_trap_t *misuse = api_trap_misuse(NULL, "%s: cannot instantiate the plugin: %s", where, error->message);
         eng_error_free(error);
         return misuse;
     }
@@ -597,17 +601,42 @@ static wasm_trap_t *instantiate_and_call(plugin_call *call, wasm_store_t *store,
         if ((trap = eng_func_call(store->engine, instance->funcs[plugin->initialize_index], none)))
             return api_trap_from(NULL, trap);
     }
+    return NULL;
+}
+
+/* Calls `export` of the instance `call` holds. `release_buffers`: give the input and output back
+ * through wasmhost_free (an instance that is kept), else they go with the instance. */
+static wasm_trap_t *call_export(plugin_call *call, wasm_store_t *store, const plugin_export *export,
+                                const wasm_byte_vec_t *input, wasm_byte_vec_t *output, bool release_buffers,
+                                const char *where)
+{
+    const wh_plugin_t *plugin = call->plugin;
+    eng_instance *instance = call->instance;
     api_bytes_call bytes = {
         .store = store->engine,
         .trap_store = NULL, /* the trap outlives the store */
-        .where = "wh_plugin_call",
+        .where = where,
         .name = export->name,
         .function = instance->funcs[export->func_index],
         .allocate = instance->funcs[plugin->allocate_index],
-        .release = NULL, /* the instance goes, and everything in it */
+        .release = release_buffers && plugin->releases ? instance->funcs[plugin->release_index] : NULL,
         .memory = instance->memories[plugin->memory_index],
     };
     return api_call_bytes(&bytes, input, output);
+}
+
+/* The trap (and last error) for a name that is not a plugin export, listing those there are. */
+static wasm_trap_t *missing_export(const wh_plugin_t *plugin, const char *name, const char *where)
+{
+    char names[512] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < plugin->export_count && used < sizeof names; i++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s\"%s\"", i ? ", " : "", plugin->exports[i].name);
+    wasm_trap_t *trap =
+        api_trap_misuse(NULL, "%s: the plugin has no export \"%s\" of the plugin shape; it has %s", where, name, names);
+    api_fail(WH_ERROR_NOT_FOUND, "%s: the plugin has no export \"%s\" of the plugin shape; it has %s", where, name,
+             names);
+    return trap;
 }
 
 /* Imports of a call live on the C stack up to this many. */
@@ -624,18 +653,8 @@ wasm_trap_t *wh_plugin_call(const wh_plugin_t *plugin, const char *name, const w
                                : !name ? "export name"
                                        : "output vector");
     const plugin_export *export = find_export(plugin, name);
-    if (!export) {
-        char names[512] = "";
-        size_t used = 0;
-        for (size_t i = 0; i < plugin->export_count && used < sizeof names; i++)
-            used +=
-                (size_t)snprintf(names + used, sizeof names - used, "%s\"%s\"", i ? ", " : "", plugin->exports[i].name);
-        wasm_trap_t *trap = api_trap_misuse(
-            NULL, "wh_plugin_call: the plugin has no export \"%s\" of the plugin shape; it has %s", name, names);
-        api_fail(WH_ERROR_NOT_FOUND, "wh_plugin_call: the plugin has no export \"%s\" of the plugin shape; it has %s",
-                 name, names);
-        return trap;
-    }
+    if (!export)
+        return missing_export(plugin, name, "wh_plugin_call");
 
     plugin_call call = {.plugin = plugin};
     const char *failed = NULL;
@@ -652,12 +671,116 @@ wasm_trap_t *wh_plugin_call(const wh_plugin_t *plugin, const char *name, const w
         ; /* failed says why */
     else if (!link_imports(&call, store, wasi, imports))
         failed = "out of memory linking the imports";
-    wasm_trap_t *trap =
-        failed ? api_trap_misuse(NULL, "wh_plugin_call: %s", failed)
-               : finish_trap(&call, store, instantiate_and_call(&call, store, wasi, imports, export, input, output));
+    wasm_trap_t *trap = failed ? api_trap_misuse(NULL, "wh_plugin_call: %s", failed)
+                               : finish_trap(&call, store, instantiate(&call, store, wasi, imports, "wh_plugin_call"));
+    if (!trap)
+        trap = finish_trap(&call, store, call_export(&call, store, export, input, output, false, "wh_plugin_call"));
     wasm_store_delete(store);
     wasi_free(wasi); /* after the store, whose WASI functions use it */
     if (imports != imports_on_stack)
         free(imports);
     return trap;
+}
+
+/* ---- sessions: one instance kept across calls ---- */
+
+struct wh_plugin_session_t {
+    plugin_call call;    /* the host functions' environment: its address must not move */
+    wasm_store_t *store; /* NULL until the first call, and again after a trap */
+    wasi_context *wasi;
+    eng_extern *imports;
+};
+
+wh_plugin_session_t *wh_plugin_session_new(const wh_plugin_t *plugin)
+{
+    if (!plugin) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_plugin_session_new: the plugin is NULL");
+        return NULL;
+    }
+    wh_plugin_session_t *session = calloc(1, sizeof *session);
+    if (!session) {
+        api_fail(WH_ERROR_RESOURCE, "wh_plugin_session_new: out of memory");
+        return NULL;
+    }
+    session->call.plugin = plugin;
+    return session;
+}
+
+/* Drops the instance and its store: the next call starts from a fresh one. */
+static void session_close(wh_plugin_session_t *session)
+{
+    wasm_store_delete(session->store);
+    wasi_free(session->wasi); /* after the store, whose WASI functions use it */
+    free(session->imports);
+    session->store = NULL;
+    session->wasi = NULL;
+    session->imports = NULL;
+    session->call.instance = NULL;
+    session->call.reported_error = session->call.misused = false;
+}
+
+/* A store (with the plugin's limits, the deadline counting from now), linked imports and an
+ * instance; a trap when one cannot be made, the session then left closed. */
+static wasm_trap_t *session_open(wh_plugin_session_t *session)
+{
+    const wh_plugin_t *plugin = session->call.plugin;
+    const char *failed = NULL;
+    session->imports = calloc(plugin->module->import_count ? plugin->module->import_count : 1, sizeof(eng_extern));
+    session->store = wasm_store_new(plugin->engine);
+    if (!session->store || !session->imports)
+        failed = "out of memory";
+    else if (!apply_limits(plugin, session->store))
+        failed = wh_last_error_message();
+    else if (plugin->uses_wasi && !(session->wasi = wasi_for(&session->call, &failed)))
+        ; /* failed says why */
+    else if (!link_imports(&session->call, session->store, session->wasi, session->imports))
+        failed = "out of memory linking the imports";
+    wasm_trap_t *trap = failed ? api_trap_misuse(NULL, "wh_plugin_session_call: %s", failed)
+                               : finish_trap(&session->call, session->store,
+                                             instantiate(&session->call, session->store, session->wasi,
+                                                         session->imports, "wh_plugin_session_call"));
+    if (trap)
+        session_close(session);
+    return trap;
+}
+
+wasm_trap_t *wh_plugin_session_call(wh_plugin_session_t *session, const char *name, const wasm_byte_vec_t *input,
+                                    wasm_byte_vec_t *output)
+{
+    if (output)
+        wasm_byte_vec_new_empty(output);
+    if (!session || !name || !output)
+        return api_trap_misuse(NULL, "wh_plugin_session_call: the %s is NULL",
+                               !session ? "session"
+                               : !name  ? "export name"
+                                        : "output vector");
+    const wh_plugin_t *plugin = session->call.plugin;
+    const plugin_export *export = find_export(plugin, name);
+    if (!export)
+        return missing_export(plugin, name, "wh_plugin_session_call");
+    wasm_trap_t *trap = NULL;
+    if (!session->store) {
+        trap = session_open(session); /* the first call's limits cover instantiation too */
+    } else if ((plugin->fuel && !wh_store_set_fuel(session->store, plugin->fuel)) ||
+               (plugin->timeout_ns && !wh_store_set_deadline(session->store, plugin->timeout_ns))) {
+        trap = api_trap_misuse(NULL, "wh_plugin_session_call: %s", wh_last_error_message());
+        session_close(session);
+    }
+    if (trap)
+        return trap;
+    session->call.reported_error = session->call.misused = false;
+    trap =
+        finish_trap(&session->call, session->store,
+                    call_export(&session->call, session->store, export, input, output, true, "wh_plugin_session_call"));
+    if (trap)
+        session_close(session); /* a trap may have left the instance half-way: never reuse it */
+    return trap;
+}
+
+void wh_plugin_session_delete(wh_plugin_session_t *session)
+{
+    if (!session)
+        return;
+    session_close(session);
+    free(session);
 }

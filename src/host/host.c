@@ -614,6 +614,8 @@ bool host_reload(host *h, char *error, size_t error_size)
 uint64_t host_stop(host *h)
 {
     uint64_t cut = server_drain(h->server, h->grace_ms);
+    /* A stream may run for ever: past the grace period, its worker is freed by aborting it. */
+    server_abort_streams(h->server);
     /* Jobs still queued or running finish first (each bounded by its deadline): they answer
      * through the server, which must outlive them; a rollback job needs the admin API. */
     workers_stop(h->workers);

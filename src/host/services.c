@@ -25,6 +25,16 @@ wasm_trap_t *service_plugin_call(service *s, const char *export_name, const wasm
     return trap;
 }
 
+wasm_trap_t *service_plugin_session_call(service *s, wh_plugin_session_t *session, const char *export_name,
+                                         const wasm_byte_vec_t *input, wasm_byte_vec_t *output, const char *request_id)
+{
+    (void)s;
+    plugin_request_id = request_id;
+    wasm_trap_t *trap = wh_plugin_session_call(session, export_name, input, output);
+    plugin_request_id = NULL;
+    return trap;
+}
+
 static void service_free(service *s)
 {
     if (s->metrics)

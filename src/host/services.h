@@ -93,6 +93,11 @@ void service_release(service *service);
 wasm_trap_t *service_plugin_call(service *service, const char *export_name, const wasm_byte_vec_t *input,
                                  wasm_byte_vec_t *output, const char *request_id);
 
+/* The same in `session`, an instance of the plugin `service` kept across the calls of a stream
+ * (wh_plugin_session_call). */
+wasm_trap_t *service_plugin_session_call(service *service, wh_plugin_session_t *session, const char *export_name,
+                                         const wasm_byte_vec_t *input, wasm_byte_vec_t *output, const char *request_id);
+
 /* Counts one answered request of `service` while its health policy watches it. True for the
  * one call that finds the policy broken (the caller rolls back); false otherwise. */
 bool service_health_record(service *service, int status, uint64_t now_ns);

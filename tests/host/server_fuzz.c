@@ -1,4 +1,4 @@
-/* server_fuzz.c: thousands of hostile connections to the HTTP server: mutations, bad framing, garbage, early closes. */
+/* server_fuzz.c: thousands of hostile connections to the HTTP server: mutations, bad framing, garbage, early closes, streams. */
 /* The inputs are deterministic. Every answer must be well-formed HTTP/1.1; the server stays up, drains, frees all. */
 #define _GNU_SOURCE /* memmem */
 #include "server.h"
@@ -45,6 +45,7 @@ static bool on_headers(void *user, http_request *request, uint64_t *max_body_byt
     (void)user;
     if (strcmp(request->path, "/small") == 0)
         *max_body_bytes = 16;
+    request->stream = strcmp(request->path, "/stream") == 0;
     if (strcmp(request->path, "/early") == 0) {
         http_response_text(early, 404, "early\n");
         return false;
@@ -52,10 +53,30 @@ static bool on_headers(void *user, http_request *request, uint64_t *max_body_byt
     return true;
 }
 
+/* /stream: a thread per stream echoes the body as it comes, in a chunked answer. */
+static void *stream_echo(void *argument)
+{
+    server_exchange *exchange = argument;
+    http_response head;
+    http_response_init(&head, 200);
+    server_stream_begin(exchange, &head);
+    char buffer[4096];
+    long got;
+    while ((got = server_stream_read(exchange, buffer, sizeof buffer)) > 0 &&
+           server_stream_write(exchange, buffer, (size_t)got))
+        ;
+    server_stream_end(exchange, false);
+    return NULL;
+}
+
 static void on_request(void *user, server_exchange *exchange, http_request *request)
 {
     (void)user;
-    if (strcmp(request->path, "/slow") == 0) {
+    if (request->stream) {
+        pthread_t thread;
+        CHECK(pthread_create(&thread, NULL, stream_echo, exchange) == 0, "a stream's thread");
+        pthread_detach(thread);
+    } else if (strcmp(request->path, "/slow") == 0) {
         submit(exchange, request, 5);
     } else if (strcmp(request->path, "/thread") == 0) {
         submit(exchange, request, 0);
@@ -96,6 +117,10 @@ static const char *const valid_requests[] = {
     "POST /small HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n1\r\nz\r\n0\r\nTrailer: "
     "t\r\n\r\n",
     "PUT /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
+    "POST /stream HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n3\r\nab\n\r\n0\r\n\r\n",
+    "POST /stream HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabc\n",
+    "POST /stream HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
+    "POST /stream HTTP/1.0\r\nContent-Length: 2\r\n\r\nok",
     "DELETE /slow?a=b&c HTTP/1.1\r\nHost: a\r\nCookie: x=1; y=2\r\n\r\n",
     "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
     "GET /up HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nafter the upgrade",
@@ -367,6 +392,29 @@ static void receive(int fd, received *r, long silence_ms, long total_ms)
 
 static const char status_prefix[] = "HTTP/1.1 ";
 
+/* The length of a chunked body (a stream's answer) at `body`, its last chunk included; 0 when it
+ * is cut short. Each chunk must be well-formed: hexadecimal size, CRLF, data, CRLF. */
+static size_t chunked_length(const char *body, size_t left, size_t connection)
+{
+    size_t position = 0;
+    for (;;) {
+        const char *line_end = memmem(body + position, left - position, "\r\n", 2);
+        if (!line_end)
+            return 0;
+        char *digits_end;
+        size_t size = strtoul(body + position, &digits_end, 16);
+        CHECK(digits_end == line_end && digits_end > body + position, "connection %zu: chunk size line \"%.*s\"",
+              connection, (int)(line_end - body - position), body + position);
+        position = (size_t)(line_end - body) + 2;
+        if (position + size + 2 > left)
+            return 0;
+        CHECK(memcmp(body + position + size, "\r\n", 2) == 0, "connection %zu: a chunk not ended by CRLF", connection);
+        position += size + 2;
+        if (size == 0)
+            return position;
+    }
+}
+
 /* Checks that what came back is a sequence of well-formed responses (the last one may be cut
  * short by the client's own timeout), and counts them. */
 static void check_responses(const received *r, size_t connection)
@@ -396,6 +444,14 @@ static void check_responses(const received *r, size_t connection)
         const char *length_header = memmem(start, head_length, "\r\nContent-Length: ", 18);
         if (length_header && status >= 200 && status != 204 && status != 304)
             body_length = strtoul(length_header + 18, NULL, 10);
+        if (!length_header && memmem(start, head_length, "\r\nConnection: close\r\n", 21) &&
+            !memmem(start, head_length, "\r\nTransfer-Encoding: chunked\r\n", 30))
+            return; /* a stream's answer to HTTP/1.0: its body runs to the close */
+        if (memmem(start, head_length, "\r\nTransfer-Encoding: chunked\r\n", 30)) {
+            body_length = chunked_length(start + head_length, left - head_length, connection);
+            if (!body_length)
+                return; /* cut short (or malformed: checked there) */
+        }
         position += head_length + body_length;
     }
 }

@@ -1,4 +1,4 @@
-/* server_test.c: the server over sockets: keep-alive, pipelining, bodies, limits, timeouts, Expect, HEAD, shutdown. */
+/* server_test.c: the server over sockets: keep-alive, pipelining, bodies, limits, timeouts, Expect, HEAD, shutdown, streams. */
 #define _GNU_SOURCE /* memmem */
 #include "server.h"
 #include "test_support.h"
@@ -88,6 +88,7 @@ static bool on_headers(void *user, http_request *request, uint64_t *max_body_byt
         *max_body_bytes = 10;
     if (strcmp(request->path, "/upload") == 0)
         *max_body_bytes = 4 << 20;
+    request->stream = strncmp(request->path, "/stream/", 8) == 0;
     if (strcmp(request->path, "/early") == 0) {
         http_response_text(early, 404, "early\n");
         return false;
@@ -95,10 +96,14 @@ static bool on_headers(void *user, http_request *request, uint64_t *max_body_byt
     return true;
 }
 
+static void stream_start(server_exchange *exchange, http_request *request);
+
 static void on_request(void *user, server_exchange *exchange, http_request *request)
 {
     (void)user;
-    if (strcmp(request->path, "/slow") == 0) {
+    if (request->stream) {
+        stream_start(exchange, request);
+    } else if (strcmp(request->path, "/slow") == 0) {
         submit(exchange, request, slow_ms);
     } else if (strcmp(request->path, "/thread") == 0) {
         submit(exchange, request, 0);
@@ -725,6 +730,261 @@ static void test_client_gone(server *s)
           (unsigned long long)server_in_flight(s));
 }
 
+/* ---- streams: each on a thread of its own, as a host's worker would run it ---- */
+
+/* What the stream handlers saw, for the tests to check. */
+static atomic_long stream_bytes_written, stream_bytes_read;
+static atomic_int streams_aborted, streams_finished;
+
+typedef struct stream_job {
+    server_exchange *exchange;
+    char path[64];
+} stream_job;
+
+/* /stream/echo: each read back as it comes. /stream/sleepy: reads nothing for a second, then
+ * reads all and answers how many bytes came (echoing would need a client that reads as it sends).
+ * /stream/flood: writes 64 MiB whatever comes. /stream/first: answers its first read, then ends
+ * (the body not read to its end). */
+static void *stream_main(void *argument)
+{
+    stream_job *job = argument;
+    server_exchange *exchange = job->exchange;
+    http_response head;
+    http_response_init(&head, 200);
+    http_response_add_header(&head, "x-stream", job->path);
+    server_stream_begin(exchange, &head);
+    char *buffer = malloc(65536);
+    bool aborted = false;
+    if (strcmp(job->path, "/stream/flood") == 0) {
+        memset(buffer, 'f', 65536);
+        for (int i = 0; i < 1024 && !aborted; i++) {
+            aborted = !server_stream_write(exchange, buffer, 65536);
+            if (!aborted)
+                atomic_fetch_add(&stream_bytes_written, 65536);
+        }
+    } else {
+        bool sleepy = strcmp(job->path, "/stream/sleepy") == 0;
+        if (sleepy)
+            sleep_ms(1000);
+        long got, total = 0;
+        while ((got = server_stream_read(exchange, buffer, 65536)) > 0) {
+            atomic_fetch_add(&stream_bytes_read, got);
+            total += got;
+            if (!sleepy && !server_stream_write(exchange, buffer, (size_t)got)) {
+                aborted = true;
+                break;
+            }
+            if (strcmp(job->path, "/stream/first") == 0)
+                break;
+        }
+        aborted = aborted || got < 0;
+        if (sleepy && !aborted) {
+            char count[32];
+            snprintf(count, sizeof count, "%ld", total);
+            aborted = !server_stream_write(exchange, count, strlen(count));
+        }
+    }
+    if (aborted) {
+        CHECK(server_stream_aborted(exchange), "a failed read or write means an aborted stream");
+        atomic_fetch_add(&streams_aborted, 1);
+    }
+    free(buffer);
+    server_stream_end(exchange, false);
+    atomic_fetch_add(&streams_finished, 1);
+    free(job);
+    return NULL;
+}
+
+static void stream_start(server_exchange *exchange, http_request *request)
+{
+    stream_job *job = calloc(1, sizeof *job);
+    job->exchange = exchange;
+    snprintf(job->path, sizeof job->path, "%s", request->path);
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, stream_main, job) == 0, "stream thread");
+    pthread_detach(thread);
+}
+
+/* Reads a response with a chunked body (the chunks joined in r->body); false when it is not one
+ * or the connection ends first. */
+static bool client_read_chunked(client *c, reply *r)
+{
+    if (!client_read(c, r, true) || strcasecmp(reply_header(r, "transfer-encoding"), "chunked") != 0)
+        return false;
+    size_t body_capacity = 4096, used = 0; /* what of c->buffer is parsed */
+    free(r->body);                         /* client_read's, empty */
+    r->body = malloc(body_capacity);
+    r->body[0] = '\0';
+    for (;;) {
+        char *line_end = c->length > used ? memmem(c->buffer + used, c->length - used, "\r\n", 2) : NULL;
+        size_t size = line_end ? strtoul(c->buffer + used, NULL, 16) : 0;
+        size_t need = line_end ? (size_t)(line_end - c->buffer) + 2 + size + 2 : 0;
+        if (line_end && c->length >= need) {
+            if (r->body_length + size + 1 > body_capacity) {
+                while (r->body_length + size + 1 > body_capacity)
+                    body_capacity *= 2;
+                r->body = realloc(r->body, body_capacity);
+            }
+            memcpy(r->body + r->body_length, line_end + 2, size);
+            r->body_length += size;
+            r->body[r->body_length] = '\0';
+            used = need;
+            if (size == 0) {
+                memmove(c->buffer, c->buffer + used, c->length - used);
+                c->length -= used;
+                return true;
+            }
+            continue;
+        }
+        if (used > c->capacity / 2) { /* room for more: drop what is parsed */
+            memmove(c->buffer, c->buffer + used, c->length - used);
+            c->length -= used;
+            used = 0;
+        }
+        ssize_t got = recv(c->fd, c->buffer + c->length, c->capacity - c->length, 0);
+        if (got <= 0)
+            return false;
+        c->length += (size_t)got;
+    }
+}
+
+static void test_stream_echo(void)
+{
+    /* a chunked body sent in pieces, with pauses: each piece comes back as it came */
+    client *c = client_open();
+    CHECK(client_send_text(c, "POST /stream/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"), "sent");
+    const char *pieces[] = {"5\r\nhello\r\n", "1\r\n \r\n", "6\r\nstream", "\r\n", "0\r\n\r\n"};
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
+        CHECK(client_send_text(c, pieces[i]), "piece %zu", i);
+        sleep_ms(30);
+    }
+    reply r;
+    CHECK(client_read_chunked(c, &r), "a chunked answer");
+    CHECK(r.status == 200 && strcmp(reply_header(&r, "x-stream"), "/stream/echo") == 0, "%d %s", r.status, r.head);
+    CHECK(r.body && strcmp(r.body, "hello stream") == 0, "'%s'", r.body ? r.body : "");
+    reply_free(&r);
+    /* the connection stays open: a pipelined pair, a stream with Content-Length then a GET */
+    CHECK(client_send_text(c, "POST /stream/echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /after HTTP/1.1\r\n\r\n"),
+          "sent");
+    CHECK(client_read_chunked(c, &r) && strcmp(r.body, "abc") == 0, "a stream with Content-Length");
+    reply_free(&r);
+    CHECK(client_read(c, &r, false) && r.status == 200 && strncmp(r.body, "GET /after", 10) == 0,
+          "the request behind the stream is answered after it");
+    reply_free(&r);
+    /* Expect: 100-continue gets its interim answer */
+    CHECK(client_send_text(c, "POST /stream/echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"),
+          "sent");
+    CHECK(client_read(c, &r, true) && r.status == 100, "100 Continue for a stream: %d", r.status);
+    reply_free(&r);
+    CHECK(client_send_text(c, "ok") && client_read_chunked(c, &r) && strcmp(r.body, "ok") == 0, "then the answer");
+    reply_free(&r);
+    client_close(c);
+
+    /* a stream that ends before its body: the connection closes after the answer */
+    c = client_open();
+    CHECK(client_send_text(c, "POST /stream/first HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\none\r\n"), "sent");
+    CHECK(client_read_chunked(c, &r) && strcmp(r.body, "one") == 0, "the first piece answered");
+    CHECK(strcasecmp(reply_header(&r, "connection"), "close") == 0 || client_sees_close(c), "then closed");
+    reply_free(&r);
+    client_close(c);
+}
+
+/* A host that does not read: the server stops reading too, so the client cannot push more than
+ * the kernel's buffers and the server's SERVER_STREAM_BUFFER (unbounded memory otherwise). */
+static void test_stream_input_back_pressure(void)
+{
+    long read_before = atomic_load(&stream_bytes_read);
+    client *c = client_open();
+    CHECK(client_send_text(c, "POST /stream/sleepy HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"), "sent");
+    static char chunk[65536 + 16];
+    int header = snprintf(chunk, sizeof chunk, "10000\r\n");
+    memset(chunk + header, 'x', 65536);
+    memcpy(chunk + header + 65536, "\r\n", 2);
+    size_t chunk_length = (size_t)header + 65536 + 2, pushed = 0;
+    /* as much as goes in 600 ms, while the host sleeps */
+    uint64_t until = now_ms() + 600;
+    while (now_ms() < until) {
+        struct pollfd poll_fd = {.fd = c->fd, .events = POLLOUT};
+        if (poll(&poll_fd, 1, 50) == 1 && client_send(c, chunk, chunk_length))
+            pushed += chunk_length;
+        if (pushed > (256u << 20))
+            break;
+    }
+    CHECK(pushed < (64u << 20), "the client pushed %zu bytes while the host read nothing", pushed);
+    /* 64 more chunks once the host reads: the whole body arrives, in order */
+    size_t chunks = pushed / chunk_length;
+    for (int i = 0; i < 64; i++, chunks++)
+        client_send(c, chunk, chunk_length);
+    CHECK(client_send_text(c, "0\r\n\r\n"), "end sent");
+    reply r;
+    CHECK(client_read_chunked(c, &r), "the answer");
+    CHECK(r.body && strtoul(r.body, NULL, 10) == chunks * 65536, "all of it came: %s of %zu", r.body ? r.body : "",
+          chunks * 65536);
+    reply_free(&r);
+    CHECK(atomic_load(&stream_bytes_read) - read_before == (long)(chunks * 65536), "read by the host");
+    client_close(c);
+}
+
+/* A client that reads slowly makes the host's writes wait; one that leaves aborts the stream. */
+static void test_stream_output_back_pressure(server *s)
+{
+    long written_before = atomic_load(&stream_bytes_written);
+    int finished_before = atomic_load(&streams_finished), aborted_before = atomic_load(&streams_aborted);
+    client *c = client_open();
+    CHECK(client_send_text(c, "POST /stream/flood HTTP/1.1\r\nContent-Length: 0\r\n\r\n"), "sent");
+    sleep_ms(500);
+    long written = atomic_load(&stream_bytes_written) - written_before;
+    CHECK(written < (48l << 20), "the host wrote %ld bytes while the client read nothing", written);
+    reply r;
+    CHECK(client_read_chunked(c, &r), "the answer");
+    CHECK(r.body_length == (64u << 20), "64 MiB came: %zu", r.body_length);
+    reply_free(&r);
+    client_close(c);
+
+    /* the client leaves mid-stream: the host's write fails at once, its stream ends */
+    c = client_open();
+    CHECK(client_send_text(c, "POST /stream/flood HTTP/1.1\r\nContent-Length: 0\r\n\r\n"), "sent");
+    char some[4096];
+    CHECK(recv(c->fd, some, sizeof some, 0) > 0, "the answer began");
+    client_close(c);
+    CHECK(wait_count(&streams_finished, finished_before + 2), "the stream ended");
+    CHECK(atomic_load(&streams_aborted) == aborted_before + 1, "as aborted");
+
+    /* the client leaves while the host waits for input: the read fails */
+    c = client_open();
+    CHECK(client_send_text(c, "POST /stream/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n"), "sent");
+    CHECK(recv(c->fd, some, sizeof some, 0) > 0, "the answer began");
+    client_close(c);
+    CHECK(wait_count(&streams_finished, finished_before + 3), "the stream ended");
+    CHECK(atomic_load(&streams_aborted) == aborted_before + 2, "as aborted");
+    uint64_t deadline = now_ms() + 5000;
+    while (server_in_flight(s) > 0 && now_ms() < deadline)
+        sleep_ms(10);
+    CHECK(server_in_flight(s) == 0, "nothing in flight after the streams (%llu)",
+          (unsigned long long)server_in_flight(s));
+}
+
+/* The body timeout is an inactivity timeout for streams: a client that sends nothing for it is
+ * closed, the stream aborted; one that keeps sending is not, however long. */
+static void test_stream_timeout(void)
+{
+    int aborted_before = atomic_load(&streams_aborted);
+    client *c = client_open();
+    CHECK(client_send_text(c, "POST /stream/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"), "sent");
+    for (int i = 0; i < 8; i++) { /* 8 x 200 ms: longer than the body timeout (500 ms) */
+        CHECK(client_send_text(c, "1\r\nz\r\n"), "piece %d", i);
+        sleep_ms(200);
+    }
+    CHECK(client_send_text(c, "0\r\n\r\n"), "end");
+    reply r;
+    CHECK(client_read_chunked(c, &r) && strcmp(r.body, "zzzzzzzz") == 0, "a slow but steady stream lives");
+    reply_free(&r);
+    CHECK(client_send_text(c, "POST /stream/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nq\r\n"), "sent");
+    sleep_ms(1200);
+    CHECK(wait_count(&streams_aborted, aborted_before + 1), "a silent stream is aborted");
+    client_close(c);
+}
+
 static void test_max_connections(void)
 {
     server_limits limits;
@@ -859,6 +1119,10 @@ int main(void)
     test_limits();
     test_timeouts();
     test_client_gone(s);
+    test_stream_echo();
+    test_stream_input_back_pressure();
+    test_stream_output_back_pressure(s);
+    test_stream_timeout();
     test_max_connections();
     test_stop_and_shutdown(s);
     test_shutdown_gives_up();

@@ -1,8 +1,9 @@
-/* plugin_test.c: plugins through wasmhost.h alone: the examples on sample inputs, refused modules, traps, limits, WASI, logs. */
+/* plugin_test.c: plugins through wasmhost.h alone: the examples on sample inputs, refused modules, traps, limits, sessions, WASI, logs. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "wasm.h"
@@ -277,6 +278,99 @@ static void check_running_mean_stream(const char *dir, const char *file)
     wasm_engine_delete(engine);
 }
 
+/* ---- sessions: one instance kept across calls ---- */
+
+/* A session call of `name` on `input`: its output ("" after a trap), the trap's code in *code
+ * (-1 without one). */
+static char *session_call(wh_plugin_session_t *session, const char *name, const char *input, int *code)
+{
+    wasm_byte_vec_t in = {strlen(input), (wasm_byte_t *)input}, out;
+    wasm_trap_t *trap = wh_plugin_session_call(session, name, &in, &out);
+    *code = trap ? (int)wh_trap_code(trap) : -1;
+    wasm_trap_delete(trap);
+    char *text = calloc(1, out.size + 1);
+    if (out.size)
+        memcpy(text, out.data, out.size);
+    wasm_byte_vec_delete(&out);
+    return text;
+}
+
+#define CHECK_SESSION(session, name, input, expected_code, expected)                                                  \
+    do {                                                                                                              \
+        int code_;                                                                                                    \
+        char *output_ = session_call(session, name, input, &code_);                                                   \
+        CHECK(code_ == (expected_code) && strcmp(output_, expected) == 0, "%s(\"%s\"): \"%s\", code %d", name, input, \
+              output_, code_);                                                                                        \
+        free(output_);                                                                                                \
+    } while (0)
+
+static void check_sessions(void)
+{
+    CHECK(wh_plugin_session_new(NULL) == NULL && wh_last_error_code() == WH_ERROR_INVALID_ARGUMENT);
+    wh_plugin_config_t limited = {.fuel = 20000, .timeout_ns = 200 * 1000000};
+    wh_plugin_t *plugin = load(modules_dir, "test_plugin.wasm", &limited);
+    if (!plugin)
+        return;
+    /* the instance is kept: its global counts the calls; a trap starts a fresh one */
+    wh_plugin_session_t *session = wh_plugin_session_new(plugin);
+    CHECK(session != NULL);
+    CHECK_SESSION(session, "count", "", -1, "1");
+    CHECK_SESSION(session, "count", "", -1, "2");
+    CHECK_SESSION(session, "echo", "between", -1, "between");
+    CHECK_SESSION(session, "count", "", -1, "3");
+    CHECK_SESSION(session, "trap", "", WH_TRAP_CODE_UNREACHABLE, "");
+    CHECK_SESSION(session, "count", "", -1, "1");
+    CHECK_SESSION(session, "fail", "", WH_TRAP_CODE_PLUGIN_ERROR, "");
+    CHECK_SESSION(session, "count", "", -1, "1");
+    CHECK_SESSION(session, "nothing", "", WH_TRAP_CODE_API, "");
+    CHECK(wh_last_error_code() == WH_ERROR_NOT_FOUND, "no such export: %s", wh_last_error_message());
+    CHECK_SESSION(session, "count", "", -1, "2"); /* a refused name is not a trap of the instance */
+    /* fuel and the timeout are each call's: 500 calls use far more than one call's fuel */
+    bool all = true;
+    for (int i = 0; i < 500 && all; i++) {
+        int code;
+        char *output = session_call(session, "echo", "fuel", &code);
+        all = code == -1 && strcmp(output, "fuel") == 0;
+        free(output);
+    }
+    CHECK(all, "every call has its own fuel");
+    CHECK_SESSION(session, "spin", "", WH_TRAP_CODE_FUEL_EXHAUSTED, "");
+    CHECK_SESSION(session, "echo", "after", -1, "after");
+    wh_plugin_session_delete(session);
+    wh_plugin_delete(plugin);
+
+    wh_plugin_config_t timed = {.timeout_ns = 50 * 1000000};
+    plugin = load(modules_dir, "test_plugin.wasm", &timed);
+    session = wh_plugin_session_new(plugin);
+    CHECK_SESSION(session, "echo", "first", -1, "first");
+    nanosleep(&(struct timespec){0, 80 * 1000000}, NULL); /* longer than the timeout: it counts from each call */
+    CHECK_SESSION(session, "echo", "later", -1, "later");
+    CHECK_SESSION(session, "spin", "", WH_TRAP_CODE_DEADLINE_EXCEEDED, "");
+    wh_plugin_session_delete(session);
+    wh_plugin_delete(plugin);
+
+    /* running_mean keeps its means across the calls of a session, and its buffers go back
+     * through wasmhost_free: 20,000 calls fit in the memory cap */
+    wh_plugin_config_t capped = {.max_memory_bytes = 2 << 20};
+    plugin = load(examples_dir, "running_mean.wasm", &capped);
+    session = wh_plugin_session_new(plugin);
+    CHECK_SESSION(session, "process", "a,1\n", -1, "a,1\n");
+    CHECK_SESSION(session, "process", "a,3\n", -1, "a,2\n");
+    all = true;
+    char record[64];
+    snprintf(record, sizeof record, "k,%0*d\n", 40, 5);
+    for (int i = 0; i < 20000 && all; i++) {
+        int code;
+        char *output = session_call(session, "process", record, &code);
+        all = code == -1;
+        free(output);
+    }
+    CHECK(all, "20,000 calls in one instance under a 2 MiB cap");
+    CHECK_SESSION(session, "process", "a,5\n", -1, "a,3\n");
+    wh_plugin_session_delete(session);
+    wh_plugin_delete(plugin);
+}
+
 /* ---- modules that are not plugins, and configurations that cannot be ---- */
 
 #define CHECK_REFUSED(name, config, code, fragment) check_refused(name, config, code, fragment, __LINE__)
@@ -517,6 +611,7 @@ int main(int argc, char **argv)
     check_refusals();
     check_exports_and_traps();
     check_limits();
+    check_sessions();
     check_isolation();
     check_logs();
     check_wasi();

@@ -26,6 +26,7 @@ typedef struct http_request {
     char request_id[24];  /* unique per process run, for logs and 500 pages */
     uint64_t received_ns; /* CLOCK_MONOTONIC when the request line arrived */
     void *route;          /* the host's, set in server_callbacks.on_headers */
+    bool stream;          /* set by the host in on_headers: the body is streamed (server.h, streams) */
     bool packed;          /* true for requests made by the server or http_request_create: the
                               strings and the header array share the request's allocation */
 } http_request;

@@ -61,7 +61,7 @@ void server_request_id(server *server, char *out, size_t size)
 
 /* ---- answers from other threads ---- */
 
-static void inbox_release(server_inbox *inbox)
+void server_inbox_release(server_inbox *inbox)
 {
     if (atomic_fetch_sub_explicit(&inbox->references, 1, memory_order_acq_rel) == 1) {
         uv_mutex_destroy(&inbox->mutex);
@@ -79,7 +79,7 @@ void server_respond(server_exchange *exchange, http_response *response, bool clo
         /* On the exchange's own loop (an inline answer from on_request): no queue, no wakeup. */
         exchange->response = taken;
         exchange->close_requested = close;
-        inbox_release(inbox); /* never the last reference: the loop holds one */
+        server_inbox_release(inbox); /* never the last reference: the loop holds one */
         connection_receive_answer(exchange);
         return;
     }
@@ -90,7 +90,7 @@ void server_respond(server_exchange *exchange, http_response *response, bool clo
         http_response_free(&taken);
         http_request_free(exchange->request);
         free(exchange);
-        inbox_release(inbox);
+        server_inbox_release(inbox);
         return;
     }
     exchange->response = taken;
@@ -118,6 +118,29 @@ static void loop_stop_accepting(server_loop *loop)
     connections_stop_accepting(loop);
 }
 
+/* Pops the streams with news (under the inbox's mutex). */
+static server_exchange *take_streams(server_inbox *inbox)
+{
+    server_exchange *streams = inbox->streams;
+    inbox->streams = NULL;
+    for (server_exchange *exchange = streams; exchange; exchange = exchange->next_stream) {
+        exchange->stream->queued = false;
+        exchange->stream->end_seen = exchange->stream->end_posted;
+        exchange->next_news = exchange->next_stream;
+    }
+    return streams;
+}
+
+/* Hands each stream its news; next_news is read first, as the news may free the exchange. */
+static void give_streams_news(server_exchange *streams)
+{
+    while (streams) {
+        server_exchange *next = streams->next_news;
+        connection_stream_news(streams);
+        streams = next;
+    }
+}
+
 /* Closes everything the loop has, so that uv_run returns. */
 static void loop_shutdown(server_loop *loop)
 {
@@ -131,10 +154,11 @@ static void loop_shutdown(server_loop *loop)
     inbox->first = inbox->last = NULL;
     while (answered) {
         server_exchange *next = answered->next_answered;
-        inbox_release(inbox);
+        server_inbox_release(inbox);
         connection_receive_answer(answered); /* written if the socket takes it at once */
         answered = next;
     }
+    give_streams_news(take_streams(inbox));
     connections_abandon(loop);
     uv_mutex_unlock(&inbox->mutex);
     if (!uv_is_closing((uv_handle_t *)&loop->wakeup))
@@ -148,12 +172,16 @@ static void on_wakeup(uv_async_t *async)
     uv_mutex_lock(&inbox->mutex);
     server_exchange *answered = inbox->first;
     inbox->first = inbox->last = NULL;
-    bool stop_accepting = inbox->stop_accepting, shutdown = inbox->shutdown;
-    inbox->stop_accepting = false;
+    server_exchange *streams = take_streams(inbox);
+    bool stop_accepting = inbox->stop_accepting, shutdown = inbox->shutdown, abort_streams = inbox->abort_streams;
+    inbox->stop_accepting = inbox->abort_streams = false;
     uv_mutex_unlock(&inbox->mutex);
+    give_streams_news(streams);
+    if (abort_streams)
+        connections_abort_streams(loop);
     while (answered) {
         server_exchange *next = answered->next_answered;
-        inbox_release(inbox);
+        server_inbox_release(inbox);
         connection_receive_answer(answered);
         answered = next;
     }
@@ -297,7 +325,7 @@ static void loop_destroy(server_loop *loop)
     free(loop->read_buffer);
     free(loop->write_buffer);
     if (loop->inbox)
-        inbox_release(loop->inbox);
+        server_inbox_release(loop->inbox);
 }
 
 static void server_free(server *server)
@@ -429,6 +457,18 @@ void server_stop_accepting(server *server)
         if (all_closed)
             break;
         sleep_ms(1);
+    }
+}
+
+void server_abort_streams(server *server)
+{
+    for (int i = 0; i < server->loop_count; i++) {
+        server_loop *loop = &server->loops[i];
+        uv_mutex_lock(&loop->inbox->mutex);
+        loop->inbox->abort_streams = true;
+        if (!loop->inbox->closed)
+            uv_async_send(loop->inbox->wakeup);
+        uv_mutex_unlock(&loop->inbox->mutex);
     }
 }
 

@@ -31,7 +31,8 @@ typedef struct server_callbacks {
      * the server default on entry). Returning false answers at once with `early` (e.g. 404,
      * 405) without reading the body; the server frees `early`'s contents. Must not block. */
     bool (*on_headers)(void *user, http_request *request, uint64_t *max_body_bytes, http_response *early);
-    /* On a loop thread, when the body is complete: the host answers with server_respond (from
+    /* On a loop thread, when the body is complete (for a stream, as soon as the headers are: see
+     * streams below): the host answers with server_respond (from
      * any thread). The server owns `request`: it stays valid until on_response for it has
      * returned, then the server frees it (the host must not use it after server_respond). Must
      * not block: slow work goes to the host's workers. */
@@ -57,6 +58,47 @@ uint16_t server_port(const server *server);
  * `close` asks to close the connection after it. Safe after the client went away and after
  * server_shutdown gave up on the exchange (the response is then dropped). */
 void server_respond(server_exchange *exchange, http_response *response, bool close);
+
+/* ---- streams ----
+ * A request whose on_headers set request->stream is a stream: on_request comes right after the
+ * headers, and the body is not gathered (neither max_body_bytes nor the body timeout apply; the
+ * body timeout becomes an inactivity timeout instead: that long without a byte of body while the
+ * server wants more closes the connection). The host reads the body with server_stream_read and
+ * answers with server_stream_begin, any number of server_stream_write, then server_stream_end
+ * (never server_respond), all from a thread other than the loops (read and write block), e.g. a
+ * worker that holds the stream for its whole life. The response goes with Transfer-Encoding:
+ * chunked, each write as it comes.
+ *
+ * Memory stays bounded whatever the stream's length: the server keeps at most about
+ * SERVER_STREAM_BUFFER bytes of body not yet read by the host (then stops reading the socket
+ * until the host has read half of it; the client's writes wait in TCP), and a write waits while
+ * more than SERVER_STREAM_BUFFER bytes written earlier are not yet in the socket (a client that
+ * reads slowly slows the host down; one that stops reading for the idle timeout is closed).
+ *
+ * A client that goes away (or a timeout, or a malformed chunked body) aborts the stream: reads
+ * and writes return at once with a failure, so that the host frees what the stream holds; it
+ * still calls server_stream_end. A stream holds its connection: requests pipelined behind it
+ * wait for its end. */
+#define SERVER_STREAM_BUFFER (256 * 1024)
+
+/* Up to `size` bytes of the body into `buffer`, waiting until some are there: how many, 0 at the
+ * body's end, -1 when the stream was aborted. */
+long server_stream_read(server_exchange *exchange, void *buffer, size_t size);
+/* Starts the response: `head`'s status and headers (its body is ignored; the server frees its
+ * contents, as server_respond does). Once per stream, before the first write. */
+void server_stream_begin(server_exchange *exchange, http_response *head);
+/* Copies `length` bytes for the response, waiting while the output is full. False when the stream
+ * was aborted (the bytes are dropped). */
+bool server_stream_write(server_exchange *exchange, const void *data, size_t length);
+/* Ends the response (begins it first with a 200 when it was not) and gives the exchange back: the
+ * host must not use it or its request afterwards. `close` closes the connection after it. When
+ * the body was not read to its end, the connection closes after the response. */
+void server_stream_end(server_exchange *exchange, bool close);
+/* Whether the stream was aborted (the client went away, a timeout): from any thread. */
+bool server_stream_aborted(server_exchange *exchange);
+/* Aborts every stream (closing its connection), e.g. at shutdown once the grace period is over,
+ * so that the threads serving them return; from outside the loops, without waiting. */
+void server_abort_streams(server *server);
 
 /* Requests read but not yet answered. */
 uint64_t server_in_flight(const server *server);

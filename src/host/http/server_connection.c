@@ -1,4 +1,4 @@
-/* server_connection.c: one connection: llhttp parsing, limits, timeouts, pipelined exchanges answered in order. */
+/* server_connection.c: one connection: llhttp parsing, limits, timeouts, pipelined exchanges answered in order, streams (the loop's side). */
 #include "server_internal.h"
 
 #include <stdio.h>
@@ -48,9 +48,10 @@ struct server_connection {
     bool reading, eof;
     bool in_parse; /* inside llhttp_execute: writing waits for its end */
     bool flush_pending;
-    bool input_done;   /* no further request is read; later input is discarded */
-    bool stop_quietly; /* parsing stopped on purpose, already answered */
-    bool paused;       /* MAX_PIPELINE reached: pending_input waits for answers */
+    bool input_done;    /* no further request is read; later input is discarded */
+    bool stop_quietly;  /* parsing stopped on purpose, already answered */
+    bool paused;        /* MAX_PIPELINE reached: pending_input waits for answers */
+    bool stream_paused; /* the stream whose body is read has SERVER_STREAM_BUFFER unread */
     bool resuming;
     bool keep_alive; /* of the request being read */
     char *pending_input;
@@ -92,6 +93,8 @@ typedef struct write_request {
     server_connection *connection;
     unsigned exchange_count;
     bool close_after;
+    server_stream *stream; /* a stream's output: `stream_bytes` of it are in this write */
+    size_t stream_bytes;
     char data[];
 } write_request;
 
@@ -102,6 +105,14 @@ static void connection_flush(server_connection *c);
 static void connection_update_timer(server_connection *c);
 static void connection_resume_input(server_connection *c);
 static int read_start(server_connection *c);
+static int stream_start(server_connection *c, server_exchange *exchange);
+static int stream_input(server_connection *c, server_stream *stream, const char *at, size_t length);
+static void stream_pause_input(server_connection *c);
+static bool stream_flush(server_connection *c, server_exchange *exchange);
+static void stream_sent(server_stream *stream, size_t bytes);
+static void on_write_done(uv_write_t *request, int status);
+static void connection_complete(server_connection *c, unsigned count, bool close_after);
+static void connection_free(server_connection *c);
 
 static const server_limits *limits_of(const server_connection *c) { return &c->loop->server->limits; }
 
@@ -113,6 +124,7 @@ void server_exchange_release(server_exchange *exchange)
         atomic_fetch_sub_explicit(&exchange->connection->loop->server->in_flight, 1, memory_order_relaxed);
     http_response_free(&exchange->response);
     http_request_free(exchange->request);
+    server_stream_free(exchange->stream);
     free(exchange);
 }
 
@@ -173,6 +185,8 @@ static void connection_detach_pipeline(server_connection *c)
         server_exchange *next = exchange->next;
         if (exchange->state != EXCHANGE_WITH_HOST)
             server_exchange_release(exchange);
+        else if (exchange->stream)
+            server_stream_abort(exchange->stream); /* its host thread stops waiting */
         exchange = next;
     }
     c->first = c->last = NULL;
@@ -394,7 +408,7 @@ static int on_headers_complete(llhttp_t *parser)
     uint64_t declared = (parser->flags & F_CONTENT_LENGTH) ? parser->content_length : 0;
     bool has_body = chunked || declared > 0;
 
-    if (!proceed || declared > max_body) {
+    if (!proceed || (declared > max_body && !request->stream)) {
         /* Answered without reading the body (which, if any, is never read: the connection
          * closes after the answer). */
         if (!proceed) {
@@ -432,12 +446,16 @@ static int on_headers_complete(llhttp_t *parser)
             c->flush_pending = true;
         }
     }
+    if (request->stream)
+        return stream_start(c, exchange);
     return 0;
 }
 
 static int on_body(llhttp_t *parser, const char *at, size_t length)
 {
     server_connection *c = parser->data;
+    if (c->exchange && c->exchange->stream)
+        return stream_input(c, c->exchange->stream, at, length);
     http_request *request = c->request;
     if (!request)
         return 0;
@@ -475,7 +493,16 @@ static int on_message_complete(llhttp_t *parser)
     c->phase = PHASE_IDLE;
     c->timer_kind = TIMER_UNSET;
     server_exchange *exchange = c->exchange;
-    if (exchange) {
+    if (exchange && exchange->stream) {
+        server_stream *stream = exchange->stream;
+        uv_mutex_lock(&stream->mutex);
+        stream->input_ended = true;
+        uv_cond_broadcast(&stream->changed);
+        uv_mutex_unlock(&stream->mutex);
+        c->exchange = NULL;
+        exchange->continue_pending = false;
+        c->flush_pending = true; /* an end that waited for the body's end may now be written */
+    } else if (exchange) {
         http_request *request = exchange->request;
         c->exchange = NULL;
         c->request = NULL;
@@ -523,6 +550,11 @@ static const llhttp_settings_t parser_settings = {
 static void connection_fail(server_connection *c, int status)
 {
     server_exchange *exchange = c->exchange;
+    if (exchange && exchange->stream) {
+        /* The host has it (its response may have begun): no status can be sent, only closed. */
+        connection_close(c);
+        return;
+    }
     if (!exchange) {
         const char *method = llhttp_method_name(c->parser.method);
         exchange = exchange_create(c, NULL, method, c->url_complete ? c->head : NULL);
@@ -590,6 +622,8 @@ static void connection_parse(server_connection *c, const char *data, size_t leng
     } else if (!c->stop_quietly) {
         connection_fail(c, c->error_status ? c->error_status : 400);
     }
+    if (c->state == CONNECTION_OPEN)
+        stream_pause_input(c);
     if (c->flush_pending) {
         c->flush_pending = false;
         connection_flush(c);
@@ -656,13 +690,18 @@ static bool header_writable(const http_header *header)
     return header_name_valid(header->name) && !strpbrk(header->value, "\r\n") && !http_header_is_servers(header->name);
 }
 
-static size_t response_size_bound(const server_exchange *exchange, size_t date_length)
+/* The most `response`'s head takes serialized (its body not counted). */
+static size_t response_size_bound_of(const http_response *response, size_t date_length)
 {
-    const http_response *response = &exchange->response;
-    size_t size = 128 + date_length; /* status line, content-length, connection, blank line */
+    size_t size = 160 + date_length; /* status line, content-length or transfer-encoding, connection, blank line */
     for (size_t i = 0; i < response->header_count; i++)
         size += strlen(response->headers[i].name) + strlen(response->headers[i].value) + 4;
-    return size + response->body_length;
+    return size;
+}
+
+static size_t response_size_bound(const server_exchange *exchange, size_t date_length)
+{
+    return response_size_bound_of(&exchange->response, date_length) + exchange->response.body_length;
 }
 
 static char *append(char *out, const char *text, size_t length)
@@ -796,9 +835,13 @@ static void on_write_done(uv_write_t *request, int status)
     server_connection *c = pending->connection;
     unsigned count = pending->exchange_count;
     bool close_after = pending->close_after;
+    server_stream *stream = pending->stream;
+    size_t stream_bytes = pending->stream_bytes;
     free(pending);
     if (c->state == CONNECTION_CLOSING)
         return; /* cancelled by the close; the exchanges went with it */
+    if (stream)
+        stream_sent(stream, stream_bytes);
     c->write_in_progress = false;
     if (status < 0) {
         connection_close(c);
@@ -818,8 +861,74 @@ static void connection_after_output(server_connection *c)
         return;
     }
     connection_resume_input(c);
-    if (c->state == CONNECTION_OPEN && !c->paused && !c->input_done && !c->reading)
+    if (c->state == CONNECTION_OPEN && !c->paused && !c->stream_paused && !c->input_done && !c->reading)
         c->reading = read_start(c) == 0;
+}
+
+/* Where `bound` bytes of output are serialized: the loop's buffer when they fit, else a write
+ * request of their size (*pending). NULL when out of memory. */
+static char *write_buffer(server_loop *loop, size_t bound, write_request **pending)
+{
+    *pending = NULL;
+    if (bound <= SMALL_WRITE) {
+        if (loop->write_capacity < bound) {
+            free(loop->write_buffer);
+            loop->write_buffer = malloc(SMALL_WRITE);
+            loop->write_capacity = loop->write_buffer ? SMALL_WRITE : 0;
+        }
+        return loop->write_buffer;
+    }
+    *pending = malloc(sizeof **pending + bound);
+    return *pending ? (*pending)->data : NULL;
+}
+
+/* Writes `length` bytes at `buffer` (in `pending`'s data, or the loop's buffer when `pending` is
+ * NULL); `what` says what completes with them. True when the socket took them all at once (they
+ * are complete); false when the rest goes with uv_write (whose callback completes them) or the
+ * connection closed. */
+static bool connection_send(server_connection *c, char *buffer, size_t length, write_request *pending,
+                            const write_request *what)
+{
+    uv_buf_t buf = uv_buf_init(buffer, (unsigned)length);
+    int written = length ? uv_try_write((uv_stream_t *)&c->tcp, &buf, 1) : 0;
+    if (written == (int)length) {
+        free(pending);
+        if (what->stream)
+            stream_sent(what->stream, what->stream_bytes);
+        connection_complete(c, what->exchange_count, what->close_after);
+        return true;
+    }
+    if (written < 0 && written != UV_EAGAIN) {
+        free(pending);
+        connection_close(c);
+        return false;
+    }
+    if (written < 0)
+        written = 0;
+    /* The socket is full: the rest goes with uv_write, whose callback completes the batch. */
+    if (!pending) {
+        pending = malloc(sizeof *pending + length - (size_t)written);
+        if (!pending) {
+            connection_close(c);
+            return false;
+        }
+        memcpy(pending->data, buffer + written, length - (size_t)written);
+        buf = uv_buf_init(pending->data, (unsigned)(length - (size_t)written));
+    } else {
+        buf = uv_buf_init(pending->data + written, (unsigned)(length - (size_t)written));
+    }
+    pending->connection = c;
+    pending->exchange_count = what->exchange_count;
+    pending->close_after = what->close_after;
+    pending->stream = what->stream;
+    pending->stream_bytes = what->stream_bytes;
+    if (uv_write(&pending->request, (uv_stream_t *)&c->tcp, &buf, 1, on_write_done) != 0) {
+        free(pending);
+        connection_close(c);
+        return false;
+    }
+    c->write_in_progress = true;
+    return false;
 }
 
 /* Writes every response that is next in order, several at once when pipelined: one buffer, and
@@ -834,7 +943,13 @@ static void connection_flush(server_connection *c)
         unsigned count = 0;
         bool close_after = false, send_continue = false;
         server_exchange *exchange;
-        for (exchange = c->first; exchange && exchange->state == EXCHANGE_ANSWERED; exchange = exchange->next) {
+        if (c->first && c->first->stream) {
+            if (!stream_flush(c, c->first))
+                break;
+            continue;
+        }
+        for (exchange = c->first; exchange && exchange->state == EXCHANGE_ANSWERED && !exchange->stream;
+             exchange = exchange->next) {
             bound += response_size_bound(exchange, date_length);
             count++;
             if (exchange_closes(c, exchange)) {
@@ -850,18 +965,7 @@ static void connection_flush(server_connection *c)
             break;
 
         write_request *pending = NULL;
-        char *buffer;
-        if (bound <= SMALL_WRITE) {
-            if (loop->write_capacity < bound) {
-                free(loop->write_buffer);
-                loop->write_buffer = malloc(SMALL_WRITE);
-                loop->write_capacity = loop->write_buffer ? SMALL_WRITE : 0;
-            }
-            buffer = loop->write_buffer;
-        } else {
-            pending = malloc(sizeof *pending + bound);
-            buffer = pending ? pending->data : NULL;
-        }
+        char *buffer = write_buffer(loop, bound, &pending);
         if (!buffer) {
             connection_close(c);
             return;
@@ -878,45 +982,224 @@ static void connection_flush(server_connection *c)
             length += sizeof continue_line - 1;
             exchange->continue_pending = false;
         }
-
-        uv_buf_t buf = uv_buf_init(buffer, (unsigned)length);
-        int written = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
-        if (written == (int)length) {
-            free(pending);
-            connection_complete(c, count, close_after);
-            continue;
-        }
-        if (written < 0 && written != UV_EAGAIN) {
-            free(pending);
-            connection_close(c);
-            return;
-        }
-        if (written < 0)
-            written = 0;
-        /* The socket is full: the rest goes with uv_write, whose callback completes the batch. */
-        if (!pending) {
-            pending = malloc(sizeof *pending + length - (size_t)written);
-            if (!pending) {
-                connection_close(c);
-                return;
-            }
-            memcpy(pending->data, buffer + written, length - (size_t)written);
-            buf = uv_buf_init(pending->data, (unsigned)(length - (size_t)written));
-        } else {
-            buf = uv_buf_init(pending->data + written, (unsigned)(length - (size_t)written));
-        }
-        pending->connection = c;
-        pending->exchange_count = count;
-        pending->close_after = close_after;
-        if (uv_write(&pending->request, (uv_stream_t *)&c->tcp, &buf, 1, on_write_done) != 0) {
-            free(pending);
-            connection_close(c);
-            return;
-        }
-        c->write_in_progress = true;
+        write_request batch = {.exchange_count = count, .close_after = close_after};
+        if (!connection_send(c, buffer, length, pending, &batch))
+            break;
     }
     connection_after_output(c);
     connection_update_timer(c);
+}
+
+/* ---- streams: the loop's side (server_stream.c has the host's) ---- */
+
+/* After its headers: the host gets the exchange now, and its body as it comes. */
+static int stream_start(server_connection *c, server_exchange *exchange)
+{
+    server *server = c->loop->server;
+    exchange->stream = server_stream_new();
+    if (!exchange->stream) {
+        c->error_status = 503;
+        return -1;
+    }
+    c->request = NULL; /* the body is not gathered */
+    exchange->state = EXCHANGE_WITH_HOST;
+    exchange->counted = true;
+    atomic_fetch_add_explicit(&server->in_flight, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&exchange->inbox->references, 1, memory_order_relaxed);
+    c->host_held++;
+    server->callbacks.on_request(server->callbacks.user, exchange, exchange->request);
+    return 0;
+}
+
+static int stream_input(server_connection *c, server_stream *stream, const char *at, size_t length)
+{
+    c->phase_started_ms = uv_now(&c->loop->loop); /* the body timeout counts from the last byte */
+    c->timer_kind = TIMER_UNSET;
+    bool ok = true;
+    uv_mutex_lock(&stream->mutex);
+    if (!stream->ended) { /* after its end, the host reads no more: dropped */
+        if (stream->input_length + length > stream->input_capacity) {
+            size_t capacity = stream->input_capacity ? stream->input_capacity : 16384;
+            while (capacity < stream->input_length + length)
+                capacity *= 2;
+            char *input = realloc(stream->input, capacity);
+            ok = input != NULL;
+            if (ok) {
+                stream->input = input;
+                stream->input_capacity = capacity;
+            }
+        }
+        if (ok) {
+            memcpy(stream->input + stream->input_length, at, length);
+            stream->input_length += length;
+            if (stream->input_length >= SERVER_STREAM_BUFFER)
+                stream->input_full = true;
+            uv_cond_broadcast(&stream->changed);
+        }
+    }
+    uv_mutex_unlock(&stream->mutex);
+    if (!ok)
+        c->error_status = 503;
+    return ok ? 0 : -1;
+}
+
+/* After parsing: stops reading the socket while the stream being read has enough unread input
+ * (what this read brought is kept: the buffer passes its limit by one read at most). */
+static void stream_pause_input(server_connection *c)
+{
+    server_exchange *exchange = c->exchange;
+    if (!exchange || !exchange->stream || !c->reading)
+        return;
+    uv_mutex_lock(&exchange->stream->mutex);
+    bool full = exchange->stream->input_full;
+    uv_mutex_unlock(&exchange->stream->mutex);
+    if (full) {
+        connection_stop_reading(c);
+        c->stream_paused = true;
+        c->timer_kind = TIMER_UNSET;
+    }
+}
+
+/* `bytes` of a stream's output are in the socket: a waiting write may go on. */
+static void stream_sent(server_stream *stream, size_t bytes)
+{
+    uv_mutex_lock(&stream->mutex);
+    stream->unsent -= bytes;
+    uv_cond_broadcast(&stream->changed);
+    uv_mutex_unlock(&stream->mutex);
+}
+
+/* The head of a streamed response (Transfer-Encoding: chunked unless the client is HTTP/1.0, which
+ * then reads to the connection's close). */
+static size_t stream_head_serialize(const server_loop *loop, server_exchange *exchange, char *out, bool chunked)
+{
+    http_response *head = &exchange->stream->head;
+    int status = head->status >= 200 && head->status <= 999 ? head->status : 500;
+    exchange->status = status;
+    char *p = append(out, "HTTP/1.1 ", 9);
+    p = append_decimal(p, (uint64_t)status);
+    *p++ = ' ';
+    p = append_string(p, http_status_reason(status));
+    p = append(p, "\r\n", 2);
+    p = append_string(p, loop->date_line);
+    if (chunked)
+        p = append_string(p, "Transfer-Encoding: chunked\r\n");
+    p = append_string(p, chunked && exchange->keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+    for (size_t i = 0; i < head->header_count; i++) {
+        const http_header *header = &head->headers[i];
+        if (!header_writable(header))
+            continue;
+        p = append_string(p, header->name);
+        p = append(p, ": ", 2);
+        p = append_string(p, header->value);
+        p = append(p, "\r\n", 2);
+    }
+    return (size_t)(append(p, "\r\n", 2) - out);
+}
+
+/* Writes what the stream at the head of the pipeline has for the socket: a 100 Continue, its head,
+ * its output as one chunk, its end. False when there is nothing to write yet. */
+static bool stream_flush(server_connection *c, server_exchange *exchange)
+{
+    server_stream *stream = exchange->stream;
+    const http_request *request = exchange->request;
+    bool chunked = request->http_major > 1 || (request->http_major == 1 && request->http_minor >= 1);
+    if (!chunked)
+        exchange->keep_alive = false;
+    bool send_continue = exchange->continue_pending;
+    bool end = exchange->state == EXCHANGE_ANSWERED; /* the host ended it, all its output written */
+    uv_mutex_lock(&stream->mutex);
+    bool send_head = stream->begun && !stream->head_sent;
+    size_t data_length = stream->begun ? stream->output_length : 0;
+    /* the loop's buffer (up to SMALL_WRITE) or one allocation of this size */
+    size_t bound =
+        sizeof continue_line + (send_head ? response_size_bound_of(&stream->head, 64) : 0) + 32 + data_length + 8;
+    date_refresh(c->loop);
+    write_request *pending = NULL;
+    char *buffer = send_continue || send_head || data_length || end ? write_buffer(c->loop, bound, &pending) : NULL;
+    size_t length = 0;
+    if (buffer) {
+        if (send_continue) {
+            length += (size_t)(append(buffer, continue_line, sizeof continue_line - 1) - buffer);
+            exchange->continue_pending = false;
+        }
+        if (send_head) {
+            length += stream_head_serialize(c->loop, exchange, buffer + length, chunked);
+            stream->head_sent = true;
+        }
+        if (data_length) {
+            char *p = buffer + length;
+            if (chunked) {
+                static const char hex[] = "0123456789abcdef";
+                char digits[16];
+                int count = 0;
+                for (size_t rest = data_length; rest; rest >>= 4)
+                    digits[count++] = hex[rest & 15];
+                while (count)
+                    *p++ = digits[--count];
+                p = append(p, "\r\n", 2);
+            }
+            p = append(p, stream->output, data_length);
+            if (chunked)
+                p = append(p, "\r\n", 2);
+            length = (size_t)(p - buffer);
+            stream->output_length = 0;
+            stream->unsent += data_length;
+        }
+    }
+    uv_mutex_unlock(&stream->mutex);
+    if (!buffer) {
+        if (send_continue || send_head || data_length || end)
+            connection_close(c); /* out of memory */
+        return false;
+    }
+    bool close_after = false;
+    if (end) {
+        if (chunked)
+            length += (size_t)(append(buffer + length, "0\r\n\r\n", 5) - (buffer + length));
+        /* A body not read to its end cannot be skipped reliably: the connection closes. */
+        close_after = exchange_closes(c, exchange) || c->exchange == exchange;
+        exchange->state = EXCHANGE_WRITING;
+    }
+    write_request what = {
+        .exchange_count = end ? 1 : 0, .close_after = close_after, .stream = stream, .stream_bytes = data_length};
+    return connection_send(c, buffer, length, pending, &what);
+}
+
+void connection_stream_news(server_exchange *exchange)
+{
+    server_connection *c = exchange->connection;
+    server_stream *stream = exchange->stream;
+    uv_mutex_lock(&stream->mutex);
+    bool resume = stream->resume_wanted;
+    stream->resume_wanted = false;
+    uv_mutex_unlock(&stream->mutex);
+    if (stream->end_seen && exchange->state == EXCHANGE_WITH_HOST) {
+        /* The host let go: the exchange is the server's again. */
+        c->host_held--;
+        server_inbox_release(exchange->inbox);
+        if (c->state != CONNECTION_OPEN) {
+            server_exchange_release(exchange); /* its connection let it go at its close */
+            if (c->state == CONNECTION_CLOSING && c->open_handles == 0 && c->host_held == 0)
+                connection_free(c);
+            return;
+        }
+        exchange->state = EXCHANGE_ANSWERED;
+        exchange->close_requested = stream->close_requested;
+    }
+    if (c->state != CONNECTION_OPEN)
+        return;
+    if (resume && c->stream_paused) {
+        c->stream_paused = false;
+        c->phase_started_ms = uv_now(&c->loop->loop); /* the pause was the host's, not the client's */
+        c->timer_kind = TIMER_UNSET;
+        if (!c->paused && !c->input_done && !c->reading)
+            c->reading = read_start(c) == 0;
+    }
+    if (c->in_parse)
+        c->flush_pending = true;
+    else
+        connection_flush(c);
 }
 
 /* ---- timers ---- */
@@ -948,8 +1231,8 @@ static void connection_update_timer(server_connection *c)
         kind = TIMER_HEAD;
         started = c->phase_started_ms;
         timeout = limits->header_timeout_ms;
-    } else if (c->phase == PHASE_BODY) {
-        kind = TIMER_BODY;
+    } else if (c->phase == PHASE_BODY && !c->stream_paused) {
+        kind = TIMER_BODY; /* for a stream, restarted by each piece of body: an inactivity timeout */
         started = c->phase_started_ms;
         timeout = limits->body_timeout_ms;
     } else if (c->write_in_progress) {
@@ -1144,6 +1427,20 @@ void connection_receive_answer(server_exchange *exchange)
         c->flush_pending = true;
     else
         connection_flush(c);
+}
+
+void connections_abort_streams(server_loop *loop)
+{
+    server_connection *c = loop->connections;
+    while (c) {
+        server_connection *next = c->next;
+        bool streaming = false;
+        for (server_exchange *exchange = c->first; exchange && !streaming; exchange = exchange->next)
+            streaming = exchange->stream != NULL;
+        if (streaming && c->state != CONNECTION_CLOSING)
+            connection_close(c);
+        c = next;
+    }
 }
 
 void connections_stop_accepting(server_loop *loop)

@@ -102,13 +102,13 @@ static void json_error(http_response *response, int status, const http_request *
 bool plugin_endpoint_headers(plugin_endpoints *e, http_request *request, uint64_t *max_body_bytes, http_response *early)
 {
     request->route = NULL;
+    if (stream_endpoint_match(request->path))
+        return stream_endpoint_headers(e, request, early); /* POST, or PUT as `curl -T -` sends */
     if (strcmp(request->method, "POST") != 0) {
         json_error(early, 405, request, "use POST: %s takes its input as the request's body", request->path);
         http_response_add_header(early, "allow", "POST");
         return false;
     }
-    if (stream_endpoint_match(request->path))
-        return stream_endpoint_headers(e, request, early);
     *max_body_bytes = e->default_max_body_bytes;
     endpoint_target target;
     if (parse_path(request->path, &target) && target.kind != ENDPOINT_EXECUTE && target.kind != ENDPOINT_PIPELINE) {

@@ -83,12 +83,13 @@ int main(int argc, char **argv)
     CHECK(atomic_load(&unexpected) == 0);
     CHECK(stale == 0, "a request after a deploy's 200 reached the old version");
     CHECK(atomic_load(&answered) > SWAPS, "the clients kept requesting throughout");
-    /* The counters of versions no longer loaded are recycled: 101 versions, at most 8 + 1 series. */
+    /* The counters of versions no longer loaded are recycled: 101 versions, a handful of series (8
+     * unused ones kept, plus those a request still held when a new version was made). */
     reply metrics = http("GET", public_port, "/metrics", NULL);
     size_t series = 0;
     for (const char *at = metrics.body; (at = strstr(at, "wasmhost_instances_created_total{service=\"color\"")); at++)
         series++;
-    CHECK(series >= 2 && series <= 9, "%zu series of wasmhost_instances_created_total for color", series);
+    CHECK(series >= 2 && series <= 16, "%zu series of wasmhost_instances_created_total for color", series);
     reply_free(&metrics);
     CHECK(served_stop(&s, false) == 0);
     served_free(&s);
