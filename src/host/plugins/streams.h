@@ -26,7 +26,9 @@
  * included; the server's body timeout bounds the wait between two pieces of the body), and counts
  * against the plugin's concurrency limit (a pipeline's stages do not). Memory stays bounded
  * whatever the stream's length: the server's stream buffers (server.h) plus one record per stage.
- * A client that stops reading or goes away aborts the stream: its instances are freed at once.
+ * A client that goes away aborts the stream: its instances are freed at once. One that stays but
+ * stops reading holds the stream (back-pressure: nothing more is read or computed) until the
+ * server's idle timeout (--idle-timeout, 60 s) aborts it.
  * While a session lives, its plugin's wasmhost_requests_in_flight counts it. Docs: docs/plugins.md. */
 
 /* Whether `path` is /v1/streams/... or /v1/pipelines/NAME/stream. */
