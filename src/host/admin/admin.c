@@ -20,29 +20,6 @@
 /* Bodies other than modules: service configurations, rollbacks. */
 #define MAX_JSON_BODY_BYTES (1u << 20)
 
-/* Replaces each byte that does not belong to a valid UTF-8 sequence with '?': a message may quote
- * a name from a URL (any bytes) or text cut at a byte count, and JSON strings must be UTF-8. */
-static void clean_utf8(char *text)
-{
-    unsigned char *c = (unsigned char *)text;
-    while (*c) {
-        size_t length = *c < 0x80 ? 1 : (*c >> 5) == 0x6 ? 2 : (*c >> 4) == 0xe ? 3 : (*c >> 3) == 0x1e ? 4 : 0;
-        bool valid = length > 0 && !(length == 2 && *c < 0xc2) && !(length == 4 && *c > 0xf4);
-        for (size_t i = 1; valid && i < length; i++)
-            valid = (c[i] & 0xc0) == 0x80;
-        /* No overlong forms, surrogates or code points past U+10FFFF. */
-        if (valid && length == 3)
-            valid = !(c[0] == 0xe0 && c[1] < 0xa0) && !(c[0] == 0xed && c[1] >= 0xa0);
-        if (valid && length == 4)
-            valid = !(c[0] == 0xf0 && c[1] < 0x90) && !(c[0] == 0xf4 && c[1] >= 0x90);
-        if (!valid) {
-            *c++ = '?';
-            continue;
-        }
-        c += length;
-    }
-}
-
 int admin_error(json_t **reply, int status, const char *format, ...)
 {
     char message[2048];
@@ -50,8 +27,7 @@ int admin_error(json_t **reply, int status, const char *format, ...)
     va_start(args, format);
     vsnprintf(message, sizeof message, format, args);
     va_end(args);
-    clean_utf8(message);
-    *reply = json_pack("{s:s}", "error", message);
+    *reply = json_pack("{s:o}", "error", json_message(message));
     return status;
 }
 

@@ -84,9 +84,7 @@ service *plugin_endpoint_find(plugin_endpoints *e, const char *name)
     return s;
 }
 
-static void json_error(http_response *response, int status, const http_request *request, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
-static void json_error(http_response *response, int status, const http_request *request, const char *format, ...)
+void plugin_endpoint_error(http_response *response, int status, const http_request *request, const char *format, ...)
 {
     char message[1024];
     va_list args;
@@ -94,7 +92,7 @@ static void json_error(http_response *response, int status, const http_request *
     vsnprintf(message, sizeof message, format, args);
     va_end(args);
     json_t *body = json_object();
-    json_object_set_new(body, "error", json_stringn_nocheck(message, strlen(message)));
+    json_object_set_new(body, "error", json_message(message));
     json_object_set_new(body, "request_id", json_string(request->request_id));
     json_response(response, status, body, false);
 }
@@ -105,7 +103,7 @@ bool plugin_endpoint_headers(plugin_endpoints *e, http_request *request, uint64_
     if (stream_endpoint_match(request->path))
         return stream_endpoint_headers(e, request, early); /* POST, or PUT as `curl -T -` sends */
     if (strcmp(request->method, "POST") != 0) {
-        json_error(early, 405, request, "use POST: %s takes its input as the request's body", request->path);
+        plugin_endpoint_error(early, 405, request, "use POST: %s takes its input as the request's body", request->path);
         http_response_add_header(early, "allow", "POST");
         return false;
     }
@@ -172,10 +170,10 @@ static void answer_call(plugin_endpoints *e, const endpoint_target *target, cons
 {
     service *plugin = plugin_endpoint_find(e, target->name);
     if (!plugin)
-        return json_error(response, 404, request, "no plugin '%s'", target->name);
+        return plugin_endpoint_error(response, 404, request, "no plugin '%s'", target->name);
     if (!wh_plugin_has_export(plugin->plugin, target->export_name)) {
-        json_error(response, 404, request, "plugin '%s' has no export '%s' taking bytes", target->name,
-                   target->export_name);
+        plugin_endpoint_error(response, 404, request, "plugin '%s' has no export '%s' taking bytes", target->name,
+                              target->export_name);
     } else {
         wasm_byte_vec_t output;
         wasm_trap_t *trap = call(e, plugin, target->export_name, request->body, request->body_length, &output, request);
@@ -185,7 +183,7 @@ static void answer_call(plugin_endpoints *e, const endpoint_target *target, cons
             wasm_trap_delete(trap);
             access_log_event(e->log, "error", plugin->name, request->request_id, "%s: %s", target->export_name,
                              message);
-            json_error(response, status, request, "%s", message);
+            plugin_endpoint_error(response, status, request, "%s", message);
         } else {
             http_response_init(response, 200);
             http_response_add_header(response, "content-type", "application/octet-stream");
@@ -205,19 +203,20 @@ static void answer_execute(plugin_endpoints *e, const http_request *request, htt
     json_t *data = json_object_get(body, "data");
     json_t *function = json_object_get(body, "function");
     if (!body)
-        json_error(response, 400, request, "the body is not valid JSON: %s (line %d, column %d)", parse_error.text,
-                   parse_error.line, parse_error.column);
+        plugin_endpoint_error(response, 400, request, "the body is not valid JSON: %s (line %d, column %d)",
+                              parse_error.text, parse_error.line, parse_error.column);
     else if (!id || !json_is_string(data) || (function && !json_is_string(function)))
-        json_error(response, 400, request,
-                   "the body must be {\"service_id\": \"<plugin>\", \"data\": \"<text>\"} (and optionally "
-                   "\"function\": \"<export>\")");
+        plugin_endpoint_error(response, 400, request,
+                              "the body must be {\"service_id\": \"<plugin>\", \"data\": \"<text>\"} (and optionally "
+                              "\"function\": \"<export>\")");
     else {
         service *plugin = plugin_endpoint_find(e, id);
         const char *export_name = function ? json_string_value(function) : "handle_request";
         if (!plugin) {
-            json_error(response, 404, request, "no plugin '%s'", id);
+            plugin_endpoint_error(response, 404, request, "no plugin '%s'", id);
         } else if (!wh_plugin_has_export(plugin->plugin, export_name)) {
-            json_error(response, 404, request, "plugin '%s' has no export '%s' taking bytes", id, export_name);
+            plugin_endpoint_error(response, 404, request, "plugin '%s' has no export '%s' taking bytes", id,
+                                  export_name);
         } else {
             wasm_byte_vec_t output;
             uint64_t start = now_ns();
@@ -229,13 +228,13 @@ static void answer_execute(plugin_endpoints *e, const http_request *request, htt
                 int status = plugin_endpoint_failure(plugin, trap, message, sizeof message);
                 wasm_trap_delete(trap);
                 access_log_event(e->log, "error", plugin->name, request->request_id, "%s: %s", export_name, message);
-                json_error(response, status, request, "%s", message);
+                plugin_endpoint_error(response, status, request, "%s", message);
             } else {
                 /* Bytes that are not UTF-8 cannot be a JSON string: they come back as U+FFFD. */
                 json_t *result = json_stringn(output.size ? (const char *)output.data : "", output.size);
                 if (!result) {
-                    json_error(response, 502, request, "the output of '%s' is not UTF-8 text (%zu bytes)", export_name,
-                               output.size);
+                    plugin_endpoint_error(response, 502, request, "the output of '%s' is not UTF-8 text (%zu bytes)",
+                                          export_name, output.size);
                 } else {
                     json_response(response, 200,
                                   json_pack("{s:o,s:I,s:I}", "result", result, "execution_time",
@@ -341,22 +340,22 @@ static void answer_predict(plugin_endpoints *e, const endpoint_target *target, c
 {
     service *model = plugin_endpoint_find(e, target->name);
     if (!model)
-        return json_error(response, 404, request, "no model '%s'", target->name);
+        return plugin_endpoint_error(response, 404, request, "no model '%s'", target->name);
     char message[768];
     size_t inputs, outputs, count;
     bool batch;
     json_t *body = json_loadb((const char *)request->body, request->body_length, 0, NULL);
     uint8_t *vectors = NULL;
     if (!wh_plugin_has_export(model->plugin, "predict") || !wh_plugin_has_export(model->plugin, "info"))
-        json_error(response, 404, request, "plugin '%s' is not a model: it needs the exports predict and info",
-                   target->name);
+        plugin_endpoint_error(response, 404, request,
+                              "plugin '%s' is not a model: it needs the exports predict and info", target->name);
     else if (!model_sizes(e, model, request, &inputs, &outputs, message, sizeof message))
-        json_error(response, 500, request, "model '%s': %s", target->name, message);
+        plugin_endpoint_error(response, 500, request, "model '%s': %s", target->name, message);
     else if (!body)
-        json_error(response, 400, request,
-                   "the body is not JSON: {\"input\": [numbers]} or {\"inputs\": [[...], ...]}");
+        plugin_endpoint_error(response, 400, request,
+                              "the body is not JSON: {\"input\": [numbers]} or {\"inputs\": [[...], ...]}");
     else if (!(vectors = model_input(body, inputs, &batch, &count, message, sizeof message)))
-        json_error(response, 400, request, "%s", message);
+        plugin_endpoint_error(response, 400, request, "%s", message);
     else {
         wasm_byte_vec_t output;
         uint64_t start = now_ns();
@@ -365,10 +364,11 @@ static void answer_predict(plugin_endpoints *e, const endpoint_target *target, c
         if (trap) {
             int status = plugin_endpoint_failure(model, trap, message, sizeof message);
             wasm_trap_delete(trap);
-            json_error(response, status, request, "%s", message);
+            plugin_endpoint_error(response, status, request, "%s", message);
         } else if (output.size != count * outputs * 4) {
-            json_error(response, 500, request, "model '%s' answered %zu bytes for %zu vectors of %zu outputs",
-                       target->name, output.size, count, outputs);
+            plugin_endpoint_error(response, 500, request,
+                                  "model '%s' answered %zu bytes for %zu vectors of %zu outputs", target->name,
+                                  output.size, count, outputs);
             wasm_byte_vec_delete(&output);
         } else {
             json_t *result = json_object();
@@ -398,7 +398,7 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
 {
     pipeline *p = pipeline_set_find(e->pipelines, target->name);
     if (!p)
-        return json_error(response, 404, request, "no pipeline '%s'", target->name);
+        return plugin_endpoint_error(response, 404, request, "no pipeline '%s'", target->name);
     wasm_byte_vec_t data = {0};
     const uint8_t *input = request->body;
     size_t size = request->body_length;
@@ -428,7 +428,7 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
                 plugin_endpoint_failure(plugin, trap, message, sizeof message);
                 wasm_trap_delete(trap);
                 failure = json_object();
-                json_object_set_new(failure, "error", json_stringn_nocheck(message, strlen(message)));
+                json_object_set_new(failure, "error", json_message(message));
                 access_log_event(e->log, "error", stage->plugin, request->request_id, "pipeline %s, stage %zu: %s",
                                  p->name, i, message);
             }
@@ -496,15 +496,16 @@ void plugin_endpoint_request(plugin_endpoints *e, server_exchange *exchange, htt
     http_response response;
     endpoint_job *j = calloc(1, sizeof *j);
     if (!j) {
-        json_error(&response, 503, request, "out of memory");
+        plugin_endpoint_error(&response, 503, request, "out of memory");
         server_respond(exchange, &response, false);
         return;
     }
     if (!parse_path(request->path, &j->target)) {
         free(j);
-        json_error(&response, 404, request,
-                   "no such endpoint: POST /v1/plugins/NAME/call/EXPORT, /wasm/execute, /v1/models/NAME/predict or "
-                   "/v1/pipelines/NAME/run");
+        plugin_endpoint_error(
+            &response, 404, request,
+            "no such endpoint: POST /v1/plugins/NAME/call/EXPORT, /wasm/execute, /v1/models/NAME/predict or "
+            "/v1/pipelines/NAME/run");
         server_respond(exchange, &response, false);
         return;
     }

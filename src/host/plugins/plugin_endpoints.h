@@ -33,6 +33,11 @@ typedef struct plugin_endpoints {
     void *answered_user;
 } plugin_endpoints;
 
+/* A JSON error answer {"error": MESSAGE, "request_id": ...} (invalid UTF-8 in the message shown
+ * as '?'), for these endpoints and the streams'. */
+void plugin_endpoint_error(http_response *response, int status, const http_request *request, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Whether `path` is one of them: /v1/plugins/NAME/call/EXPORT, /wasm/execute,
  * /v1/models/NAME/predict, /v1/pipelines/NAME/run, and the streams of streams.h. */
 bool plugin_endpoint_match(const char *path);

@@ -117,21 +117,6 @@ static bool parse_query(const char *query, stream_target *out, char *message, si
     return true;
 }
 
-static void json_error_answer(http_response *response, int status, const http_request *request, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
-static void json_error_answer(http_response *response, int status, const http_request *request, const char *format, ...)
-{
-    char message[1024];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(message, sizeof message, format, args);
-    va_end(args);
-    json_t *body = json_object();
-    json_object_set_new(body, "error", json_stringn_nocheck(message, strlen(message)));
-    json_object_set_new(body, "request_id", json_string(request->request_id));
-    json_response(response, status, body, false);
-}
-
 /* Whether `name` is a plugin with the export; false with the reason in `message`. */
 static bool plugin_ready(plugin_endpoints *e, const char *name, const char *export_name, char *message, size_t size)
 {
@@ -151,31 +136,31 @@ bool stream_endpoint_headers(plugin_endpoints *e, http_request *request, http_re
     stream_target target;
     char message[512];
     if (strcmp(request->method, "POST") != 0 && strcmp(request->method, "PUT") != 0) {
-        json_error_answer(early, 405, request, "use POST (or PUT): %s takes its records as the request's body",
-                          request->path);
+        plugin_endpoint_error(early, 405, request, "use POST (or PUT): %s takes its records as the request's body",
+                              request->path);
         http_response_add_header(early, "allow", "POST, PUT");
         return false;
     }
     if (!parse_path(request->path, &target)) {
-        json_error_answer(early, 404, request,
-                          "no such endpoint: POST /v1/streams/PLUGIN, /v1/streams/PLUGIN/EXPORT or "
-                          "/v1/pipelines/NAME/stream");
+        plugin_endpoint_error(early, 404, request,
+                              "no such endpoint: POST /v1/streams/PLUGIN, /v1/streams/PLUGIN/EXPORT or "
+                              "/v1/pipelines/NAME/stream");
         return false;
     }
     if (!parse_query(request->query, &target, message, sizeof message)) {
-        json_error_answer(early, 400, request, "%s", message);
+        plugin_endpoint_error(early, 400, request, "%s", message);
         return false;
     }
     if (target.pipeline) {
         pipeline *p = pipeline_set_find(e->pipelines, target.name);
         if (!p) {
-            json_error_answer(early, 404, request, "no pipeline '%s'", target.name);
+            plugin_endpoint_error(early, 404, request, "no pipeline '%s'", target.name);
             return false;
         }
         pipeline_release(p); /* its stages are checked when it runs, as for /run */
     } else {
         if (!plugin_ready(e, target.name, target.export_name, message, sizeof message)) {
-            json_error_answer(early, 404, request, "%s", message);
+            plugin_endpoint_error(early, 404, request, "%s", message);
             return false;
         }
         service *plugin = plugin_endpoint_find(e, target.name);
@@ -281,7 +266,7 @@ static void stream_write(stream_job *j, const void *data, size_t length)
 static void write_error(stream_job *j, uint64_t index, const char *message, const stream_stage *stage, size_t number)
 {
     json_t *line = json_object();
-    json_object_set_new(line, "error", json_stringn_nocheck(message, strlen(message)));
+    json_object_set_new(line, "error", json_message(message));
     json_object_set_new(line, "record", json_integer((json_int_t)index));
     if (j->pipeline && stage) {
         json_object_set_new(line, "stage", json_integer((json_int_t)number));
@@ -411,7 +396,7 @@ static void stream_run(job *base)
     }
     http_response head;
     if (status != 200) {
-        json_error_answer(&head, status, j->request, "%s", message);
+        plugin_endpoint_error(&head, status, j->request, "%s", message);
         head.body_length = 0; /* the error goes as the stream's only record */
     } else {
         http_response_init(&head, 200);

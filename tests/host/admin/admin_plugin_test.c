@@ -67,6 +67,11 @@ static void test_calls(served *s)
     r = post(s, "/v1/plugins/moody/call/process", "fail");
     CHECK(r.status == 500 && contains(&r, "plugin error: asked to fail"), "%ld %s", r.status, r.body);
     reply_free(&r);
+    r = post(s, "/v1/plugins/moody/call/process", "junk");
+    json_t *parsed = reply_json(&r);
+    CHECK(r.status == 500 && parsed && contains(&r, "plugin error: bad ?? bytes"), "still JSON: %s", r.body);
+    json_decref(parsed);
+    reply_free(&r);
     r = post(s, "/v1/plugins/moody/call/process", "loop");
     CHECK(r.status == 504, "%ld %s", r.status, r.body);
     reply_free(&r);
