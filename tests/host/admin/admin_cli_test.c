@@ -1,5 +1,4 @@
 /* admin_cli_test.c: `wasmhost deploy`, `services`, `rollback` and `rm` against a live `wasmhost serve --state`. */
-#include <libgen.h>
 #include <stdio.h>
 #include <sys/wait.h>
 
@@ -90,9 +89,8 @@ int main(int argc, char **argv)
     reply_free(&r);
 
     /* A plugin: deployed with --plugin, listed with "plugin" as its ABI, called, removed. */
-    char examples[4200], copy[4200];
-    snprintf(copy, sizeof copy, "%s", wasmhost);
-    snprintf(examples, sizeof examples, "%s/examples/plugins", dirname(copy));
+    char examples[4200];
+    examples_folder(wasmhost, examples, sizeof examples);
     snprintf(command, sizeof command, "deploy %s --plugin up '%s/upper.wasm'", admin, examples);
     CHECK(run_cli(env, command, out, sizeof out) == 0 && has(out, "deployed up version 1"), "%s", out);
     r = http_on(NULL, "POST", s.public_port, "/v1/plugins/up/call/process", "abc", 3, NULL);

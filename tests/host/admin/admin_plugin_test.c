@@ -1,5 +1,4 @@
 /* admin_plugin_test.c: plugins over HTTP: calls, POST /wasm/execute, model predictions and pipelines, from the manifest and the admin API. */
-#include <libgen.h>
 #include <stdio.h>
 
 #include "admin_support.h"
@@ -236,30 +235,21 @@ int main(int argc, char **argv)
         return 2;
     }
     wasmhost = argv[1], guests = argv[2], work = argv[4];
-    char copy[4200];
-    snprintf(copy, sizeof copy, "%s", wasmhost);
-    snprintf(examples, sizeof examples, "%s/examples/plugins", dirname(copy));
+    examples_folder(wasmhost, examples, sizeof examples);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    char state[4200], manifest[4200], command[4400];
-    snprintf(state, sizeof state, "%s/plugins", work);
-    snprintf(command, sizeof command, "rm -rf '%s'", state);
-    CHECK(system(command) == 0);
+    char state[4200], manifest[4200];
+    fresh_folder(work, "plugins", state, sizeof state);
     snprintf(manifest, sizeof manifest, "%s/plugins.yaml", work);
-    FILE *file = fopen(manifest, "w");
-    CHECK(file != NULL);
-    if (file) {
-        fprintf(file,
-                "services:\n  - {name: hello, module: %s/blue.wasm, abi: http, routes: [/hello]}\n"
-                "plugins:\n"
-                "  - {name: upper, module: %s/upper.wasm}\n"
-                "  - {name: wordcount, module: %s/wordcount.wasm}\n"
-                "  - {name: mlp, module: %s/mlp.wasm}\n"
-                "  - name: moody\n    module: %s/moody.wasm\n"
-                "    limits: {timeout: 300ms, max_memory: 8MiB, max_body: 1KiB}\n"
-                "pipelines:\n  - {name: shout-count, stages: [upper, wordcount]}\n",
-                guests, examples, examples, examples, guests);
-        fclose(file);
-    }
+    CHECK(write_text(manifest,
+                     "services:\n  - {name: hello, module: %s/blue.wasm, abi: http, routes: [/hello]}\n"
+                     "plugins:\n"
+                     "  - {name: upper, module: %s/upper.wasm}\n"
+                     "  - {name: wordcount, module: %s/wordcount.wasm}\n"
+                     "  - {name: mlp, module: %s/mlp.wasm}\n"
+                     "  - name: moody\n    module: %s/moody.wasm\n"
+                     "    limits: {timeout: 300ms, max_memory: 8MiB, max_body: 1KiB}\n"
+                     "pipelines:\n  - {name: shout-count, stages: [upper, wordcount]}\n",
+                     guests, examples, examples, examples, guests));
     served s;
     const char *args[] = {manifest, NULL};
     CHECK(served_start(&s, wasmhost, state, 0, args), "%s", s.log ? s.log : "");

@@ -1,7 +1,6 @@
 /* admin_stream_test.c: record streams over HTTP: order, state per stream, error records, on_error=stop, max_record, chunked bodies, clients that leave, pipelines, shutdown. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <libgen.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -235,28 +234,19 @@ int main(int argc, char **argv)
         return 2;
     }
     wasmhost = argv[1], guests = argv[2], work = argv[4];
-    char copy[4200];
-    snprintf(copy, sizeof copy, "%s", wasmhost);
-    snprintf(examples, sizeof examples, "%s/examples/plugins", dirname(copy));
+    examples_folder(wasmhost, examples, sizeof examples);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    char state[4200], manifest[4200], command[4400];
-    snprintf(state, sizeof state, "%s/streams", work);
-    snprintf(command, sizeof command, "rm -rf '%s'", state);
-    CHECK(system(command) == 0);
+    char state[4200], manifest[4200];
+    fresh_folder(work, "streams", state, sizeof state);
     snprintf(manifest, sizeof manifest, "%s/streams.yaml", work);
-    FILE *file = fopen(manifest, "w");
-    CHECK(file != NULL);
-    if (file) {
-        fprintf(file,
-                "plugins:\n"
-                "  - {name: upper, module: %s/upper.wasm}\n"
-                "  - {name: mean, module: %s/running_mean.wasm}\n"
-                "  - name: moody\n    module: %s/moody.wasm\n"
-                "    limits: {timeout: 300ms, max_memory: 8MiB}\n"
-                "pipelines:\n  - {name: shout-mean, stages: [upper, mean]}\n",
-                examples, examples, guests);
-        fclose(file);
-    }
+    CHECK(write_text(manifest,
+                     "plugins:\n"
+                     "  - {name: upper, module: %s/upper.wasm}\n"
+                     "  - {name: mean, module: %s/running_mean.wasm}\n"
+                     "  - name: moody\n    module: %s/moody.wasm\n"
+                     "    limits: {timeout: 300ms, max_memory: 8MiB}\n"
+                     "pipelines:\n  - {name: shout-mean, stages: [upper, mean]}\n",
+                     examples, examples, guests));
     served s;
     const char *args[] = {manifest, NULL};
     CHECK(served_start(&s, wasmhost, state, 0, args), "%s", s.log ? s.log : "");

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -152,6 +153,40 @@ static inline void served_free(served *s)
     free(s->log);
     s->log = NULL;
     pthread_mutex_destroy(&s->lock);
+}
+
+/* ---- files ---- */
+
+/* WORK/NAME, removed first if it is there: a fresh folder for a server's state. */
+static inline void fresh_folder(const char *work, const char *name, char *out, size_t size)
+{
+    snprintf(out, size, "%s/%s", work, name);
+    char command[4400];
+    snprintf(command, sizeof command, "rm -rf '%s'", out);
+    CHECK(system(command) == 0);
+}
+
+/* build/examples/plugins: next to the wasmhost tool, which is build/wasmhost. */
+static inline void examples_folder(const char *wasmhost, char *out, size_t size)
+{
+    char copy[4200];
+    snprintf(copy, sizeof copy, "%s", wasmhost);
+    snprintf(out, size, "%s/examples/plugins", dirname(copy));
+}
+
+/* Writes the printf-style text to `path`; false (a failed check) when it cannot. */
+static inline bool write_text(const char *path, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static inline bool write_text(const char *path, const char *format, ...)
+{
+    FILE *file = fopen(path, "w");
+    CHECK(file != NULL, "%s", path);
+    if (!file)
+        return false;
+    va_list args;
+    va_start(args, format);
+    vfprintf(file, format, args);
+    va_end(args);
+    return fclose(file) == 0;
 }
 
 /* ---- HTTP ---- */

@@ -9,15 +9,6 @@ static const char *wasmhost, *guests, *host_guests, *work;
 static uint8_t *blue, *green, *trap;
 static size_t blue_size, green_size, trap_size;
 
-/* A fresh folder work/NAME (removed first). */
-static void fresh_folder(const char *name, char *out, size_t size)
-{
-    snprintf(out, size, "%s/%s", work, name);
-    char command[4200];
-    snprintf(command, sizeof command, "rm -rf '%s'", out);
-    CHECK(system(command) == 0);
-}
-
 static size_t count_files(const char *folder)
 {
     DIR *dir = opendir(folder);
@@ -286,7 +277,7 @@ static void test_removal(served *s, const char *state)
 static void test_api(void)
 {
     char state[4200], manifest[4200], blue_digest[128], green_digest[128];
-    fresh_folder("api", state, sizeof state);
+    fresh_folder(work, "api", state, sizeof state);
     snprintf(manifest, sizeof manifest, "%s/api-manifest.yaml", work);
     FILE *file = fopen(manifest, "w");
     CHECK(file != NULL);
@@ -316,7 +307,7 @@ static void test_api(void)
 static void test_token(void)
 {
     char state[4200], token_file[4200];
-    fresh_folder("token", state, sizeof state);
+    fresh_folder(work, "token", state, sizeof state);
     snprintf(token_file, sizeof token_file, "%s/token.txt", work);
     FILE *file = fopen(token_file, "w");
     CHECK(file != NULL);
@@ -348,7 +339,7 @@ static void test_token(void)
 static void test_restart(void)
 {
     char state[4200], body[64], a_digest[128], b_digest[128], path[4400];
-    fresh_folder("restart", state, sizeof state);
+    fresh_folder(work, "restart", state, sizeof state);
     served s;
     CHECK(served_start(&s, wasmhost, state, 0, NULL));
     CHECK(upload(s.admin_port, blue, blue_size, a_digest, sizeof a_digest) == 201);
@@ -408,7 +399,7 @@ static void test_restart(void)
 static void test_disk_full(void)
 {
     char state[4200], blobs[4400], temporaries[4400], digest[128], body[64];
-    fresh_folder("full", state, sizeof state);
+    fresh_folder(work, "full", state, sizeof state);
     snprintf(blobs, sizeof blobs, "%s/blobs/sha256", state);
     snprintf(temporaries, sizeof temporaries, "%s/blobs/tmp", state);
     served s;
@@ -433,7 +424,7 @@ static void test_disk_full(void)
 static void test_auto_rollback(void)
 {
     char state[4200], blue_digest[128], trap_digest[128], green_digest[128], body[64];
-    fresh_folder("health", state, sizeof state);
+    fresh_folder(work, "health", state, sizeof state);
     served s;
     CHECK(served_start(&s, wasmhost, state, 0, NULL));
     CHECK(upload(s.admin_port, blue, blue_size, blue_digest, sizeof blue_digest) == 201);
