@@ -73,9 +73,6 @@ static bool disk_full(int error_number)
 
 static const char *abi_name(guest_abi abi) { return abi == GUEST_ABI_HTTP ? "http" : "wagi"; }
 
-/* "service" or "plugin": the state's kind column, the API's words, the URL's folder without 's'. */
-static const char *kind_name(manifest_kind kind) { return kind == MANIFEST_PLUGIN ? "plugin" : "service"; }
-
 /* 409 when `name` is taken by the other kind (services and plugins share names), else 0. */
 static int other_kind(admin *a, manifest_kind kind, const char *name, json_t **reply)
 {
@@ -85,11 +82,11 @@ static int other_kind(admin *a, manifest_kind kind, const char *name, json_t **r
     if (running)
         service_release(running);
     else if (state_kind(a->state, name, recorded))
-        found = strcmp(recorded, "plugin") == 0 ? MANIFEST_PLUGIN : MANIFEST_SERVICE;
+        manifest_kind_from_name(recorded, &found);
     if (found == kind)
         return 0;
-    return admin_error(reply, 409, "'%s' is a %s, not a %s: use /v1/%ss/%s", name, kind_name(found), kind_name(kind),
-                       kind_name(found), name);
+    return admin_error(reply, 409, "'%s' is a %s, not a %s: use /v1/%ss/%s", name, manifest_kind_name(found),
+                       manifest_kind_name(kind), manifest_kind_name(found), name);
 }
 
 /* 0 when `name` may be changed as a `kind` through the API; else the 409 (a manifest's name, or the
@@ -101,7 +98,7 @@ static int api_owned(admin *a, manifest_kind kind, const char *name, const char 
     if (current)
         service_release(current);
     if (manifest_owned)
-        return admin_error(reply, 409, "%s '%s' comes from the manifest: %s", kind_name(kind), name, instead);
+        return admin_error(reply, 409, "%s '%s' comes from the manifest: %s", manifest_kind_name(kind), name, instead);
     return other_kind(a, kind, name, reply);
 }
 
@@ -188,26 +185,23 @@ static int deploy_locked(admin *a, const char *name, manifest_service *entry, co
     service *s = service_new(entry, version, false, a->host.cache, a->host.metrics, a->host.defaults,
                              &a->host.service_log, error, sizeof error);
     if (!s)
-        return admin_error(reply, 400, "%s '%s': %s", kind_name(entry->kind), name, error);
-    uint32_t recorded;
+        return admin_error(reply, 400, "%s '%s': %s", manifest_kind_name(entry->kind), name, error);
     state_result result =
-        state_deploy(a->state, kind_name(entry->kind), name, hex, config, &recorded, error, sizeof error);
+        state_deploy(a->state, manifest_kind_name(entry->kind), name, version, hex, config, error, sizeof error);
     if (result != STATE_OK) {
         service_release(s);
         return state_failure(reply, result, error);
     }
-    s->version = recorded; /* the same under the change lock */
     if (s->health.window_ns)
         s->health.armed_at_ns = now_ns();
     bool routed = registry_put(a->host.registry, s, error, sizeof error);
     service_release(s);
     if (!routed) /* recorded but not routed: the next start routes it */
-        return admin_error(reply, 500, "version %u of '%s' is recorded but could not be routed: %s", recorded, name,
+        return admin_error(reply, 500, "version %u of '%s' is recorded but could not be routed: %s", version, name,
                            error);
     metrics_record_change(a->host.metrics, name, METRICS_DEPLOY);
-    access_log_event(a->host.log, "info", name, NULL, "admin: deployed version %u (%s)", recorded,
-                     entry->module_digest);
-    *reply = json_pack("{s:s,s:i}", "name", name, "version", (int)recorded);
+    access_log_event(a->host.log, "info", name, NULL, "admin: deployed version %u (%s)", version, entry->module_digest);
+    *reply = json_pack("{s:s,s:i}", "name", name, "version", (int)version);
     return 200;
 }
 
@@ -298,7 +292,7 @@ static int rollback_locked(admin *a, manifest_kind kind, const char *name, uint3
         return refused;
     uint32_t active = state_active(a->state, name);
     if (!active)
-        return admin_error(reply, 404, "no %s '%s' is deployed through the admin API", kind_name(kind), name);
+        return admin_error(reply, 404, "no %s '%s' is deployed through the admin API", manifest_kind_name(kind), name);
     state_version active_row, target_row;
     if (!state_get_version(a->state, name, active, &active_row))
         return admin_error(reply, 500, "cannot read version %u of '%s' from the state", active, name);
@@ -306,11 +300,11 @@ static int rollback_locked(admin *a, manifest_kind kind, const char *name, uint3
     state_version_clear(&active_row);
     if (!target)
         return admin_error(reply, 409, "%s '%s' has no earlier version to roll back to (version %u is its first)",
-                           kind_name(kind), name, active);
+                           manifest_kind_name(kind), name, active);
     if (target == active)
         return admin_error(reply, 409, "version %u of '%s' is already the active one", target, name);
     if (!state_get_version(a->state, name, target, &target_row))
-        return admin_error(reply, 404, "%s '%s' has no version %u", kind_name(kind), name, target);
+        return admin_error(reply, 404, "%s '%s' has no version %u", manifest_kind_name(kind), name, target);
     char reason[128];
     snprintf(reason, sizeof reason, "rolled back to version %u through the admin API", target);
     int status = switch_version(a, kind, name, active, &target_row, reason, reply);
@@ -365,7 +359,7 @@ static int remove_locked(admin *a, manifest_kind kind, const char *name, json_t 
     if (refused)
         return refused;
     if (!state_active(a->state, name))
-        return admin_error(reply, 404, "no %s '%s' is deployed through the admin API", kind_name(kind), name);
+        return admin_error(reply, 404, "no %s '%s' is deployed through the admin API", manifest_kind_name(kind), name);
     char error[2048], **orphans;
     size_t orphan_count;
     state_result result = state_remove(a->state, name, &orphans, &orphan_count, error, sizeof error);
@@ -417,7 +411,7 @@ int admin_list_services(admin *a, manifest_kind kind, json_t **reply)
     }
     free(all);
     /* Services of the state that could not load at start are listed as down. */
-    char **names = state_service_names(a->state, kind_name(kind), &name_count);
+    char **names = state_service_names(a->state, manifest_kind_name(kind), &name_count);
     for (size_t i = 0; i < name_count; i++) {
         service *running = registry_find(a->host.registry, names[i]);
         state_version row;
@@ -469,7 +463,7 @@ int admin_get_service(admin *a, manifest_kind kind, const char *name, json_t **r
     if (!active || !state_get_version(a->state, name, active, &row)) {
         if (running)
             service_release(running);
-        return admin_error(reply, 404, "no %s '%s' is deployed", kind_name(kind), name);
+        return admin_error(reply, 404, "no %s '%s' is deployed", manifest_kind_name(kind), name);
     }
     /* The configuration as deployed, then what the host adds to it. */
     json_t *out = json_loads(row.config, 0, NULL);
@@ -500,8 +494,10 @@ static bool recorded_module(void *user, const char *hex)
 /* Routes the active version of `name`; false (logged) when it cannot. */
 static bool load_service(admin *a, const char *name)
 {
-    char error[2048], kind[16] = "service";
-    state_kind(a->state, name, kind);
+    char error[2048], recorded[16] = "service";
+    manifest_kind kind = MANIFEST_SERVICE;
+    if (state_kind(a->state, name, recorded))
+        manifest_kind_from_name(recorded, &kind);
     state_version row;
     if (!state_get_version(a->state, name, state_active(a->state, name), &row)) {
         access_log_event(a->host.log, "error", name, NULL, "admin: stays down: its active version is not in the state");
@@ -514,8 +510,7 @@ static bool load_service(admin *a, const char *name)
     bool ok = blob_store_read(a->blobs, row.module, &bytes, &size, error, sizeof error);
     if (ok) {
         free(bytes);
-        ok = (s = build_version(a, strcmp(kind, "plugin") == 0 ? MANIFEST_PLUGIN : MANIFEST_SERVICE, name, &row, error,
-                                sizeof error)) != NULL &&
+        ok = (s = build_version(a, kind, name, &row, error, sizeof error)) != NULL &&
              registry_put(a->host.registry, s, error, sizeof error);
     }
     if (!ok)

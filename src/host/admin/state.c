@@ -179,8 +179,8 @@ bool state_has_module(state *s, const char *hex, uint64_t *size)
 
 /* ---- services and versions ---- */
 
-state_result state_deploy(state *s, const char *kind, const char *name, const char *hex, const char *config,
-                          uint32_t *version, char *error, size_t error_size)
+state_result state_deploy(state *s, const char *kind, const char *name, uint32_t version, const char *hex,
+                          const char *config, char *error, size_t error_size)
 {
     char now[32];
     now_text(now);
@@ -188,22 +188,18 @@ state_result state_deploy(state *s, const char *kind, const char *name, const ch
     bool failed = false, ok = begin(s);
     int64_t active =
         ok ? query_integer(prepare(s, "SELECT active FROM services WHERE name = ?", "t", name), 0, &failed) : 0;
-    int64_t next = ok ? query_integer(prepare(s, "SELECT COALESCE(MAX(version), 0) + 1 FROM versions WHERE service = ?",
-                                              "t", name),
-                                      1, &failed)
-                      : 0;
-    ok =
-        ok && !failed &&
-        run(prepare(s, "UPDATE versions SET state = 'superseded' WHERE service = ? AND version = ?", "ti", name,
-                    active)) &&
-        run(prepare(s,
-                    "INSERT INTO versions(service, version, module, config, deployed_at, state, previous) "
-                    "VALUES(?, ?, ?, ?, ?, 'active', ?)",
-                    "tittti", name, next, hex, config, now, active)) &&
-        run(prepare(s, "INSERT OR REPLACE INTO services(name, active, kind) VALUES(?, ?, ?)", "tit", name, next, kind));
+    /* (service, version) is the primary key: a version given twice fails here, never overwrites. */
+    ok = ok && !failed &&
+         run(prepare(s, "UPDATE versions SET state = 'superseded' WHERE service = ? AND version = ?", "ti", name,
+                     active)) &&
+         run(prepare(s,
+                     "INSERT INTO versions(service, version, module, config, deployed_at, state, previous) "
+                     "VALUES(?, ?, ?, ?, ?, 'active', ?)",
+                     "tittti", name, (int64_t)version, hex, config, now, active)) &&
+         run(prepare(s, "INSERT OR REPLACE INTO services(name, active, kind) VALUES(?, ?, ?)", "tit", name,
+                     (int64_t)version, kind));
     state_result result = finish(s, ok, "cannot record the deploy", error, error_size);
     pthread_mutex_unlock(&s->lock);
-    *version = (uint32_t)next;
     return result;
 }
 

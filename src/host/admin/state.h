@@ -39,11 +39,11 @@ typedef struct state_version {
 } state_version;
 void state_version_clear(state_version *version);
 
-/* A new version of `name` (1 for a new service), a `kind` ("service" or "plugin": names are shared),
- * running module `hex` with `config`, made active; the one it replaces is marked superseded. Its
- * number in *version. */
-state_result state_deploy(state *state, const char *kind, const char *name, const char *hex, const char *config,
-                          uint32_t *version, char *error, size_t error_size);
+/* Version `version` of `name` (state_next_version: the change lock keeps it so until this call), a
+ * `kind` ("service" or "plugin": names are shared), running module `hex` with `config`, made
+ * active; the one it replaces is marked superseded. */
+state_result state_deploy(state *state, const char *kind, const char *name, uint32_t version, const char *hex,
+                          const char *config, char *error, size_t error_size);
 /* Makes version `to` of `name` active again; the active one is marked rolled_back with `reason`. */
 state_result state_rollback(state *state, const char *name, uint32_t to, const char *reason, char *error,
                             size_t error_size);

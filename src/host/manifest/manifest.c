@@ -490,7 +490,19 @@ static bool read_defaults(loader *l, const manifest_node *node, const key_spec *
     return walk_nested(l, node, key, at, &l->defaults);
 }
 
-static const char *kind_word(manifest_kind kind) { return kind == MANIFEST_PLUGIN ? "plugin" : "service"; }
+static const char *const kind_names[] = {[MANIFEST_SERVICE] = "service", [MANIFEST_PLUGIN] = "plugin"};
+
+const char *manifest_kind_name(manifest_kind kind) { return kind_names[kind]; }
+
+bool manifest_kind_from_name(const char *name, manifest_kind *kind)
+{
+    for (size_t i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
+        if (strcmp(name, kind_names[i]) == 0) {
+            *kind = (manifest_kind)i;
+            return true;
+        }
+    return false;
+}
 
 /* "service 'api'", or "service #2" when the entry has no usable name ("plugin ..." for plugins). */
 static void service_place(const manifest_node *entry, manifest_kind kind, size_t index, char *out, size_t size)
@@ -498,19 +510,19 @@ static void service_place(const manifest_node *entry, manifest_kind kind, size_t
     for (size_t i = 0; entry->kind == MANIFEST_MAPPING && i + 1 < entry->count; i += 2) {
         const manifest_node *value = entry->items[i + 1];
         if (strcmp(entry->items[i]->text, "name") == 0 && value->kind == MANIFEST_SCALAR && *value->text) {
-            snprintf(out, size, "%s '%.64s'", kind_word(kind), value->text);
+            snprintf(out, size, "%s '%.64s'", manifest_kind_name(kind), value->text);
             return;
         }
     }
-    snprintf(out, size, "%s #%zu", kind_word(kind), index + 1);
+    snprintf(out, size, "%s #%zu", manifest_kind_name(kind), index + 1);
 }
 
 /* services or plugins: a list of mappings of key->keys, appended to the manifest's entries. */
 static bool read_entries(loader *l, const manifest_node *node, const key_spec *key, manifest *m, manifest_kind kind)
 {
     if (node->count == 0)
-        return fail_at(l, node, "'%ss' is empty: list at least one %s (name, module%s)", kind_word(kind),
-                       kind_word(kind), kind == MANIFEST_SERVICE ? ", routes" : "");
+        return fail_at(l, node, "'%ss' is empty: list at least one %s (name, module%s)", manifest_kind_name(kind),
+                       manifest_kind_name(kind), kind == MANIFEST_SERVICE ? ", routes" : "");
     manifest_service *grown = realloc(m->services, (m->service_count + node->count) * sizeof *grown);
     if (!grown)
         return out_of_memory(l);
@@ -567,15 +579,15 @@ static bool read_name(loader *l, const manifest_node *node, const key_spec *key,
     size_t index = (size_t)(service - l->manifest->services);
     if (!valid_service_name(node->text))
         return fail_at(l, node, "%s name '%.64s' must be a non-empty word of letters, digits, '-', '_' and '.'",
-                       kind_word(service->kind), node->text);
+                       manifest_kind_name(service->kind), node->text);
     manifest_name *earlier;
     if (!manifest_names_add(&l->service_names, node->text, node, index, &earlier))
         return out_of_memory(l);
     if (earlier) { /* services and plugins share the names: metrics and logs name either alike */
         manifest_kind first = l->manifest->services[earlier->index].kind;
-        return fail_at(l, node, "%s name '%s' is used twice (first at line %d%s%s)", kind_word(service->kind),
+        return fail_at(l, node, "%s name '%s' is used twice (first at line %d%s%s)", manifest_kind_name(service->kind),
                        node->text, l->manifest->services[earlier->index].line, first != service->kind ? ", by a " : "",
-                       first != service->kind ? kind_word(first) : "");
+                       first != service->kind ? manifest_kind_name(first) : "");
     }
     if (!(service->name = strdup(node->text)))
         return out_of_memory(l);
@@ -1190,12 +1202,12 @@ manifest_service *manifest_service_read(const char *origin, const unsigned char 
     }
     m->services[0].kind = kind;
     if (!yaml.root || yaml.root->kind != MANIFEST_MAPPING) {
-        fail_plain(&l, "a %s must be an object with at least \"module\"%s", kind_word(kind),
+        fail_plain(&l, "a %s must be an object with at least \"module\"%s", manifest_kind_name(kind),
                    kind == MANIFEST_SERVICE ? " and \"routes\"" : "");
         goto done;
     }
     char where[PLACE_SIZE];
-    snprintf(where, sizeof where, "%s '%.64s'", kind_word(kind), name);
+    snprintf(where, sizeof where, "%s '%.64s'", manifest_kind_name(kind), name);
     const place here = {where, where};
     if (!walk_mapping(&l, yaml.root, kind == MANIFEST_PLUGIN ? api_plugin_keys : api_service_keys, &here,
                       &m->services[0]))

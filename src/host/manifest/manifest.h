@@ -11,6 +11,12 @@ typedef enum manifest_abi { MANIFEST_ABI_WAGI, MANIFEST_ABI_HTTP } manifest_abi;
 /* What an entry is: a service (routes, an ABI) or a plugin (bytes in, bytes out; no routes). */
 typedef enum manifest_kind { MANIFEST_SERVICE, MANIFEST_PLUGIN } manifest_kind;
 
+/* "service" or "plugin": the word in messages, the admin API's URLs (/v1/services, /v1/plugins)
+ * and the admin state's kind column. */
+const char *manifest_kind_name(manifest_kind kind);
+/* The kind called `name`; false when it is neither. */
+bool manifest_kind_from_name(const char *name, manifest_kind *kind);
+
 typedef struct manifest_route {
     char *path;  /* "/health" (exact) or "/api/..." (prefix: the part before "/..."; "/" for "/...") */
     bool prefix; /* it ended in "/..."; `path` holds "/api" without the suffix */
