@@ -69,9 +69,11 @@ static void manifest_fuzz_setup(void)
     }
     /* the modules of the seeds (host.cmake writes them with their folders replaced by "."):
      * the manifests of tests/host/serve, examples/wasmhost.yaml, tests/host/manifest_test.c */
-    static const char *const modules[] = {"hello_http.wasm", "hello_wagi.wasm", "echo_http.wasm",  "counter.wasm",
-                                          "trap.wasm",       "loop.wasm",       "memory_hog.wasm", "malformed.wasm",
-                                          "stderr.wasm",     "reply.wasm",      "hello.wasm",      "sub/echo.wasm"};
+    static const char *const modules[] = {"hello_http.wasm", "hello_wagi.wasm", "echo_http.wasm", "counter.wasm",
+                                          "trap.wasm", "loop.wasm", "memory_hog.wasm", "malformed.wasm", "stderr.wasm",
+                                          "reply.wasm", "hello.wasm", "sub/echo.wasm",
+                                          /* examples/wasmhost.yaml's plugins */
+                                          "upper.wasm", "wordcount.wasm", "csv2json.wasm", "redact.wasm", "mlp.wasm"};
     for (size_t i = 0; i < sizeof modules / sizeof *modules; i++)
         manifest_fuzz_write(modules[i], "", 0);
     unsetenv("WASM_TIMEOUT");
