@@ -3,9 +3,10 @@
 
 /* Records are lines "KEY,NUMBER" (\n or \r\n; empty lines skipped); the answer has one line
  * "KEY,MEAN" per record, the mean of every value KEY has had in this instance so far, with up to 6
- * decimals. The state is the module's globals: an instance that serves a whole stream (an embedder
- * calling wh_call_bytes on one instance) keeps the means across calls, while the wh_plugin_* host,
- * which makes a fresh instance per call, gives each call's records a fresh start. */
+ * decimals. The state is the module's globals: an instance that serves a whole stream (a session,
+ * wh_plugin_session_call, as `wasmhost serve` keeps per record stream, or an embedder's own instance
+ * with wh_call_bytes) keeps the means across calls, while wh_plugin_call, which makes a fresh
+ * instance per call, gives each call's records a fresh start. */
 
 #define MAX_KEYS 256
 #define MAX_KEY_LENGTH 64

@@ -32,9 +32,9 @@
  * wasmhost.h provide both. An embedder calling a plugin through wh_call_bytes on its own instance
  * provides them itself (examples/plugins/running_mean.c is called that way in tests/plugins).
  *
- * State: the wh_plugin_* host runs every call in a fresh instance, so nothing survives from one
- * call to the next; an embedder that keeps one instance for a stream of calls (wh_call_bytes)
- * sees the module's globals carry over.
+ * State: wh_plugin_call runs every call in a fresh instance, so nothing survives from one call to
+ * the next; a session (wh_plugin_session_call: one instance kept, as `wasmhost serve` keeps one per
+ * record stream) or an embedder's own instance (wh_call_bytes) sees the module's globals carry over.
  *
  * With wasi-libc (malloc for the buffers; getenv sees the variables the host configured; what
  * the plugin writes to stderr goes to the host's log callback, stdout is discarded), as a WASI

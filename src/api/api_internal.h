@@ -255,8 +255,6 @@ bool api_text_close(api_text *text, wasm_byte_vec_t *out, const char *where);
 
 /* A trap handle for an engine trap (taken over). Never NULL unless out of memory. */
 wasm_trap_t *api_trap_from(wasm_store_t *store, eng_trap *trap);
-/* A trap handle for an engine trap with a code of the caller's choosing (taken over). */
-wasm_trap_t *api_trap_with_code(wasm_store_t *store, eng_trap *trap, wh_trap_code_t code);
 /* A trap of code WH_TRAP_CODE_API with a printf-style message; also recorded as the last error. */
 wasm_trap_t *api_trap_misuse(wasm_store_t *store, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* The engine trap for a trap a host function returned (taken over and deleted). */

@@ -9,8 +9,8 @@
 
 /* What a call does, worked out once at load so that a call only makes a store, links, instantiates
  * and calls: the engine objects it needs are found by index in the new instance, never by name.
- * The engine calls are made directly (no wasm.h handles), as nothing of the instance outlives the
- * call but the output bytes and a trap. */
+ * Below the store, the engine is called directly (no wasm.h handles for functions or memories),
+ * as nothing of the instance outlives the call but the output bytes and a trap. */
 
 /* The host's plugin functions: the import module, and the type both have (for eng_func_new_host,
  * whose copy gets the hash; compare types with api_functype_is, not eng_functype_equal). */
@@ -576,32 +576,60 @@ static wasm_trap_t *finish_trap(const plugin_call *call, const wasm_store_t *sto
     return trap;
 }
 
-/* Instantiates (with imports linked) and runs "_initialize" when there is one; *out is the
- * instance (the store's) unless it returns a trap. */
-static wasm_trap_t *instantiate(plugin_call *call, wasm_store_t *store, wasi_context *wasi, const eng_extern *imports,
-                                const char *where)
+/* Instantiates (with imports linked) and runs "_initialize" when there is one: true with
+ * call->instance ready; false with the trap in *trap (NULL only when even that could not be made). */
+static bool instantiate(plugin_call *call, wasm_store_t *store, wasi_context *wasi, const eng_extern *imports,
+                        const char *where, wasm_trap_t **trap)
 {
     const wh_plugin_t *plugin = call->plugin;
     eng_instance *instance = NULL;
-    eng_trap *trap = NULL;
+    eng_trap *start_trap = NULL;
     eng_error *error =
-        eng_instance_new(store->engine, plugin->module, imports, plugin->module->import_count, &instance, &trap);
-    if (!error && !trap && wasi)
+        eng_instance_new(store->engine, plugin->module, imports, plugin->module->import_count, &instance, &start_trap);
+    if (!error && !start_trap && wasi)
         error = wasi_bind(wasi, instance);
     if (error) {
-        wasm_trap_t *misuse = api_trap_misuse(NULL, "%s: cannot instantiate the plugin: %s", where, error->message);
+        *trap = api_trap_misuse(NULL, "%s: cannot instantiate the plugin: %s", where, error->message);
         eng_error_free(error);
-        return misuse;
+        return false;
     }
-    if (trap)
-        return api_trap_from(NULL, trap); /* the start function's */
-    call->instance = instance;
-    if (plugin->initializes) {
+    if (!start_trap && plugin->initializes) {
         eng_slot none[1];
-        if ((trap = eng_func_call(store->engine, instance->funcs[plugin->initialize_index], none)))
-            return api_trap_from(NULL, trap);
+        start_trap = eng_func_call(store->engine, instance->funcs[plugin->initialize_index], none);
     }
-    return NULL;
+    if (start_trap) { /* the start function's or _initialize's */
+        *trap = api_trap_from(NULL, start_trap);
+        return false;
+    }
+    call->instance = instance;
+    return true;
+}
+
+/* What every call starts with, fresh or the first of a session: a store with the plugin's limits
+ * (the deadline counting from now), the imports linked into `imports` (import_count of them) and
+ * an instance. True with call->instance ready; false with the trap in *trap (NULL only when out of
+ * memory even for that). The caller frees *store and then *wasi either way. */
+static bool open_instance(plugin_call *call, wasm_store_t **store, wasi_context **wasi, eng_extern *imports,
+                          const char *where, wasm_trap_t **trap)
+{
+    const wh_plugin_t *plugin = call->plugin;
+    const char *failed = NULL;
+    *trap = NULL;
+    if (!imports || !(*store = wasm_store_new(plugin->engine)))
+        failed = "out of memory";
+    else if (!apply_limits(plugin, *store))
+        failed = wh_last_error_message();
+    else if (plugin->uses_wasi && !(*wasi = wasi_for(call, &failed)))
+        ; /* failed says why */
+    else if (!link_imports(call, *store, *wasi, imports))
+        failed = "out of memory linking the imports";
+    if (failed) {
+        *trap = api_trap_misuse(NULL, "%s: %s", where, failed);
+        return false;
+    }
+    bool ready = instantiate(call, *store, *wasi, imports, where, trap);
+    *trap = finish_trap(call, *store, *trap);
+    return ready;
 }
 
 /* Calls `export` of the instance `call` holds. `release_buffers`: give the input and output back
@@ -657,24 +685,16 @@ wasm_trap_t *wh_plugin_call(const wh_plugin_t *plugin, const char *name, const w
         return missing_export(plugin, name, "wh_plugin_call");
 
     plugin_call call = {.plugin = plugin};
-    const char *failed = NULL;
     wasi_context *wasi = NULL;
+    wasm_store_t *store = NULL;
+    wasm_trap_t *trap = NULL;
     eng_extern imports_on_stack[IMPORTS_ON_STACK];
     uint32_t import_count = plugin->module->import_count;
     eng_extern *imports = import_count <= IMPORTS_ON_STACK ? imports_on_stack : calloc(import_count, sizeof *imports);
-    wasm_store_t *store = wasm_store_new(plugin->engine);
-    if (!store || !imports)
-        failed = "out of memory";
-    else if (!apply_limits(plugin, store))
-        failed = wh_last_error_message();
-    else if (plugin->uses_wasi && !(wasi = wasi_for(&call, &failed)))
-        ; /* failed says why */
-    else if (!link_imports(&call, store, wasi, imports))
-        failed = "out of memory linking the imports";
-    wasm_trap_t *trap = failed ? api_trap_misuse(NULL, "wh_plugin_call: %s", failed)
-                               : finish_trap(&call, store, instantiate(&call, store, wasi, imports, "wh_plugin_call"));
-    if (!trap)
+    if (open_instance(&call, &store, &wasi, imports, "wh_plugin_call", &trap))
         trap = finish_trap(&call, store, call_export(&call, store, export, input, output, false, "wh_plugin_call"));
+    else if (!trap) /* out of memory even for the trap: the call must still fail */
+        trap = api_trap_misuse(NULL, "wh_plugin_call: out of memory");
     wasm_store_delete(store);
     wasi_free(wasi); /* after the store, whose WASI functions use it */
     if (imports != imports_on_stack)
@@ -688,7 +708,7 @@ struct wh_plugin_session_t {
     plugin_call call;    /* the host functions' environment: its address must not move */
     wasm_store_t *store; /* NULL until the first call, and again after a trap */
     wasi_context *wasi;
-    eng_extern *imports;
+    bool open; /* call.instance is ready */
 };
 
 wh_plugin_session_t *wh_plugin_session_new(const wh_plugin_t *plugin)
@@ -711,36 +731,28 @@ static void session_close(wh_plugin_session_t *session)
 {
     wasm_store_delete(session->store);
     wasi_free(session->wasi); /* after the store, whose WASI functions use it */
-    free(session->imports);
     session->store = NULL;
     session->wasi = NULL;
-    session->imports = NULL;
+    session->open = false;
     session->call.instance = NULL;
     session->call.reported_error = session->call.misused = false;
 }
 
-/* A store (with the plugin's limits, the deadline counting from now), linked imports and an
- * instance; a trap when one cannot be made, the session then left closed. */
+/* Opens the session's instance (open_instance); the trap when it cannot, the session then left
+ * closed. The imports are needed only to instantiate. */
 static wasm_trap_t *session_open(wh_plugin_session_t *session)
 {
     const wh_plugin_t *plugin = session->call.plugin;
-    const char *failed = NULL;
-    session->imports = calloc(plugin->module->import_count ? plugin->module->import_count : 1, sizeof(eng_extern));
-    session->store = wasm_store_new(plugin->engine);
-    if (!session->store || !session->imports)
-        failed = "out of memory";
-    else if (!apply_limits(plugin, session->store))
-        failed = wh_last_error_message();
-    else if (plugin->uses_wasi && !(session->wasi = wasi_for(&session->call, &failed)))
-        ; /* failed says why */
-    else if (!link_imports(&session->call, session->store, session->wasi, session->imports))
-        failed = "out of memory linking the imports";
-    wasm_trap_t *trap = failed ? api_trap_misuse(NULL, "wh_plugin_session_call: %s", failed)
-                               : finish_trap(&session->call, session->store,
-                                             instantiate(&session->call, session->store, session->wasi,
-                                                         session->imports, "wh_plugin_session_call"));
-    if (trap)
+    eng_extern *imports = calloc(plugin->module->import_count ? plugin->module->import_count : 1, sizeof *imports);
+    wasm_trap_t *trap = NULL;
+    session->open =
+        open_instance(&session->call, &session->store, &session->wasi, imports, "wh_plugin_session_call", &trap);
+    free(imports);
+    if (!session->open) {
         session_close(session);
+        if (!trap) /* out of memory even for the trap: the call must still fail */
+            trap = api_trap_misuse(NULL, "wh_plugin_session_call: out of memory");
+    }
     return trap;
 }
 
@@ -759,16 +771,15 @@ wasm_trap_t *wh_plugin_session_call(wh_plugin_session_t *session, const char *na
     if (!export)
         return missing_export(plugin, name, "wh_plugin_session_call");
     wasm_trap_t *trap = NULL;
-    if (!session->store) {
+    if (!session->open) {
         trap = session_open(session); /* the first call's limits cover instantiation too */
     } else if ((plugin->fuel && !wh_store_set_fuel(session->store, plugin->fuel)) ||
                (plugin->timeout_ns && !wh_store_set_deadline(session->store, plugin->timeout_ns))) {
         trap = api_trap_misuse(NULL, "wh_plugin_session_call: %s", wh_last_error_message());
         session_close(session);
     }
-    if (trap)
+    if (trap || !session->open)
         return trap;
-    session->call.reported_error = session->call.misused = false;
     trap =
         finish_trap(&session->call, session->store,
                     call_export(&session->call, session->store, export, input, output, true, "wh_plugin_session_call"));

@@ -48,11 +48,6 @@ wasm_trap_t *api_trap_from(wasm_store_t *store, eng_trap *trap)
     return trap_handle(store, trap, code_of(trap->kind));
 }
 
-wasm_trap_t *api_trap_with_code(wasm_store_t *store, eng_trap *trap, wh_trap_code_t code)
-{
-    return trap_handle(store, trap, code);
-}
-
 void api_trap_append(wasm_trap_t *handle, const char *text)
 {
     eng_trap *trap = handle ? handle->ref.object->trap : NULL;

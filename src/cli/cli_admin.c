@@ -192,7 +192,7 @@ static bool add_assignment(cli_list *list, const char *name, const char *value, 
                            char *why, size_t why_size)
 {
     const char *equals = strchr(value, '=');
-    if (!equals || equals == value || (!empty_value && equals[1] == '\0'))
+    if (!cli_assignment_valid(name, value, why, why_size) || (!empty_value && equals[1] == '\0'))
         return cli_bad_value(why, why_size, name, value, expected);
     if (!is_text(value))
         return cli_bad_value(why, why_size, name, value, "not UTF-8 text, which JSON cannot carry");
@@ -607,7 +607,8 @@ int cli_rollback(int argc, char **argv)
     cli_option admin_table[ADMIN_OPTION_COUNT];
     admin_option_table(&admin, admin_table);
     cli_arguments args;
-    cli_arguments_start(&args, &rollback_command, argc, argv, rollback_option_table, 2);
+    cli_arguments_start(&args, &rollback_command, argc, argv, rollback_option_table,
+                        sizeof rollback_option_table / sizeof *rollback_option_table);
     cli_arguments_add(&args, admin_table, ADMIN_OPTION_COUNT);
     const char *name = name_operand(&args);
     if (!name)
@@ -663,7 +664,8 @@ int cli_remove(int argc, char **argv)
     cli_option admin_table[ADMIN_OPTION_COUNT];
     admin_option_table(&admin, admin_table);
     cli_arguments args;
-    cli_arguments_start(&args, &remove_command, argc, argv, remove_option_table, 1);
+    cli_arguments_start(&args, &remove_command, argc, argv, remove_option_table,
+                        sizeof remove_option_table / sizeof *remove_option_table);
     cli_arguments_add(&args, admin_table, ADMIN_OPTION_COUNT);
     const char *name = name_operand(&args);
     if (!name)

@@ -36,14 +36,6 @@ typedef struct call_options {
     cli_limits limits;
 } call_options;
 
-static bool parse_env(void *target, const char *name, const char *value, char *why, size_t why_size)
-{
-    const char *equals = strchr(value, '=');
-    if (!equals || equals == value)
-        return cli_bad_value(why, why_size, name, value, "expected NAME=VALUE");
-    return cli_list_append(target, name, value, why, why_size);
-}
-
 static const cli_command_line call_command = {
     "call", call_usage, "\nRun `wasmhost call --help` for usage.\n",
     true, /* options before FILE only, as every command that runs a module */
@@ -174,7 +166,7 @@ int cli_call(int argc, char **argv)
         {"--input", .text = &options.input,
          .help = "  --input FILE                the input bytes: the file FILE, or stdin for - (default: stdin,\n"
                  "                              or nothing when stdin is a terminal)\n"},
-        {"--env", .parse = parse_env, .target = &options.env,
+        {"--env", .parse = cli_list_append_assignment, .target = &options.env,
          .help = "  --env NAME=VALUE            set an environment variable for the plugin (repeatable)\n"},
     };
     cli_option limit_table[CLI_LIMIT_OPTION_COUNT];

@@ -32,6 +32,17 @@ bool cli_bad_value(char *why, size_t why_size, const char *name, const char *val
     return false;
 }
 
+bool cli_assignment_valid(const char *name, const char *value, char *why, size_t why_size)
+{
+    const char *equals = strchr(value, '=');
+    return (equals && equals != value) || cli_bad_value(why, why_size, name, value, "expected NAME=VALUE");
+}
+
+bool cli_list_append_assignment(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    return cli_assignment_valid(name, value, why, why_size) && cli_list_append(target, name, value, why, why_size);
+}
+
 bool cli_list_append(void *target, const char *name, const char *value, char *why, size_t why_size)
 {
     cli_list *list = target;

@@ -20,6 +20,11 @@ typedef struct cli_list {
     size_t count, capacity;
 } cli_list;
 bool cli_list_append(void *target, const char *name, const char *value, char *why, size_t why_size);
+/* The check of a NAME=VALUE option (--env): false with "NAME 'VALUE': expected NAME=VALUE" in `why`
+ * when there is no '=' or nothing before it. */
+bool cli_assignment_valid(const char *name, const char *value, char *why, size_t why_size);
+/* A parse function: cli_assignment_valid, then cli_list_append into the cli_list `target`. */
+bool cli_list_append_assignment(void *target, const char *name, const char *value, char *why, size_t why_size);
 void cli_list_free(cli_list *list);
 
 /* One option. A flag when `flag` is set (given: *flag = true); otherwise it takes a value,

@@ -99,9 +99,8 @@ static bool parse_dir_ro(void *target, const char *name, const char *value, char
 static bool parse_env(void *target, const char *name, const char *value, char *why, size_t why_size)
 {
     run_options *options = target;
-    const char *equals = strchr(value, '=');
-    if (!equals || equals == value)
-        return cli_bad_value(why, why_size, name, value, "expected NAME=VALUE");
+    if (!cli_assignment_valid(name, value, why, why_size))
+        return false;
     options->env_assignments[options->env_assignment_count++] = value;
     return true;
 }
