@@ -1147,6 +1147,7 @@ static bool stream_flush(server_connection *c, server_exchange *exchange)
             stream->unsent += data_length;
         }
     }
+    bool truncated = stream->truncated;
     uv_mutex_unlock(&stream->mutex);
     if (!buffer) {
         if (send_continue || send_head || data_length || end)
@@ -1155,10 +1156,11 @@ static bool stream_flush(server_connection *c, server_exchange *exchange)
     }
     bool close_after = false;
     if (end) {
-        if (chunked)
+        /* A truncated answer ends with the connection, never with the last chunk of a whole one. */
+        if (chunked && !truncated)
             length += (size_t)(append(buffer + length, "0\r\n\r\n", 5) - (buffer + length));
         /* A body not read to its end cannot be skipped reliably: the connection closes. */
-        close_after = exchange_closes(c, exchange) || c->exchange == exchange;
+        close_after = exchange_closes(c, exchange) || c->exchange == exchange || truncated;
         exchange->state = EXCHANGE_WRITING;
     }
     write_request what = {

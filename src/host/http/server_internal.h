@@ -51,7 +51,8 @@ typedef struct server_stream {
     size_t unsent;      /* taken by the loop, not yet in the socket */
     http_response head; /* from server_stream_begin */
     bool begun, ended, close_requested;
-    bool aborted; /* the connection closed: reads and writes fail */
+    bool aborted;   /* the connection closed: reads and writes fail */
+    bool truncated; /* a write was lost (out of memory): the answer must not end as if complete */
     /* Under the inbox's mutex: */
     bool queued;     /* in the inbox's list of streams */
     bool end_posted; /* server_stream_end queued it: no news can follow */
@@ -141,7 +142,7 @@ server_stream *server_stream_new(void);
 void server_stream_free(server_stream *stream);
 /* Marks the stream aborted and wakes its host thread (on the loop, when the connection closes). */
 void server_stream_abort(server_stream *stream);
-/* Takes the stream's inbox reference back (server.c's inbox_release). */
+/* Takes back an inbox reference an exchange held (server.c). */
 void server_inbox_release(server_inbox *inbox);
 void server_request_id(server *server, char *out, size_t size);
 void server_exchange_release(server_exchange *exchange); /* frees an exchange on its loop's thread */

@@ -125,7 +125,9 @@ bool server_stream_write(server_exchange *exchange, const void *data, size_t len
             stream->output = output;
             stream->output_capacity = capacity;
         } else {
-            ok = false; /* out of memory: the stream cannot go on */
+            /* Out of memory: the stream cannot go on, and its answer must not look complete. */
+            ok = false;
+            stream->truncated = stream->aborted = true;
         }
     }
     if (ok && length > 0) {

@@ -67,10 +67,12 @@ bool plugin_endpoint_match(const char *path)
 {
     if (stream_endpoint_match(path))
         return true;
-    endpoint_target target;
-    for (size_t i = 0; i < sizeof endpoint_paths / sizeof *endpoint_paths; i++)
-        if (strncmp(path, endpoint_paths[i].prefix, strlen(endpoint_paths[i].prefix)) == 0)
-            return parse_path(path, &target) || endpoint_paths[i].suffix != NULL;
+    /* By prefix only (every request passes here): the whole path is parsed once, on a worker. */
+    for (size_t i = 0; i < sizeof endpoint_paths / sizeof *endpoint_paths; i++) {
+        size_t length = strlen(endpoint_paths[i].prefix);
+        if (strncmp(path, endpoint_paths[i].prefix, length) == 0)
+            return endpoint_paths[i].suffix != NULL || path[length] == '\0';
+    }
     return false;
 }
 
@@ -165,13 +167,12 @@ static wasm_trap_t *call(plugin_endpoints *e, service *plugin, const char *expor
 }
 
 /* POST /v1/plugins/NAME/call/EXPORT: the body in, the output bytes out. */
-static void answer_call(plugin_endpoints *e, const endpoint_target *target, const http_request *request,
-                        http_response *response)
+static void answer_call(plugin_endpoints *e, service *plugin, const endpoint_target *target,
+                        const http_request *request, http_response *response)
 {
-    service *plugin = plugin_endpoint_find(e, target->name);
     if (!plugin)
-        return plugin_endpoint_error(response, 404, request, "no plugin '%s'", target->name);
-    if (!wh_plugin_has_export(plugin->plugin, target->export_name)) {
+        plugin_endpoint_error(response, 404, request, "no plugin '%s'", target->name);
+    else if (!wh_plugin_has_export(plugin->plugin, target->export_name)) {
         plugin_endpoint_error(response, 404, request, "plugin '%s' has no export '%s' taking bytes", target->name,
                               target->export_name);
     } else {
@@ -191,7 +192,6 @@ static void answer_call(plugin_endpoints *e, const endpoint_target *target, cons
             wasm_byte_vec_delete(&output);
         }
     }
-    service_release(plugin);
 }
 
 /* POST /wasm/execute {"service_id", "data", "function"?}: the peers' front end. */
@@ -230,7 +230,7 @@ static void answer_execute(plugin_endpoints *e, const http_request *request, htt
                 access_log_event(e->log, "error", plugin->name, request->request_id, "%s: %s", export_name, message);
                 plugin_endpoint_error(response, status, request, "%s", message);
             } else {
-                /* Bytes that are not UTF-8 cannot be a JSON string: they come back as U+FFFD. */
+                /* Bytes that are not UTF-8 cannot be a JSON string: 502. */
                 json_t *result = json_stringn(output.size ? (const char *)output.data : "", output.size);
                 if (!result) {
                     plugin_endpoint_error(response, 502, request, "the output of '%s' is not UTF-8 text (%zu bytes)",
@@ -253,16 +253,17 @@ static void answer_execute(plugin_endpoints *e, const http_request *request, htt
 
 /* ---- models ---- */
 
-/* A model's sizes from its `info` export: {"inputs": N, "outputs": M, ...}. */
-static bool model_sizes(plugin_endpoints *e, service *model, const http_request *request, size_t *inputs,
-                        size_t *outputs, char *message, size_t size)
+/* A model's sizes from its `info` export: {"inputs": N, "outputs": M, ...}; 200, else the status
+ * to answer (the trap's: 500 or 504) with the reason in `message`. */
+static int model_sizes(plugin_endpoints *e, service *model, const http_request *request, size_t *inputs,
+                       size_t *outputs, char *message, size_t size)
 {
     wasm_byte_vec_t output;
     wasm_trap_t *trap = call(e, model, "info", NULL, 0, &output, request);
     if (trap) {
-        plugin_endpoint_failure(model, trap, message, size);
+        int status = plugin_endpoint_failure(model, trap, message, size);
         wasm_trap_delete(trap);
-        return false;
+        return status;
     }
     json_t *info = json_loadb(output.size ? (const char *)output.data : "", output.size, 0, NULL);
     wasm_byte_vec_delete(&output);
@@ -271,11 +272,11 @@ static bool model_sizes(plugin_endpoints *e, service *model, const http_request 
     json_decref(info);
     if (in <= 0 || out <= 0 || in > 1 << 20 || out > 1 << 20) {
         snprintf(message, size, "its info export does not give {\"inputs\": N, \"outputs\": M}");
-        return false;
+        return 500;
     }
     *inputs = (size_t)in;
     *outputs = (size_t)out;
-    return true;
+    return 200;
 }
 
 /* The vectors of {"input": [...]} or {"inputs": [[...], ...]} as little-endian f32, each of
@@ -335,25 +336,27 @@ static json_t *float_array(const uint8_t *bytes, size_t count)
 }
 
 /* POST /v1/models/NAME/predict. */
-static void answer_predict(plugin_endpoints *e, const endpoint_target *target, const http_request *request,
-                           http_response *response)
+static void answer_predict(plugin_endpoints *e, service *model, const endpoint_target *target,
+                           const http_request *request, http_response *response)
 {
-    service *model = plugin_endpoint_find(e, target->name);
-    if (!model)
-        return plugin_endpoint_error(response, 404, request, "no model '%s'", target->name);
+    if (!model) {
+        plugin_endpoint_error(response, 404, request, "no model '%s'", target->name);
+        return;
+    }
     char message[768];
-    size_t inputs, outputs, count;
+    size_t inputs = 0, outputs = 0, count;
     bool batch;
     json_t *body = json_loadb((const char *)request->body, request->body_length, 0, NULL);
     uint8_t *vectors = NULL;
+    int status;
     if (!wh_plugin_has_export(model->plugin, "predict") || !wh_plugin_has_export(model->plugin, "info"))
         plugin_endpoint_error(response, 404, request,
                               "plugin '%s' is not a model: it needs the exports predict and info", target->name);
-    else if (!model_sizes(e, model, request, &inputs, &outputs, message, sizeof message))
-        plugin_endpoint_error(response, 500, request, "model '%s': %s", target->name, message);
     else if (!body)
         plugin_endpoint_error(response, 400, request,
                               "the body is not JSON: {\"input\": [numbers]} or {\"inputs\": [[...], ...]}");
+    else if ((status = model_sizes(e, model, request, &inputs, &outputs, message, sizeof message)) != 200)
+        plugin_endpoint_error(response, status, request, "model '%s': %s", target->name, message);
     else if (!(vectors = model_input(body, inputs, &batch, &count, message, sizeof message)))
         plugin_endpoint_error(response, 400, request, "%s", message);
     else {
@@ -387,7 +390,6 @@ static void answer_predict(plugin_endpoints *e, const endpoint_target *target, c
     }
     free(vectors);
     json_decref(body);
-    service_release(model);
 }
 
 /* ---- pipelines ---- */
@@ -397,45 +399,43 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
                             http_response *response)
 {
     pipeline *p = pipeline_set_find(e->pipelines, target->name);
-    if (!p)
-        return plugin_endpoint_error(response, 404, request, "no pipeline '%s'", target->name);
+    if (!p) {
+        plugin_endpoint_error(response, 404, request, "no pipeline '%s'", target->name);
+        return;
+    }
     wasm_byte_vec_t data = {0};
     const uint8_t *input = request->body;
     size_t size = request->body_length;
     for (size_t i = 0; i < p->stage_count; i++) {
         const pipeline_stage *stage = &p->stages[i];
         service *plugin = plugin_endpoint_find(e, stage->plugin);
-        json_t *failure = NULL;
-        int status = 422;
+        char message[768] = "";
+        int status = 200;
         wasm_byte_vec_t output = {0};
         if (!plugin) {
             status = 404;
-            char message[300];
             snprintf(message, sizeof message, "no plugin '%s'", stage->plugin);
-            failure = json_pack("{s:s}", "error", message);
         } else if (!wh_plugin_has_export(plugin->plugin, stage->export_name)) {
             status = 404;
-            char message[400];
             snprintf(message, sizeof message, "plugin '%s' has no export '%s' taking bytes", stage->plugin,
                      stage->export_name);
-            failure = json_pack("{s:s}", "error", message);
         } else {
             uint64_t start = now_ns();
             wasm_trap_t *trap = call(e, plugin, stage->export_name, input, size, &output, request);
             metrics_record_stage(e->metrics, p->name, i, stage->plugin, now_ns() - start);
             if (trap) {
-                char message[768];
+                status = 422;
                 plugin_endpoint_failure(plugin, trap, message, sizeof message);
                 wasm_trap_delete(trap);
-                failure = json_object();
-                json_object_set_new(failure, "error", json_message(message));
                 access_log_event(e->log, "error", stage->plugin, request->request_id, "pipeline %s, stage %zu: %s",
                                  p->name, i, message);
             }
         }
         if (plugin)
             service_release(plugin);
-        if (failure) {
+        if (status != 200) {
+            json_t *failure = json_object();
+            json_object_set_new(failure, "error", json_message(message));
             json_object_set_new(failure, "stage", json_integer((json_int_t)i));
             json_object_set_new(failure, "plugin", json_string(stage->plugin));
             json_object_set_new(failure, "request_id", json_string(request->request_id));
@@ -459,7 +459,7 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
 /* ---- on a worker ---- */
 
 typedef struct endpoint_job {
-    job base; /* base.service: the plugin, held, for its concurrency limit; NULL for pipelines */
+    job base; /* base.service: the plugin of a call or prediction, held; NULL for /wasm/execute and pipelines */
     plugin_endpoints *endpoints;
     server_exchange *exchange;
     http_request *request;
@@ -471,9 +471,9 @@ static void endpoint_run(job *base)
     endpoint_job *j = (endpoint_job *)base;
     http_response response;
     switch (j->target.kind) {
-    case ENDPOINT_CALL: answer_call(j->endpoints, &j->target, j->request, &response); break;
+    case ENDPOINT_CALL: answer_call(j->endpoints, j->base.service, &j->target, j->request, &response); break;
     case ENDPOINT_EXECUTE: answer_execute(j->endpoints, j->request, &response); break;
-    case ENDPOINT_PREDICT: answer_predict(j->endpoints, &j->target, j->request, &response); break;
+    case ENDPOINT_PREDICT: answer_predict(j->endpoints, j->base.service, &j->target, j->request, &response); break;
     case ENDPOINT_PIPELINE: answer_pipeline(j->endpoints, &j->target, j->request, &response); break;
     }
     server_respond(j->exchange, &response, false);
@@ -510,7 +510,8 @@ void plugin_endpoint_request(plugin_endpoints *e, server_exchange *exchange, htt
         return;
     }
     if (j->target.kind == ENDPOINT_CALL || j->target.kind == ENDPOINT_PREDICT)
-        j->base.service = plugin_endpoint_find(e, j->target.name); /* its concurrency limit; NULL: answered 404 */
+        /* Held for its concurrency limit, and the version the call runs; NULL: answered 404. */
+        j->base.service = plugin_endpoint_find(e, j->target.name);
     j->base.run = endpoint_run;
     j->base.finish = endpoint_finish;
     j->endpoints = e;

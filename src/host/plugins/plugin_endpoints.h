@@ -14,13 +14,15 @@
 #include "services.h"
 #include "workers.h"
 
-/* Every call runs a fresh instance of the plugin's active version on a worker (the plugin's
- * concurrency limit applies), under its limits. Answers are JSON except a call's output, which is
- * the plugin's bytes. Statuses: 404 unknown plugin, export, pipeline or model (with what is
- * missing); 413 past the plugin's max_body; 500 a trap, the memory cap, fuel, or a plugin that
- * broke the convention ({"error", "request_id"}); 504 its timeout; 422 a pipeline stage that
- * failed ({"error", "stage", "plugin", "request_id"}); 400 a malformed JSON body. Docs:
- * docs/plugins.md. */
+/* Every call runs a fresh instance of the plugin's active version on a worker, under its limits;
+ * calls and predictions count against the plugin's concurrency limit (/wasm/execute, whose plugin
+ * is named in the body, and pipeline stages do not). Answers are JSON except a call's output,
+ * which is the plugin's bytes. Statuses: 404 unknown plugin, export, pipeline or model (with what
+ * is missing); 405 a method other than POST; 413 past the plugin's max_body; 500 a trap, the
+ * memory cap, fuel, or a plugin that broke the convention ({"error", "request_id"}); 502 an
+ * /wasm/execute output that is not UTF-8 text; 503 out of memory; 504 its timeout; 422 a pipeline
+ * stage that failed ({"error", "stage", "plugin", "request_id"}); 400 a malformed JSON body.
+ * Docs: docs/plugins.md. */
 typedef struct plugin_endpoints {
     registry *registry;
     pipeline_set *pipelines;

@@ -59,8 +59,12 @@ static bool parse_path(const char *path, stream_target *out)
 
 bool stream_endpoint_match(const char *path)
 {
-    stream_target target;
-    return strncmp(path, STREAMS_PREFIX, strlen(STREAMS_PREFIX)) == 0 || parse_path(path, &target);
+    /* By prefix and suffix only (every request passes here): parse_path runs once, in the headers. */
+    static const char pipelines[] = "/v1/pipelines/", suffix[] = "/stream";
+    size_t length = strlen(path);
+    return strncmp(path, STREAMS_PREFIX, strlen(STREAMS_PREFIX)) == 0 ||
+           (strncmp(path, pipelines, sizeof pipelines - 1) == 0 && length >= sizeof suffix - 1 &&
+            strcmp(path + length - (sizeof suffix - 1), suffix) == 0);
 }
 
 /* A size: digits, then optionally K or M (binary). False when it is not one or is out of range. */
@@ -201,7 +205,7 @@ typedef struct stream_job {
     char *record; /* the record being gathered, up to max_record bytes */
     size_t record_length, record_capacity;
     bool record_too_long; /* its bytes past max_record are skipped, up to its newline */
-    uint64_t records, errors;
+    uint64_t records;
     bool aborted, stopped;
 } stream_job;
 
@@ -279,7 +283,6 @@ static void write_error(stream_job *j, uint64_t index, const char *message, cons
         stream_write(j, "\n", 1);
     }
     free(text);
-    j->errors++;
     if (j->target.stop_on_error)
         j->stopped = true;
 }
@@ -391,17 +394,13 @@ static void stream_run(job *base)
         snprintf(message, sizeof message, "no pipeline '%s'", j->target.name);
         status = 404;
     }
-    if (status == 200 && !stages_open(j, message, sizeof message, &status)) {
-        /* a change between the headers and now: answered as the headers would have been */
-    }
+    /* Fails only after a change between the headers and now: answered as the headers would have been. */
+    if (status == 200)
+        stages_open(j, message, sizeof message, &status);
+    /* The head only: an error goes as the stream's only record. */
     http_response head;
-    if (status != 200) {
-        plugin_endpoint_error(&head, status, j->request, "%s", message);
-        head.body_length = 0; /* the error goes as the stream's only record */
-    } else {
-        http_response_init(&head, 200);
-        http_response_add_header(&head, "content-type", "application/octet-stream");
-    }
+    http_response_init(&head, status);
+    http_response_add_header(&head, "content-type", status == 200 ? "application/octet-stream" : "application/json");
     http_response_add_header(&head, "x-request-id", j->request->request_id);
     server_stream_begin(j->exchange, &head);
     if (status != 200)
