@@ -8,7 +8,7 @@
 #   BUILD_DIR       the CMake build directory (default: build next to bench/)
 #
 # Starts `wasmhost serve` on a manifest with the example plugin upper and the example service echo
-# (http ABI), then runs `wrk -t2 -cN --latency` with a 1 KiB POST body on
+# (http ABI), then runs `wrk -t2 -cN` with a 1 KiB POST body on
 #   POST /v1/plugins/upper/call/process   (a fresh plugin instance per call, on the workers)
 #   POST /echo/x                          (a fresh service instance per request)
 # and prints requests/s, p50 and p99 of both, non-2xx answers, and the ratio plugin/service.
@@ -59,24 +59,30 @@ for _ in $(seq 1 200); do
 done
 [ -n "$port" ] || { echo "plugin_http.sh: the server did not start:" >&2; cat "$work/log" >&2; exit 1; }
 
-# A 1 KiB body of lower-case text; non-2xx answers counted by the script.
+# A 1 KiB body of lower-case text. wrk gives each thread a Lua state of its own: response() counts
+# in the thread's, and done() (in the main state) sums them through setup()'s thread handles.
 cat >"$work/post.lua" <<'EOF'
 wrk.method = "POST"
 wrk.body = string.rep("abcdefghijklmnopqrstuvwxyz012345", 32)
 wrk.headers["Content-Type"] = "application/octet-stream"
-local bad = 0
+local threads = {}
+function setup(thread)
+    thread:set("bad", 0)
+    table.insert(threads, thread)
+end
 function response(status, headers, body)
     if status < 200 or status > 299 then bad = bad + 1 end
 end
 function done(summary, latency, requests)
+    local total = 0
+    for _, thread in ipairs(threads) do total = total + thread:get("bad") end
     io.write(string.format("result: %.0f req/s, p50 %.0f us, p99 %.0f us, non-2xx %d, socket errors %d\n",
-        summary.requests / (summary.duration / 1e6), latency:percentile(50), latency:percentile(99), bad,
+        summary.requests / (summary.duration / 1e6), latency:percentile(50), latency:percentile(99), total,
         summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 EOF
-# wrk calls response() only when a script defines it, and then per thread: one thread keeps the count exact.
 run() {
-    wrk -t1 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$port$1" | grep '^result:' |
+    wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$port$1" | grep '^result:' |
         sed 's/^result: //'
 }
 echo "== plugin: POST /v1/plugins/upper/call/process (1 KiB)"

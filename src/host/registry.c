@@ -91,11 +91,12 @@ static bool check_api_locked(registry *r, const char *name,
                              size_t route_count, bool *manifest_owned, char *error, size_t error_size)
 {
     *manifest_owned = false;
-    if (find_in(r->manifest_services, r->manifest_count, name)) {
+    const service *owned = find_in(r->manifest_services, r->manifest_count, name);
+    if (owned) {
         *manifest_owned = true;
         snprintf(error, error_size,
-                 "service '%s' comes from the manifest: change it there (SIGHUP reloads it), not through the API",
-                 name);
+                 "%s '%s' comes from the manifest: change it there (SIGHUP reloads it), not through the API",
+                 manifest_kind_name(owned->kind), name);
         return false;
     }
     for (size_t i = 0; i < route_count; i++) {
@@ -165,8 +166,8 @@ bool registry_set_manifest(registry *r, service *const *services, size_t count, 
     for (size_t i = 0; i < count; i++) {
         const service *s = services[i];
         if (find_in(r->api_services, r->api_count, s->name)) {
-            snprintf(error, error_size, "service '%s' is also deployed through the admin API: rename one of them",
-                     s->name);
+            snprintf(error, error_size, "%s '%s' is also deployed through the admin API: rename one of them",
+                     manifest_kind_name(s->kind), s->name);
             goto clash;
         }
         for (size_t k = 0; k < s->route_count; k++) {

@@ -95,10 +95,11 @@ static int api_owned(admin *a, manifest_kind kind, const char *name, const char 
 {
     service *current = registry_find(a->host.registry, name);
     bool manifest_owned = current && current->from_manifest;
+    manifest_kind owner = current ? current->kind : kind;
     if (current)
         service_release(current);
-    if (manifest_owned)
-        return admin_error(reply, 409, "%s '%s' comes from the manifest: %s", manifest_kind_name(kind), name, instead);
+    if (manifest_owned) /* named by what it is: a PUT /v1/plugins/NAME may meet a manifest service */
+        return admin_error(reply, 409, "%s '%s' comes from the manifest: %s", manifest_kind_name(owner), name, instead);
     return other_kind(a, kind, name, reply);
 }
 

@@ -176,8 +176,9 @@ static void test_pipelines(served *s)
     reply_free(&r);
 }
 
-/* A plugin deployed through the API: versions, rollback, names shared with services, restart. */
-static void test_api_plugins(served *s, const char *state)
+/* A plugin deployed through the API: versions, rollback, names shared with services (main checks
+ * that it comes back after a restart). */
+static void test_api_plugins(served *s)
 {
     CHECK(put_plugin(s, examples, "redact.wasm", "scrub", "") == 1);
     reply r = post(s, "/v1/plugins/scrub/call/process", "write to ann@example.org");
@@ -190,9 +191,6 @@ static void test_api_plugins(served *s, const char *state)
     CHECK(status_of(http("POST", s->admin_port, "/v1/plugins/scrub/rollback", NULL)) == 200);
     r = post(s, "/v1/plugins/scrub/call/process", "abc");
     CHECK(r.status == 200 && strcmp(r.body, "abc") == 0, "rolled back to redact: '%s'", r.body);
-    reply_free(&r);
-    r = http("PUT", s->admin_port, "/v1/services/scrub", "{\"module\": \"sha256:00\", \"routes\": [\"/s\"]}");
-    CHECK(r.status == 400 || r.status == 409, "%ld", r.status);
     reply_free(&r);
     r = http("GET", s->admin_port, "/v1/services/scrub", NULL);
     CHECK(r.status == 409 && contains(&r, "is a plugin"), "%s", r.body);
@@ -212,20 +210,29 @@ static void test_api_plugins(served *s, const char *state)
     r = http("PUT", s->admin_port, "/v1/plugins/notone", body);
     CHECK(r.status == 400 && contains(&r, "wasmhost_alloc"), "%ld %s", r.status, r.body);
     reply_free(&r);
+    /* Services and plugins share the names: a PUT of the other kind is refused, with which it is. */
+    snprintf(body, sizeof body, "{\"module\": \"%s\", \"routes\": [\"/scrub\"], \"abi\": \"http\"}", digest);
+    r = http("PUT", s->admin_port, "/v1/services/scrub", body);
+    CHECK(r.status == 409 && contains(&r, "is a plugin"), "%ld %s", r.status, r.body);
+    reply_free(&r);
+    snprintf(body, sizeof body, "{\"module\": \"%s\"}", digest);
+    r = http("PUT", s->admin_port, "/v1/plugins/hello", body);
+    CHECK(r.status == 409 && contains(&r, "manifest"), "a manifest service's name: %ld %s", r.status, r.body);
+    reply_free(&r);
     /* Automatic rollback applies to plugins too. */
     CHECK(put_plugin(s, examples, "upper.wasm", "wobbly", "") == 1);
     CHECK(put_plugin(s, guests, "moody.wasm", "wobbly",
                      ", \"health\": {\"window\": \"60s\", \"min_requests\": 3, \"max_error_rate\": 0.5}") == 2);
+    /* Until a deadline, not a count: the rollback waits for a database commit on a busy machine. */
     bool back = false;
-    for (int i = 0; i < 100 && !back; i++) {
+    for (uint64_t give_up = now_ms() + 20000; !back && now_ms() < give_up;) {
         r = post(s, "/v1/plugins/wobbly/call/process", "trap");
         back = r.status == 200 && strcmp(r.body, "TRAP") == 0;
         reply_free(&r);
-        if (!back && i >= 3)
+        if (!back)
             sleep_ms(5);
     }
     CHECK(back, "the plugin that traps was rolled back");
-    (void)state;
 }
 
 int main(int argc, char **argv)
@@ -258,7 +265,7 @@ int main(int argc, char **argv)
         test_execute(&s);
         test_models(&s);
         test_pipelines(&s);
-        test_api_plugins(&s, state);
+        test_api_plugins(&s);
         reply r = http("GET", s.public_port, "/metrics", NULL);
         CHECK(contains(&r, "wasmhost_requests_total{service=\"upper\",version=\"1\",code=\"200\"}"), "plugin metrics");
         CHECK(contains(&r, "wasmhost_timeouts_total{service=\"moody\",version=\"1\"} 1"));
