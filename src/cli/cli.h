@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "host.h" /* ADMIN_DEFAULT_ADDRESS: the server's default is the client's */
 #include "wasm.h"
 #include "wasmhost.h"
 
@@ -32,7 +33,7 @@ int cli_rollback(int argc, char **argv);
 int cli_remove(int argc, char **argv); /* `wasmhost rm` */
 
 /* cli_admin_http.c: those commands' exchanges with the admin API (libcurl; answers in jansson's json_t). */
-#define CLI_ADMIN_DEFAULT_URL "http://127.0.0.1:8081"
+#define CLI_ADMIN_DEFAULT_URL "http://" ADMIN_DEFAULT_ADDRESS
 struct json_t;
 typedef struct cli_admin_client {
     const char *command; /* "deploy": messages start "wasmhost deploy: " */

@@ -86,8 +86,9 @@ static void serve_options(host_options *options, cli_option out[SERVE_OPTION_COU
          .help = "  --state DIR              the admin API's state (SQLite database and module blobs), made\n"
                  "                           when missing; turns the admin API on\n"},
         {"--admin", .text = &options->admin_listen,
-         .help = "  --admin HOST:PORT        the admin API's address (default 127.0.0.1:8081); one that is not\n"
-                 "                           loopback needs --admin-token-file\n"},
+         .help =
+             "  --admin HOST:PORT        the admin API's address (default " ADMIN_DEFAULT_ADDRESS "); one that is not\n"
+             "                           loopback needs --admin-token-file\n"},
         {"--admin-token-file", .text = &options->admin_token_file,
          .help = "  --admin-token-file FILE  admin requests need \"Authorization: Bearer TOKEN\", TOKEN being\n"
                  "                           the file's first line\n"},

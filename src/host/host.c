@@ -12,6 +12,7 @@
 #include "access_log.h"
 #include "admin.h"
 #include "guest.h"
+#include "host_clock.h"
 #include "manifest.h"
 #include "metrics.h"
 #include "module_cache.h"
@@ -63,13 +64,6 @@ void host_options_default(host_options *o)
     o->access_log = "-";
     o->grace_ms = 10000;
     server_limits_default(&o->limits);
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
 /* ---- built-in endpoints ---- */
@@ -182,7 +176,7 @@ static void rollback_finish(job *base)
 /* Counts the answer for `s`'s health policy; the one answer that breaks it starts a rollback. */
 static void record_health(host *h, service *s, int status)
 {
-    if (!s->health.armed_at_ns || !h->admin || !service_health_record(s, status, now_ns()))
+    if (!s->health.armed_at_ns || !h->admin || !service_health_record(s, status, host_now_ns()))
         return;
     uint64_t requests = atomic_load(&s->health.requests), errors = atomic_load(&s->health.errors);
     rollback_job *j = calloc(1, sizeof *j);
@@ -261,7 +255,7 @@ static void collect_stderr(void *user, const char *service, const char *request_
 /* True when the request was answered here; false when it must go to a worker. */
 static bool run_inline(host *h, service *s, const char *pattern, server_exchange *exchange, http_request *request)
 {
-    uint64_t start = now_ns();
+    uint64_t start = host_now_ns();
     if (start < atomic_load_explicit(&s->inline_banned_until_ns, memory_order_relaxed))
         return false;
     bool budget_binds = !s->guest.timeout_ns || s->guest.timeout_ns > INLINE_BUDGET_NS;
@@ -277,7 +271,7 @@ static bool run_inline(host *h, service *s, const char *pattern, server_exchange
     run_guest(&guest, s, pattern, request, &response, &outcome);
     atomic_fetch_sub_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
     if (outcome.kind == GUEST_TIMEOUT && budget_binds) {
-        uint64_t now = now_ns();
+        uint64_t now = host_now_ns();
         uint64_t previous = atomic_exchange_explicit(&s->inline_last_overrun_ns, now, memory_order_relaxed);
         if (previous && now - previous < INLINE_STRIKE_WINDOW_NS)
             atomic_store_explicit(&s->inline_banned_until_ns, now + INLINE_BAN_NS, memory_order_relaxed);

@@ -8,10 +8,13 @@
 
 #include "server.h"
 
+/* Where the admin API listens unless told (the CLI client's default too). */
+#define ADMIN_DEFAULT_ADDRESS "127.0.0.1:8081"
+
 typedef struct host_options {
     const char *manifest_path;       /* NULL: none (then state_dir is needed) */
     const char *state_dir;           /* --state: the admin API's database and module blobs; NULL: no admin API */
-    const char *admin_listen;        /* --admin HOST:PORT; NULL: 127.0.0.1:8081 */
+    const char *admin_listen;        /* --admin HOST:PORT; NULL: ADMIN_DEFAULT_ADDRESS */
     const char *admin_token_file;    /* --admin-token-file; NULL: none (loopback addresses only) */
     uint64_t admin_max_module_bytes; /* --admin-max-module; 0: 64 MiB */
     const char *listen;              /* "HOST:PORT" overriding the manifest's; NULL: the manifest's, else

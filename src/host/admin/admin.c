@@ -15,7 +15,6 @@
 #include "json_response.h"
 #include "manifest.h"
 
-#define DEFAULT_ADMIN_ADDRESS "127.0.0.1:8081"
 #define DEFAULT_MAX_MODULE_BYTES (64ull << 20)
 /* Bodies other than modules: service configurations, rollbacks. */
 #define MAX_JSON_BODY_BYTES (1u << 20)
@@ -88,7 +87,7 @@ admin *admin_open(const admin_options *options, const admin_host *host, char *er
     }
     a->host = *host;
     a->max_module_bytes = options->max_module_bytes ? options->max_module_bytes : DEFAULT_MAX_MODULE_BYTES;
-    const char *listen = options->listen ? options->listen : DEFAULT_ADMIN_ADDRESS;
+    const char *listen = options->listen ? options->listen : ADMIN_DEFAULT_ADDRESS;
     if (!manifest_parse_listen(listen, address, sizeof address, &a->listen_port)) {
         snprintf(error, error_size, "--admin %s: expected HOST:PORT, [IPV6]:PORT or :PORT", listen);
         goto failed;

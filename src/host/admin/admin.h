@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "access_log.h"
+#include "host.h" /* ADMIN_DEFAULT_ADDRESS */
 #include "metrics.h"
 #include "module_cache.h"
 #include "pipelines.h"
@@ -23,7 +24,7 @@ typedef struct admin admin;
 
 typedef struct admin_options {
     const char *state_dir;     /* required: made when missing */
-    const char *listen;        /* "HOST:PORT" of the admin listener; NULL: 127.0.0.1:8081 */
+    const char *listen;        /* "HOST:PORT" of the admin listener; NULL: ADMIN_DEFAULT_ADDRESS */
     const char *token_file;    /* its first line is the bearer token; NULL: none (loopback only) */
     uint64_t max_module_bytes; /* POST /v1/modules bodies: 413 past it; 0: 64 MiB */
 } admin_options;

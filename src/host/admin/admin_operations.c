@@ -7,18 +7,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "host_clock.h"
 #include "manifest.h"
 
 /* Every change below runs under the registry's change lock, in one order: check, compile, make
  * durable (blob, then the database's transaction), then route. A failure before the route leaves
  * everything as it was; the database's commit is the moment a change happens. */
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
 
 /* [a-z0-9][a-z0-9-]{0,62}: safe in URLs, file names, metric labels and DNS names. */
 static bool valid_name(const char *name)
@@ -194,7 +188,7 @@ static int deploy_locked(admin *a, const char *name, manifest_service *entry, co
         return state_failure(reply, result, error);
     }
     if (s->health.window_ns)
-        s->health.armed_at_ns = now_ns();
+        s->health.armed_at_ns = host_now_ns();
     bool routed = registry_put(a->host.registry, s, error, sizeof error);
     service_release(s);
     if (!routed) /* recorded but not routed: the next start routes it */
@@ -551,7 +545,7 @@ static json_t *pipeline_json(const pipeline *p)
     json_t *stages = json_array();
     for (size_t i = 0; i < p->stage_count; i++) {
         char text[300];
-        if (strcmp(p->stages[i].export_name, "process") == 0)
+        if (strcmp(p->stages[i].export_name, PIPELINE_DEFAULT_EXPORT) == 0)
             snprintf(text, sizeof text, "%s", p->stages[i].plugin);
         else
             snprintf(text, sizeof text, "%s:%s", p->stages[i].plugin, p->stages[i].export_name);

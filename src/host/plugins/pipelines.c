@@ -25,7 +25,7 @@ pipeline *pipeline_new(const manifest_pipeline *entry, bool from_manifest)
     for (size_t i = 0; ok && i < entry->stage_count; i++, p->stage_count++) {
         const char *text = entry->stages[i], *colon = strchr(text, ':');
         p->stages[i].plugin = colon ? strndup(text, (size_t)(colon - text)) : strdup(text);
-        p->stages[i].export_name = strdup(colon ? colon + 1 : "process");
+        p->stages[i].export_name = strdup(colon ? colon + 1 : PIPELINE_DEFAULT_EXPORT);
         ok = p->stages[i].plugin && p->stages[i].export_name;
     }
     if (!ok) {

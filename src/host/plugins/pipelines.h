@@ -12,9 +12,12 @@
  * rolled back or removed changes every pipeline that uses it at once. A pipeline is immutable and
  * reference counted: a run holds the one it started with. Names are the manifest's or the API's,
  * never both (a clash is refused). */
+/* The export a stage (or a stream) calls when it names none. */
+#define PIPELINE_DEFAULT_EXPORT "process"
+
 typedef struct pipeline_stage {
     char *plugin;
-    char *export_name; /* "process" unless the stage said "plugin:export" */
+    char *export_name; /* PIPELINE_DEFAULT_EXPORT unless the stage said "plugin:export" */
 } pipeline_stage;
 
 typedef struct pipeline {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "host_clock.h"
 #include "json_response.h"
 #include "services.h"
 #include "streams.h"
@@ -124,13 +125,6 @@ bool plugin_endpoint_headers(plugin_endpoints *e, http_request *request, uint64_
 
 /* ---- running a plugin ---- */
 
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
 int plugin_endpoint_failure(service *plugin, const wasm_trap_t *trap, char *message, size_t size)
 {
     wasm_byte_vec_t text;
@@ -219,10 +213,10 @@ static void answer_execute(plugin_endpoints *e, const http_request *request, htt
                                   export_name);
         } else {
             wasm_byte_vec_t output;
-            uint64_t start = now_ns();
+            uint64_t start = host_now_ns();
             wasm_trap_t *trap = call(e, plugin, export_name, (const uint8_t *)json_string_value(data),
                                      json_string_length(data), &output, request);
-            uint64_t elapsed_us = (now_ns() - start) / 1000;
+            uint64_t elapsed_us = (host_now_ns() - start) / 1000;
             if (trap) {
                 char message[768];
                 int status = plugin_endpoint_failure(plugin, trap, message, sizeof message);
@@ -361,9 +355,9 @@ static void answer_predict(plugin_endpoints *e, service *model, const endpoint_t
         plugin_endpoint_error(response, 400, request, "%s", message);
     else {
         wasm_byte_vec_t output;
-        uint64_t start = now_ns();
+        uint64_t start = host_now_ns();
         wasm_trap_t *trap = call(e, model, "predict", vectors, count * inputs * 4, &output, request);
-        uint64_t elapsed_us = (now_ns() - start) / 1000;
+        uint64_t elapsed_us = (host_now_ns() - start) / 1000;
         if (trap) {
             int status = plugin_endpoint_failure(model, trap, message, sizeof message);
             wasm_trap_delete(trap);
@@ -420,9 +414,9 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
             snprintf(message, sizeof message, "plugin '%s' has no export '%s' taking bytes", stage->plugin,
                      stage->export_name);
         } else {
-            uint64_t start = now_ns();
+            uint64_t start = host_now_ns();
             wasm_trap_t *trap = call(e, plugin, stage->export_name, input, size, &output, request);
-            metrics_record_stage(e->metrics, p->name, i, stage->plugin, now_ns() - start);
+            metrics_record_stage(e->metrics, p->name, i, stage->plugin, host_now_ns() - start);
             if (trap) {
                 status = 422;
                 plugin_endpoint_failure(plugin, trap, message, sizeof message);

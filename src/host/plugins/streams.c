@@ -8,13 +8,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "host_clock.h"
 #include "json_response.h"
 #include "services.h"
 
 #define STREAMS_PREFIX "/v1/streams/"
 #define PIPELINES_PREFIX "/v1/pipelines/"
 #define PIPELINE_SUFFIX "/stream"
-#define DEFAULT_EXPORT "process"
 #define DEFAULT_MAX_RECORD (1u << 20)
 #define MAX_MAX_RECORD (64u << 20)
 #define READ_SIZE 65536
@@ -41,7 +41,7 @@ static bool copy_part(char *out, size_t size, const char *start, size_t length)
 static bool parse_path(const char *path, stream_target *out)
 {
     memset(out, 0, sizeof *out);
-    snprintf(out->export_name, sizeof out->export_name, "%s", DEFAULT_EXPORT);
+    snprintf(out->export_name, sizeof out->export_name, "%s", PIPELINE_DEFAULT_EXPORT);
     if (strncmp(path, STREAMS_PREFIX, strlen(STREAMS_PREFIX)) == 0) {
         const char *name = path + strlen(STREAMS_PREFIX), *slash = strchr(name, '/');
         if (!slash)
@@ -179,13 +179,6 @@ bool stream_endpoint_headers(plugin_endpoints *e, http_request *request, http_re
 
 /* ---- a stream on a worker ---- */
 
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
 /* One stage: the plugin (held for the stream's life) and its session. */
 typedef struct stream_stage {
     service *plugin;
@@ -301,11 +294,11 @@ static void record_run(stream_job *j, const uint8_t *data, size_t length)
     wasm_byte_vec_t input = {length, (wasm_byte_t *)data}, output = {0, NULL}, previous = {0, NULL};
     for (size_t i = 0; i < j->stage_count; i++) {
         stream_stage *stage = &j->stages[i];
-        uint64_t start = now_ns();
+        uint64_t start = host_now_ns();
         wasm_trap_t *trap = service_plugin_session_call(stage->plugin, stage->session, stage->export_name, &input,
                                                         &output, j->request->request_id);
         if (j->pipeline)
-            metrics_record_stage(e->metrics, j->pipeline->name, i, stage->plugin->name, now_ns() - start);
+            metrics_record_stage(e->metrics, j->pipeline->name, i, stage->plugin->name, host_now_ns() - start);
         if (e->answered)
             e->answered(e->answered_user, stage->plugin,
                         !trap                                                  ? 200

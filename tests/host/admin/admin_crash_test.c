@@ -312,21 +312,6 @@ static size_t check_blob_files(const char *state_dir, const char *when)
     closedir(dir);
     return count;
 }
-
-/* The number of entries of a folder ("." and ".." aside). */
-static size_t count_files(const char *folder)
-{
-    DIR *dir = opendir(folder);
-    size_t count = 0;
-    struct dirent *entry;
-    while (dir && (entry = readdir(dir)) != NULL)
-        if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0)
-            count++;
-    if (dir)
-        closedir(dir);
-    return count;
-}
-
 /* Checks that the query returns no row; the first row's columns in the message when it does. */
 static void no_rows(sqlite3 *db, const char *sql, const char *what, const char *when)
 {

@@ -6,8 +6,6 @@
 static const char *wasmhost, *guests, *work;
 static char examples[4200]; /* build/examples/plugins */
 
-static bool contains(const reply *r, const char *text) { return r->body && strstr(r->body, text); }
-
 /* A reply's status, the reply freed. */
 static long status_of(reply r)
 {
@@ -48,10 +46,10 @@ static void test_calls(served *s)
     CHECK(r.status == 200 && strcmp(r.body, "HELLO, PLUGINS") == 0, "%ld '%s'", r.status, r.body);
     reply_free(&r);
     r = post(s, "/v1/plugins/upper/call/nothing", "x");
-    CHECK(r.status == 404 && contains(&r, "no export 'nothing'"), "%s", r.body);
+    CHECK(r.status == 404 && reply_contains(&r, "no export 'nothing'"), "%s", r.body);
     reply_free(&r);
     r = post(s, "/v1/plugins/ghost/call/process", "x");
-    CHECK(r.status == 404 && contains(&r, "no plugin 'ghost'"), "%s", r.body);
+    CHECK(r.status == 404 && reply_contains(&r, "no plugin 'ghost'"), "%s", r.body);
     reply_free(&r);
     r = post(s, "/v1/plugins/hello/call/process", "x");
     CHECK(r.status == 404, "a service is not a plugin: %ld", r.status);
@@ -61,21 +59,22 @@ static void test_calls(served *s)
     reply_free(&r);
     /* Failures: a trap, a reported error, the timeout, the memory cap; each with the request id. */
     r = post(s, "/v1/plugins/moody/call/process", "trap");
-    CHECK(r.status == 500 && contains(&r, "\"request_id\"") && contains(&r, "unreachable"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 500 && reply_contains(&r, "\"request_id\"") && reply_contains(&r, "unreachable"), "%ld %s",
+          r.status, r.body);
     reply_free(&r);
     r = post(s, "/v1/plugins/moody/call/process", "fail");
-    CHECK(r.status == 500 && contains(&r, "plugin error: asked to fail"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 500 && reply_contains(&r, "plugin error: asked to fail"), "%ld %s", r.status, r.body);
     reply_free(&r);
     r = post(s, "/v1/plugins/moody/call/process", "junk");
     json_t *parsed = reply_json(&r);
-    CHECK(r.status == 500 && parsed && contains(&r, "plugin error: bad ?? bytes"), "still JSON: %s", r.body);
+    CHECK(r.status == 500 && parsed && reply_contains(&r, "plugin error: bad ?? bytes"), "still JSON: %s", r.body);
     json_decref(parsed);
     reply_free(&r);
     r = post(s, "/v1/plugins/moody/call/process", "loop");
     CHECK(r.status == 504, "%ld %s", r.status, r.body);
     reply_free(&r);
     r = post(s, "/v1/plugins/moody/call/process", "grow");
-    CHECK(r.status == 500 && contains(&r, "memory cap"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 500 && reply_contains(&r, "memory cap"), "%ld %s", r.status, r.body);
     reply_free(&r);
     r = post(s, "/v1/plugins/moody/call/process", "still fine");
     CHECK(r.status == 200 && strcmp(r.body, "still fine") == 0, "the host goes on: %ld %s", r.status, r.body);
@@ -100,19 +99,19 @@ static void test_execute(served *s)
     json_decref(json);
     reply_free(&r);
     r = post(s, "/wasm/execute", "{\"service_id\": \"upper\", \"data\": \"x\", \"function\": \"process\"}");
-    CHECK(r.status == 200 && contains(&r, "\"X\""), "%s", r.body);
+    CHECK(r.status == 200 && reply_contains(&r, "\"X\""), "%s", r.body);
     reply_free(&r);
     r = post(s, "/wasm/execute", "{\"service_id\": \"ghost\", \"data\": \"x\"}");
-    CHECK(r.status == 404, "%ld", r.status);
+    CHECK(r.status == 404 && reply_contains(&r, "no plugin 'ghost'"), "%ld %s", r.status, r.body);
     reply_free(&r);
     r = post(s, "/wasm/execute", "{\"service_id\": \"moody\", \"data\": \"trap\", \"function\": \"process\"}");
-    CHECK(r.status == 500 && contains(&r, "\"error\""), "%ld %s", r.status, r.body);
+    CHECK(r.status == 500 && reply_contains(&r, "\"error\""), "%ld %s", r.status, r.body);
     reply_free(&r);
     r = post(s, "/wasm/execute", "{\"data\": 5}");
     CHECK(r.status == 400, "%ld", r.status);
     reply_free(&r);
     r = post(s, "/wasm/execute", "not json");
-    CHECK(r.status == 400 && contains(&r, "not valid JSON"), "%s", r.body);
+    CHECK(r.status == 400 && reply_contains(&r, "not valid JSON"), "%s", r.body);
     reply_free(&r);
 }
 
@@ -133,17 +132,17 @@ static void test_models(served *s)
     json_decref(json);
     reply_free(&r);
     r = post(s, "/v1/models/mlp/predict", "{\"input\": [1, 2]}");
-    CHECK(r.status == 400 && contains(&r, "the model takes 8"), "%s", r.body);
+    CHECK(r.status == 400 && reply_contains(&r, "the model takes 8"), "%s", r.body);
     reply_free(&r);
     r = post(s, "/v1/models/upper/predict", "{\"input\": [1]}");
-    CHECK(r.status == 404 && contains(&r, "not a model"), "%s", r.body);
+    CHECK(r.status == 404 && reply_contains(&r, "not a model"), "%s", r.body);
     reply_free(&r);
 }
 
 static void test_pipelines(served *s)
 {
     reply r = post(s, "/v1/pipelines/shout-count/run", "one two\nthree");
-    CHECK(r.status == 200 && contains(&r, "\"words\":3"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 200 && reply_contains(&r, "\"words\":3"), "%ld %s", r.status, r.body);
     reply_free(&r);
     /* Through the API: a stage that fails answers 422 with its index; one that is missing, 404. */
     CHECK(status_of(http("PUT", s->admin_port, "/v1/pipelines/fragile", "{\"stages\": [\"upper\", \"moody\"]}")) ==
@@ -154,25 +153,26 @@ static void test_pipelines(served *s)
     CHECK(status_of(http("PUT", s->admin_port, "/v1/pipelines/fragile", "{\"stages\": [\"moody\", \"upper\"]}")) ==
           200);
     r = post(s, "/v1/pipelines/fragile/run", "fail");
-    CHECK(r.status == 422 && contains(&r, "\"stage\":0") && contains(&r, "\"plugin\":\"moody\""), "%ld %s", r.status,
-          r.body);
+    CHECK(r.status == 422 && reply_contains(&r, "\"stage\":0") && reply_contains(&r, "\"plugin\":\"moody\""), "%ld %s",
+          r.status, r.body);
     reply_free(&r);
     CHECK(status_of(http("PUT", s->admin_port, "/v1/pipelines/gap", "{\"stages\": [\"upper\", \"ghost\"]}")) == 200);
     r = post(s, "/v1/pipelines/gap/run", "x");
-    CHECK(r.status == 404 && contains(&r, "\"stage\":1") && contains(&r, "no plugin 'ghost'"), "%s", r.body);
+    CHECK(r.status == 404 && reply_contains(&r, "\"stage\":1") && reply_contains(&r, "no plugin 'ghost'"), "%s",
+          r.body);
     reply_free(&r);
     r = http("PUT", s->admin_port, "/v1/pipelines/shout-count", "{\"stages\": [\"upper\"]}");
-    CHECK(r.status == 409 && contains(&r, "manifest"), "%s", r.body);
+    CHECK(r.status == 409 && reply_contains(&r, "manifest"), "%s", r.body);
     reply_free(&r);
     r = http("PUT", s->admin_port, "/v1/pipelines/bad", "{\"stages\": [\"up:\"]}");
-    CHECK(r.status == 400 && contains(&r, "stage #1"), "%s", r.body);
+    CHECK(r.status == 400 && reply_contains(&r, "stage #1"), "%s", r.body);
     reply_free(&r);
     r = http("GET", s->admin_port, "/v1/pipelines", NULL);
-    CHECK(r.status == 200 && contains(&r, "fragile") && contains(&r, "shout-count"), "%s", r.body);
+    CHECK(r.status == 200 && reply_contains(&r, "fragile") && reply_contains(&r, "shout-count"), "%s", r.body);
     reply_free(&r);
     CHECK(status_of(http("DELETE", s->admin_port, "/v1/pipelines/gap", NULL)) == 204);
     r = post(s, "/v1/pipelines/gap/run", "x");
-    CHECK(r.status == 404 && contains(&r, "no pipeline"), "%s", r.body);
+    CHECK(r.status == 404 && reply_contains(&r, "no pipeline"), "%s", r.body);
     reply_free(&r);
 }
 
@@ -193,10 +193,10 @@ static void test_api_plugins(served *s)
     CHECK(r.status == 200 && strcmp(r.body, "abc") == 0, "rolled back to redact: '%s'", r.body);
     reply_free(&r);
     r = http("GET", s->admin_port, "/v1/services/scrub", NULL);
-    CHECK(r.status == 409 && contains(&r, "is a plugin"), "%s", r.body);
+    CHECK(r.status == 409 && reply_contains(&r, "is a plugin"), "%s", r.body);
     reply_free(&r);
     r = http("PUT", s->admin_port, "/v1/plugins/bad", "{\"module\": \"sha256:00\", \"routes\": [\"/x\"]}");
-    CHECK(r.status == 400 && contains(&r, "'routes'"), "%s", r.body);
+    CHECK(r.status == 400 && reply_contains(&r, "'routes'"), "%s", r.body);
     reply_free(&r);
     /* A module that is not a plugin is refused at deploy with what is missing. */
     char path[4400], digest[128];
@@ -208,16 +208,16 @@ static void test_api_plugins(served *s)
     char body[256];
     snprintf(body, sizeof body, "{\"module\": \"%s\"}", digest);
     r = http("PUT", s->admin_port, "/v1/plugins/notone", body);
-    CHECK(r.status == 400 && contains(&r, "wasmhost_alloc"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 400 && reply_contains(&r, "wasmhost_alloc"), "%ld %s", r.status, r.body);
     reply_free(&r);
     /* Services and plugins share the names: a PUT of the other kind is refused, with which it is. */
     snprintf(body, sizeof body, "{\"module\": \"%s\", \"routes\": [\"/scrub\"], \"abi\": \"http\"}", digest);
     r = http("PUT", s->admin_port, "/v1/services/scrub", body);
-    CHECK(r.status == 409 && contains(&r, "is a plugin"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 409 && reply_contains(&r, "is a plugin"), "%ld %s", r.status, r.body);
     reply_free(&r);
     snprintf(body, sizeof body, "{\"module\": \"%s\"}", digest);
     r = http("PUT", s->admin_port, "/v1/plugins/hello", body);
-    CHECK(r.status == 409 && contains(&r, "manifest"), "a manifest service's name: %ld %s", r.status, r.body);
+    CHECK(r.status == 409 && reply_contains(&r, "manifest"), "a manifest service's name: %ld %s", r.status, r.body);
     reply_free(&r);
     /* Automatic rollback applies to plugins too. */
     CHECK(put_plugin(s, examples, "upper.wasm", "wobbly", "") == 1);
@@ -267,10 +267,11 @@ int main(int argc, char **argv)
         test_pipelines(&s);
         test_api_plugins(&s);
         reply r = http("GET", s.public_port, "/metrics", NULL);
-        CHECK(contains(&r, "wasmhost_requests_total{service=\"upper\",version=\"1\",code=\"200\"}"), "plugin metrics");
-        CHECK(contains(&r, "wasmhost_timeouts_total{service=\"moody\",version=\"1\"} 1"));
-        CHECK(contains(&r, "wasmhost_pipeline_stage_duration_seconds_count{pipeline=\"shout-count\",stage=\"1\","
-                           "plugin=\"wordcount\"} 1"),
+        CHECK(reply_contains(&r, "wasmhost_requests_total{service=\"upper\",version=\"1\",code=\"200\"}"),
+              "plugin metrics");
+        CHECK(reply_contains(&r, "wasmhost_timeouts_total{service=\"moody\",version=\"1\"} 1"));
+        CHECK(reply_contains(&r, "wasmhost_pipeline_stage_duration_seconds_count{pipeline=\"shout-count\",stage=\"1\","
+                                 "plugin=\"wordcount\"} 1"),
               "per-stage latency");
         reply_free(&r);
     }

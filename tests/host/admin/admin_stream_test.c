@@ -10,8 +10,6 @@
 static const char *wasmhost, *guests, *work;
 static char examples[4200]; /* build/examples/plugins */
 
-static bool contains(const reply *r, const char *text) { return r->body && strstr(r->body, text); }
-
 /* POST `body` to `path` as a stream, chunked when `chunked` (curl sends the body in one piece
  * otherwise, with a Content-Length). */
 static reply stream(const served *s, const char *path, const char *body, bool chunked)
@@ -133,36 +131,38 @@ static void test_errors(served *s)
               strstr(json_string_value(json_object_get(line, "error")), "unreachable"),
           "an error record for record 1: %s", r.body);
     json_decref(line);
-    CHECK(strncmp(r.body, "one\n", 4) == 0 && contains(&r, "\ntwo\n") && contains(&r, "asked to fail") &&
-              contains(&r, "\"record\":3") && contains(&r, "\nthree\n"),
+    CHECK(strncmp(r.body, "one\n", 4) == 0 && reply_contains(&r, "\ntwo\n") && reply_contains(&r, "asked to fail") &&
+              reply_contains(&r, "\"record\":3") && reply_contains(&r, "\nthree\n"),
           "'%s'", r.body);
     reply_free(&r);
     /* ?on_error=stop ends the stream with the error record */
     r = stream(s, "/v1/streams/moody?on_error=stop", "one\ntrap\ntwo\n", true);
-    CHECK(r.status == 200 && strncmp(r.body, "one\n{\"error\":", 13) == 0 && !contains(&r, "two"), "'%s'", r.body);
+    CHECK(r.status == 200 && strncmp(r.body, "one\n{\"error\":", 13) == 0 && !reply_contains(&r, "two"), "'%s'",
+          r.body);
     reply_free(&r);
     /* the timeout holds per record */
     r = stream(s, "/v1/streams/moody", "loop\nafter\n", false);
-    CHECK(r.status == 200 && contains(&r, "\"record\":0") && contains(&r, "\nafter\n"), "'%s'", r.body);
+    CHECK(r.status == 200 && reply_contains(&r, "\"record\":0") && reply_contains(&r, "\nafter\n"), "'%s'", r.body);
     reply_free(&r);
     /* a record past max_record is an error record, never given to the plugin */
     r = stream(s, "/v1/streams/upper?max_record=8", "short\nthis one is too long\nok", false);
-    CHECK(r.status == 200 && strncmp(r.body, "SHORT\n{", 7) == 0 && contains(&r, "longer than max_record (8 bytes)") &&
-              contains(&r, "\"record\":1") && contains(&r, "}\nOK\n"),
+    CHECK(r.status == 200 && strncmp(r.body, "SHORT\n{", 7) == 0 &&
+              reply_contains(&r, "longer than max_record (8 bytes)") && reply_contains(&r, "\"record\":1") &&
+              reply_contains(&r, "}\nOK\n"),
           "'%s'", r.body);
     reply_free(&r);
     /* what is refused before the stream starts */
     r = stream(s, "/v1/streams/ghost", "x\n", false);
-    CHECK(r.status == 404 && contains(&r, "no plugin 'ghost'"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 404 && reply_contains(&r, "no plugin 'ghost'"), "%ld %s", r.status, r.body);
     reply_free(&r);
     r = stream(s, "/v1/streams/upper/nothing", "x\n", false);
-    CHECK(r.status == 404 && contains(&r, "no export 'nothing'"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 404 && reply_contains(&r, "no export 'nothing'"), "%ld %s", r.status, r.body);
     reply_free(&r);
     r = stream(s, "/v1/streams/upper?max_record=lots", "x\n", false);
-    CHECK(r.status == 400 && contains(&r, "max_record must be"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 400 && reply_contains(&r, "max_record must be"), "%ld %s", r.status, r.body);
     reply_free(&r);
     r = stream(s, "/v1/streams/upper?on_error=shrug", "x\n", false);
-    CHECK(r.status == 400 && contains(&r, "on_error must be stop or continue"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 400 && reply_contains(&r, "on_error must be stop or continue"), "%ld %s", r.status, r.body);
     reply_free(&r);
     r = http("GET", s->public_port, "/v1/streams/upper", NULL);
     CHECK(r.status == 405, "%ld", r.status);
@@ -218,12 +218,12 @@ static void test_client_leaves(served *s)
 static void test_pipeline(served *s)
 {
     reply r = stream(s, "/v1/pipelines/shout-mean/stream", "a,1\na,3\nbad\na,5\n", true);
-    CHECK(r.status == 200 && strncmp(r.body, "A,1\nA,2\n{", 9) == 0 && contains(&r, "\"stage\":1") &&
-              contains(&r, "\"plugin\":\"mean\"") && contains(&r, "\"record\":2"),
+    CHECK(r.status == 200 && strncmp(r.body, "A,1\nA,2\n{", 9) == 0 && reply_contains(&r, "\"stage\":1") &&
+              reply_contains(&r, "\"plugin\":\"mean\"") && reply_contains(&r, "\"record\":2"),
           "'%s'", r.body);
     reply_free(&r);
     r = stream(s, "/v1/pipelines/nowhere/stream", "x\n", false);
-    CHECK(r.status == 404 && contains(&r, "no pipeline 'nowhere'"), "%ld %s", r.status, r.body);
+    CHECK(r.status == 404 && reply_contains(&r, "no pipeline 'nowhere'"), "%ld %s", r.status, r.body);
     reply_free(&r);
 }
 

@@ -3,6 +3,7 @@
 #define WASMHOST_ADMIN_SUPPORT_H
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <libgen.h>
@@ -166,6 +167,19 @@ static inline void fresh_folder(const char *work, const char *name, char *out, s
     CHECK(system(command) == 0);
 }
 
+/* The files in `folder` (not "." and ".."); 0 when it cannot be read. */
+static inline size_t count_files(const char *folder)
+{
+    DIR *dir = opendir(folder);
+    size_t count = 0;
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir)) != NULL)
+        count += strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0;
+    if (dir)
+        closedir(dir);
+    return count;
+}
+
 /* build/examples/plugins: next to the wasmhost tool, which is build/wasmhost. */
 static inline void examples_folder(const char *wasmhost, char *out, size_t size)
 {
@@ -260,6 +274,9 @@ static inline reply http(const char *method, int port, const char *path, const c
 {
     return http_on(NULL, method, port, path, body, body ? strlen(body) : 0, NULL);
 }
+
+/* Whether the reply's body holds `text`. */
+static inline bool reply_contains(const reply *r, const char *text) { return r->body && strstr(r->body, text); }
 
 /* The JSON of a reply (NULL when it is not JSON); json_decref it. */
 static inline json_t *reply_json(const reply *r) { return json_loads(r->body ? r->body : "", 0, NULL); }
