@@ -7,6 +7,7 @@
 
 #include "mlp.h"
 #include "mlp_data.h"
+#include "mlp_wasm.h"
 #include "wasm.h"
 #include "wasmhost.h"
 
@@ -104,27 +105,6 @@ static double measure(const char *label, const wasm_instance_t *instance, int ba
     return per_second;
 }
 
-static wasm_module_t *load(wasm_store_t *store, const char *path)
-{
-    FILE *file = fopen(path, "rb");
-    if (!file) {
-        perror(path);
-        return NULL;
-    }
-    wasm_byte_vec_t binary;
-    fseek(file, 0, SEEK_END);
-    long size = ftell(file);
-    fseek(file, 0, SEEK_SET);
-    wasm_byte_vec_new_uninitialized(&binary, (size_t)size);
-    size_t read = fread(binary.data, 1, (size_t)size, file);
-    fclose(file);
-    wasm_module_t *module = read == (size_t)size ? wasm_module_new(store, &binary) : NULL;
-    wasm_byte_vec_delete(&binary);
-    if (!module)
-        fprintf(stderr, "mlp_predict: %s: %s\n", path, read == (size_t)size ? wh_last_error_message() : "cannot read");
-    return module;
-}
-
 int main(int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : MLP_WASM_DEFAULT;
@@ -144,7 +124,7 @@ int main(int argc, char **argv)
 
     wasm_engine_t *engine = wasm_engine_new();
     wasm_store_t *store = wasm_store_new(engine);
-    wasm_module_t *module = load(store, path);
+    wasm_module_t *module = mlp_wasm_load(store, path, "mlp_predict");
     wasm_extern_vec_t no_imports = WASM_EMPTY_VEC;
     wasm_instance_t *instance = module ? wasm_instance_new(store, module, &no_imports, NULL) : NULL;
     wasm_extern_t *initialize = instance ? wh_instance_export(instance, "_initialize") : NULL;

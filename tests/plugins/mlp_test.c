@@ -8,6 +8,7 @@
 #include "check.h"
 #include "mlp.h"
 #include "mlp_data.h"
+#include "mlp_wasm.h"
 #include "wasm.h"
 #include "wasmhost.h"
 
@@ -293,27 +294,6 @@ static void check_refused_lengths(const wasm_instance_t *instance, const wasm_me
     wasm_byte_vec_delete(&output);
 }
 
-static wasm_module_t *load(wasm_store_t *store, const char *path)
-{
-    FILE *file = fopen(path, "rb");
-    if (!file) {
-        perror(path);
-        return NULL;
-    }
-    wasm_byte_vec_t binary;
-    fseek(file, 0, SEEK_END);
-    long size = ftell(file);
-    fseek(file, 0, SEEK_SET);
-    wasm_byte_vec_new_uninitialized(&binary, (size_t)size);
-    size_t read = fread(binary.data, 1, (size_t)size, file);
-    fclose(file);
-    wasm_module_t *module = read == (size_t)size ? wasm_module_new(store, &binary) : NULL;
-    wasm_byte_vec_delete(&binary);
-    if (!module)
-        fprintf(stderr, "%s: %s\n", path, read == (size_t)size ? wh_last_error_message() : "cannot read");
-    return module;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -323,7 +303,7 @@ int main(int argc, char **argv)
     make_inputs();
     wasm_engine_t *engine = wasm_engine_new();
     wasm_store_t *store = wasm_store_new(engine);
-    wasm_module_t *module = load(store, argv[1]);
+    wasm_module_t *module = mlp_wasm_load(store, argv[1], "mlp_test");
     CHECK(module);
     if (!module)
         return checks_done("mlp_test");

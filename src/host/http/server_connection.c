@@ -725,13 +725,19 @@ static char *append_decimal(char *out, uint64_t value)
     return out;
 }
 
-/* Writes the response of `exchange` at `out`; returns its length. */
-static size_t response_serialize(const server_loop *loop, server_exchange *exchange, char *out, bool close)
+/* The status a response goes with: one the client can read, else 500. */
+static int response_status(const http_response *response)
 {
-    http_response *response = &exchange->response;
-    int status = response->status;
-    if (status < 200 || status > 999)
-        status = 500;
+    return response->status >= 200 && response->status <= 999 ? response->status : 500;
+}
+
+/* Writes a response's head at `out`: the status line, Date, `framing` (a Content-Length or
+ * Transfer-Encoding line, or ""), Connection and the response's own headers, then the blank line;
+ * keeps the status for on_response. Returns the end. For whole responses and streams alike. */
+static char *head_serialize(const server_loop *loop, server_exchange *exchange, const http_response *response,
+                            const char *framing, bool close, char *out)
+{
+    int status = response_status(response);
     exchange->status = status;
     char *p = append(out, "HTTP/1.1 ", 9);
     p = append_decimal(p, (uint64_t)status);
@@ -739,12 +745,7 @@ static size_t response_serialize(const server_loop *loop, server_exchange *excha
     p = append_string(p, http_status_reason(status));
     p = append(p, "\r\n", 2);
     p = append_string(p, loop->date_line);
-    bool body_allowed = status_allows_body(status);
-    if (body_allowed) {
-        p = append(p, "Content-Length: ", 16);
-        p = append_decimal(p, response->body_length);
-        p = append(p, "\r\n", 2);
-    }
+    p = append_string(p, framing);
     p = close ? append_string(p, "Connection: close\r\n") : append_string(p, "Connection: keep-alive\r\n");
     for (size_t i = 0; i < response->header_count; i++) {
         const http_header *header = &response->headers[i];
@@ -755,7 +756,21 @@ static size_t response_serialize(const server_loop *loop, server_exchange *excha
         p = append_string(p, header->value);
         p = append(p, "\r\n", 2);
     }
-    p = append(p, "\r\n", 2);
+    return append(p, "\r\n", 2);
+}
+
+/* Writes the response of `exchange` at `out`; returns its length. */
+static size_t response_serialize(const server_loop *loop, server_exchange *exchange, char *out, bool close)
+{
+    http_response *response = &exchange->response;
+    bool body_allowed = status_allows_body(response_status(response));
+    char framing[48] = "";
+    if (body_allowed) {
+        char *end = append(framing, "Content-Length: ", 16);
+        end = append_decimal(end, response->body_length);
+        *append(end, "\r\n", 2) = '\0';
+    }
+    char *p = head_serialize(loop, exchange, response, framing, close, out);
     if (body_allowed && !exchange->head && response->body_length)
         p = append(p, (const char *)response->body, response->body_length);
     return (size_t)(p - out);
@@ -1073,28 +1088,10 @@ static void stream_sent(server_stream *stream, size_t bytes)
  * then reads to the connection's close). */
 static size_t stream_head_serialize(const server_loop *loop, server_exchange *exchange, char *out, bool chunked)
 {
-    http_response *head = &exchange->stream->head;
-    int status = head->status >= 200 && head->status <= 999 ? head->status : 500;
-    exchange->status = status;
-    char *p = append(out, "HTTP/1.1 ", 9);
-    p = append_decimal(p, (uint64_t)status);
-    *p++ = ' ';
-    p = append_string(p, http_status_reason(status));
-    p = append(p, "\r\n", 2);
-    p = append_string(p, loop->date_line);
-    if (chunked)
-        p = append_string(p, "Transfer-Encoding: chunked\r\n");
-    p = append_string(p, chunked && exchange->keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
-    for (size_t i = 0; i < head->header_count; i++) {
-        const http_header *header = &head->headers[i];
-        if (!header_writable(header))
-            continue;
-        p = append_string(p, header->name);
-        p = append(p, ": ", 2);
-        p = append_string(p, header->value);
-        p = append(p, "\r\n", 2);
-    }
-    return (size_t)(append(p, "\r\n", 2) - out);
+    /* HTTP/1.0 has no chunks: the body ends with the connection. */
+    char *end = head_serialize(loop, exchange, &exchange->stream->head, chunked ? "Transfer-Encoding: chunked\r\n" : "",
+                               !(chunked && exchange->keep_alive), out);
+    return (size_t)(end - out);
 }
 
 /* Writes what the stream at the head of the pipeline has for the socket: a 100 Continue, its head,
