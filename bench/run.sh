@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh: times the bench kernels natively, under wasmhost and (when node is installed) under V8.
+# run.sh: times the bench kernels natively, under wasmhost (interpreter and compiled tier) and (when node is installed) under V8.
 #
 #   bench/run.sh [-n RUNS] [-k KERNEL,...] [-t SECONDS] [BUILD_DIR]
 #
@@ -10,7 +10,9 @@
 #
 # For each kernel it runs BUILD_DIR/bench/bench_<name>_native, `BUILD_DIR/wasmhost invoke
 # BUILD_DIR/bench/bench_<name>.wasm run` and `node bench/run_v8.mjs BUILD_DIR/bench/bench_<name>.wasm`,
-# RUNS times each, timing each whole process by the wall clock. All must print the same checksum, and it
+# RUNS times each, timing each whole process by the wall clock; the "compiled" column runs
+# `wasmhost invoke --tier compiled` (compilation included: there is no cache yet) when the build has
+# the compiling tier (COMPILED= leaves the column out). All must print the same checksum, and it
 # must not be a failure value (the kernels return a negative number when their self-check fails).
 # NODE names the node binary for the V8 column (default node; NODE= leaves the column out).
 # Prints a table of median times and ratios to native, then the geometric mean of wasmhost/native
@@ -49,6 +51,8 @@ else
 fi
 [ -n "$kernels" ] || { echo "run.sh: no kernels" >&2; exit 2; }
 
+compiled=${COMPILED-1}
+[ -n "$compiled" ] && [ ! -f "$build/libwasmhost_llvm.so" ] && compiled=""
 node=${NODE-node}
 have_node=0
 [ -n "$node" ] && command -v "$node" >/dev/null 2>&1 && have_node=1
@@ -101,7 +105,7 @@ problems=""
 for k in $kernels; do
     native=$build/bench/bench_${k}_native
     wasm=$build/bench/bench_${k}.wasm
-    n_time="-" w_time="-" v_time="-" ratio="-" v_ratio="-" sum="-"
+    n_time="-" w_time="-" v_time="-" ratio="-" v_ratio="-" sum="-" c_time="-" c_ratio="-"
 
     echo "run.sh: $k: native" >&2
     expected=""
@@ -115,7 +119,7 @@ for k in $kernels; do
     if [ "$n_status" != ok ]; then
         problems="$problems$k native: $n_status"$'\n'
         failed=1
-        rows="$rows$k $sum FAIL - - - -"$'\n'
+        rows="$rows$k $sum FAIL - - - - - -"$'\n'
         continue
     fi
 
@@ -137,6 +141,19 @@ for k in $kernels; do
         failed=1
     fi
 
+    if [ -n "$compiled" ] && [ -f "$wasm" ]; then
+        echo "run.sh: $k: wasmhost --tier compiled" >&2
+        measure "$expected" "$wasmhost" invoke --tier compiled "$wasm" run
+        if [ "$status" = ok ]; then
+            c_time=$median
+            c_ratio=$(awk -v a="$c_time" -v b="$n_time" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+        else
+            c_time=FAIL
+            problems="$problems$k compiled: $status"$'\n'
+            failed=1
+        fi
+    fi
+
     if [ $have_node = 1 ] && [ -f "$wasm" ]; then
         echo "run.sh: $k: v8" >&2
         measure "$expected" "$node" "$bench_dir/run_v8.mjs" "$wasm"
@@ -149,24 +166,28 @@ for k in $kernels; do
             failed=1
         fi
     fi
-    rows="$rows$k $sum $n_time $w_time $ratio $v_time $v_ratio"$'\n'
+    rows="$rows$k $sum $n_time $w_time $ratio $c_time $c_ratio $v_time $v_ratio"$'\n'
 done
 
-printf '%s' "$rows" | awk -v node=$have_node -v runs="$runs" '
-    BEGIN {
-        if (node) printf "%-14s %11s %9s %11s %9s %9s %9s\n", "kernel", "checksum", "native s", "wasmhost s", "ratio", "V8 s", "V8 ratio"
-        else      printf "%-14s %11s %9s %11s %9s\n", "kernel", "checksum", "native s", "wasmhost s", "ratio"
+printf '%s' "$rows" | awk -v node=$have_node -v compiled="$compiled" -v runs="$runs" '
+    function row(a, b, c, d, e, f, g, h, i) {
+        line = sprintf("%-14s %11s %9s %11s %9s", a, b, c, d, e)
+        if (compiled) line = line sprintf(" %10s %9s", f, g)
+        if (node) line = line sprintf(" %9s %9s", h, i)
+        print line
     }
+    BEGIN { row("kernel", "checksum", "native s", "wasmhost s", "ratio", "compiled s", "c ratio", "V8 s", "V8 ratio") }
     {
-        if (node) printf "%-14s %11s %9s %11s %9s %9s %9s\n", $1, $2, $3, $4, $5, $6, $7
-        else      printf "%-14s %11s %9s %11s %9s\n", $1, $2, $3, $4, $5
+        row($1, $2, $3, $4, $5, $6, $7, $8, $9)
         if ($5 != "-" && $5 > 0) { lw += log($5); nw++ }
-        if ($7 != "-" && $7 > 0) { lv += log($7); nv++ }
+        if ($7 != "-" && $7 > 0) { lc += log($7); nc++; if ($7 > worst) { worst = $7; worst_kernel = $1 } }
+        if ($9 != "-" && $9 > 0) { lv += log($9); nv++ }
     }
     END {
         printf "median of %d runs, whole-process wall time\n", runs
         if (nw) printf "geometric mean wasmhost/native: %.2f (%d of %d kernels)\n", exp(lw / nw), nw, NR
         else    printf "geometric mean wasmhost/native: - (no kernel ran under wasmhost)\n"
+        if (compiled && nc) printf "geometric mean compiled/native: %.2f (%d of %d kernels; slowest %s %.2f)\n", exp(lc / nc), nc, NR, worst_kernel, worst
         if (node && nv) printf "geometric mean V8/native: %.2f (%d of %d kernels)\n", exp(lv / nv), nv, NR
     }'
 if [ -n "$problems" ]; then

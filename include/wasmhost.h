@@ -174,6 +174,23 @@ WH_API void wh_config_interruptible(wasm_config_t *, bool enable); /* default tr
  * run its code with every check compiled in. Fuel metering stays off (wh_store_set_fuel still
  * needs wh_config_consume_fuel); other values ("none", "epoch") change nothing. */
 
+/* ---- tiers ----
+ * Code runs on the interpreter or as native code compiled with LLVM (the compiling tier, in
+ * libwasmhost_llvm.so, loaded the first time something is compiled):
+ *  - WH_TIER_INTERP: the interpreter only.
+ *  - WH_TIER_COMPILED: wasm_module_new compiles every function the tier supports before it
+ *    returns (the others stay interpreted, and calls between the two work both ways). Fails
+ *    with WH_ERROR_CONFIG, saying why, when the compiler library is missing or the engine meters
+ *    fuel (not compiled yet).
+ *  - WH_TIER_AUTO [default]: for now the interpreter (compiling in the background and a cache
+ *    of compiled code are to come: docs/compiler.md).
+ * Traps, their messages, deadlines and interruption are the same on both tiers. */
+typedef enum wh_tier_t { WH_TIER_AUTO, WH_TIER_INTERP, WH_TIER_COMPILED } wh_tier_t;
+WH_API void wh_config_set_tier(wasm_config_t *, wh_tier_t tier);
+/* How many of the module's defined functions run as native code (0 on the interpreter), and
+ * the seconds their compilation took (compile_seconds may be NULL). */
+WH_API uint32_t wh_module_native_functions(const wasm_module_t *, double *compile_seconds);
+
 typedef struct wh_limits_t {
     uint64_t max_memory_bytes;   /* all memories of the store together */
     uint64_t max_table_elements; /* all tables of the store together */

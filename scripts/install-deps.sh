@@ -18,8 +18,9 @@ $sudo apt-get update
 # modules, constant-time token checks); `wasmhost deploy`, `services`, `rollback`, `rm` (its client) and the
 # admin tests: libcurl4-openssl-dev (HTTP, and HTTPS when the admin API is behind a TLS proxy).
 # wrk loads the server in the HTTP benchmarks (bench/http.sh, bench/admin_swap.sh); no test needs it.
+# The compiling tier (libwasmhost_llvm.so, src/engine/llvm): llvm-19-dev (LLVM's C API and libLLVM-19).
 $sudo apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config clang clang-format lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
   valgrind libfuzzer-14-dev binaryen nodejs \
   libuv1-dev node-llhttp libyaml-dev libxxhash-dev curl prometheus libcurl4-openssl-dev \
-  libsqlite3-dev libssl-dev wrk
+  libsqlite3-dev libssl-dev wrk llvm-19-dev

@@ -95,6 +95,7 @@ API_HANDLE(trap)
 struct wasm_config_t {
     bool consume_fuel;
     bool interruptible;
+    wh_tier_t tier;
     bool changed; /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
 };
 

@@ -30,6 +30,16 @@ eng_module *api_module_compile(const wasm_engine_t *engine, const wasm_byte_vec_
         api_fail_error(WH_ERROR_INVALID, where, error);
         return NULL;
     }
+    if (engine && engine->config.tier == WH_TIER_COMPILED) {
+        eng_native_image *image;
+        error = eng_native_compile(module, checks, &image);
+        if (error) {
+            eng_module_release(module);
+            api_fail_error(WH_ERROR_CONFIG, where, error);
+            return NULL;
+        }
+        eng_module_attach_native(module, image);
+    }
     return module;
 }
 
@@ -60,6 +70,22 @@ bool wasm_module_validate(wasm_store_t *store, const wasm_byte_vec_t *binary)
     eng_module *module = api_module_compile(engine_of(store), binary, "wasm_module_validate");
     eng_module_release(module);
     return module != NULL;
+}
+
+uint32_t wh_module_native_functions(const wasm_module_t *handle, double *compile_seconds)
+{
+    if (compile_seconds)
+        *compile_seconds = 0;
+    if (!handle) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_module_native_functions: the module is NULL");
+        return 0;
+    }
+    const eng_native_image *image = atomic_load_explicit(&handle->ref.object->module->native, memory_order_acquire);
+    if (!image)
+        return 0;
+    if (compile_seconds)
+        *compile_seconds = image->compile_seconds;
+    return image->native_count;
 }
 
 /* ---- reflection ---- */

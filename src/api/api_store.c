@@ -72,6 +72,17 @@ void wh_config_consume_fuel(wasm_config_t *config, bool enable)
     config->changed = true;
 }
 
+void wh_config_set_tier(wasm_config_t *config, wh_tier_t tier)
+{
+    if (!config || (tier != WH_TIER_AUTO && tier != WH_TIER_INTERP && tier != WH_TIER_COMPILED)) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_config_set_tier: %s",
+                 config ? "the tier is not one of WH_TIER_AUTO, WH_TIER_INTERP, WH_TIER_COMPILED"
+                        : "the config is NULL");
+        return;
+    }
+    config->tier = tier;
+}
+
 void wh_config_interruptible(wasm_config_t *config, bool enable)
 {
     if (!config) {

@@ -148,7 +148,35 @@ static bool parse_timeout(void *target, const char *name, const char *value, cha
     return true;
 }
 
+/* --tier NAME, the names as wh_tier_t lists them. */
+static bool parse_tier(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    static const struct {
+        const char *name;
+        wh_tier_t tier;
+    } tiers[] = {{"auto", WH_TIER_AUTO}, {"interp", WH_TIER_INTERP}, {"compiled", WH_TIER_COMPILED}};
+    for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++) {
+        if (strcmp(value, tiers[i].name) == 0) {
+            *(wh_tier_t *)target = tiers[i].tier;
+            return true;
+        }
+    }
+    return cli_bad_value(why, why_size, name, value, "expected interp, compiled or auto");
+}
+
+#define TIER_HELP                                                                                       \
+    "  --tier interp|compiled|auto run on the interpreter, or compile to native code with LLVM first\n" \
+    "                              (compiled); auto (the default) is the interpreter for now\n"
+
+const cli_option cli_tier_option = {"--tier", .parse = parse_tier, .help = TIER_HELP};
+
+static bool parse_limits_tier(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    return parse_tier(&((cli_limits *)target)->tier, name, value, why, why_size);
+}
+
 static const cli_option limit_options[CLI_LIMIT_OPTION_COUNT] = {
+    {"--tier", .parse = parse_limits_tier, .help = TIER_HELP},
     {"--max-memory", .parse = parse_max_memory,
      .help = "  --max-memory BYTES          cap on all linear memories together (default 4G): memory.grow\n"
              "                              past it returns -1, and a module whose memories do not fit fails\n"
@@ -182,6 +210,7 @@ wasm_engine_t *cli_limits_engine(const cli_limits *limits)
     if (config) {
         wh_config_consume_fuel(config, limits->has_fuel);
         wh_config_interruptible(config, limits->has_timeout);
+        wh_config_set_tier(config, limits->tier);
     }
     wasm_engine_t *engine = config ? wasm_engine_new_with_config(config) : NULL;
     if (!engine)

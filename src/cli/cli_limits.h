@@ -13,12 +13,15 @@ typedef struct cli_limits {
     const char *timeout_text; /* as given, for messages */
     uint64_t max_stack;       /* bytes */
     uint64_t deadline_set_ns; /* CLOCK_MONOTONIC when the deadline was set */
+    wh_tier_t tier;           /* --tier */
 } cli_limits;
 
 /* The limit options ("--fuel N" or "--fuel=N", ...) with their help lines, parsing into
  * `limits`, for a command's option table (cli_options.h). */
-enum { CLI_LIMIT_OPTION_COUNT = 5 };
+enum { CLI_LIMIT_OPTION_COUNT = 6 };
 void cli_limits_options(cli_limits *limits, cli_option out[CLI_LIMIT_OPTION_COUNT]);
+/* The --tier option alone (for `wast`), parsing into a wh_tier_t. */
+extern const cli_option cli_tier_option;
 
 /* An engine whose code has the checks the limits need (fuel, deadline), and only those, so that
  * without limits code runs at full speed. NULL (message printed) when it cannot be made. */

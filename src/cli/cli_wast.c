@@ -1,4 +1,5 @@
 /* cli_wast.c: `wasmhost wast FILE.json...`: runs spec test scripts (from wast2json) through wasm.h and wasmhost.h. */
+#include "cli_limits.h"
 #include "cli_options.h"
 
 #include <errno.h>
@@ -120,6 +121,7 @@ typedef struct failure_list {
 typedef struct options {
     bool strict;
     bool list_all;
+    wh_tier_t tier;
 } wast_options;
 
 typedef struct script {
@@ -1144,6 +1146,7 @@ int cli_wast(int argc, char **argv)
          .help = "  --strict    also require trap, load and link error messages to contain the script's text\n"},
         {"--all", .flag = &options.list_all,
          .help = "  --all       list every failing command (by default the first 20 per script)\n"},
+        {"--tier", .parse = cli_tier_option.parse, .target = &options.tier, .help = cli_tier_option.help},
     };
     cli_arguments args;
     cli_arguments_start(&args, &wast_command, argc, argv, option_table, sizeof option_table / sizeof option_table[0]);
@@ -1153,7 +1156,10 @@ int cli_wast(int argc, char **argv)
     if (!file)
         return cli_usage_error(&args, "missing FILE.json");
     /* One engine (its configuration) for every script; each script gets its own store. */
-    wasm_engine_t *engine = wasm_engine_new();
+    wasm_config_t *config = wasm_config_new();
+    if (config)
+        wh_config_set_tier(config, options.tier);
+    wasm_engine_t *engine = config ? wasm_engine_new_with_config(config) : NULL;
     if (!engine) {
         fprintf(stderr, "wasmhost: cannot create an engine: %s\n", cli_error_message());
         return CLI_FAILED;

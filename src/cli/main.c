@@ -156,8 +156,16 @@ wasm_module_t *cli_load_module(wasm_store_t *store, const char *path)
     wasm_byte_vec_t binary = {size, (wasm_byte_t *)bytes};
     wasm_module_t *module = wasm_module_new(store, &binary); /* copies the bytes */
     free(bytes);
-    if (!module)
+    if (!module) {
         fprintf(stderr, "wasmhost: %s: %s\n", path, cli_error_message());
+        return NULL;
+    }
+    /* A developer's aid (tests and benchmarks use it): how much of the module runs native. */
+    if (getenv("WASMHOST_TIER_REPORT")) {
+        double seconds;
+        uint32_t native = wh_module_native_functions(module, &seconds);
+        fprintf(stderr, "wasmhost: %s: %u functions compiled to native code in %.1f ms\n", path, native, seconds * 1e3);
+    }
     return module;
 }
 

@@ -114,6 +114,9 @@ struct eng_module;
                                           "undefined element" (index >= size),               \
                                           "uninitialized element" (null),                    \
                                           "indirect call type mismatch" */                   \
+    X(NATIVE, 0, "")                   /* the whole body of a function compiled to native   \
+                                          code (native.h): runs it on the frame's slots, then \
+                                          returns as RETURN */                               \
     /* moves and constants */                                                                 \
     X(COPY, 2, "d a")                  /* fp[d] = fp[a], all 64 bits */                      \
     X(CONST32, 2, "d imm")             /* fp[d].u32 = imm (i32, f32 bits) */                  \

@@ -9,6 +9,7 @@
 #include "code.h"
 #include "error.h"
 #include "module.h"
+#include "native.h"
 #include "runtime.h"
 
 /* Slots a call to a function of `type` needs for its arguments and its results. */

@@ -1,4 +1,5 @@
 /* instance.c: instantiation (import matching, allocation, segments, start function) and exports. */
+#include "native.h"
 #include "runtime.h"
 
 #include <stdio.h>
@@ -216,6 +217,8 @@ static eng_error *allocate_definitions(eng_store *store, eng_instance *instance)
     const eng_module *module = instance->module;
     eng_error *error = NULL;
 
+    /* Compiled code, when the module has it: read once, so the instance never changes tier. */
+    const eng_native_image *native = atomic_load_explicit(&module->native, memory_order_acquire);
     if (module->func_def_count) {
         /* One block for all defined functions: they live exactly as long as the instance. */
         eng_func *block = calloc(module->func_def_count, sizeof *block);
@@ -228,6 +231,10 @@ static eng_error *allocate_definitions(eng_store *store, eng_instance *instance)
             func->instance = instance;
             func->func_index = index;
             func->code = module->func_defs[i].code;
+            if (native && native->entries[i]) {
+                func->code = &native->stubs[i];
+                func->native_entry = native->entries[i];
+            }
             instance->funcs[index] = func;
         }
     }

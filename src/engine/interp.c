@@ -25,8 +25,10 @@ struct run_state {
 #define C_STACK_RESERVE (256u * 1024u)
 static _Thread_local uint32_t call_nesting;
 static _Thread_local uintptr_t c_stack_low; /* lowest address of this thread's stack; 1: unknown */
+/* Compiled code's stack limit on this thread, set by the outermost eng_func_call. */
+static _Thread_local uintptr_t native_stack_limit;
 
-static bool c_stack_nearly_full(void)
+static void find_c_stack_low(void)
 {
     if (!c_stack_low) {
         c_stack_low = 1;
@@ -39,6 +41,11 @@ static bool c_stack_nearly_full(void)
             pthread_attr_destroy(&attributes);
         }
     }
+}
+
+static bool c_stack_nearly_full(void)
+{
+    find_c_stack_low();
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
     return c_stack_low > 1 && (here < c_stack_low || here - c_stack_low < C_STACK_RESERVE);
 }
@@ -541,6 +548,15 @@ call:
         }
         DISPATCH();
     }
+
+op_NATIVE:
+    /* A function compiled to native code (native.h): it runs on the C stack, on its parameters
+     * in this frame; the calls it makes through the runtime start above the frame. */
+    store->frame_depth = depth;
+    store->stack_top = fp + code->frame_slots;
+    state->pc = NULL;
+    func->native_entry(instance, fp);
+    goto op_RETURN;
 
     /* ---- moves and constants ---- */
 op_COPY:
@@ -1131,6 +1147,17 @@ eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results
     state.func = func;
     state.pc = NULL;
     state.depth = entry_depth;
+    /* Compiled code may use max_stack_bytes of the C stack below the outermost call, and never
+     * the last C_STACK_RESERVE bytes of the thread's stack (host functions need them). */
+    const uintptr_t saved_native_limit = store->native_stack_limit;
+    if (call_nesting == 0) {
+        find_c_stack_low();
+        uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+        uintptr_t floor = c_stack_low > 1 ? c_stack_low + C_STACK_RESERVE : 0;
+        uintptr_t budget = here > store->limits.max_stack_bytes ? here - store->limits.max_stack_bytes : 0;
+        native_stack_limit = budget > floor ? budget : floor;
+    }
+    store->native_stack_limit = native_stack_limit;
     call_nesting++;
 
     sigjmp_buf jump;
@@ -1139,13 +1166,18 @@ eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results
         eng_trap_fault_guard.jump = &jump;
         trap = run(store, func, fp, entry_depth, &state);
     } else {
-        /* A load or store touched the guard region of the running instance's memory. */
+        /* A load or store touched the guard region of the running instance's memory, or compiled
+         * code raised a trap (native_runtime.c). */
         const eng_func *faulting = state.func;
-        trap = eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL);
+        trap = eng_trap_fault_guard.trap;
+        eng_trap_fault_guard.trap = NULL;
+        if (!trap)
+            trap = eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL);
         add_backtrace(trap, store, faulting, pc_byte_offset(faulting->code, state.pc), entry_depth, state.depth);
     }
 
     call_nesting--;
+    store->native_stack_limit = saved_native_limit;
     eng_trap_fault_guard = saved_guard;
     if (!trap && type->result_count)
         memmove(args_results, fp, type->result_count * sizeof *fp);

@@ -227,6 +227,10 @@ typedef struct eng_module {
      * (those named in element segments, exports and global initialisers). func_count bits. */
     uint8_t *declared_funcs;
 
+    /* Native code for its functions (native.h), attached at most once and kept until the module
+     * is freed; instances made after it was attached run it. NULL: interpreted only. */
+    struct eng_native_image *_Atomic native;
+
     /* Instances (and embedders) hold references: freed when it drops to zero. Atomic: a module
      * is shared by the threads that instantiate it; nothing else in it changes after loading. */
     _Atomic int reference_count;

@@ -76,11 +76,16 @@ typedef struct eng_func eng_func;
  * args_results[0 .. result_count). Return NULL, or a trap (ownership passes to the caller). */
 typedef eng_trap *(*eng_host_callback)(void *env, eng_slot *args_results);
 
+/* The entry of a function compiled to native code (native.h): parameters in slots[0 ..),
+ * results written to slots[0 ..), as for host functions. */
+typedef void (*eng_native_entry)(struct eng_instance *instance, eng_slot *slots);
+
 struct eng_func {
-    const eng_functype *type; /* for wasm functions points into its module; host: owned copy */
-    eng_instance *instance;   /* NULL for host functions */
-    uint32_t func_index;      /* index in the instance's module */
-    const eng_code *code;     /* NULL for host functions */
+    const eng_functype *type;      /* for wasm functions points into its module; host: owned copy */
+    eng_instance *instance;        /* NULL for host functions */
+    uint32_t func_index;           /* index in the instance's module */
+    const eng_code *code;          /* NULL for host functions; a NATIVE stub when native_entry is set */
+    eng_native_entry native_entry; /* compiled code (code is then its stub), else NULL */
     eng_host_callback callback;
     void *env;
     eng_functype owned_type; /* storage for host function types */
@@ -251,6 +256,10 @@ struct eng_store {
     _Atomic uint32_t interrupt_requested;
     eng_interrupt *interrupt; /* the store's end of its interrupt handles and of the timer */
     eng_limit_event last_limit;
+    /* Compiled code traps "call stack exhausted" when its frame address goes below this (set by
+     * eng_func_call for the thread running the store: max_stack_bytes below the outermost call,
+     * and never within C_STACK_RESERVE of the thread's stack end). */
+    uintptr_t native_stack_limit;
 };
 
 /* Stack slots a call record (eng_frame) counts for against the stack limit. */

@@ -16,6 +16,9 @@ extern _Thread_local struct eng_fault_guard {
     sigjmp_buf *jump;
     uint8_t *memory_base;
     size_t memory_reserved;
+    /* A trap raised by compiled code (native_runtime.c) before it jumps: eng_func_call takes it
+     * (NULL after a guard fault, which is an out-of-bounds access). */
+    eng_trap *trap;
 } eng_trap_fault_guard;
 
 /* Grows trap->frames by `count` entries and returns the first new one for the caller to fill,

@@ -1,0 +1,319 @@
+/* compile_module.c: the compiler library's entry point: a wasm module to an optimised ELF object for this CPU.
+ *
+ * One LLVM context and module per compile (so compiles on several threads share nothing), the
+ * target machine for the host CPU with its actual features, a fixed pass pipeline, and the
+ * object emitted to memory. The engine links it (native_link.c).
+ */
+#include "llvm_internal.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <llvm/Config/llvm-config.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef WASMHOST_BUILD_ID
+#error "WASMHOST_BUILD_ID must be defined by the build"
+#endif
+
+/* The optimisation pipeline: LLVM's standard O2 (new pass manager) and the default code
+ * generation level. Chosen as the starting point; the measured choice is milestone M4 of
+ * docs/compiler.md. */
+#define DEFAULT_PASSES "default<O2>"
+
+static char *format_error(const char *format, ...)
+{
+    char buffer[1024];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(buffer, sizeof buffer, format, args);
+    va_end(args);
+    return strdup(buffer);
+}
+
+static pthread_once_t targets_once = PTHREAD_ONCE_INIT;
+static void initialise_targets(void)
+{
+    LLVMInitializeNativeTarget();
+    LLVMInitializeNativeAsmPrinter();
+}
+
+static LLVMTypeRef helper_value_type(llvm_module_state *state, char code)
+{
+    switch (code) {
+    case 'V': return state->void_type;
+    case 'P': return state->ptr;
+    case '3': return state->i32;
+    default: return state->i64;
+    }
+}
+
+static void declare_helpers(llvm_module_state *state)
+{
+    static const struct {
+        const char *name;
+        char codes[8]; /* return type, then the parameters */
+        unsigned count;
+    } helpers[HELPER_COUNT] = {
+#define HELPER_ROW(name, ...) {#name, {FOR_EACH_TYPE(__VA_ARGS__)}, 0},
+#define FOR_EACH_TYPE(...) FOR_EACH_TYPE_(__VA_ARGS__, _, _, _, _, _, _, _)
+#define FOR_EACH_TYPE_(a, b, c, d, e, f, g, ...) CODE_##a, CODE_##b, CODE_##c, CODE_##d, CODE_##e, CODE_##f, CODE_##g
+#define CODE_V 'V'
+#define CODE_I32 '3'
+#define CODE_I64 '6'
+#define CODE_P 'P'
+#define CODE__ 0
+        ENG_NATIVE_HELPERS(HELPER_ROW)
+#undef HELPER_ROW
+    };
+    LLVMAttributeRef nounwind =
+        LLVMCreateEnumAttribute(state->context, LLVMGetEnumAttributeKindForName("nounwind", 8), 0);
+    LLVMAttributeRef noreturn =
+        LLVMCreateEnumAttribute(state->context, LLVMGetEnumAttributeKindForName("noreturn", 8), 0);
+    LLVMAttributeRef cold = LLVMCreateEnumAttribute(state->context, LLVMGetEnumAttributeKindForName("cold", 4), 0);
+    for (unsigned h = 0; h < HELPER_COUNT; h++) {
+        LLVMTypeRef params[7];
+        unsigned count = 0;
+        while (count + 1 < 8 && helpers[h].codes[count + 1])
+            params[count] = helper_value_type(state, helpers[h].codes[count + 1]), count++;
+        state->helper_types[h] = LLVMFunctionType(helper_value_type(state, helpers[h].codes[0]), params, count, 0);
+        state->helpers[h] = LLVMAddFunction(state->module, helpers[h].name, state->helper_types[h]);
+        /* Hidden, hence dso_local: resolved by the engine's linker through its stubs, no GOT. */
+        LLVMSetVisibility(state->helpers[h], LLVMHiddenVisibility);
+        LLVMAddAttributeAtIndex(state->helpers[h], LLVMAttributeFunctionIndex, nounwind);
+        if (h == HELPER_eng_native_trap || h == HELPER_eng_native_stack_exhausted) {
+            LLVMAddAttributeAtIndex(state->helpers[h], LLVMAttributeFunctionIndex, noreturn);
+            LLVMAddAttributeAtIndex(state->helpers[h], LLVMAttributeFunctionIndex, cold);
+        }
+    }
+}
+
+/* Declares the LLVM function of each compilable defined function: internal (so the inliner and
+ * dead-function elimination see every use), frame pointers kept (backtraces walk them). */
+static void declare_functions(llvm_module_state *state, uint32_t max_function_bytes, uint32_t *native_count)
+{
+    const eng_module *module = state->wasm;
+    LLVMAttributeRef frame_pointer = LLVMCreateStringAttribute(state->context, "frame-pointer", 13, "all", 3);
+    LLVMAttributeRef nounwind =
+        LLVMCreateEnumAttribute(state->context, LLVMGetEnumAttributeKindForName("nounwind", 8), 0);
+    LLVMAttributeRef probe = LLVMCreateStringAttribute(state->context, "probe-stack", 11, "inline-asm", 10);
+    for (uint32_t i = 0; i < module->func_def_count; i++) {
+        const eng_func_def *def = &module->func_defs[i];
+        if (def->body_size > max_function_bytes || !llvm_function_supported(state, i))
+            continue;
+        const eng_functype *type = &module->types[def->type_index];
+        LLVMTypeRef params[type->param_count + 1];
+        params[0] = state->ptr;
+        for (uint32_t p = 0; p < type->param_count; p++)
+            params[1 + p] = llvm_value_type(state, type->types[p]);
+        LLVMTypeRef result =
+            type->result_count ? llvm_value_type(state, eng_functype_results(type)[0]) : state->void_type;
+        char name[48];
+        snprintf(name, sizeof name, "wasm_function_%u", i);
+        state->function_types[i] = LLVMFunctionType(result, params, type->param_count + 1, 0);
+        state->functions[i] = LLVMAddFunction(state->module, name, state->function_types[i]);
+        LLVMSetLinkage(state->functions[i], LLVMInternalLinkage);
+        LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, frame_pointer);
+        LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, nounwind);
+        LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, probe);
+        (*native_count)++;
+    }
+}
+
+/* wasm_entry_<i>(instance, slots): the parameters from the slots, the call, the result back. */
+static void define_entry(llvm_module_state *state, uint32_t index)
+{
+    const eng_functype *type = &state->wasm->types[state->wasm->func_defs[index].type_index];
+    LLVMTypeRef params[] = {state->ptr, state->ptr};
+    LLVMTypeRef entry_type = LLVMFunctionType(state->void_type, params, 2, 0);
+    char name[48];
+    snprintf(name, sizeof name, "wasm_entry_%u", index);
+    LLVMValueRef entry = LLVMAddFunction(state->module, name, entry_type);
+    LLVMSetVisibility(entry, LLVMHiddenVisibility);
+    LLVMAddAttributeAtIndex(entry, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(state->context, "frame-pointer", 13, "all", 3));
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(state->context);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(state->context, entry, "entry"));
+    LLVMValueRef slots = LLVMGetParam(entry, 1);
+    LLVMValueRef args[type->param_count + 1];
+    args[0] = LLVMGetParam(entry, 0);
+    for (uint32_t p = 0; p < type->param_count; p++) {
+        LLVMValueRef offset = LLVMConstInt(state->i64, p, false);
+        LLVMValueRef address = LLVMBuildInBoundsGEP2(b, state->i64, slots, &offset, 1, "");
+        args[1 + p] = LLVMBuildLoad2(b, llvm_value_type(state, type->types[p]), address, "");
+    }
+    LLVMValueRef result =
+        LLVMBuildCall2(b, state->function_types[index], state->functions[index], args, type->param_count + 1, "");
+    if (type->result_count)
+        LLVMBuildStore(b, result, slots);
+    LLVMBuildRetVoid(b);
+    LLVMDisposeBuilder(b);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static LLVMTargetMachineRef host_target_machine(char **error)
+{
+    pthread_once(&targets_once, initialise_targets);
+    char *triple = LLVMGetDefaultTargetTriple();
+    LLVMTargetRef target;
+    char *message = NULL;
+    LLVMTargetMachineRef machine = NULL;
+    if (LLVMGetTargetFromTriple(triple, &target, &message)) {
+        *error = format_error("LLVM has no target for %s: %s", triple, message ? message : "");
+        LLVMDisposeMessage(message);
+    } else {
+        char *cpu = LLVMGetHostCPUName();
+        char *features = LLVMGetHostCPUFeatures();
+        machine = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelDefault, LLVMRelocPIC,
+                                          LLVMCodeModelSmall);
+        if (!machine)
+            *error = format_error("LLVM could not make a target machine for %s (%s)", triple, cpu);
+        LLVMDisposeMessage(cpu);
+        LLVMDisposeMessage(features);
+    }
+    LLVMDisposeMessage(triple);
+    return machine;
+}
+
+static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
+{
+    memset(result, 0, sizeof *result);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (request->abi_version != ENG_LLVM_ABI_VERSION || strcmp(request->build_id, WASMHOST_BUILD_ID) != 0) {
+        result->error = format_error("libwasmhost_llvm.so is from another build of wasmhost (build %s, this is %s)",
+                                     WASMHOST_BUILD_ID, request->build_id);
+        return false;
+    }
+    if (request->checks & ~(uint32_t)ENG_CHECK_EPOCH) {
+        result->error = format_error("the compiling tier does not meter fuel yet: run with the interpreter");
+        return false;
+    }
+    char *error = NULL;
+    LLVMTargetMachineRef machine = host_target_machine(&error);
+    if (!machine) {
+        result->error = error;
+        return false;
+    }
+    const eng_module *wasm = request->module;
+    llvm_module_state state = {.wasm = wasm, .checks = request->checks};
+    state.context = LLVMContextCreate();
+    state.module = LLVMModuleCreateWithNameInContext("wasm", state.context);
+    char *triple = LLVMGetTargetMachineTriple(machine);
+    LLVMSetTarget(state.module, triple);
+    LLVMDisposeMessage(triple);
+    LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(machine);
+    LLVMSetModuleDataLayout(state.module, layout);
+    LLVMDisposeTargetData(layout);
+    state.i8 = LLVMInt8TypeInContext(state.context);
+    state.i32 = LLVMInt32TypeInContext(state.context);
+    state.i64 = LLVMInt64TypeInContext(state.context);
+    state.f32 = LLVMFloatTypeInContext(state.context);
+    state.f64 = LLVMDoubleTypeInContext(state.context);
+    state.ptr = LLVMPointerTypeInContext(state.context, 0);
+    state.void_type = LLVMVoidTypeInContext(state.context);
+    state.invariant_kind = LLVMGetMDKindIDInContext(state.context, "invariant.load", 14);
+    state.invariant_node = LLVMMetadataAsValue(state.context, LLVMMDNodeInContext2(state.context, NULL, 0));
+    state.prof_kind = LLVMGetMDKindIDInContext(state.context, "prof", 4);
+    LLVMMetadataRef weights[] = {
+        LLVMMDStringInContext2(state.context, "branch_weights", 14),
+        LLVMValueAsMetadata(LLVMConstInt(state.i32, 1, false)),
+        LLVMValueAsMetadata(LLVMConstInt(state.i32, 1 << 20, false)),
+    };
+    state.cold_weights = LLVMMetadataAsValue(state.context, LLVMMDNodeInContext2(state.context, weights, 3));
+    state.functions = calloc(wasm->func_def_count + 1, sizeof *state.functions);
+    state.function_types = calloc(wasm->func_def_count + 1, sizeof *state.function_types);
+    bool ok = state.functions && state.function_types;
+    if (!ok)
+        error = format_error("out of memory");
+    if (ok) {
+        declare_helpers(&state);
+        declare_functions(&state, request->max_function_bytes, &result->native_count);
+        result->fallback_count = wasm->func_def_count - result->native_count;
+        for (uint32_t i = 0; ok && i < wasm->func_def_count; i++) {
+            if (!state.functions[i])
+                continue;
+            ok = llvm_translate_function(&state, i, &error);
+            if (ok)
+                define_entry(&state, i);
+        }
+    }
+#ifdef WASMHOST_ASSERTS
+    char *verify_message = NULL;
+    if (ok && LLVMVerifyModule(state.module, LLVMReturnStatusAction, &verify_message)) {
+        error = format_error("LLVM rejected the translated module (internal error): %.900s", verify_message);
+        ok = false;
+    }
+    LLVMDisposeMessage(verify_message);
+#endif
+    if (ok) {
+        LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
+        LLVMErrorRef pass_error =
+            LLVMRunPasses(state.module, request->passes ? request->passes : DEFAULT_PASSES, machine, options);
+        LLVMDisposePassBuilderOptions(options);
+        if (pass_error) {
+            char *message = LLVMGetErrorMessage(pass_error);
+            error = format_error("LLVM's optimiser failed: %s", message);
+            LLVMDisposeErrorMessage(message);
+            ok = false;
+        }
+    }
+    if (ok && getenv("WASMHOST_LLVM_DUMP_IR"))
+        LLVMDumpModule(state.module);
+    if (ok) {
+        char *message = NULL;
+        LLVMMemoryBufferRef buffer = NULL;
+        if (LLVMTargetMachineEmitToMemoryBuffer(machine, state.module, LLVMObjectFile, &message, &buffer)) {
+            error = format_error("LLVM could not emit code: %s", message ? message : "");
+            LLVMDisposeMessage(message);
+            ok = false;
+        } else {
+            result->object_size = LLVMGetBufferSize(buffer);
+            result->object = malloc(result->object_size ? result->object_size : 1);
+            if (result->object)
+                memcpy(result->object, LLVMGetBufferStart(buffer), result->object_size);
+            else
+                error = format_error("out of memory"), ok = false;
+            LLVMDisposeMemoryBuffer(buffer);
+        }
+    }
+    free(state.functions);
+    free(state.function_types);
+    LLVMDisposeModule(state.module);
+    LLVMContextDispose(state.context);
+    LLVMDisposeTargetMachine(machine);
+    result->seconds = seconds_since(&start);
+    if (!ok) {
+        result->error = error ? error : format_error("compile failed");
+        free(result->object);
+        result->object = NULL;
+    }
+    return ok;
+}
+
+static void result_free(eng_llvm_result *result)
+{
+    free(result->object);
+    free(result->error);
+    memset(result, 0, sizeof *result);
+}
+
+__attribute__((visibility("default"))) const eng_llvm_interface *wasmhost_llvm_interface(void)
+{
+    static const eng_llvm_interface interface = {
+        ENG_LLVM_ABI_VERSION, WASMHOST_BUILD_ID, LLVM_VERSION_STRING, compile, result_free,
+    };
+    return &interface;
+}

@@ -1,0 +1,53 @@
+/* llvm_internal.h: the compiler library's internal interface: one LLVM module per wasm module.
+ *
+ * compile_module.c sets up LLVM (target machine for the host CPU), declares the runtime
+ * helpers and one LLVM function per defined wasm function it can compile, asks translate.c for
+ * each body, then optimises and emits the object. translate.c works from the wasm bytes of a
+ * validated body: the wasm operand stack is a stack of SSA values, locals are allocas that
+ * mem2reg promotes, every label a basic block with phis for the values it receives.
+ */
+#ifndef ENG_LLVM_INTERNAL_H
+#define ENG_LLVM_INTERNAL_H
+
+#include <llvm-c/Core.h>
+
+#include "../instructions.h"
+#include "../runtime.h"
+#include "llvm_interface.h"
+
+/* The helpers of ENG_NATIVE_HELPERS, by name. */
+typedef enum native_helper {
+#define HELPER_ENUM(name, ...) HELPER_##name,
+    ENG_NATIVE_HELPERS(HELPER_ENUM)
+#undef HELPER_ENUM
+        HELPER_COUNT
+} native_helper;
+
+/* What every function translation of one module shares. */
+typedef struct llvm_module_state {
+    LLVMContextRef context;
+    LLVMModuleRef module;
+    const eng_module *wasm;
+    uint32_t checks;
+    LLVMTypeRef i8, i32, i64, f32, f64, ptr, void_type;
+    LLVMValueRef helpers[HELPER_COUNT];
+    LLVMTypeRef helper_types[HELPER_COUNT];
+    /* Per defined function: its LLVM function and type, NULL when it stays interpreted. */
+    LLVMValueRef *functions;
+    LLVMTypeRef *function_types;
+    unsigned invariant_kind, prof_kind;
+    LLVMValueRef invariant_node, cold_weights; /* metadata as values */
+} llvm_module_state;
+
+/* The LLVM type of a wasm value type (NULL for v128, which this tier does not compile). */
+LLVMTypeRef llvm_value_type(const llvm_module_state *state, eng_valtype type);
+
+/* Whether defined function `def_index` can be compiled (its signature and every instruction of
+ * its body are in what translate.c supports); else it stays on the interpreter. */
+bool llvm_function_supported(const llvm_module_state *state, uint32_t def_index);
+
+/* Fills the body of state->functions[def_index]. False (with *error set, malloc'd) only on an
+ * internal failure: the whole module then stays interpreted. */
+bool llvm_translate_function(llvm_module_state *state, uint32_t def_index, char **error);
+
+#endif

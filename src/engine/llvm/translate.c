@@ -1,0 +1,1271 @@
+/* translate.c: one validated wasm function body to LLVM IR, dispatched on the rows of ENG_WASM_INSTRUCTIONS.
+ *
+ * The body was validated when the module was loaded, so nothing here reports a wasm error: the
+ * operand stack, labels and types are known to be consistent. Semantics follow the interpreter
+ * (interp.c) exactly: shift counts masked, division and conversion traps with its messages
+ * (through eng_native_trap), NaN-propagating min/max with -0 < +0, rounding with the
+ * roundeven/ceil/floor/trunc intrinsics, no fast-math anywhere.
+ *
+ * Code after br, br_table, return and unreachable is dead and may be stack-polymorphic: it is
+ * skipped up to the matching else/end instead of translated.
+ */
+#include "llvm_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../reader.h"
+
+/* ---- which rows this tier translates ----
+ * One entry per HANDLER name of the table: a handler added to instructions.h without a line
+ * here does not compile. Unsupported rows make their function stay on the interpreter. */
+#define SUPPORTED_unreachable 1
+#define SUPPORTED_nop 1
+#define SUPPORTED_block 1
+#define SUPPORTED_loop 1
+#define SUPPORTED_if 1
+#define SUPPORTED_else 1
+#define SUPPORTED_end 1
+#define SUPPORTED_br 1
+#define SUPPORTED_br_if 1
+#define SUPPORTED_br_table 1
+#define SUPPORTED_return 1
+#define SUPPORTED_call 1
+#define SUPPORTED_call_indirect 1
+#define SUPPORTED_drop 1
+#define SUPPORTED_select 1
+#define SUPPORTED_select_typed 1
+#define SUPPORTED_local_get 1
+#define SUPPORTED_local_set 1
+#define SUPPORTED_local_tee 1
+#define SUPPORTED_global_get 1
+#define SUPPORTED_global_set 1
+#define SUPPORTED_table_get 0
+#define SUPPORTED_table_set 0
+#define SUPPORTED_load 1
+#define SUPPORTED_store 1
+#define SUPPORTED_memory_size 1
+#define SUPPORTED_memory_grow 1
+#define SUPPORTED_const 1
+#define SUPPORTED_numeric 1
+#define SUPPORTED_ref_null 0
+#define SUPPORTED_ref_is_null 0
+#define SUPPORTED_ref_func 0
+#define SUPPORTED_memory_init 1
+#define SUPPORTED_data_drop 1
+#define SUPPORTED_memory_copy 1
+#define SUPPORTED_memory_fill 1
+#define SUPPORTED_table_init 0
+#define SUPPORTED_elem_drop 0
+#define SUPPORTED_table_copy 0
+#define SUPPORTED_table_grow 0
+#define SUPPORTED_table_size 0
+#define SUPPORTED_table_fill 0
+
+static const bool row_supported[ENG_WASM_INSTRUCTION_COUNT] = {
+#define ROW_SUPPORTED(symbol, prefix, code, name, immediates, fuel, feature, handler, ...) \
+    [ENG_WASM_##symbol] = SUPPORTED_##handler,
+    ENG_WASM_INSTRUCTIONS(ROW_SUPPORTED)
+#undef ROW_SUPPORTED
+};
+
+/* ---- reading the body ---- */
+
+static const eng_wasm_instruction *next_instruction(eng_reader *r)
+{
+    uint8_t byte = 0;
+    read_u8(r, &byte);
+    if (byte == ENG_WASM_PREFIX_MISC) {
+        uint32_t code = 0;
+        read_u32_leb(r, &code);
+        return eng_wasm_find_misc(code);
+    }
+    return eng_wasm_find(byte);
+}
+
+static uint32_t read_index(eng_reader *r)
+{
+    uint32_t value = 0;
+    read_u32_leb(r, &value);
+    return value;
+}
+
+/* Skips the immediates of `row` (dead code, and the support scan). */
+static void skip_immediates(eng_reader *r, const eng_wasm_instruction *row)
+{
+    uint64_t u;
+    int64_t s;
+    uint8_t byte;
+    switch ((eng_wasm_immediates)row->immediates) {
+    case ENG_IMM_NONE: break;
+    case ENG_IMM_BLOCKTYPE: read_s33_leb(r, &s); break;
+    case ENG_IMM_LABEL:
+    case ENG_IMM_FUNC:
+    case ENG_IMM_LOCAL:
+    case ENG_IMM_GLOBAL:
+    case ENG_IMM_TABLE:
+    case ENG_IMM_ELEM:
+    case ENG_IMM_DATA: read_index(r); break;
+    case ENG_IMM_LABEL_TABLE: {
+        uint32_t count = read_index(r);
+        for (uint32_t i = 0; i <= count; i++)
+            read_index(r);
+        break;
+    }
+    case ENG_IMM_TYPE_TABLE:
+    case ENG_IMM_TABLE_TABLE:
+    case ENG_IMM_ELEM_TABLE:
+    case ENG_IMM_MEMARG:
+        read_index(r);
+        read_index(r);
+        break;
+    case ENG_IMM_VALTYPES: {
+        uint32_t count = read_index(r);
+        for (uint32_t i = 0; i < count; i++)
+            read_u8(r, &byte);
+        break;
+    }
+    case ENG_IMM_DATA_MEMORY:
+        read_index(r);
+        read_u8(r, &byte);
+        break;
+    case ENG_IMM_MEMORY: read_u8(r, &byte); break;
+    case ENG_IMM_MEMORY_MEMORY:
+        read_u8(r, &byte);
+        read_u8(r, &byte);
+        break;
+    case ENG_IMM_I32:
+    case ENG_IMM_I64: read_s64_leb(r, &s); break;
+    case ENG_IMM_F32: read_bytes(r, 4, &(const uint8_t *){0}); break;
+    case ENG_IMM_F64: read_bytes(r, 8, &(const uint8_t *){0}); break;
+    case ENG_IMM_REFTYPE: read_u8(r, &byte); break;
+    }
+    (void)u;
+}
+
+static eng_reader body_reader(const eng_func_def *def)
+{
+    return reader_make(def->body, def->body, def->body + def->body_size);
+}
+
+LLVMTypeRef llvm_value_type(const llvm_module_state *state, eng_valtype type)
+{
+    switch (type) {
+    case ENG_I32: return state->i32;
+    case ENG_I64: return state->i64;
+    case ENG_F32: return state->f32;
+    case ENG_F64: return state->f64;
+    case ENG_FUNCREF:
+    case ENG_EXTERNREF: return state->ptr;
+    case ENG_V128: return NULL;
+    }
+    return NULL;
+}
+
+bool llvm_function_supported(const llvm_module_state *state, uint32_t def_index)
+{
+    const eng_module *module = state->wasm;
+    const eng_func_def *def = &module->func_defs[def_index];
+    const eng_functype *type = &module->types[def->type_index];
+    if (type->result_count > 1)
+        return false;
+    for (uint32_t i = 0; i < type->param_count + type->result_count; i++)
+        if (!llvm_value_type(state, type->types[i]))
+            return false;
+    for (uint32_t i = 0; i < def->body_local_count; i++)
+        if (!llvm_value_type(state, def->body_local_types[i]))
+            return false;
+    eng_reader r = body_reader(def);
+    while (!reader_at_end(&r)) {
+        const eng_wasm_instruction *row = next_instruction(&r);
+        if (!row || !row_supported[eng_wasm_index_of(row)])
+            return false;
+        if (eng_wasm_index_of(row) == ENG_WASM_BLOCK || eng_wasm_index_of(row) == ENG_WASM_LOOP ||
+            eng_wasm_index_of(row) == ENG_WASM_IF) {
+            int64_t blocktype = 0;
+            read_s33_leb(&r, &blocktype);
+            if (blocktype == -0x05) /* v128 */
+                return false;
+            if (blocktype >= 0) {
+                const eng_functype *bt = &module->types[blocktype];
+                for (uint32_t i = 0; i < bt->param_count + bt->result_count; i++)
+                    if (!llvm_value_type(state, bt->types[i]))
+                        return false;
+            }
+            continue;
+        }
+        skip_immediates(&r, row);
+    }
+    return r.error == NULL;
+}
+
+/* ---- the translator ---- */
+
+typedef enum control_kind { CONTROL_FUNCTION, CONTROL_BLOCK, CONTROL_LOOP, CONTROL_IF } control_kind;
+
+typedef struct control {
+    control_kind kind;
+    uint32_t param_count, result_count;
+    const eng_valtype *params, *results; /* param_count / result_count types */
+    eng_valtype single;                  /* storage when the block type is one value type */
+    uint32_t height;                     /* operand stack height without the params */
+    LLVMBasicBlockRef merge;             /* after `end`: receives the results */
+    LLVMValueRef *merge_phis;
+    uint32_t merge_predecessors;
+    LLVMBasicBlockRef header; /* loop: where branches go, receiving the params */
+    LLVMValueRef *header_phis;
+    LLVMBasicBlockRef else_block; /* if: the false branch, until `else` is seen */
+    LLVMValueRef *if_params;      /* if: the params, for the else branch */
+} control;
+
+typedef struct translator {
+    llvm_module_state *s;
+    LLVMBuilderRef b;
+    const eng_module *module;
+    uint32_t def_index;
+    LLVMValueRef function, ctx;
+    LLVMValueRef store, memory_base, globals; /* loaded once at entry */
+    uint32_t local_count;
+    eng_valtype *local_types;
+    LLVMValueRef *locals; /* allocas */
+    LLVMValueRef *stack;
+    uint32_t stack_size, stack_capacity;
+    control *controls;
+    uint32_t control_count, control_capacity;
+    bool reachable;
+    LLVMBasicBlockRef trap_blocks[ENG_TRAP_KIND_LAST + 1];
+    eng_reader r;
+    char *error;
+} translator;
+
+static void fail(translator *t, const char *message)
+{
+    if (!t->error) {
+        t->error = malloc(strlen(message) + 64);
+        if (t->error)
+            sprintf(t->error, "function %u: %s", t->module->imported_func_count + t->def_index, message);
+    }
+}
+
+static void push(translator *t, LLVMValueRef value)
+{
+    if (t->stack_size == t->stack_capacity) {
+        uint32_t capacity = t->stack_capacity ? 2 * t->stack_capacity : 64;
+        LLVMValueRef *grown = realloc(t->stack, capacity * sizeof *grown);
+        if (!grown) {
+            fail(t, "out of memory");
+            return;
+        }
+        t->stack = grown;
+        t->stack_capacity = capacity;
+    }
+    t->stack[t->stack_size++] = value;
+}
+
+static LLVMValueRef pop(translator *t)
+{
+    if (!t->stack_size) {
+        fail(t, "operand stack underflow (internal error)");
+        return LLVMGetUndef(t->s->i32);
+    }
+    return t->stack[--t->stack_size];
+}
+
+static LLVMValueRef const_i32(translator *t, uint32_t value) { return LLVMConstInt(t->s->i32, value, false); }
+static LLVMValueRef const_i64(translator *t, uint64_t value) { return LLVMConstInt(t->s->i64, value, false); }
+
+/* A field of the engine's structures at `offset` bytes from `base`. */
+static LLVMValueRef field_address(translator *t, LLVMValueRef base, size_t offset)
+{
+    LLVMValueRef index = const_i64(t, offset);
+    return LLVMBuildInBoundsGEP2(t->b, t->s->i8, base, &index, 1, "");
+}
+
+static LLVMValueRef load_invariant(translator *t, LLVMTypeRef type, LLVMValueRef address)
+{
+    LLVMValueRef value = LLVMBuildLoad2(t->b, type, address, "");
+    LLVMSetMetadata(value, t->s->invariant_kind, t->s->invariant_node);
+    return value;
+}
+
+static LLVMValueRef call_helper(translator *t, native_helper helper, LLVMValueRef *args, unsigned count)
+{
+    return LLVMBuildCall2(t->b, t->s->helper_types[helper], t->s->helpers[helper], args, count, "");
+}
+
+static LLVMValueRef call_intrinsic(translator *t, const char *name, LLVMTypeRef *overloads, unsigned overload_count,
+                                   LLVMValueRef *args, unsigned count)
+{
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    LLVMValueRef function = LLVMGetIntrinsicDeclaration(t->s->module, id, overloads, overload_count);
+    LLVMTypeRef type = LLVMIntrinsicGetType(t->s->context, id, overloads, overload_count);
+    return LLVMBuildCall2(t->b, type, function, args, count, "");
+}
+
+/* A branch to `unlikely` when `condition` holds, marked cold; continues in a new block. */
+static void branch_unlikely(translator *t, LLVMValueRef condition, LLVMBasicBlockRef unlikely)
+{
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(t->s->context, t->function, "");
+    LLVMValueRef branch = LLVMBuildCondBr(t->b, condition, unlikely, next);
+    LLVMSetMetadata(branch, t->s->prof_kind, t->s->cold_weights);
+    LLVMPositionBuilderAtEnd(t->b, next);
+}
+
+/* One block per trap kind and function: a call of eng_native_trap, which does not return. */
+static void trap_if(translator *t, LLVMValueRef condition, eng_trap_kind kind)
+{
+    if (!t->trap_blocks[kind]) {
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+        LLVMBasicBlockRef block = LLVMAppendBasicBlockInContext(t->s->context, t->function, "trap");
+        LLVMPositionBuilderAtEnd(t->b, block);
+        LLVMValueRef args[] = {t->ctx, const_i32(t, kind)};
+        call_helper(t, HELPER_eng_native_trap, args, 2);
+        LLVMBuildUnreachable(t->b);
+        LLVMPositionBuilderAtEnd(t->b, here);
+        t->trap_blocks[kind] = block;
+    }
+    branch_unlikely(t, condition, t->trap_blocks[kind]);
+}
+
+/* At function entry and loop headers: when the store's stop flag is up, ask the runtime whether
+ * a limit was reached (it traps if so). */
+static void stop_check(translator *t)
+{
+    if (!(t->s->checks & ENG_CHECK_EPOCH))
+        return;
+    LLVMValueRef flag = LLVMBuildLoad2(t->b, t->s->i32, field_address(t, t->store, offsetof(eng_store, stop)), "");
+    LLVMSetOrdering(flag, LLVMAtomicOrderingMonotonic);
+    LLVMSetAlignment(flag, 4);
+    LLVMValueRef raised = LLVMBuildICmp(t->b, LLVMIntNE, flag, const_i32(t, 0), "");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(t->s->context, t->function, "limits");
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    branch_unlikely(t, raised, slow);
+    LLVMBasicBlockRef next = LLVMGetInsertBlock(t->b);
+    LLVMPositionBuilderAtEnd(t->b, slow);
+    call_helper(t, HELPER_eng_native_limits, &t->ctx, 1);
+    LLVMBuildBr(t->b, next);
+    LLVMPositionBuilderAtEnd(t->b, next);
+    (void)here;
+}
+
+/* ---- control ---- */
+
+static control *push_control(translator *t, control_kind kind, int64_t blocktype)
+{
+    if (t->control_count == t->control_capacity) {
+        uint32_t capacity = t->control_capacity ? 2 * t->control_capacity : 16;
+        control *grown = realloc(t->controls, capacity * sizeof *grown);
+        if (!grown) {
+            fail(t, "out of memory");
+            return NULL;
+        }
+        t->controls = grown;
+        t->control_capacity = capacity;
+    }
+    control *c = &t->controls[t->control_count++];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    if (blocktype == -0x40) {
+        /* no params, no results */
+    } else if (blocktype < 0) {
+        c->single = (eng_valtype)(blocktype & 0x7f);
+        c->results = &c->single;
+        c->result_count = 1;
+    } else {
+        const eng_functype *type = &t->module->types[blocktype];
+        c->params = eng_functype_params(type);
+        c->param_count = type->param_count;
+        c->results = eng_functype_results(type);
+        c->result_count = type->result_count;
+    }
+    c->height = t->stack_size - c->param_count;
+    c->merge = LLVMAppendBasicBlockInContext(t->s->context, t->function, "merge");
+    if (c->result_count) {
+        c->merge_phis = malloc(c->result_count * sizeof *c->merge_phis);
+        if (!c->merge_phis) {
+            fail(t, "out of memory");
+            return c;
+        }
+        LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+        LLVMPositionBuilderAtEnd(t->b, c->merge);
+        for (uint32_t i = 0; i < c->result_count; i++)
+            c->merge_phis[i] = LLVMBuildPhi(t->b, llvm_value_type(t->s, c->results[i]), "");
+        LLVMPositionBuilderAtEnd(t->b, here);
+    }
+    return c;
+}
+
+static void free_control(control *c)
+{
+    free(c->merge_phis);
+    free(c->header_phis);
+    free(c->if_params);
+}
+
+/* Sends the top `count` values of the stack (without popping them) to `phis` from the current block. */
+static void add_incoming(translator *t, LLVMValueRef *phis, uint32_t count)
+{
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    for (uint32_t i = 0; i < count; i++) {
+        LLVMValueRef value = t->stack[t->stack_size - count + i];
+        LLVMAddIncoming(phis[i], &value, &here, 1);
+    }
+}
+
+/* Records a branch from the current block to label `depth`, with its values; the caller emits it. */
+static LLVMBasicBlockRef branch_target(translator *t, uint32_t depth)
+{
+    control *c = &t->controls[t->control_count - 1 - depth];
+    if (c->kind == CONTROL_LOOP) {
+        add_incoming(t, c->header_phis, c->param_count);
+        return c->header;
+    }
+    add_incoming(t, c->merge_phis, c->result_count);
+    c->merge_predecessors++;
+    return c->merge;
+}
+
+static void translate_block(translator *t)
+{
+    int64_t blocktype = 0;
+    read_s33_leb(&t->r, &blocktype);
+    push_control(t, CONTROL_BLOCK, blocktype);
+}
+
+static void translate_loop(translator *t)
+{
+    int64_t blocktype = 0;
+    read_s33_leb(&t->r, &blocktype);
+    control *c = push_control(t, CONTROL_LOOP, blocktype);
+    if (!c)
+        return;
+    c->header = LLVMAppendBasicBlockInContext(t->s->context, t->function, "loop");
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    LLVMPositionBuilderAtEnd(t->b, c->header);
+    if (c->param_count) {
+        c->header_phis = malloc(c->param_count * sizeof *c->header_phis);
+        if (!c->header_phis) {
+            fail(t, "out of memory");
+            return;
+        }
+        for (uint32_t i = 0; i < c->param_count; i++)
+            c->header_phis[i] = LLVMBuildPhi(t->b, llvm_value_type(t->s, c->params[i]), "");
+    }
+    LLVMPositionBuilderAtEnd(t->b, here);
+    add_incoming(t, c->header_phis, c->param_count);
+    LLVMBuildBr(t->b, c->header);
+    LLVMPositionBuilderAtEnd(t->b, c->header);
+    t->stack_size -= c->param_count;
+    for (uint32_t i = 0; i < c->param_count; i++)
+        push(t, c->header_phis[i]);
+    stop_check(t);
+}
+
+static void translate_if(translator *t)
+{
+    int64_t blocktype = 0;
+    read_s33_leb(&t->r, &blocktype);
+    LLVMValueRef condition = LLVMBuildICmp(t->b, LLVMIntNE, pop(t), const_i32(t, 0), "");
+    control *c = push_control(t, CONTROL_IF, blocktype);
+    if (!c)
+        return;
+    if (c->param_count) {
+        c->if_params = malloc(c->param_count * sizeof *c->if_params);
+        if (!c->if_params) {
+            fail(t, "out of memory");
+            return;
+        }
+        memcpy(c->if_params, t->stack + c->height, c->param_count * sizeof *c->if_params);
+    }
+    LLVMBasicBlockRef then_block = LLVMAppendBasicBlockInContext(t->s->context, t->function, "then");
+    c->else_block = LLVMAppendBasicBlockInContext(t->s->context, t->function, "else");
+    LLVMBuildCondBr(t->b, condition, then_block, c->else_block);
+    LLVMPositionBuilderAtEnd(t->b, then_block);
+}
+
+static void translate_else(translator *t)
+{
+    control *c = &t->controls[t->control_count - 1];
+    if (t->reachable) {
+        add_incoming(t, c->merge_phis, c->result_count);
+        c->merge_predecessors++;
+        LLVMBuildBr(t->b, c->merge);
+    }
+    t->stack_size = c->height;
+    for (uint32_t i = 0; i < c->param_count; i++)
+        push(t, c->if_params[i]);
+    LLVMPositionBuilderAtEnd(t->b, c->else_block);
+    c->else_block = NULL;
+    t->reachable = true;
+}
+
+/* `end` of a block, loop or if; of the function: the return. */
+static void translate_end(translator *t)
+{
+    control *c = &t->controls[t->control_count - 1];
+    if (t->reachable) {
+        add_incoming(t, c->merge_phis, c->result_count);
+        c->merge_predecessors++;
+        LLVMBuildBr(t->b, c->merge);
+    }
+    if (c->else_block) {
+        /* An if without else: the false branch passes the params on as the results. */
+        LLVMPositionBuilderAtEnd(t->b, c->else_block);
+        t->stack_size = c->height;
+        for (uint32_t i = 0; i < c->param_count; i++)
+            push(t, c->if_params[i]);
+        add_incoming(t, c->merge_phis, c->result_count);
+        c->merge_predecessors++;
+        LLVMBuildBr(t->b, c->merge);
+    }
+    t->stack_size = c->height;
+    if (c->merge_predecessors) {
+        LLVMPositionBuilderAtEnd(t->b, c->merge);
+        for (uint32_t i = 0; i < c->result_count; i++)
+            push(t, c->merge_phis[i]);
+        t->reachable = true;
+    } else {
+        for (uint32_t i = 0; i < c->result_count; i++)
+            LLVMInstructionEraseFromParent(c->merge_phis[i]);
+        LLVMDeleteBasicBlock(c->merge);
+        t->reachable = false;
+    }
+    if (c->kind == CONTROL_FUNCTION && t->reachable) {
+        if (c->result_count)
+            LLVMBuildRet(t->b, pop(t));
+        else
+            LLVMBuildRetVoid(t->b);
+        t->reachable = false;
+    }
+    free_control(c);
+    t->control_count--;
+}
+
+static void translate_br(translator *t)
+{
+    LLVMBuildBr(t->b, branch_target(t, read_index(&t->r)));
+    t->reachable = false;
+}
+
+static void translate_br_if(translator *t)
+{
+    uint32_t depth = read_index(&t->r);
+    LLVMValueRef condition = LLVMBuildICmp(t->b, LLVMIntNE, pop(t), const_i32(t, 0), "");
+    LLVMBasicBlockRef target = branch_target(t, depth);
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(t->s->context, t->function, "");
+    LLVMBuildCondBr(t->b, condition, target, next);
+    LLVMPositionBuilderAtEnd(t->b, next);
+}
+
+/* br_table: a switch through one edge block per case, so that every phi gets one incoming
+ * value per predecessor block however often a label repeats. */
+static void translate_br_table(translator *t)
+{
+    uint32_t count = read_index(&t->r);
+    LLVMValueRef index = pop(t);
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    LLVMBasicBlockRef default_edge = LLVMAppendBasicBlockInContext(t->s->context, t->function, "");
+    LLVMValueRef sw = LLVMBuildSwitch(t->b, index, default_edge, count);
+    for (uint32_t i = 0; i <= count; i++) {
+        uint32_t depth = read_index(&t->r);
+        LLVMBasicBlockRef edge =
+            i == count ? default_edge : LLVMAppendBasicBlockInContext(t->s->context, t->function, "");
+        if (i < count)
+            LLVMAddCase(sw, const_i32(t, i), edge);
+        LLVMPositionBuilderAtEnd(t->b, edge);
+        LLVMBuildBr(t->b, branch_target(t, depth));
+    }
+    (void)here;
+    t->reachable = false;
+}
+
+static void translate_return(translator *t)
+{
+    LLVMBuildBr(t->b, branch_target(t, t->control_count - 1));
+    t->reachable = false;
+}
+
+/* ---- calls ---- */
+
+/* Calls `callee` (a function index) or, when table_type_index is set, the element of a table,
+ * through the runtime: the arguments and results pass in an array of eng_slot. */
+static void call_through_runtime(translator *t, const eng_functype *type, native_helper helper, LLVMValueRef *extra,
+                                 unsigned extra_count)
+{
+    uint32_t slots = type->param_count > type->result_count ? type->param_count : type->result_count;
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(t->function);
+    LLVMValueRef first = LLVMGetFirstInstruction(entry);
+    if (first)
+        LLVMPositionBuilderBefore(t->b, first);
+    else
+        LLVMPositionBuilderAtEnd(t->b, entry);
+    LLVMValueRef array = LLVMBuildAlloca(t->b, LLVMArrayType2(t->s->i64, slots ? slots : 1), "slots");
+    LLVMPositionBuilderAtEnd(t->b, here);
+    LLVMValueRef args[type->param_count + 1];
+    for (uint32_t i = type->param_count; i > 0; i--)
+        args[i - 1] = pop(t);
+    for (uint32_t i = 0; i < type->param_count; i++) {
+        LLVMValueRef index = const_i64(t, i);
+        LLVMBuildStore(t->b, args[i], LLVMBuildInBoundsGEP2(t->b, t->s->i64, array, &index, 1, ""));
+    }
+    LLVMValueRef call_args[6];
+    call_args[0] = t->ctx;
+    for (unsigned i = 0; i < extra_count; i++)
+        call_args[1 + i] = extra[i];
+    call_args[1 + extra_count] = array;
+    call_helper(t, helper, call_args, 2 + extra_count);
+    const eng_valtype *results = eng_functype_results(type);
+    for (uint32_t i = 0; i < type->result_count; i++) {
+        LLVMValueRef index = const_i64(t, i);
+        push(t, LLVMBuildLoad2(t->b, llvm_value_type(t->s, results[i]),
+                               LLVMBuildInBoundsGEP2(t->b, t->s->i64, array, &index, 1, ""), ""));
+    }
+}
+
+static void translate_call(translator *t)
+{
+    uint32_t index = read_index(&t->r);
+    const eng_functype *type = eng_module_func_type(t->module, index);
+    uint32_t imported = t->module->imported_func_count;
+    if (index >= imported && t->s->functions[index - imported]) {
+        LLVMValueRef args[type->param_count + 1];
+        args[0] = t->ctx;
+        for (uint32_t i = type->param_count; i > 0; i--)
+            args[i] = pop(t);
+        LLVMValueRef result = LLVMBuildCall2(t->b, t->s->function_types[index - imported],
+                                             t->s->functions[index - imported], args, type->param_count + 1, "");
+        /* Never turned into a jump: runaway recursion must end in "call stack exhausted" (tail
+         * recursion elimination would make it an endless loop). */
+        LLVMSetTailCallKind(result, LLVMTailCallKindNoTail);
+        if (type->result_count)
+            push(t, result);
+        return;
+    }
+    LLVMValueRef extra = const_i32(t, index);
+    call_through_runtime(t, type, HELPER_eng_native_call, &extra, 1);
+}
+
+static void translate_call_indirect(translator *t)
+{
+    uint32_t type_index = read_index(&t->r);
+    uint32_t table = read_index(&t->r);
+    LLVMValueRef element = pop(t);
+    LLVMValueRef extra[] = {const_i32(t, table), const_i32(t, type_index), element};
+    call_through_runtime(t, &t->module->types[type_index], HELPER_eng_native_call_indirect, extra, 3);
+}
+
+/* ---- variables ---- */
+
+static LLVMValueRef global_cell(translator *t, uint32_t index)
+{
+    LLVMValueRef offset = const_i64(t, index);
+    LLVMValueRef global =
+        load_invariant(t, t->s->ptr, LLVMBuildInBoundsGEP2(t->b, t->s->ptr, t->globals, &offset, 1, ""));
+    return field_address(t, global, offsetof(eng_global, value));
+}
+
+static void translate_global_get(translator *t)
+{
+    uint32_t index = read_index(&t->r);
+    const eng_globaltype *type = &t->module->global_types[index];
+    LLVMValueRef address = global_cell(t, index);
+    LLVMTypeRef llvm_type = llvm_value_type(t->s, type->type);
+    push(t, type->is_mutable ? LLVMBuildLoad2(t->b, llvm_type, address, "") : load_invariant(t, llvm_type, address));
+}
+
+static void translate_global_set(translator *t)
+{
+    uint32_t index = read_index(&t->r);
+    LLVMValueRef value = pop(t);
+    LLVMBuildStore(t->b, value, global_cell(t, index));
+}
+
+/* ---- memory ---- */
+
+static LLVMValueRef effective_address(translator *t, LLVMValueRef address, uint32_t offset)
+{
+    LLVMValueRef wide = LLVMBuildZExt(t->b, address, t->s->i64, "");
+    if (offset)
+        wide = LLVMBuildAdd(t->b, wide, const_i64(t, offset), "");
+    return LLVMBuildGEP2(t->b, t->s->i8, t->memory_base, &wide, 1, "");
+}
+
+static void translate_load(translator *t, const eng_wasm_instruction *row)
+{
+    read_index(&t->r); /* alignment: a hint */
+    uint32_t offset = read_index(&t->r);
+    LLVMValueRef address = effective_address(t, pop(t), offset);
+    LLVMTypeRef result = llvm_value_type(t->s, (eng_valtype)row->result);
+    LLVMTypeRef access = result;
+    bool is_signed = false;
+    switch (eng_wasm_index_of(row)) {
+    case ENG_WASM_I32_LOAD8_S:
+    case ENG_WASM_I64_LOAD8_S: is_signed = true; /* fall through */
+    case ENG_WASM_I32_LOAD8_U:
+    case ENG_WASM_I64_LOAD8_U: access = t->s->i8; break;
+    case ENG_WASM_I32_LOAD16_S:
+    case ENG_WASM_I64_LOAD16_S: is_signed = true; /* fall through */
+    case ENG_WASM_I32_LOAD16_U:
+    case ENG_WASM_I64_LOAD16_U: access = LLVMInt16TypeInContext(t->s->context); break;
+    case ENG_WASM_I64_LOAD32_S: is_signed = true; /* fall through */
+    case ENG_WASM_I64_LOAD32_U: access = t->s->i32; break;
+    default: break;
+    }
+    LLVMValueRef value = LLVMBuildLoad2(t->b, access, address, "");
+    LLVMSetAlignment(value, 1);
+    if (access != result)
+        value = is_signed ? LLVMBuildSExt(t->b, value, result, "") : LLVMBuildZExt(t->b, value, result, "");
+    push(t, value);
+}
+
+static void translate_store(translator *t, const eng_wasm_instruction *row)
+{
+    read_index(&t->r);
+    uint32_t offset = read_index(&t->r);
+    LLVMValueRef value = pop(t);
+    LLVMValueRef address = effective_address(t, pop(t), offset);
+    switch (eng_wasm_index_of(row)) {
+    case ENG_WASM_I32_STORE8:
+    case ENG_WASM_I64_STORE8: value = LLVMBuildTrunc(t->b, value, t->s->i8, ""); break;
+    case ENG_WASM_I32_STORE16:
+    case ENG_WASM_I64_STORE16: value = LLVMBuildTrunc(t->b, value, LLVMInt16TypeInContext(t->s->context), ""); break;
+    case ENG_WASM_I64_STORE32: value = LLVMBuildTrunc(t->b, value, t->s->i32, ""); break;
+    default: break;
+    }
+    LLVMValueRef store = LLVMBuildStore(t->b, value, address);
+    LLVMSetAlignment(store, 1);
+}
+
+static void translate_memory_size(translator *t)
+{
+    skip_immediates(&t->r, &eng_wasm_instructions[ENG_WASM_MEMORY_SIZE]);
+    LLVMValueRef memory = load_invariant(t, t->s->ptr, field_address(t, t->ctx, offsetof(eng_instance, memory0)));
+    LLVMValueRef size = LLVMBuildLoad2(t->b, t->s->i64, field_address(t, memory, offsetof(eng_memory, size)), "");
+    push(t, LLVMBuildTrunc(t->b, LLVMBuildLShr(t->b, size, const_i64(t, 16), ""), t->s->i32, ""));
+}
+
+static void translate_memory_helper(translator *t, const eng_wasm_instruction *row)
+{
+    eng_wasm_index index = eng_wasm_index_of(row);
+    uint32_t segment = 0;
+    if (index == ENG_WASM_MEMORY_INIT || index == ENG_WASM_DATA_DROP)
+        segment = read_index(&t->r);
+    if (index == ENG_WASM_MEMORY_INIT || index == ENG_WASM_MEMORY_FILL || index == ENG_WASM_MEMORY_GROW)
+        read_index(&t->r); /* memory 0 (a zero byte) */
+    if (index == ENG_WASM_MEMORY_COPY) {
+        read_index(&t->r);
+        read_index(&t->r);
+    }
+    LLVMValueRef args[5] = {t->ctx};
+    switch (index) {
+    case ENG_WASM_MEMORY_GROW:
+        args[1] = pop(t);
+        push(t, call_helper(t, HELPER_eng_native_memory_grow, args, 2));
+        return;
+    case ENG_WASM_DATA_DROP:
+        args[1] = const_i32(t, segment);
+        call_helper(t, HELPER_eng_native_data_drop, args, 2);
+        return;
+    case ENG_WASM_MEMORY_INIT:
+        args[4] = pop(t), args[3] = pop(t), args[2] = pop(t), args[1] = const_i32(t, segment);
+        call_helper(t, HELPER_eng_native_memory_init, args, 5);
+        return;
+    case ENG_WASM_MEMORY_FILL:
+    case ENG_WASM_MEMORY_COPY:
+        args[3] = pop(t), args[2] = pop(t), args[1] = pop(t);
+        call_helper(t, index == ENG_WASM_MEMORY_FILL ? HELPER_eng_native_memory_fill : HELPER_eng_native_memory_copy,
+                    args, 4);
+        return;
+    default: fail(t, "not a memory instruction (internal error)");
+    }
+}
+
+/* ---- constants and numeric instructions ---- */
+
+static void translate_const(translator *t, const eng_wasm_instruction *row)
+{
+    switch (eng_wasm_index_of(row)) {
+    case ENG_WASM_I32_CONST: {
+        int32_t value = 0;
+        read_s32_leb(&t->r, &value);
+        push(t, const_i32(t, (uint32_t)value));
+        return;
+    }
+    case ENG_WASM_I64_CONST: {
+        int64_t value = 0;
+        read_s64_leb(&t->r, &value);
+        push(t, const_i64(t, (uint64_t)value));
+        return;
+    }
+    case ENG_WASM_F32_CONST: {
+        uint32_t bits = 0;
+        read_f32_bits(&t->r, &bits);
+        push(t, LLVMConstBitCast(const_i32(t, bits), t->s->f32));
+        return;
+    }
+    case ENG_WASM_F64_CONST: {
+        uint64_t bits = 0;
+        read_f64_bits(&t->r, &bits);
+        push(t, LLVMConstBitCast(const_i64(t, bits), t->s->f64));
+        return;
+    }
+    default: fail(t, "not a constant (internal error)");
+    }
+}
+
+static LLVMValueRef to_i32(translator *t, LLVMValueRef condition)
+{
+    return LLVMBuildZExt(t->b, condition, t->s->i32, "");
+}
+
+static LLVMValueRef unary_intrinsic(translator *t, const char *name, LLVMValueRef x)
+{
+    LLVMTypeRef type = LLVMTypeOf(x);
+    return call_intrinsic(t, name, &type, 1, &x, 1);
+}
+
+static LLVMValueRef binary_intrinsic(translator *t, const char *name, LLVMValueRef x, LLVMValueRef y)
+{
+    LLVMTypeRef type = LLVMTypeOf(x);
+    LLVMValueRef args[] = {x, y};
+    return call_intrinsic(t, name, &type, 1, args, 2);
+}
+
+/* WebAssembly wants arithmetic results that are NaN to be quiet NaNs. The hardware's arithmetic
+ * gives that, but LLVM's IR does not promise it: it folds x * 1.0, x + -0.0, x / -1.0 ... to x
+ * or -x even when x is a signalling NaN, folds demote(promote(x)) to x, and lowers
+ * minimum/maximum by passing a NaN operand through (llvm.canonicalize, made for this, cannot be
+ * selected on x86 in LLVM 19). So where such a fold is possible (an operand that is a constant
+ * when translated, a demote of a promote) the result is quieted explicitly: x + x when it is a
+ * NaN. Other arithmetic is left alone and costs nothing. */
+static LLVMValueRef quiet(translator *t, LLVMValueRef x)
+{
+    LLVMValueRef is_nan = LLVMBuildFCmp(t->b, LLVMRealUNO, x, x, "");
+    return LLVMBuildSelect(t->b, is_nan, LLVMBuildFAdd(t->b, x, x, ""), x, "");
+}
+
+static LLVMValueRef quiet_if_foldable(translator *t, LLVMValueRef result, LLVMValueRef a, LLVMValueRef b)
+{
+    return LLVMIsConstant(a) || LLVMIsConstant(b) ? quiet(t, result) : result;
+}
+
+/* min/max: NaN in, quiet NaN out (a + b); otherwise LLVM's minimum/maximum (-0 < +0). */
+static LLVMValueRef min_max(translator *t, const char *name, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMValueRef any_nan = LLVMBuildFCmp(t->b, LLVMRealUNO, a, b, "");
+    return LLVMBuildSelect(t->b, any_nan, LLVMBuildFAdd(t->b, a, b, ""), binary_intrinsic(t, name, a, b), "");
+}
+
+/* Integer division and remainder with the interpreter's traps. */
+static LLVMValueRef divide(translator *t, eng_wasm_index index, LLVMValueRef a, LLVMValueRef b, bool wide)
+{
+    LLVMTypeRef type = LLVMTypeOf(a);
+    LLVMValueRef zero = LLVMConstInt(type, 0, false), minus_one = LLVMConstInt(type, (uint64_t)-1, true);
+    trap_if(t, LLVMBuildICmp(t->b, LLVMIntEQ, b, zero, ""), ENG_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    LLVMValueRef minimum = LLVMConstInt(type, wide ? (uint64_t)1 << 63 : (uint64_t)1 << 31, false);
+    switch (index) {
+    case ENG_WASM_I32_DIV_S:
+    case ENG_WASM_I64_DIV_S:
+        trap_if(t,
+                LLVMBuildAnd(t->b, LLVMBuildICmp(t->b, LLVMIntEQ, a, minimum, ""),
+                             LLVMBuildICmp(t->b, LLVMIntEQ, b, minus_one, ""), ""),
+                ENG_TRAP_INTEGER_OVERFLOW);
+        return LLVMBuildSDiv(t->b, a, b, "");
+    case ENG_WASM_I32_DIV_U:
+    case ENG_WASM_I64_DIV_U: return LLVMBuildUDiv(t->b, a, b, "");
+    case ENG_WASM_I32_REM_S:
+    case ENG_WASM_I64_REM_S: {
+        /* MIN rem -1 is 0 in wasm but overflows srem: divide by 1 instead (the result is 0 either way). */
+        LLVMValueRef is_minus_one = LLVMBuildICmp(t->b, LLVMIntEQ, b, minus_one, "");
+        LLVMValueRef divisor = LLVMBuildSelect(t->b, is_minus_one, LLVMConstInt(type, 1, false), b, "");
+        return LLVMBuildSRem(t->b, a, divisor, "");
+    }
+    default: return LLVMBuildURem(t->b, a, b, "");
+    }
+}
+
+/* trunc_f*: NaN traps "invalid conversion to integer", out of range "integer overflow"; the
+ * bounds are those of TRUNC in interp.c, compared in double (exact for f32 inputs too). */
+static LLVMValueRef truncate(translator *t, LLVMValueRef x, LLVMTypeRef to, bool is_signed, double low, double high,
+                             bool low_inclusive)
+{
+    LLVMValueRef wide = LLVMTypeOf(x) == t->s->f32 ? LLVMBuildFPExt(t->b, x, t->s->f64, "") : x;
+    trap_if(t, LLVMBuildFCmp(t->b, LLVMRealUNO, wide, wide, ""), ENG_TRAP_INVALID_CONVERSION);
+    LLVMValueRef above_low =
+        LLVMBuildFCmp(t->b, low_inclusive ? LLVMRealOGE : LLVMRealOGT, wide, LLVMConstReal(t->s->f64, low), "");
+    LLVMValueRef below_high = LLVMBuildFCmp(t->b, LLVMRealOLT, wide, LLVMConstReal(t->s->f64, high), "");
+    trap_if(t, LLVMBuildNot(t->b, LLVMBuildAnd(t->b, above_low, below_high, ""), ""), ENG_TRAP_INTEGER_OVERFLOW);
+    return is_signed ? LLVMBuildFPToSI(t->b, x, to, "") : LLVMBuildFPToUI(t->b, x, to, "");
+}
+
+static LLVMValueRef saturate(translator *t, LLVMValueRef x, LLVMTypeRef to, bool is_signed)
+{
+    LLVMTypeRef types[] = {to, LLVMTypeOf(x)};
+    return call_intrinsic(t, is_signed ? "llvm.fptosi.sat" : "llvm.fptoui.sat", types, 2, &x, 1);
+}
+
+static LLVMValueRef sign_extend_from(translator *t, LLVMValueRef x, unsigned bits)
+{
+    LLVMValueRef narrow = LLVMBuildTrunc(t->b, x, LLVMIntTypeInContext(t->s->context, bits), "");
+    return LLVMBuildSExt(t->b, narrow, LLVMTypeOf(x), "");
+}
+
+static LLVMValueRef masked_count(translator *t, LLVMValueRef count, bool wide)
+{
+    return LLVMBuildAnd(t->b, count, wide ? const_i64(t, 63) : const_i32(t, 31), "");
+}
+
+static LLVMValueRef rotate(translator *t, const char *name, LLVMValueRef x, LLVMValueRef k)
+{
+    LLVMTypeRef type = LLVMTypeOf(x);
+    LLVMValueRef args[] = {x, x, k};
+    return call_intrinsic(t, name, &type, 1, args, 3); /* funnel shifts take the count modulo the width */
+}
+
+/* The numeric rows: operands popped as the row's A and B say, one result pushed. */
+static void translate_numeric(translator *t, const eng_wasm_instruction *row)
+{
+    eng_wasm_index index = eng_wasm_index_of(row);
+    LLVMValueRef b = row->b ? pop(t) : NULL;
+    LLVMValueRef a = pop(t);
+    LLVMBuilderRef B = t->b;
+    LLVMTypeRef i32 = t->s->i32, i64 = t->s->i64, f32 = t->s->f32, f64 = t->s->f64;
+    LLVMValueRef r = NULL;
+    bool wide = row->a == ENG_I64;
+    switch (index) {
+    case ENG_WASM_I32_EQZ:
+    case ENG_WASM_I64_EQZ: r = to_i32(t, LLVMBuildICmp(B, LLVMIntEQ, a, LLVMConstNull(LLVMTypeOf(a)), "")); break;
+#define ICMP(w, predicate) \
+    case ENG_WASM_I32_##w: \
+    case ENG_WASM_I64_##w: r = to_i32(t, LLVMBuildICmp(B, predicate, a, b, "")); break;
+        ICMP(EQ, LLVMIntEQ)
+        ICMP(NE, LLVMIntNE)
+        ICMP(LT_S, LLVMIntSLT)
+        ICMP(LT_U, LLVMIntULT)
+        ICMP(GT_S, LLVMIntSGT)
+        ICMP(GT_U, LLVMIntUGT)
+        ICMP(LE_S, LLVMIntSLE)
+        ICMP(LE_U, LLVMIntULE)
+        ICMP(GE_S, LLVMIntSGE)
+        ICMP(GE_U, LLVMIntUGE)
+#undef ICMP
+#define FCMP(w, predicate) \
+    case ENG_WASM_F32_##w: \
+    case ENG_WASM_F64_##w: r = to_i32(t, LLVMBuildFCmp(B, predicate, a, b, "")); break;
+        FCMP(EQ, LLVMRealOEQ)
+        FCMP(NE, LLVMRealUNE)
+        FCMP(LT, LLVMRealOLT)
+        FCMP(GT, LLVMRealOGT)
+        FCMP(LE, LLVMRealOLE)
+        FCMP(GE, LLVMRealOGE)
+#undef FCMP
+#define INTEGER(w, build)  \
+    case ENG_WASM_I32_##w: \
+    case ENG_WASM_I64_##w: r = build; break;
+        INTEGER(CLZ,
+                call_intrinsic(t, "llvm.ctlz", (LLVMTypeRef[]){LLVMTypeOf(a)}, 1,
+                               (LLVMValueRef[]){a, LLVMConstInt(LLVMInt1TypeInContext(t->s->context), 0, false)}, 2))
+        INTEGER(CTZ,
+                call_intrinsic(t, "llvm.cttz", (LLVMTypeRef[]){LLVMTypeOf(a)}, 1,
+                               (LLVMValueRef[]){a, LLVMConstInt(LLVMInt1TypeInContext(t->s->context), 0, false)}, 2))
+        INTEGER(POPCNT, unary_intrinsic(t, "llvm.ctpop", a))
+        INTEGER(ADD, LLVMBuildAdd(B, a, b, ""))
+        INTEGER(SUB, LLVMBuildSub(B, a, b, ""))
+        INTEGER(MUL, LLVMBuildMul(B, a, b, ""))
+        INTEGER(DIV_S, divide(t, index, a, b, wide))
+        INTEGER(DIV_U, divide(t, index, a, b, wide))
+        INTEGER(REM_S, divide(t, index, a, b, wide))
+        INTEGER(REM_U, divide(t, index, a, b, wide))
+        INTEGER(AND, LLVMBuildAnd(B, a, b, ""))
+        INTEGER(OR, LLVMBuildOr(B, a, b, ""))
+        INTEGER(XOR, LLVMBuildXor(B, a, b, ""))
+        INTEGER(SHL, LLVMBuildShl(B, a, masked_count(t, b, wide), ""))
+        INTEGER(SHR_S, LLVMBuildAShr(B, a, masked_count(t, b, wide), ""))
+        INTEGER(SHR_U, LLVMBuildLShr(B, a, masked_count(t, b, wide), ""))
+        INTEGER(ROTL, rotate(t, "llvm.fshl", a, b))
+        INTEGER(ROTR, rotate(t, "llvm.fshr", a, b))
+#undef INTEGER
+#define FLOAT(w, build)    \
+    case ENG_WASM_F32_##w: \
+    case ENG_WASM_F64_##w: r = build; break;
+        FLOAT(ABS, unary_intrinsic(t, "llvm.fabs", a))
+        FLOAT(NEG, LLVMBuildFNeg(B, a, ""))
+        FLOAT(CEIL, unary_intrinsic(t, "llvm.ceil", a))
+        FLOAT(FLOOR, unary_intrinsic(t, "llvm.floor", a))
+        FLOAT(TRUNC, unary_intrinsic(t, "llvm.trunc", a))
+        FLOAT(NEAREST, unary_intrinsic(t, "llvm.roundeven", a))
+        FLOAT(SQRT, unary_intrinsic(t, "llvm.sqrt", a))
+        FLOAT(ADD, quiet_if_foldable(t, LLVMBuildFAdd(B, a, b, ""), a, b))
+        FLOAT(SUB, quiet_if_foldable(t, LLVMBuildFSub(B, a, b, ""), a, b))
+        FLOAT(MUL, quiet_if_foldable(t, LLVMBuildFMul(B, a, b, ""), a, b))
+        FLOAT(DIV, quiet_if_foldable(t, LLVMBuildFDiv(B, a, b, ""), a, b))
+        FLOAT(MIN, min_max(t, "llvm.minimum", a, b))
+        FLOAT(MAX, min_max(t, "llvm.maximum", a, b))
+        FLOAT(COPYSIGN, binary_intrinsic(t, "llvm.copysign", a, b))
+#undef FLOAT
+    case ENG_WASM_I32_WRAP_I64: r = LLVMBuildTrunc(B, a, i32, ""); break;
+    case ENG_WASM_I32_TRUNC_F32_S:
+    case ENG_WASM_I32_TRUNC_F64_S: r = truncate(t, a, i32, true, -2147483649.0, 2147483648.0, false); break;
+    case ENG_WASM_I32_TRUNC_F32_U:
+    case ENG_WASM_I32_TRUNC_F64_U: r = truncate(t, a, i32, false, -1.0, 4294967296.0, false); break;
+    case ENG_WASM_I64_TRUNC_F32_S:
+    case ENG_WASM_I64_TRUNC_F64_S:
+        r = truncate(t, a, i64, true, -9223372036854775808.0, 9223372036854775808.0, true);
+        break;
+    case ENG_WASM_I64_TRUNC_F32_U:
+    case ENG_WASM_I64_TRUNC_F64_U: r = truncate(t, a, i64, false, -1.0, 18446744073709551616.0, false); break;
+    case ENG_WASM_I64_EXTEND_I32_S: r = LLVMBuildSExt(B, a, i64, ""); break;
+    case ENG_WASM_I64_EXTEND_I32_U: r = LLVMBuildZExt(B, a, i64, ""); break;
+    case ENG_WASM_F32_CONVERT_I32_S:
+    case ENG_WASM_F32_CONVERT_I64_S: r = LLVMBuildSIToFP(B, a, f32, ""); break;
+    case ENG_WASM_F32_CONVERT_I32_U:
+    case ENG_WASM_F32_CONVERT_I64_U: r = LLVMBuildUIToFP(B, a, f32, ""); break;
+    case ENG_WASM_F64_CONVERT_I32_S:
+    case ENG_WASM_F64_CONVERT_I64_S: r = LLVMBuildSIToFP(B, a, f64, ""); break;
+    case ENG_WASM_F64_CONVERT_I32_U:
+    case ENG_WASM_F64_CONVERT_I64_U: r = LLVMBuildUIToFP(B, a, f64, ""); break;
+    case ENG_WASM_F32_DEMOTE_F64:
+        r = LLVMBuildFPTrunc(B, a, f32, "");
+        if (LLVMIsAFPExtInst(a))
+            r = quiet(t, r);
+        break;
+    case ENG_WASM_F64_PROMOTE_F32: r = LLVMBuildFPExt(B, a, f64, ""); break;
+    case ENG_WASM_I32_REINTERPRET_F32: r = LLVMBuildBitCast(B, a, i32, ""); break;
+    case ENG_WASM_I64_REINTERPRET_F64: r = LLVMBuildBitCast(B, a, i64, ""); break;
+    case ENG_WASM_F32_REINTERPRET_I32: r = LLVMBuildBitCast(B, a, f32, ""); break;
+    case ENG_WASM_F64_REINTERPRET_I64: r = LLVMBuildBitCast(B, a, f64, ""); break;
+    case ENG_WASM_I32_EXTEND8_S:
+    case ENG_WASM_I64_EXTEND8_S: r = sign_extend_from(t, a, 8); break;
+    case ENG_WASM_I32_EXTEND16_S:
+    case ENG_WASM_I64_EXTEND16_S: r = sign_extend_from(t, a, 16); break;
+    case ENG_WASM_I64_EXTEND32_S: r = sign_extend_from(t, a, 32); break;
+    case ENG_WASM_I32_TRUNC_SAT_F32_S:
+    case ENG_WASM_I32_TRUNC_SAT_F64_S: r = saturate(t, a, i32, true); break;
+    case ENG_WASM_I32_TRUNC_SAT_F32_U:
+    case ENG_WASM_I32_TRUNC_SAT_F64_U: r = saturate(t, a, i32, false); break;
+    case ENG_WASM_I64_TRUNC_SAT_F32_S:
+    case ENG_WASM_I64_TRUNC_SAT_F64_S: r = saturate(t, a, i64, true); break;
+    case ENG_WASM_I64_TRUNC_SAT_F32_U:
+    case ENG_WASM_I64_TRUNC_SAT_F64_U: r = saturate(t, a, i64, false); break;
+    default: fail(t, "not a numeric instruction (internal error)"); return;
+    }
+    push(t, r);
+}
+
+/* ---- the rest of the rows ---- */
+
+static void translate_select(translator *t)
+{
+    LLVMValueRef condition = LLVMBuildICmp(t->b, LLVMIntNE, pop(t), const_i32(t, 0), "");
+    LLVMValueRef b = pop(t), a = pop(t);
+    push(t, LLVMBuildSelect(t->b, condition, a, b, ""));
+}
+
+/* drop: a dropped load must still fault when out of bounds, so it becomes volatile (LLVM
+ * would otherwise delete it, and the trap with it). */
+static void translate_drop(translator *t)
+{
+    LLVMValueRef value = pop(t);
+    LLVMValueRef load = LLVMIsALoadInst(value);
+    if (!load && (LLVMIsASExtInst(value) || LLVMIsAZExtInst(value)))
+        load = LLVMIsALoadInst(LLVMGetOperand(value, 0));
+    if (load)
+        LLVMSetVolatile(load, true);
+}
+
+static void translate_local(translator *t, eng_wasm_index index)
+{
+    uint32_t local = read_index(&t->r);
+    LLVMTypeRef type = llvm_value_type(t->s, t->local_types[local]);
+    if (index == ENG_WASM_LOCAL_GET) {
+        push(t, LLVMBuildLoad2(t->b, type, t->locals[local], ""));
+        return;
+    }
+    LLVMValueRef value = pop(t);
+    LLVMBuildStore(t->b, value, t->locals[local]);
+    if (index == ENG_WASM_LOCAL_TEE)
+        push(t, value);
+}
+
+/* Rows this tier leaves to the interpreter: llvm_function_supported keeps them out. */
+static void translate_unsupported(translator *t) { fail(t, "instruction not supported by the compiling tier"); }
+
+static void translate_instruction(translator *t, const eng_wasm_instruction *row)
+{
+    eng_wasm_index index = eng_wasm_index_of(row);
+    switch (index) {
+#define HANDLER_CASE(symbol, prefix, code, name, immediates, fuel, feature, handler, ...) \
+    case ENG_WASM_##symbol:                                                               \
+        HANDLE_##handler(t, row, index);                                                  \
+        break;
+#define HANDLE_unreachable(t, row, index)                                                            \
+    (trap_if(t, LLVMConstInt(LLVMInt1TypeInContext(t->s->context), 1, false), ENG_TRAP_UNREACHABLE), \
+     LLVMBuildUnreachable(t->b), t->reachable = false)
+#define HANDLE_nop(t, row, index) (void)0
+#define HANDLE_block(t, row, index) translate_block(t)
+#define HANDLE_loop(t, row, index) translate_loop(t)
+#define HANDLE_if(t, row, index) translate_if(t)
+#define HANDLE_else(t, row, index) translate_else(t)
+#define HANDLE_end(t, row, index) translate_end(t)
+#define HANDLE_br(t, row, index) translate_br(t)
+#define HANDLE_br_if(t, row, index) translate_br_if(t)
+#define HANDLE_br_table(t, row, index) translate_br_table(t)
+#define HANDLE_return(t, row, index) translate_return(t)
+#define HANDLE_call(t, row, index) translate_call(t)
+#define HANDLE_call_indirect(t, row, index) translate_call_indirect(t)
+#define HANDLE_drop(t, row, index) translate_drop(t)
+#define HANDLE_select(t, row, index) translate_select(t)
+#define HANDLE_select_typed(t, row, index) (skip_immediates(&t->r, row), translate_select(t))
+#define HANDLE_local_get(t, row, index) translate_local(t, index)
+#define HANDLE_local_set(t, row, index) translate_local(t, index)
+#define HANDLE_local_tee(t, row, index) translate_local(t, index)
+#define HANDLE_global_get(t, row, index) translate_global_get(t)
+#define HANDLE_global_set(t, row, index) translate_global_set(t)
+#define HANDLE_table_get(t, row, index) translate_unsupported(t)
+#define HANDLE_table_set(t, row, index) translate_unsupported(t)
+#define HANDLE_load(t, row, index) translate_load(t, row)
+#define HANDLE_store(t, row, index) translate_store(t, row)
+#define HANDLE_memory_size(t, row, index) translate_memory_size(t)
+#define HANDLE_memory_grow(t, row, index) translate_memory_helper(t, row)
+#define HANDLE_const(t, row, index) translate_const(t, row)
+#define HANDLE_numeric(t, row, index) translate_numeric(t, row)
+#define HANDLE_ref_null(t, row, index) translate_unsupported(t)
+#define HANDLE_ref_is_null(t, row, index) translate_unsupported(t)
+#define HANDLE_ref_func(t, row, index) translate_unsupported(t)
+#define HANDLE_memory_init(t, row, index) translate_memory_helper(t, row)
+#define HANDLE_data_drop(t, row, index) translate_memory_helper(t, row)
+#define HANDLE_memory_copy(t, row, index) translate_memory_helper(t, row)
+#define HANDLE_memory_fill(t, row, index) translate_memory_helper(t, row)
+#define HANDLE_table_init(t, row, index) translate_unsupported(t)
+#define HANDLE_elem_drop(t, row, index) translate_unsupported(t)
+#define HANDLE_table_copy(t, row, index) translate_unsupported(t)
+#define HANDLE_table_grow(t, row, index) translate_unsupported(t)
+#define HANDLE_table_size(t, row, index) translate_unsupported(t)
+#define HANDLE_table_fill(t, row, index) translate_unsupported(t)
+        ENG_WASM_INSTRUCTIONS(HANDLER_CASE)
+#undef HANDLER_CASE
+    case ENG_WASM_INSTRUCTION_COUNT: break;
+    }
+}
+
+/* Dead code: skips to the `else` or `end` that closes the current block, leaving it unread. */
+static void skip_dead_code(translator *t)
+{
+    uint32_t depth = 0;
+    while (!reader_at_end(&t->r)) {
+        const uint8_t *at = t->r.pos;
+        const eng_wasm_instruction *row = next_instruction(&t->r);
+        if (!row) {
+            fail(t, "unknown instruction (internal error)");
+            return;
+        }
+        eng_wasm_index index = eng_wasm_index_of(row);
+        if (index == ENG_WASM_BLOCK || index == ENG_WASM_LOOP || index == ENG_WASM_IF) {
+            depth++;
+        } else if (index == ENG_WASM_END || index == ENG_WASM_ELSE) {
+            if (depth == 0) {
+                t->r.pos = at;
+                return;
+            }
+            if (index == ENG_WASM_END)
+                depth--;
+        }
+        skip_immediates(&t->r, row);
+    }
+}
+
+/* Entry: the stack check, the context loads, locals in allocas, the entry check. */
+static void translate_entry(translator *t, const eng_functype *type)
+{
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(t->s->context, t->function, "entry");
+    LLVMPositionBuilderAtEnd(t->b, entry);
+    t->ctx = LLVMGetParam(t->function, 0);
+    t->store = load_invariant(t, t->s->ptr, field_address(t, t->ctx, offsetof(eng_instance, store)));
+    if (t->module->memory_count)
+        t->memory_base = load_invariant(t, t->s->ptr, field_address(t, t->ctx, offsetof(eng_instance, memory_base)));
+    if (t->module->global_count)
+        t->globals = load_invariant(t, t->s->ptr, field_address(t, t->ctx, offsetof(eng_instance, globals)));
+    for (uint32_t i = 0; i < t->local_count; i++) {
+        LLVMTypeRef local_type = llvm_value_type(t->s, t->local_types[i]);
+        t->locals[i] = LLVMBuildAlloca(t->b, local_type, "");
+        LLVMBuildStore(t->b, i < type->param_count ? LLVMGetParam(t->function, 1 + i) : LLVMConstNull(local_type),
+                       t->locals[i]);
+    }
+    /* Deep recursion: below the store's native stack limit, trap before the frame grows further. */
+    LLVMTypeRef frame_address_types[] = {t->s->ptr};
+    LLVMValueRef zero = const_i32(t, 0);
+    LLVMValueRef frame = call_intrinsic(t, "llvm.frameaddress", frame_address_types, 1, &zero, 1);
+    LLVMValueRef limit =
+        LLVMBuildLoad2(t->b, t->s->i64, field_address(t, t->store, offsetof(eng_store, native_stack_limit)), "");
+    LLVMValueRef below = LLVMBuildICmp(t->b, LLVMIntULT, LLVMBuildPtrToInt(t->b, frame, t->s->i64, ""), limit, "");
+    LLVMBasicBlockRef exhausted = LLVMAppendBasicBlockInContext(t->s->context, t->function, "stack");
+    branch_unlikely(t, below, exhausted);
+    LLVMBasicBlockRef body = LLVMGetInsertBlock(t->b);
+    LLVMPositionBuilderAtEnd(t->b, exhausted);
+    call_helper(t, HELPER_eng_native_stack_exhausted, &t->ctx, 1);
+    LLVMBuildUnreachable(t->b);
+    LLVMPositionBuilderAtEnd(t->b, body);
+    stop_check(t);
+}
+
+bool llvm_translate_function(llvm_module_state *state, uint32_t def_index, char **error)
+{
+    const eng_module *module = state->wasm;
+    const eng_func_def *def = &module->func_defs[def_index];
+    const eng_functype *type = &module->types[def->type_index];
+    translator t = {.s = state, .module = module, .def_index = def_index, .function = state->functions[def_index]};
+    t.b = LLVMCreateBuilderInContext(state->context);
+    t.local_count = type->param_count + def->body_local_count;
+    t.local_types = malloc((t.local_count + 1) * sizeof *t.local_types);
+    t.locals = malloc((t.local_count + 1) * sizeof *t.locals);
+    if (!t.local_types || !t.locals) {
+        fail(&t, "out of memory");
+    } else {
+        memcpy(t.local_types, eng_functype_params(type), type->param_count * sizeof *t.local_types);
+        memcpy(t.local_types + type->param_count, def->body_local_types, def->body_local_count * sizeof *t.local_types);
+        translate_entry(&t, type);
+        /* The function's own label: its results, returned at its `end`. */
+        int64_t blocktype = -0x40;
+        control *c = push_control(&t, CONTROL_FUNCTION, blocktype);
+        if (c) {
+            c->results = eng_functype_results(type);
+            c->result_count = type->result_count;
+            if (c->result_count) {
+                c->merge_phis = malloc(sizeof *c->merge_phis);
+                LLVMBasicBlockRef here = LLVMGetInsertBlock(t.b);
+                LLVMPositionBuilderAtEnd(t.b, c->merge);
+                if (c->merge_phis)
+                    c->merge_phis[0] = LLVMBuildPhi(t.b, llvm_value_type(state, c->results[0]), "");
+                LLVMPositionBuilderAtEnd(t.b, here);
+            }
+        }
+        t.reachable = true;
+        t.r = body_reader(def);
+        while (!t.error && t.control_count && !reader_at_end(&t.r)) {
+            if (!t.reachable) {
+                skip_dead_code(&t);
+                if (reader_at_end(&t.r))
+                    break;
+            }
+            const eng_wasm_instruction *row = next_instruction(&t.r);
+            if (!row) {
+                fail(&t, "unknown instruction (internal error)");
+                break;
+            }
+            translate_instruction(&t, row);
+        }
+        if (!t.error && (t.control_count || t.r.error))
+            fail(&t, "the body ended early (internal error)");
+    }
+    for (uint32_t i = 0; i < t.control_count; i++)
+        free_control(&t.controls[i]);
+    free(t.controls);
+    free(t.stack);
+    free(t.locals);
+    free(t.local_types);
+    LLVMDisposeBuilder(t.b);
+    *error = t.error;
+    return t.error == NULL;
+}

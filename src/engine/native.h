@@ -1,0 +1,61 @@
+/* native.h: the compiling tier as the engine sees it: compile (through the LLVM library), link, attach, run.
+ *
+ * Design (docs/compiler.md has the whole plan and what is still to come):
+ *  - The compiler is libwasmhost_llvm.so (src/engine/llvm/), loaded with dlopen the first time a
+ *    module must be compiled (native_compiler.c): a process that only interprets never maps
+ *    libLLVM. The library returns an ELF relocatable object; the engine links it itself
+ *    (native_link.c: sections copied into one mapping, relocations applied, calls to the
+ *    runtime helpers and to a fixed list of C library functions through stubs, code made
+ *    read+execute and never writable at the same time).
+ *  - An image holds, per defined function, its native entry (or NULL: the function stays on the
+ *    interpreter) and a stub eng_code made of one NATIVE instruction. An instance made from a
+ *    module with an image gives each compiled function the stub as its code and the entry as
+ *    its native_entry, so the interpreter calls compiled functions as any other (op_NATIVE runs
+ *    the entry on the frame's slots) and eng_func_call enters them the same way.
+ *  - Compiled code calls compiled functions of its module directly; everything else (imports,
+ *    host functions, interpreted functions, call_indirect) through the runtime helpers of
+ *    native_runtime.c, which use eng_func_call. Explicit traps and traps coming back from those
+ *    calls are raised by siglongjmp to the innermost eng_func_call (eng_trap_fault_guard.trap);
+ *    out-of-bounds accesses fault on the guard region as in the interpreter.
+ *  - The memory never moves (it grows inside its reservation), so compiled code loads
+ *    instance->memory_base once per call.
+ */
+#ifndef ENG_NATIVE_H
+#define ENG_NATIVE_H
+
+#include "runtime.h"
+
+typedef struct eng_native_image {
+    uint8_t *mapping; /* code (read+execute), then constants (read-only) */
+    size_t mapping_size;
+    uint32_t function_count;   /* the module's defined functions */
+    eng_native_entry *entries; /* per defined function: NULL when it stays interpreted */
+    eng_code *stubs;           /* per defined function with an entry: its NATIVE code */
+    uint32_t native_count;
+    uint32_t checks;        /* ENG_CHECK_* the code was compiled with */
+    double compile_seconds; /* translate + optimise + emit (0 when loaded) */
+} eng_native_image;
+
+/* Compiles every function of `module` that the tier supports, with `checks` (0 or
+ * ENG_CHECK_EPOCH; fuel metering is not compiled yet), and links the result. Errors say why
+ * (no compiler library, a library of another build, LLVM's own message). */
+eng_error *eng_native_compile(const eng_module *module, uint32_t checks, eng_native_image **out);
+
+/* Whether the compiler library can be loaded; when not, *why_not says why. */
+bool eng_native_available(const char **why_not);
+
+/* native_link.c: links an ELF relocatable object made by the compiler library for `module`.
+ * Everything is checked before anything is made executable. */
+eng_error *eng_native_link(const eng_module *module, const uint8_t *object, size_t size, uint32_t checks,
+                           eng_native_image **out);
+void eng_native_image_free(eng_native_image *image);
+
+/* Attaches `image` to `module` unless one is attached already (then frees it); instances
+ * made afterwards run it. Thread-safe. */
+void eng_module_attach_native(eng_module *module, eng_native_image *image);
+
+/* native_runtime.c: the address of a symbol compiled code may call (ENG_NATIVE_HELPERS,
+ * ENG_NATIVE_LIBC_SYMBOLS), or NULL. */
+void *eng_native_symbol(const char *name);
+
+#endif

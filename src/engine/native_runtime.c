@@ -1,0 +1,158 @@
+/* native_runtime.c: the runtime helpers compiled code calls (traps, limits, calls leaving the tier, memory) and the symbols it may name.
+ *
+ * Each helper does what the interpreter's handler of the same instruction does, with the same
+ * checks and trap kinds. A trap is raised by siglongjmp to the innermost eng_func_call, which
+ * is always on the stack while compiled code runs (compiled code is only entered through
+ * op_NATIVE in the interpreter's loop).
+ */
+#define _GNU_SOURCE /* roundeven */
+#include <math.h>
+#include <string.h>
+
+#include "limits.h"
+#include "native.h"
+#include "trap_guard.h"
+#include "llvm/llvm_interface.h"
+
+/* Hands `trap` to the innermost eng_func_call. */
+static _Noreturn void raise_trap(eng_trap *trap)
+{
+    ENG_ASSERT(eng_trap_fault_guard.jump);
+    eng_trap_fault_guard.trap = trap;
+    siglongjmp(*eng_trap_fault_guard.jump, 1);
+}
+
+/* The helpers are called from generated code only, through the symbol table below: their
+ * prototypes are here, not in a header. */
+#define HELPER_VISIBILITY __attribute__((visibility("hidden")))
+HELPER_VISIBILITY _Noreturn void eng_native_trap(eng_instance *instance, uint32_t kind);
+HELPER_VISIBILITY void eng_native_limits(eng_instance *instance);
+HELPER_VISIBILITY _Noreturn void eng_native_stack_exhausted(eng_instance *instance);
+HELPER_VISIBILITY void eng_native_call(eng_instance *instance, uint32_t index, eng_slot *slots);
+HELPER_VISIBILITY void eng_native_call_indirect(eng_instance *instance, uint32_t table_index, uint32_t type_index,
+                                                uint32_t element, eng_slot *slots);
+HELPER_VISIBILITY int32_t eng_native_memory_grow(eng_instance *instance, uint32_t delta);
+HELPER_VISIBILITY void eng_native_memory_fill(eng_instance *instance, uint32_t to, uint32_t value, uint32_t count);
+HELPER_VISIBILITY void eng_native_memory_copy(eng_instance *instance, uint32_t to, uint32_t from, uint32_t count);
+HELPER_VISIBILITY void eng_native_memory_init(eng_instance *instance, uint32_t segment, uint32_t to, uint32_t from,
+                                              uint32_t count);
+HELPER_VISIBILITY void eng_native_data_drop(eng_instance *instance, uint32_t segment);
+
+void eng_native_trap(eng_instance *instance, uint32_t kind)
+{
+    (void)instance;
+    raise_trap(eng_trap_new((eng_trap_kind)kind, NULL));
+}
+
+void eng_native_limits(eng_instance *instance)
+{
+    eng_store *store = instance->store;
+    eng_limit_check check = eng_limits_check(store, store->fuel, 0);
+    store->fuel = check.fuel;
+    if (check.trap >= 0)
+        raise_trap(eng_trap_new((eng_trap_kind)check.trap, NULL));
+}
+
+void eng_native_stack_exhausted(eng_instance *instance)
+{
+    eng_limits_stack_exhausted(instance->store);
+    raise_trap(eng_trap_new(ENG_TRAP_CALL_STACK_EXHAUSTED, NULL));
+}
+
+/* A call leaving compiled code: a host function directly (without the guard's jump, so that
+ * the host's own faults are not taken for wasm's), anything else through eng_func_call. */
+static void call_function(eng_instance *instance, eng_func *callee, eng_slot *slots)
+{
+    eng_trap *trap;
+    if (!callee->code) {
+        sigjmp_buf *jump = eng_trap_fault_guard.jump;
+        eng_trap_fault_guard.jump = NULL;
+        trap = callee->callback(callee->env, slots);
+        eng_trap_fault_guard.jump = jump;
+        if (trap) {
+            eng_backtrace_frame *host_frame = eng_trap_extend_frames(trap, 1);
+            if (host_frame)
+                *host_frame = (eng_backtrace_frame){NULL, 0, 0, NULL};
+        }
+    } else {
+        trap = eng_func_call(instance->store, callee, slots);
+    }
+    if (trap)
+        raise_trap(trap);
+}
+
+void eng_native_call(eng_instance *instance, uint32_t index, eng_slot *slots)
+{
+    call_function(instance, instance->funcs[index], slots);
+}
+
+void eng_native_call_indirect(eng_instance *instance, uint32_t table_index, uint32_t type_index, uint32_t element,
+                              eng_slot *slots)
+{
+    const eng_table *table = instance->tables[table_index];
+    if (element >= table->size)
+        raise_trap(eng_trap_new(ENG_TRAP_UNDEFINED_ELEMENT, NULL));
+    eng_func *callee = table->elements[element];
+    if (!callee)
+        raise_trap(eng_trap_new(ENG_TRAP_UNINITIALIZED_ELEMENT, NULL));
+    const eng_functype *expected = &instance->module->types[type_index];
+    const eng_functype *actual = callee->type;
+    if (actual != expected && (actual->hash != expected->hash || !eng_functype_equal(actual, expected)))
+        raise_trap(eng_trap_new(ENG_TRAP_INDIRECT_CALL_TYPE_MISMATCH, NULL));
+    call_function(instance, callee, slots);
+}
+
+int32_t eng_native_memory_grow(eng_instance *instance, uint32_t delta)
+{
+    return (int32_t)(uint32_t)eng_memory_grow(instance->memory0, delta);
+}
+
+void eng_native_memory_fill(eng_instance *instance, uint32_t to, uint32_t value, uint32_t count)
+{
+    if ((uint64_t)to + count > instance->memory0->size)
+        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL));
+    if (count)
+        memset(instance->memory_base + to, (uint8_t)value, count);
+}
+
+void eng_native_memory_copy(eng_instance *instance, uint32_t to, uint32_t from, uint32_t count)
+{
+    uint64_t size = instance->memory0->size;
+    if ((uint64_t)to + count > size || (uint64_t)from + count > size)
+        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL));
+    if (count)
+        memmove(instance->memory_base + to, instance->memory_base + from, count);
+}
+
+void eng_native_memory_init(eng_instance *instance, uint32_t segment, uint32_t to, uint32_t from, uint32_t count)
+{
+    const eng_data_instance *data = &instance->datas[segment];
+    if ((uint64_t)from + count > data->size || (uint64_t)to + count > instance->memory0->size)
+        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL));
+    if (count)
+        memcpy(instance->memory_base + to, data->bytes + from, count);
+}
+
+void eng_native_data_drop(eng_instance *instance, uint32_t segment) { instance->datas[segment].size = 0; }
+
+/* ---- the symbols compiled code may name ---- */
+
+static const struct native_symbol {
+    const char *name;
+    void *address;
+} native_symbols[] = {
+#define HELPER_SYMBOL(name, ...) {#name, (void *)name},
+    ENG_NATIVE_HELPERS(HELPER_SYMBOL)
+#undef HELPER_SYMBOL
+#define LIBC_SYMBOL(name) {#name, (void *)name},
+        ENG_NATIVE_LIBC_SYMBOLS(LIBC_SYMBOL)
+#undef LIBC_SYMBOL
+};
+
+void *eng_native_symbol(const char *name)
+{
+    for (size_t i = 0; i < sizeof native_symbols / sizeof native_symbols[0]; i++)
+        if (strcmp(native_symbols[i].name, name) == 0)
+            return native_symbols[i].address;
+    return NULL;
+}
