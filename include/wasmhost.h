@@ -182,11 +182,19 @@ WH_API void wh_config_interruptible(wasm_config_t *, bool enable); /* default tr
  *    returns (the others stay interpreted, and calls between the two work both ways). Fails
  *    with WH_ERROR_CONFIG, saying why, when the compiler library is missing or the engine meters
  *    fuel (not compiled yet).
- *  - WH_TIER_AUTO [default]: for now the interpreter (compiling in the background and a cache
- *    of compiled code are to come: docs/compiler.md).
+ *  - WH_TIER_AUTO [default]: compiled code from the cache (wh_config_set_cache_dir) when it
+ *    holds the module, else the interpreter (compiling in the background is to come:
+ *    docs/compiler.md).
  * Traps, their messages, deadlines and interruption are the same on both tiers. */
 typedef enum wh_tier_t { WH_TIER_AUTO, WH_TIER_INTERP, WH_TIER_COMPILED } wh_tier_t;
 WH_API void wh_config_set_tier(wasm_config_t *, wh_tier_t tier);
+/* Compiled code is kept in `dir` (created 0700 when missing; NULL or "" [default]: no cache),
+ * keyed by the module, the engine build, the run-time checks and the CPU features, and bounded
+ * to `bytes` [1 GiB] by removing the least recently used entries. A module compiled before is
+ * then loaded instead of compiled, by WH_TIER_COMPILED and WH_TIER_AUTO alike (which never maps
+ * the compiler library for it). A damaged entry is detected and replaced, never run. */
+WH_API void wh_config_set_cache_dir(wasm_config_t *, const char *dir);
+WH_API void wh_config_set_cache_max(wasm_config_t *, uint64_t bytes);
 /* How many of the module's defined functions run as native code (0 on the interpreter), and
  * the seconds their compilation took (compile_seconds may be NULL). */
 WH_API uint32_t wh_module_native_functions(const wasm_module_t *, double *compile_seconds);

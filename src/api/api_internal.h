@@ -96,13 +96,20 @@ struct wasm_config_t {
     bool consume_fuel;
     bool interruptible;
     wh_tier_t tier;
-    bool changed; /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
+    char *cache_dir;    /* compiled code cache (api_cache.c), owned; NULL: none */
+    uint64_t cache_max; /* its bound in bytes */
+    bool changed;       /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
 };
 
 struct wasm_engine_t {
     wasm_config_t config;
     uint32_t checks; /* ENG_CHECK_* its modules are compiled with (from the configuration) */
 };
+
+/* api_cache.c: attaches cached compiled code to `module` (true on a hit); stores the compiled
+ * code `module` has. Only for an engine with a cache_dir. */
+bool api_cache_lookup(const wasm_engine_t *engine, eng_module *module, uint32_t checks);
+void api_cache_store(const wasm_engine_t *engine, const eng_module *module, uint32_t checks);
 
 /* Identity lookup for engine objects: open addressing, keyed by the engine pointer. */
 typedef struct api_object_map {

@@ -30,7 +30,12 @@ eng_module *api_module_compile(const wasm_engine_t *engine, const wasm_byte_vec_
         api_fail_error(WH_ERROR_INVALID, where, error);
         return NULL;
     }
-    if (engine && engine->config.tier == WH_TIER_COMPILED) {
+    /* Compiled code: from the cache (both tiers but the interpreter's), else compiled (the
+     * compiled tier), then cached. */
+    wh_tier_t tier = engine ? engine->config.tier : WH_TIER_AUTO;
+    bool cached =
+        tier != WH_TIER_INTERP && engine && engine->config.cache_dir && api_cache_lookup(engine, module, checks);
+    if (tier == WH_TIER_COMPILED && !cached) {
         eng_native_image *image;
         error = eng_native_compile(module, checks, &image);
         if (error) {
@@ -39,6 +44,8 @@ eng_module *api_module_compile(const wasm_engine_t *engine, const wasm_byte_vec_
             return NULL;
         }
         eng_module_attach_native(module, image);
+        if (engine->config.cache_dir)
+            api_cache_store(engine, module, checks);
     }
     return module;
 }
@@ -241,6 +248,19 @@ void wasm_module_serialize(const wasm_module_t *handle, wasm_byte_vec_t *out)
         return;
     }
     const eng_module *module = handle->ref.object->module;
+    /* A module with compiled code: the artifact (native_artifact.c), loadable without compiling. */
+    if (atomic_load_explicit(&module->native, memory_order_acquire)) {
+        uint8_t *artifact;
+        size_t size;
+        eng_error *error = eng_artifact_write(module, &artifact, &size);
+        if (error) {
+            api_fail_error(WH_ERROR_RESOURCE, "wasm_module_serialize", error);
+            return;
+        }
+        wasm_byte_vec_new(out, size, (const wasm_byte_t *)artifact);
+        free(artifact);
+        return;
+    }
     wasm_byte_vec_new_uninitialized(out, SERIAL_HEADER + module->size);
     if (out->size != SERIAL_HEADER + module->size)
         return;
@@ -258,9 +278,19 @@ wasm_module_t *wasm_module_deserialize(wasm_store_t *store, const wasm_byte_vec_
         return NULL;
     }
     const uint8_t *bytes = (const uint8_t *)serialized->data;
+    if (eng_artifact_is(bytes, serialized->size)) {
+        eng_module *module;
+        eng_error *error = eng_artifact_load(bytes, serialized->size, &module);
+        if (error) {
+            api_fail_error(WH_ERROR_SERIALIZED, "wasm_module_deserialize", error);
+            return NULL;
+        }
+        return module_handle(store, module);
+    }
     if (serialized->size < SERIAL_HEADER || memcmp(bytes, serial_magic, 4) != 0) {
-        api_fail(WH_ERROR_SERIALIZED,
-                 "wasm_module_deserialize: not a module serialized by wasmhost (no \"\\0whm\" header)");
+        api_fail(WH_ERROR_SERIALIZED, "wasm_module_deserialize: not a module serialized by wasmhost (neither a "
+                                      "\"\\0whm\" module nor a \"\\0whc\" "
+                                      "artifact)");
         return NULL;
     }
     uint64_t version = get_le(bytes + 4, 4), length = get_le(bytes + 8, 8);

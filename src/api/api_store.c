@@ -17,10 +17,16 @@ wasm_config_t *wasm_config_new(void)
     }
     config->consume_fuel = false;
     config->interruptible = true;
+    config->cache_max = (uint64_t)1 << 30;
     return config;
 }
 
-void wasm_config_delete(wasm_config_t *config) { free(config); }
+void wasm_config_delete(wasm_config_t *config)
+{
+    if (config)
+        free(config->cache_dir);
+    free(config);
+}
 
 /* Code checks for the stop flag (deadlines, interrupts) when interruptible, and charges fuel
  * (which looks at the same flag in the same places) when consuming fuel. */
@@ -49,8 +55,10 @@ wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *config)
         return NULL;
     }
     engine->config = (wasm_config_t){.consume_fuel = false, .interruptible = true};
-    if (config)
+    if (config) {
         engine->config = *config;
+        config->cache_dir = NULL; /* the engine owns it now */
+    }
     engine->checks = config_checks(&engine->config);
     if (!config || !config->changed)
         engine->checks |= environment_checks();
@@ -60,7 +68,12 @@ wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *config)
 
 wasm_engine_t *wasm_engine_new(void) { return wasm_engine_new_with_config(NULL); }
 
-void wasm_engine_delete(wasm_engine_t *engine) { free(engine); }
+void wasm_engine_delete(wasm_engine_t *engine)
+{
+    if (engine)
+        free(engine->config.cache_dir);
+    free(engine);
+}
 
 void wh_config_consume_fuel(wasm_config_t *config, bool enable)
 {

@@ -2,8 +2,10 @@
 #include "cli_limits.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* The range wh_store_set_limits accepts for the stack (wasmhost.h): 1 KiB .. 4 GiB. */
@@ -166,7 +168,8 @@ static bool parse_tier(void *target, const char *name, const char *value, char *
 
 #define TIER_HELP                                                                                       \
     "  --tier interp|compiled|auto run on the interpreter, or compile to native code with LLVM first\n" \
-    "                              (compiled); auto (the default) is the interpreter for now\n"
+    "                              (compiled); auto (the default): compiled code from the cache\n"      \
+    "                              when the module was compiled before, else the interpreter\n"
 
 const cli_option cli_tier_option = {"--tier", .parse = parse_tier, .help = TIER_HELP};
 
@@ -175,8 +178,33 @@ static bool parse_limits_tier(void *target, const char *name, const char *value,
     return parse_tier(&((cli_limits *)target)->tier, name, value, why, why_size);
 }
 
+static bool parse_cache_dir(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    if (!*value)
+        return cli_bad_value(why, why_size, name, value, "expected a folder");
+    ((cli_limits *)target)->cache_dir = value;
+    return true;
+}
+
+static bool parse_cache_max(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    cli_limits *limits = target;
+    if (!parse_bytes(value, &limits->cache_max))
+        return cli_bad_value(why, why_size, name, value, "expected a number of bytes (e.g. 64M, 1G)");
+    limits->has_cache_max = true;
+    return true;
+}
+
+#define CACHE_DIR_HELP                                                                                  \
+    "  --cache-dir DIR             keep compiled code in DIR (default $XDG_CACHE_HOME/wasmhost, else\n" \
+    "                              ~/.cache/wasmhost): a module compiled once is loaded, not compiled\n"
+
 static const cli_option limit_options[CLI_LIMIT_OPTION_COUNT] = {
     {"--tier", .parse = parse_limits_tier, .help = TIER_HELP},
+    {"--cache-dir", .parse = parse_cache_dir, .help = CACHE_DIR_HELP},
+    {"--cache-max", .parse = parse_cache_max,
+     .help = "  --cache-max BYTES           bound on the cache (default 1G): least recently used entries go\n"},
+    {"--no-cache", .help = "  --no-cache                  neither read nor write compiled code on disk\n"},
     {"--max-memory", .parse = parse_max_memory,
      .help = "  --max-memory BYTES          cap on all linear memories together (default 4G): memory.grow\n"
              "                              past it returns -1, and a module whose memories do not fit fails\n"
@@ -199,10 +227,35 @@ void cli_limits_options(cli_limits *limits, cli_option out[CLI_LIMIT_OPTION_COUN
     for (size_t i = 0; i < CLI_LIMIT_OPTION_COUNT; i++) {
         out[i] = limit_options[i];
         out[i].target = limits;
+        if (strcmp(out[i].name, "--no-cache") == 0)
+            out[i].flag = &limits->no_cache;
     }
 }
 
 /* ---- engine, store and report ---- */
+
+bool cli_cache_dir(const char *chosen, char *out, size_t size)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int length;
+    if (chosen)
+        length = snprintf(out, size, "%s", chosen);
+    else if (xdg && *xdg == '/')
+        length = snprintf(out, size, "%s/wasmhost", xdg);
+    else if (home && *home)
+        length = snprintf(out, size, "%s/.cache/wasmhost", home);
+    else
+        return false;
+    if (length < 0 || (size_t)length >= size)
+        return false;
+    /* The parents of the default folder may not exist yet (~/.cache on a fresh account). */
+    if (!chosen && !xdg && home) {
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s/.cache", home);
+        mkdir(parent, 0700);
+    }
+    return true;
+}
 
 wasm_engine_t *cli_limits_engine(const cli_limits *limits)
 {
@@ -211,6 +264,11 @@ wasm_engine_t *cli_limits_engine(const cli_limits *limits)
         wh_config_consume_fuel(config, limits->has_fuel);
         wh_config_interruptible(config, limits->has_timeout);
         wh_config_set_tier(config, limits->tier);
+        char dir[4096];
+        if (limits->tier != WH_TIER_INTERP && !limits->no_cache && cli_cache_dir(limits->cache_dir, dir, sizeof dir))
+            wh_config_set_cache_dir(config, dir);
+        if (limits->has_cache_max)
+            wh_config_set_cache_max(config, limits->cache_max);
     }
     wasm_engine_t *engine = config ? wasm_engine_new_with_config(config) : NULL;
     if (!engine)

@@ -14,12 +14,19 @@ typedef struct cli_limits {
     uint64_t max_stack;       /* bytes */
     uint64_t deadline_set_ns; /* CLOCK_MONOTONIC when the deadline was set */
     wh_tier_t tier;           /* --tier */
+    const char *cache_dir;    /* --cache-dir (NULL: the default folder) */
+    bool no_cache;            /* --no-cache */
+    bool has_cache_max;
+    uint64_t cache_max; /* --cache-max */
 } cli_limits;
 
 /* The limit options ("--fuel N" or "--fuel=N", ...) with their help lines, parsing into
  * `limits`, for a command's option table (cli_options.h). */
-enum { CLI_LIMIT_OPTION_COUNT = 6 };
+enum { CLI_LIMIT_OPTION_COUNT = 9 };
 void cli_limits_options(cli_limits *limits, cli_option out[CLI_LIMIT_OPTION_COUNT]);
+/* The cache folder: `chosen` (--cache-dir), else $XDG_CACHE_HOME/wasmhost, else
+ * ~/.cache/wasmhost; false when there is none. */
+bool cli_cache_dir(const char *chosen, char *out, size_t size);
 /* The --tier option alone (for `wast`), parsing into a wh_tier_t. */
 extern const cli_option cli_tier_option;
 

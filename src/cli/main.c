@@ -25,6 +25,8 @@ static const char usage[] =
     "  wast FILE.json...                   run spec test scripts converted by wast2json\n"
     "  serve [OPTIONS] [MANIFEST]          serve the WebAssembly services of MANIFEST (and, with --state,\n"
     "                                      those deployed through the admin API) over HTTP\n"
+    "  compile [-o OUT.cwasm] FILE.wasm    compile FILE.wasm to native code (an artifact run, invoke and\n"
+    "                                      serve load without compiling)\n"
     "\n"
     "Admin API commands, for a running `wasmhost serve --state DIR --admin ADDR:PORT`:\n"
     "  deploy [OPTIONS] NAME FILE.wasm     upload FILE.wasm and make it the new version of the service NAME\n"
@@ -45,7 +47,7 @@ typedef struct command {
 static const command commands[] = {
     {"validate", cli_validate}, {"inspect", cli_inspect},   {"invoke", cli_invoke}, {"run", cli_run},
     {"call", cli_call},         {"wast", cli_wast},         {"serve", cli_serve},   {"deploy", cli_deploy},
-    {"services", cli_services}, {"rollback", cli_rollback}, {"rm", cli_remove},
+    {"services", cli_services}, {"rollback", cli_rollback}, {"rm", cli_remove},     {"compile", cli_compile},
 };
 
 int main(int argc, char **argv)
@@ -154,7 +156,9 @@ wasm_module_t *cli_load_module(wasm_store_t *store, const char *path)
         return NULL;
     }
     wasm_byte_vec_t binary = {size, (wasm_byte_t *)bytes};
-    wasm_module_t *module = wasm_module_new(store, &binary); /* copies the bytes */
+    /* A compiled artifact (`wasmhost compile`) is recognised by its magic, whatever its name. */
+    wasm_module_t *module = size >= 4 && memcmp(bytes, "\0whc", 4) == 0 ? wasm_module_deserialize(store, &binary)
+                                                                        : wasm_module_new(store, &binary);
     free(bytes);
     if (!module) {
         fprintf(stderr, "wasmhost: %s: %s\n", path, cli_error_message());

@@ -26,7 +26,10 @@
 #include "runtime.h"
 
 typedef struct eng_native_image {
-    uint8_t *mapping; /* code (read+execute), then constants (read-only) */
+    uint8_t *object; /* the ELF object it was linked from, kept to write artifacts */
+    size_t object_size;
+    uint64_t cpu_features; /* eng_cpu_features bits the code may use */
+    uint8_t *mapping;      /* code (read+execute), then constants (read-only) */
     size_t mapping_size;
     uint32_t function_count;   /* the module's defined functions */
     eng_native_entry *entries; /* per defined function: NULL when it stays interpreted */
@@ -37,9 +40,32 @@ typedef struct eng_native_image {
 } eng_native_image;
 
 /* Compiles every function of `module` that the tier supports, with `checks` (0 or
- * ENG_CHECK_EPOCH; fuel metering is not compiled yet), and links the result. Errors say why
- * (no compiler library, a library of another build, LLVM's own message). */
+ * ENG_CHECK_EPOCH; fuel metering is not compiled yet), for this CPU, and links the result.
+ * Errors say why (no compiler library, a library of another build, LLVM's own message). */
 eng_error *eng_native_compile(const eng_module *module, uint32_t checks, eng_native_image **out);
+
+/* cpu.c: this CPU's features that compiled code may use (a mask), LLVM's feature string for a
+ * mask ("+sse4.1,+popcnt,..."), and one feature's name. */
+uint64_t eng_cpu_features(void);
+void eng_cpu_feature_string(uint64_t mask, char *out, size_t size);
+const char *eng_cpu_feature_name(unsigned bit);
+
+/* native_artifact.c: a compiled module as one file (wasmhost compile, the cache,
+ * wasm_module_serialize): a header (format version, the build that made it, the CPU features
+ * and checks it was compiled with, sizes, an XXH3-128 checksum of the rest), the module's bytes,
+ * the ELF object. */
+#define ENG_ARTIFACT_MAGIC "\0whc"
+bool eng_artifact_is(const uint8_t *bytes, size_t size);
+/* The artifact of `module`, which must have native code (malloc'd). */
+eng_error *eng_artifact_write(const eng_module *module, uint8_t **out, size_t *out_size);
+/* Checks everything (format, build, CPU, sizes, checksum) before anything is decoded or mapped;
+ * then loads the module (with the artifact's checks) and links its code. Each refusal says why. */
+eng_error *eng_artifact_load(const uint8_t *bytes, size_t size, eng_module **out);
+/* The same checks, then the artifact's code attached to `module` (already loaded, with `checks`):
+ * refused when the artifact holds another module or other checks (what a cache needs). */
+eng_error *eng_artifact_attach(eng_module *module, uint32_t checks, const uint8_t *bytes, size_t size);
+/* The build id this engine writes into artifacts and requires of them. */
+const char *eng_native_build_id(void);
 
 /* Whether the compiler library can be loaded; when not, *why_not says why. */
 bool eng_native_available(const char **why_not);
@@ -47,7 +73,7 @@ bool eng_native_available(const char **why_not);
 /* native_link.c: links an ELF relocatable object made by the compiler library for `module`.
  * Everything is checked before anything is made executable. */
 eng_error *eng_native_link(const eng_module *module, const uint8_t *object, size_t size, uint32_t checks,
-                           eng_native_image **out);
+                           uint64_t cpu_features, eng_native_image **out);
 void eng_native_image_free(eng_native_image *image);
 
 /* Attaches `image` to `module` unless one is attached already (then frees it); instances

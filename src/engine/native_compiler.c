@@ -99,6 +99,8 @@ static void load_library(void)
 #endif
 }
 
+const char *eng_native_build_id(void) { return WASMHOST_BUILD_ID; }
+
 bool eng_native_available(const char **why_not)
 {
     pthread_once(&load_once, load_library);
@@ -113,11 +115,15 @@ eng_error *eng_native_compile(const eng_module *module, uint32_t checks, eng_nat
     const char *why_not = NULL;
     if (!eng_native_available(&why_not))
         return eng_error_new("cannot compile to native code: %s", why_not);
+    uint64_t features = eng_cpu_features();
+    char feature_string[256];
+    eng_cpu_feature_string(features, feature_string, sizeof feature_string);
     eng_llvm_request request = {
         .abi_version = ENG_LLVM_ABI_VERSION,
         .build_id = WASMHOST_BUILD_ID,
         .module = module,
         .checks = checks,
+        .cpu_features = feature_string,
         .max_function_bytes = MAX_FUNCTION_BYTES,
         .passes = getenv("WASMHOST_LLVM_PASSES"),
     };
@@ -127,7 +133,7 @@ eng_error *eng_native_compile(const eng_module *module, uint32_t checks, eng_nat
         interface->result_free(&result);
         return error;
     }
-    eng_error *error = eng_native_link(module, result.object, result.object_size, checks, out);
+    eng_error *error = eng_native_link(module, result.object, result.object_size, checks, features, out);
     if (!error)
         (*out)->compile_seconds = result.seconds;
     interface->result_free(&result);

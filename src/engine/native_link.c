@@ -314,7 +314,7 @@ static eng_error *make_stubs(const eng_module *module, eng_native_image *image)
 }
 
 eng_error *eng_native_link(const eng_module *module, const uint8_t *object, size_t size, uint32_t checks,
-                           eng_native_image **out)
+                           uint64_t cpu_features, eng_native_image **out)
 {
     *out = NULL;
     link_state s = {.object = object, .size = size};
@@ -324,10 +324,17 @@ eng_error *eng_native_link(const eng_module *module, const uint8_t *object, size
         return eng_error_new("out of memory while linking compiled code");
     image->function_count = module->func_def_count;
     image->checks = checks;
+    image->cpu_features = cpu_features;
+    image->object = malloc(size ? size : 1);
+    image->object_size = size;
+    if (image->object)
+        memcpy(image->object, object, size);
     image->entries = calloc(module->func_def_count + 1, sizeof *image->entries);
     image->stubs = calloc(module->func_def_count + 1, sizeof *image->stubs);
-    if (!image->entries || !image->stubs)
+    if (!image->entries || !image->stubs || !image->object)
         error = eng_error_new("out of memory while linking compiled code");
+    /* Read from the copy: malloc aligns it for the ELF structures (an artifact's object need not be). */
+    s.object = image->object;
     if (!error)
         error = read_headers(&s);
     if (!error)
@@ -344,7 +351,7 @@ eng_error *eng_native_link(const eng_module *module, const uint8_t *object, size
     }
     for (uint32_t i = 0; !error && i < s.section_count; i++)
         if (s.placed[i] != SIZE_MAX && s.sections[i].sh_type == SHT_PROGBITS)
-            memcpy(s.mapping + s.placed[i], object + s.sections[i].sh_offset, s.sections[i].sh_size);
+            memcpy(s.mapping + s.placed[i], s.object + s.sections[i].sh_offset, s.sections[i].sh_size);
     if (!error)
         error = fill_stubs(&s);
     if (!error)
@@ -375,6 +382,7 @@ void eng_native_image_free(eng_native_image *image)
         munmap(image->mapping, image->mapping_size);
     free(image->entries);
     free(image->stubs);
+    free(image->object);
     free(image);
 }
 

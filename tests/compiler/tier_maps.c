@@ -119,9 +119,42 @@ static uint32_t run_module(const wasm_byte_vec_t *binary, wh_tier_t tier)
     return native;
 }
 
+/* An artifact (wasmhost compile) runs native code without mapping the compiler. */
+static int run_artifact(const char *path)
+{
+    wasm_byte_vec_t artifact = read_file(path);
+    wasm_engine_t *engine = wasm_engine_new();
+    wasm_store_t *store = wasm_store_new(engine);
+    wasm_module_t *module = wasm_module_deserialize(store, &artifact);
+    CHECK(module != NULL, "%s", wh_last_error_message());
+    if (module) {
+        CHECK(wh_module_native_functions(module, NULL) == 2);
+        wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+        wasm_instance_t *instance = wasm_instance_new(store, module, &imports, NULL);
+        wasm_extern_vec_t exports;
+        wasm_instance_exports(instance, &exports);
+        wasm_val_t arg_list[] = {WASM_I64_VAL(10)};
+        wasm_val_t result_list[1] = {WASM_INIT_VAL};
+        wasm_val_vec_t args = WASM_ARRAY_VEC(arg_list), results = WASM_ARRAY_VEC(result_list);
+        wasm_trap_t *trap = wasm_func_call(wasm_extern_as_func(exports.data[0]), &args, &results);
+        CHECK(trap == NULL && result_list[0].of.i64 == 3628800);
+        wasm_extern_vec_delete(&exports);
+        wasm_instance_delete(instance);
+        wasm_module_delete(module);
+    }
+    CHECK(!mapped("libLLVM"), "running an artifact mapped libLLVM");
+    CHECK(!mapped("libwasmhost_llvm"), "running an artifact mapped libwasmhost_llvm.so");
+    wasm_store_delete(store);
+    wasm_engine_delete(engine);
+    wasm_byte_vec_delete(&artifact);
+    return checks_done("tier_maps --artifact");
+}
+
 int main(int argc, char **argv)
 {
-    CHECK(argc == 2, "usage: tier_maps TIERS.wasm");
+    if (argc == 3 && strcmp(argv[1], "--artifact") == 0)
+        return run_artifact(argv[2]);
+    CHECK(argc == 2, "usage: tier_maps TIERS.wasm | tier_maps --artifact FILE.cwasm");
     if (argc != 2)
         return 1;
     wasm_byte_vec_t binary = read_file(argv[1]);

@@ -103,6 +103,10 @@ static void declare_functions(llvm_module_state *state, uint32_t max_function_by
     LLVMAttributeRef nounwind =
         LLVMCreateEnumAttribute(state->context, LLVMGetEnumAttributeKindForName("nounwind", 8), 0);
     LLVMAttributeRef probe = LLVMCreateStringAttribute(state->context, "probe-stack", 11, "inline-asm", 10);
+    char *host_cpu = LLVMGetHostCPUName();
+    LLVMAttributeRef tune =
+        LLVMCreateStringAttribute(state->context, "tune-cpu", 8, host_cpu, (unsigned)strlen(host_cpu));
+    LLVMDisposeMessage(host_cpu);
     for (uint32_t i = 0; i < module->func_def_count; i++) {
         const eng_func_def *def = &module->func_defs[i];
         if (def->body_size > max_function_bytes || !llvm_function_supported(state, i))
@@ -122,6 +126,7 @@ static void declare_functions(llvm_module_state *state, uint32_t max_function_by
         LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, frame_pointer);
         LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, nounwind);
         LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, probe);
+        LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, tune);
         (*native_count)++;
     }
 }
@@ -163,7 +168,9 @@ static double seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-static LLVMTargetMachineRef host_target_machine(char **error)
+/* x86-64 with exactly the features the engine asked for (it records them in artifacts and checks
+ * them at load), tuned for this CPU through each function's "tune-cpu". */
+static LLVMTargetMachineRef host_target_machine(const char *features, char **error)
 {
     pthread_once(&targets_once, initialise_targets);
     char *triple = LLVMGetDefaultTargetTriple();
@@ -174,14 +181,10 @@ static LLVMTargetMachineRef host_target_machine(char **error)
         *error = format_error("LLVM has no target for %s: %s", triple, message ? message : "");
         LLVMDisposeMessage(message);
     } else {
-        char *cpu = LLVMGetHostCPUName();
-        char *features = LLVMGetHostCPUFeatures();
-        machine = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelDefault, LLVMRelocPIC,
+        machine = LLVMCreateTargetMachine(target, triple, "x86-64", features, LLVMCodeGenLevelDefault, LLVMRelocPIC,
                                           LLVMCodeModelSmall);
         if (!machine)
-            *error = format_error("LLVM could not make a target machine for %s (%s)", triple, cpu);
-        LLVMDisposeMessage(cpu);
-        LLVMDisposeMessage(features);
+            *error = format_error("LLVM could not make a target machine for %s (%s)", triple, features);
     }
     LLVMDisposeMessage(triple);
     return machine;
@@ -202,7 +205,7 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
         return false;
     }
     char *error = NULL;
-    LLVMTargetMachineRef machine = host_target_machine(&error);
+    LLVMTargetMachineRef machine = host_target_machine(request->cpu_features ? request->cpu_features : "", &error);
     if (!machine) {
         result->error = error;
         return false;

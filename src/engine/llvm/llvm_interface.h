@@ -65,8 +65,10 @@
 typedef struct eng_llvm_request {
     uint32_t abi_version;
     const char *build_id;
-    const eng_module *module;    /* decoded and validated */
-    uint32_t checks;             /* ENG_CHECK_* to compile in: 0 or ENG_CHECK_EPOCH */
+    const eng_module *module; /* decoded and validated */
+    uint32_t checks;          /* ENG_CHECK_* to compile in: 0 or ENG_CHECK_EPOCH */
+    const char
+        *cpu_features; /* LLVM features over baseline x86-64 ("+sse4.1,+popcnt"): exactly what the code may use */
     uint32_t max_function_bytes; /* a body larger than this stays on the interpreter */
     const char *passes;          /* NULL: the built-in pipeline; else LLVMRunPasses syntax (a test hook) */
 } eng_llvm_request;
