@@ -117,6 +117,17 @@ static void handle(void)
     out_length = 0;
     if (wh_http_equals(path, length, "/fetch")) {
         fetch();
+    } else if (wh_http_equals(path, length, "/fetch-many")) {
+        /* The same URL until a call fails: "calls N error CODE". */
+        int32_t url_length = wh_http_query(text, sizeof text), calls = 0, result;
+        while ((result = wh_outbound_send("GET", 3, text, (uint32_t)url_length, "", 0, "", 0)) >= 0 && calls < 100) {
+            wh_outbound_close(result);
+            calls++;
+        }
+        put_text("calls ");
+        put_int(calls);
+        put_text(" error ");
+        put_int(result);
     } else if ((tail = after(length, "/kv/set/", &rest)) || (tail = after(length, "/kv/get/", &rest)) ||
                (tail = after(length, "/kv/delete/", &rest)) || (tail = after(length, "/kv/exists/", &rest)) ||
                (tail = after(length, "/kv/list/", &rest))) {

@@ -279,7 +279,11 @@ static void check_outbound(void)
     free(slow.body);
     CHECK(took >= 900 && took < 3000, "the deadline of 1 s ends a call to a slow upstream (took %llu ms)",
           (unsigned long long)took);
-    /* The request count: 5 allowed per request; a redirect loop of one hop each stays under it. */
+    /* outbound_requests: 5 per request, then TOO_MANY_REQUESTS; a redirect counts as a request. */
+    snprintf(path, sizeof path, "/fetch-many?http://127.0.0.1:%d/ok", upstream_port);
+    expect("GET", path, NULL, 200, "calls 5 error -9");
+    snprintf(path, sizeof path, "/fetch-many?http://127.0.0.1:%d/redirect-in", upstream_port);
+    expect("GET", path, NULL, 200, "calls 2 error -9");
 #undef FETCH
 }
 
@@ -332,6 +336,7 @@ static void check_metrics(void)
         "wasmhost_outbound_requests_total{service=\"cap\",version=\"1\",result=\"host_not_allowed\"} 2",
         "wasmhost_outbound_requests_total{service=\"cap\",version=\"1\",result=\"redirect_not_allowed\"} 1",
         "wasmhost_outbound_requests_total{service=\"cap\",version=\"1\",result=\"timeout\"} 1",
+        "wasmhost_outbound_requests_total{service=\"cap\",version=\"1\",result=\"too_many_requests\"} 2",
         "wasmhost_outbound_requests_total{service=\"_dns\",version=\"1\",result=\"address_not_allowed\"} 1",
         "wasmhost_kv_operations_total{service=\"cap\",version=\"1\",operation=\"set\",result=\"key_too_long\"} 1",
         "wasmhost_kv_operations_total{service=\"cap\",version=\"1\",operation=\"set\",result=\"value_too_large\"} 1",
