@@ -284,8 +284,9 @@ WH_API own wasm_trap_t *wh_call_bytes(const wasm_instance_t *, const char *name,
  *   - at least one of its exports has the plugin shape (i32 ptr, i32 len) -> (i64): those are the
  *     functions wh_plugin_call calls (wh_plugin_export_name lists them);
  *   - it imports only WASI functions ("wasi_snapshot_preview1", which must exist with their WASI
- *     types: WH_ERROR_LINK otherwise) and the host's plugin functions, "wasmhost_plugin" "log"
- *     and "error", both (i32 ptr, i32 len) -> ();
+ *     types: WH_ERROR_LINK otherwise), the host's plugin functions, "wasmhost_plugin" "log"
+ *     and "error", both (i32 ptr, i32 len) -> (), and the functions the configuration adds
+ *     (wh_plugin_import_t, with their types);
  * (WH_ERROR_CONVENTION otherwise), and its memories' and tables' initial sizes fit the caps
  * (WH_ERROR_LIMIT). Malformed or invalid modules fail as wasm_module_new does.
  *
@@ -316,6 +317,22 @@ typedef struct wh_plugin_t wh_plugin_t;
 /* A line the plugin logged: `length` bytes, not NUL-terminated, without a newline. */
 typedef void (*wh_plugin_log_callback_t)(void *user, const char *text, size_t length);
 
+/* A function the embedder gives plugins to import (e.g. wasmhost serve's "wasmhost_capabilities"),
+ * on i32 values only: `param_count` parameters and `result_count` (0 or 1) results. The callback
+ * runs on the thread that called wh_plugin_call (or wh_plugin_session_call), during the call, with
+ * the plugin's memory as it is then (NULL and 0 when the plugin has none yet: a start function);
+ * it writes its result into results[0]. It returns NULL, or a message: the call then ends with a
+ * trap (WH_TRAP_CODE_HOST) saying it (the text is copied at once). */
+typedef const char *(*wh_plugin_import_callback_t)(void *user, uint8_t *memory, size_t memory_size,
+                                                   const int32_t *params, int32_t *results);
+typedef struct wh_plugin_import_t {
+    const char *module, *name; /* neither "wasi_snapshot_preview1" nor "wasmhost_plugin" */
+    size_t param_count;        /* at most 16 */
+    size_t result_count;       /* 0 or 1 */
+    wh_plugin_import_callback_t callback;
+    void *user; /* passed to `callback` */
+} wh_plugin_import_t;
+
 /* Zero in a field means its default (so `wh_plugin_config_t config = {0};` is all defaults). */
 typedef struct wh_plugin_config_t {
     uint64_t max_memory_bytes;   /* cap on a call's memories together [0: 4 GiB, as for a store] */
@@ -329,6 +346,10 @@ typedef struct wh_plugin_config_t {
     size_t env_count;
     wh_plugin_log_callback_t log; /* where the plugin's log lines go [NULL: dropped] */
     void *log_user;               /* passed to `log` */
+    /* Functions a plugin may import besides WASI and wasmhost_plugin (copied; the strings and
+     * `user` must outlive the plugin). A plugin that imports none of them works as before. */
+    const wh_plugin_import_t *imports;
+    size_t import_count;
 } wh_plugin_config_t;
 
 /* Compiles `binary` as a plugin with `config` (copied; NULL: all defaults). NULL when it is not

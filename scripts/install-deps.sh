@@ -16,7 +16,8 @@ $sudo apt-get update
 # (the manifest), xxhash (module cache keys); its tests use curl and promtool (package prometheus) to check /metrics.
 # The admin API (`serve --state`): libsqlite3-dev (services and versions, crash-safe), libssl-dev (SHA-256 of
 # modules, constant-time token checks); `wasmhost deploy`, `services`, `rollback`, `rm` (its client) and the
-# admin tests: libcurl4-openssl-dev (HTTP, and HTTPS when the admin API is behind a TLS proxy).
+# admin tests: libcurl4-openssl-dev (HTTP, and HTTPS when the admin API is behind a TLS proxy);
+# serve itself links libcurl too, for guests' outbound HTTP (allowed_outbound_hosts, docs/abi.md).
 # wrk loads the server in the HTTP benchmarks (bench/http.sh, bench/admin_swap.sh); no test needs it.
 # The compiling tier (libwasmhost_llvm.so, src/engine/llvm): llvm-19-dev (LLVM's C API and libLLVM-19).
 $sudo apt-get install -y --no-install-recommends \

@@ -25,7 +25,8 @@ function(wasmhost_plugin output source)
   add_custom_command(
     OUTPUT ${output}
     COMMAND ${WASM_CLANG} ${WASM_GUEST_FLAGS} ${flags} -O2 -Wall -Wextra -Werror -I${CMAKE_SOURCE_DIR}/sdk/c -o ${output} ${source}
-    DEPENDS ${source} ${CMAKE_SOURCE_DIR}/sdk/c/wasmhost_plugin.h
+    DEPENDS ${source} ${CMAKE_SOURCE_DIR}/sdk/c/wasmhost_plugin.h ${CMAKE_SOURCE_DIR}/sdk/c/wasmhost_capabilities.h
+            ${CMAKE_SOURCE_DIR}/sdk/c/wasmhost_results.h
     COMMENT "Compiling plugin ${name} to WebAssembly (${kind})"
     VERBATIM)
   set(WASMHOST_PLUGINS ${WASMHOST_PLUGINS} ${output} PARENT_SCOPE)

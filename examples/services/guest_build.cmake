@@ -25,7 +25,8 @@ function(wasmhost_guest output source kind)
   add_custom_command(
     OUTPUT ${output}
     COMMAND ${WASM_CLANG} ${WASM_GUEST_FLAGS} ${flags} -O2 -Wall -Wextra -I${CMAKE_SOURCE_DIR}/sdk/c -o ${output} ${source}
-    DEPENDS ${source} ${CMAKE_SOURCE_DIR}/sdk/c/wasmhost_http.h
+    DEPENDS ${source} ${CMAKE_SOURCE_DIR}/sdk/c/wasmhost_http.h ${CMAKE_SOURCE_DIR}/sdk/c/wasmhost_capabilities.h
+            ${CMAKE_SOURCE_DIR}/sdk/c/wasmhost_results.h
     COMMENT "Compiling ${name} to WebAssembly (${kind})"
     VERBATIM)
   set(WASMHOST_GUESTS ${WASMHOST_GUESTS} ${output} PARENT_SCOPE)

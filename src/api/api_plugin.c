@@ -22,6 +22,7 @@ typedef enum plugin_import_kind {
     PLUGIN_IMPORT_WASI,
     PLUGIN_IMPORT_LOG,   /* wasmhost_plugin.log */
     PLUGIN_IMPORT_ERROR, /* wasmhost_plugin.error */
+    PLUGIN_IMPORT_HOST,  /* one of the configuration's imports (wh_plugin_import_t) */
 } plugin_import_kind;
 
 typedef struct plugin_export {
@@ -33,6 +34,7 @@ struct wh_plugin_t {
     wasm_engine_t *engine; /* the checks the configuration needs compiled in: fuel, deadline */
     eng_module *module;    /* one reference */
     plugin_import_kind *imports;
+    uint32_t *import_hosts; /* per import of kind PLUGIN_IMPORT_HOST: its index in host_imports */
     bool uses_wasi;
     uint32_t memory_index, allocate_index;
     bool releases; /* exports "wasmhost_free": a session gives each call's buffers back */
@@ -49,6 +51,8 @@ struct wh_plugin_t {
     size_t env_count;
     wh_plugin_log_callback_t log;
     void *log_user;
+    wh_plugin_import_t *host_imports;
+    size_t host_import_count;
 };
 
 /* ---- loading ---- */
@@ -155,13 +159,24 @@ static bool check_exports(wh_plugin_t *plugin, const char *where)
     return true;
 }
 
+/* The index of the configuration's import `import` names, or host_import_count. */
+static size_t host_import_of(const wh_plugin_t *plugin, const eng_import *import)
+{
+    size_t i = 0;
+    while (i < plugin->host_import_count && !(name_is(&import->module, plugin->host_imports[i].module) &&
+                                              name_is(&import->name, plugin->host_imports[i].name)))
+        i++;
+    return i;
+}
+
 /* Checks the imports: WASI functions that exist with their types, and the host's plugin functions.
  * The WASI ones are linked in a scratch store, which is what a call does. */
 static bool check_imports(wh_plugin_t *plugin, const char *where)
 {
     const eng_module *module = plugin->module;
     plugin->imports = calloc(module->import_count ? module->import_count : 1, sizeof *plugin->imports);
-    if (!plugin->imports) {
+    plugin->import_hosts = calloc(module->import_count ? module->import_count : 1, sizeof *plugin->import_hosts);
+    if (!plugin->imports || !plugin->import_hosts) {
         PLUGIN_FAIL(WH_ERROR_RESOURCE, where, "%s", "out of memory");
         return false;
     }
@@ -204,6 +219,21 @@ static bool check_imports(wh_plugin_t *plugin, const char *where)
                             "the module is not a plugin: import %u \"" PLUGIN_IMPORT_MODULE
                             "\".\"%.*s\" is %s; the host's is func [i32 i32] -> [] (text ptr, text len)",
                             i, NAME_ARGUMENTS(import->name), type_text);
+                fits = false;
+            }
+        } else if (host_import_of(plugin, import) < plugin->host_import_count) {
+            uint32_t host = (uint32_t)host_import_of(plugin, import);
+            const wh_plugin_import_t *given = &plugin->host_imports[host];
+            char params[17] = "", results[2] = "";
+            memset(params, 'i', given->param_count);
+            memset(results, 'i', given->result_count);
+            plugin->imports[i] = PLUGIN_IMPORT_HOST;
+            plugin->import_hosts[i] = host;
+            if (!type || !api_functype_is(type, params, results)) {
+                PLUGIN_FAIL(WH_ERROR_LINK, where,
+                            "import %u \"%.*s\".\"%.*s\" is %s; the host's takes %zu i32 and returns %zu i32", i,
+                            NAME_ARGUMENTS(import->module), NAME_ARGUMENTS(import->name), type_text, given->param_count,
+                            given->result_count);
                 fits = false;
             }
         } else {
@@ -265,6 +295,29 @@ static bool configure(wh_plugin_t *plugin, const wh_plugin_config_t *config, con
         PLUGIN_FAIL(WH_ERROR_INVALID_ARGUMENT, where, "%zu environment variables but the %s are NULL",
                     config->env_count, config->env_names ? "values" : "names");
         return false;
+    }
+    if (config->import_count && !config->imports) {
+        PLUGIN_FAIL(WH_ERROR_INVALID_ARGUMENT, where, "%zu imports but the list is NULL", config->import_count);
+        return false;
+    }
+    for (size_t i = 0; i < config->import_count; i++) {
+        const wh_plugin_import_t *given = &config->imports[i];
+        if (!given->module || !given->name || !given->callback || given->param_count > 16 || given->result_count > 1 ||
+            strcmp(given->module, WASI_MODULE_NAME) == 0 || strcmp(given->module, PLUGIN_IMPORT_MODULE) == 0) {
+            PLUGIN_FAIL(WH_ERROR_INVALID_ARGUMENT, where,
+                        "import %zu: a module, a name and a callback are needed, at most 16 parameters and 1 "
+                        "result, and the module must not be WASI's or " PLUGIN_IMPORT_MODULE,
+                        i);
+            return false;
+        }
+    }
+    if (config->import_count) {
+        if (!(plugin->host_imports = malloc(config->import_count * sizeof *plugin->host_imports))) {
+            PLUGIN_FAIL(WH_ERROR_RESOURCE, where, "%s", "out of memory");
+            return false;
+        }
+        memcpy(plugin->host_imports, config->imports, config->import_count * sizeof *plugin->host_imports);
+        plugin->host_import_count = config->import_count;
     }
     plugin->env_names = calloc(config->env_count + 1, sizeof *plugin->env_names);
     plugin->env_values = calloc(config->env_count + 1, sizeof *plugin->env_values);
@@ -392,6 +445,8 @@ void wh_plugin_delete(wh_plugin_t *plugin)
     free(plugin->env_names);
     free(plugin->env_values);
     free(plugin->imports);
+    free(plugin->import_hosts);
+    free(plugin->host_imports);
     eng_module_release(plugin->module);
     wasm_engine_delete(plugin->engine);
     free(plugin);
@@ -422,11 +477,14 @@ bool wh_plugin_has_export(const wh_plugin_t *plugin, const char *name)
 /* ---- calls ---- */
 
 /* One call, as the host functions see it. */
+typedef struct plugin_host_binding plugin_host_binding;
+
 typedef struct plugin_call {
     const wh_plugin_t *plugin;
-    eng_instance *instance; /* NULL until instantiated (a start function runs before) */
-    bool reported_error;    /* the trap came from wasmhost_plugin.error */
-    bool misused;           /* the trap is a host function's complaint about its arguments */
+    plugin_host_binding *bindings; /* per import, for the configuration's imports; freed with the store */
+    eng_instance *instance;        /* NULL until instantiated (a start function runs before) */
+    bool reported_error;           /* the trap came from wasmhost_plugin.error */
+    bool misused;                  /* the trap is a host function's complaint about its arguments */
 } plugin_call;
 
 /* The `length` bytes at `pointer` in the plugin's memory; NULL (and a trap in *trap) when they
@@ -481,6 +539,30 @@ static eng_trap *host_error(void *env, eng_slot *args_results)
     free(message);
     call->reported_error = true;
     return trap;
+}
+
+/* One of the configuration's imports, as linked into one call's store. */
+struct plugin_host_binding {
+    plugin_call *call;
+    const wh_plugin_import_t *import;
+};
+
+static eng_trap *host_import(void *env, eng_slot *args_results)
+{
+    plugin_host_binding *binding = env;
+    const plugin_call *call = binding->call;
+    const wh_plugin_import_t *import = binding->import;
+    const eng_memory *memory = call->instance ? call->instance->memories[call->plugin->memory_index] : NULL;
+    int32_t params[16] = {0}, results[1] = {0};
+    for (size_t i = 0; i < import->param_count; i++)
+        params[i] = args_results[i].i32;
+    const char *failure =
+        import->callback(import->user, memory ? memory->base : NULL, memory ? memory->size : 0, params, results);
+    if (failure)
+        return eng_trap_new(ENG_TRAP_HOST, failure);
+    if (import->result_count)
+        args_results[0].i32 = results[0];
+    return NULL;
 }
 
 /* What the plugin writes to WASI's stderr: one log line per line written. */
@@ -545,6 +627,14 @@ static bool link_imports(plugin_call *call, wasm_store_t *store, wasi_context *w
             imports[i].func =
                 eng_func_new_host(store->engine, &pointer_length_type,
                                   call->plugin->imports[i] == PLUGIN_IMPORT_LOG ? host_log : host_error, call);
+            if (!imports[i].func)
+                return false;
+            break;
+        case PLUGIN_IMPORT_HOST:
+            call->bindings[i] = (plugin_host_binding){call, &call->plugin->host_imports[call->plugin->import_hosts[i]]};
+            imports[i].kind = ENG_EXTERN_FUNC;
+            imports[i].func = eng_func_new_host(store->engine, &module->types[module->imports[i].type_index],
+                                                host_import, &call->bindings[i]);
             if (!imports[i].func)
                 return false;
             break;
@@ -621,6 +711,9 @@ static bool open_instance(plugin_call *call, wasm_store_t **store, wasi_context 
         failed = wh_last_error_message();
     else if (plugin->uses_wasi && !(*wasi = wasi_for(call, &failed)))
         ; /* failed says why */
+    else if (plugin->host_import_count && !call->bindings &&
+             !(call->bindings = calloc(plugin->module->import_count + 1, sizeof *call->bindings)))
+        failed = "out of memory";
     else if (!link_imports(call, *store, *wasi, imports))
         failed = "out of memory linking the imports";
     if (failed) {
@@ -697,6 +790,7 @@ wasm_trap_t *wh_plugin_call(const wh_plugin_t *plugin, const char *name, const w
         trap = api_trap_misuse(NULL, "wh_plugin_call: out of memory");
     wasm_store_delete(store);
     wasi_free(wasi); /* after the store, whose WASI functions use it */
+    free(call.bindings);
     if (imports != imports_on_stack)
         free(imports);
     return trap;
@@ -730,7 +824,9 @@ wh_plugin_session_t *wh_plugin_session_new(const wh_plugin_t *plugin)
 static void session_close(wh_plugin_session_t *session)
 {
     wasm_store_delete(session->store);
-    wasi_free(session->wasi); /* after the store, whose WASI functions use it */
+    wasi_free(session->wasi);     /* after the store, whose WASI functions use it */
+    free(session->call.bindings); /* after the store, whose functions use them */
+    session->call.bindings = NULL;
     session->store = NULL;
     session->wasi = NULL;
     session->open = false;

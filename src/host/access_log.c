@@ -175,6 +175,23 @@ void access_log_guest_output(access_log *log, const char *service, const char *r
     }
 }
 
+void access_log_guest_line(access_log *log, const char *level, const char *service, uint32_t version,
+                           const char *request_id, const char *message, size_t length)
+{
+    int fd = log->fd >= 0 ? log->fd : STDERR_FILENO;
+    line l;
+    start(&l, "guest");
+    put_field(&l, "level", level);
+    put_field(&l, "service", service);
+    char number[32];
+    int n = snprintf(number, sizeof number, ",\"version\":%u", version);
+    put(&l, number, (size_t)n);
+    put_field(&l, "request_id", request_id);
+    put(&l, ",\"message\":", 11);
+    put_string(&l, message, length);
+    finish(fd, &l);
+}
+
 void access_log_event(access_log *log, const char *level, const char *service, const char *request_id,
                       const char *format, ...)
 {

@@ -20,6 +20,10 @@ void access_log_request(access_log *log, const char *service, const char *method
  * (a partial last line too: a guest's output is not held back for a newline that may not come). */
 void access_log_guest_output(access_log *log, const char *service, const char *request_id, const uint8_t *data,
                              size_t size);
+/* {"time":...,"type":"guest","level":"info","service":...,"version":N,"request_id":...,"message":"..."}:
+ * a line a guest logged through wasmhost_capabilities.log. */
+void access_log_guest_line(access_log *log, const char *level, const char *service, uint32_t version,
+                           const char *request_id, const char *message, size_t length);
 /* {"time":...,"type":"LEVEL","service":...,"request_id":...,"message":"..."}; service and request
  * id may be NULL. Always also goes to standard error when the log is off or is a file. */
 void access_log_event(access_log *log, const char *level, const char *service, const char *request_id,

@@ -11,6 +11,7 @@
 
 #include "access_log.h"
 #include "admin.h"
+#include "grants.h"
 #include "guest.h"
 #include "host_clock.h"
 #include "manifest.h"
@@ -34,10 +35,11 @@ struct host {
     access_log *log;
     workers *workers;
     server *server;
-    registry *registry;         /* the services and plugins deployed now */
-    pipeline_set *pipelines;    /* the pipelines deployed now */
-    plugin_endpoints endpoints; /* POST /v1/plugins/NAME/call/EXPORT, /wasm/execute, ... */
-    admin *admin;               /* NULL without --state */
+    registry *registry;           /* the services and plugins deployed now */
+    pipeline_set *pipelines;      /* the pipelines deployed now */
+    plugin_endpoints endpoints;   /* POST /v1/plugins/NAME/call/EXPORT, /wasm/execute, ... */
+    admin *admin;                 /* NULL without --state */
+    capability_host capabilities; /* what services' grants share: the stores' file, the log */
     _Atomic bool ready;
 };
 
@@ -151,6 +153,7 @@ static void answer_failure(host *h, service *s, const http_request *request, con
     case GUEST_FUEL: what = "fuel exhausted", counter = &s->metrics->fuel_exhausted; break;
     case GUEST_TIMEOUT: status = 504, what = "deadline exceeded", counter = &s->metrics->timeouts; break;
     case GUEST_BAD_RESPONSE: status = 502, what = "malformed response", counter = &s->metrics->bad_responses; break;
+    case GUEST_NEEDS_WORKER: status = 503, what = "capability on an event loop"; break; /* never on a worker */
     }
     atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
     access_log_event(h->log, "error", s->name, request->request_id, "%s: %s", what, outcome->message);
@@ -265,11 +268,20 @@ static bool run_inline(host *h, service *s, const char *pattern, server_exchange
         guest.timeout_ns = INLINE_BUDGET_NS;
     guest.log_stderr = collect_stderr;
     guest.log_user = &output;
+    guest.on_loop = true;
     http_response response;
     guest_outcome outcome;
     atomic_fetch_add_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
     run_guest(&guest, s, pattern, request, &response, &outcome);
     atomic_fetch_sub_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
+    if (outcome.kind == GUEST_NEEDS_WORKER) {
+        /* Its guests call outbound HTTP or the stores, which block: from now on they run on the
+         * workers only (this run left nothing behind: it is run again from the start). */
+        atomic_store_explicit(&s->inline_banned_until_ns, UINT64_MAX, memory_order_relaxed);
+        http_response_free(&response);
+        free(output.data);
+        return false;
+    }
     if (outcome.kind == GUEST_TIMEOUT && budget_binds) {
         uint64_t now = host_now_ns();
         uint64_t previous = atomic_exchange_explicit(&s->inline_last_overrun_ns, now, memory_order_relaxed);
@@ -435,6 +447,7 @@ static void host_free(host *h)
 {
     registry_free(h->registry);
     pipeline_set_free(h->pipelines);
+    kv_database_free(h->capabilities.kv); /* after the services, whose grants use it */
     module_cache_free(h->cache);
     metrics_free(h->metrics);
     access_log_close(h->log);
@@ -524,8 +537,15 @@ host *host_start(const host_options *options, char *error, size_t error_size)
         goto failed;
     if (!(h->log = access_log_open(options->access_log ? options->access_log : "-", error, error_size)))
         goto failed;
-    if (!(h->metrics = metrics_new()) || !(h->cache = module_cache_new(m ? m->cache_size : 64)) ||
-        !(h->registry = registry_new()) || !(h->pipelines = pipeline_set_new())) {
+    /* The key-value stores live in the state folder, else next to the manifest. */
+    char kv_path[4096];
+    snprintf(kv_path, sizeof kv_path, "%s/%s", options->state_dir ? options->state_dir : m->folder,
+             options->state_dir ? "kv.sqlite" : "wasmhost-kv.sqlite");
+    h->capabilities.log = h->log;
+    h->defaults.capabilities = &h->capabilities;
+    if (!(h->capabilities.kv = kv_database_new(kv_path)) || !(h->metrics = metrics_new()) ||
+        !(h->cache = module_cache_new(m ? m->cache_size : 64)) || !(h->registry = registry_new()) ||
+        !(h->pipelines = pipeline_set_new())) {
         snprintf(error, error_size, "out of memory");
         goto failed;
     }

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,9 @@ static void reset_counters(service_metrics *s, uint32_t version)
     for (size_t i = 0; i < sizeof counters / sizeof *counters; i++)
         atomic_store_explicit(counters[i], 0, RELAXED);
     atomic_store_explicit(&s->in_flight, 0, RELAXED);
+    _Atomic uint64_t *capability = (_Atomic uint64_t *)&s->capabilities;
+    for (size_t i = 0; i < sizeof s->capabilities / sizeof *capability; i++)
+        atomic_store_explicit(&capability[i], 0, RELAXED);
     s->version = version;
 }
 
@@ -150,6 +154,41 @@ void metrics_record_request(metrics *m, service_metrics *service, int status, ui
         status = 599;
     atomic_fetch_add_explicit(&s->requests_by_status[status], 1, RELAXED);
     latency_record(&s->latency, duration_ns);
+}
+
+/* -code for a failure, 0 for any success (a length, a handle). */
+static size_t result_index(int result)
+{
+    return result >= 0 ? 0 : (size_t)-result < METRICS_RESULTS ? (size_t)-result : METRICS_RESULTS - 1;
+}
+
+void metrics_record_outbound(service_metrics *s, int result, uint64_t bytes_sent, uint64_t bytes_received)
+{
+    if (!s)
+        return;
+    atomic_fetch_add_explicit(&s->capabilities.outbound[result_index(result)], 1, RELAXED);
+    atomic_fetch_add_explicit(&s->capabilities.outbound_bytes[0], bytes_sent, RELAXED);
+    atomic_fetch_add_explicit(&s->capabilities.outbound_bytes[1], bytes_received, RELAXED);
+}
+
+void metrics_record_kv(service_metrics *s, kv_operation operation, int result, uint64_t bytes_read,
+                       uint64_t bytes_written)
+{
+    if (!s)
+        return;
+    atomic_fetch_add_explicit(&s->capabilities.kv[operation][result_index(result)], 1, RELAXED);
+    atomic_fetch_add_explicit(&s->capabilities.kv_bytes[0], bytes_read, RELAXED);
+    atomic_fetch_add_explicit(&s->capabilities.kv_bytes[1], bytes_written, RELAXED);
+}
+
+void metrics_record_guest_log(service_metrics *s, int level, bool refused)
+{
+    if (!s)
+        return;
+    if (refused)
+        atomic_fetch_add_explicit(&s->capabilities.log_refused, 1, RELAXED);
+    else if (level >= 0 && level < METRICS_LOG_LEVELS)
+        atomic_fetch_add_explicit(&s->capabilities.log_lines[level], 1, RELAXED);
 }
 
 void metrics_record_stage(metrics *m, const char *pipeline, size_t stage, const char *plugin, uint64_t duration_ns)
@@ -332,6 +371,67 @@ static void render_service_counter(text *t, metrics *m, const char *family, cons
     }
 }
 
+/* ---- the capability counters: one table of families ---- */
+
+#define METRICS_RESULT_LABEL_(name, value, label, meaning) label,
+static const char *const result_labels[METRICS_RESULTS] = {WH_RESULT_CODES(METRICS_RESULT_LABEL_)};
+#define METRICS_LEVEL_LABEL_(name, value, label) label,
+static const char *const level_labels[METRICS_LOG_LEVELS] = {WH_LOG_LEVELS(METRICS_LEVEL_LABEL_)};
+static const char *const outbound_directions[2] = {"sent", "received"};
+static const char *const kv_directions[2] = {"read", "written"};
+
+/* A family of counters over every service: `rows` outer values of `outer_label` (NULL: one row)
+ * times `count` values of `label`, at `offset` in service_metrics; zero series are left out when
+ * `sparse` (results that never happened). */
+typedef struct capability_family {
+    const char *family, *help;
+    const char *outer_label;
+    const char *const *outer_names;
+    size_t rows;
+    const char *label;
+    const char *const *names;
+    size_t count;
+    size_t offset;
+    bool sparse;
+} capability_family;
+
+static const capability_family capability_families[] = {
+    {"wasmhost_outbound_requests_total", "Outbound HTTP requests of guests, by result (docs/abi.md).", NULL, NULL, 1,
+     "result", result_labels, METRICS_RESULTS, offsetof(service_metrics, capabilities.outbound), true},
+    {"wasmhost_outbound_bytes_total", "Bytes of guests' outbound HTTP requests (sent) and answers (received).", NULL,
+     NULL, 1, "direction", outbound_directions, 2, offsetof(service_metrics, capabilities.outbound_bytes), false},
+    {"wasmhost_kv_operations_total", "Key-value store operations of guests, by operation and result.", "operation",
+     kv_operation_names, KV_OPERATION_COUNT, "result", result_labels, METRICS_RESULTS,
+     offsetof(service_metrics, capabilities.kv), true},
+    {"wasmhost_kv_bytes_total", "Bytes guests read from and wrote to key-value stores (values; keys listed).", NULL,
+     NULL, 1, "direction", kv_directions, 2, offsetof(service_metrics, capabilities.kv_bytes), false},
+    {"wasmhost_guest_log_lines_total", "Lines guests logged through wasmhost_capabilities.log, by level.", NULL, NULL,
+     1, "level", level_labels, METRICS_LOG_LEVELS, offsetof(service_metrics, capabilities.log_lines), false},
+    {"wasmhost_guest_log_refused_total", "Log lines refused: past 100 lines or 64 KiB in one request.", NULL, NULL, 1,
+     NULL, NULL, 1, offsetof(service_metrics, capabilities.log_refused), false},
+};
+
+static void render_capability_family(text *t, metrics *m, const capability_family *f)
+{
+    text_printf(t, "# HELP %s %s\n# TYPE %s counter\n", f->family, f->help, f->family);
+    for (service_metrics *s = m->services; s; s = s->next) {
+        _Atomic uint64_t *counters = (_Atomic uint64_t *)((char *)s + f->offset);
+        for (size_t row = 0; row < f->rows; row++)
+            for (size_t i = 0; i < f->count; i++) {
+                uint64_t value = load(&counters[row * f->count + i]);
+                if (!value && f->sparse)
+                    continue;
+                text_printf(t, "%s{", f->family);
+                text_service(t, s);
+                if (f->outer_label)
+                    text_printf(t, ",%s=\"%s\"", f->outer_label, f->outer_names[row]);
+                if (f->label)
+                    text_printf(t, ",%s=\"%s\"", f->label, f->names[i]);
+                text_printf(t, "} %llu\n", (unsigned long long)value);
+            }
+    }
+}
+
 /* One family of the admin API's changes, by service name. */
 static void render_change_counter(text *t, metrics *m, const char *family, const char *help, metrics_change change)
 {
@@ -384,6 +484,8 @@ char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
                            offsetof(service_metrics, bad_responses));
     render_service_counter(&t, m, "wasmhost_instances_created_total", "WebAssembly instances created.",
                            offsetof(service_metrics, instances_created));
+    for (size_t f = 0; f < sizeof capability_families / sizeof *capability_families; f++)
+        render_capability_family(&t, m, &capability_families[f]);
     text_printf(&t, "# HELP wasmhost_pipeline_stage_duration_seconds Time each stage of a pipeline run took, by "
                     "pipeline, stage (from 0) and plugin.\n"
                     "# TYPE wasmhost_pipeline_stage_duration_seconds histogram\n");

@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kv_store.h"         /* KV_OPERATION_COUNT */
+#include "wasmhost_results.h" /* WH_RESULT_CODES: the outcomes of guests' capability calls */
+
 /* Latency buckets (seconds) of wasmhost_request_duration_seconds. */
 #define METRICS_LATENCY_BUCKETS 14
 
@@ -22,6 +25,22 @@ typedef struct metrics_latency {
  * server deployed to every day does not grow without end. */
 #define METRICS_VERSIONS_KEPT 8
 
+/* The outcomes of the wasmhost_capabilities calls, indexed by -code (the codes run 0, -1, -2, ...). */
+#define METRICS_COUNT_ONE_(name, value, label, meaning) +1
+enum { METRICS_RESULTS = 0 WH_RESULT_CODES(METRICS_COUNT_ONE_) };
+#define METRICS_LOG_LEVELS 4
+
+/* What a service's guests did with what they may reach (docs/abi.md); only atomics, so that a
+ * new version zeroes them as an array. */
+typedef struct capability_counters {
+    _Atomic uint64_t outbound[METRICS_RESULTS]; /* outbound HTTP requests by result */
+    _Atomic uint64_t outbound_bytes[2];         /* sent, received */
+    _Atomic uint64_t kv[KV_OPERATION_COUNT][METRICS_RESULTS];
+    _Atomic uint64_t kv_bytes[2];                   /* read, written */
+    _Atomic uint64_t log_lines[METRICS_LOG_LEVELS]; /* logged, by level */
+    _Atomic uint64_t log_refused;                   /* past the per-request limit */
+} capability_counters;
+
 typedef struct service_metrics {
     char *name;
     uint32_t version;
@@ -32,6 +51,7 @@ typedef struct service_metrics {
     _Atomic uint64_t traps, timeouts, memory_exceeded, fuel_exhausted, bad_responses;
     _Atomic uint64_t instances_created;
     _Atomic uint64_t queued; /* requests waiting for the service's concurrency limit now */
+    capability_counters capabilities;
     struct service_metrics *next;
 } service_metrics;
 
@@ -49,6 +69,11 @@ void metrics_service_release(service_metrics *service);
 /* A request answered by `service` (NULL: answered by the host itself: 404, 4xx from the server,
  * built-in endpoints) with `status` after `duration_ns`. */
 void metrics_record_request(metrics *metrics, service_metrics *service, int status, uint64_t duration_ns);
+/* A guest's capability call: `result` a WH_RESULT_* code (or a non-negative success). */
+void metrics_record_outbound(service_metrics *service, int result, uint64_t bytes_sent, uint64_t bytes_received);
+void metrics_record_kv(service_metrics *service, kv_operation operation, int result, uint64_t bytes_read,
+                       uint64_t bytes_written);
+void metrics_record_guest_log(service_metrics *service, int level, bool refused);
 /* Host-wide gauges and counters. */
 void metrics_record_reload(metrics *metrics, bool succeeded);
 

@@ -1,6 +1,10 @@
 /* services.c: one version of a service (compiled module, limits, routes, health) and the routing table. */
 #include "services.h"
 
+#include "guest_capabilities.h"
+
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,27 +20,72 @@ static void plugin_log(void *user, const char *text, size_t length)
         s->guest.log_stderr(s->guest.log_user, s->name, plugin_request_id, (const uint8_t *)text, length);
 }
 
+/* The capabilities' state of the plugin call on this thread (its counts, open responses, log). */
+static _Thread_local capability_call *plugin_capabilities;
+
+/* A wasmhost_capabilities function for plugins: `user` is its index in the table. */
+static const char *plugin_capability(void *user, uint8_t *memory, size_t memory_size, const int32_t *params,
+                                     int32_t *results)
+{
+    capability_call *call = plugin_capabilities;
+    if (!call)
+        return "wasmhost_capabilities: called outside a plugin call of wasmhost serve";
+    if (!capability_function_run((int)(intptr_t)user, call, memory, memory_size, params, results))
+        return "wasmhost_capabilities: a function that blocks was called on an event loop";
+    return NULL;
+}
+
+/* Runs one call of the plugin `s` (through `session` when not NULL) with its grants. */
+static wasm_trap_t *plugin_call_with_capabilities(service *s, wh_plugin_session_t *session, const char *export_name,
+                                                  const wasm_byte_vec_t *input, wasm_byte_vec_t *output,
+                                                  const char *request_id)
+{
+    capability_call call;
+    capability_call_start(&call, s->grants, request_id, s->guest.timeout_ns, false);
+    capability_call *outer = plugin_capabilities; /* a call made from inside another one's callback */
+    plugin_capabilities = &call;
+    plugin_request_id = request_id;
+    wasm_trap_t *trap = session ? wh_plugin_session_call(session, export_name, input, output)
+                                : wh_plugin_call(s->plugin, export_name, input, output);
+    plugin_request_id = NULL;
+    plugin_capabilities = outer;
+    capability_call_finish(&call, true);
+    return trap;
+}
+
 wasm_trap_t *service_plugin_call(service *s, const char *export_name, const wasm_byte_vec_t *input,
                                  wasm_byte_vec_t *output, const char *request_id)
 {
-    plugin_request_id = request_id;
-    wasm_trap_t *trap = wh_plugin_call(s->plugin, export_name, input, output);
-    plugin_request_id = NULL;
-    return trap;
+    return plugin_call_with_capabilities(s, NULL, export_name, input, output, request_id);
 }
 
 wasm_trap_t *service_plugin_session_call(service *s, wh_plugin_session_t *session, const char *export_name,
                                          const wasm_byte_vec_t *input, wasm_byte_vec_t *output, const char *request_id)
 {
-    (void)s;
-    plugin_request_id = request_id;
-    wasm_trap_t *trap = wh_plugin_session_call(session, export_name, input, output);
-    plugin_request_id = NULL;
-    return trap;
+    return plugin_call_with_capabilities(s, session, export_name, input, output, request_id);
+}
+
+/* The wasmhost_capabilities functions as a plugin's configuration lists them, made once. */
+static wh_plugin_import_t plugin_imports[32];
+static size_t plugin_import_count;
+static pthread_once_t plugin_imports_once = PTHREAD_ONCE_INIT;
+
+static void make_plugin_imports(void)
+{
+    for (int i = 0; capability_function_name_or_null(i) && plugin_import_count < 32; i++)
+        plugin_imports[plugin_import_count++] = (wh_plugin_import_t){
+            .module = CAPABILITY_MODULE,
+            .name = capability_function_name(i),
+            .param_count = capability_function_params(i),
+            .result_count = 1,
+            .callback = plugin_capability,
+            .user = (void *)(intptr_t)i,
+        };
 }
 
 static void service_free(service *s)
 {
+    capability_grants_free(s->grants);
     if (s->metrics)
         metrics_service_release(s->metrics);
     if (s->plan)
@@ -135,6 +184,10 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
         service_free(s);
         return NULL;
     }
+    if (!(s->grants = capability_grants_new(entry, version, s->metrics, defaults->capabilities, error, error_size))) {
+        service_free(s);
+        return NULL;
+    }
 
     wasm_engine_t *engine = NULL;
     guest_abi abi = entry->abi == MANIFEST_ABI_HTTP ? GUEST_ABI_HTTP : GUEST_ABI_WAGI;
@@ -151,6 +204,9 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
             .log = plugin_log,
             .log_user = s,
         };
+        pthread_once(&plugin_imports_once, make_plugin_imports);
+        config.imports = plugin_imports;
+        config.import_count = plugin_import_count;
         if (!(s->plugin = wh_plugin_load(entry->module_path, &config))) {
             snprintf(error, error_size, "%s", wh_last_error_message());
             service_free(s);
@@ -184,6 +240,7 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
         .max_response_bytes = 16u << 20,
         .log_stderr = log->stderr_write,
         .log_user = log->user,
+        .grants = s->grants,
     };
     s->health.window_ns = entry->health.window_ns;
     s->health.min_requests = entry->health.min_requests;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "grants.h"
 #include "guest.h"
 #include "manifest.h"
 #include "metrics.h"
@@ -55,7 +56,8 @@ typedef struct service {
     size_t route_count;
     uint64_t max_body_bytes;
     uint32_t concurrency;
-    service_metrics *metrics; /* of this name and version */
+    service_metrics *metrics;  /* of this name and version */
+    capability_grants *grants; /* what its guests may reach */
     service_health health;
     /* Until when (CLOCK_MONOTONIC) its guests run on workers only, not on the loops (host.c). */
     _Atomic uint64_t inline_banned_until_ns;
@@ -67,9 +69,10 @@ typedef struct service {
 
 /* The host-wide settings that services inherit when their entry is silent. */
 typedef struct service_defaults {
-    uint64_t timeout_ns;     /* when neither the entry, defaults.timeout nor WASM_TIMEOUT set one */
-    uint64_t max_body_bytes; /* --max-body */
-    uint32_t concurrency;    /* requests one service runs at once */
+    uint64_t timeout_ns;                 /* when neither the entry, defaults.timeout nor WASM_TIMEOUT set one */
+    uint64_t max_body_bytes;             /* --max-body */
+    uint32_t concurrency;                /* requests one service runs at once */
+    const capability_host *capabilities; /* the key-value stores' file, the log for guests' lines */
 } service_defaults;
 
 /* Where a service's guests write their stderr. */

@@ -352,6 +352,51 @@ static void test_minimal(void)
     CHECK(chdir(previous) == 0);
 }
 
+/* What a guest may reach: allowed_outbound_hosts, key_value_stores, variables and their limits. */
+static void test_capabilities(void)
+{
+    char error[1024] = "";
+    manifest *m =
+        load("services:\n"
+             "  - name: a\n"
+             "    module: hello.wasm\n"
+             "    routes: [/]\n"
+             "    allowed_outbound_hosts: [\"https://api.example.com\", \"http://127.0.0.1:*\", \"*://*:8080\"]\n"
+             "    key_value_stores: [links, other]\n"
+             "    variables: {plain: 5, token: {env: TOKEN}, key: {file: secret.txt}}\n"
+             "    limits: {outbound_requests: 3, outbound_response: 2MiB}\n",
+             error, sizeof error);
+    CHECK(m != NULL, "%s", error);
+    if (m) {
+        const manifest_service *a = &m->services[0];
+        CHECK(a->outbound_host_count == 3 && strcmp(a->outbound_hosts[1], "http://127.0.0.1:*") == 0);
+        CHECK(a->kv_store_count == 2 && strcmp(a->kv_stores[0], "links") == 0);
+        CHECK(a->variable_count == 3);
+        CHECK(a->variable_count == 3 && a->variables[0].source == MANIFEST_VALUE_LITERAL &&
+              strcmp(a->variables[0].text, "5") == 0 && a->variables[1].source == MANIFEST_VALUE_ENV &&
+              strcmp(a->variables[1].text, "TOKEN") == 0 && a->variables[2].source == MANIFEST_VALUE_FILE &&
+              a->variables[2].text[0] == '/' && strstr(a->variables[2].text, "/secret.txt"));
+        CHECK(a->max_outbound_requests == 3 && a->max_outbound_response_bytes == 2u << 20);
+    }
+    manifest_free(m);
+    const char *head = "services:\n  - name: a\n    module: hello.wasm\n    routes: [/]\n";
+    char text[1024];
+#define WITH(line) (snprintf(text, sizeof text, "%s%s", head, line), text)
+    EXPECT_ERROR(WITH("    allowed_outbound_hosts: [api.example.com]\n"), 5, 30,
+                 "entry #1 'api.example.com' has no scheme");
+    EXPECT_ERROR(WITH("    allowed_outbound_hosts: [\"ftp://x\"]\n"), 5, 30, "scheme other than http, https or *");
+    EXPECT_ERROR(WITH("    allowed_outbound_hosts: [\"http://x:99999\"]\n"), 5, 30, "port that is not a number");
+    EXPECT_ERROR(WITH("    allowed_outbound_hosts: [\"http://x/path\"]\n"), 5, 30, "has a path");
+    EXPECT_ERROR(WITH("    allowed_outbound_hosts: [\"http://a b\"]\n"), 5, 30, "neither a name");
+    EXPECT_ERROR(WITH("    allowed_outbound_hosts: https://x\n"), 5, 29, "must be a list");
+    EXPECT_ERROR(WITH("    key_value_stores: [links, links]\n"), 5, 31, "'links' is listed twice");
+    EXPECT_ERROR(WITH("    key_value_stores: [\"a b\"]\n"), 5, 24, "key-value store #1 'a b'");
+    EXPECT_ERROR(WITH("    variables: {x: {envv: A}}\n"), 5, 20, "variable 'x' must be a single value, {env: NAME}");
+    EXPECT_ERROR(WITH("    variables: {x: 1, x: 2}\n"), 5, 23, "variable 'x' is set twice");
+    EXPECT_ERROR(WITH("    limits: {outbound_requests: 0}\n"), 5, 33, "from 1 to 10000");
+#undef WITH
+}
+
 static void test_errors(void)
 {
     /* YAML syntax */
@@ -615,6 +660,7 @@ int main(void)
     test_full();
     test_minimal();
     test_errors();
+    test_capabilities();
     test_hostile();
     test_other_failures();
 

@@ -13,6 +13,7 @@ static int outcome_status(guest_outcome_kind kind)
     case GUEST_OK: return 200;
     case GUEST_TIMEOUT: return 504;
     case GUEST_BAD_RESPONSE: return 502;
+    case GUEST_NEEDS_WORKER: return 503;
     default: return 500;
     }
 }

@@ -12,6 +12,7 @@
 typedef enum guest_abi { GUEST_ABI_WAGI, GUEST_ABI_HTTP } guest_abi;
 
 typedef struct guest_plan guest_plan; /* see guest_plan_new */
+struct capability_grants;             /* grants.h: what the guest may reach (wasmhost_capabilities) */
 
 /* What a service's requests share: compiled once, read by many workers at once (const). */
 typedef struct guest_service {
@@ -32,6 +33,10 @@ typedef struct guest_service {
     /* Where the guest's stderr goes (one call per write), e.g. the log with the service name. */
     void (*log_stderr)(void *user, const char *service, const char *request_id, const uint8_t *data, size_t size);
     void *log_user;
+    /* What its guests may reach through wasmhost_capabilities (NULL: nothing). */
+    const struct capability_grants *grants;
+    /* The request runs on an event loop: a capability that blocks stops it (GUEST_NEEDS_WORKER). */
+    bool on_loop;
     /* Optional, for speed: from guest_plan_new for this module and ABI. NULL: guest_handle works
      * out on every request what the plan holds (which host function each import is). */
     const guest_plan *plan;
@@ -45,6 +50,7 @@ typedef enum guest_outcome_kind {
     GUEST_FUEL,         /* 500: fuel exhausted */
     GUEST_BAD_RESPONSE, /* 502: what the guest wrote is not a valid response */
     GUEST_INSTANTIATE,  /* 500: the instance could not be made (link error, memory cap, ...) */
+    GUEST_NEEDS_WORKER, /* on_loop only: the guest called a capability that blocks; run it again on a worker */
 } guest_outcome_kind;
 
 typedef struct guest_outcome {

@@ -1,4 +1,5 @@
 /* guest_http.c: the native `http` ABI: wasmhost_http's host functions, resolving imports to them, running "handle". */
+#include "guest_capabilities.h"
 #include "guest_internal.h"
 
 #include <pthread.h>
@@ -20,8 +21,9 @@ typedef struct http_call {
     size_t header_bytes; /* names and values added so far */
     size_t logged;       /* bytes passed to the log through `log` */
     guest_log log;
-    bool malformed;    /* the response is not valid: answer 502 */
-    char problem[256]; /* the first reason why */
+    capability_call capabilities; /* the wasmhost_capabilities functions' state */
+    bool malformed;               /* the response is not valid: answer 502 */
+    char problem[256];            /* the first reason why */
 } http_call;
 
 /* ---- guest memory ---- */
@@ -296,6 +298,47 @@ static wasm_trap_t *import_log(void *env, const wasm_val_vec_t *args, wasm_val_v
     return NULL;
 }
 
+/* ---- wasmhost_capabilities (guest_capabilities.c), shared with plugins ---- */
+
+/* One import of a wasmhost_capabilities function: which, for which request. */
+typedef struct capability_binding {
+    http_call *call;
+    int function;
+} capability_binding;
+
+static wasm_trap_t *import_capability(void *env, const wasm_val_vec_t *args, wasm_val_vec_t *results)
+{
+    capability_binding *binding = env;
+    http_call *call = binding->call;
+    if (!call->memory)
+        return call_trap(call, CAPABILITY_MODULE ".%s: called before the instance exists (from a start function?)",
+                         capability_function_name(binding->function));
+    int32_t values[8] = {0};
+    for (size_t i = 0; i < args->size && i < 8; i++)
+        values[i] = args->data[i].of.i32;
+    if (!capability_function_run(binding->function, &call->capabilities, (uint8_t *)wasm_memory_data(call->memory),
+                                 wasm_memory_data_size(call->memory), values, &results->data[0].of.i32))
+        return call_trap(call, CAPABILITY_MODULE ".%s blocks: the request moves to a worker thread",
+                         capability_function_name(binding->function));
+    return NULL;
+}
+
+/* The type of each capability function: all i32, one result, made once (not tied to a store). */
+static wasm_functype_t *capability_types[9]; /* by parameter count */
+static pthread_once_t capability_types_once = PTHREAD_ONCE_INIT;
+
+static void valtypes_i32(wasm_valtype_vec_t *out, size_t count);
+
+static void make_capability_types(void)
+{
+    for (size_t i = 0; i < sizeof capability_types / sizeof *capability_types; i++) {
+        wasm_valtype_vec_t params, results;
+        valtypes_i32(&params, i);
+        valtypes_i32(&results, 1);
+        capability_types[i] = wasm_functype_new(&params, &results);
+    }
+}
+
 /* ---- the import table ---- */
 
 /* The function types the imports use, as parameter and result kinds ("ii" -> "i"). */
@@ -376,6 +419,18 @@ static bool signature_matches(http_signature signature, const wasm_functype_t *t
     return true;
 }
 
+/* All i32: `params` parameters and one result. */
+static bool capability_signature_matches(size_t params, const wasm_functype_t *type)
+{
+    const wasm_valtype_vec_t *have = wasm_functype_params(type), *results = wasm_functype_results(type);
+    if (have->size != params || results->size != 1 || wasm_valtype_kind(results->data[0]) != WASM_I32)
+        return false;
+    for (size_t i = 0; i < have->size; i++)
+        if (wasm_valtype_kind(have->data[i]) != WASM_I32)
+            return false;
+    return true;
+}
+
 /* "func [i32 i32] -> [i32]" */
 static bool name_is(const wasm_name_t *name, const char *text)
 {
@@ -442,10 +497,31 @@ bool guest_http_plan(const wasm_module_t *module, guest_plan *plan, char *error,
             plan->uses_wasi = true;
             continue;
         }
+        if (name_is(module_name, CAPABILITY_MODULE)) {
+            int function = capability_function_find(name->data, name->size);
+            if (function < 0) {
+                snprintf(error, error_size,
+                         "import \"" CAPABILITY_MODULE "\".\"%.*s\": " CAPABILITY_MODULE
+                         " has no function of that name (see docs/abi.md)",
+                         name_length_for_message(name), name->data);
+                fits = false;
+            } else if (!func || !capability_signature_matches(capability_function_params(function), func)) {
+                char expected[64];
+                pthread_once(&capability_types_once, make_capability_types);
+                wh_functype_format(capability_types[capability_function_params(function)], expected, sizeof expected);
+                snprintf(error, error_size, "import \"" CAPABILITY_MODULE "\".\"%s\": must be a %s",
+                         capability_function_name(function), expected);
+                fits = false;
+            } else {
+                plan->imports[i] = GUEST_IMPORT_CAPABILITY + function;
+                plan->capability_imports++;
+            }
+            continue;
+        }
         if (!name_is(module_name, "wasmhost_http")) {
             snprintf(error, error_size,
                      "import \"%.*s\".\"%.*s\": an http-ABI module may import only from "
-                     "\"wasmhost_http\" and \"wasi_snapshot_preview1\"",
+                     "\"wasmhost_http\", \"" CAPABILITY_MODULE "\" and \"wasi_snapshot_preview1\"",
                      name_length_for_message(module_name), module_name->data, name_length_for_message(name),
                      name->data);
             fits = false;
@@ -491,9 +567,11 @@ void guest_http_handle(const guest_service *service, const guest_plan *plan, con
                        const http_request *request, http_response *response, guest_outcome *outcome)
 {
     pthread_once(&signature_types_once, make_signature_types);
+    pthread_once(&capability_types_once, make_capability_types);
     wasm_store_t *store = guest_store_new(service, outcome);
     if (!store)
         return;
+    capability_binding *bindings = NULL;
     http_call call = {
         .service = service,
         .request = request,
@@ -503,6 +581,9 @@ void guest_http_handle(const guest_service *service, const guest_plan *plan, con
         .max_response_bytes = guest_max_response_bytes(service),
         .log = {service, request->request_id},
     };
+    /* The deadline of the capabilities' calls is the store's, set just before. */
+    capability_call_start(&call.capabilities, service->grants, request->request_id, service->timeout_ns,
+                          service->on_loop);
     wh_wasi_t *wasi = NULL;
     wasm_extern_vec_t imports = WASM_EMPTY_VEC;
     wasm_instance_t *instance = NULL;
@@ -529,9 +610,27 @@ void guest_http_handle(const guest_service *service, const guest_plan *plan, con
         guest_outcome_set(outcome, GUEST_INSTANTIATE, "out of memory linking the module");
         goto done;
     }
-    for (size_t i = 0; i < plan->import_count; i++) {
+    if (plan->capability_imports && !(bindings = calloc(plan->capability_imports, sizeof *bindings))) {
+        guest_outcome_set(outcome, GUEST_INSTANTIATE, "out of memory linking the module");
+        goto done;
+    }
+    for (size_t i = 0, bound = 0; i < plan->import_count; i++) {
         if (plan->imports[i] == GUEST_IMPORT_WASI)
             continue;
+        if (plan->imports[i] >= GUEST_IMPORT_CAPABILITY) {
+            capability_binding *binding = &bindings[bound++];
+            *binding = (capability_binding){&call, plan->imports[i] - GUEST_IMPORT_CAPABILITY};
+            wasm_func_t *func =
+                wasm_func_new_with_env(store, capability_types[capability_function_params(binding->function)],
+                                       import_capability, binding, NULL);
+            if (!func) {
+                guest_outcome_set(outcome, GUEST_INSTANTIATE, "cannot make " CAPABILITY_MODULE ".%s: %s",
+                                  capability_function_name(binding->function), wh_last_error_message());
+                goto done;
+            }
+            imports.data[i] = wasm_func_as_extern(func);
+            continue;
+        }
         const struct http_import *import = &http_imports[plan->imports[i]];
         wasm_func_t *func =
             wasm_func_new_with_env(store, signature_types[import->signature], import->callback, &call, NULL);
@@ -561,7 +660,9 @@ void guest_http_handle(const guest_service *service, const guest_plan *plan, con
         trap = call_export(instance, "handle");
 
     int exit_code = 0;
-    if (trap && wh_trap_exit_code(trap, &exit_code)) {
+    if (trap && call.capabilities.needs_worker) {
+        guest_outcome_set(outcome, GUEST_NEEDS_WORKER, "a capability that blocks was called on an event loop");
+    } else if (trap && wh_trap_exit_code(trap, &exit_code)) {
         if (exit_code != 0)
             guest_outcome_set(outcome, GUEST_TRAP, "the guest called proc_exit(%d) while handling the request",
                               exit_code);
@@ -572,6 +673,10 @@ void guest_http_handle(const guest_service *service, const guest_plan *plan, con
         guest_outcome_set(outcome, GUEST_BAD_RESPONSE, "%s", call.problem);
 
 done:
+    /* A run on a loop that stops (its budget, or a capability that blocks) runs again: its lines
+     * would be logged twice. */
+    capability_call_finish(&call.capabilities, !(service->on_loop && (outcome->kind == GUEST_TIMEOUT ||
+                                                                      outcome->kind == GUEST_NEEDS_WORKER)));
     if (service->fuel)
         wh_store_fuel_consumed(store, &outcome->fuel_consumed);
     wasm_trap_delete(trap);
@@ -580,4 +685,5 @@ done:
     wasm_extern_vec_delete(&imports);
     wh_wasi_delete(wasi);
     wasm_store_delete(store);
+    free(bindings); /* after the store, whose functions point at them */
 }

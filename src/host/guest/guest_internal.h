@@ -16,15 +16,18 @@
 #define GUEST_MAX_RESPONSE_HEADER_BYTES (64u << 10)
 
 /* What an import of an http-ABI module is bound to: one of the wasmhost_http functions
- * (guest_http.c's table, by index), or WASI. */
+ * (guest_http.c's table, by index), one of wasmhost_capabilities' (GUEST_IMPORT_CAPABILITY + its
+ * index), or WASI. */
+#define GUEST_IMPORT_CAPABILITY 1000
 #define GUEST_IMPORT_WASI (-1)
 
 struct guest_plan {
     guest_abi abi;
     size_t import_count;
-    int *imports;        /* http: per import, a wasmhost_http function index or GUEST_IMPORT_WASI */
-    bool uses_wasi;      /* http: some import is WASI, so each instance gets a WASI context */
-    bool has_initialize; /* http: exports "_initialize" (a WASI reactor), called before "handle" */
+    int *imports;              /* http: per import, a wasmhost_http function index or GUEST_IMPORT_WASI */
+    bool uses_wasi;            /* http: some import is WASI, so each instance gets a WASI context */
+    size_t capability_imports; /* http: imports of wasmhost_capabilities (guest_capabilities.h) */
+    bool has_initialize;       /* http: exports "_initialize" (a WASI reactor), called before "handle" */
 };
 
 /* ---- plans and checks (guest_http.c, guest_wagi.c) ---- */

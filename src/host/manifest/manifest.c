@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "allow_list.h"
 #include "manifest.h"
 #include "manifest_yaml.h"
 
@@ -823,6 +824,113 @@ static bool read_dirs(loader *l, const manifest_node *node, const key_spec *key,
     return ok;
 }
 
+/* ---- the readers of what a guest may reach (docs/abi.md, "wasmhost_capabilities") ---- */
+
+static bool read_outbound_item(loader *l, const manifest_node *item, size_t index, const place *at, void *target)
+{
+    manifest_service *service = target;
+    allow_rule rule;
+    const char *problem = allow_rule_parse(item->text, &rule);
+    free(rule.host);
+    if (problem)
+        return fail_at(l, item, "%s: allowed_outbound_hosts entry #%zu '%.100s' %s", at->owner, index + 1, item->text,
+                       problem);
+    return (service->outbound_hosts[service->outbound_host_count++] = strdup(item->text)) != NULL || out_of_memory(l);
+}
+
+/* allowed_outbound_hosts: [https://api.example.com, "http://127.0.0.1:*", ...] */
+static bool read_outbound_hosts(loader *l, const manifest_node *node, const key_spec *key, const place *at,
+                                void *target)
+{
+    manifest_service *service = target;
+    if (!(service->outbound_hosts = calloc(node->count + 1, sizeof *service->outbound_hosts)))
+        return out_of_memory(l);
+    return read_scalars(l, node, key, at, "entry", read_outbound_item, service);
+}
+
+static bool read_store_item(loader *l, const manifest_node *item, size_t index, const place *at, void *target)
+{
+    manifest_service *service = target;
+    if (!valid_service_name(item->text))
+        return fail_at(l, item,
+                       "%s: key-value store #%zu '%.64s' must be a non-empty word of letters, digits, '-', "
+                       "'_' and '.'",
+                       at->owner, index + 1, item->text);
+    for (size_t i = 0; i < service->kv_store_count; i++)
+        if (strcmp(service->kv_stores[i], item->text) == 0)
+            return fail_at(l, item, "%s: key-value store '%s' is listed twice", at->owner, item->text);
+    return (service->kv_stores[service->kv_store_count++] = strdup(item->text)) != NULL || out_of_memory(l);
+}
+
+/* key_value_stores: [links, sessions]: stores shared by every entry that names them. */
+static bool read_kv_stores(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    manifest_service *service = target;
+    if (!(service->kv_stores = calloc(node->count + 1, sizeof *service->kv_stores)))
+        return out_of_memory(l);
+    return read_scalars(l, node, key, at, "store", read_store_item, service);
+}
+
+/* One variable's value: a single value, {env: NAME} or {file: PATH}. */
+static bool read_setting_value(loader *l, const manifest_node *value, const place *at, manifest_setting *setting)
+{
+    if (value->kind == MANIFEST_SCALAR) {
+        setting->source = MANIFEST_VALUE_LITERAL;
+        return (setting->text = strdup(value->text)) != NULL || out_of_memory(l);
+    }
+    const manifest_node *source = value->kind == MANIFEST_MAPPING && value->count == 2 ? value->items[0] : NULL;
+    const manifest_node *text = source ? value->items[1] : NULL;
+    bool env = source && strcmp(source->text, "env") == 0, file = source && strcmp(source->text, "file") == 0;
+    if (!(env || file) || text->kind != MANIFEST_SCALAR || !*text->text)
+        return fail_at(l, value,
+                       "%s: variable '%s' must be a single value, {env: NAME} (the host's environment variable) or "
+                       "{file: PATH} (a file's contents, for secrets)",
+                       at->owner, setting->name);
+    if (!count_value(l, text))
+        return false;
+    setting->source = env ? MANIFEST_VALUE_ENV : MANIFEST_VALUE_FILE;
+    if (env)
+        return (setting->text = strdup(text->text)) != NULL || out_of_memory(l);
+    if (l->api && text->text[0] != '/')
+        return fail_at(l, text, "%s: the file of variable '%s' must be an absolute path", at->owner, setting->name);
+    file_kind kind;
+    int error_number;
+    return (setting->text = resolve(l, text->text, &kind, &error_number)) != NULL || out_of_memory(l);
+}
+
+/* variables: {name: value, token: {env: API_TOKEN}, key: {file: secrets/key}}. */
+static bool read_variables(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)key;
+    manifest_service *service = target;
+    if (!(service->variables = calloc(node->count / 2 + 1, sizeof *service->variables)))
+        return out_of_memory(l);
+    manifest_names names = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i + 1 < node->count; i += 2) {
+        const manifest_node *name = node->items[i], *value = node->items[i + 1];
+        manifest_name *earlier = NULL;
+        if (!count_value(l, value))
+            ok = false;
+        else if (!valid_service_name(name->text))
+            ok = fail_at(l, name,
+                         "%s: variable name '%.64s' must be a non-empty word of letters, digits, '-', '_' "
+                         "and '.'",
+                         at->owner, name->text);
+        else if (!manifest_names_add(&names, name->text, name, 0, &earlier))
+            ok = out_of_memory(l);
+        else if (earlier)
+            ok = fail_at(l, name, "%s: variable '%s' is set twice", at->owner, name->text);
+        if (!ok)
+            break;
+        manifest_setting *setting = &service->variables[service->variable_count++]; /* counted first: freed */
+        ok =
+            (setting->name = strdup(name->text)) != NULL ? read_setting_value(l, value, at, setting) : out_of_memory(l);
+    }
+    manifest_names_free(&names);
+    return ok;
+}
+
 /* ---- the readers of a pipeline ---- */
 
 /* Why `stage` is not "plugin" or "plugin:export", or NULL. */
@@ -926,7 +1034,12 @@ static const char *const abi_names[] = {[MANIFEST_ABI_WAGI] = "wagi", [MANIFEST_
     {"max_body", MANIFEST_SCALAR, .read = read_size, AT(manifest_service, max_body_bytes),            \
      .max = UINT64_MAX},                                                                              \
     {"fuel", MANIFEST_SCALAR, .read = read_count, AT(manifest_service, fuel), .max = UINT64_MAX,      \
-     .help = "a whole number of instructions (0: no fuel metering)"}
+     .help = "a whole number of instructions (0: no fuel metering)"},                                 \
+    {"outbound_requests", MANIFEST_SCALAR, .read = read_count,                                        \
+     AT(manifest_service, max_outbound_requests), .min = 1, .max = 10000,                             \
+     .help = "a whole number of outbound requests per request, from 1 to 10000"},                     \
+    {"outbound_response", MANIFEST_SCALAR, .read = read_size,                                         \
+     AT(manifest_service, max_outbound_response_bytes), .max = 1ull << 30, .help = "1GiB"}
 
 #define CONCURRENCY_KEY                                                                               \
     {"concurrency", MANIFEST_SCALAR, .read = read_count, AT(manifest_service, concurrency), .min = 1,  \
@@ -946,7 +1059,11 @@ static const key_spec defaults_keys[] = {LIMIT_KEYS(read_duration), CONCURRENCY_
     {"env", MANIFEST_MAPPING, .what = "a mapping of NAME: value", .read = read_env},                  \
     {"limits", MANIFEST_MAPPING, .read = read_mapping, .offset = 0 /* into the service */,            \
      .keys = limits_keys},                                                                            \
-    CONCURRENCY_KEY
+    CONCURRENCY_KEY,                                                                                  \
+    {"allowed_outbound_hosts", MANIFEST_LIST, .read = read_outbound_hosts},                           \
+    {"key_value_stores", MANIFEST_LIST, .read = read_kv_stores},                                      \
+    {"variables", MANIFEST_MAPPING, .what = "a mapping of name: value, {env: NAME} or {file: PATH}",  \
+     .read = read_variables}
 
 /* Read-only directories: services only (a plugin gets bytes, not files). */
 #define DIRS_KEY {"dirs", MANIFEST_MAPPING, .what = "a mapping of guest path: host path", .read = read_dirs}
@@ -1154,6 +1271,17 @@ static void service_clear(manifest_service *service)
         free(service->dirs[d].guest_path);
     }
     free(service->dirs);
+    for (size_t i = 0; i < service->outbound_host_count; i++)
+        free(service->outbound_hosts[i]);
+    free(service->outbound_hosts);
+    for (size_t i = 0; i < service->kv_store_count; i++)
+        free(service->kv_stores[i]);
+    free(service->kv_stores);
+    for (size_t i = 0; i < service->variable_count; i++) {
+        free(service->variables[i].name);
+        free(service->variables[i].text);
+    }
+    free(service->variables);
 }
 
 static void pipeline_clear(manifest_pipeline *pipeline)

@@ -26,6 +26,19 @@ typedef struct manifest_variable {
     char *name, *value;
 } manifest_variable;
 
+/* Where a value of `variables` comes from. */
+typedef enum manifest_value_source {
+    MANIFEST_VALUE_LITERAL, /* name: value */
+    MANIFEST_VALUE_ENV,     /* name: {env: NAME}: the host's environment variable, read at load */
+    MANIFEST_VALUE_FILE,    /* name: {file: PATH}: the file's contents (a secret), read at load */
+} manifest_value_source;
+
+typedef struct manifest_setting {
+    char *name;
+    manifest_value_source source;
+    char *text; /* the value, the environment variable's name, or the file's absolute path */
+} manifest_setting;
+
 typedef struct manifest_dir {
     char *host_path;  /* absolute (resolved against the manifest's folder) */
     char *guest_path; /* where the guest sees it ("/data") */
@@ -51,13 +64,22 @@ typedef struct manifest_service {
     size_t env_count;
     manifest_dir *dirs; /* read-only */
     size_t dir_count;
+    /* What the guest may reach (docs/abi.md, "wasmhost_capabilities"); nothing when empty. */
+    char **outbound_hosts; /* allowed_outbound_hosts, as written (each checked by allow_rule_parse) */
+    size_t outbound_host_count;
+    char **kv_stores; /* key_value_stores: store names */
+    size_t kv_store_count;
+    manifest_setting *variables;
+    size_t variable_count;
     /* Limits; 0 = the host's default. */
     uint64_t max_memory_bytes;
     uint64_t timeout_ns;
     uint64_t fuel; /* 0: no fuel metering */
     uint64_t max_body_bytes;
-    uint32_t concurrency;   /* requests run at once; more wait their turn */
-    manifest_health health; /* admin API only */
+    uint32_t max_outbound_requests;       /* limits.outbound_requests */
+    uint64_t max_outbound_response_bytes; /* limits.outbound_response */
+    uint32_t concurrency;                 /* requests run at once; more wait their turn */
+    manifest_health health;               /* admin API only */
     /* Where the entry starts in the file, for later messages (e.g. an invalid module). */
     int line, column;
     /* The entry's own limits.timeout set timeout_ns (so WASM_TIMEOUT does not replace it). */
