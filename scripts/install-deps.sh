@@ -18,8 +18,13 @@ $sudo apt-get update
 # modules, constant-time token checks); `wasmhost deploy`, `services`, `rollback`, `rm` (its client) and the
 # admin tests: libcurl4-openssl-dev (HTTP, and HTTPS when the admin API is behind a TLS proxy).
 # wrk loads the server in the HTTP benchmarks (bench/http.sh, bench/admin_swap.sh); no test needs it.
+# Shipping (docs/deploy.md, tests/deploy): zlib1g-dev (libz.a: the static build, -DWASMHOST_STATIC=ON, links
+# SQLite's and OpenSSL's archives, which need it); podman and runc build and run the container image in
+# deploy_container (offline: runtime stage FROM scratch); ca-certificates go into the image; iproute2 gives
+# that test a network namespace of its own; systemd provides systemd-analyze (deploy_systemd_unit).
 $sudo apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config clang clang-format lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
   valgrind libfuzzer-14-dev binaryen nodejs \
   libuv1-dev node-llhttp libyaml-dev libxxhash-dev curl prometheus libcurl4-openssl-dev \
-  libsqlite3-dev libssl-dev wrk
+  libsqlite3-dev libssl-dev wrk \
+  zlib1g-dev podman runc ca-certificates iproute2 systemd
