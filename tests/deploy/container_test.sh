@@ -55,13 +55,16 @@ runtime = "runc"
 events_logger = "file"
 EOF
 export CONTAINERS_CONF=$work/containers.conf
+# podman refuses a run root longer than 50 characters, which a build folder's path may well be.
+runroot=$(mktemp -d /tmp/wasmhost-podman.XXXXXX)
 podman_() {
-  podman --root "$work/storage" --runroot "$work/run" --storage-driver vfs --cgroup-manager cgroupfs \
+  podman --root "$work/storage" --runroot "$runroot" --storage-driver vfs --cgroup-manager cgroupfs \
     --runtime runc --events-backend file "$@"
 }
 cleanup() {
   podman_ rm --all --force --time 0 > /dev/null 2>&1 || true
   podman_ rmi --all --force > /dev/null 2>&1 || true
+  rm -rf "$runroot"
   if [ "$failures" -eq 0 ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT

@@ -13,7 +13,7 @@
  * The server is given config/wasmhost.yaml and must see the swap with --watch-manifest. */
 
 static const char *wasmhost;
-static char config[4200], notify_path[4200];
+static char config[4200], notify_folder[64], notify_path[128];
 static int notify_fd = -1;
 static int generation;
 
@@ -54,10 +54,12 @@ static void swap_config(const char *text)
 
 /* ---- systemd's side of the notify protocol: one datagram per message ---- */
 
-static void notify_open(const char *work)
+/* In a folder of /tmp: a socket's path has at most 107 bytes, which a build folder's may pass. */
+static void notify_open(void)
 {
-    snprintf(notify_path, sizeof notify_path, "%s/notify.sock", work);
-    unlink(notify_path);
+    snprintf(notify_folder, sizeof notify_folder, "/tmp/wasmhost-notify.XXXXXX");
+    CHECK(mkdtemp(notify_folder) != NULL, "mkdtemp %s", notify_folder);
+    snprintf(notify_path, sizeof notify_path, "%s/notify.sock", notify_folder);
     notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     struct sockaddr_un address = {.sun_family = AF_UNIX};
     CHECK(strlen(notify_path) < sizeof address.sun_path, "socket path too long: %s", notify_path);
@@ -66,6 +68,14 @@ static void notify_open(const char *work)
     struct timeval timeout = {0, 100 * 1000};
     setsockopt(notify_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     setenv("NOTIFY_SOCKET", notify_path, 1);
+}
+
+static void notify_close(void)
+{
+    if (notify_fd >= 0)
+        close(notify_fd);
+    unlink(notify_path);
+    rmdir(notify_folder);
 }
 
 /* The next message that holds `needle`, within `ms`; the messages before it are printed and
@@ -157,9 +167,11 @@ int main(int argc, char **argv)
     snprintf(manifest, sizeof manifest, "%s/wasmhost.yaml", config);
     CHECK(symlink("..data/wasmhost.yaml", manifest) == 0, "symlink %s", manifest);
     swap_config(manifest_a);
-    notify_open(work);
-    if (!manifest_a || !manifest_b || failures)
+    notify_open();
+    if (!manifest_a || !manifest_b || failures) {
+        notify_close();
         return checks_done("reload_test");
+    }
 
     served s;
     const char *args[] = {"--watch-manifest", "200ms", manifest, NULL};
@@ -167,6 +179,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "the server did not start:\n%s\n", s.log ? s.log : "");
         served_stop(&s, true);
         served_free(&s);
+        notify_close();
         return 1;
     }
     int port = s.public_port;
@@ -213,8 +226,7 @@ int main(int argc, char **argv)
     if (failures)
         fprintf(stderr, "---- server log ----\n%s\n", s.log ? s.log : "");
     served_free(&s);
-    close(notify_fd);
-    unlink(notify_path);
+    notify_close();
     free(manifest_a);
     free(manifest_b);
     return checks_done("reload_test");
