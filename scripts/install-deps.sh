@@ -20,8 +20,13 @@ $sudo apt-get update
 # serve itself links libcurl too, for guests' outbound HTTP (allowed_outbound_hosts, docs/abi.md).
 # wrk loads the server in the HTTP benchmarks (bench/http.sh, bench/admin_swap.sh); no test needs it.
 # The compiling tier (libwasmhost_llvm.so, src/engine/llvm): llvm-19-dev (LLVM's C API and libLLVM-19).
+# Shipping (docs/deploy.md, tests/deploy): zlib1g-dev (libz.a: the static build, -DWASMHOST_STATIC=ON, links
+# SQLite's and OpenSSL's archives, which need it); podman and runc build and run the container image in
+# deploy_container (offline: runtime stage FROM scratch); ca-certificates go into the image; iproute2 gives
+# that test a network namespace of its own; systemd provides systemd-analyze (deploy_systemd_unit).
 $sudo apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config clang clang-format lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
   valgrind libfuzzer-14-dev binaryen nodejs \
   libuv1-dev node-llhttp libyaml-dev libxxhash-dev curl prometheus libcurl4-openssl-dev \
-  libsqlite3-dev libssl-dev wrk llvm-19-dev
+  libsqlite3-dev libssl-dev wrk llvm-19-dev \
+  zlib1g-dev podman runc ca-certificates iproute2 systemd

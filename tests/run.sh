@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tests/run.sh: builds wasmhost three times (Release in build/, ASan+UBSan in build-sanitize/, both with the
-# compiling tier; Release without it in build-nollvm/) and runs every test in each, then runs every libFuzzer
+# tests/run.sh: builds wasmhost and runs every test in each build: Release (build/) and ASan+UBSan
+# (build-sanitize/), both with the compiling tier; Release without it (build-nollvm/); the static build
+# (build-static/) with the deploy tests on it (the container image among them); then runs every libFuzzer
 # target for FUZZ_SECONDS (60) each (build-fuzz/).
 set -euo pipefail
 
@@ -24,10 +25,15 @@ cmake -S "$root" -B "$root/build-nollvm" -DCMAKE_BUILD_TYPE=Release -DWASMHOST_L
 cmake --build "$root/build-nollvm" -j"$jobs"
 ctest --test-dir "$root/build-nollvm" --output-on-failure -j"$jobs"
 
+echo "== static build (build-static/: -DWASMHOST_STATIC=ON): the binary, the container image, the deploy tests on it"
+cmake -S "$root" -B "$root/build-static" -DCMAKE_BUILD_TYPE=Release -DWASMHOST_STATIC=ON
+cmake --build "$root/build-static" -j"$jobs" --target deploy_tests
+ctest --test-dir "$root/build-static" -L deploy --output-on-failure -j"$jobs"
+
 echo "== libFuzzer targets, ${FUZZ_SECONDS:-60} s each (build-fuzz/: clang, ASan + UBSan)"
 cmake -S "$root" -B "$root/build-fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWASMHOST_FUZZ=ON \
   -DWASMHOST_FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 cmake --build "$root/build-fuzz" -j"$jobs" --target fuzz_all
 ctest --test-dir "$root/build-fuzz" -L fuzz --output-on-failure -j"$jobs"
 
-echo "== all tests passed in the three builds, and no fuzz target found anything"
+echo "== all tests passed in the Release, sanitizer, interpreter-only and static builds, and no fuzz target found anything"

@@ -27,6 +27,7 @@ int cli_run(int argc, char **argv);
 int cli_call(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_compile(int argc, char **argv);
+int cli_probe(int argc, char **argv); /* cli_probe.c: `wasmhost probe URL`, a container's health check */
 /* cli_admin.c: the admin API's client, for a running `wasmhost serve --state DIR --admin ADDR:PORT`. */
 int cli_deploy(int argc, char **argv);
 int cli_services(int argc, char **argv);

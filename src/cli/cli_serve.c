@@ -1,13 +1,16 @@
-/* cli_serve.c: `wasmhost serve`: runs the HTTP host (manifest, admin API) until SIGTERM; SIGHUP reloads the manifest. */
+/* cli_serve.c: `wasmhost serve`: runs the HTTP host until SIGTERM; SIGHUP or a changed file reloads the manifest; --check. */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli_options.h"
 #include "host.h"
 #include "manifest.h"
+#include "systemd_notify.h"
 
 /* Only the public API and src/host/ are used here, as everywhere in src/cli: no engine internals. */
 
@@ -19,8 +22,9 @@ static const char serve_usage[] =
     "Every request runs in a fresh instance. Built in: GET /healthz, /readyz, /metrics (Prometheus).\n"
     "With --state, an admin API on its own listener deploys, rolls back and removes services while\n"
     "serving (docs/admin-api.md; `wasmhost deploy`), kept in DIR across restarts.\n"
-    "SIGHUP reloads the manifest without dropping requests; SIGTERM or SIGINT stops accepting,\n"
-    "lets the requests in flight finish (up to --grace) and exits 0.\n"
+    "SIGHUP reloads the manifest without dropping requests (so does a change of the file, with\n"
+    "--watch-manifest); SIGTERM or SIGINT stops accepting, lets the requests in flight finish (up to\n"
+    "--grace) and exits 0. Under systemd (Type=notify) it tells readiness, reloads and stopping.\n"
     "\n"
     "Options:\n"
     "%s" /* serve_options() */
@@ -28,8 +32,8 @@ static const char serve_usage[] =
     "\n"
     "Environment: WASM_TIMEOUT (request timeout for services that set none: 30s by default),\n"
     "WASM_CACHE_SIZE (compiled modules kept in memory across reloads: 64 by default).\n"
-    "Exit status: 0 after SIGTERM, 1 when the manifest or a module is wrong or the address is taken,\n"
-    "2 usage error.\n";
+    "Exit status: 0 after SIGTERM (or when --check finds nothing wrong), 1 when the manifest or a module\n"
+    "is wrong or the address is taken, 2 usage error.\n";
 
 /* Option values: false (a usage error) when out of range. */
 
@@ -72,13 +76,41 @@ static bool parse_nonzero_size(void *target, const char *name, const char *value
     return true;
 }
 
-enum { SERVE_OPTION_COUNT = 16 };
+/* --watch-manifest: "off" or how often to look at the file, 100ms to 1h. */
+static bool parse_watch(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    uint64_t ns;
+    if (strcmp(value, "off") == 0) {
+        *(uint32_t *)target = 0;
+        return true;
+    }
+    if (!manifest_parse_duration(value, &ns) || ns < 100000000ull || ns > 3600000000000ull)
+        return cli_bad_value(why, why_size, name, value, "expected off or a duration from 100ms to 1h");
+    *(uint32_t *)target = (uint32_t)(ns / 1000000);
+    return true;
+}
+
+/* What the command line sets besides host_options. */
+typedef struct serve_settings {
+    bool check;
+    uint32_t watch_ms; /* --watch-manifest; 0: off */
+} serve_settings;
+
+enum { SERVE_OPTION_COUNT = 18 };
 
 /* The options, each parsing into its field of `options`. */
-static void serve_options(host_options *options, cli_option out[SERVE_OPTION_COUNT])
+static void serve_options(host_options *options, serve_settings *settings, cli_option out[SERVE_OPTION_COUNT])
 {
     server_limits *limits = &options->limits;
     const cli_option table[SERVE_OPTION_COUNT] = {
+        {"--check", .flag = &settings->check,
+         .help = "  --check                  read MANIFEST and compile its services, plugins and pipelines, then\n"
+                 "                           exit: 0 and a summary when all is well, 1 and the first mistake\n"
+                 "                           (FILE:LINE:COLUMN) otherwise; listens on nothing, opens no --state\n"},
+        {"--watch-manifest", .parse = parse_watch, .target = &settings->watch_ms,
+         .help = "  --watch-manifest DURATION|off  look at MANIFEST this often and reload it when the file\n"
+                 "                           changed, as on SIGHUP (a Kubernetes ConfigMap swaps a symlink);\n"
+                 "                           default off\n"},
         {"--listen", .text = &options->listen,
          .help = "  --listen HOST:PORT       address to listen on (overrides the manifest's listen; [::1]:8080,\n"
                  "                           :8080 for every interface; port 0 picks a free one)\n"},
@@ -123,12 +155,49 @@ static void serve_options(host_options *options, cli_option out[SERVE_OPTION_COU
 
 static const cli_command_line serve_command = {"serve", serve_usage, "(see wasmhost serve --help)\n", false};
 
+/* Tells systemd `state` (when it started us as Type=notify); a failure is reported, not fatal. */
+static void notify(const char *state)
+{
+    char error[512];
+    if (!systemd_notify(state, error, sizeof error))
+        fprintf(stderr, "wasmhost serve: cannot notify systemd: %s\n", error);
+}
+
+/* A reload, from SIGHUP or a changed file: a failure is logged by the host; the old services stay. */
+static void reload(host *h)
+{
+    char state[96], error[2048];
+    systemd_reloading_state(state, sizeof state);
+    notify(state);
+    host_reload(h, error, sizeof error);
+    notify("READY=1");
+}
+
+/* --check: the manifest and its modules, nothing else. */
+static int check_manifest(const host_options *options)
+{
+    char error[2048] = "";
+    host_check_counts counts;
+    if (!host_check(options, &counts, error, sizeof error)) {
+        fprintf(stderr, "wasmhost serve: %s\n", error);
+        return CLI_FAILED;
+    }
+    printf("%s: OK: %zu services, %zu plugins, %zu pipelines; every module compiled and its imports resolved\n",
+           options->manifest_path, counts.services, counts.plugins, counts.pipelines);
+    if (counts.unresolved_stages)
+        printf("note: %zu pipeline stages name a plugin that must come through the admin API (until then the "
+               "pipeline answers 404): %s%s\n",
+               counts.unresolved_stages, counts.unresolved, counts.unresolved_stages > 4 ? "; ..." : "");
+    return CLI_OK;
+}
+
 int cli_serve(int argc, char **argv)
 {
     host_options options;
     host_options_default(&options);
+    serve_settings settings = {0};
     cli_option option_table[SERVE_OPTION_COUNT];
-    serve_options(&options, option_table);
+    serve_options(&options, &settings, option_table);
     cli_arguments args;
     cli_arguments_start(&args, &serve_command, argc, argv, option_table, SERVE_OPTION_COUNT);
     const char *manifest_path = NULL, *arg;
@@ -139,12 +208,18 @@ int cli_serve(int argc, char **argv)
     }
     if (args.exit_status >= 0)
         return args.exit_status;
+    if (settings.check && !manifest_path)
+        return cli_usage_error(&args, "--check needs a manifest: wasmhost serve --check [OPTIONS] MANIFEST");
     if (!manifest_path && !options.state_dir)
         return cli_usage_error(&args, "a manifest is needed (or --state DIR for the admin API): wasmhost serve "
                                       "[OPTIONS] MANIFEST");
     if (!options.state_dir && (options.admin_listen || options.admin_token_file || options.admin_max_module_bytes))
         return cli_usage_error(&args, "--admin, --admin-token-file and --admin-max-module need --state DIR");
+    if (settings.watch_ms && !manifest_path)
+        return cli_usage_error(&args, "--watch-manifest needs a manifest to watch");
     options.manifest_path = manifest_path;
+    if (settings.check)
+        return check_manifest(&options);
 
     /* Signals are taken by this thread alone (sigwait), so every thread started from here on
      * inherits the mask; a peer closing its socket must not kill the process. */
@@ -162,16 +237,23 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "wasmhost serve: %s\n", error);
         return 1;
     }
+    notify("READY=1"); /* host_start returns once the services are loaded (GET /readyz: 200) */
+    /* This thread alone reloads, for a signal or a changed file, so reloads never overlap. */
+    const struct timespec watch = {settings.watch_ms / 1000, (long)(settings.watch_ms % 1000) * 1000000};
     for (;;) {
-        int signal_number = 0;
-        if (sigwait(&signals, &signal_number) != 0)
+        int signal_number = settings.watch_ms ? sigtimedwait(&signals, NULL, &watch) : sigwaitinfo(&signals, NULL);
+        if (signal_number < 0) {
+            if (errno == EAGAIN && host_manifest_changed(h))
+                reload(h);
             continue;
+        }
         if (signal_number == SIGHUP) {
-            host_reload(h, error, sizeof error); /* a failure is logged; the old services stay */
+            reload(h);
             continue;
         }
         break;
     }
+    notify("STOPPING=1");
     host_stop(h);
     return 0;
 }

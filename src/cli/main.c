@@ -27,12 +27,17 @@ static const char usage[] =
     "                                      those deployed through the admin API) over HTTP\n"
     "  compile [-o OUT.cwasm] FILE.wasm    compile FILE.wasm to native code (an artifact run, invoke and\n"
     "                                      serve load without compiling)\n"
+    "  probe [OPTIONS] URL                 GET an http:// URL; exit 0 on a 2xx answer (a container's\n"
+    "                                      health check: wasmhost probe http://127.0.0.1:8080/healthz)\n"
     "\n"
     "Admin API commands, for a running `wasmhost serve --state DIR --admin ADDR:PORT`:\n"
     "  deploy [OPTIONS] NAME FILE.wasm     upload FILE.wasm and make it the new version of the service NAME\n"
     "  services [OPTIONS]                  list the services: versions, routes, modules\n"
     "  rollback [OPTIONS] NAME             make NAME's previous version (or --version N) active again\n"
     "  rm [OPTIONS] NAME                   remove the service NAME\n"
+#ifdef WASMHOST_STATIC
+    "  (not in this static build, -DWASMHOST_STATIC=ON: see docs/deploy.md)\n"
+#endif
     "\n"
     "`wasmhost COMMAND --help` describes a command. `wasmhost --version` prints the version.\n"
     "Exit status: 0 success, 1 failure (invalid module, trap, failed test, the admin API refused or\n"
@@ -44,10 +49,38 @@ typedef struct command {
     int (*run)(int argc, char **argv);
 } command;
 
+#ifdef WASMHOST_STATIC
+/* The static build has no admin API client: Debian's libcurl cannot be linked statically (its
+ * GSS-API library has no archive). Its commands say so and where to turn instead. */
+static int admin_client_left_out(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr,
+            "wasmhost %s: this wasmhost is a static build (-DWASMHOST_STATIC=ON), which has no admin API client "
+            "(libcurl cannot be linked statically); run `wasmhost %s` from a regular build against the admin "
+            "address, or send the request with curl (docs/admin-api.md, docs/deploy.md)\n",
+            argv[0], argv[0]);
+    return CLI_FAILED;
+}
+#define ADMIN_CLIENT(run) admin_client_left_out
+#else
+#define ADMIN_CLIENT(run) run
+#endif
+
 static const command commands[] = {
-    {"validate", cli_validate}, {"inspect", cli_inspect},   {"invoke", cli_invoke}, {"run", cli_run},
-    {"call", cli_call},         {"wast", cli_wast},         {"serve", cli_serve},   {"deploy", cli_deploy},
-    {"services", cli_services}, {"rollback", cli_rollback}, {"rm", cli_remove},     {"compile", cli_compile},
+    {"validate", cli_validate},
+    {"inspect", cli_inspect},
+    {"invoke", cli_invoke},
+    {"run", cli_run},
+    {"call", cli_call},
+    {"wast", cli_wast},
+    {"serve", cli_serve},
+    {"probe", cli_probe},
+    {"compile", cli_compile},
+    {"deploy", ADMIN_CLIENT(cli_deploy)},
+    {"services", ADMIN_CLIENT(cli_services)},
+    {"rollback", ADMIN_CLIENT(cli_rollback)},
+    {"rm", ADMIN_CLIENT(cli_remove)},
 };
 
 int main(int argc, char **argv)

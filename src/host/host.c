@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,10 +26,21 @@
 
 #define DEFAULT_TIMEOUT_NS (30ull * 1000000000ull)
 
+/* Which file the manifest's path named when it was last read: a change of any field means the
+ * file was replaced (Kubernetes swaps a symlink to a new folder: a new inode) or rewritten. */
+typedef struct file_identity {
+    bool known;
+    dev_t device;
+    ino_t inode;
+    off_t size;
+    struct timespec modified;
+} file_identity;
+
 struct host {
     uint32_t grace_ms;
-    char *manifest_path;        /* NULL: services come from the admin API only */
-    uint32_t manifest_readings; /* the version of the manifest's services: 1 at start, +1 per reload */
+    char *manifest_path;         /* NULL: services come from the admin API only */
+    file_identity manifest_read; /* the file behind manifest_path when it was last read */
+    uint32_t manifest_readings;  /* the version of the manifest's services: 1 at start, +1 per reload */
     service_defaults defaults;
     module_cache *cache;
     metrics *metrics;
@@ -378,9 +390,30 @@ static void log_guest_stderr(void *user, const char *service, const char *reques
 
 /* ---- start, reload, stop ---- */
 
-/* The manifest with the environment's overrides applied, as at start and at every reload. */
+/* The identity of the file `path` names now (symlinks followed); unknown when it cannot be read. */
+static file_identity identify_file(const char *path)
+{
+    struct stat status;
+    if (stat(path, &status) != 0)
+        return (file_identity){.known = false};
+    return (file_identity){.known = true,
+                           .device = status.st_dev,
+                           .inode = status.st_ino,
+                           .size = status.st_size,
+                           .modified = status.st_mtim};
+}
+
+static bool same_file(const file_identity *a, const file_identity *b)
+{
+    return a->known == b->known && a->device == b->device && a->inode == b->inode && a->size == b->size &&
+           a->modified.tv_sec == b->modified.tv_sec && a->modified.tv_nsec == b->modified.tv_nsec;
+}
+
+/* The manifest with the environment's overrides applied, as at start and at every reload. The
+ * file's identity is taken before reading: a change while it is read is seen at the next look. */
 static manifest *read_manifest(host *h, char *error, size_t error_size)
 {
+    h->manifest_read = identify_file(h->manifest_path);
     manifest *m = manifest_load(h->manifest_path, error, error_size);
     if (m && !manifest_env_overrides(m, error, error_size)) {
         manifest_free(m);
@@ -495,30 +528,39 @@ static admin *open_admin(host *h, const host_options *options, char *error, size
     return admin_open(&settings, &parts, error, error_size);
 }
 
-host *host_start(const host_options *options, char *error, size_t error_size)
+/* The worker threads: --workers, else two per core, at least 4. Two per core: enough that a guest
+ * waiting on its deadline leaves the others a core, few enough that hand-offs between threads do
+ * not cost more than the guests (measured with wrk on /health before quick guests ran on the
+ * loops, 2 cores: 4 workers served 84k requests/s, 8 served 52k). */
+static unsigned worker_count(const host_options *options)
 {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        cores = 1;
+    return options->workers ? options->workers : (unsigned)(cores * 2 < 4 ? 4 : cores * 2);
+}
+
+/* What host_start and host_check share: the manifest read and checked (into *m, NULL without
+ * one), the listen address checked, the defaults, and an empty module cache, metrics, registry and
+ * pipelines. NULL with the reason in `error`. */
+static host *host_new(const host_options *options, manifest **m, char *address, size_t address_size, uint16_t *port,
+                      char *error, size_t error_size)
+{
+    *m = NULL;
     host *h = calloc(1, sizeof *h);
     if (!h) {
         snprintf(error, error_size, "out of memory");
         return NULL;
     }
     h->grace_ms = options->grace_ms;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cores < 1)
-        cores = 1;
-    /* Two per core: enough that a guest waiting on its deadline leaves the others a core, few
-     * enough that hand-offs between threads do not cost more than the guests (measured with
-     * wrk on /health before quick guests ran on the loops, 2 cores: 4 workers served 84k
-     * requests/s, 8 served 52k). */
-    unsigned worker_count = options->workers ? options->workers : (unsigned)(cores * 2 < 4 ? 4 : cores * 2);
+    unsigned workers = worker_count(options);
     h->defaults = (service_defaults){
         .timeout_ns = DEFAULT_TIMEOUT_NS,
         .max_body_bytes = options->limits.max_body_bytes,
         /* Half the threads per service: a service whose guests all run to their deadline
          * leaves the other half to the rest. */
-        .concurrency = worker_count / 2 ? worker_count / 2 : 1,
+        .concurrency = workers / 2 ? workers / 2 : 1,
     };
-    manifest *m = NULL;
     if (!options->manifest_path && !options->state_dir) {
         snprintf(error, error_size, "nothing to serve: give a manifest, or --state DIR for the admin API");
         goto failed;
@@ -527,31 +569,47 @@ host *host_start(const host_options *options, char *error, size_t error_size)
         snprintf(error, error_size, "out of memory");
         goto failed;
     }
-    /* The manifest is read (and checked) before listening, so that a mistake in it stops the
-     * start-up at once; compiling the modules comes after, while /healthz already answers. */
-    if (h->manifest_path && !(m = read_manifest(h, error, error_size)))
+    if (h->manifest_path && !(*m = read_manifest(h, error, error_size)))
         goto failed;
-    char address[256];
-    uint16_t port;
-    if (!listen_address(options, m, address, sizeof address, &port, error, error_size))
+    if (!listen_address(options, *m, address, address_size, port, error, error_size))
         goto failed;
-    if (!(h->log = access_log_open(options->access_log ? options->access_log : "-", error, error_size)))
-        goto failed;
-    /* The key-value stores live in the state folder, else next to the manifest. */
+    /* The key-value stores live in the state folder, else next to the manifest (opened on first use). */
     char kv_path[4096];
-    snprintf(kv_path, sizeof kv_path, "%s/%s", options->state_dir ? options->state_dir : m->folder,
+    snprintf(kv_path, sizeof kv_path, "%s/%s", options->state_dir ? options->state_dir : (*m)->folder,
              options->state_dir ? "kv.sqlite" : "wasmhost-kv.sqlite");
-    h->capabilities.log = h->log;
     h->defaults.capabilities = &h->capabilities;
     if (!(h->capabilities.kv = kv_database_new(kv_path)) || !(h->metrics = metrics_new()) ||
-        !(h->cache = module_cache_new(m ? m->cache_size : 64)) || !(h->registry = registry_new()) ||
+        !(h->cache = module_cache_new(*m ? (*m)->cache_size : 64)) || !(h->registry = registry_new()) ||
         !(h->pipelines = pipeline_set_new())) {
         snprintf(error, error_size, "out of memory");
         goto failed;
     }
+    return h;
+
+failed:
+    manifest_free(*m);
+    *m = NULL;
+    host_free(h);
+    return NULL;
+}
+
+host *host_start(const host_options *options, char *error, size_t error_size)
+{
+    /* The manifest is read (and checked) before listening, so that a mistake in it stops the
+     * start-up at once; compiling the modules comes after, while /healthz already answers. */
+    manifest *m;
+    char address[256];
+    uint16_t port;
+    host *h = host_new(options, &m, address, sizeof address, &port, error, error_size);
+    if (!h)
+        return NULL;
+    unsigned workers = worker_count(options);
+    if (!(h->log = access_log_open(options->access_log ? options->access_log : "-", error, error_size)))
+        goto failed;
+    h->capabilities.log = h->log;
     if (options->state_dir && !(h->admin = open_admin(h, options, error, error_size)))
         goto failed;
-    if (!(h->workers = workers_start(worker_count, error, error_size)))
+    if (!(h->workers = workers_start(workers, error, error_size)))
         goto failed;
     h->endpoints = (plugin_endpoints){.registry = h->registry,
                                       .pipelines = h->pipelines,
@@ -577,7 +635,7 @@ host *host_start(const host_options *options, char *error, size_t error_size)
     service_table *table = registry_table(h->registry);
     access_log_event(h->log, "info", NULL, NULL, "listening on http://%s%s%s:%u with %zu services, %u workers",
                      strchr(address, ':') ? "[" : "", address, strchr(address, ':') ? "]" : "",
-                     (unsigned)server_port(h->server), table ? table->service_count : 0, worker_count);
+                     (unsigned)server_port(h->server), table ? table->service_count : 0, workers);
     if (h->admin)
         access_log_event(h->log, down ? "error" : "info", NULL, NULL, "admin API on port %u, state in %s%s",
                          (unsigned)admin_port(h->admin), options->state_dir,
@@ -595,6 +653,66 @@ failed:
     admin_close(h->admin);
     host_free(h);
     return NULL;
+}
+
+/* Notes the stages of `m`'s pipelines whose plugin `m` does not have (see host_check_counts). */
+static void find_unresolved_stages(const manifest *m, host_check_counts *counts)
+{
+    for (size_t p = 0; p < m->pipeline_count; p++) {
+        const manifest_pipeline *pipeline = &m->pipelines[p];
+        for (size_t stage = 0; stage < pipeline->stage_count; stage++) {
+            const char *name = pipeline->stages[stage];
+            size_t length = strcspn(name, ":"); /* "plugin" or "plugin:export" */
+            bool found = false;
+            for (size_t i = 0; !found && i < m->service_count; i++)
+                found = m->services[i].kind == MANIFEST_PLUGIN && strlen(m->services[i].name) == length &&
+                        strncmp(m->services[i].name, name, length) == 0;
+            if (found)
+                continue;
+            size_t used = strlen(counts->unresolved);
+            if (counts->unresolved_stages++ < 4 && used + 1 < sizeof counts->unresolved)
+                snprintf(counts->unresolved + used, sizeof counts->unresolved - used,
+                         "%s'%s' stage %zu: no plugin '%.*s' in the manifest", used ? "; " : "", pipeline->name, stage,
+                         (int)length, name);
+        }
+    }
+}
+
+bool host_check(const host_options *options, host_check_counts *counts, char *error, size_t error_size)
+{
+    memset(counts, 0, sizeof *counts);
+    if (!options->manifest_path) {
+        snprintf(error, error_size, "nothing to check: give a manifest");
+        return false;
+    }
+    manifest *m;
+    char address[256];
+    uint16_t port;
+    host *h = host_new(options, &m, address, sizeof address, &port, error, error_size);
+    if (!h)
+        return false;
+    bool ok = install_manifest(h, m, 1, error, error_size);
+    for (size_t i = 0; ok && i < m->service_count; i++)
+        counts->services += m->services[i].kind == MANIFEST_SERVICE;
+    counts->plugins = ok ? m->service_count - counts->services : 0;
+    counts->pipelines = ok ? m->pipeline_count : 0;
+    if (ok)
+        find_unresolved_stages(m, counts);
+    manifest_free(m);
+    host_free(h);
+    return ok;
+}
+
+bool host_manifest_changed(host *h)
+{
+    if (!h->manifest_path)
+        return false;
+    file_identity now = identify_file(h->manifest_path);
+    /* A file that cannot be read now (being replaced, removed) is looked at again next time. */
+    if (!now.known || same_file(&now, &h->manifest_read))
+        return false;
+    access_log_event(h->log, "info", NULL, NULL, "%s changed on disk: reloading it", h->manifest_path);
+    return true;
 }
 
 uint16_t host_port(const host *h) { return server_port(h->server); }

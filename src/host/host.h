@@ -37,6 +37,22 @@ typedef struct host host;
  * message in `error` when it cannot. A service of the state that cannot load stays down (logged);
  * the others start. */
 host *host_start(const host_options *options, char *error, size_t error_size);
+/* serve --check: reads the manifest and builds its services, plugins and pipelines as host_start
+ * does (modules compiled, imports resolved, routes and names checked), without listening, opening
+ * the state or running a guest. False with "FILE:LINE:COLUMN: ..." or another message in `error`. */
+typedef struct host_check_counts {
+    size_t services, plugins, pipelines;
+    /* Pipeline stages naming a plugin the manifest does not have: not a mistake (the admin API
+     * may deploy it later; until then the pipeline answers 404), but worth a word: "'p' stage 2:
+     * no plugin 'x' in the manifest", the first few, "; "-separated. */
+    size_t unresolved_stages;
+    char unresolved[512];
+} host_check_counts;
+bool host_check(const host_options *options, host_check_counts *counts, char *error, size_t error_size);
+/* True when the file the manifest's path names is no longer the one last read (replaced, as
+ * Kubernetes does by swapping a symlink to a new folder, or rewritten); the caller reloads
+ * (host_reload, which reads it and remembers it). False without a manifest. */
+bool host_manifest_changed(host *host);
 uint16_t host_port(const host *host);
 /* The admin API's port; 0 without --state. */
 uint16_t host_admin_port(const host *host);

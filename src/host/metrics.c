@@ -502,7 +502,7 @@ char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
                 "# TYPE wasmhost_services gauge\nwasmhost_services %zu\n",
                 services_loaded);
     text_printf(&t,
-                "# HELP wasmhost_reloads_total Manifest reloads (SIGHUP), by result.\n"
+                "# HELP wasmhost_reloads_total Manifest reloads (SIGHUP or a changed file), by result.\n"
                 "# TYPE wasmhost_reloads_total counter\n"
                 "wasmhost_reloads_total{result=\"ok\"} %llu\nwasmhost_reloads_total{result=\"failed\"} %llu\n",
                 (unsigned long long)load(&m->reloads), (unsigned long long)load(&m->reload_failures));

@@ -116,6 +116,14 @@ capability_grants *capability_grants_new(const manifest_service *entry, uint32_t
               (grants->stores = calloc(entry->kv_store_count + 1, sizeof *grants->stores));
     if (!ok)
         snprintf(error, error_size, "out of memory");
+#ifdef WASMHOST_STATIC
+    if (ok && entry->outbound_host_count) {
+        snprintf(error, error_size,
+                 "allowed_outbound_hosts: this is a static build of wasmhost, without outbound HTTP (its libcurl "
+                 "cannot be linked statically on Debian): use the regular build for services that call out");
+        ok = false;
+    }
+#endif
     for (size_t i = 0; ok && i < entry->outbound_host_count; i++) {
         /* The manifest reader checked each entry with the same parser: only memory can fail here. */
         const char *problem = allow_rule_parse(entry->outbound_hosts[i], &grants->outbound.rules[i]);

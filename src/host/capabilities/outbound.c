@@ -2,7 +2,9 @@
 #include "outbound.h"
 
 #include <arpa/inet.h>
+#ifndef WASMHOST_STATIC
 #include <curl/curl.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "host_clock.h"
 #include "wasmhost_results.h"
 
+#ifndef WASMHOST_STATIC
 /* One easy handle per thread, reset for each request: its connection cache lets a worker reuse
  * a connection to the same upstream (what makes a local call cost tens of microseconds). */
 static pthread_key_t handle_key;
@@ -217,6 +220,8 @@ static CURLcode perform(CURL *handle, transfer *t, const char *url, const char *
     return curl_easy_perform(handle);
 }
 
+#endif
+
 void outbound_response_free(outbound_response *response)
 {
     free(response->headers);
@@ -224,6 +229,19 @@ void outbound_response_free(outbound_response *response)
     memset(response, 0, sizeof *response);
 }
 
+#ifdef WASMHOST_STATIC
+/* The static build has no libcurl (Debian ships no static GSS-API library, which its libcurl
+ * needs), and refuses allowed_outbound_hosts at load (grants.c): nothing reaches this. */
+int outbound_send(const allow_list *list, const outbound_request *request, uint64_t deadline_ns,
+                  uint64_t max_response_bytes, uint32_t *requests_left, outbound_response *response, char *why,
+                  size_t why_size)
+{
+    (void)list, (void)request, (void)deadline_ns, (void)max_response_bytes, (void)requests_left;
+    memset(response, 0, sizeof *response);
+    snprintf(why, why_size, "this static build of wasmhost has no outbound HTTP");
+    return WH_RESULT_HOST_NOT_ALLOWED;
+}
+#else
 int outbound_send(const allow_list *list, const outbound_request *request, uint64_t deadline_ns,
                   uint64_t max_response_bytes, uint32_t *requests_left, outbound_response *response, char *why,
                   size_t why_size)
@@ -321,6 +339,7 @@ int outbound_send(const allow_list *list, const outbound_request *request, uint6
         outbound_response_free(response);
     return result;
 }
+#endif
 
 bool outbound_response_header(const outbound_response *response, const char *name, size_t name_length,
                               const char **value, size_t *value_length)
