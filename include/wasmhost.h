@@ -195,6 +195,12 @@ WH_API void wh_config_set_tier(wasm_config_t *, wh_tier_t tier);
  * the compiler library for it). A damaged entry is detected and replaced, never run. */
 WH_API void wh_config_set_cache_dir(wasm_config_t *, const char *dir);
 WH_API void wh_config_set_cache_max(wasm_config_t *, uint64_t bytes);
+/* Compiles `module` (made by `engine`) to native code now, unless it has native code already (from
+ * the cache, or an earlier call), and stores it in the engine's cache. Instances made afterwards
+ * run it; those running keep their tier. Meant for a background thread (wasmhost serve compiles
+ * this way while the interpreter serves). False (WH_ERROR_CONFIG, saying why) when it cannot
+ * compile: the module stays on the interpreter. Thread-safe. */
+WH_API bool wh_module_compile(wasm_engine_t *engine, wasm_module_t *module);
 /* How many of the module's defined functions run as native code (0 on the interpreter), and
  * the seconds their compilation took (compile_seconds may be NULL). */
 WH_API uint32_t wh_module_native_functions(const wasm_module_t *, double *compile_seconds);

@@ -79,6 +79,29 @@ bool wasm_module_validate(wasm_store_t *store, const wasm_byte_vec_t *binary)
     return module != NULL;
 }
 
+bool wh_module_compile(wasm_engine_t *engine, wasm_module_t *handle)
+{
+    if (!engine || !handle) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_module_compile: the %s is NULL", engine ? "module" : "engine");
+        return false;
+    }
+    eng_module *module = handle->ref.object->module;
+    if (atomic_load_explicit(&module->native, memory_order_acquire))
+        return true;
+    if (engine->config.cache_dir && api_cache_lookup(engine, module, engine->checks))
+        return true;
+    eng_native_image *image;
+    eng_error *error = eng_native_compile(module, engine->checks, &image);
+    if (error) {
+        api_fail_error(WH_ERROR_CONFIG, "wh_module_compile", error);
+        return false;
+    }
+    eng_module_attach_native(module, image);
+    if (engine->config.cache_dir)
+        api_cache_store(engine, module, engine->checks);
+    return true;
+}
+
 uint32_t wh_module_native_functions(const wasm_module_t *handle, double *compile_seconds)
 {
     if (compile_seconds)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_limits.h"
 #include "cli_options.h"
 #include "host.h"
 #include "manifest.h"
@@ -94,9 +95,11 @@ static bool parse_watch(void *target, const char *name, const char *value, char 
 typedef struct serve_settings {
     bool check;
     uint32_t watch_ms; /* --watch-manifest; 0: off */
+    const char *cache_dir;
+    bool no_cache;
 } serve_settings;
 
-enum { SERVE_OPTION_COUNT = 18 };
+enum { SERVE_OPTION_COUNT = 21 };
 
 /* The options, each parsing into its field of `options`. */
 static void serve_options(host_options *options, serve_settings *settings, cli_option out[SERVE_OPTION_COUNT])
@@ -111,6 +114,15 @@ static void serve_options(host_options *options, serve_settings *settings, cli_o
          .help = "  --watch-manifest DURATION|off  look at MANIFEST this often and reload it when the file\n"
                  "                           changed, as on SIGHUP (a Kubernetes ConfigMap swaps a symlink);\n"
                  "                           default off\n"},
+        {"--tier", .parse = cli_tier_option.parse, .target = &options->tier,
+         .help = "  --tier interp|compiled|auto  auto (default): start on the interpreter and compile each\n"
+                 "                           module to native code in the background (requests that start\n"
+                 "                           after it finished run it); compiled: before serving; interp: never\n"},
+        {"--cache-dir", .text = &settings->cache_dir,
+         .help = "  --cache-dir DIR          keep compiled code in DIR (default $XDG_CACHE_HOME/wasmhost, else\n"
+                 "                           ~/.cache/wasmhost): a restart loads it instead of compiling\n"},
+        {"--no-cache", .flag = &settings->no_cache,
+         .help = "  --no-cache               neither read nor write compiled code on disk\n"},
         {"--listen", .text = &options->listen,
          .help = "  --listen HOST:PORT       address to listen on (overrides the manifest's listen; [::1]:8080,\n"
                  "                           :8080 for every interface; port 0 picks a free one)\n"},
@@ -218,8 +230,14 @@ int cli_serve(int argc, char **argv)
     if (settings.watch_ms && !manifest_path)
         return cli_usage_error(&args, "--watch-manifest needs a manifest to watch");
     options.manifest_path = manifest_path;
-    if (settings.check)
+    if (settings.check) {
+        options.tier = WH_TIER_INTERP; /* checking compiles nothing to native code */
         return check_manifest(&options);
+    }
+    char cache_dir[4096];
+    if (!settings.no_cache && options.tier != WH_TIER_INTERP &&
+        cli_cache_dir(settings.cache_dir, cache_dir, sizeof cache_dir))
+        options.code_cache_dir = cache_dir;
 
     /* Signals are taken by this thread alone (sigwait), so every thread started from here on
      * inherits the mask; a peer closing its socket must not kill the process. */

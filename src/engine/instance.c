@@ -234,6 +234,7 @@ static eng_error *allocate_definitions(eng_store *store, eng_instance *instance)
             if (native && native->entries[i]) {
                 func->code = &native->stubs[i];
                 func->native_entry = native->entries[i];
+                func->native_function = native->functions[i];
             }
             instance->funcs[index] = func;
         }

@@ -33,6 +33,7 @@ typedef struct eng_native_image {
     size_t mapping_size;
     uint32_t function_count;   /* the module's defined functions */
     eng_native_entry *entries; /* per defined function: NULL when it stays interpreted */
+    const void **functions;    /* per defined function: its typed code (for calls from compiled code), or NULL */
     eng_code *stubs;           /* per defined function with an entry: its NATIVE code */
     uint32_t native_count;
     uint32_t checks;        /* ENG_CHECK_* the code was compiled with */

@@ -268,17 +268,19 @@ static eng_error *apply_relocations(link_state *s)
 /* "wasm_entry_<i>" symbols: the entries of the compiled functions. */
 static eng_error *find_entries(const link_state *s, eng_native_image *image)
 {
-    static const char prefix[] = "wasm_entry_";
+    static const char prefix[] = "wasm_entry_", direct_prefix[] = "wasm_direct_";
     for (uint32_t i = 1; i < s->symbol_count; i++) {
         const Elf64_Sym *symbol = &s->symbols[i];
         if (ELF64_ST_BIND(symbol->st_info) != STB_GLOBAL || symbol->st_shndx == SHN_UNDEF)
             continue;
         const char *name = symbol_name(s, symbol);
-        if (strncmp(name, prefix, sizeof prefix - 1) != 0)
+        bool direct = strncmp(name, direct_prefix, sizeof direct_prefix - 1) == 0;
+        if (!direct && strncmp(name, prefix, sizeof prefix - 1) != 0)
             continue;
+        const char *number = name + (direct ? sizeof direct_prefix : sizeof prefix) - 1;
         char *end;
-        unsigned long index = strtoul(name + sizeof prefix - 1, &end, 10);
-        if (*end || end == name + sizeof prefix - 1 || index >= image->function_count)
+        unsigned long index = strtoul(number, &end, 10);
+        if (*end || end == number || index >= image->function_count)
             return link_error("entry symbol %s names no function of the module", name);
         uint64_t address;
         eng_error *error = symbol_value(s, i, R_X86_64_64, &address);
@@ -286,6 +288,10 @@ static eng_error *find_entries(const link_state *s, eng_native_image *image)
             return error;
         if (symbol->st_shndx >= s->section_count || !(s->sections[symbol->st_shndx].sh_flags & SHF_EXECINSTR))
             return link_error("entry symbol %s is not code", name);
+        if (direct) {
+            image->functions[index] = (const void *)(uintptr_t)address;
+            continue;
+        }
         if (!image->entries[index])
             image->native_count++;
         image->entries[index] = (eng_native_entry)(uintptr_t)address;
@@ -331,7 +337,8 @@ eng_error *eng_native_link(const eng_module *module, const uint8_t *object, size
         memcpy(image->object, object, size);
     image->entries = calloc(module->func_def_count + 1, sizeof *image->entries);
     image->stubs = calloc(module->func_def_count + 1, sizeof *image->stubs);
-    if (!image->entries || !image->stubs || !image->object)
+    image->functions = calloc(module->func_def_count + 1, sizeof *image->functions);
+    if (!image->entries || !image->stubs || !image->functions || !image->object)
         error = eng_error_new("out of memory while linking compiled code");
     /* Read from the copy: malloc aligns it for the ELF structures (an artifact's object need not be). */
     s.object = image->object;
@@ -381,6 +388,7 @@ void eng_native_image_free(eng_native_image *image)
     if (image->mapping)
         munmap(image->mapping, image->mapping_size);
     free(image->entries);
+    free(image->functions);
     free(image->stubs);
     free(image->object);
     free(image);

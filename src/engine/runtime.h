@@ -86,6 +86,9 @@ struct eng_func {
     uint32_t func_index;           /* index in the instance's module */
     const eng_code *code;          /* NULL for host functions; a NATIVE stub when native_entry is set */
     eng_native_entry native_entry; /* compiled code (code is then its stub), else NULL */
+    /* The same code with the typed signature R f(eng_instance *, P...), for call_indirect from
+     * compiled code of the same instance (which checks the type first); NULL when not compiled. */
+    const void *native_function;
     eng_host_callback callback;
     void *env;
     eng_functype owned_type; /* storage for host function types */

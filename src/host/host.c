@@ -104,6 +104,14 @@ static void builtin_answer(host *h, const http_request *request, http_response *
     } else {
         service_table *table = registry_table(h->registry);
         size_t loaded = table ? table->service_count : 0;
+        /* The background compiler attaches native code to modules at any time: read it now. */
+        for (size_t i = 0; i < loaded; i++) {
+            service *s = table->services[i];
+            double seconds;
+            uint32_t native = wh_module_native_functions(s->module, &seconds);
+            if (s->metrics)
+                metrics_set_native(s->metrics, native, seconds);
+        }
         service_table_release(table);
         size_t length = 0;
         char *text = metrics_render(h->metrics, loaded, &length);
@@ -579,8 +587,8 @@ static host *host_new(const host_options *options, manifest **m, char *address, 
              options->state_dir ? "kv.sqlite" : "wasmhost-kv.sqlite");
     h->defaults.capabilities = &h->capabilities;
     if (!(h->capabilities.kv = kv_database_new(kv_path)) || !(h->metrics = metrics_new()) ||
-        !(h->cache = module_cache_new(*m ? (*m)->cache_size : 64)) || !(h->registry = registry_new()) ||
-        !(h->pipelines = pipeline_set_new())) {
+        !(h->cache = module_cache_new(*m ? (*m)->cache_size : 64, options->tier, options->code_cache_dir)) ||
+        !(h->registry = registry_new()) || !(h->pipelines = pipeline_set_new())) {
         snprintf(error, error_size, "out of memory");
         goto failed;
     }

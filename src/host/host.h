@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "server.h"
+#include "wasmhost.h" /* wh_tier_t */
 
 /* Where the admin API listens unless told (the CLI client's default too). */
 #define ADMIN_DEFAULT_ADDRESS "127.0.0.1:8081"
@@ -24,6 +25,8 @@ typedef struct host_options {
     unsigned workers;                /* guest threads; 0: 2 per core, at least 4 */
     uint32_t grace_ms;               /* SIGTERM: how long requests in flight may take to finish */
     server_limits limits;
+    wh_tier_t tier;             /* --tier: WH_TIER_AUTO (default) compiles in the background (module_cache.h) */
+    const char *code_cache_dir; /* compiled code kept here (--cache-dir); NULL: none */
 } host_options;
 
 /* The defaults. The environment's overrides (WASM_TIMEOUT, WASM_CACHE_SIZE) apply to the

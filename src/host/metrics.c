@@ -361,6 +361,31 @@ static void render_stage(text *t, stage_metrics *stage)
 }
 
 /* One counter family over every service. */
+void metrics_set_native(service_metrics *service, uint32_t native_functions, double compile_seconds)
+{
+    atomic_store_explicit(&service->native_functions, native_functions, RELAXED);
+    atomic_store_explicit(&service->compile_us, (uint64_t)(compile_seconds * 1e6), RELAXED);
+}
+
+/* The two gauges of the compiling tier, per service. */
+static void render_native(text *t, metrics *m)
+{
+    text_printf(t, "# HELP wasmhost_native_functions Functions of a service's module that run as native code "
+                   "(0: interpreted, or not compiled yet).\n# TYPE wasmhost_native_functions gauge\n");
+    for (service_metrics *s = m->services; s; s = s->next) {
+        text_printf(t, "wasmhost_native_functions{");
+        text_service(t, s);
+        text_printf(t, "} %llu\n", (unsigned long long)load(&s->native_functions));
+    }
+    text_printf(t, "# HELP wasmhost_compile_seconds Time compiling a service's module to native code took (0: "
+                   "not compiled, or loaded from the cache).\n# TYPE wasmhost_compile_seconds gauge\n");
+    for (service_metrics *s = m->services; s; s = s->next) {
+        text_printf(t, "wasmhost_compile_seconds{");
+        text_service(t, s);
+        text_printf(t, "} %.6f\n", load(&s->compile_us) / 1e6);
+    }
+}
+
 static void render_service_counter(text *t, metrics *m, const char *family, const char *help, size_t offset)
 {
     text_printf(t, "# HELP %s %s\n# TYPE %s counter\n", family, help, family);
@@ -484,6 +509,7 @@ char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
                            offsetof(service_metrics, bad_responses));
     render_service_counter(&t, m, "wasmhost_instances_created_total", "WebAssembly instances created.",
                            offsetof(service_metrics, instances_created));
+    render_native(&t, m);
     for (size_t f = 0; f < sizeof capability_families / sizeof *capability_families; f++)
         render_capability_family(&t, m, &capability_families[f]);
     text_printf(&t, "# HELP wasmhost_pipeline_stage_duration_seconds Time each stage of a pipeline run took, by "

@@ -51,6 +51,8 @@ typedef struct service_metrics {
     _Atomic uint64_t traps, timeouts, memory_exceeded, fuel_exhausted, bad_responses;
     _Atomic uint64_t instances_created;
     _Atomic uint64_t queued; /* requests waiting for the service's concurrency limit now */
+    /* Its module's tier, brought up to date before each rendering (metrics_set_native). */
+    _Atomic uint64_t native_functions, compile_us;
     capability_counters capabilities;
     struct service_metrics *next;
 } service_metrics;
@@ -74,6 +76,9 @@ void metrics_record_outbound(service_metrics *service, int result, uint64_t byte
 void metrics_record_kv(service_metrics *service, kv_operation operation, int result, uint64_t bytes_read,
                        uint64_t bytes_written);
 void metrics_record_guest_log(service_metrics *service, int level, bool refused);
+/* The module of `service` runs `native_functions` functions as native code, compiled in
+ * `compile_seconds` (gauges wasmhost_native_functions, wasmhost_compile_seconds). */
+void metrics_set_native(service_metrics *service, uint32_t native_functions, double compile_seconds);
 /* Host-wide gauges and counters. */
 void metrics_record_reload(metrics *metrics, bool succeeded);
 

@@ -18,6 +18,12 @@ typedef struct cache_entry {
     uint64_t last_used; /* the cache's clock at the last hit */
 } cache_entry;
 
+/* A module waiting for the background compiler (a handle of its own). */
+typedef struct compile_job {
+    wasm_module_t *module;
+    struct compile_job *next;
+} compile_job;
+
 struct module_cache {
     pthread_mutex_t lock;
     wasm_engine_t *engines[2]; /* [fuel] */
@@ -25,20 +31,94 @@ struct module_cache {
     size_t count, capacity;
     uint64_t clock;
     size_t hits, compilations;
+    /* Background compilation (WH_TIER_AUTO): one thread, started with the first job, so that
+     * compiling takes at most one core from the requests. Guarded by `lock`. */
+    wh_tier_t tier;
+    compile_job *jobs, *last_job;
+    pthread_cond_t wake;
+    pthread_t compiler;
+    bool compiler_running, stopping;
+    size_t native_compiled, native_failed, native_queued;
+    char native_why[256];
 };
 
-module_cache *module_cache_new(size_t capacity)
+static void *compile_in_background(void *data)
+{
+    module_cache *cache = data;
+    pthread_mutex_lock(&cache->lock);
+    for (;;) {
+        while (!cache->jobs && !cache->stopping)
+            pthread_cond_wait(&cache->wake, &cache->lock);
+        if (cache->stopping)
+            break;
+        compile_job *job = cache->jobs;
+        cache->jobs = job->next;
+        if (!cache->jobs)
+            cache->last_job = NULL;
+        pthread_mutex_unlock(&cache->lock);
+        bool ok = wh_module_compile(cache->engines[0], job->module);
+        pthread_mutex_lock(&cache->lock);
+        cache->native_queued--;
+        if (ok) {
+            cache->native_compiled++;
+        } else {
+            cache->native_failed++;
+            snprintf(cache->native_why, sizeof cache->native_why, "%s", wh_last_error_message());
+        }
+        pthread_mutex_unlock(&cache->lock);
+        wasm_module_delete(job->module);
+        free(job);
+        pthread_mutex_lock(&cache->lock);
+    }
+    pthread_mutex_unlock(&cache->lock);
+    return NULL;
+}
+
+/* Queues `module` for the background compiler (called with the lock held). */
+static void queue_compile(module_cache *cache, const wasm_module_t *module)
+{
+    compile_job *job = malloc(sizeof *job);
+    wasm_module_t *copy = job ? wasm_module_copy(module) : NULL;
+    if (!copy) {
+        free(job);
+        return; /* out of memory: it stays interpreted */
+    }
+    if (!cache->compiler_running) {
+        if (pthread_create(&cache->compiler, NULL, compile_in_background, cache) != 0) {
+            wasm_module_delete(copy);
+            free(job);
+            return;
+        }
+        cache->compiler_running = true;
+    }
+    *job = (compile_job){copy, NULL};
+    if (cache->last_job)
+        cache->last_job->next = job;
+    else
+        cache->jobs = job;
+    cache->last_job = job;
+    cache->native_queued++;
+    pthread_cond_signal(&cache->wake);
+}
+
+module_cache *module_cache_new(size_t capacity, wh_tier_t tier, const char *code_cache_dir)
 {
     module_cache *cache = calloc(1, sizeof *cache);
     if (!cache)
         return NULL;
     cache->capacity = capacity ? capacity : 1;
     cache->entries = calloc(cache->capacity, sizeof *cache->entries);
+    cache->tier = tier;
     pthread_mutex_init(&cache->lock, NULL);
+    pthread_cond_init(&cache->wake, NULL);
     for (int fuel = 0; fuel < 2; fuel++) {
         wasm_config_t *config = wasm_config_new();
         if (config) {
             wh_config_consume_fuel(config, fuel);
+            /* The fuel engine never compiles (refused), but may find nothing in the cache either. */
+            wh_config_set_tier(config, fuel ? WH_TIER_INTERP : tier);
+            if (!fuel && code_cache_dir)
+                wh_config_set_cache_dir(config, code_cache_dir);
             cache->engines[fuel] = wasm_engine_new_with_config(config);
         }
     }
@@ -53,6 +133,20 @@ void module_cache_free(module_cache *cache)
 {
     if (!cache)
         return;
+    /* The compile in progress finishes first (LLVM cannot be cut short); waiting jobs are dropped. */
+    pthread_mutex_lock(&cache->lock);
+    cache->stopping = true;
+    pthread_cond_signal(&cache->wake);
+    pthread_mutex_unlock(&cache->lock);
+    if (cache->compiler_running)
+        pthread_join(cache->compiler, NULL);
+    while (cache->jobs) {
+        compile_job *job = cache->jobs;
+        cache->jobs = job->next;
+        wasm_module_delete(job->module);
+        free(job);
+    }
+    pthread_cond_destroy(&cache->wake);
     for (size_t i = 0; i < cache->count; i++)
         wasm_module_delete(cache->entries[i].module);
     free(cache->entries);
@@ -144,6 +238,8 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byt
     cache->entries[slot] = (cache_entry){.key = key, .fuel = fuel, .module = kept, .last_used = cache->clock};
     if (!kept) /* out of memory: forget the slot rather than keep a NULL module */
         cache->entries[slot] = cache->entries[--cache->count];
+    if (!fuel && cache->tier == WH_TIER_AUTO && !wh_module_native_functions(module, NULL))
+        queue_compile(cache, module);
     pthread_mutex_unlock(&cache->lock);
     return module;
 }
@@ -167,6 +263,17 @@ bool module_cache_check(module_cache *cache, const uint8_t *bytes, size_t size, 
     if (module)
         wasm_module_delete(module);
     return module != NULL;
+}
+
+void module_cache_native_stats(module_cache *cache, size_t *compiled, size_t *failed, size_t *queued, char *why,
+                               size_t why_size)
+{
+    pthread_mutex_lock(&cache->lock);
+    *compiled = cache->native_compiled;
+    *failed = cache->native_failed;
+    *queued = cache->native_queued;
+    snprintf(why, why_size, "%s", cache->native_why);
+    pthread_mutex_unlock(&cache->lock);
 }
 
 void module_cache_stats(module_cache *cache, size_t *hits, size_t *compilations)

@@ -7,12 +7,19 @@
 #include <stdint.h>
 
 #include "wasm.h"
+#include "wasmhost.h"
 
 typedef struct module_cache module_cache;
 
 /* Keeps up to `capacity` compiled modules (WASM_CACHE_SIZE), least recently used dropped first.
- * Two engines: fuel metering is compiled into code, so services with fuel use the second. */
-module_cache *module_cache_new(size_t capacity);
+ * Two engines: fuel metering is compiled into code, so services with fuel use the second.
+ * `tier` (serve --tier) and `code_cache_dir` (the folder of compiled code; NULL: none) decide
+ * how services without fuel run: WH_TIER_AUTO loads a module on the interpreter (or compiled code
+ * from the folder) and queues it for one background thread that compiles it to native code, so
+ * that the requests that start after it finished run native code; WH_TIER_COMPILED compiles
+ * before the module is used; WH_TIER_INTERP never compiles. Services with fuel stay on the
+ * interpreter (the compiling tier does not meter fuel yet). */
+module_cache *module_cache_new(size_t capacity, wh_tier_t tier, const char *code_cache_dir);
 void module_cache_free(module_cache *cache);
 
 /* The compiled module for the file at `path`, as a new handle owned by the caller (valid after
@@ -28,5 +35,9 @@ bool module_cache_check(module_cache *cache, const uint8_t *bytes, size_t size, 
 
 /* Hits and compilations so far, for logs and tests. */
 void module_cache_stats(module_cache *cache, size_t *hits, size_t *compilations);
+/* Background compilations to native code: done, failed (the module stays interpreted; the last
+ * reason in `why`, "" when none) and waiting. */
+void module_cache_native_stats(module_cache *cache, size_t *compiled, size_t *failed, size_t *queued, char *why,
+                               size_t why_size);
 
 #endif

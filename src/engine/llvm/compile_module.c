@@ -249,8 +249,13 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
             if (!state.functions[i])
                 continue;
             ok = llvm_translate_function(&state, i, &error);
-            if (ok)
+            if (ok) {
                 define_entry(&state, i);
+                char name[48];
+                snprintf(name, sizeof name, "wasm_direct_%u", i);
+                LLVMValueRef alias = LLVMAddAlias2(state.module, state.function_types[i], 0, state.functions[i], name);
+                LLVMSetVisibility(alias, LLVMHiddenVisibility);
+            }
         }
     }
 #ifdef WASMHOST_ASSERTS

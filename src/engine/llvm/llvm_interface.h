@@ -14,6 +14,8 @@
  *    the module's defined functions, imports excluded): void entry(eng_instance *, eng_slot *),
  *    which takes the parameters from the slots, runs the function and writes its results back
  *    (the eng_host_callback slot convention);
+ *  - for each of them also "wasm_direct_<i>": the function itself, R f(eng_instance *, P...), which
+ *    compiled code of the same instance calls directly through call_indirect;
  *  - undefined symbols naming the runtime helpers below, and the C library functions listed in
  *    ENG_NATIVE_LIBC_SYMBOLS, nothing else (the linker refuses any other).
  * A function the compiler cannot translate (an instruction outside what it supports, more than

@@ -647,13 +647,88 @@ static void translate_call(translator *t)
     call_through_runtime(t, type, HELPER_eng_native_call, &extra, 1);
 }
 
+/* The LLVM type of a compiled function of wasm type `type` (at most one result). */
+static LLVMTypeRef function_type(translator *t, const eng_functype *type)
+{
+    LLVMTypeRef params[type->param_count + 1];
+    params[0] = t->s->ptr;
+    for (uint32_t i = 0; i < type->param_count; i++)
+        params[1 + i] = llvm_value_type(t->s, type->types[i]);
+    LLVMTypeRef result = type->result_count ? llvm_value_type(t->s, eng_functype_results(type)[0]) : t->s->void_type;
+    return LLVMFunctionType(result, params, type->param_count + 1, 0);
+}
+
+/* call_indirect: when the element is a compiled function of this instance whose type is the
+ * expected one (the same eng_functype, as for functions of this module), a direct call of its
+ * code; anything else (out of range, null, another type, another instance, an interpreted or
+ * host function) through eng_native_call_indirect, which checks and traps as the interpreter. */
 static void translate_call_indirect(translator *t)
 {
     uint32_t type_index = read_index(&t->r);
-    uint32_t table = read_index(&t->r);
+    uint32_t table_index = read_index(&t->r);
+    const eng_functype *type = &t->module->types[type_index];
     LLVMValueRef element = pop(t);
-    LLVMValueRef extra[] = {const_i32(t, table), const_i32(t, type_index), element};
-    call_through_runtime(t, &t->module->types[type_index], HELPER_eng_native_call_indirect, extra, 3);
+    LLVMValueRef extra[] = {const_i32(t, table_index), const_i32(t, type_index), element};
+    if (type->result_count > 1) {
+        call_through_runtime(t, type, HELPER_eng_native_call_indirect, extra, 3);
+        return;
+    }
+    LLVMContextRef context = t->s->context;
+    LLVMBasicBlockRef check = LLVMAppendBasicBlockInContext(context, t->function, "indirect.check");
+    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(context, t->function, "indirect.fast");
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(context, t->function, "indirect.slow");
+    LLVMBasicBlockRef merge = LLVMAppendBasicBlockInContext(context, t->function, "indirect.done");
+
+    LLVMValueRef tables = load_invariant(t, t->s->ptr, field_address(t, t->ctx, offsetof(eng_instance, tables)));
+    LLVMValueRef index = const_i64(t, table_index);
+    LLVMValueRef table = load_invariant(t, t->s->ptr, LLVMBuildInBoundsGEP2(t->b, t->s->ptr, tables, &index, 1, ""));
+    LLVMValueRef size = LLVMBuildLoad2(t->b, t->s->i32, field_address(t, table, offsetof(eng_table, size)), "");
+    LLVMBuildCondBr(t->b, LLVMBuildICmp(t->b, LLVMIntULT, element, size, ""), check, slow);
+
+    LLVMPositionBuilderAtEnd(t->b, check);
+    LLVMValueRef elements = LLVMBuildLoad2(t->b, t->s->ptr, field_address(t, table, offsetof(eng_table, elements)), "");
+    LLVMValueRef slot = LLVMBuildZExt(t->b, element, t->s->i64, "");
+    LLVMValueRef func =
+        LLVMBuildLoad2(t->b, t->s->ptr, LLVMBuildInBoundsGEP2(t->b, t->s->ptr, elements, &slot, 1, ""), "");
+    LLVMValueRef is_null = LLVMBuildICmp(t->b, LLVMIntEQ, func, LLVMConstNull(t->s->ptr), "");
+    LLVMBasicBlockRef check_func = LLVMAppendBasicBlockInContext(context, t->function, "indirect.func");
+    LLVMBuildCondBr(t->b, is_null, slow, check_func);
+    LLVMPositionBuilderAtEnd(t->b, check_func);
+    LLVMValueRef module = load_invariant(t, t->s->ptr, field_address(t, t->ctx, offsetof(eng_instance, module)));
+    LLVMValueRef types = load_invariant(t, t->s->ptr, field_address(t, module, offsetof(eng_module, types)));
+    LLVMValueRef expected = field_address(t, types, (size_t)type_index * sizeof(eng_functype));
+    LLVMValueRef actual = LLVMBuildLoad2(t->b, t->s->ptr, field_address(t, func, offsetof(eng_func, type)), "");
+    LLVMValueRef instance = LLVMBuildLoad2(t->b, t->s->ptr, field_address(t, func, offsetof(eng_func, instance)), "");
+    LLVMValueRef code =
+        LLVMBuildLoad2(t->b, t->s->ptr, field_address(t, func, offsetof(eng_func, native_function)), "");
+    LLVMValueRef same = LLVMBuildAnd(t->b, LLVMBuildICmp(t->b, LLVMIntEQ, actual, expected, ""),
+                                     LLVMBuildICmp(t->b, LLVMIntEQ, instance, t->ctx, ""), "");
+    same = LLVMBuildAnd(t->b, same, LLVMBuildICmp(t->b, LLVMIntNE, code, LLVMConstNull(t->s->ptr), ""), "");
+    LLVMBuildCondBr(t->b, same, fast, slow);
+
+    LLVMPositionBuilderAtEnd(t->b, fast);
+    LLVMValueRef args[type->param_count + 1];
+    args[0] = t->ctx;
+    for (uint32_t i = 0; i < type->param_count; i++)
+        args[1 + i] = t->stack[t->stack_size - type->param_count + i];
+    LLVMValueRef fast_result = LLVMBuildCall2(t->b, function_type(t, type), code, args, type->param_count + 1, "");
+    LLVMSetTailCallKind(fast_result, LLVMTailCallKindNoTail);
+    LLVMBuildBr(t->b, merge);
+
+    LLVMPositionBuilderAtEnd(t->b, slow);
+    call_through_runtime(t, type, HELPER_eng_native_call_indirect, extra, 3); /* pops the arguments */
+    LLVMValueRef slow_result = type->result_count ? pop(t) : NULL;
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(t->b);
+    LLVMBuildBr(t->b, merge);
+
+    LLVMPositionBuilderAtEnd(t->b, merge);
+    if (type->result_count) {
+        LLVMValueRef phi = LLVMBuildPhi(t->b, LLVMTypeOf(slow_result), "");
+        LLVMValueRef values[] = {fast_result, slow_result};
+        LLVMBasicBlockRef blocks[] = {fast, slow_end};
+        LLVMAddIncoming(phi, values, blocks, 2);
+        push(t, phi);
+    }
 }
 
 /* ---- variables ---- */

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# serve_tier.sh: `wasmhost serve` (--tier auto) answers at once on the interpreter, compiles the
+# service in the background, then answers the same on native code (wasmhost_native_functions > 0),
+# keeps the compiled code in --cache-dir, and a restart loads it from there (compile time 0).
+#   serve_tier.sh WASMHOST HELLO_HTTP.wasm WORK_DIR
+set -u
+wasmhost=$1 module=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" || exit 1
+cat > "$work/m.yaml" <<YAML
+listen: 127.0.0.1:0
+services:
+  - name: hello
+    module: $module
+    abi: http
+    routes: [/health, /api/...]
+YAML
+failed=0
+fail() { echo "serve_tier: $*" >&2; failed=1; }
+
+# start: runs serve, sets $pid and $port (from the "listening on" line)
+start() {
+    "$wasmhost" serve --cache-dir "$work/cache" "$work/m.yaml" > "$work/log" 2>&1 &
+    pid=$!
+    port=""
+    for _ in $(seq 100); do
+        port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/log" | head -1)
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    [ -n "$port" ] || { fail "serve did not start: $(cat "$work/log")"; kill $pid; exit 1; }
+}
+metric() { curl -s "http://127.0.0.1:$port/metrics" | sed -n "s/^$1{service=\"hello\",version=\"1\"} //p"; }
+
+start
+[ "$(curl -s "http://127.0.0.1:$port/api/users")" = '{"users": []}' ] || fail "first answer wrong"
+native=0
+for _ in $(seq 300); do
+    native=$(metric wasmhost_native_functions)
+    [ "${native:-0}" -gt 0 ] && break
+    sleep 0.1
+done
+[ "${native:-0}" -gt 0 ] || fail "the service was not compiled within 30 s"
+seconds=$(metric wasmhost_compile_seconds)
+first_seconds=$seconds
+awk -v s="$seconds" 'BEGIN { exit !(s > 0) }' || fail "compile seconds '$seconds', expected > 0"
+for _ in 1 2 3; do
+    [ "$(curl -s "http://127.0.0.1:$port/api/users")" = '{"users": []}' ] || fail "native answer wrong"
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/nothing")" = 404 ] || fail "native 404 wrong"
+kill -TERM $pid; wait $pid
+ls "$work"/cache/v1/*/*.cwasm > /dev/null 2>&1 || fail "no compiled code in the cache"
+
+# A restart finds the compiled code in the cache: native at once, nothing compiled.
+start
+native=$(metric wasmhost_native_functions)
+seconds=$(metric wasmhost_compile_seconds)
+[ "${native:-0}" -gt 0 ] || fail "after a restart: $native native functions, expected the cached code"
+awk -v s="$seconds" 'BEGIN { exit !(s == 0) }' || fail "after a restart: compiled again ($seconds s)"
+[ "$(curl -s "http://127.0.0.1:$port/api/users")" = '{"users": []}' ] || fail "cached answer wrong"
+kill -TERM $pid; wait $pid
+[ $failed = 0 ] && echo "serve_tier: ok (compiled in $first_seconds s on the first start, loaded from the cache on the second)"
+exit $failed
