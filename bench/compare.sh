@@ -25,6 +25,9 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 2 ] || { sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 case $runs in '' | *[!0-9]* | 0) echo "compare.sh: -n wants a positive number" >&2; exit 2 ;; esac
+# The interpreters are compared: no compiled code from a cache (a build with the compiling tier
+# would use it for a module compiled before).
+XDG_CACHE_HOME=$(mktemp -d) && export XDG_CACHE_HOME && trap 'rm -rf "$XDG_CACHE_HOME"' EXIT
 before=$(cd "$1" && pwd) || exit 2
 after=$(cd "$2" && pwd) || exit 2
 bench_dir=$(cd "$(dirname "$0")" && pwd)

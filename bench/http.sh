@@ -12,6 +12,7 @@
 # 2. isolation under abuse: while wrk hammers /loop (a guest that loops until its 1 s deadline)
 #    with 32 connections, a second wrk measures /healthz and /health (another service) with 4
 #    connections each; prints their p99.
+# SERVE_FLAGS are added to wasmhost serve's options (e.g. "--tier interp" or "--tier compiled").
 # Needs wrk and nginx (apt-get install -y wrk nginx-light); ports 18080-18081 on 127.0.0.1.
 set -euo pipefail
 
@@ -81,7 +82,8 @@ services:
     routes: [/loop]
     limits: {timeout: 1s}
 YAML
-"$build/wasmhost" serve --access-log off "$work/bench.yaml" >"$work/serve.log" 2>&1 &
+# shellcheck disable=SC2086 # SERVE_FLAGS is a list of options
+"$build/wasmhost" serve --access-log off ${SERVE_FLAGS-} "$work/bench.yaml" >"$work/serve.log" 2>&1 &
 pids+=($!)
 
 wait_for() {

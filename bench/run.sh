@@ -8,11 +8,12 @@
 #   -t SECONDS  give up on a run after this long (needs timeout(1)); default no limit
 #   BUILD_DIR   the CMake build directory (default: build next to bench/), holding wasmhost and bench/
 #
-# For each kernel it runs BUILD_DIR/bench/bench_<name>_native, `BUILD_DIR/wasmhost invoke
+# For each kernel it runs BUILD_DIR/bench/bench_<name>_native, `BUILD_DIR/wasmhost invoke --tier interp
 # BUILD_DIR/bench/bench_<name>.wasm run` and `node bench/run_v8.mjs BUILD_DIR/bench/bench_<name>.wasm`,
 # RUNS times each, timing each whole process by the wall clock; the "compiled" column runs
-# `wasmhost invoke --tier compiled` (compilation included: there is no cache yet) when the build has
-# the compiling tier (COMPILED= leaves the column out). All must print the same checksum, and it
+# `wasmhost invoke --tier compiled` with a warm cache of compiled code (a first run, not timed,
+# compiles into a fresh --cache-dir; "compile ms" is what that took, "code KB" the size of the
+# kernel's code section) when the build has the compiling tier (COMPILED= leaves the columns out). All must print the same checksum, and it
 # must not be a failure value (the kernels return a negative number when their self-check fails).
 # NODE names the node binary for the V8 column (default node; NODE= leaves the column out).
 # Prints a table of median times and ratios to native, then the geometric mean of wasmhost/native
@@ -105,7 +106,7 @@ problems=""
 for k in $kernels; do
     native=$build/bench/bench_${k}_native
     wasm=$build/bench/bench_${k}.wasm
-    n_time="-" w_time="-" v_time="-" ratio="-" v_ratio="-" sum="-" c_time="-" c_ratio="-"
+    n_time="-" w_time="-" v_time="-" ratio="-" v_ratio="-" sum="-" c_time="-" c_ratio="-" c_ms="-" code_kb="-"
 
     echo "run.sh: $k: native" >&2
     expected=""
@@ -119,7 +120,7 @@ for k in $kernels; do
     if [ "$n_status" != ok ]; then
         problems="$problems$k native: $n_status"$'\n'
         failed=1
-        rows="$rows$k $sum FAIL - - - - - -"$'\n'
+        rows="$rows$k $sum FAIL - - - - - - - -"$'\n'
         continue
     fi
 
@@ -129,7 +130,7 @@ for k in $kernels; do
     elif [ ! -x "$wasmhost" ]; then
         w_status="no wasmhost"
     else
-        measure "$expected" "$wasmhost" invoke "$wasm" run
+        measure "$expected" "$wasmhost" invoke --tier interp "$wasm" run
         w_status=$status
         [ "$status" = ok ] && w_time=$median
     fi
@@ -143,7 +144,13 @@ for k in $kernels; do
 
     if [ -n "$compiled" ] && [ -f "$wasm" ]; then
         echo "run.sh: $k: wasmhost --tier compiled" >&2
-        measure "$expected" "$wasmhost" invoke --tier compiled "$wasm" run
+        cache=$(mktemp -d)
+        WASMHOST_TIER_REPORT=1 "$wasmhost" invoke --tier compiled --cache-dir "$cache" "$wasm" run >/dev/null 2>"$errfile"
+        c_ms=$(sed -n 's/.* in \([0-9.]*\) ms$/\1/p' "$errfile" | head -1)
+        code_kb=$("$wasmhost" inspect "$wasm" | awk '/ bytes of code at / { for (i = 1; i < NF; i++) if ($(i + 1) == "bytes" && $(i + 2) == "of") s += $i }
+            END { printf "%.1f", s / 1024 }')
+        measure "$expected" "$wasmhost" invoke --tier compiled --cache-dir "$cache" "$wasm" run
+        rm -rf "$cache"
         if [ "$status" = ok ]; then
             c_time=$median
             c_ratio=$(awk -v a="$c_time" -v b="$n_time" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
@@ -166,19 +173,20 @@ for k in $kernels; do
             failed=1
         fi
     fi
-    rows="$rows$k $sum $n_time $w_time $ratio $c_time $c_ratio $v_time $v_ratio"$'\n'
+    rows="$rows$k $sum $n_time $w_time $ratio $c_time $c_ratio $v_time $v_ratio ${c_ms:--} $code_kb"$'\n'
 done
 
 printf '%s' "$rows" | awk -v node=$have_node -v compiled="$compiled" -v runs="$runs" '
-    function row(a, b, c, d, e, f, g, h, i) {
+    function row(a, b, c, d, e, f, g, h, i, j, k) {
         line = sprintf("%-14s %11s %9s %11s %9s", a, b, c, d, e)
-        if (compiled) line = line sprintf(" %10s %9s", f, g)
+        if (compiled) line = line sprintf(" %10s %9s %10s %8s", f, g, j, k)
         if (node) line = line sprintf(" %9s %9s", h, i)
         print line
     }
-    BEGIN { row("kernel", "checksum", "native s", "wasmhost s", "ratio", "compiled s", "c ratio", "V8 s", "V8 ratio") }
+    BEGIN { row("kernel", "checksum", "native s", "wasmhost s", "ratio", "compiled s", "c ratio", "V8 s", "V8 ratio", "compile ms", "code KB") }
     {
-        row($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        row($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        if ($10 != "-" && $11 > 0) { compile_ms += $10; code_kb += $11 }
         if ($5 != "-" && $5 > 0) { lw += log($5); nw++ }
         if ($7 != "-" && $7 > 0) { lc += log($7); nc++; if ($7 > worst) { worst = $7; worst_kernel = $1 } }
         if ($9 != "-" && $9 > 0) { lv += log($9); nv++ }
@@ -187,7 +195,8 @@ printf '%s' "$rows" | awk -v node=$have_node -v compiled="$compiled" -v runs="$r
         printf "median of %d runs, whole-process wall time\n", runs
         if (nw) printf "geometric mean wasmhost/native: %.2f (%d of %d kernels)\n", exp(lw / nw), nw, NR
         else    printf "geometric mean wasmhost/native: - (no kernel ran under wasmhost)\n"
-        if (compiled && nc) printf "geometric mean compiled/native: %.2f (%d of %d kernels; slowest %s %.2f)\n", exp(lc / nc), nc, NR, worst_kernel, worst
+        if (compiled && nc) printf "geometric mean compiled/native: %.2f (%d of %d kernels; slowest %s %.2f), warm cache\n", exp(lc / nc), nc, NR, worst_kernel, worst
+        if (compiled && code_kb > 0) printf "compile time: %.0f ms for %.1f KB of code, %.1f ms per KB\n", compile_ms, code_kb, compile_ms / code_kb
         if (node && nv) printf "geometric mean V8/native: %.2f (%d of %d kernels)\n", exp(lv / nv), nv, NR
     }'
 if [ -n "$problems" ]; then

@@ -42,7 +42,6 @@ typedef struct cli_admin_client {
     char *url;           /* "http://127.0.0.1:8081", without a trailing '/' */
     char *token;         /* NULL: none. Never printed. */
     char *token_source;  /* "--token-file FILE" or "WASMHOST_ADMIN_TOKEN", for the message of a 401 */
-    bool curl_ready;     /* curl_global_init succeeded */
 } cli_admin_client;
 /* Sets `client` up for `command`: the admin API at `url` (--admin; NULL: $WASMHOST_ADMIN, else
  * CLI_ADMIN_DEFAULT_URL; HOST:PORT means http://HOST:PORT), the token on the first line of

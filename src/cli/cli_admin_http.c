@@ -1,5 +1,5 @@
 /* cli_admin_http.c: the admin API commands' HTTP exchanges (libcurl): address, token, requests, error messages. */
-#include <curl/curl.h>
+#include "curl_lazy.h"
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -95,11 +95,11 @@ bool cli_admin_open(cli_admin_client *client, const char *command, const char *u
 {
     memset(client, 0, sizeof *client);
     client->command = command;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        cli_admin_error(client, "cannot start libcurl");
+    char why[600];
+    if (!curl_lazy_load(why, sizeof why)) {
+        cli_admin_error(client, "%s", why);
         return false;
     }
-    client->curl_ready = true;
     if (!url)
         url = getenv("WASMHOST_ADMIN");
     if (!url || !*url)
@@ -124,8 +124,6 @@ void cli_admin_close(cli_admin_client *client)
     free(client->url);
     free(client->token);
     free(client->token_source);
-    if (client->curl_ready)
-        curl_global_cleanup();
 }
 
 /* ---- one exchange ---- */
@@ -219,9 +217,9 @@ static void report_refusal(const cli_admin_client *client, long status, const js
 static void report_transfer_error(const cli_admin_client *client, CURL *curl, CURLcode code, const char *curl_error,
                                   const answer_buffer *buffer)
 {
-    const char *reason = curl_error[0] ? curl_error : curl_easy_strerror(code);
+    const char *reason = curl_error[0] ? curl_error : curl_lazy.curl_easy_strerror(code);
     curl_off_t connect_time = 0;
-    curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_time);
+    curl_lazy.curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_time);
     if (buffer->too_large)
         cli_admin_error(client, "the server at %s answered more than %u MiB: that is not the admin API", client->url,
                         MAX_ANSWER_BYTES >> 20);
@@ -241,7 +239,7 @@ static void report_transfer_error(const cli_admin_client *client, CURL *curl, CU
 /* Appends `line` (curl copies it) to `headers`; false when it or the copy is NULL (out of memory). */
 static bool add_header(struct curl_slist **headers, const char *line)
 {
-    struct curl_slist *grown = line ? curl_slist_append(*headers, line) : NULL;
+    struct curl_slist *grown = line ? curl_lazy.curl_slist_append(*headers, line) : NULL;
     if (grown)
         *headers = grown;
     return grown != NULL;
@@ -260,7 +258,7 @@ static struct curl_slist *request_headers(const cli_admin_client *client, const 
     free(content);
     free(authorization);
     if (!ok) {
-        curl_slist_free_all(headers);
+        curl_lazy.curl_slist_free_all(headers);
         return NULL;
     }
     return headers;
@@ -272,42 +270,42 @@ bool cli_admin_request(const cli_admin_client *client, const char *method, const
     *answer = NULL;
     char *url = format_text("%s%s", client->url, path);
     struct curl_slist *headers = request_headers(client, content_type);
-    CURL *curl = curl_easy_init();
+    CURL *curl = curl_lazy.curl_easy_init();
     if (!url || !headers || !curl) {
         cli_admin_error(client, "out of memory");
         free(url);
-        curl_slist_free_all(headers);
-        curl_easy_cleanup(curl);
+        curl_lazy.curl_slist_free_all(headers);
+        curl_lazy.curl_easy_cleanup(curl);
         return false;
     }
     char curl_error[CURL_ERROR_SIZE] = "";
     answer_buffer buffer = {0};
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
     /* HTTP or HTTPS only; redirects are not followed, so the token goes to this server alone. */
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_SECONDS);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, STALL_TIMEOUT_SECONDS);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "wasmhost/" WASMHOST_VERSION);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, receive_answer);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &buffer);
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_SECONDS);
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, STALL_TIMEOUT_SECONDS);
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_USERAGENT, "wasmhost/" WASMHOST_VERSION);
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, receive_answer);
+    curl_lazy.curl_easy_setopt(curl, CURLOPT_WRITEDATA, &buffer);
     if (content_type || strcmp(method, "POST") == 0) {
         /* Sent from `body` as it is, not copied: a module may be 64 MiB. */
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_size);
+        curl_lazy.curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
+        curl_lazy.curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_size);
     }
     if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+        curl_lazy.curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 
-    CURLcode code = curl_easy_perform(curl);
+    CURLcode code = curl_lazy.curl_easy_perform(curl);
     bool ok = false;
     if (code != CURLE_OK) {
         report_transfer_error(client, curl, code, curl_error, &buffer);
     } else {
         long status = 0;
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        curl_lazy.curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
         json_t *json = buffer.size ? json_loadb(buffer.data, buffer.size, 0, NULL) : NULL;
         if (status < 200 || status > 299) {
             report_refusal(client, status, json, &buffer);
@@ -326,17 +324,17 @@ bool cli_admin_request(const cli_admin_client *client, const char *method, const
         json_decref(json);
     }
     free(buffer.data);
-    curl_easy_cleanup(curl);
-    curl_slist_free_all(headers);
+    curl_lazy.curl_easy_cleanup(curl);
+    curl_lazy.curl_slist_free_all(headers);
     free(url);
     return ok;
 }
 
 char *cli_admin_service_path(const cli_admin_client *client, bool plugin, const char *name, const char *suffix)
 {
-    char *escaped = curl_easy_escape(NULL, name, 0);
+    char *escaped = curl_lazy.curl_easy_escape(NULL, name, 0);
     char *path = escaped ? format_text("/v1/%s/%s%s", plugin ? "plugins" : "services", escaped, suffix) : NULL;
-    curl_free(escaped);
+    curl_lazy.curl_free(escaped);
     if (!path)
         cli_admin_error(client, "out of memory");
     return path;

@@ -3,7 +3,7 @@
 
 #include <arpa/inet.h>
 #ifndef WASMHOST_STATIC
-#include <curl/curl.h>
+#include "curl_lazy.h"
 #endif
 #include <pthread.h>
 #include <stdio.h>
@@ -22,25 +22,21 @@
 static pthread_key_t handle_key;
 static pthread_once_t handle_once = PTHREAD_ONCE_INIT;
 
-static void handle_free(void *handle) { curl_easy_cleanup(handle); }
+static void handle_free(void *handle) { curl_lazy.curl_easy_cleanup(handle); }
 
-static void handle_init(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    pthread_key_create(&handle_key, handle_free);
-}
+static void handle_init(void) { pthread_key_create(&handle_key, handle_free); }
 
 static CURL *thread_handle(void)
 {
     pthread_once(&handle_once, handle_init);
     CURL *handle = pthread_getspecific(handle_key);
     if (handle) {
-        curl_easy_reset(handle); /* options only: the connection cache stays */
+        curl_lazy.curl_easy_reset(handle); /* options only: the connection cache stays */
         return handle;
     }
-    handle = curl_easy_init();
+    handle = curl_lazy.curl_easy_init();
     if (handle && pthread_setspecific(handle_key, handle) != 0) {
-        curl_easy_cleanup(handle);
+        curl_lazy.curl_easy_cleanup(handle);
         return NULL;
     }
     return handle;
@@ -137,7 +133,7 @@ static int result_of(CURLcode code, const transfer *t, char *why, size_t why_siz
                  (unsigned long long)t->max_body_bytes);
         return WH_RESULT_RESPONSE_TOO_LARGE;
     }
-    snprintf(why, why_size, "%s", curl_easy_strerror(code));
+    snprintf(why, why_size, "%s", curl_lazy.curl_easy_strerror(code));
     switch (code) {
     case CURLE_OK: return WH_RESULT_OK;
     case CURLE_OPERATION_TIMEDOUT: return WH_RESULT_TIMEOUT;
@@ -160,12 +156,12 @@ static int result_of(CURLcode code, const transfer *t, char *why, size_t why_siz
 /* The scheme, canonical host and port of `url` (absolute http or https); false when it is not one. */
 static bool split_url(const char *url, char *scheme, size_t scheme_size, char *host, size_t host_size, int *port)
 {
-    CURLU *parts = curl_url();
+    CURLU *parts = curl_lazy.curl_url();
     char *part_scheme = NULL, *part_host = NULL, *part_port = NULL;
-    bool ok = parts && curl_url_set(parts, CURLUPART_URL, url, 0) == CURLUE_OK &&
-              curl_url_get(parts, CURLUPART_SCHEME, &part_scheme, 0) == CURLUE_OK &&
-              curl_url_get(parts, CURLUPART_HOST, &part_host, 0) == CURLUE_OK &&
-              curl_url_get(parts, CURLUPART_PORT, &part_port, CURLU_DEFAULT_PORT) == CURLUE_OK;
+    bool ok = parts && curl_lazy.curl_url_set(parts, CURLUPART_URL, url, 0) == CURLUE_OK &&
+              curl_lazy.curl_url_get(parts, CURLUPART_SCHEME, &part_scheme, 0) == CURLUE_OK &&
+              curl_lazy.curl_url_get(parts, CURLUPART_HOST, &part_host, 0) == CURLUE_OK &&
+              curl_lazy.curl_url_get(parts, CURLUPART_PORT, &part_port, CURLU_DEFAULT_PORT) == CURLUE_OK;
     ok = ok && (strcmp(part_scheme, "http") == 0 || strcmp(part_scheme, "https") == 0) &&
          strlen(part_scheme) < scheme_size && allow_host_canonical(part_host, host, host_size);
     if (ok) {
@@ -173,10 +169,10 @@ static bool split_url(const char *url, char *scheme, size_t scheme_size, char *h
         *port = atoi(part_port);
         ok = *port > 0 && *port <= 65535;
     }
-    curl_free(part_scheme);
-    curl_free(part_host);
-    curl_free(part_port);
-    curl_url_cleanup(parts);
+    curl_lazy.curl_free(part_scheme);
+    curl_lazy.curl_free(part_host);
+    curl_lazy.curl_free(part_port);
+    curl_lazy.curl_url_cleanup(parts);
     return ok;
 }
 
@@ -187,37 +183,38 @@ static CURLcode perform(CURL *handle, transfer *t, const char *url, const char *
     long timeout_ms = (long)(remaining_ns / 1000000);
     if (timeout_ms < 1)
         timeout_ms = 1;
-    curl_easy_setopt(handle, CURLOPT_URL, url);
-    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(handle, CURLOPT_PROXY, ""); /* no proxy from the environment: the list is the only way out */
-    curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L); /* followed here, each hop checked */
-    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-    curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, t);
-    curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(handle, CURLOPT_HEADERDATA, t);
-    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(handle, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max_body_bytes);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_URL, url);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_PROXY,
+                               ""); /* no proxy from the environment: the list is the only way out */
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L); /* followed here, each hop checked */
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, t);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_HEADERDATA, t);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_WRITEDATA, t);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+    curl_lazy.curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max_body_bytes);
     bool sends_body =
         body_length > 0 || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0;
     if (strcmp(method, "HEAD") == 0) {
-        curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+        curl_lazy.curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
     } else if (sends_body) {
-        curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body_length ? (const char *)body : "");
-        curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_length);
+        curl_lazy.curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body_length ? (const char *)body : "");
+        curl_lazy.curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_length);
         if (strcmp(method, "POST") != 0)
-            curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method);
+            curl_lazy.curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method);
     } else {
-        curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
+        curl_lazy.curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
         if (strcmp(method, "GET") != 0)
-            curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method);
+            curl_lazy.curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method);
     }
-    return curl_easy_perform(handle);
+    return curl_lazy.curl_easy_perform(handle);
 }
 
 #endif
@@ -249,18 +246,21 @@ int outbound_send(const allow_list *list, const outbound_request *request, uint6
     memset(response, 0, sizeof *response);
     if (!deadline_ns)
         deadline_ns = host_now_ns() + OUTBOUND_DEFAULT_TIMEOUT_NS;
+    if (!curl_lazy_load(why, why_size))
+        return WH_RESULT_CONNECT_FAILED;
     CURL *handle = thread_handle();
     struct curl_slist *headers = NULL;
     bool listed = true;
     for (size_t i = 0; listed && i < request->header_count; i++) {
-        struct curl_slist *more = curl_slist_append(headers, request->headers[i]);
+        struct curl_slist *more = curl_lazy.curl_slist_append(headers, request->headers[i]);
         listed = more != NULL;
         if (more)
             headers = more;
     }
-    struct curl_slist *with_expect = listed ? curl_slist_append(headers, "Expect:") : NULL; /* no 100-continue wait */
+    struct curl_slist *with_expect =
+        listed ? curl_lazy.curl_slist_append(headers, "Expect:") : NULL; /* no 100-continue wait */
     if (!handle || !with_expect) {
-        curl_slist_free_all(headers);
+        curl_lazy.curl_slist_free_all(headers);
         snprintf(why, why_size, "out of memory");
         return WH_RESULT_RESOURCE;
     }
@@ -307,9 +307,9 @@ int outbound_send(const allow_list *list, const outbound_request *request, uint6
         long status = 0;
         curl_off_t sent = 0;
         char *next = NULL;
-        curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
-        curl_easy_getinfo(handle, CURLINFO_REQUEST_SIZE, &sent);
-        curl_easy_getinfo(handle, CURLINFO_REDIRECT_URL, &next);
+        curl_lazy.curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+        curl_lazy.curl_easy_getinfo(handle, CURLINFO_REQUEST_SIZE, &sent);
+        curl_lazy.curl_easy_getinfo(handle, CURLINFO_REDIRECT_URL, &next);
         response->status = (int)status;
         response->bytes_sent += (uint64_t)sent + body_length;
         bool redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) && next;
@@ -334,7 +334,7 @@ int outbound_send(const allow_list *list, const outbound_request *request, uint6
             result = WH_RESULT_RESOURCE;
     }
     free(url);
-    curl_slist_free_all(headers);
+    curl_lazy.curl_slist_free_all(headers);
     if (result != WH_RESULT_OK)
         outbound_response_free(response);
     return result;
