@@ -615,36 +615,18 @@ op_TABLE_GROW: {
     SLOT(1).u64 = (uint32_t)old_size; /* -1 becomes 0xffffffff, the i32 -1 */
     NEXT(4);
 }
-op_TABLE_FILL: {
-    eng_table *table = instance->tables[pc[1]];
-    uint32_t start = SLOT(2).u32, count = SLOT(4).u32;
-    void *value = SLOT(3).ref;
-    if ((uint64_t)start + count > table->size)
+op_TABLE_FILL:
+    if (!eng_table_fill(instance->tables[pc[1]], SLOT(2).u32, SLOT(3).ref, SLOT(4).u32))
         TRAP(ENG_TRAP_OUT_OF_BOUNDS_TABLE);
-    for (uint32_t i = 0; i < count; i++)
-        table->elements[start + i] = value;
     NEXT(4);
-}
-op_TABLE_COPY: {
-    eng_table *destination = instance->tables[pc[1]];
-    const eng_table *source = instance->tables[pc[2]];
-    uint32_t to = SLOT(3).u32, from = SLOT(4).u32, count = SLOT(5).u32;
-    if ((uint64_t)to + count > destination->size || (uint64_t)from + count > source->size)
+op_TABLE_COPY:
+    if (!eng_table_copy(instance->tables[pc[1]], instance->tables[pc[2]], SLOT(3).u32, SLOT(4).u32, SLOT(5).u32))
         TRAP(ENG_TRAP_OUT_OF_BOUNDS_TABLE);
-    if (count)
-        memmove(destination->elements + to, source->elements + from, (size_t)count * sizeof(void *));
     NEXT(5);
-}
-op_TABLE_INIT: {
-    eng_table *table = instance->tables[pc[1]];
-    const eng_elem_instance *segment = &instance->elems[pc[2]];
-    uint32_t to = SLOT(3).u32, from = SLOT(4).u32, count = SLOT(5).u32;
-    if ((uint64_t)from + count > segment->count || (uint64_t)to + count > table->size)
+op_TABLE_INIT:
+    if (!eng_table_init(instance->tables[pc[1]], &instance->elems[pc[2]], SLOT(3).u32, SLOT(4).u32, SLOT(5).u32))
         TRAP(ENG_TRAP_OUT_OF_BOUNDS_TABLE);
-    if (count)
-        memcpy(table->elements + to, segment->items + from, (size_t)count * sizeof(void *));
     NEXT(5);
-}
 op_ELEM_DROP:
     /* The items stay allocated (the instance owns them); the segment just reads as empty. */
     instance->elems[pc[1]].count = 0;
@@ -659,32 +641,18 @@ op_MEMORY_GROW: {
     SLOT(1).u64 = (uint32_t)old_pages;
     NEXT(2);
 }
-op_MEMORY_FILL: {
-    uint32_t to = SLOT(1).u32, count = SLOT(3).u32;
-    if ((uint64_t)to + count > instance->memory0->size)
+op_MEMORY_FILL:
+    if (!eng_memory_fill(instance->memory0, SLOT(1).u32, (uint8_t)SLOT(2).u32, SLOT(3).u32))
         TRAP(ENG_TRAP_OUT_OF_BOUNDS_MEMORY);
-    if (count)
-        memset(mem + to, (uint8_t)SLOT(2).u32, count);
     NEXT(3);
-}
-op_MEMORY_COPY: {
-    uint32_t to = SLOT(1).u32, from = SLOT(2).u32, count = SLOT(3).u32;
-    uint64_t size = instance->memory0->size;
-    if ((uint64_t)to + count > size || (uint64_t)from + count > size)
+op_MEMORY_COPY:
+    if (!eng_memory_copy(instance->memory0, SLOT(1).u32, SLOT(2).u32, SLOT(3).u32))
         TRAP(ENG_TRAP_OUT_OF_BOUNDS_MEMORY);
-    if (count)
-        memmove(mem + to, mem + from, count);
     NEXT(3);
-}
-op_MEMORY_INIT: {
-    const eng_data_instance *segment = &instance->datas[pc[1]];
-    uint32_t to = SLOT(2).u32, from = SLOT(3).u32, count = SLOT(4).u32;
-    if ((uint64_t)from + count > segment->size || (uint64_t)to + count > instance->memory0->size)
+op_MEMORY_INIT:
+    if (!eng_memory_init(instance->memory0, &instance->datas[pc[1]], SLOT(2).u32, SLOT(3).u32, SLOT(4).u32))
         TRAP(ENG_TRAP_OUT_OF_BOUNDS_MEMORY);
-    if (count)
-        memcpy(mem + to, segment->bytes + from, count);
     NEXT(4);
-}
 op_DATA_DROP:
     instance->datas[pc[1]].size = 0;
     NEXT(1);

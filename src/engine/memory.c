@@ -193,3 +193,32 @@ int64_t eng_memory_grow(eng_memory *memory, uint64_t delta_pages)
     memory->type.limits.min = new_pages;
     return (int64_t)old_pages;
 }
+
+/* ---- the bulk memory instructions, shared by the interpreter and compiled code ---- */
+
+bool eng_memory_fill(eng_memory *memory, uint32_t to, uint8_t value, uint32_t count)
+{
+    if ((uint64_t)to + count > memory->size)
+        return false;
+    if (count)
+        memset(memory->base + to, value, count);
+    return true;
+}
+
+bool eng_memory_copy(eng_memory *memory, uint32_t to, uint32_t from, uint32_t count)
+{
+    if ((uint64_t)to + count > memory->size || (uint64_t)from + count > memory->size)
+        return false;
+    if (count)
+        memmove(memory->base + to, memory->base + from, count);
+    return true;
+}
+
+bool eng_memory_init(eng_memory *memory, const eng_data_instance *segment, uint32_t to, uint32_t from, uint32_t count)
+{
+    if ((uint64_t)from + count > segment->size || (uint64_t)to + count > memory->size)
+        return false;
+    if (count)
+        memcpy(memory->base + to, segment->bytes + from, count);
+    return true;
+}

@@ -37,6 +37,17 @@ HELPER_VISIBILITY void eng_native_memory_copy(eng_instance *instance, uint32_t t
 HELPER_VISIBILITY void eng_native_memory_init(eng_instance *instance, uint32_t segment, uint32_t to, uint32_t from,
                                               uint32_t count);
 HELPER_VISIBILITY void eng_native_data_drop(eng_instance *instance, uint32_t segment);
+HELPER_VISIBILITY void *eng_native_table_get(eng_instance *instance, uint32_t table_index, uint32_t index);
+HELPER_VISIBILITY void eng_native_table_set(eng_instance *instance, uint32_t table_index, uint32_t index, void *value);
+HELPER_VISIBILITY int32_t eng_native_table_grow(eng_instance *instance, uint32_t table_index, void *init,
+                                                uint32_t delta);
+HELPER_VISIBILITY void eng_native_table_fill(eng_instance *instance, uint32_t table_index, uint32_t start, void *value,
+                                             uint32_t count);
+HELPER_VISIBILITY void eng_native_table_copy(eng_instance *instance, uint32_t destination, uint32_t source, uint32_t to,
+                                             uint32_t from, uint32_t count);
+HELPER_VISIBILITY void eng_native_table_init(eng_instance *instance, uint32_t table_index, uint32_t segment,
+                                             uint32_t to, uint32_t from, uint32_t count);
+HELPER_VISIBILITY void eng_native_elem_drop(eng_instance *instance, uint32_t segment);
 
 void eng_native_trap(eng_instance *instance, uint32_t kind)
 {
@@ -107,33 +118,73 @@ int32_t eng_native_memory_grow(eng_instance *instance, uint32_t delta)
     return (int32_t)(uint32_t)eng_memory_grow(instance->memory0, delta);
 }
 
+static void check_memory(bool in_bounds)
+{
+    if (!in_bounds)
+        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL));
+}
+
+static void check_table(bool in_bounds)
+{
+    if (!in_bounds)
+        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_TABLE, NULL));
+}
+
 void eng_native_memory_fill(eng_instance *instance, uint32_t to, uint32_t value, uint32_t count)
 {
-    if ((uint64_t)to + count > instance->memory0->size)
-        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL));
-    if (count)
-        memset(instance->memory_base + to, (uint8_t)value, count);
+    check_memory(eng_memory_fill(instance->memory0, to, (uint8_t)value, count));
 }
 
 void eng_native_memory_copy(eng_instance *instance, uint32_t to, uint32_t from, uint32_t count)
 {
-    uint64_t size = instance->memory0->size;
-    if ((uint64_t)to + count > size || (uint64_t)from + count > size)
-        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL));
-    if (count)
-        memmove(instance->memory_base + to, instance->memory_base + from, count);
+    check_memory(eng_memory_copy(instance->memory0, to, from, count));
 }
 
 void eng_native_memory_init(eng_instance *instance, uint32_t segment, uint32_t to, uint32_t from, uint32_t count)
 {
-    const eng_data_instance *data = &instance->datas[segment];
-    if ((uint64_t)from + count > data->size || (uint64_t)to + count > instance->memory0->size)
-        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL));
-    if (count)
-        memcpy(instance->memory_base + to, data->bytes + from, count);
+    check_memory(eng_memory_init(instance->memory0, &instance->datas[segment], to, from, count));
 }
 
 void eng_native_data_drop(eng_instance *instance, uint32_t segment) { instance->datas[segment].size = 0; }
+
+void *eng_native_table_get(eng_instance *instance, uint32_t table_index, uint32_t index)
+{
+    const eng_table *table = instance->tables[table_index];
+    check_table(index < table->size);
+    return table->elements[index];
+}
+
+void eng_native_table_set(eng_instance *instance, uint32_t table_index, uint32_t index, void *value)
+{
+    eng_table *table = instance->tables[table_index];
+    check_table(index < table->size);
+    table->elements[index] = value;
+}
+
+int32_t eng_native_table_grow(eng_instance *instance, uint32_t table_index, void *init, uint32_t delta)
+{
+    return (int32_t)(uint32_t)eng_table_grow(instance->tables[table_index], delta, init);
+}
+
+void eng_native_table_fill(eng_instance *instance, uint32_t table_index, uint32_t start, void *value, uint32_t count)
+{
+    check_table(eng_table_fill(instance->tables[table_index], start, value, count));
+}
+
+void eng_native_table_copy(eng_instance *instance, uint32_t destination, uint32_t source, uint32_t to, uint32_t from,
+                           uint32_t count)
+{
+    check_table(eng_table_copy(instance->tables[destination], instance->tables[source], to, from, count));
+}
+
+void eng_native_table_init(eng_instance *instance, uint32_t table_index, uint32_t segment, uint32_t to, uint32_t from,
+                           uint32_t count)
+{
+    check_table(eng_table_init(instance->tables[table_index], &instance->elems[segment], to, from, count));
+}
+
+/* The items stay allocated (the instance owns them); the segment just reads as empty. */
+void eng_native_elem_drop(eng_instance *instance, uint32_t segment) { instance->elems[segment].count = 0; }
 
 /* ---- the symbols compiled code may name ---- */
 

@@ -321,11 +321,21 @@ eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, eng_error 
 /* Returns the old size in pages, or -1 if growing is not possible (max, 4 GiB, the store's
  * memory cap, or OOM). eng_memory_new fails when the minimum does not fit under the cap. */
 int64_t eng_memory_grow(eng_memory *memory, uint64_t delta_pages);
+/* memory.fill, memory.copy, memory.init: false (nothing changed) when a range is out of bounds:
+ * the caller traps "out of bounds memory access". */
+bool eng_memory_fill(eng_memory *memory, uint32_t to, uint8_t value, uint32_t count);
+bool eng_memory_copy(eng_memory *memory, uint32_t to, uint32_t from, uint32_t count);
+bool eng_memory_init(eng_memory *memory, const eng_data_instance *segment, uint32_t to, uint32_t from, uint32_t count);
 static inline uint64_t memory_pages(const eng_memory *memory) { return memory->size / ENG_PAGE_SIZE; }
 
 /* table.c */
 eng_table *eng_table_new(eng_store *store, const eng_tabletype *type, void *init, eng_error **error);
 int64_t eng_table_grow(eng_table *table, uint32_t delta, void *init); /* old size or -1 (max, cap, OOM) */
+/* table.fill, table.copy, table.init: false (nothing changed) when a range is out of bounds: the
+ * caller traps "out of bounds table access". */
+bool eng_table_fill(eng_table *table, uint32_t start, void *value, uint32_t count);
+bool eng_table_copy(eng_table *destination, const eng_table *source, uint32_t to, uint32_t from, uint32_t count);
+bool eng_table_init(eng_table *table, const eng_elem_instance *segment, uint32_t to, uint32_t from, uint32_t count);
 
 eng_global *eng_global_new(eng_store *store, const eng_globaltype *type, eng_slot value);
 eng_func *eng_func_new_host(eng_store *store, const eng_functype *type, eng_host_callback callback, void *env);

@@ -2,6 +2,7 @@
 #include "limits.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* An implementation limit on elements per table (80 MiB of pointers), as the spec permits.
  * Without one, a module declaring (table 0xffffffff funcref) would ask for 32 GiB; refusing
@@ -106,4 +107,33 @@ int64_t eng_table_grow(eng_table *table, uint32_t delta, void *init)
     /* The table's type tracks its current size: imports are matched against it. */
     table->type.limits.min = new_size;
     return old_size;
+}
+
+/* ---- the bulk table instructions, shared by the interpreter and compiled code ---- */
+
+bool eng_table_fill(eng_table *table, uint32_t start, void *value, uint32_t count)
+{
+    if ((uint64_t)start + count > table->size)
+        return false;
+    for (uint32_t i = 0; i < count; i++)
+        table->elements[start + i] = value;
+    return true;
+}
+
+bool eng_table_copy(eng_table *destination, const eng_table *source, uint32_t to, uint32_t from, uint32_t count)
+{
+    if ((uint64_t)to + count > destination->size || (uint64_t)from + count > source->size)
+        return false;
+    if (count)
+        memmove(destination->elements + to, source->elements + from, (size_t)count * sizeof(void *));
+    return true;
+}
+
+bool eng_table_init(eng_table *table, const eng_elem_instance *segment, uint32_t to, uint32_t from, uint32_t count)
+{
+    if ((uint64_t)from + count > segment->count || (uint64_t)to + count > table->size)
+        return false;
+    if (count)
+        memcpy(table->elements + to, segment->items + from, (size_t)count * sizeof(void *));
+    return true;
 }

@@ -10,22 +10,7 @@
 #include <wasmhost.h>
 
 #include "check.h"
-
-static wasm_byte_vec_t read_file(const char *path)
-{
-    wasm_byte_vec_t bytes = {0, NULL};
-    FILE *file = fopen(path, "rb");
-    CHECK(file != NULL, "%s", path);
-    if (!file)
-        return bytes;
-    fseek(file, 0, SEEK_END);
-    long size = ftell(file);
-    fseek(file, 0, SEEK_SET);
-    wasm_byte_vec_new_uninitialized(&bytes, (size_t)size);
-    CHECK(fread(bytes.data, 1, (size_t)size, file) == (size_t)size);
-    fclose(file);
-    return bytes;
-}
+#include "compiler_support.h"
 
 static wasm_engine_t *engine_with(wh_tier_t tier, const char *cache_dir, uint64_t cache_max)
 {

@@ -54,7 +54,15 @@
     X(eng_native_memory_fill, V, P, I32, I32, I32)                                                  \
     X(eng_native_memory_copy, V, P, I32, I32, I32)                                                  \
     X(eng_native_memory_init, V, P, I32, I32, I32, I32)                                             \
-    X(eng_native_data_drop, V, P, I32)
+    X(eng_native_data_drop, V, P, I32)                                                              \
+    /* table.get/set (bounds checked), table.grow (old size or -1), fill, copy, init, elem.drop */  \
+    X(eng_native_table_get, P, P, I32, I32)                                                         \
+    X(eng_native_table_set, V, P, I32, I32, P)                                                      \
+    X(eng_native_table_grow, I32, P, I32, P, I32)                                                   \
+    X(eng_native_table_fill, V, P, I32, I32, P, I32)                                                \
+    X(eng_native_table_copy, V, P, I32, I32, I32, I32, I32)                                         \
+    X(eng_native_table_init, V, P, I32, I32, I32, I32, I32)                                         \
+    X(eng_native_elem_drop, V, P, I32)
 
 /* C library functions LLVM may call from the code it generates (loop idioms, rounding without
  * SSE4.1): the linker resolves them to the process's own. */

@@ -41,27 +41,27 @@
 #define SUPPORTED_local_tee 1
 #define SUPPORTED_global_get 1
 #define SUPPORTED_global_set 1
-#define SUPPORTED_table_get 0
-#define SUPPORTED_table_set 0
+#define SUPPORTED_table_get 1
+#define SUPPORTED_table_set 1
 #define SUPPORTED_load 1
 #define SUPPORTED_store 1
 #define SUPPORTED_memory_size 1
 #define SUPPORTED_memory_grow 1
 #define SUPPORTED_const 1
 #define SUPPORTED_numeric 1
-#define SUPPORTED_ref_null 0
-#define SUPPORTED_ref_is_null 0
-#define SUPPORTED_ref_func 0
+#define SUPPORTED_ref_null 1
+#define SUPPORTED_ref_is_null 1
+#define SUPPORTED_ref_func 1
 #define SUPPORTED_memory_init 1
 #define SUPPORTED_data_drop 1
 #define SUPPORTED_memory_copy 1
 #define SUPPORTED_memory_fill 1
-#define SUPPORTED_table_init 0
-#define SUPPORTED_elem_drop 0
-#define SUPPORTED_table_copy 0
-#define SUPPORTED_table_grow 0
-#define SUPPORTED_table_size 0
-#define SUPPORTED_table_fill 0
+#define SUPPORTED_table_init 1
+#define SUPPORTED_elem_drop 1
+#define SUPPORTED_table_copy 1
+#define SUPPORTED_table_grow 1
+#define SUPPORTED_table_size 1
+#define SUPPORTED_table_fill 1
 
 static const bool row_supported[ENG_WASM_INSTRUCTION_COUNT] = {
 #define ROW_SUPPORTED(symbol, prefix, code, name, immediates, fuel, feature, handler, ...) \
@@ -1164,8 +1164,76 @@ static void translate_local(translator *t, eng_wasm_index index)
         push(t, value);
 }
 
-/* Rows this tier leaves to the interpreter: llvm_function_supported keeps them out. */
-static void translate_unsupported(translator *t) { fail(t, "instruction not supported by the compiling tier"); }
+/* References and tables: the checks and the work are the runtime's (native_runtime.c, the same
+ * functions the interpreter uses), but for the reads that cannot fail. */
+static void translate_table(translator *t, eng_wasm_index index)
+{
+    LLVMValueRef args[6] = {t->ctx};
+    LLVMValueRef value;
+    switch (index) {
+    case ENG_WASM_REF_NULL:
+        skip_immediates(&t->r, &eng_wasm_instructions[index]);
+        push(t, LLVMConstNull(t->s->ptr));
+        return;
+    case ENG_WASM_REF_IS_NULL:
+        push(t, to_i32(t, LLVMBuildICmp(t->b, LLVMIntEQ, pop(t), LLVMConstNull(t->s->ptr), "")));
+        return;
+    case ENG_WASM_REF_FUNC: {
+        LLVMValueRef funcs = load_invariant(t, t->s->ptr, field_address(t, t->ctx, offsetof(eng_instance, funcs)));
+        LLVMValueRef offset = const_i64(t, read_index(&t->r));
+        push(t, load_invariant(t, t->s->ptr, LLVMBuildInBoundsGEP2(t->b, t->s->ptr, funcs, &offset, 1, "")));
+        return;
+    }
+    case ENG_WASM_TABLE_SIZE: {
+        LLVMValueRef tables = load_invariant(t, t->s->ptr, field_address(t, t->ctx, offsetof(eng_instance, tables)));
+        LLVMValueRef offset = const_i64(t, read_index(&t->r));
+        LLVMValueRef table =
+            load_invariant(t, t->s->ptr, LLVMBuildInBoundsGEP2(t->b, t->s->ptr, tables, &offset, 1, ""));
+        push(t, LLVMBuildLoad2(t->b, t->s->i32, field_address(t, table, offsetof(eng_table, size)), ""));
+        return;
+    }
+    case ENG_WASM_TABLE_GET:
+        args[1] = const_i32(t, read_index(&t->r));
+        args[2] = pop(t);
+        push(t, call_helper(t, HELPER_eng_native_table_get, args, 3));
+        return;
+    case ENG_WASM_TABLE_SET:
+        args[1] = const_i32(t, read_index(&t->r));
+        value = pop(t);
+        args[2] = pop(t);
+        args[3] = value;
+        call_helper(t, HELPER_eng_native_table_set, args, 4);
+        return;
+    case ENG_WASM_TABLE_GROW:
+        args[1] = const_i32(t, read_index(&t->r));
+        args[3] = pop(t); /* delta */
+        args[2] = pop(t); /* init */
+        push(t, call_helper(t, HELPER_eng_native_table_grow, args, 4));
+        return;
+    case ENG_WASM_TABLE_FILL:
+        args[1] = const_i32(t, read_index(&t->r));
+        args[4] = pop(t), args[3] = pop(t), args[2] = pop(t);
+        call_helper(t, HELPER_eng_native_table_fill, args, 5);
+        return;
+    case ENG_WASM_TABLE_COPY:
+        args[1] = const_i32(t, read_index(&t->r)); /* destination, then source */
+        args[2] = const_i32(t, read_index(&t->r));
+        args[5] = pop(t), args[4] = pop(t), args[3] = pop(t);
+        call_helper(t, HELPER_eng_native_table_copy, args, 6);
+        return;
+    case ENG_WASM_TABLE_INIT:
+        args[2] = const_i32(t, read_index(&t->r)); /* the segment comes first in the binary */
+        args[1] = const_i32(t, read_index(&t->r));
+        args[5] = pop(t), args[4] = pop(t), args[3] = pop(t);
+        call_helper(t, HELPER_eng_native_table_init, args, 6);
+        return;
+    case ENG_WASM_ELEM_DROP:
+        args[1] = const_i32(t, read_index(&t->r));
+        call_helper(t, HELPER_eng_native_elem_drop, args, 2);
+        return;
+    default: fail(t, "not a table or reference instruction (internal error)");
+    }
+}
 
 static void translate_instruction(translator *t, const eng_wasm_instruction *row)
 {
@@ -1198,27 +1266,27 @@ static void translate_instruction(translator *t, const eng_wasm_instruction *row
 #define HANDLE_local_tee(t, row, index) translate_local(t, index)
 #define HANDLE_global_get(t, row, index) translate_global_get(t)
 #define HANDLE_global_set(t, row, index) translate_global_set(t)
-#define HANDLE_table_get(t, row, index) translate_unsupported(t)
-#define HANDLE_table_set(t, row, index) translate_unsupported(t)
+#define HANDLE_table_get(t, row, index) translate_table(t, index)
+#define HANDLE_table_set(t, row, index) translate_table(t, index)
 #define HANDLE_load(t, row, index) translate_load(t, row)
 #define HANDLE_store(t, row, index) translate_store(t, row)
 #define HANDLE_memory_size(t, row, index) translate_memory_size(t)
 #define HANDLE_memory_grow(t, row, index) translate_memory_helper(t, row)
 #define HANDLE_const(t, row, index) translate_const(t, row)
 #define HANDLE_numeric(t, row, index) translate_numeric(t, row)
-#define HANDLE_ref_null(t, row, index) translate_unsupported(t)
-#define HANDLE_ref_is_null(t, row, index) translate_unsupported(t)
-#define HANDLE_ref_func(t, row, index) translate_unsupported(t)
+#define HANDLE_ref_null(t, row, index) translate_table(t, index)
+#define HANDLE_ref_is_null(t, row, index) translate_table(t, index)
+#define HANDLE_ref_func(t, row, index) translate_table(t, index)
 #define HANDLE_memory_init(t, row, index) translate_memory_helper(t, row)
 #define HANDLE_data_drop(t, row, index) translate_memory_helper(t, row)
 #define HANDLE_memory_copy(t, row, index) translate_memory_helper(t, row)
 #define HANDLE_memory_fill(t, row, index) translate_memory_helper(t, row)
-#define HANDLE_table_init(t, row, index) translate_unsupported(t)
-#define HANDLE_elem_drop(t, row, index) translate_unsupported(t)
-#define HANDLE_table_copy(t, row, index) translate_unsupported(t)
-#define HANDLE_table_grow(t, row, index) translate_unsupported(t)
-#define HANDLE_table_size(t, row, index) translate_unsupported(t)
-#define HANDLE_table_fill(t, row, index) translate_unsupported(t)
+#define HANDLE_table_init(t, row, index) translate_table(t, index)
+#define HANDLE_elem_drop(t, row, index) translate_table(t, index)
+#define HANDLE_table_copy(t, row, index) translate_table(t, index)
+#define HANDLE_table_grow(t, row, index) translate_table(t, index)
+#define HANDLE_table_size(t, row, index) translate_table(t, index)
+#define HANDLE_table_fill(t, row, index) translate_table(t, index)
         ENG_WASM_INSTRUCTIONS(HANDLER_CASE)
 #undef HANDLER_CASE
     case ENG_WASM_INSTRUCTION_COUNT: break;
