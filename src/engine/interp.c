@@ -1,6 +1,7 @@
 /* interp.c: the interpreter for the internal code of code.h, and eng_func_call, the way into it. */
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include "limits.h"
+#include "native.h"
 #include "trap_guard.h"
 
 #include <math.h>
@@ -88,6 +89,29 @@ static inline void frame_enter(const eng_code *code, eng_slot *fp)
     eng_slot *constants = fp + code->local_count;
     for (uint32_t i = 0; i < code->constant_count; i++)
         constants[i].u64 = code->constants[i];
+}
+
+/* The compiled frames recorded at the trap (trap_guard.h), innermost first, each named by its
+ * function (byte offsets within compiled code are not mapped yet: 0). The outermost, `entered`,
+ * the function the interpreter called, is left to add_backtrace. */
+static void add_native_backtrace(eng_trap *trap, const eng_func *entered)
+{
+    uint32_t count = eng_trap_fault_guard.native_pc_count;
+    eng_trap_fault_guard.native_pc_count = 0;
+    const eng_native_image *image =
+        entered->instance ? atomic_load_explicit(&entered->instance->module->native, memory_order_relaxed) : NULL;
+    if (!image || !count || !entered->native_entry)
+        return;
+    const eng_module *module = entered->instance->module;
+    uint32_t functions[ENG_NATIVE_FRAMES_MAX], named = 0;
+    for (uint32_t i = 0; i < count; i++)
+        if (eng_native_function_at(image, eng_trap_fault_guard.native_pcs[i], &functions[named]))
+            named++;
+    if (named && module->imported_func_count + functions[named - 1] == entered->func_index)
+        named--;
+    eng_backtrace_frame *out = named ? eng_trap_extend_frames(trap, named) : NULL;
+    for (uint32_t i = 0; out && i < named; i++)
+        out[i] = (eng_backtrace_frame){module, module->imported_func_count + functions[i], 0, entered->instance};
 }
 
 static uint32_t pc_byte_offset(const eng_code *code, const uint32_t *pc)
@@ -555,6 +579,12 @@ op_NATIVE:
     store->frame_depth = depth;
     store->stack_top = fp + code->frame_slots;
     state->pc = NULL;
+    {
+        /* For the backtrace of a trap in it (trap_guard.h); the instance's code is this image's. */
+        const eng_native_image *image = atomic_load_explicit(&instance->module->native, memory_order_relaxed);
+        eng_trap_fault_guard.native_code_start = image->code_start;
+        eng_trap_fault_guard.native_code_end = image->code_end;
+    }
     func->native_entry(instance, fp);
     goto op_RETURN;
 
@@ -1141,6 +1171,7 @@ eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results
         eng_trap_fault_guard.trap = NULL;
         if (!trap)
             trap = eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL);
+        add_native_backtrace(trap, faulting);
         add_backtrace(trap, store, faulting, pc_byte_offset(faulting->code, state.pc), entry_depth, state.depth);
     }
 

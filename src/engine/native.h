@@ -36,8 +36,16 @@ typedef struct eng_native_image {
     const void **functions;    /* per defined function: its typed code (for calls from compiled code), or NULL */
     eng_code *stubs;           /* per defined function with an entry: its NATIVE code */
     uint32_t native_count;
-    uint32_t checks;        /* ENG_CHECK_* the code was compiled with */
-    double compile_seconds; /* translate + optimise + emit (0 when loaded) */
+    /* Where each compiled function's code lies (those LLVM kept as functions of their own: one
+     * inlined everywhere has none), sorted by start, to name the frames of a backtrace. */
+    struct eng_native_range {
+        uintptr_t start, end;
+        uint32_t function; /* defined-function index */
+    } * ranges;
+    uint32_t range_count;
+    uintptr_t code_start, code_end; /* all of the image's code */
+    uint32_t checks;                /* ENG_CHECK_* the code was compiled with */
+    double compile_seconds;         /* translate + optimise + emit (0 when loaded) */
 } eng_native_image;
 
 /* Compiles every function of `module` that the tier supports, with `checks` (0 or
@@ -80,6 +88,9 @@ void eng_native_image_free(eng_native_image *image);
 /* Attaches `image` to `module` unless one is attached already (then frees it); instances
  * made afterwards run it. Thread-safe. */
 void eng_module_attach_native(eng_module *module, eng_native_image *image);
+
+/* The defined function whose code holds `pc`; false when none (a trampoline, a stub). */
+bool eng_native_function_at(const eng_native_image *image, uintptr_t pc, uint32_t *function);
 
 /* native_runtime.c: the address of a symbol compiled code may call (ENG_NATIVE_HELPERS,
  * ENG_NATIVE_LIBC_SYMBOLS), or NULL. */

@@ -299,6 +299,69 @@ static eng_error *find_entries(const link_state *s, eng_native_image *image)
     return NULL;
 }
 
+static int by_start(const void *a, const void *b)
+{
+    const struct eng_native_range *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Where each compiled function's code lies: its "wasm_function_<i>" symbol (local), or
+ * "wasm_direct_<i>" when LLVM made the alias the function's own name. */
+static eng_error *find_ranges(const link_state *s, eng_native_image *image)
+{
+    static const char *const prefixes[] = {"wasm_function_", "wasm_direct_"};
+    image->ranges = calloc(image->function_count + 1, sizeof *image->ranges);
+    bool *found = calloc(image->function_count + 1, sizeof *found);
+    if (!image->ranges || !found) {
+        free(found);
+        return eng_error_new("out of memory while linking compiled code");
+    }
+    for (uint32_t i = 1; i < s->symbol_count; i++) {
+        const Elf64_Sym *symbol = &s->symbols[i];
+        if (ELF64_ST_TYPE(symbol->st_info) != STT_FUNC || !symbol->st_size || symbol->st_shndx == SHN_UNDEF)
+            continue;
+        const char *name = symbol_name(s, symbol), *number = NULL;
+        for (size_t p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++)
+            if (strncmp(name, prefixes[p], strlen(prefixes[p])) == 0)
+                number = name + strlen(prefixes[p]);
+        char *end;
+        unsigned long index = number ? strtoul(number, &end, 10) : 0;
+        if (!number || *end || end == number || index >= image->function_count || found[index])
+            continue; /* not one of ours, or a second name of the same code */
+        uint64_t address = 0;
+        eng_error *error = symbol_value(s, i, R_X86_64_64, &address);
+        if (error) {
+            free(found);
+            return error;
+        }
+        found[index] = true;
+        image->ranges[image->range_count++] =
+            (struct eng_native_range){(uintptr_t)address, (uintptr_t)(address + symbol->st_size), (uint32_t)index};
+    }
+    free(found);
+    qsort(image->ranges, image->range_count, sizeof *image->ranges, by_start);
+    image->code_start = (uintptr_t)s->mapping;
+    image->code_end = (uintptr_t)s->mapping + s->code_size;
+    return NULL;
+}
+
+bool eng_native_function_at(const eng_native_image *image, uintptr_t pc, uint32_t *function)
+{
+    uint32_t low = 0, high = image->range_count;
+    while (low < high) {
+        uint32_t middle = low + (high - low) / 2;
+        if (pc < image->ranges[middle].start)
+            high = middle;
+        else if (pc >= image->ranges[middle].end)
+            low = middle + 1;
+        else {
+            *function = image->ranges[middle].function;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The NATIVE stub of each compiled function: what instances give it as its interpreter code. */
 static eng_error *make_stubs(const eng_module *module, eng_native_image *image)
 {
@@ -366,6 +429,8 @@ eng_error *eng_native_link(const eng_module *module, const uint8_t *object, size
     if (!error)
         error = find_entries(&s, image);
     if (!error)
+        error = find_ranges(&s, image);
+    if (!error)
         error = make_stubs(module, image);
     if (!error &&
         (mprotect(s.mapping, s.code_size, PROT_READ | PROT_EXEC) != 0 ||
@@ -389,6 +454,7 @@ void eng_native_image_free(eng_native_image *image)
         munmap(image->mapping, image->mapping_size);
     free(image->entries);
     free(image->functions);
+    free(image->ranges);
     free(image->stubs);
     free(image->object);
     free(image);

@@ -14,10 +14,20 @@
 #include "trap_guard.h"
 #include "llvm/llvm_interface.h"
 
-/* Hands `trap` to the innermost eng_func_call. */
-static _Noreturn void raise_trap(eng_trap *trap)
+/* Where the compiled code that called a helper is: the return address into it and its frame
+ * pointer (the helper's saved one). Taken at the top of every helper that may raise a trap, so
+ * that the trap's backtrace can walk the compiled frames (two loads; the walk happens only when
+ * a trap is raised). */
+typedef struct caller {
+    uintptr_t pc, fp;
+} caller;
+#define CALLER() ((caller){(uintptr_t)__builtin_return_address(0) - 1, *(const uintptr_t *)__builtin_frame_address(0)})
+
+/* Records the compiled frames from `from` outwards and hands `trap` to the innermost eng_func_call. */
+static _Noreturn void raise_trap(eng_trap *trap, caller from)
 {
     ENG_ASSERT(eng_trap_fault_guard.jump);
+    eng_trap_record_native_frames(from.pc, from.fp);
     eng_trap_fault_guard.trap = trap;
     siglongjmp(*eng_trap_fault_guard.jump, 1);
 }
@@ -52,27 +62,29 @@ HELPER_VISIBILITY void eng_native_elem_drop(eng_instance *instance, uint32_t seg
 void eng_native_trap(eng_instance *instance, uint32_t kind)
 {
     (void)instance;
-    raise_trap(eng_trap_new((eng_trap_kind)kind, NULL));
+    raise_trap(eng_trap_new((eng_trap_kind)kind, NULL), CALLER());
 }
 
 void eng_native_limits(eng_instance *instance)
 {
+    caller from = CALLER();
     eng_store *store = instance->store;
     eng_limit_check check = eng_limits_check(store, store->fuel, 0);
     store->fuel = check.fuel;
     if (check.trap >= 0)
-        raise_trap(eng_trap_new((eng_trap_kind)check.trap, NULL));
+        raise_trap(eng_trap_new((eng_trap_kind)check.trap, NULL), from);
 }
 
 void eng_native_stack_exhausted(eng_instance *instance)
 {
     eng_limits_stack_exhausted(instance->store);
-    raise_trap(eng_trap_new(ENG_TRAP_CALL_STACK_EXHAUSTED, NULL));
+    raise_trap(eng_trap_new(ENG_TRAP_CALL_STACK_EXHAUSTED, NULL), CALLER());
 }
 
 /* A call leaving compiled code: a host function directly (without the guard's jump, so that
  * the host's own faults are not taken for wasm's), anything else through eng_func_call. */
-static void call_function(eng_instance *instance, eng_func *callee, eng_slot *slots)
+static inline __attribute__((always_inline)) void call_function(eng_instance *instance, eng_func *callee,
+                                                                eng_slot *slots, caller from)
 {
     eng_trap *trap;
     if (!callee->code) {
@@ -89,28 +101,29 @@ static void call_function(eng_instance *instance, eng_func *callee, eng_slot *sl
         trap = eng_func_call(instance->store, callee, slots);
     }
     if (trap)
-        raise_trap(trap);
+        raise_trap(trap, from);
 }
 
 void eng_native_call(eng_instance *instance, uint32_t index, eng_slot *slots)
 {
-    call_function(instance, instance->funcs[index], slots);
+    call_function(instance, instance->funcs[index], slots, CALLER());
 }
 
 void eng_native_call_indirect(eng_instance *instance, uint32_t table_index, uint32_t type_index, uint32_t element,
                               eng_slot *slots)
 {
+    caller from = CALLER();
     const eng_table *table = instance->tables[table_index];
     if (element >= table->size)
-        raise_trap(eng_trap_new(ENG_TRAP_UNDEFINED_ELEMENT, NULL));
+        raise_trap(eng_trap_new(ENG_TRAP_UNDEFINED_ELEMENT, NULL), from);
     eng_func *callee = table->elements[element];
     if (!callee)
-        raise_trap(eng_trap_new(ENG_TRAP_UNINITIALIZED_ELEMENT, NULL));
+        raise_trap(eng_trap_new(ENG_TRAP_UNINITIALIZED_ELEMENT, NULL), from);
     const eng_functype *expected = &instance->module->types[type_index];
     const eng_functype *actual = callee->type;
     if (actual != expected && (actual->hash != expected->hash || !eng_functype_equal(actual, expected)))
-        raise_trap(eng_trap_new(ENG_TRAP_INDIRECT_CALL_TYPE_MISMATCH, NULL));
-    call_function(instance, callee, slots);
+        raise_trap(eng_trap_new(ENG_TRAP_INDIRECT_CALL_TYPE_MISMATCH, NULL), from);
+    call_function(instance, callee, slots, from);
 }
 
 int32_t eng_native_memory_grow(eng_instance *instance, uint32_t delta)
@@ -118,31 +131,31 @@ int32_t eng_native_memory_grow(eng_instance *instance, uint32_t delta)
     return (int32_t)(uint32_t)eng_memory_grow(instance->memory0, delta);
 }
 
-static void check_memory(bool in_bounds)
+static inline __attribute__((always_inline)) void check_memory(bool in_bounds, caller from)
 {
     if (!in_bounds)
-        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL));
+        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL), from);
 }
 
-static void check_table(bool in_bounds)
+static inline __attribute__((always_inline)) void check_table(bool in_bounds, caller from)
 {
     if (!in_bounds)
-        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_TABLE, NULL));
+        raise_trap(eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_TABLE, NULL), from);
 }
 
 void eng_native_memory_fill(eng_instance *instance, uint32_t to, uint32_t value, uint32_t count)
 {
-    check_memory(eng_memory_fill(instance->memory0, to, (uint8_t)value, count));
+    check_memory(eng_memory_fill(instance->memory0, to, (uint8_t)value, count), CALLER());
 }
 
 void eng_native_memory_copy(eng_instance *instance, uint32_t to, uint32_t from, uint32_t count)
 {
-    check_memory(eng_memory_copy(instance->memory0, to, from, count));
+    check_memory(eng_memory_copy(instance->memory0, to, from, count), CALLER());
 }
 
 void eng_native_memory_init(eng_instance *instance, uint32_t segment, uint32_t to, uint32_t from, uint32_t count)
 {
-    check_memory(eng_memory_init(instance->memory0, &instance->datas[segment], to, from, count));
+    check_memory(eng_memory_init(instance->memory0, &instance->datas[segment], to, from, count), CALLER());
 }
 
 void eng_native_data_drop(eng_instance *instance, uint32_t segment) { instance->datas[segment].size = 0; }
@@ -150,14 +163,14 @@ void eng_native_data_drop(eng_instance *instance, uint32_t segment) { instance->
 void *eng_native_table_get(eng_instance *instance, uint32_t table_index, uint32_t index)
 {
     const eng_table *table = instance->tables[table_index];
-    check_table(index < table->size);
+    check_table(index < table->size, CALLER());
     return table->elements[index];
 }
 
 void eng_native_table_set(eng_instance *instance, uint32_t table_index, uint32_t index, void *value)
 {
     eng_table *table = instance->tables[table_index];
-    check_table(index < table->size);
+    check_table(index < table->size, CALLER());
     table->elements[index] = value;
 }
 
@@ -168,19 +181,19 @@ int32_t eng_native_table_grow(eng_instance *instance, uint32_t table_index, void
 
 void eng_native_table_fill(eng_instance *instance, uint32_t table_index, uint32_t start, void *value, uint32_t count)
 {
-    check_table(eng_table_fill(instance->tables[table_index], start, value, count));
+    check_table(eng_table_fill(instance->tables[table_index], start, value, count), CALLER());
 }
 
 void eng_native_table_copy(eng_instance *instance, uint32_t destination, uint32_t source, uint32_t to, uint32_t from,
                            uint32_t count)
 {
-    check_table(eng_table_copy(instance->tables[destination], instance->tables[source], to, from, count));
+    check_table(eng_table_copy(instance->tables[destination], instance->tables[source], to, from, count), CALLER());
 }
 
 void eng_native_table_init(eng_instance *instance, uint32_t table_index, uint32_t segment, uint32_t to, uint32_t from,
                            uint32_t count)
 {
-    check_table(eng_table_init(instance->tables[table_index], &instance->elems[segment], to, from, count));
+    check_table(eng_table_init(instance->tables[table_index], &instance->elems[segment], to, from, count), CALLER());
 }
 
 /* The items stay allocated (the instance owns them); the segment just reads as empty. */

@@ -1,4 +1,5 @@
 /* trap.c: trap values, their backtraces and printing, and turning guard-page faults into traps. */
+#define _GNU_SOURCE /* REG_RIP, REG_RBP */
 #include "trap_guard.h"
 
 #include <pthread.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 
 _Thread_local struct eng_fault_guard eng_trap_fault_guard;
 
@@ -133,14 +135,44 @@ void eng_trap_print(const eng_trap *trap, void *stream)
 
 static struct sigaction previous_segv_action, previous_bus_action;
 
+void eng_trap_record_native_frames(uintptr_t pc, uintptr_t fp)
+{
+    struct eng_fault_guard *guard = &eng_trap_fault_guard;
+    uint32_t count = 0;
+    if (pc >= guard->native_code_start && pc < guard->native_code_end) {
+        guard->native_pcs[count++] = pc;
+        /* x86-64 frame record: [fp] the caller's frame pointer, [fp + 8] the return address. A
+         * chain that does not go up the stack ends the walk rather than fault. */
+        while (fp && count < ENG_NATIVE_FRAMES_MAX) {
+            const uintptr_t *frame = (const uintptr_t *)fp;
+            uintptr_t return_address = frame[1], caller = frame[0];
+            if (return_address < guard->native_code_start || return_address >= guard->native_code_end)
+                break;
+            guard->native_pcs[count++] = return_address - 1; /* inside the call instruction */
+            if (caller <= fp)
+                break;
+            fp = caller;
+        }
+    }
+    guard->native_pc_count = count;
+}
+
 static void fault_handler(int signal_number, siginfo_t *info, void *context)
 {
-    (void)context;
     struct eng_fault_guard *guard = &eng_trap_fault_guard;
     uintptr_t address = (uintptr_t)info->si_addr;
     uintptr_t base = (uintptr_t)guard->memory_base;
-    if (guard->jump && base && address >= base && address - base < guard->memory_reserved)
+    if (guard->jump && base && address >= base && address - base < guard->memory_reserved) {
+#if defined(__x86_64__)
+        const ucontext_t *state = context;
+        eng_trap_record_native_frames((uintptr_t)state->uc_mcontext.gregs[REG_RIP],
+                                      (uintptr_t)state->uc_mcontext.gregs[REG_RBP]);
+#else
+        (void)context;
+        guard->native_pc_count = 0;
+#endif
         siglongjmp(*guard->jump, 1);
+    }
 
     sigaction(signal_number, signal_number == SIGSEGV ? &previous_segv_action : &previous_bus_action, NULL);
     /* A signal sent by kill() does not come back by re-running an instruction. */
