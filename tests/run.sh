@@ -22,7 +22,8 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer build (build-sanitize/)"
 cmake -S "$root" -B "$root/build-sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWASMHOST_SANITIZE=ON
 cmake --build "$root/build-sanitize" -j"$jobs"
 # The engine catches SIGSEGV in its memory guard regions: ASan must let it install its handler.
-ASAN_OPTIONS="${ASAN_OPTIONS:-allow_user_segv_handler=1:detect_leaks=1}" \
+# LSAN_OPTIONS: see wasmhost_test_environment (tests/wasmhost_check.cmake).
+ASAN_OPTIONS="${ASAN_OPTIONS:-allow_user_segv_handler=1:detect_leaks=1}" LSAN_OPTIONS="${LSAN_OPTIONS:-use_tls=0}" \
   ctest --test-dir "$root/build-sanitize" --output-on-failure -j"$jobs"
 
 echo "== Release build without the compiling tier (build-nollvm/: -DWASMHOST_LLVM=OFF, interpreter only)"
