@@ -1,4 +1,4 @@
-/* cli_limits.c: the limits of `invoke`, `run` and `call`: options, applying them, reporting which stopped a program. */
+/* cli_limits.c: the engine options of `invoke`, `run` and `call` (limits, --tier, the compile cache): parsing, applying, reporting which limit stopped a program. */
 #include "cli_limits.h"
 
 #include <errno.h>

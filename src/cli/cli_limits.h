@@ -1,4 +1,4 @@
-/* cli_limits.h: the sandbox-limit options that `invoke`, `run` and `call` share (--max-memory, --fuel, ...). */
+/* cli_limits.h: the engine options that `invoke`, `run` and `call` share: sandbox limits (--max-memory, --fuel, ...), --tier and the compile cache. */
 #ifndef WH_CLI_LIMITS_H
 #define WH_CLI_LIMITS_H
 

@@ -94,7 +94,6 @@ static uint32_t read_index(eng_reader *r)
 /* Skips the immediates of `row` (dead code, and the support scan). */
 static void skip_immediates(eng_reader *r, const eng_wasm_instruction *row)
 {
-    uint64_t u;
     int64_t s;
     uint8_t byte;
     switch ((eng_wasm_immediates)row->immediates) {
@@ -141,7 +140,6 @@ static void skip_immediates(eng_reader *r, const eng_wasm_instruction *row)
     case ENG_IMM_F64: read_bytes(r, 8, &(const uint8_t *){0}); break;
     case ENG_IMM_REFTYPE: read_u8(r, &byte); break;
     }
-    (void)u;
 }
 
 static eng_reader body_reader(const eng_func_def *def)
@@ -339,14 +337,12 @@ static void stop_check(translator *t)
     LLVMSetAlignment(flag, 4);
     LLVMValueRef raised = LLVMBuildICmp(t->b, LLVMIntNE, flag, const_i32(t, 0), "");
     LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(t->s->context, t->function, "limits");
-    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
     branch_unlikely(t, raised, slow);
     LLVMBasicBlockRef next = LLVMGetInsertBlock(t->b);
     LLVMPositionBuilderAtEnd(t->b, slow);
     call_helper(t, HELPER_eng_native_limits, &t->ctx, 1);
     LLVMBuildBr(t->b, next);
     LLVMPositionBuilderAtEnd(t->b, next);
-    (void)here;
 }
 
 /* ---- control ---- */
@@ -564,7 +560,6 @@ static void translate_br_table(translator *t)
 {
     uint32_t count = read_index(&t->r);
     LLVMValueRef index = pop(t);
-    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
     LLVMBasicBlockRef default_edge = LLVMAppendBasicBlockInContext(t->s->context, t->function, "");
     LLVMValueRef sw = LLVMBuildSwitch(t->b, index, default_edge, count);
     for (uint32_t i = 0; i <= count; i++) {
@@ -576,7 +571,6 @@ static void translate_br_table(translator *t)
         LLVMPositionBuilderAtEnd(t->b, edge);
         LLVMBuildBr(t->b, branch_target(t, depth));
     }
-    (void)here;
     t->reachable = false;
 }
 
