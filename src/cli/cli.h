@@ -19,20 +19,41 @@ enum {
 };
 
 /* Each command gets argv with argv[0] = the command's name and returns an exit status. */
-int cli_validate(int argc, char **argv);
-int cli_inspect(int argc, char **argv);
-int cli_invoke(int argc, char **argv);
-int cli_wast(int argc, char **argv);
-int cli_run(int argc, char **argv);
-int cli_call(int argc, char **argv);
-int cli_serve(int argc, char **argv);
-int cli_compile(int argc, char **argv);
-int cli_probe(int argc, char **argv); /* cli_probe.c: `wasmhost probe URL`, a container's health check */
-/* cli_admin.c: the admin API's client, for a running `wasmhost serve --state DIR --admin ADDR:PORT`. */
-int cli_deploy(int argc, char **argv);
-int cli_services(int argc, char **argv);
-int cli_rollback(int argc, char **argv);
-int cli_remove(int argc, char **argv); /* `wasmhost rm` */
+typedef int cli_command_function(int argc, char **argv);
+
+/* Every command: CORE ones are in the wasmhost binary; PLATFORM ones (the server and what talks to
+ * it) in libwasmhost_platform.so, which the binary loads only to run one of them, so that run,
+ * invoke and the others never load libuv, SQLite, OpenSSL, libyaml (start-up time and memory,
+ * docs/internals.md); ADMIN ones are platform commands the static build leaves out (libcurl). The
+ * static build (-DWASMHOST_STATIC=ON) links the platform into the binary. */
+#define CLI_COMMANDS(CORE, PLATFORM, ADMIN) \
+    CORE(validate, cli_validate)            \
+    CORE(inspect, cli_inspect)              \
+    CORE(invoke, cli_invoke)                \
+    CORE(run, cli_run)                      \
+    CORE(call, cli_call)                    \
+    CORE(wast, cli_wast)                    \
+    PLATFORM(serve, cli_serve)              \
+    PLATFORM(probe, cli_probe)              \
+    CORE(compile, cli_compile)              \
+    ADMIN(deploy, cli_deploy)               \
+    ADMIN(services, cli_services)           \
+    ADMIN(rollback, cli_rollback)           \
+    ADMIN(rm, cli_remove)
+
+/* cli_validate.c, cli_inspect.c ...: one file per command (cli_admin.c: the admin API's client,
+ * for a running `wasmhost serve --state DIR --admin ADDR:PORT`; cli_probe.c: a container's health
+ * check). Platform commands are exported from libwasmhost_platform.so under these names. */
+#define CLI_DECLARE_COMMAND(name, function) cli_command_function function;
+#define CLI_DECLARE_PLATFORM_COMMAND(name, function) \
+    __attribute__((visibility("default"))) cli_command_function function;
+CLI_COMMANDS(CLI_DECLARE_COMMAND, CLI_DECLARE_PLATFORM_COMMAND, CLI_DECLARE_PLATFORM_COMMAND)
+#undef CLI_DECLARE_COMMAND
+#undef CLI_DECLARE_PLATFORM_COMMAND
+
+/* cli_platform.c: the platform command `symbol` (named `command` in messages), from
+ * libwasmhost_platform.so, loaded on first use; NULL after printing why it cannot be loaded. */
+cli_command_function *cli_platform_function(const char *command, const char *symbol);
 
 /* cli_admin_http.c: those commands' exchanges with the admin API (libcurl; answers in jansson's json_t). */
 #define CLI_ADMIN_DEFAULT_URL "http://" ADMIN_DEFAULT_ADDRESS
@@ -67,7 +88,7 @@ char *cli_admin_service_path(const cli_admin_client *client, bool plugin, const 
 uint64_t cli_wast_run_json(wasm_engine_t *engine, const char *path, const char *json, size_t size,
                            void (*store_ready)(wasm_store_t *));
 
-/* main.c: files and modules.
+/* cli_files.c: files and modules.
  * Reads a whole file (regular file or pipe) into a malloc'ed buffer; on failure writes
  * "PATH: why" to `why`. */
 bool cli_read_file(const char *path, uint8_t **bytes, size_t *size, char *why, size_t why_size);
