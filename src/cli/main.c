@@ -92,8 +92,12 @@ static const command *find_command(const char *name)
 
 static int run_command(const command *chosen, int argc, char **argv)
 {
+#ifdef WASMHOST_STATIC
+    cli_command_function *run = chosen->run;
+#else
     cli_command_function *run =
         chosen->run ? chosen->run : cli_platform_function(chosen->name, chosen->platform_symbol);
+#endif
     return run ? run(argc, argv) : CLI_FAILED;
 }
 
