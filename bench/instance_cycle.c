@@ -1,0 +1,227 @@
+/* instance_cycle.c: the cost of a fresh instance per request on the public C API: store + imports + instance + one call + delete.
+ *
+ * Usage: instance_cycle [-n CYCLES] [-r ROUNDS] FILE.wasm EXPORT
+ *        instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB
+ *
+ * Each cycle makes a store, a host function for each of the module's function imports (they do
+ * nothing and return zeros), an instance, calls EXPORT (no parameters) once and deletes all of it:
+ * what `wasmhost serve` does per request, minus the HTTP work. With --data, the module is made
+ * here: one memory of MIB MiB filled by one active data segment of MIB MiB (not zeros), and an
+ * export "noop" that returns at once; it shows how instantiation grows with data (issue 16: it
+ * should not). Prints the median of ROUNDS rounds (default 15) of CYCLES cycles (default 20000,
+ * 200 with --data) in microseconds per cycle, and the fastest and slowest round. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "wasm.h"
+#include "wasmhost.h"
+
+static double now_ns(void)
+{
+    struct timespec time;
+    clock_gettime(CLOCK_MONOTONIC, &time);
+    return (double)time.tv_sec * 1e9 + (double)time.tv_nsec;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static wasm_trap_t *do_nothing(const wasm_val_vec_t *args, wasm_val_vec_t *results)
+{
+    (void)args;
+    for (size_t i = 0; i < results->size; i++)
+        memset(&results->data[i].of, 0, sizeof results->data[i].of);
+    return NULL;
+}
+
+/* ---- a module with `mib` MiB of data ---- */
+
+typedef struct bytes {
+    uint8_t *data;
+    size_t size, capacity;
+} bytes;
+
+static void put(bytes *b, const void *data, size_t size)
+{
+    if (b->size + size > b->capacity) {
+        b->capacity = (b->size + size) * 2;
+        b->data = realloc(b->data, b->capacity);
+        if (!b->data) {
+            fprintf(stderr, "instance_cycle: out of memory\n");
+            exit(1);
+        }
+    }
+    memcpy(b->data + b->size, data, size);
+    b->size += size;
+}
+
+static void put_byte(bytes *b, uint8_t byte) { put(b, &byte, 1); }
+
+static void put_leb(bytes *b, uint64_t value)
+{
+    do {
+        uint8_t byte = value & 0x7f;
+        value >>= 7;
+        put_byte(b, byte | (value ? 0x80 : 0));
+    } while (value);
+}
+
+static void put_section(bytes *module, uint8_t id, const bytes *body)
+{
+    put_byte(module, id);
+    put_leb(module, body->size);
+    put(module, body->data, body->size);
+}
+
+static bytes data_module(unsigned mib)
+{
+    bytes module = {0}, body = {0};
+    put(&module, "\0asm\1\0\0\0", 8);
+    put(&body, (const uint8_t[]){1, 0x60, 0, 0}, 4); /* one type: [] -> [] */
+    put_section(&module, 1, &body);
+    body.size = 0;
+    put(&body, (const uint8_t[]){1, 0}, 2); /* one function of type 0 */
+    put_section(&module, 3, &body);
+    body.size = 0;
+    put(&body, (const uint8_t[]){1, 0}, 2); /* one memory, min only */
+    put_leb(&body, (uint64_t)mib * 16);
+    put_section(&module, 5, &body);
+    body.size = 0;
+    put(&body, (const uint8_t[]){1, 4, 'n', 'o', 'o', 'p', 0, 0}, 8);
+    put_section(&module, 7, &body);
+    body.size = 0;
+    put(&body, (const uint8_t[]){1, 2, 0, 0x0b}, 4); /* the body: no locals, end */
+    put_section(&module, 10, &body);
+    body.size = 0;
+    put(&body, (const uint8_t[]){1, 0, 0x41, 0, 0x0b}, 5); /* active, memory 0, offset i32.const 0 */
+    size_t size = (size_t)mib << 20;
+    put_leb(&body, size);
+    for (size_t i = 0; i < size; i++)
+        put_byte(&body, (uint8_t)(i * 2654435761u >> 24) | 1);
+    put_section(&module, 11, &body);
+    free(body.data);
+    return module;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: instance_cycle [-n CYCLES] [-r ROUNDS] FILE.wasm EXPORT\n"
+                    "       instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    long cycles = 0;
+    int rounds = 15, data_mib = -1;
+    const char *path = NULL, *export_name = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
+            cycles = atol(argv[++i]);
+        else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+            rounds = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            data_mib = atoi(argv[++i]);
+        else if (!path && data_mib < 0)
+            path = argv[i];
+        else if (!export_name && data_mib < 0)
+            export_name = argv[i];
+        else
+            return usage();
+    }
+    if ((data_mib < 0 && (!path || !export_name)) || (data_mib >= 0 && (data_mib < 1 || data_mib > 1024)) ||
+        rounds < 1 || rounds > 1000 || cycles < 0)
+        return usage();
+    if (!cycles)
+        cycles = data_mib > 0 ? 200 : 20000;
+
+    bytes binary = {0};
+    if (data_mib > 0) {
+        binary = data_module((unsigned)data_mib);
+        export_name = "noop";
+    } else {
+        FILE *file = fopen(path, "rb");
+        if (!file) {
+            perror(path);
+            return 1;
+        }
+        uint8_t buffer[65536];
+        size_t got;
+        while ((got = fread(buffer, 1, sizeof buffer, file)) > 0)
+            put(&binary, buffer, got);
+        fclose(file);
+    }
+    wasm_engine_t *engine = wasm_engine_new();
+    wasm_store_t *module_store = wasm_store_new(engine);
+    wasm_byte_vec_t wasm = {binary.size, (wasm_byte_t *)binary.data};
+    wasm_module_t *module = wasm_module_new(module_store, &wasm);
+    free(binary.data);
+    if (!module) {
+        fprintf(stderr, "instance_cycle: %s\n", wh_last_error_message());
+        return 1;
+    }
+    wasm_importtype_vec_t imports;
+    wasm_module_imports(module, &imports);
+
+    double *per_cycle = malloc((size_t)rounds * sizeof *per_cycle);
+    wasm_extern_t **externs = calloc(imports.size + 1, sizeof *externs);
+    for (int round = -1; round < rounds; round++) { /* round -1 warms up */
+        double start = now_ns();
+        for (long cycle = 0; cycle < cycles; cycle++) {
+            wasm_store_t *store = wasm_store_new(engine);
+            for (size_t i = 0; i < imports.size; i++) {
+                const wasm_functype_t *type =
+                    wasm_externtype_as_functype_const(wasm_importtype_type(imports.data[i]));
+                if (!type) {
+                    fprintf(stderr, "instance_cycle: import %zu is not a function\n", i);
+                    return 1;
+                }
+                externs[i] = wasm_func_as_extern(wasm_func_new(store, type, do_nothing));
+            }
+            wasm_extern_vec_t import_vec = {imports.size, externs};
+            wasm_instance_t *instance = wasm_instance_new(store, module, &import_vec, NULL);
+            wasm_extern_t *export = instance ? wh_instance_export(instance, export_name) : NULL;
+            wasm_func_t *func = wasm_extern_as_func(export);
+            if (!func) {
+                fprintf(stderr, "instance_cycle: no function export '%s': %s\n", export_name, wh_last_error_message());
+                return 1;
+            }
+            wasm_val_vec_t none = WASM_EMPTY_VEC;
+            wasm_val_t results_data[8] = {WASM_INIT_VAL};
+            wasm_val_vec_t results = {wasm_func_result_arity(func) <= 8 ? wasm_func_result_arity(func) : 8,
+                                      results_data};
+            wasm_trap_t *trap = wasm_func_call(func, &none, &results);
+            if (trap) {
+                fprintf(stderr, "instance_cycle: '%s' trapped\n", export_name);
+                return 1;
+            }
+            wasm_extern_delete(export);
+            wasm_instance_delete(instance);
+            for (size_t i = 0; i < imports.size; i++)
+                wasm_extern_delete(externs[i]);
+            wasm_store_delete(store);
+        }
+        if (round >= 0)
+            per_cycle[round] = (now_ns() - start) / (double)cycles / 1e3;
+    }
+    qsort(per_cycle, (size_t)rounds, sizeof *per_cycle, compare_doubles);
+    printf("%s: store + %zu imports + instance + call %s + delete: median %.2f us per cycle (fastest round %.2f, "
+           "slowest %.2f; %d rounds of %ld)\n",
+           data_mib > 0 ? "generated module" : path, imports.size, export_name, per_cycle[rounds / 2], per_cycle[0],
+           per_cycle[rounds - 1], rounds, cycles);
+    if (data_mib > 0)
+        printf("(module with %d MiB of data)\n", data_mib);
+    free(per_cycle);
+    free(externs);
+    wasm_importtype_vec_delete(&imports);
+    wasm_module_delete(module);
+    wasm_store_delete(module_store);
+    wasm_engine_delete(engine);
+    return 0;
+}
