@@ -1,12 +1,13 @@
 /* instance_cycle.c: the cost of a fresh instance per request on the public C API: store + imports + instance + one call + delete.
  *
  * Usage: instance_cycle [-n CYCLES] [-r ROUNDS] FILE.wasm EXPORT
- *        instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB
+ *        instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB | --data-kib KIB
  *
  * Each cycle makes a store, a host function for each of the module's function imports (they do
  * nothing and return zeros), an instance, calls EXPORT (no parameters) once and deletes all of it:
  * what `wasmhost serve` does per request, minus the HTTP work. With --data, the module is made
- * here: one memory of MIB MiB filled by one active data segment of MIB MiB (not zeros), and an
+ * here: one memory of MIB MiB filled by one active data segment of MIB MiB (not zeros; with
+ * --data-kib, KIB KiB of data in a memory of the next whole number of 64 KiB pages), and an
  * export "noop" that returns at once; it shows how instantiation grows with data (issue 16: it
  * should not). Prints the median of ROUNDS rounds (default 15) of CYCLES cycles (default 20000,
  * 200 with --data) in microseconds per cycle, and the fastest and slowest round. */
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "module_builder.h"
 #include "wasm.h"
 #include "wasmhost.h"
 
@@ -42,69 +44,27 @@ static wasm_trap_t *do_nothing(const wasm_val_vec_t *args, wasm_val_vec_t *resul
 
 /* ---- a module with `mib` MiB of data ---- */
 
-typedef struct bytes {
-    uint8_t *data;
-    size_t size, capacity;
-} bytes;
-
-static void put(bytes *b, const void *data, size_t size)
+static module_bytes data_module(unsigned kib)
 {
-    if (b->size + size > b->capacity) {
-        b->capacity = (b->size + size) * 2;
-        b->data = realloc(b->data, b->capacity);
-        if (!b->data) {
-            fprintf(stderr, "instance_cycle: out of memory\n");
-            exit(1);
-        }
-    }
-    memcpy(b->data + b->size, data, size);
-    b->size += size;
-}
-
-static void put_byte(bytes *b, uint8_t byte) { put(b, &byte, 1); }
-
-static void put_leb(bytes *b, uint64_t value)
-{
-    do {
-        uint8_t byte = value & 0x7f;
-        value >>= 7;
-        put_byte(b, byte | (value ? 0x80 : 0));
-    } while (value);
-}
-
-static void put_section(bytes *module, uint8_t id, const bytes *body)
-{
-    put_byte(module, id);
-    put_leb(module, body->size);
-    put(module, body->data, body->size);
-}
-
-static bytes data_module(unsigned mib)
-{
-    bytes module = {0}, body = {0};
-    put(&module, "\0asm\1\0\0\0", 8);
-    put(&body, (const uint8_t[]){1, 0x60, 0, 0}, 4); /* one type: [] -> [] */
-    put_section(&module, 1, &body);
-    body.size = 0;
-    put(&body, (const uint8_t[]){1, 0}, 2); /* one function of type 0 */
-    put_section(&module, 3, &body);
-    body.size = 0;
-    put(&body, (const uint8_t[]){1, 0}, 2); /* one memory, min only */
-    put_leb(&body, (uint64_t)mib * 16);
-    put_section(&module, 5, &body);
-    body.size = 0;
-    put(&body, (const uint8_t[]){1, 4, 'n', 'o', 'o', 'p', 0, 0}, 8);
-    put_section(&module, 7, &body);
-    body.size = 0;
-    put(&body, (const uint8_t[]){1, 2, 0, 0x0b}, 4); /* the body: no locals, end */
-    put_section(&module, 10, &body);
-    body.size = 0;
-    put(&body, (const uint8_t[]){1, 0, 0x41, 0, 0x0b}, 5); /* active, memory 0, offset i32.const 0 */
-    size_t size = (size_t)mib << 20;
-    put_leb(&body, size);
+    module_bytes module = {0}, body = {0};
+    module_put(&module, "\0asm\1\0\0\0", 8);
+    module_put(&body, (const uint8_t[]){1, 0x60, 0, 0}, 4); /* one type: [] -> [] */
+    module_put_section(&module, 1, &body);
+    module_put(&body, (const uint8_t[]){1, 0}, 2); /* one function of type 0 */
+    module_put_section(&module, 3, &body);
+    module_put(&body, (const uint8_t[]){1, 0}, 2); /* one memory, min only */
+    module_put_leb(&body, ((uint64_t)kib + 63) / 64);
+    module_put_section(&module, 5, &body);
+    module_put(&body, (const uint8_t[]){1, 4, 'n', 'o', 'o', 'p', 0, 0}, 8);
+    module_put_section(&module, 7, &body);
+    module_put(&body, (const uint8_t[]){1, 2, 0, 0x0b}, 4); /* the body: no locals, end */
+    module_put_section(&module, 10, &body);
+    module_put(&body, (const uint8_t[]){1, 0, 0x41, 0, 0x0b}, 5); /* active, memory 0, offset i32.const 0 */
+    size_t size = (size_t)kib << 10;
+    module_put_leb(&body, size);
     for (size_t i = 0; i < size; i++)
-        put_byte(&body, (uint8_t)(i * 2654435761u >> 24) | 1);
-    put_section(&module, 11, &body);
+        module_put_byte(&body, (uint8_t)(i * 2654435761u >> 24) | 1);
+    module_put_section(&module, 11, &body);
     free(body.data);
     return module;
 }
@@ -112,14 +72,14 @@ static bytes data_module(unsigned mib)
 static int usage(void)
 {
     fprintf(stderr, "usage: instance_cycle [-n CYCLES] [-r ROUNDS] FILE.wasm EXPORT\n"
-                    "       instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB\n");
+                    "       instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB | --data-kib KIB\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
     long cycles = 0;
-    int rounds = 15, data_mib = -1;
+    int rounds = 15, data_kib = -1;
     const char *path = NULL, *export_name = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
@@ -127,23 +87,25 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
             rounds = atoi(argv[++i]);
         else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-            data_mib = atoi(argv[++i]);
-        else if (!path && data_mib < 0)
+            data_kib = atoi(argv[++i]) * 1024;
+        else if (strcmp(argv[i], "--data-kib") == 0 && i + 1 < argc)
+            data_kib = atoi(argv[++i]);
+        else if (!path && data_kib < 0)
             path = argv[i];
-        else if (!export_name && data_mib < 0)
+        else if (!export_name && data_kib < 0)
             export_name = argv[i];
         else
             return usage();
     }
-    if ((data_mib < 0 && (!path || !export_name)) || (data_mib >= 0 && (data_mib < 1 || data_mib > 1024)) ||
+    if ((data_kib < 0 && (!path || !export_name)) || (data_kib >= 0 && (data_kib < 1 || data_kib > 1024 * 1024)) ||
         rounds < 1 || rounds > 1000 || cycles < 0)
         return usage();
     if (!cycles)
-        cycles = data_mib > 0 ? 200 : 20000;
+        cycles = data_kib >= 1024 ? 200 : 20000;
 
-    bytes binary = {0};
-    if (data_mib > 0) {
-        binary = data_module((unsigned)data_mib);
+    module_bytes binary = {0};
+    if (data_kib > 0) {
+        binary = data_module((unsigned)data_kib);
         export_name = "noop";
     } else {
         FILE *file = fopen(path, "rb");
@@ -154,7 +116,7 @@ int main(int argc, char **argv)
         uint8_t buffer[65536];
         size_t got;
         while ((got = fread(buffer, 1, sizeof buffer, file)) > 0)
-            put(&binary, buffer, got);
+            module_put(&binary, buffer, got);
         fclose(file);
     }
     wasm_engine_t *engine = wasm_engine_new();
@@ -176,8 +138,7 @@ int main(int argc, char **argv)
         for (long cycle = 0; cycle < cycles; cycle++) {
             wasm_store_t *store = wasm_store_new(engine);
             for (size_t i = 0; i < imports.size; i++) {
-                const wasm_functype_t *type =
-                    wasm_externtype_as_functype_const(wasm_importtype_type(imports.data[i]));
+                const wasm_functype_t *type = wasm_externtype_as_functype_const(wasm_importtype_type(imports.data[i]));
                 if (!type) {
                     fprintf(stderr, "instance_cycle: import %zu is not a function\n", i);
                     return 1;
@@ -213,10 +174,10 @@ int main(int argc, char **argv)
     qsort(per_cycle, (size_t)rounds, sizeof *per_cycle, compare_doubles);
     printf("%s: store + %zu imports + instance + call %s + delete: median %.2f us per cycle (fastest round %.2f, "
            "slowest %.2f; %d rounds of %ld)\n",
-           data_mib > 0 ? "generated module" : path, imports.size, export_name, per_cycle[rounds / 2], per_cycle[0],
+           data_kib > 0 ? "generated module" : path, imports.size, export_name, per_cycle[rounds / 2], per_cycle[0],
            per_cycle[rounds - 1], rounds, cycles);
-    if (data_mib > 0)
-        printf("(module with %d MiB of data)\n", data_mib);
+    if (data_kib > 0)
+        printf("(module with %d KiB of data)\n", data_kib);
     free(per_cycle);
     free(externs);
     wasm_importtype_vec_delete(&imports);

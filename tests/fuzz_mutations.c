@@ -263,7 +263,7 @@ static void instantiate(eng_module *module, bool wrong_import, outcome_counts *c
             imports_ok = imports[i].table != NULL;
             break;
         case ENG_EXTERN_MEMORY:
-            imports[i].memory = eng_memory_new(store, &import->memory, &error);
+            imports[i].memory = eng_memory_new(store, &import->memory, NULL, &error);
             imports_ok = imports[i].memory != NULL;
             break;
         case ENG_EXTERN_GLOBAL: {

@@ -202,7 +202,7 @@ wasm_memory_t *wasm_memory_new(wasm_store_t *store, const wasm_memorytype_t *typ
         return NULL;
     eng_error *error = NULL;
     api_limit_mark mark = api_limit_mark_now(store);
-    eng_memory *memory = eng_memory_new(store->engine, &engine_type, &error);
+    eng_memory *memory = eng_memory_new(store->engine, &engine_type, NULL, &error);
     if (!memory) {
         api_fail_error(api_cap_refused(store, mark) ? WH_ERROR_LIMIT : WH_ERROR_RESOURCE, "wasm_memory_new", error);
         return NULL;

@@ -1,4 +1,5 @@
 /* instance.c: instantiation (import matching, allocation, segments, start function) and exports. */
+#include "memory_image.h"
 #include "native.h"
 #include "runtime.h"
 
@@ -245,7 +246,8 @@ static eng_error *allocate_definitions(eng_store *store, eng_instance *instance)
             return eng_error_wrap(error, "table %u", index);
     }
     for (uint32_t index = module->imported_memory_count; index < module->memory_count; index++) {
-        instance->memories[index] = eng_memory_new(store, &module->memories[index], &error);
+        const eng_memory_image *image = index == 0 ? eng_module_memory_image(module) : NULL;
+        instance->memories[index] = eng_memory_new(store, &module->memories[index], image, &error);
         if (!instance->memories[index])
             return eng_error_wrap(error, "memory %u", index);
     }
@@ -325,10 +327,19 @@ static eng_error *apply_elem_segments(eng_instance *instance, eng_trap **trap)
     return NULL;
 }
 
-/* Active data segments behave as memory.init followed by data.drop, in order. */
+/* Active data segments behave as memory.init followed by data.drop, in order. When memory 0 maps
+ * the module's image, the image holds them all already (memory_image.h): they are only dropped. */
 static eng_error *apply_data_segments(eng_instance *instance, eng_trap **trap)
 {
     const eng_module *module = instance->module;
+    const eng_memory_image *image =
+        module->imported_memory_count == 0 && module->memory_count > 0 ? eng_module_memory_image(module) : NULL;
+    if (image && instance->memories[0]->image_id == image->id) {
+        for (uint32_t i = 0; i < module->data_segment_count; i++)
+            if (module->datas[i].mode == ENG_SEGMENT_ACTIVE)
+                instance->datas[i].size = 0;
+        return NULL;
+    }
     for (uint32_t i = 0; i < module->data_segment_count; i++) {
         const eng_data_segment *segment = &module->datas[i];
         eng_data_instance *data = &instance->datas[i];

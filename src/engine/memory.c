@@ -1,5 +1,6 @@
-/* memory.c: linear memories as guarded address-space reservations that grow in place, within the store's memory cap. */
+/* memory.c: linear memories as guarded address-space reservations that grow in place, within the store's memory cap, kept in a pool and mapped over a module's image. */
 #include "limits.h"
+#include "memory_image.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -26,18 +27,29 @@
 #define POOL_CAPACITY 64
 #define POOL_CLEAR_LIMIT ((size_t)1 << 20) /* memset up to this many bytes, madvise beyond */
 
+/* A reservation may also hold a module's image mapped over its first image_size bytes
+ * (memory_image.h): given back with MADV_DONTNEED, those read as the image again, so a memory of
+ * the same module that takes it needs no copy and no new mapping. */
 typedef struct pooled_reservation {
     uint8_t *base;
     size_t accessible; /* bytes from base that are PROT_READ|PROT_WRITE */
     size_t dirty;      /* of those, how many from base may not be zero (0 or `accessible`) */
+    uint64_t image_id; /* the image mapped at base (0: none) ... */
+    size_t image_size; /* ... over this many bytes */
 } pooled_reservation;
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pooled_reservation pool[POOL_CAPACITY];
 static size_t pool_count;
 
-/* A reservation from the pool, preferring one already `size` bytes accessible; false if none. */
-static bool pool_take(size_t size, pooled_reservation *out)
+/* How well a pooled reservation suits a memory of `size` bytes of image `image_id` (0: none). */
+static int pool_score(const pooled_reservation *r, size_t size, uint64_t image_id)
+{
+    return (r->image_id == image_id ? 2 : 0) + (r->accessible == size ? 1 : 0);
+}
+
+/* The best reservation from the pool for a memory of `size` bytes and image `image_id`; false if none. */
+static bool pool_take(size_t size, uint64_t image_id, pooled_reservation *out)
 {
     pthread_mutex_lock(&pool_lock);
     if (pool_count == 0) {
@@ -45,50 +57,74 @@ static bool pool_take(size_t size, pooled_reservation *out)
         return false;
     }
     size_t chosen = pool_count - 1;
-    for (size_t i = pool_count; i-- > 0;)
-        if (pool[i].accessible == size) {
+    int best = -1;
+    for (size_t i = pool_count; i-- > 0 && best < 3;) {
+        int score = pool_score(&pool[i], size, image_id);
+        if (score > best) {
+            best = score;
             chosen = i;
-            break;
         }
+    }
     *out = pool[chosen];
     pool[chosen] = pool[--pool_count];
     pthread_mutex_unlock(&pool_lock);
     return true;
 }
 
-static void pool_give(uint8_t *base, size_t accessible)
+static void pool_give(const pooled_reservation *given)
 {
-    size_t dirty = accessible;
-    if (accessible > POOL_CLEAR_LIMIT) {
-        if (madvise(base, accessible, MADV_DONTNEED) != 0) {
-            munmap(base, MEMORY_RESERVATION);
+    pooled_reservation r = *given;
+    r.dirty = r.accessible;
+    if (r.accessible > POOL_CLEAR_LIMIT || r.image_size > 0) {
+        /* Zeros again, and the image's pages the image's: a memset would lose the image. */
+        if (madvise(r.base, r.accessible, MADV_DONTNEED) != 0) {
+            munmap(r.base, MEMORY_RESERVATION);
             return;
         }
-        dirty = 0;
+        r.dirty = 0;
     }
     pthread_mutex_lock(&pool_lock);
     if (pool_count < POOL_CAPACITY) {
-        pool[pool_count++] = (pooled_reservation){base, accessible, dirty};
-        base = NULL;
+        pool[pool_count++] = r;
+        r.base = NULL;
     }
     pthread_mutex_unlock(&pool_lock);
-    if (base)
-        munmap(base, MEMORY_RESERVATION);
+    if (r.base)
+        munmap(r.base, MEMORY_RESERVATION);
 }
 
-/* A reservation with exactly `size` bytes accessible and zero; NULL (errno set) on failure. */
-static uint8_t *reservation_new(size_t size, const char **failed_call)
+/* Maps `image` over the start of the reservation at `base` (its first image->size bytes are
+ * accessible); false when the kernel refuses, the memory then being left as it was. */
+static bool image_map(uint8_t *base, const eng_memory_image *image)
 {
+    return mmap(base, image->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, image->fd, 0) != MAP_FAILED;
+}
+
+/* A reservation with exactly `size` bytes accessible, holding `image` (when not NULL and it can
+ * be mapped; *mapped tells) and zeros elsewhere; NULL (errno set) on failure. */
+static uint8_t *reservation_new(size_t size, const eng_memory_image *image, bool *mapped, const char **failed_call)
+{
+    *mapped = false;
+    uint64_t image_id = image ? image->id : 0;
     pooled_reservation reused;
-    if (pool_take(size, &reused)) {
-        memset(reused.base, 0, reused.dirty); /* while still accessible: dirty <= accessible */
+    if (pool_take(size, image_id, &reused)) {
         int status = 0;
-        if (reused.accessible > size)
+        if (reused.image_size > 0 && reused.image_id != image_id) {
+            /* Another module's image: anonymous zeros over it again (MAP_FIXED replaces it). */
+            if (mmap(reused.base, reused.image_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+                status = -1;
+            reused.image_size = 0;
+        }
+        memset(reused.base, 0, reused.dirty); /* while still accessible: dirty <= accessible */
+        if (status == 0 && reused.accessible > size)
             status = mprotect(reused.base + size, reused.accessible - size, PROT_NONE);
-        else if (reused.accessible < size)
+        else if (status == 0 && reused.accessible < size)
             status = mprotect(reused.base + reused.accessible, size - reused.accessible, PROT_READ | PROT_WRITE);
-        if (status == 0)
+        if (status == 0) {
+            *mapped = image && (reused.image_size > 0 || image_map(reused.base, image));
             return reused.base;
+        }
         munmap(reused.base, MEMORY_RESERVATION);
     }
     *failed_call = "mmap";
@@ -103,13 +139,15 @@ static uint8_t *reservation_new(size_t size, const char **failed_call)
         *failed_call = "mprotect";
         return NULL;
     }
+    *mapped = image && image_map(base, image);
     return base;
 }
 
 static void memory_destroy(void *object)
 {
     eng_memory *memory = object;
-    pool_give(memory->base, memory->size);
+    pooled_reservation given = {memory->base, memory->size, memory->size, memory->image_id, memory->image_size};
+    pool_give(&given);
     free(memory);
 }
 
@@ -120,7 +158,7 @@ static uint64_t memory_max_pages(const eng_memory *memory)
     return ENG_MAX_PAGES;
 }
 
-eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, eng_error **error)
+eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, const eng_memory_image *image, eng_error **error)
 {
     *error = NULL;
     if (type->limits.min > ENG_MAX_PAGES) {
@@ -145,7 +183,8 @@ eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, eng_error 
         return NULL;
     }
     const char *failed_call = NULL;
-    uint8_t *base = reservation_new(size, &failed_call);
+    bool mapped;
+    uint8_t *base = reservation_new(size, image && image->size <= size ? image : NULL, &mapped, &failed_call);
     if (!base) {
         int saved_errno = errno;
         free(memory);
@@ -161,6 +200,10 @@ eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, eng_error 
     }
     memory->base = base;
     memory->size = size;
+    if (mapped) {
+        memory->image_id = image->id;
+        memory->image_size = image->size;
+    }
     memory->reserved = MEMORY_RESERVATION;
     memory->type = *type;
     memory->store = store;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "code.h"
+#include "memory_image.h"
 #include "native.h"
 
 const char *eng_valtype_name(eng_valtype type)
@@ -144,6 +145,7 @@ void eng_module_release(eng_module *module)
     free(module->module_name.data);
     free(module->declared_funcs);
     eng_native_image_free(atomic_load_explicit(&module->native, memory_order_relaxed));
+    eng_memory_image_free(module->memory_image);
     free(module->bytes);
     free(module);
 }

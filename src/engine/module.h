@@ -231,10 +231,17 @@ typedef struct eng_module {
      * is freed; instances made after it was attached run it. NULL: interpreted only. */
     struct eng_native_image *_Atomic native;
 
+    /* memory_image.h: memory 0's copy-on-write image, built on the first instantiation.
+     * memory_image is set before memory_image_state becomes READY (release/acquire). */
+    struct eng_memory_image *memory_image;
+    _Atomic int memory_image_state; /* ENG_MEMORY_IMAGE_UNKNOWN (zero), _NONE or _READY */
+
     /* Instances (and embedders) hold references: freed when it drops to zero. Atomic: a module
      * is shared by the threads that instantiate it; nothing else in it changes after loading. */
     _Atomic int reference_count;
 } eng_module;
+
+enum { ENG_MEMORY_IMAGE_UNKNOWN, ENG_MEMORY_IMAGE_NONE, ENG_MEMORY_IMAGE_READY };
 
 /* decode.c: parses the binary (copies it). On error, *out is NULL and the error names
  * the section, the byte offset and the reason. Does not validate function bodies. */

@@ -95,11 +95,13 @@ struct eng_func {
 };
 
 typedef struct eng_memory {
-    uint8_t *base;    /* start of a reservation of `reserved` bytes; [0, size) accessible */
-    uint64_t size;    /* current size in bytes */
-    size_t reserved;  /* bytes of address space reserved, guard region included */
-    eng_memtype type; /* limits: min is the current page count's lower bound, max the cap */
-    eng_store *store; /* the store it was created in, whose memory cap it counts against */
+    uint8_t *base;     /* start of a reservation of `reserved` bytes; [0, size) accessible */
+    uint64_t size;     /* current size in bytes */
+    size_t reserved;   /* bytes of address space reserved, guard region included */
+    eng_memtype type;  /* limits: min is the current page count's lower bound, max the cap */
+    eng_store *store;  /* the store it was created in, whose memory cap it counts against */
+    uint64_t image_id; /* the module's image mapped over its start (memory_image.h); 0: none */
+    size_t image_size;
 } eng_memory;
 
 #define ENG_PAGE_SIZE 65536u
@@ -316,8 +318,12 @@ void eng_store_clear_limit_event(eng_store *store);
 /* Registers `object` to be destroyed with the store; returns false on OOM (object destroyed). */
 bool eng_store_own(eng_store *store, void *object, void (*destroy)(void *));
 
-/* memory.c: reserves the address space (guard regions included) and commits min pages. */
-eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, eng_error **error);
+/* memory.c: reserves the address space (guard regions included) and commits min pages; with
+ * `image` (a module's, memory_image.h; may be NULL), maps it over the memory's start when it can:
+ * memory->image_id then says so, and the data segments it holds must not be copied again. */
+struct eng_memory_image;
+eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, const struct eng_memory_image *image,
+                           eng_error **error);
 /* Returns the old size in pages, or -1 if growing is not possible (max, 4 GiB, the store's
  * memory cap, or OOM). eng_memory_new fails when the minimum does not fit under the cap. */
 int64_t eng_memory_grow(eng_memory *memory, uint64_t delta_pages);

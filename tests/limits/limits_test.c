@@ -452,18 +452,18 @@ static void test_caps(void)
 
     eng_memtype big = {{32, 0, false}};
     eng_error *error = NULL;
-    CHECK(!eng_memory_new(store, &big, &error));
+    CHECK(!eng_memory_new(store, &big, NULL, &error));
     CHECK(error && strstr(error->message, "memory cap 1048576 bytes exceeded: module needs 2097152"));
     eng_error_free(error);
     eng_memtype small = {{8, 0, false}};
-    eng_memory *memory = eng_memory_new(store, &small, &error);
+    eng_memory *memory = eng_memory_new(store, &small, NULL, &error);
     CHECK(memory && !error);
     CHECK(eng_memory_grow(memory, 8) == 8);
     CHECK(eng_memory_grow(memory, 1) == -1);
     const eng_limit_event *event = eng_store_last_limit(store);
     CHECK(event->kind == ENG_LIMIT_MEMORY && event->refused_grow && event->limit == 1 << 20 &&
           event->requested == ENG_PAGE_SIZE && event->in_use == 1 << 20);
-    CHECK(!eng_memory_new(store, &small, &error));
+    CHECK(!eng_memory_new(store, &small, NULL, &error));
     CHECK(error && strstr(error->message, "(1048576 already in use)"));
     eng_error_free(error);
 
