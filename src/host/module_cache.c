@@ -157,7 +157,8 @@ void module_cache_free(module_cache *cache)
 {
     if (!cache)
         return;
-    /* The compile in progress finishes first (LLVM cannot be cut short); waiting jobs are dropped. */
+    /* The compile in progress finishes first (at most its --compile-timeout: the API has no way to
+     * cancel it yet); waiting jobs are dropped. */
     pthread_mutex_lock(&cache->lock);
     cache->stopping = true;
     pthread_cond_signal(&cache->wake);
