@@ -195,6 +195,16 @@ WH_API void wh_config_set_tier(wasm_config_t *, wh_tier_t tier);
  * the compiler library for it). A damaged entry is detected and replaced, never run. */
 WH_API void wh_config_set_cache_dir(wasm_config_t *, const char *dir);
 WH_API void wh_config_set_cache_max(wasm_config_t *, uint64_t bytes);
+/* Bounds on compiling to native code (WH_TIER_COMPILED, wh_module_compile). A compile runs in a
+ * child process of its own: one taking longer than `timeout_ns` [60 s; 0: no bound] is killed
+ * and fails ("... took longer than the 60 s compile timeout"); a crash or a fatal error of LLVM
+ * ends that process only and fails the compile, saying so; its memory is capped (2 GiB over the
+ * host's). A module with a function whose body exceeds 1 MiB or which has more than 10000 locals
+ * (parameters included) is refused before anything is compiled, naming the function. Either way
+ * the module can still run on the interpreter. The default is about 70 times the longest
+ * compile of the bench kernels (docs/compiler.md has the figures): only a pathological module or
+ * a very large one (tens of MiB of code) reaches it. */
+WH_API void wh_config_set_compile_timeout(wasm_config_t *, uint64_t timeout_ns);
 /* Compiles `module` (made by `engine`) to native code now, unless it has native code already (from
  * the cache, or an earlier call), and stores it in the engine's cache. Instances made afterwards
  * run it; those running keep their tier. Meant for a background thread (wasmhost serve compiles

@@ -90,15 +90,19 @@ API_HANDLE(module)
 API_HANDLE(trap)
 #undef API_HANDLE
 
+/* wh_config_set_compile_timeout's default (wasmhost.h says why 60 s). */
+#define API_DEFAULT_COMPILE_TIMEOUT_NS (UINT64_C(60) * 1000000000u)
+
 /* The configuration (wh_config_*), copied into the engine, which keeps nothing else: everything
  * runs in stores. */
 struct wasm_config_t {
     bool consume_fuel;
     bool interruptible;
     wh_tier_t tier;
-    char *cache_dir;    /* compiled code cache (api_cache.c), owned; NULL: none */
-    uint64_t cache_max; /* its bound in bytes */
-    bool changed;       /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
+    char *cache_dir;             /* compiled code cache (api_cache.c), owned; NULL: none */
+    uint64_t cache_max;          /* its bound in bytes */
+    uint64_t compile_timeout_ns; /* a compile to native code taking longer is stopped (0: no bound) */
+    bool changed;                /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
 };
 
 struct wasm_engine_t {

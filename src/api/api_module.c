@@ -37,7 +37,7 @@ eng_module *api_module_compile(const wasm_engine_t *engine, const wasm_byte_vec_
         tier != WH_TIER_INTERP && engine && engine->config.cache_dir && api_cache_lookup(engine, module, checks);
     if (tier == WH_TIER_COMPILED && !cached) {
         eng_native_image *image;
-        error = eng_native_compile(module, checks, &image);
+        error = eng_native_compile(module, checks, engine->config.compile_timeout_ns, &image);
         if (error) {
             eng_module_release(module);
             api_fail_error(WH_ERROR_CONFIG, where, error);
@@ -91,7 +91,7 @@ bool wh_module_compile(wasm_engine_t *engine, wasm_module_t *handle)
     if (engine->config.cache_dir && api_cache_lookup(engine, module, engine->checks))
         return true;
     eng_native_image *image;
-    eng_error *error = eng_native_compile(module, engine->checks, &image);
+    eng_error *error = eng_native_compile(module, engine->checks, engine->config.compile_timeout_ns, &image);
     if (error) {
         api_fail_error(WH_ERROR_CONFIG, "wh_module_compile", error);
         return false;

@@ -18,6 +18,7 @@ wasm_config_t *wasm_config_new(void)
     config->consume_fuel = false;
     config->interruptible = true;
     config->cache_max = (uint64_t)1 << 30;
+    config->compile_timeout_ns = API_DEFAULT_COMPILE_TIMEOUT_NS;
     return config;
 }
 
@@ -54,7 +55,8 @@ wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *config)
         wasm_config_delete(config);
         return NULL;
     }
-    engine->config = (wasm_config_t){.consume_fuel = false, .interruptible = true};
+    engine->config = (wasm_config_t){
+        .consume_fuel = false, .interruptible = true, .compile_timeout_ns = API_DEFAULT_COMPILE_TIMEOUT_NS};
     if (config) {
         engine->config = *config;
         config->cache_dir = NULL; /* the engine owns it now */
@@ -94,6 +96,15 @@ void wh_config_set_tier(wasm_config_t *config, wh_tier_t tier)
         return;
     }
     config->tier = tier;
+}
+
+void wh_config_set_compile_timeout(wasm_config_t *config, uint64_t timeout_ns)
+{
+    if (!config) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_config_set_compile_timeout: the config is NULL");
+        return;
+    }
+    config->compile_timeout_ns = timeout_ns;
 }
 
 void wh_config_interruptible(wasm_config_t *config, bool enable)

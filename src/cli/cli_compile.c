@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_limits.h"
 #include "cli_options.h"
 
 static const char compile_usage[] =
@@ -55,9 +56,12 @@ static bool write_atomically(const char *path, const void *bytes, size_t size)
 int cli_compile(int argc, char **argv)
 {
     const char *output = NULL;
+    uint64_t compile_timeout_ns = UINT64_MAX; /* not given */
     const cli_option options[] = {
         {"-o", .text = &output,
          .help = "  -o OUT.cwasm    where to write (default: FILE with .wasm replaced by .cwasm)\n"},
+        {"--compile-timeout", .parse = cli_compile_timeout_option.parse, .target = &compile_timeout_ns,
+         .help = cli_compile_timeout_option.help},
     };
     cli_arguments args;
     cli_arguments_start(&args, &compile_command, argc, argv, options, sizeof options / sizeof options[0]);
@@ -77,6 +81,8 @@ int cli_compile(int argc, char **argv)
     wasm_config_t *config = wasm_config_new();
     if (config)
         wh_config_set_tier(config, WH_TIER_COMPILED);
+    if (config && compile_timeout_ns != UINT64_MAX)
+        wh_config_set_compile_timeout(config, compile_timeout_ns);
     wasm_engine_t *engine = config ? wasm_engine_new_with_config(config) : NULL;
     wasm_store_t *store = engine ? wasm_store_new(engine) : NULL;
     if (!store) {

@@ -1,4 +1,4 @@
-/* cli_limits.c: the engine options of `invoke`, `run` and `call` (limits, --tier, the compile cache): parsing, applying, reporting which limit stopped a program. */
+/* cli_limits.c: the engine options of `invoke`, `run` and `call` (limits, --tier, the compile cache, --compile-timeout): parsing, applying, reporting which limit stopped a program. */
 #include "cli_limits.h"
 
 #include <errno.h>
@@ -195,6 +195,31 @@ static bool parse_cache_max(void *target, const char *name, const char *value, c
     return true;
 }
 
+/* --compile-timeout DURATION|off into a uint64_t of nanoseconds (0: off). */
+static bool parse_compile_timeout(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    uint64_t ns = 0;
+    if (strcmp(value, "off") != 0 && (!parse_duration(value, &ns) || ns == 0))
+        return cli_bad_value(why, why_size, name, value,
+                             "expected a duration with a unit (e.g. 500ms, 30s, 2m) or off");
+    *(uint64_t *)target = ns;
+    return true;
+}
+
+#define COMPILE_TIMEOUT_HELP                                                                              \
+    "  --compile-timeout DURATION|off  stop compiling to native code after DURATION (default 60s): the\n" \
+    "                              module is refused (compiled tier) or stays interpreted (serve)\n"
+
+const cli_option cli_compile_timeout_option = {"--compile-timeout", .parse = parse_compile_timeout,
+                                               .help = COMPILE_TIMEOUT_HELP};
+
+static bool parse_limits_compile_timeout(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    cli_limits *limits = target;
+    limits->has_compile_timeout = true;
+    return parse_compile_timeout(&limits->compile_timeout_ns, name, value, why, why_size);
+}
+
 #define CACHE_DIR_HELP                                                                                  \
     "  --cache-dir DIR             keep compiled code in DIR (default $XDG_CACHE_HOME/wasmhost, else\n" \
     "                              ~/.cache/wasmhost): a module compiled once is loaded, not compiled\n"
@@ -205,6 +230,7 @@ static const cli_option limit_options[CLI_LIMIT_OPTION_COUNT] = {
     {"--cache-max", .parse = parse_cache_max,
      .help = "  --cache-max BYTES           bound on the cache (default 1G): least recently used entries go\n"},
     {"--no-cache", .help = "  --no-cache                  neither read nor write compiled code on disk\n"},
+    {"--compile-timeout", .parse = parse_limits_compile_timeout, .help = COMPILE_TIMEOUT_HELP},
     {"--max-memory", .parse = parse_max_memory,
      .help = "  --max-memory BYTES          cap on all linear memories together (default 4G): memory.grow\n"
              "                              past it returns -1, and a module whose memories do not fit fails\n"
@@ -269,6 +295,8 @@ wasm_engine_t *cli_limits_engine(const cli_limits *limits)
             wh_config_set_cache_dir(config, dir);
         if (limits->has_cache_max)
             wh_config_set_cache_max(config, limits->cache_max);
+        if (limits->has_compile_timeout)
+            wh_config_set_compile_timeout(config, limits->compile_timeout_ns);
     }
     wasm_engine_t *engine = config ? wasm_engine_new_with_config(config) : NULL;
     if (!engine)

@@ -18,17 +18,22 @@ typedef struct cli_limits {
     bool no_cache;            /* --no-cache */
     bool has_cache_max;
     uint64_t cache_max; /* --cache-max */
+    bool has_compile_timeout;
+    uint64_t compile_timeout_ns; /* --compile-timeout (0: off) */
 } cli_limits;
 
 /* The limit options ("--fuel N" or "--fuel=N", ...) with their help lines, parsing into
  * `limits`, for a command's option table (cli_options.h). */
-enum { CLI_LIMIT_OPTION_COUNT = 9 };
+enum { CLI_LIMIT_OPTION_COUNT = 10 };
 void cli_limits_options(cli_limits *limits, cli_option out[CLI_LIMIT_OPTION_COUNT]);
 /* The cache folder: `chosen` (--cache-dir), else $XDG_CACHE_HOME/wasmhost, else
  * ~/.cache/wasmhost; false when there is none. */
 bool cli_cache_dir(const char *chosen, char *out, size_t size);
 /* The --tier option alone (for `wast`), parsing into a wh_tier_t. */
 extern const cli_option cli_tier_option;
+/* The --compile-timeout option alone (wast, serve, compile), parsing into a uint64_t of
+ * nanoseconds (0: off), for wh_config_set_compile_timeout. */
+extern const cli_option cli_compile_timeout_option;
 
 /* An engine whose code has the checks the limits need (fuel, deadline), and only those, so that
  * without limits code runs at full speed. NULL (message printed) when it cannot be made. */

@@ -99,7 +99,7 @@ typedef struct serve_settings {
     bool no_cache;
 } serve_settings;
 
-enum { SERVE_OPTION_COUNT = 21 };
+enum { SERVE_OPTION_COUNT = 22 };
 
 /* The options, each parsing into its field of `options`. */
 static void serve_options(host_options *options, serve_settings *settings, cli_option out[SERVE_OPTION_COUNT])
@@ -123,6 +123,10 @@ static void serve_options(host_options *options, serve_settings *settings, cli_o
                  "                           ~/.cache/wasmhost): a restart loads it instead of compiling\n"},
         {"--no-cache", .flag = &settings->no_cache,
          .help = "  --no-cache               neither read nor write compiled code on disk\n"},
+        {"--compile-timeout", .parse = cli_compile_timeout_option.parse, .target = &options->compile_timeout_ns,
+         .help = "  --compile-timeout DURATION|off  stop compiling a module to native code after DURATION\n"
+                 "                           (default 60s); it stays on the interpreter (logged, counted in\n"
+                 "                           wasmhost_native_compiles_total)\n"},
         {"--listen", .text = &options->listen,
          .help = "  --listen HOST:PORT       address to listen on (overrides the manifest's listen; [::1]:8080,\n"
                  "                           :8080 for every interface; port 0 picks a free one)\n"},

@@ -122,6 +122,7 @@ typedef struct options {
     bool strict;
     bool list_all;
     wh_tier_t tier;
+    uint64_t compile_timeout_ns; /* --compile-timeout; UINT64_MAX: not given */
 } wast_options;
 
 typedef struct script {
@@ -1140,13 +1141,15 @@ static const cli_command_line wast_command = {"wast", wast_usage, NULL, true};
 
 int cli_wast(int argc, char **argv)
 {
-    wast_options options = {0};
+    wast_options options = {.compile_timeout_ns = UINT64_MAX};
     const cli_option option_table[] = {
         {"--strict", .flag = &options.strict,
          .help = "  --strict    also require trap, load and link error messages to contain the script's text\n"},
         {"--all", .flag = &options.list_all,
          .help = "  --all       list every failing command (by default the first 20 per script)\n"},
         {"--tier", .parse = cli_tier_option.parse, .target = &options.tier, .help = cli_tier_option.help},
+        {"--compile-timeout", .parse = cli_compile_timeout_option.parse, .target = &options.compile_timeout_ns,
+         .help = cli_compile_timeout_option.help},
     };
     cli_arguments args;
     cli_arguments_start(&args, &wast_command, argc, argv, option_table, sizeof option_table / sizeof option_table[0]);
@@ -1159,6 +1162,8 @@ int cli_wast(int argc, char **argv)
     wasm_config_t *config = wasm_config_new();
     if (config)
         wh_config_set_tier(config, options.tier);
+    if (config && options.compile_timeout_ns != UINT64_MAX)
+        wh_config_set_compile_timeout(config, options.compile_timeout_ns);
     wasm_engine_t *engine = config ? wasm_engine_new_with_config(config) : NULL;
     if (!engine) {
         fprintf(stderr, "wasmhost: cannot create an engine: %s\n", cli_error_message());
@@ -1176,7 +1181,7 @@ int cli_wast(int argc, char **argv)
 uint64_t cli_wast_run_json(wasm_engine_t *engine, const char *path, const char *json, size_t size,
                            void (*store_ready)(wasm_store_t *))
 {
-    wast_options options = {0};
+    wast_options options = {.compile_timeout_ns = UINT64_MAX};
     wast_totals totals = {0};
     run_script(engine, path, json, size, store_ready, &options, &totals);
     return totals.failed;

@@ -48,10 +48,29 @@ typedef struct eng_native_image {
     double compile_seconds;         /* translate + optimise + emit (0 when loaded) */
 } eng_native_image;
 
+/* Bounds on what is given to LLVM, checked before anything is translated (its time and memory
+ * grow faster than linearly with a function's size and locals): a module with a function past
+ * either is refused, naming the function and the figures. The largest function of the bench
+ * kernels and test guests is far below both (docs/compiler.md, "Bad input"). */
+#define ENG_NATIVE_MAX_FUNCTION_BYTES (UINT32_C(1) << 20) /* a body's bytes (instructions and immediates) */
+#define ENG_NATIVE_MAX_FUNCTION_LOCALS UINT32_C(10000)    /* parameters plus declared locals */
+
 /* Compiles every function of `module` that the tier supports, with `checks` (0 or
  * ENG_CHECK_EPOCH; fuel metering is not compiled yet), for this CPU, and links the result.
- * Errors say why (no compiler library, a library of another build, LLVM's own message). */
-eng_error *eng_native_compile(const eng_module *module, uint32_t checks, eng_native_image **out);
+ * The compile runs in a child process (native_compile_process.c), killed past `timeout_ns`
+ * (0: no bound). Errors say why (no compiler library, a library of another build, a function
+ * past the caps, the timeout, the compiler's crash, LLVM's own message). */
+eng_error *eng_native_compile(const eng_module *module, uint32_t checks, uint64_t timeout_ns, eng_native_image **out);
+
+/* native_compile_process.c: runs interface->compile(request) in a forked child and collects its
+ * result (the object, malloc'd: free() it) or why it failed: the child killed past `timeout_ns`
+ * (0: none), crashed, or stopped by an LLVM fatal error. The library must be loaded already. */
+struct eng_llvm_interface;
+struct eng_llvm_request;
+struct eng_llvm_result;
+eng_error *eng_native_compile_in_child(const struct eng_llvm_interface *interface,
+                                       const struct eng_llvm_request *request, uint64_t timeout_ns,
+                                       struct eng_llvm_result *out);
 
 /* cpu.c: this CPU's features that compiled code may use (a mask), LLVM's feature string for a
  * mask ("+sse4.1,+popcnt,..."), and one feature's name. */

@@ -23,9 +23,6 @@
 #define LIBRARY_NAME "libwasmhost_llvm.so"
 /* <limits.h> is shadowed by the engine's own limits.h on the include path. */
 #define PATH_BYTES 4096
-/* Bodies above this many bytes stay on the interpreter: LLVM's time and memory grow faster
- * than linearly with a function's size, and a crafted module must not exhaust either. */
-#define MAX_FUNCTION_BYTES (1u << 20)
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static const eng_llvm_interface *interface;
@@ -109,12 +106,34 @@ bool eng_native_available(const char **why_not)
     return interface != NULL;
 }
 
-eng_error *eng_native_compile(const eng_module *module, uint32_t checks, eng_native_image **out)
+/* The first function past ENG_NATIVE_MAX_FUNCTION_BYTES or _LOCALS, as an error; NULL when none. */
+static eng_error *check_function_sizes(const eng_module *module)
+{
+    for (uint32_t i = 0; i < module->func_def_count; i++) {
+        const eng_func_def *def = &module->func_defs[i];
+        uint64_t locals = (uint64_t)module->types[def->type_index].param_count + def->body_local_count;
+        uint32_t index = module->imported_func_count + i;
+        if (def->body_size > ENG_NATIVE_MAX_FUNCTION_BYTES)
+            return eng_error_new("function %u at offset 0x%x is too large to compile to native code: its body is %u "
+                                 "bytes, the compiling tier takes at most %u; the interpreter runs it",
+                                 index, def->body_offset, def->body_size, ENG_NATIVE_MAX_FUNCTION_BYTES);
+        if (locals > ENG_NATIVE_MAX_FUNCTION_LOCALS)
+            return eng_error_new("function %u at offset 0x%x has too many locals to compile to native code: %llu "
+                                 "(parameters included), the compiling tier takes at most %u; the interpreter runs it",
+                                 index, def->body_offset, (unsigned long long)locals, ENG_NATIVE_MAX_FUNCTION_LOCALS);
+    }
+    return NULL;
+}
+
+eng_error *eng_native_compile(const eng_module *module, uint32_t checks, uint64_t timeout_ns, eng_native_image **out)
 {
     *out = NULL;
     const char *why_not = NULL;
     if (!eng_native_available(&why_not))
         return eng_error_new("cannot compile to native code: %s", why_not);
+    eng_error *error = check_function_sizes(module);
+    if (error)
+        return error;
     uint64_t features = eng_cpu_features();
     char feature_string[256];
     eng_cpu_feature_string(features, feature_string, sizeof feature_string);
@@ -124,18 +143,17 @@ eng_error *eng_native_compile(const eng_module *module, uint32_t checks, eng_nat
         .module = module,
         .checks = checks,
         .cpu_features = feature_string,
-        .max_function_bytes = MAX_FUNCTION_BYTES,
+        .max_function_bytes = ENG_NATIVE_MAX_FUNCTION_BYTES,
         .passes = getenv("WASMHOST_LLVM_PASSES"),
+        .fatal_error_fd = -1,
     };
     eng_llvm_result result;
-    if (!interface->compile(&request, &result)) {
-        eng_error *error = eng_error_new("cannot compile to native code: %s", result.error ? result.error : "failed");
-        interface->result_free(&result);
+    error = eng_native_compile_in_child(interface, &request, timeout_ns, &result);
+    if (error)
         return error;
-    }
-    eng_error *error = eng_native_link(module, result.object, result.object_size, checks, features, out);
+    error = eng_native_link(module, result.object, result.object_size, checks, features, out);
     if (!error)
         (*out)->compile_seconds = result.seconds;
-    interface->result_free(&result);
+    free(result.object);
     return error;
 }

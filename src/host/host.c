@@ -77,7 +77,16 @@ void host_options_default(host_options *o)
     memset(o, 0, sizeof *o);
     o->access_log = "-";
     o->grace_ms = 10000;
+    o->compile_timeout_ns = UINT64_MAX;
     server_limits_default(&o->limits);
+}
+
+/* The background compiler could not compile a module: it stays on the interpreter. */
+static void report_compile_failure(void *data, const char *name, const char *why)
+{
+    host *h = data;
+    access_log_event(h->log, "error", NULL, NULL, "compiling %s to native code failed; it stays on the interpreter: %s",
+                     name, why);
 }
 
 /* ---- built-in endpoints ---- */
@@ -115,6 +124,10 @@ static void builtin_answer(host *h, const http_request *request, http_response *
                 metrics_set_native(s->metrics, native, seconds);
         }
         service_table_release(table);
+        size_t compiled, failed, queued;
+        char why[8];
+        module_cache_native_stats(h->cache, &compiled, &failed, &queued, why, sizeof why);
+        metrics_set_compiles(h->metrics, compiled, failed);
         size_t length = 0;
         char *text = metrics_render(h->metrics, loaded, &length);
         if (!text) {
@@ -588,9 +601,14 @@ static host *host_new(const host_options *options, manifest **m, char *address, 
     snprintf(kv_path, sizeof kv_path, "%s/%s", options->state_dir ? options->state_dir : (*m)->folder,
              options->state_dir ? "kv.sqlite" : "wasmhost-kv.sqlite");
     h->defaults.capabilities = &h->capabilities;
+    module_cache_tier tier = {.tier = options->tier,
+                              .code_cache_dir = options->code_cache_dir,
+                              .compile_timeout_ns = options->compile_timeout_ns,
+                              .compile_failed = report_compile_failure,
+                              .data = h};
     if (!(h->capabilities.kv = kv_database_new(kv_path)) || !(h->metrics = metrics_new()) ||
-        !(h->cache = module_cache_new(*m ? (*m)->cache_size : 64, options->tier, options->code_cache_dir)) ||
-        !(h->registry = registry_new()) || !(h->pipelines = pipeline_set_new())) {
+        !(h->cache = module_cache_new(*m ? (*m)->cache_size : 64, &tier)) || !(h->registry = registry_new()) ||
+        !(h->pipelines = pipeline_set_new())) {
         snprintf(error, error_size, "out of memory");
         goto failed;
     }

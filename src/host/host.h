@@ -25,8 +25,9 @@ typedef struct host_options {
     unsigned workers;                /* guest threads; 0: 2 per core, at least 4 */
     uint32_t grace_ms;               /* SIGTERM: how long requests in flight may take to finish */
     server_limits limits;
-    wh_tier_t tier;             /* --tier: WH_TIER_AUTO (default) compiles in the background (module_cache.h) */
-    const char *code_cache_dir; /* compiled code kept here (--cache-dir); NULL: none */
+    wh_tier_t tier;              /* --tier: WH_TIER_AUTO (default) compiles in the background (module_cache.h) */
+    const char *code_cache_dir;  /* compiled code kept here (--cache-dir); NULL: none */
+    uint64_t compile_timeout_ns; /* --compile-timeout (0: off); UINT64_MAX [default]: the API's default */
 } host_options;
 
 /* The defaults. The environment's overrides (WASM_TIMEOUT, WASM_CACHE_SIZE) apply to the

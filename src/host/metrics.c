@@ -37,6 +37,7 @@ struct metrics {
     change_counters *changes;
     service_metrics host; /* requests the host answered itself */
     _Atomic uint64_t reloads, reload_failures;
+    _Atomic uint64_t native_compiles, native_compile_failures; /* copied from the module cache */
 };
 
 #define RELAXED memory_order_relaxed
@@ -216,6 +217,12 @@ void metrics_record_stage(metrics *m, const char *pipeline, size_t stage, const 
     if (found)
         latency_record(&found->latency, duration_ns);
     pthread_mutex_unlock(&m->lock);
+}
+
+void metrics_set_compiles(metrics *m, uint64_t compiled, uint64_t failed)
+{
+    atomic_store_explicit(&m->native_compiles, compiled, RELAXED);
+    atomic_store_explicit(&m->native_compile_failures, failed, RELAXED);
 }
 
 void metrics_record_reload(metrics *m, bool succeeded)
@@ -532,6 +539,14 @@ char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
                 "# TYPE wasmhost_reloads_total counter\n"
                 "wasmhost_reloads_total{result=\"ok\"} %llu\nwasmhost_reloads_total{result=\"failed\"} %llu\n",
                 (unsigned long long)load(&m->reloads), (unsigned long long)load(&m->reload_failures));
+    text_printf(&t,
+                "# HELP wasmhost_native_compiles_total Modules the background compiler compiled to native code, by "
+                "result (failed: an error, a crash or --compile-timeout; the module stays on the interpreter and "
+                "the log says why).\n"
+                "# TYPE wasmhost_native_compiles_total counter\n"
+                "wasmhost_native_compiles_total{result=\"ok\"} %llu\n"
+                "wasmhost_native_compiles_total{result=\"failed\"} %llu\n",
+                (unsigned long long)load(&m->native_compiles), (unsigned long long)load(&m->native_compile_failures));
     if (t.failed) {
         free(t.data);
         return NULL;

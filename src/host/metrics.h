@@ -81,6 +81,10 @@ void metrics_record_guest_log(service_metrics *service, int level, bool refused)
 void metrics_set_native(service_metrics *service, uint32_t native_functions, double compile_seconds);
 /* Host-wide gauges and counters. */
 void metrics_record_reload(metrics *metrics, bool succeeded);
+/* The background compiler's totals so far (module_cache_native_stats): modules compiled to native
+ * code, and those whose compile failed or timed out (they stay on the interpreter): the counter
+ * wasmhost_native_compiles_total{result}. */
+void metrics_set_compiles(metrics *metrics, uint64_t compiled, uint64_t failed);
 
 /* One stage of a pipeline run: its latency in wasmhost_pipeline_stage_duration_seconds{pipeline,
  * stage, plugin}. */

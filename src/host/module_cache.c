@@ -21,6 +21,7 @@ typedef struct cache_entry {
 /* A module waiting for the background compiler (a handle of its own). */
 typedef struct compile_job {
     wasm_module_t *module;
+    char *name; /* for the failure report */
     struct compile_job *next;
 } compile_job;
 
@@ -34,6 +35,8 @@ struct module_cache {
     /* Background compilation (WH_TIER_AUTO): one thread, started with the first job, so that
      * compiling takes at most one core from the requests. Guarded by `lock`. */
     wh_tier_t tier;
+    void (*compile_failed)(void *data, const char *name, const char *why);
+    void *compile_failed_data;
     compile_job *jobs, *last_job;
     pthread_cond_t wake;
     pthread_t compiler;
@@ -66,7 +69,16 @@ static void *compile_in_background(void *data)
             snprintf(cache->native_why, sizeof cache->native_why, "%s", wh_last_error_message());
         }
         pthread_mutex_unlock(&cache->lock);
+        if (!ok && cache->compile_failed) {
+            /* Without the API function's name ("wh_module_compile: "): the user did not call it. */
+            const char *why = wh_last_error_message();
+            const char *colon = strstr(why, ": ");
+            if (colon && strncmp(why, "wh_module_compile", 17) == 0)
+                why = colon + 2;
+            cache->compile_failed(cache->compile_failed_data, job->name ? job->name : "a module", why);
+        }
         wasm_module_delete(job->module);
+        free(job->name);
         free(job);
         pthread_mutex_lock(&cache->lock);
     }
@@ -75,23 +87,27 @@ static void *compile_in_background(void *data)
 }
 
 /* Queues `module` for the background compiler (called with the lock held). */
-static void queue_compile(module_cache *cache, const wasm_module_t *module)
+static void queue_compile(module_cache *cache, const wasm_module_t *module, const char *name)
 {
     compile_job *job = malloc(sizeof *job);
     wasm_module_t *copy = job ? wasm_module_copy(module) : NULL;
-    if (!copy) {
+    char *name_copy = copy ? strdup(name) : NULL;
+    if (!name_copy) {
+        if (copy)
+            wasm_module_delete(copy);
         free(job);
         return; /* out of memory: it stays interpreted */
     }
     if (!cache->compiler_running) {
         if (pthread_create(&cache->compiler, NULL, compile_in_background, cache) != 0) {
             wasm_module_delete(copy);
+            free(name_copy);
             free(job);
             return;
         }
         cache->compiler_running = true;
     }
-    *job = (compile_job){copy, NULL};
+    *job = (compile_job){copy, name_copy, NULL};
     if (cache->last_job)
         cache->last_job->next = job;
     else
@@ -101,14 +117,20 @@ static void queue_compile(module_cache *cache, const wasm_module_t *module)
     pthread_cond_signal(&cache->wake);
 }
 
-module_cache *module_cache_new(size_t capacity, wh_tier_t tier, const char *code_cache_dir)
+module_cache *module_cache_new(size_t capacity, const module_cache_tier *settings)
 {
     module_cache *cache = calloc(1, sizeof *cache);
     if (!cache)
         return NULL;
     cache->capacity = capacity ? capacity : 1;
     cache->entries = calloc(cache->capacity, sizeof *cache->entries);
+    wh_tier_t tier = settings ? settings->tier : WH_TIER_INTERP;
+    const char *code_cache_dir = settings ? settings->code_cache_dir : NULL;
     cache->tier = tier;
+    if (settings) {
+        cache->compile_failed = settings->compile_failed;
+        cache->compile_failed_data = settings->data;
+    }
     pthread_mutex_init(&cache->lock, NULL);
     pthread_cond_init(&cache->wake, NULL);
     for (int fuel = 0; fuel < 2; fuel++) {
@@ -119,6 +141,8 @@ module_cache *module_cache_new(size_t capacity, wh_tier_t tier, const char *code
             wh_config_set_tier(config, fuel ? WH_TIER_INTERP : tier);
             if (!fuel && code_cache_dir)
                 wh_config_set_cache_dir(config, code_cache_dir);
+            if (settings && settings->compile_timeout_ns != UINT64_MAX)
+                wh_config_set_compile_timeout(config, settings->compile_timeout_ns);
             cache->engines[fuel] = wasm_engine_new_with_config(config);
         }
     }
@@ -133,7 +157,8 @@ void module_cache_free(module_cache *cache)
 {
     if (!cache)
         return;
-    /* The compile in progress finishes first (LLVM cannot be cut short); waiting jobs are dropped. */
+    /* The compile in progress finishes first (at most its --compile-timeout: the API has no way to
+     * cancel it yet); waiting jobs are dropped. */
     pthread_mutex_lock(&cache->lock);
     cache->stopping = true;
     pthread_cond_signal(&cache->wake);
@@ -144,6 +169,7 @@ void module_cache_free(module_cache *cache)
         compile_job *job = cache->jobs;
         cache->jobs = job->next;
         wasm_module_delete(job->module);
+        free(job->name);
         free(job);
     }
     pthread_cond_destroy(&cache->wake);
@@ -218,7 +244,10 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byt
         const char *colon = strstr(message, ": ");
         if (colon && strncmp(message, "wasm_", 5) == 0)
             message = colon + 2;
-        snprintf(error, error_size, "%s is not a valid module: %s", name, message);
+        if (wh_last_error_code() == WH_ERROR_CONFIG) /* --tier compiled, and the compile failed */
+            snprintf(error, error_size, "%s: %s", name, message);
+        else
+            snprintf(error, error_size, "%s is not a valid module: %s", name, message);
         return NULL;
     }
 
@@ -239,7 +268,7 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byt
     if (!kept) /* out of memory: forget the slot rather than keep a NULL module */
         cache->entries[slot] = cache->entries[--cache->count];
     if (!fuel && cache->tier == WH_TIER_AUTO && !wh_module_native_functions(module, NULL))
-        queue_compile(cache, module);
+        queue_compile(cache, module, name);
     pthread_mutex_unlock(&cache->lock);
     return module;
 }

@@ -11,15 +11,27 @@
 
 typedef struct module_cache module_cache;
 
+/* How services without fuel run (serve --tier, --cache-dir, --compile-timeout). */
+typedef struct module_cache_tier {
+    wh_tier_t tier;
+    const char *code_cache_dir;  /* the folder of compiled code; NULL: none */
+    uint64_t compile_timeout_ns; /* wh_config_set_compile_timeout; UINT64_MAX: its default */
+    /* Called from the background compiler when a module could not be compiled (it stays on the
+     * interpreter): `name` is the file (or "the upload"), `why` the reason. May be NULL. */
+    void (*compile_failed)(void *data, const char *name, const char *why);
+    void *data;
+} module_cache_tier;
+
 /* Keeps up to `capacity` compiled modules (WASM_CACHE_SIZE), least recently used dropped first.
  * Two engines: fuel metering is compiled into code, so services with fuel use the second.
- * `tier` (serve --tier) and `code_cache_dir` (the folder of compiled code; NULL: none) decide
- * how services without fuel run: WH_TIER_AUTO loads a module on the interpreter (or compiled code
- * from the folder) and queues it for one background thread that compiles it to native code, so
- * that the requests that start after it finished run native code; WH_TIER_COMPILED compiles
- * before the module is used; WH_TIER_INTERP never compiles. Services with fuel stay on the
- * interpreter (the compiling tier does not meter fuel yet). */
-module_cache *module_cache_new(size_t capacity, wh_tier_t tier, const char *code_cache_dir);
+ * `tier` (NULL: the interpreter only) decides how services without fuel run: WH_TIER_AUTO loads
+ * a module on the interpreter (or compiled code from the folder) and queues it for one
+ * background thread that compiles it to native code, so that the requests that start after it
+ * finished run native code (a compile that fails or times out leaves the module on the
+ * interpreter, reported through compile_failed); WH_TIER_COMPILED compiles before the module is
+ * used; WH_TIER_INTERP never compiles. Services with fuel stay on the interpreter (the compiling
+ * tier does not meter fuel yet). */
+module_cache *module_cache_new(size_t capacity, const module_cache_tier *tier);
 void module_cache_free(module_cache *cache);
 
 /* The compiled module for the file at `path`, as a new handle owned by the caller (valid after

@@ -53,7 +53,7 @@ static void fuzz_admin_setup(void)
     atexit(fuzz_admin_cleanup);
     char error[2048];
     access_log *log = access_log_open("off", error, sizeof error);
-    module_cache *cache = module_cache_new(16, WH_TIER_INTERP, NULL); /* no background compiles while fuzzing */
+    module_cache *cache = module_cache_new(16, NULL); /* the interpreter only: no background compiles while fuzzing */
     metrics *counters = metrics_new();
     fuzz_registry = registry_new();
     admin_options options = {.state_dir = fuzz_folder, .listen = "127.0.0.1:0"};

@@ -7,6 +7,7 @@
 #include "llvm_internal.h"
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef WASMHOST_BUILD_ID
 #error "WASMHOST_BUILD_ID must be defined by the build"
@@ -42,6 +44,26 @@ static void initialise_targets(void)
 {
     LLVMInitializeNativeTarget();
     LLVMInitializeNativeAsmPrinter();
+}
+
+/* LLVM ends its fatal errors (an internal error, a state it cannot handle) by calling this handler
+ * and then abort() if it returns. It runs only in the process the engine forked for this
+ * compile (native_compile_process.c): it hands the reason to the engine and ends that process,
+ * never the host. */
+static int fatal_error_fd = -1;
+static void report_fatal_error(const char *reason)
+{
+    if (reason) {
+        size_t length = strlen(reason);
+        while (length) {
+            ssize_t written = write(fatal_error_fd, reason, length);
+            if (written <= 0)
+                break;
+            reason += written;
+            length -= (size_t)written;
+        }
+    }
+    _exit(ENG_LLVM_FATAL_EXIT_STATUS);
 }
 
 static LLVMTypeRef helper_value_type(llvm_module_state *state, char code)
@@ -203,6 +225,11 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
     if (request->checks & ~(uint32_t)ENG_CHECK_EPOCH) {
         result->error = format_error("the compiling tier does not meter fuel yet: run with the interpreter");
         return false;
+    }
+    if (request->fatal_error_fd >= 0) {
+        fatal_error_fd = request->fatal_error_fd;
+        LLVMResetFatalErrorHandler();
+        LLVMInstallFatalErrorHandler(report_fatal_error);
     }
     char *error = NULL;
     LLVMTargetMachineRef machine = host_target_machine(request->cpu_features ? request->cpu_features : "", &error);

@@ -31,7 +31,7 @@
 
 #include "../module.h"
 
-#define ENG_LLVM_ABI_VERSION 1
+#define ENG_LLVM_ABI_VERSION 2
 
 /* The runtime helpers compiled code calls (native_runtime.c), one row each:
  * X(name, return type, parameter types...) with the types V (void), I32, I64 and P (a pointer).
@@ -81,7 +81,13 @@ typedef struct eng_llvm_request {
         *cpu_features; /* LLVM features over baseline x86-64 ("+sse4.1,+popcnt"): exactly what the code may use */
     uint32_t max_function_bytes; /* a body larger than this stays on the interpreter */
     const char *passes;          /* NULL: the built-in pipeline; else LLVMRunPasses syntax (a test hook) */
+    /* >= 0: the compile runs in a process of its own (native_compile_process.c), and an LLVM fatal
+     * error (which LLVM would end with abort()) writes its reason to this descriptor and ends
+     * that process with ENG_LLVM_FATAL_EXIT_STATUS. -1: no handler (LLVM aborts the process). */
+    int fatal_error_fd;
 } eng_llvm_request;
+
+#define ENG_LLVM_FATAL_EXIT_STATUS 70
 
 typedef struct eng_llvm_result {
     uint8_t *object; /* the ELF relocatable object, malloc'd */
