@@ -25,6 +25,14 @@
 
 #include "runtime.h"
 
+/* Where a piece of compiled code comes from (native_lines.c): from `code_offset` (bytes from the
+ * image's mapping) up to the next row, the instruction at `byte_offset` in the module (0:
+ * unknown) of defined function `function` (ENG_NATIVE_NO_FUNCTION: none, as glue code). */
+#define ENG_NATIVE_NO_FUNCTION UINT32_MAX
+typedef struct eng_native_line {
+    uint32_t code_offset, function, byte_offset;
+} eng_native_line;
+
 typedef struct eng_native_image {
     uint8_t *object; /* the ELF object it was linked from, kept to write artifacts */
     size_t object_size;
@@ -43,6 +51,8 @@ typedef struct eng_native_image {
         uint32_t function; /* defined-function index */
     } * ranges;
     uint32_t range_count;
+    eng_native_line *lines; /* sorted by code_offset */
+    uint32_t line_count;
     uintptr_t code_start, code_end; /* all of the image's code */
     uint32_t checks;                /* ENG_CHECK_* the code was compiled with */
     double compile_seconds;         /* translate + optimise + emit (0 when loaded) */
@@ -91,6 +101,16 @@ void eng_module_attach_native(eng_module *module, eng_native_image *image);
 
 /* The defined function whose code holds `pc`; false when none (a trampoline, a stub). */
 bool eng_native_function_at(const eng_native_image *image, uintptr_t pc, uint32_t *function);
+
+/* native_lines.c: the rows of a DWARF 2-4 .debug_line `section` (relocated: its addresses are
+ * absolute, inside [code_start, code_start + code_size]) whose file names are defined-function
+ * indexes, sorted by address. An error says what is malformed. */
+eng_error *eng_native_read_lines(const uint8_t *section, size_t size, uintptr_t code_start, size_t code_size,
+                                 uint32_t function_count, eng_native_line **out, uint32_t *out_count);
+/* The wasm position of the code at `pc`: the defined function whose instruction it holds (in code
+ * LLVM inlined, the inlined function) and that instruction's byte offset in the module (0:
+ * unknown). False when the map says nothing (glue code, or no map). */
+bool eng_native_location_at(const eng_native_image *image, uintptr_t pc, uint32_t *function, uint32_t *byte_offset);
 
 /* native_runtime.c: the address of a symbol compiled code may call (ENG_NATIVE_HELPERS,
  * ENG_NATIVE_LIBC_SYMBOLS), or NULL. */

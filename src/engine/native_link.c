@@ -6,7 +6,8 @@
  * kinds, global entry symbols and undefined symbols naming functions of the engine. Every
  * offset, size and index is checked before it is used; the mapping is writable while it is
  * filled and then read+execute (code) or read-only (constants), never both writable and
- * executable.
+ * executable. The object's .debug_line (not loaded) is relocated into a copy and read into the
+ * map from code to wasm byte offsets (native_lines.c).
  */
 #define _GNU_SOURCE
 #include "native.h"
@@ -214,6 +215,52 @@ static eng_error *symbol_value(const link_state *s, uint32_t index, uint32_t typ
     return NULL;
 }
 
+/* Applies relocation section `rela` to the bytes of the section it is for, at `target_base`. */
+static eng_error *relocate_section(link_state *s, const Elf64_Shdr *section, uint8_t *target_base)
+{
+    const Elf64_Shdr *target = &s->sections[section->sh_info];
+    const Elf64_Rela *relocations = (const Elf64_Rela *)(s->object + section->sh_offset);
+    size_t count = section->sh_size / sizeof(Elf64_Rela);
+    for (size_t r = 0; r < count; r++) {
+        const Elf64_Rela *relocation = &relocations[r];
+        uint32_t type = (uint32_t)ELF64_R_TYPE(relocation->r_info);
+        uint64_t value;
+        eng_error *error = symbol_value(s, (uint32_t)ELF64_R_SYM(relocation->r_info), type, &value);
+        if (error)
+            return error;
+        uint64_t place = (uint64_t)(uintptr_t)target_base + relocation->r_offset;
+        value += (uint64_t)relocation->r_addend;
+        unsigned width = type == R_X86_64_64 ? 8 : 4;
+        if (!range_ok(target->sh_size, relocation->r_offset, width))
+            return link_error("a relocation of section %s lies outside it (offset %llu)", section_name(s, target),
+                              (unsigned long long)relocation->r_offset);
+        switch (type) {
+        case R_X86_64_64: memcpy(target_base + relocation->r_offset, &value, 8); break;
+        case R_X86_64_PC32:
+        case R_X86_64_PLT32:
+        case R_X86_64_GOTPCREL:
+        case R_X86_64_GOTPCRELX:
+        case R_X86_64_REX_GOTPCRELX: {
+            int64_t delta = (int64_t)(value - place);
+            if (delta != (int32_t)delta)
+                return link_error("a relative reference in %s is out of reach (offset %llu)", section_name(s, target),
+                                  (unsigned long long)relocation->r_offset);
+            int32_t narrow = (int32_t)delta;
+            memcpy(target_base + relocation->r_offset, &narrow, 4);
+            break;
+        }
+        default: return link_error("relocation type %u is not supported", type);
+        }
+    }
+    return NULL;
+}
+
+static bool relocation_section_ok(const link_state *s, const Elf64_Shdr *section)
+{
+    return section->sh_info < s->section_count && section->sh_entsize == sizeof(Elf64_Rela) &&
+           section->sh_offset % 8 == 0;
+}
+
 static eng_error *apply_relocations(link_state *s)
 {
     for (uint32_t i = 0; i < s->section_count; i++) {
@@ -222,45 +269,39 @@ static eng_error *apply_relocations(link_state *s)
             return link_error("REL relocations (section %s) are not supported", section_name(s, section));
         if (section->sh_type != SHT_RELA)
             continue;
-        if (section->sh_info >= s->section_count || section->sh_entsize != sizeof(Elf64_Rela) || section->sh_offset % 8)
+        if (!relocation_section_ok(s, section))
             return link_error("malformed relocation section %s", section_name(s, section));
-        const Elf64_Shdr *target = &s->sections[section->sh_info];
         if (s->placed[section->sh_info] == SIZE_MAX)
-            continue; /* relocations of a section not loaded (unwind tables, addrsig) */
-        const Elf64_Rela *relocations = (const Elf64_Rela *)(s->object + section->sh_offset);
-        size_t count = section->sh_size / sizeof(Elf64_Rela);
-        uint8_t *target_base = s->mapping + s->placed[section->sh_info];
-        for (size_t r = 0; r < count; r++) {
-            const Elf64_Rela *relocation = &relocations[r];
-            uint32_t type = (uint32_t)ELF64_R_TYPE(relocation->r_info);
-            uint64_t value;
-            eng_error *error = symbol_value(s, (uint32_t)ELF64_R_SYM(relocation->r_info), type, &value);
-            if (error)
-                return error;
-            uint64_t place = (uint64_t)(uintptr_t)target_base + relocation->r_offset;
-            value += (uint64_t)relocation->r_addend;
-            unsigned width = type == R_X86_64_64 ? 8 : 4;
-            if (!range_ok(target->sh_size, relocation->r_offset, width))
-                return link_error("a relocation of section %s lies outside it (offset %llu)", section_name(s, target),
-                                  (unsigned long long)relocation->r_offset);
-            switch (type) {
-            case R_X86_64_64: memcpy(target_base + relocation->r_offset, &value, 8); break;
-            case R_X86_64_PC32:
-            case R_X86_64_PLT32:
-            case R_X86_64_GOTPCREL:
-            case R_X86_64_GOTPCRELX:
-            case R_X86_64_REX_GOTPCRELX: {
-                int64_t delta = (int64_t)(value - place);
-                if (delta != (int32_t)delta)
-                    return link_error("a relative reference in %s is out of reach (offset %llu)",
-                                      section_name(s, target), (unsigned long long)relocation->r_offset);
-                int32_t narrow = (int32_t)delta;
-                memcpy(target_base + relocation->r_offset, &narrow, 4);
-                break;
-            }
-            default: return link_error("relocation type %u is not supported", type);
-            }
-        }
+            continue; /* relocations of a section not loaded (debug information, addrsig) */
+        eng_error *error = relocate_section(s, section, s->mapping + s->placed[section->sh_info]);
+        if (error)
+            return error;
+    }
+    return NULL;
+}
+
+/* The map from code to wasm positions (native_lines.c), from a relocated copy of .debug_line
+ * (its addresses are relocations against the code). An object without one links without the
+ * map: backtraces then show no byte offsets in compiled frames. */
+static eng_error *read_line_table(link_state *s, eng_native_image *image)
+{
+    for (uint32_t i = 0; i < s->section_count; i++) {
+        const Elf64_Shdr *section = &s->sections[i];
+        if (section->sh_type != SHT_PROGBITS || strcmp(section_name(s, section), ".debug_line") != 0)
+            continue;
+        uint8_t *copy = malloc(section->sh_size ? section->sh_size : 1);
+        if (!copy)
+            return eng_error_new("out of memory while linking compiled code");
+        memcpy(copy, s->object + section->sh_offset, section->sh_size);
+        eng_error *error = NULL;
+        for (uint32_t r = 0; !error && r < s->section_count; r++)
+            if (s->sections[r].sh_type == SHT_RELA && s->sections[r].sh_info == i)
+                error = relocate_section(s, &s->sections[r], copy);
+        if (!error)
+            error = eng_native_read_lines(copy, section->sh_size, (uintptr_t)s->mapping, s->code_size,
+                                          image->function_count, &image->lines, &image->line_count);
+        free(copy);
+        return error;
     }
     return NULL;
 }
@@ -431,6 +472,8 @@ eng_error *eng_native_link(const eng_module *module, const uint8_t *object, size
     if (!error)
         error = find_ranges(&s, image);
     if (!error)
+        error = read_line_table(&s, image);
+    if (!error)
         error = make_stubs(module, image);
     if (!error &&
         (mprotect(s.mapping, s.code_size, PROT_READ | PROT_EXEC) != 0 ||
@@ -455,6 +498,7 @@ void eng_native_image_free(eng_native_image *image)
     free(image->entries);
     free(image->functions);
     free(image->ranges);
+    free(image->lines);
     free(image->stubs);
     free(image->object);
     free(image);

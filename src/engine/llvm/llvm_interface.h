@@ -31,15 +31,15 @@
 
 #include "../module.h"
 
-#define ENG_LLVM_ABI_VERSION 1
+#define ENG_LLVM_ABI_VERSION 2
 
 /* The runtime helpers compiled code calls (native_runtime.c), one row each:
  * X(name, return type, parameter types...) with the types V (void), I32, I64 and P (a pointer).
  * The first parameter is always the instance (eng_instance *). The library declares them from
  * this table and the engine's linker resolves them from it. */
 #define ENG_NATIVE_HELPERS(X)                                                                       \
-    /* traps with `kind` (an eng_trap_kind); never returns */                                       \
-    X(eng_native_trap, V, P, I32)                                                                   \
+    /* traps with `kind` (an eng_trap_kind) at `byte_offset` in the module; never returns */        \
+    X(eng_native_trap, V, P, I32, I32)                                                              \
     /* the store's stop flag is raised: traps when a limit was reached, else returns */             \
     X(eng_native_limits, V, P)                                                                      \
     /* the frame address went below the store's native stack limit: traps "call stack exhausted" */ \
