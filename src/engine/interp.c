@@ -95,10 +95,11 @@ static inline void frame_enter(const eng_code *code, eng_slot *fp)
  * the function whose instruction it holds and that instruction's byte offset, from the image's
  * line map (native_lines.c): the trapping instruction in the innermost frame (for an explicit
  * trap, the offset the code passed to eng_native_trap), the call in the others (their addresses
- * are return addresses - 1). Code LLVM inlined from another function names that function, then
- * the one it was inlined into (byte offset unknown: the map does not hold the call site).
+ * are return addresses - 1). In code LLVM inlined, the functions it was inlined into follow,
+ * each at its call (from the inlined calls of the map), as the interpreter's frames would.
  * The outermost, `entered`, the function the interpreter called, is left to add_backtrace:
  * returns its byte offset (0 when unknown). */
+#define NATIVE_INLINE_MAX 16
 static uint32_t add_native_backtrace(eng_trap *trap, const eng_func *entered)
 {
     uint32_t count = eng_trap_fault_guard.native_pc_count;
@@ -112,22 +113,30 @@ static uint32_t add_native_backtrace(eng_trap *trap, const eng_func *entered)
     const eng_module *module = entered->instance->module;
     struct {
         uint32_t function, byte_offset;
-    } frames[2 * ENG_NATIVE_FRAMES_MAX];
+    } frames[ENG_NATIVE_FRAMES_MAX * 4];
+    const uint32_t room = sizeof frames / sizeof frames[0];
     uint32_t named = 0;
+#define ADD_FRAME(f, offset) \
+    (named < room ? (void)(frames[named].function = (f), frames[named++].byte_offset = (offset)) : (void)0)
     for (uint32_t i = 0; i < count; i++) {
         uintptr_t pc = eng_trap_fault_guard.native_pcs[i];
         uint32_t range_function, function, byte_offset;
         bool in_range = eng_native_function_at(image, pc, &range_function);
         if (eng_native_location_at(image, pc, &function, &byte_offset)) {
-            if (i == 0 && trap_offset)
-                byte_offset = trap_offset;
-            frames[named].function = function, frames[named++].byte_offset = byte_offset;
-            if (in_range && range_function != function)
-                frames[named].function = range_function, frames[named++].byte_offset = 0;
+            ADD_FRAME(function, i == 0 && trap_offset ? trap_offset : byte_offset);
+            const eng_native_inline *calls[NATIVE_INLINE_MAX];
+            uint32_t call_count = eng_native_inlined_calls(image, pc, calls, NATIVE_INLINE_MAX);
+            for (uint32_t k = 0; k < call_count; k++)
+                if (calls[k]->caller != ENG_NATIVE_NO_FUNCTION)
+                    ADD_FRAME(calls[k]->caller, calls[k]->call_offset);
+            /* Inlined code without its calls in the map: the function it lies in, offset unknown. */
+            if (!call_count && in_range && range_function != function)
+                ADD_FRAME(range_function, 0);
         } else if (in_range) {
-            frames[named].function = range_function, frames[named++].byte_offset = 0;
+            ADD_FRAME(range_function, 0);
         }
     }
+#undef ADD_FRAME
     uint32_t entered_offset = 0;
     if (named && module->imported_func_count + frames[named - 1].function == entered->func_index)
         entered_offset = frames[--named].byte_offset;

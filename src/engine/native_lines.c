@@ -1,17 +1,19 @@
-/* native_lines.c: the map from compiled code to wasm positions, read from the DWARF line table of the compiled object.
+/* native_lines.c: the map from compiled code to wasm positions, read from the compiled object's DWARF (line table, inlined calls).
  *
  * The compiler library gives every instruction a debug location whose line is the byte offset in
  * the module of the wasm instruction it comes from, and every function a file of its own named by
  * its defined-function index (src/engine/llvm/compile_module.c). LLVM then emits .debug_line
  * (DWARF 4), which costs the compiled code nothing: it is not loaded, and the code is the same
  * with or without it. At link time this reads that table (relocated by native_link.c) into
- * one sorted array of rows (code offset, function, byte offset), looked up only when a trap's
- * backtrace names its compiled frames.
+ * one sorted array of rows (code offset, function, byte offset), and the calls LLVM inlined
+ * from .debug_info (where the line table names the inlined function, they give the calls that
+ * led there), looked up only when a trap's backtrace names its compiled frames.
  *
  * Written by hand rather than with libdw or LLVM's DWARF reader: the engine must not depend on
- * LLVM, libdw would add a dependency to libwasmhost for one table, and a DWARF 4 line program is
- * a small state machine (the standard, extended and special opcodes below). Everything is bounds
- * checked: a malformed table is an error, never a read past the section.
+ * LLVM, libdw would add a dependency to libwasmhost for two tables, a DWARF 4 line program is
+ * a small state machine (the standard, extended and special opcodes below), and of .debug_info
+ * only one kind of entry is kept. Everything is bounds checked: a malformed table is an error,
+ * never a read past the section.
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
@@ -335,16 +337,29 @@ static int by_address(const void *a, const void *b, void *table_pointer)
 }
 
 eng_error *eng_native_read_lines(const uint8_t *section, size_t size, uintptr_t code_start, size_t code_size,
-                                 uint32_t function_count, eng_native_line **out, uint32_t *out_count)
+                                 uint32_t function_count, eng_native_line **out, uint32_t *out_count, uint32_t **files,
+                                 uint32_t *file_count)
 {
     *out = NULL;
     *out_count = 0;
+    *files = NULL;
+    *file_count = 0;
     line_table table = {0};
     line_context c = {&table, code_start, code_size, function_count, NULL};
     line_reader r = {section, section + size, false};
-    while (r.position < r.end)
+    for (bool first = true; r.position < r.end; first = false) {
         if (!read_unit(&c, &r))
             break;
+        if (first && table.file_count) { /* the files of the unit at offset 0, for DW_AT_call_file */
+            *files = malloc(table.file_count * sizeof **files);
+            if (!*files) {
+                c.problem = "out of memory";
+                break;
+            }
+            memcpy(*files, table.files, table.file_count * sizeof **files);
+            *file_count = table.file_count;
+        }
+    }
     eng_native_line *rows = NULL;
     uint32_t count = 0;
     if (!c.problem && table.count) {
@@ -352,7 +367,12 @@ eng_error *eng_native_read_lines(const uint8_t *section, size_t size, uintptr_t 
         if (!rows) {
             c.problem = "out of memory";
         } else {
-            qsort_r(table.sequence, table.count, sizeof *table.sequence, by_address, &table);
+            /* LLVM's rows come in address order (one sequence per section): sort only when not. */
+            bool sorted = true;
+            for (uint32_t i = 1; sorted && i < table.count; i++)
+                sorted = by_address(&table.sequence[i - 1], &table.sequence[i], &table) <= 0;
+            if (!sorted)
+                qsort_r(table.sequence, table.count, sizeof *table.sequence, by_address, &table);
             /* Of the rows at one address only the last applies. */
             for (uint32_t i = 0; i < table.count; i++) {
                 const eng_native_line *row = &table.rows[table.sequence[i] & ~END_OF_SEQUENCE];
@@ -367,6 +387,9 @@ eng_error *eng_native_read_lines(const uint8_t *section, size_t size, uintptr_t 
     free(table.files);
     if (c.problem) {
         free(rows);
+        free(*files);
+        *files = NULL;
+        *file_count = 0;
         return eng_error_new("compiled code cannot be linked: its line table (.debug_line) is malformed: %s",
                              c.problem);
     }
@@ -394,4 +417,361 @@ bool eng_native_location_at(const eng_native_image *image, uintptr_t pc, uint32_
     *function = image->lines[low - 1].function;
     *byte_offset = image->lines[low - 1].byte_offset;
     return true;
+}
+
+/* ---- inlined calls, from .debug_info ----
+ * Where LLVM inlined a function, the line table holds the inlined function's rows; the call
+ * sites are in .debug_info's DW_TAG_inlined_subroutine entries: the code they cover (low_pc and
+ * high_pc, or a list in .debug_ranges), the file (here: the function) and line (the byte offset)
+ * of the call. Only those entries are kept; every other entry is skipped by its abbreviation. */
+
+/* The DWARF constants this reader needs (DWARF 4, section 7). */
+enum {
+    TAG_COMPILE_UNIT = 0x11,
+    TAG_INLINED_SUBROUTINE = 0x1d,
+    AT_STMT_LIST = 0x10,
+    AT_LOW_PC = 0x11,
+    AT_HIGH_PC = 0x12,
+    AT_RANGES = 0x55,
+    AT_CALL_FILE = 0x58,
+    AT_CALL_LINE = 0x59,
+    FORM_ADDR = 0x01,
+    FORM_BLOCK2 = 0x03,
+    FORM_BLOCK4 = 0x04,
+    FORM_DATA2 = 0x05,
+    FORM_DATA4 = 0x06,
+    FORM_DATA8 = 0x07,
+    FORM_STRING = 0x08,
+    FORM_BLOCK = 0x09,
+    FORM_BLOCK1 = 0x0a,
+    FORM_DATA1 = 0x0b,
+    FORM_FLAG = 0x0c,
+    FORM_SDATA = 0x0d,
+    FORM_STRP = 0x0e,
+    FORM_UDATA = 0x0f,
+    FORM_REF_ADDR = 0x10,
+    FORM_REF1 = 0x11,
+    FORM_REF2 = 0x12,
+    FORM_REF4 = 0x13,
+    FORM_REF8 = 0x14,
+    FORM_REF_UDATA = 0x15,
+    FORM_INDIRECT = 0x16,
+    FORM_SEC_OFFSET = 0x17,
+    FORM_EXPRLOC = 0x18,
+    FORM_FLAG_PRESENT = 0x19,
+    FORM_REF_SIG8 = 0x20,
+};
+
+/* Entries nest at most this deep (a bound for the walk, far above what LLVM emits). */
+#define MAX_ENTRY_DEPTH 256
+
+typedef struct abbreviation {
+    uint64_t code, tag;
+    bool children;
+    const uint8_t *attributes; /* (name, form) ULEB128 pairs up to (0, 0), inside .debug_abbrev */
+} abbreviation;
+
+typedef struct info_context {
+    const uint8_t *abbrev, *abbrev_end, *ranges, *ranges_end;
+    uintptr_t code_start;
+    size_t code_size;
+    const uint32_t *files; /* per file index (from 1) of the line-table unit at offset 0: its function */
+    uint32_t file_count;
+    eng_native_inline *records;
+    uint32_t count, capacity;
+    abbreviation *abbreviations;
+    uint32_t abbreviation_count, abbreviation_capacity;
+    const char *problem;
+} info_context;
+
+/* One attribute's value: constants, addresses and offsets as a number, anything else skipped. */
+static bool read_form(line_reader *r, uint64_t form, unsigned offset_size, uint64_t *value)
+{
+    *value = 0;
+    if (form == FORM_INDIRECT)
+        form = read_uleb(r);
+    switch (form) {
+    case FORM_ADDR:
+    case FORM_DATA8:
+    case FORM_REF8:
+    case FORM_REF_SIG8: *value = read_fixed(r, 8); break;
+    case FORM_DATA1:
+    case FORM_REF1:
+    case FORM_FLAG: *value = read_fixed(r, 1); break;
+    case FORM_DATA2:
+    case FORM_REF2: *value = read_fixed(r, 2); break;
+    case FORM_DATA4:
+    case FORM_REF4: *value = read_fixed(r, 4); break;
+    case FORM_SDATA: *value = (uint64_t)read_sleb(r); break;
+    case FORM_UDATA:
+    case FORM_REF_UDATA: *value = read_uleb(r); break;
+    case FORM_STRP:
+    case FORM_SEC_OFFSET:
+    case FORM_REF_ADDR: *value = read_fixed(r, offset_size); break;
+    case FORM_STRING: read_string(r); break;
+    case FORM_BLOCK1: skip(r, (size_t)read_fixed(r, 1)); break;
+    case FORM_BLOCK2: skip(r, (size_t)read_fixed(r, 2)); break;
+    case FORM_BLOCK4: skip(r, (size_t)read_fixed(r, 4)); break;
+    case FORM_BLOCK:
+    case FORM_EXPRLOC: {
+        uint64_t length = read_uleb(r);
+        if (length > (uint64_t)(r->end - r->position))
+            r->failed = true;
+        else
+            skip(r, (size_t)length);
+        break;
+    }
+    case FORM_FLAG_PRESENT: *value = 1; break;
+    default: r->failed = true;
+    }
+    return !r->failed;
+}
+
+/* The abbreviation table at `offset` in .debug_abbrev. */
+static bool read_abbreviations(info_context *c, uint64_t offset)
+{
+    c->abbreviation_count = 0;
+    if (offset > (uint64_t)(c->abbrev_end - c->abbrev)) {
+        c->problem = "an abbreviation table lies outside .debug_abbrev";
+        return false;
+    }
+    line_reader r = {c->abbrev + offset, c->abbrev_end, false};
+    for (;;) {
+        uint64_t code = read_uleb(&r);
+        if (r.failed || code == 0)
+            break;
+        abbreviation entry = {.code = code, .tag = read_uleb(&r)};
+        entry.children = read_fixed(&r, 1) != 0;
+        entry.attributes = r.position;
+        while (!r.failed && (read_uleb(&r) | read_uleb(&r)) != 0)
+            ;
+        if (c->abbreviation_count == c->abbreviation_capacity) {
+            uint32_t capacity = c->abbreviation_capacity ? 2 * c->abbreviation_capacity : 64;
+            abbreviation *grown = realloc(c->abbreviations, capacity * sizeof *grown);
+            if (!grown) {
+                c->problem = "out of memory";
+                return false;
+            }
+            c->abbreviations = grown;
+            c->abbreviation_capacity = capacity;
+        }
+        c->abbreviations[c->abbreviation_count++] = entry;
+    }
+    if (r.failed)
+        c->problem = "an abbreviation table is truncated";
+    return !r.failed;
+}
+
+static const abbreviation *find_abbreviation(const info_context *c, uint64_t code)
+{
+    /* LLVM numbers them 1, 2, 3...: try the direct place first. */
+    if (code <= c->abbreviation_count && c->abbreviations[code - 1].code == code)
+        return &c->abbreviations[code - 1];
+    for (uint32_t i = 0; i < c->abbreviation_count; i++)
+        if (c->abbreviations[i].code == code)
+            return &c->abbreviations[i];
+    return NULL;
+}
+
+static bool add_inline(info_context *c, uint64_t start, uint64_t end, uint32_t depth, uint32_t caller,
+                       uint32_t call_offset)
+{
+    if (start >= end)
+        return true;
+    if (start < c->code_start || end - c->code_start > c->code_size) {
+        c->problem = "an inlined call's code lies outside the code";
+        return false;
+    }
+    if (c->count == c->capacity) {
+        uint32_t capacity = c->capacity ? 2 * c->capacity : 64;
+        eng_native_inline *grown = capacity > c->capacity ? realloc(c->records, capacity * sizeof *grown) : NULL;
+        if (!grown) {
+            c->problem = "out of memory";
+            return false;
+        }
+        c->records = grown;
+        c->capacity = capacity;
+    }
+    c->records[c->count++] = (eng_native_inline){(uint32_t)(start - c->code_start), (uint32_t)(end - c->code_start),
+                                                 depth, caller, call_offset};
+    return true;
+}
+
+/* A DWARF 2-4 range list at `offset` in .debug_ranges, from the unit's base address. */
+static bool add_inline_ranges(info_context *c, uint64_t offset, uint64_t base, uint32_t depth, uint32_t caller,
+                              uint32_t call_offset)
+{
+    if (offset > (uint64_t)(c->ranges_end - c->ranges)) {
+        c->problem = "a range list lies outside .debug_ranges";
+        return false;
+    }
+    line_reader r = {c->ranges + offset, c->ranges_end, false};
+    for (;;) {
+        uint64_t start = read_fixed(&r, 8), end = read_fixed(&r, 8);
+        if (r.failed) {
+            c->problem = "a range list is truncated";
+            return false;
+        }
+        if (start == 0 && end == 0)
+            return true;
+        if (start == UINT64_MAX)
+            base = end;
+        else if (!add_inline(c, base + start, base + end, depth, caller, call_offset))
+            return false;
+    }
+}
+
+/* One compilation unit: its entries, depth first, keeping the inlined calls. */
+static bool read_info_unit(info_context *c, line_reader *r)
+{
+    uint64_t length = read_fixed(r, 4);
+    unsigned offset_size = 4;
+    if (length == 0xffffffffu) {
+        length = read_fixed(r, 8);
+        offset_size = 8;
+    }
+    if (r->failed || length > (uint64_t)(r->end - r->position)) {
+        c->problem = "a unit runs past .debug_info";
+        return false;
+    }
+    line_reader unit = {r->position, r->position + length, false};
+    r->position += length;
+    uint16_t version = (uint16_t)read_fixed(&unit, 2);
+    uint64_t abbrev_offset = read_fixed(&unit, offset_size);
+    uint8_t address_size = (uint8_t)read_fixed(&unit, 1);
+    if (unit.failed || version < 2 || version > 4 || address_size != 8) {
+        c->problem = "a unit header is not DWARF 2-4 with 8-byte addresses";
+        return false;
+    }
+    if (!read_abbreviations(c, abbrev_offset))
+        return false;
+    /* Per nesting level: how many inlined calls enclose its entries. */
+    uint32_t inline_depth[MAX_ENTRY_DEPTH + 1] = {0};
+    uint32_t depth = 0;
+    uint64_t base = 0;
+    bool files_apply = false; /* the unit's line table is the one whose files we know */
+    while (unit.position < unit.end) {
+        uint64_t code = read_uleb(&unit);
+        if (unit.failed)
+            break;
+        if (code == 0) { /* the end of a list of children */
+            if (depth)
+                depth--;
+            continue;
+        }
+        const abbreviation *entry = find_abbreviation(c, code);
+        if (!entry) {
+            c->problem = "an entry names no abbreviation";
+            return false;
+        }
+        uint64_t low = 0, high = 0, ranges = 0, call_file = 0, call_line = 0, stmt_list = UINT64_MAX;
+        bool has_low = false, high_is_address = false, has_high = false, has_ranges = false;
+        line_reader attributes = {entry->attributes, c->abbrev_end, false};
+        for (;;) {
+            uint64_t name = read_uleb(&attributes), form = read_uleb(&attributes), value;
+            if (attributes.failed || (name == 0 && form == 0))
+                break;
+            if (!read_form(&unit, form, offset_size, &value)) {
+                c->problem = "an attribute is truncated or of an unknown form";
+                return false;
+            }
+            switch (name) {
+            case AT_LOW_PC: low = value, has_low = true; break;
+            case AT_HIGH_PC: high = value, has_high = true, high_is_address = form == FORM_ADDR; break;
+            case AT_RANGES: ranges = value, has_ranges = true; break;
+            case AT_CALL_FILE: call_file = value; break;
+            case AT_CALL_LINE: call_line = value; break;
+            case AT_STMT_LIST: stmt_list = value; break;
+            }
+        }
+        uint32_t here = inline_depth[depth];
+        if (entry->tag == TAG_COMPILE_UNIT) {
+            base = has_low ? low : 0;
+            files_apply = stmt_list == 0;
+        } else if (entry->tag == TAG_INLINED_SUBROUTINE) {
+            here++;
+            uint32_t caller = ENG_NATIVE_NO_FUNCTION;
+            if (files_apply && call_file >= 1 && call_file <= c->file_count)
+                caller = c->files[call_file - 1];
+            uint32_t call_offset = call_line <= UINT32_MAX ? (uint32_t)call_line : 0;
+            bool ok = true;
+            if (has_ranges)
+                ok = add_inline_ranges(c, ranges, base, here, caller, call_offset);
+            else if (has_low && has_high)
+                ok = add_inline(c, low, high_is_address ? high : low + high, here, caller, call_offset);
+            if (!ok)
+                return false;
+        }
+        if (entry->children) {
+            if (depth == MAX_ENTRY_DEPTH) {
+                c->problem = "entries nest too deep";
+                return false;
+            }
+            inline_depth[++depth] = here;
+        }
+    }
+    if (unit.failed)
+        c->problem = "a unit is truncated";
+    return !unit.failed;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const eng_native_inline *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+eng_error *eng_native_read_inlines(const uint8_t *info, size_t info_size, const uint8_t *abbrev, size_t abbrev_size,
+                                   const uint8_t *ranges, size_t ranges_size, uintptr_t code_start, size_t code_size,
+                                   const uint32_t *files, uint32_t file_count, eng_native_inline **out,
+                                   uint32_t *out_count)
+{
+    *out = NULL;
+    *out_count = 0;
+    info_context c = {.abbrev = abbrev,
+                      .abbrev_end = abbrev + abbrev_size,
+                      .ranges = ranges,
+                      .ranges_end = ranges + ranges_size,
+                      .code_start = code_start,
+                      .code_size = code_size,
+                      .files = files,
+                      .file_count = file_count};
+    line_reader r = {info, info + info_size, false};
+    while (r.position < r.end)
+        if (!read_info_unit(&c, &r))
+            break;
+    free(c.abbreviations);
+    if (c.problem) {
+        free(c.records);
+        return eng_error_new("compiled code cannot be linked: its debug information (.debug_info) is malformed: %s",
+                             c.problem);
+    }
+    if (c.count)
+        qsort(c.records, c.count, sizeof *c.records, by_start);
+    *out = c.records;
+    *out_count = c.count;
+    return NULL;
+}
+
+uint32_t eng_native_inlined_calls(const eng_native_image *image, uintptr_t pc, const eng_native_inline **out,
+                                  uint32_t max)
+{
+    if (pc < (uintptr_t)image->mapping)
+        return 0;
+    uintptr_t offset = pc - (uintptr_t)image->mapping;
+    uint32_t count = 0;
+    /* Sorted by start: the records that may hold `offset` are those before the first start past it. */
+    for (uint32_t i = 0; i < image->inline_count && image->inlines[i].start <= offset; i++) {
+        const eng_native_inline *record = &image->inlines[i];
+        if (offset >= record->end || count == max)
+            continue;
+        /* Innermost (deepest) first. */
+        uint32_t at = count++;
+        while (at && out[at - 1]->depth < record->depth) {
+            out[at] = out[at - 1];
+            at--;
+        }
+        out[at] = record;
+    }
+    return count;
 }
