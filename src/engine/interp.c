@@ -91,27 +91,60 @@ static inline void frame_enter(const eng_code *code, eng_slot *fp)
         constants[i].u64 = code->constants[i];
 }
 
-/* The compiled frames recorded at the trap (trap_guard.h), innermost first, each named by its
- * function (byte offsets within compiled code are not mapped yet: 0). The outermost, `entered`,
- * the function the interpreter called, is left to add_backtrace. */
-static void add_native_backtrace(eng_trap *trap, const eng_func *entered)
+/* The compiled frames recorded at the trap (trap_guard.h), innermost first. Each address names
+ * the function whose instruction it holds and that instruction's byte offset, from the image's
+ * line map (native_lines.c): the trapping instruction in the innermost frame (for an explicit
+ * trap, the offset the code passed to eng_native_trap), the call in the others (their addresses
+ * are return addresses - 1). In code LLVM inlined, the functions it was inlined into follow,
+ * each at its call (from the inlined calls of the map), as the interpreter's frames would.
+ * The outermost, `entered`, the function the interpreter called, is left to add_backtrace:
+ * returns its byte offset (0 when unknown). */
+#define NATIVE_INLINE_MAX 16
+static uint32_t add_native_backtrace(eng_trap *trap, const eng_func *entered)
 {
     uint32_t count = eng_trap_fault_guard.native_pc_count;
+    uint32_t trap_offset = eng_trap_fault_guard.native_trap_offset;
     eng_trap_fault_guard.native_pc_count = 0;
+    eng_trap_fault_guard.native_trap_offset = 0;
     const eng_native_image *image =
         entered->instance ? atomic_load_explicit(&entered->instance->module->native, memory_order_relaxed) : NULL;
     if (!image || !count || !entered->native_entry)
-        return;
+        return 0;
     const eng_module *module = entered->instance->module;
-    uint32_t functions[ENG_NATIVE_FRAMES_MAX], named = 0;
-    for (uint32_t i = 0; i < count; i++)
-        if (eng_native_function_at(image, eng_trap_fault_guard.native_pcs[i], &functions[named]))
-            named++;
-    if (named && module->imported_func_count + functions[named - 1] == entered->func_index)
-        named--;
+    struct {
+        uint32_t function, byte_offset;
+    } frames[ENG_NATIVE_FRAMES_MAX * 4];
+    const uint32_t room = sizeof frames / sizeof frames[0];
+    uint32_t named = 0;
+#define ADD_FRAME(f, offset) \
+    (named < room ? (void)(frames[named].function = (f), frames[named++].byte_offset = (offset)) : (void)0)
+    for (uint32_t i = 0; i < count; i++) {
+        uintptr_t pc = eng_trap_fault_guard.native_pcs[i];
+        uint32_t range_function, function, byte_offset;
+        bool in_range = eng_native_function_at(image, pc, &range_function);
+        if (eng_native_location_at(image, pc, &function, &byte_offset)) {
+            ADD_FRAME(function, i == 0 && trap_offset ? trap_offset : byte_offset);
+            const eng_native_inline *calls[NATIVE_INLINE_MAX];
+            uint32_t call_count = eng_native_inlined_calls(image, pc, calls, NATIVE_INLINE_MAX);
+            for (uint32_t k = 0; k < call_count; k++)
+                if (calls[k]->caller != ENG_NATIVE_NO_FUNCTION)
+                    ADD_FRAME(calls[k]->caller, calls[k]->call_offset);
+            /* Inlined code without its calls in the map: the function it lies in, offset unknown. */
+            if (!call_count && in_range && range_function != function)
+                ADD_FRAME(range_function, 0);
+        } else if (in_range) {
+            ADD_FRAME(range_function, 0);
+        }
+    }
+#undef ADD_FRAME
+    uint32_t entered_offset = 0;
+    if (named && module->imported_func_count + frames[named - 1].function == entered->func_index)
+        entered_offset = frames[--named].byte_offset;
     eng_backtrace_frame *out = named ? eng_trap_extend_frames(trap, named) : NULL;
     for (uint32_t i = 0; out && i < named; i++)
-        out[i] = (eng_backtrace_frame){module, module->imported_func_count + functions[i], 0, entered->instance};
+        out[i] = (eng_backtrace_frame){module, module->imported_func_count + frames[i].function, frames[i].byte_offset,
+                                       entered->instance};
+    return entered_offset;
 }
 
 static uint32_t pc_byte_offset(const eng_code *code, const uint32_t *pc)
@@ -1171,8 +1204,10 @@ eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results
         eng_trap_fault_guard.trap = NULL;
         if (!trap)
             trap = eng_trap_new(ENG_TRAP_OUT_OF_BOUNDS_MEMORY, NULL);
-        add_native_backtrace(trap, faulting);
-        add_backtrace(trap, store, faulting, pc_byte_offset(faulting->code, state.pc), entry_depth, state.depth);
+        uint32_t native_offset = add_native_backtrace(trap, faulting);
+        add_backtrace(trap, store, faulting,
+                      faulting->native_entry ? native_offset : pc_byte_offset(faulting->code, state.pc), entry_depth,
+                      state.depth);
     }
 
     call_nesting--;

@@ -25,6 +25,22 @@
 
 #include "runtime.h"
 
+/* Where a piece of compiled code comes from (native_lines.c): from `code_offset` (bytes from the
+ * image's mapping) up to the next row, the instruction at `byte_offset` in the module (0:
+ * unknown) of defined function `function` (ENG_NATIVE_NO_FUNCTION: none, as glue code). */
+#define ENG_NATIVE_NO_FUNCTION UINT32_MAX
+typedef struct eng_native_line {
+    uint32_t code_offset, function, byte_offset;
+} eng_native_line;
+
+/* A call LLVM inlined (native_lines.c): the code [start, end) (offsets from the mapping) comes
+ * from a function called at `call_offset` (a byte offset in the module) in defined function
+ * `caller` (ENG_NATIVE_NO_FUNCTION: the entry glue); `depth` counts the inlined calls enclosing
+ * the code, this one included (1: inlined into a function compiled on its own). */
+typedef struct eng_native_inline {
+    uint32_t start, end, depth, caller, call_offset;
+} eng_native_inline;
+
 typedef struct eng_native_image {
     uint8_t *object; /* the ELF object it was linked from, kept to write artifacts */
     size_t object_size;
@@ -43,6 +59,10 @@ typedef struct eng_native_image {
         uint32_t function; /* defined-function index */
     } * ranges;
     uint32_t range_count;
+    eng_native_line *lines; /* sorted by code_offset */
+    uint32_t line_count;
+    eng_native_inline *inlines; /* sorted by start */
+    uint32_t inline_count;
     uintptr_t code_start, code_end; /* all of the image's code */
     uint32_t checks;                /* ENG_CHECK_* the code was compiled with */
     double compile_seconds;         /* translate + optimise + emit (0 when loaded) */
@@ -110,6 +130,27 @@ void eng_module_attach_native(eng_module *module, eng_native_image *image);
 
 /* The defined function whose code holds `pc`; false when none (a trampoline, a stub). */
 bool eng_native_function_at(const eng_native_image *image, uintptr_t pc, uint32_t *function);
+
+/* native_lines.c: the rows of a DWARF 2-4 .debug_line `section` (relocated: its addresses are
+ * absolute, inside [code_start, code_start + code_size]) whose file names are defined-function
+ * indexes, sorted by address, and the function of each file of its first unit (malloc'd). An
+ * error says what is malformed. */
+eng_error *eng_native_read_lines(const uint8_t *section, size_t size, uintptr_t code_start, size_t code_size,
+                                 uint32_t function_count, eng_native_line **out, uint32_t *out_count, uint32_t **files,
+                                 uint32_t *file_count);
+/* The inlined calls of a DWARF 2-4 .debug_info (relocated, with its .debug_abbrev and
+ * .debug_ranges; `files` from eng_native_read_lines names the callers), sorted by start. */
+eng_error *eng_native_read_inlines(const uint8_t *info, size_t info_size, const uint8_t *abbrev, size_t abbrev_size,
+                                   const uint8_t *ranges, size_t ranges_size, uintptr_t code_start, size_t code_size,
+                                   const uint32_t *files, uint32_t file_count, eng_native_inline **out,
+                                   uint32_t *out_count);
+/* The inlined calls whose code holds `pc`, innermost first (at most `max`). */
+uint32_t eng_native_inlined_calls(const eng_native_image *image, uintptr_t pc, const eng_native_inline **out,
+                                  uint32_t max);
+/* The wasm position of the code at `pc`: the defined function whose instruction it holds (in code
+ * LLVM inlined, the inlined function) and that instruction's byte offset in the module (0:
+ * unknown). False when the map says nothing (glue code, or no map). */
+bool eng_native_location_at(const eng_native_image *image, uintptr_t pc, uint32_t *function, uint32_t *byte_offset);
 
 /* native_runtime.c: the address of a symbol compiled code may call (ENG_NATIVE_HELPERS,
  * ENG_NATIVE_LIBC_SYMBOLS), or NULL. */

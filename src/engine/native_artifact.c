@@ -10,7 +10,8 @@
  *   60  u32 reserved (0)
  *   64  u64 module size, u64 object size
  *   80  u8[16] checksum             XXH3-128 of the header's first 80 bytes and of the rest
- *   96  the module's bytes, then the ELF object
+ *   96  the module's bytes, then the ELF object (with its .debug_line: the map from code to wasm
+ *       byte offsets is read from it at load, native_lines.c)
  * The checksum guards against corruption (a truncated or damaged file), not against an attacker:
  * an artifact is native code and is as trusted as the binary (docs/security.md).
  */
@@ -24,7 +25,9 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define ARTIFACT_VERSION 1u
+/* 2: the object carries the line table that gives compiled frames their byte offsets (1's do
+ * not: refused, so that a cache recompiles them rather than run code without it). */
+#define ARTIFACT_VERSION 2u
 #define BUILD_ID_BYTES 40
 #define HEADER_SIZE 96
 

@@ -6,7 +6,8 @@
  * kinds, global entry symbols and undefined symbols naming functions of the engine. Every
  * offset, size and index is checked before it is used; the mapping is writable while it is
  * filled and then read+execute (code) or read-only (constants), never both writable and
- * executable.
+ * executable. The object's .debug_line and .debug_info (not loaded) are relocated into copies
+ * and read into the map from code to wasm byte offsets (native_lines.c).
  */
 #define _GNU_SOURCE
 #include "native.h"
@@ -186,8 +187,9 @@ static eng_error *fill_stubs(link_state *s)
 }
 
 /* The address a relocation's symbol stands for; for calls and GOT loads of externals, the stub
- * or its address cell. */
-static eng_error *symbol_value(const link_state *s, uint32_t index, uint32_t type, uint64_t *out)
+ * or its address cell. In debug information (`debug`), a symbol of a section that is not loaded
+ * (another debug section) stands for its offset in that section. */
+static eng_error *symbol_value(const link_state *s, uint32_t index, uint32_t type, bool debug, uint64_t *out)
 {
     if (index == 0 || index >= s->symbol_count)
         return link_error("a relocation names symbol %u, which does not exist", index);
@@ -205,6 +207,11 @@ static eng_error *symbol_value(const link_state *s, uint32_t index, uint32_t typ
         *out = symbol->st_value;
         return NULL;
     }
+    if (debug && symbol->st_shndx < s->section_count && s->placed[symbol->st_shndx] == SIZE_MAX &&
+        symbol->st_shndx != SHN_UNDEF) {
+        *out = symbol->st_value;
+        return NULL;
+    }
     if (symbol->st_shndx >= s->section_count || s->placed[symbol->st_shndx] == SIZE_MAX)
         return link_error("symbol %s is in a section that is not loaded (%u)", symbol_name(s, symbol),
                           (unsigned)symbol->st_shndx);
@@ -212,6 +219,61 @@ static eng_error *symbol_value(const link_state *s, uint32_t index, uint32_t typ
         return link_error("symbol %s lies outside its section", symbol_name(s, symbol));
     *out = base + s->placed[symbol->st_shndx] + symbol->st_value;
     return NULL;
+}
+
+/* Applies relocation section `section` to the bytes of the section it is for, at `target_base`
+ * (a copy of a debug section when `debug`: references to other debug sections are offsets). */
+static eng_error *relocate_section(link_state *s, const Elf64_Shdr *section, uint8_t *target_base, bool debug)
+{
+    const Elf64_Shdr *target = &s->sections[section->sh_info];
+    const Elf64_Rela *relocations = (const Elf64_Rela *)(s->object + section->sh_offset);
+    size_t count = section->sh_size / sizeof(Elf64_Rela);
+    for (size_t r = 0; r < count; r++) {
+        const Elf64_Rela *relocation = &relocations[r];
+        uint32_t type = (uint32_t)ELF64_R_TYPE(relocation->r_info);
+        uint64_t value = 0;
+        eng_error *error = symbol_value(s, (uint32_t)ELF64_R_SYM(relocation->r_info), type, debug, &value);
+        if (error)
+            return error;
+        uint64_t place = (uint64_t)(uintptr_t)target_base + relocation->r_offset;
+        value += (uint64_t)relocation->r_addend;
+        unsigned width = type == R_X86_64_64 ? 8 : 4;
+        if (!range_ok(target->sh_size, relocation->r_offset, width))
+            return link_error("a relocation of section %s lies outside it (offset %llu)", section_name(s, target),
+                              (unsigned long long)relocation->r_offset);
+        switch (type) {
+        case R_X86_64_64: memcpy(target_base + relocation->r_offset, &value, 8); break;
+        case R_X86_64_32: {
+            uint32_t narrow = (uint32_t)value;
+            if (!debug || narrow != value)
+                return link_error("a 32-bit reference in %s is out of reach (offset %llu)", section_name(s, target),
+                                  (unsigned long long)relocation->r_offset);
+            memcpy(target_base + relocation->r_offset, &narrow, 4);
+            break;
+        }
+        case R_X86_64_PC32:
+        case R_X86_64_PLT32:
+        case R_X86_64_GOTPCREL:
+        case R_X86_64_GOTPCRELX:
+        case R_X86_64_REX_GOTPCRELX: {
+            int64_t delta = (int64_t)(value - place);
+            if (delta != (int32_t)delta)
+                return link_error("a relative reference in %s is out of reach (offset %llu)", section_name(s, target),
+                                  (unsigned long long)relocation->r_offset);
+            int32_t narrow = (int32_t)delta;
+            memcpy(target_base + relocation->r_offset, &narrow, 4);
+            break;
+        }
+        default: return link_error("relocation type %u is not supported", type);
+        }
+    }
+    return NULL;
+}
+
+static bool relocation_section_ok(const link_state *s, const Elf64_Shdr *section)
+{
+    return section->sh_info < s->section_count && section->sh_entsize == sizeof(Elf64_Rela) &&
+           section->sh_offset % 8 == 0;
 }
 
 static eng_error *apply_relocations(link_state *s)
@@ -222,47 +284,75 @@ static eng_error *apply_relocations(link_state *s)
             return link_error("REL relocations (section %s) are not supported", section_name(s, section));
         if (section->sh_type != SHT_RELA)
             continue;
-        if (section->sh_info >= s->section_count || section->sh_entsize != sizeof(Elf64_Rela) || section->sh_offset % 8)
+        if (!relocation_section_ok(s, section))
             return link_error("malformed relocation section %s", section_name(s, section));
-        const Elf64_Shdr *target = &s->sections[section->sh_info];
         if (s->placed[section->sh_info] == SIZE_MAX)
-            continue; /* relocations of a section not loaded (unwind tables, addrsig) */
-        const Elf64_Rela *relocations = (const Elf64_Rela *)(s->object + section->sh_offset);
-        size_t count = section->sh_size / sizeof(Elf64_Rela);
-        uint8_t *target_base = s->mapping + s->placed[section->sh_info];
-        for (size_t r = 0; r < count; r++) {
-            const Elf64_Rela *relocation = &relocations[r];
-            uint32_t type = (uint32_t)ELF64_R_TYPE(relocation->r_info);
-            uint64_t value;
-            eng_error *error = symbol_value(s, (uint32_t)ELF64_R_SYM(relocation->r_info), type, &value);
-            if (error)
-                return error;
-            uint64_t place = (uint64_t)(uintptr_t)target_base + relocation->r_offset;
-            value += (uint64_t)relocation->r_addend;
-            unsigned width = type == R_X86_64_64 ? 8 : 4;
-            if (!range_ok(target->sh_size, relocation->r_offset, width))
-                return link_error("a relocation of section %s lies outside it (offset %llu)", section_name(s, target),
-                                  (unsigned long long)relocation->r_offset);
-            switch (type) {
-            case R_X86_64_64: memcpy(target_base + relocation->r_offset, &value, 8); break;
-            case R_X86_64_PC32:
-            case R_X86_64_PLT32:
-            case R_X86_64_GOTPCREL:
-            case R_X86_64_GOTPCRELX:
-            case R_X86_64_REX_GOTPCRELX: {
-                int64_t delta = (int64_t)(value - place);
-                if (delta != (int32_t)delta)
-                    return link_error("a relative reference in %s is out of reach (offset %llu)",
-                                      section_name(s, target), (unsigned long long)relocation->r_offset);
-                int32_t narrow = (int32_t)delta;
-                memcpy(target_base + relocation->r_offset, &narrow, 4);
-                break;
-            }
-            default: return link_error("relocation type %u is not supported", type);
-            }
-        }
+            continue; /* relocations of a section not loaded (debug information, addrsig) */
+        eng_error *error = relocate_section(s, section, s->mapping + s->placed[section->sh_info], false);
+        if (error)
+            return error;
     }
     return NULL;
+}
+
+/* A relocated copy of debug section `name` (its addresses are relocations against the code, its
+ * references to other debug sections relocations too), or NULL with *size 0 when the object
+ * has none. */
+static eng_error *debug_section(link_state *s, const char *name, uint8_t **out, size_t *size)
+{
+    *out = NULL;
+    *size = 0;
+    for (uint32_t i = 0; i < s->section_count; i++) {
+        const Elf64_Shdr *section = &s->sections[i];
+        if (section->sh_type != SHT_PROGBITS || strcmp(section_name(s, section), name) != 0)
+            continue;
+        uint8_t *copy = malloc(section->sh_size ? section->sh_size : 1);
+        if (!copy)
+            return eng_error_new("out of memory while linking compiled code");
+        memcpy(copy, s->object + section->sh_offset, section->sh_size);
+        eng_error *error = NULL;
+        for (uint32_t r = 0; !error && r < s->section_count; r++)
+            if (s->sections[r].sh_type == SHT_RELA && s->sections[r].sh_info == i)
+                error = relocate_section(s, &s->sections[r], copy, true);
+        if (error) {
+            free(copy);
+            return error;
+        }
+        *out = copy;
+        *size = section->sh_size;
+        return NULL;
+    }
+    return NULL;
+}
+
+/* The map from code to wasm positions (native_lines.c): .debug_line's rows, and the inlined
+ * calls of .debug_info. An object without them links without the map: backtraces then show
+ * no byte offsets in compiled frames. */
+static eng_error *read_debug_information(link_state *s, eng_native_image *image)
+{
+    uint8_t *line = NULL, *info = NULL, *abbrev = NULL, *ranges = NULL;
+    size_t line_size, info_size, abbrev_size, ranges_size;
+    uint32_t *files = NULL, file_count = 0;
+    eng_error *error = debug_section(s, ".debug_line", &line, &line_size);
+    if (!error && line)
+        error = eng_native_read_lines(line, line_size, (uintptr_t)s->mapping, s->code_size, image->function_count,
+                                      &image->lines, &image->line_count, &files, &file_count);
+    if (!error && line)
+        error = debug_section(s, ".debug_info", &info, &info_size);
+    if (!error && info)
+        error = debug_section(s, ".debug_abbrev", &abbrev, &abbrev_size);
+    if (!error && info)
+        error = debug_section(s, ".debug_ranges", &ranges, &ranges_size);
+    if (!error && info)
+        error =
+            eng_native_read_inlines(info, info_size, abbrev, abbrev_size, ranges, ranges_size, (uintptr_t)s->mapping,
+                                    s->code_size, files, file_count, &image->inlines, &image->inline_count);
+    free(line);
+    free(info);
+    free(abbrev);
+    free(ranges);
+    free(files);
+    return error;
 }
 
 /* "wasm_entry_<i>" symbols: the entries of the compiled functions. */
@@ -282,8 +372,8 @@ static eng_error *find_entries(const link_state *s, eng_native_image *image)
         unsigned long index = strtoul(number, &end, 10);
         if (*end || end == number || index >= image->function_count)
             return link_error("entry symbol %s names no function of the module", name);
-        uint64_t address;
-        eng_error *error = symbol_value(s, i, R_X86_64_64, &address);
+        uint64_t address = 0;
+        eng_error *error = symbol_value(s, i, R_X86_64_64, false, &address);
         if (error)
             return error;
         if (symbol->st_shndx >= s->section_count || !(s->sections[symbol->st_shndx].sh_flags & SHF_EXECINSTR))
@@ -329,7 +419,7 @@ static eng_error *find_ranges(const link_state *s, eng_native_image *image)
         if (!number || *end || end == number || index >= image->function_count || found[index])
             continue; /* not one of ours, or a second name of the same code */
         uint64_t address = 0;
-        eng_error *error = symbol_value(s, i, R_X86_64_64, &address);
+        eng_error *error = symbol_value(s, i, R_X86_64_64, false, &address);
         if (error) {
             free(found);
             return error;
@@ -431,6 +521,8 @@ eng_error *eng_native_link(const eng_module *module, const uint8_t *object, size
     if (!error)
         error = find_ranges(&s, image);
     if (!error)
+        error = read_debug_information(&s, image);
+    if (!error)
         error = make_stubs(module, image);
     if (!error &&
         (mprotect(s.mapping, s.code_size, PROT_READ | PROT_EXEC) != 0 ||
@@ -455,6 +547,8 @@ void eng_native_image_free(eng_native_image *image)
     free(image->entries);
     free(image->functions);
     free(image->ranges);
+    free(image->lines);
+    free(image->inlines);
     free(image->stubs);
     free(image->object);
     free(image);

@@ -23,19 +23,22 @@ typedef struct caller {
 } caller;
 #define CALLER() ((caller){(uintptr_t)__builtin_return_address(0) - 1, *(const uintptr_t *)__builtin_frame_address(0)})
 
-/* Records the compiled frames from `from` outwards and hands `trap` to the innermost eng_func_call. */
-static _Noreturn void raise_trap(eng_trap *trap, caller from)
+/* Records the compiled frames from `from` outwards (with the byte offset of an explicit trap, or
+ * 0) and hands `trap` to the innermost eng_func_call. */
+static _Noreturn void raise_trap_at(eng_trap *trap, caller from, uint32_t byte_offset)
 {
     ENG_ASSERT(eng_trap_fault_guard.jump);
-    eng_trap_record_native_frames(from.pc, from.fp);
+    eng_trap_record_native_frames(from.pc, from.fp, byte_offset);
     eng_trap_fault_guard.trap = trap;
     siglongjmp(*eng_trap_fault_guard.jump, 1);
 }
 
+static _Noreturn void raise_trap(eng_trap *trap, caller from) { raise_trap_at(trap, from, 0); }
+
 /* The helpers are called from generated code only, through the symbol table below: their
  * prototypes are here, not in a header. */
 #define HELPER_VISIBILITY __attribute__((visibility("hidden")))
-HELPER_VISIBILITY _Noreturn void eng_native_trap(eng_instance *instance, uint32_t kind);
+HELPER_VISIBILITY _Noreturn void eng_native_trap(eng_instance *instance, uint32_t kind, uint32_t byte_offset);
 HELPER_VISIBILITY void eng_native_limits(eng_instance *instance);
 HELPER_VISIBILITY _Noreturn void eng_native_stack_exhausted(eng_instance *instance);
 HELPER_VISIBILITY void eng_native_call(eng_instance *instance, uint32_t index, eng_slot *slots);
@@ -59,10 +62,10 @@ HELPER_VISIBILITY void eng_native_table_init(eng_instance *instance, uint32_t ta
                                              uint32_t to, uint32_t from, uint32_t count);
 HELPER_VISIBILITY void eng_native_elem_drop(eng_instance *instance, uint32_t segment);
 
-void eng_native_trap(eng_instance *instance, uint32_t kind)
+void eng_native_trap(eng_instance *instance, uint32_t kind, uint32_t byte_offset)
 {
     (void)instance;
-    raise_trap(eng_trap_new((eng_trap_kind)kind, NULL), CALLER());
+    raise_trap_at(eng_trap_new((eng_trap_kind)kind, NULL), CALLER(), byte_offset);
 }
 
 void eng_native_limits(eng_instance *instance)

@@ -135,10 +135,11 @@ void eng_trap_print(const eng_trap *trap, void *stream)
 
 static struct sigaction previous_segv_action, previous_bus_action;
 
-void eng_trap_record_native_frames(uintptr_t pc, uintptr_t fp)
+void eng_trap_record_native_frames(uintptr_t pc, uintptr_t fp, uint32_t trap_offset)
 {
     struct eng_fault_guard *guard = &eng_trap_fault_guard;
     uint32_t count = 0;
+    guard->native_trap_offset = trap_offset;
     if (pc >= guard->native_code_start && pc < guard->native_code_end) {
         guard->native_pcs[count++] = pc;
         /* x86-64 frame record: [fp] the caller's frame pointer, [fp + 8] the return address. A
@@ -166,7 +167,7 @@ static void fault_handler(int signal_number, siginfo_t *info, void *context)
 #if defined(__x86_64__)
         const ucontext_t *state = context;
         eng_trap_record_native_frames((uintptr_t)state->uc_mcontext.gregs[REG_RIP],
-                                      (uintptr_t)state->uc_mcontext.gregs[REG_RBP]);
+                                      (uintptr_t)state->uc_mcontext.gregs[REG_RBP], 0);
 #else
         (void)context;
         guard->native_pc_count = 0;

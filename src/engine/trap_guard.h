@@ -29,12 +29,16 @@ extern _Thread_local struct eng_fault_guard {
     uintptr_t native_code_start, native_code_end;
     uint32_t native_pc_count;
     uintptr_t native_pcs[ENG_NATIVE_FRAMES_MAX];
+    /* An explicit trap's byte offset, which compiled code passes to eng_native_trap: exact for the
+     * innermost frame even where LLVM merged trap blocks (0: take the map's). */
+    uint32_t native_trap_offset;
 } eng_trap_fault_guard;
 
 /* Records the compiled frames from `pc` (an address in the function whose frame pointer is `fp`)
  * outwards by the frame-pointer chain (compiled code keeps frame pointers), while the addresses
- * stay in the running code. Only reads memory: safe in a signal handler. */
-void eng_trap_record_native_frames(uintptr_t pc, uintptr_t fp);
+ * stay in the running code, and `trap_offset` (0 or the byte offset of an explicit trap). Only
+ * reads memory: safe in a signal handler. */
+void eng_trap_record_native_frames(uintptr_t pc, uintptr_t fp, uint32_t trap_offset);
 
 /* Grows trap->frames by `count` entries and returns the first new one for the caller to fill,
  * or NULL when out of memory (the trap is then left as it was). */

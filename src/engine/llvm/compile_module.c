@@ -116,6 +116,37 @@ static void declare_helpers(llvm_module_state *state)
     }
 }
 
+/* Debug information, line tables only, whose lines are wasm byte offsets: the engine reads the
+ * object's .debug_line back into its map from code addresses to wasm positions
+ * (native_lines.c). DWARF 4, whose line-table header the engine's reader knows. Debug
+ * information does not change the generated code (LLVM's rule, checked by comparing .text). */
+static void begin_debug_info(llvm_module_state *state)
+{
+    LLVMAddModuleFlag(state->module, LLVMModuleFlagBehaviorWarning, "Dwarf Version", 13,
+                      LLVMValueAsMetadata(LLVMConstInt(state->i32, 4, false)));
+    LLVMAddModuleFlag(state->module, LLVMModuleFlagBehaviorWarning, "Debug Info Version", 18,
+                      LLVMValueAsMetadata(LLVMConstInt(state->i32, LLVMDebugMetadataVersion(), false)));
+    state->debug = LLVMCreateDIBuilder(state->module);
+    LLVMMetadataRef file = LLVMDIBuilderCreateFile(state->debug, "wasm", 4, "", 0);
+    state->debug_unit =
+        LLVMDIBuilderCreateCompileUnit(state->debug, LLVMDWARFSourceLanguageC, file, "wasmhost", 8, 1, "", 0, 0, "", 0,
+                                       LLVMDWARFEmissionLineTablesOnly, 0, 0, 0, "", 0, "", 0);
+}
+
+/* The DISubprogram of `function`, in a file of its own named `file_name`: the line table's rows
+ * then say whose instruction each address holds, also in code inlined from another function.
+ * Its own line is 0 (no wasm position: the prologue). */
+static void attach_subprogram(llvm_module_state *state, LLVMValueRef function, const char *file_name)
+{
+    LLVMMetadataRef file = LLVMDIBuilderCreateFile(state->debug, file_name, strlen(file_name), "", 0);
+    LLVMMetadataRef type = LLVMDIBuilderCreateSubroutineType(state->debug, file, NULL, 0, LLVMDIFlagZero);
+    size_t name_length;
+    const char *name = LLVMGetValueName2(function, &name_length);
+    LLVMMetadataRef subprogram = LLVMDIBuilderCreateFunction(state->debug, file, name, name_length, name, name_length,
+                                                             file, 0, type, 1, 1, 0, LLVMDIFlagZero, 1);
+    LLVMSetSubprogram(function, subprogram);
+}
+
 /* Declares the LLVM function of each compilable defined function: internal (so the inliner and
  * dead-function elimination see every use), frame pointers kept (backtraces walk them). */
 static void declare_functions(llvm_module_state *state, uint32_t max_function_bytes, uint32_t *native_count)
@@ -149,6 +180,8 @@ static void declare_functions(llvm_module_state *state, uint32_t max_function_by
         LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, nounwind);
         LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, probe);
         LLVMAddAttributeAtIndex(state->functions[i], LLVMAttributeFunctionIndex, tune);
+        snprintf(name, sizeof name, "%u", i);
+        attach_subprogram(state, state->functions[i], name);
         (*native_count)++;
     }
 }
@@ -165,8 +198,13 @@ static void define_entry(llvm_module_state *state, uint32_t index)
     LLVMSetVisibility(entry, LLVMHiddenVisibility);
     LLVMAddAttributeAtIndex(entry, LLVMAttributeFunctionIndex,
                             LLVMCreateStringAttribute(state->context, "frame-pointer", 13, "all", 3));
+    /* Glue, not a wasm function ("entry" names none), but with debug information: code inlined
+     * into it keeps the rows of the function it came from. */
+    attach_subprogram(state, entry, "entry");
     LLVMBuilderRef b = LLVMCreateBuilderInContext(state->context);
     LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(state->context, entry, "entry"));
+    LLVMSetCurrentDebugLocation2(
+        b, LLVMDIBuilderCreateDebugLocation(state->context, 0, 0, LLVMGetSubprogram(entry), NULL));
     LLVMValueRef slots = LLVMGetParam(entry, 1);
     LLVMValueRef args[type->param_count + 1];
     args[0] = LLVMGetParam(entry, 0);
@@ -269,6 +307,7 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
     if (!ok)
         error = format_error("out of memory");
     if (ok) {
+        begin_debug_info(&state);
         declare_helpers(&state);
         declare_functions(&state, request->max_function_bytes, &result->native_count);
         result->fallback_count = wasm->func_def_count - result->native_count;
@@ -285,6 +324,8 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
             }
         }
     }
+    if (state.debug)
+        LLVMDIBuilderFinalize(state.debug);
 #ifdef WASMHOST_ASSERTS
     char *verify_message = NULL;
     if (ok && LLVMVerifyModule(state.module, LLVMReturnStatusAction, &verify_message)) {
@@ -326,6 +367,8 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
     }
     free(state.functions);
     free(state.function_types);
+    if (state.debug)
+        LLVMDisposeDIBuilder(state.debug);
     LLVMDisposeModule(state.module);
     LLVMContextDispose(state.context);
     LLVMDisposeTargetMachine(machine);

@@ -38,8 +38,8 @@
  * The first parameter is always the instance (eng_instance *). The library declares them from
  * this table and the engine's linker resolves them from it. */
 #define ENG_NATIVE_HELPERS(X)                                                                       \
-    /* traps with `kind` (an eng_trap_kind); never returns */                                       \
-    X(eng_native_trap, V, P, I32)                                                                   \
+    /* traps with `kind` (an eng_trap_kind) at `byte_offset` in the module; never returns */        \
+    X(eng_native_trap, V, P, I32, I32)                                                              \
     /* the store's stop flag is raised: traps when a limit was reached, else returns */             \
     X(eng_native_limits, V, P)                                                                      \
     /* the frame address went below the store's native stack limit: traps "call stack exhausted" */ \

@@ -10,6 +10,7 @@
 #define ENG_LLVM_INTERNAL_H
 
 #include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
 
 #include "../instructions.h"
 #include "../runtime.h"
@@ -37,6 +38,11 @@ typedef struct llvm_module_state {
     LLVMTypeRef *function_types;
     unsigned invariant_kind, prof_kind;
     LLVMValueRef invariant_node, cold_weights; /* metadata as values */
+    /* Debug information, for the engine's map from native code to wasm byte offsets: one
+     * DISubprogram per function whose file is named by its defined-function index, and every
+     * instruction's line the byte offset in the module of the wasm instruction it comes from. */
+    LLVMDIBuilderRef debug;
+    LLVMMetadataRef debug_unit;
 } llvm_module_state;
 
 /* The LLVM type of a wasm value type (NULL for v128, which this tier does not compile). */

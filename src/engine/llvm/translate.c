@@ -232,8 +232,8 @@ typedef struct translator {
     control *controls;
     uint32_t control_count, control_capacity;
     bool reachable;
-    LLVMBasicBlockRef trap_blocks[ENG_TRAP_KIND_LAST + 1];
     eng_reader r;
+    uint32_t byte_offset; /* of the instruction being translated, in the module (set_location) */
     char *error;
 } translator;
 
@@ -301,6 +301,16 @@ static LLVMValueRef call_intrinsic(translator *t, const char *name, LLVMTypeRef 
     return LLVMBuildCall2(t->b, type, function, args, count, "");
 }
 
+/* What the builder emits from now on comes from the wasm instruction at `byte_offset` in the
+ * module (0: none, as the prologue): the line of its debug location, read back by the engine
+ * into the map that gives backtraces their byte offsets (native_lines.c). */
+static void set_location(translator *t, uint32_t byte_offset)
+{
+    t->byte_offset = byte_offset;
+    LLVMSetCurrentDebugLocation2(
+        t->b, LLVMDIBuilderCreateDebugLocation(t->s->context, byte_offset, 0, LLVMGetSubprogram(t->function), NULL));
+}
+
 /* A branch to `unlikely` when `condition` holds, marked cold; continues in a new block. */
 static void branch_unlikely(translator *t, LLVMValueRef condition, LLVMBasicBlockRef unlikely)
 {
@@ -310,20 +320,19 @@ static void branch_unlikely(translator *t, LLVMValueRef condition, LLVMBasicBloc
     LLVMPositionBuilderAtEnd(t->b, next);
 }
 
-/* One block per trap kind and function: a call of eng_native_trap, which does not return. */
+/* A cold block per trap site calling eng_native_trap with the kind and the instruction's byte
+ * offset: the offset makes the innermost frame of the backtrace exact even where the code
+ * generator merges such blocks (their debug locations then merge into none). */
 static void trap_if(translator *t, LLVMValueRef condition, eng_trap_kind kind)
 {
-    if (!t->trap_blocks[kind]) {
-        LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
-        LLVMBasicBlockRef block = LLVMAppendBasicBlockInContext(t->s->context, t->function, "trap");
-        LLVMPositionBuilderAtEnd(t->b, block);
-        LLVMValueRef args[] = {t->ctx, const_i32(t, kind)};
-        call_helper(t, HELPER_eng_native_trap, args, 2);
-        LLVMBuildUnreachable(t->b);
-        LLVMPositionBuilderAtEnd(t->b, here);
-        t->trap_blocks[kind] = block;
-    }
-    branch_unlikely(t, condition, t->trap_blocks[kind]);
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    LLVMBasicBlockRef block = LLVMAppendBasicBlockInContext(t->s->context, t->function, "trap");
+    LLVMPositionBuilderAtEnd(t->b, block);
+    LLVMValueRef args[] = {t->ctx, const_i32(t, kind), const_i32(t, t->byte_offset)};
+    call_helper(t, HELPER_eng_native_trap, args, 3);
+    LLVMBuildUnreachable(t->b);
+    LLVMPositionBuilderAtEnd(t->b, here);
+    branch_unlikely(t, condition, block);
 }
 
 /* At function entry and loop headers: when the store's stop flag is up, ask the runtime whether
@@ -597,6 +606,7 @@ static void call_through_runtime(translator *t, const eng_functype *type, native
         LLVMPositionBuilderAtEnd(t->b, entry);
     LLVMValueRef array = LLVMBuildAlloca(t->b, LLVMArrayType2(t->s->i64, slots ? slots : 1), "slots");
     LLVMPositionBuilderAtEnd(t->b, here);
+    set_location(t, t->byte_offset); /* positioning before `first` took its location */
     LLVMValueRef args[type->param_count + 1];
     for (uint32_t i = type->param_count; i > 0; i--)
         args[i - 1] = pop(t);
@@ -1318,6 +1328,7 @@ static void translate_entry(translator *t, const eng_functype *type)
 {
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(t->s->context, t->function, "entry");
     LLVMPositionBuilderAtEnd(t->b, entry);
+    set_location(t, 0);
     t->ctx = LLVMGetParam(t->function, 0);
     t->store = load_invariant(t, t->s->ptr, field_address(t, t->ctx, offsetof(eng_instance, store)));
     if (t->module->memory_count)
@@ -1386,6 +1397,7 @@ bool llvm_translate_function(llvm_module_state *state, uint32_t def_index, char 
                 if (reader_at_end(&t.r))
                     break;
             }
+            set_location(&t, def->body_offset + (uint32_t)(t.r.pos - def->body));
             const eng_wasm_instruction *row = next_instruction(&t.r);
             if (!row) {
                 fail(&t, "unknown instruction (internal error)");
