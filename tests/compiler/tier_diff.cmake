@@ -61,6 +61,12 @@ function(split_frames text rest frames)
   set(${frames} "${names}" PARENT_SCOPE)
 endfunction()
 
+# Under LeakSanitizer, its "Suppressions used" table (libLLVM's thread-local allocations, only on
+# the compiled side) would end up in stderr.
+if(DEFINED ENV{LSAN_OPTIONS})
+  set(ENV{LSAN_OPTIONS} "$ENV{LSAN_OPTIONS}:print_suppressions=0")
+endif()
+
 list(GET command 0 program)
 list(GET command 1 subcommand)
 list(SUBLIST command 2 -1 arguments)
