@@ -205,6 +205,14 @@ WH_API void wh_config_set_cache_max(wasm_config_t *, uint64_t bytes);
  * compile of the bench kernels (docs/compiler.md has the figures): only a pathological module or
  * a very large one (tens of MiB of code) reaches it. */
 WH_API void wh_config_set_compile_timeout(wasm_config_t *, uint64_t timeout_ns);
+
+/* The first four bytes of an artifact: a module with its native code, as `wasmhost compile` and
+ * wasm_module_serialize (of a module that has native code) write it. wasm_module_deserialize
+ * loads it, refusing (WH_ERROR_SERIALIZED) one made by another build or for a CPU without its
+ * features, or damaged, and (WH_ERROR_CONFIG) one whose code lacks checks the store's engine
+ * needs: fuel metering (wh_config_consume_fuel) or deadline checks (wh_config_interruptible).
+ * Its code runs native whatever the engine's tier. */
+#define WH_ARTIFACT_MAGIC "\0whc"
 /* Compiles `module` (made by `engine`) to native code now, unless it has native code already (from
  * the cache, or an earlier call), and stores it in the engine's cache. Instances made afterwards
  * run it; those running keep their tier. Meant for a background thread (wasmhost serve compiles
@@ -304,7 +312,8 @@ WH_API own wasm_trap_t *wh_call_bytes(const wasm_instance_t *, const char *name,
  *     and "error", both (i32 ptr, i32 len) -> (), and the functions the configuration adds
  *     (wh_plugin_import_t, with their types);
  * (WH_ERROR_CONVENTION otherwise), and its memories' and tables' initial sizes fit the caps
- * (WH_ERROR_LIMIT). Malformed or invalid modules fail as wasm_module_new does.
+ * (WH_ERROR_LIMIT). Malformed or invalid modules fail as wasm_module_new does. The binary may be
+ * an artifact (WH_ARTIFACT_MAGIC), loaded as wasm_module_deserialize does.
  *
  * A call makes a store with the configured limits, links the imports and instantiates; runs
  * "_initialize" when the module exports it (a WASI reactor's constructors); then calls the
@@ -366,6 +375,13 @@ typedef struct wh_plugin_config_t {
      * `user` must outlive the plugin). A plugin that imports none of them works as before. */
     const wh_plugin_import_t *imports;
     size_t import_count;
+    /* The tier of the plugin's code, as wh_config_set_tier [0: WH_TIER_AUTO], and the folder of
+     * compiled code, as wh_config_set_cache_dir [NULL: none]. With fuel the plugin stays on the
+     * interpreter whatever the tier (the compiling tier does not meter fuel yet). WH_TIER_AUTO
+     * uses compiled code from the folder when it holds the module, else interprets until
+     * wh_plugin_compile; WH_TIER_COMPILED compiles at load. */
+    wh_tier_t tier;
+    const char *cache_dir;
 } wh_plugin_config_t;
 
 /* Compiles `binary` as a plugin with `config` (copied; NULL: all defaults). NULL when it is not
@@ -376,6 +392,15 @@ WH_API own wh_plugin_t *wh_plugin_new(const wasm_byte_vec_t *binary, const wh_pl
  * read (the message says why), and every message starts with the path. */
 WH_API own wh_plugin_t *wh_plugin_load(const char *path, const wh_plugin_config_t *config);
 WH_API void wh_plugin_delete(own wh_plugin_t *);
+/* Another handle of the same plugin (shared, reference counted: each handle is deleted once). */
+WH_API own wh_plugin_t *wh_plugin_copy(const wh_plugin_t *);
+/* As wh_module_compile for the plugin's module: native code for the calls (and sessions'
+ * instances) that start afterwards, stored in the configured cache_dir. Thread-safe. False
+ * (WH_ERROR_CONFIG, saying why) when it cannot compile (no compiler library, fuel): the plugin
+ * stays on the interpreter. */
+WH_API bool wh_plugin_compile(const wh_plugin_t *);
+/* As wh_module_native_functions for the plugin's module. */
+WH_API uint32_t wh_plugin_native_functions(const wh_plugin_t *, double *compile_seconds);
 
 /* The exports of the plugin shape, in the module's order: how many, and the name of each
  * (NUL-terminated, the plugin's until wh_plugin_delete; NULL past the last). */

@@ -27,6 +27,35 @@ function(wasmhost_check name)
   file(WRITE "${script}" "${text}")
   add_test(NAME ${name} COMMAND ${CMAKE_COMMAND} -P "${script}")
   wasmhost_test_environment(${name})
+  wasmhost_tier_diff_candidate(${name} ${T_EXIT} ${T_COMMAND})
+endfunction()
+
+# wasmhost_tier_diff_candidate(NAME EXIT command...): offers the check NAME (its script is
+# checks/NAME.cmake) to the tier-differential test (tests/compiler/tier_diff.cmake), which runs
+# its command on --tier interp and --tier compiled and compares the outputs. Taken: commands that
+# run a guest (`wasmhost run`, `invoke` or `call`), except usage errors and --help (nothing runs),
+# artifacts (.cwasm: compiled already) and commands whose output depends on the tier or on time by
+# design: a tier or cache option of their own, --fuel (the compiling tier refuses it), --timeout
+# (the report says when it stopped) and --max-stack (the bound counts each tier's own frames, so
+# how deep a finite recursion gets under it depends on the tier).
+function(wasmhost_tier_diff_candidate name exit)
+  set(command ${ARGN})
+  list(LENGTH command length)
+  if(length LESS 3 OR exit EQUAL 2)
+    return()
+  endif()
+  list(GET command 0 program)
+  list(GET command 1 subcommand)
+  if(NOT program STREQUAL "${CMAKE_BINARY_DIR}/wasmhost" OR NOT subcommand MATCHES "^(run|invoke|call)$")
+    return()
+  endif()
+  foreach(arg IN LISTS command)
+    if(arg MATCHES "^--(tier|no-cache|cache-dir|cache-max|fuel|timeout|max-stack|help)(=|$)" OR arg MATCHES "\\.cwasm$")
+      return()
+    endif()
+  endforeach()
+  set_property(GLOBAL APPEND PROPERTY WASMHOST_TIER_DIFF_CASES ${name})
+  set_property(GLOBAL PROPERTY WASMHOST_TIER_DIFF_DIR_${name} ${CMAKE_CURRENT_BINARY_DIR})
 endfunction()
 
 # Tests of a sanitizer build need the engine's SIGSEGV handler (memory guard pages) to work.

@@ -155,6 +155,12 @@ static inline bool api_is_extern_kind(api_kind kind) { return kind <= API_MEMORY
 /* Decodes and validates `binary` with the checks of `engine` (NULL: an engine's defaults); NULL
  * when it cannot, with the error (malformed or invalid) recorded under `where`. One reference. */
 eng_module *api_module_compile(const wasm_engine_t *engine, const wasm_byte_vec_t *binary, const char *where);
+/* As api_module_compile, or, for an artifact (eng_artifact_is), its module with its native code,
+ * refused when its code lacks checks `engine` needs (fuel, deadlines). */
+eng_module *api_module_load(const wasm_engine_t *engine, const wasm_byte_vec_t *binary, const char *where);
+/* Native code for `module` with `engine`'s checks: already there, from the engine's cache, or
+ * compiled now (and cached). False (WH_ERROR_CONFIG, under `where`) when it cannot compile. */
+bool api_module_compile_native(const wasm_engine_t *engine, eng_module *module, const char *where);
 
 /* ---- types (api_types.c) ---- */
 

@@ -50,6 +50,50 @@ eng_module *api_module_compile(const wasm_engine_t *engine, const wasm_byte_vec_
     return module;
 }
 
+eng_module *api_module_load(const wasm_engine_t *engine, const wasm_byte_vec_t *binary, const char *where)
+{
+    const uint8_t *bytes = binary && binary->data ? (const uint8_t *)binary->data : NULL;
+    if (!bytes || !eng_artifact_is(bytes, binary->size))
+        return api_module_compile(engine, binary, where);
+    eng_module *module;
+    eng_error *error = eng_artifact_load(bytes, binary->size, &module);
+    if (error) {
+        api_fail_error(WH_ERROR_SERIALIZED, where, error);
+        return NULL;
+    }
+    /* The artifact's code (native and interpreted alike) has the checks it was compiled with:
+     * an engine that needs more would see its fuel or deadlines ignored. */
+    const eng_native_image *image = atomic_load_explicit(&module->native, memory_order_acquire);
+    uint32_t missing = (engine ? engine->checks : ENG_CHECK_EPOCH) & ~(image ? image->checks : 0);
+    if (missing) {
+        eng_module_release(module);
+        api_fail(WH_ERROR_CONFIG, "%s: the artifact's code %s: load the module's .wasm instead", where,
+                 missing & ENG_CHECK_FUEL
+                     ? "does not meter fuel, and this engine meters it (wh_config_consume_fuel, --fuel)"
+                     : "does not check for deadlines, and this engine has them (wh_config_interruptible, --timeout)");
+        return NULL;
+    }
+    return module;
+}
+
+bool api_module_compile_native(const wasm_engine_t *engine, eng_module *module, const char *where)
+{
+    if (atomic_load_explicit(&module->native, memory_order_acquire))
+        return true;
+    if (engine->config.cache_dir && api_cache_lookup(engine, module, engine->checks))
+        return true;
+    eng_native_image *image;
+    eng_error *error = eng_native_compile(module, engine->checks, engine->config.compile_timeout_ns, &image);
+    if (error) {
+        api_fail_error(WH_ERROR_CONFIG, where, error);
+        return false;
+    }
+    eng_module_attach_native(module, image);
+    if (engine->config.cache_dir)
+        api_cache_store(engine, module, engine->checks);
+    return true;
+}
+
 /* The engine whose checks a module compiled for `store` gets (NULL: the defaults). */
 static const wasm_engine_t *engine_of(const wasm_store_t *store) { return store ? store->made_by : NULL; }
 
@@ -85,21 +129,7 @@ bool wh_module_compile(wasm_engine_t *engine, wasm_module_t *handle)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_module_compile: the %s is NULL", engine ? "module" : "engine");
         return false;
     }
-    eng_module *module = handle->ref.object->module;
-    if (atomic_load_explicit(&module->native, memory_order_acquire))
-        return true;
-    if (engine->config.cache_dir && api_cache_lookup(engine, module, engine->checks))
-        return true;
-    eng_native_image *image;
-    eng_error *error = eng_native_compile(module, engine->checks, engine->config.compile_timeout_ns, &image);
-    if (error) {
-        api_fail_error(WH_ERROR_CONFIG, "wh_module_compile", error);
-        return false;
-    }
-    eng_module_attach_native(module, image);
-    if (engine->config.cache_dir)
-        api_cache_store(engine, module, engine->checks);
-    return true;
+    return api_module_compile_native(engine, handle->ref.object->module, "wh_module_compile");
 }
 
 uint32_t wh_module_native_functions(const wasm_module_t *handle, double *compile_seconds)
@@ -302,13 +332,8 @@ wasm_module_t *wasm_module_deserialize(wasm_store_t *store, const wasm_byte_vec_
     }
     const uint8_t *bytes = (const uint8_t *)serialized->data;
     if (eng_artifact_is(bytes, serialized->size)) {
-        eng_module *module;
-        eng_error *error = eng_artifact_load(bytes, serialized->size, &module);
-        if (error) {
-            api_fail_error(WH_ERROR_SERIALIZED, "wasm_module_deserialize", error);
-            return NULL;
-        }
-        return module_handle(store, module);
+        eng_module *module = api_module_load(engine_of(store), serialized, "wasm_module_deserialize");
+        return module ? module_handle(store, module) : NULL;
     }
     if (serialized->size < SERIAL_HEADER || memcmp(bytes, serial_magic, 4) != 0) {
         api_fail(WH_ERROR_SERIALIZED, "wasm_module_deserialize: not a module serialized by wasmhost (neither a "

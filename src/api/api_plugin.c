@@ -31,8 +31,9 @@ typedef struct plugin_export {
 } plugin_export;
 
 struct wh_plugin_t {
-    wasm_engine_t *engine; /* the checks the configuration needs compiled in: fuel, deadline */
-    eng_module *module;    /* one reference */
+    _Atomic size_t references; /* handles (wh_plugin_copy) */
+    wasm_engine_t *engine;     /* the checks the configuration needs compiled in (fuel, deadline), the tier */
+    eng_module *module;        /* one reference */
     plugin_import_kind *imports;
     uint32_t *import_hosts; /* per import of kind PLUGIN_IMPORT_HOST: its index in host_imports */
     bool uses_wasi;
@@ -347,7 +348,8 @@ static bool configure(wh_plugin_t *plugin, const wh_plugin_config_t *config, con
 }
 
 /* An engine whose code checks what the configuration needs, and nothing more: a plugin without a
- * timeout or fuel runs at full speed. */
+ * timeout or fuel runs at full speed; on the configured tier, but the interpreter with fuel (the
+ * compiling tier does not meter it yet: a plugin's fuel must not make its load fail). */
 static wasm_engine_t *engine_for(const wh_plugin_config_t *config)
 {
     wasm_config_t *engine_config = wasm_config_new();
@@ -355,6 +357,9 @@ static wasm_engine_t *engine_for(const wh_plugin_config_t *config)
         return NULL;
     wh_config_consume_fuel(engine_config, config->fuel != 0);
     wh_config_interruptible(engine_config, config->timeout_ns != 0);
+    wh_config_set_tier(engine_config, config->fuel ? WH_TIER_INTERP : config->tier);
+    if (config->cache_dir && !config->fuel)
+        wh_config_set_cache_dir(engine_config, config->cache_dir);
     return wasm_engine_new_with_config(engine_config);
 }
 
@@ -368,12 +373,13 @@ static wh_plugin_t *plugin_new(const wasm_byte_vec_t *binary, const wh_plugin_co
         PLUGIN_FAIL(WH_ERROR_RESOURCE, where, "%s", "out of memory");
         return NULL;
     }
+    atomic_init(&plugin->references, 1);
     bool ready = configure(plugin, config, where);
     if (ready && !(plugin->engine = engine_for(config))) {
         PLUGIN_FAIL(WH_ERROR_RESOURCE, where, "%s", "out of memory");
         ready = false;
     }
-    ready = ready && (plugin->module = api_module_compile(plugin->engine, binary, where)) != NULL;
+    ready = ready && (plugin->module = api_module_load(plugin->engine, binary, where)) != NULL;
     ready = ready && check_exports(plugin, where) && check_imports(plugin, where) && check_sizes(plugin, where);
     if (!ready) {
         wh_plugin_delete(plugin);
@@ -433,7 +439,7 @@ wh_plugin_t *wh_plugin_load(const char *path, const wh_plugin_config_t *config)
 
 void wh_plugin_delete(wh_plugin_t *plugin)
 {
-    if (!plugin)
+    if (!plugin || atomic_fetch_sub_explicit(&plugin->references, 1, memory_order_acq_rel) > 1)
         return;
     for (size_t i = 0; i < plugin->export_count; i++)
         free(plugin->exports[i].name);
@@ -450,6 +456,44 @@ void wh_plugin_delete(wh_plugin_t *plugin)
     eng_module_release(plugin->module);
     wasm_engine_delete(plugin->engine);
     free(plugin);
+}
+
+wh_plugin_t *wh_plugin_copy(const wh_plugin_t *plugin)
+{
+    if (!plugin) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_plugin_copy: the plugin is NULL");
+        return NULL;
+    }
+    wh_plugin_t *shared = (wh_plugin_t *)plugin;
+    atomic_fetch_add_explicit(&shared->references, 1, memory_order_relaxed);
+    return shared;
+}
+
+/* ---- tiers ---- */
+
+bool wh_plugin_compile(const wh_plugin_t *plugin)
+{
+    if (!plugin) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_plugin_compile: the plugin is NULL");
+        return false;
+    }
+    return api_module_compile_native(plugin->engine, plugin->module, "wh_plugin_compile");
+}
+
+uint32_t wh_plugin_native_functions(const wh_plugin_t *plugin, double *compile_seconds)
+{
+    if (compile_seconds)
+        *compile_seconds = 0;
+    if (!plugin) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_plugin_native_functions: the plugin is NULL");
+        return 0;
+    }
+    const eng_native_image *image = atomic_load_explicit(&plugin->module->native, memory_order_acquire);
+    if (!image)
+        return 0;
+    if (compile_seconds)
+        *compile_seconds = image->compile_seconds;
+    return image->native_count;
 }
 
 /* ---- exports ---- */

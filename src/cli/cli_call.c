@@ -34,6 +34,7 @@ typedef struct call_options {
     const char *input; /* NULL: stdin unless it is a terminal */
     cli_list env;      /* NAME=VALUE */
     cli_limits limits;
+    char cache_dir[4096]; /* the folder of compiled code, for the plugin's configuration */
 } call_options;
 
 static const cli_command_line call_command = {
@@ -76,10 +77,14 @@ static void report_exports(const char *path, const char *name, const wh_plugin_t
 }
 
 /* The configuration the options give; the environment's arrays are the caller's to free. */
-static bool configure(const call_options *options, wh_plugin_config_t *config)
+static bool configure(call_options *options, wh_plugin_config_t *config)
 {
     const cli_limits *limits = &options->limits;
     memset(config, 0, sizeof *config);
+    config->tier = limits->tier;
+    if (limits->tier != WH_TIER_INTERP && !limits->no_cache &&
+        cli_cache_dir(limits->cache_dir, options->cache_dir, sizeof options->cache_dir))
+        config->cache_dir = options->cache_dir;
     config->max_memory_bytes = limits->has_max_memory ? limits->max_memory : 0;
     config->max_table_elements = limits->has_max_table ? limits->max_table : 0;
     config->max_stack_bytes = limits->has_max_stack ? limits->max_stack : 0;

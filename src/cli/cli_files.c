@@ -78,8 +78,9 @@ wasm_module_t *cli_load_module(wasm_store_t *store, const char *path)
     }
     wasm_byte_vec_t binary = {size, (wasm_byte_t *)bytes};
     /* A compiled artifact (`wasmhost compile`) is recognised by its magic, whatever its name. */
-    wasm_module_t *module = size >= 4 && memcmp(bytes, "\0whc", 4) == 0 ? wasm_module_deserialize(store, &binary)
-                                                                        : wasm_module_new(store, &binary);
+    wasm_module_t *module = size >= 4 && memcmp(bytes, WH_ARTIFACT_MAGIC, 4) == 0
+                                ? wasm_module_deserialize(store, &binary)
+                                : wasm_module_new(store, &binary);
     free(bytes);
     if (!module) {
         fprintf(stderr, "wasmhost: %s: %s\n", path, cli_error_message());

@@ -116,10 +116,10 @@ static void builtin_answer(host *h, const http_request *request, http_response *
         /* The background compiler attaches native code to modules at any time: read it now. */
         for (size_t i = 0; i < loaded; i++) {
             service *s = table->services[i];
-            if (!s->module) /* a plugin: its module is the plugin's own (wh_plugin_load), not compiled here */
-                continue;
-            double seconds;
-            uint32_t native = wh_module_native_functions(s->module, &seconds);
+            double seconds = 0;
+            uint32_t native = s->module   ? wh_module_native_functions(s->module, &seconds)
+                              : s->plugin ? wh_plugin_native_functions(s->plugin, &seconds)
+                                          : 0;
             if (s->metrics)
                 metrics_set_native(s->metrics, native, seconds);
         }

@@ -18,10 +18,11 @@ typedef struct cache_entry {
     uint64_t last_used; /* the cache's clock at the last hit */
 } cache_entry;
 
-/* A module waiting for the background compiler (a handle of its own). */
+/* A module or a plugin waiting for the background compiler (a handle of its own). */
 typedef struct compile_job {
-    wasm_module_t *module;
-    char *name; /* for the failure report */
+    wasm_module_t *module; /* or NULL, and: */
+    wh_plugin_t *plugin;
+    char *name; /* for the failure report: the file, or NULL */
     struct compile_job *next;
 } compile_job;
 
@@ -35,6 +36,7 @@ struct module_cache {
     /* Background compilation (WH_TIER_AUTO): one thread, started with the first job, so that
      * compiling takes at most one core from the requests. Guarded by `lock`. */
     wh_tier_t tier;
+    char *code_cache_dir; /* for plugins' configurations (NULL: none) */
     void (*compile_failed)(void *data, const char *name, const char *why);
     void *compile_failed_data;
     compile_job *jobs, *last_job;
@@ -44,6 +46,15 @@ struct module_cache {
     size_t native_compiled, native_failed, native_queued;
     char native_why[256];
 };
+
+static void free_job(compile_job *job)
+{
+    if (job->module)
+        wasm_module_delete(job->module);
+    wh_plugin_delete(job->plugin);
+    free(job->name);
+    free(job);
+}
 
 static void *compile_in_background(void *data)
 {
@@ -59,7 +70,7 @@ static void *compile_in_background(void *data)
         if (!cache->jobs)
             cache->last_job = NULL;
         pthread_mutex_unlock(&cache->lock);
-        bool ok = wh_module_compile(cache->engines[0], job->module);
+        bool ok = job->module ? wh_module_compile(cache->engines[0], job->module) : wh_plugin_compile(job->plugin);
         pthread_mutex_lock(&cache->lock);
         cache->native_queued--;
         if (ok) {
@@ -73,41 +84,44 @@ static void *compile_in_background(void *data)
             /* Without the API function's name ("wh_module_compile: "): the user did not call it. */
             const char *why = wh_last_error_message();
             const char *colon = strstr(why, ": ");
-            if (colon && strncmp(why, "wh_module_compile", 17) == 0)
+            if (colon && strncmp(why, "wh_", 3) == 0 && (size_t)(colon - why) < 32)
                 why = colon + 2;
-            cache->compile_failed(cache->compile_failed_data, job->name ? job->name : "a module", why);
+            cache->compile_failed(cache->compile_failed_data,
+                                  job->name     ? job->name
+                                  : job->plugin ? "a plugin"
+                                                : "a module",
+                                  why);
         }
-        wasm_module_delete(job->module);
-        free(job->name);
-        free(job);
+        free_job(job);
         pthread_mutex_lock(&cache->lock);
     }
     pthread_mutex_unlock(&cache->lock);
     return NULL;
 }
 
-/* Queues `module` for the background compiler (called with the lock held). */
-static void queue_compile(module_cache *cache, const wasm_module_t *module, const char *name)
+/* Queues `module` or `plugin` (the other NULL), called `name` in failure reports (may be NULL),
+ * for the background compiler (called with the lock held). */
+static void queue_compile(module_cache *cache, const wasm_module_t *module, const wh_plugin_t *plugin, const char *name)
 {
     compile_job *job = malloc(sizeof *job);
-    wasm_module_t *copy = job ? wasm_module_copy(module) : NULL;
-    char *name_copy = copy ? strdup(name) : NULL;
-    if (!name_copy) {
-        if (copy)
-            wasm_module_delete(copy);
+    if (job)
+        *job = (compile_job){module ? wasm_module_copy(module) : NULL, plugin ? wh_plugin_copy(plugin) : NULL,
+                             name ? strdup(name) : NULL, NULL};
+    if (job && ((!job->module && !job->plugin) || (name && !job->name))) {
+        free_job(job);
+        job = NULL;
+    }
+    if (!job) {
         free(job);
         return; /* out of memory: it stays interpreted */
     }
     if (!cache->compiler_running) {
         if (pthread_create(&cache->compiler, NULL, compile_in_background, cache) != 0) {
-            wasm_module_delete(copy);
-            free(name_copy);
-            free(job);
+            free_job(job);
             return;
         }
         cache->compiler_running = true;
     }
-    *job = (compile_job){copy, name_copy, NULL};
     if (cache->last_job)
         cache->last_job->next = job;
     else
@@ -131,6 +145,7 @@ module_cache *module_cache_new(size_t capacity, const module_cache_tier *setting
         cache->compile_failed = settings->compile_failed;
         cache->compile_failed_data = settings->data;
     }
+    cache->code_cache_dir = code_cache_dir ? strdup(code_cache_dir) : NULL;
     pthread_mutex_init(&cache->lock, NULL);
     pthread_cond_init(&cache->wake, NULL);
     for (int fuel = 0; fuel < 2; fuel++) {
@@ -146,7 +161,7 @@ module_cache *module_cache_new(size_t capacity, const module_cache_tier *setting
             cache->engines[fuel] = wasm_engine_new_with_config(config);
         }
     }
-    if (!cache->entries || !cache->engines[0] || !cache->engines[1]) {
+    if (!cache->entries || !cache->engines[0] || !cache->engines[1] || (code_cache_dir && !cache->code_cache_dir)) {
         module_cache_free(cache);
         return NULL;
     }
@@ -168,10 +183,9 @@ void module_cache_free(module_cache *cache)
     while (cache->jobs) {
         compile_job *job = cache->jobs;
         cache->jobs = job->next;
-        wasm_module_delete(job->module);
-        free(job->name);
-        free(job);
+        free_job(job);
     }
+    free(cache->code_cache_dir);
     pthread_cond_destroy(&cache->wake);
     for (size_t i = 0; i < cache->count; i++)
         wasm_module_delete(cache->entries[i].module);
@@ -233,9 +247,16 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byt
     }
     pthread_mutex_unlock(&cache->lock);
 
-    /* Compiled outside the lock: a large module must not hold up other loads. */
+    /* Compiled outside the lock: a large module must not hold up other loads. An artifact of
+     * `wasmhost compile` (by its magic, whatever the file's name) is loaded with its native code,
+     * whatever the tier: its checks are the engine's (wasm_module_deserialize refuses one that
+     * would leave fuel or deadlines unchecked). */
+    bool artifact = bytes->size >= sizeof WH_ARTIFACT_MAGIC - 1 &&
+                    memcmp(bytes->data, WH_ARTIFACT_MAGIC, sizeof WH_ARTIFACT_MAGIC - 1) == 0;
     wasm_store_t *store = wasm_store_new(engine);
-    wasm_module_t *module = store ? wasm_module_new(store, bytes) : NULL;
+    wasm_module_t *module = !store     ? NULL
+                            : artifact ? wasm_module_deserialize(store, bytes)
+                                       : wasm_module_new(store, bytes);
     if (store)
         wasm_store_delete(store);
     if (!module) {
@@ -244,7 +265,9 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byt
         const char *colon = strstr(message, ": ");
         if (colon && strncmp(message, "wasm_", 5) == 0)
             message = colon + 2;
-        if (wh_last_error_code() == WH_ERROR_CONFIG) /* --tier compiled, and the compile failed */
+        if (artifact)
+            snprintf(error, error_size, "%s: cannot load the compiled artifact: %s", name, message);
+        else if (wh_last_error_code() == WH_ERROR_CONFIG) /* --tier compiled, and the compile failed */
             snprintf(error, error_size, "%s: %s", name, message);
         else
             snprintf(error, error_size, "%s is not a valid module: %s", name, message);
@@ -268,7 +291,7 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byt
     if (!kept) /* out of memory: forget the slot rather than keep a NULL module */
         cache->entries[slot] = cache->entries[--cache->count];
     if (!fuel && cache->tier == WH_TIER_AUTO && !wh_module_native_functions(module, NULL))
-        queue_compile(cache, module, name);
+        queue_compile(cache, module, NULL, name);
     pthread_mutex_unlock(&cache->lock);
     return module;
 }
@@ -283,6 +306,20 @@ wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fue
     wasm_module_t *module = load_bytes(cache, path, &bytes, fuel, error, error_size);
     wasm_byte_vec_delete(&bytes);
     return module;
+}
+
+void module_cache_plugin_config(module_cache *cache, wh_plugin_config_t *config)
+{
+    config->tier = cache->tier;
+    config->cache_dir = cache->code_cache_dir;
+}
+
+void module_cache_compile_plugin(module_cache *cache, const wh_plugin_t *plugin, const char *name)
+{
+    pthread_mutex_lock(&cache->lock);
+    if (cache->tier == WH_TIER_AUTO && !wh_plugin_native_functions(plugin, NULL))
+        queue_compile(cache, NULL, plugin, name);
+    pthread_mutex_unlock(&cache->lock);
 }
 
 bool module_cache_check(module_cache *cache, const uint8_t *bytes, size_t size, char *error, size_t error_size)

@@ -30,7 +30,8 @@ typedef struct module_cache_tier {
  * finished run native code (a compile that fails or times out leaves the module on the
  * interpreter, reported through compile_failed); WH_TIER_COMPILED compiles before the module is
  * used; WH_TIER_INTERP never compiles. Services with fuel stay on the interpreter (the compiling
- * tier does not meter fuel yet). */
+ * tier does not meter fuel yet). Plugins too, through
+ * module_cache_plugin_config and module_cache_compile_plugin. */
 module_cache *module_cache_new(size_t capacity, const module_cache_tier *tier);
 void module_cache_free(module_cache *cache);
 
@@ -44,6 +45,13 @@ wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fue
  * same bytes from a file later is a hit: the admin API checks an upload this way. False with
  * "not a valid module: <the validator's message>" in `error`. Thread-safe. */
 bool module_cache_check(module_cache *cache, const uint8_t *bytes, size_t size, char *error, size_t error_size);
+
+/* Plugins compile themselves (wh_plugin_load) on the tier and with the folder of compiled code
+ * of this cache: sets both in `config`, which must not outlive the cache. */
+void module_cache_plugin_config(module_cache *cache, wh_plugin_config_t *config);
+/* With WH_TIER_AUTO, queues `plugin` (a handle of its own is kept; `name`, its file, for a
+ * failure's report) for the background compiler, unless it runs native code already. Thread-safe. */
+void module_cache_compile_plugin(module_cache *cache, const wh_plugin_t *plugin, const char *name);
 
 /* Hits and compilations so far, for logs and tests. */
 void module_cache_stats(module_cache *cache, size_t *hits, size_t *compilations);

@@ -2,7 +2,9 @@
 #
 #  - module: decode + validate + compile (eng_module_load) of any bytes.
 #  - run: loads, instantiates with default imports under small caps and fuel, calls every export;
-#    its custom mutator keeps the module's structure (fuzz_run.c).
+#    its custom mutator keeps the module's structure (fuzz_run.c, fuzz_module_support.c).
+#  - compile (with WASMHOST_LLVM): run's modules and mutator, each module that validates compiled
+#    with the LLVM tier and run on both tiers under a deadline, the outcomes compared (fuzz_compile.c).
 #  - wast: the script reader of `wasmhost wast` (src/cli/cli_wast.c) on any bytes as JSON.
 # Seeds are made at build time (tests/fuzz/engine_seeds.cmake): the modules of the spec tests,
 # of tests/engine, tests/data and examples, plus modules binaryen's translate-to-fuzz makes
@@ -57,8 +59,29 @@ add_custom_target(fuzz_run_seeds
   COMMENT "Seeds of fuzz_run"
   VERBATIM)
 add_dependencies(fuzz_run_seeds ${ENGINE_FUZZ_WASM_DEPENDS})
-wasmhost_fuzz_target(run SOURCES fuzz_run.c LIBS wasmhost_static SEEDS_TARGET fuzz_run_seeds)
+wasmhost_fuzz_target(run SOURCES fuzz_run.c fuzz_module_support.c LIBS wasmhost_static SEEDS_TARGET fuzz_run_seeds)
 add_dependencies(fuzz_run fuzz_wasm_dictionary)
+
+# ---- compile: fuzz_run's modules and mutator, compiled with the LLVM tier, both tiers compared ----
+
+if(WASMHOST_LLVM)
+  string(REPLACE "-DTTF_OUT=${FUZZ_SEEDS_DIR}/run" "-DTTF_OUT=${FUZZ_SEEDS_DIR}/compile" compile_ttf "${ENGINE_FUZZ_TTF}")
+  add_custom_target(fuzz_compile_seeds
+    COMMAND ${CMAKE_COMMAND} -DMODE=wasm -DOUT=${FUZZ_SEEDS_DIR}/compile "-DSOURCES=${ENGINE_FUZZ_WASM_SOURCES}"
+            ${compile_ttf} -P ${ENGINE_FUZZ_SEEDS}
+    COMMENT "Seeds of fuzz_compile"
+    VERBATIM)
+  add_dependencies(fuzz_compile_seeds ${ENGINE_FUZZ_WASM_DEPENDS})
+  wasmhost_fuzz_target(compile SOURCES fuzz_compile.c fuzz_module_support.c LIBS wasmhost_static
+                       SEEDS_TARGET fuzz_compile_seeds)
+  add_custom_command(
+    OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/compile.dict
+    COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_BINARY_DIR}/module.dict ${CMAKE_CURRENT_BINARY_DIR}/compile.dict
+    DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/module.dict
+    VERBATIM)
+  add_custom_target(fuzz_compile_dictionary DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/compile.dict)
+  add_dependencies(fuzz_compile fuzz_compile_dictionary wasmhost_llvm)
+endif()
 
 # ---- wast ----
 

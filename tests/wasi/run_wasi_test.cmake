@@ -19,21 +19,25 @@
 
 include(${CMAKE_CURRENT_LIST_DIR}/../output_checks.cmake)
 
-set(scratch "${check_scratch}")
-file(REMOVE_RECURSE "${scratch}")
-file(MAKE_DIRECTORY "${scratch}/sandbox" "${scratch}/outside" "${scratch}/ro/sub")
-file(WRITE "${scratch}/sandbox/file.txt" "sandbox file\n")
-file(WRITE "${scratch}/outside/secret.txt" "secret\n")
-file(WRITE "${scratch}/ro/data.txt" "read only data\n")
-file(WRITE "${scratch}/ro/sub/inner.txt" "inner\n")
-file(CREATE_LINK "data.txt" "${scratch}/ro/link" SYMBOLIC)
-file(CREATE_LINK "${scratch}/outside/secret.txt" "${scratch}/sandbox/abs_link" SYMBOLIC)
-file(CREATE_LINK "${scratch}/outside" "${scratch}/sandbox/abs_dir" SYMBOLIC)
-file(CREATE_LINK "../outside/secret.txt" "${scratch}/sandbox/rel_out" SYMBOLIC)
-# Old, distinctive times, so that a change is visible whatever the clock's granularity.
-execute_process(COMMAND touch -h -d "2001-02-03 04:05:06" "${scratch}/outside/secret.txt" "${scratch}/outside"
-                        "${scratch}/ro/data.txt" "${scratch}/ro/sub/inner.txt" "${scratch}/ro/sub"
-                        "${scratch}/ro/link" "${scratch}/ro")
+# wasi_fixture(SCRATCH): removes SCRATCH and builds the fixture above in it (the tier-differential
+# test builds it this way before each run).
+function(wasi_fixture scratch)
+  # rm rather than file(REMOVE_RECURSE), which stops at names that are not UTF-8 (fuzz_calls makes them).
+  execute_process(COMMAND rm -rf "${scratch}")
+  file(MAKE_DIRECTORY "${scratch}/sandbox" "${scratch}/outside" "${scratch}/ro/sub")
+  file(WRITE "${scratch}/sandbox/file.txt" "sandbox file\n")
+  file(WRITE "${scratch}/outside/secret.txt" "secret\n")
+  file(WRITE "${scratch}/ro/data.txt" "read only data\n")
+  file(WRITE "${scratch}/ro/sub/inner.txt" "inner\n")
+  file(CREATE_LINK "data.txt" "${scratch}/ro/link" SYMBOLIC)
+  file(CREATE_LINK "${scratch}/outside/secret.txt" "${scratch}/sandbox/abs_link" SYMBOLIC)
+  file(CREATE_LINK "${scratch}/outside" "${scratch}/sandbox/abs_dir" SYMBOLIC)
+  file(CREATE_LINK "../outside/secret.txt" "${scratch}/sandbox/rel_out" SYMBOLIC)
+  # Old, distinctive times, so that a change is visible whatever the clock's granularity.
+  execute_process(COMMAND touch -h -d "2001-02-03 04:05:06" "${scratch}/outside/secret.txt" "${scratch}/outside"
+                          "${scratch}/ro/data.txt" "${scratch}/ro/sub/inner.txt" "${scratch}/ro/sub"
+                          "${scratch}/ro/link" "${scratch}/ro")
+endfunction()
 
 # A text description of a tree: every entry with its type, link target or content hash, and times.
 function(describe_tree root out)
@@ -55,6 +59,13 @@ function(describe_tree root out)
   set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
+# With check_load_only set (the tier-differential test reads a check's variables and functions
+# this way), nothing runs.
+if(check_load_only)
+  return()
+endif()
+set(scratch "${check_scratch}")
+wasi_fixture("${scratch}")
 describe_tree("${scratch}/outside" outside_before)
 describe_tree("${scratch}/ro" ro_before)
 
