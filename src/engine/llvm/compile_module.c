@@ -29,7 +29,7 @@
  * docs/compiler.md. */
 #define DEFAULT_PASSES "default<O2>"
 
-static char *format_error(const char *format, ...)
+char *llvm_format_error(const char *format, ...)
 {
     char buffer[1024];
     va_list args;
@@ -238,13 +238,13 @@ static LLVMTargetMachineRef host_target_machine(const char *features, char **err
     char *message = NULL;
     LLVMTargetMachineRef machine = NULL;
     if (LLVMGetTargetFromTriple(triple, &target, &message)) {
-        *error = format_error("LLVM has no target for %s: %s", triple, message ? message : "");
+        *error = llvm_format_error("LLVM has no target for %s: %s", triple, message ? message : "");
         LLVMDisposeMessage(message);
     } else {
         machine = LLVMCreateTargetMachine(target, triple, "x86-64", features, LLVMCodeGenLevelDefault, LLVMRelocPIC,
                                           LLVMCodeModelSmall);
         if (!machine)
-            *error = format_error("LLVM could not make a target machine for %s (%s)", triple, features);
+            *error = llvm_format_error("LLVM could not make a target machine for %s (%s)", triple, features);
     }
     LLVMDisposeMessage(triple);
     return machine;
@@ -256,12 +256,13 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     if (request->abi_version != ENG_LLVM_ABI_VERSION || strcmp(request->build_id, WASMHOST_BUILD_ID) != 0) {
-        result->error = format_error("libwasmhost_llvm.so is from another build of wasmhost (build %s, this is %s)",
-                                     WASMHOST_BUILD_ID, request->build_id);
+        result->error =
+            llvm_format_error("libwasmhost_llvm.so is from another build of wasmhost (build %s, this is %s)",
+                              WASMHOST_BUILD_ID, request->build_id);
         return false;
     }
     if (request->checks & ~(uint32_t)ENG_CHECK_EPOCH) {
-        result->error = format_error("the compiling tier does not meter fuel yet: run with the interpreter");
+        result->error = llvm_format_error("the compiling tier does not meter fuel yet: run with the interpreter");
         return false;
     }
     if (request->fatal_error_fd >= 0) {
@@ -293,6 +294,7 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
     state.ptr = LLVMPointerTypeInContext(state.context, 0);
     state.void_type = LLVMVoidTypeInContext(state.context);
     state.invariant_kind = LLVMGetMDKindIDInContext(state.context, "invariant.load", 14);
+    state.memory_load_kind = LLVMGetMDKindIDInContext(state.context, "wasmhost.memory", 15);
     state.invariant_node = LLVMMetadataAsValue(state.context, LLVMMDNodeInContext2(state.context, NULL, 0));
     state.prof_kind = LLVMGetMDKindIDInContext(state.context, "prof", 4);
     LLVMMetadataRef weights[] = {
@@ -305,7 +307,7 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
     state.function_types = calloc(wasm->func_def_count + 1, sizeof *state.function_types);
     bool ok = state.functions && state.function_types;
     if (!ok)
-        error = format_error("out of memory");
+        error = llvm_format_error("out of memory");
     if (ok) {
         begin_debug_info(&state);
         declare_helpers(&state);
@@ -329,11 +331,13 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
 #ifdef WASMHOST_ASSERTS
     char *verify_message = NULL;
     if (ok && LLVMVerifyModule(state.module, LLVMReturnStatusAction, &verify_message)) {
-        error = format_error("LLVM rejected the translated module (internal error): %.900s", verify_message);
+        error = llvm_format_error("LLVM rejected the translated module (internal error): %.900s", verify_message);
         ok = false;
     }
     LLVMDisposeMessage(verify_message);
 #endif
+    if (ok)
+        ok = llvm_keep_memory_traps(&state, machine, &error);
     if (ok) {
         LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
         LLVMErrorRef pass_error =
@@ -341,7 +345,7 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
         LLVMDisposePassBuilderOptions(options);
         if (pass_error) {
             char *message = LLVMGetErrorMessage(pass_error);
-            error = format_error("LLVM's optimiser failed: %s", message);
+            error = llvm_format_error("LLVM's optimiser failed: %s", message);
             LLVMDisposeErrorMessage(message);
             ok = false;
         }
@@ -352,7 +356,7 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
         char *message = NULL;
         LLVMMemoryBufferRef buffer = NULL;
         if (LLVMTargetMachineEmitToMemoryBuffer(machine, state.module, LLVMObjectFile, &message, &buffer)) {
-            error = format_error("LLVM could not emit code: %s", message ? message : "");
+            error = llvm_format_error("LLVM could not emit code: %s", message ? message : "");
             LLVMDisposeMessage(message);
             ok = false;
         } else {
@@ -361,7 +365,7 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
             if (result->object)
                 memcpy(result->object, LLVMGetBufferStart(buffer), result->object_size);
             else
-                error = format_error("out of memory"), ok = false;
+                error = llvm_format_error("out of memory"), ok = false;
             LLVMDisposeMemoryBuffer(buffer);
         }
     }
@@ -374,7 +378,7 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
     LLVMDisposeTargetMachine(machine);
     result->seconds = seconds_since(&start);
     if (!ok) {
-        result->error = error ? error : format_error("compile failed");
+        result->error = error ? error : llvm_format_error("compile failed");
         free(result->object);
         result->object = NULL;
     }

@@ -11,6 +11,7 @@
 
 #include <llvm-c/Core.h>
 #include <llvm-c/DebugInfo.h>
+#include <llvm-c/TargetMachine.h>
 
 #include "../instructions.h"
 #include "../runtime.h"
@@ -37,6 +38,7 @@ typedef struct llvm_module_state {
     LLVMValueRef *functions;
     LLVMTypeRef *function_types;
     unsigned invariant_kind, prof_kind;
+    unsigned memory_load_kind;                 /* "wasmhost.memory": a load of linear memory (keep_traps.c) */
     LLVMValueRef invariant_node, cold_weights; /* metadata as values */
     /* Debug information, for the engine's map from native code to wasm byte offsets: one
      * DISubprogram per function whose file is named by its defined-function index, and every
@@ -55,5 +57,12 @@ bool llvm_function_supported(const llvm_module_state *state, uint32_t def_index)
 /* Fills the body of state->functions[def_index]. False (with *error set, malloc'd) only on an
  * internal failure: the whole module then stays interpreted. */
 bool llvm_translate_function(llvm_module_state *state, uint32_t def_index, char **error);
+
+/* keep_traps.c: before optimising, makes the linear-memory loads whose values are dead volatile,
+ * so that LLVM keeps them and their out-of-bounds traps. False with *error (malloc'd). */
+bool llvm_keep_memory_traps(llvm_module_state *state, LLVMTargetMachineRef machine, char **error);
+
+/* compile_module.c: a malloc'd message (NULL when out of memory). */
+char *llvm_format_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -816,6 +816,7 @@ static void translate_load(translator *t, const eng_wasm_instruction *row)
     }
     LLVMValueRef value = LLVMBuildLoad2(t->b, access, address, "");
     LLVMSetAlignment(value, 1);
+    LLVMSetMetadata(value, t->s->memory_load_kind, t->s->invariant_node); /* an empty node: keep_traps.c */
     if (access != result)
         value = is_signed ? LLVMBuildSExt(t->b, value, result, "") : LLVMBuildZExt(t->b, value, result, "");
     push(t, value);
