@@ -180,12 +180,12 @@ WH_API void wh_config_interruptible(wasm_config_t *, bool enable); /* default tr
  *  - WH_TIER_INTERP: the interpreter only.
  *  - WH_TIER_COMPILED: wasm_module_new compiles every function the tier supports before it
  *    returns (the others stay interpreted, and calls between the two work both ways). Fails
- *    with WH_ERROR_CONFIG, saying why, when the compiler library is missing or the engine meters
- *    fuel (not compiled yet).
+ *    with WH_ERROR_CONFIG, saying why, when the compiler library is missing.
  *  - WH_TIER_AUTO [default]: compiled code from the cache (wh_config_set_cache_dir) when it
  *    holds the module, else the interpreter (compiling in the background is to come:
  *    docs/compiler.md).
- * Traps, their messages, deadlines and interruption are the same on both tiers. */
+ * Traps, their messages, deadlines, interruption and fuel (the same units consumed by a run)
+ * are the same on both tiers. */
 typedef enum wh_tier_t { WH_TIER_AUTO, WH_TIER_INTERP, WH_TIER_COMPILED } wh_tier_t;
 WH_API void wh_config_set_tier(wasm_config_t *, wh_tier_t tier);
 /* Compiled code is kept in `dir` (created 0700 when missing; NULL or "" [default]: no cache),

@@ -90,8 +90,9 @@ typedef struct patch {
 
 /* A fuel region (see the top of the file). */
 typedef struct region {
-    uint64_t cost;      /* its instructions; once resolved, plus what it falls into */
-    uint32_t next_loop; /* the loop region it falls into at its end, or NONE */
+    uint64_t cost;        /* its instructions; once resolved, plus what it falls into */
+    uint32_t next_loop;   /* the loop region it falls into at its end, or NONE */
+    uint32_t byte_offset; /* the instruction that opened it (loop, else, end): its fuel mark */
 } region;
 
 /* A cell that receives a region's cost when the body is done. */

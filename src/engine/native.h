@@ -48,8 +48,9 @@ typedef struct eng_native_image {
     double compile_seconds;         /* translate + optimise + emit (0 when loaded) */
 } eng_native_image;
 
-/* Compiles every function of `module` that the tier supports, with `checks` (0 or
- * ENG_CHECK_EPOCH; fuel metering is not compiled yet), for this CPU, and links the result.
+/* Compiles every function of `module` that the tier supports, with `checks` (those its
+ * interpreter code has: ENG_CHECK_EPOCH, ENG_CHECK_FUEL, whose fuel marks it charges), for this
+ * CPU, and links the result.
  * Errors say why (no compiler library, a library of another build, LLVM's own message). */
 eng_error *eng_native_compile(const eng_module *module, uint32_t checks, eng_native_image **out);
 

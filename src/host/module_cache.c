@@ -21,6 +21,7 @@ typedef struct cache_entry {
 /* A module waiting for the background compiler (a handle of its own). */
 typedef struct compile_job {
     wasm_module_t *module;
+    bool fuel; /* compiled by engines[fuel]: with the checks its interpreter code has */
     struct compile_job *next;
 } compile_job;
 
@@ -56,7 +57,7 @@ static void *compile_in_background(void *data)
         if (!cache->jobs)
             cache->last_job = NULL;
         pthread_mutex_unlock(&cache->lock);
-        bool ok = wh_module_compile(cache->engines[0], job->module);
+        bool ok = wh_module_compile(cache->engines[job->fuel], job->module);
         pthread_mutex_lock(&cache->lock);
         cache->native_queued--;
         if (ok) {
@@ -75,7 +76,7 @@ static void *compile_in_background(void *data)
 }
 
 /* Queues `module` for the background compiler (called with the lock held). */
-static void queue_compile(module_cache *cache, const wasm_module_t *module)
+static void queue_compile(module_cache *cache, const wasm_module_t *module, bool fuel)
 {
     compile_job *job = malloc(sizeof *job);
     wasm_module_t *copy = job ? wasm_module_copy(module) : NULL;
@@ -91,7 +92,7 @@ static void queue_compile(module_cache *cache, const wasm_module_t *module)
         }
         cache->compiler_running = true;
     }
-    *job = (compile_job){copy, NULL};
+    *job = (compile_job){copy, fuel, NULL};
     if (cache->last_job)
         cache->last_job->next = job;
     else
@@ -115,9 +116,8 @@ module_cache *module_cache_new(size_t capacity, wh_tier_t tier, const char *code
         wasm_config_t *config = wasm_config_new();
         if (config) {
             wh_config_consume_fuel(config, fuel);
-            /* The fuel engine never compiles (refused), but may find nothing in the cache either. */
-            wh_config_set_tier(config, fuel ? WH_TIER_INTERP : tier);
-            if (!fuel && code_cache_dir)
+            wh_config_set_tier(config, tier);
+            if (code_cache_dir)
                 wh_config_set_cache_dir(config, code_cache_dir);
             cache->engines[fuel] = wasm_engine_new_with_config(config);
         }
@@ -238,8 +238,8 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byt
     cache->entries[slot] = (cache_entry){.key = key, .fuel = fuel, .module = kept, .last_used = cache->clock};
     if (!kept) /* out of memory: forget the slot rather than keep a NULL module */
         cache->entries[slot] = cache->entries[--cache->count];
-    if (!fuel && cache->tier == WH_TIER_AUTO && !wh_module_native_functions(module, NULL))
-        queue_compile(cache, module);
+    if (cache->tier == WH_TIER_AUTO && !wh_module_native_functions(module, NULL))
+        queue_compile(cache, module, fuel);
     pthread_mutex_unlock(&cache->lock);
     return module;
 }

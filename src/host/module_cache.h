@@ -14,11 +14,11 @@ typedef struct module_cache module_cache;
 /* Keeps up to `capacity` compiled modules (WASM_CACHE_SIZE), least recently used dropped first.
  * Two engines: fuel metering is compiled into code, so services with fuel use the second.
  * `tier` (serve --tier) and `code_cache_dir` (the folder of compiled code; NULL: none) decide
- * how services without fuel run: WH_TIER_AUTO loads a module on the interpreter (or compiled code
+ * how services run, with fuel or without: WH_TIER_AUTO loads a module on the interpreter (or compiled code
  * from the folder) and queues it for one background thread that compiles it to native code, so
  * that the requests that start after it finished run native code; WH_TIER_COMPILED compiles
- * before the module is used; WH_TIER_INTERP never compiles. Services with fuel stay on the
- * interpreter (the compiling tier does not meter fuel yet). */
+ * before the module is used; WH_TIER_INTERP never compiles. Code with fuel metering is compiled
+ * and cached apart from code without (the cache key holds the checks). */
 module_cache *module_cache_new(size_t capacity, wh_tier_t tier, const char *code_cache_dir);
 void module_cache_free(module_cache *cache);
 
