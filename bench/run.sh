@@ -16,6 +16,9 @@
 # kernel's code section) when the build has the compiling tier (COMPILED= leaves the columns out). All must print the same checksum, and it
 # must not be a failure value (the kernels return a negative number when their self-check fails).
 # NODE names the node binary for the V8 column (default node; NODE= leaves the column out).
+# WASMHOST_OPTIONS adds options to both wasmhost columns' `invoke`, e.g. "--timeout 1h" (code with
+# deadline checks) or "--fuel 1000000000000000" (with fuel metering); without it the code has
+# no run-time checks.
 # Prints a table of median times and ratios to native, then the geometric mean of wasmhost/native
 # over the kernels that passed. Progress goes to stderr. Exits 1 if any kernel failed or disagreed.
 set -u
@@ -130,7 +133,8 @@ for k in $kernels; do
     elif [ ! -x "$wasmhost" ]; then
         w_status="no wasmhost"
     else
-        measure "$expected" "$wasmhost" invoke --tier interp "$wasm" run
+        # shellcheck disable=SC2086 # WASMHOST_OPTIONS: words
+        measure "$expected" "$wasmhost" invoke --tier interp ${WASMHOST_OPTIONS-} "$wasm" run
         w_status=$status
         [ "$status" = ok ] && w_time=$median
     fi
@@ -145,11 +149,13 @@ for k in $kernels; do
     if [ -n "$compiled" ] && [ -f "$wasm" ]; then
         echo "run.sh: $k: wasmhost --tier compiled" >&2
         cache=$(mktemp -d)
-        WASMHOST_TIER_REPORT=1 "$wasmhost" invoke --tier compiled --cache-dir "$cache" "$wasm" run >/dev/null 2>"$errfile"
+        # shellcheck disable=SC2086
+        WASMHOST_TIER_REPORT=1 "$wasmhost" invoke --tier compiled --cache-dir "$cache" ${WASMHOST_OPTIONS-} "$wasm" run >/dev/null 2>"$errfile"
         c_ms=$(sed -n 's/.* in \([0-9.]*\) ms$/\1/p' "$errfile" | head -1)
         code_kb=$("$wasmhost" inspect "$wasm" | awk '/ bytes of code at / { for (i = 1; i < NF; i++) if ($(i + 1) == "bytes" && $(i + 2) == "of") s += $i }
             END { printf "%.1f", s / 1024 }')
-        measure "$expected" "$wasmhost" invoke --tier compiled --cache-dir "$cache" "$wasm" run
+        # shellcheck disable=SC2086
+        measure "$expected" "$wasmhost" invoke --tier compiled --cache-dir "$cache" ${WASMHOST_OPTIONS-} "$wasm" run
         rm -rf "$cache"
         if [ "$status" = ok ]; then
             c_time=$median

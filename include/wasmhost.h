@@ -180,12 +180,12 @@ WH_API void wh_config_interruptible(wasm_config_t *, bool enable); /* default tr
  *  - WH_TIER_INTERP: the interpreter only.
  *  - WH_TIER_COMPILED: wasm_module_new compiles every function the tier supports before it
  *    returns (the others stay interpreted, and calls between the two work both ways). Fails
- *    with WH_ERROR_CONFIG, saying why, when the compiler library is missing or the engine meters
- *    fuel (not compiled yet).
+ *    with WH_ERROR_CONFIG, saying why, when the compiler library is missing.
  *  - WH_TIER_AUTO [default]: compiled code from the cache (wh_config_set_cache_dir) when it
  *    holds the module, else the interpreter (compiling in the background is to come:
  *    docs/compiler.md).
- * Traps, their messages, deadlines and interruption are the same on both tiers. */
+ * Traps, their messages, deadlines, interruption and fuel (the same units consumed by a run)
+ * are the same on both tiers. */
 typedef enum wh_tier_t { WH_TIER_AUTO, WH_TIER_INTERP, WH_TIER_COMPILED } wh_tier_t;
 WH_API void wh_config_set_tier(wasm_config_t *, wh_tier_t tier);
 /* Compiled code is kept in `dir` (created 0700 when missing; NULL or "" [default]: no cache),
@@ -376,8 +376,8 @@ typedef struct wh_plugin_config_t {
     const wh_plugin_import_t *imports;
     size_t import_count;
     /* The tier of the plugin's code, as wh_config_set_tier [0: WH_TIER_AUTO], and the folder of
-     * compiled code, as wh_config_set_cache_dir [NULL: none]. With fuel the plugin stays on the
-     * interpreter whatever the tier (the compiling tier does not meter fuel yet). WH_TIER_AUTO
+     * compiled code, as wh_config_set_cache_dir [NULL: none]; with fuel, the compiled code meters
+     * it (the same units as the interpreter's). WH_TIER_AUTO
      * uses compiled code from the folder when it holds the module, else interprets until
      * wh_plugin_compile; WH_TIER_COMPILED compiles at load. */
     wh_tier_t tier;
@@ -396,8 +396,8 @@ WH_API void wh_plugin_delete(own wh_plugin_t *);
 WH_API own wh_plugin_t *wh_plugin_copy(const wh_plugin_t *);
 /* As wh_module_compile for the plugin's module: native code for the calls (and sessions'
  * instances) that start afterwards, stored in the configured cache_dir. Thread-safe. False
- * (WH_ERROR_CONFIG, saying why) when it cannot compile (no compiler library, fuel): the plugin
- * stays on the interpreter. */
+ * (WH_ERROR_CONFIG, saying why) when it cannot compile (no compiler library, the compile
+ * timeout): the plugin stays on the interpreter. */
 WH_API bool wh_plugin_compile(const wh_plugin_t *);
 /* As wh_module_native_functions for the plugin's module. */
 WH_API uint32_t wh_plugin_native_functions(const wh_plugin_t *, double *compile_seconds);

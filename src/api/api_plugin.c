@@ -348,8 +348,7 @@ static bool configure(wh_plugin_t *plugin, const wh_plugin_config_t *config, con
 }
 
 /* An engine whose code checks what the configuration needs, and nothing more: a plugin without a
- * timeout or fuel runs at full speed; on the configured tier, but the interpreter with fuel (the
- * compiling tier does not meter it yet: a plugin's fuel must not make its load fail). */
+ * timeout or fuel runs at full speed; on the configured tier (compiled code meters fuel too). */
 static wasm_engine_t *engine_for(const wh_plugin_config_t *config)
 {
     wasm_config_t *engine_config = wasm_config_new();
@@ -357,8 +356,8 @@ static wasm_engine_t *engine_for(const wh_plugin_config_t *config)
         return NULL;
     wh_config_consume_fuel(engine_config, config->fuel != 0);
     wh_config_interruptible(engine_config, config->timeout_ns != 0);
-    wh_config_set_tier(engine_config, config->fuel ? WH_TIER_INTERP : config->tier);
-    if (config->cache_dir && !config->fuel)
+    wh_config_set_tier(engine_config, config->tier);
+    if (config->cache_dir)
         wh_config_set_cache_dir(engine_config, config->cache_dir);
     return wasm_engine_new_with_config(engine_config);
 }

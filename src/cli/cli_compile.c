@@ -15,7 +15,8 @@ static const char compile_usage[] =
     "Compiles the WebAssembly module FILE.wasm to native code for this CPU with the compiling tier\n"
     "(LLVM) and writes an artifact that `run`, `invoke`, `call` and `wasm_module_deserialize` load\n"
     "without compiling (recognised by its contents, whatever its name). The code checks for\n"
-    "deadlines and interruption (as `--timeout` needs); fuel metering is not compiled yet. An\n"
+    "deadlines and interruption (as `--timeout` needs), and with --fuel also meters fuel (as\n"
+    "`--fuel N` needs; that code runs a little slower: docs/compiler.md). An\n"
     "artifact only loads in the wasmhost build that made it, on a CPU with the features it was\n"
     "compiled for; otherwise, or when damaged, it is refused with the reason and never run.\n"
     "\n"
@@ -57,9 +58,11 @@ int cli_compile(int argc, char **argv)
 {
     const char *output = NULL;
     uint64_t compile_timeout_ns = UINT64_MAX; /* not given */
+    bool fuel = false;
     const cli_option options[] = {
         {"-o", .text = &output,
          .help = "  -o OUT.cwasm    where to write (default: FILE with .wasm replaced by .cwasm)\n"},
+        {"--fuel", .flag = &fuel, .help = "  --fuel          compile fuel metering in, for `run/invoke --fuel N`\n"},
         {"--compile-timeout", .parse = cli_compile_timeout_option.parse, .target = &compile_timeout_ns,
          .help = cli_compile_timeout_option.help},
     };
@@ -79,10 +82,12 @@ int cli_compile(int argc, char **argv)
     }
 
     wasm_config_t *config = wasm_config_new();
-    if (config)
+    if (config) {
         wh_config_set_tier(config, WH_TIER_COMPILED);
-    if (config && compile_timeout_ns != UINT64_MAX)
-        wh_config_set_compile_timeout(config, compile_timeout_ns);
+        wh_config_consume_fuel(config, fuel);
+        if (compile_timeout_ns != UINT64_MAX)
+            wh_config_set_compile_timeout(config, compile_timeout_ns);
+    }
     wasm_engine_t *engine = config ? wasm_engine_new_with_config(config) : NULL;
     wasm_store_t *store = engine ? wasm_store_new(engine) : NULL;
     if (!store) {

@@ -30,6 +30,7 @@ void eng_code_free(eng_code *code)
     free(code->cells);
     free(code->offsets);
     free(code->constants);
+    free(code->fuel_marks);
     free(code);
 }
 

@@ -266,6 +266,14 @@ typedef struct eng_code_offset {
 #define ENG_CHECK_EPOCH 1u
 #define ENG_CHECK_FUEL 2u
 
+/* Where code compiled with ENG_CHECK_FUEL charges a region other than the entry's, so that the
+ * compiling tier charges the same amounts at the same places (docs/compiler.md, section 3). */
+typedef struct eng_code_fuel_mark {
+    uint32_t byte_offset; /* in the module binary: the `loop` whose back-edges charge `cost`, or the
+                             `else`/`end` whose label (a branch target) charges it */
+    uint32_t cost;
+} eng_code_fuel_mark;
+
 typedef struct eng_code {
     uint32_t *cells;
     uint32_t cell_count;
@@ -277,8 +285,10 @@ typedef struct eng_code {
     uint32_t frame_slots;     /* every slot the frame may touch, including call areas */
     eng_code_offset *offsets; /* sorted by cell; one per instruction that may trap or call */
     uint32_t offset_count;
-    uint32_t checks;     /* ENG_CHECK_* compiled in */
-    uint32_t entry_fuel; /* fuel charged on entry (ENG_CHECK_FUEL; else 0) */
+    uint32_t checks;                /* ENG_CHECK_* compiled in */
+    uint32_t entry_fuel;            /* fuel charged on entry (ENG_CHECK_FUEL; else 0) */
+    eng_code_fuel_mark *fuel_marks; /* ENG_CHECK_FUEL: sorted by byte_offset, one per other region */
+    uint32_t fuel_mark_count;
 } eng_code;
 
 /* compile.c: validates one function body and translates it. `func_index` is the index in the

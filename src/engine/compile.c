@@ -227,7 +227,8 @@ uint32_t eng_compile_set_checks(uint32_t checks)
     return previous;
 }
 
-/* Gives each region the cost of what it falls into, then fills in every cell that holds a cost. */
+/* Gives each region the cost of what it falls into, then fills in every cell that holds a cost
+ * and the fuel marks (the regions after the entry's, opened in the order of the body). */
 static void resolve_fuel(compiler *c, eng_code *code)
 {
     /* A region only ever falls into a later one: going backwards, that one is final. */
@@ -241,6 +242,16 @@ static void resolve_fuel(compiler *c, eng_code *code)
     for (uint32_t i = 0; i < c->region_use_count; i++)
         c->cells[c->region_uses[i].cell] = (uint32_t)c->regions[c->region_uses[i].region].cost;
     code->entry_fuel = c->region_count ? (uint32_t)c->regions[0].cost : 0;
+    if (c->region_count > 1) {
+        code->fuel_marks = malloc((c->region_count - 1) * sizeof *code->fuel_marks);
+        if (!code->fuel_marks) {
+            free(code);
+            eng_fail(c, "out of memory while compiling");
+        }
+        code->fuel_mark_count = c->region_count - 1;
+        for (uint32_t r = 1; r < c->region_count; r++)
+            code->fuel_marks[r - 1] = (eng_code_fuel_mark){c->regions[r].byte_offset, (uint32_t)c->regions[r].cost};
+    }
 }
 
 /* The compiler's working arrays outlive one function: a module's functions reuse them. The

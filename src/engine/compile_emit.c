@@ -179,7 +179,7 @@ uint32_t eng_append_cell(compiler *c, uint32_t value)
 uint32_t eng_open_region(compiler *c)
 {
     eng_reserve(c, (void **)&c->regions, &c->region_capacity, (uint64_t)c->region_count + 1, sizeof *c->regions);
-    c->regions[c->region_count] = (region){0, NONE};
+    c->regions[c->region_count] = (region){0, NONE, instr_offset(c)};
     c->region = c->region_count;
     return c->region_count++;
 }

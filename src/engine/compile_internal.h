@@ -44,7 +44,9 @@
  * function's entry_fuel, a FUEL instruction at a forward label, or the cost operand of each
  * back-edge to a loop label. A loop label reached by falling through is paid by the region that
  * falls into it, so loops need no instruction of their own. Costs are known only when the body
- * is done, so they are filled in then.
+ * is done, so they are filled in then, and each region after the entry's is also recorded in
+ * eng_code.fuel_marks (by the instruction that opened it), so that the compiling tier charges the
+ * same costs at the same places.
  *
  * Errors: decoding errors ("malformed") and validation errors are both found in this pass. The
  * reference decodes a whole body before validating it, so after a validation error the rest of
@@ -90,8 +92,9 @@ typedef struct patch {
 
 /* A fuel region (see the top of the file). */
 typedef struct region {
-    uint64_t cost;      /* its instructions; once resolved, plus what it falls into */
-    uint32_t next_loop; /* the loop region it falls into at its end, or NONE */
+    uint64_t cost;        /* its instructions; once resolved, plus what it falls into */
+    uint32_t next_loop;   /* the loop region it falls into at its end, or NONE */
+    uint32_t byte_offset; /* the instruction that opened it (loop, else, end): its fuel mark */
 } region;
 
 /* A cell that receives a region's cost when the body is done. */

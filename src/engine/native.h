@@ -75,8 +75,9 @@ typedef struct eng_native_image {
 #define ENG_NATIVE_MAX_FUNCTION_BYTES (UINT32_C(1) << 20) /* a body's bytes (instructions and immediates) */
 #define ENG_NATIVE_MAX_FUNCTION_LOCALS UINT32_C(10000)    /* parameters plus declared locals */
 
-/* Compiles every function of `module` that the tier supports, with `checks` (0 or
- * ENG_CHECK_EPOCH; fuel metering is not compiled yet), for this CPU, and links the result.
+/* Compiles every function of `module` that the tier supports, with `checks` (those its
+ * interpreter code has: ENG_CHECK_EPOCH, ENG_CHECK_FUEL, whose fuel marks it charges), for this
+ * CPU, and links the result.
  * The compile runs in a child process (native_compile_process.c), killed past `timeout_ns`
  * (0: no bound). Errors say why (no compiler library, a library of another build, a function
  * past the caps, the timeout, the compiler's crash, LLVM's own message). */

@@ -39,7 +39,7 @@ static _Noreturn void raise_trap(eng_trap *trap, caller from) { raise_trap_at(tr
  * prototypes are here, not in a header. */
 #define HELPER_VISIBILITY __attribute__((visibility("hidden")))
 HELPER_VISIBILITY _Noreturn void eng_native_trap(eng_instance *instance, uint32_t kind, uint32_t byte_offset);
-HELPER_VISIBILITY void eng_native_limits(eng_instance *instance);
+HELPER_VISIBILITY void eng_native_limits(eng_instance *instance, uint32_t cost);
 HELPER_VISIBILITY _Noreturn void eng_native_stack_exhausted(eng_instance *instance);
 HELPER_VISIBILITY void eng_native_call(eng_instance *instance, uint32_t index, eng_slot *slots);
 HELPER_VISIBILITY void eng_native_call_indirect(eng_instance *instance, uint32_t table_index, uint32_t type_index,
@@ -68,11 +68,12 @@ void eng_native_trap(eng_instance *instance, uint32_t kind, uint32_t byte_offset
     raise_trap_at(eng_trap_new((eng_trap_kind)kind, NULL), CALLER(), byte_offset);
 }
 
-void eng_native_limits(eng_instance *instance)
+/* The interpreter's LIMITS_SLOW_PATH: compiled code has already taken `cost` from store->fuel. */
+void eng_native_limits(eng_instance *instance, uint32_t cost)
 {
     caller from = CALLER();
     eng_store *store = instance->store;
-    eng_limit_check check = eng_limits_check(store, store->fuel, 0);
+    eng_limit_check check = eng_limits_check(store, store->fuel, cost);
     store->fuel = check.fuel;
     if (check.trap >= 0)
         raise_trap(eng_trap_new((eng_trap_kind)check.trap, NULL), from);

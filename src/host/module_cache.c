@@ -22,6 +22,7 @@ typedef struct cache_entry {
 typedef struct compile_job {
     wasm_module_t *module; /* or NULL, and: */
     wh_plugin_t *plugin;
+    bool fuel;  /* a module compiled by engines[fuel]: with the checks its interpreter code has */
     char *name; /* for the failure report: the file, or NULL */
     struct compile_job *next;
 } compile_job;
@@ -70,7 +71,8 @@ static void *compile_in_background(void *data)
         if (!cache->jobs)
             cache->last_job = NULL;
         pthread_mutex_unlock(&cache->lock);
-        bool ok = job->module ? wh_module_compile(cache->engines[0], job->module) : wh_plugin_compile(job->plugin);
+        bool ok =
+            job->module ? wh_module_compile(cache->engines[job->fuel], job->module) : wh_plugin_compile(job->plugin);
         pthread_mutex_lock(&cache->lock);
         cache->native_queued--;
         if (ok) {
@@ -99,13 +101,14 @@ static void *compile_in_background(void *data)
     return NULL;
 }
 
-/* Queues `module` or `plugin` (the other NULL), called `name` in failure reports (may be NULL),
- * for the background compiler (called with the lock held). */
-static void queue_compile(module_cache *cache, const wasm_module_t *module, const wh_plugin_t *plugin, const char *name)
+/* Queues `module` (compiled by engines[fuel]) or `plugin` (the other NULL), called `name` in
+ * failure reports (may be NULL), for the background compiler (called with the lock held). */
+static void queue_compile(module_cache *cache, const wasm_module_t *module, bool fuel, const wh_plugin_t *plugin,
+                          const char *name)
 {
     compile_job *job = malloc(sizeof *job);
     if (job)
-        *job = (compile_job){module ? wasm_module_copy(module) : NULL, plugin ? wh_plugin_copy(plugin) : NULL,
+        *job = (compile_job){module ? wasm_module_copy(module) : NULL, plugin ? wh_plugin_copy(plugin) : NULL, fuel,
                              name ? strdup(name) : NULL, NULL};
     if (job && ((!job->module && !job->plugin) || (name && !job->name))) {
         free_job(job);
@@ -152,9 +155,8 @@ module_cache *module_cache_new(size_t capacity, const module_cache_tier *setting
         wasm_config_t *config = wasm_config_new();
         if (config) {
             wh_config_consume_fuel(config, fuel);
-            /* The fuel engine never compiles (refused), but may find nothing in the cache either. */
-            wh_config_set_tier(config, fuel ? WH_TIER_INTERP : tier);
-            if (!fuel && code_cache_dir)
+            wh_config_set_tier(config, tier);
+            if (code_cache_dir)
                 wh_config_set_cache_dir(config, code_cache_dir);
             if (settings && settings->compile_timeout_ns != UINT64_MAX)
                 wh_config_set_compile_timeout(config, settings->compile_timeout_ns);
@@ -290,8 +292,8 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byt
     cache->entries[slot] = (cache_entry){.key = key, .fuel = fuel, .module = kept, .last_used = cache->clock};
     if (!kept) /* out of memory: forget the slot rather than keep a NULL module */
         cache->entries[slot] = cache->entries[--cache->count];
-    if (!fuel && cache->tier == WH_TIER_AUTO && !wh_module_native_functions(module, NULL))
-        queue_compile(cache, module, NULL, name);
+    if (cache->tier == WH_TIER_AUTO && !wh_module_native_functions(module, NULL))
+        queue_compile(cache, module, fuel, NULL, name);
     pthread_mutex_unlock(&cache->lock);
     return module;
 }
@@ -318,7 +320,7 @@ void module_cache_compile_plugin(module_cache *cache, const wh_plugin_t *plugin,
 {
     pthread_mutex_lock(&cache->lock);
     if (cache->tier == WH_TIER_AUTO && !wh_plugin_native_functions(plugin, NULL))
-        queue_compile(cache, NULL, plugin, name);
+        queue_compile(cache, NULL, false, plugin, name);
     pthread_mutex_unlock(&cache->lock);
 }
 

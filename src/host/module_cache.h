@@ -24,14 +24,14 @@ typedef struct module_cache_tier {
 
 /* Keeps up to `capacity` compiled modules (WASM_CACHE_SIZE), least recently used dropped first.
  * Two engines: fuel metering is compiled into code, so services with fuel use the second.
- * `tier` (NULL: the interpreter only) decides how services without fuel run: WH_TIER_AUTO loads
- * a module on the interpreter (or compiled code from the folder) and queues it for one
- * background thread that compiles it to native code, so that the requests that start after it
- * finished run native code (a compile that fails or times out leaves the module on the
+ * `tier` (NULL: the interpreter only) decides how services run, with fuel or without:
+ * WH_TIER_AUTO loads a module on the interpreter (or compiled code from the folder) and queues it
+ * for one background thread that compiles it to native code, so that the requests that start
+ * after it finished run native code (a compile that fails or times out leaves the module on the
  * interpreter, reported through compile_failed); WH_TIER_COMPILED compiles before the module is
- * used; WH_TIER_INTERP never compiles. Services with fuel stay on the interpreter (the compiling
- * tier does not meter fuel yet). Plugins too, through
- * module_cache_plugin_config and module_cache_compile_plugin. */
+ * used; WH_TIER_INTERP never compiles. Code with fuel metering is compiled and cached apart from
+ * code without (the cache key holds the checks). Plugins too, through module_cache_plugin_config
+ * and module_cache_compile_plugin. */
 module_cache *module_cache_new(size_t capacity, const module_cache_tier *tier);
 void module_cache_free(module_cache *cache);
 

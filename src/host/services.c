@@ -207,14 +207,13 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
         pthread_once(&plugin_imports_once, make_plugin_imports);
         config.imports = plugin_imports;
         config.import_count = plugin_import_count;
-        module_cache_plugin_config(cache, &config); /* the tier of services (fuel keeps it interpreted) */
+        module_cache_plugin_config(cache, &config); /* the tier of services */
         if (!(s->plugin = wh_plugin_load(entry->module_path, &config))) {
             snprintf(error, error_size, "%s", wh_last_error_message());
             service_free(s);
             return NULL;
         }
-        if (!entry->fuel)
-            module_cache_compile_plugin(cache, s->plugin, entry->module_path);
+        module_cache_compile_plugin(cache, s->plugin, entry->module_path);
     } else {
         s->module = module_cache_load(cache, entry->module_path, entry->fuel != 0, &engine, error, error_size);
         /* The plan checks the module against its ABI and resolves its imports once, not per request. */

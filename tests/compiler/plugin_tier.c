@@ -46,12 +46,22 @@ static void check_tiers(void)
         check_answers(plugin, "compiled");
         wh_plugin_delete(plugin);
     }
-    /* Fuel keeps a plugin interpreted whatever the tier: it loads, and runs metered. */
+    /* With fuel, compiled code meters it: it loads compiled, and runs metered. */
     if ((plugin = load(upper_path, WH_TIER_COMPILED, NULL, 1000000, "compiled with fuel"))) {
-        CHECK(wh_plugin_native_functions(plugin, NULL) == 0, "compiled with fuel: native code, which cannot meter it");
+        CHECK(wh_plugin_native_functions(plugin, NULL) > 0, "compiled with fuel: not compiled at load");
         check_answers(plugin, "compiled with fuel");
-        CHECK(!wh_plugin_compile(plugin) && wh_last_error_code() == WH_ERROR_CONFIG,
-              "with fuel: wh_plugin_compile did");
+        wh_plugin_delete(plugin);
+    }
+    /* ... and too little fuel stops it, as on the interpreter. */
+    if ((plugin = load(upper_path, WH_TIER_COMPILED, NULL, 50, "compiled with little fuel"))) {
+        wasm_byte_vec_t input, output = {0, NULL};
+        wasm_byte_vec_new(&input, 5, "hello");
+        wasm_trap_t *trap = wh_plugin_call(plugin, "process", &input, &output);
+        CHECK(trap && wh_trap_code(trap) == WH_TRAP_CODE_FUEL_EXHAUSTED, "50 units of fuel: no fuel trap");
+        if (trap)
+            wasm_trap_delete(trap);
+        wasm_byte_vec_delete(&output);
+        wasm_byte_vec_delete(&input);
         wh_plugin_delete(plugin);
     }
 }

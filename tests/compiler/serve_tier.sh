@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # serve_tier.sh: `wasmhost serve` (--tier auto) answers at once on the interpreter, compiles the
 # service in the background, then answers the same on native code (wasmhost_native_functions > 0),
-# keeps the compiled code in --cache-dir, and a restart loads it from there (compile time 0).
+# keeps the compiled code in --cache-dir, and a restart loads it from there (compile time 0). A
+# second service with fuel is compiled too (with fuel metering) and answers on native code.
 #   serve_tier.sh WASMHOST HELLO_HTTP.wasm WORK_DIR
 set -u
 wasmhost=$1 module=$2 work=$3
@@ -13,6 +14,11 @@ services:
     module: $module
     abi: http
     routes: [/health, /api/...]
+  - name: metered
+    module: $module
+    abi: http
+    limits: {fuel: 100000000}
+    routes: [/metered/...]
 YAML
 failed=0
 fail() { echo "serve_tier: $*" >&2; failed=1; }
@@ -29,7 +35,7 @@ start() {
     done
     [ -n "$port" ] || { fail "serve did not start: $(cat "$work/log")"; kill $pid; exit 1; }
 }
-metric() { curl -s "http://127.0.0.1:$port/metrics" | sed -n "s/^$1{service=\"hello\",version=\"1\"} //p"; }
+metric() { curl -s "http://127.0.0.1:$port/metrics" | sed -n "s/^$1{service=\"${2:-hello}\",version=\"1\"} //p"; }
 
 start
 [ "$(curl -s "http://127.0.0.1:$port/api/users")" = '{"users": []}' ] || fail "first answer wrong"
@@ -47,6 +53,16 @@ for _ in 1 2 3; do
     [ "$(curl -s "http://127.0.0.1:$port/api/users")" = '{"users": []}' ] || fail "native answer wrong"
 done
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/nothing")" = 404 ] || fail "native 404 wrong"
+native=0
+for _ in $(seq 300); do
+    native=$(metric wasmhost_native_functions metered)
+    [ "${native:-0}" -gt 0 ] && break
+    sleep 0.1
+done
+[ "${native:-0}" -gt 0 ] || fail "the service with fuel was not compiled within 30 s"
+# The guest's own 404 for a path it does not know (not a 500 "fuel exhausted"), metered, native.
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metered/nothing")" = 404 ] ||
+    fail "native answer with fuel wrong"
 kill -TERM $pid; wait $pid
 ls "$work"/cache/v1/*/*.cwasm > /dev/null 2>&1 || fail "no compiled code in the cache"
 

@@ -143,7 +143,8 @@ int main(int argc, char **argv)
     if (argc != 2)
         return 1;
     wasm_byte_vec_t binary = read_file(argv[1]);
-
+    /* The compiler's test hook: function 2 ($interp_get) stays on the interpreter. */
+    setenv("WASMHOST_LLVM_INTERPRET", "2", 1);
     /* The interpreter (the default tier and the explicit one) never loads the compiler. */
     CHECK(run_module(&binary, WH_TIER_AUTO) == 0);
     CHECK(run_module(&binary, WH_TIER_INTERP) == 0);
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
 
     /* The compiled tier: the same results and traps, the library now mapped (so the check above can fail). */
     uint32_t native = run_module(&binary, WH_TIER_COMPILED);
-    CHECK(native == 5, "%u functions compiled, expected 5 (all but the one with two results)", native);
+    CHECK(native == 5, "%u functions compiled, expected 5 (all but $interp_get)", native);
     CHECK(mapped("libwasmhost_llvm"), "the compiled tier ran without mapping libwasmhost_llvm.so");
     CHECK(mapped("libLLVM"), "the compiled tier ran without mapping libLLVM");
     wasm_byte_vec_delete(&binary);

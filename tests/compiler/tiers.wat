@@ -1,5 +1,6 @@
-;; tiers.wat: calls back and forth between compiled functions and functions the compiling tier
-;; leaves on the interpreter (table.get is not compiled yet), a host import, and a trap in each.
+;; tiers.wat: calls back and forth between compiled functions and a function left on the
+;; interpreter ($interp_get: tier_maps sets WASMHOST_LLVM_INTERPRET=2, as every function of
+;; WebAssembly 2.0 without SIMD compiles), a host import, and a trap in each.
 (module
   (import "host" "twice" (func $twice (param i32) (result i32)))
   (table $t 2 funcref)
@@ -18,7 +19,7 @@
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br 0)))
     (call $twice (local.get $acc)))
-  ;; interpreted (two results): calls back into compiled code through the table
+  ;; interpreted (by the test hook): calls back into compiled code through the table
   (func $interp_get (param $x i32) (result i32 i32)
     (drop (table.get $t (i32.const 0)))
     (call_indirect (type $unary) (local.get $x) (i32.const 0))

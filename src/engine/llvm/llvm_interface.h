@@ -40,8 +40,8 @@
 #define ENG_NATIVE_HELPERS(X)                                                                       \
     /* traps with `kind` (an eng_trap_kind) at `byte_offset` in the module; never returns */        \
     X(eng_native_trap, V, P, I32, I32)                                                              \
-    /* the store's stop flag is raised: traps when a limit was reached, else returns */             \
-    X(eng_native_limits, V, P)                                                                      \
+    /* fuel < 0 after taking `cost`, or the stop flag up: eng_limits_check, then trap or return */  \
+    X(eng_native_limits, V, P, I32)                                                                 \
     /* the frame address went below the store's native stack limit: traps "call stack exhausted" */ \
     X(eng_native_stack_exhausted, V, P)                                                             \
     /* calls function `index` of the instance (an import, or a function left on the interpreter) */ \

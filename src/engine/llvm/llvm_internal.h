@@ -50,6 +50,13 @@ typedef struct llvm_module_state {
 /* The LLVM type of a wasm value type (NULL for v128, which this tier does not compile). */
 LLVMTypeRef llvm_value_type(const llvm_module_state *state, eng_valtype type);
 
+/* The LLVM type of a compiled function of wasm type `type`: (ctx, params...) returning nothing,
+ * the one result, or a struct of the results. */
+LLVMTypeRef llvm_function_type(const llvm_module_state *state, const eng_functype *type);
+
+/* The results of a call of such a function that returned `value`, in order, into out[0 ..). */
+void llvm_unpack_results(LLVMBuilderRef b, const eng_functype *type, LLVMValueRef value, LLVMValueRef *out);
+
 /* Whether defined function `def_index` can be compiled (its signature and every instruction of
  * its body are in what translate.c supports); else it stays on the interpreter. */
 bool llvm_function_supported(const llvm_module_state *state, uint32_t def_index);

@@ -161,13 +161,41 @@ LLVMTypeRef llvm_value_type(const llvm_module_state *state, eng_valtype type)
     return NULL;
 }
 
+/* R f(eng_instance *ctx, P1, ..., Pn): R is void, the one result's type, or a struct of the
+ * results (returned in registers when they fit, else through a hidden pointer). */
+LLVMTypeRef llvm_function_type(const llvm_module_state *state, const eng_functype *type)
+{
+    LLVMTypeRef params[type->param_count + 1];
+    params[0] = state->ptr;
+    for (uint32_t i = 0; i < type->param_count; i++)
+        params[1 + i] = llvm_value_type(state, type->types[i]);
+    const eng_valtype *results = eng_functype_results(type);
+    LLVMTypeRef result = state->void_type;
+    if (type->result_count == 1) {
+        result = llvm_value_type(state, results[0]);
+    } else if (type->result_count > 1) {
+        LLVMTypeRef fields[type->result_count];
+        for (uint32_t i = 0; i < type->result_count; i++)
+            fields[i] = llvm_value_type(state, results[i]);
+        result = LLVMStructTypeInContext(state->context, fields, type->result_count, false);
+    }
+    return LLVMFunctionType(result, params, type->param_count + 1, false);
+}
+
+/* The results (result_count values, in order) of a call of a function of type `type` that returned `value`. */
+void llvm_unpack_results(LLVMBuilderRef b, const eng_functype *type, LLVMValueRef value, LLVMValueRef *out)
+{
+    if (type->result_count == 1)
+        out[0] = value;
+    for (uint32_t i = 0; type->result_count > 1 && i < type->result_count; i++)
+        out[i] = LLVMBuildExtractValue(b, value, i, "");
+}
+
 bool llvm_function_supported(const llvm_module_state *state, uint32_t def_index)
 {
     const eng_module *module = state->wasm;
     const eng_func_def *def = &module->func_defs[def_index];
     const eng_functype *type = &module->types[def->type_index];
-    if (type->result_count > 1)
-        return false;
     for (uint32_t i = 0; i < type->param_count + type->result_count; i++)
         if (!llvm_value_type(state, type->types[i]))
             return false;
@@ -215,6 +243,7 @@ typedef struct control {
     LLVMValueRef *header_phis;
     LLVMBasicBlockRef else_block; /* if: the false branch, until `else` is seen */
     LLVMValueRef *if_params;      /* if: the params, for the else branch */
+    uint32_t loop_cost;           /* loop: the fuel each back-edge charges */
 } control;
 
 typedef struct translator {
@@ -232,6 +261,9 @@ typedef struct translator {
     control *controls;
     uint32_t control_count, control_capacity;
     bool reachable;
+    const eng_code *code; /* the interpreter's code of this function: its fuel marks */
+    bool fuel, epoch;     /* ENG_CHECK_FUEL, ENG_CHECK_EPOCH compiled in */
+    const uint8_t *instr; /* the instruction being translated */
     eng_reader r;
     uint32_t byte_offset; /* of the instruction being translated, in the module (set_location) */
     char *error;
@@ -335,21 +367,56 @@ static void trap_if(translator *t, LLVMValueRef condition, eng_trap_kind kind)
     branch_unlikely(t, condition, block);
 }
 
-/* At function entry and loop headers: when the store's stop flag is up, ask the runtime whether
- * a limit was reached (it traps if so). */
-static void stop_check(translator *t)
+/* ---- limits: fuel and the stop flag, where the interpreter has them (interp.c, CHARGE) ---- */
+
+/* The fuel the interpreter's code charges at the region that the instruction at `at` opens (a
+ * loop's back-edges, the label of an else or end), from its fuel marks: the same regions and
+ * costs (compile.c), never computed twice. 0 where it charges nothing. */
+static uint32_t fuel_mark(const translator *t, const uint8_t *at)
 {
-    if (!(t->s->checks & ENG_CHECK_EPOCH))
+    uint32_t offset = t->module->func_defs[t->def_index].body_offset + (uint32_t)(at - t->r.start);
+    uint32_t low = 0, high = t->code->fuel_mark_count;
+    while (low < high) {
+        uint32_t middle = low + (high - low) / 2;
+        if (t->code->fuel_marks[middle].byte_offset < offset)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < t->code->fuel_mark_count && t->code->fuel_marks[low].byte_offset == offset
+               ? t->code->fuel_marks[low].cost
+               : 0;
+}
+
+/* With fuel checks, takes `cost` from store->fuel; when `stop` (function entry, back-edges) and
+ * deadlines are checked, also looks at the store's stop flag. One branch on
+ * (fuel < 0) | (stop != 0) to a cold call of eng_native_limits, which traps when a limit was
+ * reached and else returns. */
+static void limits_check(translator *t, uint32_t cost, bool stop)
+{
+    stop = stop && t->epoch;
+    if (!stop && !(t->fuel && cost))
         return;
-    LLVMValueRef flag = LLVMBuildLoad2(t->b, t->s->i32, field_address(t, t->store, offsetof(eng_store, stop)), "");
-    LLVMSetOrdering(flag, LLVMAtomicOrderingMonotonic);
-    LLVMSetAlignment(flag, 4);
-    LLVMValueRef raised = LLVMBuildICmp(t->b, LLVMIntNE, flag, const_i32(t, 0), "");
+    LLVMValueRef condition = NULL;
+    if (t->fuel) {
+        LLVMValueRef address = field_address(t, t->store, offsetof(eng_store, fuel));
+        LLVMValueRef fuel = LLVMBuildSub(t->b, LLVMBuildLoad2(t->b, t->s->i64, address, ""), const_i64(t, cost), "");
+        LLVMBuildStore(t->b, fuel, address);
+        condition = LLVMBuildICmp(t->b, LLVMIntSLT, fuel, const_i64(t, 0), "");
+    }
+    if (stop) {
+        LLVMValueRef flag = LLVMBuildLoad2(t->b, t->s->i32, field_address(t, t->store, offsetof(eng_store, stop)), "");
+        LLVMSetOrdering(flag, LLVMAtomicOrderingMonotonic);
+        LLVMSetAlignment(flag, 4);
+        LLVMValueRef raised = LLVMBuildICmp(t->b, LLVMIntNE, flag, const_i32(t, 0), "");
+        condition = condition ? LLVMBuildOr(t->b, condition, raised, "") : raised;
+    }
     LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(t->s->context, t->function, "limits");
-    branch_unlikely(t, raised, slow);
+    branch_unlikely(t, condition, slow);
     LLVMBasicBlockRef next = LLVMGetInsertBlock(t->b);
     LLVMPositionBuilderAtEnd(t->b, slow);
-    call_helper(t, HELPER_eng_native_limits, &t->ctx, 1);
+    LLVMValueRef args[] = {t->ctx, const_i32(t, cost)};
+    call_helper(t, HELPER_eng_native_limits, args, 2);
     LLVMBuildBr(t->b, next);
     LLVMPositionBuilderAtEnd(t->b, next);
 }
@@ -423,6 +490,8 @@ static LLVMBasicBlockRef branch_target(translator *t, uint32_t depth)
 {
     control *c = &t->controls[t->control_count - 1 - depth];
     if (c->kind == CONTROL_LOOP) {
+        if (t->fuel)
+            limits_check(t, c->loop_cost, true); /* a back-edge pays the loop's region */
         add_incoming(t, c->header_phis, c->param_count);
         return c->header;
     }
@@ -445,6 +514,8 @@ static void translate_loop(translator *t)
     control *c = push_control(t, CONTROL_LOOP, blocktype);
     if (!c)
         return;
+    if (t->fuel)
+        c->loop_cost = fuel_mark(t, t->instr);
     c->header = LLVMAppendBasicBlockInContext(t->s->context, t->function, "loop");
     LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
     LLVMPositionBuilderAtEnd(t->b, c->header);
@@ -464,7 +535,11 @@ static void translate_loop(translator *t)
     t->stack_size -= c->param_count;
     for (uint32_t i = 0; i < c->param_count; i++)
         push(t, c->header_phis[i]);
-    stop_check(t);
+    /* Without fuel, the stop flag is polled once per iteration at the header instead of on each
+     * back-edge (equivalent; a loop with many back-edges, as vm's dispatch, ran 1.3x native
+     * rather than 2.1x with deadline checks: bench/checks.sh). */
+    if (!t->fuel)
+        limits_check(t, 0, true);
 }
 
 static void translate_if(translator *t)
@@ -503,6 +578,8 @@ static void translate_else(translator *t)
     LLVMPositionBuilderAtEnd(t->b, c->else_block);
     c->else_block = NULL;
     t->reachable = true;
+    if (t->fuel) /* the interpreter's FUEL at the else label */
+        limits_check(t, fuel_mark(t, t->instr), false);
 }
 
 /* `end` of a block, loop or if; of the function: the return. */
@@ -530,6 +607,8 @@ static void translate_end(translator *t)
         for (uint32_t i = 0; i < c->result_count; i++)
             push(t, c->merge_phis[i]);
         t->reachable = true;
+        if (t->fuel) /* the interpreter's FUEL at a label that branches reach */
+            limits_check(t, fuel_mark(t, t->instr), false);
     } else {
         for (uint32_t i = 0; i < c->result_count; i++)
             LLVMInstructionEraseFromParent(c->merge_phis[i]);
@@ -537,10 +616,17 @@ static void translate_end(translator *t)
         t->reachable = false;
     }
     if (c->kind == CONTROL_FUNCTION && t->reachable) {
-        if (c->result_count)
-            LLVMBuildRet(t->b, pop(t));
-        else
+        if (c->result_count == 0) {
             LLVMBuildRetVoid(t->b);
+        } else if (c->result_count == 1) {
+            LLVMBuildRet(t->b, pop(t));
+        } else {
+            LLVMValueRef all = LLVMGetUndef(LLVMGetReturnType(LLVMGlobalGetValueType(t->function)));
+            for (uint32_t i = 0; i < c->result_count; i++)
+                all = LLVMBuildInsertValue(t->b, all, t->stack[t->stack_size - c->result_count + i], i, "");
+            t->stack_size -= c->result_count;
+            LLVMBuildRet(t->b, all);
+        }
         t->reachable = false;
     }
     free_control(c);
@@ -557,9 +643,16 @@ static void translate_br_if(translator *t)
 {
     uint32_t depth = read_index(&t->r);
     LLVMValueRef condition = LLVMBuildICmp(t->b, LLVMIntNE, pop(t), const_i32(t, 0), "");
-    LLVMBasicBlockRef target = branch_target(t, depth);
     LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(t->s->context, t->function, "");
-    LLVMBuildCondBr(t->b, condition, target, next);
+    if (t->controls[t->control_count - 1 - depth].kind == CONTROL_LOOP && t->fuel) {
+        /* A back-edge with its limits check: on an edge block of its own. */
+        LLVMBasicBlockRef edge = LLVMAppendBasicBlockInContext(t->s->context, t->function, "back");
+        LLVMBuildCondBr(t->b, condition, edge, next);
+        LLVMPositionBuilderAtEnd(t->b, edge);
+        LLVMBuildBr(t->b, branch_target(t, depth));
+    } else {
+        LLVMBuildCondBr(t->b, condition, branch_target(t, depth), next);
+    }
     LLVMPositionBuilderAtEnd(t->b, next);
 }
 
@@ -665,23 +758,14 @@ static void translate_call(translator *t)
         /* Never turned into a jump: runaway recursion must end in "call stack exhausted" (tail
          * recursion elimination would make it an endless loop). */
         LLVMSetTailCallKind(result, LLVMTailCallKindNoTail);
-        if (type->result_count)
-            push(t, result);
+        LLVMValueRef results[type->result_count + 1];
+        llvm_unpack_results(t->b, type, result, results);
+        for (uint32_t i = 0; i < type->result_count; i++)
+            push(t, results[i]);
         return;
     }
     LLVMValueRef extra = const_i32(t, index);
     call_through_runtime(t, type, HELPER_eng_native_call, &extra, 1);
-}
-
-/* The LLVM type of a compiled function of wasm type `type` (at most one result). */
-static LLVMTypeRef function_type(translator *t, const eng_functype *type)
-{
-    LLVMTypeRef params[type->param_count + 1];
-    params[0] = t->s->ptr;
-    for (uint32_t i = 0; i < type->param_count; i++)
-        params[1 + i] = llvm_value_type(t->s, type->types[i]);
-    LLVMTypeRef result = type->result_count ? llvm_value_type(t->s, eng_functype_results(type)[0]) : t->s->void_type;
-    return LLVMFunctionType(result, params, type->param_count + 1, 0);
 }
 
 /* call_indirect: when the element is a compiled function of this instance whose type is the
@@ -695,10 +779,6 @@ static void translate_call_indirect(translator *t)
     const eng_functype *type = &t->module->types[type_index];
     LLVMValueRef element = pop(t);
     LLVMValueRef extra[] = {const_i32(t, table_index), const_i32(t, type_index), element};
-    if (type->result_count > 1) {
-        call_through_runtime(t, type, HELPER_eng_native_call_indirect, extra, 3);
-        return;
-    }
     LLVMContextRef context = t->s->context;
     LLVMBasicBlockRef check = LLVMAppendBasicBlockInContext(context, t->function, "indirect.check");
     LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(context, t->function, "indirect.fast");
@@ -737,20 +817,25 @@ static void translate_call_indirect(translator *t)
     args[0] = t->ctx;
     for (uint32_t i = 0; i < type->param_count; i++)
         args[1 + i] = t->stack[t->stack_size - type->param_count + i];
-    LLVMValueRef fast_result = LLVMBuildCall2(t->b, function_type(t, type), code, args, type->param_count + 1, "");
-    LLVMSetTailCallKind(fast_result, LLVMTailCallKindNoTail);
+    LLVMValueRef fast_call =
+        LLVMBuildCall2(t->b, llvm_function_type(t->s, type), code, args, type->param_count + 1, "");
+    LLVMSetTailCallKind(fast_call, LLVMTailCallKindNoTail);
+    LLVMValueRef fast_results[type->result_count + 1];
+    llvm_unpack_results(t->b, type, fast_call, fast_results);
     LLVMBuildBr(t->b, merge);
 
     LLVMPositionBuilderAtEnd(t->b, slow);
     call_through_runtime(t, type, HELPER_eng_native_call_indirect, extra, 3); /* pops the arguments */
-    LLVMValueRef slow_result = type->result_count ? pop(t) : NULL;
+    LLVMValueRef slow_results[type->result_count + 1];
+    for (uint32_t i = type->result_count; i > 0; i--)
+        slow_results[i - 1] = pop(t);
     LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(t->b);
     LLVMBuildBr(t->b, merge);
 
     LLVMPositionBuilderAtEnd(t->b, merge);
-    if (type->result_count) {
-        LLVMValueRef phi = LLVMBuildPhi(t->b, LLVMTypeOf(slow_result), "");
-        LLVMValueRef values[] = {fast_result, slow_result};
+    for (uint32_t i = 0; i < type->result_count; i++) {
+        LLVMValueRef phi = LLVMBuildPhi(t->b, LLVMTypeOf(slow_results[i]), "");
+        LLVMValueRef values[] = {fast_results[i], slow_results[i]};
         LLVMBasicBlockRef blocks[] = {fast, slow_end};
         LLVMAddIncoming(phi, values, blocks, 2);
         push(t, phi);
@@ -1378,7 +1463,7 @@ static void translate_entry(translator *t, const eng_functype *type)
     call_helper(t, HELPER_eng_native_stack_exhausted, &t->ctx, 1);
     LLVMBuildUnreachable(t->b);
     LLVMPositionBuilderAtEnd(t->b, body);
-    stop_check(t);
+    limits_check(t, t->code->entry_fuel, true); /* the interpreter's ENTRY_CHECK */
 }
 
 bool llvm_translate_function(llvm_module_state *state, uint32_t def_index, char **error)
@@ -1387,6 +1472,9 @@ bool llvm_translate_function(llvm_module_state *state, uint32_t def_index, char 
     const eng_func_def *def = &module->func_defs[def_index];
     const eng_functype *type = &module->types[def->type_index];
     translator t = {.s = state, .module = module, .def_index = def_index, .function = state->functions[def_index]};
+    t.code = def->code;
+    t.fuel = (t.code->checks & ENG_CHECK_FUEL) != 0;
+    t.epoch = (t.code->checks & ENG_CHECK_EPOCH) != 0;
     t.b = LLVMCreateBuilderInContext(state->context);
     t.local_count = type->param_count + def->body_local_count;
     t.local_types = malloc((t.local_count + 1) * sizeof *t.local_types);
@@ -1404,11 +1492,13 @@ bool llvm_translate_function(llvm_module_state *state, uint32_t def_index, char 
             c->results = eng_functype_results(type);
             c->result_count = type->result_count;
             if (c->result_count) {
-                c->merge_phis = malloc(sizeof *c->merge_phis);
+                c->merge_phis = malloc(c->result_count * sizeof *c->merge_phis);
                 LLVMBasicBlockRef here = LLVMGetInsertBlock(t.b);
                 LLVMPositionBuilderAtEnd(t.b, c->merge);
-                if (c->merge_phis)
-                    c->merge_phis[0] = LLVMBuildPhi(t.b, llvm_value_type(state, c->results[0]), "");
+                for (uint32_t i = 0; c->merge_phis && i < c->result_count; i++)
+                    c->merge_phis[i] = LLVMBuildPhi(t.b, llvm_value_type(state, c->results[i]), "");
+                if (!c->merge_phis)
+                    fail(&t, "out of memory");
                 LLVMPositionBuilderAtEnd(t.b, here);
             }
         }
@@ -1421,6 +1511,7 @@ bool llvm_translate_function(llvm_module_state *state, uint32_t def_index, char 
                     break;
             }
             set_location(&t, def->body_offset + (uint32_t)(t.r.pos - def->body));
+            t.instr = t.r.pos;
             const eng_wasm_instruction *row = next_instruction(&t.r);
             if (!row) {
                 fail(&t, "unknown instruction (internal error)");
