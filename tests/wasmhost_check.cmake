@@ -35,7 +35,7 @@ endfunction()
 # its command on --tier interp and --tier compiled and compares the outputs. Taken: commands that
 # run a guest (`wasmhost run`, `invoke` or `call`), except usage errors and --help (nothing runs),
 # artifacts (.cwasm: compiled already) and commands whose output depends on the tier or on time by
-# design: a tier or cache option of their own, --fuel (the compiling tier refuses it), --timeout
+# design: a tier or cache option of their own, --timeout
 # (the report says when it stopped) and --max-stack (the bound counts each tier's own frames, so
 # how deep a finite recursion gets under it depends on the tier).
 function(wasmhost_tier_diff_candidate name exit)
@@ -50,7 +50,7 @@ function(wasmhost_tier_diff_candidate name exit)
     return()
   endif()
   foreach(arg IN LISTS command)
-    if(arg MATCHES "^--(tier|no-cache|cache-dir|cache-max|fuel|timeout|max-stack|help)(=|$)" OR arg MATCHES "\\.cwasm$")
+    if(arg MATCHES "^--(tier|no-cache|cache-dir|cache-max|timeout|max-stack|help)(=|$)" OR arg MATCHES "\\.cwasm$")
       return()
     endif()
   endforeach()
