@@ -28,6 +28,7 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static const eng_llvm_interface *interface;
 static char load_failure[PATH_BYTES + 256];
 
+#ifdef WASMHOST_LLVM /* without the compiling tier nothing is looked for */
 static void *open_at(const char *path)
 {
     void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -66,6 +67,7 @@ static void *open_library(void)
 #endif
     return NULL;
 }
+#endif
 
 static void load_library(void)
 {
