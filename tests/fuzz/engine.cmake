@@ -92,7 +92,8 @@ pkg_check_modules(FUZZ_JANSSON REQUIRED IMPORTED_TARGET jansson)
 pkg_check_modules(FUZZ_CURL REQUIRED IMPORTED_TARGET libcurl) # the admin API's client (cli_admin_http.c)
 file(GLOB ENGINE_FUZZ_CLI_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/cli/*.c)
 add_library(fuzz_cli_objects OBJECT ${ENGINE_FUZZ_CLI_SOURCES})
-target_compile_definitions(fuzz_cli_objects PRIVATE main=wasmhost_cli_main WASMHOST_VERSION="${PROJECT_VERSION}")
+target_compile_definitions(fuzz_cli_objects PRIVATE main=wasmhost_cli_main WASMHOST_VERSION="${PROJECT_VERSION}"
+                           "WASMHOST_BUILD_ID=\"${WASMHOST_BUILD_ID}\"")
 target_link_libraries(fuzz_cli_objects PUBLIC wasmhost_library wasmhost_host PkgConfig::FUZZ_JANSSON PkgConfig::FUZZ_CURL)
 
 set(FUZZ_WAST_MODULES ${CMAKE_CURRENT_BINARY_DIR}/wast_modules)

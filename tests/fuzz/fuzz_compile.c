@@ -19,20 +19,22 @@
  *
  * Values: NaNs are equal whatever their bits (WebAssembly leaves a NaN result's sign and payload
  * open), references by being null or not (two stores). Modules larger than MAX_MODULE_BYTES or
- * with more than MAX_FUNCTIONS defined functions are skipped: LLVM's time is not bounded yet (no
- * --compile-timeout; the spec's br_table.0.wasm, 27 KB with a br_table of thousands of targets,
- * takes over 30 s of CPU in SimplifyCFG), it is several times slower in this build (sanitizers),
- * and an input must finish within libFuzzer's -timeout (10 s): a 7.6 KB module of 479 functions
- * compiles in 1.3 s in Release but took over 10 s here.
+ * with more than MAX_FUNCTIONS defined functions are skipped: compiling is several times slower
+ * in this build (sanitizers), and an input must finish within libFuzzer's -timeout (10 s): a
+ * 7.6 KB module of 479 functions compiles in 1.3 s in Release but took over 10 s here. A compile
+ * past COMPILE_TIMEOUT_NS is stopped (the engine's --compile-timeout) and counts as refused.
  *
  * A compile that fails with a message is a normal outcome (printed and counted; the module is not
- * run). Failures: the sanitizers, ENG_ASSERT, LLVM aborting on what the translator gave it, and
- * abort() on a difference between the tiers (printed first). */
+ * run). Failures: the sanitizers, ENG_ASSERT, the compiler crashing or LLVM stopping with a fatal
+ * error (in the compile's child process, reported as an error), and abort() on a difference
+ * between the tiers (printed first). */
 
 #define DEADLINE_NS (20u * 1000u * 1000u)
 #define MAX_CALLS 16u
 #define MAX_MODULE_BYTES (16u << 10)
 #define MAX_FUNCTIONS 64u
+/* Past this a compile counts as refused: under libFuzzer's -timeout per input. */
+#define COMPILE_TIMEOUT_NS (UINT64_C(5) * 1000000000)
 #define MAX_MEMORY_BYTES (16u << 20)
 #define MAX_TABLE_ELEMENTS 10000u
 #define MAX_STACK_BYTES (256u << 10)
@@ -266,10 +268,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((error = eng_module_load(data, size, &compiled)))
         abort(); /* the same bytes loaded a moment ago */
     eng_native_image *image = NULL;
-    error = eng_native_compile(compiled, ENG_CHECK_EPOCH, &image);
+    /* The compile runs in a child process (native_compile_process.c): a crash or an LLVM fatal
+     * error there comes back as an error, which is a finding here, not a refusal. */
+    error = eng_native_compile(compiled, ENG_CHECK_EPOCH, COMPILE_TIMEOUT_NS, &image);
+    if (error && (strstr(error->message, "the compiler crashed") || strstr(error->message, "LLVM stopped"))) {
+        fprintf(stderr, "fuzz_compile: %s\n", error->message);
+        abort();
+    }
     if (error) {
-        /* A refusal with a message is a normal outcome (a function over the tier's size cap);
-         * shown so that a run's log says what the tier refused. */
+        /* A refusal with a message is a normal outcome (a function over the tier's size cap, the
+         * compile timeout); shown so that a run's log says what the tier refused. */
         fprintf(stderr, "fuzz_compile: not compiled: %s\n", error->message);
         eng_error_free(error);
         stats.compile_refused++;
