@@ -346,7 +346,7 @@ eng_error *eng_native_read_lines(const uint8_t *section, size_t size, uintptr_t 
     *file_count = 0;
     line_table table = {0};
     line_context c = {&table, code_start, code_size, function_count, NULL};
-    line_reader r = {section, section + size, false};
+    line_reader r = {section, section ? section + size : NULL, false};
     for (bool first = true; r.position < r.end; first = false) {
         if (!read_unit(&c, &r))
             break;
@@ -531,7 +531,7 @@ static bool read_form(line_reader *r, uint64_t form, unsigned offset_size, uint6
 static bool read_abbreviations(info_context *c, uint64_t offset)
 {
     c->abbreviation_count = 0;
-    if (offset > (uint64_t)(c->abbrev_end - c->abbrev)) {
+    if (!c->abbrev || offset > (uint64_t)(c->abbrev_end - c->abbrev)) {
         c->problem = "an abbreviation table lies outside .debug_abbrev";
         return false;
     }
@@ -601,7 +601,7 @@ static bool add_inline(info_context *c, uint64_t start, uint64_t end, uint32_t d
 static bool add_inline_ranges(info_context *c, uint64_t offset, uint64_t base, uint32_t depth, uint32_t caller,
                               uint32_t call_offset)
 {
-    if (offset > (uint64_t)(c->ranges_end - c->ranges)) {
+    if (!c->ranges || offset > (uint64_t)(c->ranges_end - c->ranges)) {
         c->problem = "a range list lies outside .debug_ranges";
         return false;
     }
@@ -729,14 +729,14 @@ eng_error *eng_native_read_inlines(const uint8_t *info, size_t info_size, const 
     *out = NULL;
     *out_count = 0;
     info_context c = {.abbrev = abbrev,
-                      .abbrev_end = abbrev + abbrev_size,
+                      .abbrev_end = abbrev ? abbrev + abbrev_size : NULL, /* a section may be absent */
                       .ranges = ranges,
-                      .ranges_end = ranges + ranges_size,
+                      .ranges_end = ranges ? ranges + ranges_size : NULL,
                       .code_start = code_start,
                       .code_size = code_size,
                       .files = files,
                       .file_count = file_count};
-    line_reader r = {info, info + info_size, false};
+    line_reader r = {info, info ? info + info_size : NULL, false};
     while (r.position < r.end)
         if (!read_info_unit(&c, &r))
             break;
