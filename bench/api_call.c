@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench_support.h"
 #include "wasm.h"
 #include "wasmhost.h"
 
@@ -14,19 +15,6 @@ static const unsigned char add_module[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0
                                            0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07,
                                            0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x09, 0x01,
                                            0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b};
-
-static double now_ns(void)
-{
-    struct timespec time;
-    clock_gettime(CLOCK_MONOTONIC, &time);
-    return (double)time.tv_sec * 1e9 + (double)time.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -54,7 +42,7 @@ int main(int argc, char **argv)
     double *per_call = malloc((size_t)rounds * sizeof *per_call);
     int32_t sum = 0;
     for (int round = -1; round < rounds; round++) { /* round -1 warms up */
-        double start = now_ns();
+        double start = bench_now_ns();
         for (long i = 0; i < calls; i++) {
             args_data[0].of.i32 = (int32_t)i;
             wasm_trap_t *trap = wasm_func_call(add, &args, &results);
@@ -65,9 +53,9 @@ int main(int argc, char **argv)
             sum += result.of.i32;
         }
         if (round >= 0)
-            per_call[round] = (now_ns() - start) / (double)calls;
+            per_call[round] = (bench_now_ns() - start) / (double)calls;
     }
-    qsort(per_call, (size_t)rounds, sizeof *per_call, compare_doubles);
+    qsort(per_call, (size_t)rounds, sizeof *per_call, bench_compare_doubles);
     printf("wasm_func_call i32 add(i32, i32): median %.1f ns per call (fastest round %.1f, slowest %.1f; "
            "%d rounds of %ld calls; checksum %d)\n",
            per_call[rounds / 2], per_call[0], per_call[rounds - 1], rounds, calls, sum);

@@ -17,22 +17,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_support.h"
 #include "module_builder.h"
 #include "wasm.h"
 #include "wasmhost.h"
-
-static double now_ns(void)
-{
-    struct timespec time;
-    clock_gettime(CLOCK_MONOTONIC, &time);
-    return (double)time.tv_sec * 1e9 + (double)time.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static wasm_trap_t *do_nothing(const wasm_val_vec_t *args, wasm_val_vec_t *results)
 {
@@ -134,7 +122,7 @@ int main(int argc, char **argv)
     double *per_cycle = malloc((size_t)rounds * sizeof *per_cycle);
     wasm_extern_t **externs = calloc(imports.size + 1, sizeof *externs);
     for (int round = -1; round < rounds; round++) { /* round -1 warms up */
-        double start = now_ns();
+        double start = bench_now_ns();
         for (long cycle = 0; cycle < cycles; cycle++) {
             wasm_store_t *store = wasm_store_new(engine);
             for (size_t i = 0; i < imports.size; i++) {
@@ -169,9 +157,9 @@ int main(int argc, char **argv)
             wasm_store_delete(store);
         }
         if (round >= 0)
-            per_cycle[round] = (now_ns() - start) / (double)cycles / 1e3;
+            per_cycle[round] = (bench_now_ns() - start) / (double)cycles / 1e3;
     }
-    qsort(per_cycle, (size_t)rounds, sizeof *per_cycle, compare_doubles);
+    qsort(per_cycle, (size_t)rounds, sizeof *per_cycle, bench_compare_doubles);
     printf("%s: store + %zu imports + instance + call %s + delete: median %.2f us per cycle (fastest round %.2f, "
            "slowest %.2f; %d rounds of %ld)\n",
            data_kib > 0 ? "generated module" : path, imports.size, export_name, per_cycle[rounds / 2], per_cycle[0],

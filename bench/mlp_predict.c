@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_support.h"
 #include "mlp.h"
 #include "mlp_data.h"
 #include "mlp_wasm.h"
@@ -30,12 +31,6 @@ static double now_seconds(void)
     struct timespec time;
     clock_gettime(CLOCK_MONOTONIC, &time);
     return (double)time.tv_sec + (double)time.tv_nsec / 1e9;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 /* A checksum of some of the answers, printed so that the compiler cannot drop the native work. */
@@ -97,7 +92,7 @@ static double measure(const char *label, const wasm_instance_t *instance, int ba
         if (round >= 0)
             seconds[round] = time;
     }
-    qsort(seconds, (size_t)rounds, sizeof *seconds, compare_doubles);
+    qsort(seconds, (size_t)rounds, sizeof *seconds, bench_compare_doubles);
     double median = seconds[rounds / 2], per_second = (double)predictions / median;
     printf("%-28s %12.0f predictions/s  %9.1f ns each  (rounds %.3f-%.3f s)\n", label, per_second,
            1e9 * median / (double)predictions, seconds[0], seconds[rounds - 1]);

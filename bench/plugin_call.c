@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_support.h"
 #include "wasm.h"
 #include "wasmhost.h"
 
@@ -20,19 +21,6 @@
 
 #define INPUT_SIZE 1024
 #define WARM_UP_CALLS 1000
-
-static double now_ns(void)
-{
-    struct timespec time;
-    clock_gettime(CLOCK_MONOTONIC, &time);
-    return (double)time.tv_sec * 1e9 + (double)time.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* The input and the answer upper.c must give. */
 static char input_text[INPUT_SIZE], expected[INPUT_SIZE];
@@ -53,7 +41,7 @@ typedef struct timing {
 /* Sorts the per-call times and reads the median and the 90th percentile. */
 static timing summarize(double *times, long calls)
 {
-    qsort(times, (size_t)calls, sizeof *times, compare_doubles);
+    qsort(times, (size_t)calls, sizeof *times, bench_compare_doubles);
     return (timing){times[calls / 2], times[calls * 9 / 10]};
 }
 
@@ -84,9 +72,9 @@ static bool time_plugin_calls(const char *path, long calls, double *times, timin
     }
     wasm_byte_vec_t input = {INPUT_SIZE, input_text}, output;
     for (long i = -WARM_UP_CALLS; i < calls; i++) {
-        double start = now_ns();
+        double start = bench_now_ns();
         wasm_trap_t *trap = wh_plugin_call(plugin, "process", &input, &output);
-        double end = now_ns();
+        double end = bench_now_ns();
         if (!check_answer(&output, trap, "wh_plugin_call")) {
             wh_plugin_delete(plugin);
             return false;
@@ -150,9 +138,9 @@ static bool time_kept_instance(const char *path, long calls, double *times, timi
 
     wasm_byte_vec_t input = {INPUT_SIZE, input_text}, output;
     for (long i = -WARM_UP_CALLS; ready && i < calls; i++) {
-        double start = now_ns();
+        double start = bench_now_ns();
         wasm_trap_t *trap = wh_call_bytes(instance, "process", &input, &output);
-        double end = now_ns();
+        double end = bench_now_ns();
         ready = check_answer(&output, trap, "wh_call_bytes");
         wasm_byte_vec_delete(&output);
         if (i >= 0)

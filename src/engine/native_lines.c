@@ -261,22 +261,33 @@ static bool run_program(line_context *c, const program_header *h, line_reader *r
     return !r->failed;
 }
 
+/* The unit at r's position (DWARF 2-4 initial length, 32- or 64-bit), moved past; false when it
+ * runs past the section. */
+static bool unit_begin(line_reader *r, line_reader *unit, unsigned *offset_size)
+{
+    uint64_t length = read_fixed(r, 4);
+    *offset_size = 4;
+    if (length == 0xffffffffu) {
+        length = read_fixed(r, 8);
+        *offset_size = 8;
+    }
+    if (r->failed || length > (uint64_t)(r->end - r->position))
+        return false;
+    *unit = (line_reader){r->position, r->position + length, false};
+    r->position += length;
+    return true;
+}
+
 /* One unit: its header (DWARF 2 to 4; version 5's is not what the compiler library asks for),
  * its file names, its program. */
 static bool read_unit(line_context *c, line_reader *r)
 {
-    uint64_t length = read_fixed(r, 4);
-    unsigned offset_size = 4;
-    if (length == 0xffffffffu) {
-        length = read_fixed(r, 8);
-        offset_size = 8;
-    }
-    if (r->failed || length > (uint64_t)(r->end - r->position)) {
+    line_reader unit;
+    unsigned offset_size;
+    if (!unit_begin(r, &unit, &offset_size)) {
         c->problem = "a unit runs past the section";
         return false;
     }
-    line_reader unit = {r->position, r->position + length, false};
-    r->position += length;
     uint16_t version = (uint16_t)read_fixed(&unit, 2);
     if (!unit.failed && (version < 2 || version > 4)) {
         c->problem = "its DWARF version is not 2 to 4";
@@ -624,18 +635,12 @@ static bool add_inline_ranges(info_context *c, uint64_t offset, uint64_t base, u
 /* One compilation unit: its entries, depth first, keeping the inlined calls. */
 static bool read_info_unit(info_context *c, line_reader *r)
 {
-    uint64_t length = read_fixed(r, 4);
-    unsigned offset_size = 4;
-    if (length == 0xffffffffu) {
-        length = read_fixed(r, 8);
-        offset_size = 8;
-    }
-    if (r->failed || length > (uint64_t)(r->end - r->position)) {
+    line_reader unit;
+    unsigned offset_size;
+    if (!unit_begin(r, &unit, &offset_size)) {
         c->problem = "a unit runs past .debug_info";
         return false;
     }
-    line_reader unit = {r->position, r->position + length, false};
-    r->position += length;
     uint16_t version = (uint16_t)read_fixed(&unit, 2);
     uint64_t abbrev_offset = read_fixed(&unit, offset_size);
     uint8_t address_size = (uint8_t)read_fixed(&unit, 1);
