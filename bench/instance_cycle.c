@@ -1,6 +1,6 @@
 /* instance_cycle.c: the cost of a fresh instance per request on the public C API: store + imports + instance + one call + delete.
  *
- * Usage: instance_cycle [-n CYCLES] [-r ROUNDS] FILE.wasm EXPORT
+ * Usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] FILE.wasm EXPORT
  *        instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB | --data-kib KIB
  *
  * Each cycle makes a store, a host function for each of the module's function imports (they do
@@ -11,6 +11,7 @@
  * export "noop" that returns at once; it shows how instantiation grows with data (issue 16: it
  * should not). Prints the median of ROUNDS rounds (default 15) of CYCLES cycles (default 20000,
  * 200 with --data) in microseconds per cycle, and the fastest and slowest round. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static module_bytes data_module(unsigned kib)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: instance_cycle [-n CYCLES] [-r ROUNDS] FILE.wasm EXPORT\n"
+    fprintf(stderr, "usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] FILE.wasm EXPORT\n"
                     "       instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB | --data-kib KIB\n");
     return 2;
 }
@@ -68,12 +69,15 @@ int main(int argc, char **argv)
 {
     long cycles = 0;
     int rounds = 15, data_kib = -1;
+    bool compiled = false; /* the module compiled to native code first (wh_module_compile) */
     const char *path = NULL, *export_name = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
             cycles = atol(argv[++i]);
         else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
             rounds = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--compiled") == 0)
+            compiled = true;
         else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data_kib = atoi(argv[++i]) * 1024;
         else if (strcmp(argv[i], "--data-kib") == 0 && i + 1 < argc)
@@ -112,7 +116,7 @@ int main(int argc, char **argv)
     wasm_byte_vec_t wasm = {binary.size, (wasm_byte_t *)binary.data};
     wasm_module_t *module = wasm_module_new(module_store, &wasm);
     free(binary.data);
-    if (!module) {
+    if (!module || (compiled && !wh_module_compile(engine, module))) {
         fprintf(stderr, "instance_cycle: %s\n", wh_last_error_message());
         return 1;
     }
@@ -160,10 +164,10 @@ int main(int argc, char **argv)
             per_cycle[round] = (bench_now_ns() - start) / (double)cycles / 1e3;
     }
     qsort(per_cycle, (size_t)rounds, sizeof *per_cycle, bench_compare_doubles);
-    printf("%s: store + %zu imports + instance + call %s + delete: median %.2f us per cycle (fastest round %.2f, "
+    printf("%s%s: store + %zu imports + instance + call %s + delete: median %.2f us per cycle (fastest round %.2f, "
            "slowest %.2f; %d rounds of %ld)\n",
-           data_kib > 0 ? "generated module" : path, imports.size, export_name, per_cycle[rounds / 2], per_cycle[0],
-           per_cycle[rounds - 1], rounds, cycles);
+           data_kib > 0 ? "generated module" : path, compiled ? " (compiled)" : "", imports.size, export_name,
+           per_cycle[rounds / 2], per_cycle[0], per_cycle[rounds - 1], rounds, cycles);
     if (data_kib > 0)
         printf("(module with %d KiB of data)\n", data_kib);
     free(per_cycle);
