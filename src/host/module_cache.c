@@ -1,4 +1,5 @@
 /* module_cache.c: compiled modules kept by content (XXH3-128 of the file), so a reload recompiles only what changed. */
+#define _GNU_SOURCE /* pthread_timedjoin_np */
 #include "module_cache.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xxhash.h>
 
 #include "wasmhost.h"
@@ -44,6 +46,8 @@ struct module_cache {
     pthread_cond_t wake;
     pthread_t compiler;
     bool compiler_running, stopping;
+    bool exited;    /* the compiler thread has left its loop (it reads `abandoned` then) */
+    bool abandoned; /* module_cache_free stopped waiting for it: the compiler thread frees the cache */
     size_t native_compiled, native_failed, native_queued;
     char native_why[256];
 };
@@ -56,6 +60,8 @@ static void free_job(compile_job *job)
     free(job->name);
     free(job);
 }
+
+static void cache_destroy(module_cache *cache);
 
 static void *compile_in_background(void *data)
 {
@@ -81,8 +87,9 @@ static void *compile_in_background(void *data)
             cache->native_failed++;
             snprintf(cache->native_why, sizeof cache->native_why, "%s", wh_last_error_message());
         }
-        pthread_mutex_unlock(&cache->lock);
-        if (!ok && cache->compile_failed) {
+        /* Under the lock and only while the cache is in use: once module_cache_free has returned,
+         * the host that receives the report may be gone. */
+        if (!ok && cache->compile_failed && !cache->stopping) {
             /* Without the API function's name ("wh_module_compile: "): the user did not call it. */
             const char *why = wh_last_error_message();
             const char *colon = strstr(why, ": ");
@@ -95,9 +102,12 @@ static void *compile_in_background(void *data)
                                   why);
         }
         free_job(job);
-        pthread_mutex_lock(&cache->lock);
     }
+    cache->exited = true;
+    bool abandoned = cache->abandoned;
     pthread_mutex_unlock(&cache->lock);
+    if (abandoned)
+        cache_destroy(cache);
     return NULL;
 }
 
@@ -170,18 +180,43 @@ module_cache *module_cache_new(size_t capacity, const module_cache_tier *setting
     return cache;
 }
 
+/* How long module_cache_free waits for a compile in progress before leaving it to its thread. */
+#define STOP_WAIT_SECONDS 5
+
 void module_cache_free(module_cache *cache)
 {
     if (!cache)
         return;
-    /* The compile in progress finishes first (at most its --compile-timeout: the API has no way to
-     * cancel it yet); waiting jobs are dropped. */
+    /* Waiting jobs are dropped; a compile in progress gets STOP_WAIT_SECONDS to finish (it may take
+     * up to its --compile-timeout, and the API cannot cancel it), then is left to its thread, which
+     * frees the cache when it ends, so that a server stops promptly; the process usually exits
+     * first, which ends the compile and its child process (PR_SET_PDEATHSIG). Not leaving at once:
+     * the first compile of a process loads libLLVM, whose constructors must not race the exit. */
     pthread_mutex_lock(&cache->lock);
     cache->stopping = true;
     pthread_cond_signal(&cache->wake);
     pthread_mutex_unlock(&cache->lock);
-    if (cache->compiler_running)
-        pthread_join(cache->compiler, NULL);
+    if (cache->compiler_running) {
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += STOP_WAIT_SECONDS;
+        if (pthread_timedjoin_np(cache->compiler, NULL, &deadline) != 0) {
+            pthread_mutex_lock(&cache->lock);
+            bool leave = !cache->exited;
+            cache->abandoned = leave;
+            pthread_mutex_unlock(&cache->lock);
+            if (leave) {
+                pthread_detach(cache->compiler);
+                return;
+            }
+            pthread_join(cache->compiler, NULL); /* leaving its loop now */
+        }
+    }
+    cache_destroy(cache);
+}
+
+static void cache_destroy(module_cache *cache)
+{
     while (cache->jobs) {
         compile_job *job = cache->jobs;
         cache->jobs = job->next;

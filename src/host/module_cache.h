@@ -33,6 +33,8 @@ typedef struct module_cache_tier {
  * code without (the cache key holds the checks). Plugins too, through module_cache_plugin_config
  * and module_cache_compile_plugin. */
 module_cache *module_cache_new(size_t capacity, const module_cache_tier *tier);
+/* Waits at most a few seconds for a compile in progress; past them the compiler thread finishes
+ * it, reports nothing, and frees the cache (modules stay valid for those holding copies). */
 void module_cache_free(module_cache *cache);
 
 /* The compiled module for the file at `path`, as a new handle owned by the caller (valid after
