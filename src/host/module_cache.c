@@ -1,4 +1,4 @@
-/* module_cache.c: compiled modules kept by content (XXH3-128 of the file), so a reload recompiles only what changed. */
+/* module_cache.c: compiled modules kept by content (XXH3-128 of the file), so a reload recompiles only what changed, and the one background thread that compiles modules and plugins to native code. */
 #define _GNU_SOURCE /* pthread_timedjoin_np */
 #include "module_cache.h"
 
