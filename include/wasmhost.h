@@ -119,6 +119,29 @@ WH_API bool wh_module_custom_section(const wasm_module_t *, const char *name, ow
 /* The export called `name` (a NUL-terminated string); NULL when there is none. */
 WH_API own wasm_extern_t *wh_instance_export(const wasm_instance_t *, const char *name);
 
+/* ---- v128 values (SIMD) ----
+ * wasm.h has no value kind for SIMD's 128-bit vectors; wasmhost's is WH_V128. wasm_valtype_kind
+ * gives it for v128 parameters, results and globals, and wasm_valtype_new(WH_V128) makes the type.
+ * A wasm_val_t cannot hold 16 bytes, so wasm_func_call refuses (with a trap that says so) a
+ * function that takes or returns v128 values, wasm_global_get and wasm_global_set refuse a v128
+ * global, and host functions cannot take or return them. wh_func_call takes wh_val_t, which can. */
+#define WH_V128 ((wasm_valkind_t)4)
+typedef struct wh_val_t {
+    wasm_valkind_t kind; /* a wasm_valkind_t or WH_V128 */
+    union {
+        int32_t i32;
+        int64_t i64;
+        float32_t f32;
+        float64_t f64;
+        struct wasm_ref_t *ref;
+        uint8_t v128[16]; /* the vector's bytes in memory order (lane 0 first) */
+    } of;
+} wh_val_t;
+/* wasm_func_call with wh_val_t: `args` holds arg_count values, `results` room for result_count
+ * (checked once the call has returned, as wasm_func_call does). Same ownership rules. */
+WH_API own wasm_trap_t *wh_func_call(const wasm_func_t *, const wh_val_t *args, size_t arg_count, wh_val_t *results,
+                                     size_t result_count);
+
 /* A module as text, one line per item, for people (not a stable format to parse): what
  * `wasmhost inspect` prints. With WH_DESCRIBE_MODULE: its name, types, imports, functions,
  * tables, memories, globals, exports, start function, element and data segments and custom
@@ -133,8 +156,8 @@ WH_API bool wh_module_describe(const wasm_byte_vec_t *binary, int what, own wasm
  * with a leading - when the sign is set), references as "ref" or "null". Always NUL-terminated
  * within `size` bytes. */
 WH_API void wh_val_format(const wasm_val_t *value, char *buf, size_t size);
-/* A value kind's name as the text format writes it: "i32", "i64", "f32", "f64", "externref" or
- * "funcref"; "unknown kind" for a number that is none of these. */
+/* A value kind's name as the text format writes it: "i32", "i64", "f32", "f64", "externref",
+ * "funcref" or "v128"; "unknown kind" for a number that is none of these. */
 WH_API const char *wh_valkind_name(wasm_valkind_t kind);
 /* An extern kind's name: "func", "global", "table" or "memory"; "unknown kind" for another number. */
 WH_API const char *wh_externkind_name(wasm_externkind_t kind);

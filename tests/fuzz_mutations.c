@@ -242,7 +242,7 @@ static void instantiate(eng_module *module, bool wrong_import, outcome_counts *c
                 imports_ok = imports[i].func != NULL;
             } else { /* a global instead */
                 static const eng_globaltype i32_const = {ENG_I32, false};
-                eng_slot zero = {.u64 = 0};
+                eng_slot zero[2] = {{.u64 = 0}, {.u64 = 0}};
                 imports[i].kind = ENG_EXTERN_GLOBAL;
                 imports[i].global = eng_global_new(store, &i32_const, zero);
                 imports_ok = imports[i].global != NULL;
@@ -267,7 +267,7 @@ static void instantiate(eng_module *module, bool wrong_import, outcome_counts *c
             imports_ok = imports[i].memory != NULL;
             break;
         case ENG_EXTERN_GLOBAL: {
-            eng_slot zero = {.u64 = 0};
+            eng_slot zero[2] = {{.u64 = 0}, {.u64 = 0}};
             imports[i].global = eng_global_new(store, &import->global, zero);
             imports_ok = imports[i].global != NULL;
             break;

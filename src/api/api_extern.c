@@ -27,7 +27,7 @@ wasm_global_t *wasm_global_new(wasm_store_t *store, const wasm_globaltype_t *typ
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_global_new: %s", message);
         return NULL;
     }
-    eng_global *global = eng_global_new(store->engine, &engine_type, value);
+    eng_global *global = eng_global_new(store->engine, &engine_type, &value);
     api_object *object = global ? api_object_for(store, API_GLOBAL, global) : NULL;
     if (!object) {
         api_fail(WH_ERROR_RESOURCE, "wasm_global_new: out of memory");
@@ -56,6 +56,12 @@ void wasm_global_get(const wasm_global_t *handle, wasm_val_t *out)
         return;
     }
     const eng_global *global = handle->ref.object->global;
+    if (global->type.type == ENG_V128) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_global_get: the global holds a v128, which a wasm_val_t cannot hold");
+        out->kind = WH_V128;
+        out->of.i64 = 0;
+        return;
+    }
     api_val_from_slot(handle->ref.store, global->type.type, global->value, out);
 }
 

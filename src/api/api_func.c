@@ -89,7 +89,7 @@ bool api_val_from_slot(wasm_store_t *store, eng_valtype type, eng_slot slot, was
     case ENG_F64: out->of.f64 = slot.f64; return true;
     case ENG_FUNCREF:
     case ENG_EXTERNREF: out->of.ref = api_ref_from_pointer(store, type, slot.ref); return !slot.ref || out->of.ref;
-    case ENG_V128: break;
+    case ENG_V128: break; /* a wasm_val_t cannot hold one: callers check the type first */
     }
     out->of.i64 = 0;
     return false;
@@ -119,7 +119,9 @@ const char *api_val_to_slot(wasm_store_t *store, eng_valtype type, const wasm_va
     case ENG_EXTERNREF: return api_ref_to_pointer(store, type, val->of.ref, &out->ref, name, message, message_size);
     case ENG_V128: break;
     }
-    snprintf(message, message_size, "a value has a type this runtime does not support");
+    char buffer[64];
+    snprintf(message, message_size, "%s is a v128, which a wasm_val_t cannot hold (wh_val_t can)",
+             value_name(name, buffer, sizeof buffer));
     return message;
 }
 
@@ -222,6 +224,12 @@ static wasm_func_t *host_func_new(wasm_store_t *store, const wasm_functype_t *ty
     eng_functype engine_type;
     if (!api_functype_to(type, &engine_type, where))
         return NULL;
+    if (engine_type.param_slots != engine_type.param_count || engine_type.result_slots != engine_type.result_count) {
+        free(engine_type.types);
+        api_fail(WH_ERROR_INVALID_ARGUMENT,
+                 "%s: host functions cannot take or return v128 values (a wasm_val_t cannot hold one)", where);
+        return NULL;
+    }
     api_host_function *host = calloc(1, sizeof *host);
     /* Registered before the function exists: the function must never outlive it. */
     if (!host || !eng_store_own(store->engine, host, host_function_destroy)) {
@@ -294,38 +302,83 @@ static wasm_trap_t *call_mismatch(wasm_store_t *store, const eng_func *func, con
     return api_trap_misuse(store, "wasm_func_call: %s (%s): %s", name, type, problem);
 }
 
-wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *args, wasm_val_vec_t *results)
+/* The values of a call, as wasm_func_call (wasm_val_t: `plain`) or wh_func_call (wh_val_t, which
+ * may hold a v128: `wide`) gives them. */
+typedef struct call_values {
+    bool is_wide;
+    wasm_val_t *plain;
+    wh_val_t *wide;
+    size_t count;
+} call_values;
+
+static bool has_values(const call_values *values)
 {
+    return values->is_wide ? values->wide != NULL : values->plain != NULL;
+}
+
+/* Value i as a wasm_val_t (a wh_val_t that is not a v128 has the same kind and fields). */
+static wasm_val_t plain_value(const call_values *values, size_t i)
+{
+    if (!values->is_wide)
+        return values->plain[i];
+    wasm_val_t value = {.kind = values->wide[i].kind};
+    memcpy(&value.of, &values->wide[i].of, sizeof value.of);
+    return value;
+}
+
+static void set_plain_value(call_values *values, size_t i, const wasm_val_t *value)
+{
+    if (!values->is_wide) {
+        values->plain[i] = *value;
+        return;
+    }
+    memset(&values->wide[i], 0, sizeof values->wide[i]);
+    values->wide[i].kind = value->kind;
+    memcpy(&values->wide[i].of, &value->of, sizeof value->of);
+}
+
+/* What wasm_func_call and wh_func_call share: checks the arguments, lays them out in slots (a v128
+ * takes two), calls, and converts the results back. */
+static wasm_trap_t *call_with_values(const wasm_func_t *handle, call_values args, call_values results)
+{
+    const char *where = args.is_wide ? "wh_func_call" : "wasm_func_call";
     if (!handle)
-        return api_trap_misuse(NULL, "wasm_func_call: the function is NULL");
+        return api_trap_misuse(NULL, "%s: the function is NULL", where);
     wasm_store_t *store = handle->ref.store;
     eng_func *func = handle->ref.object->func;
     const eng_functype *type = func->type;
     uint32_t param_count = type->param_count, result_count = type->result_count;
     char message[256];
 
-    size_t arg_count = args ? args->size : 0;
-    if (arg_count != param_count) {
+    if (!args.is_wide && (type->param_slots != param_count || type->result_slots != result_count))
+        return call_mismatch(
+            store, func, "it takes or returns v128 values, which a wasm_val_t cannot hold: call it with wh_func_call");
+    if (args.count != param_count) {
         snprintf(message, sizeof message, "takes %u argument%s but %zu %s given", param_count,
-                 param_count == 1 ? "" : "s", arg_count, arg_count == 1 ? "was" : "were");
+                 param_count == 1 ? "" : "s", args.count, args.count == 1 ? "was" : "were");
         return call_mismatch(store, func, message);
     }
-    if (param_count && !args->data)
+    if (param_count && !has_values(&args))
         return call_mismatch(store, func, "the arguments vector has no data");
 
-    uint32_t slot_count = param_count > result_count ? param_count : result_count;
+    uint32_t slot_count = type->param_slots > type->result_slots ? type->param_slots : type->result_slots;
     eng_slot inline_slots[INLINE_VALUES];
     eng_slot *slots = inline_slots;
     if (slot_count > INLINE_VALUES) {
         slots = malloc(slot_count * sizeof *slots);
         if (!slots)
-            return api_trap_misuse(store, "wasm_func_call: out of memory");
+            return api_trap_misuse(store, "%s: out of memory", where);
     }
-    for (uint32_t i = 0; i < param_count; i++) {
+    for (uint32_t i = 0, slot = 0; i < param_count; slot += eng_valtype_slots(eng_functype_params(type)[i]), i++) {
         char problem[200];
         api_value_name name = {"argument", (int)i, NULL};
-        if (api_val_to_slot(store, eng_functype_params(type)[i], &args->data[i], &slots[i], name, problem,
-                            sizeof problem)) {
+        eng_valtype param = eng_functype_params(type)[i];
+        if (param == ENG_V128 && args.is_wide && args.wide[i].kind == WH_V128) {
+            memcpy(&slots[slot], args.wide[i].of.v128, sizeof args.wide[i].of.v128);
+            continue;
+        }
+        wasm_val_t arg = plain_value(&args, i);
+        if (api_val_to_slot(store, param, &arg, &slots[slot], name, problem, sizeof problem)) {
             if (slots != inline_slots)
                 free(slots);
             return call_mismatch(store, func, problem);
@@ -336,7 +389,7 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *arg
     /* Room for the results is checked once they exist: a call that traps needs none, and
      * programs written for other engines rely on that (passing an empty vector to a call they
      * expect to trap). */
-    size_t room = results && results->data ? results->size : 0;
+    size_t room = has_values(&results) ? results.count : 0;
     wasm_trap_t *result = NULL;
     if (trap) {
         result = api_trap_from(store, trap);
@@ -345,16 +398,43 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *arg
                  result_count == 1 ? "" : "s", room);
         result = call_mismatch(store, func, message);
     } else {
-        for (uint32_t i = 0; i < result_count; i++) {
-            if (!api_val_from_slot(store, eng_functype_results(type)[i], slots[i], &results->data[i])) {
-                for (uint32_t k = 0; k < i; k++)
-                    wasm_val_delete(&results->data[k]);
-                result = api_trap_misuse(store, "wasm_func_call: out of memory returning a reference");
+        for (uint32_t i = 0, slot = 0; i < result_count;
+             slot += eng_valtype_slots(eng_functype_results(type)[i]), i++) {
+            eng_valtype type_i = eng_functype_results(type)[i];
+            if (type_i == ENG_V128) { /* only with wh_val_t: checked above */
+                memset(&results.wide[i], 0, sizeof results.wide[i]);
+                results.wide[i].kind = WH_V128;
+                memcpy(results.wide[i].of.v128, &slots[slot], sizeof results.wide[i].of.v128);
+                continue;
+            }
+            wasm_val_t value;
+            if (!api_val_from_slot(store, type_i, slots[slot], &value)) {
+                for (uint32_t k = 0; k < i; k++) {
+                    wasm_val_t made = plain_value(&results, k);
+                    wasm_val_delete(&made);
+                }
+                result = api_trap_misuse(store, "%s: out of memory returning a reference", where);
                 break;
             }
+            set_plain_value(&results, i, &value);
         }
     }
     if (slots != inline_slots)
         free(slots);
     return result;
+}
+
+wasm_trap_t *wasm_func_call(const wasm_func_t *handle, const wasm_val_vec_t *args, wasm_val_vec_t *results)
+{
+    call_values in = {false, args ? args->data : NULL, NULL, args ? args->size : 0};
+    call_values out = {false, results ? results->data : NULL, NULL, results ? results->size : 0};
+    return call_with_values(handle, in, out);
+}
+
+wasm_trap_t *wh_func_call(const wasm_func_t *handle, const wh_val_t *args, size_t arg_count, wh_val_t *results,
+                          size_t result_count)
+{
+    call_values in = {true, NULL, (wh_val_t *)args, arg_count};
+    call_values out = {true, NULL, results, result_count};
+    return call_with_values(handle, in, out);
 }

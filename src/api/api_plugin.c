@@ -16,7 +16,7 @@
  * whose copy gets the hash; compare types with api_functype_is, not eng_functype_equal). */
 #define PLUGIN_IMPORT_MODULE "wasmhost_plugin"
 static eng_valtype pointer_length_types[] = {ENG_I32, ENG_I32};
-static const eng_functype pointer_length_type = {2, 0, pointer_length_types, 0};
+static const eng_functype pointer_length_type = {.param_count = 2, .result_count = 0, .types = pointer_length_types};
 
 typedef enum plugin_import_kind {
     PLUGIN_IMPORT_WASI,

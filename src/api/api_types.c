@@ -12,7 +12,7 @@
  * for the caller; they just cost nothing here. */
 
 static wasm_valtype_t valtypes[] = {
-    {WASM_I32}, {WASM_I64}, {WASM_F32}, {WASM_F64}, {WASM_EXTERNREF}, {WASM_FUNCREF},
+    {WASM_I32}, {WASM_I64}, {WASM_F32}, {WASM_F64}, {WASM_EXTERNREF}, {WASM_FUNCREF}, {WH_V128},
 };
 
 static wasm_valtype_t *shared_valtype(wasm_valkind_t kind)
@@ -46,9 +46,9 @@ wasm_valkind_t api_valkind(eng_valtype type)
     case ENG_F64: return WASM_F64;
     case ENG_FUNCREF: return WASM_FUNCREF;
     case ENG_EXTERNREF: return WASM_EXTERNREF;
-    case ENG_V128: break;
+    case ENG_V128: return WH_V128;
     }
-    return WASM_EXTERNREF; /* never reached: the engine does not accept v128 */
+    return WASM_EXTERNREF; /* never reached: every eng_valtype is above */
 }
 
 bool api_valtype(wasm_valkind_t kind, eng_valtype *out)
@@ -60,6 +60,7 @@ bool api_valtype(wasm_valkind_t kind, eng_valtype *out)
     case WASM_F64: *out = ENG_F64; return true;
     case WASM_FUNCREF: *out = ENG_FUNCREF; return true;
     case WASM_EXTERNREF: *out = ENG_EXTERNREF; return true;
+    case WH_V128: *out = ENG_V128; return true;
     }
     return false;
 }
@@ -216,7 +217,7 @@ bool api_functype_to(const wasm_functype_t *type, eng_functype *out, const char 
             return false;
         }
     }
-    eng_functype_compute_hash(out);
+    eng_functype_complete(out);
     return true;
 }
 

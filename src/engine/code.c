@@ -6,20 +6,26 @@
 
 const int8_t eng_opcode_operand_count[ENG_OP_COUNT] = {
 #define ENG_OPCODE_COUNT(name, count, operands) count,
-    ENG_OPCODES(ENG_OPCODE_COUNT)
+#define ENG_OPCODE_X ENG_OPCODE_COUNT
+    ENG_ALL_OPCODES(ENG_OPCODE_COUNT)
+#undef ENG_OPCODE_X
 #undef ENG_OPCODE_COUNT
 };
 
 const char *const eng_opcode_name[ENG_OP_COUNT] = {
 #define ENG_OPCODE_NAME(name, count, operands) #name,
-    ENG_OPCODES(ENG_OPCODE_NAME)
+#define ENG_OPCODE_X ENG_OPCODE_NAME
+    ENG_ALL_OPCODES(ENG_OPCODE_NAME)
+#undef ENG_OPCODE_X
 #undef ENG_OPCODE_NAME
 };
 
 /* Operand names per opcode ("d a b"), used by the dump to label each cell. */
 static const char *const opcode_operands[ENG_OP_COUNT] = {
 #define ENG_OPCODE_OPERANDS(name, count, operands) operands,
-    ENG_OPCODES(ENG_OPCODE_OPERANDS)
+#define ENG_OPCODE_X ENG_OPCODE_OPERANDS
+    ENG_ALL_OPCODES(ENG_OPCODE_OPERANDS)
+#undef ENG_OPCODE_X
 #undef ENG_OPCODE_OPERANDS
 };
 

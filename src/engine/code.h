@@ -29,10 +29,14 @@
  *    locals: fp[local_count .. stack_base) are filled from code->constants on entry (like the
  *    zeroing of locals), and instructions read them as they read locals.
  *  - Slots hold: i32 in the low 32 bits (upper bits unspecified), i64, f32 (low 32 bits), f64,
- *    funcref as eng_func * (NULL = null), externref as void * (NULL = null).
+ *    funcref as eng_func * (NULL = null), externref as void * (NULL = null). A v128 takes two
+ *    consecutive slots (bytes 0-7 in the first), wherever it is: parameters, locals, operands
+ *    and results are laid out by width (eng_valtype_slots), so "slot" counts below are widths.
  *
  * Every opcode is listed once in ENG_OPCODES(X) as X(NAME, OPERAND_COUNT, "operands"), where
- * OPERAND_COUNT is the number of cells after the opcode cell (-1 for BR_TABLE, variable).
+ * OPERAND_COUNT is the number of cells after the opcode cell (-1 for BR_TABLE, variable), except
+ * SIMD's: each SIMD row of instructions.h is an opcode of the same name, whose operands follow
+ * from the row's handler (ENG_SIMD_OPERANDS_* below); ENG_ALL_OPCODES lists both.
  */
 #ifndef ENG_CODE_H
 #define ENG_CODE_H
@@ -41,6 +45,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "instructions.h"
 
 struct eng_module;
 
@@ -119,12 +124,15 @@ struct eng_module;
                                           returns as RETURN */                               \
     /* moves and constants */                                                                 \
     X(COPY, 2, "d a")                  /* fp[d] = fp[a], all 64 bits */                      \
+    X(COPY_V128, 2, "d a")             /* fp[d, d+1] = fp[a, a+1] (the ranges may overlap) */ \
     X(CONST32, 2, "d imm")             /* fp[d].u32 = imm (i32, f32 bits) */                  \
     X(CONST64, 3, "d lo hi")           /* fp[d].u64 = lo | hi << 32 (i64, f64 bits, null ref = 0) */ \
     X(SELECT, 4, "d a b cond")         /* fp[d] = fp[cond].i32 ? fp[a] : fp[b] (64 bits) */  \
+    X(SELECT_V128, 4, "d a b cond")    /* the same for two slots */                          \
     /* variables */                                                                           \
     X(GLOBAL_GET, 2, "d global")       /* global: index into instance->globals */            \
     X(GLOBAL_SET, 2, "a global")                                                             \
+    X(GLOBAL_GET_V128, 2, "d global") X(GLOBAL_SET_V128, 2, "a global")                      \
     /* references */                                                                          \
     X(REF_IS_NULL, 2, "d a")                                                                 \
     X(REF_FUNC, 2, "d func")           /* fp[d].ref = instance->funcs[func] */               \
@@ -234,11 +242,39 @@ struct eng_module;
     X(I32_TRUNC_SAT_F64_S, 2, "d a") X(I32_TRUNC_SAT_F64_U, 2, "d a")                         \
     X(I64_TRUNC_SAT_F32_S, 2, "d a") X(I64_TRUNC_SAT_F32_U, 2, "d a")                         \
     X(I64_TRUNC_SAT_F64_S, 2, "d a") X(I64_TRUNC_SAT_F64_U, 2, "d a")
+
+/* The operands of the SIMD instructions, by the handler of their row (instructions.h): d the
+ * result, a/b/c the operands (v128 or scalar as the row says), addr and offset as for the loads
+ * above, lane an immediate lane index; a v128 immediate takes four cells, bytes 0-3 first, and
+ * so do i8x16.shuffle's 16 lane indices. Loads and stores access
+ * mem[(uint64)fp[addr].u32 + offset]. */
+#define ENG_SIMD_OPERANDS_simd_load 3, "d addr offset"
+#define ENG_SIMD_OPERANDS_simd_store 3, "addr value offset"
+#define ENG_SIMD_OPERANDS_simd_load_lane 5, "d addr value offset lane"
+#define ENG_SIMD_OPERANDS_simd_store_lane 4, "addr value offset lane"
+#define ENG_SIMD_OPERANDS_simd_const 5, "d imm imm imm imm"
+#define ENG_SIMD_OPERANDS_simd_shuffle 7, "d a b lanes lanes lanes lanes"
+#define ENG_SIMD_OPERANDS_simd_splat 2, "d a"
+#define ENG_SIMD_OPERANDS_simd_extract 3, "d a lane"
+#define ENG_SIMD_OPERANDS_simd_replace 4, "d a b lane"
+#define ENG_SIMD_OPERANDS_simd_unary 2, "d a"
+#define ENG_SIMD_OPERANDS_simd_binary 3, "d a b"
+#define ENG_SIMD_OPERANDS_simd_ternary 4, "d a b c"
+#define ENG_SIMD_OPERANDS_simd_test 2, "d a"
+#define ENG_SIMD_OPERANDS_simd_shift 3, "d a b"
+#define ENG_SIMD_APPLY(X, arguments) X arguments
+/* A SIMD row as an opcode row: X(SYMBOL, OPERAND_COUNT, "operands"), X being ENG_OPCODE_X, which
+ * whoever expands ENG_ALL_OPCODES defines first (a row macro cannot pass X along). */
+#define ENG_SIMD_OPCODE_ROW(symbol, prefix, code, name, immediates, fuel, feature, handler, ...) \
+    ENG_SIMD_APPLY(ENG_OPCODE_X, (symbol, ENG_SIMD_OPERANDS_##handler))
+#define ENG_ALL_OPCODES(X) ENG_OPCODES(X) ENG_WASM_SIMD_INSTRUCTIONS(ENG_SIMD_OPCODE_ROW)
 /* clang-format on */
 
 typedef enum eng_opcode {
 #define ENG_OPCODE_ENUM(name, count, operands) ENG_OP_##name,
-    ENG_OPCODES(ENG_OPCODE_ENUM)
+#define ENG_OPCODE_X ENG_OPCODE_ENUM
+    ENG_ALL_OPCODES(ENG_OPCODE_ENUM)
+#undef ENG_OPCODE_X
 #undef ENG_OPCODE_ENUM
         ENG_OP_COUNT
 } eng_opcode;

@@ -16,8 +16,13 @@ const eng_wasm_instruction *eng_read_instruction(compiler *c)
             eng_malformed(c, "illegal opcode 0x%02x %u", byte, code);
         return instruction;
     }
-    if (byte == ENG_WASM_PREFIX_SIMD)
-        eng_malformed(c, "illegal opcode 0x%02x: SIMD instructions are not supported", byte);
+    if (byte == ENG_WASM_PREFIX_SIMD) {
+        uint32_t code = read_u32(c);
+        instruction = eng_wasm_find_simd(code);
+        if (!instruction)
+            eng_malformed(c, "illegal opcode 0x%02x %u", byte, code);
+        return instruction;
+    }
     eng_malformed(c, "illegal opcode 0x%02x", byte);
 }
 
@@ -65,7 +70,7 @@ static void eng_compile_local_get(compiler *c, const eng_wasm_instruction *instr
 {
     (void)instruction;
     uint32_t local = eng_read_local(c);
-    push_at(c, eng_local_type(c, local), local);
+    push_at(c, eng_local_type(c, local), local_slot(c, local));
 }
 
 static void eng_compile_table_get(compiler *c, const eng_wasm_instruction *instruction)
@@ -268,6 +273,7 @@ void eng_compile_scratch_free(eng_compile_scratch *scratch)
         return;
     compiler *c = &scratch->compiler;
     free(c->local_readers);
+    free(c->local_slots);
     free(c->stack);
     free(c->frames);
     free(c->cells);
@@ -294,6 +300,7 @@ static void compiler_reset(compiler *c)
     memset(c, 0, sizeof *c);
 #define KEEP(array, capacity) (c->array = kept.array, c->capacity = kept.capacity)
     KEEP(local_readers, local_reader_capacity);
+    KEEP(local_slots, local_slot_capacity);
     KEEP(stack, stack_capacity);
     KEEP(frames, frame_capacity);
     KEEP(patches, patch_capacity);
@@ -352,9 +359,9 @@ eng_error *eng_compile_function(const eng_module *module, uint32_t func_index, e
     if (local_count + c->def->body_size + 16 > INT32_MAX)
         eng_malformed(c, "too many locals (%llu)", (unsigned long long)local_count);
     c->local_count = (uint32_t)local_count;
-    eng_check_types(c);
+    eng_layout_locals(c);
     eng_choose_constants(c);
-    c->stack_base = c->local_count + c->constant_count;
+    c->stack_base = c->local_slot_count + c->constant_count;
     eng_reserve(c, (void **)&c->local_readers, &c->local_reader_capacity, c->stack_base ? c->stack_base : 1,
                 sizeof *c->local_readers);
     memset(c->local_readers, 0xff, c->stack_base * sizeof *c->local_readers); /* all NONE */
@@ -374,12 +381,12 @@ eng_error *eng_compile_function(const eng_module *module, uint32_t func_index, e
         resolve_fuel(c, code);
     code->cells = c->cells;
     code->cell_count = c->cell_count;
-    code->param_count = c->type->param_count;
-    code->local_count = c->local_count;
+    code->param_count = c->type->param_slots;
+    code->local_count = c->local_slot_count;
     code->constant_count = c->constant_count;
     code->constants = c->constants;
-    code->result_count = c->type->result_count;
-    uint32_t slots = c->stack_base + c->max_height;
+    code->result_count = c->type->result_slots;
+    uint32_t slots = c->stack_base + c->max_stack_slots;
     if (c->call_slots > slots)
         slots = c->call_slots;
     if (code->result_count > slots)

@@ -131,7 +131,9 @@ static void emit_jump(compiler *c, uint32_t cond, uint32_t fused_cell, frame *ta
  * `fresh_cell`: see fresh_result(). */
 static void emit_return(compiler *c, const operand *values, uint32_t height, uint32_t fresh_cell)
 {
+    (void)height;
     uint32_t count = c->type->result_count;
+    const eng_valtype *types = eng_functype_results(c->type);
     if (count == 1 && fresh_cell != NONE) {
         /* The instruction that computed the only result writes it to fp[0] directly. */
         c->cells[fresh_cell] = 0;
@@ -143,16 +145,21 @@ static void emit_return(compiler *c, const operand *values, uint32_t height, uin
     /* Copies go in ascending order. A home slot is never below its destination, so only a
      * local source below its destination (e.g. returning local 1 then local 0) could be
      * overwritten first: those go home beforehand. */
+    uint32_t destination = 0;
     for (uint32_t i = 0; i < count; i++) {
         sources[i] = values[i].slot;
-        if (sources[i] < i) {
-            emit2(c, ENG_OP_COPY, home(c, height + i), sources[i]);
-            sources[i] = home(c, height + i);
+        if (sources[i] < destination) {
+            emit_copy(c, (uint8_t)types[i], values[i].home, sources[i]);
+            sources[i] = values[i].home;
         }
+        destination += slot_width((uint8_t)types[i]);
     }
-    for (uint32_t i = 0; i < count; i++)
-        if (sources[i] != i)
-            emit2(c, ENG_OP_COPY, i, sources[i]);
+    destination = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (sources[i] != destination)
+            emit_copy(c, (uint8_t)types[i], destination, sources[i]);
+        destination += slot_width((uint8_t)types[i]);
+    }
     emit0(c, ENG_OP_RETURN);
 }
 
@@ -163,7 +170,7 @@ static bool branch_needs_moves(compiler *c, const frame *target, const operand *
         return true;
     uint32_t arity = label_arity(target);
     for (uint32_t i = 0; i < arity; i++)
-        if (values[i].slot != home(c, target->height + i))
+        if (values[i].slot != label_home(c, target, i))
             return true;
     return false;
 }
@@ -179,9 +186,9 @@ static void emit_branch(compiler *c, frame *target, const operand *values, uint3
     }
     uint32_t arity = label_arity(target);
     for (uint32_t i = 0; i < arity; i++) {
-        uint32_t destination = home(c, target->height + i);
+        uint32_t destination = label_home(c, target, i);
         if (values[i].slot != destination)
-            emit2(c, ENG_OP_COPY, destination, values[i].slot);
+            emit_copy(c, (uint8_t)label_types(target)[i], destination, values[i].slot);
     }
     emit_jump(c, NONE, NONE, target);
 }
@@ -236,9 +243,12 @@ static operand *pop_results(compiler *c, frame *f)
 /* Moves the frame's results (just popped, as `results`) to their home slots. */
 static void materialize_results(compiler *c, frame *f, const operand *results)
 {
-    for (uint32_t i = 0; i < f->result_count; i++)
-        if (results[i].slot != home(c, f->height + i))
-            emit2(c, ENG_OP_COPY, home(c, f->height + i), results[i].slot);
+    uint32_t destination = home(c, f->height);
+    for (uint32_t i = 0; i < f->result_count; i++) {
+        if (results[i].slot != destination)
+            emit_copy(c, (uint8_t)f->results[i], destination, results[i].slot);
+        destination += slot_width((uint8_t)f->results[i]);
+    }
 }
 
 void eng_compile_else(compiler *c, const eng_wasm_instruction *instruction)
@@ -447,9 +457,9 @@ static uint32_t pop_arguments(compiler *c, const eng_functype *type)
     uint32_t base = home(c, c->height);
     if (live(c)) {
         for (uint32_t i = 0; i < type->param_count; i++)
-            if (args[i].slot != base + i)
-                emit2(c, ENG_OP_COPY, base + i, args[i].slot);
-        uint32_t area = type->param_count > type->result_count ? type->param_count : type->result_count;
+            if (args[i].slot != args[i].home)
+                emit_copy(c, args[i].type, args[i].home, args[i].slot);
+        uint32_t area = type->param_slots > type->result_slots ? type->param_slots : type->result_slots;
         if (base + area > c->call_slots)
             c->call_slots = base + area;
     }

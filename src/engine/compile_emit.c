@@ -1,7 +1,7 @@
 /* compile_emit.c: errors, reading the body, emitting code, fuel regions and back-edges, the operand stack. */
 #include "compile_internal.h"
 
-static const eng_valtype single_types[] = {ENG_I32, ENG_I64, ENG_F32, ENG_F64, ENG_FUNCREF, ENG_EXTERNREF};
+static const eng_valtype single_types[] = {ENG_I32, ENG_I64, ENG_F32, ENG_F64, ENG_V128, ENG_FUNCREF, ENG_EXTERNREF};
 
 /* ---- errors and memory ---- */
 
@@ -119,9 +119,9 @@ uint8_t eng_read_valtype(compiler *c)
     case ENG_I64:
     case ENG_F32:
     case ENG_F64:
+    case ENG_V128:
     case ENG_FUNCREF:
     case ENG_EXTERNREF: return byte;
-    case ENG_V128: eng_malformed(c, "v128 values are not supported (SIMD is not implemented)");
     default: eng_malformed(c, "malformed value type 0x%02x", byte);
     }
 }
@@ -144,8 +144,6 @@ blocktype eng_read_blocktype(compiler *c)
             return bt;
         }
     }
-    if (byte == ENG_V128)
-        eng_malformed(c, "v128 values are not supported (SIMD is not implemented)");
     int64_t index = eng_read_signed(c, 33);
     if (index < 0)
         eng_malformed(c, "malformed block type");
@@ -252,9 +250,9 @@ void eng_materialize(compiler *c, uint32_t height)
     operand *value = &c->stack[height];
     ENG_ASSERT(value->slot < c->stack_base && c->pending_count > 0);
     if (live(c))
-        emit2(c, ENG_OP_COPY, home(c, height), value->slot);
+        emit_copy(c, value->type, value->home, value->slot);
     c->pending_count--;
-    value->slot = home(c, height);
+    value->slot = value->home;
     value->next = NONE;
 }
 

@@ -17,8 +17,9 @@
  * of operand types (with an "unknown" type that the polymorphic stack yields in unreachable
  * code) and a stack of control frames. Translation happens at the same time.
  *
- * Where values live. The operand at stack height h has a home slot, stack_base + h (stack_base:
- * the slots of the locals, parameters included, then those of the constants). The
+ * Where values live. The operand at stack height h has a home slot, stack_base + the widths of
+ * the operands below it (stack_base: the slots of the locals, parameters included, then those of
+ * the constants; a v128 is two slots wide, everything else one). The
  * translator keeps a virtual stack recording, for each operand, the slot that holds it right
  * now: its home slot, or the slot of a local when the operand came from a `local.get` that
  * has not been copied yet ("pending"). Instructions read their operands wherever they are, so
@@ -62,6 +63,7 @@ typedef struct operand {
     uint32_t slot; /* where the value is now: its home slot, or a local's slot (pending) */
     uint8_t type;  /* an eng_valtype, or TYPE_UNKNOWN */
     uint32_t next; /* pending: height of the next lower operand reading the same local, or NONE */
+    uint32_t home; /* its home slot: right after the operand below it (a v128 takes two slots) */
 } operand;
 
 typedef struct frame {
@@ -123,8 +125,12 @@ typedef struct compiler {
     const uint8_t *body, *pos, *end;
     const uint8_t *instr; /* start of the instruction being compiled, for messages and backtraces */
 
-    uint32_t local_count; /* params + declared locals: what local.get may name */
-    uint32_t stack_base;  /* local_count + constant_count: the home slot of the first operand */
+    uint32_t local_count;      /* params + declared locals: what local.get may name */
+    uint32_t local_slot_count; /* the slots they take */
+    bool wide_locals;          /* some are v128: local_slots says where each is, else slot = index */
+    uint32_t *local_slots;     /* per local, its first slot */
+    uint32_t local_slot_capacity;
+    uint32_t stack_base; /* local_slot_count + constant_count: the home slot of the first operand */
     /* Constants with slots of their own (see code.h), found by a scan before compiling. */
     uint64_t *constants;
     uint32_t constant_count;
@@ -140,7 +146,8 @@ typedef struct compiler {
     uint32_t pending_count; /* all pending operands */
 
     operand *stack;
-    uint32_t height, stack_capacity, max_height;
+    uint32_t height, stack_capacity;
+    uint32_t max_stack_slots; /* the most slots the operand stack took */
 
     frame *frames;
     uint32_t depth, frame_capacity;
@@ -181,6 +188,8 @@ typedef struct compiler {
 } compiler;
 
 static inline bool is_ref(uint8_t type) { return type == ENG_FUNCREF || type == ENG_EXTERNREF; }
+/* Slots a value of `type` takes; the unknown type of dead code, one. */
+static inline uint32_t slot_width(uint8_t type) { return type == ENG_V128 ? 2 : 1; }
 
 /* ---- errors and memory (compile_emit.c) ---- */
 
@@ -241,7 +250,14 @@ blocktype eng_read_blocktype(compiler *c);
 
 static inline frame *top_frame(compiler *c) { return &c->frames[c->depth - 1]; }
 static inline bool live(compiler *c) { return !top_frame(c)->dead; }
-static inline uint32_t home(const compiler *c, uint32_t height) { return c->stack_base + height; }
+/* The home slot of an operand at `height`, the operands below it being those on the stack. */
+static inline uint32_t home(const compiler *c, uint32_t height)
+{
+    if (height == 0)
+        return c->stack_base;
+    const operand *below = &c->stack[height - 1];
+    return below->home + slot_width(below->type);
+}
 
 static inline uint32_t emit_opcode(compiler *c, eng_opcode opcode, int operand_count)
 {
@@ -352,16 +368,18 @@ static inline void push_at(compiler *c, uint8_t type, uint32_t slot)
     eng_reserve(c, (void **)&c->stack, &c->stack_capacity, (uint64_t)c->height + 1, sizeof *c->stack);
     /* Values live at home or in a local; anything else (from dead code) is normalized. */
     uint32_t next = NONE;
+    uint32_t at_home = home(c, c->height);
     if (slot >= c->stack_base || !live(c)) {
-        slot = home(c, c->height);
+        slot = at_home;
     } else {
         next = c->local_readers[slot];
         c->local_readers[slot] = c->height;
         c->pending_count++;
     }
-    c->stack[c->height++] = (operand){slot, type, next};
-    if (c->height > c->max_height)
-        c->max_height = c->height;
+    c->stack[c->height++] = (operand){slot, type, next, at_home};
+    uint32_t used = at_home + slot_width(type) - c->stack_base;
+    if (used > c->max_stack_slots)
+        c->max_stack_slots = used;
 }
 
 /* Pushes a value into its home slot and returns the slot. */
@@ -370,6 +388,14 @@ static inline uint32_t push(compiler *c, uint8_t type)
     uint32_t slot = home(c, c->height);
     push_at(c, type, slot);
     return slot;
+}
+
+/* Copies a value of `type` from slot a to slot d. */
+static inline uint32_t emit_copy(compiler *c, uint8_t type, uint32_t d, uint32_t a)
+{
+    uint32_t at = emit_opcode(c, type == ENG_V128 ? ENG_OP_COPY_V128 : ENG_OP_COPY, 2);
+    CELL(d), CELL(a);
+    return at;
 }
 
 static inline operand drop_top(compiler *c)
@@ -391,7 +417,7 @@ static inline operand pop(compiler *c, uint8_t expected)
     c->fresh_cell = NONE;
     if (c->height == f->height) {
         if (f->unreachable)
-            return (operand){home(c, c->height), TYPE_UNKNOWN, NONE};
+            return (operand){home(c, c->height), TYPE_UNKNOWN, NONE, home(c, c->height)};
         if (expected == TYPE_UNKNOWN)
             eng_fail(c, "type mismatch: expected a value, found nothing");
         eng_fail(c, "type mismatch: expected %s, found nothing", type_name(expected));
@@ -420,6 +446,11 @@ void eng_set_unreachable(compiler *c);
 
 static inline uint32_t label_arity(const frame *f) { return f->kind == FRAME_LOOP ? f->param_count : f->result_count; }
 static inline const eng_valtype *label_types(const frame *f) { return f->kind == FRAME_LOOP ? f->params : f->results; }
+/* The home slot of value i of the label of frame `f` (the operands below the frame are on the stack). */
+static inline uint32_t label_home(const compiler *c, const frame *f, uint32_t i)
+{
+    return home(c, f->height) + eng_values_slots(label_types(f), i);
+}
 
 /* Whether the top operand was just written to its home slot by the last instruction. */
 static inline bool top_is_fresh(compiler *c)
@@ -449,8 +480,14 @@ void eng_compile_call_indirect(compiler *c, const eng_wasm_instruction *instruct
 /* ---- variables, memory and tables, constants, numeric instructions, select, bulk memory (compile_ops.c) ---- */
 
 uint8_t eng_local_type(compiler *c, uint32_t local);
+static inline uint32_t local_slot(const compiler *c, uint32_t local)
+{
+    return c->wide_locals ? c->local_slots[local] : local;
+}
 uint32_t eng_read_local(compiler *c);
 void eng_require_memory(compiler *c);
+/* Reads a memarg (alignment, offset) for an access of 2^natural_alignment_log2 bytes; returns the offset. */
+uint32_t eng_read_memarg(compiler *c, uint32_t natural_alignment_log2);
 uint32_t eng_read_table(compiler *c);
 static inline uint8_t table_type(compiler *c, uint32_t table) { return (uint8_t)c->module->tables[table].element_type; }
 /* memory.init and data.drop need the data count section when the module has data segments. */
@@ -479,6 +516,23 @@ void eng_compile_table_grow(compiler *c, const eng_wasm_instruction *instruction
 void eng_compile_table_size(compiler *c, const eng_wasm_instruction *instruction);
 void eng_compile_table_fill(compiler *c, const eng_wasm_instruction *instruction);
 
+/* ---- SIMD (compile_simd.c): one handler per kind of row ---- */
+
+void eng_compile_simd_load(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_store(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_load_lane(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_store_lane(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_const(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_shuffle(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_splat(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_extract(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_replace(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_unary(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_binary(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_ternary(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_test(compiler *c, const eng_wasm_instruction *instruction);
+void eng_compile_simd_shift(compiler *c, const eng_wasm_instruction *instruction);
+
 /* ---- the pre-scan and constant choice (compile_scan.c) ---- */
 
 /* After a validation error. The reference decodes a whole body before validating it, so a
@@ -487,7 +541,8 @@ void eng_scan_body(compiler *c, bool collect_constants);
 /* Scans the body for its constants and gives the heaviest ones slots. A body that does not
  * decode gets none: compiling it reports the error. */
 void eng_choose_constants(compiler *c);
-void eng_check_types(compiler *c);
+/* Lays out the parameters and locals in slots (local_slot_count, local_slots). */
+void eng_layout_locals(compiler *c);
 
 /* ---- instructions (compile.c) ---- */
 

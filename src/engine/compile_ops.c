@@ -21,8 +21,9 @@ uint32_t eng_read_local(compiler *c)
 
 static void set_local(compiler *c, bool tee)
 {
-    uint32_t local = eng_read_local(c);
-    uint8_t type = eng_local_type(c, local);
+    uint32_t index = eng_read_local(c);
+    uint8_t type = eng_local_type(c, index);
+    uint32_t local = local_slot(c, index);
     bool fresh = top_is_fresh(c);
     uint32_t fresh_cell = c->fresh_cell;
     operand value = pop(c, type);
@@ -40,7 +41,7 @@ static void set_local(compiler *c, bool tee)
     }
     if (value.slot != local) {
         eng_materialize_local(c, local);
-        emit2(c, ENG_OP_COPY, local, value.slot);
+        emit_copy(c, type, local, value.slot);
     }
     if (tee)
         push_at(c, type, value.slot);
@@ -69,11 +70,11 @@ static void access_global(compiler *c, bool set)
             eng_fail(c, "global is immutable: global.set of global %u", global);
         operand value = pop(c, (uint8_t)type->type);
         if (live(c))
-            emit2(c, ENG_OP_GLOBAL_SET, value.slot, global);
+            emit2(c, type->type == ENG_V128 ? ENG_OP_GLOBAL_SET_V128 : ENG_OP_GLOBAL_SET, value.slot, global);
     } else {
         uint32_t d = push(c, (uint8_t)type->type);
         if (live(c))
-            set_fresh(c, emit2(c, ENG_OP_GLOBAL_GET, d, global));
+            set_fresh(c, emit2(c, type->type == ENG_V128 ? ENG_OP_GLOBAL_GET_V128 : ENG_OP_GLOBAL_GET, d, global));
     }
 }
 
@@ -98,7 +99,7 @@ void eng_require_memory(compiler *c)
 }
 
 /* Reads a memarg and returns its offset. */
-static uint32_t read_memarg(compiler *c, uint32_t natural_alignment_log2)
+uint32_t eng_read_memarg(compiler *c, uint32_t natural_alignment_log2)
 {
     uint32_t alignment = read_u32(c);
     uint32_t offset = read_u32(c);
@@ -147,7 +148,7 @@ static eng_opcode fuse_address(compiler *c, uint32_t op, uint32_t last, uint32_t
 
 void eng_compile_load(compiler *c, const eng_wasm_instruction *load)
 {
-    uint32_t offset = read_memarg(c, load->detail);
+    uint32_t offset = eng_read_memarg(c, load->detail);
     uint32_t last = c->last_cell;
     operand address = pop(c, ENG_I32);
     uint32_t d = push(c, load->result);
@@ -163,7 +164,7 @@ void eng_compile_load(compiler *c, const eng_wasm_instruction *load)
 
 void eng_compile_store(compiler *c, const eng_wasm_instruction *store)
 {
-    uint32_t offset = read_memarg(c, store->detail);
+    uint32_t offset = eng_read_memarg(c, store->detail);
     uint32_t last = c->last_cell;
     operand value = pop(c, store->b);
     operand address = pop(c, ENG_I32);
@@ -266,7 +267,7 @@ void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
         return;
     }
     uint32_t last = c->last_cell;
-    operand b = {0, 0, NONE};
+    operand b = {0, 0, NONE, 0};
     if (n->b)
         b = pop(c, n->b);
     operand a = pop(c, n->a);
@@ -296,7 +297,7 @@ void eng_push_constant(compiler *c, uint8_t type, uint32_t low, uint32_t high)
     for (uint32_t i = 0; i < c->constant_count; i++) {
         if (c->constants[i] == bits) {
             /* Read from its constant slot, as a local that is never written. */
-            push_at(c, type, c->local_count + i);
+            push_at(c, type, c->local_slot_count + i);
             return;
         }
     }
@@ -337,7 +338,7 @@ static void select_values(compiler *c, bool typed)
     }
     uint32_t d = push(c, type);
     if (live(c))
-        set_fresh(c, emit4(c, ENG_OP_SELECT, d, a.slot, b.slot, cond.slot));
+        set_fresh(c, emit4(c, type == ENG_V128 ? ENG_OP_SELECT_V128 : ENG_OP_SELECT, d, a.slot, b.slot, cond.slot));
 }
 
 void eng_compile_select(compiler *c, const eng_wasm_instruction *instruction)

@@ -121,6 +121,17 @@ static void skip_immediates(compiler *c, const eng_wasm_instruction *instruction
             eng_malformed(c, "malformed reference type 0x%02x", type);
         break;
     }
+    case ENG_IMM_MEMARG_LANE:
+        read_u32(c);
+        read_u32(c);
+        read_byte(c);
+        break;
+    case ENG_IMM_LANE: read_byte(c); break;
+    case ENG_IMM_V128:
+    case ENG_IMM_LANES16:
+        for (int i = 0; i < 16; i++)
+            read_byte(c);
+        break;
     case ENG_IMM_BLOCKTYPE:
     case ENG_IMM_I32:
     case ENG_IMM_I64:
@@ -180,13 +191,22 @@ void eng_scan_body(compiler *c, bool collect_constants)
     }
 }
 
-void eng_check_types(compiler *c)
+void eng_layout_locals(compiler *c)
 {
     const eng_functype *type = c->type;
-    for (uint32_t i = 0; i < type->param_count + type->result_count; i++)
-        if (type->types[i] == ENG_V128)
-            eng_malformed(c, "v128 values are not supported (SIMD is not implemented)");
+    uint64_t slots = (uint64_t)type->param_slots;
     for (uint32_t i = 0; i < c->def->body_local_count; i++)
-        if (c->def->body_local_types[i] == ENG_V128)
-            eng_malformed(c, "v128 values are not supported (SIMD is not implemented)");
+        slots += slot_width((uint8_t)c->def->body_local_types[i]);
+    if (slots + c->def->body_size * 2 + 16 > INT32_MAX)
+        eng_malformed(c, "too many locals (%llu slots)", (unsigned long long)slots);
+    c->local_slot_count = (uint32_t)slots;
+    c->wide_locals = slots != c->local_count;
+    if (!c->wide_locals)
+        return; /* no v128: each local's slot is its index */
+    eng_reserve(c, (void **)&c->local_slots, &c->local_slot_capacity, c->local_count, sizeof *c->local_slots);
+    uint32_t slot = 0;
+    for (uint32_t i = 0; i < c->local_count; i++) {
+        c->local_slots[i] = slot;
+        slot += slot_width(eng_local_type(c, i));
+    }
 }

@@ -166,6 +166,11 @@ static bool read_constexpr(eng_reader *r, eng_constexpr *out)
         uint8_t opcode;
         TRY(read_u8(r, &opcode));
         const eng_wasm_instruction *instruction = eng_wasm_find(opcode);
+        if (opcode == ENG_WASM_PREFIX_SIMD) {
+            uint32_t code;
+            TRY(read_u32_leb(r, &code));
+            instruction = eng_wasm_find_simd(code);
+        }
         eng_wasm_index index = instruction ? eng_wasm_index_of(instruction) : ENG_WASM_INSTRUCTION_COUNT;
         if (index == ENG_WASM_END)
             break;
@@ -193,6 +198,11 @@ static bool read_constexpr(eng_reader *r, eng_constexpr *out)
         case ENG_WASM_F64_CONST:
             TRY(read_f64_bits(r, &e.bits));
             e.kind = ENG_CONST_VALUE, e.type = ENG_F64;
+            break;
+        case ENG_WASM_V128_CONST:
+            TRY(read_f64_bits(r, &e.bits));
+            TRY(read_f64_bits(r, &e.bits_high));
+            e.kind = ENG_CONST_VALUE, e.type = ENG_V128;
             break;
         case ENG_WASM_REF_NULL:
             TRY(read_reftype(r, &e.type));
@@ -254,7 +264,7 @@ static bool decode_types(decoder *d, eng_reader *r)
             TRY(read_valtype(r, &type->types[param_count + k]));
         type->param_count = param_count;
         type->result_count = result_count;
-        eng_functype_compute_hash(type);
+        eng_functype_complete(type);
     }
     return true;
 }

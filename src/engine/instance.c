@@ -176,17 +176,23 @@ static eng_error *out_of_memory(const char *what)
 }
 
 /* Constant expressions: a single instruction in WebAssembly 2.0. Globals read here are the
- * imported ones and those defined before (validation decides which are allowed). */
-static eng_error *evaluate_constant(const eng_instance *instance, const eng_constexpr *expr, eng_slot *out)
+ * imported ones and those defined before (validation decides which are allowed). `out` has two
+ * slots, both written (the second holds the high half of a v128). */
+static eng_error *evaluate_constant(const eng_instance *instance, const eng_constexpr *expr, eng_slot out[2])
 {
     const eng_module *module = instance->module;
-    out->u64 = 0;
+    out[0].u64 = 0;
+    out[1].u64 = 0;
     switch (expr->kind) {
-    case ENG_CONST_VALUE: out->u64 = expr->bits; return NULL;
+    case ENG_CONST_VALUE:
+        out[0].u64 = expr->bits;
+        out[1].u64 = expr->bits_high;
+        return NULL;
     case ENG_CONST_GLOBAL_GET:
         if (expr->index >= module->global_count || !instance->globals[expr->index])
             return eng_error_new("constant expression at offset 0x%x: unknown global %u", expr->offset, expr->index);
-        *out = instance->globals[expr->index]->value;
+        out[0] = instance->globals[expr->index]->v128[0];
+        out[1] = instance->globals[expr->index]->v128[1];
         return NULL;
     case ENG_CONST_REF_FUNC:
         if (expr->index >= module->func_count)
@@ -254,8 +260,8 @@ static eng_error *allocate_definitions(eng_store *store, eng_instance *instance)
     for (uint32_t i = 0; i < module->global_def_count; i++) {
         const eng_global_def *def = &module->global_defs[i];
         uint32_t index = module->imported_global_count + i;
-        eng_slot value;
-        if ((error = evaluate_constant(instance, &def->init, &value)))
+        eng_slot value[2];
+        if ((error = evaluate_constant(instance, &def->init, value)))
             return eng_error_wrap(error, "global %u", index);
         instance->globals[index] = eng_global_new(store, &def->type, value);
         if (!instance->globals[index])
@@ -279,11 +285,11 @@ static eng_error *allocate_segments(eng_instance *instance)
             return out_of_memory("an element segment");
         instance->elems[i].items = items;
         for (uint32_t k = 0; k < segment->item_count; k++) {
-            eng_slot value;
-            eng_error *error = evaluate_constant(instance, &segment->items[k], &value);
+            eng_slot value[2];
+            eng_error *error = evaluate_constant(instance, &segment->items[k], value);
             if (error)
                 return eng_error_wrap(error, "element segment %u, item %u", i, k);
-            items[k] = value.ref;
+            items[k] = value[0].ref;
         }
         instance->elems[i].count = segment->item_count;
     }
@@ -310,8 +316,9 @@ static eng_error *apply_elem_segments(eng_instance *instance, eng_trap **trap)
         }
         if (segment->mode != ENG_SEGMENT_ACTIVE)
             continue;
-        eng_slot offset;
-        eng_error *error = evaluate_constant(instance, &segment->offset, &offset);
+        eng_slot offset_value[2];
+        eng_error *error = evaluate_constant(instance, &segment->offset, offset_value);
+        eng_slot offset = offset_value[0];
         if (error)
             return eng_error_wrap(error, "element segment %u offset", i);
         if (segment->table_index >= module->table_count)
@@ -345,8 +352,9 @@ static eng_error *apply_data_segments(eng_instance *instance, eng_trap **trap)
         eng_data_instance *data = &instance->datas[i];
         if (segment->mode != ENG_SEGMENT_ACTIVE)
             continue;
-        eng_slot offset;
-        eng_error *error = evaluate_constant(instance, &segment->offset, &offset);
+        eng_slot offset_value[2];
+        eng_error *error = evaluate_constant(instance, &segment->offset, offset_value);
+        eng_slot offset = offset_value[0];
         if (error)
             return eng_error_wrap(error, "data segment %u offset", i);
         if (segment->memory_index >= module->memory_count)

@@ -10,12 +10,16 @@
 #define TYPE_I64 ENG_I64
 #define TYPE_F32 ENG_F32
 #define TYPE_F64 ENG_F64
+#define TYPE_V128 ENG_V128
 #define OP_SAME(symbol) ENG_OP_##symbol
 #define OP_NOP(symbol) ENG_OP_NOP
 #define DETAIL_0 0
 #define DETAIL_1 1
 #define DETAIL_2 2
 #define DETAIL_3 3
+#define DETAIL_4 4
+#define DETAIL_8 8
+#define DETAIL_16 16
 #define DETAIL_PURE 0
 #define DETAIL_TRAPS 1
 
@@ -28,7 +32,7 @@ const eng_wasm_instruction eng_wasm_instructions[ENG_WASM_INSTRUCTION_COUNT] = {
 #undef ROW
 };
 
-const uint16_t eng_wasm_lookup[256 + ENG_WASM_MISC_CODES] = {
+const uint16_t eng_wasm_lookup[256 + ENG_WASM_MISC_CODES + ENG_WASM_SIMD_CODES] = {
 #define SLOT(symbol, prefix, code, ...) [ENG_WASM_LOOKUP_SLOT(prefix, code)] = ENG_WASM_##symbol + 1,
     ENG_WASM_INSTRUCTIONS(SLOT)
 #undef SLOT

@@ -53,6 +53,10 @@ typedef enum eng_wasm_immediates {
     ENG_IMM_F32,           /* 4 bytes, little-endian */
     ENG_IMM_F64,           /* 8 bytes, little-endian */
     ENG_IMM_REFTYPE,       /* ref.null: a reference type */
+    ENG_IMM_MEMARG_LANE,   /* v128.load8_lane etc.: alignment, offset, then a lane index byte */
+    ENG_IMM_LANE,          /* extract_lane/replace_lane: a lane index byte */
+    ENG_IMM_V128,          /* v128.const: 16 bytes */
+    ENG_IMM_LANES16,       /* i8x16.shuffle: 16 lane index bytes */
 } eng_wasm_immediates;
 
 typedef enum eng_wasm_feature {
@@ -61,11 +65,12 @@ typedef enum eng_wasm_feature {
     ENG_FEATURE_SATURATING_CONVERSIONS,
     ENG_FEATURE_BULK_MEMORY,
     ENG_FEATURE_REFERENCE_TYPES,
+    ENG_FEATURE_SIMD,
 } eng_wasm_feature;
 
 /* The prefix byte of the "miscellaneous" instructions (saturating conversions, bulk memory, tables). */
 #define ENG_WASM_PREFIX_MISC 0xfc
-/* The prefix byte of SIMD instructions, which the engine does not implement yet. */
+/* The prefix byte of SIMD instructions. */
 #define ENG_WASM_PREFIX_SIMD 0xfd
 
 /* clang-format off */
@@ -289,7 +294,252 @@ typedef enum eng_wasm_feature {
     X(TABLE_COPY,  0xfc, 14, "table.copy",  TABLE_TABLE,   1, BULK_MEMORY,     table_copy,  SAME, _, _, _, 0)          \
     X(TABLE_GROW,  0xfc, 15, "table.grow",  TABLE,         1, REFERENCE_TYPES, table_grow,  SAME, _, _, _, 0)          \
     X(TABLE_SIZE,  0xfc, 16, "table.size",  TABLE,         1, REFERENCE_TYPES, table_size,  SAME, _, _, _, 0)          \
-    X(TABLE_FILL,  0xfc, 17, "table.fill",  TABLE,         1, REFERENCE_TYPES, table_fill,  SAME, _, _, _, 0)
+    X(TABLE_FILL,  0xfc, 17, "table.fill",  TABLE,         1, REFERENCE_TYPES, table_fill,  SAME, _, _, _, 0)          \
+    ENG_WASM_SIMD_INSTRUCTIONS(X)
+
+/* 0xFD: SIMD, 128-bit vectors (a row per instruction, as above; OP is always SAME: each has an
+ * internal instruction of its own, whose operands the HANDLER's kind decides, see code.h).
+ * Columns per HANDLER: simd_load: A the address, RESULT V128, DETAIL the natural alignment;
+ * simd_store: B the value; simd_load_lane/simd_store_lane: DETAIL the natural alignment, which
+ * also gives the lane count (16 >> DETAIL); simd_extract/simd_replace: DETAIL the lane count,
+ * RESULT or B the scalar; simd_splat: A the scalar; simd_shuffle: DETAIL its 16 lane bytes. */
+#define ENG_WASM_SIMD_INSTRUCTIONS(X)                                                                                  \
+    X(V128_LOAD,                       0xfd, 0x00, "v128.load",                     MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 4)  \
+    X(V128_LOAD8X8_S,                  0xfd, 0x01, "v128.load8x8_s",                MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 3)  \
+    X(V128_LOAD8X8_U,                  0xfd, 0x02, "v128.load8x8_u",                MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 3)  \
+    X(V128_LOAD16X4_S,                 0xfd, 0x03, "v128.load16x4_s",               MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 3)  \
+    X(V128_LOAD16X4_U,                 0xfd, 0x04, "v128.load16x4_u",               MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 3)  \
+    X(V128_LOAD32X2_S,                 0xfd, 0x05, "v128.load32x2_s",               MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 3)  \
+    X(V128_LOAD32X2_U,                 0xfd, 0x06, "v128.load32x2_u",               MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 3)  \
+    X(V128_LOAD8_SPLAT,                0xfd, 0x07, "v128.load8_splat",              MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 0)  \
+    X(V128_LOAD16_SPLAT,               0xfd, 0x08, "v128.load16_splat",             MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 1)  \
+    X(V128_LOAD32_SPLAT,               0xfd, 0x09, "v128.load32_splat",             MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 2)  \
+    X(V128_LOAD64_SPLAT,               0xfd, 0x0a, "v128.load64_splat",             MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 3)  \
+    X(V128_STORE,                      0xfd, 0x0b, "v128.store",                    MEMARG,      1, SIMD, simd_store,      SAME, I32,  V128, _,    4)  \
+    X(V128_CONST,                      0xfd, 0x0c, "v128.const",                    V128,        1, SIMD, simd_const,      SAME, _,    _,    V128, 0)  \
+    X(I8X16_SHUFFLE,                   0xfd, 0x0d, "i8x16.shuffle",                 LANES16,     1, SIMD, simd_shuffle,    SAME, V128, V128, V128, 16) \
+    X(I8X16_SWIZZLE,                   0xfd, 0x0e, "i8x16.swizzle",                 NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_SPLAT,                     0xfd, 0x0f, "i8x16.splat",                   NONE,        1, SIMD, simd_splat,      SAME, I32,  _,    V128, 0)  \
+    X(I16X8_SPLAT,                     0xfd, 0x10, "i16x8.splat",                   NONE,        1, SIMD, simd_splat,      SAME, I32,  _,    V128, 0)  \
+    X(I32X4_SPLAT,                     0xfd, 0x11, "i32x4.splat",                   NONE,        1, SIMD, simd_splat,      SAME, I32,  _,    V128, 0)  \
+    X(I64X2_SPLAT,                     0xfd, 0x12, "i64x2.splat",                   NONE,        1, SIMD, simd_splat,      SAME, I64,  _,    V128, 0)  \
+    X(F32X4_SPLAT,                     0xfd, 0x13, "f32x4.splat",                   NONE,        1, SIMD, simd_splat,      SAME, F32,  _,    V128, 0)  \
+    X(F64X2_SPLAT,                     0xfd, 0x14, "f64x2.splat",                   NONE,        1, SIMD, simd_splat,      SAME, F64,  _,    V128, 0)  \
+    X(I8X16_EXTRACT_LANE_S,            0xfd, 0x15, "i8x16.extract_lane_s",          LANE,        1, SIMD, simd_extract,    SAME, V128, _,    I32,  16) \
+    X(I8X16_EXTRACT_LANE_U,            0xfd, 0x16, "i8x16.extract_lane_u",          LANE,        1, SIMD, simd_extract,    SAME, V128, _,    I32,  16) \
+    X(I8X16_REPLACE_LANE,              0xfd, 0x17, "i8x16.replace_lane",            LANE,        1, SIMD, simd_replace,    SAME, V128, I32,  V128, 16) \
+    X(I16X8_EXTRACT_LANE_S,            0xfd, 0x18, "i16x8.extract_lane_s",          LANE,        1, SIMD, simd_extract,    SAME, V128, _,    I32,  8)  \
+    X(I16X8_EXTRACT_LANE_U,            0xfd, 0x19, "i16x8.extract_lane_u",          LANE,        1, SIMD, simd_extract,    SAME, V128, _,    I32,  8)  \
+    X(I16X8_REPLACE_LANE,              0xfd, 0x1a, "i16x8.replace_lane",            LANE,        1, SIMD, simd_replace,    SAME, V128, I32,  V128, 8)  \
+    X(I32X4_EXTRACT_LANE,              0xfd, 0x1b, "i32x4.extract_lane",            LANE,        1, SIMD, simd_extract,    SAME, V128, _,    I32,  4)  \
+    X(I32X4_REPLACE_LANE,              0xfd, 0x1c, "i32x4.replace_lane",            LANE,        1, SIMD, simd_replace,    SAME, V128, I32,  V128, 4)  \
+    X(I64X2_EXTRACT_LANE,              0xfd, 0x1d, "i64x2.extract_lane",            LANE,        1, SIMD, simd_extract,    SAME, V128, _,    I64,  2)  \
+    X(I64X2_REPLACE_LANE,              0xfd, 0x1e, "i64x2.replace_lane",            LANE,        1, SIMD, simd_replace,    SAME, V128, I64,  V128, 2)  \
+    X(F32X4_EXTRACT_LANE,              0xfd, 0x1f, "f32x4.extract_lane",            LANE,        1, SIMD, simd_extract,    SAME, V128, _,    F32,  4)  \
+    X(F32X4_REPLACE_LANE,              0xfd, 0x20, "f32x4.replace_lane",            LANE,        1, SIMD, simd_replace,    SAME, V128, F32,  V128, 4)  \
+    X(F64X2_EXTRACT_LANE,              0xfd, 0x21, "f64x2.extract_lane",            LANE,        1, SIMD, simd_extract,    SAME, V128, _,    F64,  2)  \
+    X(F64X2_REPLACE_LANE,              0xfd, 0x22, "f64x2.replace_lane",            LANE,        1, SIMD, simd_replace,    SAME, V128, F64,  V128, 2)  \
+    X(I8X16_EQ,                        0xfd, 0x23, "i8x16.eq",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_NE,                        0xfd, 0x24, "i8x16.ne",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_LT_S,                      0xfd, 0x25, "i8x16.lt_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_LT_U,                      0xfd, 0x26, "i8x16.lt_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_GT_S,                      0xfd, 0x27, "i8x16.gt_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_GT_U,                      0xfd, 0x28, "i8x16.gt_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_LE_S,                      0xfd, 0x29, "i8x16.le_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_LE_U,                      0xfd, 0x2a, "i8x16.le_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_GE_S,                      0xfd, 0x2b, "i8x16.ge_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_GE_U,                      0xfd, 0x2c, "i8x16.ge_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_EQ,                        0xfd, 0x2d, "i16x8.eq",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_NE,                        0xfd, 0x2e, "i16x8.ne",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_LT_S,                      0xfd, 0x2f, "i16x8.lt_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_LT_U,                      0xfd, 0x30, "i16x8.lt_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_GT_S,                      0xfd, 0x31, "i16x8.gt_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_GT_U,                      0xfd, 0x32, "i16x8.gt_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_LE_S,                      0xfd, 0x33, "i16x8.le_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_LE_U,                      0xfd, 0x34, "i16x8.le_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_GE_S,                      0xfd, 0x35, "i16x8.ge_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_GE_U,                      0xfd, 0x36, "i16x8.ge_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_EQ,                        0xfd, 0x37, "i32x4.eq",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_NE,                        0xfd, 0x38, "i32x4.ne",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_LT_S,                      0xfd, 0x39, "i32x4.lt_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_LT_U,                      0xfd, 0x3a, "i32x4.lt_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_GT_S,                      0xfd, 0x3b, "i32x4.gt_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_GT_U,                      0xfd, 0x3c, "i32x4.gt_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_LE_S,                      0xfd, 0x3d, "i32x4.le_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_LE_U,                      0xfd, 0x3e, "i32x4.le_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_GE_S,                      0xfd, 0x3f, "i32x4.ge_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_GE_U,                      0xfd, 0x40, "i32x4.ge_u",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_EQ,                        0xfd, 0x41, "f32x4.eq",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_NE,                        0xfd, 0x42, "f32x4.ne",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_LT,                        0xfd, 0x43, "f32x4.lt",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_GT,                        0xfd, 0x44, "f32x4.gt",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_LE,                        0xfd, 0x45, "f32x4.le",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_GE,                        0xfd, 0x46, "f32x4.ge",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_EQ,                        0xfd, 0x47, "f64x2.eq",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_NE,                        0xfd, 0x48, "f64x2.ne",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_LT,                        0xfd, 0x49, "f64x2.lt",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_GT,                        0xfd, 0x4a, "f64x2.gt",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_LE,                        0xfd, 0x4b, "f64x2.le",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_GE,                        0xfd, 0x4c, "f64x2.ge",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(V128_NOT,                        0xfd, 0x4d, "v128.not",                      NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(V128_AND,                        0xfd, 0x4e, "v128.and",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(V128_ANDNOT,                     0xfd, 0x4f, "v128.andnot",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(V128_OR,                         0xfd, 0x50, "v128.or",                       NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(V128_XOR,                        0xfd, 0x51, "v128.xor",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(V128_BITSELECT,                  0xfd, 0x52, "v128.bitselect",                NONE,        1, SIMD, simd_ternary,    SAME, V128, V128, V128, 0)  \
+    X(V128_ANY_TRUE,                   0xfd, 0x53, "v128.any_true",                 NONE,        1, SIMD, simd_test,       SAME, V128, _,    I32,  0)  \
+    X(V128_LOAD8_LANE,                 0xfd, 0x54, "v128.load8_lane",               MEMARG_LANE, 1, SIMD, simd_load_lane,  SAME, I32,  V128, V128, 0)  \
+    X(V128_LOAD16_LANE,                0xfd, 0x55, "v128.load16_lane",              MEMARG_LANE, 1, SIMD, simd_load_lane,  SAME, I32,  V128, V128, 1)  \
+    X(V128_LOAD32_LANE,                0xfd, 0x56, "v128.load32_lane",              MEMARG_LANE, 1, SIMD, simd_load_lane,  SAME, I32,  V128, V128, 2)  \
+    X(V128_LOAD64_LANE,                0xfd, 0x57, "v128.load64_lane",              MEMARG_LANE, 1, SIMD, simd_load_lane,  SAME, I32,  V128, V128, 3)  \
+    X(V128_STORE8_LANE,                0xfd, 0x58, "v128.store8_lane",              MEMARG_LANE, 1, SIMD, simd_store_lane, SAME, I32,  V128, _,    0)  \
+    X(V128_STORE16_LANE,               0xfd, 0x59, "v128.store16_lane",             MEMARG_LANE, 1, SIMD, simd_store_lane, SAME, I32,  V128, _,    1)  \
+    X(V128_STORE32_LANE,               0xfd, 0x5a, "v128.store32_lane",             MEMARG_LANE, 1, SIMD, simd_store_lane, SAME, I32,  V128, _,    2)  \
+    X(V128_STORE64_LANE,               0xfd, 0x5b, "v128.store64_lane",             MEMARG_LANE, 1, SIMD, simd_store_lane, SAME, I32,  V128, _,    3)  \
+    X(V128_LOAD32_ZERO,                0xfd, 0x5c, "v128.load32_zero",              MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 2)  \
+    X(V128_LOAD64_ZERO,                0xfd, 0x5d, "v128.load64_zero",              MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 3)  \
+    X(F32X4_DEMOTE_F64X2_ZERO,         0xfd, 0x5e, "f32x4.demote_f64x2_zero",       NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F64X2_PROMOTE_LOW_F32X4,         0xfd, 0x5f, "f64x2.promote_low_f32x4",       NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I8X16_ABS,                       0xfd, 0x60, "i8x16.abs",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I8X16_NEG,                       0xfd, 0x61, "i8x16.neg",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I8X16_POPCNT,                    0xfd, 0x62, "i8x16.popcnt",                  NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I8X16_ALL_TRUE,                  0xfd, 0x63, "i8x16.all_true",                NONE,        1, SIMD, simd_test,       SAME, V128, _,    I32,  0)  \
+    X(I8X16_BITMASK,                   0xfd, 0x64, "i8x16.bitmask",                 NONE,        1, SIMD, simd_test,       SAME, V128, _,    I32,  0)  \
+    X(I8X16_NARROW_I16X8_S,            0xfd, 0x65, "i8x16.narrow_i16x8_s",          NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_NARROW_I16X8_U,            0xfd, 0x66, "i8x16.narrow_i16x8_u",          NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_CEIL,                      0xfd, 0x67, "f32x4.ceil",                    NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F32X4_FLOOR,                     0xfd, 0x68, "f32x4.floor",                   NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F32X4_TRUNC,                     0xfd, 0x69, "f32x4.trunc",                   NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F32X4_NEAREST,                   0xfd, 0x6a, "f32x4.nearest",                 NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I8X16_SHL,                       0xfd, 0x6b, "i8x16.shl",                     NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I8X16_SHR_S,                     0xfd, 0x6c, "i8x16.shr_s",                   NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I8X16_SHR_U,                     0xfd, 0x6d, "i8x16.shr_u",                   NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I8X16_ADD,                       0xfd, 0x6e, "i8x16.add",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_ADD_SAT_S,                 0xfd, 0x6f, "i8x16.add_sat_s",               NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_ADD_SAT_U,                 0xfd, 0x70, "i8x16.add_sat_u",               NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_SUB,                       0xfd, 0x71, "i8x16.sub",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_SUB_SAT_S,                 0xfd, 0x72, "i8x16.sub_sat_s",               NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_SUB_SAT_U,                 0xfd, 0x73, "i8x16.sub_sat_u",               NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_CEIL,                      0xfd, 0x74, "f64x2.ceil",                    NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F64X2_FLOOR,                     0xfd, 0x75, "f64x2.floor",                   NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I8X16_MIN_S,                     0xfd, 0x76, "i8x16.min_s",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_MIN_U,                     0xfd, 0x77, "i8x16.min_u",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_MAX_S,                     0xfd, 0x78, "i8x16.max_s",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I8X16_MAX_U,                     0xfd, 0x79, "i8x16.max_u",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_TRUNC,                     0xfd, 0x7a, "f64x2.trunc",                   NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I8X16_AVGR_U,                    0xfd, 0x7b, "i8x16.avgr_u",                  NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_EXTADD_PAIRWISE_I8X16_S,   0xfd, 0x7c, "i16x8.extadd_pairwise_i8x16_s", NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I16X8_EXTADD_PAIRWISE_I8X16_U,   0xfd, 0x7d, "i16x8.extadd_pairwise_i8x16_u", NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_EXTADD_PAIRWISE_I16X8_S,   0xfd, 0x7e, "i32x4.extadd_pairwise_i16x8_s", NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_EXTADD_PAIRWISE_I16X8_U,   0xfd, 0x7f, "i32x4.extadd_pairwise_i16x8_u", NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I16X8_ABS,                       0xfd, 0x80, "i16x8.abs",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I16X8_NEG,                       0xfd, 0x81, "i16x8.neg",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I16X8_Q15MULR_SAT_S,             0xfd, 0x82, "i16x8.q15mulr_sat_s",           NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_ALL_TRUE,                  0xfd, 0x83, "i16x8.all_true",                NONE,        1, SIMD, simd_test,       SAME, V128, _,    I32,  0)  \
+    X(I16X8_BITMASK,                   0xfd, 0x84, "i16x8.bitmask",                 NONE,        1, SIMD, simd_test,       SAME, V128, _,    I32,  0)  \
+    X(I16X8_NARROW_I32X4_S,            0xfd, 0x85, "i16x8.narrow_i32x4_s",          NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_NARROW_I32X4_U,            0xfd, 0x86, "i16x8.narrow_i32x4_u",          NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_EXTEND_LOW_I8X16_S,        0xfd, 0x87, "i16x8.extend_low_i8x16_s",      NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I16X8_EXTEND_HIGH_I8X16_S,       0xfd, 0x88, "i16x8.extend_high_i8x16_s",     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I16X8_EXTEND_LOW_I8X16_U,        0xfd, 0x89, "i16x8.extend_low_i8x16_u",      NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I16X8_EXTEND_HIGH_I8X16_U,       0xfd, 0x8a, "i16x8.extend_high_i8x16_u",     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I16X8_SHL,                       0xfd, 0x8b, "i16x8.shl",                     NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I16X8_SHR_S,                     0xfd, 0x8c, "i16x8.shr_s",                   NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I16X8_SHR_U,                     0xfd, 0x8d, "i16x8.shr_u",                   NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I16X8_ADD,                       0xfd, 0x8e, "i16x8.add",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_ADD_SAT_S,                 0xfd, 0x8f, "i16x8.add_sat_s",               NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_ADD_SAT_U,                 0xfd, 0x90, "i16x8.add_sat_u",               NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_SUB,                       0xfd, 0x91, "i16x8.sub",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_SUB_SAT_S,                 0xfd, 0x92, "i16x8.sub_sat_s",               NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_SUB_SAT_U,                 0xfd, 0x93, "i16x8.sub_sat_u",               NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_NEAREST,                   0xfd, 0x94, "f64x2.nearest",                 NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I16X8_MUL,                       0xfd, 0x95, "i16x8.mul",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_MIN_S,                     0xfd, 0x96, "i16x8.min_s",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_MIN_U,                     0xfd, 0x97, "i16x8.min_u",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_MAX_S,                     0xfd, 0x98, "i16x8.max_s",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_MAX_U,                     0xfd, 0x99, "i16x8.max_u",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_AVGR_U,                    0xfd, 0x9b, "i16x8.avgr_u",                  NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_EXTMUL_LOW_I8X16_S,        0xfd, 0x9c, "i16x8.extmul_low_i8x16_s",      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_EXTMUL_HIGH_I8X16_S,       0xfd, 0x9d, "i16x8.extmul_high_i8x16_s",     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_EXTMUL_LOW_I8X16_U,        0xfd, 0x9e, "i16x8.extmul_low_i8x16_u",      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I16X8_EXTMUL_HIGH_I8X16_U,       0xfd, 0x9f, "i16x8.extmul_high_i8x16_u",     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_ABS,                       0xfd, 0xa0, "i32x4.abs",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_NEG,                       0xfd, 0xa1, "i32x4.neg",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_ALL_TRUE,                  0xfd, 0xa3, "i32x4.all_true",                NONE,        1, SIMD, simd_test,       SAME, V128, _,    I32,  0)  \
+    X(I32X4_BITMASK,                   0xfd, 0xa4, "i32x4.bitmask",                 NONE,        1, SIMD, simd_test,       SAME, V128, _,    I32,  0)  \
+    X(I32X4_EXTEND_LOW_I16X8_S,        0xfd, 0xa7, "i32x4.extend_low_i16x8_s",      NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_EXTEND_HIGH_I16X8_S,       0xfd, 0xa8, "i32x4.extend_high_i16x8_s",     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_EXTEND_LOW_I16X8_U,        0xfd, 0xa9, "i32x4.extend_low_i16x8_u",      NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_EXTEND_HIGH_I16X8_U,       0xfd, 0xaa, "i32x4.extend_high_i16x8_u",     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_SHL,                       0xfd, 0xab, "i32x4.shl",                     NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I32X4_SHR_S,                     0xfd, 0xac, "i32x4.shr_s",                   NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I32X4_SHR_U,                     0xfd, 0xad, "i32x4.shr_u",                   NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I32X4_ADD,                       0xfd, 0xae, "i32x4.add",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_SUB,                       0xfd, 0xb1, "i32x4.sub",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_MUL,                       0xfd, 0xb5, "i32x4.mul",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_MIN_S,                     0xfd, 0xb6, "i32x4.min_s",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_MIN_U,                     0xfd, 0xb7, "i32x4.min_u",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_MAX_S,                     0xfd, 0xb8, "i32x4.max_s",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_MAX_U,                     0xfd, 0xb9, "i32x4.max_u",                   NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_DOT_I16X8_S,               0xfd, 0xba, "i32x4.dot_i16x8_s",             NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_EXTMUL_LOW_I16X8_S,        0xfd, 0xbc, "i32x4.extmul_low_i16x8_s",      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_EXTMUL_HIGH_I16X8_S,       0xfd, 0xbd, "i32x4.extmul_high_i16x8_s",     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_EXTMUL_LOW_I16X8_U,        0xfd, 0xbe, "i32x4.extmul_low_i16x8_u",      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_EXTMUL_HIGH_I16X8_U,       0xfd, 0xbf, "i32x4.extmul_high_i16x8_u",     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_ABS,                       0xfd, 0xc0, "i64x2.abs",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I64X2_NEG,                       0xfd, 0xc1, "i64x2.neg",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I64X2_ALL_TRUE,                  0xfd, 0xc3, "i64x2.all_true",                NONE,        1, SIMD, simd_test,       SAME, V128, _,    I32,  0)  \
+    X(I64X2_BITMASK,                   0xfd, 0xc4, "i64x2.bitmask",                 NONE,        1, SIMD, simd_test,       SAME, V128, _,    I32,  0)  \
+    X(I64X2_EXTEND_LOW_I32X4_S,        0xfd, 0xc7, "i64x2.extend_low_i32x4_s",      NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I64X2_EXTEND_HIGH_I32X4_S,       0xfd, 0xc8, "i64x2.extend_high_i32x4_s",     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I64X2_EXTEND_LOW_I32X4_U,        0xfd, 0xc9, "i64x2.extend_low_i32x4_u",      NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I64X2_EXTEND_HIGH_I32X4_U,       0xfd, 0xca, "i64x2.extend_high_i32x4_u",     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I64X2_SHL,                       0xfd, 0xcb, "i64x2.shl",                     NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I64X2_SHR_S,                     0xfd, 0xcc, "i64x2.shr_s",                   NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I64X2_SHR_U,                     0xfd, 0xcd, "i64x2.shr_u",                   NONE,        1, SIMD, simd_shift,      SAME, V128, I32,  V128, 0)  \
+    X(I64X2_ADD,                       0xfd, 0xce, "i64x2.add",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_SUB,                       0xfd, 0xd1, "i64x2.sub",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_MUL,                       0xfd, 0xd5, "i64x2.mul",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_EQ,                        0xfd, 0xd6, "i64x2.eq",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_NE,                        0xfd, 0xd7, "i64x2.ne",                      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_LT_S,                      0xfd, 0xd8, "i64x2.lt_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_GT_S,                      0xfd, 0xd9, "i64x2.gt_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_LE_S,                      0xfd, 0xda, "i64x2.le_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_GE_S,                      0xfd, 0xdb, "i64x2.ge_s",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_EXTMUL_LOW_I32X4_S,        0xfd, 0xdc, "i64x2.extmul_low_i32x4_s",      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_EXTMUL_HIGH_I32X4_S,       0xfd, 0xdd, "i64x2.extmul_high_i32x4_s",     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_EXTMUL_LOW_I32X4_U,        0xfd, 0xde, "i64x2.extmul_low_i32x4_u",      NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I64X2_EXTMUL_HIGH_I32X4_U,       0xfd, 0xdf, "i64x2.extmul_high_i32x4_u",     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_ABS,                       0xfd, 0xe0, "f32x4.abs",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F32X4_NEG,                       0xfd, 0xe1, "f32x4.neg",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F32X4_SQRT,                      0xfd, 0xe3, "f32x4.sqrt",                    NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F32X4_ADD,                       0xfd, 0xe4, "f32x4.add",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_SUB,                       0xfd, 0xe5, "f32x4.sub",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_MUL,                       0xfd, 0xe6, "f32x4.mul",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_DIV,                       0xfd, 0xe7, "f32x4.div",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_MIN,                       0xfd, 0xe8, "f32x4.min",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_MAX,                       0xfd, 0xe9, "f32x4.max",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_PMIN,                      0xfd, 0xea, "f32x4.pmin",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F32X4_PMAX,                      0xfd, 0xeb, "f32x4.pmax",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_ABS,                       0xfd, 0xec, "f64x2.abs",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F64X2_NEG,                       0xfd, 0xed, "f64x2.neg",                     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F64X2_SQRT,                      0xfd, 0xef, "f64x2.sqrt",                    NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F64X2_ADD,                       0xfd, 0xf0, "f64x2.add",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_SUB,                       0xfd, 0xf1, "f64x2.sub",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_MUL,                       0xfd, 0xf2, "f64x2.mul",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_DIV,                       0xfd, 0xf3, "f64x2.div",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_MIN,                       0xfd, 0xf4, "f64x2.min",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_MAX,                       0xfd, 0xf5, "f64x2.max",                     NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_PMIN,                      0xfd, 0xf6, "f64x2.pmin",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(F64X2_PMAX,                      0xfd, 0xf7, "f64x2.pmax",                    NONE,        1, SIMD, simd_binary,     SAME, V128, V128, V128, 0)  \
+    X(I32X4_TRUNC_SAT_F32X4_S,         0xfd, 0xf8, "i32x4.trunc_sat_f32x4_s",       NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_TRUNC_SAT_F32X4_U,         0xfd, 0xf9, "i32x4.trunc_sat_f32x4_u",       NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F32X4_CONVERT_I32X4_S,           0xfd, 0xfa, "f32x4.convert_i32x4_s",         NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F32X4_CONVERT_I32X4_U,           0xfd, 0xfb, "f32x4.convert_i32x4_u",         NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_TRUNC_SAT_F64X2_S_ZERO,    0xfd, 0xfc, "i32x4.trunc_sat_f64x2_s_zero",  NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(I32X4_TRUNC_SAT_F64X2_U_ZERO,    0xfd, 0xfd, "i32x4.trunc_sat_f64x2_u_zero",  NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F64X2_CONVERT_LOW_I32X4_S,       0xfd, 0xfe, "f64x2.convert_low_i32x4_s",     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)  \
+    X(F64X2_CONVERT_LOW_I32X4_U,       0xfd, 0xff, "f64x2.convert_low_i32x4_u",     NONE,        1, SIMD, simd_unary,      SAME, V128, _,    V128, 0)
 /* clang-format on */
 
 /* Dense numbering of the rows: ENG_WASM_I32_ADD etc. */
@@ -315,11 +565,15 @@ typedef struct eng_wasm_instruction {
 
 extern const eng_wasm_instruction eng_wasm_instructions[ENG_WASM_INSTRUCTION_COUNT];
 
-/* Opcode bytes to rows: one-byte opcodes at their byte, 0xFC codes from 256 on. Entries hold
- * the row's index plus one, 0 for an opcode that does not exist. */
+/* Opcode bytes to rows: one-byte opcodes at their byte, 0xFC codes from 256 on, 0xFD codes
+ * after those. Entries hold the row's index plus one, 0 for an opcode that does not exist. */
 #define ENG_WASM_MISC_CODES 32
-#define ENG_WASM_LOOKUP_SLOT(prefix, code) ((prefix) == ENG_WASM_PREFIX_MISC ? 256u + (code) : (code))
-extern const uint16_t eng_wasm_lookup[256 + ENG_WASM_MISC_CODES];
+#define ENG_WASM_SIMD_CODES 256
+#define ENG_WASM_LOOKUP_SLOT(prefix, code)                                    \
+    ((prefix) == ENG_WASM_PREFIX_MISC   ? 256u + (code)                       \
+     : (prefix) == ENG_WASM_PREFIX_SIMD ? 256u + ENG_WASM_MISC_CODES + (code) \
+                                        : (code))
+extern const uint16_t eng_wasm_lookup[256 + ENG_WASM_MISC_CODES + ENG_WASM_SIMD_CODES];
 
 /* The row of one-byte opcode `byte`, or NULL when there is none (prefix bytes have none). */
 static inline const eng_wasm_instruction *eng_wasm_find(uint8_t byte)
@@ -332,6 +586,13 @@ static inline const eng_wasm_instruction *eng_wasm_find(uint8_t byte)
 static inline const eng_wasm_instruction *eng_wasm_find_misc(uint32_t code)
 {
     uint16_t entry = code < ENG_WASM_MISC_CODES ? eng_wasm_lookup[256 + code] : 0;
+    return entry ? &eng_wasm_instructions[entry - 1] : 0;
+}
+
+/* The row of 0xFD-prefixed `code`, or NULL. */
+static inline const eng_wasm_instruction *eng_wasm_find_simd(uint32_t code)
+{
+    uint16_t entry = code < ENG_WASM_SIMD_CODES ? eng_wasm_lookup[256 + ENG_WASM_MISC_CODES + code] : 0;
     return entry ? &eng_wasm_instructions[entry - 1] : 0;
 }
 

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include "limits.h"
 #include "native.h"
+#include "simd.h"
 #include "trap_guard.h"
 
 #include <math.h>
@@ -291,7 +292,9 @@ __attribute__((noinline)) static eng_trap *run(eng_store *store, eng_func *func,
 {
     static const void *const labels[ENG_OP_COUNT] = {
 #define LABEL_ADDRESS(name, count, operands) [ENG_OP_##name] = &&op_##name,
-        ENG_OPCODES(LABEL_ADDRESS)
+#define ENG_OPCODE_X LABEL_ADDRESS
+        ENG_ALL_OPCODES(LABEL_ADDRESS)
+#undef ENG_OPCODE_X
 #undef LABEL_ADDRESS
     };
 
@@ -625,6 +628,9 @@ op_NATIVE:
 op_COPY:
     SLOT(1) = SLOT(2);
     NEXT(2);
+op_COPY_V128:
+    eng_v128_store(&SLOT(1), eng_v128_load(&SLOT(2)));
+    NEXT(2);
 op_CONST32:
     SLOT(1).u64 = pc[2];
     NEXT(2);
@@ -636,6 +642,9 @@ op_SELECT: {
     SLOT(1) = chosen;
     NEXT(4);
 }
+op_SELECT_V128:
+    eng_v128_store(&SLOT(1), eng_v128_load(SLOT(4).u32 ? &SLOT(2) : &SLOT(3)));
+    NEXT(4);
 
     /* ---- variables ---- */
 op_GLOBAL_GET:
@@ -643,6 +652,12 @@ op_GLOBAL_GET:
     NEXT(2);
 op_GLOBAL_SET:
     instance->globals[pc[2]]->value = SLOT(1);
+    NEXT(2);
+op_GLOBAL_GET_V128:
+    eng_v128_store(&SLOT(1), eng_v128_load(instance->globals[pc[2]]->v128));
+    NEXT(2);
+op_GLOBAL_SET_V128:
+    eng_v128_store(instance->globals[pc[2]]->v128, eng_v128_load(&SLOT(1)));
     NEXT(2);
 
     /* ---- references ---- */
@@ -1099,6 +1114,9 @@ op_I64_REM_U: {
     UNARY(I64_EXTEND16_S, uint64_t, u64, (uint64_t)(int64_t)(int16_t)a)
     UNARY(I64_EXTEND32_S, uint64_t, u64, (uint64_t)(int64_t)(int32_t)a)
 
+    /* ---- SIMD ---- */
+#include "interp_simd.h"
+
 #undef UNARY
 #undef BINARY
 #undef F_UNARY
@@ -1153,8 +1171,8 @@ eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results
      * progress must fit in the stack limit; a re-entry from a host function also in the
      * nesting limit and the thread's C stack. */
     if (call_nesting >= store->limits.max_host_nesting || (call_nesting > 0 && c_stack_nearly_full()) ||
-        room < (size_t)code->frame_slots + (size_t)ENG_FRAME_RECORD_SLOTS * entry_depth || room < type->param_count ||
-        room < type->result_count)
+        room < (size_t)code->frame_slots + (size_t)ENG_FRAME_RECORD_SLOTS * entry_depth || room < type->param_slots ||
+        room < type->result_slots)
         return stack_exhausted(store, func);
     if ((code->checks & store->required_checks) != store->required_checks) {
         eng_trap *trap = checks_missing(store, func);
@@ -1162,8 +1180,8 @@ eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results
         return trap;
     }
 
-    if (type->param_count)
-        memmove(fp, args_results, type->param_count * sizeof *fp);
+    if (type->param_slots)
+        memmove(fp, args_results, type->param_slots * sizeof *fp);
     frame_enter(code, fp);
     if ((uintptr_t)(fp + code->frame_slots) > store->stack_high_water)
         store->stack_high_water = (uintptr_t)(fp + code->frame_slots);
@@ -1213,8 +1231,8 @@ eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results
     call_nesting--;
     store->native_stack_limit = saved_native_limit;
     eng_trap_fault_guard = saved_guard;
-    if (!trap && type->result_count)
-        memmove(args_results, fp, type->result_count * sizeof *fp);
+    if (!trap && type->result_slots)
+        memmove(args_results, fp, type->result_slots * sizeof *fp);
     store->stack_top = fp;
     store->frame_depth = entry_depth;
     return trap;

@@ -35,9 +35,11 @@ const char *eng_externkind_name(eng_externkind kind)
     return "unknown kind";
 }
 
-/* FNV-1a over the counts and the types, so that different splits of the same list differ. */
-void eng_functype_compute_hash(eng_functype *type)
+/* The hash: FNV-1a over the counts and the types, so that different splits of the same list differ. */
+void eng_functype_complete(eng_functype *type)
 {
+    type->param_slots = eng_values_slots(type->types, type->param_count);
+    type->result_slots = eng_values_slots(type->types + type->param_count, type->result_count);
     uint64_t hash = 0xcbf29ce484222325u;
     uint32_t words[2] = {type->param_count, type->result_count};
     for (int i = 0; i < 2; i++) {

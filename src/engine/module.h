@@ -24,6 +24,18 @@ typedef enum eng_valtype {
 const char *eng_valtype_name(eng_valtype type); /* "i32", "funcref", ... */
 bool eng_valtype_is_ref(eng_valtype type);
 
+/* Values live in 8-byte slots (code.h); a v128 takes two consecutive ones, its bytes 0-7 in the
+ * first. Wherever values sit side by side (parameters, results, locals, the operand stack),
+ * each takes its own width. */
+static inline uint32_t eng_valtype_slots(eng_valtype type) { return type == ENG_V128 ? 2 : 1; }
+static inline uint32_t eng_values_slots(const eng_valtype *types, uint32_t count)
+{
+    uint32_t slots = count;
+    for (uint32_t i = 0; i < count; i++)
+        slots += types[i] == ENG_V128;
+    return slots;
+}
+
 /* A name from the binary: UTF-8 (validated by the decoder), not NUL-free in general,
  * but always followed by a NUL terminator for convenience. */
 typedef struct eng_name {
@@ -34,8 +46,9 @@ typedef struct eng_name {
 typedef struct eng_functype {
     uint32_t param_count;
     uint32_t result_count;
-    eng_valtype *types; /* params then results: param_count + result_count entries */
-    uint64_t hash;      /* of the whole signature, to make structural comparison cheap */
+    eng_valtype *types;                 /* params then results: param_count + result_count entries */
+    uint64_t hash;                      /* of the whole signature, to make structural comparison cheap */
+    uint32_t param_slots, result_slots; /* the slots they take (eng_valtype_slots) */
 } eng_functype;
 
 static inline const eng_valtype *eng_functype_params(const eng_functype *type) { return type->types; }
@@ -44,7 +57,8 @@ static inline const eng_valtype *eng_functype_results(const eng_functype *type)
     return type->types + type->param_count;
 }
 bool eng_functype_equal(const eng_functype *a, const eng_functype *b);
-void eng_functype_compute_hash(eng_functype *type);
+/* Fills in what follows from the types: the hash and the slot counts. */
+void eng_functype_complete(eng_functype *type);
 
 /* ---- as text (text.c): the one writer of each, for the engine's messages and wasmhost's tools ---- */
 
@@ -92,7 +106,8 @@ const char *eng_externkind_name(eng_externkind kind); /* "func", "table", "memor
 
 /* WebAssembly 2.0 constant expressions are a single instruction followed by `end`. */
 typedef enum eng_constexpr_kind {
-    ENG_CONST_VALUE,      /* i32/i64/f32/f64.const: bits holds the value (f32 in the low 32 bits) */
+    ENG_CONST_VALUE,      /* i32/i64/f32/f64/v128.const: bits holds the value (f32 in the low 32 bits;
+                             v128: bytes 0-7, bits_high bytes 8-15) */
     ENG_CONST_GLOBAL_GET, /* index is a global index */
     ENG_CONST_REF_FUNC,   /* index is a function index */
     ENG_CONST_REF_NULL,   /* type is the reference type */
@@ -101,7 +116,7 @@ typedef enum eng_constexpr_kind {
 typedef struct eng_constexpr {
     eng_constexpr_kind kind;
     eng_valtype type; /* the value type the instruction produces (for GLOBAL_GET: filled by validation) */
-    uint64_t bits;
+    uint64_t bits, bits_high;
     uint32_t index;
     uint32_t offset; /* byte offset of the expression in the module, for error messages */
 } eng_constexpr;

@@ -463,10 +463,10 @@ static eng_error *make_stubs(const eng_module *module, eng_native_image *image)
         eng_code *stub = &image->stubs[i];
         stub->cells = native_cells;
         stub->cell_count = 1;
-        stub->param_count = type->param_count;
-        stub->local_count = type->param_count;
-        stub->result_count = type->result_count;
-        stub->frame_slots = type->param_count > type->result_count ? type->param_count : type->result_count;
+        stub->param_count = type->param_slots;
+        stub->local_count = type->param_slots;
+        stub->result_count = type->result_slots;
+        stub->frame_slots = type->param_slots > type->result_slots ? type->param_slots : type->result_slots;
         stub->checks = image->checks;
     }
     return NULL;

@@ -198,8 +198,7 @@ static inline bool read_count(eng_reader *r, uint32_t *out)
     return true;
 }
 
-/* Value and reference types are one byte each in 2.0. SIMD is not supported by this engine,
- * so v128 is rejected here, with a message that says so. */
+/* Value and reference types are one byte each in 2.0. */
 static inline bool read_valtype(eng_reader *r, eng_valtype *out)
 {
     const uint8_t *at = r->pos;
@@ -211,9 +210,9 @@ static inline bool read_valtype(eng_reader *r, eng_valtype *out)
     case ENG_I64:
     case ENG_F32:
     case ENG_F64:
+    case ENG_V128:
     case ENG_FUNCREF:
     case ENG_EXTERNREF: *out = (eng_valtype)byte; return true;
-    case ENG_V128: return reader_fail_at(r, at, "v128 values (SIMD) are not supported");
     default: return reader_fail_at(r, at, "malformed value type");
     }
 }

@@ -117,7 +117,10 @@ typedef struct eng_table {
 
 typedef struct eng_global {
     eng_globaltype type;
-    eng_slot value;
+    union {
+        eng_slot value;   /* every type but v128 */
+        eng_slot v128[2]; /* v128: bytes 0-7, then 8-15, as in two slots of a frame */
+    };
 } eng_global;
 
 /* An external value: what imports are given and exports yield. */
@@ -343,7 +346,8 @@ bool eng_table_fill(eng_table *table, uint32_t start, void *value, uint32_t coun
 bool eng_table_copy(eng_table *destination, const eng_table *source, uint32_t to, uint32_t from, uint32_t count);
 bool eng_table_init(eng_table *table, const eng_elem_instance *segment, uint32_t to, uint32_t from, uint32_t count);
 
-eng_global *eng_global_new(eng_store *store, const eng_globaltype *type, eng_slot value);
+/* `value`: eng_valtype_slots(type->type) slots. */
+eng_global *eng_global_new(eng_store *store, const eng_globaltype *type, const eng_slot *value);
 eng_func *eng_func_new_host(eng_store *store, const eng_functype *type, eng_host_callback callback, void *env);
 
 /* instance.c: links imports (in module import order, already resolved by the caller; type

@@ -172,13 +172,13 @@ bool eng_store_own(eng_store *store, void *object, void (*destroy)(void *))
     return true;
 }
 
-eng_global *eng_global_new(eng_store *store, const eng_globaltype *type, eng_slot value)
+eng_global *eng_global_new(eng_store *store, const eng_globaltype *type, const eng_slot *value)
 {
-    eng_global *global = malloc(sizeof *global);
+    eng_global *global = calloc(1, sizeof *global);
     if (!global)
         return NULL;
     global->type = *type;
-    global->value = value;
+    memcpy(global->v128, value, eng_valtype_slots(type->type) * sizeof *value);
     if (!eng_store_own(store, global, free))
         return NULL;
     return global;
@@ -207,7 +207,7 @@ eng_func *eng_func_new_host(eng_store *store, const eng_functype *type, eng_host
     }
     if (type_count)
         memcpy(func->owned_type.types, type->types, type_count * sizeof(eng_valtype));
-    eng_functype_compute_hash(&func->owned_type);
+    eng_functype_complete(&func->owned_type);
     func->type = &func->owned_type;
     func->instance = NULL;
     func->func_index = 0;

@@ -610,8 +610,8 @@ eng_error *wasi_import(wasi_context *wasi, eng_store *store, const eng_module *m
         char c = i < param_count ? function->params[i] : function->results[i - param_count];
         types[i] = c == 'I' ? ENG_I64 : ENG_I32;
     }
-    eng_functype type = {param_count, result_count, types, 0};
-    eng_functype_compute_hash(&type);
+    eng_functype type = {.param_count = param_count, .result_count = result_count, .types = types};
+    eng_functype_complete(&type);
     eng_func *func = eng_func_new_host(store, &type, function->callback, wasi);
     if (!func)
         return eng_error_new("out of memory creating the WASI function \"%s\"", name);

@@ -95,7 +95,7 @@ bool fuzz_make_imports(eng_store *store, const eng_module *module, eng_extern *i
         case ENG_EXTERN_TABLE: imports[i].table = eng_table_new(store, &import->table, NULL, &error); break;
         case ENG_EXTERN_MEMORY: imports[i].memory = eng_memory_new(store, &import->memory, NULL, &error); break;
         case ENG_EXTERN_GLOBAL:
-            imports[i].global = eng_global_new(store, &import->global, (eng_slot){.u64 = 0});
+            imports[i].global = eng_global_new(store, &import->global, (eng_slot[2]){{.u64 = 0}, {.u64 = 0}});
             if (!imports[i].global)
                 return false;
             break;

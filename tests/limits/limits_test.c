@@ -402,8 +402,8 @@ static void test_reentry(void)
     struct reentry r = {store, NULL, 0};
     eng_valtype i32 = ENG_I32;
     eng_valtype types[2] = {i32, i32};
-    eng_functype type = {1, 1, types, 0};
-    eng_functype_compute_hash(&type);
+    eng_functype type = {.param_count = 1, .result_count = 1, .types = types};
+    eng_functype_complete(&type);
     eng_extern import = {.kind = ENG_EXTERN_FUNC, .func = eng_func_new_host(store, &type, reenter, &r)};
     eng_instance *instance = instantiate(store, module, &import, 1);
     r.recurse = export(instance, "recurse");
