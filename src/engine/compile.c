@@ -9,16 +9,9 @@ const eng_wasm_instruction *eng_read_instruction(compiler *c)
     const eng_wasm_instruction *instruction = eng_wasm_find(byte);
     if (instruction)
         return instruction;
-    if (byte == ENG_WASM_PREFIX_MISC) {
+    if (byte == ENG_WASM_PREFIX_MISC || byte == ENG_WASM_PREFIX_SIMD) {
         uint32_t code = read_u32(c);
-        instruction = eng_wasm_find_misc(code);
-        if (!instruction)
-            eng_malformed(c, "illegal opcode 0x%02x %u", byte, code);
-        return instruction;
-    }
-    if (byte == ENG_WASM_PREFIX_SIMD) {
-        uint32_t code = read_u32(c);
-        instruction = eng_wasm_find_simd(code);
+        instruction = byte == ENG_WASM_PREFIX_MISC ? eng_wasm_find_misc(code) : eng_wasm_find_simd(code);
         if (!instruction)
             eng_malformed(c, "illegal opcode 0x%02x %u", byte, code);
         return instruction;

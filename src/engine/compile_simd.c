@@ -121,13 +121,16 @@ void eng_compile_simd_replace(compiler *c, const eng_wasm_instruction *row)
         emit_result(c, row->op, (uint32_t[]){d, a.slot, b.slot, lane}, 4, false);
 }
 
-void eng_compile_simd_unary(compiler *c, const eng_wasm_instruction *row)
+/* A v128 operand to a result of `type`. */
+static void compile_v128_to(compiler *c, const eng_wasm_instruction *row, uint8_t type)
 {
     operand a = pop(c, ENG_V128);
-    uint32_t d = push(c, ENG_V128);
+    uint32_t d = push(c, type);
     if (live(c))
         emit_result(c, row->op, (uint32_t[]){d, a.slot}, 2, false);
 }
+
+void eng_compile_simd_unary(compiler *c, const eng_wasm_instruction *row) { compile_v128_to(c, row, ENG_V128); }
 
 void eng_compile_simd_binary(compiler *c, const eng_wasm_instruction *row)
 {
@@ -149,13 +152,7 @@ void eng_compile_simd_ternary(compiler *c, const eng_wasm_instruction *row)
 }
 
 /* any_true, all_true and bitmask: a v128 to an i32. */
-void eng_compile_simd_test(compiler *c, const eng_wasm_instruction *row)
-{
-    operand a = pop(c, ENG_V128);
-    uint32_t d = push(c, ENG_I32);
-    if (live(c))
-        emit_result(c, row->op, (uint32_t[]){d, a.slot}, 2, false);
-}
+void eng_compile_simd_test(compiler *c, const eng_wasm_instruction *row) { compile_v128_to(c, row, ENG_I32); }
 
 void eng_compile_simd_shift(compiler *c, const eng_wasm_instruction *row)
 {
