@@ -176,6 +176,10 @@ struct eng_module;
     X(I32_STORE_ADD, 5, "sum a b value offset") X(I64_STORE_ADD, 5, "sum a b value offset")  \
     X(F32_STORE_ADD, 5, "sum a b value offset") X(F64_STORE_ADD, 5, "sum a b value offset")  \
     X(I32_STORE8_ADD, 5, "sum a b value offset")                                             \
+    /* loads from an indexed address: fp[sum] = fp[base] + (fp[index] << (fp[shift] & 31)) (i32, \
+       as I32_ADD_SHL), then the load at (uint64)fp[sum].u32 + offset */                        \
+    X(I32_LOAD_SHL, 6, "d sum base index shift offset") X(I64_LOAD_SHL, 6, "d sum base index shift offset") \
+    X(F32_LOAD_SHL, 6, "d sum base index shift offset") X(F64_LOAD_SHL, 6, "d sum base index shift offset") \
     /* arithmetic with a memory operand: fp[d] = fp[a] OP load(fp[addr].u32 + offset) */       \
     X(I32_ADD_LOAD, 4, "d a addr offset")                                                     \
     X(F32_ADD_LOAD, 4, "d a addr offset") X(F32_SUB_LOAD, 4, "d a addr offset")               \

@@ -146,6 +146,31 @@ static eng_opcode fuse_address(compiler *c, uint32_t op, uint32_t last, uint32_t
     return fused;
 }
 
+/* The load from an indexed address (I32_ADD_SHL's) for a load `op`; ENG_OP_COUNT if none. */
+static eng_opcode indexed_access(uint32_t op)
+{
+    switch (op) {
+    case ENG_OP_I32_LOAD: return ENG_OP_I32_LOAD_SHL;
+    case ENG_OP_I64_LOAD: return ENG_OP_I64_LOAD_SHL;
+    case ENG_OP_F32_LOAD: return ENG_OP_F32_LOAD_SHL;
+    case ENG_OP_F64_LOAD: return ENG_OP_F64_LOAD_SHL;
+    default: return ENG_OP_COUNT;
+    }
+}
+
+/* As fuse_address, for the I32_ADD_SHL that computed `address` (array indexing: base + (i << k)):
+ * removes it and returns the indexed load, with its sum, base, index and shift in operands[]. */
+static eng_opcode fuse_index(compiler *c, uint32_t op, uint32_t last, uint32_t address, uint32_t operands[4])
+{
+    eng_opcode fused = indexed_access(op);
+    if (fused == ENG_OP_COUNT || last == NONE || last + 5 != c->cell_count || c->cells[last] != ENG_OP_I32_ADD_SHL ||
+        c->cells[last + 1] != address)
+        return ENG_OP_COUNT;
+    memcpy(operands, &c->cells[last + 1], 4 * sizeof *operands);
+    unemit_last(c);
+    return fused;
+}
+
 void eng_compile_load(compiler *c, const eng_wasm_instruction *load)
 {
     uint32_t offset = eng_read_memarg(c, load->detail);
@@ -153,6 +178,15 @@ void eng_compile_load(compiler *c, const eng_wasm_instruction *load)
     operand address = pop(c, ENG_I32);
     uint32_t d = push(c, load->result);
     if (live(c)) {
+        uint32_t index[4];
+        eng_opcode indexed = fuse_index(c, load->op, last, address.slot, index);
+        if (indexed != ENG_OP_COUNT) {
+            uint32_t at =
+                eng_emit_opcode_with(c, indexed, (uint32_t[]){d, index[0], index[1], index[2], index[3], offset}, 6);
+            record_offset(c, at);
+            set_fresh(c, at);
+            return;
+        }
         uint32_t sum_a_b[3];
         eng_opcode fused = fuse_address(c, load->op, last, address.slot, sum_a_b);
         uint32_t at = fused == ENG_OP_COUNT ? emit3(c, (eng_opcode)load->op, d, address.slot, offset)

@@ -801,6 +801,22 @@ op_DATA_DROP:
     STORE_ADD(I32_STORE8, uint8_t)
 #undef STORE_ADD
 
+#define LOAD_SHL(name, ctype, widen) \
+    op_##name##_SHL: { \
+        state->pc = pc; \
+        uint32_t address = SLOT(3).u32 + (SLOT(4).u32 << (SLOT(5).u32 & 31)); \
+        SLOT(2).u64 = address; \
+        ctype value; \
+        memcpy(&value, mem + ((uint64_t)address + pc[6]), sizeof value); \
+        SLOT(1).u64 = widen(value); \
+        NEXT(6); \
+    }
+    LOAD_SHL(I32_LOAD, uint32_t, AS_U32)
+    LOAD_SHL(I64_LOAD, uint64_t, AS_U64)
+    LOAD_SHL(F32_LOAD, uint32_t, AS_U32)
+    LOAD_SHL(F64_LOAD, uint64_t, AS_U64)
+#undef LOAD_SHL
+
 #define MEMORY_OPERAND(name, field, ctype, operator) \
     op_##name##_LOAD: { \
         state->pc = pc; \

@@ -1,4 +1,5 @@
-;; values.wast: where results go. I32_ADD_SHL (base + (x << k) in one instruction), SELECT with
+;; values.wast: where results go. I32_ADD_SHL (base + (x << k) in one instruction) and the loads
+;; from such an address (<load>_SHL), SELECT with
 ;; every type, and the "fresh value" path: an instruction whose result is stored by the next
 ;; local.set / local.tee (or returned) writes the local (or the result slot) directly, without a
 ;; COPY, unless an operand still on the stack reads the old value of that local. Operands that
@@ -8,6 +9,7 @@
 (module
   (memory 1)
   (data (i32.const 12) "\2a\00\00\00")
+  (data (i32.const 32) "\01\02\03\04\05\06\07\08\00\00\c0\3f\00\00\00\00\00\00\f8\3f")
   ;; expect-code: add_shl: I32_ADD_SHL
   ;; expect-no-code: add_shl: I32_ADD I32_SHL
   (func (export "add_shl") (param $base i32) (param $x i32) (result i32)
@@ -29,12 +31,25 @@
   (func (export "shl_kept") (param $base i32) (param $x i32) (result i32 i32) (local $t i32)
     (i32.add (local.get $base) (local.tee $t (i32.shl (local.get $x) (i32.const 4))))
     (local.get $t))
-  ;; Array indexing: the fused add+shl computes the address of a plain load (no LOAD_ADD: the
-  ;; address comes from I32_ADD_SHL, not I32_ADD).
-  ;; expect-code: index: I32_ADD_SHL I32_LOAD
-  ;; expect-no-code: index: I32_LOAD_ADD
+  ;; Array indexing: the load computes its address as I32_ADD_SHL would (I32_LOAD_SHL, not a
+  ;; LOAD_ADD: the address is not a plain sum).
+  ;; expect-code: index: I32_LOAD_SHL
+  ;; expect-no-code: index: I32_LOAD_ADD I32_ADD_SHL I32_LOAD
   (func (export "index") (param $base i32) (param $i i32) (result i32)
     (i32.load (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))))
+  ;; Every width; the offset is added after the shift; the index kept in a local (local.tee) is
+  ;; still written.
+  ;; expect-code: index64: I64_LOAD_SHL
+  (func (export "index64") (param $base i32) (param $i i32) (result i64)
+    (i64.load offset=8 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 3)))))
+  ;; expect-code: index_f32: F32_LOAD_SHL
+  (func (export "index_f32") (param $base i32) (param $i i32) (result f32)
+    (f32.load offset=4 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))))
+  ;; expect-code: index_f64: F64_LOAD_SHL
+  (func (export "index_f64") (param $base i32) (param $i i32) (result f64) (local $a i32)
+    (f64.load (local.tee $a (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 3)))))
+    (f64.convert_i32_u (local.get $a))
+    (f64.add))
   ;; i64 has no fused form.
   ;; expect-code: add_shl64: I64_SHL I64_ADD
   (func (export "add_shl64") (param $base i64) (param $x i64) (result i64)
@@ -54,6 +69,15 @@
 (assert_return (invoke "index" (i32.const 4) (i32.const 2)) (i32.const 42))
 (assert_return (invoke "index" (i32.const 16) (i32.const -1)) (i32.const 42))
 (assert_trap (invoke "index" (i32.const 65532) (i32.const 1)) "out of bounds memory access")
+;; bytes 32..39 hold 01..08 (an i64 at 16 + (1 << 3) + 8), bytes 40..43 1.5 as f32, 44..51 1.5 as f64
+(assert_return (invoke "index64" (i32.const 16) (i32.const 1)) (i64.const 0x0807060504030201))
+(assert_return (invoke "index64" (i32.const 65520) (i32.const 0)) (i64.const 0))
+(assert_trap (invoke "index64" (i32.const 65528) (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "index_f32" (i32.const 24) (i32.const 3)) (f32.const 1.5))
+;; the address wraps at 32 bits: base + (i << 2) = 2^32 + 36, the offset makes it 40
+(assert_return (invoke "index_f32" (i32.const 36) (i32.const 0x40000000)) (f32.const 1.5))
+(assert_return (invoke "index_f64" (i32.const 36) (i32.const 1)) (f64.const 45.5))
+(assert_trap (invoke "index_f64" (i32.const 0) (i32.const 0x2000)) "out of bounds memory access")
 (assert_return (invoke "add_shl64" (i64.const 1) (i64.const 3)) (i64.const 0x600000001))
 
 ;; ---- select ----
