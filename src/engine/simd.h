@@ -31,6 +31,12 @@
 #error "simd.h reads a vector's lanes in memory order: it needs a little-endian host"
 #endif
 
+/* The rounding of f32x4/f64x2 ceil, floor, trunc and nearest without SSE4.1 relies on each float
+ * operation rounding to its type (no x87 excess precision). */
+#if !defined(__FLT_EVAL_METHOD__) || __FLT_EVAL_METHOD__ != 0
+#error "simd.h needs float arithmetic evaluated in its own type (FLT_EVAL_METHOD 0: SSE2 on 32-bit x86)"
+#endif
+
 #if defined(__SSE2__) && !defined(ENG_SIMD_PORTABLE)
 #include <immintrin.h>
 #define ENG_SIMD_SSE2 1
@@ -608,7 +614,7 @@ static inline eng_v128 eng_simd_I16X8_NARROW_I32X4_S(eng_v128 a, eng_v128 b)
 }
 #else
 ENG_SIMD_NARROW(I8X16_NARROW_I16X8_S, eng_i16x8, 8, eng_i8x16, INT8_MIN, INT8_MAX)
-ENG_SIMD_NARROW(I8X16_NARROW_I16X8_U, eng_i16x8, 8, eng_u8x16, 0, UINT8_MAX)
+ENG_SIMD_NARROW(I8X16_NARROW_I16X8_U, eng_i16x8, 8, eng_u8x16, 0, 0xff)
 ENG_SIMD_NARROW(I16X8_NARROW_I32X4_S, eng_i32x4, 4, eng_i16x8, INT16_MIN, INT16_MAX)
 #endif
 #if defined(ENG_SIMD_SSE41)
@@ -617,7 +623,7 @@ static inline eng_v128 eng_simd_I16X8_NARROW_I32X4_U(eng_v128 a, eng_v128 b)
     return (eng_v128)_mm_packus_epi32((__m128i)a, (__m128i)b);
 }
 #else
-ENG_SIMD_NARROW(I16X8_NARROW_I32X4_U, eng_i32x4, 4, eng_u16x8, 0, UINT16_MAX)
+ENG_SIMD_NARROW(I16X8_NARROW_I32X4_U, eng_i32x4, 4, eng_u16x8, 0, 0xffff)
 #endif
 #undef ENG_SIMD_NARROW
 
