@@ -15,7 +15,8 @@
  * No undefined behaviour: integer arithmetic that can wrap is done on unsigned lanes, shift counts
  * are reduced modulo the lane width, floats are clamped into range before any conversion to an
  * integer. Float results follow wasm's NaN rules: a NaN result is the quieted NaN the host's
- * arithmetic makes of the NaN operands (canonical if they were), which is what x + x or a + b give.
+ * arithmetic makes of the NaN operands (canonical if they were), which is what x + x or a + b give,
+ * or the canonical NaN, which is always allowed (SSE2 min/max).
  */
 #ifndef ENG_SIMD_H
 #define ENG_SIMD_H
@@ -929,10 +930,29 @@ static inline eng_v128 eng_simd_F64X2_SQRT(eng_v128 a)
         eng_v128 equal = (eng_v128)(x == y), unordered = (eng_v128)(x != x) | (eng_v128)(y != y);     \
         return (a & pick_a) | (b & pick_b) | ((a combine b)&equal) | ((eng_v128)(x + y) & unordered); \
     }
+#if defined(ENG_SIMD_SSE2)
+/* minps/maxps answer their second operand when the lanes are equal or unordered: both orders,
+ * combined as above, are right for ordered lanes; unordered lanes become all ones and then the
+ * canonical NaN (clearing the payload below the quiet bit), which wasm allows for any NaN input. */
+#define ENG_SIMD_FMIN_FMAX_SSE2(name, type, operation, combine, unordered, shift, payload_bits) \
+    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                              \
+    {                                                                                           \
+        type both = combine(operation((type)a, (type)b), operation((type)b, (type)a));          \
+        __m128i nan = (__m128i)unordered((type)a, (type)b);                                     \
+        __m128i result = _mm_or_si128((__m128i)both, nan);                                      \
+        return (eng_v128)_mm_andnot_si128(shift(nan, payload_bits), result);                    \
+    }
+ENG_SIMD_FMIN_FMAX_SSE2(F32X4_MIN, __m128, _mm_min_ps, _mm_or_ps, _mm_cmpunord_ps, _mm_srli_epi32, 10)
+ENG_SIMD_FMIN_FMAX_SSE2(F32X4_MAX, __m128, _mm_max_ps, _mm_and_ps, _mm_cmpunord_ps, _mm_srli_epi32, 10)
+ENG_SIMD_FMIN_FMAX_SSE2(F64X2_MIN, __m128d, _mm_min_pd, _mm_or_pd, _mm_cmpunord_pd, _mm_srli_epi64, 13)
+ENG_SIMD_FMIN_FMAX_SSE2(F64X2_MAX, __m128d, _mm_max_pd, _mm_and_pd, _mm_cmpunord_pd, _mm_srli_epi64, 13)
+#undef ENG_SIMD_FMIN_FMAX_SSE2
+#else
 ENG_SIMD_FMIN_FMAX(F32X4_MIN, eng_f32x4, <, |)
 ENG_SIMD_FMIN_FMAX(F32X4_MAX, eng_f32x4, >, &)
 ENG_SIMD_FMIN_FMAX(F64X2_MIN, eng_f64x2, <, |)
 ENG_SIMD_FMIN_FMAX(F64X2_MAX, eng_f64x2, >, &)
+#endif
 #undef ENG_SIMD_FMIN_FMAX
 /* pmin = b < a ? b : a, pmax = a < b ? b : a, exactly (a NaN or equal lanes give a's bits). */
 static inline eng_v128 eng_simd_F32X4_PMIN(eng_v128 a, eng_v128 b)
@@ -1102,5 +1122,16 @@ static inline eng_v128 eng_simd_I32X4_TRUNC_SAT_F64X2_U_ZERO(eng_v128 a)
         result[i] = !(x[i] > -1.0) ? 0 : x[i] >= 0x1p32 ? UINT32_MAX : (uint32_t)x[i];
     return (eng_v128)result;
 }
+
+#undef ENG_SIMD_LOW8
+#undef ENG_SIMD_HIGH8
+#undef ENG_SIMD_LOW4
+#undef ENG_SIMD_HIGH4
+#undef ENG_SIMD_LOW2
+#undef ENG_SIMD_HIGH2
+#undef ENG_SIMD_EVEN4
+#undef ENG_SIMD_ODD4
+#undef ENG_SIMD_F32_SIGN
+#undef ENG_SIMD_F64_SIGN
 
 #endif /* ENG_SIMD_H */
