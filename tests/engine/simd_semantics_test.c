@@ -412,7 +412,8 @@ static void hand_written_other(void)
     eng_v128 longs = V64(0x8000000000000001u, 3);
     check_vector("I64X2_SHL 64", eng_simd_I64X2_SHL(longs, 64), longs, EXACT, 1, &longs);
     check_vector("I64X2_SHR_S 65", eng_simd_I64X2_SHR_S(longs, 65), V64(0xc000000000000000u, 1), EXACT, 1, &longs);
-    check_vector("I16X8_SHR_U 0xffffffff", eng_simd_I16X8_SHR_U(S16(0x8000), 0xffffffffu), S16(1), EXACT, 1, &words);
+    eng_v128 halves = S16(0x8000);
+    check_vector("I16X8_SHR_U 0xffffffff", eng_simd_I16X8_SHR_U(halves, 0xffffffffu), S16(1), EXACT, 1, &halves);
 
     /* bitmask, all_true, any_true */
     eng_v128 alternating = V8(1, -1, 0, -128, 127, 0x80, 0, 0xff, 0, 0x90, 0, 0xa0, 0, 0xb0, 0, 0xc0);
