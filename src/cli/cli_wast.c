@@ -183,21 +183,41 @@ static bool host_reference_number(const script *s, const wasm_ref_t *ref, uint64
 
 /* ---- values in the script's JSON ---- */
 
-static void sb_value(const script *s, strbuf *sb, const wasm_val_t *value)
+/* A wh_val_t that is not a v128 as the wasm_val_t it equals (same kind, same fields). */
+static wasm_val_t plain_value(const wh_val_t *value)
+{
+    wasm_val_t plain = {.kind = value->kind};
+    memcpy(&plain.of, &value->of, sizeof plain.of);
+    return plain;
+}
+
+static void sb_value(const script *s, strbuf *sb, const wh_val_t *value)
 {
     char text[64];
     uint64_t number;
+    if (value->kind == WH_V128) {
+        /* As four i32 lanes in hexadecimal: the expected value says how the script shapes it. */
+        sb_printf(sb, "v128:");
+        for (int i = 0; i < 4; i++) {
+            uint32_t lane;
+            memcpy(&lane, value->of.v128 + 4 * i, sizeof lane);
+            sb_printf(sb, "%s0x%08" PRIx32, i ? " " : "", lane);
+        }
+        return;
+    }
     if (value->kind == WASM_EXTERNREF && value->of.ref && host_reference_number(s, value->of.ref, &number)) {
         sb_printf(sb, "externref:%" PRIu64, number);
         return;
     }
-    wh_val_format(value, text, sizeof text);
+    wasm_val_t plain = plain_value(value);
+    wh_val_format(&plain, text, sizeof text);
     sb_printf(sb, "%s:%s", wh_valkind_name(value->kind), text);
 }
 
 static bool valkind_from_json(const char *name, wasm_valkind_t *out)
 {
-    static const wasm_valkind_t kinds[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_EXTERNREF};
+    static const wasm_valkind_t kinds[] = {WASM_I32,     WASM_I64,       WASM_F32, WASM_F64,
+                                           WASM_FUNCREF, WASM_EXTERNREF, WH_V128};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strcmp(name, wh_valkind_name(kinds[i])) == 0) {
             *out = kinds[i];
@@ -207,7 +227,7 @@ static bool valkind_from_json(const char *name, wasm_valkind_t *out)
     return false;
 }
 
-/* What an expected value accepts. */
+/* What an expected value (or v128 lane) accepts. */
 typedef enum expect_kind {
     EXPECT_EXACT,      /* the same bits (ints, floats), null, or the same host reference */
     EXPECT_CANONICAL,  /* nan:canonical */
@@ -215,9 +235,20 @@ typedef enum expect_kind {
     EXPECT_ANY_REF,    /* a non-null reference (funcref without a value) */
 } expect_kind;
 
+/* The lane shapes of v128 values in the script ("lane_type"). */
+static const struct lane_shape {
+    const char *name;
+    uint8_t bits;
+    bool is_float;
+} lane_shapes[] = {{"i8", 8, false},   {"i16", 16, false}, {"i32", 32, false},
+                   {"i64", 64, false}, {"f32", 32, true},  {"f64", 64, true}};
+
 typedef struct json_value {
     expect_kind expect;
-    wasm_val_t value; /* a reference in it belongs to the script (host_reference_get) */
+    wh_val_t value; /* a reference in it belongs to the script (host_reference_get) */
+    /* v128: the script's lanes, each with what it accepts */
+    const struct lane_shape *shape;
+    expect_kind lane_expect[16];
 } json_value;
 
 static bool parse_unsigned(const char *text, uint64_t max, uint64_t *out)
@@ -233,14 +264,57 @@ static bool parse_unsigned(const char *text, uint64_t max, uint64_t *out)
     return true;
 }
 
+/* A NaN pattern the script may expect of a float ("nan:canonical", "nan:arithmetic"). */
+static bool parse_nan_pattern(const char *text, expect_kind *out)
+{
+    if (strcmp(text, "nan:canonical") == 0)
+        *out = EXPECT_CANONICAL;
+    else if (strcmp(text, "nan:arithmetic") == 0)
+        *out = EXPECT_ARITHMETIC;
+    else
+        return false;
+    return true;
+}
+
+/* {"type": "v128", "lane_type": "f32", "value": ["0", "nan:canonical", ...]}: lanes as unsigned
+ * decimal bits, lane 0 first. */
+static bool parse_v128(json_t *object, bool expected, json_value *out, strbuf *why)
+{
+    const char *lane_type = json_string_value(json_object_get(object, "lane_type"));
+    out->shape = NULL;
+    for (size_t i = 0; lane_type && i < sizeof lane_shapes / sizeof lane_shapes[0]; i++)
+        if (strcmp(lane_type, lane_shapes[i].name) == 0)
+            out->shape = &lane_shapes[i];
+    if (!out->shape) {
+        sb_printf(why, "v128 value with unknown lane type %s", lane_type ? lane_type : "(missing)");
+        return false;
+    }
+    json_t *lanes = json_object_get(object, "value");
+    size_t lane_bytes = out->shape->bits / 8, lane_count = 16 / lane_bytes;
+    if (json_array_size(lanes) != lane_count) {
+        sb_printf(why, "v128 value of %s lanes without its %zu lanes", lane_type, lane_count);
+        return false;
+    }
+    uint64_t max = out->shape->bits == 64 ? UINT64_MAX : (UINT64_C(1) << out->shape->bits) - 1;
+    for (size_t i = 0; i < lane_count; i++) {
+        const char *text = json_string_value(json_array_get(lanes, i));
+        uint64_t number = 0;
+        out->lane_expect[i] = EXPECT_EXACT;
+        if (text && expected && out->shape->is_float && parse_nan_pattern(text, &out->lane_expect[i]))
+            continue;
+        if (!text || !parse_unsigned(text, max, &number)) {
+            sb_printf(why, "bad %s lane %zu \"%s\" in a v128 value", lane_type, i, text ? text : "(missing)");
+            return false;
+        }
+        memcpy(out->value.of.v128 + i * lane_bytes, &number, lane_bytes); /* little-endian, as wasm */
+    }
+    return true;
+}
+
 /* Parses {"type": ..., "value": ...}; `why` says what is wrong when it returns false. */
 static bool parse_json_value(script *s, json_t *object, bool expected, json_value *out, strbuf *why)
 {
     const char *type_name = json_string_value(json_object_get(object, "type"));
-    if (type_name && strcmp(type_name, "v128") == 0) {
-        sb_printf(why, "v128 values are not supported (SIMD is out of scope)");
-        return false;
-    }
     if (!type_name || !valkind_from_json(type_name, &out->value.kind)) {
         sb_printf(why, "unknown value type %s", type_name ? type_name : "(missing)");
         return false;
@@ -248,6 +322,8 @@ static bool parse_json_value(script *s, json_t *object, bool expected, json_valu
     wasm_valkind_t kind = out->value.kind;
     out->expect = EXPECT_EXACT;
     memset(&out->value.of, 0, sizeof out->value.of);
+    if (kind == WH_V128)
+        return parse_v128(object, expected, out, why);
     const char *text = json_string_value(json_object_get(object, "value"));
     if (!text) {
         if (expected && wasm_valkind_is_ref(kind)) {
@@ -257,11 +333,8 @@ static bool parse_json_value(script *s, json_t *object, bool expected, json_valu
         sb_printf(why, "%s value without a \"value\" string", type_name);
         return false;
     }
-    if (expected && (strcmp(text, "nan:canonical") == 0 || strcmp(text, "nan:arithmetic") == 0) &&
-        (kind == WASM_F32 || kind == WASM_F64)) {
-        out->expect = text[4] == 'c' ? EXPECT_CANONICAL : EXPECT_ARITHMETIC;
+    if (expected && (kind == WASM_F32 || kind == WASM_F64) && parse_nan_pattern(text, &out->expect))
         return true;
-    }
     uint64_t number;
     switch (kind) {
     case WASM_I32:
@@ -295,18 +368,49 @@ static bool parse_json_value(script *s, json_t *object, bool expected, json_valu
     return false;
 }
 
+static const char *expect_text(expect_kind expect)
+{
+    return expect == EXPECT_CANONICAL ? "nan:canonical" : expect == EXPECT_ARITHMETIC ? "nan:arithmetic" : "";
+}
+
 static void sb_expected(const script *s, strbuf *sb, const json_value *expected)
 {
     const char *type = wh_valkind_name(expected->value.kind);
+    if (expected->value.kind == WH_V128) {
+        size_t lane_bytes = expected->shape->bits / 8;
+        sb_printf(sb, "v128:%sx%zu[", expected->shape->name, 16 / lane_bytes);
+        for (size_t i = 0; i < 16 / lane_bytes; i++) {
+            uint64_t lane = 0;
+            memcpy(&lane, expected->value.of.v128 + i * lane_bytes, lane_bytes);
+            if (expected->lane_expect[i] != EXPECT_EXACT)
+                sb_printf(sb, "%s%s", i ? " " : "", expect_text(expected->lane_expect[i]));
+            else
+                sb_printf(sb, "%s0x%0*" PRIx64, i ? " " : "", (int)lane_bytes * 2, lane);
+        }
+        sb_printf(sb, "]");
+        return;
+    }
     switch (expected->expect) {
     case EXPECT_EXACT: sb_value(s, sb, &expected->value); break;
-    case EXPECT_CANONICAL: sb_printf(sb, "%s:nan:canonical", type); break;
-    case EXPECT_ARITHMETIC: sb_printf(sb, "%s:nan:arithmetic", type); break;
+    case EXPECT_CANONICAL:
+    case EXPECT_ARITHMETIC: sb_printf(sb, "%s:%s", type, expect_text(expected->expect)); break;
     case EXPECT_ANY_REF: sb_printf(sb, "%s:(any non-null)", type); break;
     }
 }
 
-static bool value_matches(const json_value *expected, const wasm_val_t *got)
+/* Whether float bits of `bits` bits match `expect` against `expected_bits`. */
+static bool float_matches(expect_kind expect, unsigned bits, uint64_t got, uint64_t expected_bits)
+{
+    uint64_t sign = UINT64_C(1) << (bits - 1);
+    uint64_t quiet = bits == 32 ? UINT64_C(0x7fc00000) : UINT64_C(0x7ff8000000000000);
+    if (expect == EXPECT_CANONICAL)
+        return (got & ~sign) == quiet;
+    if (expect == EXPECT_ARITHMETIC)
+        return (got & quiet) == quiet;
+    return got == expected_bits;
+}
+
+static bool value_matches(const json_value *expected, const wh_val_t *got)
 {
     if (expected->value.kind != got->kind)
         return false;
@@ -318,19 +422,11 @@ static bool value_matches(const json_value *expected, const wasm_val_t *got)
     case WASM_F32:
         memcpy(&bits32, &got->of.f32, sizeof bits32);
         memcpy(&expected32, &expected->value.of.f32, sizeof expected32);
-        if (expected->expect == EXPECT_CANONICAL)
-            return (bits32 & 0x7fffffffu) == 0x7fc00000u;
-        if (expected->expect == EXPECT_ARITHMETIC)
-            return (bits32 & 0x7fc00000u) == 0x7fc00000u;
-        return bits32 == expected32;
+        return float_matches(expected->expect, 32, bits32, expected32);
     case WASM_F64:
         memcpy(&bits64, &got->of.f64, sizeof bits64);
         memcpy(&expected64, &expected->value.of.f64, sizeof expected64);
-        if (expected->expect == EXPECT_CANONICAL)
-            return (bits64 & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
-        if (expected->expect == EXPECT_ARITHMETIC)
-            return (bits64 & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
-        return bits64 == expected64;
+        return float_matches(expected->expect, 64, bits64, expected64);
     case WASM_FUNCREF:
     case WASM_EXTERNREF:
         if (expected->expect == EXPECT_ANY_REF)
@@ -338,6 +434,20 @@ static bool value_matches(const json_value *expected, const wasm_val_t *got)
         if (!got->of.ref || !expected->value.of.ref)
             return got->of.ref == expected->value.of.ref;
         return wasm_ref_same(got->of.ref, expected->value.of.ref);
+    case WH_V128: {
+        size_t lane_bytes = expected->shape->bits / 8;
+        for (size_t i = 0; i < 16 / lane_bytes; i++) {
+            uint64_t lane = 0, expected_lane = 0;
+            memcpy(&lane, got->of.v128 + i * lane_bytes, lane_bytes);
+            memcpy(&expected_lane, expected->value.of.v128 + i * lane_bytes, lane_bytes);
+            bool matches = expected->shape->is_float
+                               ? float_matches(expected->lane_expect[i], expected->shape->bits, lane, expected_lane)
+                               : lane == expected_lane;
+            if (!matches)
+                return false;
+        }
+        return true;
+    }
     }
     return false;
 }
@@ -670,7 +780,8 @@ typedef struct action_result {
     action_status status;
     wasm_trap_t *trap; /* ACTION_TRAPPED */
     strbuf trap_message;
-    wasm_val_vec_t values; /* ACTION_RETURNED: the results, or the global's value */
+    wh_val_t *values; /* ACTION_RETURNED: the results, or the global's value (their references are owned) */
+    size_t value_count;
 } action_result;
 
 /* Describes the action ("invoke \"f\"(i32:1)") for messages. */
@@ -722,15 +833,14 @@ static instance_record *action_instance(script *s, json_t *action, strbuf *why)
     return s->current;
 }
 
-/* A vector of `size` values, each deletable (null references) until set. */
-static bool values_new(wasm_val_vec_t *values, size_t size)
+/* Room for `count` values in `result`, each deletable (null references) until set. */
+static bool values_new(action_result *result, size_t count)
 {
-    wasm_val_vec_new_uninitialized(values, size);
-    if (values->size != size)
-        return false;
-    for (size_t i = 0; i < size; i++)
-        values->data[i] = (wasm_val_t)WASM_INIT_VAL;
-    return true;
+    result->values = calloc(count ? count : 1, sizeof *result->values);
+    result->value_count = result->values ? count : 0;
+    for (size_t i = 0; i < result->value_count; i++)
+        result->values[i].kind = WASM_EXTERNREF;
+    return result->values != NULL;
 }
 
 /* Calls the function export `func` of type `type` with the action's arguments. */
@@ -744,30 +854,30 @@ static void run_invoke(script *s, json_t *action, const wasm_func_t *func, const
         return;
     }
     /* The arguments' references are the script's host references: the array is freed, the
-     * values are not deleted. */
-    wasm_val_vec_t arguments = {params->size, calloc(params->size ? params->size : 1, sizeof(wasm_val_t))};
-    if (!arguments.data || !values_new(&result->values, wasm_functype_results(type)->size)) {
-        free(arguments.data);
+     * values are not deleted. wh_func_call, as wasm_val_t cannot hold a v128. */
+    wh_val_t *arguments = calloc(params->size ? params->size : 1, sizeof *arguments);
+    if (!arguments || !values_new(result, wasm_functype_results(type)->size)) {
+        free(arguments);
         sb_printf(why, "out of memory");
         return;
     }
     for (size_t i = 0; i < params->size; i++) {
         json_value value;
         if (!parse_json_value(s, json_array_get(args, i), false, &value, why)) {
-            free(arguments.data);
+            free(arguments);
             return;
         }
         wasm_valkind_t parameter = wasm_valtype_kind(params->data[i]);
         if (value.value.kind != parameter) {
             sb_printf(why, "argument %zu is %s but the parameter is %s", i + 1, wh_valkind_name(value.value.kind),
                       wh_valkind_name(parameter));
-            free(arguments.data);
+            free(arguments);
             return;
         }
-        arguments.data[i] = value.value;
+        arguments[i] = value.value;
     }
-    wasm_trap_t *trap = wasm_func_call(func, &arguments, &result->values);
-    free(arguments.data);
+    wasm_trap_t *trap = wh_func_call(func, arguments, params->size, result->values, result->value_count);
+    free(arguments);
     if (trap) {
         result->status = ACTION_TRAPPED;
         result->trap = trap;
@@ -781,7 +891,6 @@ static void run_invoke(script *s, json_t *action, const wasm_func_t *func, const
 static action_result run_action(script *s, json_t *action, strbuf *why)
 {
     action_result result = {.status = ACTION_ERROR};
-    wasm_val_vec_new_empty(&result.values);
     instance_record *record = action_instance(s, action, why);
     if (!record)
         return result;
@@ -805,11 +914,14 @@ static action_result run_action(script *s, json_t *action, strbuf *why)
             sb_printf(why, "export is a %s, not a global", wh_externkind_name(kind));
             return result;
         }
-        if (!values_new(&result.values, 1)) {
+        if (!values_new(&result, 1)) {
             sb_printf(why, "out of memory");
             return result;
         }
-        wasm_global_get(wasm_extern_as_global(export), &result.values.data[0]);
+        wasm_val_t value;
+        wasm_global_get(wasm_extern_as_global(export), &value);
+        result.values[0].kind = value.kind;
+        memcpy(&result.values[0].of, &value.of, sizeof value.of);
         result.status = ACTION_RETURNED;
         return result;
     }
@@ -827,7 +939,11 @@ static action_result run_action(script *s, json_t *action, strbuf *why)
 
 static void action_result_delete(action_result *result)
 {
-    wasm_val_vec_delete(&result->values); /* deletes the references among the results */
+    for (size_t i = 0; i < result->value_count; i++) {
+        if (wasm_valkind_is_ref(result->values[i].kind) && result->values[i].of.ref)
+            wasm_ref_delete(result->values[i].of.ref);
+    }
+    free(result->values);
     wasm_trap_delete(result->trap);
     free(result->trap_message.data);
 }
@@ -835,9 +951,9 @@ static void action_result_delete(action_result *result)
 static void sb_results(const script *s, strbuf *sb, const action_result *result)
 {
     sb_printf(sb, "(");
-    for (size_t i = 0; i < result->values.size; i++) {
-        sb_value(s, sb, &result->values.data[i]);
-        sb_printf(sb, "%s", i + 1 < result->values.size ? ", " : "");
+    for (size_t i = 0; i < result->value_count; i++) {
+        sb_value(s, sb, &result->values[i]);
+        sb_printf(sb, "%s", i + 1 < result->value_count ? ", " : "");
     }
     sb_printf(sb, ")");
 }
@@ -920,7 +1036,7 @@ static void command_action(script *s, json_t *command, const char *type, int lin
         if (result.status == ACTION_TRAPPED) {
             sb_printf(&detail, ": expected a result, got trap: %s", sb_text(&result.trap_message));
         } else {
-            passed = json_array_size(expected) == result.values.size;
+            passed = json_array_size(expected) == result.value_count;
             strbuf expected_text = {0};
             sb_printf(&expected_text, "(");
             for (size_t i = 0; i < json_array_size(expected); i++) {
@@ -929,7 +1045,7 @@ static void command_action(script *s, json_t *command, const char *type, int lin
                     passed = false;
                 } else {
                     sb_expected(s, &expected_text, &value);
-                    if (passed && !value_matches(&value, &result.values.data[i]))
+                    if (passed && !value_matches(&value, &result.values[i]))
                         passed = false;
                 }
                 sb_printf(&expected_text, "%s", i + 1 < json_array_size(expected) ? ", " : "");
