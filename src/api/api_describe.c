@@ -120,7 +120,7 @@ static void value_text(eng_valtype type, eng_slot value, char *buf, size_t size)
     case ENG_F64: f64_text(value.u64, buf, size); return;
     case ENG_FUNCREF:
     case ENG_EXTERNREF: snprintf(buf, size, "%s", value.ref ? "ref" : "null"); return;
-    case ENG_V128: break;
+    case ENG_V128: break; /* not one slot: written by its caller */
     }
     snprintf(buf, size, "(%s value)", eng_valtype_name(type));
 }
@@ -156,6 +156,12 @@ static void print_constexpr(FILE *out, const eng_constexpr *expr)
 {
     switch (expr->kind) {
     case ENG_CONST_VALUE: {
+        if (expr->type == ENG_V128) { /* as the text format's i32x4 form */
+            fprintf(out, "v128.const i32x4 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32,
+                    (uint32_t)expr->bits, (uint32_t)(expr->bits >> 32), (uint32_t)expr->bits_high,
+                    (uint32_t)(expr->bits_high >> 32));
+            break;
+        }
         eng_slot value = {.u64 = expr->bits};
         char text[64];
         value_text(expr->type, value, text, sizeof text);

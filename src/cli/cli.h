@@ -109,7 +109,12 @@ void cli_print_trap(const wasm_trap_t *trap);
  * returns false and writes the reason to `why`. */
 bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, wasm_val_t *out, char *why,
                  size_t why_size);
-/* (Values, value and extern kinds and function types are printed with wh_val_format,
+/* A v128 argument: SHAPE:LANE,... (i32x4:1,2,3,4; f32x4:1.5,nan,-inf,0; i8x16, i16x8, i64x2 and
+ * f64x2 likewise, lanes as value_parse reads integers and floats), bytes in memory order. */
+bool value_parse_v128(const char *text, uint8_t out[16], char *why, size_t why_size);
+/* A v128 as "i32x4:0x...,0x...,0x...,0x..." (lanes in hexadecimal, lane 0 first). */
+void value_format_v128(const uint8_t value[16], char *buf, size_t size);
+/* (Other values, value and extern kinds and function types are printed with wh_val_format,
  * wh_valkind_name, wh_externkind_name and wh_functype_format, wasmhost.h.) */
 /* Writes a wasm name double-quoted and escaped (wh_name_format). */
 void cli_print_name(FILE *out, const wasm_name_t *name);

@@ -15,8 +15,10 @@ static const char invoke_usage[] =
     "  i32, i64    signed or unsigned decimal, or 0x hexadecimal (-1 and 4294967295 are the same i32)\n"
     "  f32, f64    decimal (1.5, -2e10), inf, -inf, nan, -nan, nan:0xPAYLOAD\n"
     "  externref   null, or a number N (host reference N); funcref: null\n"
+    "  v128        SHAPE:LANE,... with SHAPE i8x16, i16x8, i32x4, i64x2, f32x4 or f64x2 (i32x4:1,2,3,-1)\n"
     "Results: integers in signed decimal, floats in the shortest decimal that reads back to the\n"
-    "same bits, NaNs as nan/-nan (canonical) or nan:0xPAYLOAD, references as null or ref.\n"
+    "same bits, NaNs as nan/-nan (canonical) or nan:0xPAYLOAD, references as null or ref, v128\n"
+    "as i32x4:0x...,0x...,0x...,0x... (hexadecimal lanes, lane 0 first).\n"
     "\n"
     "Options (before FILE):\n"
     "%s" /* the limit options */
@@ -71,15 +73,22 @@ typedef struct invocation {
     wasm_module_t *module;
     wasm_exporttype_vec_t exports;
     wasm_importtype_vec_t imports;
-    wasm_val_vec_t args, results;
+    wh_val_t *args, *results; /* wh_val_t: v128 values too */
+    size_t arg_count, result_count;
     wasm_instance_t *instance;
     wasm_extern_t *func;
 } invocation;
 
 static void invocation_delete(invocation *call)
 {
-    wasm_val_vec_delete(&call->args);
-    wasm_val_vec_delete(&call->results);
+    for (size_t i = 0; call->args && i < call->arg_count; i++)
+        if (wasm_valkind_is_ref(call->args[i].kind) && call->args[i].of.ref)
+            wasm_ref_delete(call->args[i].of.ref);
+    for (size_t i = 0; call->results && i < call->result_count; i++)
+        if (wasm_valkind_is_ref(call->results[i].kind) && call->results[i].of.ref)
+            wasm_ref_delete(call->results[i].of.ref);
+    free(call->args);
+    free(call->results);
     wasm_extern_delete(call->func);
     wasm_instance_delete(call->instance);
     wasm_importtype_vec_delete(&call->imports);
@@ -127,20 +136,29 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
         return CLI_USAGE;
     }
 
-    wasm_val_vec_new_uninitialized(&call->args, params->size);
-    wasm_val_vec_new_uninitialized(&call->results, results->size);
-    if (call->args.size != params->size || call->results.size != results->size) {
+    /* Zeroed: deletable (no references) whatever happens below. */
+    call->args = calloc(params->size + 1, sizeof *call->args);
+    call->results = calloc(results->size + 1, sizeof *call->results);
+    if (!call->args || !call->results) {
         fprintf(stderr, "wasmhost: out of memory\n");
         return CLI_FAILED;
     }
-    for (size_t i = 0; i < call->args.size; i++)
-        call->args.data[i] = (wasm_val_t)WASM_INIT_VAL; /* deletable whatever happens below */
-    for (size_t i = 0; i < call->results.size; i++)
-        call->results.data[i] = (wasm_val_t)WASM_INIT_VAL;
+    call->arg_count = params->size;
+    call->result_count = results->size;
     for (int i = 0; i < arg_count; i++) {
         wasm_valkind_t kind = wasm_valtype_kind(params->data[i]);
-        char why[160];
-        if (!value_parse(args[i], kind, call->store, &call->args.data[i], why, sizeof why)) {
+        char why[200];
+        bool parsed;
+        if (kind == WH_V128) {
+            call->args[i].kind = WH_V128;
+            parsed = value_parse_v128(args[i], call->args[i].of.v128, why, sizeof why);
+        } else {
+            wasm_val_t value;
+            parsed = value_parse(args[i], kind, call->store, &value, why, sizeof why);
+            call->args[i].kind = value.kind;
+            memcpy(&call->args[i].of, &value.of, sizeof value.of);
+        }
+        if (!parsed) {
             fprintf(stderr, "wasmhost invoke: argument %d of \"%s\" ('%s') is not a valid %s: %s\n", i + 1, func_name,
                     args[i], wh_valkind_name(kind), why);
             return CLI_USAGE;
@@ -178,7 +196,7 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
         fprintf(stderr, "wasmhost: internal error: export \"%s\" disappeared\n", func_name);
         return CLI_FAILED;
     }
-    trap = wasm_func_call(func, &call->args, &call->results);
+    trap = wh_func_call(func, call->args, call->arg_count, call->results, call->result_count);
     if (trap) {
         fflush(stdout);
         cli_print_trap(trap);
@@ -186,9 +204,15 @@ static int invoke(const char *path, const char *func_name, int arg_count, char *
         wasm_trap_delete(trap);
         return CLI_FAILED;
     }
-    for (size_t i = 0; i < call->results.size; i++) {
-        char text[64];
-        wh_val_format(&call->results.data[i], text, sizeof text);
+    for (size_t i = 0; i < call->result_count; i++) {
+        char text[80];
+        if (call->results[i].kind == WH_V128) {
+            value_format_v128(call->results[i].of.v128, text, sizeof text);
+        } else {
+            wasm_val_t value = {.kind = call->results[i].kind};
+            memcpy(&value.of, &call->results[i].of, sizeof value.of);
+            wh_val_format(&value, text, sizeof text);
+        }
         printf("%s\n", text);
     }
     fflush(stdout);

@@ -55,8 +55,8 @@ static bool parse_integer(const char *text, unsigned bits, uint64_t *out, char *
     uint64_t unsigned_max = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
     uint64_t negative_max = UINT64_C(1) << (bits - 1); /* magnitude of the most negative value */
     if (errno == ERANGE || magnitude > (negative ? negative_max : unsigned_max)) {
-        set_reason(why, why_size, "out of range for i%u (%s to %" PRIu64 ")", bits,
-                   bits == 64 ? "-9223372036854775808" : "-2147483648", unsigned_max);
+        set_reason(why, why_size, "out of range for i%u (-%" PRIu64 " to %" PRIu64 ")", bits, negative_max,
+                   unsigned_max);
         return false;
     }
     uint64_t value = negative ? (uint64_t)0 - magnitude : magnitude;
@@ -203,6 +203,67 @@ bool value_parse(const char *text, wasm_valkind_t kind, wasm_store_t *store, was
     }
     set_reason(why, why_size, "%s values cannot be given on the command line", wh_valkind_name(kind));
     return false;
+}
+
+/* The lane shapes of v128 values, as the text format names them. */
+static const struct {
+    const char *name;
+    unsigned lane_bits;
+    bool is_float;
+} v128_shapes[] = {{"i8x16", 8, false},  {"i16x8", 16, false}, {"i32x4", 32, false},
+                   {"i64x2", 64, false}, {"f32x4", 32, true},  {"f64x2", 64, true}};
+
+bool value_parse_v128(const char *text, uint8_t out[16], char *why, size_t why_size)
+{
+    memset(out, 0, 16);
+    const char *colon = strchr(text, ':');
+    size_t shape = sizeof v128_shapes / sizeof v128_shapes[0];
+    for (size_t i = 0; colon && i < sizeof v128_shapes / sizeof v128_shapes[0]; i++)
+        if (strlen(v128_shapes[i].name) == (size_t)(colon - text) && !strncmp(text, v128_shapes[i].name, colon - text))
+            shape = i;
+    if (shape == sizeof v128_shapes / sizeof v128_shapes[0]) {
+        set_reason(why, why_size,
+                   "expected SHAPE:LANE,LANE,... with SHAPE one of i8x16, i16x8, i32x4, i64x2, f32x4, "
+                   "f64x2 (e.g. i32x4:1,2,3,4)");
+        return false;
+    }
+    unsigned lane_bytes = v128_shapes[shape].lane_bits / 8, lane_count = 16 / lane_bytes;
+    const char *lane = colon + 1;
+    for (unsigned i = 0; i < lane_count; i++) {
+        const char *comma = strchr(lane, ',');
+        size_t length = comma ? (size_t)(comma - lane) : strlen(lane);
+        char lane_text[80];
+        if ((comma == NULL) != (i + 1 == lane_count) || length >= sizeof lane_text) {
+            set_reason(why, why_size, "%s takes exactly %u comma-separated lanes", v128_shapes[shape].name, lane_count);
+            return false;
+        }
+        memcpy(lane_text, lane, length);
+        lane_text[length] = '\0';
+        uint64_t bits = 0;
+        char lane_why[120];
+        if (v128_shapes[shape].is_float) {
+            wasm_val_t value;
+            if (!parse_float(lane_text, lane_bytes == 8, &value, lane_why, sizeof lane_why)) {
+                set_reason(why, why_size, "lane %u: %s", i, lane_why);
+                return false;
+            }
+            memcpy(&bits, lane_bytes == 8 ? (void *)&value.of.f64 : (void *)&value.of.f32, lane_bytes);
+        } else if (!parse_integer(lane_text, v128_shapes[shape].lane_bits, &bits, lane_why, sizeof lane_why)) {
+            set_reason(why, why_size, "lane %u: %s", i, lane_why);
+            return false;
+        }
+        memcpy(out + i * lane_bytes, &bits, lane_bytes); /* little-endian, as in wasm memory */
+        lane = comma ? comma + 1 : lane + length;
+    }
+    return true;
+}
+
+void value_format_v128(const uint8_t value[16], char *buf, size_t size)
+{
+    uint32_t lanes[4];
+    memcpy(lanes, value, sizeof lanes);
+    snprintf(buf, size, "i32x4:0x%08" PRIx32 ",0x%08" PRIx32 ",0x%08" PRIx32 ",0x%08" PRIx32, lanes[0], lanes[1],
+             lanes[2], lanes[3]);
 }
 
 void cli_print_name(FILE *out, const wasm_name_t *name)

@@ -189,7 +189,7 @@ typedef struct compiler {
 
 static inline bool is_ref(uint8_t type) { return type == ENG_FUNCREF || type == ENG_EXTERNREF; }
 /* Slots a value of `type` takes; the unknown type of dead code, one. */
-static inline uint32_t slot_width(uint8_t type) { return type == ENG_V128 ? 2 : 1; }
+static inline uint32_t slot_width(uint8_t type) { return eng_valtype_slots((eng_valtype)type); }
 
 /* ---- errors and memory (compile_emit.c) ---- */
 

@@ -9,4 +9,7 @@
   (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
   (func (export "is_null") (param externref) (result i32) local.get 0 ref.is_null)
   (func (export "nothing"))
-  (memory (export "mem") 1))
+  (memory (export "mem") 1)  ;; v128 (SIMD): the CLI reads and prints SHAPE:LANE,... forms
+  (func (export "id_v128") (param v128) (result v128) (local.get 0))
+  (func (export "add_i32x4") (param v128 v128) (result v128) (i32x4.add (local.get 0) (local.get 1)))
+)
