@@ -15,7 +15,8 @@
  * No undefined behaviour: integer arithmetic that can wrap is done on unsigned lanes, shift counts
  * are reduced modulo the lane width, floats are clamped into range before any conversion to an
  * integer. Float results follow wasm's NaN rules: a NaN result is the quieted NaN the host's
- * arithmetic makes of the NaN operands (canonical if they were), which is what x + x or a + b give.
+ * arithmetic makes of the NaN operands (canonical if they were), which is what x + x or a + b give,
+ * or the canonical NaN, which is always allowed (SSE2 min/max).
  */
 #ifndef ENG_SIMD_H
 #define ENG_SIMD_H
@@ -29,6 +30,12 @@
 #endif
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "simd.h reads a vector's lanes in memory order: it needs a little-endian host"
+#endif
+
+/* The rounding of f32x4/f64x2 ceil, floor, trunc and nearest without SSE4.1 relies on each float
+ * operation rounding to its type (no x87 excess precision). */
+#if !defined(__FLT_EVAL_METHOD__) || __FLT_EVAL_METHOD__ != 0
+#error "simd.h needs float arithmetic evaluated in its own type (FLT_EVAL_METHOD 0: SSE2 on 32-bit x86)"
 #endif
 
 #if defined(__SSE2__) && !defined(ENG_SIMD_PORTABLE)
@@ -81,8 +88,6 @@ static inline eng_v128 eng_simd_select(eng_v128 mask, eng_v128 a, eng_v128 b) { 
 #define ENG_SIMD_LOW2(v) __builtin_shufflevector(v, v, 0, 1)
 #define ENG_SIMD_HIGH2(v) __builtin_shufflevector(v, v, 2, 3)
 /* The even and odd lanes, for the pairwise operations (extadd_pairwise, dot). */
-#define ENG_SIMD_EVEN8(v) __builtin_shufflevector(v, v, 0, 2, 4, 6, 8, 10, 12, 14)
-#define ENG_SIMD_ODD8(v) __builtin_shufflevector(v, v, 1, 3, 5, 7, 9, 11, 13, 15)
 #define ENG_SIMD_EVEN4(v) __builtin_shufflevector(v, v, 0, 2, 4, 6)
 #define ENG_SIMD_ODD4(v) __builtin_shufflevector(v, v, 1, 3, 5, 7)
 
@@ -96,21 +101,6 @@ static inline eng_v128 eng_simd_F64X2_SPLAT(uint64_t bits) { return eng_simd_I64
 
 /* ---- loads and stores: p is the effective address, unaligned; each reads exactly its bytes ---- */
 static inline eng_v128 eng_simd_V128_LOAD(const uint8_t *p) { return eng_v128_load(p); }
-/* loadNxM: 8 bytes, each lane extended to twice its width. */
-#define ENG_SIMD_LOAD_EXTEND(name, half_type, wide_type)            \
-    static inline eng_v128 eng_simd_##name(const uint8_t *p)        \
-    {                                                               \
-        half_type half;                                             \
-        memcpy(&half, p, sizeof half);                              \
-        return (eng_v128) __builtin_convertvector(half, wide_type); \
-    }
-ENG_SIMD_LOAD_EXTEND(V128_LOAD8X8_S, eng_i8x8, eng_i16x8)
-ENG_SIMD_LOAD_EXTEND(V128_LOAD8X8_U, eng_u8x8, eng_u16x8)
-ENG_SIMD_LOAD_EXTEND(V128_LOAD16X4_S, eng_i16x4, eng_i32x4)
-ENG_SIMD_LOAD_EXTEND(V128_LOAD16X4_U, eng_u16x4, eng_u32x4)
-ENG_SIMD_LOAD_EXTEND(V128_LOAD32X2_S, eng_i32x2, eng_i64x2)
-ENG_SIMD_LOAD_EXTEND(V128_LOAD32X2_U, eng_u32x2, eng_v128)
-#undef ENG_SIMD_LOAD_EXTEND
 static inline eng_v128 eng_simd_V128_LOAD8_SPLAT(const uint8_t *p) { return eng_simd_I8X16_SPLAT(*p); }
 static inline eng_v128 eng_simd_V128_LOAD16_SPLAT(const uint8_t *p)
 {
@@ -305,12 +295,41 @@ ENG_SIMD_COMPARE(I32X4_LE_S, eng_i32x4, <=)
 ENG_SIMD_COMPARE(I32X4_LE_U, eng_u32x4, <=)
 ENG_SIMD_COMPARE(I32X4_GE_S, eng_i32x4, >=)
 ENG_SIMD_COMPARE(I32X4_GE_U, eng_u32x4, >=)
+#if defined(ENG_SIMD_SSE2) && !defined(ENG_SIMD_SSE41)
+/* SSE2 has no 64-bit pcmpeqq: both 32-bit halves equal. */
+static inline eng_v128 eng_simd_I64X2_EQ(eng_v128 a, eng_v128 b)
+{
+    __m128i equal = _mm_cmpeq_epi32((__m128i)a, (__m128i)b);
+    return (eng_v128)_mm_and_si128(equal, _mm_shuffle_epi32(equal, _MM_SHUFFLE(2, 3, 0, 1)));
+}
+static inline eng_v128 eng_simd_I64X2_NE(eng_v128 a, eng_v128 b) { return ~eng_simd_I64X2_EQ(a, b); }
+#else
 ENG_SIMD_COMPARE(I64X2_EQ, eng_v128, ==)
 ENG_SIMD_COMPARE(I64X2_NE, eng_v128, !=)
+#endif
+#if defined(ENG_SIMD_SSE2) && !defined(__SSE4_2__)
+/* Nor pcmpgtq (SSE4.2): a > b when the high halves are (signed), or they are equal and the low
+ * halves are (unsigned: flipping the low halves' top bits lets the signed pcmpgtd compare them);
+ * the answer is then copied from the high half to the whole lane. */
+static inline eng_v128 eng_simd_i64_greater(eng_v128 a, eng_v128 b)
+{
+    __m128i flip = _mm_set_epi32(0, INT32_MIN, 0, INT32_MIN);
+    __m128i greater = _mm_cmpgt_epi32(_mm_xor_si128((__m128i)a, flip), _mm_xor_si128((__m128i)b, flip));
+    __m128i equal = _mm_cmpeq_epi32((__m128i)a, (__m128i)b);
+    __m128i low_greater = _mm_shuffle_epi32(greater, _MM_SHUFFLE(2, 2, 0, 0));
+    __m128i result = _mm_or_si128(greater, _mm_and_si128(equal, low_greater));
+    return (eng_v128)_mm_shuffle_epi32(result, _MM_SHUFFLE(3, 3, 1, 1));
+}
+static inline eng_v128 eng_simd_I64X2_LT_S(eng_v128 a, eng_v128 b) { return eng_simd_i64_greater(b, a); }
+static inline eng_v128 eng_simd_I64X2_GT_S(eng_v128 a, eng_v128 b) { return eng_simd_i64_greater(a, b); }
+static inline eng_v128 eng_simd_I64X2_LE_S(eng_v128 a, eng_v128 b) { return ~eng_simd_i64_greater(a, b); }
+static inline eng_v128 eng_simd_I64X2_GE_S(eng_v128 a, eng_v128 b) { return ~eng_simd_i64_greater(b, a); }
+#else
 ENG_SIMD_COMPARE(I64X2_LT_S, eng_i64x2, <)
 ENG_SIMD_COMPARE(I64X2_GT_S, eng_i64x2, >)
 ENG_SIMD_COMPARE(I64X2_LE_S, eng_i64x2, <=)
 ENG_SIMD_COMPARE(I64X2_GE_S, eng_i64x2, >=)
+#endif
 /* IEEE comparisons: false with a NaN operand, except ne. */
 ENG_SIMD_COMPARE(F32X4_EQ, eng_f32x4, ==)
 ENG_SIMD_COMPARE(F32X4_NE, eng_f32x4, !=)
@@ -565,6 +584,13 @@ static inline eng_v128 eng_simd_I16X8_Q15MULR_SAT_S(eng_v128 a, eng_v128 b)
 #if defined(ENG_SIMD_SSSE3)
     __m128i product = _mm_mulhrs_epi16((__m128i)a, (__m128i)b);
     return (eng_v128)_mm_xor_si128(product, _mm_cmpeq_epi16(product, _mm_set1_epi16(INT16_MIN)));
+#elif defined(ENG_SIMD_SSE2)
+    /* The product is high * 2^16 + low (low unsigned); (product + 0x4000) >> 15 is then
+     * 2 * high + ((low >> 14) + 1) >> 1, all in 16-bit lanes. */
+    __m128i high = _mm_mulhi_epi16((__m128i)a, (__m128i)b), low = _mm_mullo_epi16((__m128i)a, (__m128i)b);
+    __m128i rounding = _mm_srli_epi16(_mm_add_epi16(_mm_srli_epi16(low, 14), _mm_set1_epi16(1)), 1);
+    __m128i product = _mm_add_epi16(_mm_slli_epi16(high, 1), rounding);
+    return (eng_v128)_mm_xor_si128(product, _mm_cmpeq_epi16(product, _mm_set1_epi16(INT16_MIN)));
 #else
     eng_i16x8 x = (eng_i16x8)a, y = (eng_i16x8)b;
     eng_i32x4 low =
@@ -608,7 +634,7 @@ static inline eng_v128 eng_simd_I16X8_NARROW_I32X4_S(eng_v128 a, eng_v128 b)
 }
 #else
 ENG_SIMD_NARROW(I8X16_NARROW_I16X8_S, eng_i16x8, 8, eng_i8x16, INT8_MIN, INT8_MAX)
-ENG_SIMD_NARROW(I8X16_NARROW_I16X8_U, eng_i16x8, 8, eng_u8x16, 0, UINT8_MAX)
+ENG_SIMD_NARROW(I8X16_NARROW_I16X8_U, eng_i16x8, 8, eng_u8x16, 0, 0xff)
 ENG_SIMD_NARROW(I16X8_NARROW_I32X4_S, eng_i32x4, 4, eng_i16x8, INT16_MIN, INT16_MAX)
 #endif
 #if defined(ENG_SIMD_SSE41)
@@ -617,11 +643,40 @@ static inline eng_v128 eng_simd_I16X8_NARROW_I32X4_U(eng_v128 a, eng_v128 b)
     return (eng_v128)_mm_packus_epi32((__m128i)a, (__m128i)b);
 }
 #else
-ENG_SIMD_NARROW(I16X8_NARROW_I32X4_U, eng_i32x4, 4, eng_u16x8, 0, UINT16_MAX)
+ENG_SIMD_NARROW(I16X8_NARROW_I32X4_U, eng_i32x4, 4, eng_u16x8, 0, 0xffff)
 #endif
 #undef ENG_SIMD_NARROW
 
 /* ---- extend: the low or high half's lanes to twice their width ---- */
+#if defined(ENG_SIMD_SSE2) && !defined(ENG_SIMD_SSE41)
+/* SSE2 (SSE4.1's pmovsx/pmovzx come from the portable code): interleaving a vector with itself
+ * puts each lane in the top half of a wide lane, and the arithmetic shift sign-extends it;
+ * interleaving with zero zero-extends; i32 lanes interleave with their sign masks. */
+#define ENG_SIMD_EXTEND_SIGNED(name, unpack, shift, bits) \
+    static inline eng_v128 eng_simd_##name(eng_v128 a) { return (eng_v128)shift(unpack((__m128i)a, (__m128i)a), bits); }
+#define ENG_SIMD_EXTEND_UNSIGNED(name, unpack) \
+    static inline eng_v128 eng_simd_##name(eng_v128 a) { return (eng_v128)unpack((__m128i)a, _mm_setzero_si128()); }
+ENG_SIMD_EXTEND_SIGNED(I16X8_EXTEND_LOW_I8X16_S, _mm_unpacklo_epi8, _mm_srai_epi16, 8)
+ENG_SIMD_EXTEND_SIGNED(I16X8_EXTEND_HIGH_I8X16_S, _mm_unpackhi_epi8, _mm_srai_epi16, 8)
+ENG_SIMD_EXTEND_UNSIGNED(I16X8_EXTEND_LOW_I8X16_U, _mm_unpacklo_epi8)
+ENG_SIMD_EXTEND_UNSIGNED(I16X8_EXTEND_HIGH_I8X16_U, _mm_unpackhi_epi8)
+ENG_SIMD_EXTEND_SIGNED(I32X4_EXTEND_LOW_I16X8_S, _mm_unpacklo_epi16, _mm_srai_epi32, 16)
+ENG_SIMD_EXTEND_SIGNED(I32X4_EXTEND_HIGH_I16X8_S, _mm_unpackhi_epi16, _mm_srai_epi32, 16)
+ENG_SIMD_EXTEND_UNSIGNED(I32X4_EXTEND_LOW_I16X8_U, _mm_unpacklo_epi16)
+ENG_SIMD_EXTEND_UNSIGNED(I32X4_EXTEND_HIGH_I16X8_U, _mm_unpackhi_epi16)
+static inline eng_v128 eng_simd_I64X2_EXTEND_LOW_I32X4_S(eng_v128 a)
+{
+    return (eng_v128)_mm_unpacklo_epi32((__m128i)a, _mm_srai_epi32((__m128i)a, 31));
+}
+static inline eng_v128 eng_simd_I64X2_EXTEND_HIGH_I32X4_S(eng_v128 a)
+{
+    return (eng_v128)_mm_unpackhi_epi32((__m128i)a, _mm_srai_epi32((__m128i)a, 31));
+}
+ENG_SIMD_EXTEND_UNSIGNED(I64X2_EXTEND_LOW_I32X4_U, _mm_unpacklo_epi32)
+ENG_SIMD_EXTEND_UNSIGNED(I64X2_EXTEND_HIGH_I32X4_U, _mm_unpackhi_epi32)
+#undef ENG_SIMD_EXTEND_SIGNED
+#undef ENG_SIMD_EXTEND_UNSIGNED
+#else
 #define ENG_SIMD_EXTEND(name, half, from_type, to_type)                  \
     static inline eng_v128 eng_simd_##name(eng_v128 a)                   \
     {                                                                    \
@@ -641,6 +696,23 @@ ENG_SIMD_EXTEND(I64X2_EXTEND_HIGH_I32X4_S, ENG_SIMD_HIGH2, eng_i32x4, eng_i64x2)
 ENG_SIMD_EXTEND(I64X2_EXTEND_LOW_I32X4_U, ENG_SIMD_LOW2, eng_u32x4, eng_v128)
 ENG_SIMD_EXTEND(I64X2_EXTEND_HIGH_I32X4_U, ENG_SIMD_HIGH2, eng_u32x4, eng_v128)
 #undef ENG_SIMD_EXTEND
+#endif
+
+/* loadNxM: 8 bytes, extended as extend_low does. */
+#define ENG_SIMD_LOAD_EXTEND(name, extend)                   \
+    static inline eng_v128 eng_simd_##name(const uint8_t *p) \
+    {                                                        \
+        uint64_t half;                                       \
+        memcpy(&half, p, sizeof half);                       \
+        return eng_simd_##extend((eng_v128){half, 0});       \
+    }
+ENG_SIMD_LOAD_EXTEND(V128_LOAD8X8_S, I16X8_EXTEND_LOW_I8X16_S)
+ENG_SIMD_LOAD_EXTEND(V128_LOAD8X8_U, I16X8_EXTEND_LOW_I8X16_U)
+ENG_SIMD_LOAD_EXTEND(V128_LOAD16X4_S, I32X4_EXTEND_LOW_I16X8_S)
+ENG_SIMD_LOAD_EXTEND(V128_LOAD16X4_U, I32X4_EXTEND_LOW_I16X8_U)
+ENG_SIMD_LOAD_EXTEND(V128_LOAD32X2_S, I64X2_EXTEND_LOW_I32X4_S)
+ENG_SIMD_LOAD_EXTEND(V128_LOAD32X2_U, I64X2_EXTEND_LOW_I32X4_U)
+#undef ENG_SIMD_LOAD_EXTEND
 
 /* extmul: the product of the extended halves fits the wide lane, so the wrapping unsigned
  * multiplication of the (sign- or zero-) extended lanes is exact. */
@@ -653,6 +725,36 @@ ENG_SIMD_EXTMUL(I16X8_EXTMUL_LOW_I8X16_S, I16X8_EXTEND_LOW_I8X16_S, eng_u16x8)
 ENG_SIMD_EXTMUL(I16X8_EXTMUL_HIGH_I8X16_S, I16X8_EXTEND_HIGH_I8X16_S, eng_u16x8)
 ENG_SIMD_EXTMUL(I16X8_EXTMUL_LOW_I8X16_U, I16X8_EXTEND_LOW_I8X16_U, eng_u16x8)
 ENG_SIMD_EXTMUL(I16X8_EXTMUL_HIGH_I8X16_U, I16X8_EXTEND_HIGH_I8X16_U, eng_u16x8)
+#if defined(ENG_SIMD_SSE2)
+/* pmullw and pmulhw give the low and high halves of the 32-bit products: interleaved, the products. */
+#define ENG_SIMD_EXTMUL_16(name, multiply_high, unpack)                                                      \
+    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                           \
+    {                                                                                                        \
+        __m128i low = _mm_mullo_epi16((__m128i)a, (__m128i)b), high = multiply_high((__m128i)a, (__m128i)b); \
+        return (eng_v128)unpack(low, high);                                                                  \
+    }
+ENG_SIMD_EXTMUL_16(I32X4_EXTMUL_LOW_I16X8_S, _mm_mulhi_epi16, _mm_unpacklo_epi16)
+ENG_SIMD_EXTMUL_16(I32X4_EXTMUL_HIGH_I16X8_S, _mm_mulhi_epi16, _mm_unpackhi_epi16)
+ENG_SIMD_EXTMUL_16(I32X4_EXTMUL_LOW_I16X8_U, _mm_mulhi_epu16, _mm_unpacklo_epi16)
+ENG_SIMD_EXTMUL_16(I32X4_EXTMUL_HIGH_I16X8_U, _mm_mulhi_epu16, _mm_unpackhi_epi16)
+#undef ENG_SIMD_EXTMUL_16
+/* pmuludq (pmuldq on SSE4.1) multiplies i32 lanes 0 and 2 into i64: spread the two lanes there. */
+#define ENG_SIMD_EXTMUL_32(name, multiply, lanes)                                                              \
+    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                             \
+    {                                                                                                          \
+        return (eng_v128)multiply(_mm_shuffle_epi32((__m128i)a, lanes), _mm_shuffle_epi32((__m128i)b, lanes)); \
+    }
+ENG_SIMD_EXTMUL_32(I64X2_EXTMUL_LOW_I32X4_U, _mm_mul_epu32, _MM_SHUFFLE(1, 1, 0, 0))
+ENG_SIMD_EXTMUL_32(I64X2_EXTMUL_HIGH_I32X4_U, _mm_mul_epu32, _MM_SHUFFLE(3, 3, 2, 2))
+#if defined(ENG_SIMD_SSE41)
+ENG_SIMD_EXTMUL_32(I64X2_EXTMUL_LOW_I32X4_S, _mm_mul_epi32, _MM_SHUFFLE(1, 1, 0, 0))
+ENG_SIMD_EXTMUL_32(I64X2_EXTMUL_HIGH_I32X4_S, _mm_mul_epi32, _MM_SHUFFLE(3, 3, 2, 2))
+#else
+ENG_SIMD_EXTMUL(I64X2_EXTMUL_LOW_I32X4_S, I64X2_EXTEND_LOW_I32X4_S, eng_v128)
+ENG_SIMD_EXTMUL(I64X2_EXTMUL_HIGH_I32X4_S, I64X2_EXTEND_HIGH_I32X4_S, eng_v128)
+#endif
+#undef ENG_SIMD_EXTMUL_32
+#else
 ENG_SIMD_EXTMUL(I32X4_EXTMUL_LOW_I16X8_S, I32X4_EXTEND_LOW_I16X8_S, eng_u32x4)
 ENG_SIMD_EXTMUL(I32X4_EXTMUL_HIGH_I16X8_S, I32X4_EXTEND_HIGH_I16X8_S, eng_u32x4)
 ENG_SIMD_EXTMUL(I32X4_EXTMUL_LOW_I16X8_U, I32X4_EXTEND_LOW_I16X8_U, eng_u32x4)
@@ -661,18 +763,21 @@ ENG_SIMD_EXTMUL(I64X2_EXTMUL_LOW_I32X4_S, I64X2_EXTEND_LOW_I32X4_S, eng_v128)
 ENG_SIMD_EXTMUL(I64X2_EXTMUL_HIGH_I32X4_S, I64X2_EXTEND_HIGH_I32X4_S, eng_v128)
 ENG_SIMD_EXTMUL(I64X2_EXTMUL_LOW_I32X4_U, I64X2_EXTEND_LOW_I32X4_U, eng_v128)
 ENG_SIMD_EXTMUL(I64X2_EXTMUL_HIGH_I32X4_U, I64X2_EXTEND_HIGH_I32X4_U, eng_v128)
+#endif
 #undef ENG_SIMD_EXTMUL
 
-/* extadd_pairwise: lane i = extend(a[2i]) + extend(a[2i+1]), which cannot overflow the wide lane. */
-#define ENG_SIMD_EXTADD_PAIRWISE(name, from_type, even, odd, to_type, wide_unsigned)      \
-    static inline eng_v128 eng_simd_##name(eng_v128 a)                                    \
-    {                                                                                     \
-        from_type lanes = (from_type)a;                                                   \
-        return (eng_v128)((wide_unsigned) __builtin_convertvector(even(lanes), to_type) + \
-                          (wide_unsigned) __builtin_convertvector(odd(lanes), to_type));  \
-    }
-ENG_SIMD_EXTADD_PAIRWISE(I16X8_EXTADD_PAIRWISE_I8X16_S, eng_i8x16, ENG_SIMD_EVEN8, ENG_SIMD_ODD8, eng_i16x8, eng_u16x8)
-ENG_SIMD_EXTADD_PAIRWISE(I16X8_EXTADD_PAIRWISE_I8X16_U, eng_u8x16, ENG_SIMD_EVEN8, ENG_SIMD_ODD8, eng_u16x8, eng_u16x8)
+/* extadd_pairwise: lane i = extend(a[2i]) + extend(a[2i+1]), which cannot overflow the wide lane.
+ * Seen as wide lanes, a[2i] is the low half (shifted up and back down to extend it) and a[2i+1]
+ * the high half (shifted down). */
+static inline eng_v128 eng_simd_I16X8_EXTADD_PAIRWISE_I8X16_S(eng_v128 a)
+{
+    eng_i16x8 even = (eng_i16x8)((eng_u16x8)a << 8) >> 8, odd = (eng_i16x8)a >> 8;
+    return (eng_v128)((eng_u16x8)even + (eng_u16x8)odd);
+}
+static inline eng_v128 eng_simd_I16X8_EXTADD_PAIRWISE_I8X16_U(eng_v128 a)
+{
+    return (eng_v128)(((eng_u16x8)a & 0xff) + ((eng_u16x8)a >> 8));
+}
 #if defined(ENG_SIMD_SSE2)
 /* pmaddwd with ones adds the signed pairs; for unsigned pairs, bias each lane by -0x8000 and add
  * the 2 * 0x8000 back. */
@@ -686,10 +791,16 @@ static inline eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_U(eng_v128 a)
     return (eng_v128)_mm_add_epi32(_mm_madd_epi16(biased, _mm_set1_epi16(1)), _mm_set1_epi32(0x10000));
 }
 #else
-ENG_SIMD_EXTADD_PAIRWISE(I32X4_EXTADD_PAIRWISE_I16X8_S, eng_i16x8, ENG_SIMD_EVEN4, ENG_SIMD_ODD4, eng_i32x4, eng_u32x4)
-ENG_SIMD_EXTADD_PAIRWISE(I32X4_EXTADD_PAIRWISE_I16X8_U, eng_u16x8, ENG_SIMD_EVEN4, ENG_SIMD_ODD4, eng_u32x4, eng_u32x4)
+static inline eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_S(eng_v128 a)
+{
+    eng_i32x4 even = (eng_i32x4)((eng_u32x4)a << 16) >> 16, odd = (eng_i32x4)a >> 16;
+    return (eng_v128)((eng_u32x4)even + (eng_u32x4)odd);
+}
+static inline eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_U(eng_v128 a)
+{
+    return (eng_v128)(((eng_u32x4)a & 0xffff) + ((eng_u32x4)a >> 16));
+}
 #endif
-#undef ENG_SIMD_EXTADD_PAIRWISE
 
 /* dot: lane i = a[2i] * b[2i] + a[2i+1] * b[2i+1], wrapping (only -0x8000^2 * 2 does), as pmaddwd. */
 static inline eng_v128 eng_simd_I32X4_DOT_I16X8_S(eng_v128 a, eng_v128 b)
@@ -721,9 +832,18 @@ static inline eng_v128 eng_simd_I8X16_SHR_U(eng_v128 a, uint32_t count)
 }
 static inline eng_v128 eng_simd_I8X16_SHR_S(eng_v128 a, uint32_t count)
 {
+#if defined(ENG_SIMD_SSE2)
+    /* Each byte in the top half of a 16-bit lane, shifted arithmetically by 8 + count, packed back
+     * (the results fit a byte: no saturation). */
+    __m128i shift = _mm_cvtsi32_si128((int)(count & 7) + 8);
+    __m128i low = _mm_sra_epi16(_mm_unpacklo_epi8((__m128i)a, (__m128i)a), shift);
+    __m128i high = _mm_sra_epi16(_mm_unpackhi_epi8((__m128i)a, (__m128i)a), shift);
+    return (eng_v128)_mm_packs_epi16(low, high);
+#else
     eng_v128 shifted = eng_simd_I8X16_SHR_U(a, count);
     eng_u8x16 sign = (eng_u8x16){0} + (uint8_t)(0x80u >> (count & 7));
     return (eng_v128)(((eng_u8x16)shifted ^ sign) - sign);
+#endif
 }
 static inline eng_v128 eng_simd_I16X8_SHL(eng_v128 a, uint32_t count)
 {
@@ -810,10 +930,29 @@ static inline eng_v128 eng_simd_F64X2_SQRT(eng_v128 a)
         eng_v128 equal = (eng_v128)(x == y), unordered = (eng_v128)(x != x) | (eng_v128)(y != y);     \
         return (a & pick_a) | (b & pick_b) | ((a combine b)&equal) | ((eng_v128)(x + y) & unordered); \
     }
+#if defined(ENG_SIMD_SSE2)
+/* minps/maxps answer their second operand when the lanes are equal or unordered: both orders,
+ * combined as above, are right for ordered lanes; unordered lanes become all ones and then the
+ * canonical NaN (clearing the payload below the quiet bit), which wasm allows for any NaN input. */
+#define ENG_SIMD_FMIN_FMAX_SSE2(name, type, operation, combine, unordered, shift, payload_bits) \
+    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                              \
+    {                                                                                           \
+        type both = combine(operation((type)a, (type)b), operation((type)b, (type)a));          \
+        __m128i nan = (__m128i)unordered((type)a, (type)b);                                     \
+        __m128i result = _mm_or_si128((__m128i)both, nan);                                      \
+        return (eng_v128)_mm_andnot_si128(shift(nan, payload_bits), result);                    \
+    }
+ENG_SIMD_FMIN_FMAX_SSE2(F32X4_MIN, __m128, _mm_min_ps, _mm_or_ps, _mm_cmpunord_ps, _mm_srli_epi32, 10)
+ENG_SIMD_FMIN_FMAX_SSE2(F32X4_MAX, __m128, _mm_max_ps, _mm_and_ps, _mm_cmpunord_ps, _mm_srli_epi32, 10)
+ENG_SIMD_FMIN_FMAX_SSE2(F64X2_MIN, __m128d, _mm_min_pd, _mm_or_pd, _mm_cmpunord_pd, _mm_srli_epi64, 13)
+ENG_SIMD_FMIN_FMAX_SSE2(F64X2_MAX, __m128d, _mm_max_pd, _mm_and_pd, _mm_cmpunord_pd, _mm_srli_epi64, 13)
+#undef ENG_SIMD_FMIN_FMAX_SSE2
+#else
 ENG_SIMD_FMIN_FMAX(F32X4_MIN, eng_f32x4, <, |)
 ENG_SIMD_FMIN_FMAX(F32X4_MAX, eng_f32x4, >, &)
 ENG_SIMD_FMIN_FMAX(F64X2_MIN, eng_f64x2, <, |)
 ENG_SIMD_FMIN_FMAX(F64X2_MAX, eng_f64x2, >, &)
+#endif
 #undef ENG_SIMD_FMIN_FMAX
 /* pmin = b < a ? b : a, pmax = a < b ? b : a, exactly (a NaN or equal lanes give a's bits). */
 static inline eng_v128 eng_simd_F32X4_PMIN(eng_v128 a, eng_v128 b)
@@ -983,5 +1122,16 @@ static inline eng_v128 eng_simd_I32X4_TRUNC_SAT_F64X2_U_ZERO(eng_v128 a)
         result[i] = !(x[i] > -1.0) ? 0 : x[i] >= 0x1p32 ? UINT32_MAX : (uint32_t)x[i];
     return (eng_v128)result;
 }
+
+#undef ENG_SIMD_LOW8
+#undef ENG_SIMD_HIGH8
+#undef ENG_SIMD_LOW4
+#undef ENG_SIMD_HIGH4
+#undef ENG_SIMD_LOW2
+#undef ENG_SIMD_HIGH2
+#undef ENG_SIMD_EVEN4
+#undef ENG_SIMD_ODD4
+#undef ENG_SIMD_F32_SIGN
+#undef ENG_SIMD_F64_SIGN
 
 #endif /* ENG_SIMD_H */
