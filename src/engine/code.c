@@ -1,7 +1,6 @@
 /* code.c: opcode tables of the internal code, freeing compiled code, offset lookup and a readable dump. */
 #include "code.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,93 +38,6 @@ void eng_code_free(eng_code *code)
     free(code->constants);
     free(code->fuel_marks);
     free(code);
-}
-
-/* ---- accumulator forms ---- */
-
-/* Which operand of each branch holds its target (a word starting with "target"), -1 for none. */
-static int target_operand(eng_opcode op)
-{
-    const char *names = opcode_operands[op];
-    for (int index = 0; *names; index++) {
-        if (strncmp(names, "target", 6) == 0)
-            return index;
-        names += strcspn(names, " ");
-        names += strspn(names, " ");
-    }
-    return -1;
-}
-
-static uint32_t instruction_length(const uint32_t *cells, uint32_t at)
-{
-    if (cells[at] == ENG_OP_BR_TABLE)
-        return 3 + cells[at + 2] + 1; /* opcode, index, count, count + 1 targets */
-    return 1 + (uint32_t)eng_opcode_operand_count[cells[at]];
-}
-
-void eng_code_use_accumulator(uint32_t *cells, uint32_t cell_count)
-{
-    static const struct {
-        eng_opcode plain, accumulator;
-    } forms[] = {
-#define ACC_FORM(X, name) {ENG_OP_##name, ENG_OP_##name##_ACC},
-        ENG_ACC_OPCODES(ACC_FORM, _)
-#undef ACC_FORM
-    };
-    /* Per opcode: its accumulator form (ENG_OP_COUNT: none), whether it leaves its result in the
-     * accumulator, whether its operands may be swapped. */
-    uint16_t accumulator_form[ENG_OP_COUNT];
-    bool leaves_result[ENG_OP_COUNT] = {false}, commutative[ENG_OP_COUNT] = {false};
-    for (int op = 0; op < ENG_OP_COUNT; op++)
-        accumulator_form[op] = ENG_OP_COUNT;
-    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-        accumulator_form[forms[i].plain] = (uint16_t)forms[i].accumulator;
-        leaves_result[forms[i].plain] = leaves_result[forms[i].accumulator] = true;
-    }
-    static const eng_opcode swappable[] = {ENG_OP_I32_ADD, ENG_OP_I32_MUL, ENG_OP_I32_AND, ENG_OP_I32_OR,
-                                           ENG_OP_I32_XOR, ENG_OP_I64_ADD, ENG_OP_I64_MUL, ENG_OP_I64_AND,
-                                           ENG_OP_I64_OR,  ENG_OP_I64_XOR};
-    for (size_t i = 0; i < sizeof swappable / sizeof swappable[0]; i++)
-        commutative[swappable[i]] = true;
-
-    /* Branch targets: the instruction before one may not be the one that ran before it. */
-    uint8_t *is_target = calloc((size_t)cell_count + 1, 1);
-    if (!is_target)
-        return; /* the plain forms are as correct, only slower */
-    for (uint32_t at = 0; at < cell_count; at += instruction_length(cells, at)) {
-        eng_opcode op = (eng_opcode)cells[at];
-        int64_t target = -1;
-        if (op == ENG_OP_BR_TABLE) {
-            for (uint32_t i = 0; i <= cells[at + 2]; i++) {
-                target = (int64_t)at + (int32_t)cells[at + 3 + i];
-                if (target >= 0 && target <= cell_count)
-                    is_target[target] = 1;
-            }
-            continue;
-        }
-        int index = target_operand(op);
-        if (index >= 0) {
-            target = (int64_t)at + (int32_t)cells[at + 1 + index];
-            if (target >= 0 && target <= cell_count)
-                is_target[target] = 1;
-        }
-    }
-    uint32_t previous_result = UINT32_MAX; /* the slot the accumulator mirrors, if any */
-    for (uint32_t at = 0; at < cell_count; at += instruction_length(cells, at)) {
-        if (is_target[at])
-            previous_result = UINT32_MAX;
-        eng_opcode op = (eng_opcode)cells[at];
-        if (previous_result != UINT32_MAX && accumulator_form[op] != ENG_OP_COUNT) {
-            if (cells[at + 3] == previous_result && cells[at + 2] != previous_result && commutative[op]) {
-                cells[at + 3] = cells[at + 2];
-                cells[at + 2] = previous_result;
-            }
-            if (cells[at + 2] == previous_result)
-                cells[at] = op = (eng_opcode)accumulator_form[op];
-        }
-        previous_result = leaves_result[op] ? cells[at + 1] : UINT32_MAX;
-    }
-    free(is_target);
 }
 
 uint32_t eng_code_byte_offset(const eng_code *code, uint32_t cell)

@@ -85,19 +85,6 @@ struct eng_module;
     X(I32_ADD_BR_IF_LT_S##SUFFIX, 6 + COST_CELLS, "d a b x y target" COST)                      \
     X(I32_ADD_BR_IF_LT_U##SUFFIX, 6 + COST_CELLS, "d a b x y target" COST)
 
-/* Integer operations with an accumulator form, NAME_ACC: the same instruction, but its first
- * operand is the result of the instruction just before, which the interpreter still holds in a
- * register (its `a` cell is kept, unread), so that a chain of dependent operations does not wait
- * for each result to go through memory. The instructions listed here are the ones that leave
- * their result there (both forms); eng_code_use_accumulator picks the forms once a body is
- * compiled. One Y(X, name) per operation, so that ENG_OPCODES can pass its X along. */
-#define ENG_ACC_OPCODES(Y, X)                                                                  \
-    Y(X, I32_ADD) Y(X, I32_SUB) Y(X, I32_MUL) Y(X, I32_AND) Y(X, I32_OR) Y(X, I32_XOR)          \
-    Y(X, I32_SHL) Y(X, I32_SHR_S) Y(X, I32_SHR_U) Y(X, I32_ROTL) Y(X, I32_ROTR)                 \
-    Y(X, I64_ADD) Y(X, I64_SUB) Y(X, I64_MUL) Y(X, I64_AND) Y(X, I64_OR) Y(X, I64_XOR)          \
-    Y(X, I64_SHL) Y(X, I64_SHR_S) Y(X, I64_SHR_U) Y(X, I64_ROTL) Y(X, I64_ROTR)
-#define ENG_ACC_OPCODE_ROW(X, name) X(name##_ACC, 3, "d a b")
-
 #define ENG_OPCODES(X)                                                                         \
     /* control */                                                                             \
     X(UNREACHABLE, 0, "")              /* trap "unreachable" */                              \
@@ -254,9 +241,7 @@ struct eng_module;
     X(I32_TRUNC_SAT_F32_S, 2, "d a") X(I32_TRUNC_SAT_F32_U, 2, "d a")                         \
     X(I32_TRUNC_SAT_F64_S, 2, "d a") X(I32_TRUNC_SAT_F64_U, 2, "d a")                         \
     X(I64_TRUNC_SAT_F32_S, 2, "d a") X(I64_TRUNC_SAT_F32_U, 2, "d a")                         \
-    X(I64_TRUNC_SAT_F64_S, 2, "d a") X(I64_TRUNC_SAT_F64_U, 2, "d a")                         \
-    /* accumulator forms (see ENG_ACC_OPCODES): "a" is read from the accumulator */           \
-    ENG_ACC_OPCODES(ENG_ACC_OPCODE_ROW, X)
+    X(I64_TRUNC_SAT_F64_S, 2, "d a") X(I64_TRUNC_SAT_F64_U, 2, "d a")
 
 /* The operands of the SIMD instructions, by the handler of their row (instructions.h): d the
  * result, a/b/c the operands (v128 or scalar as the row says), addr and offset as for the loads
@@ -359,11 +344,6 @@ eng_error *eng_compile_function(const struct eng_module *module, uint32_t func_i
 uint32_t eng_compile_set_checks(uint32_t checks);
 uint32_t eng_compile_get_checks(void);
 void eng_code_free(eng_code *code);
-
-/* After a body is compiled: each instruction of ENG_ACC_OPCODES whose first operand is the
- * result of the instruction just before (one of them too, with no label between) takes its
- * accumulator form. */
-void eng_code_use_accumulator(uint32_t *cells, uint32_t cell_count);
 
 /* Byte offset of the wasm instruction for the instruction at `cell` (0 when unknown). */
 uint32_t eng_code_byte_offset(const eng_code *code, uint32_t cell);

@@ -379,7 +379,6 @@ eng_error *eng_compile_function(const eng_module *module, uint32_t func_index, e
     code->checks = c->checks;
     if (c->fuel)
         resolve_fuel(c, code);
-    eng_code_use_accumulator(c->cells, c->cell_count);
     code->cells = c->cells;
     code->cell_count = c->cell_count;
     code->param_count = c->type->param_slots;

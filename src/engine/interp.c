@@ -306,8 +306,6 @@ __attribute__((noinline)) static eng_trap *run(eng_store *store, eng_func *func,
     const uintptr_t stack_end = (uintptr_t)(store->stack + store->stack_slots);
     uint32_t depth = entry_depth;
     eng_trap_kind trap_kind;
-    /* The result of the last ENG_ACC_OPCODES instruction, kept in a register for the next one. */
-    uint64_t acc = 0;
     /* Operands of the call being made, shared by CALL and CALL_INDIRECT. */
     eng_func *callee;
     eng_slot *callee_fp;
@@ -855,19 +853,6 @@ op_I32_ADD_SHL:
         SLOT(1).u64 = (expr); \
         NEXT(3); \
     }
-    /* The operations of ENG_ACC_OPCODES: both forms leave the result in `acc` too; NAME_ACC reads
-     * its first operand there (the result of the instruction just before, code.h). */
-#define ACCUMULATING(name, type, field, expr) \
-    op_##name: { \
-        type a = SLOT(2).field, b = SLOT(3).field; \
-        SLOT(1).u64 = acc = (expr); \
-        NEXT(3); \
-    } \
-    op_##name##_ACC: { \
-        type a = (type)acc, b = SLOT(3).field; \
-        SLOT(1).u64 = acc = (expr); \
-        NEXT(3); \
-    }
     UNARY(I32_EQZ, uint32_t, u32, a == 0)
     BINARY(I32_EQ, uint32_t, u32, a == b)
     BINARY(I32_NE, uint32_t, u32, a != b)
@@ -882,9 +867,9 @@ op_I32_ADD_SHL:
     UNARY(I32_CLZ, uint32_t, u32, a ? (uint32_t)__builtin_clz(a) : 32u)
     UNARY(I32_CTZ, uint32_t, u32, a ? (uint32_t)__builtin_ctz(a) : 32u)
     UNARY(I32_POPCNT, uint32_t, u32, (uint32_t)__builtin_popcount(a))
-    ACCUMULATING(I32_ADD, uint32_t, u32, (uint32_t)(a + b))
-    ACCUMULATING(I32_SUB, uint32_t, u32, (uint32_t)(a - b))
-    ACCUMULATING(I32_MUL, uint32_t, u32, (uint32_t)(a * b))
+    BINARY(I32_ADD, uint32_t, u32, (uint32_t)(a + b))
+    BINARY(I32_SUB, uint32_t, u32, (uint32_t)(a - b))
+    BINARY(I32_MUL, uint32_t, u32, (uint32_t)(a * b))
 op_I32_DIV_S: {
     int32_t a = SLOT(2).i32, b = SLOT(3).i32;
     if (b == 0)
@@ -916,14 +901,14 @@ op_I32_REM_U: {
     SLOT(1).u64 = a % b;
     NEXT(3);
 }
-    ACCUMULATING(I32_AND, uint32_t, u32, a & b)
-    ACCUMULATING(I32_OR, uint32_t, u32, a | b)
-    ACCUMULATING(I32_XOR, uint32_t, u32, a ^ b)
-    ACCUMULATING(I32_SHL, uint32_t, u32, (uint32_t)(a << (b & 31)))
-    ACCUMULATING(I32_SHR_S, uint32_t, u32, (uint32_t)((int32_t)a >> (b & 31))) /* gcc: arithmetic shift */
-    ACCUMULATING(I32_SHR_U, uint32_t, u32, a >> (b & 31))
-    ACCUMULATING(I32_ROTL, uint32_t, u32, rotl32(a, b))
-    ACCUMULATING(I32_ROTR, uint32_t, u32, rotr32(a, b))
+    BINARY(I32_AND, uint32_t, u32, a & b)
+    BINARY(I32_OR, uint32_t, u32, a | b)
+    BINARY(I32_XOR, uint32_t, u32, a ^ b)
+    BINARY(I32_SHL, uint32_t, u32, (uint32_t)(a << (b & 31)))
+    BINARY(I32_SHR_S, uint32_t, u32, (uint32_t)((int32_t)a >> (b & 31))) /* gcc: arithmetic shift */
+    BINARY(I32_SHR_U, uint32_t, u32, a >> (b & 31))
+    BINARY(I32_ROTL, uint32_t, u32, rotl32(a, b))
+    BINARY(I32_ROTR, uint32_t, u32, rotr32(a, b))
 
     UNARY(I64_EQZ, uint64_t, u64, a == 0)
     BINARY(I64_EQ, uint64_t, u64, a == b)
@@ -939,9 +924,9 @@ op_I32_REM_U: {
     UNARY(I64_CLZ, uint64_t, u64, a ? (uint64_t)__builtin_clzll(a) : 64u)
     UNARY(I64_CTZ, uint64_t, u64, a ? (uint64_t)__builtin_ctzll(a) : 64u)
     UNARY(I64_POPCNT, uint64_t, u64, (uint64_t)__builtin_popcountll(a))
-    ACCUMULATING(I64_ADD, uint64_t, u64, a + b)
-    ACCUMULATING(I64_SUB, uint64_t, u64, a - b)
-    ACCUMULATING(I64_MUL, uint64_t, u64, a * b)
+    BINARY(I64_ADD, uint64_t, u64, a + b)
+    BINARY(I64_SUB, uint64_t, u64, a - b)
+    BINARY(I64_MUL, uint64_t, u64, a * b)
 op_I64_DIV_S: {
     int64_t a = SLOT(2).i64, b = SLOT(3).i64;
     if (b == 0)
@@ -972,14 +957,14 @@ op_I64_REM_U: {
     SLOT(1).u64 = a % b;
     NEXT(3);
 }
-    ACCUMULATING(I64_AND, uint64_t, u64, a & b)
-    ACCUMULATING(I64_OR, uint64_t, u64, a | b)
-    ACCUMULATING(I64_XOR, uint64_t, u64, a ^ b)
-    ACCUMULATING(I64_SHL, uint64_t, u64, a << (b & 63))
-    ACCUMULATING(I64_SHR_S, uint64_t, u64, (uint64_t)((int64_t)a >> (b & 63)))
-    ACCUMULATING(I64_SHR_U, uint64_t, u64, a >> (b & 63))
-    ACCUMULATING(I64_ROTL, uint64_t, u64, rotl64(a, b))
-    ACCUMULATING(I64_ROTR, uint64_t, u64, rotr64(a, b))
+    BINARY(I64_AND, uint64_t, u64, a & b)
+    BINARY(I64_OR, uint64_t, u64, a | b)
+    BINARY(I64_XOR, uint64_t, u64, a ^ b)
+    BINARY(I64_SHL, uint64_t, u64, a << (b & 63))
+    BINARY(I64_SHR_S, uint64_t, u64, (uint64_t)((int64_t)a >> (b & 63)))
+    BINARY(I64_SHR_U, uint64_t, u64, a >> (b & 63))
+    BINARY(I64_ROTL, uint64_t, u64, rotl64(a, b))
+    BINARY(I64_ROTR, uint64_t, u64, rotr64(a, b))
 
     /* ---- floating point: IEEE arithmetic of the host (SSE, round to nearest even);
      * abs/neg/copysign work on the bits so that NaN payloads pass through unchanged ---- */
@@ -1134,7 +1119,6 @@ op_I64_REM_U: {
 
 #undef UNARY
 #undef BINARY
-#undef ACCUMULATING
 #undef F_UNARY
 #undef F_BINARY
 #undef F_CALL2

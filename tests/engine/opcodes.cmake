@@ -2,13 +2,11 @@
 # check_code.cmake and coverage.cmake.
 
 # engine_read_opcodes(CODE_H RESULT): every name of ENG_OPCODES, the back-edge families expanded
-# (NAME_BACK and NAME_BACK_FUEL for each branch of ENG_BACK_EDGE_OPCODES) and the accumulator
-# forms (NAME_ACC for each Y(X, NAME) of ENG_ACC_OPCODES).
+# (NAME_BACK and NAME_BACK_FUEL for each branch of ENG_BACK_EDGE_OPCODES).
 function(engine_read_opcodes code_h_path result)
   file(READ "${code_h_path}" code_h)
   string(REGEX MATCHALL "X\\([A-Z0-9_]+," plain_names "${code_h}")
   string(REGEX MATCHALL "X\\([A-Z0-9_]+##SUFFIX," back_names "${code_h}")
-  string(REGEX MATCHALL "Y\\(X, [A-Z0-9_]+\\)" accumulator_names "${code_h}")
   set(opcodes "")
   foreach(entry IN LISTS plain_names)
     string(REGEX REPLACE "^X\\(([A-Z0-9_]+),$" "\\1" name "${entry}")
@@ -17,10 +15,6 @@ function(engine_read_opcodes code_h_path result)
   foreach(entry IN LISTS back_names)
     string(REGEX REPLACE "^X\\(([A-Z0-9_]+)##SUFFIX,$" "\\1" name "${entry}")
     list(APPEND opcodes ${name}_BACK ${name}_BACK_FUEL)
-  endforeach()
-  foreach(entry IN LISTS accumulator_names)
-    string(REGEX REPLACE "^Y\\(X, ([A-Z0-9_]+)\\)$" "\\1" name "${entry}")
-    list(APPEND opcodes ${name}_ACC)
   endforeach()
   list(LENGTH opcodes count)
   if(count LESS 200 OR NOT "BR_IF_I32_EQ_BACK_FUEL" IN_LIST opcodes OR NOT "I32_ADD_SHL" IN_LIST opcodes)

@@ -24,7 +24,7 @@
     (local.set $b (i32.add (local.get $b) (i32.shl (local.get $b) (i32.const 3))))
     (i32.add (local.get $b) (local.get $b)))
   ;; The shifted value is kept in a local (local.tee): not a temporary, no fusion.
-  ;; expect-code: shl_kept: I32_SHL I32_ADD_ACC
+  ;; expect-code: shl_kept: I32_SHL I32_ADD
   ;; expect-no-code: shl_kept: I32_ADD_SHL
   (func (export "shl_kept") (param $base i32) (param $x i32) (result i32 i32) (local $t i32)
     (i32.add (local.get $base) (local.tee $t (i32.shl (local.get $x) (i32.const 4))))
@@ -36,7 +36,7 @@
   (func (export "index") (param $base i32) (param $i i32) (result i32)
     (i32.load (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))))
   ;; i64 has no fused form.
-  ;; expect-code: add_shl64: I64_SHL I64_ADD_ACC
+  ;; expect-code: add_shl64: I64_SHL I64_ADD
   (func (export "add_shl64") (param $base i64) (param $x i64) (result i64)
     (i64.add (local.get $base) (i64.shl (local.get $x) (i64.const 33)))))
 
@@ -124,13 +124,13 @@
 (module
   (global $g (mut i64) (i64.const 0x123456789))
   ;; No copy at all: the mul writes $x, the add writes the result slot.
-  ;; expect-code: fresh_local: I32_MUL I32_ADD_ACC
+  ;; expect-code: fresh_local: I32_MUL I32_ADD
   ;; expect-no-code: fresh_local: COPY
   (func (export "fresh_local") (param $a i32) (param $b i32) (result i32) (local $x i32)
     (local.set $x (i32.mul (local.get $a) (local.get $b)))
     (i32.add (local.get $x) (local.get $x)))
   ;; local.tee: the value is both in the local and on the stack: (a + b)^2.
-  ;; expect-code: fresh_tee: I32_ADD I32_MUL_ACC
+  ;; expect-code: fresh_tee: I32_ADD I32_MUL
   ;; expect-no-code: fresh_tee: COPY
   (func (export "fresh_tee") (param $a i32) (param $b i32) (result i32) (local $x i32)
     (i32.mul (local.tee $x (i32.add (local.get $a) (local.get $b))) (local.get $x)))
