@@ -12,10 +12,10 @@
 #include "native.h"
 #include "runtime.h"
 
-/* Slots a call to a function of `type` needs for its arguments and its results. */
+/* Slots a call to a function of `type` needs for its arguments and its results (a v128 takes two). */
 static inline uint32_t eng_functype_slot_count(const eng_functype *type)
 {
-    return type->param_count > type->result_count ? type->param_count : type->result_count;
+    return type->param_slots > type->result_slots ? type->param_slots : type->result_slots;
 }
 
 #endif

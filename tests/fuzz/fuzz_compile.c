@@ -18,7 +18,8 @@
  * call did before it stopped may differ, so nothing after it is compared either.
  *
  * Values: NaNs are equal whatever their bits (WebAssembly leaves a NaN result's sign and payload
- * open), references by being null or not (two stores). Modules larger than MAX_MODULE_BYTES or
+ * open; in a v128, lane by lane as f32x4 or f64x2: same_v128), references by being null or not
+ * (two stores). Modules larger than MAX_MODULE_BYTES or
  * with more than MAX_FUNCTIONS defined functions are skipped: compiling is several times slower
  * in this build (sanitizers), and an input must finish within libFuzzer's -timeout (10 s): a
  * 7.6 KB module of 479 functions compiles in 1.3 s in Release but took over 10 s here. A compile
@@ -69,6 +70,7 @@ typedef struct outcome {
     uint32_t result_count;
     eng_valtype types[MAX_RESULTS];
     eng_slot results[MAX_RESULTS];
+    uint64_t high[MAX_RESULTS]; /* v128 results: bytes 8-15 */
 } outcome;
 
 #define MAX_STEPS (1u + MAX_CALLS)
@@ -100,9 +102,14 @@ static void record(outcome *step, eng_trap *trap, const eng_functype *type, cons
     step->kind = OUTCOME_RETURNED;
     if (!type)
         return;
+    /* Value by value, each from its first slot (a v128's second half in high[]). */
+    const eng_valtype *types = eng_functype_results(type);
     step->result_count = type->result_count < MAX_RESULTS ? type->result_count : MAX_RESULTS;
-    memcpy(step->types, eng_functype_results(type), step->result_count * sizeof *step->types);
-    memcpy(step->results, slots, step->result_count * sizeof *step->results);
+    for (uint32_t i = 0, slot = 0; i < step->result_count; slot += eng_valtype_slots(types[i]), i++) {
+        step->types[i] = types[i];
+        step->results[i] = slots[slot];
+        step->high[i] = types[i] == ENG_V128 ? slots[slot + 1].u64 : 0;
+    }
 }
 
 static void run(eng_module *module, tier_run *out)
@@ -167,9 +174,29 @@ static void run(eng_module *module, tier_run *out)
     eng_store_free(store);
 }
 
-static bool same_value(eng_valtype type, eng_slot a, eng_slot b)
+/* Two v128s: equal bits, or NaNs where they differ, lane by lane, as f32x4 or as f64x2 (the
+ * lanes' shape is not known; a NaN result's bits are open in each). */
+static bool same_v128(const uint64_t a[2], const uint64_t b[2])
+{
+    bool as_f32 = true, as_f64 = true;
+    for (int half = 0; half < 2; half++) {
+        double da, db;
+        memcpy(&da, &a[half], 8), memcpy(&db, &b[half], 8);
+        as_f64 = as_f64 && (a[half] == b[half] || (isnan(da) && isnan(db)));
+        for (int lane = 0; lane < 2; lane++) {
+            uint32_t la = (uint32_t)(a[half] >> (32 * lane)), lb = (uint32_t)(b[half] >> (32 * lane));
+            float fa, fb;
+            memcpy(&fa, &la, 4), memcpy(&fb, &lb, 4);
+            as_f32 = as_f32 && (la == lb || (isnan(fa) && isnan(fb)));
+        }
+    }
+    return as_f32 || as_f64;
+}
+
+static bool same_value(eng_valtype type, eng_slot a, eng_slot b, uint64_t a_high, uint64_t b_high)
 {
     switch (type) {
+    case ENG_V128: return same_v128((const uint64_t[]){a.u64, a_high}, (const uint64_t[]){b.u64, b_high});
     case ENG_F32: return (isnan(a.f32) && isnan(b.f32)) || a.u32 == b.u32;
     case ENG_F64: return (isnan(a.f64) && isnan(b.f64)) || a.u64 == b.u64;
     case ENG_I32: return a.u32 == b.u32;
@@ -190,7 +217,7 @@ static bool same_outcome(const outcome *a, const outcome *b)
     if (a->result_count != b->result_count)
         return false;
     for (uint32_t i = 0; i < a->result_count; i++)
-        if (!same_value(a->types[i], a->results[i], b->results[i]))
+        if (!same_value(a->types[i], a->results[i], b->results[i], a->high[i], b->high[i]))
             return false;
     return true;
 }
@@ -203,7 +230,11 @@ static void describe(const char *tier, const outcome *step)
     case OUTCOME_RETURNED:
         fprintf(stderr, "  %s: returned", tier);
         for (uint32_t i = 0; i < step->result_count; i++)
-            fprintf(stderr, " 0x%llx", (unsigned long long)step->results[i].u64);
+            if (step->types[i] == ENG_V128)
+                fprintf(stderr, " v128:0x%016llx%016llx", (unsigned long long)step->high[i],
+                        (unsigned long long)step->results[i].u64);
+            else
+                fprintf(stderr, " 0x%llx", (unsigned long long)step->results[i].u64);
         fputc('\n', stderr);
         break;
     }

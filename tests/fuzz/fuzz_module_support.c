@@ -53,14 +53,15 @@ static const char host_object[1]; /* what non-null externref arguments point at 
 void fuzz_args_make(const eng_functype *type, fuzz_args *source, eng_slot *slots)
 {
     const eng_valtype *params = eng_functype_params(type);
-    for (uint32_t i = 0; i < type->param_count; i++) {
+    for (uint32_t i = 0, slot = 0; i < type->param_count; slot += eng_valtype_slots(params[i]), i++) {
         uint64_t bits = next_bits(source);
         switch (params[i]) {
         case ENG_I32:
-        case ENG_F32: slots[i].u64 = 0, slots[i].u32 = (uint32_t)bits; break;
-        case ENG_EXTERNREF: slots[i].ref = bits & 1 ? (void *)host_object : NULL; break;
-        case ENG_FUNCREF: slots[i].ref = NULL; break; /* a function reference must be one of the store's */
-        default: slots[i].u64 = bits; break;
+        case ENG_F32: slots[slot].u64 = 0, slots[slot].u32 = (uint32_t)bits; break;
+        case ENG_EXTERNREF: slots[slot].ref = bits & 1 ? (void *)host_object : NULL; break;
+        case ENG_FUNCREF: slots[slot].ref = NULL; break; /* a function reference must be one of the store's */
+        case ENG_V128: slots[slot].u64 = bits, slots[slot + 1].u64 = next_bits(source); break;
+        default: slots[slot].u64 = bits; break;
         }
     }
 }

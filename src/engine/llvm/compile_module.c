@@ -224,19 +224,12 @@ static void define_entry(llvm_module_state *state, uint32_t index)
     LLVMValueRef slots = LLVMGetParam(entry, 1);
     LLVMValueRef args[type->param_count + 1];
     args[0] = LLVMGetParam(entry, 0);
-    for (uint32_t p = 0; p < type->param_count; p++) {
-        LLVMValueRef offset = LLVMConstInt(state->i64, p, false);
-        LLVMValueRef address = LLVMBuildInBoundsGEP2(b, state->i64, slots, &offset, 1, "");
-        args[1 + p] = LLVMBuildLoad2(b, llvm_value_type(state, type->types[p]), address, "");
-    }
+    llvm_load_slots(b, state, slots, eng_functype_params(type), type->param_count, args + 1);
     LLVMValueRef result =
         LLVMBuildCall2(b, state->function_types[index], state->functions[index], args, type->param_count + 1, "");
     LLVMValueRef results[type->result_count + 1];
     llvm_unpack_results(b, type, result, results);
-    for (uint32_t r = 0; r < type->result_count; r++) {
-        LLVMValueRef offset = LLVMConstInt(state->i64, r, false);
-        LLVMBuildStore(b, results[r], LLVMBuildInBoundsGEP2(b, state->i64, slots, &offset, 1, ""));
-    }
+    llvm_store_slots(b, state, slots, eng_functype_results(type), type->result_count, results);
     LLVMBuildRetVoid(b);
     LLVMDisposeBuilder(b);
 }
@@ -307,6 +300,8 @@ static bool compile(const eng_llvm_request *request, eng_llvm_result *result)
     state.i64 = LLVMInt64TypeInContext(state.context);
     state.f32 = LLVMFloatTypeInContext(state.context);
     state.f64 = LLVMDoubleTypeInContext(state.context);
+    state.v128 = LLVMVectorType(state.i64, 2);
+    state.ssse3 = request->cpu_features && strstr(request->cpu_features, "+ssse3") != NULL;
     state.ptr = LLVMPointerTypeInContext(state.context, 0);
     state.void_type = LLVMVoidTypeInContext(state.context);
     state.invariant_kind = LLVMGetMDKindIDInContext(state.context, "invariant.load", 14);

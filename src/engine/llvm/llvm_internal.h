@@ -32,6 +32,8 @@ typedef struct llvm_module_state {
     const eng_module *wasm;
     uint32_t checks;
     LLVMTypeRef i8, i32, i64, f32, f64, ptr, void_type;
+    LLVMTypeRef v128; /* <2 x i64>: a v128 as values, locals, params and results hold it (translate_simd.c) */
+    bool ssse3;       /* the target has SSSE3 (pshufb: i8x16.swizzle) */
     LLVMValueRef helpers[HELPER_COUNT];
     LLVMTypeRef helper_types[HELPER_COUNT];
     /* Per defined function: its LLVM function and type, NULL when it stays interpreted. */
@@ -47,8 +49,15 @@ typedef struct llvm_module_state {
     LLVMMetadataRef debug_unit;
 } llvm_module_state;
 
-/* The LLVM type of a wasm value type (NULL for v128, which this tier does not compile). */
+/* The LLVM type of a wasm value type. */
 LLVMTypeRef llvm_value_type(const llvm_module_state *state, eng_valtype type);
+
+/* `count` values of types `types` to or from an array of eng_slot laid out as the interpreter's
+ * (a v128 in two slots): the slots of calls through the runtime and of the native entries. */
+void llvm_store_slots(LLVMBuilderRef b, const llvm_module_state *state, LLVMValueRef slots, const eng_valtype *types,
+                      uint32_t count, const LLVMValueRef *values);
+void llvm_load_slots(LLVMBuilderRef b, const llvm_module_state *state, LLVMValueRef slots, const eng_valtype *types,
+                     uint32_t count, LLVMValueRef *values);
 
 /* The LLVM type of a compiled function of wasm type `type`: (ctx, params...) returning nothing,
  * the one result, or a struct of the results. */

@@ -9,13 +9,7 @@
  * Code after br, br_table, return and unreachable is dead and may be stack-polymorphic: it is
  * skipped up to the matching else/end instead of translated.
  */
-#include "llvm_internal.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "../reader.h"
+#include "translator.h"
 
 /* ---- which rows this tier translates ----
  * One entry per HANDLER name of the table: a handler added to instructions.h without a line
@@ -62,21 +56,21 @@
 #define SUPPORTED_table_grow 1
 #define SUPPORTED_table_size 1
 #define SUPPORTED_table_fill 1
-/* SIMD: not yet (functions using it stay on the interpreter) */
-#define SUPPORTED_simd_load 0
-#define SUPPORTED_simd_store 0
-#define SUPPORTED_simd_load_lane 0
-#define SUPPORTED_simd_store_lane 0
-#define SUPPORTED_simd_const 0
-#define SUPPORTED_simd_shuffle 0
-#define SUPPORTED_simd_splat 0
-#define SUPPORTED_simd_extract 0
-#define SUPPORTED_simd_replace 0
-#define SUPPORTED_simd_unary 0
-#define SUPPORTED_simd_binary 0
-#define SUPPORTED_simd_ternary 0
-#define SUPPORTED_simd_test 0
-#define SUPPORTED_simd_shift 0
+/* SIMD: translate_simd.c */
+#define SUPPORTED_simd_load 1
+#define SUPPORTED_simd_store 1
+#define SUPPORTED_simd_load_lane 1
+#define SUPPORTED_simd_store_lane 1
+#define SUPPORTED_simd_const 1
+#define SUPPORTED_simd_shuffle 1
+#define SUPPORTED_simd_splat 1
+#define SUPPORTED_simd_extract 1
+#define SUPPORTED_simd_replace 1
+#define SUPPORTED_simd_unary 1
+#define SUPPORTED_simd_binary 1
+#define SUPPORTED_simd_ternary 1
+#define SUPPORTED_simd_test 1
+#define SUPPORTED_simd_shift 1
 
 static const bool row_supported[ENG_WASM_INSTRUCTION_COUNT] = {
 #define ROW_SUPPORTED(symbol, prefix, code, name, immediates, fuel, feature, handler, ...) \
@@ -179,7 +173,7 @@ LLVMTypeRef llvm_value_type(const llvm_module_state *state, eng_valtype type)
     case ENG_F64: return state->f64;
     case ENG_FUNCREF:
     case ENG_EXTERNREF: return state->ptr;
-    case ENG_V128: return NULL;
+    case ENG_V128: return state->v128;
     }
     return NULL;
 }
@@ -234,8 +228,6 @@ bool llvm_function_supported(const llvm_module_state *state, uint32_t def_index)
             eng_wasm_index_of(row) == ENG_WASM_IF) {
             int64_t blocktype = 0;
             read_s33_leb(&r, &blocktype);
-            if (blocktype == -0x05) /* v128 */
-                return false;
             if (blocktype >= 0) {
                 const eng_functype *bt = &module->types[blocktype];
                 for (uint32_t i = 0; i < bt->param_count + bt->result_count; i++)
@@ -250,111 +242,6 @@ bool llvm_function_supported(const llvm_module_state *state, uint32_t def_index)
 }
 
 /* ---- the translator ---- */
-
-typedef enum control_kind { CONTROL_FUNCTION, CONTROL_BLOCK, CONTROL_LOOP, CONTROL_IF } control_kind;
-
-typedef struct control {
-    control_kind kind;
-    uint32_t param_count, result_count;
-    const eng_valtype *params, *results; /* param_count / result_count types */
-    eng_valtype single;                  /* storage when the block type is one value type */
-    uint32_t height;                     /* operand stack height without the params */
-    LLVMBasicBlockRef merge;             /* after `end`: receives the results */
-    LLVMValueRef *merge_phis;
-    uint32_t merge_predecessors;
-    LLVMBasicBlockRef header; /* loop: where branches go, receiving the params */
-    LLVMValueRef *header_phis;
-    LLVMBasicBlockRef else_block; /* if: the false branch, until `else` is seen */
-    LLVMValueRef *if_params;      /* if: the params, for the else branch */
-    uint32_t loop_cost;           /* loop: the fuel each back-edge charges */
-} control;
-
-typedef struct translator {
-    llvm_module_state *s;
-    LLVMBuilderRef b;
-    const eng_module *module;
-    uint32_t def_index;
-    LLVMValueRef function, ctx;
-    LLVMValueRef store, memory_base, globals; /* loaded once at entry */
-    uint32_t local_count;
-    eng_valtype *local_types;
-    LLVMValueRef *locals; /* allocas */
-    LLVMValueRef *stack;
-    uint32_t stack_size, stack_capacity;
-    control *controls;
-    uint32_t control_count, control_capacity;
-    bool reachable;
-    const eng_code *code; /* the interpreter's code of this function: its fuel marks */
-    bool fuel, epoch;     /* ENG_CHECK_FUEL, ENG_CHECK_EPOCH compiled in */
-    const uint8_t *instr; /* the instruction being translated */
-    eng_reader r;
-    uint32_t byte_offset; /* of the instruction being translated, in the module (set_location) */
-    char *error;
-} translator;
-
-static void fail(translator *t, const char *message)
-{
-    if (!t->error) {
-        t->error = malloc(strlen(message) + 64);
-        if (t->error)
-            sprintf(t->error, "function %u: %s", t->module->imported_func_count + t->def_index, message);
-    }
-}
-
-static void push(translator *t, LLVMValueRef value)
-{
-    if (t->stack_size == t->stack_capacity) {
-        uint32_t capacity = t->stack_capacity ? 2 * t->stack_capacity : 64;
-        LLVMValueRef *grown = realloc(t->stack, capacity * sizeof *grown);
-        if (!grown) {
-            fail(t, "out of memory");
-            return;
-        }
-        t->stack = grown;
-        t->stack_capacity = capacity;
-    }
-    t->stack[t->stack_size++] = value;
-}
-
-static LLVMValueRef pop(translator *t)
-{
-    if (!t->stack_size) {
-        fail(t, "operand stack underflow (internal error)");
-        return LLVMGetUndef(t->s->i32);
-    }
-    return t->stack[--t->stack_size];
-}
-
-static LLVMValueRef const_i32(translator *t, uint32_t value) { return LLVMConstInt(t->s->i32, value, false); }
-static LLVMValueRef const_i64(translator *t, uint64_t value) { return LLVMConstInt(t->s->i64, value, false); }
-
-/* A field of the engine's structures at `offset` bytes from `base`. */
-static LLVMValueRef field_address(translator *t, LLVMValueRef base, size_t offset)
-{
-    LLVMValueRef index = const_i64(t, offset);
-    return LLVMBuildInBoundsGEP2(t->b, t->s->i8, base, &index, 1, "");
-}
-
-static LLVMValueRef load_invariant(translator *t, LLVMTypeRef type, LLVMValueRef address)
-{
-    LLVMValueRef value = LLVMBuildLoad2(t->b, type, address, "");
-    LLVMSetMetadata(value, t->s->invariant_kind, t->s->invariant_node);
-    return value;
-}
-
-static LLVMValueRef call_helper(translator *t, native_helper helper, LLVMValueRef *args, unsigned count)
-{
-    return LLVMBuildCall2(t->b, t->s->helper_types[helper], t->s->helpers[helper], args, count, "");
-}
-
-static LLVMValueRef call_intrinsic(translator *t, const char *name, LLVMTypeRef *overloads, unsigned overload_count,
-                                   LLVMValueRef *args, unsigned count)
-{
-    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-    LLVMValueRef function = LLVMGetIntrinsicDeclaration(t->s->module, id, overloads, overload_count);
-    LLVMTypeRef type = LLVMIntrinsicGetType(t->s->context, id, overloads, overload_count);
-    return LLVMBuildCall2(t->b, type, function, args, count, "");
-}
 
 /* What the builder emits from now on comes from the wasm instruction at `byte_offset` in the
  * module (0: none, as the prologue): the line of its debug location, read back by the engine
@@ -729,12 +616,39 @@ static void translate_return(translator *t)
 
 /* ---- calls ---- */
 
+/* Values side by side in an array of eng_slot, as the interpreter has them: each at the slot after
+ * the previous value's last one (a v128 takes two: eng_valtype_slots). The slots are 8-byte aligned. */
+void llvm_store_slots(LLVMBuilderRef b, const llvm_module_state *state, LLVMValueRef slots, const eng_valtype *types,
+                      uint32_t count, const LLVMValueRef *values)
+{
+    uint32_t slot = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        LLVMValueRef index = LLVMConstInt(state->i64, slot, false);
+        LLVMValueRef store = LLVMBuildStore(b, values[i], LLVMBuildInBoundsGEP2(b, state->i64, slots, &index, 1, ""));
+        LLVMSetAlignment(store, 8);
+        slot += eng_valtype_slots(types[i]);
+    }
+}
+
+void llvm_load_slots(LLVMBuilderRef b, const llvm_module_state *state, LLVMValueRef slots, const eng_valtype *types,
+                     uint32_t count, LLVMValueRef *values)
+{
+    uint32_t slot = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        LLVMValueRef index = LLVMConstInt(state->i64, slot, false);
+        values[i] = LLVMBuildLoad2(b, llvm_value_type(state, types[i]),
+                                   LLVMBuildInBoundsGEP2(b, state->i64, slots, &index, 1, ""), "");
+        LLVMSetAlignment(values[i], 8);
+        slot += eng_valtype_slots(types[i]);
+    }
+}
+
 /* Calls `callee` (a function index) or, when table_type_index is set, the element of a table,
  * through the runtime: the arguments and results pass in an array of eng_slot. */
 static void call_through_runtime(translator *t, const eng_functype *type, native_helper helper, LLVMValueRef *extra,
                                  unsigned extra_count)
 {
-    uint32_t slots = type->param_count > type->result_count ? type->param_count : type->result_count;
+    uint32_t slots = type->param_slots > type->result_slots ? type->param_slots : type->result_slots;
     LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
     LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(t->function);
     LLVMValueRef first = LLVMGetFirstInstruction(entry);
@@ -748,22 +662,17 @@ static void call_through_runtime(translator *t, const eng_functype *type, native
     LLVMValueRef args[type->param_count + 1];
     for (uint32_t i = type->param_count; i > 0; i--)
         args[i - 1] = pop(t);
-    for (uint32_t i = 0; i < type->param_count; i++) {
-        LLVMValueRef index = const_i64(t, i);
-        LLVMBuildStore(t->b, args[i], LLVMBuildInBoundsGEP2(t->b, t->s->i64, array, &index, 1, ""));
-    }
+    llvm_store_slots(t->b, t->s, array, eng_functype_params(type), type->param_count, args);
     LLVMValueRef call_args[6];
     call_args[0] = t->ctx;
     for (unsigned i = 0; i < extra_count; i++)
         call_args[1 + i] = extra[i];
     call_args[1 + extra_count] = array;
     call_helper(t, helper, call_args, 2 + extra_count);
-    const eng_valtype *results = eng_functype_results(type);
-    for (uint32_t i = 0; i < type->result_count; i++) {
-        LLVMValueRef index = const_i64(t, i);
-        push(t, LLVMBuildLoad2(t->b, llvm_value_type(t->s, results[i]),
-                               LLVMBuildInBoundsGEP2(t->b, t->s->i64, array, &index, 1, ""), ""));
-    }
+    LLVMValueRef results[type->result_count + 1];
+    llvm_load_slots(t->b, t->s, array, eng_functype_results(type), type->result_count, results);
+    for (uint32_t i = 0; i < type->result_count; i++)
+        push(t, results[i]);
 }
 
 static void translate_call(translator *t)
@@ -867,11 +776,13 @@ static void translate_call_indirect(translator *t)
 
 /* ---- variables ---- */
 
+/* A global's value (eng_global's `value`, or for a v128 its `v128`, at the same place: 8-byte aligned). */
 static LLVMValueRef global_cell(translator *t, uint32_t index)
 {
     LLVMValueRef offset = const_i64(t, index);
     LLVMValueRef global =
         load_invariant(t, t->s->ptr, LLVMBuildInBoundsGEP2(t->b, t->s->ptr, t->globals, &offset, 1, ""));
+    _Static_assert(offsetof(eng_global, value) == offsetof(eng_global, v128), "a global's value is in one place");
     return field_address(t, global, offsetof(eng_global, value));
 }
 
@@ -881,25 +792,20 @@ static void translate_global_get(translator *t)
     const eng_globaltype *type = &t->module->global_types[index];
     LLVMValueRef address = global_cell(t, index);
     LLVMTypeRef llvm_type = llvm_value_type(t->s, type->type);
-    push(t, type->is_mutable ? LLVMBuildLoad2(t->b, llvm_type, address, "") : load_invariant(t, llvm_type, address));
+    LLVMValueRef value =
+        type->is_mutable ? LLVMBuildLoad2(t->b, llvm_type, address, "") : load_invariant(t, llvm_type, address);
+    LLVMSetAlignment(value, 8);
+    push(t, value);
 }
 
 static void translate_global_set(translator *t)
 {
     uint32_t index = read_index(&t->r);
     LLVMValueRef value = pop(t);
-    LLVMBuildStore(t->b, value, global_cell(t, index));
+    LLVMSetAlignment(LLVMBuildStore(t->b, value, global_cell(t, index)), 8);
 }
 
 /* ---- memory ---- */
-
-static LLVMValueRef effective_address(translator *t, LLVMValueRef address, uint32_t offset)
-{
-    LLVMValueRef wide = LLVMBuildZExt(t->b, address, t->s->i64, "");
-    if (offset)
-        wide = LLVMBuildAdd(t->b, wide, const_i64(t, offset), "");
-    return LLVMBuildGEP2(t->b, t->s->i8, t->memory_base, &wide, 1, "");
-}
 
 static void translate_load(translator *t, const eng_wasm_instruction *row)
 {
@@ -1025,49 +931,6 @@ static void translate_const(translator *t, const eng_wasm_instruction *row)
     }
 }
 
-static LLVMValueRef to_i32(translator *t, LLVMValueRef condition)
-{
-    return LLVMBuildZExt(t->b, condition, t->s->i32, "");
-}
-
-static LLVMValueRef unary_intrinsic(translator *t, const char *name, LLVMValueRef x)
-{
-    LLVMTypeRef type = LLVMTypeOf(x);
-    return call_intrinsic(t, name, &type, 1, &x, 1);
-}
-
-static LLVMValueRef binary_intrinsic(translator *t, const char *name, LLVMValueRef x, LLVMValueRef y)
-{
-    LLVMTypeRef type = LLVMTypeOf(x);
-    LLVMValueRef args[] = {x, y};
-    return call_intrinsic(t, name, &type, 1, args, 2);
-}
-
-/* WebAssembly wants arithmetic results that are NaN to be quiet NaNs. The hardware's arithmetic
- * gives that, but LLVM's IR does not promise it: it folds x * 1.0, x + -0.0, x / -1.0 ... to x
- * or -x even when x is a signalling NaN, folds demote(promote(x)) to x, and lowers
- * minimum/maximum by passing a NaN operand through (llvm.canonicalize, made for this, cannot be
- * selected on x86 in LLVM 19). So where such a fold is possible (an operand that is a constant
- * when translated, a demote of a promote) the result is quieted explicitly: x + x when it is a
- * NaN. Other arithmetic is left alone and costs nothing. */
-static LLVMValueRef quiet(translator *t, LLVMValueRef x)
-{
-    LLVMValueRef is_nan = LLVMBuildFCmp(t->b, LLVMRealUNO, x, x, "");
-    return LLVMBuildSelect(t->b, is_nan, LLVMBuildFAdd(t->b, x, x, ""), x, "");
-}
-
-static LLVMValueRef quiet_if_foldable(translator *t, LLVMValueRef result, LLVMValueRef a, LLVMValueRef b)
-{
-    return LLVMIsConstant(a) || LLVMIsConstant(b) ? quiet(t, result) : result;
-}
-
-/* min/max: NaN in, quiet NaN out (a + b); otherwise LLVM's minimum/maximum (-0 < +0). */
-static LLVMValueRef min_max(translator *t, const char *name, LLVMValueRef a, LLVMValueRef b)
-{
-    LLVMValueRef any_nan = LLVMBuildFCmp(t->b, LLVMRealUNO, a, b, "");
-    return LLVMBuildSelect(t->b, any_nan, LLVMBuildFAdd(t->b, a, b, ""), binary_intrinsic(t, name, a, b), "");
-}
-
 /* Integer division and remainder with the interpreter's traps. */
 static LLVMValueRef divide(translator *t, eng_wasm_index index, LLVMValueRef a, LLVMValueRef b, bool wide)
 {
@@ -1108,12 +971,6 @@ static LLVMValueRef truncate(translator *t, LLVMValueRef x, LLVMTypeRef to, bool
     LLVMValueRef below_high = LLVMBuildFCmp(t->b, LLVMRealOLT, wide, LLVMConstReal(t->s->f64, high), "");
     trap_if(t, LLVMBuildNot(t->b, LLVMBuildAnd(t->b, above_low, below_high, ""), ""), ENG_TRAP_INTEGER_OVERFLOW);
     return is_signed ? LLVMBuildFPToSI(t->b, x, to, "") : LLVMBuildFPToUI(t->b, x, to, "");
-}
-
-static LLVMValueRef saturate(translator *t, LLVMValueRef x, LLVMTypeRef to, bool is_signed)
-{
-    LLVMTypeRef types[] = {to, LLVMTypeOf(x)};
-    return call_intrinsic(t, is_signed ? "llvm.fptosi.sat" : "llvm.fptoui.sat", types, 2, &x, 1);
 }
 
 static LLVMValueRef sign_extend_from(translator *t, LLVMValueRef x, unsigned bits)
@@ -1422,21 +1279,20 @@ static void translate_instruction(translator *t, const eng_wasm_instruction *row
 #define HANDLE_table_grow(t, row, index) translate_table(t, index)
 #define HANDLE_table_size(t, row, index) translate_table(t, index)
 #define HANDLE_table_fill(t, row, index) translate_table(t, index)
-/* SIMD rows are unsupported (row_supported): their functions never get here. */
-#define HANDLE_simd_load(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_store(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_load_lane(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_store_lane(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_const(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_shuffle(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_splat(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_extract(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_replace(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_unary(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_binary(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_ternary(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_test(t, row, index) fail(t, "SIMD is not translated (internal error)")
-#define HANDLE_simd_shift(t, row, index) fail(t, "SIMD is not translated (internal error)")
+#define HANDLE_simd_load(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_store(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_load_lane(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_store_lane(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_const(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_shuffle(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_splat(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_extract(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_replace(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_unary(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_binary(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_ternary(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_test(t, row, index) llvm_translate_simd(t, row)
+#define HANDLE_simd_shift(t, row, index) llvm_translate_simd(t, row)
         ENG_WASM_INSTRUCTIONS(HANDLER_CASE)
 #undef HANDLER_CASE
     case ENG_WASM_INSTRUCTION_COUNT: break;
