@@ -2,8 +2,23 @@
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include "limits.h"
 #include "native.h"
-#include "simd.h"
 #include "trap_guard.h"
+
+/* Instrumented builds (ASan) keep the SIMD semantics out of line (simd.h) and dispatch from one
+ * place (ENG_INTERP_ONE_DISPATCH, below): with a computed goto at the end of each of the ~950
+ * handlers, clang's instrumentation of run() grows with handlers times targets and took minutes. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ENG_INSTRUMENTED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ENG_INSTRUMENTED 1
+#endif
+#endif
+#ifdef ENG_INSTRUMENTED
+#define ENG_SIMD_OUT_OF_LINE 1
+#define ENG_INTERP_ONE_DISPATCH 1
+#endif
+#include "simd.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -318,6 +333,8 @@ __attribute__((noinline)) static eng_trap *run(eng_store *store, eng_func *func,
         profile_count(*pc); \
         goto *labels[*pc]; \
     } while (0)
+#elif defined(ENG_INTERP_ONE_DISPATCH)
+#define DISPATCH() goto dispatch
 #else
 #define DISPATCH() goto *labels[*pc]
 #endif
@@ -376,7 +393,12 @@ __attribute__((noinline)) static eng_trap *run(eng_store *store, eng_func *func,
 
     if (code->checks)
         ENTRY_CHECK(code);
+#ifdef ENG_INTERP_ONE_DISPATCH
+dispatch:
+    goto *labels[*pc];
+#else
     DISPATCH();
+#endif
 
     /* ---- control ---- */
 op_UNREACHABLE:

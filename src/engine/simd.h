@@ -1,4 +1,4 @@
-/* simd.h: the semantics of WebAssembly's fixed-width SIMD instructions (0xFD prefix), one static inline function each.
+/* simd.h: the semantics of WebAssembly's fixed-width SIMD instructions (0xFD prefix), one function each (static inline).
  *
  * The interpreter calls eng_simd_SYMBOL for the row SYMBOL of the instruction table; the function's
  * signature follows the row's handler kind (simd_load, simd_binary, simd_shift ...). Values are
@@ -49,6 +49,16 @@
 #endif
 #endif
 
+/* How each eng_simd_* function is declared: inline, so that the interpreter's handlers are the
+ * operations themselves; with ENG_SIMD_OUT_OF_LINE (sanitizer builds, see interp.c) functions of
+ * their own, as instrumented code inlined into the interpreter's one big function took minutes to
+ * compile. */
+#ifdef ENG_SIMD_OUT_OF_LINE
+#define ENG_SIMD_FUNCTION static __attribute__((noinline, unused))
+#else
+#define ENG_SIMD_FUNCTION static inline
+#endif
+
 typedef uint64_t eng_v128 __attribute__((vector_size(16)));
 
 /* The lane views of an eng_v128, and the half vectors that extending operations start from. */
@@ -92,56 +102,56 @@ static inline eng_v128 eng_simd_select(eng_v128 mask, eng_v128 a, eng_v128 b) { 
 #define ENG_SIMD_ODD4(v) __builtin_shufflevector(v, v, 1, 3, 5, 7)
 
 /* ---- splat (before the loads, which use them) ---- */
-static inline eng_v128 eng_simd_I8X16_SPLAT(uint64_t bits) { return (eng_v128)((eng_u8x16){0} + (uint8_t)bits); }
-static inline eng_v128 eng_simd_I16X8_SPLAT(uint64_t bits) { return (eng_v128)((eng_u16x8){0} + (uint16_t)bits); }
-static inline eng_v128 eng_simd_I32X4_SPLAT(uint64_t bits) { return (eng_v128)((eng_u32x4){0} + (uint32_t)bits); }
-static inline eng_v128 eng_simd_I64X2_SPLAT(uint64_t bits) { return (eng_v128){bits, bits}; }
-static inline eng_v128 eng_simd_F32X4_SPLAT(uint64_t bits) { return eng_simd_I32X4_SPLAT(bits); }
-static inline eng_v128 eng_simd_F64X2_SPLAT(uint64_t bits) { return eng_simd_I64X2_SPLAT(bits); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SPLAT(uint64_t bits) { return (eng_v128)((eng_u8x16){0} + (uint8_t)bits); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_SPLAT(uint64_t bits) { return (eng_v128)((eng_u16x8){0} + (uint16_t)bits); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_SPLAT(uint64_t bits) { return (eng_v128)((eng_u32x4){0} + (uint32_t)bits); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_SPLAT(uint64_t bits) { return (eng_v128){bits, bits}; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_SPLAT(uint64_t bits) { return eng_simd_I32X4_SPLAT(bits); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_SPLAT(uint64_t bits) { return eng_simd_I64X2_SPLAT(bits); }
 
 /* ---- loads and stores: p is the effective address, unaligned; each reads exactly its bytes ---- */
-static inline eng_v128 eng_simd_V128_LOAD(const uint8_t *p) { return eng_v128_load(p); }
-static inline eng_v128 eng_simd_V128_LOAD8_SPLAT(const uint8_t *p) { return eng_simd_I8X16_SPLAT(*p); }
-static inline eng_v128 eng_simd_V128_LOAD16_SPLAT(const uint8_t *p)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD(const uint8_t *p) { return eng_v128_load(p); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD8_SPLAT(const uint8_t *p) { return eng_simd_I8X16_SPLAT(*p); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD16_SPLAT(const uint8_t *p)
 {
     uint16_t x;
     memcpy(&x, p, sizeof x);
     return eng_simd_I16X8_SPLAT(x);
 }
-static inline eng_v128 eng_simd_V128_LOAD32_SPLAT(const uint8_t *p)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD32_SPLAT(const uint8_t *p)
 {
     uint32_t x;
     memcpy(&x, p, sizeof x);
     return eng_simd_I32X4_SPLAT(x);
 }
-static inline eng_v128 eng_simd_V128_LOAD64_SPLAT(const uint8_t *p)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD64_SPLAT(const uint8_t *p)
 {
     uint64_t x;
     memcpy(&x, p, sizeof x);
     return eng_simd_I64X2_SPLAT(x);
 }
-static inline eng_v128 eng_simd_V128_LOAD32_ZERO(const uint8_t *p)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD32_ZERO(const uint8_t *p)
 {
     uint32_t x;
     memcpy(&x, p, sizeof x);
     return (eng_v128)(eng_u32x4){x, 0, 0, 0};
 }
-static inline eng_v128 eng_simd_V128_LOAD64_ZERO(const uint8_t *p)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD64_ZERO(const uint8_t *p)
 {
     uint64_t x;
     memcpy(&x, p, sizeof x);
     return (eng_v128){x, 0};
 }
-static inline void eng_simd_V128_STORE(uint8_t *p, eng_v128 v) { eng_v128_store(p, v); }
+ENG_SIMD_FUNCTION void eng_simd_V128_STORE(uint8_t *p, eng_v128 v) { eng_v128_store(p, v); }
 
 /* Lane loads and stores; the lane index is validated, the mask only keeps the access in the vector. */
-static inline eng_v128 eng_simd_V128_LOAD8_LANE(const uint8_t *p, eng_v128 v, uint32_t lane)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD8_LANE(const uint8_t *p, eng_v128 v, uint32_t lane)
 {
     eng_u8x16 lanes = (eng_u8x16)v;
     lanes[lane & 15] = *p;
     return (eng_v128)lanes;
 }
-static inline eng_v128 eng_simd_V128_LOAD16_LANE(const uint8_t *p, eng_v128 v, uint32_t lane)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD16_LANE(const uint8_t *p, eng_v128 v, uint32_t lane)
 {
     eng_u16x8 lanes = (eng_u16x8)v;
     uint16_t x;
@@ -149,7 +159,7 @@ static inline eng_v128 eng_simd_V128_LOAD16_LANE(const uint8_t *p, eng_v128 v, u
     lanes[lane & 7] = x;
     return (eng_v128)lanes;
 }
-static inline eng_v128 eng_simd_V128_LOAD32_LANE(const uint8_t *p, eng_v128 v, uint32_t lane)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD32_LANE(const uint8_t *p, eng_v128 v, uint32_t lane)
 {
     eng_u32x4 lanes = (eng_u32x4)v;
     uint32_t x;
@@ -157,25 +167,28 @@ static inline eng_v128 eng_simd_V128_LOAD32_LANE(const uint8_t *p, eng_v128 v, u
     lanes[lane & 3] = x;
     return (eng_v128)lanes;
 }
-static inline eng_v128 eng_simd_V128_LOAD64_LANE(const uint8_t *p, eng_v128 v, uint32_t lane)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_LOAD64_LANE(const uint8_t *p, eng_v128 v, uint32_t lane)
 {
     uint64_t x;
     memcpy(&x, p, sizeof x);
     v[lane & 1] = x;
     return v;
 }
-static inline void eng_simd_V128_STORE8_LANE(uint8_t *p, eng_v128 v, uint32_t lane) { *p = ((eng_u8x16)v)[lane & 15]; }
-static inline void eng_simd_V128_STORE16_LANE(uint8_t *p, eng_v128 v, uint32_t lane)
+ENG_SIMD_FUNCTION void eng_simd_V128_STORE8_LANE(uint8_t *p, eng_v128 v, uint32_t lane)
+{
+    *p = ((eng_u8x16)v)[lane & 15];
+}
+ENG_SIMD_FUNCTION void eng_simd_V128_STORE16_LANE(uint8_t *p, eng_v128 v, uint32_t lane)
 {
     uint16_t x = ((eng_u16x8)v)[lane & 7];
     memcpy(p, &x, sizeof x);
 }
-static inline void eng_simd_V128_STORE32_LANE(uint8_t *p, eng_v128 v, uint32_t lane)
+ENG_SIMD_FUNCTION void eng_simd_V128_STORE32_LANE(uint8_t *p, eng_v128 v, uint32_t lane)
 {
     uint32_t x = ((eng_u32x4)v)[lane & 3];
     memcpy(p, &x, sizeof x);
 }
-static inline void eng_simd_V128_STORE64_LANE(uint8_t *p, eng_v128 v, uint32_t lane)
+ENG_SIMD_FUNCTION void eng_simd_V128_STORE64_LANE(uint8_t *p, eng_v128 v, uint32_t lane)
 {
     uint64_t x = v[lane & 1];
     memcpy(p, &x, sizeof x);
@@ -183,7 +196,7 @@ static inline void eng_simd_V128_STORE64_LANE(uint8_t *p, eng_v128 v, uint32_t l
 
 /* ---- shuffle, swizzle ---- */
 /* lanes: 16 indices < 32 (validated) into the 32 bytes of a then b. */
-static inline eng_v128 eng_simd_I8X16_SHUFFLE(eng_v128 a, eng_v128 b, eng_v128 lanes)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SHUFFLE(eng_v128 a, eng_v128 b, eng_v128 lanes)
 {
 #if defined(ENG_SIMD_SSSE3)
     /* pshufb gives 0 for an index with its top bit set: index + 0x70 (saturated) picks from a for
@@ -203,7 +216,7 @@ static inline eng_v128 eng_simd_I8X16_SHUFFLE(eng_v128 a, eng_v128 b, eng_v128 l
 #endif
 }
 /* a: the vector, b: the indices; an index >= 16 gives 0. */
-static inline eng_v128 eng_simd_I8X16_SWIZZLE(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SWIZZLE(eng_v128 a, eng_v128 b)
 {
 #if defined(ENG_SIMD_SSSE3)
     return (eng_v128)_mm_shuffle_epi8((__m128i)a, _mm_adds_epu8((__m128i)b, _mm_set1_epi8(0x70)));
@@ -216,55 +229,58 @@ static inline eng_v128 eng_simd_I8X16_SWIZZLE(eng_v128 a, eng_v128 b)
 }
 
 /* ---- extract_lane, replace_lane: i32 results zero-extended to 64 bits ---- */
-static inline uint64_t eng_simd_I8X16_EXTRACT_LANE_S(eng_v128 v, uint32_t lane)
+ENG_SIMD_FUNCTION uint64_t eng_simd_I8X16_EXTRACT_LANE_S(eng_v128 v, uint32_t lane)
 {
     return (uint32_t)(int32_t)((eng_i8x16)v)[lane & 15];
 }
-static inline uint64_t eng_simd_I8X16_EXTRACT_LANE_U(eng_v128 v, uint32_t lane) { return ((eng_u8x16)v)[lane & 15]; }
-static inline uint64_t eng_simd_I16X8_EXTRACT_LANE_S(eng_v128 v, uint32_t lane)
+ENG_SIMD_FUNCTION uint64_t eng_simd_I8X16_EXTRACT_LANE_U(eng_v128 v, uint32_t lane)
+{
+    return ((eng_u8x16)v)[lane & 15];
+}
+ENG_SIMD_FUNCTION uint64_t eng_simd_I16X8_EXTRACT_LANE_S(eng_v128 v, uint32_t lane)
 {
     return (uint32_t)(int32_t)((eng_i16x8)v)[lane & 7];
 }
-static inline uint64_t eng_simd_I16X8_EXTRACT_LANE_U(eng_v128 v, uint32_t lane) { return ((eng_u16x8)v)[lane & 7]; }
-static inline uint64_t eng_simd_I32X4_EXTRACT_LANE(eng_v128 v, uint32_t lane) { return ((eng_u32x4)v)[lane & 3]; }
-static inline uint64_t eng_simd_I64X2_EXTRACT_LANE(eng_v128 v, uint32_t lane) { return v[lane & 1]; }
-static inline uint64_t eng_simd_F32X4_EXTRACT_LANE(eng_v128 v, uint32_t lane) { return ((eng_u32x4)v)[lane & 3]; }
-static inline uint64_t eng_simd_F64X2_EXTRACT_LANE(eng_v128 v, uint32_t lane) { return v[lane & 1]; }
-static inline eng_v128 eng_simd_I8X16_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
+ENG_SIMD_FUNCTION uint64_t eng_simd_I16X8_EXTRACT_LANE_U(eng_v128 v, uint32_t lane) { return ((eng_u16x8)v)[lane & 7]; }
+ENG_SIMD_FUNCTION uint64_t eng_simd_I32X4_EXTRACT_LANE(eng_v128 v, uint32_t lane) { return ((eng_u32x4)v)[lane & 3]; }
+ENG_SIMD_FUNCTION uint64_t eng_simd_I64X2_EXTRACT_LANE(eng_v128 v, uint32_t lane) { return v[lane & 1]; }
+ENG_SIMD_FUNCTION uint64_t eng_simd_F32X4_EXTRACT_LANE(eng_v128 v, uint32_t lane) { return ((eng_u32x4)v)[lane & 3]; }
+ENG_SIMD_FUNCTION uint64_t eng_simd_F64X2_EXTRACT_LANE(eng_v128 v, uint32_t lane) { return v[lane & 1]; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
 {
     eng_u8x16 lanes = (eng_u8x16)v;
     lanes[lane & 15] = (uint8_t)bits;
     return (eng_v128)lanes;
 }
-static inline eng_v128 eng_simd_I16X8_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
 {
     eng_u16x8 lanes = (eng_u16x8)v;
     lanes[lane & 7] = (uint16_t)bits;
     return (eng_v128)lanes;
 }
-static inline eng_v128 eng_simd_I32X4_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
 {
     eng_u32x4 lanes = (eng_u32x4)v;
     lanes[lane & 3] = (uint32_t)bits;
     return (eng_v128)lanes;
 }
-static inline eng_v128 eng_simd_I64X2_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
 {
     v[lane & 1] = bits;
     return v;
 }
-static inline eng_v128 eng_simd_F32X4_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
 {
     return eng_simd_I32X4_REPLACE_LANE(v, bits, lane);
 }
-static inline eng_v128 eng_simd_F64X2_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_REPLACE_LANE(eng_v128 v, uint64_t bits, uint32_t lane)
 {
     return eng_simd_I64X2_REPLACE_LANE(v, bits, lane);
 }
 
 /* ---- comparisons: all ones where true (vector comparisons give exactly that) ---- */
 #define ENG_SIMD_COMPARE(name, type, operator) \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b) { return (eng_v128)((type)a operator(type) b); }
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b) { return (eng_v128)((type)a operator(type) b); }
 ENG_SIMD_COMPARE(I8X16_EQ, eng_u8x16, ==)
 ENG_SIMD_COMPARE(I8X16_NE, eng_u8x16, !=)
 ENG_SIMD_COMPARE(I8X16_LT_S, eng_i8x16, <)
@@ -297,12 +313,12 @@ ENG_SIMD_COMPARE(I32X4_GE_S, eng_i32x4, >=)
 ENG_SIMD_COMPARE(I32X4_GE_U, eng_u32x4, >=)
 #if defined(ENG_SIMD_SSE2) && !defined(ENG_SIMD_SSE41)
 /* SSE2 has no 64-bit pcmpeqq: both 32-bit halves equal. */
-static inline eng_v128 eng_simd_I64X2_EQ(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_EQ(eng_v128 a, eng_v128 b)
 {
     __m128i equal = _mm_cmpeq_epi32((__m128i)a, (__m128i)b);
     return (eng_v128)_mm_and_si128(equal, _mm_shuffle_epi32(equal, _MM_SHUFFLE(2, 3, 0, 1)));
 }
-static inline eng_v128 eng_simd_I64X2_NE(eng_v128 a, eng_v128 b) { return ~eng_simd_I64X2_EQ(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_NE(eng_v128 a, eng_v128 b) { return ~eng_simd_I64X2_EQ(a, b); }
 #else
 ENG_SIMD_COMPARE(I64X2_EQ, eng_v128, ==)
 ENG_SIMD_COMPARE(I64X2_NE, eng_v128, !=)
@@ -320,10 +336,10 @@ static inline eng_v128 eng_simd_i64_greater(eng_v128 a, eng_v128 b)
     __m128i result = _mm_or_si128(greater, _mm_and_si128(equal, low_greater));
     return (eng_v128)_mm_shuffle_epi32(result, _MM_SHUFFLE(3, 3, 1, 1));
 }
-static inline eng_v128 eng_simd_I64X2_LT_S(eng_v128 a, eng_v128 b) { return eng_simd_i64_greater(b, a); }
-static inline eng_v128 eng_simd_I64X2_GT_S(eng_v128 a, eng_v128 b) { return eng_simd_i64_greater(a, b); }
-static inline eng_v128 eng_simd_I64X2_LE_S(eng_v128 a, eng_v128 b) { return ~eng_simd_i64_greater(a, b); }
-static inline eng_v128 eng_simd_I64X2_GE_S(eng_v128 a, eng_v128 b) { return ~eng_simd_i64_greater(b, a); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_LT_S(eng_v128 a, eng_v128 b) { return eng_simd_i64_greater(b, a); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_GT_S(eng_v128 a, eng_v128 b) { return eng_simd_i64_greater(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_LE_S(eng_v128 a, eng_v128 b) { return ~eng_simd_i64_greater(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_GE_S(eng_v128 a, eng_v128 b) { return ~eng_simd_i64_greater(b, a); }
 #else
 ENG_SIMD_COMPARE(I64X2_LT_S, eng_i64x2, <)
 ENG_SIMD_COMPARE(I64X2_GT_S, eng_i64x2, >)
@@ -346,17 +362,20 @@ ENG_SIMD_COMPARE(F64X2_GE, eng_f64x2, >=)
 #undef ENG_SIMD_COMPARE
 
 /* ---- bitwise ---- */
-static inline eng_v128 eng_simd_V128_NOT(eng_v128 a) { return ~a; }
-static inline eng_v128 eng_simd_V128_AND(eng_v128 a, eng_v128 b) { return a & b; }
-static inline eng_v128 eng_simd_V128_ANDNOT(eng_v128 a, eng_v128 b) { return a & ~b; }
-static inline eng_v128 eng_simd_V128_OR(eng_v128 a, eng_v128 b) { return a | b; }
-static inline eng_v128 eng_simd_V128_XOR(eng_v128 a, eng_v128 b) { return a ^ b; }
-static inline eng_v128 eng_simd_V128_BITSELECT(eng_v128 a, eng_v128 b, eng_v128 c) { return eng_simd_select(c, a, b); }
-static inline uint32_t eng_simd_V128_ANY_TRUE(eng_v128 a) { return (a[0] | a[1]) != 0; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_NOT(eng_v128 a) { return ~a; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_AND(eng_v128 a, eng_v128 b) { return a & b; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_ANDNOT(eng_v128 a, eng_v128 b) { return a & ~b; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_OR(eng_v128 a, eng_v128 b) { return a | b; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_XOR(eng_v128 a, eng_v128 b) { return a ^ b; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_V128_BITSELECT(eng_v128 a, eng_v128 b, eng_v128 c)
+{
+    return eng_simd_select(c, a, b);
+}
+ENG_SIMD_FUNCTION uint32_t eng_simd_V128_ANY_TRUE(eng_v128 a) { return (a[0] | a[1]) != 0; }
 
 /* ---- lane tests: all_true (no lane is zero), bitmask (the top bit of each lane, lane 0 in bit 0) ---- */
 #define ENG_SIMD_ALL_TRUE(name, type)                           \
-    static inline uint32_t eng_simd_##name(eng_v128 a)          \
+    ENG_SIMD_FUNCTION uint32_t eng_simd_##name(eng_v128 a)      \
     {                                                           \
         eng_v128 zero_lanes = (eng_v128)((type)a == (type){0}); \
         return (zero_lanes[0] | zero_lanes[1]) == 0;            \
@@ -375,7 +394,7 @@ static inline uint32_t eng_simd_byte_signs(uint64_t x)
     return (uint32_t)(((x & 0x8080808080808080u) * 0x0002040810204081u) >> 56);
 }
 #endif
-static inline uint32_t eng_simd_I8X16_BITMASK(eng_v128 a)
+ENG_SIMD_FUNCTION uint32_t eng_simd_I8X16_BITMASK(eng_v128 a)
 {
 #if defined(ENG_SIMD_SSE2)
     return (uint32_t)_mm_movemask_epi8((__m128i)a);
@@ -383,7 +402,7 @@ static inline uint32_t eng_simd_I8X16_BITMASK(eng_v128 a)
     return eng_simd_byte_signs(a[0]) | eng_simd_byte_signs(a[1]) << 8;
 #endif
 }
-static inline uint32_t eng_simd_I16X8_BITMASK(eng_v128 a)
+ENG_SIMD_FUNCTION uint32_t eng_simd_I16X8_BITMASK(eng_v128 a)
 {
 #if defined(ENG_SIMD_SSE2)
     /* Signed saturation keeps each lane's sign in a byte. */
@@ -396,7 +415,7 @@ static inline uint32_t eng_simd_I16X8_BITMASK(eng_v128 a)
     return mask;
 #endif
 }
-static inline uint32_t eng_simd_I32X4_BITMASK(eng_v128 a)
+ENG_SIMD_FUNCTION uint32_t eng_simd_I32X4_BITMASK(eng_v128 a)
 {
 #if defined(ENG_SIMD_SSE2)
     return (uint32_t)_mm_movemask_ps((__m128)a);
@@ -405,7 +424,7 @@ static inline uint32_t eng_simd_I32X4_BITMASK(eng_v128 a)
     return lanes[0] >> 31 | lanes[1] >> 31 << 1 | lanes[2] >> 31 << 2 | lanes[3] >> 31 << 3;
 #endif
 }
-static inline uint32_t eng_simd_I64X2_BITMASK(eng_v128 a)
+ENG_SIMD_FUNCTION uint32_t eng_simd_I64X2_BITMASK(eng_v128 a)
 {
 #if defined(ENG_SIMD_SSE2)
     return (uint32_t)_mm_movemask_pd((__m128d)a);
@@ -416,7 +435,7 @@ static inline uint32_t eng_simd_I64X2_BITMASK(eng_v128 a)
 
 /* ---- integer arithmetic: wrapping, on unsigned lanes ---- */
 #define ENG_SIMD_ARITHMETIC(name, type, operator) \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b) { return (eng_v128)((type)a operator(type) b); }
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b) { return (eng_v128)((type)a operator(type) b); }
 ENG_SIMD_ARITHMETIC(I8X16_ADD, eng_u8x16, +)
 ENG_SIMD_ARITHMETIC(I8X16_SUB, eng_u8x16, -)
 ENG_SIMD_ARITHMETIC(I16X8_ADD, eng_u16x8, +)
@@ -429,22 +448,22 @@ ENG_SIMD_ARITHMETIC(I64X2_ADD, eng_v128, +)
 ENG_SIMD_ARITHMETIC(I64X2_SUB, eng_v128, -)
 ENG_SIMD_ARITHMETIC(I64X2_MUL, eng_v128, *)
 #undef ENG_SIMD_ARITHMETIC
-static inline eng_v128 eng_simd_I8X16_NEG(eng_v128 a) { return (eng_v128)((eng_u8x16){0} - (eng_u8x16)a); }
-static inline eng_v128 eng_simd_I16X8_NEG(eng_v128 a) { return (eng_v128)((eng_u16x8){0} - (eng_u16x8)a); }
-static inline eng_v128 eng_simd_I32X4_NEG(eng_v128 a) { return (eng_v128)((eng_u32x4){0} - (eng_u32x4)a); }
-static inline eng_v128 eng_simd_I64X2_NEG(eng_v128 a) { return (eng_v128){0} - a; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_NEG(eng_v128 a) { return (eng_v128)((eng_u8x16){0} - (eng_u8x16)a); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_NEG(eng_v128 a) { return (eng_v128)((eng_u16x8){0} - (eng_u16x8)a); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_NEG(eng_v128 a) { return (eng_v128)((eng_u32x4){0} - (eng_u32x4)a); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_NEG(eng_v128 a) { return (eng_v128){0} - a; }
 
 /* abs: (x ^ sign) - sign, with sign all ones in negative lanes; the minimum stays itself. */
 #define ENG_SIMD_ABS(name, signed_type, unsigned_type)                           \
-    static inline eng_v128 eng_simd_##name(eng_v128 a)                           \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a)                       \
     {                                                                            \
         unsigned_type sign = (unsigned_type)((signed_type)a < (signed_type){0}); \
         return (eng_v128)((((unsigned_type)a) ^ sign) - sign);                   \
     }
 #if defined(ENG_SIMD_SSSE3)
-static inline eng_v128 eng_simd_I8X16_ABS(eng_v128 a) { return (eng_v128)_mm_abs_epi8((__m128i)a); }
-static inline eng_v128 eng_simd_I16X8_ABS(eng_v128 a) { return (eng_v128)_mm_abs_epi16((__m128i)a); }
-static inline eng_v128 eng_simd_I32X4_ABS(eng_v128 a) { return (eng_v128)_mm_abs_epi32((__m128i)a); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_ABS(eng_v128 a) { return (eng_v128)_mm_abs_epi8((__m128i)a); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_ABS(eng_v128 a) { return (eng_v128)_mm_abs_epi16((__m128i)a); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_ABS(eng_v128 a) { return (eng_v128)_mm_abs_epi32((__m128i)a); }
 #else
 ENG_SIMD_ABS(I8X16_ABS, eng_i8x16, eng_u8x16)
 ENG_SIMD_ABS(I16X8_ABS, eng_i16x8, eng_u16x8)
@@ -455,7 +474,7 @@ ENG_SIMD_ABS(I64X2_ABS, eng_i64x2, eng_v128)
 
 /* min/max: a select on a comparison, which compilers turn into pmin/pmax where the target has them. */
 #define ENG_SIMD_MIN_MAX(name, type, operator)                              \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)          \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)      \
     {                                                                       \
         return eng_simd_select((eng_v128)((type)a operator(type) b), a, b); \
     }
@@ -505,54 +524,54 @@ ENG_SIMD_MIN_MAX(I32X4_MAX_U, eng_u32x4, >)
         return eng_simd_saturate_s##bits(a, difference, (a ^ b) & (a ^ difference));                                \
     }
 #if defined(ENG_SIMD_SSE2)
-static inline eng_v128 eng_simd_I8X16_ADD_SAT_S(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_ADD_SAT_S(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_adds_epi8((__m128i)a, (__m128i)b);
 }
-static inline eng_v128 eng_simd_I8X16_ADD_SAT_U(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_ADD_SAT_U(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_adds_epu8((__m128i)a, (__m128i)b);
 }
-static inline eng_v128 eng_simd_I8X16_SUB_SAT_S(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SUB_SAT_S(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_subs_epi8((__m128i)a, (__m128i)b);
 }
-static inline eng_v128 eng_simd_I8X16_SUB_SAT_U(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SUB_SAT_U(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_subs_epu8((__m128i)a, (__m128i)b);
 }
-static inline eng_v128 eng_simd_I16X8_ADD_SAT_S(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_ADD_SAT_S(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_adds_epi16((__m128i)a, (__m128i)b);
 }
-static inline eng_v128 eng_simd_I16X8_ADD_SAT_U(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_ADD_SAT_U(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_adds_epu16((__m128i)a, (__m128i)b);
 }
-static inline eng_v128 eng_simd_I16X8_SUB_SAT_S(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_SUB_SAT_S(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_subs_epi16((__m128i)a, (__m128i)b);
 }
-static inline eng_v128 eng_simd_I16X8_SUB_SAT_U(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_SUB_SAT_U(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_subs_epu16((__m128i)a, (__m128i)b);
 }
 #else
 ENG_SIMD_SATURATING(8, 16)
 ENG_SIMD_SATURATING(16, 8)
-static inline eng_v128 eng_simd_I8X16_ADD_SAT_S(eng_v128 a, eng_v128 b) { return eng_simd_add_sat_s8(a, b); }
-static inline eng_v128 eng_simd_I8X16_ADD_SAT_U(eng_v128 a, eng_v128 b) { return eng_simd_add_sat_u8(a, b); }
-static inline eng_v128 eng_simd_I8X16_SUB_SAT_S(eng_v128 a, eng_v128 b) { return eng_simd_sub_sat_s8(a, b); }
-static inline eng_v128 eng_simd_I8X16_SUB_SAT_U(eng_v128 a, eng_v128 b) { return eng_simd_sub_sat_u8(a, b); }
-static inline eng_v128 eng_simd_I16X8_ADD_SAT_S(eng_v128 a, eng_v128 b) { return eng_simd_add_sat_s16(a, b); }
-static inline eng_v128 eng_simd_I16X8_ADD_SAT_U(eng_v128 a, eng_v128 b) { return eng_simd_add_sat_u16(a, b); }
-static inline eng_v128 eng_simd_I16X8_SUB_SAT_S(eng_v128 a, eng_v128 b) { return eng_simd_sub_sat_s16(a, b); }
-static inline eng_v128 eng_simd_I16X8_SUB_SAT_U(eng_v128 a, eng_v128 b) { return eng_simd_sub_sat_u16(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_ADD_SAT_S(eng_v128 a, eng_v128 b) { return eng_simd_add_sat_s8(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_ADD_SAT_U(eng_v128 a, eng_v128 b) { return eng_simd_add_sat_u8(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SUB_SAT_S(eng_v128 a, eng_v128 b) { return eng_simd_sub_sat_s8(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SUB_SAT_U(eng_v128 a, eng_v128 b) { return eng_simd_sub_sat_u8(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_ADD_SAT_S(eng_v128 a, eng_v128 b) { return eng_simd_add_sat_s16(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_ADD_SAT_U(eng_v128 a, eng_v128 b) { return eng_simd_add_sat_u16(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_SUB_SAT_S(eng_v128 a, eng_v128 b) { return eng_simd_sub_sat_s16(a, b); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_SUB_SAT_U(eng_v128 a, eng_v128 b) { return eng_simd_sub_sat_u16(a, b); }
 #endif
 #undef ENG_SIMD_SATURATING
 
 /* avgr_u = (a + b + 1) >> 1 without overflow: (a | b) - ((a ^ b) >> 1). */
-static inline eng_v128 eng_simd_I8X16_AVGR_U(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_AVGR_U(eng_v128 a, eng_v128 b)
 {
 #if defined(ENG_SIMD_SSE2)
     return (eng_v128)_mm_avg_epu8((__m128i)a, (__m128i)b);
@@ -561,7 +580,7 @@ static inline eng_v128 eng_simd_I8X16_AVGR_U(eng_v128 a, eng_v128 b)
     return (eng_v128)((eng_u8x16)(a | b) - (eng_u8x16)half_difference);
 #endif
 }
-static inline eng_v128 eng_simd_I16X8_AVGR_U(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_AVGR_U(eng_v128 a, eng_v128 b)
 {
 #if defined(ENG_SIMD_SSE2)
     return (eng_v128)_mm_avg_epu16((__m128i)a, (__m128i)b);
@@ -571,7 +590,7 @@ static inline eng_v128 eng_simd_I16X8_AVGR_U(eng_v128 a, eng_v128 b)
 }
 
 /* popcnt: the classic bit-slice count, whose partial sums never cross a byte. */
-static inline eng_v128 eng_simd_I8X16_POPCNT(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_POPCNT(eng_v128 a)
 {
     eng_v128 x = a - ((a >> 1) & 0x5555555555555555u);
     x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
@@ -579,7 +598,7 @@ static inline eng_v128 eng_simd_I8X16_POPCNT(eng_v128 a)
 }
 
 /* q15mulr_sat_s: (a * b + 0x4000) >> 15, saturated: only 0x8000 * 0x8000 overflows (to 0x8000). */
-static inline eng_v128 eng_simd_I16X8_Q15MULR_SAT_S(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_Q15MULR_SAT_S(eng_v128 a, eng_v128 b)
 {
 #if defined(ENG_SIMD_SSSE3)
     __m128i product = _mm_mulhrs_epi16((__m128i)a, (__m128i)b);
@@ -609,7 +628,7 @@ static inline eng_v128 eng_simd_I16X8_Q15MULR_SAT_S(eng_v128 a, eng_v128 b)
 /* ---- narrow: signed input, saturated to the signed or unsigned range of the half-width lane;
  * a gives the low half of the result, b the high half ---- */
 #define ENG_SIMD_NARROW(name, from_type, lanes, to_type, minimum, maximum)                            \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                    \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                \
     {                                                                                                 \
         from_type x = (from_type)a, y = (from_type)b;                                                 \
         to_type result = {0};                                                                         \
@@ -620,15 +639,15 @@ static inline eng_v128 eng_simd_I16X8_Q15MULR_SAT_S(eng_v128 a, eng_v128 b)
         return (eng_v128)result;                                                                      \
     }
 #if defined(ENG_SIMD_SSE2)
-static inline eng_v128 eng_simd_I8X16_NARROW_I16X8_S(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_NARROW_I16X8_S(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_packs_epi16((__m128i)a, (__m128i)b);
 }
-static inline eng_v128 eng_simd_I8X16_NARROW_I16X8_U(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_NARROW_I16X8_U(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_packus_epi16((__m128i)a, (__m128i)b);
 }
-static inline eng_v128 eng_simd_I16X8_NARROW_I32X4_S(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_NARROW_I32X4_S(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_packs_epi32((__m128i)a, (__m128i)b);
 }
@@ -638,7 +657,7 @@ ENG_SIMD_NARROW(I8X16_NARROW_I16X8_U, eng_i16x8, 8, eng_u8x16, 0, 0xff)
 ENG_SIMD_NARROW(I16X8_NARROW_I32X4_S, eng_i32x4, 4, eng_i16x8, INT16_MIN, INT16_MAX)
 #endif
 #if defined(ENG_SIMD_SSE41)
-static inline eng_v128 eng_simd_I16X8_NARROW_I32X4_U(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_NARROW_I32X4_U(eng_v128 a, eng_v128 b)
 {
     return (eng_v128)_mm_packus_epi32((__m128i)a, (__m128i)b);
 }
@@ -652,10 +671,13 @@ ENG_SIMD_NARROW(I16X8_NARROW_I32X4_U, eng_i32x4, 4, eng_u16x8, 0, 0xffff)
 /* SSE2 (SSE4.1's pmovsx/pmovzx come from the portable code): interleaving a vector with itself
  * puts each lane in the top half of a wide lane, and the arithmetic shift sign-extends it;
  * interleaving with zero zero-extends; i32 lanes interleave with their sign masks. */
-#define ENG_SIMD_EXTEND_SIGNED(name, unpack, shift, bits) \
-    static inline eng_v128 eng_simd_##name(eng_v128 a) { return (eng_v128)shift(unpack((__m128i)a, (__m128i)a), bits); }
+#define ENG_SIMD_EXTEND_SIGNED(name, unpack, shift, bits)             \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a)            \
+    {                                                                 \
+        return (eng_v128)shift(unpack((__m128i)a, (__m128i)a), bits); \
+    }
 #define ENG_SIMD_EXTEND_UNSIGNED(name, unpack) \
-    static inline eng_v128 eng_simd_##name(eng_v128 a) { return (eng_v128)unpack((__m128i)a, _mm_setzero_si128()); }
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a) { return (eng_v128)unpack((__m128i)a, _mm_setzero_si128()); }
 ENG_SIMD_EXTEND_SIGNED(I16X8_EXTEND_LOW_I8X16_S, _mm_unpacklo_epi8, _mm_srai_epi16, 8)
 ENG_SIMD_EXTEND_SIGNED(I16X8_EXTEND_HIGH_I8X16_S, _mm_unpackhi_epi8, _mm_srai_epi16, 8)
 ENG_SIMD_EXTEND_UNSIGNED(I16X8_EXTEND_LOW_I8X16_U, _mm_unpacklo_epi8)
@@ -664,11 +686,11 @@ ENG_SIMD_EXTEND_SIGNED(I32X4_EXTEND_LOW_I16X8_S, _mm_unpacklo_epi16, _mm_srai_ep
 ENG_SIMD_EXTEND_SIGNED(I32X4_EXTEND_HIGH_I16X8_S, _mm_unpackhi_epi16, _mm_srai_epi32, 16)
 ENG_SIMD_EXTEND_UNSIGNED(I32X4_EXTEND_LOW_I16X8_U, _mm_unpacklo_epi16)
 ENG_SIMD_EXTEND_UNSIGNED(I32X4_EXTEND_HIGH_I16X8_U, _mm_unpackhi_epi16)
-static inline eng_v128 eng_simd_I64X2_EXTEND_LOW_I32X4_S(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_EXTEND_LOW_I32X4_S(eng_v128 a)
 {
     return (eng_v128)_mm_unpacklo_epi32((__m128i)a, _mm_srai_epi32((__m128i)a, 31));
 }
-static inline eng_v128 eng_simd_I64X2_EXTEND_HIGH_I32X4_S(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_EXTEND_HIGH_I32X4_S(eng_v128 a)
 {
     return (eng_v128)_mm_unpackhi_epi32((__m128i)a, _mm_srai_epi32((__m128i)a, 31));
 }
@@ -678,7 +700,7 @@ ENG_SIMD_EXTEND_UNSIGNED(I64X2_EXTEND_HIGH_I32X4_U, _mm_unpackhi_epi32)
 #undef ENG_SIMD_EXTEND_UNSIGNED
 #else
 #define ENG_SIMD_EXTEND(name, half, from_type, to_type)                  \
-    static inline eng_v128 eng_simd_##name(eng_v128 a)                   \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a)               \
     {                                                                    \
         from_type lanes = (from_type)a;                                  \
         return (eng_v128) __builtin_convertvector(half(lanes), to_type); \
@@ -699,12 +721,12 @@ ENG_SIMD_EXTEND(I64X2_EXTEND_HIGH_I32X4_U, ENG_SIMD_HIGH2, eng_u32x4, eng_v128)
 #endif
 
 /* loadNxM: 8 bytes, extended as extend_low does. */
-#define ENG_SIMD_LOAD_EXTEND(name, extend)                   \
-    static inline eng_v128 eng_simd_##name(const uint8_t *p) \
-    {                                                        \
-        uint64_t half;                                       \
-        memcpy(&half, p, sizeof half);                       \
-        return eng_simd_##extend((eng_v128){half, 0});       \
+#define ENG_SIMD_LOAD_EXTEND(name, extend)                       \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(const uint8_t *p) \
+    {                                                            \
+        uint64_t half;                                           \
+        memcpy(&half, p, sizeof half);                           \
+        return eng_simd_##extend((eng_v128){half, 0});           \
     }
 ENG_SIMD_LOAD_EXTEND(V128_LOAD8X8_S, I16X8_EXTEND_LOW_I8X16_S)
 ENG_SIMD_LOAD_EXTEND(V128_LOAD8X8_U, I16X8_EXTEND_LOW_I8X16_U)
@@ -717,7 +739,7 @@ ENG_SIMD_LOAD_EXTEND(V128_LOAD32X2_U, I64X2_EXTEND_LOW_I32X4_U)
 /* extmul: the product of the extended halves fits the wide lane, so the wrapping unsigned
  * multiplication of the (sign- or zero-) extended lanes is exact. */
 #define ENG_SIMD_EXTMUL(name, extend, wide_unsigned)                                                  \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                    \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                \
     {                                                                                                 \
         return (eng_v128)((wide_unsigned)eng_simd_##extend(a) * (wide_unsigned)eng_simd_##extend(b)); \
     }
@@ -728,7 +750,7 @@ ENG_SIMD_EXTMUL(I16X8_EXTMUL_HIGH_I8X16_U, I16X8_EXTEND_HIGH_I8X16_U, eng_u16x8)
 #if defined(ENG_SIMD_SSE2)
 /* pmullw and pmulhw give the low and high halves of the 32-bit products: interleaved, the products. */
 #define ENG_SIMD_EXTMUL_16(name, multiply_high, unpack)                                                      \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                           \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                       \
     {                                                                                                        \
         __m128i low = _mm_mullo_epi16((__m128i)a, (__m128i)b), high = multiply_high((__m128i)a, (__m128i)b); \
         return (eng_v128)unpack(low, high);                                                                  \
@@ -740,7 +762,7 @@ ENG_SIMD_EXTMUL_16(I32X4_EXTMUL_HIGH_I16X8_U, _mm_mulhi_epu16, _mm_unpackhi_epi1
 #undef ENG_SIMD_EXTMUL_16
 /* pmuludq (pmuldq on SSE4.1) multiplies i32 lanes 0 and 2 into i64: spread the two lanes there. */
 #define ENG_SIMD_EXTMUL_32(name, multiply, lanes)                                                              \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                             \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                         \
     {                                                                                                          \
         return (eng_v128)multiply(_mm_shuffle_epi32((__m128i)a, lanes), _mm_shuffle_epi32((__m128i)b, lanes)); \
     }
@@ -769,41 +791,41 @@ ENG_SIMD_EXTMUL(I64X2_EXTMUL_HIGH_I32X4_U, I64X2_EXTEND_HIGH_I32X4_U, eng_v128)
 /* extadd_pairwise: lane i = extend(a[2i]) + extend(a[2i+1]), which cannot overflow the wide lane.
  * Seen as wide lanes, a[2i] is the low half (shifted up and back down to extend it) and a[2i+1]
  * the high half (shifted down). */
-static inline eng_v128 eng_simd_I16X8_EXTADD_PAIRWISE_I8X16_S(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_EXTADD_PAIRWISE_I8X16_S(eng_v128 a)
 {
     eng_i16x8 even = (eng_i16x8)((eng_u16x8)a << 8) >> 8, odd = (eng_i16x8)a >> 8;
     return (eng_v128)((eng_u16x8)even + (eng_u16x8)odd);
 }
-static inline eng_v128 eng_simd_I16X8_EXTADD_PAIRWISE_I8X16_U(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_EXTADD_PAIRWISE_I8X16_U(eng_v128 a)
 {
     return (eng_v128)(((eng_u16x8)a & 0xff) + ((eng_u16x8)a >> 8));
 }
 #if defined(ENG_SIMD_SSE2)
 /* pmaddwd with ones adds the signed pairs; for unsigned pairs, bias each lane by -0x8000 and add
  * the 2 * 0x8000 back. */
-static inline eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_S(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_S(eng_v128 a)
 {
     return (eng_v128)_mm_madd_epi16((__m128i)a, _mm_set1_epi16(1));
 }
-static inline eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_U(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_U(eng_v128 a)
 {
     __m128i biased = _mm_xor_si128((__m128i)a, _mm_set1_epi16(INT16_MIN));
     return (eng_v128)_mm_add_epi32(_mm_madd_epi16(biased, _mm_set1_epi16(1)), _mm_set1_epi32(0x10000));
 }
 #else
-static inline eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_S(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_S(eng_v128 a)
 {
     eng_i32x4 even = (eng_i32x4)((eng_u32x4)a << 16) >> 16, odd = (eng_i32x4)a >> 16;
     return (eng_v128)((eng_u32x4)even + (eng_u32x4)odd);
 }
-static inline eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_U(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_EXTADD_PAIRWISE_I16X8_U(eng_v128 a)
 {
     return (eng_v128)(((eng_u32x4)a & 0xffff) + ((eng_u32x4)a >> 16));
 }
 #endif
 
 /* dot: lane i = a[2i] * b[2i] + a[2i+1] * b[2i+1], wrapping (only -0x8000^2 * 2 does), as pmaddwd. */
-static inline eng_v128 eng_simd_I32X4_DOT_I16X8_S(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_DOT_I16X8_S(eng_v128 a, eng_v128 b)
 {
 #if defined(ENG_SIMD_SSE2)
     return (eng_v128)_mm_madd_epi16((__m128i)a, (__m128i)b);
@@ -820,17 +842,17 @@ static inline eng_v128 eng_simd_I32X4_DOT_I16X8_S(eng_v128 a, eng_v128 b)
 /* ---- shifts: the count modulo the lane width ---- */
 /* i8x16 has no vector shift on SSE2: shift the 64-bit halves and clear the bits that crossed
  * into a neighbouring byte; shr_s then sign-extends each byte from its new top bit. */
-static inline eng_v128 eng_simd_I8X16_SHL(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SHL(eng_v128 a, uint32_t count)
 {
     count &= 7;
     return (a << count) & (uint64_t)(0xffu << count & 0xffu) * 0x0101010101010101u;
 }
-static inline eng_v128 eng_simd_I8X16_SHR_U(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SHR_U(eng_v128 a, uint32_t count)
 {
     count &= 7;
     return (a >> count) & (uint64_t)(0xffu >> count) * 0x0101010101010101u;
 }
-static inline eng_v128 eng_simd_I8X16_SHR_S(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I8X16_SHR_S(eng_v128 a, uint32_t count)
 {
 #if defined(ENG_SIMD_SSE2)
     /* Each byte in the top half of a 16-bit lane, shifted arithmetically by 8 + count, packed back
@@ -845,47 +867,47 @@ static inline eng_v128 eng_simd_I8X16_SHR_S(eng_v128 a, uint32_t count)
     return (eng_v128)(((eng_u8x16)shifted ^ sign) - sign);
 #endif
 }
-static inline eng_v128 eng_simd_I16X8_SHL(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_SHL(eng_v128 a, uint32_t count)
 {
     return (eng_v128)((eng_u16x8)a << (count & 15));
 }
-static inline eng_v128 eng_simd_I16X8_SHR_S(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_SHR_S(eng_v128 a, uint32_t count)
 {
     return (eng_v128)((eng_i16x8)a >> (count & 15));
 }
-static inline eng_v128 eng_simd_I16X8_SHR_U(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I16X8_SHR_U(eng_v128 a, uint32_t count)
 {
     return (eng_v128)((eng_u16x8)a >> (count & 15));
 }
-static inline eng_v128 eng_simd_I32X4_SHL(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_SHL(eng_v128 a, uint32_t count)
 {
     return (eng_v128)((eng_u32x4)a << (count & 31));
 }
-static inline eng_v128 eng_simd_I32X4_SHR_S(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_SHR_S(eng_v128 a, uint32_t count)
 {
     return (eng_v128)((eng_i32x4)a >> (count & 31));
 }
-static inline eng_v128 eng_simd_I32X4_SHR_U(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_SHR_U(eng_v128 a, uint32_t count)
 {
     return (eng_v128)((eng_u32x4)a >> (count & 31));
 }
-static inline eng_v128 eng_simd_I64X2_SHL(eng_v128 a, uint32_t count) { return a << (count & 63); }
-static inline eng_v128 eng_simd_I64X2_SHR_S(eng_v128 a, uint32_t count)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_SHL(eng_v128 a, uint32_t count) { return a << (count & 63); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_SHR_S(eng_v128 a, uint32_t count)
 {
     return (eng_v128)((eng_i64x2)a >> (count & 63));
 }
-static inline eng_v128 eng_simd_I64X2_SHR_U(eng_v128 a, uint32_t count) { return a >> (count & 63); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I64X2_SHR_U(eng_v128 a, uint32_t count) { return a >> (count & 63); }
 
 /* ---- floating point ---- */
 #define ENG_SIMD_F32_SIGN ((eng_u32x4){0} + 0x80000000u)
 #define ENG_SIMD_F64_SIGN ((eng_v128){0} + 0x8000000000000000u)
-static inline eng_v128 eng_simd_F32X4_ABS(eng_v128 a) { return (eng_v128)((eng_u32x4)a & ~ENG_SIMD_F32_SIGN); }
-static inline eng_v128 eng_simd_F32X4_NEG(eng_v128 a) { return (eng_v128)((eng_u32x4)a ^ ENG_SIMD_F32_SIGN); }
-static inline eng_v128 eng_simd_F64X2_ABS(eng_v128 a) { return a & ~ENG_SIMD_F64_SIGN; }
-static inline eng_v128 eng_simd_F64X2_NEG(eng_v128 a) { return a ^ ENG_SIMD_F64_SIGN; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_ABS(eng_v128 a) { return (eng_v128)((eng_u32x4)a & ~ENG_SIMD_F32_SIGN); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_NEG(eng_v128 a) { return (eng_v128)((eng_u32x4)a ^ ENG_SIMD_F32_SIGN); }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_ABS(eng_v128 a) { return a & ~ENG_SIMD_F64_SIGN; }
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_NEG(eng_v128 a) { return a ^ ENG_SIMD_F64_SIGN; }
 
 #define ENG_SIMD_FLOAT(name, type, operator) \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b) { return (eng_v128)((type)a operator(type) b); }
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b) { return (eng_v128)((type)a operator(type) b); }
 ENG_SIMD_FLOAT(F32X4_ADD, eng_f32x4, +)
 ENG_SIMD_FLOAT(F32X4_SUB, eng_f32x4, -)
 ENG_SIMD_FLOAT(F32X4_MUL, eng_f32x4, *)
@@ -896,7 +918,7 @@ ENG_SIMD_FLOAT(F64X2_MUL, eng_f64x2, *)
 ENG_SIMD_FLOAT(F64X2_DIV, eng_f64x2, /)
 #undef ENG_SIMD_FLOAT
 
-static inline eng_v128 eng_simd_F32X4_SQRT(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_SQRT(eng_v128 a)
 {
 #if defined(ENG_SIMD_SSE2)
     return (eng_v128)_mm_sqrt_ps((__m128)a);
@@ -907,7 +929,7 @@ static inline eng_v128 eng_simd_F32X4_SQRT(eng_v128 a)
     return (eng_v128)x;
 #endif
 }
-static inline eng_v128 eng_simd_F64X2_SQRT(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_SQRT(eng_v128 a)
 {
 #if defined(ENG_SIMD_SSE2)
     return (eng_v128)_mm_sqrt_pd((__m128d)a);
@@ -923,7 +945,7 @@ static inline eng_v128 eng_simd_F64X2_SQRT(eng_v128 a)
  * -0 < +0: equal lanes combine their bits, OR for min (-0 if either is), AND for max. The four
  * masks (less, greater, equal, unordered) are disjoint and cover every lane. */
 #define ENG_SIMD_FMIN_FMAX(name, type, less, combine)                                                 \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                    \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                                \
     {                                                                                                 \
         type x = (type)a, y = (type)b;                                                                \
         eng_v128 pick_a = (eng_v128)(x less y), pick_b = (eng_v128)(y less x);                        \
@@ -935,7 +957,7 @@ static inline eng_v128 eng_simd_F64X2_SQRT(eng_v128 a)
  * combined as above, are right for ordered lanes; unordered lanes become all ones and then the
  * canonical NaN (clearing the payload below the quiet bit), which wasm allows for any NaN input. */
 #define ENG_SIMD_FMIN_FMAX_SSE2(name, type, operation, combine, unordered, shift, payload_bits) \
-    static inline eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                              \
+    ENG_SIMD_FUNCTION eng_v128 eng_simd_##name(eng_v128 a, eng_v128 b)                          \
     {                                                                                           \
         type both = combine(operation((type)a, (type)b), operation((type)b, (type)a));          \
         __m128i nan = (__m128i)unordered((type)a, (type)b);                                     \
@@ -955,19 +977,19 @@ ENG_SIMD_FMIN_FMAX(F64X2_MAX, eng_f64x2, >, &)
 #endif
 #undef ENG_SIMD_FMIN_FMAX
 /* pmin = b < a ? b : a, pmax = a < b ? b : a, exactly (a NaN or equal lanes give a's bits). */
-static inline eng_v128 eng_simd_F32X4_PMIN(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_PMIN(eng_v128 a, eng_v128 b)
 {
     return eng_simd_select((eng_v128)((eng_f32x4)b < (eng_f32x4)a), b, a);
 }
-static inline eng_v128 eng_simd_F32X4_PMAX(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_PMAX(eng_v128 a, eng_v128 b)
 {
     return eng_simd_select((eng_v128)((eng_f32x4)a < (eng_f32x4)b), b, a);
 }
-static inline eng_v128 eng_simd_F64X2_PMIN(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_PMIN(eng_v128 a, eng_v128 b)
 {
     return eng_simd_select((eng_v128)((eng_f64x2)b < (eng_f64x2)a), b, a);
 }
-static inline eng_v128 eng_simd_F64X2_PMAX(eng_v128 a, eng_v128 b)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_PMAX(eng_v128 a, eng_v128 b)
 {
     return eng_simd_select((eng_v128)((eng_f64x2)a < (eng_f64x2)b), b, a);
 }
@@ -1004,35 +1026,35 @@ ENG_SIMD_ROUND(f64, eng_f64x2, eng_v128, 0x8000000000000000u, 0x1p52)
 #define ENG_SIMD_ROUND_F64(a, mode, sse_mode) eng_simd_round_f64(a, mode)
 #endif
 #undef ENG_SIMD_ROUND
-static inline eng_v128 eng_simd_F32X4_CEIL(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_CEIL(eng_v128 a)
 {
     return ENG_SIMD_ROUND_F32(a, ENG_SIMD_CEIL, _MM_FROUND_TO_POS_INF);
 }
-static inline eng_v128 eng_simd_F32X4_FLOOR(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_FLOOR(eng_v128 a)
 {
     return ENG_SIMD_ROUND_F32(a, ENG_SIMD_FLOOR, _MM_FROUND_TO_NEG_INF);
 }
-static inline eng_v128 eng_simd_F32X4_TRUNC(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_TRUNC(eng_v128 a)
 {
     return ENG_SIMD_ROUND_F32(a, ENG_SIMD_TRUNC, _MM_FROUND_TO_ZERO);
 }
-static inline eng_v128 eng_simd_F32X4_NEAREST(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_NEAREST(eng_v128 a)
 {
     return ENG_SIMD_ROUND_F32(a, ENG_SIMD_NEAREST, _MM_FROUND_TO_NEAREST_INT);
 }
-static inline eng_v128 eng_simd_F64X2_CEIL(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_CEIL(eng_v128 a)
 {
     return ENG_SIMD_ROUND_F64(a, ENG_SIMD_CEIL, _MM_FROUND_TO_POS_INF);
 }
-static inline eng_v128 eng_simd_F64X2_FLOOR(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_FLOOR(eng_v128 a)
 {
     return ENG_SIMD_ROUND_F64(a, ENG_SIMD_FLOOR, _MM_FROUND_TO_NEG_INF);
 }
-static inline eng_v128 eng_simd_F64X2_TRUNC(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_TRUNC(eng_v128 a)
 {
     return ENG_SIMD_ROUND_F64(a, ENG_SIMD_TRUNC, _MM_FROUND_TO_ZERO);
 }
-static inline eng_v128 eng_simd_F64X2_NEAREST(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_NEAREST(eng_v128 a)
 {
     return ENG_SIMD_ROUND_F64(a, ENG_SIMD_NEAREST, _MM_FROUND_TO_NEAREST_INT);
 }
@@ -1041,7 +1063,7 @@ static inline eng_v128 eng_simd_F64X2_NEAREST(eng_v128 a)
 
 /* ---- conversions ---- */
 /* demote and promote: C's conversions (round to nearest even; a NaN stays a quieted NaN). */
-static inline eng_v128 eng_simd_F32X4_DEMOTE_F64X2_ZERO(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_DEMOTE_F64X2_ZERO(eng_v128 a)
 {
 #if defined(ENG_SIMD_SSE2)
     return (eng_v128)_mm_cvtpd_ps((__m128d)a);
@@ -1050,31 +1072,31 @@ static inline eng_v128 eng_simd_F32X4_DEMOTE_F64X2_ZERO(eng_v128 a)
     return (eng_v128)(eng_f32x4){(float)x[0], (float)x[1], 0, 0};
 #endif
 }
-static inline eng_v128 eng_simd_F64X2_PROMOTE_LOW_F32X4(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_PROMOTE_LOW_F32X4(eng_v128 a)
 {
     eng_f32x4 x = (eng_f32x4)a;
     return (eng_v128) __builtin_convertvector(ENG_SIMD_LOW2(x), eng_f64x2);
 }
-static inline eng_v128 eng_simd_F32X4_CONVERT_I32X4_S(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_CONVERT_I32X4_S(eng_v128 a)
 {
     return (eng_v128) __builtin_convertvector((eng_i32x4)a, eng_f32x4);
 }
 /* u32 -> f32 correctly rounded: both 16-bit halves convert exactly, high * 2^16 is exact, and
  * the one addition rounds once. */
-static inline eng_v128 eng_simd_F32X4_CONVERT_I32X4_U(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F32X4_CONVERT_I32X4_U(eng_v128 a)
 {
     eng_u32x4 x = (eng_u32x4)a;
     eng_f32x4 high = __builtin_convertvector((eng_i32x4)(x >> 16), eng_f32x4);
     eng_f32x4 low = __builtin_convertvector((eng_i32x4)(x & 0xffffu), eng_f32x4);
     return (eng_v128)(high * 0x1p16f + low);
 }
-static inline eng_v128 eng_simd_F64X2_CONVERT_LOW_I32X4_S(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_CONVERT_LOW_I32X4_S(eng_v128 a)
 {
     eng_i32x4 x = (eng_i32x4)a;
     return (eng_v128) __builtin_convertvector(ENG_SIMD_LOW2(x), eng_f64x2);
 }
 /* u32 -> f64 is exact: the u32 in the low mantissa bits of 2^52, minus 2^52. */
-static inline eng_v128 eng_simd_F64X2_CONVERT_LOW_I32X4_U(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_F64X2_CONVERT_LOW_I32X4_U(eng_v128 a)
 {
     eng_u32x4 x = (eng_u32x4)a;
     eng_v128 biased = __builtin_convertvector(ENG_SIMD_LOW2(x), eng_v128) | 0x4330000000000000u;
@@ -1083,7 +1105,7 @@ static inline eng_v128 eng_simd_F64X2_CONVERT_LOW_I32X4_U(eng_v128 a)
 
 /* trunc_sat: NaN gives 0, values beyond the range its limit; the rest truncate. Each lane is
  * clamped into range before the conversion (out-of-range float to int conversions are UB in C). */
-static inline eng_v128 eng_simd_I32X4_TRUNC_SAT_F32X4_S(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_TRUNC_SAT_F32X4_S(eng_v128 a)
 {
     eng_f32x4 x = (eng_f32x4)a;
     eng_f32x4 c = (eng_f32x4)(a & (eng_v128)(x == x)); /* NaN -> +0 */
@@ -1095,7 +1117,7 @@ static inline eng_v128 eng_simd_I32X4_TRUNC_SAT_F32X4_S(eng_v128 a)
     return eng_simd_select(too_big, (eng_v128)((eng_u32x4){0} + INT32_MAX), result);
 }
 /* Unsigned: lanes from 2^31 on convert as x - 2^31 (exact) with the top bit put back. */
-static inline eng_v128 eng_simd_I32X4_TRUNC_SAT_F32X4_U(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_TRUNC_SAT_F32X4_U(eng_v128 a)
 {
     eng_f32x4 x = (eng_f32x4)a;
     eng_f32x4 c = (eng_f32x4)(a & (eng_v128)(x > (eng_f32x4){0})); /* NaN and negative -> +0 */
@@ -1106,7 +1128,7 @@ static inline eng_v128 eng_simd_I32X4_TRUNC_SAT_F32X4_U(eng_v128 a)
     eng_u32x4 result = (eng_u32x4) __builtin_convertvector(c, eng_i32x4) | ((eng_u32x4)high_bit & 0x80000000u);
     return (eng_v128)result | too_big;
 }
-static inline eng_v128 eng_simd_I32X4_TRUNC_SAT_F64X2_S_ZERO(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_TRUNC_SAT_F64X2_S_ZERO(eng_v128 a)
 {
     eng_f64x2 x = (eng_f64x2)a;
     eng_i32x4 result = {0};
@@ -1114,7 +1136,7 @@ static inline eng_v128 eng_simd_I32X4_TRUNC_SAT_F64X2_S_ZERO(eng_v128 a)
         result[i] = x[i] != x[i] ? 0 : x[i] <= -0x1p31 ? INT32_MIN : x[i] >= 0x1p31 ? INT32_MAX : (int32_t)x[i];
     return (eng_v128)result;
 }
-static inline eng_v128 eng_simd_I32X4_TRUNC_SAT_F64X2_U_ZERO(eng_v128 a)
+ENG_SIMD_FUNCTION eng_v128 eng_simd_I32X4_TRUNC_SAT_F64X2_U_ZERO(eng_v128 a)
 {
     eng_f64x2 x = (eng_f64x2)a;
     eng_u32x4 result = {0};

@@ -1,7 +1,7 @@
 # engine_seeds.cmake: the seed corpora of the engine's fuzz targets, from the modules and scripts the build converted.
 #
 #   cmake -DMODE=wasm -DOUT=DIR -DSOURCES="DIR;..." [-DWASM_OPT=PATH -DTTF_OUT=DIR -DTTF_COUNT=N] -P engine_seeds.cmake
-#     every .wasm under SOURCES (simd_* left out: the engine has no SIMD) into OUT, named after
+#     every .wasm under SOURCES (the SIMD spec modules included) into OUT, named after
 #     its folder; with WASM_OPT, also TTF_COUNT valid random modules made by binaryen's
 #     translate-to-fuzz from the bytes of those files, into TTF_OUT.
 #   cmake -DMODE=wast -DOUT=DIR -DMODULES=DIR -DSPEC=DIR -DENGINE=DIR -P engine_seeds.cmake
@@ -24,7 +24,7 @@ if(MODE STREQUAL "wasm")
     file(GLOB_RECURSE found ${source}/*.wasm)
     foreach(file IN LISTS found)
       file(RELATIVE_PATH relative ${source} ${file})
-      if(relative MATCHES "(^|/)simd_" OR relative MATCHES "CMakeFiles")
+      if(relative MATCHES "CMakeFiles")
         continue()
       endif()
       get_filename_component(parent ${source} NAME)
@@ -39,7 +39,8 @@ if(MODE STREQUAL "wasm")
   endif()
   if(WASM_OPT)
     # Binaryen's translate-to-fuzz turns any bytes into a valid module (with imports from
-    # "fuzzing-support", which fuzz_run provides): WebAssembly 2.0 without SIMD. Every
+    # "fuzzing-support", which fuzz_run provides): WebAssembly 2.0 without SIMD (the SIMD spec
+    # modules among the seeds bring it in). Every
     # (count / TTF_COUNT)-th file is the entropy of one.
     file(MAKE_DIRECTORY ${TTF_OUT})
     list(SORT all)
@@ -82,7 +83,7 @@ elseif(MODE STREQUAL "wast")
       get_filename_component(name ${script} NAME_WE)
       get_filename_component(folder ${script} DIRECTORY)
       file(SIZE ${script} size)
-      if(name MATCHES "^simd_" OR size GREATER 131072)
+      if(size GREATER 131072)
         continue()
       endif()
       file(GLOB modules ${folder}/${name}.*.wasm)

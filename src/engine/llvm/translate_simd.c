@@ -97,8 +97,8 @@ static LLVMValueRef shuffle(translator *t, LLVMValueRef a, LLVMValueRef b, const
 static LLVMValueRef lanes_of(translator *t, LLVMValueRef a, LLVMValueRef b, unsigned first, unsigned step,
                              unsigned count)
 {
-    unsigned mask[32];
-    for (unsigned i = 0; i < count; i++)
+    unsigned mask[32] = {0};
+    for (unsigned i = 0; i < count && i < 32; i++)
         mask[i] = first + i * step;
     return shuffle(t, a, b, mask, count);
 }
