@@ -302,7 +302,8 @@ typedef enum eng_wasm_feature {
  * Columns per HANDLER: simd_load: A the address, RESULT V128, DETAIL the natural alignment;
  * simd_store: B the value; simd_load_lane/simd_store_lane: DETAIL the natural alignment, which
  * also gives the lane count (16 >> DETAIL); simd_extract/simd_replace: DETAIL the lane count,
- * RESULT or B the scalar; simd_splat: A the scalar; simd_shuffle: DETAIL its 16 lane bytes. */
+ * RESULT or B the scalar; simd_splat: A the scalar; simd_shuffle: DETAIL the lane count of each
+ * operand (its 16 immediate lane indices pick from both: below 2 * DETAIL). */
 #define ENG_WASM_SIMD_INSTRUCTIONS(X)                                                                                  \
     X(V128_LOAD,                       0xfd, 0x00, "v128.load",                     MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 4)  \
     X(V128_LOAD8X8_S,                  0xfd, 0x01, "v128.load8x8_s",                MEMARG,      1, SIMD, simd_load,       SAME, I32,  _,    V128, 3)  \
