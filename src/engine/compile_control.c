@@ -127,11 +127,10 @@ static void emit_jump(compiler *c, uint32_t cond, uint32_t fused_cell, frame *ta
     target->label_used = true;
 }
 
-/* Copies the results (values[i] was at stack height `height` + i) into fp[0 ..) and returns.
+/* Copies the results (values[i]: where each is, and its home) into fp[0 ..) by width and returns.
  * `fresh_cell`: see fresh_result(). */
-static void emit_return(compiler *c, const operand *values, uint32_t height, uint32_t fresh_cell)
+static void emit_return(compiler *c, const operand *values, uint32_t fresh_cell)
 {
-    (void)height;
     uint32_t count = c->type->result_count;
     const eng_valtype *types = eng_functype_results(c->type);
     if (count == 1 && fresh_cell != NONE) {
@@ -175,13 +174,12 @@ static bool branch_needs_moves(compiler *c, const frame *target, const operand *
     return false;
 }
 
-/* Unconditional branch: copies the label's values (values[i] was at height `height` + i) to
- * the target's home slots, then jumps. Ascending copies are safe: every source is a local or
+/* Unconditional branch: copies the label's values to the target's home slots, then jumps. Ascending copies are safe: every source is a local or
  * a home slot at or above its destination. */
-static void emit_branch(compiler *c, frame *target, const operand *values, uint32_t height, uint32_t fresh_cell)
+static void emit_branch(compiler *c, frame *target, const operand *values, uint32_t fresh_cell)
 {
     if (target->kind == FRAME_FUNCTION) {
-        emit_return(c, values, height, fresh_cell);
+        emit_return(c, values, fresh_cell);
         return;
     }
     uint32_t arity = label_arity(target);
@@ -296,7 +294,7 @@ void eng_compile_end(compiler *c, const eng_wasm_instruction *instruction)
     bool falls_through = !f->dead;
     if (f->kind == FRAME_FUNCTION) {
         if (falls_through)
-            emit_return(c, results, 0, fresh_cell);
+            emit_return(c, results, fresh_cell);
         c->depth--;
         return;
     }
@@ -330,7 +328,7 @@ void eng_compile_br(compiler *c, const eng_wasm_instruction *instruction)
     uint32_t fresh_cell = fresh_result(c);
     operand *values = eng_pop_values(c, label_types(target), label_arity(target));
     if (live(c))
-        emit_branch(c, target, values, c->height, fresh_cell);
+        emit_branch(c, target, values, fresh_cell);
     eng_set_unreachable(c);
 }
 
@@ -343,13 +341,12 @@ void eng_compile_br_if(compiler *c, const eng_wasm_instruction *instruction)
     uint32_t arity = label_arity(target);
     const eng_valtype *types = label_types(target);
     operand *values = eng_pop_values(c, types, arity);
-    uint32_t height = c->height;
     eng_push_values(c, values, types, arity);
     if (!live(c))
         return;
     if (branch_needs_moves(c, target, values)) {
         uint32_t skip = emit_conditional(c, false, cond.slot, fused_cell);
-        emit_branch(c, target, values, height, NONE);
+        emit_branch(c, target, values, NONE);
         patch_to_here(c, skip, target_cell(c, skip));
         place_label(c);
     } else {
@@ -390,7 +387,6 @@ void eng_compile_br_table(compiler *c, const eng_wasm_instruction *instruction)
             push_at(c, values[k].type, values[k].slot);
     }
     operand *values = eng_pop_values(c, label_types(fallback), arity);
-    uint32_t height = c->height;
 
     if (live(c)) {
         if ((uint64_t)c->cell_count + 3 + count + 1 > c->cell_limit)
@@ -432,7 +428,7 @@ void eng_compile_br_table(compiler *c, const eng_wasm_instruction *instruction)
                 continue;
             if (target->stub_cell == NONE) {
                 target->stub_cell = c->cell_count;
-                emit_branch(c, target, values, height, NONE);
+                emit_branch(c, target, values, NONE);
             }
             c->cells[first + i] = target->stub_cell - at;
         }
@@ -446,7 +442,7 @@ void eng_compile_return(compiler *c, const eng_wasm_instruction *instruction)
     uint32_t fresh_cell = fresh_result(c);
     operand *values = eng_pop_values(c, eng_functype_results(c->type), c->type->result_count);
     if (live(c))
-        emit_return(c, values, c->height, fresh_cell);
+        emit_return(c, values, fresh_cell);
     eng_set_unreachable(c);
 }
 

@@ -132,18 +132,24 @@ static eng_opcode fused_access(uint32_t op)
 }
 
 /* When the instruction at `last` (c->last_cell before the operands were popped) is the
- * I32_ADD that computed `address` and nothing was emitted since, removes it and returns
- * the fused access opcode for `op`, with its sum, a and b in operands[]. The sum is still
- * written (it may be a local set by local.tee). Else returns ENG_OP_COUNT. */
-static eng_opcode fuse_address(compiler *c, uint32_t op, uint32_t last, uint32_t address, uint32_t operands[3])
+ * `producer` (I32_ADD, or I32_ADD_SHL) that computed `address` and nothing was emitted since,
+ * removes it and returns `fused`, with the producer's operands (the sum first) in operands[].
+ * The sum is still written (it may be a local set by local.tee). Else returns ENG_OP_COUNT. */
+static eng_opcode fuse_producer(compiler *c, eng_opcode fused, eng_opcode producer, uint32_t last, uint32_t address,
+                                uint32_t *operands)
 {
-    eng_opcode fused = fused_access(op);
-    if (fused == ENG_OP_COUNT || last == NONE || last + 4 != c->cell_count || c->cells[last] != ENG_OP_I32_ADD ||
+    uint32_t count = (uint32_t)eng_opcode_operand_count[producer];
+    if (fused == ENG_OP_COUNT || last == NONE || last + 1 + count != c->cell_count || c->cells[last] != producer ||
         c->cells[last + 1] != address)
         return ENG_OP_COUNT;
-    memcpy(operands, &c->cells[last + 1], 3 * sizeof *operands);
+    memcpy(operands, &c->cells[last + 1], count * sizeof *operands);
     unemit_last(c);
     return fused;
+}
+
+static eng_opcode fuse_address(compiler *c, uint32_t op, uint32_t last, uint32_t address, uint32_t operands[3])
+{
+    return fuse_producer(c, fused_access(op), ENG_OP_I32_ADD, last, address, operands);
 }
 
 /* The load from an indexed address (I32_ADD_SHL's) for a load `op`; ENG_OP_COUNT if none. */
@@ -159,16 +165,10 @@ static eng_opcode indexed_access(uint32_t op)
 }
 
 /* As fuse_address, for the I32_ADD_SHL that computed `address` (array indexing: base + (i << k)):
- * removes it and returns the indexed load, with its sum, base, index and shift in operands[]. */
+ * the indexed load, with its sum, base, index and shift in operands[]. */
 static eng_opcode fuse_index(compiler *c, uint32_t op, uint32_t last, uint32_t address, uint32_t operands[4])
 {
-    eng_opcode fused = indexed_access(op);
-    if (fused == ENG_OP_COUNT || last == NONE || last + 5 != c->cell_count || c->cells[last] != ENG_OP_I32_ADD_SHL ||
-        c->cells[last + 1] != address)
-        return ENG_OP_COUNT;
-    memcpy(operands, &c->cells[last + 1], 4 * sizeof *operands);
-    unemit_last(c);
-    return fused;
+    return fuse_producer(c, indexed_access(op), ENG_OP_I32_ADD_SHL, last, address, operands);
 }
 
 void eng_compile_load(compiler *c, const eng_wasm_instruction *load)
