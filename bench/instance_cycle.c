@@ -1,11 +1,13 @@
 /* instance_cycle.c: the cost of a fresh instance per request on the public C API: store + imports + instance + one call + delete.
  *
- * Usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] FILE.wasm EXPORT
- *        instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB | --data-kib KIB
+ * Usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] [--pre] FILE.wasm EXPORT
+ *        instance_cycle [-n CYCLES] [-r ROUNDS] [--pre] --data MIB | --data-kib KIB
  *
  * Each cycle makes a store, a host function for each of the module's function imports (they do
  * nothing and return zeros), an instance, calls EXPORT (no parameters) once and deletes all of it:
- * what `wasmhost serve` does per request, minus the HTTP work. With --data, the module is made
+ * what `wasmhost serve` does per request, minus the HTTP work. With --pre, the imports are linked
+ * once (wh_instance_pre_new) and each cycle instantiates the pre instead of making the host
+ * functions and calling wasm_instance_new. With --data, the module is made
  * here: one memory of MIB MiB filled by one active data segment of MIB MiB (not zeros; with
  * --data-kib, KIB KiB of data in a memory of the next whole number of 64 KiB pages), and an
  * export "noop" that returns at once; it shows how instantiation grows with data (issue 16: it
@@ -23,12 +25,18 @@
 #include "wasm.h"
 #include "wasmhost.h"
 
-static wasm_trap_t *do_nothing(const wasm_val_vec_t *args, wasm_val_vec_t *results)
+static wasm_trap_t *do_nothing_with_env(void *env, const wasm_val_vec_t *args, wasm_val_vec_t *results)
 {
+    (void)env;
     (void)args;
     for (size_t i = 0; i < results->size; i++)
         memset(&results->data[i].of, 0, sizeof results->data[i].of);
     return NULL;
+}
+
+static wasm_trap_t *do_nothing(const wasm_val_vec_t *args, wasm_val_vec_t *results)
+{
+    return do_nothing_with_env(NULL, args, results);
 }
 
 /* ---- a module with `mib` MiB of data ---- */
@@ -60,8 +68,8 @@ static module_bytes data_module(unsigned kib)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] FILE.wasm EXPORT\n"
-                    "       instance_cycle [-n CYCLES] [-r ROUNDS] --data MIB | --data-kib KIB\n");
+    fprintf(stderr, "usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] [--pre] FILE.wasm EXPORT\n"
+                    "       instance_cycle [-n CYCLES] [-r ROUNDS] [--pre] --data MIB | --data-kib KIB\n");
     return 2;
 }
 
@@ -70,6 +78,7 @@ int main(int argc, char **argv)
     long cycles = 0;
     int rounds = 15, data_kib = -1;
     bool compiled = false; /* the module compiled to native code first (wh_module_compile) */
+    bool pre = false;      /* instances from an instance pre (wh_instance_pre_new) */
     const char *path = NULL, *export_name = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
@@ -78,6 +87,8 @@ int main(int argc, char **argv)
             rounds = atoi(argv[++i]);
         else if (strcmp(argv[i], "--compiled") == 0)
             compiled = true;
+        else if (strcmp(argv[i], "--pre") == 0)
+            pre = true;
         else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data_kib = atoi(argv[++i]) * 1024;
         else if (strcmp(argv[i], "--data-kib") == 0 && i + 1 < argc)
@@ -125,11 +136,19 @@ int main(int argc, char **argv)
 
     double *per_cycle = malloc((size_t)rounds * sizeof *per_cycle);
     wasm_extern_t **externs = calloc(imports.size + 1, sizeof *externs);
+    wasm_func_callback_with_env_t *callbacks = calloc(imports.size + 1, sizeof *callbacks);
+    for (size_t i = 0; i < imports.size; i++)
+        callbacks[i] = do_nothing_with_env;
+    wh_instance_pre_t *instance_pre = pre ? wh_instance_pre_new(module, callbacks, imports.size) : NULL;
+    if (pre && !instance_pre) {
+        fprintf(stderr, "instance_cycle: %s\n", wh_last_error_message());
+        return 1;
+    }
     for (int round = -1; round < rounds; round++) { /* round -1 warms up */
         double start = bench_now_ns();
         for (long cycle = 0; cycle < cycles; cycle++) {
             wasm_store_t *store = wasm_store_new(engine);
-            for (size_t i = 0; i < imports.size; i++) {
+            for (size_t i = 0; !pre && i < imports.size; i++) {
                 const wasm_functype_t *type = wasm_externtype_as_functype_const(wasm_importtype_type(imports.data[i]));
                 if (!type) {
                     fprintf(stderr, "instance_cycle: import %zu is not a function\n", i);
@@ -138,7 +157,8 @@ int main(int argc, char **argv)
                 externs[i] = wasm_func_as_extern(wasm_func_new(store, type, do_nothing));
             }
             wasm_extern_vec_t import_vec = {imports.size, externs};
-            wasm_instance_t *instance = wasm_instance_new(store, module, &import_vec, NULL);
+            wasm_instance_t *instance = pre ? wh_instance_pre_instantiate(instance_pre, store, NULL, NULL)
+                                            : wasm_instance_new(store, module, &import_vec, NULL);
             wasm_extern_t *export = instance ? wh_instance_export(instance, export_name) : NULL;
             wasm_func_t *func = wasm_extern_as_func(export);
             if (!func) {
@@ -156,7 +176,7 @@ int main(int argc, char **argv)
             }
             wasm_extern_delete(export);
             wasm_instance_delete(instance);
-            for (size_t i = 0; i < imports.size; i++)
+            for (size_t i = 0; !pre && i < imports.size; i++)
                 wasm_extern_delete(externs[i]);
             wasm_store_delete(store);
         }
@@ -164,14 +184,17 @@ int main(int argc, char **argv)
             per_cycle[round] = (bench_now_ns() - start) / (double)cycles / 1e3;
     }
     qsort(per_cycle, (size_t)rounds, sizeof *per_cycle, bench_compare_doubles);
-    printf("%s%s: store + %zu imports + instance + call %s + delete: median %.2f us per cycle (fastest round %.2f, "
+    printf("%s%s: store + %zu imports%s + instance + call %s + delete: median %.2f us per cycle (fastest round %.2f, "
            "slowest %.2f; %d rounds of %ld)\n",
-           data_kib > 0 ? "generated module" : path, compiled ? " (compiled)" : "", imports.size, export_name,
-           per_cycle[rounds / 2], per_cycle[0], per_cycle[rounds - 1], rounds, cycles);
+           data_kib > 0 ? "generated module" : path, compiled ? " (compiled)" : "", imports.size,
+           pre ? " (instance pre)" : "", export_name, per_cycle[rounds / 2], per_cycle[0], per_cycle[rounds - 1],
+           rounds, cycles);
     if (data_kib > 0)
         printf("(module with %d KiB of data)\n", data_kib);
     free(per_cycle);
     free(externs);
+    free(callbacks);
+    wh_instance_pre_delete(instance_pre);
     wasm_importtype_vec_delete(&imports);
     wasm_module_delete(module);
     wasm_store_delete(module_store);

@@ -119,6 +119,26 @@ WH_API bool wh_module_custom_section(const wasm_module_t *, const char *name, ow
 /* The export called `name` (a NUL-terminated string); NULL when there is none. */
 WH_API own wasm_extern_t *wh_instance_export(const wasm_instance_t *, const char *name);
 
+/* ---- linking once: instance pre ----
+ * A server instantiates the same module with the same host functions for every request. With
+ * wasm_instance_new that means, each time, a wasm_func_t per import (its type converted and
+ * checked) and a vector of externs. An instance pre does the linking once: wh_instance_pre_new
+ * takes one callback per import of `module` (every import must be a function, `callbacks[i]`
+ * serves import i in wasm_module_imports order, with the import's own type; no v128), checks them
+ * and keeps the module; wh_instance_pre_instantiate then makes an instance in any store of the
+ * module's engine with none of that work. The host function of import i is called with envs[i]
+ * as given to wh_instance_pre_instantiate (envs NULL: every env NULL): the context of that
+ * instance, a request say, or a part of it.
+ * A pre is immutable, may be used by several threads at once, and may be deleted while instances
+ * made from it live. Failures return NULL with wh_last_error_message set (and *trap, when given,
+ * as wasm_instance_new does). */
+typedef struct wh_instance_pre_t wh_instance_pre_t;
+WH_API own wh_instance_pre_t *wh_instance_pre_new(const wasm_module_t *module,
+                                                  const wasm_func_callback_with_env_t *callbacks, size_t count);
+WH_API own wasm_instance_t *wh_instance_pre_instantiate(const wh_instance_pre_t *, wasm_store_t *store,
+                                                        void *const *envs, own wasm_trap_t **trap);
+WH_API void wh_instance_pre_delete(own wh_instance_pre_t *);
+
 /* ---- v128 values (SIMD) ----
  * wasm.h has no value kind for SIMD's 128-bit vectors; wasmhost's is WH_V128. wasm_valtype_kind
  * gives it for v128 parameters, results and globals, and wasm_valtype_new(WH_V128) makes the type.

@@ -79,7 +79,7 @@ wasm_trap_t *api_call_bytes(const api_bytes_call *call, const wasm_byte_vec_t *i
                                    "%s: wasmhost_alloc(%zu) returned %u, which is not a buffer of that size in memory "
                                    "(%llu bytes)",
                                    call->where, input_size, input_ptr, (unsigned long long)memory->size);
-        memcpy(memory->base + input_ptr, input->data, input_size);
+        memcpy(eng_memory_bytes_for_host(memory) + input_ptr, input->data, input_size);
     }
 
     slots[0].u32 = input_ptr;

@@ -229,7 +229,10 @@ wasm_memorytype_t *wasm_memory_type(const wasm_memory_t *handle)
     return api_memorytype_from(&type);
 }
 
-byte_t *wasm_memory_data(wasm_memory_t *handle) { return handle ? (byte_t *)handle->ref.object->memory->base : NULL; }
+byte_t *wasm_memory_data(wasm_memory_t *handle)
+{
+    return handle ? (byte_t *)eng_memory_bytes_for_host(handle->ref.object->memory) : NULL;
+}
 
 size_t wasm_memory_data_size(const wasm_memory_t *handle)
 {

@@ -253,6 +253,20 @@ static wasm_func_t *host_func_new(wasm_store_t *store, const wasm_functype_t *ty
     return object ? (wasm_func_t *)api_handle_new(store, object) : NULL;
 }
 
+eng_func *api_host_func_new(wasm_store_t *store, const eng_functype *type, wasm_func_callback_with_env_t callback,
+                            void *env)
+{
+    /* No finalizer, so nothing to run when the store goes: the arena holds it all. */
+    api_host_function *host = eng_store_alloc(store->engine, sizeof *host);
+    if (!host)
+        return NULL;
+    host->store = store;
+    host->callback_with_env = callback;
+    host->env = env;
+    host->func = eng_func_new_host(store->engine, type, host_trampoline, host);
+    return host->func;
+}
+
 wasm_func_t *wasm_func_new(wasm_store_t *store, const wasm_functype_t *type, wasm_func_callback_t callback)
 {
     return host_func_new(store, type, callback, NULL, NULL, NULL, "wasm_func_new");

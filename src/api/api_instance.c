@@ -5,12 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void fail_instantiation(wasm_store_t *store, wasm_trap_t **trap_out, wh_error_code_t code, const char *message)
+void api_fail_instantiation(wasm_store_t *store, wasm_trap_t **trap_out, wh_error_code_t code, const char *where,
+                            const char *message)
 {
-    api_fail(code, "wasm_instance_new: %s", message);
+    api_fail(code, "%s: %s", where, message);
     if (trap_out) {
-        wasm_trap_t *trap = api_trap_misuse(store, "wasm_instance_new: %s", message);
-        api_fail(code, "wasm_instance_new: %s", message); /* keep the code, not the misuse one */
+        wasm_trap_t *trap = api_trap_misuse(store, "%s: %s", where, message);
+        api_fail(code, "%s: %s", where, message); /* keep the code, not the misuse one */
         *trap_out = trap;
     }
 }
@@ -62,11 +63,12 @@ static const char *convert_import(wasm_store_t *store, const eng_module *module,
 wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *module_handle,
                                    const wasm_extern_vec_t *imports, wasm_trap_t **trap_out)
 {
+    const char *where = "wasm_instance_new";
     if (trap_out)
         *trap_out = NULL;
     if (!store || !module_handle) {
-        fail_instantiation(store, trap_out, WH_ERROR_INVALID_ARGUMENT,
-                           store ? "the module is NULL" : "the store is NULL");
+        api_fail_instantiation(store, trap_out, WH_ERROR_INVALID_ARGUMENT, where,
+                               store ? "the module is NULL" : "the store is NULL");
         return NULL;
     }
     eng_module *module = module_handle->ref.object->module;
@@ -75,38 +77,49 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *mod
     if (given != module->import_count) {
         snprintf(message, sizeof message, "the module has %u import%s but %zu %s given", module->import_count,
                  module->import_count == 1 ? "" : "s", given, given == 1 ? "was" : "were");
-        fail_instantiation(store, trap_out, WH_ERROR_LINK, message);
+        api_fail_instantiation(store, trap_out, WH_ERROR_LINK, where, message);
         return NULL;
     }
-    eng_extern *externs = calloc(given ? given : 1, sizeof *externs);
+    eng_extern inline_externs[16] = {0}; /* zeroed: gcc cannot tell that none is read when there are no imports */
+    eng_extern *externs = given <= 16 ? inline_externs : calloc(given, sizeof *externs);
     if (!externs) {
-        fail_instantiation(store, trap_out, WH_ERROR_RESOURCE, "out of memory");
+        api_fail_instantiation(store, trap_out, WH_ERROR_RESOURCE, where, "out of memory");
         return NULL;
     }
     for (uint32_t i = 0; i < given; i++) {
         if (convert_import(store, module, i, imports->data[i], &externs[i], message, sizeof message)) {
-            free(externs);
-            fail_instantiation(store, trap_out, WH_ERROR_LINK, message);
+            if (externs != inline_externs)
+                free(externs);
+            api_fail_instantiation(store, trap_out, WH_ERROR_LINK, where, message);
             return NULL;
         }
     }
 
+    wasm_instance_t *made = api_instantiate(store, module, externs, (uint32_t)given, trap_out, where);
+    if (externs != inline_externs)
+        free(externs);
+    return made;
+}
+
+wasm_instance_t *api_instantiate(wasm_store_t *store, eng_module *module, const eng_extern *externs, uint32_t count,
+                                 wasm_trap_t **trap_out, const char *where)
+{
     eng_instance *instance = NULL;
     eng_trap *trap = NULL;
     api_limit_mark mark = api_limit_mark_now(store);
-    eng_error *error = eng_instance_new(store->engine, module, externs, (uint32_t)given, &instance, &trap);
-    free(externs);
+    eng_error *error = eng_instance_new(store->engine, module, externs, count, &instance, &trap);
     if (error) {
+        char message[512];
         snprintf(message, sizeof message, "%s", error->message);
         eng_error_free(error);
         wh_error_code_t code = api_cap_refused(store, mark)       ? WH_ERROR_LIMIT
                                : strstr(message, "out of memory") ? WH_ERROR_RESOURCE
                                                                   : WH_ERROR_LINK;
-        fail_instantiation(store, trap_out, code, message);
+        api_fail_instantiation(store, trap_out, code, where, message);
         return NULL;
     }
     if (trap) {
-        api_fail(WH_ERROR_TRAP, "wasm_instance_new: instantiation trapped: %s", trap->message);
+        api_fail(WH_ERROR_TRAP, "%s: instantiation trapped: %s", where, trap->message);
         if (trap_out)
             *trap_out = api_trap_from(store, trap);
         else
@@ -115,7 +128,7 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *mod
     }
     api_object *object = api_object_for(store, API_INSTANCE, instance);
     if (!object || !api_store_add_instance(store, object)) {
-        fail_instantiation(store, trap_out, WH_ERROR_RESOURCE, "out of memory");
+        api_fail_instantiation(store, trap_out, WH_ERROR_RESOURCE, where, "out of memory");
         return NULL;
     }
     return (wasm_instance_t *)api_handle_new(store, object);

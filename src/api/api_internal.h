@@ -147,6 +147,17 @@ void api_object_release(api_object *object);
 bool api_pin(wasm_store_t *store, api_object *object);
 /* Registers an instance made in the store (for wasm_frame_instance). */
 bool api_store_add_instance(wasm_store_t *store, api_object *object);
+/* api_instance.c: instantiates `module` with `externs` (one per import, belonging to `store`) and
+ * makes its handle; on failure records the error (messages start with `where`), sets *trap_out
+ * when given, and returns NULL. */
+wasm_instance_t *api_instantiate(wasm_store_t *store, eng_module *module, const eng_extern *externs, uint32_t count,
+                                 wasm_trap_t **trap_out, const char *where);
+void api_fail_instantiation(wasm_store_t *store, wasm_trap_t **trap_out, wh_error_code_t code, const char *where,
+                            const char *message);
+/* api_func.c: a host function for `type` (complete, no v128) whose calls go to `callback` with
+ * `env`, living in the store's arena; NULL when out of memory. */
+eng_func *api_host_func_new(wasm_store_t *store, const eng_functype *type, wasm_func_callback_with_env_t callback,
+                            void *env);
 
 static inline bool api_is_extern_kind(api_kind kind) { return kind <= API_MEMORY; }
 

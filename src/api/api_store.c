@@ -147,10 +147,9 @@ void wasm_store_delete(wasm_store_t *store)
 {
     if (!store)
         return;
-    /* Frees every object, identities included (their finalizers run here). */
+    /* Frees every object, identities included (their finalizers run here), and the store's
+     * arena, where the identities, their map and the list of instances live. */
     eng_store_free(store->engine);
-    free(store->objects.slots);
-    free(store->instances);
     free(store);
 }
 
@@ -158,9 +157,11 @@ bool api_store_add_instance(wasm_store_t *store, api_object *object)
 {
     if (store->instance_count == store->instance_capacity) {
         size_t capacity = store->instance_capacity ? store->instance_capacity * 2 : 8;
-        api_object **instances = realloc(store->instances, capacity * sizeof *instances);
+        api_object **instances = eng_store_alloc(store->engine, capacity * sizeof *instances);
         if (!instances)
             return false;
+        if (store->instance_count) /* the old array stays in the arena, unused */
+            memcpy(instances, store->instances, store->instance_count * sizeof *instances);
         store->instances = instances;
         store->instance_capacity = capacity;
     }
@@ -170,13 +171,13 @@ bool api_store_add_instance(wasm_store_t *store, api_object *object)
 
 /* ---- identities ---- */
 
+/* A store-owned identity lives in the store's arena: only its finalizer and frame handle remain. */
 static void store_object_destroy(void *pointer)
 {
     api_object *object = pointer;
     if (object->host_finalizer)
         object->host_finalizer(object->host_info);
     free(object->frame_handle);
-    free(object);
 }
 
 static size_t pointer_hash(const void *pointer)
@@ -188,10 +189,11 @@ static size_t pointer_hash(const void *pointer)
     return (size_t)x;
 }
 
-static bool map_grow(api_object_map *map)
+/* The slots live in the store's arena (the old ones stay there unused until the store goes). */
+static bool map_grow(eng_store *store, api_object_map *map)
 {
     size_t capacity = map->capacity ? map->capacity * 2 : 64;
-    api_object **slots = calloc(capacity, sizeof *slots);
+    api_object **slots = eng_store_alloc(store, capacity * sizeof *slots);
     if (!slots)
         return false;
     for (size_t i = 0; i < map->capacity; i++) {
@@ -203,7 +205,6 @@ static bool map_grow(api_object_map *map)
             k = (k + 1) & (capacity - 1);
         slots[k] = object;
     }
-    free(map->slots);
     map->slots = slots;
     map->capacity = capacity;
     return true;
@@ -219,11 +220,11 @@ api_object *api_object_for(wasm_store_t *store, api_kind kind, void *engine_obje
                 return object;
     }
     /* Keep the table at most half full. */
-    if ((map->count + 1) * 2 > map->capacity && !map_grow(map)) {
+    if ((map->count + 1) * 2 > map->capacity && !map_grow(store->engine, map)) {
         api_fail(WH_ERROR_RESOURCE, "out of memory registering an object");
         return NULL;
     }
-    api_object *object = calloc(1, sizeof *object);
+    api_object *object = eng_store_alloc(store->engine, sizeof *object);
     if (!object) {
         api_fail(WH_ERROR_RESOURCE, "out of memory registering an object");
         return NULL;
@@ -437,7 +438,7 @@ wasm_foreign_t *wasm_foreign_new(wasm_store_t *store)
         api_fail(WH_ERROR_INVALID_ARGUMENT, "wasm_foreign_new: the store is NULL");
         return NULL;
     }
-    api_object *object = calloc(1, sizeof *object);
+    api_object *object = eng_store_alloc(store->engine, sizeof *object);
     if (!object || !eng_store_own(store->engine, object, store_object_destroy)) {
         api_fail(WH_ERROR_RESOURCE, "wasm_foreign_new: out of memory");
         return NULL;

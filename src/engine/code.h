@@ -41,6 +41,7 @@
 #ifndef ENG_CODE_H
 #define ENG_CODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -329,6 +330,10 @@ typedef struct eng_code {
     uint32_t entry_fuel;            /* fuel charged on entry (ENG_CHECK_FUEL; else 0) */
     eng_code_fuel_mark *fuel_marks; /* ENG_CHECK_FUEL: sorted by byte_offset, one per other region */
     uint32_t fuel_mark_count;
+    /* It has an instruction that can write memory or call (a store, memory.fill/copy/init/grow, a
+     * call): entering it from the host marks its store's memories written (eng_store.memory_written),
+     * so that a store whose code never wrote gives its memories back without clearing them. */
+    bool may_write_memory;
 } eng_code;
 
 /* compile.c: validates one function body and translates it. `func_index` is the index in the

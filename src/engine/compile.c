@@ -150,11 +150,31 @@ static compile_handler *const handlers[ENG_WASM_INSTRUCTION_COUNT] = {
 #undef HANDLER
 };
 
+/* Whether an instruction may write memory, from its immediates alone: every instruction that
+ * reaches a memory names it (a memarg or a memory index) and every call names its callee, so
+ * anything else (locals, globals, tables, arithmetic, branches) cannot. Loads and ref.func are
+ * counted too: too cautious costs a memset, too trusting would leak one request's data into the
+ * next. */
+static bool may_write_memory(const eng_wasm_instruction *instruction)
+{
+    switch ((eng_wasm_immediates)instruction->immediates) {
+    case ENG_IMM_MEMARG:
+    case ENG_IMM_MEMARG_LANE:
+    case ENG_IMM_MEMORY:
+    case ENG_IMM_MEMORY_MEMORY:
+    case ENG_IMM_DATA_MEMORY:
+    case ENG_IMM_FUNC:
+    case ENG_IMM_TYPE_TABLE: return true;
+    default: return false;
+    }
+}
+
 static void compile_instruction(compiler *c)
 {
     const eng_wasm_instruction *instruction = eng_read_instruction(c);
     if (c->fuel && live(c))
         c->regions[c->region].cost += instruction->fuel;
+    c->may_write_memory |= may_write_memory(instruction);
     handlers[eng_wasm_index_of(instruction)](c, instruction);
 }
 
@@ -370,6 +390,7 @@ eng_error *eng_compile_function(const eng_module *module, uint32_t func_index, e
     if (!code)
         eng_fail(c, "out of memory while compiling");
     code->checks = c->checks;
+    code->may_write_memory = c->may_write_memory;
     if (c->fuel)
         resolve_fuel(c, code);
     code->cells = c->cells;

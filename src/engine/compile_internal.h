@@ -175,7 +175,8 @@ typedef struct compiler {
     uint32_t last_cell;
     uint32_t before_last_cell; /* the instruction before it, NONE likewise */
 
-    uint32_t call_slots; /* highest base + max(params, results) of any call */
+    uint32_t call_slots;   /* highest base + max(params, results) of any call */
+    bool may_write_memory; /* eng_code.may_write_memory */
 
     /* Limits: the checks compiled in, and the fuel regions. */
     uint32_t checks;

@@ -149,26 +149,22 @@ static eng_error *check_import(const eng_module *module, uint32_t index, const e
 
 /* ---- instance objects ---- */
 
+/* The instance's record and arrays live in the store's arena: only the module is let go. */
 static void instance_destroy(void *object)
 {
     eng_instance *instance = object;
-    free(instance->funcs);
-    free(instance->tables);
-    free(instance->memories);
-    free(instance->globals);
-    if (instance->elems && instance->module)
-        for (uint32_t i = 0; i < instance->module->elem_count; i++)
-            free(instance->elems[i].items);
-    free(instance->elems);
-    free(instance->datas);
     if (instance->module)
         eng_module_release(instance->module);
-    free(instance);
 }
 
-/* calloc that never returns NULL for a zero count, so that NULL always means OOM and the
+/* From the store's arena, never NULL for a zero count, so that NULL always means OOM and the
  * arrays are valid pointers for memcpy even when empty. */
-static void *allocate_array(size_t count, size_t size) { return calloc(count ? count : 1, size); }
+static void *allocate_array(eng_store *store, size_t count, size_t size)
+{
+    if (count > SIZE_MAX / size)
+        return NULL;
+    return eng_store_alloc(store, count ? count * size : 1);
+}
 
 static eng_error *out_of_memory(const char *what)
 {
@@ -228,8 +224,8 @@ static eng_error *allocate_definitions(eng_store *store, eng_instance *instance)
     const eng_native_image *native = atomic_load_explicit(&module->native, memory_order_acquire);
     if (module->func_def_count) {
         /* One block for all defined functions: they live exactly as long as the instance. */
-        eng_func *block = calloc(module->func_def_count, sizeof *block);
-        if (!block || !eng_store_own(store, block, free))
+        eng_func *block = allocate_array(store, module->func_def_count, sizeof *block);
+        if (!block)
             return out_of_memory("functions");
         for (uint32_t i = 0; i < module->func_def_count; i++) {
             uint32_t index = module->imported_func_count + i;
@@ -252,8 +248,7 @@ static eng_error *allocate_definitions(eng_store *store, eng_instance *instance)
             return eng_error_wrap(error, "table %u", index);
     }
     for (uint32_t index = module->imported_memory_count; index < module->memory_count; index++) {
-        const eng_memory_image *image = index == 0 ? eng_module_memory_image(module) : NULL;
-        instance->memories[index] = eng_memory_new(store, &module->memories[index], image, &error);
+        instance->memories[index] = eng_memory_new(store, &module->memories[index], index == 0 ? module : NULL, &error);
         if (!instance->memories[index])
             return eng_error_wrap(error, "memory %u", index);
     }
@@ -280,7 +275,7 @@ static eng_error *allocate_segments(eng_instance *instance)
     const eng_module *module = instance->module;
     for (uint32_t i = 0; i < module->elem_count; i++) {
         const eng_elem_segment *segment = &module->elems[i];
-        void **items = allocate_array(segment->item_count, sizeof *items);
+        void **items = allocate_array(instance->store, segment->item_count, sizeof *items);
         if (!items)
             return out_of_memory("an element segment");
         instance->elems[i].items = items;
@@ -334,14 +329,18 @@ static eng_error *apply_elem_segments(eng_instance *instance, eng_trap **trap)
     return NULL;
 }
 
-/* Active data segments behave as memory.init followed by data.drop, in order. When memory 0 maps
- * the module's image, the image holds them all already (memory_image.h): they are only dropped. */
+/* Active data segments behave as memory.init followed by data.drop, in order. When memory 0
+ * already holds them (the module's image mapped, or a memory the module left unwritten: memory.c),
+ * they are only dropped. Afterwards memory 0 is labelled with what it holds when that is the same
+ * for every instance, so that it can go back to the pool as such. */
 static eng_error *apply_data_segments(eng_instance *instance, eng_trap **trap)
 {
     const eng_module *module = instance->module;
-    const eng_memory_image *image =
-        module->imported_memory_count == 0 && module->memory_count > 0 ? eng_module_memory_image(module) : NULL;
-    if (image && instance->memories[0]->image_id == image->id) {
+    uint64_t contents_id = 0;
+    size_t contents_end = 0;
+    bool constant = eng_module_memory_contents(module, &contents_id, &contents_end);
+    eng_memory *memory0 = module->memory_count > 0 ? instance->memories[0] : NULL;
+    if (constant && contents_id != 0 && memory0->contents_known && memory0->contents_id == contents_id) {
         for (uint32_t i = 0; i < module->data_segment_count; i++)
             if (module->datas[i].mode == ENG_SEGMENT_ACTIVE)
                 instance->datas[i].size = 0;
@@ -365,7 +364,13 @@ static eng_error *apply_data_segments(eng_instance *instance, eng_trap **trap)
             return *trap ? NULL : out_of_memory("a trap");
         }
         memcpy(memory->base + offset.u32, data->bytes, data->size);
+        memory->contents_known = false; /* until the label below, when the data is constant */
         data->size = 0;
+    }
+    if (constant) {
+        memory0->contents_known = true;
+        memory0->contents_id = contents_id;
+        memory0->contents_end = contents_end;
     }
     return NULL;
 }
@@ -385,7 +390,7 @@ eng_error *eng_instance_new(eng_store *store, eng_module *module, const eng_exte
             return error;
     }
 
-    eng_instance *instance = calloc(1, sizeof *instance);
+    eng_instance *instance = eng_store_alloc(store, sizeof *instance);
     if (!instance)
         return out_of_memory("the instance");
     /* Owned by the store from here on: even a failed instantiation may have put its
@@ -396,12 +401,12 @@ eng_error *eng_instance_new(eng_store *store, eng_module *module, const eng_exte
     eng_module_retain(module);
     instance->module = module;
 
-    instance->funcs = allocate_array(module->func_count, sizeof *instance->funcs);
-    instance->tables = allocate_array(module->table_count, sizeof *instance->tables);
-    instance->memories = allocate_array(module->memory_count, sizeof *instance->memories);
-    instance->globals = allocate_array(module->global_count, sizeof *instance->globals);
-    instance->elems = allocate_array(module->elem_count, sizeof *instance->elems);
-    instance->datas = allocate_array(module->data_segment_count, sizeof *instance->datas);
+    instance->funcs = allocate_array(store, module->func_count, sizeof *instance->funcs);
+    instance->tables = allocate_array(store, module->table_count, sizeof *instance->tables);
+    instance->memories = allocate_array(store, module->memory_count, sizeof *instance->memories);
+    instance->globals = allocate_array(store, module->global_count, sizeof *instance->globals);
+    instance->elems = allocate_array(store, module->elem_count, sizeof *instance->elems);
+    instance->datas = allocate_array(store, module->data_segment_count, sizeof *instance->datas);
     if (!instance->funcs || !instance->tables || !instance->memories || !instance->globals || !instance->elems ||
         !instance->datas)
         return out_of_memory("the instance's index spaces");

@@ -1195,6 +1195,9 @@ static eng_trap *stack_exhausted(eng_store *store, const eng_func *func)
 
 eng_trap *eng_func_call(eng_store *store, eng_func *func, eng_slot *args_results)
 {
+    /* Before anything runs: a trap half-way through still leaves the memories written. */
+    if (!func->code || func->code->may_write_memory)
+        store->memory_written = true;
     if (!func->code)
         return func->callback(func->env, args_results);
 

@@ -29,27 +29,36 @@
 
 /* A reservation may also hold a module's image mapped over its first image_size bytes
  * (memory_image.h): given back with MADV_DONTNEED, those read as the image again, so a memory of
- * the same module that takes it needs no copy and no new mapping. */
+ * the same module that takes it needs no copy and no new mapping. And a memory that no code wrote
+ * (eng_store.memory_written) goes back holding exactly what instantiation put in it: labelled with
+ * the module's contents id, the next instance of that module takes it as it is, neither cleared
+ * nor copied into, and any other memory clears only the bytes the data covered. */
 typedef struct pooled_reservation {
     uint8_t *base;
-    size_t accessible; /* bytes from base that are PROT_READ|PROT_WRITE */
-    size_t dirty;      /* of those, how many from base may not be zero (0 or `accessible`) */
-    uint64_t image_id; /* the image mapped at base (0: none) ... */
-    size_t image_size; /* ... over this many bytes */
+    size_t accessible;    /* bytes from base that are PROT_READ|PROT_WRITE */
+    size_t dirty;         /* of those, how many from base may differ from zeros and the image */
+    uint64_t image_id;    /* the image mapped at base (0: none) ... */
+    size_t image_size;    /* ... over this many bytes */
+    uint64_t contents_id; /* not 0: it holds that module's data (eng_memory.contents_id), else zeros */
 } pooled_reservation;
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pooled_reservation pool[POOL_CAPACITY];
 static size_t pool_count;
 
-/* How well a pooled reservation suits a memory of `size` bytes of image `image_id` (0: none). */
-static int pool_score(const pooled_reservation *r, size_t size, uint64_t image_id)
+/* How well a pooled reservation suits a memory of `size` bytes that should start with the data
+ * labelled `contents_id` (0: zeros): holding that data saves clearing and copying, being clean
+ * saves clearing, the same size saves an mprotect. */
+static int pool_score(const pooled_reservation *r, size_t size, uint64_t contents_id)
 {
-    return (r->image_id == image_id ? 2 : 0) + (r->accessible == size ? 1 : 0);
+    int score = r->accessible == size ? 1 : 0;
+    if (contents_id != 0 && r->contents_id == contents_id)
+        return score + 4;
+    return score + (r->dirty == 0 && r->image_size == 0 ? 2 : 0);
 }
 
-/* The best reservation from the pool for a memory of `size` bytes and image `image_id`; false if none. */
-static bool pool_take(size_t size, uint64_t image_id, pooled_reservation *out)
+/* The best reservation from the pool for a memory of `size` bytes starting as `contents_id`; false if none. */
+static bool pool_take(size_t size, uint64_t contents_id, pooled_reservation *out)
 {
     pthread_mutex_lock(&pool_lock);
     if (pool_count == 0) {
@@ -58,8 +67,8 @@ static bool pool_take(size_t size, uint64_t image_id, pooled_reservation *out)
     }
     size_t chosen = pool_count - 1;
     int best = -1;
-    for (size_t i = pool_count; i-- > 0 && best < 3;) {
-        int score = pool_score(&pool[i], size, image_id);
+    for (size_t i = pool_count; i-- > 0 && best < 5;) {
+        int score = pool_score(&pool[i], size, contents_id);
         if (score > best) {
             best = score;
             chosen = i;
@@ -71,17 +80,23 @@ static bool pool_take(size_t size, uint64_t image_id, pooled_reservation *out)
     return true;
 }
 
-static void pool_give(const pooled_reservation *given)
+/* `unwritten`: the memory still holds what instantiation left (r->contents_id's data up to
+ * r->dirty, or zeros), so it needs neither clearing nor restoring. */
+static void pool_give(const pooled_reservation *given, bool unwritten)
 {
     pooled_reservation r = *given;
-    r.dirty = r.accessible;
-    if (r.accessible > POOL_CLEAR_LIMIT || r.image_size > 0) {
-        /* Zeros again, and the image's pages the image's: a memset would lose the image. */
-        if (madvise(r.base, r.accessible, MADV_DONTNEED) != 0) {
-            munmap(r.base, MEMORY_RESERVATION);
-            return;
+    if (!unwritten) {
+        r.dirty = r.accessible;
+        r.contents_id = 0;
+        if (r.accessible > POOL_CLEAR_LIMIT || r.image_size > 0) {
+            /* Zeros again, and the image's pages the image's: a memset would lose the image. */
+            if (madvise(r.base, r.accessible, MADV_DONTNEED) != 0) {
+                munmap(r.base, MEMORY_RESERVATION);
+                return;
+            }
+            r.dirty = 0;
+            r.contents_id = r.image_id;
         }
-        r.dirty = 0;
     }
     pthread_mutex_lock(&pool_lock);
     if (pool_count < POOL_CAPACITY) {
@@ -101,31 +116,38 @@ static bool image_map(uint8_t *base, const eng_memory_image *image)
 }
 
 /* A reservation with exactly `size` bytes accessible, holding `image` (when not NULL and it can
- * be mapped; *mapped tells) and zeros elsewhere; NULL (errno set) on failure. */
-static uint8_t *reservation_new(size_t size, const eng_memory_image *image, bool *mapped, const char **failed_call)
+ * be mapped; *mapped tells) and zeros elsewhere, or (*holds_contents) already holding the data
+ * labelled `contents_id` (not 0); NULL (errno set) on failure. */
+static uint8_t *reservation_new(size_t size, const eng_memory_image *image, uint64_t contents_id, bool *mapped,
+                                bool *holds_contents, const char **failed_call)
 {
-    *mapped = false;
+    *mapped = *holds_contents = false;
     uint64_t image_id = image ? image->id : 0;
     pooled_reservation reused;
-    if (pool_take(size, image_id, &reused)) {
+    if (pool_take(size, contents_id, &reused)) {
         int status = 0;
         if (reused.image_size > 0 && reused.image_id != image_id) {
             /* Another module's image: anonymous zeros over it again (MAP_FIXED replaces it). */
             if (mmap(reused.base, reused.image_size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
                 status = -1;
             reused.image_size = 0;
+            reused.contents_id = 0;
         }
-        memset(reused.base, 0, reused.dirty); /* while still accessible: dirty <= accessible */
+        *holds_contents = contents_id != 0 && reused.contents_id == contents_id;
+        if (!*holds_contents)
+            memset(reused.base, 0, reused.dirty); /* while still accessible: dirty <= accessible */
         if (status == 0 && reused.accessible > size)
             status = mprotect(reused.base + size, reused.accessible - size, PROT_NONE);
         else if (status == 0 && reused.accessible < size)
             status = mprotect(reused.base + reused.accessible, size - reused.accessible, PROT_READ | PROT_WRITE);
         if (status == 0) {
             *mapped = image && (reused.image_size > 0 || image_map(reused.base, image));
+            *holds_contents = *holds_contents || *mapped;
             return reused.base;
         }
         munmap(reused.base, MEMORY_RESERVATION);
+        *holds_contents = false;
     }
     *failed_call = "mmap";
     uint8_t *base = mmap(NULL, MEMORY_RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -140,15 +162,19 @@ static uint8_t *reservation_new(size_t size, const eng_memory_image *image, bool
         return NULL;
     }
     *mapped = image && image_map(base, image);
+    *holds_contents = *mapped;
     return base;
 }
 
 static void memory_destroy(void *object)
 {
     eng_memory *memory = object;
-    pooled_reservation given = {memory->base, memory->size, memory->size, memory->image_id, memory->image_size};
-    pool_give(&given);
-    free(memory);
+    bool unwritten = memory->contents_known && !memory->store->memory_written;
+    pooled_reservation given = {memory->base,     memory->size,       memory->size,
+                                memory->image_id, memory->image_size, unwritten ? memory->contents_id : 0};
+    if (unwritten)
+        given.dirty = memory->image_size > 0 ? 0 : memory->contents_end;
+    pool_give(&given, unwritten); /* the record itself lives in the store's arena */
 }
 
 static uint64_t memory_max_pages(const eng_memory *memory)
@@ -158,7 +184,7 @@ static uint64_t memory_max_pages(const eng_memory *memory)
     return ENG_MAX_PAGES;
 }
 
-eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, const eng_memory_image *image, eng_error **error)
+eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, const eng_module *module, eng_error **error)
 {
     *error = NULL;
     if (type->limits.min > ENG_MAX_PAGES) {
@@ -177,17 +203,22 @@ eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, const eng_
                                    (unsigned long long)store->limits.max_memory_bytes, size);
         return NULL;
     }
-    eng_memory *memory = calloc(1, sizeof *memory);
+    eng_memory *memory = eng_store_alloc(store, sizeof *memory);
     if (!memory) {
         *error = eng_error_new("out of memory allocating a linear memory");
         return NULL;
     }
+    const eng_memory_image *image = module ? eng_module_memory_image(module) : NULL;
+    uint64_t contents_id = 0;
+    size_t contents_end = 0;
+    if (!module || !eng_module_memory_contents(module, &contents_id, &contents_end))
+        contents_id = 0;
     const char *failed_call = NULL;
-    bool mapped;
-    uint8_t *base = reservation_new(size, image && image->size <= size ? image : NULL, &mapped, &failed_call);
+    bool mapped, holds_contents;
+    uint8_t *base = reservation_new(size, image && image->size <= size ? image : NULL, contents_id, &mapped,
+                                    &holds_contents, &failed_call);
     if (!base) {
         int saved_errno = errno;
-        free(memory);
         if (strcmp(failed_call, "mmap") == 0)
             *error = eng_error_new("cannot reserve 8 GiB of address space for a linear memory (mmap: %s); "
                                    "each memory needs that much virtual address space for its guard region, "
@@ -203,6 +234,12 @@ eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, const eng_
     if (mapped) {
         memory->image_id = image->id;
         memory->image_size = image->size;
+    }
+    /* Zeros, unless it holds the module's data already (then instantiation must not copy it). */
+    memory->contents_known = true;
+    if (holds_contents) {
+        memory->contents_id = contents_id;
+        memory->contents_end = contents_end;
     }
     memory->reserved = MEMORY_RESERVATION;
     memory->type = *type;

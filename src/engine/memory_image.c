@@ -14,34 +14,41 @@
 static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic uint64_t next_id = 1;
 
-/* The bytes of active data the image would hold, or 0 when the module cannot have one. */
-static size_t image_extent(const eng_module *module, size_t *end)
+/* Whether memory 0 of every instance starts the same: the module's own memory, every active
+ * data segment at a constant offset in it and inside its initial size (else instantiation traps:
+ * the copying path says so). *total: bytes of active data; *end: where the last one ends. */
+static bool data_is_constant(const eng_module *module, size_t *total, size_t *end)
 {
-    *end = 0;
+    *total = *end = 0;
     if (module->memory_count == 0 || module->imported_memory_count != 0)
-        return 0;
+        return false;
     uint64_t initial = (uint64_t)module->memories[0].limits.min * ENG_PAGE_SIZE;
-    size_t total = 0;
     for (uint32_t i = 0; i < module->data_segment_count; i++) {
         const eng_data_segment *segment = &module->datas[i];
         if (segment->mode != ENG_SEGMENT_ACTIVE)
             continue;
         if (segment->memory_index != 0 || segment->offset.kind != ENG_CONST_VALUE)
-            return 0;
+            return false;
         uint64_t segment_end = (uint64_t)(uint32_t)segment->offset.bits + segment->size;
         if (segment_end > initial)
-            return 0; /* instantiation traps: the copying path says so */
-        if (segment_end > *end)
+            return false;
+        if (segment_end > *end && segment->size > 0)
             *end = (size_t)segment_end;
-        total += segment->size;
+        *total += segment->size;
     }
-    return total;
+    return true;
 }
 
-static eng_memory_image *image_build(const eng_module *module)
+/* Records the module's contents; builds the image when its data warrants one. */
+static eng_memory_image *image_build(eng_module *module)
 {
-    size_t end;
-    if (image_extent(module, &end) < ENG_MEMORY_IMAGE_MIN_BYTES)
+    size_t total, end;
+    module->memory_contents_constant = data_is_constant(module, &total, &end);
+    if (!module->memory_contents_constant)
+        return NULL;
+    module->memory_contents_end = end;
+    module->memory_contents_id = total > 0 ? atomic_fetch_add_explicit(&next_id, 1, memory_order_relaxed) : 0;
+    if (total < ENG_MEMORY_IMAGE_MIN_BYTES)
         return NULL;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t size = (end + page - 1) / page * page;
@@ -69,11 +76,12 @@ static eng_memory_image *image_build(const eng_module *module)
         close(fd);
         return NULL;
     }
-    *image = (eng_memory_image){fd, size, atomic_fetch_add_explicit(&next_id, 1, memory_order_relaxed)};
+    *image = (eng_memory_image){fd, size, module->memory_contents_id};
     return image;
 }
 
-const eng_memory_image *eng_module_memory_image(const eng_module *shared)
+/* Fills in the module's image and contents on the first call. */
+static int memory_image_state(const eng_module *shared)
 {
     /* The image is a cache filled once under the lock: the module is otherwise unchanged. */
     eng_module *module = (eng_module *)shared;
@@ -88,7 +96,20 @@ const eng_memory_image *eng_module_memory_image(const eng_module *shared)
         }
         pthread_mutex_unlock(&build_lock);
     }
-    return state == ENG_MEMORY_IMAGE_READY ? module->memory_image : NULL;
+    return state;
+}
+
+const eng_memory_image *eng_module_memory_image(const eng_module *module)
+{
+    return memory_image_state(module) == ENG_MEMORY_IMAGE_READY ? module->memory_image : NULL;
+}
+
+bool eng_module_memory_contents(const eng_module *module, uint64_t *id, size_t *end)
+{
+    memory_image_state(module);
+    *id = module->memory_contents_id;
+    *end = module->memory_contents_end;
+    return module->memory_contents_constant;
 }
 
 void eng_memory_image_free(eng_memory_image *image)

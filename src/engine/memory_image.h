@@ -15,6 +15,10 @@
  * size (so instantiation cannot trap on them), and they hold at least ENG_MEMORY_IMAGE_MIN_BYTES
  * (below that, copying is cheaper than the page faults a mapping costs: bench/instance_cycle).
  * Anything else, or a system without memfd, keeps the copying path.
+ *
+ * Smaller data is copied, but the same conditions make it the same for every instance: a memory
+ * that no code wrote goes back to the pool still holding it, labelled, and is taken as it is by
+ * the next instance of the module (eng_module_memory_contents).
  */
 #ifndef ENG_MEMORY_IMAGE_H
 #define ENG_MEMORY_IMAGE_H
@@ -34,6 +38,12 @@ typedef struct eng_memory_image {
 
 /* The module's image, built on the first call (thread-safe); NULL when it has none. */
 const eng_memory_image *eng_module_memory_image(const eng_module *module);
+/* What memory 0 of every instance of the module holds after its active data segments, when that
+ * is the same for all of them (the conditions above, whatever the size of the data): true, with
+ * *id unique in the process (the image's id when it has one; 0 when there is no data: zeros) and
+ * *end where the data ends. A memory given back unwritten keeps that label in the pool (memory.c),
+ * so the next instance of the module needs neither clearing nor copying. */
+bool eng_module_memory_contents(const eng_module *module, uint64_t *id, size_t *end);
 /* For eng_module_release. */
 void eng_memory_image_free(eng_memory_image *image);
 

@@ -246,9 +246,13 @@ typedef struct eng_module {
      * is freed; instances made after it was attached run it. NULL: interpreted only. */
     struct eng_native_image *_Atomic native;
 
-    /* memory_image.h: memory 0's copy-on-write image, built on the first instantiation.
-     * memory_image is set before memory_image_state becomes READY (release/acquire). */
+    /* memory_image.h: memory 0's copy-on-write image, built on the first instantiation, and
+     * what every instance's memory 0 starts with when that is the same for all of them
+     * (eng_module_memory_contents). Set before memory_image_state leaves UNKNOWN (release/acquire). */
     struct eng_memory_image *memory_image;
+    bool memory_contents_constant;
+    uint64_t memory_contents_id;
+    size_t memory_contents_end;
     _Atomic int memory_image_state; /* ENG_MEMORY_IMAGE_UNKNOWN (zero), _NONE or _READY */
 
     /* Instances (and embedders) hold references: freed when it drops to zero. Atomic: a module

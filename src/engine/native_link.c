@@ -468,6 +468,8 @@ static eng_error *make_stubs(const eng_module *module, eng_native_image *image)
         stub->result_count = type->result_slots;
         stub->frame_slots = type->param_slots > type->result_slots ? type->param_slots : type->result_slots;
         stub->checks = image->checks;
+        const eng_code *interpreted = module->func_defs[i].code;
+        stub->may_write_memory = interpreted ? interpreted->may_write_memory : true;
     }
     return NULL;
 }

@@ -102,6 +102,12 @@ typedef struct eng_memory {
     eng_store *store;  /* the store it was created in, whose memory cap it counts against */
     uint64_t image_id; /* the module's image mapped over its start (memory_image.h); 0: none */
     size_t image_size;
+    /* What it holds until the store writes (eng_store.memory_written), when contents_known: the
+     * data of the module whose eng_module_memory_contents id is contents_id, in [0, contents_end),
+     * and zeros elsewhere (contents_id 0: zeros everywhere). */
+    bool contents_known;
+    uint64_t contents_id;
+    size_t contents_end;
 } eng_memory;
 
 #define ENG_PAGE_SIZE 65536u
@@ -234,10 +240,11 @@ typedef struct eng_interrupt eng_interrupt;
 /* A store owns every run-time object created in it; they live until the store is freed
  * (as in the spec's store: a failed instantiation may leave its functions in shared tables). */
 struct eng_store {
-    eng_slot *stack;     /* value stack */
-    size_t stack_slots;  /* its size: a call's frame may end at most here, less 3 slots
+    struct eng_arena_chunk *arena; /* what eng_store_alloc hands out (store.c), the store's own record first */
+    eng_slot *stack;               /* value stack */
+    size_t stack_slots;            /* its size: a call's frame may end at most here, less 3 slots
                               (ENG_FRAME_RECORD_SLOTS) per call record in use */
-    eng_slot *stack_top; /* first free slot: where a new outermost (or re-entrant) call starts */
+    eng_slot *stack_top;           /* first free slot: where a new outermost (or re-entrant) call starts */
     eng_frame *frames;
     uint32_t max_frames; /* room in frames[]: more than the stack's budget lets calls use */
     uint32_t frame_depth;
@@ -254,7 +261,12 @@ struct eng_store {
     eng_store_limits limits;
     uint64_t memory_bytes;   /* sizes of the store's memories together */
     uint64_t table_elements; /* sizes of its tables together */
-    int64_t fuel;            /* remaining (metering on) or INT64_MAX (off): see limits.c */
+    /* Something may have written the store's memories since instantiation put their data in:
+     * code that can (eng_code.may_write_memory) or a host function ran (eng_func_call), or the
+     * host was handed a memory's bytes (eng_memory_bytes_for_host). Until then a memory still
+     * holds exactly what instantiation left, and goes back to the pool as such (memory.c). */
+    bool memory_written;
+    int64_t fuel; /* remaining (metering on) or INT64_MAX (off): see limits.c */
     bool fuel_enabled;
     uint64_t fuel_budget;     /* for messages: the fuel last set (eng_store_set_fuel plus additions) */
     uint64_t deadline_epoch;  /* UINT64_MAX: none */
@@ -320,13 +332,15 @@ const eng_limit_event *eng_store_last_limit(const eng_store *store);
 void eng_store_clear_limit_event(eng_store *store);
 /* Registers `object` to be destroyed with the store; returns false on OOM (object destroyed). */
 bool eng_store_own(eng_store *store, void *object, void (*destroy)(void *));
+/* `size` zeroed bytes, 16-byte aligned, that live exactly as long as the store (its arena: no
+ * free, no destructor; register one with eng_store_own when more must happen); NULL on OOM. */
+void *eng_store_alloc(eng_store *store, size_t size);
 
-/* memory.c: reserves the address space (guard regions included) and commits min pages; with
- * `image` (a module's, memory_image.h; may be NULL), maps it over the memory's start when it can:
- * memory->image_id then says so, and the data segments it holds must not be copied again. */
-struct eng_memory_image;
-eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, const struct eng_memory_image *image,
-                           eng_error **error);
+/* memory.c: reserves the address space (guard regions included) and commits min pages. For
+ * memory 0 of `module` (NULL for any other memory), it may come already holding the module's
+ * active data (its image mapped, or a pooled memory the module left unwritten): memory->contents_id
+ * then equals the module's (eng_module_memory_contents) and the data must not be copied again. */
+eng_memory *eng_memory_new(eng_store *store, const eng_memtype *type, const eng_module *module, eng_error **error);
 /* Returns the old size in pages, or -1 if growing is not possible (max, 4 GiB, the store's
  * memory cap, or OOM). eng_memory_new fails when the minimum does not fit under the cap. */
 int64_t eng_memory_grow(eng_memory *memory, uint64_t delta_pages);
@@ -336,6 +350,13 @@ bool eng_memory_fill(eng_memory *memory, uint32_t to, uint8_t value, uint32_t co
 bool eng_memory_copy(eng_memory *memory, uint32_t to, uint32_t from, uint32_t count);
 bool eng_memory_init(eng_memory *memory, const eng_data_instance *segment, uint32_t to, uint32_t from, uint32_t count);
 static inline uint64_t memory_pages(const eng_memory *memory) { return memory->size / ENG_PAGE_SIZE; }
+/* The memory's bytes for the host to write (or keep: it may write later): from then on the store
+ * counts as having written its memories (eng_store.memory_written). */
+static inline uint8_t *eng_memory_bytes_for_host(eng_memory *memory)
+{
+    memory->store->memory_written = true;
+    return memory->base;
+}
 
 /* table.c */
 eng_table *eng_table_new(eng_store *store, const eng_tabletype *type, void *init, eng_error **error);
@@ -348,6 +369,8 @@ bool eng_table_init(eng_table *table, const eng_elem_instance *segment, uint32_t
 
 /* `value`: eng_valtype_slots(type->type) slots. */
 eng_global *eng_global_new(eng_store *store, const eng_globaltype *type, const eng_slot *value);
+/* Both live in the store's arena. The host function copies `type` (its hash and slot counts
+ * too when it is complete: eng_functype_complete). */
 eng_func *eng_func_new_host(eng_store *store, const eng_functype *type, eng_host_callback callback, void *env);
 
 /* instance.c: links imports (in module import order, already resolved by the caller; type

@@ -9,11 +9,11 @@
  * up front gives a clear message and keeps allocators (and sanitizers) from aborting. */
 #define TABLE_MAX_ELEMENTS 10000000u
 
+/* The record lives in the store's arena; the elements, which grow, do not. */
 static void table_destroy(void *object)
 {
     eng_table *table = object;
     free(table->elements);
-    free(table);
 }
 
 eng_table *eng_table_new(eng_store *store, const eng_tabletype *type, void *init, eng_error **error)
@@ -40,7 +40,7 @@ eng_table *eng_table_new(eng_store *store, const eng_tabletype *type, void *init
                                    (unsigned long long)store->limits.max_table_elements, (unsigned long long)min);
         return NULL;
     }
-    eng_table *table = calloc(1, sizeof *table);
+    eng_table *table = eng_store_alloc(store, sizeof *table);
     if (!table) {
         *error = eng_error_new("out of memory allocating a table");
         return NULL;
@@ -50,7 +50,6 @@ eng_table *eng_table_new(eng_store *store, const eng_tabletype *type, void *init
     uint64_t capacity = min ? min : 1;
     table->elements = calloc((size_t)capacity, sizeof *table->elements);
     if (!table->elements) {
-        free(table);
         *error = eng_error_new("out of memory allocating a table of %llu elements", (unsigned long long)min);
         return NULL;
     }

@@ -104,6 +104,8 @@ guest_plan *guest_plan_new(guest_abi abi, wasm_engine_t *engine, const wasm_modu
         guest_plan_delete(plan);
         return NULL;
     }
+    if (abi == GUEST_ABI_HTTP)
+        plan->pre = guest_http_pre_new(module, plan);
     return plan;
 }
 
@@ -112,6 +114,7 @@ void guest_plan_delete(guest_plan *plan)
     if (!plan)
         return;
     free(plan->imports);
+    wh_instance_pre_delete(plan->pre);
     free(plan);
 }
 

@@ -563,6 +563,82 @@ static wasm_trap_t *call_export(wasm_instance_t *instance, const char *name)
     return trap;
 }
 
+/* Fills the non-WASI imports with this request's host functions (WASI's are in place already). */
+static bool link_imports(const guest_plan *plan, http_call *call, capability_binding *bindings, wasm_store_t *store,
+                         wasm_extern_vec_t *imports, guest_outcome *outcome)
+{
+    if (imports->size != plan->import_count) {
+        guest_outcome_set(outcome, GUEST_INSTANTIATE, "out of memory linking the module");
+        return false;
+    }
+    for (size_t i = 0, bound = 0; i < plan->import_count; i++) {
+        if (plan->imports[i] == GUEST_IMPORT_WASI)
+            continue;
+        if (plan->imports[i] >= GUEST_IMPORT_CAPABILITY) {
+            capability_binding *binding = &bindings[bound++];
+            *binding = (capability_binding){call, plan->imports[i] - GUEST_IMPORT_CAPABILITY};
+            wasm_func_t *func =
+                wasm_func_new_with_env(store, capability_types[capability_function_params(binding->function)],
+                                       import_capability, binding, NULL);
+            if (!func) {
+                guest_outcome_set(outcome, GUEST_INSTANTIATE, "cannot make " CAPABILITY_MODULE ".%s: %s",
+                                  capability_function_name(binding->function), wh_last_error_message());
+                return false;
+            }
+            imports->data[i] = wasm_func_as_extern(func);
+            continue;
+        }
+        const struct http_import *import = &http_imports[plan->imports[i]];
+        wasm_func_t *func =
+            wasm_func_new_with_env(store, signature_types[import->signature], import->callback, call, NULL);
+        if (!func) {
+            guest_outcome_set(outcome, GUEST_INSTANTIATE, "cannot make wasmhost_http.%s: %s", import->name,
+                              wh_last_error_message());
+            return false;
+        }
+        imports->data[i] = wasm_func_as_extern(func);
+    }
+    return true;
+}
+
+wh_instance_pre_t *guest_http_pre_new(const wasm_module_t *module, const guest_plan *plan)
+{
+    if (plan->uses_wasi)
+        return NULL;
+    wasm_func_callback_with_env_t *callbacks = calloc(plan->import_count + 1, sizeof *callbacks);
+    if (!callbacks)
+        return NULL;
+    for (size_t i = 0; i < plan->import_count; i++)
+        callbacks[i] =
+            plan->imports[i] >= GUEST_IMPORT_CAPABILITY ? import_capability : http_imports[plan->imports[i]].callback;
+    wh_instance_pre_t *pre = wh_instance_pre_new(module, callbacks, plan->import_count);
+    free(callbacks);
+    return pre;
+}
+
+/* The instance from the plan's pre: each import's env is this request's call, or for a
+ * capability its binding. */
+static wasm_instance_t *instantiate_pre(const guest_plan *plan, http_call *call, capability_binding *bindings,
+                                        wasm_store_t *store, wasm_trap_t **trap)
+{
+    void *inline_envs[32];
+    void **envs = plan->import_count <= 32 ? inline_envs : calloc(plan->import_count, sizeof *envs);
+    if (!envs)
+        return NULL;
+    for (size_t i = 0, bound = 0; i < plan->import_count; i++) {
+        if (plan->imports[i] >= GUEST_IMPORT_CAPABILITY) {
+            bindings[bound] = (capability_binding){call, plan->imports[i] - GUEST_IMPORT_CAPABILITY};
+            envs[i] = &bindings[bound++];
+        } else {
+            envs[i] = call;
+        }
+    }
+    wasm_instance_t *instance = wh_instance_pre_instantiate(plan->pre, store, envs, trap);
+    if (envs != inline_envs)
+        free(envs);
+    return instance;
+}
+
 void guest_http_handle(const guest_service *service, const guest_plan *plan, const char *matched_route,
                        const http_request *request, http_response *response, guest_outcome *outcome)
 {
@@ -590,59 +666,33 @@ void guest_http_handle(const guest_service *service, const guest_plan *plan, con
     wasm_extern_t *memory = NULL;
     wasm_trap_t *trap = NULL;
 
-    /* WASI only for modules that import it: most http guests do not, and skipping it is cheap. */
-    if (plan->uses_wasi) {
-        wasi = guest_wasi_new(service, &call.log, NULL, NULL, outcome);
-        if (!wasi)
-            goto done;
-        if (!wh_wasi_output_callback(wasi, 1, guest_log_write, &call.log) ||
-            !wh_wasi_output_limit(wasi, 1, GUEST_LOG_LIMIT_BYTES) ||
-            !wh_wasi_imports(wasi, store, service->module, &imports)) {
-            guest_outcome_set(outcome, GUEST_INSTANTIATE, "cannot set up WASI: %s", wh_last_error_message());
-            goto done;
-        }
-    } else {
-        wasm_extern_vec_new_uninitialized(&imports, plan->import_count);
-        if (imports.size)
-            memset(imports.data, 0, imports.size * sizeof *imports.data);
-    }
-    if (imports.size != plan->import_count) {
-        guest_outcome_set(outcome, GUEST_INSTANTIATE, "out of memory linking the module");
-        goto done;
-    }
     if (plan->capability_imports && !(bindings = calloc(plan->capability_imports, sizeof *bindings))) {
         guest_outcome_set(outcome, GUEST_INSTANTIATE, "out of memory linking the module");
         goto done;
     }
-    for (size_t i = 0, bound = 0; i < plan->import_count; i++) {
-        if (plan->imports[i] == GUEST_IMPORT_WASI)
-            continue;
-        if (plan->imports[i] >= GUEST_IMPORT_CAPABILITY) {
-            capability_binding *binding = &bindings[bound++];
-            *binding = (capability_binding){&call, plan->imports[i] - GUEST_IMPORT_CAPABILITY};
-            wasm_func_t *func =
-                wasm_func_new_with_env(store, capability_types[capability_function_params(binding->function)],
-                                       import_capability, binding, NULL);
-            if (!func) {
-                guest_outcome_set(outcome, GUEST_INSTANTIATE, "cannot make " CAPABILITY_MODULE ".%s: %s",
-                                  capability_function_name(binding->function), wh_last_error_message());
+    if (plan->pre) {
+        instance = instantiate_pre(plan, &call, bindings, store, &trap);
+    } else {
+        /* WASI only for modules that import it: most http guests do not (and have a pre). */
+        if (plan->uses_wasi) {
+            wasi = guest_wasi_new(service, &call.log, NULL, NULL, outcome);
+            if (!wasi)
+                goto done;
+            if (!wh_wasi_output_callback(wasi, 1, guest_log_write, &call.log) ||
+                !wh_wasi_output_limit(wasi, 1, GUEST_LOG_LIMIT_BYTES) ||
+                !wh_wasi_imports(wasi, store, service->module, &imports)) {
+                guest_outcome_set(outcome, GUEST_INSTANTIATE, "cannot set up WASI: %s", wh_last_error_message());
                 goto done;
             }
-            imports.data[i] = wasm_func_as_extern(func);
-            continue;
+        } else {
+            wasm_extern_vec_new_uninitialized(&imports, plan->import_count);
+            if (imports.size)
+                memset(imports.data, 0, imports.size * sizeof *imports.data);
         }
-        const struct http_import *import = &http_imports[plan->imports[i]];
-        wasm_func_t *func =
-            wasm_func_new_with_env(store, signature_types[import->signature], import->callback, &call, NULL);
-        if (!func) {
-            guest_outcome_set(outcome, GUEST_INSTANTIATE, "cannot make wasmhost_http.%s: %s", import->name,
-                              wh_last_error_message());
+        if (!link_imports(plan, &call, bindings, store, &imports, outcome))
             goto done;
-        }
-        imports.data[i] = wasm_func_as_extern(func);
+        instance = wasm_instance_new(store, service->module, &imports, &trap);
     }
-
-    instance = wasm_instance_new(store, service->module, &imports, &trap);
     if (!instance) {
         guest_outcome_from_instantiation(outcome, service, store, trap);
         goto done;

@@ -28,12 +28,17 @@ struct guest_plan {
     bool uses_wasi;            /* http: some import is WASI, so each instance gets a WASI context */
     size_t capability_imports; /* http: imports of wasmhost_capabilities (guest_capabilities.h) */
     bool has_initialize;       /* http: exports "_initialize" (a WASI reactor), called before "handle" */
+    wh_instance_pre_t *pre;    /* http without WASI: the imports linked once (guest_http_pre_new); may be NULL */
 };
 
 /* ---- plans and checks (guest_http.c, guest_wagi.c) ---- */
 
 /* Fills `plan` (imports allocated) for an http-ABI module; false with a message otherwise. */
 bool guest_http_plan(const wasm_module_t *module, guest_plan *plan, char *error, size_t error_size);
+/* An instance pre for an http-ABI module without WASI imports (whose functions wh_wasi_imports
+ * makes per request), its imports bound to this ABI's functions; NULL otherwise or on failure
+ * (requests then link their imports themselves). */
+wh_instance_pre_t *guest_http_pre_new(const wasm_module_t *module, const guest_plan *plan);
 bool guest_wagi_check(const wasm_module_t *module, char *error, size_t error_size);
 /* Whether an export's type is a function [] -> [] ("handle", "_start", "_initialize"). */
 bool guest_func_without_values(const wasm_externtype_t *type);
