@@ -99,15 +99,19 @@ struct wasm_config_t {
     bool consume_fuel;
     bool interruptible;
     wh_tier_t tier;
-    char *cache_dir;             /* compiled code cache (api_cache.c), owned; NULL: none */
-    uint64_t cache_max;          /* its bound in bytes */
-    uint64_t compile_timeout_ns; /* a compile to native code taking longer is stopped (0: no bound) */
-    bool changed;                /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
+    char *cache_dir;                  /* compiled code cache (api_cache.c), owned; NULL: none */
+    uint64_t cache_max;               /* its bound in bytes */
+    uint64_t compile_timeout_ns;      /* a compile to native code taking longer is stopped (0: no bound) */
+    uint32_t max_instances;           /* instances alive at once in the engine's stores (0: no bound) */
+    uint64_t max_memory_per_instance; /* the memories one instance defines (0: the engine's default) */
+    bool changed;                     /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
 };
 
 struct wasm_engine_t {
     wasm_config_t config;
     uint32_t checks; /* ENG_CHECK_* its modules are compiled with (from the configuration) */
+    /* With config.max_instances: the instances alive in its stores (api_instance_slot_take). */
+    _Atomic uint32_t live_instances;
 };
 
 /* api_cache.c: attaches cached compiled code to `module` (true on a hit); stores the compiled
@@ -124,8 +128,9 @@ typedef struct api_object_map {
 
 struct wasm_store_t {
     eng_store *engine;
-    uint64_t serial;              /* unique in the process (never reused, unlike the store's address) */
-    const wasm_engine_t *made_by; /* its engine: the configuration that decides what limits may be set */
+    uint64_t serial;         /* unique in the process (never reused, unlike the store's address) */
+    wasm_engine_t *made_by;  /* its engine: the configuration that decides what limits may be set */
+    uint32_t instance_slots; /* of made_by's max_instances, held until the store is deleted */
     /* Fuel: what was granted since wh_store_set_fuel (as the engine counts it), so that consumed
      * = granted - remaining however often fuel is added. */
     uint64_t fuel_granted;
@@ -147,6 +152,12 @@ void api_object_release(api_object *object);
 bool api_pin(wasm_store_t *store, api_object *object);
 /* Registers an instance made in the store (for wasm_frame_instance). */
 bool api_store_add_instance(wasm_store_t *store, api_object *object);
+/* Takes one of the engine's max_instances for an instance about to be made in `store`: true, or
+ * false with the reason in `why` (for a WH_ERROR_CAPACITY failure) when all are alive. The store
+ * gives it back when it is deleted; api_instance_slot_return gives it back at once, when
+ * instantiating failed before the instance existed. */
+bool api_instance_slot_take(wasm_store_t *store, char *why, size_t why_size);
+void api_instance_slot_return(wasm_store_t *store);
 
 static inline bool api_is_extern_kind(api_kind kind) { return kind <= API_MEMORY; }
 
