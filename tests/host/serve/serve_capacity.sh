@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# serve_capacity.sh: `wasmhost serve --max-instances 1 --max-memory-per-instance 2MiB`:
+#  1. while a request holds the one instance (a guest spinning to its 3 s deadline, on a worker),
+#     a request to another service is answered 503 with Retry-After: 1 and counted in
+#     wasmhost_instances_refused_total; once the first is over (504), the next is answered 200;
+#  2. a guest growing its memory stops at 2 MiB (500, wasmhost_memory_limit_total), though its
+#     service sets no max_memory.
+#   serve_capacity.sh WASMHOST GUESTS_DIR WORK_DIR   (GUESTS_DIR: loop.wasm, counter.wasm, memory_hog.wasm)
+set -u
+wasmhost=$1 guests=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" || exit 1
+cat > "$work/m.yaml" <<YAML
+listen: 127.0.0.1:0
+services:
+  - {name: spin, module: $guests/loop.wasm, abi: http, routes: [/spin], limits: {timeout: 3s}}
+  - {name: counter, module: $guests/counter.wasm, abi: http, routes: [/counter]}
+  - {name: hog, module: $guests/memory_hog.wasm, abi: http, routes: [/hog]}
+YAML
+failed=0
+fail() { echo "serve_capacity: $*" >&2; failed=1; }
+. "$(dirname "$0")/serve_start.sh"
+url() { echo "http://127.0.0.1:$port/$1"; }
+status() { curl -s -o /dev/null -w '%{http_code}' "$(url "$1")"; }
+metric() { curl -s "$(url metrics)" | sed -n "s/^$1{service=\"$2\",version=\"1\"} //p"; }
+
+serve_start "$work/log" "$wasmhost" serve --tier interp --no-cache --max-instances 1 \
+    --max-memory-per-instance 2MiB "$work/m.yaml"
+[ "$(status counter)" = 200 ] || fail "with no other instance alive, counter did not answer 200"
+
+# 1. The spinning guest holds the one instance once it runs on a worker (after its 2 ms on the loop).
+curl -s -o "$work/spin.body" -w '%{http_code}' "$(url spin)" > "$work/spin.status" &
+spinning=$!
+for _ in $(seq 50); do
+    [ "$(metric wasmhost_requests_in_flight spin)" = 1 ] && break
+    sleep 0.05
+done
+sleep 0.3
+curl -s -D "$work/refused.headers" -o "$work/refused.body" -w '%{http_code}' "$(url counter)" > "$work/refused.status"
+[ "$(cat "$work/refused.status")" = 503 ] ||
+    fail "while spin holds the one instance, counter answered $(cat "$work/refused.status"), expected 503"
+grep -qi '^retry-after: 1' "$work/refused.headers" || fail "the 503 has no Retry-After: 1: $(cat "$work/refused.headers")"
+grep -q '^Service Unavailable: at capacity, retry$' "$work/refused.body" ||
+    fail "the 503's body: $(cat "$work/refused.body")"
+[ "$(metric wasmhost_instances_refused_total counter)" = 1 ] ||
+    fail "wasmhost_instances_refused_total{service=\"counter\"} is '$(metric wasmhost_instances_refused_total counter)', expected 1"
+grep -q '"instance refused: at capacity: wasm_instance_new: the engine has its limit of 1 instance alive' "$work/log" ||
+    fail "the refusal is not logged: $(tail -5 "$work/log")"
+wait $spinning
+[ "$(cat "$work/spin.status")" = 504 ] || fail "spin answered $(cat "$work/spin.status"), expected 504"
+[ "$(status counter)" = 200 ] || fail "after spin ended, counter did not answer 200 (the place was not given back)"
+[ "$(metric wasmhost_instances_refused_total counter)" = 1 ] || fail "a refusal counted after the place came back"
+
+# 2. The memory cap per instance holds for a service without max_memory.
+[ "$(status hog)" = 500 ] || fail "memory_hog answered $(status hog), expected 500"
+[ "$(metric wasmhost_memory_limit_total hog)" -ge 1 ] || fail "memory_hog's cap is not counted in wasmhost_memory_limit_total"
+grep -q 'memory limit: the guest reached its memory cap of 2097152 bytes' "$work/log" ||
+    fail "memory_hog's log line does not name the 2 MiB cap: $(grep hog "$work/log" | tail -3)"
+
+kill -TERM $pid
+wait $pid || fail "serve exited $? after SIGTERM"
+[ $failed = 0 ] && echo "serve_capacity: ok (503 + Retry-After at --max-instances 1, counted; 2 MiB cap per instance)"
+exit $failed
