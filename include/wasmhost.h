@@ -245,6 +245,11 @@ WH_API void wh_config_set_compile_timeout(wasm_config_t *, uint64_t timeout_ns);
  *    of the engine takes it with its limits; the store's max_memory_bytes still applies too. */
 WH_API void wh_config_set_max_instances(wasm_config_t *, uint32_t max);
 WH_API void wh_config_set_max_memory_per_instance(wasm_config_t *, uint64_t bytes);
+/* Makes the engine count its instances in `pool`'s count, against `pool`'s max_instances (its own
+ * setting is then ignored), so that engines differing only in what their code checks (one that
+ * meters fuel, one that does not) share one bound. `pool` must outlive the engine's stores. NULL
+ * [default]: its own. */
+WH_API void wh_config_set_instance_pool(wasm_config_t *, wasm_engine_t *pool);
 
 /* The first four bytes of an artifact: a module with its native code, as `wasmhost compile` and
  * wasm_module_serialize (of a module that has native code) write it. wasm_module_deserialize

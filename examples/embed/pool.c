@@ -1,4 +1,4 @@
-/* pool.c: bounded instances: an engine's max_instances (also under threads) and max_memory_per_instance. */
+/* pool.c: bounded instances: an engine's max_instances (also under threads, and shared by two engines) and max_memory_per_instance. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -11,11 +11,13 @@
 static wasm_byte_vec_t binary; /* pool.wasm: one page of memory, "grow" and "pages" */
 
 /* An engine with the two settings (0: their defaults), and the module compiled for it. */
-static wasm_engine_t *engine_with(uint32_t max_instances, uint64_t max_memory_per_instance, wasm_module_t **module)
+static wasm_engine_t *engine_in_pool(uint32_t max_instances, uint64_t max_memory_per_instance, wasm_engine_t *pool,
+                                     wasm_module_t **module)
 {
     wasm_config_t *config = wasm_config_new();
     wh_config_set_max_instances(config, max_instances);
     wh_config_set_max_memory_per_instance(config, max_memory_per_instance);
+    wh_config_set_instance_pool(config, pool);
     wasm_engine_t *engine = wasm_engine_new_with_config(config);
     wasm_store_t *store = wasm_store_new(engine);
     *module = wasm_module_new(store, &binary);
@@ -25,6 +27,11 @@ static wasm_engine_t *engine_with(uint32_t max_instances, uint64_t max_memory_pe
         exit(2);
     }
     return engine;
+}
+
+static wasm_engine_t *engine_with(uint32_t max_instances, uint64_t max_memory_per_instance, wasm_module_t **module)
+{
+    return engine_in_pool(max_instances, max_memory_per_instance, NULL, module);
 }
 
 static wasm_instance_t *instantiate_handle(wasm_store_t *store, const wasm_module_t *module)
@@ -97,6 +104,31 @@ static void max_instances(void)
     wasm_store_delete(third);
     wasm_module_delete(module);
     wasm_engine_delete(engine);
+}
+
+/* Two engines in one pool (as serve's engines with and without fuel): one count, one bound, the
+ * first engine's; the second's own setting is ignored. */
+static void shared_pool(void)
+{
+    wasm_module_t *plain_module, *metered_module;
+    wasm_engine_t *plain = engine_with(2, 0, &plain_module);
+    wasm_engine_t *metered = engine_in_pool(100, 0, plain, &metered_module);
+    wasm_store_t *plain_store = wasm_store_new(plain), *metered_store = wasm_store_new(metered);
+    CHECK(instantiate(metered_store, metered_module) && instantiate(plain_store, plain_module));
+    CHECK(!instantiate(metered_store, metered_module) && wh_last_error_code() == WH_ERROR_CAPACITY &&
+          strstr(wh_last_error_message(), "limit of 2 instances alive"));
+    CHECK(!instantiate(plain_store, plain_module) && wh_last_error_code() == WH_ERROR_CAPACITY);
+    wasm_store_delete(plain_store); /* its place goes to the other engine's stores too */
+    CHECK(instantiate(metered_store, metered_module));
+    CHECK(!instantiate(metered_store, metered_module) && wh_last_error_code() == WH_ERROR_CAPACITY);
+    wasm_store_delete(metered_store);
+    plain_store = wasm_store_new(plain);
+    CHECK(instantiate(plain_store, plain_module) && instantiate(plain_store, plain_module)); /* both back */
+    wasm_store_delete(plain_store);
+    wasm_module_delete(metered_module);
+    wasm_module_delete(plain_module);
+    wasm_engine_delete(metered);
+    wasm_engine_delete(plain);
 }
 
 /* Threads instantiating at once never have more than the limit alive, and a refusal is always
@@ -210,6 +242,7 @@ int main(int argc, char **argv)
     }
     load_file(argv[1], &binary);
     max_instances();
+    shared_pool();
     threads();
     max_memory_per_instance();
     wasm_byte_vec_delete(&binary);

@@ -99,18 +99,21 @@ struct wasm_config_t {
     bool consume_fuel;
     bool interruptible;
     wh_tier_t tier;
-    char *cache_dir;                  /* compiled code cache (api_cache.c), owned; NULL: none */
-    uint64_t cache_max;               /* its bound in bytes */
-    uint64_t compile_timeout_ns;      /* a compile to native code taking longer is stopped (0: no bound) */
-    uint32_t max_instances;           /* instances alive at once in the engine's stores (0: no bound) */
-    uint64_t max_memory_per_instance; /* the memories one instance defines (0: the engine's default) */
-    bool changed;                     /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
+    char *cache_dir;                     /* compiled code cache (api_cache.c), owned; NULL: none */
+    uint64_t cache_max;                  /* its bound in bytes */
+    uint64_t compile_timeout_ns;         /* a compile to native code taking longer is stopped (0: no bound) */
+    uint32_t max_instances;              /* instances alive at once in the engine's stores (0: no bound) */
+    uint64_t max_memory_per_instance;    /* the memories one instance defines (0: the engine's default) */
+    struct wasm_engine_t *instance_pool; /* the engine whose instance count it shares (NULL: its own) */
+    bool changed;                        /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
 };
 
 struct wasm_engine_t {
     wasm_config_t config;
     uint32_t checks; /* ENG_CHECK_* its modules are compiled with (from the configuration) */
-    /* With config.max_instances: the instances alive in its stores (api_instance_slot_take). */
+    /* The engine whose config.max_instances bounds its instances and whose live_instances counts
+     * them (api_instance_slot_take): itself, or the one of wh_config_set_instance_pool. */
+    struct wasm_engine_t *instance_pool;
     _Atomic uint32_t live_instances;
 };
 

@@ -62,6 +62,8 @@ wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *config)
         engine->config = *config;
         config->cache_dir = NULL; /* the engine owns it now */
     }
+    /* A pool's own pool: every engine of a pool counts in the same place. */
+    engine->instance_pool = engine->config.instance_pool ? engine->config.instance_pool->instance_pool : engine;
     engine->checks = config_checks(&engine->config);
     if (!config || !config->changed)
         engine->checks |= environment_checks();
@@ -126,6 +128,15 @@ void wh_config_set_max_memory_per_instance(wasm_config_t *config, uint64_t bytes
     config->max_memory_per_instance = bytes;
 }
 
+void wh_config_set_instance_pool(wasm_config_t *config, wasm_engine_t *pool)
+{
+    if (!config) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_config_set_instance_pool: the config is NULL");
+        return;
+    }
+    config->instance_pool = pool;
+}
+
 void wh_config_interruptible(wasm_config_t *config, bool enable)
 {
     if (!config) {
@@ -175,7 +186,8 @@ void wasm_store_delete(wasm_store_t *store)
     /* Frees every object, identities included (their finalizers run here). */
     eng_store_free(store->engine);
     if (store->instance_slots)
-        atomic_fetch_sub_explicit(&store->made_by->live_instances, store->instance_slots, memory_order_release);
+        atomic_fetch_sub_explicit(&store->made_by->instance_pool->live_instances, store->instance_slots,
+                                  memory_order_release);
     free(store->objects.slots);
     free(store->instances);
     free(store);
@@ -199,7 +211,7 @@ bool api_store_add_instance(wasm_store_t *store, api_object *object)
  * for a moment, so that a thread refused never saw a place another thread was about to give back. */
 bool api_instance_slot_take(wasm_store_t *store, char *why, size_t why_size)
 {
-    wasm_engine_t *engine = store->made_by;
+    wasm_engine_t *engine = store->made_by->instance_pool;
     uint32_t max = engine->config.max_instances;
     if (max == 0)
         return true;
@@ -220,10 +232,11 @@ bool api_instance_slot_take(wasm_store_t *store, char *why, size_t why_size)
 
 void api_instance_slot_return(wasm_store_t *store)
 {
-    if (store->made_by->config.max_instances == 0)
+    wasm_engine_t *engine = store->made_by->instance_pool;
+    if (engine->config.max_instances == 0)
         return;
     store->instance_slots--;
-    atomic_fetch_sub_explicit(&store->made_by->live_instances, 1, memory_order_release);
+    atomic_fetch_sub_explicit(&engine->live_instances, 1, memory_order_release);
 }
 
 /* ---- identities ---- */

@@ -175,6 +175,7 @@ module_cache *module_cache_new(size_t capacity, const module_cache_tier *setting
             if (settings) {
                 wh_config_set_max_instances(config, settings->max_instances);
                 wh_config_set_max_memory_per_instance(config, settings->max_memory_per_instance);
+                wh_config_set_instance_pool(config, cache->engines[0]); /* fuel or not: one bound */
             }
             cache->engines[fuel] = wasm_engine_new_with_config(config);
         }
@@ -233,7 +234,7 @@ static void cache_destroy(module_cache *cache)
     for (size_t i = 0; i < cache->count; i++)
         wasm_module_delete(cache->entries[i].module);
     free(cache->entries);
-    for (int fuel = 0; fuel < 2; fuel++)
+    for (int fuel = 1; fuel >= 0; fuel--) /* the second counts its instances in the first */
         if (cache->engines[fuel])
             wasm_engine_delete(cache->engines[fuel]);
     pthread_mutex_destroy(&cache->lock);

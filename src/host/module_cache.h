@@ -16,8 +16,9 @@ typedef struct module_cache_tier {
     wh_tier_t tier;
     const char *code_cache_dir;  /* the folder of compiled code; NULL: none */
     uint64_t compile_timeout_ns; /* wh_config_set_compile_timeout; UINT64_MAX: its default */
-    /* wh_config_set_max_instances and wh_config_set_max_memory_per_instance of each engine (0:
-     * their defaults); plugins take the memory cap as their max_memory_bytes' ceiling. */
+    /* wh_config_set_max_instances and wh_config_set_max_memory_per_instance of the engines (0:
+     * their defaults), which count their instances together; plugins take the memory cap as their
+     * max_memory_bytes' ceiling. */
     uint32_t max_instances;
     uint64_t max_memory_per_instance;
     /* Called from the background compiler when a module could not be compiled (it stays on the

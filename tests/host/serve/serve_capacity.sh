@@ -2,7 +2,8 @@
 # serve_capacity.sh: `wasmhost serve --max-instances 1 --max-memory-per-instance 2MiB`:
 #  1. while a request holds the one instance (a guest spinning to its 3 s deadline, on a worker),
 #     a request to another service is answered 503 with Retry-After: 1 and counted in
-#     wasmhost_instances_refused_total; once the first is over (504), the next is answered 200;
+#     wasmhost_instances_refused_total, and so is one to a service with fuel (another engine, the
+#     same count); once the first is over (504), the next is answered 200;
 #  2. a guest growing its memory stops at 2 MiB (500, wasmhost_memory_limit_total), though its
 #     service sets no max_memory.
 #   serve_capacity.sh WASMHOST GUESTS_DIR WORK_DIR   (GUESTS_DIR: loop.wasm, counter.wasm, memory_hog.wasm)
@@ -14,6 +15,7 @@ listen: 127.0.0.1:0
 services:
   - {name: spin, module: $guests/loop.wasm, abi: http, routes: [/spin], limits: {timeout: 3s}}
   - {name: counter, module: $guests/counter.wasm, abi: http, routes: [/counter]}
+  - {name: metered, module: $guests/counter.wasm, abi: http, routes: [/metered], limits: {fuel: 1000000}}
   - {name: hog, module: $guests/memory_hog.wasm, abi: http, routes: [/hog]}
 YAML
 failed=0
@@ -45,9 +47,12 @@ grep -q '^Service Unavailable: at capacity, retry$' "$work/refused.body" ||
     fail "wasmhost_instances_refused_total{service=\"counter\"} is '$(metric wasmhost_instances_refused_total counter)', expected 1"
 grep -q '"instance refused: at capacity: wasm_instance_new: the engine has its limit of 1 instance alive' "$work/log" ||
     fail "the refusal is not logged: $(tail -5 "$work/log")"
+[ "$(status metered)" = 503 ] || fail "while spin holds the one instance, a service with fuel was not refused"
+[ "$(metric wasmhost_instances_refused_total metered)" = 1 ] || fail "the refusal of metered is not counted"
 wait $spinning
 [ "$(cat "$work/spin.status")" = 504 ] || fail "spin answered $(cat "$work/spin.status"), expected 504"
 [ "$(status counter)" = 200 ] || fail "after spin ended, counter did not answer 200 (the place was not given back)"
+[ "$(status metered)" = 200 ] || fail "after spin ended, metered did not answer 200"
 [ "$(metric wasmhost_instances_refused_total counter)" = 1 ] || fail "a refusal counted after the place came back"
 
 # 2. The memory cap per instance holds for a service without max_memory.
@@ -58,5 +63,5 @@ grep -q 'memory limit: the guest reached its memory cap of 2097152 bytes' "$work
 
 kill -TERM $pid
 wait $pid || fail "serve exited $? after SIGTERM"
-[ $failed = 0 ] && echo "serve_capacity: ok (503 + Retry-After at --max-instances 1, counted; 2 MiB cap per instance)"
+[ $failed = 0 ] && echo "serve_capacity: ok (503 + Retry-After at --max-instances 1, with fuel or not, counted; 2 MiB cap per instance)"
 exit $failed
