@@ -97,6 +97,7 @@ typedef enum wh_trap_code_t {
     WH_TRAP_CODE_DEADLINE_EXCEEDED, /* the store's deadline passed (wh_store_set_deadline) */
     WH_TRAP_CODE_INTERRUPTED,       /* wh_interrupt_handle_interrupt was called */
     WH_TRAP_CODE_PLUGIN_ERROR,      /* a plugin reported an error: "plugin error: ..." (see wh_plugin_call) */
+    WH_TRAP_CODE_CAPACITY,          /* nothing ran: its instance pool had max_instances alive (wh_plugin_call) */
     WH_TRAP_CODE_OTHER,             /* a kind this list does not name (yet): see the trap's message */
 } wh_trap_code_t;
 
@@ -427,6 +428,12 @@ typedef struct wh_plugin_config_t {
      * wh_plugin_compile; WH_TIER_COMPILED compiles at load. */
     wh_tier_t tier;
     const char *cache_dir;
+    /* The engine whose max_instances bounds the plugin's instances, counted with its own (as
+     * wh_config_set_instance_pool) [NULL: no bound]; it must outlive the plugin. A call made past
+     * the bound, or a session's first, runs nothing and returns a trap of code
+     * WH_TRAP_CODE_CAPACITY (last error WH_ERROR_CAPACITY); a session holds its place until it is
+     * deleted or trapped. */
+    wasm_engine_t *instance_pool;
 } wh_plugin_config_t;
 
 /* Compiles `binary` as a plugin with `config` (copied; NULL: all defaults). NULL when it is not

@@ -160,9 +160,9 @@ static void serve_options(host_options *options, serve_settings *settings, cli_o
         {"--workers", .parse = parse_count, .target = &options->workers,
          .help = "  --workers N              threads running guests (default: 2 per core, at least 4)\n"},
         {"--max-instances", .parse = parse_count, .target = &options->max_instances,
-         .help = "  --max-instances N        services' instances alive at once (default: no bound); past it a\n"
-                 "                           request is answered 503 with Retry-After: 1 (counted in\n"
-                 "                           wasmhost_instances_refused_total); plugins are not counted\n"},
+         .help = "  --max-instances N        instances of services and plugins alive at once (default: no\n"
+                 "                           bound); past it a request is answered 503 with Retry-After: 1\n"
+                 "                           (counted in wasmhost_instances_refused_total)\n"},
         {"--max-memory-per-instance", .parse = parse_memory_cap, .target = &options->max_memory_per_instance,
          .help = "  --max-memory-per-instance SIZE  the memories of one instance together (default 4GiB), over\n"
                  "                           every service's and plugin's max_memory; past it 500, as max_memory\n"},

@@ -260,7 +260,8 @@ static void request_run(job *base)
     run_guest(&s->guest, s, j->pattern, j->request, &response, &outcome);
     answer_failure(j->host, s, j->request, &outcome, &response);
     atomic_fetch_sub_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
-    record_health(j->host, s, response.status);
+    if (outcome.kind != GUEST_CAPACITY) /* a busy host is not an unhealthy version */
+        record_health(j->host, s, response.status);
     server_respond(j->exchange, &response, false);
 }
 
@@ -334,7 +335,8 @@ static bool run_inline(host *h, service *s, const char *pattern, server_exchange
         access_log_guest_output(h->log, s->name, request->request_id, output.data, output.length);
     free(output.data);
     answer_failure(h, s, request, &outcome, &response);
-    record_health(h, s, response.status);
+    if (outcome.kind != GUEST_CAPACITY) /* a busy host is not an unhealthy version */
+        record_health(h, s, response.status);
     server_respond(exchange, &response, false);
     return true;
 }

@@ -356,6 +356,7 @@ void module_cache_plugin_config(module_cache *cache, wh_plugin_config_t *config)
 {
     config->tier = cache->tier;
     config->cache_dir = cache->code_cache_dir;
+    config->instance_pool = cache->engines[0]; /* --max-instances counts plugins' instances too */
     /* A plugin call's store holds one instance: its memory cap is the instance's. */
     uint64_t cap = cache->max_memory_per_instance;
     if (cap && (!config->max_memory_bytes || config->max_memory_bytes > cap))
