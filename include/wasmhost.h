@@ -232,13 +232,14 @@ WH_API void wh_config_set_cache_max(wasm_config_t *, uint64_t bytes);
 WH_API void wh_config_set_compile_timeout(wasm_config_t *, uint64_t timeout_ns);
 
 /* Bounded instances, for a host that makes one per request on several threads (wasmhost serve):
- *  - max_instances [0: unlimited]: instances alive at once across all the stores of the engine.
- *    An instance counts from wasm_instance_new until its store is deleted, including one whose
- *    start function trapped; an instantiation that fails otherwise gives its place back at once. The count is one atomic counter, exact under
- *    any number of threads. Past it wasm_instance_new returns NULL with WH_ERROR_CAPACITY and
- *    "... the engine has its limit of N instances alive ...", before anything is allocated, so
- *    that a host can answer "busy, retry" (503) rather than "bad module". Without a limit nothing
- *    is counted.
+ *  - max_instances [0: unlimited]: instances alive at once across all the stores of the engine
+ *    (and of the engines and plugins in its pool: wh_config_set_instance_pool,
+ *    wh_plugin_config_t.instance_pool). An instance counts from wasm_instance_new until its store
+ *    is deleted, including one whose start function trapped; an instantiation that fails
+ *    otherwise gives its place back at once. The count is one atomic counter, exact under any
+ *    number of threads. Past it wasm_instance_new returns NULL with WH_ERROR_CAPACITY and "... the
+ *    engine has its limit of N instances alive ...", before anything is allocated, so that a host
+ *    can answer "busy, retry" (503) rather than "bad module". Without a limit nothing is counted.
  *  - max_memory_per_instance [0: the default, 4 GiB]: the memories one instance defines (not those
  *    it imports) together. An instance whose memories' minimum sizes do not fit fails with
  *    WH_ERROR_LIMIT; a memory.grow past it returns -1, as for the store's max_memory_bytes, and
