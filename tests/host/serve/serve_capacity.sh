@@ -3,8 +3,9 @@
 #  1. while a request holds the one instance (a guest spinning to its 3 s deadline, on a worker),
 #     a request to another service is answered 503 with Retry-After: 1 and counted in
 #     wasmhost_instances_refused_total, and so is one to a service with fuel (another engine, the
-#     same count), a plugin call and a pipeline (the plugin's engine counts there too); once the
-#     first is over (504), the next ones are answered 200;
+#     same count), a plugin call and a pipeline (the plugin's engine counts there too), and a
+#     stream's records become error records; once the first is over (504), the next ones are
+#     answered 200;
 #  2. a guest growing its memory stops at 2 MiB (500, wasmhost_memory_limit_total), though its
 #     service sets no max_memory.
 #   serve_capacity.sh WASMHOST GUESTS_DIR UPPER.wasm WORK_DIR   (GUESTS_DIR: loop, counter, memory_hog.wasm)
@@ -67,6 +68,9 @@ stage=$(curl -s -D "$work/pipeline.headers" -d abc "$(url v1/pipelines/shout/run
 grep -q '^HTTP/1.1 503' "$work/pipeline.headers" && grep -qi '^retry-after: 1' "$work/pipeline.headers" ||
     fail "a pipeline whose stage is refused: $(head -1 "$work/pipeline.headers"), expected 503 with Retry-After"
 echo "$stage" | grep -q '"stage":0,"plugin":"upper"' || fail "the pipeline's 503 does not name the stage: $stage"
+records=$(printf 'a\nb\n' | curl -s --data-binary @- "$(url v1/streams/upper)")
+[ "$(echo "$records" | grep -c 'limit of 1 instance alive.*"record":[01]')" = 2 ] ||
+    fail "a stream's records, refused, are not error records: $records"
 wait $spinning
 [ "$(cat "$work/spin.status")" = 504 ] || fail "spin answered $(cat "$work/spin.status"), expected 504"
 [ "$(status counter)" = 200 ] || fail "after spin ended, counter did not answer 200 (the place was not given back)"
