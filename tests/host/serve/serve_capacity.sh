@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # serve_capacity.sh: `wasmhost serve --max-instances 1 --max-memory-per-instance 2MiB`:
-#  1. while a request holds the one instance (a guest spinning to its 3 s deadline, on a worker),
+#  1. while a request holds the one instance (a guest spinning to its 5 s deadline, on a worker),
 #     a request to another service is answered 503 with Retry-After: 1 and counted in
 #     wasmhost_instances_refused_total, and so is one to a service with fuel (another engine, the
 #     same count), a plugin call and a pipeline (the plugin's engine counts there too), and a
@@ -15,7 +15,7 @@ rm -rf "$work" && mkdir -p "$work" || exit 1
 cat > "$work/m.yaml" <<YAML
 listen: 127.0.0.1:0
 services:
-  - {name: spin, module: $guests/loop.wasm, abi: http, routes: [/spin], limits: {timeout: 3s}}
+  - {name: spin, module: $guests/loop.wasm, abi: http, routes: [/spin], limits: {timeout: 5s}}
   - {name: counter, module: $guests/counter.wasm, abi: http, routes: [/counter]}
   - {name: metered, module: $guests/counter.wasm, abi: http, routes: [/metered], limits: {fuel: 1000000}}
   - {name: hog, module: $guests/memory_hog.wasm, abi: http, routes: [/hog]}
@@ -44,7 +44,7 @@ for _ in $(seq 50); do
     [ "$(metric wasmhost_requests_in_flight spin)" = 1 ] && break
     sleep 0.05
 done
-sleep 0.3
+sleep 0.5
 curl -s -D "$work/refused.headers" -o "$work/refused.body" -w '%{http_code}' "$(url counter)" > "$work/refused.status"
 [ "$(cat "$work/refused.status")" = 503 ] ||
     fail "while spin holds the one instance, counter answered $(cat "$work/refused.status"), expected 503"
