@@ -69,6 +69,7 @@ typedef enum wh_error_code_t {
     WH_ERROR_LIMIT,            /* a store limit refused it (memory or table cap) or is out of range */
     WH_ERROR_CONFIG,           /* the engine's configuration does not allow it (e.g. fuel not enabled) */
     WH_ERROR_CONVENTION,       /* the module is not a plugin: it does not follow the convention (wh_plugin_new) */
+    WH_ERROR_CAPACITY,         /* the engine has its max_instances alive: retry once a store is deleted */
 } wh_error_code_t;
 
 WH_API wh_error_code_t wh_last_error_code(void);
@@ -96,6 +97,7 @@ typedef enum wh_trap_code_t {
     WH_TRAP_CODE_DEADLINE_EXCEEDED, /* the store's deadline passed (wh_store_set_deadline) */
     WH_TRAP_CODE_INTERRUPTED,       /* wh_interrupt_handle_interrupt was called */
     WH_TRAP_CODE_PLUGIN_ERROR,      /* a plugin reported an error: "plugin error: ..." (see wh_plugin_call) */
+    WH_TRAP_CODE_CAPACITY,          /* nothing ran: its instance pool had max_instances alive (wh_plugin_call) */
     WH_TRAP_CODE_OTHER,             /* a kind this list does not name (yet): see the trap's message */
 } wh_trap_code_t;
 
@@ -249,6 +251,28 @@ WH_API void wh_config_set_cache_max(wasm_config_t *, uint64_t bytes);
  * a very large one (tens of MiB of code) reaches it. */
 WH_API void wh_config_set_compile_timeout(wasm_config_t *, uint64_t timeout_ns);
 
+/* Bounded instances, for a host that makes one per request on several threads (wasmhost serve):
+ *  - max_instances [0: unlimited]: instances alive at once across all the stores of the engine
+ *    (and of the engines and plugins in its pool: wh_config_set_instance_pool,
+ *    wh_plugin_config_t.instance_pool). An instance counts from wasm_instance_new until its store
+ *    is deleted, including one whose start function trapped; an instantiation that fails
+ *    otherwise gives its place back at once. The count is one atomic counter, exact under any
+ *    number of threads. Past it wasm_instance_new returns NULL with WH_ERROR_CAPACITY and "... the
+ *    engine has its limit of N instances alive ...", before anything is allocated, so that a host
+ *    can answer "busy, retry" (503) rather than "bad module". Without a limit nothing is counted.
+ *  - max_memory_per_instance [0: the default, 4 GiB]: the memories one instance defines (not those
+ *    it imports) together. An instance whose memories' minimum sizes do not fit fails with
+ *    WH_ERROR_LIMIT; a memory.grow past it returns -1, as for the store's max_memory_bytes, and
+ *    wh_store_last_limit reports it the same way (WH_LIMIT_KIND_MEMORY, with this cap). Each store
+ *    of the engine takes it with its limits; the store's max_memory_bytes still applies too. */
+WH_API void wh_config_set_max_instances(wasm_config_t *, uint32_t max);
+WH_API void wh_config_set_max_memory_per_instance(wasm_config_t *, uint64_t bytes);
+/* Makes the engine count its instances in `pool`'s count, against `pool`'s max_instances (its own
+ * setting is then ignored), so that engines differing only in what their code checks (one that
+ * meters fuel, one that does not) share one bound. `pool` must outlive the engine's stores. NULL
+ * [default]: its own. */
+WH_API void wh_config_set_instance_pool(wasm_config_t *, wasm_engine_t *pool);
+
 /* The first four bytes of an artifact: a module with its native code, as `wasmhost compile` and
  * wasm_module_serialize (of a module that has native code) write it. wasm_module_deserialize
  * loads it, refusing (WH_ERROR_SERIALIZED) one made by another build or for a CPU without its
@@ -306,7 +330,7 @@ WH_API void wh_interrupt_handle_delete(own wh_interrupt_handle_t *);
  * trap, so the guest may fail later in its own way, e.g. with "unreachable" after malloc fails). */
 typedef enum wh_limit_kind_t {
     WH_LIMIT_KIND_NONE,
-    WH_LIMIT_KIND_MEMORY,    /* a memory would have passed max_memory_bytes */
+    WH_LIMIT_KIND_MEMORY,    /* a memory would have passed max_memory_bytes (or max_memory_per_instance) */
     WH_LIMIT_KIND_TABLE,     /* a table would have passed max_table_elements */
     WH_LIMIT_KIND_STACK,     /* call stack exhausted */
     WH_LIMIT_KIND_FUEL,      /* fuel exhausted */
@@ -425,6 +449,12 @@ typedef struct wh_plugin_config_t {
      * wh_plugin_compile; WH_TIER_COMPILED compiles at load. */
     wh_tier_t tier;
     const char *cache_dir;
+    /* The engine whose max_instances bounds the plugin's instances, counted with its own (as
+     * wh_config_set_instance_pool) [NULL: no bound]; it must outlive the plugin. A call made past
+     * the bound, or a session's first, runs nothing and returns a trap of code
+     * WH_TRAP_CODE_CAPACITY (last error WH_ERROR_CAPACITY); a session holds its place until it is
+     * deleted or trapped. */
+    wasm_engine_t *instance_pool;
 } wh_plugin_config_t;
 
 /* Compiles `binary` as a plugin with `config` (copied; NULL: all defaults). NULL when it is not

@@ -104,12 +104,17 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *store, const wasm_module_t *mod
 wasm_instance_t *api_instantiate(wasm_store_t *store, eng_module *module, const eng_extern *externs, uint32_t count,
                                  wasm_trap_t **trap_out, const char *where)
 {
+    char message[512];
+    if (!api_instance_slot_take(store, message, sizeof message)) {
+        api_fail_instantiation(store, trap_out, WH_ERROR_CAPACITY, where, message);
+        return NULL;
+    }
     eng_instance *instance = NULL;
     eng_trap *trap = NULL;
     api_limit_mark mark = api_limit_mark_now(store);
     eng_error *error = eng_instance_new(store->engine, module, externs, count, &instance, &trap);
     if (error) {
-        char message[512];
+        api_instance_slot_return(store); /* no instance came of it */
         snprintf(message, sizeof message, "%s", error->message);
         eng_error_free(error);
         wh_error_code_t code = api_cap_refused(store, mark)       ? WH_ERROR_LIMIT

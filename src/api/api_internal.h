@@ -99,15 +99,22 @@ struct wasm_config_t {
     bool consume_fuel;
     bool interruptible;
     wh_tier_t tier;
-    char *cache_dir;             /* compiled code cache (api_cache.c), owned; NULL: none */
-    uint64_t cache_max;          /* its bound in bytes */
-    uint64_t compile_timeout_ns; /* a compile to native code taking longer is stopped (0: no bound) */
-    bool changed;                /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
+    char *cache_dir;                     /* compiled code cache (api_cache.c), owned; NULL: none */
+    uint64_t cache_max;                  /* its bound in bytes */
+    uint64_t compile_timeout_ns;         /* a compile to native code taking longer is stopped (0: no bound) */
+    uint32_t max_instances;              /* instances alive at once in the engine's stores (0: no bound) */
+    uint64_t max_memory_per_instance;    /* the memories one instance defines (0: the engine's default) */
+    struct wasm_engine_t *instance_pool; /* the engine whose instance count it shares (NULL: its own) */
+    bool changed;                        /* a wh_config_* call was made: WASMHOST_COMPILE_CHECKS is then ignored */
 };
 
 struct wasm_engine_t {
     wasm_config_t config;
     uint32_t checks; /* ENG_CHECK_* its modules are compiled with (from the configuration) */
+    /* The engine whose config.max_instances bounds its instances and whose live_instances counts
+     * them (api_instance_slot_take): itself, or the one of wh_config_set_instance_pool. */
+    struct wasm_engine_t *instance_pool;
+    _Atomic uint32_t live_instances;
 };
 
 /* api_cache.c: attaches cached compiled code to `module` (true on a hit); stores the compiled
@@ -124,8 +131,9 @@ typedef struct api_object_map {
 
 struct wasm_store_t {
     eng_store *engine;
-    uint64_t serial;              /* unique in the process (never reused, unlike the store's address) */
-    const wasm_engine_t *made_by; /* its engine: the configuration that decides what limits may be set */
+    uint64_t serial;         /* unique in the process (never reused, unlike the store's address) */
+    wasm_engine_t *made_by;  /* its engine: the configuration that decides what limits may be set */
+    uint32_t instance_slots; /* of made_by's max_instances, held until the store is deleted */
     /* Fuel: what was granted since wh_store_set_fuel (as the engine counts it), so that consumed
      * = granted - remaining however often fuel is added. */
     uint64_t fuel_granted;
@@ -158,6 +166,12 @@ void api_fail_instantiation(wasm_store_t *store, wasm_trap_t **trap_out, wh_erro
  * `env`, living in the store's arena; NULL when out of memory. */
 eng_func *api_host_func_new(wasm_store_t *store, const eng_functype *type, wasm_func_callback_with_env_t callback,
                             void *env);
+/* Takes one of the engine's max_instances for an instance about to be made in `store`: true, or
+ * false with the reason in `why` (for a WH_ERROR_CAPACITY failure) when all are alive. The store
+ * gives it back when it is deleted; api_instance_slot_return gives it back at once, when
+ * instantiating failed before the instance existed. */
+bool api_instance_slot_take(wasm_store_t *store, char *why, size_t why_size);
+void api_instance_slot_return(wasm_store_t *store);
 
 static inline bool api_is_extern_kind(api_kind kind) { return kind <= API_MEMORY; }
 

@@ -359,6 +359,7 @@ static wasm_engine_t *engine_for(const wh_plugin_config_t *config)
     wh_config_set_tier(engine_config, config->tier);
     if (config->cache_dir)
         wh_config_set_cache_dir(engine_config, config->cache_dir);
+    wh_config_set_instance_pool(engine_config, config->instance_pool);
     return wasm_engine_new_with_config(engine_config);
 }
 
@@ -715,11 +716,20 @@ static bool instantiate(plugin_call *call, wasm_store_t *store, wasi_context *wa
                         const char *where, wasm_trap_t **trap)
 {
     const wh_plugin_t *plugin = call->plugin;
+    char why[256];
+    if (!api_instance_slot_take(store, why, sizeof why)) {
+        if ((*trap = api_trap_misuse(NULL, "%s: %s", where, why)))
+            (*trap)->ref.object->trap_code = WH_TRAP_CODE_CAPACITY;
+        api_fail(WH_ERROR_CAPACITY, "%s: %s", where, why);
+        return false;
+    }
     eng_instance *instance = NULL;
     eng_trap *start_trap = NULL;
     eng_error *error =
         eng_instance_new(store->engine, plugin->module, imports, plugin->module->import_count, &instance, &start_trap);
-    if (!error && !start_trap && wasi)
+    if (error)
+        api_instance_slot_return(store); /* no instance came of it */
+    else if (!start_trap && wasi)
         error = wasi_bind(wasi, instance);
     if (error) {
         *trap = api_trap_misuse(NULL, "%s: cannot instantiate the plugin: %s", where, error->message);

@@ -1,6 +1,7 @@
 /* api_store.c: config, engine, store; object identities, handles and their functions; externs; foreign objects. */
 #include "api_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,8 @@ wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *config)
         engine->config = *config;
         config->cache_dir = NULL; /* the engine owns it now */
     }
+    /* A pool's own pool: every engine of a pool counts in the same place. */
+    engine->instance_pool = engine->config.instance_pool ? engine->config.instance_pool->instance_pool : engine;
     engine->checks = config_checks(&engine->config);
     if (!config || !config->changed)
         engine->checks |= environment_checks();
@@ -107,6 +110,33 @@ void wh_config_set_compile_timeout(wasm_config_t *config, uint64_t timeout_ns)
     config->compile_timeout_ns = timeout_ns;
 }
 
+void wh_config_set_max_instances(wasm_config_t *config, uint32_t max)
+{
+    if (!config) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_config_set_max_instances: the config is NULL");
+        return;
+    }
+    config->max_instances = max;
+}
+
+void wh_config_set_max_memory_per_instance(wasm_config_t *config, uint64_t bytes)
+{
+    if (!config) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_config_set_max_memory_per_instance: the config is NULL");
+        return;
+    }
+    config->max_memory_per_instance = bytes;
+}
+
+void wh_config_set_instance_pool(wasm_config_t *config, wasm_engine_t *pool)
+{
+    if (!config) {
+        api_fail(WH_ERROR_INVALID_ARGUMENT, "wh_config_set_instance_pool: the config is NULL");
+        return;
+    }
+    config->instance_pool = pool;
+}
+
 void wh_config_interruptible(wasm_config_t *config, bool enable)
 {
     if (!config) {
@@ -138,6 +168,12 @@ wasm_store_t *wasm_store_new(wasm_engine_t *engine)
         api_fail(WH_ERROR_RESOURCE, "wasm_store_new: cannot allocate the store's stack (out of memory)");
         return NULL;
     }
+    if (engine->config.max_memory_per_instance) {
+        eng_store_limits limits;
+        eng_store_get_limits(store->engine, &limits);
+        limits.max_instance_memory_bytes = engine->config.max_memory_per_instance;
+        eng_error_free(eng_store_set_limits(store->engine, &limits)); /* the stack is unchanged: cannot fail */
+    }
     store->made_by = engine;
     store->serial = atomic_fetch_add_explicit(&next_store_serial, 1, memory_order_relaxed);
     return store;
@@ -150,6 +186,9 @@ void wasm_store_delete(wasm_store_t *store)
     /* Frees every object, identities included (their finalizers run here), and the store's
      * arena, where the identities, their map and the list of instances live. */
     eng_store_free(store->engine);
+    if (store->instance_slots)
+        atomic_fetch_sub_explicit(&store->made_by->instance_pool->live_instances, store->instance_slots,
+                                  memory_order_release);
     free(store);
 }
 
@@ -167,6 +206,38 @@ bool api_store_add_instance(wasm_store_t *store, api_object *object)
     }
     store->instances[store->instance_count++] = object;
     return true;
+}
+
+/* A compare-and-swap loop rather than an add then a check: the count never passes the limit, even
+ * for a moment, so that a thread refused never saw a place another thread was about to give back. */
+bool api_instance_slot_take(wasm_store_t *store, char *why, size_t why_size)
+{
+    wasm_engine_t *engine = store->made_by->instance_pool;
+    uint32_t max = engine->config.max_instances;
+    if (max == 0)
+        return true;
+    uint32_t live = atomic_load_explicit(&engine->live_instances, memory_order_relaxed);
+    do {
+        if (live >= max) {
+            snprintf(why, why_size,
+                     "the engine has its limit of %u instance%s alive (wh_config_set_max_instances): retry once a "
+                     "store holding one is deleted",
+                     max, max == 1 ? "" : "s");
+            return false;
+        }
+    } while (!atomic_compare_exchange_weak_explicit(&engine->live_instances, &live, live + 1, memory_order_acquire,
+                                                    memory_order_relaxed));
+    store->instance_slots++;
+    return true;
+}
+
+void api_instance_slot_return(wasm_store_t *store)
+{
+    wasm_engine_t *engine = store->made_by->instance_pool;
+    if (engine->config.max_instances == 0)
+        return;
+    store->instance_slots--;
+    atomic_fetch_sub_explicit(&engine->live_instances, 1, memory_order_release);
 }
 
 /* ---- identities ---- */

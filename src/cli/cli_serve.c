@@ -53,7 +53,7 @@ static bool parse_milliseconds(void *target, const char *name, const char *value
     return true;
 }
 
-/* A thread or header count, 1 to 100,000. */
+/* A thread, header or instance count, 1 to 100,000. */
 static bool parse_count(void *target, const char *name, const char *value, char *why, size_t why_size)
 {
     uint64_t count;
@@ -73,6 +73,16 @@ static bool parse_nonzero_size(void *target, const char *name, const char *value
     uint64_t bytes;
     if (!manifest_parse_size(value, &bytes) || bytes == 0)
         return bad_value(name, value, why, why_size);
+    *(uint64_t *)target = bytes;
+    return true;
+}
+
+/* --max-memory-per-instance: more than zero and at most 4GiB, as a service's max_memory. */
+static bool parse_memory_cap(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    uint64_t bytes;
+    if (!manifest_parse_size(value, &bytes) || bytes == 0 || bytes > ((uint64_t)4 << 30))
+        return cli_bad_value(why, why_size, name, value, "expected a size from 1 byte to 4GiB");
     *(uint64_t *)target = bytes;
     return true;
 }
@@ -99,7 +109,7 @@ typedef struct serve_settings {
     bool no_cache;
 } serve_settings;
 
-enum { SERVE_OPTION_COUNT = 22 };
+enum { SERVE_OPTION_COUNT = 24 };
 
 /* The options, each parsing into its field of `options`. */
 static void serve_options(host_options *options, serve_settings *settings, cli_option out[SERVE_OPTION_COUNT])
@@ -149,6 +159,13 @@ static void serve_options(host_options *options, serve_settings *settings, cli_o
          .help = "  --loops N                event-loop threads (default: one per core)\n"},
         {"--workers", .parse = parse_count, .target = &options->workers,
          .help = "  --workers N              threads running guests (default: 2 per core, at least 4)\n"},
+        {"--max-instances", .parse = parse_count, .target = &options->max_instances,
+         .help = "  --max-instances N        instances of services and plugins alive at once (default: no\n"
+                 "                           bound); past it a request is answered 503 with Retry-After: 1\n"
+                 "                           (counted in wasmhost_instances_refused_total)\n"},
+        {"--max-memory-per-instance", .parse = parse_memory_cap, .target = &options->max_memory_per_instance,
+         .help = "  --max-memory-per-instance SIZE  the memories of one instance together (default 4GiB), over\n"
+                 "                           every service's and plugin's max_memory; past it 500, as max_memory\n"},
         {"--grace", .parse = parse_milliseconds, .target = &options->grace_ms,
          .help = "  --grace DURATION         how long requests in flight may take at SIGTERM (default 10s)\n"},
         {"--max-body", .parse = parse_size, .target = &limits->max_body_bytes,

@@ -1,4 +1,5 @@
 /* instance.c: instantiation (import matching, allocation, segments, start function) and exports. */
+#include "limits.h"
 #include "memory_image.h"
 #include "native.h"
 #include "runtime.h"
@@ -248,9 +249,12 @@ static eng_error *allocate_definitions(eng_store *store, eng_instance *instance)
             return eng_error_wrap(error, "table %u", index);
     }
     for (uint32_t index = module->imported_memory_count; index < module->memory_count; index++) {
+        if ((error = eng_limits_instance_memory_check(instance, &module->memories[index])))
+            return eng_error_wrap(error, "memory %u", index);
         instance->memories[index] = eng_memory_new(store, &module->memories[index], index == 0 ? module : NULL, &error);
         if (!instance->memories[index])
             return eng_error_wrap(error, "memory %u", index);
+        instance->memories[index]->instance = instance;
     }
     for (uint32_t i = 0; i < module->global_def_count; i++) {
         const eng_global_def *def = &module->global_defs[i];

@@ -133,6 +133,7 @@ uint64_t eng_engine_epoch(void) { return atomic_load_explicit(&eng_limits_epoch,
 void eng_store_limits_default(eng_store_limits *out)
 {
     out->max_memory_bytes = ENG_DEFAULT_MAX_MEMORY_BYTES;
+    out->max_instance_memory_bytes = ENG_DEFAULT_MAX_MEMORY_BYTES;
     out->max_table_elements = ENG_DEFAULT_MAX_TABLE_ELEMENTS;
     out->max_stack_bytes = ENG_DEFAULT_MAX_STACK_BYTES;
     out->max_host_nesting = ENG_DEFAULT_MAX_HOST_NESTING;
@@ -211,6 +212,44 @@ bool eng_limits_table_fits(eng_store *store, uint64_t more, bool grow)
         return true;
     record(store, ENG_LIMIT_TABLE, grow, cap, more, used);
     return false;
+}
+
+/* The bytes of the memories `instance` defines (those made so far), not of those it imports. */
+static uint64_t instance_memory_bytes(const eng_instance *instance)
+{
+    const eng_module *module = instance->module;
+    uint64_t bytes = 0;
+    for (uint32_t i = module->imported_memory_count; i < module->memory_count; i++)
+        if (instance->memories[i])
+            bytes += instance->memories[i]->size;
+    return bytes;
+}
+
+bool eng_limits_instance_memory_fits(eng_instance *instance, uint64_t more, bool grow)
+{
+    eng_store *store = instance->store;
+    uint64_t cap = store->limits.max_instance_memory_bytes, used = instance_memory_bytes(instance);
+    if (used <= cap && more <= cap - used)
+        return true;
+    record(store, ENG_LIMIT_MEMORY, grow, cap, more, used);
+    return false;
+}
+
+eng_error *eng_limits_instance_memory_check(eng_instance *instance, const eng_memtype *type)
+{
+    if (type->limits.min > ENG_MAX_PAGES) /* eng_memory_new says why */
+        return NULL;
+    uint64_t size = type->limits.min * ENG_PAGE_SIZE;
+    if (eng_limits_instance_memory_fits(instance, size, false))
+        return NULL;
+    const eng_limit_event *event = &instance->store->last_limit;
+    if (event->in_use)
+        return eng_error_new("memory cap per instance %llu bytes exceeded: module needs %llu more (%llu in its "
+                             "other memories)",
+                             (unsigned long long)event->limit, (unsigned long long)size,
+                             (unsigned long long)event->in_use);
+    return eng_error_new("memory cap per instance %llu bytes exceeded: module needs %llu",
+                         (unsigned long long)event->limit, (unsigned long long)size);
 }
 
 void eng_limits_stack_exhausted(eng_store *store)

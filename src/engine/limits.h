@@ -39,6 +39,11 @@ __attribute__((visibility("hidden"), cold)) eng_limit_check eng_limits_check(eng
  * records the event. `grow`: for memory.grow/table.grow (else creating one). */
 bool eng_limits_memory_fits(eng_store *store, uint64_t more, bool grow);
 bool eng_limits_table_fits(eng_store *store, uint64_t more, bool grow);
+/* The same for the memories `instance` defines, under the store's max_instance_memory_bytes. */
+bool eng_limits_instance_memory_fits(eng_instance *instance, uint64_t more, bool grow);
+/* Whether a memory of `type` fits beside those `instance` defined before it: NULL, or the
+ * error (the event recorded) to fail the instantiation with. */
+eng_error *eng_limits_instance_memory_check(eng_instance *instance, const eng_memtype *type);
 /* Records a "call stack exhausted". */
 void eng_limits_stack_exhausted(eng_store *store);
 

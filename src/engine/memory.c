@@ -262,7 +262,8 @@ int64_t eng_memory_grow(eng_memory *memory, uint64_t delta_pages)
         return -1;
     uint64_t new_pages = old_pages + delta_pages;
     uint64_t new_size = new_pages * ENG_PAGE_SIZE;
-    if (!eng_limits_memory_fits(memory->store, new_size - memory->size, true))
+    if (!eng_limits_memory_fits(memory->store, new_size - memory->size, true) ||
+        (memory->instance && !eng_limits_instance_memory_fits(memory->instance, new_size - memory->size, true)))
         return -1;
     /* The reservation already covers the whole 4 GiB: growing never moves the base. */
     if (mprotect(memory->base + memory->size, (size_t)(new_size - memory->size), PROT_READ | PROT_WRITE) != 0)

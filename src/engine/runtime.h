@@ -108,6 +108,9 @@ typedef struct eng_memory {
     bool contents_known;
     uint64_t contents_id;
     size_t contents_end;
+    /* The instance that defined it, whose memories count together against the store's
+     * max_instance_memory_bytes; NULL for a memory the host made. */
+    eng_instance *instance;
 } eng_memory;
 
 #define ENG_PAGE_SIZE 65536u
@@ -180,6 +183,10 @@ typedef struct eng_frame {
  *  - memory: the sizes of all memories created in the store together. memory.grow past the
  *    cap returns -1; creating a memory whose minimum does not fit fails ("memory cap N bytes
  *    exceeded: module needs M"). Tables likewise, counted in elements.
+ *  - memory per instance: the memories one instance defines (not those it imports) together,
+ *    checked the same way when they are created and at every memory.grow, and reported as the
+ *    same event (ENG_LIMIT_MEMORY, with this cap as its limit). The API sets it from the engine's
+ *    configuration (wh_config_set_max_memory_per_instance).
  *  - stack: the bytes of value stack plus call records (24 bytes a call) that wasm calls may
  *    use together; past it a call traps "call stack exhausted". Host functions that call back
  *    into wasm are bounded too (nesting depth and the thread's remaining C stack).
@@ -200,10 +207,11 @@ typedef struct eng_frame {
  * After any trap the store, its instances and the engine stay usable. */
 
 typedef struct eng_store_limits {
-    uint64_t max_memory_bytes;   /* all memories of the store together */
-    uint64_t max_table_elements; /* all tables of the store together */
-    uint64_t max_stack_bytes;    /* wasm value stack and call records together */
-    uint32_t max_host_nesting;   /* wasm -> host -> wasm re-entries on one thread */
+    uint64_t max_memory_bytes;          /* all memories of the store together */
+    uint64_t max_instance_memory_bytes; /* the memories one instance defines, together */
+    uint64_t max_table_elements;        /* all tables of the store together */
+    uint64_t max_stack_bytes;           /* wasm value stack and call records together */
+    uint32_t max_host_nesting;          /* wasm -> host -> wasm re-entries on one thread */
 } eng_store_limits;
 
 #define ENG_DEFAULT_MAX_MEMORY_BYTES ((uint64_t)4 << 30)                    /* 4 GiB */
@@ -217,7 +225,7 @@ typedef struct eng_store_limits {
 /* The last limit a store ran into, for messages: which, the limit, and the request. */
 typedef enum eng_limit_kind {
     ENG_LIMIT_NONE,
-    ENG_LIMIT_MEMORY,   /* a memory would have exceeded max_memory_bytes */
+    ENG_LIMIT_MEMORY,   /* a memory would have exceeded max_memory_bytes or max_instance_memory_bytes */
     ENG_LIMIT_TABLE,    /* a table would have exceeded max_table_elements */
     ENG_LIMIT_STACK,    /* "call stack exhausted" (value stack, call records or host nesting) */
     ENG_LIMIT_FUEL,     /* "fuel exhausted" */
@@ -230,7 +238,7 @@ typedef struct eng_limit_event {
     bool refused_grow;  /* MEMORY/TABLE: a grow was refused (else: creating one failed) */
     uint64_t limit;     /* MEMORY: bytes, TABLE: elements, STACK: bytes, FUEL: budget set */
     uint64_t requested; /* MEMORY/TABLE: the size asked for in addition to in_use */
-    uint64_t in_use;    /* MEMORY/TABLE: what the store had already */
+    uint64_t in_use;    /* MEMORY/TABLE: what the store (the instance, for its cap) had already */
     uint64_t count;     /* how many times this kind of limit was hit since the last reset */
 } eng_limit_event;
 

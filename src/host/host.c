@@ -189,13 +189,17 @@ static void answer_failure(host *h, service *s, const http_request *request, con
     case GUEST_TIMEOUT: status = 504, what = "deadline exceeded", counter = &s->metrics->timeouts; break;
     case GUEST_BAD_RESPONSE: status = 502, what = "malformed response", counter = &s->metrics->bad_responses; break;
     case GUEST_NEEDS_WORKER: status = 503, what = "capability on an event loop"; break; /* never on a worker */
+    case GUEST_CAPACITY: status = 503, what = "instance refused", counter = &s->metrics->instances_refused; break;
     }
     atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
     access_log_event(h->log, "error", s->name, request->request_id, "%s: %s", what, outcome->message);
     http_response_free(response);
     char body[160];
-    snprintf(body, sizeof body, "%s\nrequest id: %s\n", http_status_reason(status), request->request_id);
+    snprintf(body, sizeof body, "%s%s\nrequest id: %s\n", http_status_reason(status),
+             outcome->kind == GUEST_CAPACITY ? ": at capacity, retry" : "", request->request_id);
     http_response_text(response, status, body);
+    if (outcome->kind == GUEST_CAPACITY) /* a busy host, not a broken service: the client may come back */
+        http_response_add_header(response, "retry-after", "1");
 }
 
 static void rollback_run(job *base)
@@ -243,7 +247,7 @@ static void run_guest(const guest_service *guest, service *s, const char *patter
     http_response_init(response, 200);
     memset(outcome, 0, sizeof *outcome);
     guest_handle(guest, pattern, request, response, outcome);
-    if (outcome->kind != GUEST_INSTANTIATE)
+    if (outcome->kind != GUEST_INSTANTIATE && outcome->kind != GUEST_CAPACITY)
         atomic_fetch_add_explicit(&s->metrics->instances_created, 1, memory_order_relaxed);
 }
 
@@ -256,7 +260,8 @@ static void request_run(job *base)
     run_guest(&s->guest, s, j->pattern, j->request, &response, &outcome);
     answer_failure(j->host, s, j->request, &outcome, &response);
     atomic_fetch_sub_explicit(&s->metrics->in_flight, 1, memory_order_relaxed);
-    record_health(j->host, s, response.status);
+    if (outcome.kind != GUEST_CAPACITY) /* a busy host is not an unhealthy version */
+        record_health(j->host, s, response.status);
     server_respond(j->exchange, &response, false);
 }
 
@@ -330,7 +335,8 @@ static bool run_inline(host *h, service *s, const char *pattern, server_exchange
         access_log_guest_output(h->log, s->name, request->request_id, output.data, output.length);
     free(output.data);
     answer_failure(h, s, request, &outcome, &response);
-    record_health(h, s, response.status);
+    if (outcome.kind != GUEST_CAPACITY) /* a busy host is not an unhealthy version */
+        record_health(h, s, response.status);
     server_respond(exchange, &response, false);
     return true;
 }
@@ -604,6 +610,8 @@ static host *host_new(const host_options *options, manifest **m, char *address, 
     module_cache_tier tier = {.tier = options->tier,
                               .code_cache_dir = options->code_cache_dir,
                               .compile_timeout_ns = options->compile_timeout_ns,
+                              .max_instances = options->max_instances,
+                              .max_memory_per_instance = options->max_memory_per_instance,
                               .compile_failed = report_compile_failure,
                               .data = h};
     if (!(h->capabilities.kv = kv_database_new(kv_path)) || !(h->metrics = metrics_new()) ||

@@ -28,6 +28,11 @@ typedef struct host_options {
     wh_tier_t tier;              /* --tier: WH_TIER_AUTO (default) compiles in the background (module_cache.h) */
     const char *code_cache_dir;  /* compiled code kept here (--cache-dir); NULL: none */
     uint64_t compile_timeout_ns; /* --compile-timeout (0: off); UINT64_MAX [default]: the API's default */
+    /* --max-instances, --max-memory-per-instance: wh_config_set_* of the services' engines, with
+     * one count for them and the plugins' (module_cache.h); an instantiation past max_instances
+     * is answered 503 (0: no bound; the engine's default). */
+    uint32_t max_instances;
+    uint64_t max_memory_per_instance;
 } host_options;
 
 /* The defaults. The environment's overrides (WASM_TIMEOUT, WASM_CACHE_SIZE) apply to the

@@ -86,7 +86,8 @@ static void reset_counters(service_metrics *s, uint32_t version)
     for (size_t i = 0; i < METRICS_LATENCY_BUCKETS; i++)
         atomic_store_explicit(&s->latency.buckets[i], 0, RELAXED);
     _Atomic uint64_t *counters[] = {&s->latency.sum_us, &s->traps,         &s->timeouts,          &s->memory_exceeded,
-                                    &s->fuel_exhausted, &s->bad_responses, &s->instances_created, &s->queued};
+                                    &s->fuel_exhausted, &s->bad_responses, &s->instances_created, &s->instances_refused,
+                                    &s->queued};
     for (size_t i = 0; i < sizeof counters / sizeof *counters; i++)
         atomic_store_explicit(counters[i], 0, RELAXED);
     atomic_store_explicit(&s->in_flight, 0, RELAXED);
@@ -516,6 +517,9 @@ char *metrics_render(metrics *m, size_t services_loaded, size_t *length)
                            offsetof(service_metrics, bad_responses));
     render_service_counter(&t, m, "wasmhost_instances_created_total", "WebAssembly instances created.",
                            offsetof(service_metrics, instances_created));
+    render_service_counter(&t, m, "wasmhost_instances_refused_total",
+                           "Requests answered 503 because --max-instances instances were alive.",
+                           offsetof(service_metrics, instances_refused));
     render_native(&t, m);
     for (size_t f = 0; f < sizeof capability_families / sizeof *capability_families; f++)
         render_capability_family(&t, m, &capability_families[f]);

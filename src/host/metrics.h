@@ -50,7 +50,8 @@ typedef struct service_metrics {
     _Atomic int64_t in_flight;
     _Atomic uint64_t traps, timeouts, memory_exceeded, fuel_exhausted, bad_responses;
     _Atomic uint64_t instances_created;
-    _Atomic uint64_t queued; /* requests waiting for the service's concurrency limit now */
+    _Atomic uint64_t instances_refused; /* at --max-instances (503) */
+    _Atomic uint64_t queued;            /* requests waiting for the service's concurrency limit now */
     /* Its module's tier, brought up to date before each rendering (metrics_set_native). */
     _Atomic uint64_t native_functions, compile_us;
     capability_counters capabilities;

@@ -39,7 +39,8 @@ struct module_cache {
     /* Background compilation (WH_TIER_AUTO): one thread, started with the first job, so that
      * compiling takes at most one core from the requests. Guarded by `lock`. */
     wh_tier_t tier;
-    char *code_cache_dir; /* for plugins' configurations (NULL: none) */
+    char *code_cache_dir;             /* for plugins' configurations (NULL: none) */
+    uint64_t max_memory_per_instance; /* likewise: their memory cap's ceiling (0: none) */
     void (*compile_failed)(void *data, const char *name, const char *why);
     void *compile_failed_data;
     compile_job *jobs, *last_job;
@@ -155,6 +156,7 @@ module_cache *module_cache_new(size_t capacity, const module_cache_tier *setting
     const char *code_cache_dir = settings ? settings->code_cache_dir : NULL;
     cache->tier = tier;
     if (settings) {
+        cache->max_memory_per_instance = settings->max_memory_per_instance;
         cache->compile_failed = settings->compile_failed;
         cache->compile_failed_data = settings->data;
     }
@@ -170,6 +172,11 @@ module_cache *module_cache_new(size_t capacity, const module_cache_tier *setting
                 wh_config_set_cache_dir(config, code_cache_dir);
             if (settings && settings->compile_timeout_ns != UINT64_MAX)
                 wh_config_set_compile_timeout(config, settings->compile_timeout_ns);
+            if (settings) {
+                wh_config_set_max_instances(config, settings->max_instances);
+                wh_config_set_max_memory_per_instance(config, settings->max_memory_per_instance);
+                wh_config_set_instance_pool(config, cache->engines[0]); /* fuel or not: one bound */
+            }
             cache->engines[fuel] = wasm_engine_new_with_config(config);
         }
     }
@@ -227,7 +234,7 @@ static void cache_destroy(module_cache *cache)
     for (size_t i = 0; i < cache->count; i++)
         wasm_module_delete(cache->entries[i].module);
     free(cache->entries);
-    for (int fuel = 0; fuel < 2; fuel++)
+    for (int fuel = 1; fuel >= 0; fuel--) /* the second counts its instances in the first */
         if (cache->engines[fuel])
             wasm_engine_delete(cache->engines[fuel]);
     pthread_mutex_destroy(&cache->lock);
@@ -349,6 +356,11 @@ void module_cache_plugin_config(module_cache *cache, wh_plugin_config_t *config)
 {
     config->tier = cache->tier;
     config->cache_dir = cache->code_cache_dir;
+    config->instance_pool = cache->engines[0]; /* --max-instances counts plugins' instances too */
+    /* A plugin call's store holds one instance: its memory cap is the instance's. */
+    uint64_t cap = cache->max_memory_per_instance;
+    if (cap && (!config->max_memory_bytes || config->max_memory_bytes > cap))
+        config->max_memory_bytes = cap;
 }
 
 void module_cache_compile_plugin(module_cache *cache, const wh_plugin_t *plugin, const char *name)

@@ -16,6 +16,11 @@ typedef struct module_cache_tier {
     wh_tier_t tier;
     const char *code_cache_dir;  /* the folder of compiled code; NULL: none */
     uint64_t compile_timeout_ns; /* wh_config_set_compile_timeout; UINT64_MAX: its default */
+    /* wh_config_set_max_instances and wh_config_set_max_memory_per_instance of the engines (0:
+     * their defaults), which count their instances together, and those of plugins (whose
+     * max_memory_bytes the memory cap lowers). */
+    uint32_t max_instances;
+    uint64_t max_memory_per_instance;
     /* Called from the background compiler when a module could not be compiled (it stays on the
      * interpreter): `name` is the file (or "the upload"), `why` the reason. May be NULL. */
     void (*compile_failed)(void *data, const char *name, const char *why);
@@ -49,7 +54,9 @@ wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fue
 bool module_cache_check(module_cache *cache, const uint8_t *bytes, size_t size, char *error, size_t error_size);
 
 /* Plugins compile themselves (wh_plugin_load) on the tier and with the folder of compiled code
- * of this cache: sets both in `config`, which must not outlive the cache. */
+ * of this cache: sets both in `config`, which must not outlive the cache, lowers its
+ * max_memory_bytes to the cache's max_memory_per_instance, and makes the services' engines'
+ * max_instances count the plugin's instances too (its instance_pool). */
 void module_cache_plugin_config(module_cache *cache, wh_plugin_config_t *config);
 /* With WH_TIER_AUTO, queues `plugin` (a handle of its own is kept; `name`, its file, for a
  * failure's report) for the background compiler, unless it runs native code already. Thread-safe. */

@@ -18,17 +18,8 @@ failed=0
 fail() { echo "serve_compile_fails: $*" >&2; failed=1; }
 
 # start ARGS...: runs serve (environment from the caller), sets $pid and $port
-start() {
-    "$wasmhost" serve --no-cache "$@" "$work/m.yaml" > "$work/log" 2>&1 &
-    pid=$!
-    port=""
-    for _ in $(seq 100); do
-        port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/log" | head -1)
-        [ -n "$port" ] && break
-        sleep 0.1
-    done
-    [ -n "$port" ] || { fail "serve did not start: $(cat "$work/log")"; kill $pid; exit 1; }
-}
+. "$(dirname "$0")/../host/serve/serve_start.sh"
+start() { serve_start "$work/log" "$wasmhost" serve --no-cache "$@" "$work/m.yaml"; }
 metric() { curl -s "http://127.0.0.1:$port/metrics" | sed -n "s/^$1 //p"; }
 
 # check WHAT PATTERN: the compile failed with PATTERN in the log, and serve still answers

@@ -23,18 +23,9 @@ YAML
 failed=0
 fail() { echo "serve_tier: $*" >&2; failed=1; }
 
-# start: runs serve, sets $pid and $port (from the "listening on" line)
-start() {
-    "$wasmhost" serve --cache-dir "$work/cache" "$work/m.yaml" > "$work/log" 2>&1 &
-    pid=$!
-    port=""
-    for _ in $(seq 100); do
-        port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/log" | head -1)
-        [ -n "$port" ] && break
-        sleep 0.1
-    done
-    [ -n "$port" ] || { fail "serve did not start: $(cat "$work/log")"; kill $pid; exit 1; }
-}
+# start: runs serve, sets $pid and $port
+. "$(dirname "$0")/../host/serve/serve_start.sh"
+start() { serve_start "$work/log" "$wasmhost" serve --cache-dir "$work/cache" "$work/m.yaml"; }
 metric() { curl -s "http://127.0.0.1:$port/metrics" | sed -n "s/^$1{service=\"${2:-hello}\",version=\"1\"} //p"; }
 
 start

@@ -1,4 +1,4 @@
-/* plugin_test.c: plugins through wasmhost.h alone: the examples on sample inputs, refused modules, traps, limits, sessions, WASI, logs. */
+/* plugin_test.c: plugins through wasmhost.h alone: the examples on sample inputs, refused modules, traps, limits, sessions, instance pools, WASI, logs. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -371,6 +371,52 @@ static void check_sessions(void)
     wh_plugin_delete(plugin);
 }
 
+/* ---- an instance pool: the plugin's instances counted against an engine's max_instances ---- */
+
+static void check_instance_pool(void)
+{
+    wasm_config_t *engine_config = wasm_config_new();
+    wh_config_set_max_instances(engine_config, 1);
+    wasm_engine_t *pool = wasm_engine_new_with_config(engine_config);
+    wh_plugin_config_t pooled = {.instance_pool = pool};
+    wh_plugin_t *plugin = load(examples_dir, "upper.wasm", &pooled);
+    if (!plugin) {
+        wasm_engine_delete(pool);
+        return;
+    }
+    CHECK_OUTPUT(plugin, "process", "one place", "ONE PLACE"); /* each call gives its place back */
+    CHECK_OUTPUT(plugin, "process", "again", "AGAIN");
+    /* A session holds the one place from its first call until it is deleted. */
+    wh_plugin_session_t *session = wh_plugin_session_new(plugin);
+    CHECK_SESSION(session, "process", "held", -1, "HELD");
+    wh_clear_error();
+    CHECK_TRAP(plugin, "process", "refused", WH_TRAP_CODE_CAPACITY,
+               "wh_plugin_call: the engine has its limit of 1 instance alive");
+    CHECK(wh_last_error_code() == WH_ERROR_CAPACITY, "last error %d: %s", (int)wh_last_error_code(),
+          wh_last_error_message());
+    wh_plugin_session_t *second = wh_plugin_session_new(plugin); /* made, but cannot instantiate */
+    CHECK_SESSION(second, "process", "refused", WH_TRAP_CODE_CAPACITY, "");
+    wh_plugin_session_delete(session);
+    CHECK_OUTPUT(plugin, "process", "free again", "FREE AGAIN");
+    CHECK_SESSION(second, "process", "now", -1, "NOW"); /* it tries again, and gets the place */
+    CHECK_TRAP(plugin, "process", "refused", WH_TRAP_CODE_CAPACITY, "limit of 1 instance alive");
+    wh_plugin_session_delete(second);
+    /* The pool's own stores count in the same place: an instance of an empty module there. */
+    wasm_store_t *store = wasm_store_new(pool);
+    wasm_byte_vec_t empty = {8, (wasm_byte_t *)"\0asm\1\0\0\0"};
+    wasm_module_t *module = wasm_module_new(store, &empty);
+    wasm_extern_vec_t none = WASM_EMPTY_VEC;
+    wasm_instance_t *instance = module ? wasm_instance_new(store, module, &none, NULL) : NULL;
+    CHECK(instance, "an empty module in the pool's store: %s", wh_last_error_message());
+    CHECK_TRAP(plugin, "process", "refused", WH_TRAP_CODE_CAPACITY, "limit of 1 instance alive");
+    wasm_instance_delete(instance);
+    wasm_module_delete(module);
+    wasm_store_delete(store);
+    CHECK_OUTPUT(plugin, "process", "last", "LAST");
+    wh_plugin_delete(plugin);
+    wasm_engine_delete(pool);
+}
+
 /* ---- modules that are not plugins, and configurations that cannot be ---- */
 
 #define CHECK_REFUSED(name, config, code, fragment) check_refused(name, config, code, fragment, __LINE__)
@@ -612,6 +658,7 @@ int main(int argc, char **argv)
     check_exports_and_traps();
     check_limits();
     check_sessions();
+    check_instance_pool();
     check_isolation();
     check_logs();
     check_wasi();

@@ -13,7 +13,8 @@ static int outcome_status(guest_outcome_kind kind)
     case GUEST_OK: return 200;
     case GUEST_TIMEOUT: return 504;
     case GUEST_BAD_RESPONSE: return 502;
-    case GUEST_NEEDS_WORKER: return 503;
+    case GUEST_NEEDS_WORKER:
+    case GUEST_CAPACITY: return 503;
     default: return 500;
     }
 }
@@ -232,10 +233,15 @@ void guest_outcome_from_instantiation(guest_outcome *outcome, const guest_servic
                                       const wasm_trap_t *trap)
 {
     wh_error_code_t code = wh_last_error_code();
-    uint64_t limit = service->max_memory_bytes;
+    uint64_t limit = 0; /* the cap that refused it: the service's, or the host's per instance */
+    bool memory_cap = wh_store_last_limit(store, &limit) == WH_LIMIT_KIND_MEMORY;
+    if (!memory_cap)
+        limit = service->max_memory_bytes;
     if (trap && code == WH_ERROR_TRAP)
         guest_outcome_from_trap(outcome, service, store, trap); /* the start function trapped */
-    else if (code == WH_ERROR_LIMIT || wh_store_last_limit(store, &limit) == WH_LIMIT_KIND_MEMORY)
+    else if (code == WH_ERROR_CAPACITY)
+        guest_outcome_set(outcome, GUEST_CAPACITY, "at capacity: %s", wh_last_error_message());
+    else if (code == WH_ERROR_LIMIT || memory_cap)
         guest_outcome_set(outcome, GUEST_MEMORY, "the module's memory does not fit under the cap of %llu bytes: %s",
                           (unsigned long long)limit, wh_last_error_message());
     else

@@ -50,6 +50,7 @@ typedef enum guest_outcome_kind {
     GUEST_FUEL,         /* 500: fuel exhausted */
     GUEST_BAD_RESPONSE, /* 502: what the guest wrote is not a valid response */
     GUEST_INSTANTIATE,  /* 500: the instance could not be made (link error, memory cap, ...) */
+    GUEST_CAPACITY,     /* 503 with Retry-After: the engine has --max-instances instances alive */
     GUEST_NEEDS_WORKER, /* on_loop only: the guest called a capability that blocks; run it again on a worker */
 } guest_outcome_kind;
 

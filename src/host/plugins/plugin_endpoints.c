@@ -98,6 +98,8 @@ void plugin_endpoint_error(http_response *response, int status, const http_reque
     json_object_set_new(body, "error", json_message(message));
     json_object_set_new(body, "request_id", json_string(request->request_id));
     json_response(response, status, body, false);
+    if (status == 503) /* busy, not broken: the client may come back */
+        http_response_add_header(response, "retry-after", "1");
 }
 
 bool plugin_endpoint_headers(plugin_endpoints *e, http_request *request, uint64_t *max_body_bytes, http_response *early)
@@ -138,25 +140,34 @@ int plugin_endpoint_failure(service *plugin, const wasm_trap_t *trap, char *mess
     case WH_TRAP_CODE_DEADLINE_EXCEEDED: status = 504, counter = &plugin->metrics->timeouts; break;
     case WH_TRAP_CODE_FUEL_EXHAUSTED: counter = &plugin->metrics->fuel_exhausted; break;
     case WH_TRAP_CODE_API: counter = &plugin->metrics->bad_responses; break;
+    case WH_TRAP_CODE_CAPACITY: status = 503, counter = &plugin->metrics->instances_refused; break;
     default: break;
     }
     atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
     return status;
 }
 
+int plugin_endpoint_status(const wasm_trap_t *trap)
+{
+    switch (trap ? wh_trap_code(trap) : WH_TRAP_CODE_OTHER) {
+    case WH_TRAP_CODE_DEADLINE_EXCEEDED: return 504;
+    case WH_TRAP_CODE_CAPACITY: return 503;
+    default: return trap ? 500 : 200;
+    }
+}
+
 /* Calls `export_name` of `plugin` with `input`; NULL and `output` on success, else the trap. The
- * outcome counts for the plugin's health policy (500 for a trap, 504 for its timeout). */
+ * outcome counts for the plugin's health policy (plugin_endpoint_status). */
 static wasm_trap_t *call(plugin_endpoints *e, service *plugin, const char *export_name, const uint8_t *input,
                          size_t size, wasm_byte_vec_t *output, const http_request *request)
 {
     wasm_byte_vec_t bytes = {.size = size, .data = (wasm_byte_t *)input};
-    atomic_fetch_add_explicit(&plugin->metrics->instances_created, 1, memory_order_relaxed);
     wasm_trap_t *trap = service_plugin_call(plugin, export_name, &bytes, output, request->request_id);
-    if (e->answered)
-        e->answered(e->answered_user, plugin,
-                    !trap                                                  ? 200
-                    : wh_trap_code(trap) == WH_TRAP_CODE_DEADLINE_EXCEEDED ? 504
-                                                                           : 500);
+    int status = plugin_endpoint_status(trap);
+    if (status != 503)
+        atomic_fetch_add_explicit(&plugin->metrics->instances_created, 1, memory_order_relaxed);
+    if (e->answered && status != 503)
+        e->answered(e->answered_user, plugin, status);
     return trap;
 }
 
@@ -418,8 +429,8 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
             wasm_trap_t *trap = call(e, plugin, stage->export_name, input, size, &output, request);
             metrics_record_stage(e->metrics, p->name, i, stage->plugin, host_now_ns() - start);
             if (trap) {
-                status = 422;
-                plugin_endpoint_failure(plugin, trap, message, sizeof message);
+                /* The stage failed (422), unless it could not run for --max-instances (503). */
+                status = plugin_endpoint_failure(plugin, trap, message, sizeof message) == 503 ? 503 : 422;
                 wasm_trap_delete(trap);
                 access_log_event(e->log, "error", stage->plugin, request->request_id, "pipeline %s, stage %zu: %s",
                                  p->name, i, message);
@@ -434,6 +445,8 @@ static void answer_pipeline(plugin_endpoints *e, const endpoint_target *target, 
             json_object_set_new(failure, "plugin", json_string(stage->plugin));
             json_object_set_new(failure, "request_id", json_string(request->request_id));
             json_response(response, status, failure, false);
+            if (status == 503)
+                http_response_add_header(response, "retry-after", "1");
             wasm_byte_vec_delete(&data);
             pipeline_release(p);
             return;

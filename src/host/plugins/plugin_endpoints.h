@@ -36,7 +36,7 @@ typedef struct plugin_endpoints {
 } plugin_endpoints;
 
 /* A JSON error answer {"error": MESSAGE, "request_id": ...} (invalid UTF-8 in the message shown
- * as '?'), for these endpoints and the streams'. */
+ * as '?'), for these endpoints and the streams'; a 503 says Retry-After: 1. */
 void plugin_endpoint_error(http_response *response, int status, const http_request *request, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -52,8 +52,12 @@ void plugin_endpoint_request(plugin_endpoints *endpoints, server_exchange *excha
 
 /* The plugin called `name` now (retained), or NULL when there is none (or a service has the name). */
 service *plugin_endpoint_find(plugin_endpoints *endpoints, const char *name);
-/* The status a failed call answers (500, 504 for the timeout), counted in the plugin's metrics;
- * the trap's text into `message`. */
+/* The status a failed call answers (500, 504 for the timeout, 503 when refused at --max-instances),
+ * counted in the plugin's metrics; the trap's text into `message`. */
 int plugin_endpoint_failure(service *plugin, const wasm_trap_t *trap, char *message, size_t size);
+/* That status without counting (200 for no trap), for the plugin's health policy, which is told
+ * (through `answered`) of every call but those refused at --max-instances: a busy host is not an
+ * unhealthy version. */
+int plugin_endpoint_status(const wasm_trap_t *trap);
 
 #endif

@@ -299,11 +299,9 @@ static void record_run(stream_job *j, const uint8_t *data, size_t length)
                                                         &output, j->request->request_id);
         if (j->pipeline)
             metrics_record_stage(e->metrics, j->pipeline->name, i, stage->plugin->name, host_now_ns() - start);
-        if (e->answered)
-            e->answered(e->answered_user, stage->plugin,
-                        !trap                                                  ? 200
-                        : wh_trap_code(trap) == WH_TRAP_CODE_DEADLINE_EXCEEDED ? 504
-                                                                               : 500);
+        int status = plugin_endpoint_status(trap);
+        if (e->answered && status != 503) /* see plugin_endpoint_status */
+            e->answered(e->answered_user, stage->plugin, status);
         wasm_byte_vec_delete(&previous);
         if (trap) {
             char message[768];

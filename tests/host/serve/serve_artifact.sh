@@ -34,19 +34,12 @@ plugins:
 YAML
 }
 
-# start MANIFEST OPTIONS...: runs serve, sets $pid and $port (from the "listening on" line)
+# start MANIFEST OPTIONS...: runs serve, sets $pid and $port
+. "$(dirname "$0")/serve_start.sh"
 start() {
     local file=$1
     shift
-    "$wasmhost" serve "$@" "$file" > "$work/log" 2>&1 &
-    pid=$!
-    port=""
-    for _ in $(seq 100); do
-        port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/log" | head -1)
-        [ -n "$port" ] && break
-        sleep 0.1
-    done
-    [ -n "$port" ] || { fail "serve did not start: $(cat "$work/log")"; kill $pid; exit 1; }
+    serve_start "$work/log" "$wasmhost" serve "$@" "$file"
 }
 metric() { curl -s "http://127.0.0.1:$port/metrics" | sed -n "s/^$1{service=\"$2\",version=\"1\"} //p"; }
 answers() {
