@@ -262,8 +262,8 @@ static bool read_file(const char *path, wasm_byte_vec_t *out, char *error, size_
 
 /* The module for `bytes`, compiled or from the cache, as a new handle; NULL with the validator's
  * message (after `name`: "x.wasm is not a valid module: ...") in `error`. */
-static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byte_vec_t *bytes, bool fuel, char *error,
-                                 size_t error_size)
+static wasm_module_t *load_bytes(module_cache *cache, const char *name, const wasm_byte_vec_t *bytes, bool fuel,
+                                 char *error, size_t error_size)
 {
     XXH128_hash_t key = XXH3_128bits(bytes->data, bytes->size);
     wasm_engine_t *engine = cache->engines[fuel];
@@ -343,6 +343,13 @@ wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fue
     wasm_module_t *module = load_bytes(cache, path, &bytes, fuel, error, error_size);
     wasm_byte_vec_delete(&bytes);
     return module;
+}
+
+wasm_module_t *module_cache_load_bytes(module_cache *cache, const char *name, const wasm_byte_vec_t *bytes, bool fuel,
+                                       wasm_engine_t **engine, char *error, size_t error_size)
+{
+    *engine = cache->engines[fuel];
+    return load_bytes(cache, name, bytes, fuel, error, error_size);
 }
 
 void module_cache_plugin_config(module_cache *cache, wh_plugin_config_t *config)
