@@ -9,13 +9,14 @@ static const char snapshot_usage[] =
     "usage: wasmhost snapshot [OPTIONS] FILE.wasm --init EXPORT -o OUT.wasm\n"
     "\n"
     "Pre-initialises a module: instantiates FILE.wasm as a WASI program with the capabilities below\n"
-    "(none by default), calls its _initialize when it exports one (a WASI reactor), then EXPORT (a\n"
-    "function without parameters or results), and writes OUT.wasm: a plain WebAssembly module that\n"
-    "starts in the state EXPORT left (memory and mutable globals), without EXPORT, _initialize and\n"
-    "the start function, which have run. Any WebAssembly engine can run it; `wasmhost run` and\n"
-    "`invoke` do without running EXPORT again. State outside the module (files it opened) is not\n"
-    "kept. docs/snapshots.md says what cannot be captured (tables the code changed, imported\n"
-    "memories, ...): such a module is refused with the reason.\n"
+    "(none by default; its other function imports trap if called), calls its _initialize when it\n"
+    "exports one (a WASI reactor), then EXPORT (a function without parameters or results), and\n"
+    "writes OUT.wasm: a plain WebAssembly module that starts in the state EXPORT left (memory and\n"
+    "mutable globals), without EXPORT, _initialize and the start function, which have run. Any\n"
+    "WebAssembly engine can run it; `wasmhost run` and `invoke` do without running EXPORT again.\n"
+    "State outside the module (files it opened) is not kept. docs/snapshots.md says what cannot be\n"
+    "captured (tables the code changed, imported memories, ...): such a module is refused with the\n"
+    "reason.\n"
     "\n"
     "Options:\n"
     "%s" /* snapshot_options */
@@ -32,11 +33,62 @@ static const char snapshot_usage[] =
 static const cli_command_line snapshot_command = {"snapshot", snapshot_usage,
                                                   "\nRun `wasmhost snapshot --help` for usage.\n", false};
 
+/* The import types of the module (for `unavailable`'s messages) and the store its traps belong
+ * to: one module per process. */
+static wasm_importtype_vec_t import_types;
+static wasm_store_t *unavailable_store;
+
 typedef struct snapshot_options {
     const char *path, *init, *output;
     cli_capabilities capabilities;
     cli_limits limits;
 } snapshot_options;
+
+/* An import other than WASI: a function that traps, naming it, if the initialisation calls it
+ * (the host that runs the snapshot gives the real one). `env` is the import's type. */
+static wasm_trap_t *unavailable(void *env, const wasm_val_vec_t *args, wasm_val_vec_t *results)
+{
+    (void)args, (void)results;
+    const wasm_importtype_t *import = env;
+    const wasm_name_t *module = wasm_importtype_module(import), *name = wasm_importtype_name(import);
+    char text[300];
+    snprintf(text, sizeof text, "\"%.*s\".\"%.*s\" is not available in `wasmhost snapshot` (only WASI is)",
+             (int)(module->size > 100 ? 100 : module->size), module->data, (int)(name->size > 100 ? 100 : name->size),
+             name->data);
+    wasm_message_t message;
+    wasm_name_new_from_string_nt(&message, text);
+    wasm_trap_t *trap = wasm_trap_new(unavailable_store, &message);
+    wasm_byte_vec_delete(&message);
+    return trap;
+}
+
+/* WASI's functions, and `unavailable` for every other function import; CLI_FAILED after saying
+ * why (a WASI import that does not exist, an import that is not a function). */
+static int link_imports(const char *path, wasm_store_t *store, const wasm_module_t *module, wh_wasi_t *wasi,
+                        wasm_extern_vec_t *imports)
+{
+    if (!wh_wasi_imports(wasi, store, module, imports)) {
+        fprintf(stderr, "wasmhost snapshot: %s: %s\n", path, cli_error_message());
+        return CLI_FAILED;
+    }
+    unavailable_store = store;
+    for (size_t i = 0; i < imports->size && i < import_types.size; i++) {
+        if (imports->data[i])
+            continue;
+        const wasm_functype_t *type = wasm_externtype_as_functype_const(wasm_importtype_type(import_types.data[i]));
+        wasm_func_t *func =
+            type ? wasm_func_new_with_env(store, type, unavailable, (void *)import_types.data[i], NULL) : NULL;
+        if (!func) {
+            fprintf(stderr,
+                    "wasmhost snapshot: %s: import %zu is not a WASI function, and only functions can be given\n", path,
+                    i);
+            import_print(stderr, import_types.data[i]);
+            return CLI_FAILED;
+        }
+        imports->data[i] = wasm_func_as_extern(func);
+    }
+    return CLI_OK;
+}
 
 /* Calls `func` ([] -> []); CLI_OK when it returned or called proc_exit(0). */
 static int call_init(const snapshot_options *options, wasm_store_t *store, const wasm_func_t *func, const char *name,
@@ -122,8 +174,11 @@ static int snapshot(snapshot_options *options, wasm_store_t *store, const wasm_m
         fprintf(stderr, "wasmhost snapshot: %s\n", cli_error_message());
         status = CLI_USAGE;
     }
+    wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+    if (status == CLI_OK)
+        status = link_imports(options->path, store, module, wasi, &imports);
     wasm_trap_t *trap = NULL;
-    wasm_instance_t *instance = status == CLI_OK ? wh_wasi_instantiate(wasi, store, module, &trap) : NULL;
+    wasm_instance_t *instance = status == CLI_OK ? wasm_instance_new(store, module, &imports, &trap) : NULL;
     if (status == CLI_OK && !instance) {
         if (trap && wh_last_error_code() == WH_ERROR_TRAP) {
             cli_print_trap(trap);
@@ -131,6 +186,9 @@ static int snapshot(snapshot_options *options, wasm_store_t *store, const wasm_m
         } else {
             fprintf(stderr, "wasmhost snapshot: %s: %s\n", options->path, cli_error_message());
         }
+        status = CLI_FAILED;
+    } else if (status == CLI_OK && !wh_wasi_bind(wasi, instance)) {
+        fprintf(stderr, "wasmhost snapshot: %s: %s\n", options->path, cli_error_message());
         status = CLI_FAILED;
     }
     wasm_trap_delete(trap);
@@ -147,6 +205,7 @@ static int snapshot(snapshot_options *options, wasm_store_t *store, const wasm_m
     }
     wasm_byte_vec_delete(&bytes);
     wasm_instance_delete(instance);
+    wasm_extern_vec_delete(&imports);
     wh_wasi_delete(wasi);
     return status;
 }
@@ -182,7 +241,10 @@ int cli_snapshot(int argc, char **argv)
     if (engine && !store)
         fprintf(stderr, "wasmhost: cannot create a store: %s\n", cli_error_message());
     wasm_module_t *module = store ? cli_load_module(store, options.path) : NULL;
+    if (module)
+        wasm_module_imports(module, &import_types);
     status = module ? snapshot(&options, store, module) : CLI_FAILED;
+    wasm_importtype_vec_delete(&import_types);
     wasm_module_delete(module);
     wasm_store_delete(store);
     wasm_engine_delete(engine);
