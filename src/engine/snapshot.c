@@ -12,6 +12,7 @@
  * the segments are fewer: engines bound a module's data segments (100,000 in the JS API). */
 #define MIN_ZERO_GAP 16u
 #define MAX_NEW_SEGMENTS 10000u
+#define MAX_SEGMENT_BYTES ((size_t)1 << 30)
 
 enum {
     SECTION_CUSTOM = 0,
@@ -339,9 +340,12 @@ static bool collect_runs(snapshot *s, const uint8_t *bytes, size_t size, size_t 
             if (at >= size || at - end >= gap)
                 break;
         }
-        if (s->run_count == max)
-            return false;
-        s->runs[s->run_count++] = (run){(uint32_t)start, (uint32_t)(end - start)};
+        for (size_t piece = start; piece < end; piece += MAX_SEGMENT_BYTES) { /* sizes are u32 */
+            if (s->run_count == max)
+                return false;
+            size_t size = end - piece < MAX_SEGMENT_BYTES ? end - piece : MAX_SEGMENT_BYTES;
+            s->runs[s->run_count++] = (run){(uint32_t)piece, (uint32_t)size};
+        }
     }
     return true;
 }
@@ -528,7 +532,12 @@ static eng_error *write_module(const snapshot *s, buffer *out)
             return eng_error_new("the module's bytes do not decode at offset 0x%x", r.error_offset);
         write_pending(s, &p, id == SECTION_CUSTOM ? (start > last_known ? 99 : 0) : section_rank(id), out);
         switch (id) {
-        case SECTION_MEMORY: write_memory_section(s, out); break;
+        case SECTION_MEMORY: /* an empty one (no memory defined) is copied */
+            if (s->memory)
+                write_memory_section(s, out);
+            else
+                put_bytes(out, start, (size_t)(r.pos - start));
+            break;
         case SECTION_GLOBAL: write_global_section(s, out); break;
         case SECTION_EXPORT: write_export_section(s, out); break;
         case SECTION_START: break;

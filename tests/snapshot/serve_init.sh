@@ -78,6 +78,8 @@ else
 fi
 kill -TERM $pid
 wait $pid
+status=$?
+[ $status = 0 ] || fail "serve exited $status after SIGTERM: $(tail -5 "$work/log")"
 
 # 4. A failing init stops serve at start, naming the service's line.
 refused() { # NAME INIT EXPECTED_REGEX
