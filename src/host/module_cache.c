@@ -260,6 +260,39 @@ static bool read_file(const char *path, wasm_byte_vec_t *out, char *error, size_
     return true;
 }
 
+/* `bytes` compiled by `engine`, as a new handle; NULL with the validator's message (after `name`:
+ * "x.wasm is not a valid module: ...") in `error`. An artifact of `wasmhost compile` (by its
+ * magic, whatever the file's name) is loaded with its native code, whatever the tier: its checks
+ * are the engine's (wasm_module_deserialize refuses one that would leave fuel or deadlines
+ * unchecked). */
+static wasm_module_t *compile_bytes(wasm_engine_t *engine, const char *name, const wasm_byte_vec_t *bytes, char *error,
+                                    size_t error_size)
+{
+    bool artifact = bytes->size >= sizeof WH_ARTIFACT_MAGIC - 1 &&
+                    memcmp(bytes->data, WH_ARTIFACT_MAGIC, sizeof WH_ARTIFACT_MAGIC - 1) == 0;
+    wasm_store_t *store = wasm_store_new(engine);
+    wasm_module_t *module = !store     ? NULL
+                            : artifact ? wasm_module_deserialize(store, bytes)
+                                       : wasm_module_new(store, bytes);
+    if (store)
+        wasm_store_delete(store);
+    if (!module) {
+        /* Without the API function's name ("wasm_module_new: "): the user did not call it. */
+        const char *message = wh_last_error_message();
+        const char *colon = strstr(message, ": ");
+        if (colon && strncmp(message, "wasm_", 5) == 0)
+            message = colon + 2;
+        if (artifact)
+            snprintf(error, error_size, "%s: cannot load the compiled artifact: %s", name, message);
+        else if (wh_last_error_code() == WH_ERROR_CONFIG) /* --tier compiled, and the compile failed */
+            snprintf(error, error_size, "%s: %s", name, message);
+        else
+            snprintf(error, error_size, "%s is not a valid module: %s", name, message);
+        return NULL;
+    }
+    return module;
+}
+
 /* The module for `bytes`, compiled or from the cache, as a new handle; NULL with the validator's
  * message (after `name`: "x.wasm is not a valid module: ...") in `error`. */
 static wasm_module_t *load_bytes(module_cache *cache, const char *name, const wasm_byte_vec_t *bytes, bool fuel,
@@ -284,32 +317,10 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, const wa
     }
     pthread_mutex_unlock(&cache->lock);
 
-    /* Compiled outside the lock: a large module must not hold up other loads. An artifact of
-     * `wasmhost compile` (by its magic, whatever the file's name) is loaded with its native code,
-     * whatever the tier: its checks are the engine's (wasm_module_deserialize refuses one that
-     * would leave fuel or deadlines unchecked). */
-    bool artifact = bytes->size >= sizeof WH_ARTIFACT_MAGIC - 1 &&
-                    memcmp(bytes->data, WH_ARTIFACT_MAGIC, sizeof WH_ARTIFACT_MAGIC - 1) == 0;
-    wasm_store_t *store = wasm_store_new(engine);
-    wasm_module_t *module = !store     ? NULL
-                            : artifact ? wasm_module_deserialize(store, bytes)
-                                       : wasm_module_new(store, bytes);
-    if (store)
-        wasm_store_delete(store);
-    if (!module) {
-        /* Without the API function's name ("wasm_module_new: "): the user did not call it. */
-        const char *message = wh_last_error_message();
-        const char *colon = strstr(message, ": ");
-        if (colon && strncmp(message, "wasm_", 5) == 0)
-            message = colon + 2;
-        if (artifact)
-            snprintf(error, error_size, "%s: cannot load the compiled artifact: %s", name, message);
-        else if (wh_last_error_code() == WH_ERROR_CONFIG) /* --tier compiled, and the compile failed */
-            snprintf(error, error_size, "%s: %s", name, message);
-        else
-            snprintf(error, error_size, "%s is not a valid module: %s", name, message);
+    /* Compiled outside the lock: a large module must not hold up other loads. */
+    wasm_module_t *module = compile_bytes(engine, name, bytes, error, error_size);
+    if (!module)
         return NULL;
-    }
 
     pthread_mutex_lock(&cache->lock);
     cache->compilations++;
@@ -350,6 +361,18 @@ wasm_module_t *module_cache_load_bytes(module_cache *cache, const char *name, co
 {
     *engine = cache->engines[fuel];
     return load_bytes(cache, name, bytes, fuel, error, error_size);
+}
+
+wasm_module_t *module_cache_load_once(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine,
+                                      char *error, size_t error_size)
+{
+    wasm_byte_vec_t bytes;
+    if (!read_file(path, &bytes, error, error_size))
+        return NULL;
+    *engine = cache->engines[fuel];
+    wasm_module_t *module = compile_bytes(*engine, path, &bytes, error, error_size);
+    wasm_byte_vec_delete(&bytes);
+    return module;
 }
 
 void module_cache_plugin_config(module_cache *cache, wh_plugin_config_t *config)

@@ -180,7 +180,7 @@ static wasm_module_t *load_initialised(const manifest_service *entry, const serv
                                        size_t error_size)
 {
     bool fuel = entry->fuel != 0;
-    wasm_module_t *original = module_cache_load(cache, entry->module_path, fuel, engine, error, error_size);
+    wasm_module_t *original = module_cache_load_once(cache, entry->module_path, fuel, engine, error, error_size);
     wasm_byte_vec_t snapshot = WASM_EMPTY_VEC;
     bool ok = original && snapshot_for_init(entry, s, *engine, original, timeout_ns, log, &snapshot, error, error_size);
     wasm_module_delete(original);
@@ -259,7 +259,7 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
             /* The plugin is made from the snapshot, which init: ran in an instance of the module. */
             wasm_engine_t *init_engine = NULL;
             wasm_module_t *original =
-                module_cache_load(cache, entry->module_path, entry->fuel != 0, &init_engine, error, error_size);
+                module_cache_load_once(cache, entry->module_path, entry->fuel != 0, &init_engine, error, error_size);
             wasm_byte_vec_t snapshot = WASM_EMPTY_VEC;
             bool ok = original &&
                       snapshot_for_init(entry, s, init_engine, original, timeout_ns, log, &snapshot, error, error_size);
