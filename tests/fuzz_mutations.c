@@ -214,7 +214,7 @@ typedef struct outcome_counts {
 /* The instance's snapshot (snapshot.h) is refused with a message, or is a module that loads. */
 static void snapshot(const eng_instance *instance, outcome_counts *counts)
 {
-    if (instance->memory0 && instance->memory0->size > ((uint64_t)64 << 20))
+    if (instance->memory0 && instance->memory0->size > ((uint64_t)1 << 20))
         return; /* reading a large memory would only slow the run down */
     uint8_t *bytes = NULL;
     size_t size = 0;
