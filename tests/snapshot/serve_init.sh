@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # serve_init.sh: `init:` in `wasmhost serve` (docs/snapshots.md), end to end:
 #  1. a service with init: answers from the state init built (the 4 MiB table of lookup_table),
-#     init having run once at load, and still one fresh instance per request: what a request
-#     writes (its counter, the entry it clears) does not reach the next; the same module without
-#     init: answers from an empty table;
+#     init having run once at load ("lazy 0"), and still one fresh instance per request: what a
+#     request writes (its counter, the entry it clears) does not reach the next; the same module
+#     without init: builds the table in every request ("lazy 1");
 #  2. a plugin with init: (its _initialize, run once at load) answers as without;
 #  3. the admin API takes "init" (wasmhost deploy --init), and a deploy whose init fails is refused
 #     with the reason;
@@ -57,10 +57,10 @@ expect() { # PATH EXPECTED
 # 1 and 2, and 3 on the same server.
 start "$work/init.yaml" --state "$work/state" --admin 127.0.0.1:0 --tier interp --no-cache
 for _ in 1 2 3; do
-    expect /with/12345 "key 12345 value 2703968265 builds 1 requests 1"
+    expect /with/12345 "key 12345 value 2703968265 builds 1 lazy 0 requests 1"
 done
-expect /with/7 "key 7 value 1401181143 builds 1 requests 1"
-expect /without/12345 "key 12345 value 0 builds 0 requests 1"
+expect /with/7 "key 7 value 1401181143 builds 1 lazy 0 requests 1"
+expect /without/12345 "key 12345 value 2703968265 builds 1 lazy 1 requests 1"
 [ "$(curl -s -d 'hello' "http://127.0.0.1:$port/v1/plugins/upper/call/process")" = HELLO ] ||
     fail "the plugin with init: answers wrong"
 
@@ -68,7 +68,7 @@ if [ -n "$admin_port" ]; then
     admin="--admin 127.0.0.1:$admin_port"
     "$wasmhost" deploy $admin --abi http --route /deployed/... --init init deployed "$lookup" > "$work/deploy.out" 2>&1 ||
         fail "wasmhost deploy --init init: $(cat "$work/deploy.out")"
-    expect /deployed/12345 "key 12345 value 2703968265 builds 1 requests 1"
+    expect /deployed/12345 "key 12345 value 2703968265 builds 1 lazy 0 requests 1"
     if "$wasmhost" deploy $admin --abi http --route /broken/... --init nope broken "$lookup" > "$work/refused.out" 2>&1; then
         fail "a deploy whose init export is missing was accepted"
     fi
