@@ -65,11 +65,11 @@ expect /without/12345 "key 12345 value 2703968265 builds 1 lazy 1 requests 1"
     fail "the plugin with init: answers wrong"
 
 if [ -n "$admin_port" ]; then
-    admin="--admin 127.0.0.1:$admin_port"
-    "$wasmhost" deploy $admin --abi http --route /deployed/... --init init deployed "$lookup" > "$work/deploy.out" 2>&1 ||
+    admin="--admin=127.0.0.1:$admin_port"
+    "$wasmhost" deploy "$admin" --abi http --route /deployed/... --init init deployed "$lookup" > "$work/deploy.out" 2>&1 ||
         fail "wasmhost deploy --init init: $(cat "$work/deploy.out")"
     expect /deployed/12345 "key 12345 value 2703968265 builds 1 lazy 0 requests 1"
-    if "$wasmhost" deploy $admin --abi http --route /broken/... --init nope broken "$lookup" > "$work/refused.out" 2>&1; then
+    if "$wasmhost" deploy "$admin" --abi http --route /broken/... --init nope broken "$lookup" > "$work/refused.out" 2>&1; then
         fail "a deploy whose init export is missing was accepted"
     fi
     grep -q 'init: the module has no exported function "nope"' "$work/refused.out" || fail "the refused deploy does not say why: $(cat "$work/refused.out")"
