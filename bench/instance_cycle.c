@@ -1,18 +1,22 @@
 /* instance_cycle.c: the cost of a fresh instance per request on the public C API: store + imports + instance + one call + delete.
  *
- * Usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] [--pre] FILE.wasm EXPORT
+ * Usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] [--pre] [--init INIT] FILE.wasm EXPORT
  *        instance_cycle [-n CYCLES] [-r ROUNDS] [--pre] --data MIB | --data-kib KIB
  *
  * Each cycle makes a store, a host function for each of the module's function imports (they do
  * nothing and return zeros), an instance, calls EXPORT (no parameters) once and deletes all of it:
  * what `wasmhost serve` does per request, minus the HTTP work. With --pre, the imports are linked
  * once (wh_instance_pre_new) and each cycle instantiates the pre instead of making the host
- * functions and calling wasm_instance_new. With --data, the module is made
+ * functions and calling wasm_instance_new, as serve does. With --data, the module is made
  * here: one memory of MIB MiB filled by one active data segment of MIB MiB (not zeros; with
  * --data-kib, KIB KiB of data in a memory of the next whole number of 64 KiB pages), and an
  * export "noop" that returns at once; it shows how instantiation grows with data (issue 16: it
- * should not). Prints the median of ROUNDS rounds (default 15) of CYCLES cycles (default 20000,
- * 200 with --data) in microseconds per cycle, and the fastest and slowest round. */
+ * should not). With --init, two ways to start a request from the state the export INIT builds
+ * (`init:` in serve, issue 16) are measured in the same run, their rounds interleaved: the module
+ * calling INIT then EXPORT in every cycle (no snapshot), and its snapshot (wh_instance_snapshot
+ * after one call of INIT) calling EXPORT alone. Prints the median of ROUNDS rounds (default 15)
+ * of CYCLES cycles (default 20000, 200 with --data or --init) in microseconds per cycle, and the
+ * fastest and slowest round. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,11 +36,6 @@ static wasm_trap_t *do_nothing_with_env(void *env, const wasm_val_vec_t *args, w
     for (size_t i = 0; i < results->size; i++)
         memset(&results->data[i].of, 0, sizeof results->data[i].of);
     return NULL;
-}
-
-static wasm_trap_t *do_nothing(const wasm_val_vec_t *args, wasm_val_vec_t *results)
-{
-    return do_nothing_with_env(NULL, args, results);
 }
 
 /* ---- a module with `mib` MiB of data ---- */
@@ -66,10 +65,75 @@ static module_bytes data_module(unsigned kib)
     return module;
 }
 
+static wasm_trap_t *do_nothing(const wasm_val_vec_t *args, wasm_val_vec_t *results)
+{
+    return do_nothing_with_env(NULL, args, results);
+}
+
+/* Calls the export `name` (no parameters) of `instance`; false after saying why. */
+static bool call_export(const wasm_instance_t *instance, const char *name)
+{
+    wasm_extern_t *export = instance ? wh_instance_export(instance, name) : NULL;
+    wasm_func_t *func = wasm_extern_as_func(export);
+    if (!func) {
+        fprintf(stderr, "instance_cycle: no function export '%s': %s\n", name, wh_last_error_message());
+        return false;
+    }
+    wasm_val_vec_t none = WASM_EMPTY_VEC;
+    wasm_val_t results_data[8] = {WASM_INIT_VAL};
+    wasm_val_vec_t results = {wasm_func_result_arity(func) <= 8 ? wasm_func_result_arity(func) : 8, results_data};
+    wasm_trap_t *trap = wasm_func_call(func, &none, &results);
+    wasm_extern_delete(export);
+    if (trap) {
+        fprintf(stderr, "instance_cycle: '%s' trapped\n", name);
+        wasm_trap_delete(trap);
+        return false;
+    }
+    return true;
+}
+
+/* Each import a do-nothing function of its type, in `store`; false when one is not a function. */
+static bool make_imports(wasm_store_t *store, const wasm_importtype_vec_t *imports, wasm_extern_t **externs)
+{
+    for (size_t i = 0; i < imports->size; i++) {
+        const wasm_functype_t *type = wasm_externtype_as_functype_const(wasm_importtype_type(imports->data[i]));
+        if (!type) {
+            fprintf(stderr, "instance_cycle: import %zu is not a function\n", i);
+            return false;
+        }
+        externs[i] = wasm_func_as_extern(wasm_func_new(store, type, do_nothing));
+    }
+    return true;
+}
+
+/* The snapshot of `module` after one call of `init`, compiled: what serve's init: runs. */
+static wasm_module_t *snapshot_after(wasm_engine_t *engine, const wasm_module_t *module,
+                                     const wasm_importtype_vec_t *imports, wasm_extern_t **externs, const char *init)
+{
+    wasm_store_t *store = wasm_store_new(engine);
+    if (!make_imports(store, imports, externs))
+        return NULL;
+    wasm_extern_vec_t import_vec = {imports->size, externs};
+    wasm_instance_t *instance = wasm_instance_new(store, module, &import_vec, NULL);
+    wasm_byte_vec_t bytes = WASM_EMPTY_VEC;
+    wasm_module_t *snapshot = NULL;
+    if (call_export(instance, init) && wh_instance_snapshot(instance, init, &bytes))
+        snapshot = wasm_module_new(store, &bytes);
+    if (!snapshot)
+        fprintf(stderr, "instance_cycle: snapshot after '%s': %s\n", init, wh_last_error_message());
+    wasm_byte_vec_delete(&bytes);
+    wasm_instance_delete(instance);
+    for (size_t i = 0; i < imports->size; i++)
+        wasm_extern_delete(externs[i]);
+    wasm_store_delete(store);
+    return snapshot;
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] [--pre] FILE.wasm EXPORT\n"
-                    "       instance_cycle [-n CYCLES] [-r ROUNDS] [--pre] --data MIB | --data-kib KIB\n");
+    fprintf(stderr,
+            "usage: instance_cycle [-n CYCLES] [-r ROUNDS] [--compiled] [--pre] [--init INIT] FILE.wasm EXPORT\n"
+            "       instance_cycle [-n CYCLES] [-r ROUNDS] [--pre] --data MIB | --data-kib KIB\n");
     return 2;
 }
 
@@ -79,7 +143,7 @@ int main(int argc, char **argv)
     int rounds = 15, data_kib = -1;
     bool compiled = false; /* the module compiled to native code first (wh_module_compile) */
     bool pre = false;      /* instances from an instance pre (wh_instance_pre_new) */
-    const char *path = NULL, *export_name = NULL;
+    const char *path = NULL, *export_name = NULL, *init_name = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
             cycles = atol(argv[++i]);
@@ -89,6 +153,8 @@ int main(int argc, char **argv)
             compiled = true;
         else if (strcmp(argv[i], "--pre") == 0)
             pre = true;
+        else if (strcmp(argv[i], "--init") == 0 && i + 1 < argc)
+            init_name = argv[++i];
         else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data_kib = atoi(argv[++i]) * 1024;
         else if (strcmp(argv[i], "--data-kib") == 0 && i + 1 < argc)
@@ -101,10 +167,10 @@ int main(int argc, char **argv)
             return usage();
     }
     if ((data_kib < 0 && (!path || !export_name)) || (data_kib >= 0 && (data_kib < 1 || data_kib > 1024 * 1024)) ||
-        rounds < 1 || rounds > 1000 || cycles < 0)
+        (data_kib >= 0 && init_name) || rounds < 1 || rounds > 1000 || cycles < 0)
         return usage();
     if (!cycles)
-        cycles = data_kib >= 1024 ? 200 : 20000;
+        cycles = data_kib >= 1024 || init_name ? 200 : 20000;
 
     module_bytes binary = {0};
     if (data_kib > 0) {
@@ -134,67 +200,78 @@ int main(int argc, char **argv)
     wasm_importtype_vec_t imports;
     wasm_module_imports(module, &imports);
 
-    double *per_cycle = malloc((size_t)rounds * sizeof *per_cycle);
+    /* Variant 0: the module (calling INIT first with --init); variant 1 (--init): its snapshot. */
+    int variants = init_name ? 2 : 1;
     wasm_extern_t **externs = calloc(imports.size + 1, sizeof *externs);
-    wasm_func_callback_with_env_t *callbacks = calloc(imports.size + 1, sizeof *callbacks);
-    for (size_t i = 0; i < imports.size; i++)
-        callbacks[i] = do_nothing_with_env;
-    wh_instance_pre_t *instance_pre = pre ? wh_instance_pre_new(module, callbacks, imports.size) : NULL;
-    if (pre && !instance_pre) {
+    wasm_module_t *modules[2] = {module, NULL};
+    const char *inits[2] = {init_name, NULL};
+    if (init_name && !(modules[1] = snapshot_after(engine, module, &imports, externs, init_name)))
+        return 1;
+    if (compiled && modules[1] && !wh_module_compile(engine, modules[1])) {
         fprintf(stderr, "instance_cycle: %s\n", wh_last_error_message());
         return 1;
     }
-    for (int round = -1; round < rounds; round++) { /* round -1 warms up */
-        double start = bench_now_ns();
-        for (long cycle = 0; cycle < cycles; cycle++) {
-            wasm_store_t *store = wasm_store_new(engine);
-            for (size_t i = 0; !pre && i < imports.size; i++) {
-                const wasm_functype_t *type = wasm_externtype_as_functype_const(wasm_importtype_type(imports.data[i]));
-                if (!type) {
-                    fprintf(stderr, "instance_cycle: import %zu is not a function\n", i);
-                    return 1;
-                }
-                externs[i] = wasm_func_as_extern(wasm_func_new(store, type, do_nothing));
-            }
-            wasm_extern_vec_t import_vec = {imports.size, externs};
-            wasm_instance_t *instance = pre ? wh_instance_pre_instantiate(instance_pre, store, NULL, NULL)
-                                            : wasm_instance_new(store, module, &import_vec, NULL);
-            wasm_extern_t *export = instance ? wh_instance_export(instance, export_name) : NULL;
-            wasm_func_t *func = wasm_extern_as_func(export);
-            if (!func) {
-                fprintf(stderr, "instance_cycle: no function export '%s': %s\n", export_name, wh_last_error_message());
-                return 1;
-            }
-            wasm_val_vec_t none = WASM_EMPTY_VEC;
-            wasm_val_t results_data[8] = {WASM_INIT_VAL};
-            wasm_val_vec_t results = {wasm_func_result_arity(func) <= 8 ? wasm_func_result_arity(func) : 8,
-                                      results_data};
-            wasm_trap_t *trap = wasm_func_call(func, &none, &results);
-            if (trap) {
-                fprintf(stderr, "instance_cycle: '%s' trapped\n", export_name);
-                return 1;
-            }
-            wasm_extern_delete(export);
-            wasm_instance_delete(instance);
-            for (size_t i = 0; !pre && i < imports.size; i++)
-                wasm_extern_delete(externs[i]);
-            wasm_store_delete(store);
+    wh_instance_pre_t *pres[2] = {NULL, NULL};
+    wasm_func_callback_with_env_t *callbacks = calloc(imports.size + 1, sizeof *callbacks);
+    for (size_t i = 0; i < imports.size; i++)
+        callbacks[i] = do_nothing_with_env;
+    for (int variant = 0; pre && variant < variants; variant++) {
+        if (!(pres[variant] = wh_instance_pre_new(modules[variant], callbacks, imports.size))) {
+            fprintf(stderr, "instance_cycle: %s\n", wh_last_error_message());
+            return 1;
         }
-        if (round >= 0)
-            per_cycle[round] = (bench_now_ns() - start) / (double)cycles / 1e3;
     }
-    qsort(per_cycle, (size_t)rounds, sizeof *per_cycle, bench_compare_doubles);
-    printf("%s%s: store + %zu imports%s + instance + call %s + delete: median %.2f us per cycle (fastest round %.2f, "
-           "slowest %.2f; %d rounds of %ld)\n",
-           data_kib > 0 ? "generated module" : path, compiled ? " (compiled)" : "", imports.size,
-           pre ? " (instance pre)" : "", export_name, per_cycle[rounds / 2], per_cycle[0], per_cycle[rounds - 1],
-           rounds, cycles);
+    double *per_cycle = malloc((size_t)rounds * 2 * sizeof *per_cycle);
+    for (int round = -1; round < rounds; round++) { /* round -1 warms up */
+        for (int variant = 0; variant < variants; variant++) {
+            double start = bench_now_ns();
+            for (long cycle = 0; cycle < cycles; cycle++) {
+                wasm_store_t *store = wasm_store_new(engine);
+                if (!pre && !make_imports(store, &imports, externs))
+                    return 1;
+                wasm_extern_vec_t import_vec = {imports.size, externs};
+                wasm_instance_t *instance = pre ? wh_instance_pre_instantiate(pres[variant], store, NULL, NULL)
+                                                : wasm_instance_new(store, modules[variant], &import_vec, NULL);
+                if ((inits[variant] && !call_export(instance, inits[variant])) || !call_export(instance, export_name))
+                    return 1;
+                wasm_instance_delete(instance);
+                for (size_t i = 0; !pre && i < imports.size; i++)
+                    wasm_extern_delete(externs[i]);
+                wasm_store_delete(store);
+            }
+            if (round >= 0)
+                per_cycle[variant * rounds + round] = (bench_now_ns() - start) / (double)cycles / 1e3;
+        }
+    }
+    if (init_name) {
+        double medians[2];
+        for (int variant = 0; variant < 2; variant++) {
+            double *rounds_of = per_cycle + variant * rounds;
+            qsort(rounds_of, (size_t)rounds, sizeof *rounds_of, bench_compare_doubles);
+            medians[variant] = rounds_of[rounds / 2];
+            printf("%s%s%s: store + %zu imports%s + instance + call %s%s%s + delete: median %.2f us per cycle "
+                   "(fastest round %.2f, slowest %.2f; %d rounds of %ld)\n",
+                   path, variant ? " snapshot after init" : "", compiled ? " (compiled)" : "", imports.size,
+                   pre ? " (instance pre)" : "", variant ? "" : init_name, variant ? "" : ", ", export_name,
+                   medians[variant], rounds_of[0], rounds_of[rounds - 1], rounds, cycles);
+        }
+        printf("init per request / snapshot: %.1fx\n", medians[0] / medians[1]);
+        wasm_module_delete(modules[1]);
+    } else {
+        qsort(per_cycle, (size_t)rounds, sizeof *per_cycle, bench_compare_doubles);
+        printf("%s%s: store + %zu imports%s + instance + call %s + delete: median %.2f us per cycle (fastest round "
+               "%.2f, slowest %.2f; %d rounds of %ld)\n",
+               data_kib > 0 ? "generated module" : path, compiled ? " (compiled)" : "", imports.size,
+               pre ? " (instance pre)" : "", export_name, per_cycle[rounds / 2], per_cycle[0], per_cycle[rounds - 1],
+               rounds, cycles);
+    }
     if (data_kib > 0)
         printf("(module with %d KiB of data)\n", data_kib);
     free(per_cycle);
     free(externs);
     free(callbacks);
-    wh_instance_pre_delete(instance_pre);
+    for (int variant = 0; variant < 2; variant++)
+        wh_instance_pre_delete(pres[variant]);
     wasm_importtype_vec_delete(&imports);
     wasm_module_delete(module);
     wasm_store_delete(module_store);

@@ -70,6 +70,7 @@ typedef enum wh_error_code_t {
     WH_ERROR_CONFIG,           /* the engine's configuration does not allow it (e.g. fuel not enabled) */
     WH_ERROR_CONVENTION,       /* the module is not a plugin: it does not follow the convention (wh_plugin_new) */
     WH_ERROR_CAPACITY,         /* the engine has its max_instances alive: retry once a store is deleted */
+    WH_ERROR_SNAPSHOT,         /* the instance's state cannot be written as a module (wh_instance_snapshot) */
 } wh_error_code_t;
 
 WH_API wh_error_code_t wh_last_error_code(void);
@@ -140,6 +141,30 @@ WH_API own wh_instance_pre_t *wh_instance_pre_new(const wasm_module_t *module,
 WH_API own wasm_instance_t *wh_instance_pre_instantiate(const wh_instance_pre_t *, wasm_store_t *store,
                                                         void *const *envs, own wasm_trap_t **trap);
 WH_API void wh_instance_pre_delete(own wh_instance_pre_t *);
+
+/* ---- snapshots ----
+ * A snapshot is a plain WebAssembly module, equivalent to the instance's module, whose instances
+ * start in the state the instance is in now: its initialisation has run once, ahead of time
+ * (what Wizer does; `wasmhost snapshot` and serve's `init:` are built on this call). Any
+ * WebAssembly 2.0 engine can run it. In the module written to `out`:
+ *   - memory 0's current size is its minimum (its maximum is kept) and its current contents are
+ *     active data segments (runs of non-zero bytes, a few zeros apart at most);
+ *   - each mutable defined global starts at its current value;
+ *   - the start section is gone, and so is the export "_initialize" (a WASI reactor's
+ *     constructors): both have run. Call "_initialize" before snapshotting a reactor.
+ *   - the export named `drop_export` (an init function, say) is gone too (NULL: none);
+ *   - the original data segments keep their indices (memory.init and data.drop name them): the
+ *     active ones, applied and dropped at instantiation, and the passive ones the instance
+ *     dropped, become empty passive segments; the new ones follow them;
+ *   - every other section is copied byte for byte (code, names, custom sections).
+ * State outside the instance is not captured (files WASI opened, the host's): only what the
+ * guest kept of it in its memory. Refused (false, WH_ERROR_SNAPSHOT, saying what) when the state
+ * cannot be written faithfully: an imported memory or table, more than one memory, a mutable
+ * imported global, a table grown or changed since instantiation (it holds functions, which data
+ * cannot express), a passive element segment dropped, a global holding a host reference or a
+ * function of another instance; WH_ERROR_NOT_FOUND when there is no export `drop_export`.
+ * `out` is empty on failure. The instance is not changed. */
+WH_API bool wh_instance_snapshot(const wasm_instance_t *instance, const char *drop_export, own wasm_byte_vec_t *out);
 
 /* ---- v128 values (SIMD) ----
  * wasm.h has no value kind for SIMD's 128-bit vectors; wasmhost's is WH_V128. wasm_valtype_kind

@@ -1,4 +1,4 @@
-/* fuzz_mutations.c: deterministic mutations of valid modules fed to eng_module_load and eng_instance_new, tallied. */
+/* fuzz_mutations.c: deterministic mutations of valid modules fed to eng_module_load and eng_instance_new (and each instance to eng_instance_snapshot), tallied. */
 #include "check.h"
 #include "engine.h"
 
@@ -208,7 +208,32 @@ static eng_trap *dummy_host_function(void *env, eng_slot *args_results)
 
 typedef struct outcome_counts {
     uint64_t rejected, link_failed, import_failed, trapped, instantiated;
+    uint64_t snapshots, snapshots_refused; /* of the instances (eng_instance_snapshot) */
 } outcome_counts;
+
+/* The instance's snapshot (snapshot.h) is refused with a message, or is a module that loads. */
+static void snapshot(const eng_instance *instance, outcome_counts *counts)
+{
+    if (instance->memory0 && instance->memory0->size > ((uint64_t)1 << 20))
+        return; /* reading a large memory would only slow the run down */
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    eng_error *error = eng_instance_snapshot(instance, NULL, &bytes, &size);
+    if (error) {
+        CHECK(error->message && error->message[0]);
+        counts->snapshots_refused++;
+        eng_error_free(error);
+        return;
+    }
+    eng_module *copy = NULL;
+    error = eng_module_load(bytes, size, &copy);
+    CHECK(error == NULL, "a snapshot does not load: %s", error ? error->message : "");
+    eng_error_free(error);
+    if (copy)
+        eng_module_release(copy);
+    counts->snapshots++;
+    free(bytes);
+}
 
 /* With `wrong_import`, one import (if any) gets an extern of the wrong kind, to exercise the
  * link-error paths too. */
@@ -289,6 +314,7 @@ static void instantiate(eng_module *module, bool wrong_import, outcome_counts *c
             eng_trap_free(trap);
         } else {
             counts->instantiated++;
+            snapshot(instance, counts);
         }
     }
     free(imports);
@@ -382,6 +408,8 @@ int main(int argc, char **argv)
     printf("  loaded, dummy imports failed:   %llu\n", (unsigned long long)counts.import_failed);
     printf("  loaded, trapped instantiating:  %llu\n", (unsigned long long)counts.trapped);
     printf("  loaded and instantiated:        %llu\n", (unsigned long long)counts.instantiated);
+    printf("  snapshots loaded / refused:     %llu / %llu\n", (unsigned long long)counts.snapshots,
+           (unsigned long long)counts.snapshots_refused);
 
     free(buf);
     for (size_t i = 0; i < seed_count; i++)

@@ -36,6 +36,7 @@ typedef int cli_command_function(int argc, char **argv);
     PLATFORM(serve, cli_serve)              \
     PLATFORM(probe, cli_probe)              \
     CORE(compile, cli_compile)              \
+    CORE(snapshot, cli_snapshot)            \
     ADMIN(deploy, cli_deploy)               \
     ADMIN(services, cli_services)           \
     ADMIN(rollback, cli_rollback)           \
@@ -94,6 +95,9 @@ uint64_t cli_wast_run_json(wasm_engine_t *engine, const char *path, const char *
 bool cli_read_file(const char *path, uint8_t **bytes, size_t *size, char *why, size_t why_size);
 /* The same for an open stream (standard input) called `name` in messages; does not close it. */
 bool cli_read_stream(FILE *file, const char *name, uint8_t **bytes, size_t *size, char *why, size_t why_size);
+/* Writes `size` bytes to `path` through a temporary file next to it and a rename, so that the
+ * file is never seen half written; false (errno says why) when it cannot. */
+bool cli_write_file_atomically(const char *path, const void *bytes, size_t size);
 /* Reads and compiles the module in `path` for `store`; on failure prints "wasmhost: PATH: why"
  * to stderr and returns NULL. */
 wasm_module_t *cli_load_module(wasm_store_t *store, const char *path);

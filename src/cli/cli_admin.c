@@ -153,7 +153,7 @@ static const char deploy_usage[] =
 typedef struct deploy_options {
     bool plugin;
     cli_list routes, env, dirs;
-    const char *abi, *timeout, *max_memory, *max_body, *health_window;
+    const char *abi, *init, *timeout, *max_memory, *max_body, *health_window;
     optional_count fuel, concurrency, health_min_requests;
     bool has_health_max_error_rate;
     double health_max_error_rate;
@@ -213,7 +213,7 @@ static bool parse_dir(void *target, const char *name, const char *value, char *w
     return add_assignment(target, name, value, false, "expected GUEST=HOST (/data=./data)", why, why_size);
 }
 
-enum { DEPLOY_OPTION_COUNT = 13 };
+enum { DEPLOY_OPTION_COUNT = 14 };
 
 static void deploy_option_table(deploy_options *options, cli_option out[DEPLOY_OPTION_COUNT])
 {
@@ -227,6 +227,9 @@ static void deploy_option_table(deploy_options *options, cli_option out[DEPLOY_O
                  "                              path), /api/... (/api and every path under it), /... (every path)\n"},
         {"--abi", .parse = parse_abi, .target = &options->abi,
          .help = "  --abi http|wagi             how the guest gets requests (docs/abi.md; default: wagi)\n"},
+        {"--init", .parse = parse_text, .target = &options->init,
+         .help = "  --init EXPORT               run EXPORT once at load; every request starts from the state it\n"
+                 "                              leaves (docs/snapshots.md)\n"},
         {"--env", .parse = parse_env, .target = &options->env,
          .help = "  --env KEY=VALUE             an environment variable for the guest (repeat for more)\n"},
         {"--dir", .parse = parse_dir, .target = &options->dirs,
@@ -318,6 +321,8 @@ static json_t *service_json(cli_arguments *args, const deploy_options *options)
         ok = ok && put(service, "routes", json_incref(routes));
     if (ok && options->abi)
         ok = put(service, "abi", json_string(options->abi));
+    if (ok && options->init)
+        ok = put(service, "init", json_string(options->init));
     if (ok && json_object_size(env))
         ok = put(service, "env", json_incref(env));
     if (ok && json_object_size(dirs))

@@ -1,10 +1,7 @@
 /* cli_compile.c: `wasmhost compile [-o OUT.cwasm] FILE.wasm`: compile a module to native code and write the artifact. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli_limits.h"
 #include "cli_options.h"
@@ -26,33 +23,6 @@ static const char compile_usage[] =
     "Exit status: 0 written, 1 the module is invalid or cannot be compiled or written, 2 usage error.\n";
 
 static const cli_command_line compile_command = {"compile", compile_usage, NULL, true};
-
-/* Writes next to `path` and renames, so that OUT is never seen half written. */
-static bool write_atomically(const char *path, const void *bytes, size_t size)
-{
-    size_t length = strlen(path);
-    char *temporary = malloc(length + 16);
-    if (!temporary)
-        return false;
-    snprintf(temporary, length + 16, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(temporary);
-    bool ok = fd >= 0;
-    size_t done = 0;
-    while (ok && done < size) {
-        ssize_t wrote = write(fd, (const char *)bytes + done, size - done);
-        ok = wrote > 0;
-        done += ok ? (size_t)wrote : 0;
-    }
-    if (fd >= 0) {
-        ok = ok && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-        ok = close(fd) == 0 && ok;
-    }
-    ok = ok && rename(temporary, path) == 0;
-    if (!ok && fd >= 0)
-        unlink(temporary);
-    free(temporary);
-    return ok;
-}
 
 int cli_compile(int argc, char **argv)
 {
@@ -103,7 +73,7 @@ int cli_compile(int argc, char **argv)
         wasm_module_serialize(module, &artifact);
         if (!artifact.size)
             fprintf(stderr, "wasmhost: %s: %s\n", path, cli_error_message());
-        else if (!write_atomically(output, artifact.data, artifact.size))
+        else if (!cli_write_file_atomically(output, artifact.data, artifact.size))
             fprintf(stderr, "wasmhost: cannot write %s: %s\n", output, strerror(errno));
         else
             status = CLI_OK;

@@ -1,9 +1,11 @@
-/* cli_files.c: what every command shares for its input: reading files and streams, loading modules, error and trap text. */
+/* cli_files.c: what every command shares for its files: reading files and streams, writing one atomically, loading modules, error and trap text. */
 #include "cli.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 bool cli_read_file(const char *path, uint8_t **bytes, size_t *size, char *why, size_t why_size)
 {
@@ -101,4 +103,30 @@ void cli_print_trap(const wasm_trap_t *trap)
     wh_trap_format(trap, &text);
     fwrite(text.data, 1, text.size, stderr);
     wasm_byte_vec_delete(&text);
+}
+
+bool cli_write_file_atomically(const char *path, const void *bytes, size_t size)
+{
+    size_t length = strlen(path);
+    char *temporary = malloc(length + 16);
+    if (!temporary)
+        return false;
+    snprintf(temporary, length + 16, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(temporary);
+    bool ok = fd >= 0;
+    size_t done = 0;
+    while (ok && done < size) {
+        ssize_t wrote = write(fd, (const char *)bytes + done, size - done);
+        ok = wrote > 0;
+        done += ok ? (size_t)wrote : 0;
+    }
+    if (fd >= 0) {
+        ok = ok && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+        ok = close(fd) == 0 && ok;
+    }
+    ok = ok && rename(temporary, path) == 0;
+    if (!ok && fd >= 0)
+        unlink(temporary);
+    free(temporary);
+    return ok;
 }

@@ -1,4 +1,4 @@
-/* cli_options.c: the one option parser of the commands: options from tables, operands, "--", --help, usage errors. */
+/* cli_options.c: the one option parser of the commands: options from tables, operands, "--", --help, usage errors; WASI capability options. */
 #include "cli_options.h"
 
 #include <stdarg.h>
@@ -179,4 +179,113 @@ const char *cli_only_operand(cli_arguments *args, const char *what)
     if (args->exit_status < 0 && !operand)
         cli_usage_error(args, "missing %s", what);
     return args->exit_status < 0 ? operand : NULL;
+}
+
+/* ---- WASI capabilities (run, snapshot) ---- */
+
+static bool add_dir(cli_capabilities *capabilities, const char *spec, bool read_only, char *why, size_t why_size)
+{
+    cli_wasi_dir dir = {spec, spec, read_only};
+    const char *separator = strstr(spec, "::");
+    if (separator) {
+        size_t host_length = (size_t)(separator - spec);
+        if (host_length == 0 || separator[2] == '\0') {
+            snprintf(why, why_size, "'%s': expected HOST_DIR::GUEST_PATH with both parts non-empty", spec);
+            return false;
+        }
+        dir.guest_path = separator + 2;
+    } else if (spec[0] == '\0') {
+        snprintf(why, why_size, "--dir needs a directory");
+        return false;
+    }
+    if (capabilities->dir_count == capabilities->dir_capacity) {
+        size_t capacity = capabilities->dir_capacity ? capabilities->dir_capacity * 2 : 4;
+        cli_wasi_dir *grown = realloc(capabilities->dirs, capacity * sizeof *grown);
+        if (!grown) {
+            snprintf(why, why_size, "out of memory");
+            return false;
+        }
+        capabilities->dirs = grown;
+        capabilities->dir_capacity = capacity;
+    }
+    if (separator && !(dir.host_path = strndup(spec, (size_t)(separator - spec)))) {
+        snprintf(why, why_size, "out of memory");
+        return false;
+    }
+    capabilities->dirs[capabilities->dir_count++] = dir;
+    return true;
+}
+
+static bool parse_dir(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    (void)name;
+    return add_dir(target, value, false, why, why_size);
+}
+
+static bool parse_dir_ro(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    (void)name;
+    return add_dir(target, value, true, why, why_size);
+}
+
+static bool parse_env(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    return cli_list_append_assignment(&((cli_capabilities *)target)->env_assignments, name, value, why, why_size);
+}
+
+static bool parse_env_inherit(void *target, const char *name, const char *value, char *why, size_t why_size)
+{
+    if (value[0] == '\0' || strchr(value, '='))
+        return cli_bad_value(why, why_size, name, value, "expected a variable NAME");
+    return cli_list_append(&((cli_capabilities *)target)->env_inherits, name, value, why, why_size);
+}
+
+void cli_capability_options(cli_capabilities *capabilities, cli_option out[CLI_CAPABILITY_OPTION_COUNT])
+{
+    const cli_option options[CLI_CAPABILITY_OPTION_COUNT] = {
+        {"--dir", .parse = parse_dir, .target = capabilities,
+         .help = "  --dir HOST_DIR[::GUEST_PATH]     give the program the directory HOST_DIR, read-write, under the\n"
+                 "                                   name GUEST_PATH (default: HOST_DIR as written)\n"},
+        {"--dir-ro", .parse = parse_dir_ro, .target = capabilities,
+         .help = "  --dir-ro HOST_DIR[::GUEST_PATH]  the same, read-only: every write, create, truncate, delete,\n"
+                 "                                   rename, link, symlink or time change fails (ENOTCAPABLE)\n"},
+        {"--env", .parse = parse_env, .target = capabilities,
+         .help = "  --env NAME=VALUE                 set an environment variable for the program\n"},
+        {"--env-inherit", .parse = parse_env_inherit, .target = capabilities,
+         .help = "  --env-inherit NAME               pass the host's variable NAME (nothing when it is unset)\n"},
+    };
+    memcpy(out, options, sizeof options);
+}
+
+bool cli_capabilities_apply(const cli_capabilities *capabilities, wh_wasi_t *wasi)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < capabilities->env_assignments.count; i++) {
+        const char *assignment = capabilities->env_assignments.values[i];
+        const char *equals = strchr(assignment, '=');
+        char *name = strndup(assignment, (size_t)(equals - assignment));
+        ok = name && wh_wasi_add_env(wasi, name, equals + 1);
+        free(name);
+    }
+    for (size_t i = 0; ok && i < capabilities->env_inherits.count; i++) {
+        const char *value = getenv(capabilities->env_inherits.values[i]);
+        if (value)
+            ok = wh_wasi_add_env(wasi, capabilities->env_inherits.values[i], value);
+    }
+    for (size_t i = 0; ok && i < capabilities->dir_count; i++) {
+        const cli_wasi_dir *dir = &capabilities->dirs[i];
+        ok = wh_wasi_preopen_dir(wasi, dir->host_path, dir->guest_path, dir->read_only);
+    }
+    return ok;
+}
+
+void cli_capabilities_free(cli_capabilities *capabilities)
+{
+    for (size_t i = 0; i < capabilities->dir_count; i++)
+        if (capabilities->dirs[i].host_path != capabilities->dirs[i].guest_path)
+            free((char *)capabilities->dirs[i].host_path);
+    free(capabilities->dirs);
+    cli_list_free(&capabilities->env_assignments);
+    cli_list_free(&capabilities->env_inherits);
+    *capabilities = (cli_capabilities){0};
 }

@@ -1,4 +1,4 @@
-/* cli_options.h: the commands' one option parser: option tables, operands, "--", --help and usage errors (exit 2). */
+/* cli_options.h: the commands' one option parser: option tables, operands, "--", --help and usage errors (exit 2); the WASI capability options run and snapshot share. */
 #ifndef WH_CLI_OPTIONS_H
 #define WH_CLI_OPTIONS_H
 
@@ -83,5 +83,26 @@ const char *cli_only_operand(cli_arguments *args, const char *what);
 /* Prints "wasmhost COMMAND: MESSAGE" and the command's error hint to stderr; returns CLI_USAGE
  * (also left in args->exit_status). */
 int cli_usage_error(cli_arguments *args, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* The capabilities a command gives a WASI guest (run, snapshot): the options --dir, --dir-ro,
+ * --env and --env-inherit, in this order. Deny by default: nothing but what they name. */
+typedef struct cli_wasi_dir {
+    const char *host_path; /* owned when it differs from guest_path (HOST_DIR::GUEST_PATH) */
+    const char *guest_path;
+    bool read_only;
+} cli_wasi_dir;
+typedef struct cli_capabilities {
+    cli_wasi_dir *dirs;
+    size_t dir_count, dir_capacity;
+    cli_list env_assignments; /* "NAME=VALUE" */
+    cli_list env_inherits;    /* "NAME" */
+} cli_capabilities;
+#define CLI_CAPABILITY_OPTION_COUNT 4
+/* Fills `out` with the options, which write into `capabilities` (zeroed by the caller). */
+void cli_capability_options(cli_capabilities *capabilities, cli_option out[CLI_CAPABILITY_OPTION_COUNT]);
+/* Gives `wasi` the variables and directories; false (the reason in cli_error_message) when one
+ * is refused (a directory that cannot be opened). */
+bool cli_capabilities_apply(const cli_capabilities *capabilities, wh_wasi_t *wasi);
+void cli_capabilities_free(cli_capabilities *capabilities);
 
 #endif

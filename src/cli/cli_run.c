@@ -33,12 +33,6 @@ static const char run_usage[] =
 /* Exit status of a program that trapped: 128 + SIGABRT, as a native program that aborts. */
 #define CLI_TRAPPED 134
 
-typedef struct run_dir {
-    const char *host_path;
-    const char *guest_path;
-    bool read_only;
-} run_dir;
-
 /* Resource limits (memory, tables, stack, fuel, time): parsed by parse_options() and applied to
  * the store by cli_limits_apply() (see cli_limits.c). */
 typedef cli_limits run_limits;
@@ -48,71 +42,11 @@ typedef struct run_options {
     int arg_count; /* ARGS after FILE */
     char **args;
     const char *invoke; /* NULL: run _start */
-    run_dir *dirs;
-    int dir_count;
-    const char **env_assignments; /* "NAME=VALUE" */
-    int env_assignment_count;
-    const char **env_inherits;
-    int env_inherit_count;
+    cli_capabilities capabilities;
     run_limits limits;
 } run_options;
 
 /* ---- options ---- */
-
-static bool add_dir(run_options *options, const char *spec, bool read_only, char *why, size_t why_size)
-{
-    run_dir dir = {spec, spec, read_only};
-    const char *separator = strstr(spec, "::");
-    if (separator) {
-        size_t host_length = (size_t)(separator - spec);
-        if (host_length == 0 || separator[2] == '\0') {
-            snprintf(why, why_size, "'%s': expected HOST_DIR::GUEST_PATH with both parts non-empty", spec);
-            return false;
-        }
-        char *host = strndup(spec, host_length);
-        if (!host) {
-            snprintf(why, why_size, "out of memory");
-            return false;
-        }
-        dir.host_path = host; /* freed in free_options: guest_path != host_path marks it owned */
-        dir.guest_path = separator + 2;
-    } else if (spec[0] == '\0') {
-        snprintf(why, why_size, "--dir needs a directory");
-        return false;
-    }
-    options->dirs[options->dir_count++] = dir;
-    return true;
-}
-
-static bool parse_dir(void *target, const char *name, const char *value, char *why, size_t why_size)
-{
-    (void)name;
-    return add_dir(target, value, false, why, why_size);
-}
-
-static bool parse_dir_ro(void *target, const char *name, const char *value, char *why, size_t why_size)
-{
-    (void)name;
-    return add_dir(target, value, true, why, why_size);
-}
-
-static bool parse_env(void *target, const char *name, const char *value, char *why, size_t why_size)
-{
-    run_options *options = target;
-    if (!cli_assignment_valid(name, value, why, why_size))
-        return false;
-    options->env_assignments[options->env_assignment_count++] = value;
-    return true;
-}
-
-static bool parse_env_inherit(void *target, const char *name, const char *value, char *why, size_t why_size)
-{
-    run_options *options = target;
-    if (value[0] == '\0' || strchr(value, '='))
-        return cli_bad_value(why, why_size, name, value, "expected a variable NAME");
-    options->env_inherits[options->env_inherit_count++] = value;
-    return true;
-}
 
 static bool parse_invoke(void *target, const char *name, const char *value, char *why, size_t why_size)
 {
@@ -124,16 +58,7 @@ static bool parse_invoke(void *target, const char *name, const char *value, char
     return true;
 }
 
-static void free_options(run_options *options)
-{
-    for (int i = 0; i < options->dir_count; i++) {
-        if (options->dirs[i].host_path != options->dirs[i].guest_path)
-            free((char *)options->dirs[i].host_path);
-    }
-    free(options->dirs);
-    free(options->env_assignments);
-    free(options->env_inherits);
-}
+static void free_options(run_options *options) { cli_capabilities_free(&options->capabilities); }
 
 static const cli_command_line run_command = {
     "run", run_usage, "\nRun `wasmhost run --help` for usage.\n",
@@ -144,23 +69,15 @@ static const cli_command_line run_command = {
  * command ends here (--help, a usage error). */
 static int parse_options(int argc, char **argv, run_options *options)
 {
-    const cli_option run_option_table[] = {
-        {"--dir", .parse = parse_dir, .target = options,
-         .help = "  --dir HOST_DIR[::GUEST_PATH]     give the program the directory HOST_DIR, read-write, under the\n"
-                 "                                   name GUEST_PATH (default: HOST_DIR as written)\n"},
-        {"--dir-ro", .parse = parse_dir_ro, .target = options,
-         .help = "  --dir-ro HOST_DIR[::GUEST_PATH]  the same, read-only: every write, create, truncate, delete,\n"
-                 "                                   rename, link, symlink or time change fails (ENOTCAPABLE)\n"},
-        {"--env", .parse = parse_env, .target = options,
-         .help = "  --env NAME=VALUE                 set an environment variable for the program\n"},
-        {"--env-inherit", .parse = parse_env_inherit, .target = options,
-         .help = "  --env-inherit NAME               pass the host's variable NAME (nothing when it is unset)\n"},
-        {"--invoke", .parse = parse_invoke, .target = options,
-         .help = "  --invoke FUNC                    call the exported function FUNC instead of _start, after\n"
-                 "                                   _initialize when the module exports it (a WASI reactor); ARGS\n"
-                 "                                   are then FUNC's arguments, and its results are printed, as\n"
-                 "                                   with `wasmhost invoke`\n"},
-    };
+    /* The capabilities (--dir, --dir-ro, --env, --env-inherit), then --invoke. */
+    cli_option run_option_table[CLI_CAPABILITY_OPTION_COUNT + 1];
+    cli_capability_options(&options->capabilities, run_option_table);
+    run_option_table[CLI_CAPABILITY_OPTION_COUNT] = (cli_option){
+        "--invoke", .parse = parse_invoke, .target = options,
+        .help = "  --invoke FUNC                    call the exported function FUNC instead of _start, after\n"
+                "                                   _initialize when the module exports it (a WASI reactor); ARGS\n"
+                "                                   are then FUNC's arguments, and its results are printed, as\n"
+                "                                   with `wasmhost invoke`\n"};
     cli_option limit_table[CLI_LIMIT_OPTION_COUNT];
     cli_limits_options(&options->limits, limit_table);
     cli_arguments args;
@@ -168,12 +85,6 @@ static int parse_options(int argc, char **argv, run_options *options)
                         sizeof run_option_table / sizeof run_option_table[0]);
     cli_arguments_add(&args, limit_table, CLI_LIMIT_OPTION_COUNT);
 
-    /* No option can come more often than there are arguments. */
-    options->dirs = calloc((size_t)argc, sizeof *options->dirs);
-    options->env_assignments = calloc((size_t)argc, sizeof *options->env_assignments);
-    options->env_inherits = calloc((size_t)argc, sizeof *options->env_inherits);
-    if (!options->dirs || !options->env_assignments || !options->env_inherits)
-        return cli_usage_error(&args, "out of memory");
     options->path = cli_next_operand(&args);
     if (args.exit_status >= 0)
         return args.exit_status;
@@ -208,26 +119,7 @@ static int make_context(const run_options *options, wh_wasi_t **out)
         guest_argv[i] = options->args[i - 1];
     bool ok = wh_wasi_set_args(wasi, guest_argc, guest_argv);
     free(guest_argv);
-    for (int i = 0; ok && i < options->env_assignment_count; i++) {
-        const char *assignment = options->env_assignments[i];
-        const char *equals = strchr(assignment, '=');
-        char *name = strndup(assignment, (size_t)(equals - assignment));
-        if (!name) {
-            fprintf(stderr, "wasmhost: out of memory\n");
-            return CLI_FAILED;
-        }
-        ok = wh_wasi_add_env(wasi, name, equals + 1);
-        free(name);
-    }
-    for (int i = 0; ok && i < options->env_inherit_count; i++) {
-        const char *value = getenv(options->env_inherits[i]);
-        if (value)
-            ok = wh_wasi_add_env(wasi, options->env_inherits[i], value);
-    }
-    for (int i = 0; ok && i < options->dir_count; i++) {
-        const run_dir *dir = &options->dirs[i];
-        ok = wh_wasi_preopen_dir(wasi, dir->host_path, dir->guest_path, dir->read_only);
-    }
+    ok = ok && cli_capabilities_apply(&options->capabilities, wasi);
     for (int fd = 0; ok && fd < 3; fd++)
         ok = wh_wasi_inherit_stdio(wasi, fd);
     if (!ok) {

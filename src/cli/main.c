@@ -26,6 +26,8 @@ static const char usage[] =
     "                                      those deployed through the admin API) over HTTP\n"
     "  compile [-o OUT.cwasm] FILE.wasm    compile FILE.wasm to native code (an artifact run, invoke and\n"
     "                                      serve load without compiling)\n"
+    "  snapshot FILE.wasm --init EXPORT -o OUT.wasm\n"
+    "                                      run EXPORT once and write the initialised module to OUT.wasm\n"
     "  probe [OPTIONS] URL                 GET an http:// URL; exit 0 on a 2xx answer (a container's\n"
     "                                      health check: wasmhost probe http://127.0.0.1:8080/healthz)\n"
     "\n"

@@ -11,6 +11,7 @@
 #include "module.h"
 #include "native.h"
 #include "runtime.h"
+#include "snapshot.h"
 
 /* Slots a call to a function of `type` needs for its arguments and its results (a v128 takes two). */
 static inline uint32_t eng_functype_slot_count(const eng_functype *type)

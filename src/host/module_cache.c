@@ -267,34 +267,14 @@ static bool read_file(const char *path, wasm_byte_vec_t *out, char *error, size_
     return true;
 }
 
-/* The module for `bytes`, compiled or from the cache, as a new handle; NULL with the validator's
- * message (after `name`: "x.wasm is not a valid module: ...") in `error`. */
-static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byte_vec_t *bytes, bool fuel, char *error,
-                                 size_t error_size)
+/* `bytes` compiled by `engine`, as a new handle; NULL with the validator's message (after `name`:
+ * "x.wasm is not a valid module: ...") in `error`. An artifact of `wasmhost compile` (by its
+ * magic, whatever the file's name) is loaded with its native code, whatever the tier: its checks
+ * are the engine's (wasm_module_deserialize refuses one that would leave fuel or deadlines
+ * unchecked). */
+static wasm_module_t *compile_bytes(wasm_engine_t *engine, const char *name, const wasm_byte_vec_t *bytes, char *error,
+                                    size_t error_size)
 {
-    XXH128_hash_t key = XXH3_128bits(bytes->data, bytes->size);
-    wasm_engine_t *engine = cache->engines[fuel];
-
-    pthread_mutex_lock(&cache->lock);
-    cache->clock++;
-    for (size_t i = 0; i < cache->count; i++) {
-        cache_entry *entry = &cache->entries[i];
-        if (entry->fuel == fuel && XXH128_isEqual(entry->key, key)) {
-            entry->last_used = cache->clock;
-            cache->hits++;
-            wasm_module_t *copy = wasm_module_copy(entry->module);
-            pthread_mutex_unlock(&cache->lock);
-            if (!copy)
-                snprintf(error, error_size, "out of memory");
-            return copy;
-        }
-    }
-    pthread_mutex_unlock(&cache->lock);
-
-    /* Compiled outside the lock: a large module must not hold up other loads. An artifact of
-     * `wasmhost compile` (by its magic, whatever the file's name) is loaded with its native code,
-     * whatever the tier: its checks are the engine's (wasm_module_deserialize refuses one that
-     * would leave fuel or deadlines unchecked). */
     bool artifact = bytes->size >= sizeof WH_ARTIFACT_MAGIC - 1 &&
                     memcmp(bytes->data, WH_ARTIFACT_MAGIC, sizeof WH_ARTIFACT_MAGIC - 1) == 0;
     wasm_store_t *store = wasm_store_new(engine);
@@ -317,6 +297,37 @@ static wasm_module_t *load_bytes(module_cache *cache, const char *name, wasm_byt
             snprintf(error, error_size, "%s is not a valid module: %s", name, message);
         return NULL;
     }
+    return module;
+}
+
+/* The module for `bytes`, compiled or from the cache, as a new handle; NULL with the validator's
+ * message (after `name`: "x.wasm is not a valid module: ...") in `error`. */
+static wasm_module_t *load_bytes(module_cache *cache, const char *name, const wasm_byte_vec_t *bytes, bool fuel,
+                                 char *error, size_t error_size)
+{
+    XXH128_hash_t key = XXH3_128bits(bytes->data, bytes->size);
+    wasm_engine_t *engine = cache->engines[fuel];
+
+    pthread_mutex_lock(&cache->lock);
+    cache->clock++;
+    for (size_t i = 0; i < cache->count; i++) {
+        cache_entry *entry = &cache->entries[i];
+        if (entry->fuel == fuel && XXH128_isEqual(entry->key, key)) {
+            entry->last_used = cache->clock;
+            cache->hits++;
+            wasm_module_t *copy = wasm_module_copy(entry->module);
+            pthread_mutex_unlock(&cache->lock);
+            if (!copy)
+                snprintf(error, error_size, "out of memory");
+            return copy;
+        }
+    }
+    pthread_mutex_unlock(&cache->lock);
+
+    /* Compiled outside the lock: a large module must not hold up other loads. */
+    wasm_module_t *module = compile_bytes(engine, name, bytes, error, error_size);
+    if (!module)
+        return NULL;
 
     pthread_mutex_lock(&cache->lock);
     cache->compilations++;
@@ -348,6 +359,25 @@ wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fue
         return NULL;
     *engine = cache->engines[fuel];
     wasm_module_t *module = load_bytes(cache, path, &bytes, fuel, error, error_size);
+    wasm_byte_vec_delete(&bytes);
+    return module;
+}
+
+wasm_module_t *module_cache_load_bytes(module_cache *cache, const char *name, const wasm_byte_vec_t *bytes, bool fuel,
+                                       wasm_engine_t **engine, char *error, size_t error_size)
+{
+    *engine = cache->engines[fuel];
+    return load_bytes(cache, name, bytes, fuel, error, error_size);
+}
+
+wasm_module_t *module_cache_load_once(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine,
+                                      char *error, size_t error_size)
+{
+    wasm_byte_vec_t bytes;
+    if (!read_file(path, &bytes, error, error_size))
+        return NULL;
+    *engine = cache->engines[fuel];
+    wasm_module_t *module = compile_bytes(*engine, path, &bytes, error, error_size);
     wasm_byte_vec_delete(&bytes);
     return module;
 }

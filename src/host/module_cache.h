@@ -48,6 +48,16 @@ void module_cache_free(module_cache *cache);
 wasm_module_t *module_cache_load(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine, char *error,
                                  size_t error_size);
 
+/* The module at `path` compiled for one use, neither kept nor compiled to native code later: the
+ * module of a service with init:, which runs once before its snapshot replaces it. */
+wasm_module_t *module_cache_load_once(module_cache *cache, const char *path, bool fuel, wasm_engine_t **engine,
+                                      char *error, size_t error_size);
+
+/* module_cache_load for a module in memory (a snapshot made at load: docs/snapshots.md), called
+ * `name` in messages: cached by its contents as a file's are. */
+wasm_module_t *module_cache_load_bytes(module_cache *cache, const char *name, const wasm_byte_vec_t *bytes, bool fuel,
+                                       wasm_engine_t **engine, char *error, size_t error_size);
+
 /* Compiles `size` bytes (for services without fuel) and keeps the module, so that loading the
  * same bytes from a file later is a hit: the admin API checks an upload this way. False with
  * "not a valid module: <the validator's message>" in `error`. Thread-safe. */

@@ -147,6 +147,53 @@ static bool copy_routes(service *s, const manifest_service *entry)
     return true;
 }
 
+/* init: (docs/snapshots.md): runs the entry's init export once in an instance of `module`
+ * (compiled by `engine`) with what a request of the service gets (environment, read-only
+ * directories, limits; no request), and gives the snapshot's bytes in `out`. */
+static bool snapshot_for_init(const manifest_service *entry, const service *s, wasm_engine_t *engine,
+                              wasm_module_t *module, uint64_t timeout_ns, const service_log *log, wasm_byte_vec_t *out,
+                              char *error, size_t error_size)
+{
+    guest_service init = {
+        .name = s->name,
+        .engine = engine,
+        .module = module,
+        .env_names = (const char *const *)s->env_names,
+        .env_values = (const char *const *)s->env_values,
+        .env_count = s->env_count,
+        .dir_host_paths = (const char *const *)s->dir_host_paths,
+        .dir_guest_paths = (const char *const *)s->dir_guest_paths,
+        .dir_count = s->dir_count,
+        .max_memory_bytes = entry->max_memory_bytes,
+        .timeout_ns = timeout_ns,
+        .fuel = entry->fuel,
+        .log_stderr = log->stderr_write,
+        .log_user = log->user,
+    };
+    return guest_snapshot(&init, entry->init_export, out, error, error_size);
+}
+
+/* The module of a service with init: (its module's snapshot), compiled through `cache` as any
+ * module is; NULL with the reason in `error`. */
+static wasm_module_t *load_initialised(const manifest_service *entry, const service *s, module_cache *cache,
+                                       uint64_t timeout_ns, const service_log *log, wasm_engine_t **engine, char *error,
+                                       size_t error_size)
+{
+    bool fuel = entry->fuel != 0;
+    wasm_module_t *original = module_cache_load_once(cache, entry->module_path, fuel, engine, error, error_size);
+    wasm_byte_vec_t snapshot = WASM_EMPTY_VEC;
+    bool ok = original && snapshot_for_init(entry, s, *engine, original, timeout_ns, log, &snapshot, error, error_size);
+    wasm_module_delete(original);
+    wasm_module_t *module = NULL;
+    if (ok) {
+        char name[512];
+        snprintf(name, sizeof name, "the snapshot of %s after init \"%.64s\"", entry->module_path, entry->init_export);
+        module = module_cache_load_bytes(cache, name, &snapshot, fuel, engine, error, error_size);
+    }
+    wasm_byte_vec_delete(&snapshot);
+    return module;
+}
+
 service *service_new(const manifest_service *entry, uint32_t version, bool from_manifest, module_cache *cache,
                      metrics *metrics, const service_defaults *defaults, const service_log *log, char *error,
                      size_t error_size)
@@ -208,14 +255,30 @@ service *service_new(const manifest_service *entry, uint32_t version, bool from_
         config.imports = plugin_imports;
         config.import_count = plugin_import_count;
         module_cache_plugin_config(cache, &config); /* the tier of services */
-        if (!(s->plugin = wh_plugin_load(entry->module_path, &config))) {
+        if (entry->init_export) {
+            /* The plugin is made from the snapshot, which init: ran in an instance of the module. */
+            wasm_engine_t *init_engine = NULL;
+            wasm_module_t *original =
+                module_cache_load_once(cache, entry->module_path, entry->fuel != 0, &init_engine, error, error_size);
+            wasm_byte_vec_t snapshot = WASM_EMPTY_VEC;
+            bool ok = original &&
+                      snapshot_for_init(entry, s, init_engine, original, timeout_ns, log, &snapshot, error, error_size);
+            wasm_module_delete(original);
+            if (ok && !(s->plugin = wh_plugin_new(&snapshot, &config)))
+                snprintf(error, error_size, "%s after init: %s", entry->module_path, wh_last_error_message());
+            wasm_byte_vec_delete(&snapshot);
+        } else if (!(s->plugin = wh_plugin_load(entry->module_path, &config))) {
             snprintf(error, error_size, "%s", wh_last_error_message());
+        }
+        if (!s->plugin) {
             service_free(s);
             return NULL;
         }
         module_cache_compile_plugin(cache, s->plugin, entry->module_path);
     } else {
-        s->module = module_cache_load(cache, entry->module_path, entry->fuel != 0, &engine, error, error_size);
+        s->module = entry->init_export
+                        ? load_initialised(entry, s, cache, timeout_ns, log, &engine, error, error_size)
+                        : module_cache_load(cache, entry->module_path, entry->fuel != 0, &engine, error, error_size);
         /* The plan checks the module against its ABI and resolves its imports once, not per request. */
         if (!s->module || !(s->plan = guest_plan_new(abi, engine, s->module, error, error_size))) {
             service_free(s);

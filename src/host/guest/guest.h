@@ -82,4 +82,13 @@ guest_plan *guest_plan_new(guest_abi abi, wasm_engine_t *engine, const wasm_modu
                            size_t error_size);
 void guest_plan_delete(guest_plan *plan);
 
+/* The `init:` of a service or plugin (docs/snapshots.md): makes an instance of `service->module`
+ * with the service's WASI capabilities and limits (its stdout and stderr go to the log; imports
+ * other than WASI trap, as there is no request), calls "_initialize" when exported, then
+ * `init_export`, and writes the snapshot of the instance (wh_instance_snapshot, without
+ * `init_export`) into `out`. False with a message in `error` ("init: ...") when the export is
+ * missing, traps, exits non-zero, or its state cannot be captured. */
+bool guest_snapshot(const guest_service *service, const char *init_export, wasm_byte_vec_t *out, char *error,
+                    size_t error_size);
+
 #endif

@@ -643,6 +643,17 @@ static bool read_module(loader *l, const manifest_node *node, const key_spec *ke
     return true;
 }
 
+/* init: the export run once at load, whose state every request starts from (docs/snapshots.md). */
+static bool read_init(loader *l, const manifest_node *node, const key_spec *key, const place *at, void *target)
+{
+    (void)key;
+    manifest_service *service = target;
+    if (!node->text[0])
+        return fail_at(l, node, "%s: 'init' is empty: give the name of the export that initialises the module",
+                       at->owner);
+    return (service->init_export = strdup(node->text)) != NULL || out_of_memory(l);
+}
+
 /* Why `route` is not a valid route, or NULL. */
 static const char *route_problem(const char *route)
 {
@@ -1056,6 +1067,7 @@ static const key_spec defaults_keys[] = {LIMIT_KEYS(read_duration), CONCURRENCY_
 
 /* What services and plugins share, in a manifest and in the admin API alike. */
 #define RUN_KEYS                                                                                      \
+    {"init", MANIFEST_SCALAR, .read = read_init},                                                     \
     {"env", MANIFEST_MAPPING, .what = "a mapping of NAME: value", .read = read_env},                  \
     {"limits", MANIFEST_MAPPING, .read = read_mapping, .offset = 0 /* into the service */,            \
      .keys = limits_keys},                                                                            \
@@ -1258,6 +1270,7 @@ static void service_clear(manifest_service *service)
     free(service->name);
     free(service->module_path);
     free(service->module_digest);
+    free(service->init_export);
     for (size_t r = 0; r < service->route_count; r++)
         free(service->routes[r].path);
     free(service->routes);

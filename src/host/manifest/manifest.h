@@ -58,6 +58,7 @@ typedef struct manifest_service {
                           the caller sets the blob's path */
     char *module_digest; /* admin API: "sha256:<hex>" as given; NULL in a manifest */
     manifest_abi abi;
+    char *init_export; /* init: run once at load, every request starts from its state; NULL: none */
     manifest_route *routes;
     size_t route_count;
     manifest_variable *env;
