@@ -150,16 +150,17 @@ static compile_handler *const handlers[ENG_WASM_INSTRUCTION_COUNT] = {
 #undef HANDLER
 };
 
-/* Whether an instruction may write memory, from its immediates alone: every instruction that
- * reaches a memory names it (a memarg or a memory index) and every call names its callee, so
- * anything else (locals, globals, tables, arithmetic, branches) cannot. Loads and ref.func are
- * counted too: too cautious costs a memset, too trusting would leak one request's data into the
- * next. */
+/* Whether an instruction may write memory, from its row alone: every instruction that reaches a
+ * memory names it (a memarg or a memory index) and every call names its callee, so anything else
+ * (locals, globals, tables, arithmetic, branches) cannot. Of those with a memarg, the loads are
+ * the ones with a result (a store leaves none, v128.loadN_lane a v128). memory.size and ref.func
+ * are counted too: too cautious costs a memset, too trusting would leak one request's data into
+ * the next. */
 static bool may_write_memory(const eng_wasm_instruction *instruction)
 {
     switch ((eng_wasm_immediates)instruction->immediates) {
     case ENG_IMM_MEMARG:
-    case ENG_IMM_MEMARG_LANE:
+    case ENG_IMM_MEMARG_LANE: return instruction->result == 0;
     case ENG_IMM_MEMORY:
     case ENG_IMM_MEMORY_MEMORY:
     case ENG_IMM_DATA_MEMORY:

@@ -6,6 +6,14 @@
   (func (export "noop"))
   (func (export "arithmetic") (param i32) (result i32)
     (i32.add (local.get 0) (i32.const 1)))
+  ;; Loads only (of every width, and a v128 lane load): reading leaves the memory as it was.
+  (func (export "loads") (param i32) (result i32)
+    (i32.add (i32.load8_u (local.get 0))
+      (i32.add (i32.wrap_i64 (i64.load (i32.const 16)))
+        (i32x4.extract_lane 0 (v128.load32_lane 1 (i32.const 20) (v128.load (i32.const 32)))))))
+  ;; A v128 lane store: a memarg and no result, so it writes.
+  (func (export "store_lane")
+    (v128.store32_lane 2 (i32.const 50000) (v128.const i32x4 1 2 3 4)))
   (func (export "scribble")
     (memory.fill (i32.const 0) (i32.const 0xff) (i32.mul (memory.size) (i32.const 65536))))
   (func $store_deep (i32.store (i32.const 40000) (i32.const 0x5a5a5a5a)))

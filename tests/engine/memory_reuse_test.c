@@ -152,10 +152,11 @@ static void run_all(module_case *cases, const char *tier)
     stop(&first);
     check_fresh(&cases[1], "a's noop");
 
-    /* Code that cannot write (no memory instruction, no call) leaves the memory reusable as is;
-     * everything else must be undone, including writes in a callee, before a trap, by growing,
-     * by the start function, and by the host through wasm_memory_data. */
-    const char *exports[] = {"noop", "arithmetic", "scribble", "store_in_callee", "grow", "trap_after_store"};
+    /* Code that cannot write (no store or other memory instruction that writes, no call) leaves
+     * the memory reusable as is; everything else must be undone, including writes in a callee,
+     * before a trap, by growing, by the start function, and by the host through wasm_memory_data. */
+    const char *exports[] = {"noop",       "arithmetic",       "loads", "scribble", "store_in_callee",
+                             "store_lane", "trap_after_store", "grow"};
     for (size_t round = 0; round < 3; round++) {
         for (size_t i = 0; i < sizeof exports / sizeof *exports; i++)
             after(&cases[0], exports[i], cases, 3);
