@@ -16,22 +16,6 @@
             return false;  \
     } while (0)
 
-enum section_id {
-    SECTION_CUSTOM = 0,
-    SECTION_TYPE = 1,
-    SECTION_IMPORT = 2,
-    SECTION_FUNCTION = 3,
-    SECTION_TABLE = 4,
-    SECTION_MEMORY = 5,
-    SECTION_GLOBAL = 6,
-    SECTION_EXPORT = 7,
-    SECTION_START = 8,
-    SECTION_ELEMENT = 9,
-    SECTION_CODE = 10,
-    SECTION_DATA = 11,
-    SECTION_DATA_COUNT = 12,
-};
-
 static const char *const section_names[] = {
     "custom", "type",  "import",  "function", "table", "memory",     "global",
     "export", "start", "element", "code",     "data",  "data count",
@@ -679,19 +663,19 @@ static void decode_name_section(eng_module *m, const uint8_t *payload, size_t si
 static bool decode_section(decoder *d, eng_reader *r, int id)
 {
     switch (id) {
-    case SECTION_CUSTOM: return decode_custom(d, r);
-    case SECTION_TYPE: return decode_types(d, r);
-    case SECTION_IMPORT: return decode_imports(d, r);
-    case SECTION_FUNCTION: return decode_functions(d, r);
-    case SECTION_TABLE: return decode_tables(d, r);
-    case SECTION_MEMORY: return decode_memories(d, r);
-    case SECTION_GLOBAL: return decode_globals(d, r);
-    case SECTION_EXPORT: return decode_exports(d, r);
-    case SECTION_START: return decode_start(d, r);
-    case SECTION_ELEMENT: return decode_elements(d, r);
-    case SECTION_CODE: return decode_code(d, r);
-    case SECTION_DATA: return decode_data(d, r);
-    case SECTION_DATA_COUNT: return decode_data_count(d, r);
+    case ENG_SECTION_CUSTOM: return decode_custom(d, r);
+    case ENG_SECTION_TYPE: return decode_types(d, r);
+    case ENG_SECTION_IMPORT: return decode_imports(d, r);
+    case ENG_SECTION_FUNCTION: return decode_functions(d, r);
+    case ENG_SECTION_TABLE: return decode_tables(d, r);
+    case ENG_SECTION_MEMORY: return decode_memories(d, r);
+    case ENG_SECTION_GLOBAL: return decode_globals(d, r);
+    case ENG_SECTION_EXPORT: return decode_exports(d, r);
+    case ENG_SECTION_START: return decode_start(d, r);
+    case ENG_SECTION_ELEMENT: return decode_elements(d, r);
+    case ENG_SECTION_CODE: return decode_code(d, r);
+    case ENG_SECTION_DATA: return decode_data(d, r);
+    case ENG_SECTION_DATA_COUNT: return decode_data_count(d, r);
     default: return reader_fail(r, "malformed section id");
     }
 }
@@ -718,14 +702,14 @@ static bool decode_module(decoder *d, eng_reader *r)
         const uint8_t *section_start = r->pos;
         uint8_t id;
         TRY(read_u8(r, &id));
-        if (id > SECTION_DATA_COUNT)
+        if (id > ENG_SECTION_DATA_COUNT)
             return reader_fail_at(r, section_start, "malformed section id");
         d->section_id = id;
         uint32_t size;
         TRY(read_u32_leb(r, &size));
         if (size > reader_remaining(r))
             return reader_fail_at(r, section_start, "length out of bounds");
-        if (id != SECTION_CUSTOM) {
+        if (id != ENG_SECTION_CUSTOM) {
             /* Known sections appear at most once, in order; anything else is trailing junk. */
             if (section_rank[id] <= last_rank)
                 return reader_fail_at(r, section_start,

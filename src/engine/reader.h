@@ -27,6 +27,23 @@
 
 #include "module.h"
 
+/* The ids of the binary format's sections (decode.c reads them, snapshot.c writes them). */
+typedef enum eng_section_id {
+    ENG_SECTION_CUSTOM = 0,
+    ENG_SECTION_TYPE = 1,
+    ENG_SECTION_IMPORT = 2,
+    ENG_SECTION_FUNCTION = 3,
+    ENG_SECTION_TABLE = 4,
+    ENG_SECTION_MEMORY = 5,
+    ENG_SECTION_GLOBAL = 6,
+    ENG_SECTION_EXPORT = 7,
+    ENG_SECTION_START = 8,
+    ENG_SECTION_ELEMENT = 9,
+    ENG_SECTION_CODE = 10,
+    ENG_SECTION_DATA = 11,
+    ENG_SECTION_DATA_COUNT = 12,
+} eng_section_id;
+
 typedef struct eng_reader {
     const uint8_t *start;    /* start of the module: error offsets are relative to it */
     const uint8_t *pos;      /* next byte to read */

@@ -14,21 +14,9 @@
 #define MAX_NEW_SEGMENTS 10000u
 #define MAX_SEGMENT_BYTES ((size_t)1 << 30)
 
-enum {
-    SECTION_CUSTOM = 0,
-    SECTION_MEMORY = 5,
-    SECTION_GLOBAL = 6,
-    SECTION_EXPORT = 7,
-    SECTION_START = 8,
-    SECTION_ELEMENT = 9,
-    SECTION_CODE = 10,
-    SECTION_DATA = 11,
-    SECTION_DATA_COUNT = 12,
-};
-
 /* Where each kind of non-custom section stands in a module (the order the binary format
  * requires: the data count section sits between the element and code sections). */
-static int section_rank(int id) { return id == SECTION_DATA_COUNT ? 10 : id <= SECTION_ELEMENT ? id : id + 1; }
+static int section_rank(int id) { return id == ENG_SECTION_DATA_COUNT ? 10 : id <= ENG_SECTION_ELEMENT ? id : id + 1; }
 
 /* ---- a growing byte buffer: a failed allocation is remembered and reported once at the end ---- */
 
@@ -374,7 +362,7 @@ static void write_memory_section(const snapshot *s, buffer *out)
     put_u32(&payload, (uint32_t)memory_pages(s->memory));
     if (limits->has_max)
         put_u32(&payload, (uint32_t)limits->max);
-    put_section(out, SECTION_MEMORY, &payload);
+    put_section(out, ENG_SECTION_MEMORY, &payload);
     free(payload.data);
 }
 
@@ -400,7 +388,7 @@ static void write_global_section(const snapshot *s, buffer *out)
             put_const(&payload, def->type.type, global->v128[0].u64, global->v128[1].u64);
         put_byte(&payload, 0x0B);
     }
-    put_section(out, SECTION_GLOBAL, &payload);
+    put_section(out, ENG_SECTION_GLOBAL, &payload);
     free(payload.data);
 }
 
@@ -419,7 +407,7 @@ static void write_export_section(const snapshot *s, buffer *out)
         put_byte(&payload, (uint8_t)module->exports[i].kind);
         put_u32(&payload, module->exports[i].index);
     }
-    put_section(out, SECTION_EXPORT, &payload);
+    put_section(out, ENG_SECTION_EXPORT, &payload);
     free(payload.data);
 }
 
@@ -446,7 +434,7 @@ static void write_element_section(const snapshot *s, const uint8_t *original, si
     put_u32(&payload, s->undeclared_count);
     for (uint32_t i = 0; i < s->undeclared_count; i++)
         put_u32(&payload, s->undeclared[i]);
-    put_section(out, SECTION_ELEMENT, &payload);
+    put_section(out, ENG_SECTION_ELEMENT, &payload);
     free(payload.data);
 }
 
@@ -456,7 +444,7 @@ static void write_data_count_section(const snapshot *s, buffer *out)
 {
     buffer payload = {0};
     put_u32(&payload, data_segment_total(s));
-    put_section(out, SECTION_DATA_COUNT, &payload);
+    put_section(out, ENG_SECTION_DATA_COUNT, &payload);
     free(payload.data);
 }
 
@@ -478,7 +466,7 @@ static void write_data_section(const snapshot *s, buffer *out)
         put_u32(&payload, s->runs[i].size);
         put_bytes(&payload, s->memory->base + s->runs[i].offset, s->runs[i].size);
     }
-    put_section(out, SECTION_DATA, &payload);
+    put_section(out, ENG_SECTION_DATA, &payload);
     free(payload.data);
 }
 
@@ -492,15 +480,15 @@ typedef struct pending {
 
 static void write_pending(const snapshot *s, pending *p, int before_rank, buffer *out)
 {
-    if (p->element && section_rank(SECTION_ELEMENT) < before_rank) {
+    if (p->element && section_rank(ENG_SECTION_ELEMENT) < before_rank) {
         write_element_section(s, NULL, 0, out);
         p->element = false;
     }
-    if (p->data_count && section_rank(SECTION_DATA_COUNT) < before_rank) {
+    if (p->data_count && section_rank(ENG_SECTION_DATA_COUNT) < before_rank) {
         write_data_count_section(s, out);
         p->data_count = false;
     }
-    if (p->data && section_rank(SECTION_DATA) < before_rank) {
+    if (p->data && section_rank(ENG_SECTION_DATA) < before_rank) {
         write_data_section(s, out);
         p->data = false;
     }
@@ -520,7 +508,7 @@ static eng_error *write_module(const snapshot *s, buffer *out)
         uint32_t size;
         if (!read_u8(&scan, &id) || !read_u32_leb(&scan, &size) || !read_bytes(&scan, size, &payload))
             return eng_error_new("the module's bytes do not decode at offset 0x%x", scan.error_offset);
-        if (id != SECTION_CUSTOM)
+        if (id != ENG_SECTION_CUSTOM)
             last_known = start;
     }
     put_bytes(out, module->bytes, 8); /* magic and version */
@@ -530,25 +518,25 @@ static eng_error *write_module(const snapshot *s, buffer *out)
         uint32_t size;
         if (!read_u8(&r, &id) || !read_u32_leb(&r, &size) || !read_bytes(&r, size, &payload))
             return eng_error_new("the module's bytes do not decode at offset 0x%x", r.error_offset);
-        write_pending(s, &p, id == SECTION_CUSTOM ? (start > last_known ? 99 : 0) : section_rank(id), out);
+        write_pending(s, &p, id == ENG_SECTION_CUSTOM ? (start > last_known ? 99 : 0) : section_rank(id), out);
         switch (id) {
-        case SECTION_MEMORY: /* an empty one (no memory defined) is copied */
+        case ENG_SECTION_MEMORY: /* an empty one (no memory defined) is copied */
             if (s->memory)
                 write_memory_section(s, out);
             else
                 put_bytes(out, start, (size_t)(r.pos - start));
             break;
-        case SECTION_GLOBAL: write_global_section(s, out); break;
-        case SECTION_EXPORT: write_export_section(s, out); break;
-        case SECTION_START: break;
-        case SECTION_ELEMENT:
+        case ENG_SECTION_GLOBAL: write_global_section(s, out); break;
+        case ENG_SECTION_EXPORT: write_export_section(s, out); break;
+        case ENG_SECTION_START: break;
+        case ENG_SECTION_ELEMENT:
             if (p.element)
                 write_element_section(s, payload, size, out), p.element = false;
             else
                 put_bytes(out, start, (size_t)(r.pos - start));
             break;
-        case SECTION_DATA_COUNT: write_data_count_section(s, out), p.data_count = false; break;
-        case SECTION_DATA: write_data_section(s, out), p.data = false; break;
+        case ENG_SECTION_DATA_COUNT: write_data_count_section(s, out), p.data_count = false; break;
+        case ENG_SECTION_DATA: write_data_section(s, out), p.data = false; break;
         default: put_bytes(out, start, (size_t)(r.pos - start)); break;
         }
     }
