@@ -781,6 +781,9 @@ bool host_reload(host *h, char *error, size_t error_size)
 
 uint64_t host_stop(host *h)
 {
+    /* No more compiling; the bounded wait for a compile in progress (module_cache_free) runs
+     * alongside the grace period instead of after it. */
+    module_cache_stop(h->cache);
     uint64_t cut = server_drain(h->server, h->grace_ms);
     /* A stream may run for ever: past the grace period, its worker is freed by aborting it. */
     server_abort_streams(h->server);

@@ -47,8 +47,9 @@ struct module_cache {
     pthread_cond_t wake;
     pthread_t compiler;
     bool compiler_running, stopping;
-    bool exited;    /* the compiler thread has left its loop (it reads `abandoned` then) */
-    bool abandoned; /* module_cache_free stopped waiting for it: the compiler thread frees the cache */
+    struct timespec stop_deadline; /* set with `stopping`: how long module_cache_free waits */
+    bool exited;                   /* the compiler thread has left its loop (it reads `abandoned` then) */
+    bool abandoned;                /* module_cache_free stopped waiting for it: the compiler thread frees the cache */
     size_t native_compiled, native_failed, native_queued;
     char native_why[256];
 };
@@ -117,6 +118,8 @@ static void *compile_in_background(void *data)
 static void queue_compile(module_cache *cache, const wasm_module_t *module, bool fuel, const wh_plugin_t *plugin,
                           const char *name)
 {
+    if (cache->stopping)
+        return; /* the server is stopping: it stays interpreted */
     compile_job *job = malloc(sizeof *job);
     if (job)
         *job = (compile_job){module ? wasm_module_copy(module) : NULL, plugin ? wh_plugin_copy(plugin) : NULL, fuel,
@@ -190,24 +193,33 @@ module_cache *module_cache_new(size_t capacity, const module_cache_tier *setting
 /* How long module_cache_free waits for a compile in progress before leaving it to its thread. */
 #define STOP_WAIT_SECONDS 5
 
+void module_cache_stop(module_cache *cache)
+{
+    if (!cache)
+        return;
+    pthread_mutex_lock(&cache->lock);
+    if (!cache->stopping) {
+        cache->stopping = true;
+        clock_gettime(CLOCK_REALTIME, &cache->stop_deadline);
+        cache->stop_deadline.tv_sec += STOP_WAIT_SECONDS;
+        pthread_cond_signal(&cache->wake);
+    }
+    pthread_mutex_unlock(&cache->lock);
+}
+
 void module_cache_free(module_cache *cache)
 {
     if (!cache)
         return;
-    /* Waiting jobs are dropped; a compile in progress gets STOP_WAIT_SECONDS to finish (it may take
-     * up to its --compile-timeout, and the API cannot cancel it), then is left to its thread, which
-     * frees the cache when it ends, so that a server stops promptly; the process usually exits
-     * first, which ends the compile and its child process (PR_SET_PDEATHSIG). Not leaving at once:
-     * the first compile of a process loads libLLVM, whose constructors must not race the exit. */
-    pthread_mutex_lock(&cache->lock);
-    cache->stopping = true;
-    pthread_cond_signal(&cache->wake);
-    pthread_mutex_unlock(&cache->lock);
+    /* Waiting jobs are dropped; a compile in progress gets until STOP_WAIT_SECONDS after
+     * module_cache_stop to finish (it may take up to its --compile-timeout, and the API cannot
+     * cancel it), then is left to its thread, which frees the cache when it ends, so that a server
+     * stops promptly; the process usually exits first, which ends the compile and its child
+     * process (PR_SET_PDEATHSIG). Not leaving at once: the first compile of a process loads
+     * libLLVM, whose constructors must not race the exit. */
+    module_cache_stop(cache);
     if (cache->compiler_running) {
-        struct timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_sec += STOP_WAIT_SECONDS;
-        if (pthread_timedjoin_np(cache->compiler, NULL, &deadline) != 0) {
+        if (pthread_timedjoin_np(cache->compiler, NULL, &cache->stop_deadline) != 0) {
             pthread_mutex_lock(&cache->lock);
             bool leave = !cache->exited;
             cache->abandoned = leave;

@@ -38,8 +38,13 @@ typedef struct module_cache_tier {
  * code without (the cache key holds the checks). Plugins too, through module_cache_plugin_config
  * and module_cache_compile_plugin. */
 module_cache *module_cache_new(size_t capacity, const module_cache_tier *tier);
-/* Waits at most a few seconds for a compile in progress; past them the compiler thread finishes
- * it, reports nothing, and frees the cache (modules stay valid for those holding copies). */
+/* Stops compiling: queued compiles are dropped, and the few seconds module_cache_free waits for
+ * a compile in progress start now (a server calls it when it starts stopping, so that the wait
+ * overlaps its grace period rather than following it). */
+void module_cache_stop(module_cache *cache);
+/* Stops (if not yet) and waits for a compile in progress until those seconds are over; past them
+ * the compiler thread finishes it, reports nothing, and frees the cache (modules stay valid for
+ * those holding copies). */
 void module_cache_free(module_cache *cache);
 
 /* The compiled module for the file at `path`, as a new handle owned by the caller (valid after
