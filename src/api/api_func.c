@@ -137,12 +137,12 @@ typedef struct api_host_function {
     void (*finalizer)(void *);
 } api_host_function;
 
+/* The record lives in the store's arena: only the finalizer is left to run. */
 static void host_function_destroy(void *pointer)
 {
     api_host_function *host = pointer;
     if (host->finalizer)
         host->finalizer(host->env);
-    free(host);
 }
 
 /* Values for up to this many parameters or results live on the C stack during a call. */
@@ -230,24 +230,16 @@ static wasm_func_t *host_func_new(wasm_store_t *store, const wasm_functype_t *ty
                  "%s: host functions cannot take or return v128 values (a wasm_val_t cannot hold one)", where);
         return NULL;
     }
-    api_host_function *host = calloc(1, sizeof *host);
-    /* Registered before the function exists: the function must never outlive it. */
-    if (!host || !eng_store_own(store->engine, host, host_function_destroy)) {
-        free(engine_type.types);
-        api_fail(WH_ERROR_RESOURCE, "%s: out of memory", where);
-        return NULL;
-    }
-    host->store = store;
-    host->callback = callback;
-    host->callback_with_env = callback_with_env;
-    host->env = env;
-    host->func = eng_func_new_host(store->engine, &engine_type, host_trampoline, host);
+    eng_func *func = api_host_func_new(store, &engine_type, callback_with_env, env);
     free(engine_type.types);
-    if (!host->func) {
+    api_host_function *host = func ? func->env : NULL;
+    /* Registered for its finalizer, which is set only once registered: a function that was
+     * never made has none to run. */
+    if (!host || (finalizer && !eng_store_own(store->engine, host, host_function_destroy))) {
         api_fail(WH_ERROR_RESOURCE, "%s: out of memory", where);
         return NULL;
     }
-    /* Only now: a function that was never made has no finalizer to run. */
+    host->callback = callback;
     host->finalizer = finalizer;
     api_object *object = api_object_for(store, API_FUNC, host->func);
     return object ? (wasm_func_t *)api_handle_new(store, object) : NULL;

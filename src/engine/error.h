@@ -1,4 +1,4 @@
-/* error.h: eng_error, the error value returned by loading and linking functions; ENG_ASSERT for internal invariants. */
+/* error.h: eng_error, the error value returned by loading and linking functions; ENG_ASSERT for internal invariants; ENG_UNDER_ASAN. */
 #ifndef ENG_ERROR_H
 #define ENG_ERROR_H
 
@@ -24,5 +24,16 @@ void eng_error_free(eng_error *error);
 #define ENG_ASSERT(condition) ((void)0)
 #endif
 _Noreturn void eng_assert_failed(const char *condition, const char *file, int line);
+
+/* ENG_UNDER_ASAN: built with AddressSanitizer (gcc says so one way, clang another). The engine
+ * changes course there in two places: the interpreter's dispatch (interp.c) and the store arena
+ * keeping no chunks (store.c). */
+#if defined(__SANITIZE_ADDRESS__)
+#define ENG_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ENG_UNDER_ASAN 1
+#endif
+#endif
 
 #endif

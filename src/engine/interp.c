@@ -7,14 +7,7 @@
 /* Instrumented builds (ASan) keep the SIMD semantics out of line (simd.h) and dispatch from one
  * place (ENG_INTERP_ONE_DISPATCH, below): with a computed goto at the end of each of the ~950
  * handlers, clang's instrumentation of run() grows with handlers times targets and took minutes. */
-#if defined(__SANITIZE_ADDRESS__)
-#define ENG_INSTRUMENTED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ENG_INSTRUMENTED 1
-#endif
-#endif
-#ifdef ENG_INSTRUMENTED
+#ifdef ENG_UNDER_ASAN
 #define ENG_SIMD_OUT_OF_LINE 1
 #define ENG_INTERP_ONE_DISPATCH 1
 #endif

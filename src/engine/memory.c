@@ -1,4 +1,4 @@
-/* memory.c: linear memories as guarded address-space reservations that grow in place, within the store's memory cap, kept in a pool and mapped over a module's image. */
+/* memory.c: linear memories as guarded address-space reservations that grow in place, within the store's and the instance's memory caps, kept in a pool (as they are when nothing wrote them) and mapped over a module's image. */
 #include "limits.h"
 #include "memory_image.h"
 
@@ -129,7 +129,7 @@ static uint8_t *reservation_new(size_t size, const eng_memory_image *image, uint
         if (reused.image_size > 0 && reused.image_id != image_id) {
             /* Another module's image: anonymous zeros over it again (MAP_FIXED replaces it). */
             if (mmap(reused.base, reused.image_size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
                 status = -1;
             reused.image_size = 0;
             reused.contents_id = 0;

@@ -129,14 +129,9 @@ bool eng_store_allocate_stack(eng_store *store, uint64_t bytes)
 #define ARENA_ALIGN 16
 /* Under AddressSanitizer chunks are not kept, so that a store object used after its store was
  * deleted is still caught (the chunk is freed). */
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef ENG_UNDER_ASAN
 #define ARENA_KEEPS_CHUNKS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_KEEPS_CHUNKS 0
-#endif
-#endif
-#ifndef ARENA_KEEPS_CHUNKS
+#else
 #define ARENA_KEEPS_CHUNKS 1
 #endif
 #define ARENA_POOL_CAPACITY 64

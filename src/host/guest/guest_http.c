@@ -1,4 +1,4 @@
-/* guest_http.c: the native `http` ABI: wasmhost_http's host functions, resolving imports to them, running "handle". */
+/* guest_http.c: the native `http` ABI: wasmhost_http's host functions, resolving imports to them (once, in an instance pre, for modules without WASI), running "handle". */
 #include "guest_capabilities.h"
 #include "guest_internal.h"
 
