@@ -126,6 +126,7 @@ struct eng_module;
     /* moves and constants */                                                                 \
     X(COPY, 2, "d a")                  /* fp[d] = fp[a], all 64 bits */                      \
     X(COPY_V128, 2, "d a")             /* fp[d, d+1] = fp[a, a+1] (the ranges may overlap) */ \
+    X(COPY2, 4, "d a d2 a2")           /* COPY d a, then COPY d2 a2: two moves, one dispatch */ \
     X(CONST32, 2, "d imm")             /* fp[d].u32 = imm (i32, f32 bits) */                  \
     X(CONST64, 3, "d lo hi")           /* fp[d].u64 = lo | hi << 32 (i64, f64 bits, null ref = 0) */ \
     X(SELECT, 4, "d a b cond")         /* fp[d] = fp[cond].i32 ? fp[a] : fp[b] (64 bits) */  \
@@ -187,6 +188,9 @@ struct eng_module;
     X(F32_MUL_LOAD, 4, "d a addr offset")                                                     \
     X(F64_ADD_LOAD, 4, "d a addr offset") X(F64_SUB_LOAD, 4, "d a addr offset")               \
     X(F64_MUL_LOAD, 4, "d a addr offset")                                                     \
+    /* multiply-accumulate into memory (c[j] += x * y): the value v at fp[addr].u32 + offset   \
+       becomes (fp[a] * fp[b]) + v, rounded after each step as the two wasm instructions */   \
+    X(F32_MUL_ADD_STORE, 4, "a b addr offset") X(F64_MUL_ADD_STORE, 4, "a b addr offset")     \
     /* i32 */                                                                                 \
     X(I32_ADD_SHL, 4, "d a b shift")   /* fp[d] = fp[a] + (fp[b] << (fp[shift] & 31)) */      \
     X(I32_EQZ, 2, "d a") X(I32_EQ, 3, "d a b") X(I32_NE, 3, "d a b")                          \

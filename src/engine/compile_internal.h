@@ -391,9 +391,18 @@ static inline uint32_t push(compiler *c, uint8_t type)
     return slot;
 }
 
-/* Copies a value of `type` from slot a to slot d. */
+/* Copies a value of `type` from slot a to slot d. Right after another COPY (parallel
+ * assignments, arguments, results), both become one COPY2. */
 static inline uint32_t emit_copy(compiler *c, uint8_t type, uint32_t d, uint32_t a)
 {
+    uint32_t last = c->last_cell;
+    if (type != ENG_V128 && last != NONE && last + 3 == c->cell_count && c->cells[last] == ENG_OP_COPY) {
+        c->cells[last] = ENG_OP_COPY2;
+        eng_append_cell(c, d);
+        eng_append_cell(c, a);
+        c->fresh_cell = NONE;
+        return last;
+    }
     uint32_t at = emit_opcode(c, type == ENG_V128 ? ENG_OP_COPY_V128 : ENG_OP_COPY, 2);
     CELL(d), CELL(a);
     return at;

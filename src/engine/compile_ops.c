@@ -196,6 +196,35 @@ void eng_compile_load(compiler *c, const eng_wasm_instruction *load)
     }
 }
 
+/* `c[j] += x * y`, for a store `op` of value at address + offset: when the two instructions
+ * before it are the multiply into a stack temporary and the add of that product to the value
+ * loaded from the same place (FXX_ADD_LOAD, fuse_memory_operand) into the stored temporary,
+ * replaces all three by FXX_MUL_ADD_STORE. Returns whether it did. */
+static bool fuse_multiply_add_store(compiler *c, uint32_t op, uint32_t value, uint32_t address, uint32_t offset)
+{
+    eng_opcode add = op == ENG_OP_F32_STORE ? ENG_OP_F32_ADD_LOAD : op == ENG_OP_F64_STORE ? ENG_OP_F64_ADD_LOAD
+                                                                                          : ENG_OP_COUNT;
+    eng_opcode multiply = op == ENG_OP_F32_STORE ? ENG_OP_F32_MUL : ENG_OP_F64_MUL;
+    eng_opcode fused = op == ENG_OP_F32_STORE ? ENG_OP_F32_MUL_ADD_STORE : ENG_OP_F64_MUL_ADD_STORE;
+    uint32_t last = c->last_cell, before = c->before_last_cell;
+    if (add == ENG_OP_COUNT || last == NONE || before == NONE || last + 5 != c->cell_count || before + 4 != last)
+        return false;
+    const uint32_t *sum = &c->cells[last], *product = &c->cells[before];
+    /* sum: ADD_LOAD d a addr offset; product: MUL d x y */
+    if (sum[0] != add || sum[1] != value || value < c->stack_base || sum[3] != address || sum[4] != offset ||
+        product[0] != multiply || product[1] != sum[2] || product[1] < c->stack_base || product[1] == address)
+        return false;
+    /* The load's offset entry (the only one of the three that may trap) moves to the fused cell. */
+    if (!c->offset_count || c->offsets[c->offset_count - 1].cell != last)
+        return false;
+    uint32_t x = product[2], y = product[3];
+    unemit_last(c); /* the add; the multiply is the last instruction again */
+    unemit_last(c);
+    c->offsets[c->offset_count - 1].cell = before;
+    emit4(c, fused, x, y, address, offset);
+    return true;
+}
+
 void eng_compile_store(compiler *c, const eng_wasm_instruction *store)
 {
     uint32_t offset = eng_read_memarg(c, store->detail);
@@ -203,6 +232,8 @@ void eng_compile_store(compiler *c, const eng_wasm_instruction *store)
     operand value = pop(c, store->b);
     operand address = pop(c, ENG_I32);
     if (!live(c))
+        return;
+    if (last == c->last_cell && fuse_multiply_add_store(c, store->op, value.slot, address.slot, offset))
         return;
     uint32_t sum_a_b[3];
     eng_opcode fused = fuse_address(c, store->op, last, address.slot, sum_a_b);

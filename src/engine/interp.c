@@ -643,6 +643,10 @@ op_NATIVE:
 op_COPY:
     SLOT(1) = SLOT(2);
     NEXT(2);
+op_COPY2:
+    SLOT(1) = SLOT(2);
+    SLOT(3) = SLOT(4);
+    NEXT(4);
 op_COPY_V128:
     eng_v128_store(&SLOT(1), eng_v128_load(&SLOT(2)));
     NEXT(2);
@@ -848,6 +852,22 @@ op_DATA_DROP:
     MEMORY_OPERAND(F64_SUB, f64, double, -)
     MEMORY_OPERAND(F64_MUL, f64, double, *)
 #undef MEMORY_OPERAND
+
+/* The engine is built with -ffp-contract=off: product + loaded is never fused into one rounding. */
+#define MULTIPLY_ADD_STORE(name, field, ctype) \
+    op_##name##_MUL_ADD_STORE: { \
+        state->pc = pc; \
+        ctype product = SLOT(1).field * SLOT(2).field; \
+        uint8_t *target = mem + ((uint64_t)SLOT(3).u32 + pc[4]); \
+        ctype loaded; \
+        memcpy(&loaded, target, sizeof loaded); \
+        ctype sum = product + loaded; \
+        memcpy(target, &sum, sizeof sum); \
+        NEXT(4); \
+    }
+    MULTIPLY_ADD_STORE(F32, f32, float)
+    MULTIPLY_ADD_STORE(F64, f64, double)
+#undef MULTIPLY_ADD_STORE
 
 op_I32_ADD_SHL:
     SLOT(1).u64 = (uint32_t)(SLOT(2).u32 + (SLOT(3).u32 << (SLOT(4).u32 & 31)));

@@ -99,7 +99,7 @@
     (i64.extend_i32_u (i32.const -1)) (i64.extend_i32_s (i32.const -2)))
   ;; A constant without a slot stored into a local: CONST32 writes the local directly, no copy.
   ;; expect-code: overflow_to_local: CONST32
-  ;; expect-no-code: overflow_to_local: COPY
+  ;; expect-no-code: overflow_to_local: COPY COPY2
   (func (export "overflow_to_local") (result i32) (local $x i32)
     i32.const 1001 drop i32.const 1002 drop i32.const 1003 drop i32.const 1004 drop i32.const 1005 drop i32.const 1006 drop i32.const 1007 drop i32.const 1008 drop
     i32.const 1009 drop i32.const 1010 drop i32.const 1011 drop i32.const 1012 drop i32.const 1013 drop i32.const 1014 drop i32.const 1015 drop i32.const 1016 drop

@@ -281,7 +281,7 @@
     (local.get $p))
   ;; The other operand's local changes between the load and the add: the add must use the value
   ;; read before (x), the copy made for it keeps the load and the add apart.
-  ;; expect-code: operand_changed: I32_LOAD I32_ADD COPY
+  ;; expect-code: operand_changed: I32_LOAD I32_ADD COPY2
   ;; expect-no-code: operand_changed: I32_ADD_LOAD
   (func (export "operand_changed") (param $x i32) (param $p i32) (result i32)
     local.get $x

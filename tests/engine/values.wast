@@ -21,7 +21,7 @@
     (i32.add (i32.shl (local.get $x) (local.get $k)) (local.get $base)))
   ;; The result goes to the local the operands read: b + (b << 3), read before written.
   ;; expect-code: add_shl_alias: I32_ADD_SHL
-  ;; expect-no-code: add_shl_alias: COPY
+  ;; expect-no-code: add_shl_alias: COPY COPY2
   (func (export "add_shl_alias") (param $b i32) (result i32)
     (local.set $b (i32.add (local.get $b) (i32.shl (local.get $b) (i32.const 3))))
     (i32.add (local.get $b) (local.get $b)))
@@ -105,12 +105,12 @@
     (ref.is_null (select (result funcref) (ref.func $f) (ref.null func) (local.get 0))))
   ;; The result goes to the condition's local, and to an operand's local: read before written.
   ;; expect-code: select_into_cond: SELECT
-  ;; expect-no-code: select_into_cond: COPY
+  ;; expect-no-code: select_into_cond: COPY COPY2
   (func (export "select_into_cond") (param $a i32) (param $b i32) (param $c i32) (result i32)
     (local.set $c (select (local.get $a) (local.get $b) (local.get $c)))
     (i32.add (local.get $c) (local.get $c)))
   ;; expect-code: select_into_operand: SELECT
-  ;; expect-no-code: select_into_operand: COPY
+  ;; expect-no-code: select_into_operand: COPY COPY2
   (func (export "select_into_operand") (param $a i64) (param $b i64) (param $c i32) (result i64)
     (local.set $a (select (local.get $b) (local.get $a) (local.get $c)))
     (i64.add (local.get $a) (local.get $a)))
@@ -149,22 +149,22 @@
   (global $g (mut i64) (i64.const 0x123456789))
   ;; No copy at all: the mul writes $x, the add writes the result slot.
   ;; expect-code: fresh_local: I32_MUL I32_ADD
-  ;; expect-no-code: fresh_local: COPY
+  ;; expect-no-code: fresh_local: COPY COPY2
   (func (export "fresh_local") (param $a i32) (param $b i32) (result i32) (local $x i32)
     (local.set $x (i32.mul (local.get $a) (local.get $b)))
     (i32.add (local.get $x) (local.get $x)))
   ;; local.tee: the value is both in the local and on the stack: (a + b)^2.
   ;; expect-code: fresh_tee: I32_ADD I32_MUL
-  ;; expect-no-code: fresh_tee: COPY
+  ;; expect-no-code: fresh_tee: COPY COPY2
   (func (export "fresh_tee") (param $a i32) (param $b i32) (result i32) (local $x i32)
     (i32.mul (local.tee $x (i32.add (local.get $a) (local.get $b))) (local.get $x)))
   ;; The old value of $x is still on the stack when it is set: it is copied first, then the new
   ;; value (computed into a temporary) copied in. old x + 3y.
-  ;; expect-code: set_while_read: COPY I32_MUL I32_ADD
+  ;; expect-code: set_while_read: COPY2 I32_MUL I32_ADD
   (func (export "set_while_read") (param $x i32) (param $y i32) (result i32)
     (i32.add (local.get $x) (local.tee $x (i32.mul (local.get $y) (i32.const 3)))))
   ;; The same with local.set, the old value used after the set.
-  ;; expect-code: set_then_use_old: COPY I32_SUB
+  ;; expect-code: set_then_use_old: COPY2 I32_SUB
   (func (export "set_then_use_old") (param $x i32) (result i32)
     (local.get $x)
     (local.set $x (i32.mul (local.get $x) (i32.const 10)))
@@ -172,19 +172,19 @@
     (i32.sub))
   ;; global.get and a float result through a reinterpretation go to the local directly too.
   ;; expect-code: fresh_global: GLOBAL_GET I64_ADD
-  ;; expect-no-code: fresh_global: COPY
+  ;; expect-no-code: fresh_global: COPY COPY2
   (func (export "fresh_global") (result i64) (local $v i64)
     (local.set $v (global.get $g))
     (i64.add (local.get $v) (local.get $v)))
   ;; expect-code: fresh_reinterpret: F32_ADD I32_ADD
-  ;; expect-no-code: fresh_reinterpret: COPY
+  ;; expect-no-code: fresh_reinterpret: COPY COPY2
   (func (export "fresh_reinterpret") (param $a f32) (param $b f32) (result i32) (local $i i32)
     (local.set $i (i32.reinterpret_f32 (f32.add (local.get $a) (local.get $b))))
     (i32.add (local.get $i) (local.get $i)))
   ;; A single result returned by br to the function's label (from inside a block): written to
   ;; the result slot directly, though it reads that slot (param 0) as an operand.
   ;; expect-code: fresh_return: I32_SUB RETURN
-  ;; expect-no-code: fresh_return: COPY
+  ;; expect-no-code: fresh_return: COPY COPY2
   (func (export "fresh_return") (param $a i32) (param $b i32) (result i32)
     (block (br 1 (i32.sub (local.get $b) (local.get $a))))
     (i32.const -1))
