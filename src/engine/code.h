@@ -191,6 +191,10 @@ struct eng_module;
     /* multiply-accumulate into memory (c[j] += x * y): the value v at fp[addr].u32 + offset   \
        becomes (fp[a] * fp[b]) + v, rounded after each step as the two wasm instructions */   \
     X(F32_MUL_ADD_STORE, 4, "a b addr offset") X(F64_MUL_ADD_STORE, 4, "a b addr offset")     \
+    /* multiply-add (sum += x * y), rounded after each step: fp[d] = (fp[a] * fp[b]) + fp[c], \
+       and with the multiplier loaded: fp[d] = (fp[a] * load(fp[addr].u32 + offset)) + fp[c] */ \
+    X(F32_MUL_ADD, 4, "d a b c") X(F64_MUL_ADD, 4, "d a b c")                                 \
+    X(F32_MUL_LOAD_ADD, 5, "d a addr offset c") X(F64_MUL_LOAD_ADD, 5, "d a addr offset c")   \
     /* i32 */                                                                                 \
     X(I32_ADD_SHL, 4, "d a b shift")   /* fp[d] = fp[a] + (fp[b] << (fp[shift] & 31)) */      \
     X(I32_EQZ, 2, "d a") X(I32_EQ, 3, "d a b") X(I32_NE, 3, "d a b")                          \

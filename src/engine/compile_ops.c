@@ -319,6 +319,40 @@ static bool fuse_memory_operand(compiler *c, uint32_t op, uint32_t last, uint32_
     return true;
 }
 
+/* `x * y + z` (or z + x * y) right after the multiply (F32/F64_MUL, or its form with a memory
+ * operand) that computed x * y into a stack temporary that dies here: one instruction, which
+ * still rounds the product and the sum apart. Returns whether it was emitted. */
+static bool fuse_multiply_add(compiler *c, uint32_t op, uint32_t last, uint32_t d, uint32_t a, uint32_t b)
+{
+    static const struct {
+        eng_opcode add, multiply, fused;
+    } table[] = {
+        {ENG_OP_F32_ADD, ENG_OP_F32_MUL, ENG_OP_F32_MUL_ADD},
+        {ENG_OP_F64_ADD, ENG_OP_F64_MUL, ENG_OP_F64_MUL_ADD},
+        {ENG_OP_F32_ADD, ENG_OP_F32_MUL_LOAD, ENG_OP_F32_MUL_LOAD_ADD},
+        {ENG_OP_F64_ADD, ENG_OP_F64_MUL_LOAD, ENG_OP_F64_MUL_LOAD_ADD},
+    };
+    if (last == NONE || a == b)
+        return false;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        if (table[i].add != op || table[i].multiply != c->cells[last])
+            continue;
+        uint32_t count = (uint32_t)eng_opcode_operand_count[table[i].multiply];
+        uint32_t product = c->cells[last + 1];
+        if (last + 1 + count != c->cell_count || product < c->stack_base || (product != a && product != b))
+            return false;
+        /* The multiply's operands after its result, then the addend. A load's offset entry stays
+         * valid: the fused instruction starts at the multiply's cell. */
+        uint32_t operands[5] = {d};
+        memcpy(&operands[1], &c->cells[last + 2], (count - 1) * sizeof *operands);
+        operands[count] = product == a ? b : a;
+        unemit_last(c);
+        set_fresh(c, eng_emit_opcode_with(c, table[i].fused, operands, (int)count + 1));
+        return true;
+    }
+    return false;
+}
+
 void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
 {
     if (n->op == ENG_OP_NOP) {
@@ -339,7 +373,7 @@ void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
     uint32_t d = push(c, n->result);
     if (!live(c))
         return;
-    if (fuse_memory_operand(c, n->op, last, d, a.slot, b.slot))
+    if (fuse_memory_operand(c, n->op, last, d, a.slot, b.slot) || fuse_multiply_add(c, n->op, last, d, a.slot, b.slot))
         return;
     if (n->op == ENG_OP_I32_ADD && last != NONE && last + 4 == c->cell_count && c->cells[last] == ENG_OP_I32_SHL &&
         c->cells[last + 1] >= c->stack_base && (c->cells[last + 1] == a.slot || c->cells[last + 1] == b.slot)) {

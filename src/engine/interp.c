@@ -869,6 +869,24 @@ op_DATA_DROP:
     MULTIPLY_ADD_STORE(F64, f64, double)
 #undef MULTIPLY_ADD_STORE
 
+#define MULTIPLY_ADD(name, field, ctype) \
+    op_##name##_MUL_ADD: { \
+        ctype product = SLOT(2).field * SLOT(3).field; \
+        SLOT(1).field = product + SLOT(4).field; \
+        NEXT(4); \
+    } \
+    op_##name##_MUL_LOAD_ADD: { \
+        state->pc = pc; \
+        ctype loaded; \
+        memcpy(&loaded, mem + ((uint64_t)SLOT(3).u32 + pc[4]), sizeof loaded); \
+        ctype product = SLOT(2).field * loaded; \
+        SLOT(1).field = product + SLOT(5).field; \
+        NEXT(5); \
+    }
+    MULTIPLY_ADD(F32, f32, float)
+    MULTIPLY_ADD(F64, f64, double)
+#undef MULTIPLY_ADD
+
 op_I32_ADD_SHL:
     SLOT(1).u64 = (uint32_t)(SLOT(2).u32 + (SLOT(3).u32 << (SLOT(4).u32 & 31)));
     NEXT(4);

@@ -15,8 +15,8 @@ set(fused "")
 foreach(name IN LISTS opcodes)
   if(name MATCHES "^BR(_IF|_UNLESS)?(_BACK|_BACK_FUEL)?$" OR name MATCHES "^BR_IF_I(32|64)_"
      OR name MATCHES "^I32_ADD_BR_IF_" OR name MATCHES "^(I32|I64|F32|F64)_(LOAD|STORE)[0-9A-Z_]*_ADD$" OR name MATCHES "^(I32|I64|F32|F64)_LOAD_SHL$"
-     OR name MATCHES "^(I32|I64|F32|F64)_(ADD|SUB|MUL)_LOAD$"
-     OR name MATCHES "^(FUEL|I32_ADD_SHL|CONST32|CONST64|SELECT|COPY)$")
+     OR name MATCHES "^(I32|I64|F32|F64)_(ADD|SUB|MUL)_LOAD$" OR name MATCHES "^F(32|64)_MUL_(ADD|LOAD_ADD|ADD_STORE)$"
+     OR name MATCHES "^(FUEL|I32_ADD_SHL|CONST32|CONST64|SELECT|COPY|COPY2)$")
     list(APPEND fused ${name})
   endif()
 endforeach()
