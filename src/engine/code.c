@@ -109,21 +109,35 @@ void eng_code_dump(const eng_code *code, FILE *out)
         }
         fprintf(out, "%6u  %-20s", pc, eng_opcode_name[opcode]);
         int count = eng_opcode_operand_count[opcode];
-        if (opcode == ENG_OP_BR_TABLE) {
-            if (pc + 2 >= code->cell_count) {
+        if (count < 0) {
+            /* A BR_TABLE: its fixed operands (all slots but "offset"), then count, then the
+             * count + 1 targets. */
+            uint32_t fixed = 0;
+            char name[24];
+            for (operand_name(opcode_operands[opcode], 0, name, sizeof name); strcmp(name, "count") != 0;
+                 operand_name(opcode_operands[opcode], (int)++fixed, name, sizeof name))
+                ;
+            if ((uint64_t)pc + 1 + fixed >= code->cell_count) {
                 fprintf(out, " <truncated>\n");
                 return;
             }
-            uint32_t entries = code->cells[pc + 2];
-            fprintf(out, " index=s%u count=%u targets=", code->cells[pc + 1], entries);
-            if ((uint64_t)pc + 3 + entries + 1 > code->cell_count) {
+            for (uint32_t i = 0; i < fixed; i++) {
+                operand_name(opcode_operands[opcode], (int)i, name, sizeof name);
+                fprintf(out, strcmp(name, "offset") == 0 ? " %s=%u" : " %s=s%u", name, code->cells[pc + 1 + i]);
+            }
+            uint32_t entries = code->cells[pc + 1 + fixed];
+            fprintf(out, " count=%u targets=", entries);
+            if ((uint64_t)pc + 2 + fixed + entries + 1 > code->cell_count) {
                 fprintf(out, "<truncated>\n");
                 return;
             }
             for (uint32_t i = 0; i <= entries; i++)
-                fprintf(out, "%s%u", i ? "," : "", pc + (int32_t)code->cells[pc + 3 + i]);
+                fprintf(out, "%s%u", i ? "," : "", pc + (int32_t)code->cells[pc + 2 + fixed + i]);
+            uint32_t byte_offset = dump_offset_of(code, pc);
+            if (byte_offset)
+                fprintf(out, "  @0x%x", byte_offset);
             fprintf(out, "\n");
-            pc += 3 + entries + 1;
+            pc += 2 + fixed + entries + 1;
             continue;
         }
         if ((uint64_t)pc + 1 + (uint32_t)count > code->cell_count) {

@@ -34,7 +34,8 @@
  *    and results are laid out by width (eng_valtype_slots), so "slot" counts below are widths.
  *
  * Every opcode is listed once in ENG_OPCODES(X) as X(NAME, OPERAND_COUNT, "operands"), where
- * OPERAND_COUNT is the number of cells after the opcode cell (-1 for BR_TABLE, variable), except
+ * OPERAND_COUNT is the number of cells after the opcode cell (-1 for the BR_TABLEs: variable, the
+ * fixed operands then count then count + 1 targets), except
  * SIMD's: each SIMD row of instructions.h is an opcode of the same name, whose operands follow
  * from the row's handler (ENG_SIMD_OPERANDS_* below); ENG_ALL_OPCODES lists both.
  */
@@ -94,6 +95,9 @@ struct eng_module;
     X(BR_IF, 2, "cond target")         /* jump when i32 fp[cond] != 0 */                     \
     X(BR_UNLESS, 2, "cond target")     /* jump when i32 fp[cond] == 0 */                     \
     X(BR_TABLE, -1, "index count target*(count+1)") /* fp[index] >= count picks the last */   \
+    X(BR_TABLE_LOAD_SHL, -1, "sum base index shift offset count target*(count+1)")             \
+                                       /* BR_TABLE on the i32 that I32_LOAD_SHL with these     \
+                                          operands loads (a bytecode dispatch: code[pc]) */     \
     /* fused compare-and-branch: jump when the comparison of fp[a] and fp[b] holds */          \
     X(BR_IF_I32_EQ, 3, "a b target") X(BR_IF_I32_NE, 3, "a b target")                        \
     X(BR_IF_I32_LT_S, 3, "a b target") X(BR_IF_I32_LT_U, 3, "a b target")                    \

@@ -389,12 +389,26 @@ void eng_compile_br_table(compiler *c, const eng_wasm_instruction *instruction)
     operand *values = eng_pop_values(c, label_types(fallback), arity);
 
     if (live(c)) {
-        if ((uint64_t)c->cell_count + 3 + count + 1 > c->cell_limit)
+        /* An index just loaded from an indexed address into a stack temporary (a bytecode
+         * interpreter's code[pc]): the load goes into the table jump, whose cell takes over the
+         * load's offset entry. */
+        uint32_t last = c->last_cell, load[5];
+        bool fused = last != NONE && last + 7 == c->cell_count && c->cells[last] == ENG_OP_I32_LOAD_SHL &&
+                     c->cells[last + 1] == index.slot && index.slot >= c->stack_base;
+        if (fused) {
+            memcpy(load, &c->cells[last + 2], sizeof load);
+            unemit_last(c);
+        }
+        if ((uint64_t)c->cell_count + 8 + count + 1 > c->cell_limit)
             eng_fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
-        uint32_t at = emit_opcode(c, ENG_OP_BR_TABLE, 0);
-        eng_reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 2 + count + 1,
+        uint32_t at = emit_opcode(c, fused ? ENG_OP_BR_TABLE_LOAD_SHL : ENG_OP_BR_TABLE, 0);
+        eng_reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 7 + count + 1,
                     sizeof *c->cells);
-        CELL(index.slot);
+        if (fused)
+            for (int i = 0; i < 5; i++)
+                CELL(load[i]);
+        else
+            CELL(index.slot);
         CELL(count);
         uint32_t first = c->cell_count;
         for (uint32_t i = 0; i <= count; i++)

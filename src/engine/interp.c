@@ -462,6 +462,17 @@ op_BR_TABLE: {
     pc += (int32_t)pc[3 + index];
     DISPATCH();
 }
+op_BR_TABLE_LOAD_SHL: {
+    state->pc = pc;
+    uint32_t address = SLOT(2).u32 + (SLOT(3).u32 << (SLOT(4).u32 & 31));
+    SLOT(1).u64 = address;
+    uint32_t index, count = pc[6];
+    memcpy(&index, mem + ((uint64_t)address + pc[5]), sizeof index);
+    if (index > count)
+        index = count;
+    pc += (int32_t)pc[7 + index];
+    DISPATCH();
+}
 
     /* ---- limits: the start of a fuel region that forward branches reach, and loop back-edges:
      * the branches above, looking at the stop flag (_BACK) or also charging fuel (_BACK_FUEL)

@@ -235,3 +235,54 @@
 (assert_return (invoke "fuel_label" (i32.const 0)) (i32.const 0))
 (assert_return (invoke "fuel_label" (i32.const 3)) (i32.const 6))
 (assert_return (invoke "fuel_label" (i32.const 100)) (i32.const 5050))
+
+;; ---- a bytecode interpreter's dispatch: br_table on code[pc] (BR_TABLE_LOAD_SHL) ----
+;; Memory: i32 opcodes (0 = add 1, 1 = double, 2 and above = halt): a program at index 0
+;; (+1, *2, +1, *2, halt) and one at index 16 (*2, then 7: halt).
+(module
+  (memory 1)
+  (data (i32.const 0) "\00\00\00\00\01\00\00\00\00\00\00\00\01\00\00\00\02\00\00\00")
+  (data (i32.const 64) "\01\00\00\00\07\00\00\00")
+  ;; Runs the program starting at code index $pc on accumulator $acc.
+  ;; expect-code: run: BR_TABLE_LOAD_SHL
+  ;; expect-no-code: run: I32_LOAD_SHL BR_TABLE
+  ;; expect-invoke: run 0 0 -> 6
+  ;; expect-invoke: run 16 5 -> 10
+  ;; expect-invoke: run 17 0 -> 0
+  ;; expect-invoke: run 16383 1 -> trap: out of bounds memory access
+  (func (export "run") (param $pc i32) (param $acc i32) (result i32)
+    (block $halt
+      (loop $next
+        (block $double
+          (block $add
+            (br_table $add $double $halt
+              (i32.load (i32.add (i32.const 0) (i32.shl (local.get $pc) (i32.const 2)))))
+          )
+          ;; add 1
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+          (br $next))
+        ;; double
+        (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
+        (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+        (br $next)))
+    (local.get $acc))
+  ;; The loaded index is kept in a local too: the load stays a load.
+  ;; expect-code: kept: I32_LOAD_SHL BR_TABLE
+  ;; expect-no-code: kept: BR_TABLE_LOAD_SHL
+  ;; expect-invoke: kept 0 -> 6
+  ;; expect-invoke: kept 16 -> 94
+  ;; expect-invoke: kept 17 -> 100
+  (func (export "kept") (param $pc i32) (result i32) (local $op i32)
+    (block $other
+      (block $one
+        (br_table $one $other
+          (local.tee $op (i32.load (i32.add (i32.const 0) (i32.shl (local.get $pc) (i32.const 2))))))
+      )
+      (return (i32.add (local.get $op) (i32.const 6))))
+    (i32.add (local.get $op) (i32.const 93))))
+
+(assert_return (invoke "run" (i32.const 0) (i32.const 0)) (i32.const 6))
+(assert_return (invoke "run" (i32.const 4) (i32.const 3)) (i32.const 3))
+(assert_trap (invoke "run" (i32.const 16384) (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "kept" (i32.const 16)) (i32.const 94))
