@@ -87,6 +87,20 @@ struct eng_module;
     X(I32_ADD_BR_IF_LT_S##SUFFIX, 6 + COST_CELLS, "d a b x y target" COST)                      \
     X(I32_ADD_BR_IF_LT_U##SUFFIX, 6 + COST_CELLS, "d a b x y target" COST)
 
+/* Two i32 operations in one instruction, fp[d] = (fp[a] FIRST fp[b]) SECOND fp[c], where the
+ * first's result is a stack temporary only the second reads (either operand of a commutative
+ * SECOND). The pairs are the frequent ones in the bench kernels' profiles (hashes, checksums,
+ * pixel sums, address arithmetic): PAIR(X, first, second) is opcode I32_first_THEN_second. */
+#define ENG_I32_PAIRS(PAIR, X)                                                                  \
+    PAIR(X, ADD, ADD) PAIR(X, ADD, AND) PAIR(X, ADD, XOR) PAIR(X, ADD, SHR_U)                   \
+    PAIR(X, AND, ADD) PAIR(X, AND, XOR) PAIR(X, AND, OR)                                        \
+    PAIR(X, XOR, ADD) PAIR(X, XOR, AND) PAIR(X, XOR, XOR) PAIR(X, XOR, MUL)                     \
+    PAIR(X, XOR, ROTL) PAIR(X, XOR, SHR_U)                                                      \
+    PAIR(X, ROTL, XOR) PAIR(X, ROTR, XOR) PAIR(X, SHL, XOR) PAIR(X, SHR_U, XOR)                 \
+    PAIR(X, SHR_U, AND) PAIR(X, MUL, ADD) PAIR(X, MUL, SHR_U)                                   \
+    PAIR(X, SUB, ADD) PAIR(X, OR, ADD)
+#define ENG_I32_PAIR_OPCODE(X, first, second) X(I32_##first##_THEN_##second, 4, "d a b c")
+
 #define ENG_OPCODES(X)                                                                         \
     /* control */                                                                             \
     X(UNREACHABLE, 0, "")              /* trap "unreachable" */                              \
@@ -201,6 +215,7 @@ struct eng_module;
     X(F32_MUL_LOAD_ADD, 5, "d a addr offset c") X(F64_MUL_LOAD_ADD, 5, "d a addr offset c")   \
     /* i32 */                                                                                 \
     X(I32_ADD_SHL, 4, "d a b shift")   /* fp[d] = fp[a] + (fp[b] << (fp[shift] & 31)) */      \
+    ENG_I32_PAIRS(ENG_I32_PAIR_OPCODE, X)                                                     \
     X(I32_EQZ, 2, "d a") X(I32_EQ, 3, "d a b") X(I32_NE, 3, "d a b")                          \
     X(I32_LT_S, 3, "d a b") X(I32_LT_U, 3, "d a b") X(I32_GT_S, 3, "d a b")                  \
     X(I32_GT_U, 3, "d a b") X(I32_LE_S, 3, "d a b") X(I32_LE_U, 3, "d a b")                  \

@@ -353,6 +353,40 @@ static bool fuse_multiply_add(compiler *c, uint32_t op, uint32_t last, uint32_t 
     return false;
 }
 
+static bool i32_commutative(uint32_t op)
+{
+    return op == ENG_OP_I32_ADD || op == ENG_OP_I32_MUL || op == ENG_OP_I32_AND || op == ENG_OP_I32_OR ||
+           op == ENG_OP_I32_XOR;
+}
+
+/* `(x FIRST y) SECOND z` right after the FIRST that computed x FIRST y into a stack temporary
+ * that dies here, for the pairs of ENG_I32_PAIRS: one instruction. The temporary must be the
+ * left operand, or either of a commutative SECOND. Returns whether it was emitted. */
+static bool fuse_i32_pair(compiler *c, uint32_t op, uint32_t last, uint32_t d, uint32_t a, uint32_t b)
+{
+    static const struct {
+        eng_opcode first, second, fused;
+    } table[] = {
+#define PAIR_ENTRY(unused, first, second) {ENG_OP_I32_##first, ENG_OP_I32_##second, ENG_OP_I32_##first##_THEN_##second},
+        ENG_I32_PAIRS(PAIR_ENTRY, ~)
+#undef PAIR_ENTRY
+    };
+    if (last == NONE || last + 4 != c->cell_count || a == b)
+        return false;
+    uint32_t temporary = c->cells[last + 1];
+    if (temporary < c->stack_base || (temporary != a && (temporary != b || !i32_commutative(op))))
+        return false;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        if (table[i].first != c->cells[last] || table[i].second != op)
+            continue;
+        uint32_t x = c->cells[last + 2], y = c->cells[last + 3];
+        unemit_last(c);
+        set_fresh(c, emit4(c, table[i].fused, d, x, y, temporary == a ? b : a));
+        return true;
+    }
+    return false;
+}
+
 void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
 {
     if (n->op == ENG_OP_NOP) {
@@ -384,6 +418,8 @@ void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
         set_fresh(c, emit4(c, ENG_OP_I32_ADD_SHL, d, base, x, shift));
         return;
     }
+    if (n->b && fuse_i32_pair(c, n->op, last, d, a.slot, b.slot))
+        return;
     uint32_t at = n->b ? emit3(c, (eng_opcode)n->op, d, a.slot, b.slot) : emit2(c, (eng_opcode)n->op, d, a.slot);
     if (n->detail) /* it may trap */
         record_offset(c, at);

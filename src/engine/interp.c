@@ -200,6 +200,19 @@ static inline uint64_t rotr64(uint64_t x, uint64_t k)
     return (x >> k) | (x << ((64 - k) & 63));
 }
 
+/* The i32 operations that ENG_I32_PAIRS combines, on uint32_t a and b: each instruction's
+ * handler and the pairs' use these. */
+#define I32_OPERATION_ADD(a, b) ((uint32_t)((a) + (b)))
+#define I32_OPERATION_SUB(a, b) ((uint32_t)((a) - (b)))
+#define I32_OPERATION_MUL(a, b) ((uint32_t)((a) * (b)))
+#define I32_OPERATION_AND(a, b) ((a) & (b))
+#define I32_OPERATION_OR(a, b) ((a) | (b))
+#define I32_OPERATION_XOR(a, b) ((a) ^ (b))
+#define I32_OPERATION_SHL(a, b) ((uint32_t)((a) << ((b) & 31)))
+#define I32_OPERATION_SHR_U(a, b) ((a) >> ((b) & 31))
+#define I32_OPERATION_ROTL(a, b) rotl32(a, b)
+#define I32_OPERATION_ROTR(a, b) rotr32(a, b)
+
 /* min/max: NaN when either operand is (a + b propagates it quieted, keeping the payload of a
  * NaN operand as the spec allows), and -0 orders below +0, which == cannot tell apart: equal
  * values differ at most in the sign of zero, so OR-ing their bits (min) makes the negative one
@@ -947,9 +960,9 @@ op_I32_ADD_SHL:
     UNARY(I32_CLZ, uint32_t, u32, a ? (uint32_t)__builtin_clz(a) : 32u)
     UNARY(I32_CTZ, uint32_t, u32, a ? (uint32_t)__builtin_ctz(a) : 32u)
     UNARY(I32_POPCNT, uint32_t, u32, (uint32_t)__builtin_popcount(a))
-    BINARY(I32_ADD, uint32_t, u32, (uint32_t)(a + b))
-    BINARY(I32_SUB, uint32_t, u32, (uint32_t)(a - b))
-    BINARY(I32_MUL, uint32_t, u32, (uint32_t)(a * b))
+    BINARY(I32_ADD, uint32_t, u32, I32_OPERATION_ADD(a, b))
+    BINARY(I32_SUB, uint32_t, u32, I32_OPERATION_SUB(a, b))
+    BINARY(I32_MUL, uint32_t, u32, I32_OPERATION_MUL(a, b))
 op_I32_DIV_S: {
     int32_t a = SLOT(2).i32, b = SLOT(3).i32;
     if (b == 0)
@@ -981,14 +994,23 @@ op_I32_REM_U: {
     SLOT(1).u64 = a % b;
     NEXT(3);
 }
-    BINARY(I32_AND, uint32_t, u32, a & b)
-    BINARY(I32_OR, uint32_t, u32, a | b)
-    BINARY(I32_XOR, uint32_t, u32, a ^ b)
-    BINARY(I32_SHL, uint32_t, u32, (uint32_t)(a << (b & 31)))
+    BINARY(I32_AND, uint32_t, u32, I32_OPERATION_AND(a, b))
+    BINARY(I32_OR, uint32_t, u32, I32_OPERATION_OR(a, b))
+    BINARY(I32_XOR, uint32_t, u32, I32_OPERATION_XOR(a, b))
+    BINARY(I32_SHL, uint32_t, u32, I32_OPERATION_SHL(a, b))
     BINARY(I32_SHR_S, uint32_t, u32, (uint32_t)((int32_t)a >> (b & 31))) /* gcc: arithmetic shift */
-    BINARY(I32_SHR_U, uint32_t, u32, a >> (b & 31))
-    BINARY(I32_ROTL, uint32_t, u32, rotl32(a, b))
-    BINARY(I32_ROTR, uint32_t, u32, rotr32(a, b))
+    BINARY(I32_SHR_U, uint32_t, u32, I32_OPERATION_SHR_U(a, b))
+    BINARY(I32_ROTL, uint32_t, u32, I32_OPERATION_ROTL(a, b))
+    BINARY(I32_ROTR, uint32_t, u32, I32_OPERATION_ROTR(a, b))
+#define I32_PAIR(unused, first, second) \
+    op_I32_##first##_THEN_##second: { \
+        uint32_t a = SLOT(2).u32, b = SLOT(3).u32, c = SLOT(4).u32; \
+        uint32_t first_result = I32_OPERATION_##first(a, b); \
+        SLOT(1).u64 = I32_OPERATION_##second(first_result, c); \
+        NEXT(4); \
+    }
+    ENG_I32_PAIRS(I32_PAIR, ~)
+#undef I32_PAIR
 
     UNARY(I64_EQZ, uint64_t, u64, a == 0)
     BINARY(I64_EQ, uint64_t, u64, a == b)
