@@ -215,6 +215,7 @@ struct eng_module;
     X(F32_MUL_LOAD_ADD, 5, "d a addr offset c") X(F64_MUL_LOAD_ADD, 5, "d a addr offset c")   \
     /* i32 */                                                                                 \
     X(I32_ADD_SHL, 4, "d a b shift")   /* fp[d] = fp[a] + (fp[b] << (fp[shift] & 31)) */      \
+    X(I32_ADD2, 6, "d a b d2 a2 b2")   /* I32_ADD d a b, then I32_ADD d2 a2 b2 */             \
     ENG_I32_PAIRS(ENG_I32_PAIR_OPCODE, X)                                                     \
     X(I32_EQZ, 2, "d a") X(I32_EQ, 3, "d a b") X(I32_NE, 3, "d a b")                          \
     X(I32_LT_S, 3, "d a b") X(I32_LT_U, 3, "d a b") X(I32_GT_S, 3, "d a b")                  \

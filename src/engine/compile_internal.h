@@ -260,9 +260,28 @@ static inline uint32_t home(const compiler *c, uint32_t height)
     return below->home + slot_width(below->type);
 }
 
+/* Two plain I32_ADDs in a row (increments of a loop's pointers and counters) become one I32_ADD2
+ * once a third instruction `next` follows: by then neither can fuse with what comes next, no
+ * result of the second is still to be retargeted (fresh), and no label lies between them
+ * (place_label forgets the last instructions). Neither has an offset entry or a patch to move.
+ * Not before an i32 comparison, which a branch may yet fuse with the second add (I32_ADD_BR_IF_*). */
+static inline void merge_adds(compiler *c, eng_opcode next)
+{
+    uint32_t first = c->before_last_cell, second = c->last_cell;
+    if (first == NONE || second != first + 4 || second + 4 != c->cell_count || c->cells[first] != ENG_OP_I32_ADD ||
+        c->cells[second] != ENG_OP_I32_ADD || (next >= ENG_OP_I32_EQ && next <= ENG_OP_I32_GE_U))
+        return;
+    c->cells[first] = ENG_OP_I32_ADD2;
+    memmove(&c->cells[second], &c->cells[second + 1], 3 * sizeof *c->cells);
+    c->cell_count--;
+    c->last_cell = first;
+    c->before_last_cell = NONE;
+}
+
 static inline uint32_t emit_opcode(compiler *c, eng_opcode opcode, int operand_count)
 {
     ENG_ASSERT(c->depth > 0 && live(c)); /* code is emitted only where it can run */
+    merge_adds(c, opcode);
     if ((uint64_t)c->cell_count + 1 + (uint32_t)operand_count > c->cell_limit)
         eng_fail(c, "function too large to compile (its code would exceed %u cells)", c->cell_limit);
     eng_reserve(c, (void **)&c->cells, &c->cell_capacity, (uint64_t)c->cell_count + 1 + (uint32_t)operand_count,

@@ -1002,6 +1002,10 @@ op_I32_REM_U: {
     BINARY(I32_SHR_U, uint32_t, u32, I32_OPERATION_SHR_U(a, b))
     BINARY(I32_ROTL, uint32_t, u32, I32_OPERATION_ROTL(a, b))
     BINARY(I32_ROTR, uint32_t, u32, I32_OPERATION_ROTR(a, b))
+op_I32_ADD2:
+    SLOT(1).u64 = I32_OPERATION_ADD(SLOT(2).u32, SLOT(3).u32);
+    SLOT(4).u64 = I32_OPERATION_ADD(SLOT(5).u32, SLOT(6).u32);
+    NEXT(6);
 #define I32_PAIR(unused, first, second) \
     op_I32_##first##_THEN_##second: { \
         uint32_t a = SLOT(2).u32, b = SLOT(3).u32, c = SLOT(4).u32; \

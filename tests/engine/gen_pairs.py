@@ -23,9 +23,9 @@ out=[]
 out.append(''';; pairs.wast: two i32 operations fused into one instruction, I32_<first>_THEN_<second> for
 ;; each pair of ENG_I32_PAIRS (code.h): fp[d] = (fp[a] first fp[b]) second fp[c], the first
 ;; result a temporary only the second reads. Shift and rotate counts are taken mod 32 in either
-;; place. Not fused: the first result kept in a local, the temporary as the right operand of a
-;; non-commutative second, and both operands the same value. Each pair runs on three triples
-;; of operands (high bits set, counts >= 32, carries).
+;; place. Two increments in a row make one I32_ADD2. Not fused: the first result kept in a
+;; local, the temporary as the right operand of a non-commutative second, and both operands the
+;; same value. Each pair runs on three triples of operands (high bits set, counts >= 32, carries).
 (module''')
 names=[]
 for f,s in pairs:
@@ -55,6 +55,13 @@ out.append('''  ;; The temporary as the right operand of a commutative second.
     (local.tee $t (i32.add (local.get $a) (local.get $b)))
     (local.get $t)
     (i32.add))
+  ;; Two increments in a row, the second reading the first's new value: one I32_ADD2.
+  ;; expect-code: two_adds: I32_ADD2
+  ;; expect-no-code: two_adds: I32_ADD
+  (func (export "two_adds") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (local.set $a (i32.add (local.get $a) (i32.const 4)))
+    (local.set $b (i32.add (local.get $b) (local.get $a)))
+    (i32.mul (local.get $a) (local.get $b)))
   ;; The addend is the first operation's own operand, and the result goes to that local.
   ;; expect-code: alias: I32_XOR_THEN_ADD
   (func (export "alias") (param $a i32) (param $b i32) (param $c i32) (result i32)
@@ -73,4 +80,5 @@ for a,b,c in args:
     out.append(inv("kept",a,b,c,((t&c)+t)&M))
     out.append(inv("twice",a,b,c,(2*((a+b)&M))&M))
     out.append(inv("alias",a,b,c,((a^b)+a)&M))
+    out.append(inv("two_adds",a,b,c,((a+4)*((b+a+4)&M))&M))
 print('\n'.join(out))

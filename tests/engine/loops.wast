@@ -65,9 +65,9 @@
       (br_if $l (i32.lt_u (i32.add (local.get $i) (local.get $d)) (local.get $n))))
     (local.get $i))
   ;; The comparison reads $i before and after it changes (i < (i = i + 1)): the old value is
-  ;; copied first, so the add is no longer right before the comparison: no fusion. False only
-  ;; when i + 1 wraps to INT_MIN.
-  ;; expect-code: old_and_new: I32_ADD BR_IF_I32_LT_S{BACK} COPY
+  ;; copied first, so the add is no longer right before the comparison: no fusion (the two adds
+  ;; become one I32_ADD2, the two copies a COPY2). False only when i + 1 wraps to INT_MIN.
+  ;; expect-code: old_and_new: I32_ADD2 BR_IF_I32_LT_S{BACK} COPY2
   ;; expect-no-code: old_and_new: I32_ADD_BR_IF_LT_S{BACK}
   ;; expect-invoke: old_and_new 2147483600 -> 48
   (func (export "old_and_new") (param $i i32) (result i32) (local $k i32)

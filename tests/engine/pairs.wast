@@ -1,9 +1,9 @@
 ;; pairs.wast: two i32 operations fused into one instruction, I32_<first>_THEN_<second> for
 ;; each pair of ENG_I32_PAIRS (code.h): fp[d] = (fp[a] first fp[b]) second fp[c], the first
 ;; result a temporary only the second reads. Shift and rotate counts are taken mod 32 in either
-;; place. Not fused: the first result kept in a local, the temporary as the right operand of a
-;; non-commutative second, and both operands the same value. Each pair runs on three triples
-;; of operands (high bits set, counts >= 32, carries).
+;; place. Two increments in a row make one I32_ADD2. Not fused: the first result kept in a
+;; local, the temporary as the right operand of a non-commutative second, and both operands the
+;; same value. Each pair runs on three triples of operands (high bits set, counts >= 32, carries).
 (module
   ;; expect-code: add_then_add: I32_ADD_THEN_ADD
   ;; expect-no-code: add_then_add: I32_ADD
@@ -113,6 +113,13 @@
     (local.tee $t (i32.add (local.get $a) (local.get $b)))
     (local.get $t)
     (i32.add))
+  ;; Two increments in a row, the second reading the first's new value: one I32_ADD2.
+  ;; expect-code: two_adds: I32_ADD2
+  ;; expect-no-code: two_adds: I32_ADD
+  (func (export "two_adds") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (local.set $a (i32.add (local.get $a) (i32.const 4)))
+    (local.set $b (i32.add (local.get $b) (local.get $a)))
+    (i32.mul (local.get $a) (local.get $b)))
   ;; The addend is the first operation's own operand, and the result goes to that local.
   ;; expect-code: alias: I32_XOR_THEN_ADD
   (func (export "alias") (param $a i32) (param $b i32) (param $c i32) (result i32)
@@ -190,13 +197,16 @@
 (assert_return (invoke "kept" (i32.const -1985229329) (i32.const 37) (i32.const 305419896)) (i32.const -1983114734))
 (assert_return (invoke "twice" (i32.const -1985229329) (i32.const 37) (i32.const 305419896)) (i32.const 324508712))
 (assert_return (invoke "alias" (i32.const -1985229329) (i32.const 37) (i32.const 305419896)) (i32.const 324508601))
+(assert_return (invoke "two_adds" (i32.const -1985229329) (i32.const 37) (i32.const 305419896)) (i32.const -1004152632))
 (assert_return (invoke "rotl_then_xor_right" (i32.const -1) (i32.const 1) (i32.const -2147483648)) (i32.const 2147483647))
 (assert_return (invoke "add_then_shr_u_right" (i32.const -1) (i32.const 1) (i32.const -2147483648)) (i32.const -2147483648))
 (assert_return (invoke "kept" (i32.const -1) (i32.const 1) (i32.const -2147483648)) (i32.const 2147483646))
 (assert_return (invoke "twice" (i32.const -1) (i32.const 1) (i32.const -2147483648)) (i32.const 0))
 (assert_return (invoke "alias" (i32.const -1) (i32.const 1) (i32.const -2147483648)) (i32.const -3))
+(assert_return (invoke "two_adds" (i32.const -1) (i32.const 1) (i32.const -2147483648)) (i32.const 12))
 (assert_return (invoke "rotl_then_xor_right" (i32.const 7) (i32.const 3) (i32.const 252645135)) (i32.const 252645175))
 (assert_return (invoke "add_then_shr_u_right" (i32.const 7) (i32.const 3) (i32.const 252645135)) (i32.const 246723))
 (assert_return (invoke "kept" (i32.const 7) (i32.const 3) (i32.const 252645135)) (i32.const 8))
 (assert_return (invoke "twice" (i32.const 7) (i32.const 3) (i32.const 252645135)) (i32.const 20))
 (assert_return (invoke "alias" (i32.const 7) (i32.const 3) (i32.const 252645135)) (i32.const 11))
+(assert_return (invoke "two_adds" (i32.const 7) (i32.const 3) (i32.const 252645135)) (i32.const 154))
