@@ -90,7 +90,7 @@ struct eng_module;
 /* Two i32 operations in one instruction, fp[d] = (fp[a] FIRST fp[b]) SECOND fp[c], where the
  * first's result is a stack temporary only the second reads (either operand of a commutative
  * SECOND). The pairs are the frequent ones in the bench kernels' profiles (hashes, checksums,
- * pixel sums, address arithmetic): PAIR(X, first, second) is opcode I32_first_THEN_second. */
+ * pixel sums, counting matches, address arithmetic): PAIR(X, first, second) is opcode I32_first_THEN_second. */
 #define ENG_I32_PAIRS(PAIR, X)                                                                  \
     PAIR(X, ADD, ADD) PAIR(X, ADD, AND) PAIR(X, ADD, XOR) PAIR(X, ADD, SHR_U)                   \
     PAIR(X, AND, ADD) PAIR(X, AND, XOR) PAIR(X, AND, OR)                                        \
@@ -98,7 +98,7 @@ struct eng_module;
     PAIR(X, XOR, ROTL) PAIR(X, XOR, SHR_U)                                                      \
     PAIR(X, ROTL, XOR) PAIR(X, ROTR, XOR) PAIR(X, SHL, XOR) PAIR(X, SHR_U, XOR)                 \
     PAIR(X, SHR_U, AND) PAIR(X, MUL, ADD) PAIR(X, MUL, SHR_U)                                   \
-    PAIR(X, SUB, ADD) PAIR(X, OR, ADD)
+    PAIR(X, SUB, ADD) PAIR(X, OR, ADD) PAIR(X, SHR_U, ADD) PAIR(X, EQ, ADD) PAIR(X, NE, ADD)
 #define ENG_I32_PAIR_OPCODE(X, first, second) X(I32_##first##_THEN_##second, 4, "d a b c")
 
 #define ENG_OPCODES(X)                                                                         \

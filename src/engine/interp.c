@@ -212,6 +212,8 @@ static inline uint64_t rotr64(uint64_t x, uint64_t k)
 #define I32_OPERATION_SHR_U(a, b) ((a) >> ((b) & 31))
 #define I32_OPERATION_ROTL(a, b) rotl32(a, b)
 #define I32_OPERATION_ROTR(a, b) rotr32(a, b)
+#define I32_OPERATION_EQ(a, b) ((uint32_t)((a) == (b)))
+#define I32_OPERATION_NE(a, b) ((uint32_t)((a) != (b)))
 
 /* min/max: NaN when either operand is (a + b propagates it quieted, keeping the payload of a
  * NaN operand as the spec allows), and -0 orders below +0, which == cannot tell apart: equal
@@ -947,8 +949,8 @@ op_I32_ADD_SHL:
         NEXT(3); \
     }
     UNARY(I32_EQZ, uint32_t, u32, a == 0)
-    BINARY(I32_EQ, uint32_t, u32, a == b)
-    BINARY(I32_NE, uint32_t, u32, a != b)
+    BINARY(I32_EQ, uint32_t, u32, I32_OPERATION_EQ(a, b))
+    BINARY(I32_NE, uint32_t, u32, I32_OPERATION_NE(a, b))
     BINARY(I32_LT_S, int32_t, i32, a < b)
     BINARY(I32_LT_U, uint32_t, u32, a < b)
     BINARY(I32_GT_S, int32_t, i32, a > b)

@@ -11,21 +11,23 @@ M=0xffffffff
 def rotl(x,k): k&=31; return ((x<<k)|(x>>((32-k)&31)))&M
 def rotr(x,k): k&=31; return ((x>>k)|(x<<((32-k)&31)))&M
 ops={'ADD':lambda a,b:(a+b)&M,'SUB':lambda a,b:(a-b)&M,'MUL':lambda a,b:(a*b)&M,'AND':lambda a,b:a&b,'OR':lambda a,b:a|b,
-'XOR':lambda a,b:a^b,'SHL':lambda a,b:(a<<(b&31))&M,'SHR_U':lambda a,b:a>>(b&31),'ROTL':rotl,'ROTR':rotr}
+'XOR':lambda a,b:a^b,'SHL':lambda a,b:(a<<(b&31))&M,'SHR_U':lambda a,b:a>>(b&31),'ROTL':rotl,'ROTR':rotr,
+'EQ':lambda a,b:int(a==b),'NE':lambda a,b:int(a!=b)}
 import re
 import os
 h=open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'engine', 'code.h')).read()
 pairs=re.findall(r'PAIR\(X, ([A-Z0-9_]+), ([A-Z0-9_]+)\)',h)
 assert pairs, 'no PAIR(X, ...) rows found in code.h'
 def s32(x): return x-(1<<32) if x>=1<<31 else x
-args=[(0x89abcdef,37,0x12345678),(0xffffffff,1,0x80000000),(7,3,0x0f0f0f0f)]
+args=[(0x89abcdef,37,0x12345678),(0xffffffff,1,0x80000000),(7,3,0x0f0f0f0f),(5,5,0xffffffff)]
 out=[]
 out.append(''';; pairs.wast: two i32 operations fused into one instruction, I32_<first>_THEN_<second> for
 ;; each pair of ENG_I32_PAIRS (code.h): fp[d] = (fp[a] first fp[b]) second fp[c], the first
 ;; result a temporary only the second reads. Shift and rotate counts are taken mod 32 in either
 ;; place. Two increments in a row make one I32_ADD2. Not fused: the first result kept in a
 ;; local, the temporary as the right operand of a non-commutative second, and both operands the
-;; same value. Each pair runs on three triples of operands (high bits set, counts >= 32, carries).
+;; same value. Each pair runs on four triples of operands (high bits set, counts >= 32, carries,
+;; equal operands).
 (module''')
 names=[]
 for f,s in pairs:
