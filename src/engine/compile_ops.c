@@ -202,8 +202,9 @@ void eng_compile_load(compiler *c, const eng_wasm_instruction *load)
  * replaces all three by FXX_MUL_ADD_STORE. Returns whether it did. */
 static bool fuse_multiply_add_store(compiler *c, uint32_t op, uint32_t value, uint32_t address, uint32_t offset)
 {
-    eng_opcode add = op == ENG_OP_F32_STORE ? ENG_OP_F32_ADD_LOAD : op == ENG_OP_F64_STORE ? ENG_OP_F64_ADD_LOAD
-                                                                                          : ENG_OP_COUNT;
+    eng_opcode add = op == ENG_OP_F32_STORE   ? ENG_OP_F32_ADD_LOAD
+                     : op == ENG_OP_F64_STORE ? ENG_OP_F64_ADD_LOAD
+                                              : ENG_OP_COUNT;
     eng_opcode multiply = op == ENG_OP_F32_STORE ? ENG_OP_F32_MUL : ENG_OP_F64_MUL;
     eng_opcode fused = op == ENG_OP_F32_STORE ? ENG_OP_F32_MUL_ADD_STORE : ENG_OP_F64_MUL_ADD_STORE;
     uint32_t last = c->last_cell, before = c->before_last_cell;
