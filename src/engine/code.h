@@ -193,6 +193,10 @@ struct eng_module;
     X(F32_LOAD_ADD, 5, "d sum a b offset") X(F64_LOAD_ADD, 5, "d sum a b offset")            \
     X(I32_LOAD8_S_ADD, 5, "d sum a b offset") X(I32_LOAD8_U_ADD, 5, "d sum a b offset")      \
     X(I32_LOAD16_S_ADD, 5, "d sum a b offset") X(I32_LOAD16_U_ADD, 5, "d sum a b offset")    \
+    /* ... whose loaded i32 is added to fp[c] right away (sums of array elements and pixels):  \
+       fp[d] = loaded + fp[c], fp[c] read after fp[sum] is written */                          \
+    X(I32_LOAD_ADD_THEN_ADD, 6, "d sum a b offset c")                                         \
+    X(I32_LOAD8_U_ADD_THEN_ADD, 6, "d sum a b offset c")                                      \
     X(I32_STORE_ADD, 5, "sum a b value offset") X(I64_STORE_ADD, 5, "sum a b value offset")  \
     X(F32_STORE_ADD, 5, "sum a b value offset") X(F64_STORE_ADD, 5, "sum a b value offset")  \
     X(I32_STORE8_ADD, 5, "sum a b value offset")                                             \

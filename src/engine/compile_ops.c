@@ -388,6 +388,26 @@ static bool fuse_i32_pair(compiler *c, uint32_t op, uint32_t last, uint32_t d, u
     return false;
 }
 
+/* `x + load(a + b)` right after the load with its address sum (I32_LOAD_ADD, I32_LOAD8_U_ADD)
+ * into a stack temporary that dies here: one instruction, which still writes the sum. The load's
+ * offset entry stays valid: the fused instruction starts at the load's cell. */
+static bool fuse_load_then_add(compiler *c, uint32_t op, uint32_t last, uint32_t d, uint32_t a, uint32_t b)
+{
+    if (op != ENG_OP_I32_ADD || last == NONE || last + 6 != c->cell_count || a == b)
+        return false;
+    eng_opcode fused = c->cells[last] == ENG_OP_I32_LOAD_ADD      ? ENG_OP_I32_LOAD_ADD_THEN_ADD
+                       : c->cells[last] == ENG_OP_I32_LOAD8_U_ADD ? ENG_OP_I32_LOAD8_U_ADD_THEN_ADD
+                                                                  : ENG_OP_COUNT;
+    uint32_t loaded = c->cells[last + 1];
+    if (fused == ENG_OP_COUNT || loaded < c->stack_base || (loaded != a && loaded != b))
+        return false;
+    uint32_t operands[6] = {
+        d, c->cells[last + 2], c->cells[last + 3], c->cells[last + 4], c->cells[last + 5], loaded == a ? b : a};
+    unemit_last(c);
+    set_fresh(c, eng_emit_opcode_with(c, fused, operands, 6));
+    return true;
+}
+
 void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
 {
     if (n->op == ENG_OP_NOP) {
@@ -419,7 +439,8 @@ void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
         set_fresh(c, emit4(c, ENG_OP_I32_ADD_SHL, d, base, x, shift));
         return;
     }
-    if (n->b && fuse_i32_pair(c, n->op, last, d, a.slot, b.slot))
+    if (n->b &&
+        (fuse_i32_pair(c, n->op, last, d, a.slot, b.slot) || fuse_load_then_add(c, n->op, last, d, a.slot, b.slot)))
         return;
     uint32_t at = n->b ? emit3(c, (eng_opcode)n->op, d, a.slot, b.slot) : emit2(c, (eng_opcode)n->op, d, a.slot);
     if (n->detail) /* it may trap */

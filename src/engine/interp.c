@@ -810,13 +810,17 @@ op_DATA_DROP:
     LOAD(I64_LOAD32_U, uint32_t, AS_U64)
 #undef LOAD
 
+/* The loads whose address is computed in the same instruction: fp[sum] = fp[a] + fp[b] (cells 3
+ * and 4 into cell 2), then `value`, a ctype, from that address + offset (cell 5). */
+#define LOAD_AT_SUM(ctype, value) \
+    uint32_t address = SLOT(3).u32 + SLOT(4).u32; \
+    SLOT(2).u64 = address; \
+    ctype value; \
+    memcpy(&value, mem + ((uint64_t)address + pc[5]), sizeof value)
 #define LOAD_ADD(name, ctype, widen) \
     op_##name##_ADD: { \
         state->pc = pc; \
-        uint32_t address = SLOT(3).u32 + SLOT(4).u32; \
-        SLOT(2).u64 = address; \
-        ctype value; \
-        memcpy(&value, mem + ((uint64_t)address + pc[5]), sizeof value); \
+        LOAD_AT_SUM(ctype, value); \
         SLOT(1).u64 = widen(value); \
         NEXT(5); \
     }
@@ -829,6 +833,18 @@ op_DATA_DROP:
     LOAD_ADD(I32_LOAD16_S, int16_t, S_TO_U32)
     LOAD_ADD(I32_LOAD16_U, uint16_t, AS_U32)
 #undef LOAD_ADD
+
+#define LOAD_ADD_THEN_ADD(name, ctype) \
+    op_##name##_ADD_THEN_ADD: { \
+        state->pc = pc; \
+        LOAD_AT_SUM(ctype, value); \
+        SLOT(1).u64 = I32_OPERATION_ADD((uint32_t)value, SLOT(6).u32); \
+        NEXT(6); \
+    }
+    LOAD_ADD_THEN_ADD(I32_LOAD, uint32_t)
+    LOAD_ADD_THEN_ADD(I32_LOAD8_U, uint8_t)
+#undef LOAD_ADD_THEN_ADD
+#undef LOAD_AT_SUM
 
 #define STORE_ADD(name, ctype) \
     op_##name##_ADD: { \

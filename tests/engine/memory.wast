@@ -1,5 +1,6 @@
 ;; memory.wast: memory accesses fused with the i32.add computing their address (<load>_ADD,
-;; <store>_ADD), arithmetic with a memory operand (I32_ADD_LOAD, F32/F64 ADD/SUB/MUL_LOAD),
+;; <store>_ADD, and <load>_ADD_THEN_ADD adding the loaded i32 to a value), arithmetic with a
+;; memory operand (I32_ADD_LOAD, F32/F64 ADD/SUB/MUL_LOAD),
 ;; what must stay unfused, and traps inside the fused forms: the address is (a + b) mod 2^32
 ;; plus the offset, without wrapping (offsets near 2^32 must trap, not wrap around), and an
 ;; access that straddles the end of memory traps without writing anything.
@@ -353,3 +354,50 @@
 (assert_return (invoke "add_load_new_page" (i32.const 1) (i32.const 65532)) (i32.const 0x1235))
 (assert_trap (invoke "load_new_page" (i32.const 65533) (i32.const 0)) "out of bounds memory access")
 (assert_trap (invoke "add_load_new_page" (i32.const 1) (i32.const 65533)) "out of bounds memory access")
+
+;; ---- a load with its address sum, added to right away: <load>_ADD_THEN_ADD ----
+;; Memory: 0: 01 02 03 04 05 06 07 08, 65532: de ad be ef.
+(module
+  (memory 1)
+  (data (i32.const 0) "\01\02\03\04\05\06\07\08")
+  (data (i32.const 65532) "\de\ad\be\ef")
+  ;; acc + p[i]
+  ;; expect-code: sum_bytes: I32_LOAD8_U_ADD_THEN_ADD
+  ;; expect-no-code: sum_bytes: I32_LOAD8_U_ADD I32_ADD
+  ;; expect-invoke: sum_bytes 100 2 3 -> 106
+  ;; expect-invoke: sum_bytes -1 65535 0 -> 238
+  ;; expect-invoke: sum_bytes 0 65535 1 -> trap: out of bounds memory access
+  (func (export "sum_bytes") (param $acc i32) (param $p i32) (param $i i32) (result i32)
+    (i32.add (local.get $acc) (i32.load8_u (i32.add (local.get $p) (local.get $i)))))
+  ;; p[i] as an i32 (offset 4), then + acc
+  ;; expect-code: sum_words: I32_LOAD_ADD_THEN_ADD
+  ;; expect-no-code: sum_words: I32_LOAD_ADD I32_ADD
+  ;; expect-invoke: sum_words 0 2 -2 -> 134678021
+  ;; expect-invoke: sum_words 0 65528 0 -> -272716322
+  ;; expect-invoke: sum_words 0 65529 0 -> trap: out of bounds memory access
+  (func (export "sum_words") (param $acc i32) (param $p i32) (param $i i32) (result i32)
+    (i32.add (i32.load offset=4 (i32.add (local.get $p) (local.get $i))) (local.get $acc)))
+  ;; The address sum is kept in a local (tee) and added afterwards: the fused form writes it.
+  ;; expect-code: sum_kept: I32_LOAD8_U_ADD_THEN_ADD
+  ;; expect-invoke: sum_kept 10 1 2 -> 17
+  (func (export "sum_kept") (param $acc i32) (param $p i32) (param $i i32) (result i32) (local $q i32)
+    (i32.add (i32.add (local.get $acc) (i32.load8_u (local.tee $q (i32.add (local.get $p) (local.get $i)))))
+             (local.get $q)))
+  ;; The addend is the address sum itself: read after the fused form writes it.
+  ;; expect-code: sum_self: I32_LOAD8_U_ADD_THEN_ADD
+  ;; expect-invoke: sum_self 1 2 -> 7
+  (func (export "sum_self") (param $p i32) (param $i i32) (result i32) (local $q i32)
+    (i32.add (i32.load8_u (local.tee $q (i32.add (local.get $p) (local.get $i)))) (local.get $q)))
+  ;; The loaded value is kept in a local: not fused.
+  ;; expect-code: value_kept: I32_LOAD8_U_ADD I32_ADD
+  ;; expect-no-code: value_kept: I32_LOAD8_U_ADD_THEN_ADD
+  ;; expect-invoke: value_kept 1 1 -> 6
+  (func (export "value_kept") (param $p i32) (param $i i32) (result i32) (local $v i32)
+    (i32.add (local.tee $v (i32.load8_u (i32.add (local.get $p) (local.get $i)))) (local.get $v))))
+
+(assert_return (invoke "sum_bytes" (i32.const 100) (i32.const 2) (i32.const 3)) (i32.const 106))
+(assert_trap (invoke "sum_bytes" (i32.const 0) (i32.const 65535) (i32.const 1)) "out of bounds memory access")
+(assert_return (invoke "sum_words" (i32.const 0) (i32.const 2) (i32.const -2)) (i32.const 134678021))
+(assert_return (invoke "sum_kept" (i32.const 10) (i32.const 1) (i32.const 2)) (i32.const 17))
+(assert_return (invoke "sum_self" (i32.const 1) (i32.const 2)) (i32.const 7))
+(assert_return (invoke "value_kept" (i32.const 1) (i32.const 1)) (i32.const 6))
