@@ -114,7 +114,7 @@ void eng_code_dump(const eng_code *code, FILE *out)
              * count + 1 targets. */
             uint32_t fixed = 0;
             char name[24];
-            for (operand_name(opcode_operands[opcode], 0, name, sizeof name); strcmp(name, "count") != 0;
+            for (operand_name(opcode_operands[opcode], 0, name, sizeof name); strcmp(name, "count") != 0 && fixed < 8;
                  operand_name(opcode_operands[opcode], (int)++fixed, name, sizeof name))
                 ;
             if ((uint64_t)pc + 1 + fixed >= code->cell_count) {

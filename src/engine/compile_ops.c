@@ -320,92 +320,53 @@ static bool fuse_memory_operand(compiler *c, uint32_t op, uint32_t last, uint32_
     return true;
 }
 
-/* `x * y + z` (or z + x * y) right after the multiply (F32/F64_MUL, or its form with a memory
- * operand) that computed x * y into a stack temporary that dies here: one instruction, which
- * still rounds the product and the sum apart. Returns whether it was emitted. */
-static bool fuse_multiply_add(compiler *c, uint32_t op, uint32_t last, uint32_t d, uint32_t a, uint32_t b)
+/* Whether `a OP b` equals `b OP a` (float additions too: they differ at most in a NaN's payload). */
+static bool commutative(uint32_t op)
+{
+    return op == ENG_OP_I32_ADD || op == ENG_OP_I32_MUL || op == ENG_OP_I32_AND || op == ENG_OP_I32_OR ||
+           op == ENG_OP_I32_XOR || op == ENG_OP_F32_ADD || op == ENG_OP_F64_ADD;
+}
+
+/* `(producer) OP z` right after the producer that computed its result into a stack temporary
+ * that dies here: one instruction, whose operands are the producer's after its result, then z.
+ * The temporary must be OP's left operand, or either of a commutative OP. The rows: the i32 pairs
+ * of ENG_I32_PAIRS, multiply-adds (x * y + z, each step still rounded) and loads added to right
+ * away. A load's offset entry stays valid: the fused instruction starts at the producer's cell,
+ * and the sum of an _ADD load is still written. Returns whether it was emitted. */
+static bool fuse_with_producer(compiler *c, uint32_t op, uint32_t last, uint32_t d, uint32_t a, uint32_t b)
 {
     static const struct {
-        eng_opcode add, multiply, fused;
+        eng_opcode producer, op, fused;
     } table[] = {
-        {ENG_OP_F32_ADD, ENG_OP_F32_MUL, ENG_OP_F32_MUL_ADD},
-        {ENG_OP_F64_ADD, ENG_OP_F64_MUL, ENG_OP_F64_MUL_ADD},
-        {ENG_OP_F32_ADD, ENG_OP_F32_MUL_LOAD, ENG_OP_F32_MUL_LOAD_ADD},
-        {ENG_OP_F64_ADD, ENG_OP_F64_MUL_LOAD, ENG_OP_F64_MUL_LOAD_ADD},
+#define PAIR_ENTRY(unused, first, second) {ENG_OP_I32_##first, ENG_OP_I32_##second, ENG_OP_I32_##first##_THEN_##second},
+        ENG_I32_PAIRS(PAIR_ENTRY, ~)
+#undef PAIR_ENTRY
+            {ENG_OP_F32_MUL, ENG_OP_F32_ADD, ENG_OP_F32_MUL_ADD},
+        {ENG_OP_F64_MUL, ENG_OP_F64_ADD, ENG_OP_F64_MUL_ADD},
+        {ENG_OP_F32_MUL_LOAD, ENG_OP_F32_ADD, ENG_OP_F32_MUL_LOAD_ADD},
+        {ENG_OP_F64_MUL_LOAD, ENG_OP_F64_ADD, ENG_OP_F64_MUL_LOAD_ADD},
+        {ENG_OP_I32_LOAD_ADD, ENG_OP_I32_ADD, ENG_OP_I32_LOAD_ADD_THEN_ADD},
+        {ENG_OP_I32_LOAD8_U_ADD, ENG_OP_I32_ADD, ENG_OP_I32_LOAD8_U_ADD_THEN_ADD},
     };
-    if (last == NONE || a == b)
+    if (last == NONE || last + 1 >= c->cell_count || a == b)
+        return false;
+    uint32_t temporary = c->cells[last + 1];
+    if (temporary < c->stack_base || (temporary != a && (temporary != b || !commutative(op))))
         return false;
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-        if (table[i].add != op || table[i].multiply != c->cells[last])
+        if (table[i].producer != c->cells[last] || table[i].op != op)
             continue;
-        uint32_t count = (uint32_t)eng_opcode_operand_count[table[i].multiply];
-        uint32_t product = c->cells[last + 1];
-        if (last + 1 + count != c->cell_count || product < c->stack_base || (product != a && product != b))
+        uint32_t count = (uint32_t)eng_opcode_operand_count[table[i].producer];
+        if (last + 1 + count != c->cell_count)
             return false;
-        /* The multiply's operands after its result, then the addend. A load's offset entry stays
-         * valid: the fused instruction starts at the multiply's cell. */
-        uint32_t operands[5] = {d};
+        uint32_t operands[6] = {d};
         memcpy(&operands[1], &c->cells[last + 2], (count - 1) * sizeof *operands);
-        operands[count] = product == a ? b : a;
+        operands[count] = temporary == a ? b : a;
         unemit_last(c);
         set_fresh(c, eng_emit_opcode_with(c, table[i].fused, operands, (int)count + 1));
         return true;
     }
     return false;
-}
-
-static bool i32_commutative(uint32_t op)
-{
-    return op == ENG_OP_I32_ADD || op == ENG_OP_I32_MUL || op == ENG_OP_I32_AND || op == ENG_OP_I32_OR ||
-           op == ENG_OP_I32_XOR;
-}
-
-/* `(x FIRST y) SECOND z` right after the FIRST that computed x FIRST y into a stack temporary
- * that dies here, for the pairs of ENG_I32_PAIRS: one instruction. The temporary must be the
- * left operand, or either of a commutative SECOND. Returns whether it was emitted. */
-static bool fuse_i32_pair(compiler *c, uint32_t op, uint32_t last, uint32_t d, uint32_t a, uint32_t b)
-{
-    static const struct {
-        eng_opcode first, second, fused;
-    } table[] = {
-#define PAIR_ENTRY(unused, first, second) {ENG_OP_I32_##first, ENG_OP_I32_##second, ENG_OP_I32_##first##_THEN_##second},
-        ENG_I32_PAIRS(PAIR_ENTRY, ~)
-#undef PAIR_ENTRY
-    };
-    if (last == NONE || last + 4 != c->cell_count || a == b)
-        return false;
-    uint32_t temporary = c->cells[last + 1];
-    if (temporary < c->stack_base || (temporary != a && (temporary != b || !i32_commutative(op))))
-        return false;
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-        if (table[i].first != c->cells[last] || table[i].second != op)
-            continue;
-        uint32_t x = c->cells[last + 2], y = c->cells[last + 3];
-        unemit_last(c);
-        set_fresh(c, emit4(c, table[i].fused, d, x, y, temporary == a ? b : a));
-        return true;
-    }
-    return false;
-}
-
-/* `x + load(a + b)` right after the load with its address sum (I32_LOAD_ADD, I32_LOAD8_U_ADD)
- * into a stack temporary that dies here: one instruction, which still writes the sum. The load's
- * offset entry stays valid: the fused instruction starts at the load's cell. */
-static bool fuse_load_then_add(compiler *c, uint32_t op, uint32_t last, uint32_t d, uint32_t a, uint32_t b)
-{
-    if (op != ENG_OP_I32_ADD || last == NONE || last + 6 != c->cell_count || a == b)
-        return false;
-    eng_opcode fused = c->cells[last] == ENG_OP_I32_LOAD_ADD      ? ENG_OP_I32_LOAD_ADD_THEN_ADD
-                       : c->cells[last] == ENG_OP_I32_LOAD8_U_ADD ? ENG_OP_I32_LOAD8_U_ADD_THEN_ADD
-                                                                  : ENG_OP_COUNT;
-    uint32_t loaded = c->cells[last + 1];
-    if (fused == ENG_OP_COUNT || loaded < c->stack_base || (loaded != a && loaded != b))
-        return false;
-    uint32_t operands[6] = {
-        d, c->cells[last + 2], c->cells[last + 3], c->cells[last + 4], c->cells[last + 5], loaded == a ? b : a};
-    unemit_last(c);
-    set_fresh(c, eng_emit_opcode_with(c, fused, operands, 6));
-    return true;
 }
 
 void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
@@ -428,7 +389,7 @@ void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
     uint32_t d = push(c, n->result);
     if (!live(c))
         return;
-    if (fuse_memory_operand(c, n->op, last, d, a.slot, b.slot) || fuse_multiply_add(c, n->op, last, d, a.slot, b.slot))
+    if (fuse_memory_operand(c, n->op, last, d, a.slot, b.slot))
         return;
     if (n->op == ENG_OP_I32_ADD && last != NONE && last + 4 == c->cell_count && c->cells[last] == ENG_OP_I32_SHL &&
         c->cells[last + 1] >= c->stack_base && (c->cells[last + 1] == a.slot || c->cells[last + 1] == b.slot)) {
@@ -439,8 +400,7 @@ void eng_compile_numeric(compiler *c, const eng_wasm_instruction *n)
         set_fresh(c, emit4(c, ENG_OP_I32_ADD_SHL, d, base, x, shift));
         return;
     }
-    if (n->b &&
-        (fuse_i32_pair(c, n->op, last, d, a.slot, b.slot) || fuse_load_then_add(c, n->op, last, d, a.slot, b.slot)))
+    if (n->b && fuse_with_producer(c, n->op, last, d, a.slot, b.slot))
         return;
     uint32_t at = n->b ? emit3(c, (eng_opcode)n->op, d, a.slot, b.slot) : emit2(c, (eng_opcode)n->op, d, a.slot);
     if (n->detail) /* it may trap */
